@@ -1,0 +1,305 @@
+/**
+ * The one error hierarchy shared by every part of ommx-ts.
+ *
+ * Every error thrown on purpose by this library is an {@linkcode OmmxError}
+ * carrying a stable, machine-readable {@linkcode OmmxErrorCode}. Messages name
+ * the attachment, digest, media type, member or path at fault. Subclasses exist
+ * so callers can use `instanceof`; the `code` is what stays stable across
+ * versions and is what the CLI prints.
+ *
+ * @module
+ */
+
+/** Stable machine-readable error codes. */
+export type OmmxErrorCode =
+  | "ATTACHMENT_NOT_FOUND"
+  | "BLOB_NOT_FOUND"
+  | "MEDIA_TYPE_MISMATCH"
+  | "UNKNOWN_MEDIA_TYPE"
+  | "INVALID_ARTIFACT"
+  | "INVALID_DIGEST"
+  | "DIGEST_MISMATCH"
+  | "SIZE_MISMATCH"
+  | "CORRUPT_ARCHIVE"
+  | "DECODE_ERROR"
+  | "ENCODE_ERROR"
+  | "CODEC_CONTRACT"
+  | "UNSUPPORTED"
+  | "LIMIT_EXCEEDED"
+  | "UNSAFE_PATH"
+  | "ALREADY_EXISTS"
+  | "INVALID_ARGUMENT"
+  | "INVALID_REFERENCE"
+  | "INVALID_STATE";
+
+/** Options accepted by every {@linkcode OmmxError} constructor. */
+export interface OmmxErrorOptions {
+  /** The underlying error, if this one wraps another. */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error ommx-ts throws on purpose.
+ *
+ * @example Branch on the stable code
+ * ```ts
+ * import { OmmxError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new OmmxError("UNSUPPORTED", "no sha512 here");
+ * assert.equal(err.code, "UNSUPPORTED");
+ * assert.ok(err instanceof Error);
+ * ```
+ */
+export class OmmxError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: OmmxErrorCode;
+
+  /**
+   * Create an error with a code and a message.
+   *
+   * @param code The stable error code.
+   * @param message A message naming what is at fault.
+   * @param options The optional cause.
+   */
+  constructor(code: OmmxErrorCode, message: string, options?: OmmxErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** An attachment name that does not exist in the Experiment or Run. */
+export class AttachmentNotFoundError extends OmmxError {
+  /** The name that was asked for. */
+  readonly attachmentName: string;
+  /**
+   * @param attachmentName The missing attachment name.
+   * @param where Where it was looked up, e.g. `run 3`.
+   */
+  constructor(attachmentName: string, where = "experiment") {
+    super("ATTACHMENT_NOT_FOUND", `Attachment ${JSON.stringify(attachmentName)} not found in ${where}`);
+    this.attachmentName = attachmentName;
+  }
+}
+
+/** A blob named by a descriptor that the storage does not hold. */
+export class BlobNotFoundError extends OmmxError {
+  /** The digest that is missing. */
+  readonly digest: string;
+  /**
+   * @param digest The missing digest.
+   * @param where The storage it was looked up in.
+   */
+  constructor(digest: string, where?: string) {
+    super("BLOB_NOT_FOUND", `Blob ${digest} not found${where ? ` in ${where}` : ""}`);
+    this.digest = digest;
+  }
+}
+
+/** A stored media type differs from the one an operation requires. */
+export class MediaTypeMismatchError extends OmmxError {
+  /** What was required (or a description of the accepted set). */
+  readonly expected: string;
+  /** What is stored. */
+  readonly actual: string;
+  /**
+   * @param expected The required media type (or accepted set).
+   * @param actual The stored media type.
+   * @param subject What was being read, e.g. `attachment "x"`.
+   */
+  constructor(expected: string, actual: string, subject?: string) {
+    super(
+      "MEDIA_TYPE_MISMATCH",
+      `${subject ? `${subject}: ` : ""}expected media type '${expected}', got '${actual}'`,
+    );
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** No codec is registered for a media type. */
+export class UnknownMediaTypeError extends OmmxError {
+  /** The media type without a codec. */
+  readonly mediaType: string;
+  /** @param mediaType The media type without a codec. */
+  constructor(mediaType: string) {
+    super("UNKNOWN_MEDIA_TYPE", `No codec registered for media type '${mediaType}'`);
+    this.mediaType = mediaType;
+  }
+}
+
+/** The artifact's structure (index, manifest, config) breaks the format rules. */
+export class InvalidArtifactError extends OmmxError {
+  /**
+   * @param message What is wrong, naming the offending part.
+   * @param options The optional cause.
+   */
+  constructor(message: string, options?: OmmxErrorOptions) {
+    super("INVALID_ARTIFACT", message, options);
+  }
+}
+
+/** A digest string that is not `sha256:` + 64 lowercase hex. */
+export class InvalidDigestError extends OmmxError {
+  /** The rejected digest text. */
+  readonly digest: string;
+  /**
+   * @param digest The rejected text.
+   * @param reason Why it was rejected.
+   */
+  constructor(digest: string, reason: string) {
+    super("INVALID_DIGEST", `Invalid digest ${JSON.stringify(digest)}: ${reason}`);
+    this.digest = digest;
+  }
+}
+
+/** A blob's bytes do not hash to its digest. */
+export class DigestMismatchError extends OmmxError {
+  /** The digest the descriptor promised. */
+  readonly expected: string;
+  /** The digest of the bytes actually read. */
+  readonly actual: string;
+  /**
+   * @param expected The promised digest.
+   * @param actual The computed digest.
+   */
+  constructor(expected: string, actual: string) {
+    super("DIGEST_MISMATCH", `Digest mismatch: expected ${expected}, content hashes to ${actual}`);
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** A blob's length differs from its descriptor's size. */
+export class SizeMismatchError extends OmmxError {
+  /** The digest of the blob at fault. */
+  readonly digest: string;
+  /** The size the descriptor promised. */
+  readonly expected: number;
+  /** The size actually found (a lower bound when reading stopped early). */
+  readonly actual: number;
+  /**
+   * @param digest The blob's digest.
+   * @param expected The promised size.
+   * @param actual The found size.
+   */
+  constructor(digest: string, expected: number, actual: number) {
+    super("SIZE_MISMATCH", `Size mismatch for ${digest}: expected ${expected} bytes, found ${actual}`);
+    this.digest = digest;
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** A tar archive that is truncated, has bad checksums or lies about sizes. */
+export class CorruptArchiveError extends OmmxError {
+  /**
+   * @param message What is wrong, naming the member or offset.
+   * @param options The optional cause.
+   */
+  constructor(message: string, options?: OmmxErrorOptions) {
+    super("CORRUPT_ARCHIVE", message, options);
+  }
+}
+
+/** Payload bytes that cannot be decoded (protobuf, MessagePack, JSON, zstd). */
+export class DecodeError extends OmmxError {
+  /**
+   * @param message What failed to decode, naming the media type.
+   * @param options The optional cause.
+   */
+  constructor(message: string, options?: OmmxErrorOptions) {
+    super("DECODE_ERROR", message, options);
+  }
+}
+
+/** A value that cannot be encoded. */
+export class EncodeError extends OmmxError {
+  /**
+   * @param message What failed to encode.
+   * @param options The optional cause.
+   */
+  constructor(message: string, options?: OmmxErrorOptions) {
+    super("ENCODE_ERROR", message, options);
+  }
+}
+
+/** A codec that breaks the codec contract (no media type, encode not returning bytes). */
+export class CodecContractError extends OmmxError {
+  /** @param message What the codec did wrong. */
+  constructor(message: string) {
+    super("CODEC_CONTRACT", message);
+  }
+}
+
+/** A feature the format allows but this library does not implement, or an unknown variant. */
+export class UnsupportedError extends OmmxError {
+  /** @param message What is not supported. */
+  constructor(message: string) {
+    super("UNSUPPORTED", message);
+  }
+}
+
+/** A configured limit (decompressed size, declared size) was exceeded. */
+export class LimitExceededError extends OmmxError {
+  /** @param message Which limit, and by what. */
+  constructor(message: string) {
+    super("LIMIT_EXCEEDED", message);
+  }
+}
+
+/** A path that would escape its target directory. */
+export class UnsafePathError extends OmmxError {
+  /** The rejected path. */
+  readonly path: string;
+  /**
+   * @param path The rejected path.
+   * @param reason Why it is unsafe.
+   */
+  constructor(path: string, reason: string) {
+    super("UNSAFE_PATH", `Unsafe path ${JSON.stringify(path)}: ${reason}`);
+    this.path = path;
+  }
+}
+
+/** A destination that exists where the caller did not allow overwriting. */
+export class AlreadyExistsError extends OmmxError {
+  /** The existing path or name. */
+  readonly path: string;
+  /** @param path The existing destination. */
+  constructor(path: string) {
+    super("ALREADY_EXISTS", `Destination ${JSON.stringify(path)} already exists`);
+    this.path = path;
+  }
+}
+
+/** An argument outside what an API accepts. */
+export class InvalidArgumentError extends OmmxError {
+  /** @param message What is wrong with the argument. */
+  constructor(message: string) {
+    super("INVALID_ARGUMENT", message);
+  }
+}
+
+/** An image reference string that does not parse. */
+export class InvalidReferenceError extends OmmxError {
+  /** The rejected reference. */
+  readonly reference: string;
+  /**
+   * @param reference The rejected text.
+   * @param reason Why.
+   */
+  constructor(reference: string, reason: string) {
+    super("INVALID_REFERENCE", `Invalid image reference ${JSON.stringify(reference)}: ${reason}`);
+    this.reference = reference;
+  }
+}
+
+/** An operation that is not allowed in the object's current state (e.g. writing after commit). */
+export class InvalidStateError extends OmmxError {
+  /** @param message What was attempted and why it is not allowed now. */
+  constructor(message: string) {
+    super("INVALID_STATE", message);
+  }
+}
