@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Regenerate codecs/ommx/gen and codecs/trace/gen from the .proto files.
+# Installs the pinned generators into .cache/protogen (not committed) when missing.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cache="$root/.cache/protogen"
+buf="$cache/node_modules/.bin/buf"
+plugin="$cache/node_modules/.bin/protoc-gen-es"
+if [[ ! -x "$buf" || ! -x "$plugin" ]]; then
+  mkdir -p "$cache"
+  npm install --prefix "$cache" --save-exact --no-audit --no-fund \
+    @bufbuild/buf@1.75.0 @bufbuild/protoc-gen-es@2.17.0
+fi
+cd "$root/codecs"
+for module in ommx trace; do
+  rm -rf "$module/gen"
+  "$buf" generate "$module/proto" --template buf.gen.yaml --output "$module"
+done
+echo "generated: codecs/ommx/gen codecs/trace/gen"
