@@ -1,0 +1,124 @@
+/**
+ * OCI image manifests: parse (keeping the raw bytes) and canonical encode.
+ *
+ * @module
+ */
+import { InvalidArtifactError } from "../errors.ts";
+import { canonicalJsonBytes } from "./canonical_json.ts";
+import { type Descriptor, parseAnnotations, parseDescriptor } from "./descriptor.ts";
+import { MEDIA_TYPE_ARTIFACT_MANIFEST, MEDIA_TYPE_IMAGE_MANIFEST } from "./media_types.ts";
+import { isObject, parseJsonBytes } from "./_json.ts";
+
+/** An OCI image manifest (schema version 2). */
+export interface ImageManifest {
+  /** Always `2`. */
+  readonly schemaVersion: 2;
+  /** Optional; when present it is the image manifest media type. */
+  readonly mediaType?: string;
+  /** The artifact type (OMMX artifacts always set it). */
+  readonly artifactType?: string;
+  /** The config descriptor. */
+  readonly config: Descriptor;
+  /** Ordered layer descriptors. */
+  readonly layers: readonly Descriptor[];
+  /** The manifest this one refers to. */
+  readonly subject?: Descriptor;
+  /** Manifest annotations. */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** A parsed manifest together with the exact bytes it was parsed from. */
+export interface ParsedManifest {
+  /** The parsed view. */
+  readonly manifest: ImageManifest;
+  /** The verbatim bytes (never re-serialise a manifest you did not write). */
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Parse and validate image manifest bytes. Any key order and whitespace is
+ * accepted; unknown keys are ignored. The deprecated artifact manifest media
+ * type and any other non-image-manifest `mediaType` are rejected.
+ *
+ * @example Parse
+ * ```ts
+ * import { parseManifest } from "./manifest.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const text = `{ "schemaVersion": 2, "layers": [],
+ *   "config": {"mediaType": "application/vnd.oci.empty.v1+json", "size": 2,
+ *     "digest": "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"} }`;
+ * const { manifest, bytes } = parseManifest(new TextEncoder().encode(text));
+ * assert.equal(manifest.config.size, 2);
+ * assert.equal(bytes.length, text.length);
+ * ```
+ *
+ * @param bytes The manifest bytes.
+ * @returns The parsed manifest and the same bytes.
+ * @throws {InvalidArtifactError} When the JSON is not a valid image manifest.
+ */
+export function parseManifest(bytes: Uint8Array): ParsedManifest {
+  const json = parseJsonBytes(bytes, "manifest");
+  if (!isObject(json)) throw new InvalidArtifactError("manifest: must be a JSON object");
+  const { schemaVersion, mediaType, artifactType, config, layers, subject, annotations } = json;
+  if (schemaVersion !== 2) {
+    throw new InvalidArtifactError(
+      `manifest: schemaVersion must be 2, got ${JSON.stringify(schemaVersion)}`,
+    );
+  }
+  if (mediaType !== undefined) {
+    if (mediaType === MEDIA_TYPE_ARTIFACT_MANIFEST) {
+      throw new InvalidArtifactError(
+        `manifest: the deprecated OCI artifact manifest (${MEDIA_TYPE_ARTIFACT_MANIFEST}) is not supported`,
+      );
+    }
+    if (mediaType !== MEDIA_TYPE_IMAGE_MANIFEST) {
+      throw new InvalidArtifactError(
+        `manifest: mediaType must be ${MEDIA_TYPE_IMAGE_MANIFEST}, got ${
+          JSON.stringify(mediaType)
+        }`,
+      );
+    }
+  }
+  if (artifactType !== undefined && typeof artifactType !== "string") {
+    throw new InvalidArtifactError("manifest.artifactType: must be a string");
+  }
+  if (config === undefined) throw new InvalidArtifactError("manifest: missing config");
+  if (!Array.isArray(layers)) throw new InvalidArtifactError("manifest.layers: must be an array");
+  const manifest: {
+    -readonly [K in keyof ImageManifest]: ImageManifest[K];
+  } = {
+    schemaVersion: 2,
+    config: parseDescriptor(config, "manifest.config"),
+    layers: layers.map((l, i) => parseDescriptor(l, `manifest.layers[${i}]`)),
+  };
+  if (mediaType !== undefined) manifest.mediaType = mediaType as string;
+  if (artifactType !== undefined) manifest.artifactType = artifactType;
+  if (subject !== undefined) manifest.subject = parseDescriptor(subject, "manifest.subject");
+  if (annotations !== undefined) {
+    manifest.annotations = parseAnnotations(annotations, "manifest.annotations");
+  }
+  return { manifest, bytes };
+}
+
+/**
+ * Encode a manifest as canonical (J-sorted, compact) JSON bytes, exactly as
+ * given: optional fields that are `undefined` are omitted, empty annotation
+ * maps are kept. Only use for manifests you author.
+ *
+ * @example Sorted keys
+ * ```ts
+ * import { encodeManifest } from "./manifest.ts";
+ * import { EMPTY_JSON_DESCRIPTOR } from "./descriptor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = encodeManifest({ schemaVersion: 2, config: EMPTY_JSON_DESCRIPTOR, layers: [] });
+ * assert.ok(new TextDecoder().decode(bytes).startsWith('{"config":{"digest":'));
+ * ```
+ *
+ * @param manifest The manifest.
+ * @returns Canonical JSON bytes.
+ */
+export function encodeManifest(manifest: ImageManifest): Uint8Array {
+  return canonicalJsonBytes(manifest);
+}
