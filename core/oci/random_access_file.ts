@@ -1,0 +1,77 @@
+/**
+ * A {@linkcode RandomAccessSource} over a local file (Deno, Node, Bun), read
+ * with positioned reads. `node:fs/promises` is loaded lazily so that importing
+ * this module in a browser does not fail; calling it there does.
+ *
+ * @module
+ */
+import { CorruptArchiveError } from "../errors.ts";
+import { checkRange, type RandomAccessSource } from "./random_access.ts";
+
+/** A file-backed source; call `close()` when done. */
+export interface FileSource extends RandomAccessSource {
+  /** The path it was opened from. */
+  readonly path: string;
+  /** Close the file handle. */
+  close(): Promise<void>;
+}
+
+/**
+ * Open `path` for positioned reads.
+ *
+ * @example Read a temp file
+ * ```ts
+ * import { openFileSource } from "./random_access_file.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeFile(path, new Uint8Array([5, 6, 7]));
+ * const src = await openFileSource(path);
+ * try {
+ *   assert.equal(src.size, 3);
+ *   assert.deepEqual(await src.read(1, 2), new Uint8Array([6, 7]));
+ * } finally {
+ *   await src.close();
+ *   await Deno.remove(path);
+ * }
+ * ```
+ *
+ * @param path The file path.
+ * @returns An open source.
+ */
+export async function openFileSource(path: string): Promise<FileSource> {
+  const fs = await import("node:fs/promises");
+  const handle = await fs.open(path, "r");
+  let size: number;
+  try {
+    size = (await handle.stat()).size;
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+  let closed = false;
+  return {
+    path,
+    size,
+    async read(offset: number, length: number): Promise<Uint8Array> {
+      checkRange(size, offset, length);
+      const buf = new Uint8Array(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(buf, done, length - done, offset + done);
+        if (bytesRead === 0) {
+          throw new CorruptArchiveError(
+            `${path}: file shrank while reading (wanted ${length} bytes at offset ${offset})`,
+          );
+        }
+        done += bytesRead;
+      }
+      return buf;
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await handle.close();
+    },
+  };
+}
