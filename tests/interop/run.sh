@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Interop suite (used by `deno task interop` and CI):
+#   1. set up the pinned reference-SDK venv (.cache/venv);
+#   2. write a FRESH corpus with the real Python SDK into a temp dir;
+#   3. run the TS conformance tests against it (OMMX_CORPUS_DIR=<tmp>).
+# Exits non-zero on the first failing step. Test output goes to stdout.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+
+py="$("$here/setup_venv.sh")"
+corpus="$(mktemp -d "${TMPDIR:-/tmp}/ommx-corpus.XXXXXX")"
+trap 'rm -rf "$corpus"' EXIT
+
+echo "interop: generating reference corpus with $("$py" -c 'import importlib.metadata as m; print("ommx", m.version("ommx"))') into $corpus"
+"$py" "$here/generate_corpus.py" "$corpus"
+
+if [ -d "$root/tests/conformance" ]; then
+  OMMX_CORPUS_DIR="$corpus" deno test -A tests/conformance/
+else
+  echo "interop: tests/conformance/ does not exist yet; skipping TS conformance tests"
+fi
+# (later issues append further interop steps here)
