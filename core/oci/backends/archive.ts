@@ -1,0 +1,293 @@
+/**
+ * Read-only backend over an `.ommx` archive (an uncompressed tar of an OCI
+ * image layout). Tar headers are indexed once; every fetch reads just the
+ * member's byte range and verifies size and digest. The archive is never
+ * loaded whole.
+ *
+ * @module
+ */
+import { BlobNotFoundError, InvalidArtifactError, SizeMismatchError } from "../../errors.ts";
+import type { Descriptor } from "../descriptor.ts";
+import { createVerifier, verifyBytes } from "../digest.ts";
+import { type ImageIndex, parseImageIndex } from "../image_index.ts";
+import {
+  digestFromBlobPath,
+  OCI_INDEX_FILE,
+  OCI_LAYOUT_FILE,
+  type OciLayout,
+  parseOciLayout,
+} from "../layout.ts";
+import { blobSource, bytesSource, type RandomAccessSource } from "../random_access.ts";
+import { openFileSource } from "../random_access_file.ts";
+import type { FetchOptions, ReadOnlyTarget } from "../storage.ts";
+import { indexTar, type TarEntry, type TarIndexOptions } from "../tar/reader.ts";
+import { resolveInIndex } from "./_resolve.ts";
+
+/** Options for {@linkcode openArchive}. */
+export interface OpenArchiveOptions extends TarIndexOptions {
+  /** Name used in messages (default: `archive`). */
+  location?: string;
+  /** Chunk size of {@linkcode ArchiveTarget.fetchStream} (default 1 MiB). */
+  chunkSize?: number;
+  /** Largest `index.json` / `oci-layout` accepted, in bytes (default 4 MiB). */
+  maxIndexSize?: number;
+}
+
+/** A read-only target over an `.ommx` archive. Create with {@linkcode openArchive}. */
+export class ArchiveTarget implements ReadOnlyTarget {
+  /** Where the archive was opened from. */
+  readonly location: string;
+  /** The parsed `oci-layout`, or `undefined` for archives without one (v2-era). */
+  readonly layout: OciLayout | undefined;
+  /** The parsed `index.json`. */
+  readonly index: ImageIndex;
+  /** The raw `index.json` bytes. */
+  readonly indexBytes: Uint8Array;
+  #source: RandomAccessSource;
+  #blobs: Map<string, TarEntry>;
+  #chunkSize: number;
+
+  /**
+   * Use {@linkcode openArchive} instead.
+   *
+   * @param init Internal state.
+   */
+  constructor(init: {
+    location: string;
+    layout: OciLayout | undefined;
+    index: ImageIndex;
+    indexBytes: Uint8Array;
+    source: RandomAccessSource;
+    blobs: Map<string, TarEntry>;
+    chunkSize: number;
+  }) {
+    this.location = init.location;
+    this.layout = init.layout;
+    this.index = init.index;
+    this.indexBytes = init.indexBytes;
+    this.#source = init.source;
+    this.#blobs = init.blobs;
+    this.#chunkSize = init.chunkSize;
+  }
+
+  /**
+   * Digests of every blob member (deduplicated), in archive order.
+   *
+   * @returns The digests.
+   */
+  blobDigests(): string[] {
+    return [...this.#blobs.keys()];
+  }
+
+  /**
+   * Resolve a reference. With none, the archive's single image manifest.
+   *
+   * @param reference Optional image name or tag matched against the ref annotation.
+   * @returns The manifest descriptor from `index.json`.
+   * @throws {InvalidArtifactError} When `index.json` does not hold exactly one image manifest.
+   * @throws {BlobNotFoundError} When no entry matches `reference`.
+   */
+  resolve(reference?: string): Promise<Descriptor> {
+    try {
+      return Promise.resolve(resolveInIndex(this.index, reference, this.location));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  #entry(descriptor: Descriptor): TarEntry {
+    const entry = this.#blobs.get(descriptor.digest);
+    if (!entry) throw new BlobNotFoundError(descriptor.digest, this.location);
+    if (entry.size !== descriptor.size) {
+      throw new SizeMismatchError(descriptor.digest, descriptor.size, entry.size);
+    }
+    return entry;
+  }
+
+  /**
+   * Whether the blob is present with the descriptor's size (not hashed).
+   *
+   * @param descriptor The blob's descriptor.
+   * @returns `true` when present with a matching size.
+   */
+  exists(descriptor: Descriptor): Promise<boolean> {
+    return Promise.resolve(this.#blobs.get(descriptor.digest)?.size === descriptor.size);
+  }
+
+  /**
+   * Read and verify a whole blob.
+   *
+   * @param descriptor The blob's descriptor.
+   * @param options Abort signal.
+   * @returns The verified bytes.
+   * @throws {BlobNotFoundError} When missing.
+   * @throws {SizeMismatchError} When the member's size differs.
+   * @throws {DigestMismatchError} When the bytes do not hash to the digest.
+   */
+  async fetch(descriptor: Descriptor, options?: FetchOptions): Promise<Uint8Array> {
+    options?.signal?.throwIfAborted();
+    const entry = this.#entry(descriptor);
+    const bytes = await this.#source.read(entry.offset, entry.size);
+    await verifyBytes(bytes, descriptor);
+    return bytes;
+  }
+
+  /**
+   * Stream a blob in chunks; the final chunk is only delivered after the
+   * digest has been verified, so a consumer never sees a clean end on bad data.
+   *
+   * @param descriptor The blob's descriptor.
+   * @param options Abort signal.
+   * @returns A stream that errors with a typed error on mismatch.
+   */
+  fetchStream(descriptor: Descriptor, options?: FetchOptions): ReadableStream<Uint8Array> {
+    const source = this.#source;
+    const chunkSize = this.#chunkSize;
+    let entry: TarEntry;
+    let pos = 0;
+    let verifier: Awaited<ReturnType<typeof createVerifier>>;
+    return new ReadableStream<Uint8Array>({
+      start: async () => {
+        entry = this.#entry(descriptor);
+        verifier = await createVerifier(descriptor);
+      },
+      pull: async (controller) => {
+        options?.signal?.throwIfAborted();
+        const n = Math.min(chunkSize, entry.size - pos);
+        // Copy so a zero-copy source view is never handed out mutable.
+        const chunk = n > 0 ? (await source.read(entry.offset + pos, n)).slice() : new Uint8Array();
+        pos += n;
+        verifier.update(chunk);
+        if (pos >= entry.size) {
+          await verifier.finish();
+          if (chunk.length > 0) controller.enqueue(chunk);
+          controller.close();
+        } else controller.enqueue(chunk);
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  /**
+   * Close the underlying source (file handle).
+   *
+   * @returns Nothing.
+   */
+  async close(): Promise<void> {
+    await this.#source.close?.();
+  }
+}
+
+async function readSmall(
+  source: RandomAccessSource,
+  entry: TarEntry,
+  limit: number,
+  location: string,
+): Promise<Uint8Array> {
+  if (entry.size > limit) {
+    throw new InvalidArtifactError(
+      `${location}: ${entry.name} is ${entry.size} bytes (limit ${limit})`,
+    );
+  }
+  return await source.read(entry.offset, entry.size);
+}
+
+/**
+ * Open an `.ommx` archive from a random-access source, a `Uint8Array` or a
+ * `Blob`. Indexes the tar headers once; keeps `oci-layout` (validated when
+ * present), `index.json` (required) and `blobs/sha256/<hex>` members. Member
+ * paths are matched exactly after stripping `./`, so names like `../x` or
+ * `/abs` are never treated as blobs. The source is closed if opening fails.
+ *
+ * @example Open an archive built in memory
+ * ```ts
+ * import { openArchive } from "./archive.ts";
+ * import { buildTar } from "../tar/writer.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const index = new TextEncoder().encode('{"schemaVersion":2,"manifests":[]}');
+ * const tar = await buildTar([{ name: "index.json", size: index.length, body: index }]);
+ * const target = await openArchive(tar);
+ * assert.equal(target.layout, undefined);
+ * await assert.rejects(target.resolve(), { code: "INVALID_ARTIFACT" });
+ * ```
+ *
+ * @param input The archive.
+ * @param options Location name, chunk size and limits.
+ * @returns The target.
+ * @throws {CorruptArchiveError} When the tar is damaged.
+ * @throws {InvalidArtifactError} When `index.json` is missing or invalid, or `oci-layout` is invalid.
+ */
+export async function openArchive(
+  input: RandomAccessSource | Uint8Array | Blob,
+  options: OpenArchiveOptions = {},
+): Promise<ArchiveTarget> {
+  const source = input instanceof Uint8Array
+    ? bytesSource(input)
+    : input instanceof Blob
+    ? blobSource(input)
+    : input;
+  const location = options.location ?? "archive";
+  const limit = options.maxIndexSize ?? 4 << 20;
+  try {
+    const entries = await indexTar(source, options);
+    const blobs = new Map<string, TarEntry>();
+    let layoutEntry: TarEntry | undefined;
+    let indexEntry: TarEntry | undefined;
+    for (const e of entries) {
+      if (e.name === OCI_LAYOUT_FILE) layoutEntry = e;
+      else if (e.name === OCI_INDEX_FILE) indexEntry = e;
+      else {
+        const digest = digestFromBlobPath(e.name);
+        if (digest !== undefined && !blobs.has(digest)) blobs.set(digest, e);
+      }
+    }
+    const layout = layoutEntry
+      ? parseOciLayout(await readSmall(source, layoutEntry, limit, location))
+      : undefined;
+    if (!indexEntry) throw new InvalidArtifactError(`${location}: no index.json member`);
+    const indexBytes = await readSmall(source, indexEntry, limit, location);
+    const index = parseImageIndex(indexBytes);
+    return new ArchiveTarget({
+      location,
+      layout,
+      index,
+      indexBytes,
+      source,
+      blobs,
+      chunkSize: options.chunkSize ?? 1 << 20,
+    });
+  } catch (e) {
+    await source.close?.().catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * Open an `.ommx` file by path (Deno, Node, Bun) with positioned reads.
+ * Call `close()` on the result to release the file handle.
+ *
+ * @example Open a file
+ * ```ts
+ * import { openArchiveFile } from "./archive.ts";
+ * import { buildTar } from "../tar/writer.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const index = new TextEncoder().encode('{"schemaVersion":2,"manifests":[]}');
+ * const path = await Deno.makeTempFile({ suffix: ".ommx" });
+ * await Deno.writeFile(path, await buildTar([{ name: "index.json", size: index.length, body: index }]));
+ * const target = await openArchiveFile(path);
+ * assert.equal(target.index.manifests.length, 0);
+ * await target.close();
+ * await Deno.remove(path);
+ * ```
+ *
+ * @param path The file path.
+ * @param options As for {@linkcode openArchive}; `location` defaults to `path`.
+ * @returns The target.
+ */
+export async function openArchiveFile(
+  path: string,
+  options: OpenArchiveOptions = {},
+): Promise<ArchiveTarget> {
+  return await openArchive(await openFileSource(path), { location: path, ...options });
+}
