@@ -146,7 +146,9 @@ export class LayoutDirTarget implements Target {
     options?.signal?.throwIfAborted();
     let bytes: Uint8Array;
     try {
-      bytes = await this.#fs.readFile(this.#path(descriptor.digest));
+      const buf = await this.#fs.readFile(this.#path(descriptor.digest));
+      // A plain Uint8Array view, not a Node Buffer.
+      bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     } catch (e) {
       if (isNotFound(e)) throw new BlobNotFoundError(descriptor.digest, this.location);
       throw e;
