@@ -71,7 +71,11 @@ export function bytesSource(bytes: Uint8Array): RandomAccessSource {
   return {
     size: bytes.length,
     read(offset: number, length: number): Promise<Uint8Array> {
-      checkRange(bytes.length, offset, length);
+      try {
+        checkRange(bytes.length, offset, length);
+      } catch (e) {
+        return Promise.reject(e);
+      }
       return Promise.resolve(bytes.subarray(offset, offset + length));
     },
   };

@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { InvalidArtifactError } from "../errors.ts";
+import { digestOf } from "./digest.ts";
+import { encodeManifest, parseManifest } from "./manifest.ts";
+
+const enc = new TextEncoder();
+const isInvalid = (e: unknown) =>
+  e instanceof InvalidArtifactError && e.code === "INVALID_ARTIFACT";
+
+// Spec §4.6 canonical manifest bytes (constructed vector A).
+const SPEC_46 =
+  '{"artifactType":"application/org.ommx.v1.experiment","config":{"digest":"sha256:ff04dbf425dd7f91178d8ac6f62fee60734a5c0b469507ddde7b633a1af4c314","mediaType":"application/org.ommx.v1.experiment.config+json","size":79},"layers":[{"annotations":{},"digest":"sha256:a4594697ba8cb4d644259a9b5ff119d08547a9a3f10e7dc268e9e84d6d2bb5d7","mediaType":"application/org.ommx.v1.experiment.run-parameters+msgpack","size":10}],"schemaVersion":2}';
+
+Deno.test("manifest: parse → encode reproduces the spec §4.6 bytes; raw bytes kept", () => {
+  const bytes = enc.encode(SPEC_46);
+  const parsed = parseManifest(bytes);
+  assert.equal(parsed.bytes, bytes);
+  assert.equal(parsed.manifest.layers.length, 1);
+  assert.deepEqual(parsed.manifest.layers[0]?.annotations, {});
+  assert.equal(new TextDecoder().decode(encodeManifest(parsed.manifest)), SPEC_46);
+});
+
+Deno.test("manifest: any key order and whitespace; struct-order v2 manifests; all keys J-sorted", async () => {
+  const d = "sha256:" + "1".repeat(64);
+  const text = `{
+    "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+    "artifactType": "application/org.ommx.v1.artifact",
+    "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": "${d}", "size": 2},
+    "layers": [{"size": 5, "digest": "${d}", "mediaType": "x", "urls": ["http://x"], "annotations": {"b": "2", "a": "1"}}],
+    "subject": {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": "${d}", "size": 9},
+    "annotations": {"org.opencontainers.image.source": "s"}
+  }`;
+  const { manifest } = parseManifest(enc.encode(text));
+  assert.equal(manifest.subject?.size, 9);
+  const out = new TextDecoder().decode(encodeManifest(manifest));
+  assert.ok(
+    out.startsWith('{"annotations":{"org.opencontainers.image.source":"s"},"artifactType":'),
+  );
+  assert.ok(out.includes('"annotations":{"a":"1","b":"2"},"digest"'));
+  assert.ok(
+    out.endsWith(
+      `"schemaVersion":2,"subject":{"digest":"${d}","mediaType":"application/vnd.oci.image.manifest.v1+json","size":9}}`,
+    ),
+  );
+  assert.ok(!out.includes("urls"));
+  assert.equal(
+    await digestOf(encodeManifest(parseManifest(enc.encode(out)).manifest)),
+    await digestOf(enc.encode(out)),
+  );
+});
+
+Deno.test("manifest: invalid manifests are InvalidArtifactError", () => {
+  const d = "sha256:" + "1".repeat(64);
+  const cfg = `{"mediaType":"a","digest":"${d}","size":2}`;
+  const bad = [
+    "not json",
+    "[]",
+    `{"schemaVersion":1,"config":${cfg},"layers":[]}`,
+    `{"schemaVersion":2,"layers":[]}`,
+    `{"schemaVersion":2,"config":${cfg}}`,
+    `{"schemaVersion":2,"config":${cfg},"layers":{}}`,
+    `{"schemaVersion":2,"mediaType":"application/vnd.oci.artifact.manifest.v1+json","config":${cfg},"layers":[]}`,
+    `{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","config":${cfg},"layers":[]}`,
+    `{"schemaVersion":2,"config":{"mediaType":"a","digest":"sha256:${
+      "A".repeat(64)
+    }","size":2},"layers":[]}`,
+    `{"schemaVersion":2,"config":{"mediaType":"a","digest":"${d}","size":-1},"layers":[]}`,
+    `{"schemaVersion":2,"config":{"mediaType":"a","digest":"${d}","size":1.5},"layers":[]}`,
+    `{"schemaVersion":2,"config":{"mediaType":"a","digest":"${d}","size":9007199254740992},"layers":[]}`,
+    `{"schemaVersion":2,"config":{"digest":"${d}","size":1},"layers":[]}`,
+    `{"schemaVersion":2,"config":${cfg},"layers":[{"mediaType":"a","digest":"${d}","size":1,"annotations":{"k":1}}]}`,
+    `{"schemaVersion":2,"config":${cfg},"layers":[],"artifactType":5}`,
+  ];
+  for (const text of bad) assert.throws(() => parseManifest(enc.encode(text)), isInvalid, text);
+  assert.throws(() => parseManifest(new Uint8Array([0xff, 0xfe])), isInvalid);
+});
