@@ -306,6 +306,8 @@ export class Verifier {
   #received = 0;
 
   /**
+   * Create a verifier; prefer {@linkcode createVerifier}.
+   *
    * @param expected The digest and size.
    * @param hasher A fresh hasher.
    */

@@ -118,7 +118,11 @@ export class TarWriter {
   #finish: () => Promise<void>;
   #closed = false;
 
-  /** @param sink A WritableStream (closed by {@linkcode TarWriter.close}) or a `write` sink. */
+  /**
+   * Create a writer over a sink.
+   *
+   * @param sink A WritableStream (closed by {@linkcode TarWriter.close}) or a `write` sink.
+   */
   constructor(sink: TarSink) {
     if (sink instanceof WritableStream) {
       const writer = sink.getWriter();
