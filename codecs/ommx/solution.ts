@@ -1,0 +1,693 @@
+/**
+ * The friendly `Solution` class: a state with its evaluation, decoded from
+ * `ommx.v1.Solution` / `ommx.v2.Solution` or built from an instance and a state.
+ *
+ * @module
+ */
+
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { DecodeError } from "../../core/errors.ts";
+import { EvaluatedConstraintSchema } from "./gen/ommx/v1/constraint_pb.ts";
+import { EvaluatedNamedFunctionSchema } from "./gen/ommx/v1/named_function_pb.ts";
+import {
+  type Solution as V1Solution,
+  SolutionSchema as V1SolutionSchema,
+} from "./gen/ommx/v1/solution_pb.ts";
+import {
+  EvaluatedIndicatorConstraintCollectionSchema,
+  EvaluatedOneHotConstraintCollectionSchema,
+  EvaluatedRegularConstraintCollectionSchema,
+  EvaluatedSos1ConstraintCollectionSchema,
+} from "./gen/ommx/v2/constraint_pb.ts";
+import { EvaluatedDecisionVariableTableSchema } from "./gen/ommx/v2/decision_variable_pb.ts";
+import { EvaluatedNamedFunctionTableSchema } from "./gen/ommx/v2/named_function_pb.ts";
+import {
+  type Solution as V2Solution,
+  SolutionSchema as V2SolutionSchema,
+} from "./gen/ommx/v2/solution_pb.ts";
+import type { EvaluateOptions, Instance } from "./instance.ts";
+import type { ConstraintBase, DecisionVariable } from "./instance_data.ts";
+import { type OmmxVersion, readV1DecisionVariable, wrap } from "./instance_wire.ts";
+import { readStateBody } from "./state.ts";
+import {
+  type Equality,
+  equalityFromNumber,
+  equalityToNumber,
+  kindFromNumber,
+  kindToNumber,
+  type Label,
+  type Optimality,
+  optimalityFromNumber,
+  optimalityToNumber,
+  type ProcessMetadata,
+  type Relaxation,
+  relaxationFromNumber,
+  relaxationToNumber,
+  type Sense,
+  senseFromNumber,
+  senseToNumber,
+} from "./types.ts";
+import {
+  checkAnnotations,
+  checkAtol,
+  checkFeatures,
+  checkFormatVersion,
+  featuresFor,
+  hasLabel,
+  labelFromMessage,
+  labelToMessage,
+  readMetadata,
+  readStringEntry,
+  removedReasonToMessage,
+  safe,
+} from "./wire_common.ts";
+import { WireReader } from "./wire_reader.ts";
+
+/** A decision variable with its value in the solution. */
+export interface EvaluatedDecisionVariable extends DecisionVariable {
+  /** The value. */
+  value: number;
+}
+
+/** A constraint evaluated in a solution. */
+export interface EvaluatedConstraint extends ConstraintBase {
+  /** Which collection. */
+  kind: "regular" | "indicator" | "one-hot" | "sos1";
+  /** Relation to zero (regular and indicator constraints). */
+  equality?: Equality;
+  /** Evaluated function value (regular/indicator; 0 for one-hot/SOS1). */
+  value: number;
+  /** Per-constraint feasibility (v2 only; undefined for v1). */
+  feasible?: boolean;
+  /** Variables the constraint uses. */
+  usedDecisionVariableIds: number[];
+  /** Dual value, if any. */
+  dualVariable?: number;
+  /** Indicator variable (indicator constraints). */
+  indicatorVariable?: number;
+  /** Whether the indicator was on (indicator constraints). */
+  indicatorActive?: boolean;
+  /** Variables (one-hot / SOS1). */
+  variables?: number[];
+  /** The non-zero variable (one-hot / SOS1). */
+  activeVariable?: number;
+}
+
+/** A named function evaluated in a solution. */
+export interface EvaluatedNamedFunction extends Label {
+  /** ID. */
+  id: number;
+  /** Value. */
+  value: number;
+  /** Variables used. */
+  usedDecisionVariableIds: number[];
+}
+
+/** Everything a solution holds. */
+export interface SolutionData {
+  /** Variable values. */
+  state: Map<number, number>;
+  /** Objective value. */
+  objective: number;
+  /** Feasibility including removed constraints. */
+  feasible: boolean;
+  /** Feasibility of the active constraints only (undefined if not recorded). */
+  feasibleRelaxed?: boolean;
+  /** Optimality claim. */
+  optimality: Optimality;
+  /** Relaxation status. */
+  relaxation: Relaxation;
+  /** Direction (undefined = unknown). */
+  sense?: Sense;
+  /** Decision variables with values. */
+  decisionVariables: EvaluatedDecisionVariable[];
+  /** Evaluated constraints (all kinds). */
+  constraints: EvaluatedConstraint[];
+  /** Evaluated named functions. */
+  namedFunctions: EvaluatedNamedFunction[];
+  /** Process metadata. */
+  metadata?: ProcessMetadata;
+  /** Extension annotations. */
+  annotations: Record<string, string>;
+  /** Feasibility tolerance used (v2). */
+  feasibilityAtol?: number;
+}
+
+/**
+ * A solution: a state plus its evaluation.
+ *
+ * @example
+ * ```ts
+ * import { Function, Instance, Solution } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const inst = new Instance({
+ *   objective: Function.linear([[1, 3]]),
+ *   decisionVariables: [{ id: 1, kind: "integer", bound: { lower: 0, upper: 5 }, subscripts: [], parameters: {} }],
+ * });
+ * const sol = Solution.evaluate(inst, new Map([[1, 2]]));
+ * const back = Solution.decode(sol.toBytes(), "v2");
+ * assert.equal(back.objective, 6);
+ * assert.equal(back.feasible, true);
+ * assert.equal(back.state.get(1), 2);
+ * ```
+ */
+export class Solution {
+  /** Protobuf package the solution was decoded from (`v2` when built). */
+  readonly version: OmmxVersion;
+  /** Variable values. */
+  readonly state: ReadonlyMap<number, number>;
+  /** Objective value. */
+  readonly objective: number;
+  /** Feasibility including removed constraints. */
+  readonly feasible: boolean;
+  /** Feasibility of active constraints only. */
+  readonly feasibleRelaxed: boolean | undefined;
+  /** Optimality claim. */
+  readonly optimality: Optimality;
+  /** Relaxation status. */
+  readonly relaxation: Relaxation;
+  /** Direction (undefined = unknown). */
+  readonly sense: Sense | undefined;
+  /** Decision variables with values. */
+  readonly decisionVariables: readonly EvaluatedDecisionVariable[];
+  /** Evaluated constraints. */
+  readonly constraints: readonly EvaluatedConstraint[];
+  /** Evaluated named functions. */
+  readonly namedFunctions: readonly EvaluatedNamedFunction[];
+  /** Process metadata. */
+  readonly metadata: ProcessMetadata | undefined;
+  /** Extension annotations. */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** Feasibility tolerance (v2). */
+  readonly feasibilityAtol: number | undefined;
+  readonly #bytes: Uint8Array | undefined;
+  #message: V1Solution | V2Solution | undefined;
+
+  /**
+   * Build from plain data.
+   *
+   * @param data The content (collections default to empty).
+   * @param source Internal: decoded version and bytes.
+   */
+  constructor(
+    data: Partial<SolutionData> & Pick<SolutionData, "state" | "objective" | "feasible">,
+    source?: { version: OmmxVersion; bytes?: Uint8Array },
+  ) {
+    this.version = source?.version ?? "v2";
+    this.#bytes = source?.bytes;
+    this.state = data.state;
+    this.objective = data.objective;
+    this.feasible = data.feasible;
+    this.feasibleRelaxed = data.feasibleRelaxed;
+    this.optimality = data.optimality ?? "unspecified";
+    this.relaxation = data.relaxation ?? "unspecified";
+    this.sense = data.sense;
+    this.decisionVariables = data.decisionVariables ??
+      [...data.state].sort((a, b) => a[0] - b[0]).map(([id, value]) => ({
+        id,
+        kind: "continuous" as const,
+        bound: { lower: -Infinity, upper: Infinity },
+        subscripts: [],
+        parameters: {},
+        value,
+      }));
+    this.constraints = data.constraints ?? [];
+    this.namedFunctions = data.namedFunctions ?? [];
+    this.metadata = data.metadata;
+    this.annotations = { ...(data.annotations ?? {}) };
+    this.feasibilityAtol = data.feasibilityAtol;
+  }
+
+  /**
+   * Evaluate an instance at a state and wrap the result as a solution.
+   *
+   * @param instance The instance.
+   * @param state Variable values.
+   * @param options Tolerance.
+   * @returns The solution.
+   */
+  static evaluate(
+    instance: Instance,
+    state: ReadonlyMap<number, number>,
+    options: EvaluateOptions = {},
+  ): Solution {
+    const ev = instance.evaluate(state, options);
+    const constraints: EvaluatedConstraint[] = [];
+    const rows = new Map<
+      string,
+      ConstraintBase & { variables?: number[]; indicatorVariable?: number }
+    >();
+    for (const c of [...instance.constraints, ...instance.removedConstraints]) {
+      rows.set(`regular:${c.id}`, c);
+    }
+    for (const c of instance.indicatorConstraints) rows.set(`indicator:${c.id}`, c);
+    for (const c of instance.oneHotConstraints) rows.set(`one-hot:${c.id}`, c);
+    for (const c of instance.sos1Constraints) rows.set(`sos1:${c.id}`, c);
+    for (const e of ev.constraints) {
+      const row = rows.get(`${e.kind}:${e.id}`)!;
+      const c: EvaluatedConstraint = {
+        id: e.id,
+        kind: e.kind,
+        value: e.kind === "regular" || e.kind === "indicator" ? e.value : 0,
+        feasible: e.feasible,
+        usedDecisionVariableIds: [],
+        subscripts: row.subscripts,
+        parameters: row.parameters,
+      };
+      if (e.kind === "regular" || e.kind === "indicator") c.equality = e.equality;
+      if (row.name !== undefined) c.name = row.name;
+      if (row.description !== undefined) c.description = row.description;
+      if (row.removedReason) c.removedReason = row.removedReason;
+      if (row.variables) c.variables = row.variables;
+      if (row.indicatorVariable !== undefined) c.indicatorVariable = row.indicatorVariable;
+      constraints.push(c);
+    }
+    const full = new Map(state);
+    return new Solution({
+      state: full,
+      objective: ev.objective,
+      feasible: ev.feasible,
+      feasibleRelaxed: ev.feasibleRelaxed,
+      sense: instance.sense,
+      decisionVariables: instance.decisionVariables.map((v) => ({
+        ...v,
+        value: full.get(v.id) ?? 0,
+      })),
+      constraints,
+      feasibilityAtol: options.tolerance ?? 1e-6,
+    });
+  }
+
+  /**
+   * Decode an `ommx.v1.Solution` or `ommx.v2.Solution` payload.
+   *
+   * @param bytes The payload.
+   * @param version Which package (from the media type).
+   * @returns The solution.
+   */
+  static decode(bytes: Uint8Array, version: OmmxVersion): Solution {
+    const what = `application/org.ommx.${version}.solution`;
+    const data = wrap(what, () => version === "v1" ? readV1(bytes, what) : readV2(bytes, what));
+    return new Solution(data, { version, bytes });
+  }
+
+  /**
+   * The content as plain data.
+   *
+   * @returns The data.
+   */
+  toData(): SolutionData {
+    const d: SolutionData = {
+      state: new Map(this.state),
+      objective: this.objective,
+      feasible: this.feasible,
+      optimality: this.optimality,
+      relaxation: this.relaxation,
+      decisionVariables: [...this.decisionVariables],
+      constraints: [...this.constraints],
+      namedFunctions: [...this.namedFunctions],
+      annotations: { ...this.annotations },
+    };
+    if (this.feasibleRelaxed !== undefined) d.feasibleRelaxed = this.feasibleRelaxed;
+    if (this.sense !== undefined) d.sense = this.sense;
+    if (this.metadata) d.metadata = this.metadata;
+    if (this.feasibilityAtol !== undefined) d.feasibilityAtol = this.feasibilityAtol;
+    return d;
+  }
+
+  /**
+   * Encode as `ommx.v2.Solution` bytes.
+   *
+   * @returns The bytes.
+   */
+  toBytes(): Uint8Array {
+    return toBinary(V2SolutionSchema, solutionToV2Message(this.toData()));
+  }
+
+  /** The protobuf message (decoded v1/v2 message, or v2 built from the data). */
+  get message(): V1Solution | V2Solution {
+    if (!this.#message) {
+      this.#message = this.version === "v1" && this.#bytes
+        ? fromBinary(V1SolutionSchema, this.#bytes)
+        : solutionToV2Message(this.toData());
+    }
+    return this.#message;
+  }
+}
+
+function readV1(bytes: Uint8Array, what: string): SolutionData {
+  const r = new WireReader(bytes);
+  const d: SolutionData = {
+    state: new Map(),
+    objective: 0,
+    feasible: false,
+    optimality: "unspecified",
+    relaxation: "unspecified",
+    decisionVariables: [],
+    constraints: [],
+    namedFunctions: [],
+    annotations: {},
+  };
+  const rows: Uint8Array[] = [];
+  const nfs: Uint8Array[] = [];
+  let formatVersion = 0;
+  let sense = 0;
+  const dvs: DecisionVariable[] = [];
+  while (!r.done()) {
+    const t = r.tag();
+    const wt = t & 7;
+    switch (t >>> 3) {
+      case 1: {
+        const s = r.enter();
+        readStateBody(r, d.state);
+        r.leave(s);
+        break;
+      }
+      case 2:
+        d.objective = r.double();
+        break;
+      case 3:
+        dvs.push(readV1DecisionVariable(r));
+        break;
+      case 4:
+        rows.push(r.bytes());
+        break;
+      case 11:
+        nfs.push(r.bytes());
+        break;
+      case 5:
+        d.feasible = r.uint() !== 0;
+        break;
+      case 9:
+        d.feasibleRelaxed = r.uint() !== 0;
+        break;
+      case 6:
+        d.optimality = optimalityFromNumber(r.uint());
+        break;
+      case 7:
+        d.relaxation = relaxationFromNumber(r.uint());
+        break;
+      case 10:
+        sense = r.uint();
+        break;
+      case 12:
+        d.metadata = readMetadata(r);
+        break;
+      case 13:
+        readStringEntry(r, d.annotations);
+        break;
+      case 100:
+        formatVersion = r.uint();
+        break;
+      default:
+        r.skip(wt);
+    }
+  }
+  checkFormatVersion(formatVersion, what);
+  checkAnnotations(d.annotations, what);
+  const s = senseFromNumber(sense, "unspecified-ok");
+  if (s) d.sense = s;
+  d.decisionVariables = dvs.map((v) => ({
+    ...v,
+    value: d.state.get(v.id) ?? v.substitutedValue ?? 0,
+  }))
+    .sort((a, b) => a.id - b.id);
+  for (const b of rows) {
+    const m = fromBinary(EvaluatedConstraintSchema, b);
+    const c: EvaluatedConstraint = {
+      ...labelFromMessage(m),
+      id: safe(m.id),
+      kind: "regular",
+      equality: equalityFromNumber(m.equality),
+      value: m.evaluatedValue,
+      usedDecisionVariableIds: m.usedDecisionVariableIds.map(safe),
+    };
+    if (m.dualVariable !== undefined) c.dualVariable = m.dualVariable;
+    if (m.removedReason !== undefined) {
+      c.removedReason = { reason: m.removedReason, parameters: { ...m.removedReasonParameters } };
+    }
+    d.constraints.push(c);
+  }
+  for (const b of nfs) {
+    const m = fromBinary(EvaluatedNamedFunctionSchema, b);
+    d.namedFunctions.push({
+      ...labelFromMessage(m),
+      id: safe(m.id),
+      value: m.evaluatedValue,
+      usedDecisionVariableIds: m.usedDecisionVariableIds.map(safe),
+    });
+  }
+  return d;
+}
+
+type Ctx = {
+  removedReasons: Record<string, { reason: string; parameters: Record<string, string> }>;
+  contexts: Record<string, { label?: Parameters<typeof labelFromMessage>[0] }>;
+};
+
+function decorate(c: EvaluatedConstraint, col: Ctx): EvaluatedConstraint {
+  const rr = col.removedReasons[String(c.id)];
+  if (rr) c.removedReason = { reason: rr.reason, parameters: { ...rr.parameters } };
+  const ctx = col.contexts[String(c.id)];
+  if (ctx?.label) Object.assign(c, labelFromMessage(ctx.label));
+  return c;
+}
+
+function checkSidecars(col: Ctx & { entries: Record<string, unknown> }, what: string): void {
+  for (const k of [...Object.keys(col.removedReasons), ...Object.keys(col.contexts)]) {
+    if (!(k in col.entries)) {
+      throw new DecodeError(`${what}: sidecar references unknown constraint ${k}`);
+    }
+  }
+}
+
+function readV2(bytes: Uint8Array, what: string): SolutionData {
+  const m = fromBinary(V2SolutionSchema, bytes);
+  checkAnnotations(m.annotations, what);
+  if (!m.decisionVariables) throw new DecodeError(`${what}: decision_variables is missing`);
+  if (!Number.isFinite(m.objective)) throw new DecodeError(`${what}: objective is not finite`);
+  if (m.feasibilityAtol !== undefined) checkAtol(m.feasibilityAtol, what);
+  const reg = m.evaluatedRegularConstraints ?? create(EvaluatedRegularConstraintCollectionSchema);
+  const ind = m.evaluatedIndicatorConstraints ??
+    create(EvaluatedIndicatorConstraintCollectionSchema);
+  const oh = m.evaluatedOneHotConstraints ?? create(EvaluatedOneHotConstraintCollectionSchema);
+  const sos = m.evaluatedSos1Constraints ?? create(EvaluatedSos1ConstraintCollectionSchema);
+  checkFeatures(m.requiredFeatures, {
+    indicator: Object.keys(ind.entries).length > 0,
+    "one-hot": Object.keys(oh.entries).length > 0,
+    sos1: Object.keys(sos.entries).length > 0,
+  }, what);
+  for (const col of [reg, ind, oh, sos]) checkSidecars(col, what);
+  const state = new Map<number, number>();
+  const dvs: EvaluatedDecisionVariable[] = [];
+  for (const [k, v] of Object.entries(m.decisionVariables.entries)) {
+    const id = Number(k);
+    if (!v.bound) throw new DecodeError(`${what}: decision variable ${id} has no bound`);
+    state.set(id, v.value);
+    dvs.push({
+      id,
+      kind: kindFromNumber(v.kind),
+      bound: { lower: v.bound.lower, upper: v.bound.upper },
+      subscripts: [],
+      parameters: {},
+      value: v.value,
+    });
+  }
+  const byId = new Map(dvs.map((v) => [v.id, v]));
+  for (const [k, l] of Object.entries(m.decisionVariables.labels)) {
+    const v = byId.get(Number(k));
+    if (!v) throw new DecodeError(`${what}: label for unknown decision variable ${k}`);
+    Object.assign(v, labelFromMessage(l));
+  }
+  const constraints: EvaluatedConstraint[] = [];
+  for (const [k, e] of Object.entries(reg.entries)) {
+    const c: EvaluatedConstraint = {
+      id: Number(k),
+      kind: "regular",
+      equality: equalityFromNumber(e.equality),
+      value: e.evaluatedValue,
+      feasible: e.feasible,
+      usedDecisionVariableIds: e.usedDecisionVariableIds.map(safe),
+      subscripts: [],
+      parameters: {},
+    };
+    if (e.dualVariable !== undefined) c.dualVariable = e.dualVariable;
+    constraints.push(decorate(c, reg));
+  }
+  for (const [k, e] of Object.entries(ind.entries)) {
+    constraints.push(decorate({
+      id: Number(k),
+      kind: "indicator",
+      equality: equalityFromNumber(e.equality),
+      value: e.evaluatedValue,
+      feasible: e.feasible,
+      indicatorVariable: safe(e.indicatorVariable),
+      indicatorActive: e.indicatorActive,
+      usedDecisionVariableIds: e.usedDecisionVariableIds.map(safe),
+      subscripts: [],
+      parameters: {},
+    }, ind));
+  }
+  for (const [kind, col] of [["one-hot", oh], ["sos1", sos]] as const) {
+    for (const [k, e] of Object.entries(col.entries)) {
+      const c: EvaluatedConstraint = {
+        id: Number(k),
+        kind,
+        value: 0,
+        feasible: e.feasible,
+        variables: e.variables.map(safe),
+        usedDecisionVariableIds: e.usedDecisionVariableIds.map(safe),
+        subscripts: [],
+        parameters: {},
+      };
+      if (e.activeVariable !== undefined) c.activeVariable = safe(e.activeVariable);
+      constraints.push(decorate(c, col));
+    }
+  }
+  const nft = m.evaluatedNamedFunctions ?? create(EvaluatedNamedFunctionTableSchema);
+  const namedFunctions: EvaluatedNamedFunction[] = Object.entries(nft.entries).map(([k, e]) => ({
+    ...labelFromMessage(nft.labels[k]),
+    id: Number(k),
+    value: e.evaluatedValue,
+    usedDecisionVariableIds: e.usedDecisionVariableIds.map(safe),
+  }));
+  const d: SolutionData = {
+    state,
+    objective: m.objective,
+    feasible: m.feasible,
+    optimality: optimalityFromNumber(m.optimality),
+    relaxation: relaxationFromNumber(m.relaxation),
+    decisionVariables: dvs.sort((a, b) => a.id - b.id),
+    constraints,
+    namedFunctions,
+    annotations: { ...m.annotations },
+  };
+  if (m.feasibleRelaxed !== undefined) d.feasibleRelaxed = m.feasibleRelaxed;
+  const s = senseFromNumber(m.sense, "unspecified-ok");
+  if (s) d.sense = s;
+  if (m.metadata) {
+    const md: ProcessMetadata = {};
+    for (const k of ["instance", "solver", "parameters", "start", "end"] as const) {
+      const v = m.metadata[k];
+      if (v !== undefined) md[k] = v;
+    }
+    d.metadata = md;
+  }
+  if (m.feasibilityAtol !== undefined) d.feasibilityAtol = m.feasibilityAtol;
+  return d;
+}
+
+function rec<T>(pairs: [number, T][]): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of pairs.sort((a, b) => a[0] - b[0])) out[String(k)] = v;
+  return out;
+}
+
+function sidecars(rows: EvaluatedConstraint[]) {
+  return {
+    removedReasons: rec(
+      rows.filter((c) => c.removedReason).map((
+        c,
+      ) => [c.id, removedReasonToMessage(c.removedReason!)]),
+    ),
+    contexts: rec(rows.filter(hasLabel).map((c) => [c.id, { label: labelToMessage(c) }])),
+  };
+}
+
+/**
+ * Build the `ommx.v2.Solution` message for solution data.
+ *
+ * @param d The data.
+ * @returns The message.
+ */
+export function solutionToV2Message(d: SolutionData): V2Solution {
+  const of = (k: EvaluatedConstraint["kind"]) => d.constraints.filter((c) => c.kind === k);
+  const reg = of("regular");
+  const ind = of("indicator");
+  const oh = of("one-hot");
+  const sos = of("sos1");
+  const u = (xs: number[] | undefined) => (xs ?? []).map(BigInt);
+  const setRow = (c: EvaluatedConstraint) => ({
+    variables: u(c.variables),
+    feasible: c.feasible ?? false,
+    ...(c.activeVariable !== undefined ? { activeVariable: BigInt(c.activeVariable) } : {}),
+    usedDecisionVariableIds: u(c.usedDecisionVariableIds),
+  });
+  return create(V2SolutionSchema, {
+    requiredFeatures: featuresFor({
+      indicator: ind.length > 0,
+      "one-hot": oh.length > 0,
+      sos1: sos.length > 0,
+    }),
+    objective: d.objective,
+    decisionVariables: {
+      entries: rec(d.decisionVariables.map((v) => [v.id, {
+        kind: kindToNumber(v.kind),
+        bound: { lower: v.bound.lower, upper: v.bound.upper },
+        value: d.state.get(v.id) ?? v.value,
+      }])),
+      labels: rec(d.decisionVariables.filter(hasLabel).map((v) => [v.id, labelToMessage(v)])),
+    },
+    evaluatedRegularConstraints: {
+      entries: rec(reg.map((c) => [c.id, {
+        equality: equalityToNumber(c.equality ?? "="),
+        evaluatedValue: c.value,
+        feasible: c.feasible ?? false,
+        usedDecisionVariableIds: u(c.usedDecisionVariableIds),
+        ...(c.dualVariable !== undefined ? { dualVariable: c.dualVariable } : {}),
+      }])),
+      ...sidecars(reg),
+    },
+    feasible: d.feasible,
+    optimality: optimalityToNumber(d.optimality),
+    relaxation: relaxationToNumber(d.relaxation),
+    ...(d.feasibleRelaxed !== undefined ? { feasibleRelaxed: d.feasibleRelaxed } : {}),
+    sense: senseToNumber(d.sense),
+    ...(d.namedFunctions.length > 0
+      ? {
+        evaluatedNamedFunctions: {
+          entries: rec(d.namedFunctions.map((n) => [n.id, {
+            evaluatedValue: n.value,
+            usedDecisionVariableIds: u(n.usedDecisionVariableIds),
+          }])),
+          labels: rec(d.namedFunctions.filter(hasLabel).map((n) => [n.id, labelToMessage(n)])),
+        },
+      }
+      : {}),
+    ...(d.metadata ? { metadata: { ...d.metadata } } : {}),
+    annotations: { ...d.annotations },
+    ...(ind.length > 0
+      ? {
+        evaluatedIndicatorConstraints: {
+          entries: rec(ind.map((c) => [c.id, {
+            indicatorVariable: BigInt(c.indicatorVariable ?? 0),
+            equality: equalityToNumber(c.equality ?? "="),
+            evaluatedValue: c.value,
+            feasible: c.feasible ?? false,
+            indicatorActive: c.indicatorActive ?? false,
+            usedDecisionVariableIds: u(c.usedDecisionVariableIds),
+          }])),
+          ...sidecars(ind),
+        },
+      }
+      : {}),
+    ...(oh.length > 0
+      ? {
+        evaluatedOneHotConstraints: {
+          entries: rec(oh.map((c) => [c.id, setRow(c)])),
+          ...sidecars(oh),
+        },
+      }
+      : {}),
+    ...(sos.length > 0
+      ? {
+        evaluatedSos1Constraints: {
+          entries: rec(sos.map((c) => [c.id, setRow(c)])),
+          ...sidecars(sos),
+        },
+      }
+      : {}),
+    ...(d.feasibilityAtol !== undefined ? { feasibilityAtol: d.feasibilityAtol } : {}),
+  });
+}
