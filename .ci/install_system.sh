@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# System packages the test suites use (Debian). Idempotent; quiet when everything is present.
+set -uo pipefail
+need=()
+command -v python3 >/dev/null 2>&1 || need+=(python3 python3-venv)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+command -v tar >/dev/null 2>&1 || need+=(tar)
+if [ "${#need[@]}" -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null 2>&1 || true
+  apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 || echo "warning: could not install ${need[*]}"
+fi
