@@ -74,6 +74,8 @@ export class AttachmentNotFoundError extends OmmxError {
   /** The name that was asked for. */
   readonly attachmentName: string;
   /**
+   * Create the error.
+   *
    * @param attachmentName The missing attachment name.
    * @param where Where it was looked up, e.g. `run 3`.
    */
@@ -88,6 +90,8 @@ export class BlobNotFoundError extends OmmxError {
   /** The digest that is missing. */
   readonly digest: string;
   /**
+   * Create the error.
+   *
    * @param digest The missing digest.
    * @param where The storage it was looked up in.
    */
@@ -104,6 +108,8 @@ export class MediaTypeMismatchError extends OmmxError {
   /** What is stored. */
   readonly actual: string;
   /**
+   * Create the error.
+   *
    * @param expected The required media type (or accepted set).
    * @param actual The stored media type.
    * @param subject What was being read, e.g. `attachment "x"`.
@@ -122,7 +128,11 @@ export class MediaTypeMismatchError extends OmmxError {
 export class UnknownMediaTypeError extends OmmxError {
   /** The media type without a codec. */
   readonly mediaType: string;
-  /** @param mediaType The media type without a codec. */
+  /**
+   * Create the error.
+   *
+   * @param mediaType The media type without a codec.
+   */
   constructor(mediaType: string) {
     super("UNKNOWN_MEDIA_TYPE", `No codec registered for media type '${mediaType}'`);
     this.mediaType = mediaType;
@@ -132,6 +142,8 @@ export class UnknownMediaTypeError extends OmmxError {
 /** The artifact's structure (index, manifest, config) breaks the format rules. */
 export class InvalidArtifactError extends OmmxError {
   /**
+   * Create the error.
+   *
    * @param message What is wrong, naming the offending part.
    * @param options The optional cause.
    */
@@ -145,6 +157,8 @@ export class InvalidDigestError extends OmmxError {
   /** The rejected digest text. */
   readonly digest: string;
   /**
+   * Create the error.
+   *
    * @param digest The rejected text.
    * @param reason Why it was rejected.
    */
@@ -161,6 +175,8 @@ export class DigestMismatchError extends OmmxError {
   /** The digest of the bytes actually read. */
   readonly actual: string;
   /**
+   * Create the error.
+   *
    * @param expected The promised digest.
    * @param actual The computed digest.
    */
@@ -180,6 +196,8 @@ export class SizeMismatchError extends OmmxError {
   /** The size actually found (a lower bound when reading stopped early). */
   readonly actual: number;
   /**
+   * Create the error.
+   *
    * @param digest The blob's digest.
    * @param expected The promised size.
    * @param actual The found size.
@@ -195,6 +213,8 @@ export class SizeMismatchError extends OmmxError {
 /** A tar archive that is truncated, has bad checksums or lies about sizes. */
 export class CorruptArchiveError extends OmmxError {
   /**
+   * Create the error.
+   *
    * @param message What is wrong, naming the member or offset.
    * @param options The optional cause.
    */
@@ -206,6 +226,8 @@ export class CorruptArchiveError extends OmmxError {
 /** Payload bytes that cannot be decoded (protobuf, MessagePack, JSON, zstd). */
 export class DecodeError extends OmmxError {
   /**
+   * Create the error.
+   *
    * @param message What failed to decode, naming the media type.
    * @param options The optional cause.
    */
@@ -217,6 +239,8 @@ export class DecodeError extends OmmxError {
 /** A value that cannot be encoded. */
 export class EncodeError extends OmmxError {
   /**
+   * Create the error.
+   *
    * @param message What failed to encode.
    * @param options The optional cause.
    */
@@ -227,7 +251,11 @@ export class EncodeError extends OmmxError {
 
 /** A codec that breaks the codec contract (no media type, encode not returning bytes). */
 export class CodecContractError extends OmmxError {
-  /** @param message What the codec did wrong. */
+  /**
+   * Create the error.
+   *
+   * @param message What the codec did wrong.
+   */
   constructor(message: string) {
     super("CODEC_CONTRACT", message);
   }
@@ -235,7 +263,11 @@ export class CodecContractError extends OmmxError {
 
 /** A feature the format allows but this library does not implement, or an unknown variant. */
 export class UnsupportedError extends OmmxError {
-  /** @param message What is not supported. */
+  /**
+   * Create the error.
+   *
+   * @param message What is not supported.
+   */
   constructor(message: string) {
     super("UNSUPPORTED", message);
   }
@@ -243,7 +275,11 @@ export class UnsupportedError extends OmmxError {
 
 /** A configured limit (decompressed size, declared size) was exceeded. */
 export class LimitExceededError extends OmmxError {
-  /** @param message Which limit, and by what. */
+  /**
+   * Create the error.
+   *
+   * @param message Which limit, and by what.
+   */
   constructor(message: string) {
     super("LIMIT_EXCEEDED", message);
   }
@@ -254,6 +290,8 @@ export class UnsafePathError extends OmmxError {
   /** The rejected path. */
   readonly path: string;
   /**
+   * Create the error.
+   *
    * @param path The rejected path.
    * @param reason Why it is unsafe.
    */
@@ -267,7 +305,11 @@ export class UnsafePathError extends OmmxError {
 export class AlreadyExistsError extends OmmxError {
   /** The existing path or name. */
   readonly path: string;
-  /** @param path The existing destination. */
+  /**
+   * Create the error.
+   *
+   * @param path The existing destination.
+   */
   constructor(path: string) {
     super("ALREADY_EXISTS", `Destination ${JSON.stringify(path)} already exists`);
     this.path = path;
@@ -276,7 +318,11 @@ export class AlreadyExistsError extends OmmxError {
 
 /** An argument outside what an API accepts. */
 export class InvalidArgumentError extends OmmxError {
-  /** @param message What is wrong with the argument. */
+  /**
+   * Create the error.
+   *
+   * @param message What is wrong with the argument.
+   */
   constructor(message: string) {
     super("INVALID_ARGUMENT", message);
   }
@@ -287,6 +333,8 @@ export class InvalidReferenceError extends OmmxError {
   /** The rejected reference. */
   readonly reference: string;
   /**
+   * Create the error.
+   *
    * @param reference The rejected text.
    * @param reason Why.
    */
@@ -298,7 +346,11 @@ export class InvalidReferenceError extends OmmxError {
 
 /** An operation that is not allowed in the object's current state (e.g. writing after commit). */
 export class InvalidStateError extends OmmxError {
-  /** @param message What was attempted and why it is not allowed now. */
+  /**
+   * Create the error.
+   *
+   * @param message What was attempted and why it is not allowed now.
+   */
   constructor(message: string) {
     super("INVALID_STATE", message);
   }

@@ -1,4 +1,4 @@
-import { createHasher, verify } from "./digest.ts";
+import { createHasher, verify } from "../core/oci/digest.ts";
 
 const CHUNK = new Uint8Array(1 << 20).fill(0x5a);
 const CHUNKS = Array.from({ length: 256 }, () => CHUNK);
