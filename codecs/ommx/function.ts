@@ -398,53 +398,6 @@ export class Function {
   }
 
   /**
-   * Convert to the generated `ommx.v1.Function` message.
-   *
-   * @returns The message.
-   */
-  toMessage(): FunctionMessage {
-    const linear = () =>
-      create(LinearSchema, {
-        terms: this.linearIds.map((id, i) => ({
-          id: BigInt(id),
-          coefficient: this.linearCoefficients[i]!,
-        })),
-        constant: this.constant,
-      });
-    switch (this.kind) {
-      case "constant":
-        return create(FunctionSchema, { function: { case: "constant", value: this.constant } });
-      case "linear":
-        return create(FunctionSchema, { function: { case: "linear", value: linear() } });
-      case "quadratic": {
-        const hasLinear = this.linearIds.length > 0 || this.constant !== 0;
-        return create(FunctionSchema, {
-          function: {
-            case: "quadratic",
-            value: create(QuadraticSchema, {
-              rows: this.quadraticRows.map(BigInt),
-              columns: this.quadraticColumns.map(BigInt),
-              values: [...this.quadraticValues],
-              ...(hasLinear ? { linear: linear() } : {}),
-            }),
-          },
-        });
-      }
-      case "polynomial":
-        return create(FunctionSchema, {
-          function: {
-            case: "polynomial",
-            value: create(PolynomialSchema, {
-              terms: this.toMonomials().map((m) =>
-                create(MonomialSchema, { ids: m.ids.map(BigInt), coefficient: m.coefficient })
-              ),
-            }),
-          },
-        });
-    }
-  }
-
-  /**
    * Fast path: decode an `ommx.v1.Function` message body from a wire reader
    * positioned at its first field (the reader's `end` bounds the message).
    *
@@ -502,11 +455,11 @@ export class Function {
    *
    * @example
    * ```ts
-   * import { Function } from "./function.ts";
+   * import { Function, functionToMessage } from "./function.ts";
    * import { toBinary } from "@bufbuild/protobuf";
    * import { FunctionSchema } from "./gen/ommx/v1/function_pb.ts";
    * import assert from "node:assert/strict";
-   * const bytes = toBinary(FunctionSchema, Function.linear([[1, 2]], 1).toMessage());
+   * const bytes = toBinary(FunctionSchema, functionToMessage(Function.linear([[1, 2]], 1)));
    * assert.equal(Function.decode(bytes).evaluate({ 1: 1 }), 3);
    * ```
    */
@@ -630,4 +583,52 @@ function readPolynomial(r: WireReader): Function {
     } else r.skip(wt);
   }
   return Function.polynomial(terms);
+}
+
+/**
+ * Convert a function to the generated `ommx.v1.Function` message.
+ *
+ * @param f The function.
+ * @returns The message.
+ */
+export function functionToMessage(f: Function): FunctionMessage {
+  const linear = () =>
+    create(LinearSchema, {
+      terms: f.linearIds.map((id, i) => ({
+        id: BigInt(id),
+        coefficient: f.linearCoefficients[i]!,
+      })),
+      constant: f.constant,
+    });
+  switch (f.kind) {
+    case "constant":
+      return create(FunctionSchema, { function: { case: "constant", value: f.constant } });
+    case "linear":
+      return create(FunctionSchema, { function: { case: "linear", value: linear() } });
+    case "quadratic": {
+      const hasLinear = f.linearIds.length > 0 || f.constant !== 0;
+      return create(FunctionSchema, {
+        function: {
+          case: "quadratic",
+          value: create(QuadraticSchema, {
+            rows: f.quadraticRows.map(BigInt),
+            columns: f.quadraticColumns.map(BigInt),
+            values: [...f.quadraticValues],
+            ...(hasLinear ? { linear: linear() } : {}),
+          }),
+        },
+      });
+    }
+    case "polynomial":
+      return create(FunctionSchema, {
+        function: {
+          case: "polynomial",
+          value: create(PolynomialSchema, {
+            terms: f.toMonomials().map((m) =>
+              create(MonomialSchema, { ids: m.ids.map(BigInt), coefficient: m.coefficient })
+            ),
+          }),
+        },
+      });
+  }
 }

@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { OmmxMessage } from "./types.ts";
+import { mergeDescription, mergeExtensions } from "./annotations.ts";
 import { fromBinary } from "@bufbuild/protobuf";
 import { InvalidArgumentError } from "../../core/errors.ts";
 import type { Function } from "./function.ts";
@@ -192,6 +194,23 @@ export class Instance {
   }
 
   /**
+   * A copy with layer-descriptor annotations merged in (message wins; see {@linkcode mergeAnnotations}).
+   *
+   * @param layerAnnotations The layer's annotations.
+   * @returns The merged copy.
+   */
+  mergeLayerAnnotations(layerAnnotations: Readonly<Record<string, string>>): Instance {
+    const d = this.toData();
+    const desc = mergeDescription(d.description, layerAnnotations, "org.ommx.v1.instance");
+    if (desc) d.description = desc;
+    d.annotations = mergeExtensions(d.annotations, layerAnnotations);
+    return new Instance(
+      d,
+      this.#bytes ? { version: this.version, bytes: this.#bytes } : { version: this.version },
+    );
+  }
+
+  /**
    * Encode as `ommx.v2.Instance` bytes.
    *
    * @returns The bytes.
@@ -204,7 +223,7 @@ export class Instance {
    * The protobuf message: the decoded v1/v2 message (decoded lazily with the
    * generic runtime), or a v2 message built from the data.
    */
-  get message(): V1Instance | V2Instance {
+  get message(): OmmxMessage {
     if (!this.#message) {
       this.#message = this.version === "v1" && this.#bytes
         ? fromBinary(V1InstanceSchema, this.#bytes)

@@ -7,7 +7,7 @@
 
 import { create, toBinary } from "@bufbuild/protobuf";
 import { DecodeError, OmmxError, UnsupportedError } from "../../core/errors.ts";
-import { Function } from "./function.ts";
+import { Function, functionToMessage } from "./function.ts";
 import { ParametersSchema } from "./gen/ommx/v1/instance_pb.ts";
 import { ParameterSchema as V1ParameterSchema } from "./gen/ommx/v1/parametric_instance_pb.ts";
 import {
@@ -776,12 +776,12 @@ function commonV2(d: Omit<InstanceData, "parameterValues">) {
       labels: u64Record(labels),
       fixedValues: u64Record(fixed),
     }),
-    objective: d.objective.toMessage(),
+    objective: functionToMessage(d.objective),
     regularConstraints: create(
       RegularConstraintCollectionSchema,
       collectionInit(d.constraints, (c) => ({
         equality: equalityToNumber(c.equality),
-        function: c.function.toMessage(),
+        function: functionToMessage(c.function),
       })),
     ),
     sense: senseToNumber(d.sense),
@@ -792,7 +792,7 @@ function commonV2(d: Omit<InstanceData, "parameterValues">) {
           collectionInit(d.indicatorConstraints, (c) => ({
             indicatorVariable: BigInt(c.indicatorVariable),
             equality: equalityToNumber(c.equality),
-            function: c.function.toMessage(),
+            function: functionToMessage(c.function),
           })),
         ),
       }
@@ -814,13 +814,13 @@ function commonV2(d: Omit<InstanceData, "parameterValues">) {
       }
       : {}),
     decisionVariableDependency: u64Record(
-      [...d.decisionVariableDependency].map(([k, f]) => [k, f.toMessage()]),
+      [...d.decisionVariableDependency].map(([k, f]) => [k, functionToMessage(f)]),
     ),
     ...(d.namedFunctions.length > 0
       ? {
         namedFunctions: create(NamedFunctionTableSchema, {
           entries: u64Record(
-            d.namedFunctions.map((n) => [n.id, { function: n.function.toMessage() }]),
+            d.namedFunctions.map((n) => [n.id, { function: functionToMessage(n.function) }]),
           ),
           labels: u64Record(nfLabels),
         }),

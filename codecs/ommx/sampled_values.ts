@@ -25,7 +25,11 @@ import { WIRE_I64, WireReader } from "./wire_reader.ts";
 export class SampledValues {
   readonly #map: Map<number, number>;
 
-  /** @param map Sample ID → value. */
+  /**
+   * Wrap a map (not copied).
+   *
+   * @param map Sample ID → value.
+   */
   constructor(map: Map<number, number>) {
     this.#map = map;
   }

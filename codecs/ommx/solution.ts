@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { OmmxMessage } from "./types.ts";
+import { mergeExtensions, mergeMetadata } from "./annotations.ts";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { DecodeError } from "../../core/errors.ts";
 import { EvaluatedConstraintSchema } from "./gen/ommx/v1/constraint_pb.ts";
@@ -19,7 +21,6 @@ import {
   EvaluatedRegularConstraintCollectionSchema,
   EvaluatedSos1ConstraintCollectionSchema,
 } from "./gen/ommx/v2/constraint_pb.ts";
-import { EvaluatedDecisionVariableTableSchema } from "./gen/ommx/v2/decision_variable_pb.ts";
 import { EvaluatedNamedFunctionTableSchema } from "./gen/ommx/v2/named_function_pb.ts";
 import {
   type Solution as V2Solution,
@@ -317,6 +318,23 @@ export class Solution {
   }
 
   /**
+   * A copy with layer-descriptor annotations merged in (message wins).
+   *
+   * @param layerAnnotations The layer's annotations.
+   * @returns The merged copy.
+   */
+  mergeLayerAnnotations(layerAnnotations: Readonly<Record<string, string>>): Solution {
+    const d = this.toData();
+    const md = mergeMetadata(d.metadata, layerAnnotations, "org.ommx.v1.solution");
+    if (md) d.metadata = md;
+    d.annotations = mergeExtensions(d.annotations, layerAnnotations);
+    return new Solution(
+      d,
+      this.#bytes ? { version: this.version, bytes: this.#bytes } : { version: this.version },
+    );
+  }
+
+  /**
    * Encode as `ommx.v2.Solution` bytes.
    *
    * @returns The bytes.
@@ -326,7 +344,7 @@ export class Solution {
   }
 
   /** The protobuf message (decoded v1/v2 message, or v2 built from the data). */
-  get message(): V1Solution | V2Solution {
+  get message(): OmmxMessage {
     if (!this.#message) {
       this.#message = this.version === "v1" && this.#bytes
         ? fromBinary(V1SolutionSchema, this.#bytes)

@@ -18,6 +18,16 @@ export type Optimality = "unspecified" | "optimal" | "not-optimal";
 /** Relaxation status of a solution (`ommx.v1.Relaxation`). */
 export type Relaxation = "unspecified" | "lp-relaxed";
 
+/**
+ * A decoded protobuf-es message of the `ommx.v1` / `ommx.v2` packages, as
+ * returned by `.message`. Narrow it with `$typeName` (e.g.
+ * `"ommx.v1.Instance"`) and the generated types under `codecs/ommx/gen/`.
+ */
+export interface OmmxMessage {
+  /** Fully-qualified protobuf type name, e.g. `ommx.v2.Instance`. */
+  readonly $typeName: string;
+}
+
 /** Variable assignment: ID → value, as a `Map` or a plain object. */
 export type StateLike = ReadonlyMap<number, number> | Readonly<Record<number, number>>;
 

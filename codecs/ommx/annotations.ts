@@ -1,0 +1,135 @@
+/**
+ * Merging OCI layer-descriptor annotations into decoded OMMX payloads, the
+ * way the reference reader builds Python's `annotations` view: the message
+ * always wins; unset description/metadata fields are filled from the
+ * `org.ommx.v1.<kind>.*` keys and extension keys (not `org.ommx.v1.`) absent
+ * from the message are added.
+ *
+ * @module
+ */
+
+import type { InstanceDescription, ProcessMetadata } from "./types.ts";
+
+/** Anything that can absorb layer annotations (every friendly OMMX payload class). */
+export interface AnnotationMergeable<T> {
+  /**
+   * Return a copy with layer annotations merged in.
+   *
+   * @param layerAnnotations The layer descriptor's annotations.
+   * @returns The merged copy.
+   */
+  mergeLayerAnnotations(layerAnnotations: Readonly<Record<string, string>>): T;
+}
+
+/**
+ * Merge a layer descriptor's annotations into a decoded payload (message wins).
+ *
+ * @param obj An `Instance`, `ParametricInstance`, `Solution` or `SampleSet`.
+ * @param layerAnnotations The layer descriptor's annotations.
+ * @returns A merged copy of `obj`.
+ *
+ * @example
+ * ```ts
+ * import { Function, Instance, mergeAnnotations } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const inst = new Instance({ objective: Function.constant(0), annotations: { "org.example.a": "msg" } });
+ * const merged = mergeAnnotations(inst, {
+ *   "org.ommx.v1.instance.title": "knapsack",
+ *   "org.ommx.v1.instance.authors": "Alice, Bob",
+ *   "org.ommx.v1.instance.variables": "99",
+ *   "org.example.a": "layer",
+ *   "org.example.b": "layer",
+ * });
+ * assert.equal(merged.description?.name, "knapsack");
+ * assert.deepEqual(merged.description?.authors, ["Alice", "Bob"]);
+ * assert.deepEqual(merged.annotations, { "org.example.a": "msg", "org.example.b": "layer" });
+ * ```
+ */
+export function mergeAnnotations<T extends AnnotationMergeable<T>>(
+  obj: T,
+  layerAnnotations: Readonly<Record<string, string>>,
+): T {
+  return obj.mergeLayerAnnotations(layerAnnotations);
+}
+
+/**
+ * Fill unset description fields from `<namespace>.*` keys.
+ *
+ * @param description The message's description (may be undefined).
+ * @param layer The layer annotations.
+ * @param namespace `org.ommx.v1.instance` or `org.ommx.v1.parametric-instance`.
+ * @returns The merged description (undefined when neither side has any).
+ */
+export function mergeDescription(
+  description: InstanceDescription | undefined,
+  layer: Readonly<Record<string, string>>,
+  namespace: string,
+): InstanceDescription | undefined {
+  const d: InstanceDescription = description
+    ? { ...description, authors: [...description.authors] }
+    : { authors: [] };
+  let touched = description !== undefined;
+  const fill = (field: Exclude<keyof InstanceDescription, "authors">, key: string) => {
+    const v = layer[`${namespace}.${key}`];
+    if (v !== undefined && d[field] === undefined) {
+      d[field] = v;
+      touched = true;
+    }
+  };
+  fill("name", "title");
+  fill("description", "description");
+  fill("createdBy", "created_by");
+  fill("created", "created");
+  fill("license", "license");
+  fill("dataset", "dataset");
+  const authors = layer[`${namespace}.authors`];
+  if (authors !== undefined && d.authors.length === 0) {
+    d.authors = authors.split(",").map((a) => a.trim()).filter((a) => a !== "");
+    touched = true;
+  }
+  return touched ? d : undefined;
+}
+
+/**
+ * Fill unset process-metadata fields from `<namespace>.*` keys.
+ *
+ * @param metadata The message's metadata (may be undefined).
+ * @param layer The layer annotations.
+ * @param namespace `org.ommx.v1.solution` or `org.ommx.v1.sample-set`.
+ * @returns The merged metadata (undefined when neither side has any).
+ */
+export function mergeMetadata(
+  metadata: ProcessMetadata | undefined,
+  layer: Readonly<Record<string, string>>,
+  namespace: string,
+): ProcessMetadata | undefined {
+  const m: ProcessMetadata = { ...(metadata ?? {}) };
+  let touched = metadata !== undefined;
+  for (const k of ["instance", "solver", "parameters", "start", "end"] as const) {
+    const v = layer[`${namespace}.${k}`];
+    if (v !== undefined && m[k] === undefined) {
+      m[k] = v;
+      touched = true;
+    }
+  }
+  return touched ? m : undefined;
+}
+
+/**
+ * Add extension keys (not starting `org.ommx.v1.`) that the message lacks.
+ *
+ * @param own The message's annotations.
+ * @param layer The layer annotations.
+ * @returns The merged extension annotations.
+ */
+export function mergeExtensions(
+  own: Readonly<Record<string, string>>,
+  layer: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = { ...own };
+  for (const [k, v] of Object.entries(layer)) {
+    if (!k.startsWith("org.ommx.v1.") && !(k in out)) out[k] = v;
+  }
+  return out;
+}

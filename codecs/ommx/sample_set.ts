@@ -1,0 +1,952 @@
+/**
+ * The friendly `SampleSet` class: many samples (states) of one instance with
+ * their objectives and feasibility, decoded from `ommx.v1.SampleSet` /
+ * `ommx.v2.SampleSet` (fast paths for the per-sample value tables).
+ *
+ * @module
+ */
+
+import type { OmmxMessage } from "./types.ts";
+import { mergeExtensions, mergeMetadata } from "./annotations.ts";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { WireType } from "@bufbuild/protobuf/wire";
+import { DecodeError } from "../../core/errors.ts";
+import {
+  type SampledValues as SampledValuesMessage,
+  SampledValuesSchema,
+  type SampleSet as V1SampleSet,
+  SampleSetSchema as V1SampleSetSchema,
+} from "./gen/ommx/v1/sample_set_pb.ts";
+import {
+  SampledIndicatorConstraintCollectionSchema,
+  SampledOneHotConstraintCollectionSchema,
+  SampledSos1ConstraintCollectionSchema,
+} from "./gen/ommx/v2/constraint_pb.ts";
+import {
+  type SampleSet as V2SampleSet,
+  SampleSetSchema as V2SampleSetSchema,
+} from "./gen/ommx/v2/sample_set_pb.ts";
+import type { ConstraintBase, DecisionVariable } from "./instance_data.ts";
+import { type OmmxVersion, readV1DecisionVariable, sub, wrap } from "./instance_wire.ts";
+import { SampledValues } from "./sampled_values.ts";
+import { type EvaluatedConstraint, Solution } from "./solution.ts";
+import { varintLength, WireWriter } from "./state.ts";
+import {
+  type Equality,
+  equalityFromNumber,
+  equalityToNumber,
+  kindFromNumber,
+  kindToNumber,
+  type Label,
+  type ProcessMetadata,
+  type RemovedReason,
+  type Sense,
+  senseFromNumber,
+  senseToNumber,
+} from "./types.ts";
+import {
+  assignLabel,
+  checkAnnotations,
+  checkAtol,
+  checkFeatures,
+  checkFormatVersion,
+  featuresFor,
+  hasLabel,
+  labelFromMessage,
+  labelToMessage,
+  readContext,
+  readLabel,
+  readMetadata,
+  readRemovedReason,
+  readStringEntry,
+  readU64MsgEntry,
+  removedReasonToMessage,
+  safe,
+} from "./wire_common.ts";
+import { WireReader } from "./wire_reader.ts";
+
+/** A decision variable with its value in every sample. */
+export interface SampledDecisionVariable extends DecisionVariable {
+  /** Sample ID → value. */
+  samples: SampledValues;
+}
+
+/** A constraint evaluated in every sample. */
+export interface SampledConstraint extends ConstraintBase {
+  /** Which collection. */
+  kind: "regular" | "indicator" | "one-hot" | "sos1";
+  /** Relation to zero (regular / indicator). */
+  equality?: Equality;
+  /** Sample ID → function value (empty for one-hot / SOS1). */
+  values: SampledValues;
+  /** Sample ID → feasibility of this constraint. */
+  feasible: Map<number, boolean>;
+  /** Variables used. */
+  usedDecisionVariableIds: number[];
+  /** Dual values per sample (regular, v2). */
+  dualVariables?: SampledValues;
+  /** Indicator variable (indicator constraints). */
+  indicatorVariable?: number;
+  /** Variables (one-hot / SOS1). */
+  variables?: number[];
+}
+
+/** A named function evaluated in every sample. */
+export interface SampledNamedFunction extends Label {
+  /** ID. */
+  id: number;
+  /** Sample ID → value. */
+  values: SampledValues;
+  /** Variables used. */
+  usedDecisionVariableIds: number[];
+}
+
+/** Everything a sample set holds. */
+export interface SampleSetData {
+  /** Sample ID → objective. */
+  objectives: SampledValues;
+  /** Sample ID → feasibility (including removed constraints). */
+  feasible: Map<number, boolean>;
+  /** Sample ID → feasibility of active constraints only. */
+  feasibleRelaxed: Map<number, boolean>;
+  /** Direction. */
+  sense: Sense;
+  /** Decision variables with per-sample values. */
+  decisionVariables: SampledDecisionVariable[];
+  /** Sampled constraints. */
+  constraints: SampledConstraint[];
+  /** Sampled named functions. */
+  namedFunctions: SampledNamedFunction[];
+  /** Process metadata. */
+  metadata?: ProcessMetadata;
+  /** Extension annotations. */
+  annotations: Record<string, string>;
+  /** Feasibility tolerance (v2). */
+  feasibilityAtol?: number;
+}
+
+/**
+ * Samples of one instance.
+ *
+ * @example
+ * ```ts
+ * import { SampleSet, SampledValues } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const ss = new SampleSet({
+ *   sense: "minimize",
+ *   objectives: SampledValues.fromMap({ 0: 3, 1: 1, 2: 0 }),
+ *   feasible: new Map([[0, true], [1, true], [2, false]]),
+ *   decisionVariables: [{
+ *     id: 7, kind: "integer", bound: { lower: 0, upper: 9 }, subscripts: [], parameters: {},
+ *     samples: SampledValues.fromMap({ 0: 3, 1: 1, 2: 0 }),
+ *   }],
+ * });
+ * const back = SampleSet.decode(ss.toBytes(), "v2");
+ * assert.deepEqual(back.sampleIds, [0, 1, 2]);
+ * assert.equal(back.best()?.objective, 1);
+ * assert.equal(back.get(2).state.get(7), 0);
+ * ```
+ */
+export class SampleSet {
+  /** Protobuf package the payload was decoded from (`v2` when built). */
+  readonly version: OmmxVersion;
+  /** Direction. */
+  readonly sense: Sense;
+  /** Sample ID → objective value. */
+  readonly objectives: ReadonlyMap<number, number>;
+  /** Sample ID → feasibility (including removed constraints). */
+  readonly feasible: ReadonlyMap<number, boolean>;
+  /** Sample ID → feasibility of active constraints only. */
+  readonly feasibleRelaxed: ReadonlyMap<number, boolean>;
+  /** Decision variables with per-sample values. */
+  readonly decisionVariables: readonly SampledDecisionVariable[];
+  /** Sampled constraints. */
+  readonly constraints: readonly SampledConstraint[];
+  /** Sampled named functions. */
+  readonly namedFunctions: readonly SampledNamedFunction[];
+  /** Process metadata. */
+  readonly metadata: ProcessMetadata | undefined;
+  /** Extension annotations. */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** Feasibility tolerance (v2). */
+  readonly feasibilityAtol: number | undefined;
+  readonly #objectives: SampledValues;
+  readonly #bytes: Uint8Array | undefined;
+  #message: V1SampleSet | V2SampleSet | undefined;
+
+  /**
+   * Build from plain data.
+   *
+   * @param data The content (collections default to empty; `feasibleRelaxed` defaults to `feasible`).
+   * @param source Internal: decoded version and bytes.
+   */
+  constructor(
+    data: Partial<SampleSetData> & Pick<SampleSetData, "objectives" | "sense">,
+    source?: { version: OmmxVersion; bytes?: Uint8Array },
+  ) {
+    this.version = source?.version ?? "v2";
+    this.#bytes = source?.bytes;
+    this.sense = data.sense;
+    this.#objectives = data.objectives;
+    this.objectives = data.objectives.toMap();
+    this.feasible = data.feasible ?? new Map();
+    this.feasibleRelaxed = data.feasibleRelaxed ?? this.feasible;
+    this.decisionVariables = [...(data.decisionVariables ?? [])].sort((a, b) => a.id - b.id);
+    this.constraints = data.constraints ?? [];
+    this.namedFunctions = data.namedFunctions ?? [];
+    this.metadata = data.metadata;
+    this.annotations = { ...(data.annotations ?? {}) };
+    this.feasibilityAtol = data.feasibilityAtol;
+  }
+
+  /** Sample IDs, ascending. */
+  get sampleIds(): number[] {
+    return this.#objectives.ids();
+  }
+
+  /**
+   * Decode an `ommx.v1.SampleSet` or `ommx.v2.SampleSet` payload.
+   *
+   * @param bytes The payload.
+   * @param version Which package (from the media type).
+   * @returns The sample set.
+   */
+  static decode(bytes: Uint8Array, version: OmmxVersion): SampleSet {
+    const what = `application/org.ommx.${version}.sample-set`;
+    const data = wrap(what, () => version === "v1" ? readV1(bytes, what) : readV2(bytes, what));
+    return new SampleSet(data, { version, bytes });
+  }
+
+  /**
+   * One sample as a {@linkcode Solution}.
+   *
+   * @param sampleId The sample ID.
+   * @returns The solution.
+   * @throws {InvalidArgumentError} when the sample does not exist.
+   */
+  get(sampleId: number): Solution {
+    const objective = this.objectives.get(sampleId);
+    if (objective === undefined) {
+      throw new DecodeError(`sample ${sampleId} is not in the sample set`);
+    }
+    const state = new Map<number, number>();
+    const dvs = this.decisionVariables.map((v) => {
+      const value = v.samples.get(sampleId) ?? v.substitutedValue ?? 0;
+      state.set(v.id, value);
+      const { samples: _s, ...rest } = v;
+      return { ...rest, value };
+    });
+    const constraints: EvaluatedConstraint[] = this.constraints.map((c) => {
+      const { values: _v, feasible: _f, dualVariables, ...rest } = c;
+      const e: EvaluatedConstraint = {
+        ...rest,
+        value: c.values.get(sampleId) ?? 0,
+        feasible: c.feasible.get(sampleId) ?? false,
+      };
+      const dual = dualVariables?.get(sampleId);
+      if (dual !== undefined) e.dualVariable = dual;
+      return e;
+    });
+    return new Solution({
+      state,
+      objective,
+      feasible: this.feasible.get(sampleId) ?? false,
+      feasibleRelaxed: this.feasibleRelaxed.get(sampleId) ?? false,
+      sense: this.sense,
+      decisionVariables: dvs,
+      constraints,
+      namedFunctions: this.namedFunctions.map((n) => {
+        const { values: _v, ...rest } = n;
+        return { ...rest, value: n.values.get(sampleId) ?? 0 };
+      }),
+      ...(this.metadata ? { metadata: this.metadata } : {}),
+      ...(this.feasibilityAtol !== undefined ? { feasibilityAtol: this.feasibilityAtol } : {}),
+    });
+  }
+
+  /**
+   * The best feasible sample by {@linkcode SampleSet.sense} (ties: smallest sample ID).
+   *
+   * @returns The best sample, or undefined when no sample is feasible.
+   */
+  best(): Solution | undefined {
+    let bestId: number | undefined;
+    let bestObj = 0;
+    const max = this.sense === "maximize";
+    for (const id of this.sampleIds) {
+      if (!this.feasible.get(id)) continue;
+      const o = this.objectives.get(id)!;
+      if (bestId === undefined || (max ? o > bestObj : o < bestObj)) {
+        bestId = id;
+        bestObj = o;
+      }
+    }
+    return bestId === undefined ? undefined : this.get(bestId);
+  }
+
+  /**
+   * The content as plain data.
+   *
+   * @returns The data.
+   */
+  toData(): SampleSetData {
+    const d: SampleSetData = {
+      objectives: this.#objectives,
+      feasible: new Map(this.feasible),
+      feasibleRelaxed: new Map(this.feasibleRelaxed),
+      sense: this.sense,
+      decisionVariables: [...this.decisionVariables],
+      constraints: [...this.constraints],
+      namedFunctions: [...this.namedFunctions],
+      annotations: { ...this.annotations },
+    };
+    if (this.metadata) d.metadata = this.metadata;
+    if (this.feasibilityAtol !== undefined) d.feasibilityAtol = this.feasibilityAtol;
+    return d;
+  }
+
+  /**
+   * A copy with layer-descriptor annotations merged in (message wins).
+   *
+   * @param layerAnnotations The layer's annotations.
+   * @returns The merged copy.
+   */
+  mergeLayerAnnotations(layerAnnotations: Readonly<Record<string, string>>): SampleSet {
+    const d = this.toData();
+    const md = mergeMetadata(d.metadata, layerAnnotations, "org.ommx.v1.sample-set");
+    if (md) d.metadata = md;
+    d.annotations = mergeExtensions(d.annotations, layerAnnotations);
+    return new SampleSet(
+      d,
+      this.#bytes ? { version: this.version, bytes: this.#bytes } : { version: this.version },
+    );
+  }
+
+  /**
+   * Encode as `ommx.v2.SampleSet` bytes (per-sample tables use the fast writer).
+   *
+   * @returns The bytes.
+   */
+  toBytes(): Uint8Array {
+    return toBinary(V2SampleSetSchema, sampleSetToV2Message(this.toData()));
+  }
+
+  /** The protobuf message (decoded v1/v2 with the generic runtime, or v2 built from the data). */
+  get message(): OmmxMessage {
+    if (!this.#message) {
+      this.#message = this.version === "v1" && this.#bytes
+        ? fromBinary(V1SampleSetSchema, this.#bytes)
+        : fromBinary(V2SampleSetSchema, this.#bytes ?? this.toBytes());
+    }
+    return this.#message;
+  }
+}
+
+// ---------- readers ----------
+
+function readValues(r: WireReader): SampledValues {
+  const s = r.enter();
+  const v = SampledValues.read(r);
+  r.leave(s);
+  return v;
+}
+
+function readBoolEntry(r: WireReader, out: Map<number, boolean>): void {
+  const s = r.enter();
+  let k = 0;
+  let v = false;
+  while (!r.done()) {
+    const t = r.tag();
+    if (t === 0x08) k = r.uint();
+    else if (t === 0x10) v = r.uint() !== 0;
+    else r.skip(t & 7);
+  }
+  r.leave(s);
+  out.set(k, v);
+}
+
+function emptyData(): SampleSetData {
+  return {
+    objectives: new SampledValues(new Map()),
+    feasible: new Map(),
+    feasibleRelaxed: new Map(),
+    sense: "minimize",
+    decisionVariables: [],
+    constraints: [],
+    namedFunctions: [],
+    annotations: {},
+  };
+}
+
+function emptyLabel(): Label {
+  return { subscripts: [], parameters: {} };
+}
+
+function readV1(bytes: Uint8Array, what: string): SampleSetData {
+  const r = new WireReader(bytes);
+  const d = emptyData();
+  let objectivesSeen = false;
+  let sense = 0;
+  let formatVersion = 0;
+  let relaxedSeen = false;
+  while (!r.done()) {
+    const t = r.tag();
+    const wt = t & 7;
+    switch (t >>> 3) {
+      case 1:
+        d.objectives = readValues(r);
+        objectivesSeen = true;
+        break;
+      case 2: {
+        const s = r.enter();
+        let dv: DecisionVariable | undefined;
+        let samples = new SampledValues(new Map());
+        while (!r.done()) {
+          const tt = r.tag();
+          if (tt === 0x0a) dv = readV1DecisionVariable(r);
+          else if (tt === 0x12) samples = readValues(r);
+          else r.skip(tt & 7);
+        }
+        r.leave(s);
+        if (!dv) throw new DecodeError("SampledDecisionVariable has no decision_variable");
+        d.decisionVariables.push({ ...dv, samples });
+        break;
+      }
+      case 3:
+        d.constraints.push(readV1SampledConstraint(r));
+        break;
+      case 8:
+        d.namedFunctions.push(readV1SampledNamedFunction(r));
+        break;
+      case 4:
+        readBoolEntry(r, d.feasible);
+        break;
+      case 7:
+        readBoolEntry(r, d.feasibleRelaxed);
+        relaxedSeen = true;
+        break;
+      case 5:
+        sense = r.uint();
+        break;
+      case 9:
+        d.metadata = readMetadata(r);
+        break;
+      case 10:
+        readStringEntry(r, d.annotations);
+        break;
+      case 100:
+        formatVersion = r.uint();
+        break;
+      default:
+        r.skip(wt);
+    }
+  }
+  checkFormatVersion(formatVersion, what);
+  checkAnnotations(d.annotations, what);
+  if (!objectivesSeen) throw new DecodeError(`${what}: objectives is missing`);
+  d.sense = senseFromNumber(sense, "default-min")!;
+  if (!relaxedSeen) d.feasibleRelaxed = new Map(d.feasible);
+  return d;
+}
+
+function readV1SampledConstraint(r: WireReader): SampledConstraint {
+  const s = r.enter();
+  const c: SampledConstraint = {
+    ...emptyLabel(),
+    id: 0,
+    kind: "regular",
+    values: new SampledValues(new Map()),
+    feasible: new Map(),
+    usedDecisionVariableIds: [],
+  };
+  let equality = 0;
+  let reason: RemovedReason | undefined;
+  const reasonParams: Record<string, string> = {};
+  while (!r.done()) {
+    const t = r.tag();
+    const wt = t & 7;
+    switch (t >>> 3) {
+      case 1:
+        c.id = r.uint();
+        break;
+      case 2:
+        equality = r.uint();
+        break;
+      case 3:
+        c.name = r.string();
+        break;
+      case 4:
+        r.packedInts(wt, c.subscripts);
+        break;
+      case 5:
+        readStringEntry(r, c.parameters);
+        break;
+      case 6:
+        c.description = r.string();
+        break;
+      case 7:
+        reason = { reason: r.string(), parameters: reasonParams };
+        break;
+      case 8:
+        readStringEntry(r, reasonParams);
+        break;
+      case 9:
+        c.values = readValues(r);
+        break;
+      case 10:
+        r.packedUints(wt, c.usedDecisionVariableIds);
+        break;
+      case 11:
+        readBoolEntry(r, c.feasible);
+        break;
+      default:
+        r.skip(wt);
+    }
+  }
+  r.leave(s);
+  c.equality = equalityFromNumber(equality);
+  if (reason) c.removedReason = reason;
+  return c;
+}
+
+function readV1SampledNamedFunction(r: WireReader): SampledNamedFunction {
+  const s = r.enter();
+  const n: SampledNamedFunction = {
+    ...emptyLabel(),
+    id: 0,
+    values: new SampledValues(new Map()),
+    usedDecisionVariableIds: [],
+  };
+  while (!r.done()) {
+    const t = r.tag();
+    const wt = t & 7;
+    switch (t >>> 3) {
+      case 1:
+        n.id = r.uint();
+        break;
+      case 2:
+        n.name = r.string();
+        break;
+      case 3:
+        r.packedInts(wt, n.subscripts);
+        break;
+      case 4:
+        readStringEntry(r, n.parameters);
+        break;
+      case 5:
+        n.description = r.string();
+        break;
+      case 6:
+        n.values = readValues(r);
+        break;
+      case 7:
+        r.packedUints(wt, n.usedDecisionVariableIds);
+        break;
+      default:
+        r.skip(wt);
+    }
+  }
+  r.leave(s);
+  return n;
+}
+
+function readV2DecisionVariables(r: WireReader): SampledDecisionVariable[] {
+  const saved = r.enter();
+  const rows = new Map<number, SampledDecisionVariable>();
+  const labels = new Map<number, Label>();
+  while (!r.done()) {
+    const t = r.tag();
+    const f = t >>> 3;
+    if (f === 1) {
+      const [id, v] = readU64MsgEntry(r, (rr) => {
+        let kind = 0;
+        let bound: { lower: number; upper: number } | undefined;
+        let samples: SampledValues | undefined;
+        while (!rr.done()) {
+          const tt = rr.tag();
+          if (tt === 0x08) kind = rr.uint();
+          else if (tt === 0x12) {
+            const s = rr.enter();
+            bound = { lower: 0, upper: 0 };
+            while (!rr.done()) {
+              const bt = rr.tag();
+              if (bt === 0x09) bound.lower = rr.double();
+              else if (bt === 0x11) bound.upper = rr.double();
+              else rr.skip(bt & 7);
+            }
+            rr.leave(s);
+          } else if (tt === 0x1a) samples = readValues(rr);
+          else rr.skip(tt & 7);
+        }
+        if (!bound) throw new DecodeError("sampled decision variable has no bound");
+        if (!samples) throw new DecodeError("sampled decision variable has no samples");
+        return { ...emptyLabel(), id: 0, kind: kindFromNumber(kind), bound, samples };
+      });
+      v.id = id;
+      rows.set(id, v);
+    } else if (f === 2) {
+      const [id, l] = readU64MsgEntry(r, (rr) => readLabel(sub(rr)));
+      labels.set(id, l);
+    } else r.skip(t & 7);
+  }
+  r.leave(saved);
+  for (const [id, l] of labels) {
+    const v = rows.get(id);
+    if (!v) throw new DecodeError(`label for unknown decision variable ${id}`);
+    assignLabel(v, l);
+  }
+  return [...rows.values()];
+}
+
+function readV2Regular(r: WireReader): SampledConstraint[] {
+  const saved = r.enter();
+  const rows = new Map<number, SampledConstraint>();
+  const reasons = new Map<number, RemovedReason>();
+  const contexts = new Map<number, ReturnType<typeof readContext>>();
+  while (!r.done()) {
+    const t = r.tag();
+    const f = t >>> 3;
+    if (f === 1) {
+      const [id, c] = readU64MsgEntry(r, (rr) => {
+        const c: SampledConstraint = {
+          ...emptyLabel(),
+          id: 0,
+          kind: "regular",
+          values: new SampledValues(new Map()),
+          feasible: new Map(),
+          usedDecisionVariableIds: [],
+        };
+        let equality = 0;
+        let valuesSeen = false;
+        while (!rr.done()) {
+          const tt = rr.tag();
+          const ff = tt >>> 3;
+          if (ff === 1) equality = rr.uint();
+          else if (ff === 2) {
+            c.values = readValues(rr);
+            valuesSeen = true;
+          } else if (ff === 3) readBoolEntry(rr, c.feasible);
+          else if (ff === 4) rr.packedUints(tt & 7, c.usedDecisionVariableIds);
+          else if (ff === 5) c.dualVariables = readValues(rr);
+          else rr.skip(tt & 7);
+        }
+        if (!valuesSeen) throw new DecodeError("sampled constraint has no evaluated_values");
+        c.equality = equalityFromNumber(equality);
+        return c;
+      });
+      c.id = id;
+      rows.set(id, c);
+    } else if (f === 2) {
+      const [id, v] = readU64MsgEntry(r, (rr) => readRemovedReason(sub(rr)));
+      reasons.set(id, v);
+    } else if (f === 3) {
+      const [id, v] = readU64MsgEntry(r, (rr) => readContext(sub(rr)));
+      contexts.set(id, v);
+    } else r.skip(t & 7);
+  }
+  r.leave(saved);
+  for (const [id, rr] of reasons) {
+    const c = rows.get(id);
+    if (!c) throw new DecodeError(`removed_reasons references unknown constraint ${id}`);
+    c.removedReason = rr;
+  }
+  for (const [id, ctx] of contexts) {
+    const c = rows.get(id);
+    if (!c) throw new DecodeError(`contexts references unknown constraint ${id}`);
+    assignLabel(c, ctx.label);
+    if (ctx.provenance.length > 0) c.provenance = ctx.provenance;
+  }
+  return [...rows.values()].sort((a, b) => a.id - b.id);
+}
+
+type GenericSpecial = {
+  entries: Record<string, {
+    evaluatedValues?: { entries: { value: number; ids: bigint[] }[] };
+    feasible: Record<string, boolean>;
+    usedDecisionVariableIds: bigint[];
+    indicatorVariable?: bigint;
+    equality?: number;
+    variables?: bigint[];
+  }>;
+  removedReasons: Record<string, { reason: string; parameters: Record<string, string> }>;
+  contexts: Record<string, { label?: Parameters<typeof labelFromMessage>[0] }>;
+};
+
+function convertSpecial(col: GenericSpecial, kind: SampledConstraint["kind"]): SampledConstraint[] {
+  const out: SampledConstraint[] = [];
+  for (const [k, e] of Object.entries(col.entries)) {
+    const values = new Map<number, number>();
+    for (const en of e.evaluatedValues?.entries ?? []) {
+      for (const id of en.ids) values.set(safe(id), en.value);
+    }
+    const c: SampledConstraint = {
+      ...labelFromMessage(col.contexts[k]?.label),
+      id: Number(k),
+      kind,
+      values: new SampledValues(values),
+      feasible: new Map(Object.entries(e.feasible).map(([s, b]) => [Number(s), b])),
+      usedDecisionVariableIds: e.usedDecisionVariableIds.map(safe),
+    };
+    if (e.equality !== undefined) c.equality = equalityFromNumber(e.equality);
+    if (e.indicatorVariable !== undefined) c.indicatorVariable = safe(e.indicatorVariable);
+    if (e.variables) c.variables = e.variables.map(safe);
+    const rr = col.removedReasons[k];
+    if (rr) c.removedReason = { reason: rr.reason, parameters: { ...rr.parameters } };
+    out.push(c);
+  }
+  for (const k of [...Object.keys(col.removedReasons), ...Object.keys(col.contexts)]) {
+    if (!(k in col.entries)) {
+      throw new DecodeError(`sidecar references unknown ${kind} constraint ${k}`);
+    }
+  }
+  return out;
+}
+
+function readV2(bytes: Uint8Array, what: string): SampleSetData {
+  const r = new WireReader(bytes);
+  const d = emptyData();
+  const features: number[] = [];
+  let objectivesSeen = false;
+  let dvSeen = false;
+  let sense = 0;
+  const specials: ["indicator" | "one-hot" | "sos1", Uint8Array][] = [];
+  while (!r.done()) {
+    const t = r.tag();
+    const wt = t & 7;
+    switch (t >>> 3) {
+      case 1:
+        r.packedUints(wt, features);
+        break;
+      case 2:
+        d.objectives = readValues(r);
+        objectivesSeen = true;
+        break;
+      case 3:
+        d.decisionVariables = readV2DecisionVariables(r);
+        dvSeen = true;
+        break;
+      case 4:
+        d.constraints.push(...readV2Regular(r));
+        break;
+      case 5:
+        readBoolEntry(r, d.feasible);
+        break;
+      case 6:
+        sense = r.uint();
+        break;
+      case 7:
+        readBoolEntry(r, d.feasibleRelaxed);
+        break;
+      case 8: {
+        const m = fromBinary(V2SampleSetSchema, wrapField(8, r.bytes())).sampledNamedFunctions!;
+        for (const [k, e] of Object.entries(m.entries)) {
+          if (!e.evaluatedValues) {
+            throw new DecodeError(`named function ${k} has no evaluated_values`);
+          }
+          const values = new Map<number, number>();
+          for (const en of e.evaluatedValues.entries) {
+            for (const id of en.ids) values.set(safe(id), en.value);
+          }
+          d.namedFunctions.push({
+            ...labelFromMessage(m.labels[k]),
+            id: Number(k),
+            values: new SampledValues(values),
+            usedDecisionVariableIds: e.usedDecisionVariableIds.map(safe),
+          });
+        }
+        break;
+      }
+      case 9:
+        d.metadata = readMetadata(r);
+        break;
+      case 10:
+        readStringEntry(r, d.annotations);
+        break;
+      case 11:
+        specials.push(["indicator", r.bytes()]);
+        break;
+      case 12:
+        specials.push(["one-hot", r.bytes()]);
+        break;
+      case 13:
+        specials.push(["sos1", r.bytes()]);
+        break;
+      case 14:
+        d.feasibilityAtol = r.double();
+        break;
+      default:
+        r.skip(wt);
+    }
+  }
+  checkAnnotations(d.annotations, what);
+  if (!objectivesSeen) throw new DecodeError(`${what}: objectives is missing`);
+  if (!dvSeen) throw new DecodeError(`${what}: decision_variables is missing`);
+  d.sense = senseFromNumber(sense, "strict")!;
+  if (d.feasibilityAtol !== undefined) checkAtol(d.feasibilityAtol, what);
+  const present = { indicator: false, "one-hot": false, sos1: false };
+  for (const [kind, b] of specials) {
+    const schema = kind === "indicator"
+      ? SampledIndicatorConstraintCollectionSchema
+      : kind === "one-hot"
+      ? SampledOneHotConstraintCollectionSchema
+      : SampledSos1ConstraintCollectionSchema;
+    const rows = convertSpecial(fromBinary(schema, b) as unknown as GenericSpecial, kind);
+    if (rows.length > 0) present[kind] = true;
+    d.constraints.push(...rows);
+  }
+  checkFeatures(features, present, what);
+  return d;
+}
+
+function wrapField(no: number, body: Uint8Array): Uint8Array {
+  const w = new WireWriter(body.length + 12);
+  w.varint((no << 3) | 2);
+  w.varint(body.length);
+  w.raw(body);
+  return w.finish();
+}
+
+// ---------- v2 encode ----------
+
+function raw(no: number, body: Uint8Array): { no: number; wireType: WireType; data: Uint8Array } {
+  const w = new WireWriter(body.length + varintLength(body.length));
+  w.varint(body.length);
+  w.raw(body);
+  return { no, wireType: WireType.LengthDelimited, data: w.finish() };
+}
+
+function rec<T>(pairs: [number, T][]): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of pairs.sort((a, b) => a[0] - b[0])) out[String(k)] = v;
+  return out;
+}
+
+function boolRec(m: ReadonlyMap<number, boolean>): Record<string, boolean> {
+  return rec([...m]);
+}
+
+/**
+ * A `SampledValues` message whose entries are pre-encoded by the fast writer
+ * and carried as unknown fields (wire-identical, avoids per-ID bigints).
+ */
+function valuesInit(v: SampledValues): SampledValuesMessage {
+  const m = create(SampledValuesSchema);
+  m.$unknown = rawEntries(v);
+  return m;
+}
+
+function rawEntries(v: SampledValues): { no: number; wireType: WireType; data: Uint8Array }[] {
+  // Re-read the fast encoding's entries so each becomes one unknown field 1.
+  const out: { no: number; wireType: WireType; data: Uint8Array }[] = [];
+  const r = new WireReader(v.encode());
+  while (!r.done()) {
+    r.tag();
+    out.push(raw(1, r.bytes()));
+  }
+  return out;
+}
+
+/**
+ * Build the `ommx.v2.SampleSet` message for sample-set data.
+ *
+ * @param d The data.
+ * @returns The message.
+ */
+export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
+  const of = (k: SampledConstraint["kind"]) => d.constraints.filter((c) => c.kind === k);
+  const reg = of("regular");
+  const ind = of("indicator");
+  const oh = of("one-hot");
+  const sos = of("sos1");
+  const side = (rows: SampledConstraint[]) => ({
+    removedReasons: rec(
+      rows.filter((c) => c.removedReason).map((
+        c,
+      ) => [c.id, removedReasonToMessage(c.removedReason!)]),
+    ),
+    contexts: rec(rows.filter(hasLabel).map((c) => [c.id, { label: labelToMessage(c) }])),
+  });
+  const u = (xs: number[] | undefined) => (xs ?? []).map(BigInt);
+  return create(V2SampleSetSchema, {
+    requiredFeatures: featuresFor({
+      indicator: ind.length > 0,
+      "one-hot": oh.length > 0,
+      sos1: sos.length > 0,
+    }),
+    objectives: valuesInit(d.objectives),
+    decisionVariables: {
+      entries: rec(d.decisionVariables.map((v) => [v.id, {
+        kind: kindToNumber(v.kind),
+        bound: { lower: v.bound.lower, upper: v.bound.upper },
+        samples: valuesInit(v.samples),
+      }])),
+      labels: rec(d.decisionVariables.filter(hasLabel).map((v) => [v.id, labelToMessage(v)])),
+    },
+    sampledRegularConstraints: {
+      entries: rec(reg.map((c) => [c.id, {
+        equality: equalityToNumber(c.equality ?? "="),
+        evaluatedValues: valuesInit(c.values),
+        feasible: boolRec(c.feasible),
+        usedDecisionVariableIds: u(c.usedDecisionVariableIds),
+        ...(c.dualVariables ? { dualVariables: valuesInit(c.dualVariables) } : {}),
+      }])),
+      ...side(reg),
+    },
+    feasible: boolRec(d.feasible),
+    sense: senseToNumber(d.sense),
+    feasibleRelaxed: boolRec(d.feasibleRelaxed),
+    ...(d.namedFunctions.length > 0
+      ? {
+        sampledNamedFunctions: {
+          entries: rec(d.namedFunctions.map((n) => [n.id, {
+            evaluatedValues: valuesInit(n.values),
+            usedDecisionVariableIds: u(n.usedDecisionVariableIds),
+          }])),
+          labels: rec(d.namedFunctions.filter(hasLabel).map((n) => [n.id, labelToMessage(n)])),
+        },
+      }
+      : {}),
+    ...(d.metadata ? { metadata: { ...d.metadata } } : {}),
+    annotations: { ...d.annotations },
+    ...(ind.length > 0
+      ? {
+        sampledIndicatorConstraints: {
+          entries: rec(ind.map((c) => [c.id, {
+            indicatorVariable: BigInt(c.indicatorVariable ?? 0),
+            equality: equalityToNumber(c.equality ?? "="),
+            evaluatedValues: valuesInit(c.values),
+            feasible: boolRec(c.feasible),
+            usedDecisionVariableIds: u(c.usedDecisionVariableIds),
+          }])),
+          ...side(ind),
+        },
+      }
+      : {}),
+    ...(oh.length > 0
+      ? {
+        sampledOneHotConstraints: {
+          entries: rec(oh.map((c) => [c.id, {
+            variables: u(c.variables),
+            feasible: boolRec(c.feasible),
+            usedDecisionVariableIds: u(c.usedDecisionVariableIds),
+          }])),
+          ...side(oh),
+        },
+      }
+      : {}),
+    ...(sos.length > 0
+      ? {
+        sampledSos1Constraints: {
+          entries: rec(sos.map((c) => [c.id, {
+            variables: u(c.variables),
+            feasible: boolRec(c.feasible),
+            usedDecisionVariableIds: u(c.usedDecisionVariableIds),
+          }])),
+          ...side(sos),
+        },
+      }
+      : {}),
+    ...(d.feasibilityAtol !== undefined ? { feasibilityAtol: d.feasibilityAtol } : {}),
+  });
+}
