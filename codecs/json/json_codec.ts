@@ -4,12 +4,10 @@
  * @module
  */
 
+import { MEDIA_TYPE_JSON } from "../media_types.ts";
 import type { AttachmentCodec } from "../codec.ts";
 import { type JsonValue, parsePythonJson } from "./parse.ts";
 import { type JsonStyle, stringifyPythonJson } from "./stringify.ts";
-
-/** The media type of JSON attachments. */
-export const JSON_MEDIA_TYPE = "application/json";
 
 /** Options of {@linkcode createJsonCodec}. */
 export interface JsonCodecOptions {
@@ -55,12 +53,12 @@ export function createJsonCodec(options: JsonCodecOptions = {}): AttachmentCodec
   const preserveFloats = options.preserveFloats ?? false;
   const encoder = new TextEncoder();
   return {
-    mediaType: JSON_MEDIA_TYPE,
+    mediaType: MEDIA_TYPE_JSON,
     encode(value: JsonValue): Uint8Array {
       return encoder.encode(stringifyPythonJson(value, { style }));
     },
     decode(bytes: Uint8Array): JsonValue {
-      return parsePythonJson(bytes, { preserveFloats, subject: JSON_MEDIA_TYPE });
+      return parsePythonJson(bytes, { preserveFloats, subject: MEDIA_TYPE_JSON });
     },
   };
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { createJsonCodec, JSON_MEDIA_TYPE, jsonCodec } from "./json_codec.ts";
+import { MEDIA_TYPE_JSON } from "../media_types.ts";
+import { createJsonCodec, jsonCodec } from "./json_codec.ts";
 import { PyFloat } from "../py_float.ts";
 import type { JsonValue } from "./parse.ts";
 import { DecodeError } from "../../core/errors.ts";
@@ -8,7 +9,7 @@ import { checkCodec } from "../registry.ts";
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 Deno.test("jsonCodec: media type, J-python encode, Python-compatible decode", async () => {
-  assert.equal(jsonCodec.mediaType, JSON_MEDIA_TYPE);
+  assert.equal(jsonCodec.mediaType, MEDIA_TYPE_JSON);
   assert.equal(checkCodec(jsonCodec), jsonCodec);
   const bytes = await jsonCodec.encode({ name: "é", v: [1, 2.5, NaN] });
   assert.equal(text(bytes), '{"name": "\\u00e9", "v": [1, 2.5, NaN]}');

@@ -5,13 +5,11 @@
  * @module
  */
 
+import { MEDIA_TYPE_DIAGNOSTICS } from "../media_types.ts";
 import type { AttachmentCodec } from "../codec.ts";
 import { DecodeError, EncodeError } from "../../core/errors.ts";
 import { describeNode, MsgpackReader } from "./_wire.ts";
 import { decodeMsgpack, type DecodeMsgpackOptions, encodeMsgpack } from "./msgpack.ts";
-
-/** The media type of diagnostics layers. */
-export const DIAGNOSTICS_MEDIA_TYPE = "application/org.ommx.diagnostic+msgpack";
 
 /**
  * Decode a diagnostics blob: exactly one MessagePack array and nothing after
@@ -88,8 +86,8 @@ export function encodeDiagnostics(reports: readonly unknown[]): Uint8Array {
  * ```
  */
 export const diagnosticsCodec: AttachmentCodec<unknown[]> = {
-  mediaType: DIAGNOSTICS_MEDIA_TYPE,
+  mediaType: MEDIA_TYPE_DIAGNOSTICS,
   encode: (reports: unknown[]): Uint8Array => encodeDiagnostics(reports),
   decode: (bytes: Uint8Array): unknown[] =>
-    decodeDiagnostics(bytes, { subject: DIAGNOSTICS_MEDIA_TYPE }),
+    decodeDiagnostics(bytes, { subject: MEDIA_TYPE_DIAGNOSTICS }),
 };

@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  decodeDiagnostics,
-  DIAGNOSTICS_MEDIA_TYPE,
-  diagnosticsCodec,
-  encodeDiagnostics,
-} from "./diagnostics.ts";
+import { MEDIA_TYPE_DIAGNOSTICS } from "../media_types.ts";
+import { decodeDiagnostics, diagnosticsCodec, encodeDiagnostics } from "./diagnostics.ts";
 import { DecodeError, EncodeError } from "../../core/errors.ts";
 
 function hex(s: string): Uint8Array {
@@ -20,8 +16,8 @@ Deno.test("diagnostics: spec vector both ways", async () => {
   const reports = [{ kind: "incumbent", objective: 3.5, node: 12 }];
   assert.deepEqual(encodeDiagnostics(reports), TYPICAL);
   assert.deepEqual(decodeDiagnostics(TYPICAL), reports);
-  assert.equal(diagnosticsCodec.mediaType, DIAGNOSTICS_MEDIA_TYPE);
-  assert.equal(DIAGNOSTICS_MEDIA_TYPE, "application/org.ommx.diagnostic+msgpack");
+  assert.equal(diagnosticsCodec.mediaType, MEDIA_TYPE_DIAGNOSTICS);
+  assert.equal(MEDIA_TYPE_DIAGNOSTICS, "application/org.ommx.diagnostic+msgpack");
   assert.deepEqual(await diagnosticsCodec.encode(reports), TYPICAL);
   assert.deepEqual(await diagnosticsCodec.decode(TYPICAL), reports);
   assert.deepEqual(decodeDiagnostics(hex("90")), []);

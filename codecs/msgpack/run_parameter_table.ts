@@ -18,6 +18,7 @@
  * @module
  */
 
+import { MEDIA_TYPE_RUN_PARAMETERS } from "../media_types.ts";
 import type { AttachmentCodec } from "../codec.ts";
 import {
   DecodeError,
@@ -27,10 +28,6 @@ import {
 } from "../../core/errors.ts";
 import { isFloat, PyFloat } from "../py_float.ts";
 import { describeNode, type MsgpackNode, MsgpackReader, MsgpackWriter } from "./_wire.ts";
-
-/** The media type of the run-parameter table layer. */
-export const RUN_PARAMETERS_MEDIA_TYPE =
-  "application/org.ommx.v1.experiment.run-parameters+msgpack";
 
 /** The four column types. */
 export type RunParameterType = "bool" | "int64" | "float64" | "string";
@@ -461,7 +458,7 @@ export function referencedRunIds(table: RunParameterTable): number[] {
  * ```
  */
 export const runParameterTableCodec: AttachmentCodec<RunParameterTable> = {
-  mediaType: RUN_PARAMETERS_MEDIA_TYPE,
+  mediaType: MEDIA_TYPE_RUN_PARAMETERS,
   encode: (table: RunParameterTable): Uint8Array => encodeRunParameterTable(table),
   decode: (bytes: Uint8Array): RunParameterTable => decodeRunParameterTable(bytes),
 };

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
+import { MEDIA_TYPE_RUN_PARAMETERS } from "../media_types.ts";
 import {
   buildRunParameterTable,
   decodeRunParameterTable,
   encodeRunParameterTable,
   referencedRunIds,
-  RUN_PARAMETERS_MEDIA_TYPE,
   type RunParameterTable,
   runParameterTableCodec,
 } from "./run_parameter_table.ts";
@@ -329,9 +329,9 @@ Deno.test("decodeRunParameterTable: reader strictness (§6.5.3)", () => {
 });
 
 Deno.test("runParameterTableCodec", async () => {
-  assert.equal(runParameterTableCodec.mediaType, RUN_PARAMETERS_MEDIA_TYPE);
+  assert.equal(runParameterTableCodec.mediaType, MEDIA_TYPE_RUN_PARAMETERS);
   assert.equal(
-    RUN_PARAMETERS_MEDIA_TYPE,
+    runParameterTableCodec.mediaType,
     "application/org.ommx.v1.experiment.run-parameters+msgpack",
   );
   assert.deepEqual(await runParameterTableCodec.decode(WORKED), decodeRunParameterTable(WORKED));

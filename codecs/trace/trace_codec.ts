@@ -4,11 +4,9 @@
  * @module
  */
 
+import { MEDIA_TYPE_TRACE } from "../media_types.ts";
 import type { AttachmentCodec } from "../codec.ts";
 import { TraceResult } from "./trace_result.ts";
-
-/** The media type of Run trace layers. */
-export const TRACE_MEDIA_TYPE = "application/org.ommx.trace.otlp+protobuf";
 
 /**
  * Decodes OTLP `ExportTraceServiceRequest` bytes to a {@linkcode TraceResult}
@@ -26,7 +24,7 @@ export const TRACE_MEDIA_TYPE = "application/org.ommx.trace.otlp+protobuf";
  * ```
  */
 export const traceCodec: AttachmentCodec<TraceResult> = {
-  mediaType: TRACE_MEDIA_TYPE,
+  mediaType: MEDIA_TYPE_TRACE,
   encode: (trace: TraceResult): Uint8Array => trace.toOtlpProtobuf(),
   decode: (bytes: Uint8Array): TraceResult => TraceResult.fromOtlpProtobuf(bytes),
 };

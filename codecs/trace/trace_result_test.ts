@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
+import { MEDIA_TYPE_TRACE } from "../media_types.ts";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { TraceResult } from "./trace_result.ts";
-import { TRACE_MEDIA_TYPE, traceCodec } from "./trace_codec.ts";
+import { traceCodec } from "./trace_codec.ts";
 import { ExportTraceServiceRequestSchema } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import { Span_SpanKind, Status_StatusCode } from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
 import { DecodeError } from "../../core/errors.ts";
@@ -84,8 +85,8 @@ Deno.test("TraceResult: protobuf round trip", async () => {
   assert.equal(again.toString(), trace.toString());
   assert.deepEqual(again.toOtlpProtobuf(), trace.toOtlpProtobuf());
   assert.deepEqual(trace.toOtlpProtobuf(), fixtureBytes);
-  assert.equal(traceCodec.mediaType, TRACE_MEDIA_TYPE);
-  assert.equal(TRACE_MEDIA_TYPE, "application/org.ommx.trace.otlp+protobuf");
+  assert.equal(traceCodec.mediaType, MEDIA_TYPE_TRACE);
+  assert.equal(MEDIA_TYPE_TRACE, "application/org.ommx.trace.otlp+protobuf");
   const viaCodec = await traceCodec.decode(fixtureBytes);
   assert.deepEqual(await traceCodec.encode(viaCodec), fixtureBytes);
 });
@@ -188,7 +189,7 @@ Deno.test("TraceResult: empty and invalid input", () => {
       () => TraceResult.fromOtlpProtobuf(bad),
       (e) =>
         e instanceof DecodeError && e.code === "DECODE_ERROR" &&
-        e.message.includes(TRACE_MEDIA_TYPE),
+        e.message.includes(MEDIA_TYPE_TRACE),
     );
   }
   const foreign = new TraceResult(fixtureBytes).spans[0]!;
