@@ -3,8 +3,9 @@
  * SHA-256 digests and verifying readers, descriptors, image manifests and
  * indexes (parse + canonical encode), the image-layout header, image
  * references, a header-only tar index and a byte-exact ustar writer, the
- * small storage interfaces, and three backends: `.ommx` archives (read-only,
- * from a file, `Uint8Array` or `Blob`), OCI layout directories and memory.
+ * small storage interfaces, and backends: `.ommx` archives (read-only, from a
+ * file, `Uint8Array` or `Blob`), OCI layout directories, memory, and the OMMX
+ * Local Registry of the Python/Rust SDK (read-only, Deno/Node).
  *
  * @example Write an archive in memory and read a blob back through the backend
  * ```ts
@@ -70,3 +71,4 @@ export * from "./tar/writer.ts";
 export * from "./backends/archive.ts";
 export * from "./backends/layout_dir.ts";
 export * from "./backends/memory.ts";
+export * from "./backends/local_registry.ts";
