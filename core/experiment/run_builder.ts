@@ -498,7 +498,7 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
     return this.#logRecord("sampling", record.status ?? "failed", record, undefined);
   }
 
-  #logRecord(
+  async #logRecord(
     kind: Kind,
     status: RunStatus,
     record: ProcessRecordInput,
@@ -512,11 +512,11 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
       );
     }
     if (status === "finished" && (output === undefined || typeof output.toBytes !== "function")) {
-      return Promise.reject(new InvalidArgumentError(`A finished ${kind} needs an output`));
+      throw new InvalidArgumentError(`A finished ${kind} needs an output`);
     }
     adapterOptionsText(record.adapterOptions);
     const id = this.#allocate(kind);
-    return this.#track(async () => {
+    return await this.#track(async () => {
       await this.#record(kind, id, status, record, undefined, output);
       return id;
     });
