@@ -54,8 +54,8 @@ export const ommxV1InstanceCodec: AttachmentCodec<Instance> = {
  * import { ommxV2InstanceCodec } from "./codecs.ts";
  * import { Function, Instance } from "./mod.ts";
  * import assert from "node:assert/strict";
- * const bytes = ommxV2InstanceCodec.encode(new Instance({ objective: Function.constant(2) }));
- * assert.equal((ommxV2InstanceCodec.decode(bytes) as Instance).objective.constant, 2);
+ * const bytes = await ommxV2InstanceCodec.encode(new Instance({ objective: Function.constant(2) }));
+ * assert.equal((await ommxV2InstanceCodec.decode(bytes)).objective.constant, 2);
  * ```
  */
 export const ommxV2InstanceCodec: AttachmentCodec<Instance> = {

@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { mergeAnnotations } from "./annotations.ts";
+import { Function } from "./function.ts";
+import { Instance } from "./instance.ts";
+import { ParametricInstance } from "./parametric_instance.ts";
+import { SampledValues } from "./sampled_values.ts";
+import { SampleSet } from "./sample_set.ts";
+import { Solution } from "./solution.ts";
+
+const layer = {
+  "org.ommx.v1.instance.title": "T",
+  "org.ommx.v1.instance.description": "D",
+  "org.ommx.v1.instance.authors": " a ,b,, c",
+  "org.ommx.v1.instance.created_by": "cb",
+  "org.ommx.v1.instance.created": "2024-01-01T00:00:00Z",
+  "org.ommx.v1.instance.license": "MIT",
+  "org.ommx.v1.instance.dataset": "ds",
+  "org.ommx.v1.instance.variables": "123",
+  "org.ommx.v1.instance.constraints": "9",
+  "org.ommx.v1.solution.solver": '{"name":"x"}',
+  "org.ommx.v1.solution.start": "s",
+  "org.ommx.v1.sample-set.end": "e",
+  "org.example.ext": "layer",
+};
+
+Deno.test("mergeAnnotations: Instance description filled from the layer, message wins", () => {
+  const inst = new Instance({
+    objective: Function.constant(0),
+    description: { name: "from-message", authors: [] },
+    annotations: { "org.example.ext": "message" },
+  });
+  const m = mergeAnnotations(inst, layer);
+  assert.deepEqual(m.description, {
+    name: "from-message",
+    description: "D",
+    authors: ["a", "b", "c"],
+    createdBy: "cb",
+    created: "2024-01-01T00:00:00Z",
+    license: "MIT",
+    dataset: "ds",
+  });
+  assert.deepEqual(m.annotations, { "org.example.ext": "message" });
+  assert.equal(m.numVariables, 0); // .variables is never read back
+  assert.equal(inst.description?.description, undefined); // original untouched
+});
+
+Deno.test("mergeAnnotations: namespaces are per kind; nothing to merge leaves fields unset", () => {
+  const pi = mergeAnnotations(new ParametricInstance({ objective: Function.constant(0) }), layer);
+  assert.equal(pi.description, undefined); // only org.ommx.v1.parametric-instance.* applies
+  assert.deepEqual(pi.annotations, { "org.example.ext": "layer" });
+  const pi2 = mergeAnnotations(pi, { "org.ommx.v1.parametric-instance.title": "P" });
+  assert.equal(pi2.description?.name, "P");
+  const sol = mergeAnnotations(
+    new Solution({ state: new Map(), objective: 0, feasible: true, metadata: { solver: "mine" } }),
+    layer,
+  );
+  assert.deepEqual(sol.metadata, { solver: "mine", start: "s" });
+  const ss = mergeAnnotations(
+    new SampleSet({ sense: "minimize", objectives: SampledValues.fromMap({}) }),
+    layer,
+  );
+  assert.deepEqual(ss.metadata, { end: "e" });
+  assert.equal(
+    mergeAnnotations(
+      new SampleSet({ sense: "minimize", objectives: SampledValues.fromMap({}) }),
+      {},
+    ).metadata,
+    undefined,
+  );
+});
