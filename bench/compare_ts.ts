@@ -1,0 +1,98 @@
+/**
+ * TypeScript side of `bench/compare_python.sh`; prints one JSON line per job.
+ *
+ * Usage:
+ *   deno run -A bench/compare_ts.ts open-list ARCHIVE ITERS
+ *     `openExperiment(ARCHIVE)`, then every run's id/status/parameters, every solve's
+ *     id/status/adapter/adapterOptions, every sampling, and `runParameters()`; ITERS times in this
+ *     process. `ms[0]` is the first (cold: JIT, page cache as left by the previous job) sample.
+ *   deno run -A bench/compare_ts.ts verify ARCHIVE ITERS
+ *     `openExperiment(ARCHIVE)` once, then `verify()` ITERS times; reports ms and bytes.
+ *   deno run -A bench/compare_ts.ts decode KIND FILE ITERS
+ *     KIND is instance-v1 | instance-v2 | sample-set-v1 | sample-set-v2: `Instance.decode` /
+ *     `SampleSet.decode` on FILE's bytes ITERS times after one warm-up call.
+ *
+ * @module
+ */
+import { Instance, type OmmxVersion, SampleSet } from "../codecs/ommx/mod.ts";
+
+/** Open an experiment and touch everything a listing shows; returns counts and a checksum. */
+async function openList(path: string): Promise<Record<string, number | number[]>> {
+  const { openExperiment } = await import("../mod.ts");
+  await using exp = await openExperiment(path);
+  let solves = 0;
+  let samplings = 0;
+  let check = 0;
+  for (const run of exp.runs) {
+    check += run.runId + run.status.length + Object.keys(run.parameters).length;
+    for (const s of run.solves) {
+      check += s.solveId + s.status.length + s.adapter.length +
+        Object.keys(s.adapterOptions as object).length;
+      solves++;
+    }
+    samplings += run.samplings.length;
+  }
+  const table = exp.runParameters();
+  return {
+    runs: exp.runs.length,
+    solves,
+    samplings,
+    param_shape: [table.rows.length, table.columns.length],
+    check,
+  };
+}
+
+async function main(args: string[]): Promise<number> {
+  const [job, a, b, c] = args;
+  if (job === "open-list" && a !== undefined) {
+    const iters = Number(b ?? 10);
+    const ms: number[] = [];
+    let info: Record<string, number | number[]> = {};
+    for (let i = 0; i < iters; i++) {
+      const t0 = performance.now();
+      info = await openList(a);
+      ms.push(performance.now() - t0);
+    }
+    console.log(JSON.stringify({ job: "open-list", impl: "ts", ms, ...info }));
+    return 0;
+  }
+  if (job === "verify" && a !== undefined) {
+    const { openExperiment } = await import("../mod.ts");
+    await using exp = await openExperiment(a);
+    const ms: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < Number(b ?? 3); i++) {
+      const t0 = performance.now();
+      bytes = (await exp.verify()).bytes;
+      ms.push(performance.now() - t0);
+    }
+    console.log(JSON.stringify({ job: "verify", impl: "ts", bytes, ms }));
+    return 0;
+  }
+  if (job === "decode" && a !== undefined && b !== undefined) {
+    const [what, version] = [a.slice(0, a.lastIndexOf("-")), a.slice(a.lastIndexOf("-") + 1)];
+    if ((what !== "instance" && what !== "sample-set") || (version !== "v1" && version !== "v2")) {
+      console.error(`unknown kind ${a}`);
+      return 2;
+    }
+    const decode = what === "instance"
+      ? (x: Uint8Array) => Instance.decode(x, version as OmmxVersion)
+      : (x: Uint8Array) => SampleSet.decode(x, version as OmmxVersion);
+    const data = await Deno.readFile(b);
+    decode(data); // warm-up
+    const ms: number[] = [];
+    for (let i = 0; i < Number(c ?? 10); i++) {
+      const t0 = performance.now();
+      decode(data);
+      ms.push(performance.now() - t0);
+    }
+    console.log(JSON.stringify({ job: `decode:${a}`, impl: "ts", bytes: data.byteLength, ms }));
+    return 0;
+  }
+  console.error(
+    "usage: compare_ts.ts open-list ARCHIVE ITERS | verify ARCHIVE ITERS | decode KIND FILE ITERS",
+  );
+  return 2;
+}
+
+Deno.exit(await main(Deno.args));
