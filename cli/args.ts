@@ -1,0 +1,124 @@
+/**
+ * Strict command-line argument parsing for the `ommx-ts` CLI, on top of
+ * `node:util` `parseArgs`: unknown flags, missing or extra positionals and
+ * malformed numbers become a {@linkcode UsageError} (exit code 2).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+
+/** A command-line mistake: reported with the command's usage line, exit code 2. */
+export class UsageError extends Error {
+  /** The usage line of the command that was misused. */
+  readonly usage: string;
+  /**
+   * @param message What is wrong with the arguments.
+   * @param usage The command's usage line.
+   */
+  constructor(message: string, usage: string) {
+    super(message);
+    this.name = "UsageError";
+    this.usage = usage;
+  }
+}
+
+/** One option of a command: a boolean flag or a string value. */
+export interface OptionSpec {
+  /** `boolean` for flags, `string` for options taking a value. */
+  type: "boolean" | "string";
+  /** One-letter alias (e.g. `o` for `--output`). */
+  short?: string;
+}
+
+/** What a command accepts. */
+export interface CommandSpec {
+  /** Usage line, e.g. `ommx-ts runs <source> [--json]`. */
+  usage: string;
+  /** Names of the required positionals, in order. */
+  positionals: readonly string[];
+  /** Options by long name (`json` is added to every command). */
+  options: Readonly<Record<string, OptionSpec>>;
+}
+
+/** Parsed arguments. */
+export interface ParsedArgs {
+  /** Positionals by name. */
+  positionals: Record<string, string>;
+  /** Option values (`true` for flags present, the string for value options). */
+  values: Record<string, string | boolean | undefined>;
+}
+
+/**
+ * Parse a command's arguments strictly.
+ *
+ * @param spec The command's positionals and options.
+ * @param args The arguments after the command name.
+ * @returns Positionals by name and option values.
+ * @throws {UsageError} On unknown flags, missing or extra positionals.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseCommandArgs } from "./args.ts";
+ * const spec = { usage: "x <source>", positionals: ["source"], options: {} };
+ * const parsed = parseCommandArgs(spec, ["a.ommx", "--json"]);
+ * assert.equal(parsed.positionals.source, "a.ommx");
+ * assert.equal(parsed.values.json, true);
+ * ```
+ */
+export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): ParsedArgs {
+  const options: Record<string, OptionSpec> = { json: { type: "boolean" }, ...spec.options };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new UsageError(cleanMessage((e as Error).message), spec.usage);
+  }
+  const names = spec.positionals;
+  if (parsed.positionals.length < names.length) {
+    const missing = names.slice(parsed.positionals.length).map((n) => `<${n}>`).join(" ");
+    throw new UsageError(`missing argument ${missing}`, spec.usage);
+  }
+  if (parsed.positionals.length > names.length) {
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(parsed.positionals[names.length])}`,
+      spec.usage,
+    );
+  }
+  const positionals: Record<string, string> = {};
+  names.forEach((n, i) => positionals[n] = parsed.positionals[i]!);
+  return { positionals, values: parsed.values as ParsedArgs["values"] };
+}
+
+function cleanMessage(message: string): string {
+  // node:util messages are multi-sentence; keep the first line, lower-cased start.
+  const first = message.split("\n")[0]!.replace(/\. To specify a positional.*$/, "");
+  return first.charAt(0).toLowerCase() + first.slice(1);
+}
+
+/**
+ * Parse a non-negative integer argument (run ids, ports).
+ *
+ * @param text The argument text.
+ * @param what What the argument is, for the message.
+ * @param usage The usage line.
+ * @returns The integer.
+ * @throws {UsageError} When the text is not a non-negative integer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseNonNegativeInt } from "./args.ts";
+ * assert.equal(parseNonNegativeInt("42", "run id", "x"), 42);
+ * assert.throws(() => parseNonNegativeInt("4x", "run id", "x"));
+ * ```
+ */
+export function parseNonNegativeInt(text: string, what: string, usage: string): number {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(
+      `${what} must be a non-negative integer, got ${JSON.stringify(text)}`,
+      usage,
+    );
+  }
+  return Number(text);
+}

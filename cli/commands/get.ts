@@ -1,0 +1,67 @@
+/**
+ * `ommx-ts get <source> <name> [--run N] [-o path] [--overwrite]`: one
+ * attachment's (decompressed) bytes to standard output or a file.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { openExperiment } from "../../mod.ts";
+import type { Command } from "../command.ts";
+import { sourceFromArg } from "../command.ts";
+import { parseNonNegativeInt } from "../args.ts";
+import { toJsonText } from "../json.ts";
+
+const USAGE = "ommx-ts get <source> <name> [--run N] [-o path] [--overwrite] [--json]";
+
+/** The `get` command. */
+export const get: Command = {
+  name: "get",
+  summary: "an attachment to stdout or a file (-o: a directory uses the stored filename)",
+  spec: {
+    usage: USAGE,
+    positionals: ["source", "name"],
+    options: {
+      run: { type: "string" },
+      output: { type: "string", short: "o" },
+      overwrite: { type: "boolean" },
+    },
+  },
+  async run(args, io) {
+    const runArg = args.values.run;
+    const runId = typeof runArg === "string" ? parseNonNegativeInt(runArg, "--run", USAGE) : null;
+    const name = args.positionals.name!;
+    const output = args.values.output;
+    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!));
+    const owner = runId === null ? exp : exp.run(runId);
+    const info = owner.attachmentInfo(name);
+    let path: string | null = null;
+    if (typeof output === "string") {
+      path = await owner.writeAttachment(name, output, {
+        overwrite: args.values.overwrite === true,
+      });
+    }
+    if (!args.values.json) {
+      if (path === null) await io.outBytes(await owner.getBlob(name));
+      else await io.out(`${path}\n`);
+      return 0;
+    }
+    const bytes = await owner.getBlob(name);
+    const report: Record<string, unknown> = {
+      name,
+      runId,
+      mediaType: info.mediaType,
+      storedMediaType: info.descriptor.mediaType,
+      compression: info.compression,
+      filename: info.filename,
+      digest: info.descriptor.digest,
+      storedSize: info.descriptor.size,
+      size: bytes.length,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+    };
+    if (path !== null) report.path = path;
+    else if (info.mediaType === "application/json") report.value = await owner.getJson(name);
+    else report.base64 = bytes;
+    await io.out(toJsonText(report));
+    return 0;
+  },
+};

@@ -1,0 +1,81 @@
+/**
+ * `ommx-ts solves <source> [--run N]`: every Solve and Sampling with its outcome.
+ *
+ * @module
+ */
+import { openExperiment } from "../../mod.ts";
+import type { Command } from "../command.ts";
+import { sourceFromArg } from "../command.ts";
+import { parseNonNegativeInt } from "../args.ts";
+import { toJsonText } from "../json.ts";
+import { renderTable } from "../table.ts";
+import { formatCompact, formatValue } from "../format.ts";
+import { type ProcessSummary, summarizeProcesses } from "../summary.ts";
+
+const USAGE = "ommx-ts solves <source> [--run N] [--json]";
+
+function diagnosticsText(p: ProcessSummary): string {
+  if (p.diagnostics.count === 0) return "";
+  return p.diagnostics.last === null
+    ? `${p.diagnostics.count}`
+    : `${p.diagnostics.count} (last: ${p.diagnostics.last})`;
+}
+
+function feasibleText(p: ProcessSummary): string {
+  if (p.feasible === null) return "";
+  if (p.kind === "sampling") return `${p.feasibleCount}/${p.sampleCount}`;
+  return p.feasible ? "yes" : "no";
+}
+
+/** The `solves` command. */
+export const solves: Command = {
+  name: "solves",
+  summary: "solves and samplings: status, adapter, options, objective, feasibility, diagnostics",
+  spec: { usage: USAGE, positionals: ["source"], options: { run: { type: "string" } } },
+  async run(args, io) {
+    const runArg = args.values.run;
+    const runId = typeof runArg === "string" ? parseNonNegativeInt(runArg, "--run", USAGE) : null;
+    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!));
+    const selected = runId === null ? exp.runs : [exp.run(runId)];
+    const all = (await Promise.all(selected.map(summarizeProcesses))).flat();
+    const solveRows = all.filter((p) => p.kind === "solve");
+    const samplingRows = all.filter((p) => p.kind === "sampling");
+    if (args.values.json) {
+      await io.out(toJsonText({ solves: solveRows, samplings: samplingRows }));
+      return 0;
+    }
+    if (all.length === 0) {
+      await io.out("no solves or samplings\n");
+      return 0;
+    }
+    const rows = all.map((p) => [
+      String(p.runId),
+      p.kind,
+      String(p.id),
+      p.status,
+      p.adapter,
+      formatCompact(p.adapterOptions),
+      formatValue(p.objective),
+      feasibleText(p),
+      diagnosticsText(p),
+    ]);
+    await io.out(
+      renderTable(
+        [
+          "run",
+          "kind",
+          "id",
+          "status",
+          "adapter",
+          "options",
+          "objective",
+          "feasible",
+          "diagnostics",
+        ],
+        rows,
+        ["right", "left", "right", "left", "left", "left", "right", "left", "left"],
+      ),
+    );
+    return 0;
+  },
+};

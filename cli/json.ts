@@ -1,0 +1,75 @@
+/**
+ * The CLI's `--json` encoding. Plain JSON with three conventions, so that
+ * every value survives `JSON.parse` in any language:
+ *
+ * - `NaN`, `Infinity` and `-Infinity` are written as the strings `"NaN"`,
+ *   `"Infinity"` and `"-Infinity"`;
+ * - `bigint` values (int64 parameters beyond ±2^53−1) are written as decimal
+ *   strings, e.g. `"9223372036854775807"`;
+ * - `Map`s become objects (keys as strings), `Uint8Array`s become base64 strings.
+ *
+ * @module
+ */
+
+/**
+ * Replace values JSON cannot hold (see the module doc).
+ *
+ * @param value Any value.
+ * @returns A value `JSON.stringify` writes losslessly.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jsonSafe } from "./json.ts";
+ * assert.deepEqual(jsonSafe({ a: NaN, b: 2n ** 63n, c: [-Infinity] }), {
+ *   a: "NaN", b: "9223372036854775808", c: ["-Infinity"],
+ * });
+ * ```
+ */
+export function jsonSafe(value: unknown): unknown {
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) return "NaN";
+    if (value === Infinity) return "Infinity";
+    if (value === -Infinity) return "-Infinity";
+    return value;
+  }
+  if (typeof value === "bigint") return value.toString();
+  if (value === null || typeof value !== "object") return value;
+  if (value instanceof Uint8Array) return toBase64(value);
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (value instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of value) out[String(k)] = jsonSafe(v);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== undefined) out[k] = jsonSafe(v);
+  }
+  return out;
+}
+
+/**
+ * Encode a value as indented JSON text with the CLI conventions.
+ *
+ * @param value Any value.
+ * @returns JSON text ending in a newline.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { toJsonText } from "./json.ts";
+ * assert.equal(toJsonText({ x: Infinity }), '{\n  "x": "Infinity"\n}\n');
+ * ```
+ */
+export function toJsonText(value: unknown): string {
+  return JSON.stringify(jsonSafe(value), null, 2) + "\n";
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(s);
+}

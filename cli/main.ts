@@ -1,0 +1,136 @@
+/**
+ * `ommx-ts`: look at an OMMX Experiment from the command line, or in the
+ * browser viewer (`serve`).
+ *
+ * ```sh
+ * deno run -A jsr:@ommx-ts/experiment/cli runs experiment.ommx
+ * deno install -g -A -n ommx-ts jsr:@ommx-ts/experiment/cli   # then: ommx-ts runs experiment.ommx
+ * ```
+ *
+ * Every command takes `--json` for machine-readable output: camelCase field
+ * names; `NaN`/`Infinity`/`-Infinity` written as the strings `"NaN"`,
+ * `"Infinity"`, `"-Infinity"`; int64 values beyond ±2^53−1 as decimal strings.
+ * Exit codes: 0 success, 1 error (one line `error: <CODE>: <message>` on
+ * stderr, the code being the {@linkcode OmmxError} code or `INTERNAL`),
+ * 2 bad arguments (with the usage line).
+ *
+ * @example Run a command in-process
+ * ```ts ignore
+ * import { main } from "@ommx-ts/experiment/cli";
+ * const code = await main(["inspect", "experiment.ommx", "--json"]);
+ * ```
+ *
+ * @module
+ */
+import { OmmxError } from "../mod.ts";
+import { parseCommandArgs, UsageError } from "./args.ts";
+import { type Command, denoIo, type Io } from "./command.ts";
+import { inspect } from "./commands/inspect.ts";
+import { runs } from "./commands/runs.ts";
+import { params } from "./commands/params.ts";
+import { solves } from "./commands/solves.ts";
+import { get } from "./commands/get.ts";
+import { verify } from "./commands/verify.ts";
+import { diff } from "./commands/diff.ts";
+import { serve } from "./commands/serve.ts";
+
+const COMMANDS: readonly Command[] = [inspect, runs, params, solves, get, verify, diff, serve];
+
+const USAGE = "usage: ommx-ts <command> <source> [options]   (ommx-ts --help for commands)";
+
+function helpText(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    "ommx-ts — look at OMMX Experiments",
+    "",
+    "usage: ommx-ts <command> <source> [options]",
+    "  <source>: a .ommx archive, an OCI layout directory, an http(s):// or file:// URL, or - (stdin)",
+    "",
+    "commands:",
+    ...COMMANDS.map((c) =>
+      `  ${c.name.padEnd(w)}  ${c.summary}\n  ${" ".repeat(w)}  ${c.spec.usage}`
+    ),
+    "",
+    "every command takes --json (NaN/Infinity as strings, large int64 as decimal strings)",
+    "exit codes: 0 ok, 1 error (error: <CODE>: <message>), 2 bad arguments",
+    "",
+  ].join("\n");
+}
+
+/**
+ * Format an error as the CLI's single stderr line.
+ *
+ * @param error Anything thrown.
+ * @returns `error: <CODE>: <message>` without newlines.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { InvalidArgumentError } from "../mod.ts";
+ * import { errorLine } from "./main.ts";
+ * assert.equal(errorLine(new InvalidArgumentError("bad")), "error: INVALID_ARGUMENT: bad");
+ * assert.equal(errorLine(new TypeError("x\ny")), "error: INTERNAL: TypeError: x y");
+ * ```
+ */
+export function errorLine(error: unknown): string {
+  let code = "INTERNAL";
+  let message: string;
+  if (error instanceof OmmxError) {
+    code = error.code;
+    message = error.message;
+  } else if (
+    error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied
+  ) {
+    code = error instanceof Deno.errors.NotFound ? "NOT_FOUND" : "PERMISSION_DENIED";
+    message = error.message;
+  } else if (error instanceof Error) {
+    message = `${error.name}: ${error.message}`;
+  } else {
+    message = String(error);
+  }
+  return `error: ${code}: ${message.replace(/\s*\n\s*/g, " ").trim()}`;
+}
+
+/**
+ * Run the CLI.
+ *
+ * @param argv Arguments after the program name.
+ * @param io Where to write (default: the process's stdout/stderr).
+ * @returns The exit code: 0 ok, 1 error, 2 bad arguments.
+ */
+export async function main(argv: readonly string[], io: Io = denoIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    await io.err(`error: missing command\n${USAGE}\n`);
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    await io.out(helpText());
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    await io.err(`error: unknown command ${JSON.stringify(name)}\n${USAGE}\n`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    await io.out(`usage: ${command.spec.usage}\n  ${command.summary}\n`);
+    return 0;
+  }
+  try {
+    const parsed = parseCommandArgs(command.spec, rest);
+    return await command.run(parsed, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      await io.err(`error: ${error.message}\nusage: ${error.usage}\n`);
+      return 2;
+    }
+    if (error instanceof Deno.errors.BrokenPipe) return 0;
+    await io.err(errorLine(error) + "\n");
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exitCode = await main(Deno.args);
+}
