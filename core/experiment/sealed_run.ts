@@ -1,0 +1,256 @@
+/**
+ * `SealedRun`: the immutable view of a closed Run (the seed document).
+ *
+ * @module
+ */
+import { InvalidArtifactError } from "../errors.ts";
+import type { AttachmentCodec } from "../../codecs/codec.ts";
+import { MEDIA_TYPE_TRACE } from "../../codecs/media_types.ts";
+import type { Instance, ParametricInstance, SampleSet, Solution } from "../../codecs/ommx/mod.ts";
+import { TraceResult } from "../../codecs/trace/mod.ts";
+import type { Descriptor } from "../oci/descriptor.ts";
+import type { RunRecord, RunStatus } from "./config.ts";
+import type { ReadContext } from "./read_context.ts";
+import { type AttachmentInfo, AttachmentNamespace, layerAt } from "./attachments.ts";
+import { Sampling, Solve } from "./process.ts";
+import type { ParameterValue } from "./run_parameters.ts";
+import { pyRepr } from "./py_repr.ts";
+
+/** Immutable view of a closed Run in an Experiment. */
+export class SealedRun {
+  readonly #ctx: ReadContext;
+  readonly #record: RunRecord;
+  readonly #attachments: AttachmentNamespace;
+  readonly #trace: Descriptor | null;
+  readonly #solves: readonly Solve[];
+  readonly #samplings: readonly Sampling[];
+  readonly #parameters: Readonly<Record<string, ParameterValue>>;
+
+  private constructor(
+    ctx: ReadContext,
+    record: RunRecord,
+    attachments: AttachmentNamespace,
+    trace: Descriptor | null,
+    solves: Solve[],
+    samplings: Sampling[],
+    parameters: Record<string, ParameterValue>,
+  ) {
+    this.#ctx = ctx;
+    this.#record = record;
+    this.#attachments = attachments;
+    this.#trace = trace;
+    this.#solves = Object.freeze(solves);
+    this.#samplings = Object.freeze(samplings);
+    this.#parameters = Object.freeze(parameters);
+  }
+
+  /**
+   * Validate a run record and build its view (spec §7.1 step 7–9).
+   *
+   * @param ctx The artifact context.
+   * @param record The config's run record.
+   * @param parameters This run's cells of the run-parameter table.
+   * @returns The view.
+   */
+  static async load(
+    ctx: ReadContext,
+    record: RunRecord,
+    parameters: Record<string, ParameterValue>,
+  ): Promise<SealedRun> {
+    const where = `run ${record.runId}`;
+    const attachments = new AttachmentNamespace(ctx, record.attachments, where);
+    let trace: Descriptor | null = null;
+    if (record.trace !== undefined) {
+      trace = layerAt(ctx, record.trace, `Run ${record.runId} trace`);
+      if (trace.mediaType !== MEDIA_TYPE_TRACE) {
+        throw new InvalidArtifactError(
+          `Invalid Run ${record.runId} trace: media type is ${trace.mediaType}, expected ${MEDIA_TYPE_TRACE}`,
+        );
+      }
+    }
+    const solves = await Promise.all(record.solves.map((s) => Solve.load(ctx, record.runId, s)));
+    const samplings = await Promise.all(
+      record.samplings.map((s) => Sampling.load(ctx, record.runId, s)),
+    );
+    return new SealedRun(ctx, record, attachments, trace, solves, samplings, parameters);
+  }
+
+  /** Integer identifier of this run within its Experiment. */
+  get runId(): number {
+    return this.#record.runId;
+  }
+
+  /** How the run closed: `finished`, `failed` or `interrupted`. */
+  get status(): RunStatus {
+    return this.#record.status;
+  }
+
+  /** The failure or interruption reason, or `null`. */
+  get lifecycleReason(): string | null {
+    return this.#record.reason;
+  }
+
+  /** Names of run-level attachments, ascending. */
+  get attachmentNames(): string[] {
+    return this.#attachments.names;
+  }
+
+  /** Solve records, ascending by solve id. */
+  get solves(): readonly Solve[] {
+    return this.#solves;
+  }
+
+  /** Sampling records, ascending by sampling id. */
+  get samplings(): readonly Sampling[] {
+    return this.#samplings;
+  }
+
+  /** This run's cells of the run-parameter table (missing parameters are absent keys). */
+  get parameters(): Readonly<Record<string, ParameterValue>> {
+    return this.#parameters;
+  }
+
+  /** Whether a trace was stored for this run. */
+  get hasTrace(): boolean {
+    return this.#trace !== null;
+  }
+
+  /**
+   * Everything known about an attachment without reading it (descriptor, compression, filename).
+   *
+   * @param name The attachment name.
+   * @returns The attachment info.
+   */
+  attachmentInfo(name: string): AttachmentInfo {
+    return this.#attachments.info(name);
+  }
+
+  /**
+   * OCI media type of a run-level attachment (compression suffix hidden).
+   *
+   * @param name The attachment name.
+   * @returns The logical media type.
+   */
+  attachmentMediaType(name: string): string {
+    return this.#attachments.info(name).mediaType;
+  }
+
+  /**
+   * Read an attachment decoded by its media type (bytes for unknown types).
+   *
+   * @param name The attachment name.
+   * @returns The decoded value.
+   */
+  getAttachment(name: string): Promise<unknown> {
+    return this.#attachments.getAttachment(name);
+  }
+
+  /**
+   * Read the raw (decompressed) bytes of an attachment.
+   *
+   * @param name The attachment name.
+   * @returns The bytes.
+   */
+  getBlob(name: string): Promise<Uint8Array> {
+    return this.#attachments.getBlob(name);
+  }
+
+  /**
+   * Read a JSON attachment.
+   *
+   * @param name The attachment name.
+   * @returns The parsed value.
+   */
+  getJson(name: string): Promise<unknown> {
+    return this.#attachments.getJson(name);
+  }
+
+  /**
+   * Read an Instance attachment.
+   *
+   * @param name The attachment name.
+   * @returns The Instance.
+   */
+  getInstance(name: string): Promise<Instance> {
+    return this.#attachments.getTyped("instance", name);
+  }
+
+  /**
+   * Read a ParametricInstance attachment.
+   *
+   * @param name The attachment name.
+   * @returns The ParametricInstance.
+   */
+  getParametricInstance(name: string): Promise<ParametricInstance> {
+    return this.#attachments.getTyped("parametric_instance", name);
+  }
+
+  /**
+   * Read a Solution attachment.
+   *
+   * @param name The attachment name.
+   * @returns The Solution.
+   */
+  getSolution(name: string): Promise<Solution> {
+    return this.#attachments.getTyped("solution", name);
+  }
+
+  /**
+   * Read a SampleSet attachment.
+   *
+   * @param name The attachment name.
+   * @returns The SampleSet.
+   */
+  getSampleSet(name: string): Promise<SampleSet> {
+    return this.#attachments.getTyped("sample_set", name);
+  }
+
+  /**
+   * Decode an attachment with a codec after checking the stored media type against it.
+   *
+   * @param codec The codec.
+   * @param name The attachment name.
+   * @returns What the codec decoded.
+   */
+  getWithCodec<T>(codec: AttachmentCodec<T>, name: string): Promise<T> {
+    return this.#attachments.getWithCodec(codec, name);
+  }
+
+  /**
+   * Write an attachment to a file; into a directory under its stored filename.
+   *
+   * @param name The attachment name.
+   * @param path A directory or a file path.
+   * @param options `overwrite: true` to replace an existing file.
+   * @returns The path written.
+   */
+  writeAttachment(
+    name: string,
+    path: string | URL,
+    options: { overwrite?: boolean } = {},
+  ): Promise<string> {
+    return this.#attachments.writeAttachment(name, path, options);
+  }
+
+  /**
+   * The stored trace, or `null` when the run was recorded without trace storage.
+   *
+   * @returns The trace.
+   */
+  async getTrace(): Promise<TraceResult | null> {
+    if (this.#trace === null) return null;
+    return TraceResult.fromOtlpProtobuf(await this.#ctx.target.fetch(this.#trace));
+  }
+
+  /** @returns The same text as the reference's `SealedRun.__repr__`. */
+  toString(): string {
+    return `SealedRun(run_id=${this.runId}, status=${
+      pyRepr(this.status)
+    }, attachments=${this.attachmentNames.length}, solves=${this.#solves.length}, samplings=${this.#samplings.length})`;
+  }
+
+  /** Deno's `console.log` rendering. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+}
