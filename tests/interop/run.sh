@@ -16,9 +16,7 @@ trap 'rm -rf "$corpus"' EXIT
 echo "interop: generating reference corpus with $("$py" -c 'import importlib.metadata as m; print("ommx", m.version("ommx"))') into $corpus"
 "$py" "$here/generate_corpus.py" "$corpus"
 
-if [ -d "$root/tests/conformance" ]; then
-  OMMX_CORPUS_DIR="$corpus" deno test -A tests/conformance/
-else
-  echo "interop: tests/conformance/ does not exist yet; skipping TS conformance tests"
-fi
+# One deno test run, so CI counts one summary line: the conformance tests on the fresh corpus,
+# plus every tests/interop/*_test.ts (they use the reference SDK through OMMX_INTEROP_PYTHON).
+OMMX_CORPUS_DIR="$corpus" OMMX_INTEROP_PYTHON="$py" deno test -A tests/conformance/ tests/interop/
 # (later issues append further interop steps here)
