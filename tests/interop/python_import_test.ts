@@ -1,0 +1,68 @@
+/**
+ * Interop: archives written by TypeScript (tests/interop/write_corpus.ts) are
+ * imported by the real Python SDK (`Experiment.import_archive`) and checked by
+ * tests/interop/check_ts_archives.py, one Deno test per archive.
+ *
+ * Needs the pinned venv (`tests/interop/setup_venv.sh`, or OMMX_PYTHON);
+ * skipped with a printed reason when it is absent.
+ */
+import assert from "node:assert/strict";
+
+const here = new URL(".", import.meta.url);
+const root = new URL("../../", import.meta.url);
+const python = Deno.env.get("OMMX_PYTHON") ?? new URL(".cache/venv/bin/python", root).pathname;
+const available = await Deno.stat(python).then(() => true, () => false);
+if (!available) {
+  console.log(
+    `python_import_test: skipped — no reference SDK venv at ${python} (run tests/interop/setup_venv.sh)`,
+  );
+}
+
+const ARCHIVES = ["ts-all", "ts-empty", "ts-fork-child", "ts-failed", "ts-interrupted"];
+let corpus: Promise<string> | undefined;
+
+function writeCorpus(): Promise<string> {
+  corpus ??= (async () => {
+    const dir = await Deno.makeTempDir({ prefix: "ommx-ts-corpus-" });
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("write_corpus.ts", here).pathname, dir],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, `write_corpus.ts failed:\n${text}`);
+    return dir;
+  })();
+  return corpus;
+}
+
+for (const name of ARCHIVES) {
+  Deno.test({
+    name: `interop: the Python SDK imports ${name}.ommx and reads exactly what TypeScript logged`,
+    ignore: !available,
+    sanitizeResources: false,
+    fn: async () => {
+      const dir = await writeCorpus();
+      const out = await new Deno.Command(python, {
+        args: [new URL("check_ts_archives.py", here).pathname, `${dir}/${name}.ommx`],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+      const last = text.trim().split("\n").at(-1) ?? "";
+      const m = last.match(/^(\d+) passed, (\d+) failed$/);
+      assert.ok(m, `no summary line from the checker:\n${text}`);
+      assert.equal(out.code, 0, text);
+      assert.equal(m[2], "0", text);
+      assert.ok(Number(m[1]) >= 10, `too few checks ran:\n${text}`);
+    },
+  });
+}
+
+Deno.test({
+  name: "interop: cleanup of the TypeScript corpus",
+  ignore: !available,
+  fn: async () => {
+    if (corpus) await Deno.remove(await corpus, { recursive: true });
+  },
+});
