@@ -5,7 +5,8 @@
  * references, a header-only tar index and a byte-exact ustar writer, the
  * small storage interfaces, and backends: `.ommx` archives (read-only, from a
  * file, `Uint8Array` or `Blob`), OCI layout directories, memory, and the OMMX
- * Local Registry of the Python/Rust SDK (read-only, Deno/Node).
+ * Local Registry of the Python/Rust SDK (read-only, Deno/Node), and remote OCI
+ * Distribution registries (fetch API only).
  *
  * @example Write an archive in memory and read a blob back through the backend
  * ```ts
@@ -72,3 +73,4 @@ export * from "./backends/archive.ts";
 export * from "./backends/layout_dir.ts";
 export * from "./backends/memory.ts";
 export * from "./backends/local_registry.ts";
+export * from "./backends/remote_registry.ts";

@@ -1,0 +1,674 @@
+/**
+ * A {@linkcode Target} over one repository of a remote OCI Distribution
+ * (v1.1) registry, using only the fetch API, so it runs in browsers too.
+ *
+ * Manifests are kept as the registry sent them (never re-serialised) and
+ * their digest is checked against `Docker-Content-Digest` (when sent) and
+ * against the digest asked for. Blobs are verified for size and digest while
+ * streaming; the last chunk is only delivered once verification passed.
+ * Authentication: anonymous, HTTP Basic, and the Bearer token flow driven by
+ * `WWW-Authenticate` challenges (realm, service, scope). Plain HTTP is used
+ * for `localhost`, `127.*` and `::1` hosts, HTTPS otherwise.
+ *
+ * @module
+ */
+import {
+  BlobNotFoundError,
+  DigestMismatchError,
+  InvalidArgumentError,
+  InvalidArtifactError,
+  InvalidReferenceError,
+  LimitExceededError,
+  OmmxError,
+  SizeMismatchError,
+} from "../../errors.ts";
+import { type Descriptor, parseDescriptor } from "../descriptor.ts";
+import { createVerifier, digestOf, isDigest, verifyBytes } from "../digest.ts";
+import {
+  ANNOTATION_REF_NAME,
+  MEDIA_TYPE_ARTIFACT_MANIFEST,
+  MEDIA_TYPE_IMAGE_INDEX,
+  MEDIA_TYPE_IMAGE_MANIFEST,
+} from "../media_types.ts";
+import { formatReference, type ImageReference, parseReference } from "../reference.ts";
+import type { FetchOptions, Target } from "../storage.ts";
+import { collectVerified } from "./_push.ts";
+
+/** The `Accept` header sent for manifests (§10). */
+export const MANIFEST_ACCEPT: string = `${MEDIA_TYPE_IMAGE_MANIFEST}, ${MEDIA_TYPE_IMAGE_INDEX}`;
+
+/**
+ * Credentials for a registry: HTTP Basic (also presented to a token realm),
+ * or a ready Bearer token.
+ */
+export type RegistryCredentials =
+  | { readonly username: string; readonly password: string }
+  | { readonly token: string };
+
+/** Looks up credentials for a registry host (`host[:port]`). */
+export type CredentialsProvider = (
+  registry: string,
+) => RegistryCredentials | undefined | Promise<RegistryCredentials | undefined>;
+
+/** Options of {@linkcode openRemoteRegistry}. */
+export interface OpenRemoteRegistryOptions {
+  /** Credentials, or a function that returns them for a registry host. Default: anonymous. */
+  credentials?: RegistryCredentials | CredentialsProvider;
+  /** The fetch implementation (default: `globalThis.fetch`). */
+  fetch?: typeof globalThis.fetch;
+  /** Force plain HTTP (`true`) or HTTPS (`false`). Default: HTTP only for localhost, 127.*, ::1. */
+  plainHttp?: boolean;
+  /** Largest manifest accepted, in bytes (default 4 MiB). */
+  maxManifestSize?: number;
+}
+
+/**
+ * Whether the reference SDK talks plain HTTP to `registry` (`host[:port]`):
+ * `localhost`, hosts starting with `127.`, and `::1`.
+ *
+ * @example Loopback only
+ * ```ts
+ * import { usesPlainHttp } from "./remote_registry.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(usesPlainHttp("127.0.0.1:5000"), true);
+ * assert.equal(usesPlainHttp("localhost"), true);
+ * assert.equal(usesPlainHttp("[::1]:5000"), true);
+ * assert.equal(usesPlainHttp("ghcr.io"), false);
+ * ```
+ *
+ * @param registry The registry host with optional port.
+ * @returns `true` for loopback hosts.
+ */
+export function usesPlainHttp(registry: string): boolean {
+  const host = registry.startsWith("[")
+    ? registry.slice(1, registry.indexOf("]"))
+    : registry.replace(/:\d+$/, "");
+  return host === "localhost" || host.startsWith("127.") || host.startsWith("::1");
+}
+
+interface Challenge {
+  scheme: string;
+  params: Record<string, string>;
+}
+
+/** Parse the first challenge of a `WWW-Authenticate` header. */
+function parseChallenge(header: string | null): Challenge | undefined {
+  if (!header) return undefined;
+  const m = /^\s*([A-Za-z][\w-]*)\s*(.*)$/s.exec(header);
+  if (!m) return undefined;
+  const params: Record<string, string> = {};
+  const re = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*(?:,|$)\s*/gy;
+  const rest = m[2] ?? "";
+  let p: RegExpExecArray | null;
+  while (re.lastIndex < rest.length && (p = re.exec(rest)) !== null) {
+    params[(p[1] as string).toLowerCase()] = p[2] !== undefined
+      ? p[2].replace(/\\(.)/g, "$1")
+      : p[3] ?? "";
+  }
+  return { scheme: (m[1] as string).toLowerCase(), params };
+}
+
+function base64Utf8(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}
+
+function basicHeader(c: { username: string; password: string }): string {
+  return `Basic ${base64Utf8(`${c.username}:${c.password}`)}`;
+}
+
+function isManifestType(mediaType: string): boolean {
+  return mediaType === MEDIA_TYPE_IMAGE_MANIFEST || mediaType === MEDIA_TYPE_IMAGE_INDEX;
+}
+
+type Scope = "pull" | "pull,push";
+
+async function errorBody(res: Response): Promise<string> {
+  try {
+    const t = (await res.text()).trim();
+    return t ? `: ${t.length > 400 ? `${t.slice(0, 400)}…` : t}` : "";
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * One repository of a remote registry. Create with {@linkcode openRemoteRegistry}.
+ */
+export class RemoteTarget implements Target {
+  /** The image reference this target was opened with, in display form. */
+  readonly location: string;
+  /** The parsed reference (registry, repository, tag or digest). */
+  readonly reference: ImageReference;
+  /** `http(s)://host[:port]` of the registry. */
+  readonly baseUrl: string;
+  #fetch: typeof globalThis.fetch;
+  #credentials: RegistryCredentials | undefined;
+  #auth = new Map<Scope, string>();
+  #manifests = new Map<string, Uint8Array>();
+  #maxManifestSize: number;
+
+  /**
+   * Use {@linkcode openRemoteRegistry} instead.
+   *
+   * @param reference The parsed image reference.
+   * @param init Transport, credentials and limits.
+   */
+  constructor(
+    reference: ImageReference,
+    init: {
+      fetch: typeof globalThis.fetch;
+      credentials: RegistryCredentials | undefined;
+      plainHttp: boolean;
+      maxManifestSize: number;
+    },
+  ) {
+    this.reference = reference;
+    this.location = formatReference(reference);
+    this.baseUrl = `${init.plainHttp ? "http" : "https"}://${reference.registry}`;
+    this.#fetch = init.fetch;
+    this.#credentials = init.credentials;
+    this.#maxManifestSize = init.maxManifestSize;
+  }
+
+  #url(kind: "manifests" | "blobs", ref: string): string {
+    return `${this.baseUrl}/v2/${this.reference.repository}/${kind}/${ref}`;
+  }
+
+  async #send(url: string, init: RequestInit, auth: string | undefined): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (auth) headers.set("Authorization", auth);
+    try {
+      return await this.#fetch(url, { ...init, headers, redirect: "follow" });
+    } catch (cause) {
+      if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
+      throw new OmmxError(
+        "UNSUPPORTED",
+        `${init.method ?? "GET"} ${url} failed: ${
+          cause instanceof Error ? cause.message : String(cause)
+        }`,
+        { cause },
+      );
+    }
+  }
+
+  async #token(challenge: Challenge, scope: Scope): Promise<string | undefined> {
+    const creds = this.#credentials;
+    if (challenge.scheme === "basic") {
+      return creds && "username" in creds ? basicHeader(creds) : undefined;
+    }
+    if (challenge.scheme !== "bearer") return undefined;
+    if (creds && "token" in creds) return `Bearer ${creds.token}`;
+    const realm = challenge.params.realm;
+    if (!realm) return undefined;
+    const url = new URL(realm);
+    if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
+    url.searchParams.set("scope", `repository:${this.reference.repository}:${scope}`);
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (creds && "username" in creds) headers.Authorization = basicHeader(creds);
+    const res = await this.#send(url.href, { method: "GET", headers }, undefined);
+    if (!res.ok) {
+      throw new OmmxError(
+        "UNSUPPORTED",
+        `${this.location}: token request to ${url.origin}${url.pathname} answered ${res.status}${await errorBody(
+          res,
+        )}`,
+      );
+    }
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch (cause) {
+      throw new OmmxError("UNSUPPORTED", `${this.location}: token response is not JSON`, { cause });
+    }
+    const token = (body as { token?: unknown; access_token?: unknown } | null)?.token ??
+      (body as { access_token?: unknown } | null)?.access_token;
+    if (typeof token !== "string" || token === "") {
+      throw new OmmxError("UNSUPPORTED", `${this.location}: token response carries no token`);
+    }
+    return `Bearer ${token}`;
+  }
+
+  /** Send a request; on a 401 challenge, authenticate for `scope` once and retry. */
+  async #request(url: string, init: RequestInit, scope: Scope): Promise<Response> {
+    const cached = this.#auth.get(scope) ??
+      (scope === "pull" ? this.#auth.get("pull,push") : undefined);
+    const res = await this.#send(url, init, cached);
+    if (res.status !== 401) return res;
+    const challenge = parseChallenge(res.headers.get("www-authenticate"));
+    if (!challenge) return res;
+    const auth = await this.#token(challenge, scope);
+    if (auth === undefined || auth === cached) return res;
+    await res.body?.cancel().catch(() => {});
+    this.#auth.set(scope, auth);
+    return await this.#send(url, init, auth);
+  }
+
+  async #fail(res: Response, what: string, url: string): Promise<never> {
+    const detail = await errorBody(res);
+    if (res.status === 401 || res.status === 403) {
+      throw new OmmxError(
+        "UNSUPPORTED",
+        `${what}: ${url} ${
+          res.status === 401 ? "requires authentication" : "denied access"
+        } (HTTP ${res.status})${detail}`,
+      );
+    }
+    throw new OmmxError("UNSUPPORTED", `${what}: ${url} answered HTTP ${res.status}${detail}`);
+  }
+
+  /** Split a resolve/tag argument into a tag or digest of this repository. */
+  #refOf(reference: string | undefined): { tag?: string; digest?: string } {
+    if (reference === undefined) {
+      return this.reference.digest !== undefined
+        ? { digest: this.reference.digest }
+        : { tag: this.reference.tag ?? "latest" };
+    }
+    if (reference.startsWith("sha256:")) {
+      if (!isDigest(reference as unknown)) {
+        throw new InvalidReferenceError(reference, "digest must be sha256:<64 lowercase hex>");
+      }
+      return { digest: reference };
+    }
+    if (!reference.includes("/")) {
+      const parsed = parseReference(
+        `${this.reference.registry}/${this.reference.repository}:${reference}`,
+      );
+      return { ...(parsed.tag === undefined ? {} : { tag: parsed.tag }) };
+    }
+    const parsed = parseReference(reference);
+    if (
+      parsed.registry !== this.reference.registry || parsed.repository !== this.reference.repository
+    ) {
+      throw new InvalidArgumentError(
+        `${
+          JSON.stringify(reference)
+        } is not in repository ${this.reference.registry}/${this.reference.repository}`,
+      );
+    }
+    return parsed.digest !== undefined
+      ? { digest: parsed.digest }
+      : { tag: parsed.tag ?? "latest" };
+  }
+
+  async #readManifestBody(res: Response, url: string): Promise<Uint8Array> {
+    const limit = this.#maxManifestSize;
+    const declared = Number(res.headers.get("content-length") ?? NaN);
+    if (declared > limit) {
+      await res.body?.cancel().catch(() => {});
+      throw new LimitExceededError(`manifest at ${url} is ${declared} bytes (limit ${limit})`);
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    if (res.body) {
+      for await (const chunk of res.body) {
+        total += chunk.length;
+        if (total > limit) {
+          throw new LimitExceededError(`manifest at ${url} exceeds ${limit} bytes`);
+        }
+        chunks.push(chunk);
+      }
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+
+  /**
+   * Resolve a tag or digest of this repository to its manifest descriptor
+   * (`GET /v2/<repo>/manifests/<ref>`). The manifest bytes are kept verbatim
+   * and served by {@linkcode RemoteTarget.fetch}.
+   *
+   * @param reference A tag, a `sha256:` digest, or a full image name in this
+   *   repository; default: the reference this target was opened with.
+   * @returns The manifest descriptor, annotated with the image name.
+   * @throws {BlobNotFoundError} When the registry does not know the reference (404).
+   * @throws {DigestMismatchError} When the body does not hash to `Docker-Content-Digest` or the requested digest.
+   * @throws {InvalidArtifactError} When the response is an image index or not an image manifest.
+   * @throws {InvalidArgumentError} When `reference` names another repository.
+   */
+  async resolve(reference?: string): Promise<Descriptor> {
+    const ref = this.#refOf(reference);
+    const key = ref.digest ?? (ref.tag as string);
+    const display = ref.digest !== undefined
+      ? `${this.reference.registry}/${this.reference.repository}@${ref.digest}`
+      : `${this.reference.registry}/${this.reference.repository}:${ref.tag}`;
+    const url = this.#url("manifests", key);
+    const res = await this.#request(
+      url,
+      { method: "GET", headers: { Accept: MANIFEST_ACCEPT } },
+      "pull",
+    );
+    if (res.status === 404) {
+      await res.body?.cancel().catch(() => {});
+      throw new BlobNotFoundError(display, this.baseUrl);
+    }
+    if (!res.ok) await this.#fail(res, `resolve ${display}`, url);
+    const bytes = await this.#readManifestBody(res, url);
+    const digest = await digestOf(bytes);
+    const sent = res.headers.get("docker-content-digest");
+    if (sent !== null && sent !== "" && sent !== digest) {
+      throw new DigestMismatchError(sent, digest);
+    }
+    if (ref.digest !== undefined && ref.digest !== digest) {
+      throw new DigestMismatchError(ref.digest, digest);
+    }
+    const mediaType = this.#manifestMediaType(bytes, res.headers.get("content-type"), display);
+    this.#manifests.set(digest, bytes);
+    return {
+      mediaType,
+      digest,
+      size: bytes.length,
+      annotations: { [ANNOTATION_REF_NAME]: display },
+    };
+  }
+
+  #manifestMediaType(bytes: Uint8Array, contentType: string | null, display: string): string {
+    let declared: unknown;
+    try {
+      declared = (JSON.parse(new TextDecoder().decode(bytes)) as { mediaType?: unknown })
+        ?.mediaType;
+    } catch (cause) {
+      throw new InvalidArtifactError(`${display}: manifest is not JSON`, { cause });
+    }
+    const mediaType = typeof declared === "string"
+      ? declared
+      : (contentType ?? "").split(";")[0]!.trim();
+    if (mediaType === MEDIA_TYPE_IMAGE_INDEX) {
+      throw new InvalidArtifactError(`${display}: is an image index, expected an image manifest`);
+    }
+    if (mediaType === MEDIA_TYPE_ARTIFACT_MANIFEST) {
+      throw new InvalidArtifactError(
+        `${display}: uses the deprecated OCI artifact manifest media type`,
+      );
+    }
+    if (mediaType !== MEDIA_TYPE_IMAGE_MANIFEST) {
+      throw new InvalidArtifactError(
+        `${display}: media type ${
+          JSON.stringify(mediaType)
+        }, expected '${MEDIA_TYPE_IMAGE_MANIFEST}'`,
+      );
+    }
+    return mediaType;
+  }
+
+  /**
+   * Whether the registry has the blob (or manifest), via `HEAD`.
+   *
+   * @param descriptor The descriptor.
+   * @returns `true` when present (and the size matches, when the registry sends one).
+   */
+  async exists(descriptor: Descriptor): Promise<boolean> {
+    const manifest = isManifestType(descriptor.mediaType);
+    const url = this.#url(manifest ? "manifests" : "blobs", descriptor.digest);
+    const res = await this.#request(
+      url,
+      { method: "HEAD", ...(manifest ? { headers: { Accept: MANIFEST_ACCEPT } } : {}) },
+      "pull",
+    );
+    await res.body?.cancel().catch(() => {});
+    if (res.status === 404) return false;
+    if (!res.ok) await this.#fail(res, `HEAD ${descriptor.digest}`, url);
+    const length = res.headers.get("content-length");
+    return length === null || Number(length) === descriptor.size;
+  }
+
+  /**
+   * Read and verify a whole blob (or a manifest, served from the bytes kept by
+   * {@linkcode RemoteTarget.resolve} when possible).
+   *
+   * @param descriptor The descriptor.
+   * @param options Abort signal.
+   * @returns The verified bytes.
+   * @throws {BlobNotFoundError} On 404.
+   * @throws {SizeMismatchError} When the length differs from the descriptor's size.
+   * @throws {DigestMismatchError} When the bytes do not hash to the digest.
+   */
+  async fetch(descriptor: Descriptor, options?: FetchOptions): Promise<Uint8Array> {
+    options?.signal?.throwIfAborted();
+    const kept = this.#manifests.get(descriptor.digest);
+    if (kept) {
+      await verifyBytes(kept, descriptor);
+      return kept.slice();
+    }
+    const out = new Uint8Array(descriptor.size);
+    let at = 0;
+    for await (const chunk of this.fetchStream(descriptor, options)) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    return out;
+  }
+
+  /**
+   * Stream a blob (`GET /v2/<repo>/blobs/<digest>`, redirects followed),
+   * verifying size and digest; the final chunk is held back until the digest
+   * matched, so a clean end always means verified content.
+   *
+   * @param descriptor The descriptor.
+   * @param options Abort signal.
+   * @returns A verifying stream.
+   */
+  fetchStream(descriptor: Descriptor, options?: FetchOptions): ReadableStream<Uint8Array> {
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let verifier: Awaited<ReturnType<typeof createVerifier>>;
+    let pending: Uint8Array | undefined;
+    const manifest = isManifestType(descriptor.mediaType);
+    const url = this.#url(manifest ? "manifests" : "blobs", descriptor.digest);
+    return new ReadableStream<Uint8Array>({
+      start: async () => {
+        const d = parseDescriptor(descriptor, "fetch descriptor");
+        verifier = await createVerifier(d);
+        const init: RequestInit = {
+          method: "GET",
+          ...(manifest ? { headers: { Accept: MANIFEST_ACCEPT } } : {}),
+          ...(options?.signal ? { signal: options.signal } : {}),
+        };
+        const res = await this.#request(url, init, "pull");
+        if (res.status === 404) {
+          await res.body?.cancel().catch(() => {});
+          throw new BlobNotFoundError(d.digest, `${this.baseUrl}/${this.reference.repository}`);
+        }
+        if (!res.ok) await this.#fail(res, `fetch ${d.digest}`, url);
+        const length = res.headers.get("content-length");
+        if (
+          length !== null && res.headers.get("content-encoding") === null &&
+          Number(length) !== d.size
+        ) {
+          await res.body?.cancel().catch(() => {});
+          throw new SizeMismatchError(d.digest, d.size, Number(length));
+        }
+        reader = (res.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }))
+          .getReader();
+      },
+      pull: async (controller) => {
+        try {
+          while (true) {
+            const { done, value } = await reader!.read();
+            if (done) {
+              await verifier.finish();
+              if (pending && pending.length > 0) controller.enqueue(pending);
+              pending = undefined;
+              controller.close();
+              return;
+            }
+            if (value.length === 0) continue;
+            verifier.update(value);
+            const previous = pending;
+            pending = value;
+            if (previous) {
+              controller.enqueue(previous);
+              return;
+            }
+          }
+        } catch (e) {
+          await reader?.cancel().catch(() => {});
+          throw e;
+        }
+      },
+      cancel: async (reason) => {
+        await reader?.cancel(reason).catch(() => {});
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  /**
+   * Upload content after verifying it against `expected`. Manifests go to
+   * `PUT /v2/<repo>/manifests/<digest>` (verbatim bytes); blobs are skipped
+   * when `HEAD` finds them, else uploaded monolithically
+   * (`POST /v2/<repo>/blobs/uploads/`, then `PUT <location>?digest=`).
+   *
+   * @param expected The descriptor the content must match.
+   * @param content Bytes or a stream (read fully and verified before upload).
+   * @returns Nothing.
+   * @throws {SizeMismatchError} When the content's size differs (nothing is uploaded).
+   * @throws {DigestMismatchError} When the content's digest differs (nothing is uploaded).
+   */
+  async push(
+    expected: Descriptor,
+    content: Uint8Array | ReadableStream<Uint8Array>,
+  ): Promise<void> {
+    const d = parseDescriptor(expected, "push descriptor");
+    const bytes = await collectVerified(d, content);
+    if (isManifestType(d.mediaType)) {
+      await this.#putManifest(d.digest, d.mediaType, bytes, d.digest);
+      this.#manifests.set(d.digest, bytes);
+      return;
+    }
+    if (await this.exists(d)) return;
+    const start = `${this.baseUrl}/v2/${this.reference.repository}/blobs/uploads/`;
+    const res = await this.#request(start, { method: "POST" }, "pull,push");
+    if (res.status !== 202) await this.#fail(res, `push ${d.digest}: start upload`, start);
+    await res.body?.cancel().catch(() => {});
+    const location = res.headers.get("location");
+    if (!location) {
+      throw new OmmxError("UNSUPPORTED", `push ${d.digest}: ${start} sent no upload Location`);
+    }
+    const url = new URL(location, start);
+    url.searchParams.set("digest", d.digest);
+    const put = await this.#request(
+      url.href,
+      {
+        method: "PUT",
+        headers: { "Content-Type": "application/octet-stream" },
+        body: bytes as Uint8Array<ArrayBuffer>,
+      },
+      "pull,push",
+    );
+    if (put.status !== 201) await this.#fail(put, `push ${d.digest}: upload`, url.href);
+    await put.body?.cancel().catch(() => {});
+  }
+
+  async #putManifest(
+    ref: string,
+    mediaType: string,
+    bytes: Uint8Array,
+    digest: string,
+  ): Promise<void> {
+    const url = this.#url("manifests", ref);
+    const res = await this.#request(
+      url,
+      {
+        method: "PUT",
+        headers: { "Content-Type": mediaType },
+        body: bytes as Uint8Array<ArrayBuffer>,
+      },
+      "pull,push",
+    );
+    if (res.status !== 201) await this.#fail(res, `put manifest ${digest}`, url);
+    await res.body?.cancel().catch(() => {});
+    const sent = res.headers.get("docker-content-digest");
+    if (sent !== null && sent !== "" && sent !== digest) {
+      throw new DigestMismatchError(digest, sent);
+    }
+  }
+
+  /**
+   * Tag a manifest: `PUT /v2/<repo>/manifests/<tag>` with the manifest's
+   * verbatim bytes (kept from push/resolve, else fetched and verified).
+   *
+   * @param descriptor The manifest descriptor.
+   * @param reference A tag, or a full image name with a tag in this repository.
+   * @returns Nothing.
+   * @throws {InvalidArgumentError} When `reference` is a digest or another repository.
+   */
+  async tag(descriptor: Descriptor, reference: string): Promise<void> {
+    const d = parseDescriptor(descriptor, "tag descriptor");
+    const ref = this.#refOf(reference);
+    if (ref.tag === undefined) {
+      throw new InvalidArgumentError(
+        `cannot tag with a digest reference ${JSON.stringify(reference)}`,
+      );
+    }
+    if (!isManifestType(d.mediaType)) {
+      throw new InvalidArgumentError(
+        `cannot tag ${d.digest}: media type '${d.mediaType}' is not a manifest`,
+      );
+    }
+    const bytes = await this.fetch(d);
+    await this.#putManifest(ref.tag, d.mediaType, bytes, d.digest);
+  }
+
+  /**
+   * Forget cached tokens and manifests.
+   *
+   * @returns Nothing.
+   */
+  close(): Promise<void> {
+    this.#auth.clear();
+    this.#manifests.clear();
+    return Promise.resolve();
+  }
+}
+
+/**
+ * Open one repository of a remote registry. Nothing is sent until the first
+ * operation. The scheme follows §10 unless `plainHttp` says otherwise.
+ *
+ * @example Resolve and fetch through a custom fetch
+ * ```ts
+ * import { openRemoteRegistry } from "./remote_registry.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const manifest = new TextEncoder().encode(
+ *   '{"mediaType":"application/vnd.oci.image.manifest.v1+json","schemaVersion":2}',
+ * );
+ * const seen: string[] = [];
+ * const target = await openRemoteRegistry("127.0.0.1:5000/ommx/demo:v1", {
+ *   fetch: (input) => {
+ *     seen.push(String(input));
+ *     return Promise.resolve(new Response(manifest));
+ *   },
+ * });
+ * const d = await target.resolve();
+ * assert.equal(d.size, manifest.length);
+ * assert.deepEqual(seen, ["http://127.0.0.1:5000/v2/ommx/demo/manifests/v1"]);
+ * ```
+ *
+ * @param reference An image reference (`host[:port]/repository[:tag|@digest]`) or a parsed one.
+ * @param options Credentials, fetch implementation, scheme override, limits.
+ * @returns The target.
+ * @throws {InvalidReferenceError} When the reference does not parse.
+ */
+export async function openRemoteRegistry(
+  reference: string | ImageReference,
+  options: OpenRemoteRegistryOptions = {},
+): Promise<RemoteTarget> {
+  const ref = typeof reference === "string" ? parseReference(reference) : reference;
+  const c = options.credentials;
+  const credentials = typeof c === "function" ? await c(ref.registry) : c;
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  return new RemoteTarget(ref, {
+    fetch: fetchImpl,
+    credentials,
+    plainHttp: options.plainHttp ?? usesPlainHttp(ref.registry),
+    maxManifestSize: options.maxManifestSize ?? 4 << 20,
+  });
+}
