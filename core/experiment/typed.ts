@@ -6,7 +6,12 @@
  * @module
  */
 import type { Instance, ParametricInstance, SampleSet, Solution } from "../../codecs/ommx/mod.ts";
-import { type OmmxPayloadKind, ommxPayloadKind } from "../../codecs/media_types.ts";
+import {
+  OMMX_MEDIA_TYPES,
+  type OmmxPayloadKind,
+  ommxPayloadKind,
+} from "../../codecs/media_types.ts";
+import { MediaTypeMismatchError } from "../errors.ts";
 import type { ReadContext } from "./read_context.ts";
 
 /** The class each typed payload kind decodes to. */
