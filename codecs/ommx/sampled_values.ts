@@ -23,7 +23,9 @@ import { WIRE_I64, WireReader } from "./wire_reader.ts";
  * ```
  */
 export class SampledValues {
-  readonly #map: Map<number, number>;
+  #map: Map<number, number> | undefined;
+  #ids: number[] | undefined;
+  #values: number[] | undefined;
 
   /**
    * Wrap a map (not copied).
@@ -32,6 +34,35 @@ export class SampledValues {
    */
   constructor(map: Map<number, number>) {
     this.#map = map;
+  }
+
+  /**
+   * Wrap parallel arrays (not copied; later duplicates win). The lookup map
+   * is built lazily, so decoding large tables stays cheap.
+   *
+   * @param ids Sample IDs.
+   * @param values Values, same length as `ids`.
+   * @returns The sampled values.
+   */
+  static fromArrays(ids: number[], values: number[]): SampledValues {
+    const v = new SampledValues(new Map());
+    v.#map = undefined;
+    v.#ids = ids;
+    v.#values = values;
+    return v;
+  }
+
+  #m(): Map<number, number> {
+    if (this.#map === undefined) {
+      const m = new Map<number, number>();
+      const ids = this.#ids!;
+      const vals = this.#values!;
+      for (let i = 0; i < ids.length; i++) m.set(ids[i]!, vals[i]!);
+      this.#map = m;
+      this.#ids = undefined;
+      this.#values = undefined;
+    }
+    return this.#map;
   }
 
   /**
@@ -53,7 +84,7 @@ export class SampledValues {
 
   /** Number of samples. */
   get size(): number {
-    return this.#map.size;
+    return this.#m().size;
   }
 
   /**
@@ -63,7 +94,7 @@ export class SampledValues {
    * @returns The value, or undefined.
    */
   get(sampleId: number): number | undefined {
-    return this.#map.get(sampleId);
+    return this.#m().get(sampleId);
   }
 
   /**
@@ -72,7 +103,7 @@ export class SampledValues {
    * @returns The IDs.
    */
   ids(): number[] {
-    return [...this.#map.keys()].sort((a, b) => a - b);
+    return [...this.#m().keys()].sort((a, b) => a - b);
   }
 
   /**
@@ -81,7 +112,7 @@ export class SampledValues {
    * @returns Sample ID → value.
    */
   toMap(): Map<number, number> {
-    return new Map(this.#map);
+    return new Map(this.#m());
   }
 
   /**
@@ -91,7 +122,8 @@ export class SampledValues {
    * @returns The values.
    */
   static read(r: WireReader): SampledValues {
-    const map = new Map<number, number>();
+    const allIds: number[] = [];
+    const allValues: number[] = [];
     const ids: number[] = [];
     while (!r.done()) {
       const tag = r.tag();
@@ -112,9 +144,12 @@ export class SampledValues {
         else r.skip(t & 7);
       }
       r.leave(saved);
-      for (let i = 0; i < ids.length; i++) map.set(ids[i]!, value);
+      for (let i = 0; i < ids.length; i++) {
+        allIds.push(ids[i]!);
+        allValues.push(value);
+      }
     }
-    return new SampledValues(map);
+    return SampledValues.fromArrays(allIds, allValues);
   }
 
   /**
@@ -136,14 +171,14 @@ export class SampledValues {
   encode(): Uint8Array {
     const groups = new Map<number, number[]>();
     for (const id of this.ids()) {
-      const v = this.#map.get(id)!;
+      const v = this.#m().get(id)!;
       if (Number.isNaN(v)) throw new InvalidArgumentError("NaN in sampled values");
       const key = Object.is(v, -0) ? 0 : v;
       let g = groups.get(key);
       if (!g) groups.set(key, g = []);
       g.push(id);
     }
-    const w = new WireWriter(this.#map.size * 4 + 64);
+    const w = new WireWriter(this.size * 4 + 64);
     for (const [value, ids] of groups) {
       const body = new WireWriter(ids.length * 3 + 16);
       body.byte(0x09);
