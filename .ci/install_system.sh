@@ -5,6 +5,7 @@ need=()
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-venv)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 command -v tar >/dev/null 2>&1 || need+=(tar)
+command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
 if [ "${#need[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null 2>&1 || true
