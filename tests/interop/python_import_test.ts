@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 
 const here = new URL(".", import.meta.url);
 const root = new URL("../../", import.meta.url);
-const python = Deno.env.get("OMMX_PYTHON") ?? new URL(".cache/venv/bin/python", root).pathname;
+const python = Deno.env.get("OMMX_PYTHON") ?? Deno.env.get("OMMX_INTEROP_PYTHON") ??
+  new URL(".cache/venv/bin/python", root).pathname;
 const available = await Deno.stat(python).then(() => true, () => false);
 if (!available) {
   console.log(
