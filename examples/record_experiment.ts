@@ -1,0 +1,98 @@
+/**
+ * Record a small Experiment from TypeScript with a toy brute-force adapter,
+ * save it as a `.ommx` archive, reopen it and print what is inside.
+ *
+ * Run: deno run -A examples/record_experiment.ts
+ *
+ * @module
+ */
+import { createExperiment } from "../core/experiment/experiment_builder.ts";
+import { saveExperiment } from "../core/experiment/save.ts";
+import { openExperiment } from "../core/experiment/open.ts";
+import { Function, Instance, Solution } from "../codecs/ommx/mod.ts";
+
+function knapsack(capacity: number): Instance {
+  const weights = [11, 15, 20, 35];
+  const profits = [10, 13, 18, 32];
+  return new Instance({
+    sense: "maximize",
+    description: { name: `knapsack-${capacity}`, authors: ["example"] },
+    objective: Function.linear(profits.map((p, i) => [i, p] as [number, number])),
+    decisionVariables: weights.map((_, i) => ({
+      id: i,
+      kind: "binary" as const,
+      bound: { lower: 0, upper: 1 },
+      subscripts: [],
+      parameters: {},
+    })),
+    constraints: [{
+      id: 0,
+      equality: "<=" as const,
+      function: Function.linear(weights.map((w, i) => [i, w] as [number, number]), -capacity),
+      subscripts: [],
+      parameters: {},
+    }],
+  });
+}
+
+/** A toy adapter: enumerate every binary assignment. */
+const bruteForce = {
+  name: "examples.BruteForceAdapter",
+  solve(
+    instance: Instance,
+    _options: Record<string, unknown>,
+    ctx: { recordDiagnostic(r: unknown): void },
+  ) {
+    let best: { state: Map<number, number>; objective: number } | undefined;
+    const ids = instance.variableIds;
+    for (let mask = 0; mask < 1 << ids.length; mask++) {
+      const state = new Map(ids.map((id, k) => [id, (mask >> k) & 1]));
+      const ev = instance.evaluate(state);
+      if (ev.feasible && (best === undefined || ev.objective > best.objective)) {
+        best = { state, objective: ev.objective };
+      }
+    }
+    ctx.recordDiagnostic({ enumerated: 1 << ids.length });
+    if (!best) throw new Error("infeasible");
+    return new Solution({
+      state: best.state,
+      objective: best.objective,
+      feasible: true,
+      optimality: "optimal",
+    });
+  },
+};
+
+const builder = createExperiment({ imageName: "localhost:5000/examples/knapsack-sweep:v1" });
+builder.setAnnotation("org.example.purpose", "capacity sweep");
+await builder.logJson("setup", { capacities: [20, 40, 60] });
+for (const capacity of [20, 40, 60]) {
+  await builder.withRun(async (run) => {
+    run.logParameter("capacity", capacity);
+    run.logParameter("solver", bruteForce.name);
+    const solution = await run.solve(bruteForce, knapsack(capacity), { exhaustive: true });
+    run.logParameter("objective", solution.objective);
+  });
+}
+const experiment = await builder.commit();
+
+const dir = await Deno.makeTempDir({ prefix: "ommx-example-" });
+const path = `${dir}/knapsack-sweep.ommx`;
+await saveExperiment(experiment, path);
+console.log(
+  `saved ${path} (${(await Deno.stat(path)).size} bytes, manifest ${experiment.manifestDigest})`,
+);
+
+await using reopened = await openExperiment(path);
+console.log(String(reopened));
+console.log("annotations:", reopened.annotations);
+console.log("setup:", await reopened.getJson("setup"));
+for (const run of reopened.runs) {
+  const solve = reopened.config.runs.find((r) => r.runId === run.runId)!.solves[0]!;
+  console.log(
+    `run ${run.runId}: ${run.status}, solve ${solve.status} by ${solve.adapter} ${solve.adapterOptions}`,
+  );
+}
+const table = reopened.runParameters();
+console.log("run parameters:", table.columns.map((c) => `${c.name}:${c.type}`).join(", "));
+await Deno.remove(dir, { recursive: true });
