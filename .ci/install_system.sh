@@ -5,6 +5,9 @@ need=()
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-venv)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 command -v tar >/dev/null 2>&1 || need+=(tar)
+# Real OCI registry (CNCF distribution 2.8) for tests/registry/ (the test starts and stops it itself).
+[ -x /usr/bin/docker-registry ] || need+=(docker-registry)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
 if [ "${#need[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
