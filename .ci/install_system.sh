@@ -9,6 +9,8 @@ command -v tar >/dev/null 2>&1 || need+=(tar)
 [ -x /usr/bin/docker-registry ] || need+=(docker-registry)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
+# headless browser for the viewer test (tests/cli/viewer_test.ts)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ "${#need[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null 2>&1 || true

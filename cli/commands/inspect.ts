@@ -32,7 +32,7 @@ export const inspect: Command = {
         name,
         mediaType: info.mediaType,
         storedMediaType: info.descriptor.mediaType,
-        size: info.descriptor.size,
+        storedSize: info.descriptor.size,
         digest: info.descriptor.digest,
         compression: info.compression,
         filename: info.filename,
@@ -81,7 +81,7 @@ export const inspect: Command = {
       attachments.map((a) => [
         a.name,
         a.mediaType,
-        formatBytes(a.size),
+        formatBytes(a.storedSize),
         a.compression ?? "",
         a.filename ?? "",
       ]),
