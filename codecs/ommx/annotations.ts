@@ -43,7 +43,8 @@ export interface AnnotationMergeable<T> {
  * });
  * assert.equal(merged.description?.name, "knapsack");
  * assert.deepEqual(merged.description?.authors, ["Alice", "Bob"]);
- * assert.deepEqual(merged.annotations, { "org.example.a": "msg", "org.example.b": "layer" });
+ * assert.deepEqual(merged.extensionAnnotations, { "org.example.a": "msg", "org.example.b": "layer" });
+ * assert.equal(merged.annotations["org.ommx.v1.instance.variables"], "0"); // recomputed, never read back
  * ```
  */
 export function mergeAnnotations<T extends AnnotationMergeable<T>>(
@@ -132,4 +133,78 @@ export function mergeExtensions(
     if (!k.startsWith("org.ommx.v1.") && !(k in out)) out[k] = v;
   }
   return out;
+}
+
+/**
+ * Project an instance's metadata to layer-annotation keys (spec §6.3), plus
+ * its extension annotations: the dict Python's `Instance.annotations` shows.
+ *
+ * @param namespace `org.ommx.v1.instance` or `org.ommx.v1.parametric-instance`.
+ * @param description The description, if any.
+ * @param numVariables Number of decision variables.
+ * @param numConstraints Number of active constraints of all kinds.
+ * @param extensions The message's extension annotations.
+ * @returns The annotation view.
+ *
+ * @example
+ * ```ts
+ * import { instanceAnnotationView } from "./annotations.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   instanceAnnotationView("org.ommx.v1.instance", { name: "t", authors: ["a", "b"] }, 3, 1, { "org.x": "y" }),
+ *   {
+ *     "org.ommx.v1.instance.title": "t",
+ *     "org.ommx.v1.instance.authors": "a,b",
+ *     "org.ommx.v1.instance.variables": "3",
+ *     "org.ommx.v1.instance.constraints": "1",
+ *     "org.x": "y",
+ *   },
+ * );
+ * ```
+ */
+export function instanceAnnotationView(
+  namespace: string,
+  description: InstanceDescription | undefined,
+  numVariables: number,
+  numConstraints: number,
+  extensions: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (description) {
+    const put = (key: string, v: string | undefined) => {
+      if (v !== undefined) out[`${namespace}.${key}`] = v;
+    };
+    put("title", description.name);
+    put("description", description.description);
+    if (description.authors.length > 0) put("authors", description.authors.join(","));
+    put("created_by", description.createdBy);
+    put("created", description.created);
+    put("license", description.license);
+    put("dataset", description.dataset);
+  }
+  out[`${namespace}.variables`] = String(numVariables);
+  out[`${namespace}.constraints`] = String(numConstraints);
+  return { ...out, ...extensions };
+}
+
+/**
+ * Project process metadata to layer-annotation keys, plus extension
+ * annotations: the dict Python's `Solution.annotations` / `SampleSet.annotations` shows.
+ *
+ * @param namespace `org.ommx.v1.solution` or `org.ommx.v1.sample-set`.
+ * @param metadata The metadata, if any.
+ * @param extensions The message's extension annotations.
+ * @returns The annotation view.
+ */
+export function metadataAnnotationView(
+  namespace: string,
+  metadata: ProcessMetadata | undefined,
+  extensions: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of ["instance", "solver", "parameters", "start", "end"] as const) {
+    const v = metadata?.[k];
+    if (v !== undefined) out[`${namespace}.${k}`] = v;
+  }
+  return { ...out, ...extensions };
 }

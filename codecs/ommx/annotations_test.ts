@@ -39,15 +39,29 @@ Deno.test("mergeAnnotations: Instance description filled from the layer, message
     license: "MIT",
     dataset: "ds",
   });
-  assert.deepEqual(m.annotations, { "org.example.ext": "message" });
+  assert.deepEqual(m.extensionAnnotations, { "org.example.ext": "message" });
   assert.equal(m.numVariables, 0); // .variables is never read back
+  // Python's `Instance.annotations` view: projection + extensions.
+  assert.deepEqual(m.annotations, {
+    "org.ommx.v1.instance.title": "from-message",
+    "org.ommx.v1.instance.description": "D",
+    "org.ommx.v1.instance.authors": "a,b,c",
+    "org.ommx.v1.instance.created_by": "cb",
+    "org.ommx.v1.instance.created": "2024-01-01T00:00:00Z",
+    "org.ommx.v1.instance.license": "MIT",
+    "org.ommx.v1.instance.dataset": "ds",
+    "org.ommx.v1.instance.variables": "0",
+    "org.ommx.v1.instance.constraints": "0",
+    "org.example.ext": "message",
+  });
   assert.equal(inst.description?.description, undefined); // original untouched
 });
 
 Deno.test("mergeAnnotations: namespaces are per kind; nothing to merge leaves fields unset", () => {
   const pi = mergeAnnotations(new ParametricInstance({ objective: Function.constant(0) }), layer);
   assert.equal(pi.description, undefined); // only org.ommx.v1.parametric-instance.* applies
-  assert.deepEqual(pi.annotations, { "org.example.ext": "layer" });
+  assert.deepEqual(pi.extensionAnnotations, { "org.example.ext": "layer" });
+  assert.equal(pi.annotations["org.ommx.v1.parametric-instance.variables"], "0");
   const pi2 = mergeAnnotations(pi, { "org.ommx.v1.parametric-instance.title": "P" });
   assert.equal(pi2.description?.name, "P");
   const sol = mergeAnnotations(
@@ -55,11 +69,17 @@ Deno.test("mergeAnnotations: namespaces are per kind; nothing to merge leaves fi
     layer,
   );
   assert.deepEqual(sol.metadata, { solver: "mine", start: "s" });
+  assert.deepEqual(sol.annotations, {
+    "org.ommx.v1.solution.solver": "mine",
+    "org.ommx.v1.solution.start": "s",
+    "org.example.ext": "layer",
+  });
   const ss = mergeAnnotations(
     new SampleSet({ sense: "minimize", objectives: SampledValues.fromMap({}) }),
     layer,
   );
   assert.deepEqual(ss.metadata, { end: "e" });
+  assert.equal(ss.annotations["org.ommx.v1.sample-set.end"], "e");
   assert.equal(
     mergeAnnotations(
       new SampleSet({ sense: "minimize", objectives: SampledValues.fromMap({}) }),

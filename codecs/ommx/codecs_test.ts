@@ -126,7 +126,15 @@ Deno.test("v2 instance round trip keeps every collection, label and annotation",
   }]);
   assert.equal(back.numConstraints, 3); // regular 0, indicator 5, one-hot 6 (regular 1 and SOS1 7 removed)
   assert.equal(back.namedFunctions[0]!.name, "cube");
-  assert.deepEqual(back.annotations, { "org.example.k": "v" });
+  assert.deepEqual(back.extensionAnnotations, { "org.example.k": "v" });
+  assert.deepEqual(back.annotations, {
+    "org.ommx.v1.instance.title": "demo",
+    "org.ommx.v1.instance.authors": "A,B",
+    "org.ommx.v1.instance.license": "MIT",
+    "org.ommx.v1.instance.variables": "4",
+    "org.ommx.v1.instance.constraints": "3",
+    "org.example.k": "v",
+  });
   const state = { 1: 1, 2: 0, 3: 2, 4: 1 };
   assert.deepEqual(back.evaluate(state), inst.evaluate(state));
   const ev = back.evaluate(state);

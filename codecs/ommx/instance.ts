@@ -7,7 +7,7 @@
  */
 
 import type { OmmxMessage } from "./types.ts";
-import { mergeDescription, mergeExtensions } from "./annotations.ts";
+import { instanceAnnotationView, mergeDescription, mergeExtensions } from "./annotations.ts";
 import { fromBinary } from "@bufbuild/protobuf";
 import { InvalidArgumentError } from "../../core/errors.ts";
 import type { Function } from "./function.ts";
@@ -124,8 +124,8 @@ export class Instance {
   readonly decisionVariableDependency: ReadonlyMap<number, Function>;
   /** Parameter values the instance was built with, if recorded. */
   readonly parameterValues: ReadonlyMap<number, number> | undefined;
-  /** Extension annotations (as Python's `Instance.annotations`). */
-  readonly annotations: Readonly<Record<string, string>>;
+  /** Extension annotations stored in the message (keys never start with `org.ommx.v1.`). */
+  readonly extensionAnnotations: Readonly<Record<string, string>>;
   readonly #bytes: Uint8Array | undefined;
   #message: V1Instance | V2Instance | undefined;
 
@@ -154,7 +154,7 @@ export class Instance {
     this.namedFunctions = data.namedFunctions ?? [];
     this.decisionVariableDependency = data.decisionVariableDependency ?? new Map();
     this.parameterValues = data.parameterValues;
-    this.annotations = { ...(data.annotations ?? {}) };
+    this.extensionAnnotations = { ...(data.annotations ?? {}) };
   }
 
   /**
@@ -186,7 +186,7 @@ export class Instance {
       sos1Constraints: [...this.sos1Constraints],
       namedFunctions: [...this.namedFunctions],
       decisionVariableDependency: new Map(this.decisionVariableDependency),
-      annotations: { ...this.annotations },
+      annotations: { ...this.extensionAnnotations },
     };
     if (this.description) d.description = this.description;
     if (this.parameterValues) d.parameterValues = new Map(this.parameterValues);
@@ -230,6 +230,21 @@ export class Instance {
         : instanceToV2Message(this.toData());
     }
     return this.#message;
+  }
+
+  /**
+   * Annotations as Python's `annotations` shows them: the
+   * `org.ommx.v1.instance.*` projection of the description and counts (spec §6.3)
+   * plus the extension annotations.
+   */
+  get annotations(): Record<string, string> {
+    return instanceAnnotationView(
+      "org.ommx.v1.instance",
+      this.description,
+      this.numVariables,
+      this.numConstraints,
+      this.extensionAnnotations,
+    );
   }
 
   /** Number of decision variables. */

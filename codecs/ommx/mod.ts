@@ -34,10 +34,12 @@
 export type { AttachmentCodec } from "../codec.ts";
 export {
   type AnnotationMergeable,
+  instanceAnnotationView,
   mergeAnnotations,
   mergeDescription,
   mergeExtensions,
   mergeMetadata,
+  metadataAnnotationView,
 } from "./annotations.ts";
 export * from "./codecs.ts";
 export { Function, type FunctionKind, type Monomial } from "./function.ts";

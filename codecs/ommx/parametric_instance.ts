@@ -7,7 +7,7 @@
  */
 
 import type { OmmxMessage } from "./types.ts";
-import { mergeDescription, mergeExtensions } from "./annotations.ts";
+import { instanceAnnotationView, mergeDescription, mergeExtensions } from "./annotations.ts";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { InvalidArgumentError } from "../../core/errors.ts";
 import type { Function } from "./function.ts";
@@ -80,8 +80,8 @@ export class ParametricInstance {
   readonly namedFunctions: readonly NamedFunction[];
   /** Dependent variables. */
   readonly decisionVariableDependency: ReadonlyMap<number, Function>;
-  /** Extension annotations. */
-  readonly annotations: Readonly<Record<string, string>>;
+  /** Extension annotations stored in the message (keys never start with `org.ommx.v1.`). */
+  readonly extensionAnnotations: Readonly<Record<string, string>>;
   readonly #bytes: Uint8Array | undefined;
   #message: V1ParametricInstance | V2ParametricInstance | undefined;
 
@@ -108,7 +108,7 @@ export class ParametricInstance {
     this.sos1Constraints = data.sos1Constraints ?? [];
     this.namedFunctions = data.namedFunctions ?? [];
     this.decisionVariableDependency = data.decisionVariableDependency ?? new Map();
-    this.annotations = { ...(data.annotations ?? {}) };
+    this.extensionAnnotations = { ...(data.annotations ?? {}) };
   }
 
   /**
@@ -125,6 +125,21 @@ export class ParametricInstance {
   /** Parameter IDs, ascending. */
   get parameterIds(): number[] {
     return this.parameters.map((p) => p.id);
+  }
+
+  /**
+   * Annotations as Python's `annotations` shows them: the
+   * `org.ommx.v1.parametric-instance.*` projection of the description and counts (spec §6.3)
+   * plus the extension annotations.
+   */
+  get annotations(): Record<string, string> {
+    return instanceAnnotationView(
+      "org.ommx.v1.parametric-instance",
+      this.description,
+      this.numVariables,
+      this.numConstraints,
+      this.extensionAnnotations,
+    );
   }
 
   /** Number of decision variables. */
@@ -157,7 +172,7 @@ export class ParametricInstance {
       sos1Constraints: [...this.sos1Constraints],
       namedFunctions: [...this.namedFunctions],
       decisionVariableDependency: new Map(this.decisionVariableDependency),
-      annotations: { ...this.annotations },
+      annotations: { ...this.extensionAnnotations },
     };
     if (this.description) d.description = this.description;
     return d;
@@ -242,7 +257,7 @@ export class ParametricInstance {
         [...this.decisionVariableDependency].map(([k, f]) => [k, sub(f)]),
       ),
       parameterValues: map,
-      annotations: { ...this.annotations },
+      annotations: { ...this.extensionAnnotations },
     });
   }
 }

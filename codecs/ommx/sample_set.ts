@@ -7,7 +7,7 @@
  */
 
 import type { OmmxMessage } from "./types.ts";
-import { mergeExtensions, mergeMetadata } from "./annotations.ts";
+import { mergeExtensions, mergeMetadata, metadataAnnotationView } from "./annotations.ts";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
 import { DecodeError } from "../../core/errors.ts";
@@ -167,8 +167,8 @@ export class SampleSet {
   readonly namedFunctions: readonly SampledNamedFunction[];
   /** Process metadata. */
   readonly metadata: ProcessMetadata | undefined;
-  /** Extension annotations. */
-  readonly annotations: Readonly<Record<string, string>>;
+  /** Extension annotations stored in the message (keys never start with `org.ommx.v1.`). */
+  readonly extensionAnnotations: Readonly<Record<string, string>>;
   /** Feasibility tolerance (v2). */
   readonly feasibilityAtol: number | undefined;
   readonly #objectives: SampledValues;
@@ -196,8 +196,20 @@ export class SampleSet {
     this.constraints = data.constraints ?? [];
     this.namedFunctions = data.namedFunctions ?? [];
     this.metadata = data.metadata;
-    this.annotations = { ...(data.annotations ?? {}) };
+    this.extensionAnnotations = { ...(data.annotations ?? {}) };
     this.feasibilityAtol = data.feasibilityAtol;
+  }
+
+  /**
+   * Annotations as Python's `annotations` shows them: the
+   * `org.ommx.v1.sample-set.*` projection of `metadata` plus the extension annotations.
+   */
+  get annotations(): Record<string, string> {
+    return metadataAnnotationView(
+      "org.ommx.v1.sample-set",
+      this.metadata,
+      this.extensionAnnotations,
+    );
   }
 
   /** Sample IDs, ascending. */
@@ -299,7 +311,7 @@ export class SampleSet {
       decisionVariables: [...this.decisionVariables],
       constraints: [...this.constraints],
       namedFunctions: [...this.namedFunctions],
-      annotations: { ...this.annotations },
+      annotations: { ...this.extensionAnnotations },
     };
     if (this.metadata) d.metadata = this.metadata;
     if (this.feasibilityAtol !== undefined) d.feasibilityAtol = this.feasibilityAtol;

@@ -6,7 +6,7 @@
  */
 
 import type { OmmxMessage } from "./types.ts";
-import { mergeExtensions, mergeMetadata } from "./annotations.ts";
+import { mergeExtensions, mergeMetadata, metadataAnnotationView } from "./annotations.ts";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { DecodeError } from "../../core/errors.ts";
 import { EvaluatedConstraintSchema } from "./gen/ommx/v1/constraint_pb.ts";
@@ -178,8 +178,8 @@ export class Solution {
   readonly namedFunctions: readonly EvaluatedNamedFunction[];
   /** Process metadata. */
   readonly metadata: ProcessMetadata | undefined;
-  /** Extension annotations. */
-  readonly annotations: Readonly<Record<string, string>>;
+  /** Extension annotations stored in the message (keys never start with `org.ommx.v1.`). */
+  readonly extensionAnnotations: Readonly<Record<string, string>>;
   /** Feasibility tolerance (v2). */
   readonly feasibilityAtol: number | undefined;
   readonly #bytes: Uint8Array | undefined;
@@ -216,8 +216,16 @@ export class Solution {
     this.constraints = data.constraints ?? [];
     this.namedFunctions = data.namedFunctions ?? [];
     this.metadata = data.metadata;
-    this.annotations = { ...(data.annotations ?? {}) };
+    this.extensionAnnotations = { ...(data.annotations ?? {}) };
     this.feasibilityAtol = data.feasibilityAtol;
+  }
+
+  /**
+   * Annotations as Python's `annotations` shows them: the
+   * `org.ommx.v1.solution.*` projection of `metadata` plus the extension annotations.
+   */
+  get annotations(): Record<string, string> {
+    return metadataAnnotationView("org.ommx.v1.solution", this.metadata, this.extensionAnnotations);
   }
 
   /**
@@ -308,7 +316,7 @@ export class Solution {
       decisionVariables: [...this.decisionVariables],
       constraints: [...this.constraints],
       namedFunctions: [...this.namedFunctions],
-      annotations: { ...this.annotations },
+      annotations: { ...this.extensionAnnotations },
     };
     if (this.feasibleRelaxed !== undefined) d.feasibleRelaxed = this.feasibleRelaxed;
     if (this.sense !== undefined) d.sense = this.sense;

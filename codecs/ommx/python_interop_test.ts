@@ -1,0 +1,84 @@
+// Cross-checks against the reference Python SDK when a venv with `ommx` exists
+// at .cache/venv (skipped with a printed reason otherwise).
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { Instance } from "./instance.ts";
+import { Solution } from "./solution.ts";
+
+const PY = new URL("../../.cache/venv/bin/python", import.meta.url).pathname;
+
+async function run(script: string, stdin?: Uint8Array): Promise<Uint8Array> {
+  const p = new Deno.Command(PY, {
+    args: ["-c", script],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const w = p.stdin.getWriter();
+  await w.write(stdin ?? new Uint8Array());
+  await w.close();
+  const o = await p.output();
+  if (!o.success) throw new Error(new TextDecoder().decode(o.stderr));
+  return o.stdout;
+}
+
+const haveOmmx = existsSync(PY) &&
+  new Deno.Command(PY, { args: ["-c", "import ommx"], stdout: "null", stderr: "null" }).outputSync()
+    .success;
+if (!haveOmmx) console.log(`skip python interop: no ${PY} with ommx`);
+
+const BUILD = `
+import sys
+from ommx import Instance, DecisionVariable
+x = [DecisionVariable.binary(i, name="x", subscripts=[i]) for i in range(3)]
+inst = Instance.from_components(decision_variables=x, objective=x[0] + 2*x[1]*x[2] + 1,
+    constraints={7: (x[0] + x[1] <= 1)}, sense=Instance.MAXIMIZE)
+inst.title = "py"; inst.authors = ["a", "b"]; inst.add_user_annotation("k", "v")
+sys.stdout.buffer.write(inst.to_v2_bytes() if sys.argv[-1] != "sol" else inst.evaluate({0: 1, 1: 1, 2: 1}).to_v2_bytes())
+`;
+
+Deno.test({
+  name: "python interop: Python-written v2 Instance/Solution decode to the same content and view",
+  ignore: !haveOmmx,
+  fn: async () => {
+    const inst = Instance.decode(await run(BUILD), "v2");
+    assert.deepEqual(inst.annotations, {
+      "org.ommx.v1.instance.title": "py",
+      "org.ommx.v1.instance.authors": "a,b",
+      "org.ommx.v1.instance.variables": "3",
+      "org.ommx.v1.instance.constraints": "1",
+      "org.ommx.user.k": "v",
+    });
+    assert.equal(inst.sense, "maximize");
+    assert.equal(inst.evaluate({ 0: 1, 1: 1, 2: 1 }).objective, 4);
+    assert.equal(inst.evaluate({ 0: 1, 1: 1, 2: 1 }).feasible, false);
+    const sol = Solution.decode(await run(BUILD.replace('sys.argv[-1] != "sol"', "False")), "v2");
+    assert.equal(sol.objective, 4);
+    assert.equal(sol.feasible, false);
+    assert.equal(sol.constraints[0]!.value, 1);
+  },
+});
+
+Deno.test({
+  name: "python interop: our v2 bytes are read by the reference SDK",
+  ignore: !haveOmmx,
+  fn: async () => {
+    const inst = Instance.decode(await run(BUILD), "v2");
+    const sol = Solution.evaluate(inst, new Map([[0, 1], [1, 0], [2, 1]]));
+    const readInst = `
+import sys, json
+from ommx import Instance
+i = Instance.from_v2_bytes(sys.stdin.buffer.read())
+print(json.dumps({"a": dict(i.annotations), "obj": i.evaluate({0: 1, 1: 0, 2: 1}).objective}))`;
+    const r = JSON.parse(new TextDecoder().decode(await run(readInst, inst.toBytes())));
+    assert.deepEqual(r.a, inst.annotations);
+    assert.equal(r.obj, 2);
+    const readSol = `
+import sys, json
+from ommx import Solution
+s = Solution.from_v2_bytes(sys.stdin.buffer.read())
+print(json.dumps({"obj": s.objective, "feasible": s.feasible, "relaxed": s.feasible_relaxed}))`;
+    const s = JSON.parse(new TextDecoder().decode(await run(readSol, sol.toBytes())));
+    assert.deepEqual(s, { obj: 2, feasible: true, relaxed: true });
+  },
+});
