@@ -341,6 +341,10 @@ Deno.test("sample set: v2 round trip, best(), get(); v1 decode", async () => {
   assert.equal(back.best()!.objective, 5); // sample 2 is infeasible
   assert.equal(back.get(1).state.get(1), 1);
   assert.equal(back.get(2).constraints[0]!.value, 1);
+  assert.throws(
+    () => back.get(42),
+    (e: unknown) => e instanceof Error && (e as { code?: string }).code === "INVALID_ARGUMENT",
+  );
   assert.deepEqual(back.metadata, { instance: "sha256:00" });
   assert.equal(back.message.$typeName, "ommx.v2.SampleSet");
   const v1 = toBinary(

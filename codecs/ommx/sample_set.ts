@@ -10,7 +10,7 @@ import type { OmmxMessage } from "./types.ts";
 import { mergeExtensions, mergeMetadata, metadataAnnotationView } from "./annotations.ts";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
-import { DecodeError } from "../../core/errors.ts";
+import { DecodeError, InvalidArgumentError } from "../../core/errors.ts";
 import {
   type SampledValues as SampledValuesMessage,
   SampledValuesSchema,
@@ -240,7 +240,7 @@ export class SampleSet {
   get(sampleId: number): Solution {
     const objective = this.objectives.get(sampleId);
     if (objective === undefined) {
-      throw new DecodeError(`sample ${sampleId} is not in the sample set`);
+      throw new InvalidArgumentError(`sample ${sampleId} is not in the sample set`);
     }
     const state = new Map<number, number>();
     const dvs = this.decisionVariables.map((v) => {
