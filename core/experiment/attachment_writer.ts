@@ -184,7 +184,11 @@ export abstract class AttachmentWriter {
   readonly #pending = new Set<string>();
   readonly #where: string;
 
-  /** @param where Where the namespace lives, for messages (e.g. `experiment`, `run 3`). */
+  /**
+   * Create an empty namespace.
+   *
+   * @param where Where the namespace lives, for messages (e.g. `experiment`, `run 3`).
+   */
   protected constructor(where: string) {
     this.#where = where;
   }

@@ -103,7 +103,11 @@ export class ExperimentBuilder extends AttachmentWriter {
     }
   }
 
-  /** @returns The staging context. */
+  /**
+   * The staging store and writability check used by the attachment methods.
+   *
+   * @returns The staging context.
+   */
   protected get staging(): StagingContext {
     return this.#staging;
   }

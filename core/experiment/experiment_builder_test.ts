@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { OmmxError } from "../errors.ts";
 import { pyFloat } from "../../codecs/py_float.ts";
+import { TraceResult } from "../../codecs/trace/trace_result.ts";
 import { createExperiment, forkExperiment } from "./experiment_builder.ts";
 import { experimentArchiveBytes } from "./save.ts";
 import type { RunBuilder } from "./run_builder.ts";
@@ -280,7 +281,11 @@ Deno.test("run: solve/sample records via adapters and explicit record APIs", asy
   const solution = { toBytes: () => new Uint8Array() };
   const adapter = {
     name: "toy.Adapter",
-    solve(_i: unknown, options: { fail?: boolean }, ctx: { recordDiagnostic(r: unknown): void }) {
+    solve(
+      _i: unknown,
+      options: { fail?: boolean; time_limit?: unknown },
+      ctx: { recordDiagnostic(r: unknown): void },
+    ) {
       ctx.recordDiagnostic({ step: 1, gap: Infinity });
       if (options.fail) throw new RuntimeError("infeasible");
       return solution;
@@ -340,7 +345,11 @@ Deno.test("run: logTrace stores one OTLP layer; a second trace is rejected", asy
   await run.logTrace(new Uint8Array([0x0a, 0x00]));
   await rejectsWith(run.logTrace(new Uint8Array([1])), "INVALID_STATE");
   run.finish();
+  const r1 = b.run();
+  await r1.logTrace(new TraceResult(new Uint8Array([0x0a, 0x00])));
+  r1.finish();
   const exp = await b.commit();
+  assert.equal((await exp.runs[1]!.getTrace())?.toOtlpProtobuf().length, 2);
   const idx = exp.config.runs[0]!.trace!;
   assert.equal(exp.layers[idx]?.mediaType, "application/org.ommx.trace.otlp+protobuf");
 });

@@ -29,3 +29,36 @@ export {
   type RunRecord,
   type RunStatus,
 } from "./config.ts";
+// Write side (issue 5): record, commit, save, fork.
+export {
+  createExperiment,
+  type CreateExperimentOptions,
+  ExperimentBuilder,
+  forkExperiment,
+  type ForkExperimentOptions,
+} from "./experiment_builder.ts";
+export * from "./run_builder.ts";
+export {
+  type AttachmentEntry,
+  AttachmentWriter,
+  type LayerDescriptor,
+  type LogBytesOptions,
+  type LogFileOptions,
+  type LogOptions,
+  type StagingContext,
+} from "./attachment_writer.ts";
+export * from "./typed_annotations.ts";
+export {
+  experimentArchiveBytes,
+  saveExperiment,
+  saveExperimentLayout,
+  type SaveOptions,
+  type SaveSource,
+  writeExperimentArchive,
+} from "./save.ts";
+export { formatReason, isInterruption, MAX_REASON_LENGTH, normalizeReason } from "./reason.ts";
+export {
+  anonymousExperimentName,
+  type AnonymousNameOptions,
+  checkpointName,
+} from "./anonymous_name.ts";

@@ -117,6 +117,7 @@ export interface SamplerAdapter<
 /** A stored OTLP trace: raw bytes, or anything that serialises itself. */
 export type TraceInput =
   | Uint8Array
+  | { toOtlpProtobuf(): Uint8Array }
   | { otlpProtobuf(): Uint8Array }
   | { toBytes(): Uint8Array };
 
@@ -277,6 +278,9 @@ export function adapterOptionsText(options: AdapterOptionsInput | undefined): st
 
 function traceBytes(trace: TraceInput): Uint8Array {
   if (trace instanceof Uint8Array) return trace;
+  if (trace && typeof (trace as { toOtlpProtobuf?: unknown }).toOtlpProtobuf === "function") {
+    return (trace as { toOtlpProtobuf(): Uint8Array }).toOtlpProtobuf();
+  }
   if (trace && typeof (trace as { otlpProtobuf?: unknown }).otlpProtobuf === "function") {
     return (trace as { otlpProtobuf(): Uint8Array }).otlpProtobuf();
   }
@@ -336,7 +340,11 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
     };
   }
 
-  /** @returns The staging context. */
+  /**
+   * The staging store and writability check used by the attachment methods.
+   *
+   * @returns The staging context.
+   */
   protected get staging(): StagingContext {
     return this.#staging;
   }

@@ -62,7 +62,7 @@ const bruteForce = {
   name: "ommx_ts.examples.BruteForceAdapter",
   solve(
     instance: Instance,
-    options: { fail?: boolean },
+    options: { fail?: boolean; time_limit?: unknown; verbose?: boolean },
     ctx: { recordDiagnostic(r: unknown): void },
   ) {
     if (options.fail) throw new RuntimeError("brute force refused the instance");
