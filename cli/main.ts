@@ -25,6 +25,8 @@
 import { OmmxError } from "../mod.ts";
 import { parseCommandArgs, UsageError } from "./args.ts";
 import { type Command, denoIo, type Io } from "./command.ts";
+
+export type { Io };
 import { inspect } from "./commands/inspect.ts";
 import { runs } from "./commands/runs.ts";
 import { params } from "./commands/params.ts";
