@@ -68,6 +68,8 @@ export interface OpenLocalRegistryOptions {
   chunkSize?: number;
   /** Largest manifest accepted by {@linkcode LocalRegistryTarget.resolve} (default 4 MiB). */
   maxManifestSize?: number;
+  /** The image name `resolve()` uses when called without one. */
+  imageName?: string;
 }
 
 /**
@@ -178,6 +180,7 @@ export class LocalRegistryTarget implements ReadOnlyTarget {
   #db: Database | undefined;
   #blobs: LayoutDirTarget;
   #maxManifestSize: number;
+  #defaultName: string | undefined;
 
   /**
    * Use {@linkcode openLocalRegistry} instead.
@@ -190,6 +193,7 @@ export class LocalRegistryTarget implements ReadOnlyTarget {
     schemaVersion: number;
     blobs: LayoutDirTarget;
     maxManifestSize: number;
+    imageName?: string | undefined;
   }) {
     this.root = init.root;
     this.location = `local registry ${init.root}`;
@@ -197,6 +201,7 @@ export class LocalRegistryTarget implements ReadOnlyTarget {
     this.schemaVersion = init.schemaVersion;
     this.#blobs = init.blobs;
     this.#maxManifestSize = init.maxManifestSize;
+    this.#defaultName = init.imageName;
   }
 
   #database(): Database {
@@ -257,7 +262,8 @@ export class LocalRegistryTarget implements ReadOnlyTarget {
 
   /**
    * Resolve an image name through the `refs` table, then read and verify the
-   * manifest blob to learn its media type and size. With no name, the
+   * manifest blob to learn its media type and size. With no name, the one
+   * given to {@linkcode openLocalRegistry} as `imageName`; without that, the
    * registry must hold exactly one ref.
    *
    * @param imageName An image name, canonicalised as the SDK does (§1.1).
@@ -268,7 +274,7 @@ export class LocalRegistryTarget implements ReadOnlyTarget {
    * @throws {DigestMismatchError} When the manifest blob was altered.
    * @throws {InvalidArtifactError} When the blob is not an OCI image manifest.
    */
-  async resolve(imageName?: string): Promise<Descriptor> {
+  async resolve(imageName: string | undefined = this.#defaultName): Promise<Descriptor> {
     let found: { digest: string; display: string };
     if (imageName === undefined) {
       const all = await this.listReferences();
@@ -430,7 +436,7 @@ function manifestMediaType(bytes: Uint8Array, digest: string, location: string):
  * await Deno.remove(root);
  * ```
  *
- * @param options Root directory (default: as the SDK), chunk size, manifest size limit.
+ * @param options Root directory (default: as the SDK), default image name, chunk size, manifest size limit.
  * @returns The target; close it to release the database.
  * @throws {InvalidArgumentError} When the root holds no `index.sqlite3`.
  * @throws {UnsupportedError} When the schema version is not 2, or `node:sqlite` is unavailable.
@@ -489,6 +495,7 @@ export async function openLocalRegistry(
       schemaVersion: version,
       blobs,
       maxManifestSize: options.maxManifestSize ?? 4 << 20,
+      imageName: options.imageName,
     });
   } catch (e) {
     db.close();

@@ -166,6 +166,9 @@ Deno.test("LocalRegistryTarget: resolve, list, byte-identical reads, errors", as
     });
     await assert.rejects(registry.resolve("UPPER/case"), { code: "INVALID_REFERENCE" });
     await assert.rejects(registry.resolve(), { code: "INVALID_ARGUMENT" });
+    const named = await openLocalRegistry({ root, imageName: "att" });
+    assert.equal((await named.resolve()).digest, digests[1]);
+    await named.close();
 
     // Byte-identical to the archive: manifest, config and every layer.
     const archive = await openArchiveFile(RUNS);
