@@ -47,8 +47,10 @@ ts open-list "$DATA/many_runs.ommx" 1 >/dev/null
 # ---- (a) open + list of 1000 runs --------------------------------------------------------------
 echo "(a) open + list $DATA/many_runs.ommx, $SAMPLES samples each (fresh process per sample)" >&2
 for i in $(seq "$SAMPLES"); do
-  t0=$(now_ms); py bench/compare_py.py open-list "$DATA/many_runs.ommx" | sed "s/}\$/, \"wall_ms\": $(($(now_ms) - t0))}/" >>"$OUT"
-  t0=$(now_ms); ts open-list "$DATA/many_runs.ommx" 1 | sed 's/"job":"open-list"/"job":"open-list-cold"/' | sed "s/}\$/, \"wall_ms\": $(($(now_ms) - t0))}/" >>"$OUT"
+  t0=$(now_ms); line=$(py bench/compare_py.py open-list "$DATA/many_runs.ommx"); t1=$(now_ms)
+  echo "${line%\}}, \"wall_ms\": $((t1 - t0))}" >>"$OUT"
+  t0=$(now_ms); line=$(ts open-list "$DATA/many_runs.ommx" 1); t1=$(now_ms)
+  echo "${line%\}}, \"wall_ms\": $((t1 - t0))}" | sed 's/"job":"open-list"/"job":"open-list-cold"/' >>"$OUT"
 done
 ts open-list "$DATA/many_runs.ommx" 30 | sed 's/"job":"open-list"/"job":"open-list-warm"/' >>"$OUT"
 
