@@ -20,6 +20,8 @@ export interface RandomAccessSource {
    * @returns The bytes.
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /** `true` when every `read` returns a fresh array the caller owns (no copy needed). */
+  readonly ownsReads?: boolean;
   /** Release resources (file handles). Optional. */
   close?(): Promise<void>;
 }

@@ -53,6 +53,7 @@ export async function openFileSource(path: string): Promise<FileSource> {
   return {
     path,
     size,
+    ownsReads: true,
     async read(offset: number, length: number): Promise<Uint8Array> {
       checkRange(size, offset, length);
       const buf = new Uint8Array(length);

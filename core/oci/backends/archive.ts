@@ -146,6 +146,13 @@ export class ArchiveTarget implements ReadOnlyTarget {
     let entry: TarEntry;
     let pos = 0;
     let verifier: Awaited<ReturnType<typeof createVerifier>>;
+    let pending: Promise<Uint8Array> | undefined;
+    // Copy unless the source hands out fresh arrays, so a zero-copy view of
+    // the caller's bytes is never handed out mutable.
+    const readAt = async (at: number, n: number): Promise<Uint8Array> => {
+      const bytes = await source.read(entry.offset + at, n);
+      return source.ownsReads ? bytes : bytes.slice();
+    };
     return new ReadableStream<Uint8Array>({
       start: async () => {
         entry = this.#entry(descriptor);
@@ -154,15 +161,22 @@ export class ArchiveTarget implements ReadOnlyTarget {
       pull: async (controller) => {
         options?.signal?.throwIfAborted();
         const n = Math.min(chunkSize, entry.size - pos);
-        // Copy so a zero-copy source view is never handed out mutable.
-        const chunk = n > 0 ? (await source.read(entry.offset + pos, n)).slice() : new Uint8Array();
+        const chunk = n > 0 ? await (pending ?? readAt(pos, n)) : new Uint8Array();
         pos += n;
+        // Start reading the next chunk before hashing this one, so file I/O and
+        // SHA-256 overlap.
+        const next = Math.min(chunkSize, entry.size - pos);
+        pending = next > 0 ? readAt(pos, next) : undefined;
+        pending?.catch(() => {}); // surfaced by the next pull
         verifier.update(chunk);
         if (pos >= entry.size) {
           await verifier.finish();
           if (chunk.length > 0) controller.enqueue(chunk);
           controller.close();
         } else controller.enqueue(chunk);
+      },
+      cancel: () => {
+        pending = undefined;
       },
     }, { highWaterMark: 0 });
   }

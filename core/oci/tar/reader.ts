@@ -32,6 +32,8 @@ export interface TarEntry {
 export interface TarIndexOptions {
   /** Largest pax extended header or GNU long name body accepted, in bytes. Default 1 MiB. */
   maxMetadataSize?: number;
+  /** Read-ahead window for headers, in bytes. Default 256 KiB. */
+  readAheadBytes?: number;
 }
 
 const utf8 = new TextDecoder("utf-8");
@@ -171,6 +173,18 @@ export async function indexTar(
   const entries: TarEntry[] = [];
   let pax: PaxOverrides = {};
   let longName: string | undefined;
+  // Headers are read through a read-ahead window: an archive of many small
+  // blobs then costs a few large reads instead of one read per member.
+  const windowSize = options.readAheadBytes ?? 256 * 1024;
+  let windowStart = 0;
+  let window: Uint8Array = new Uint8Array(0);
+  const readHeader = async (at: number, length: number): Promise<Uint8Array> => {
+    if (at < windowStart || at + length > windowStart + window.length) {
+      windowStart = at;
+      window = await source.read(at, Math.min(Math.max(length, windowSize), total - at));
+    }
+    return window.subarray(at - windowStart, at - windowStart + length);
+  };
   let pos = 0;
   while (pos < total) {
     if (pos + BLOCK > total) {
@@ -178,7 +192,7 @@ export async function indexTar(
         `truncated tar: ${total - pos} bytes at offset ${pos} are not a full header`,
       );
     }
-    const h = await source.read(pos, BLOCK);
+    const h = await readHeader(pos, BLOCK);
     if (isZeroBlock(h)) break;
     const stored = parseNumeric(h, 148, 8, "checksum", pos);
     const sum = headerChecksum(h);
@@ -206,7 +220,7 @@ export async function indexTar(
             `bytes (limit ${maxMeta})`,
         );
       }
-      const body = await source.read(dataOffset, size);
+      const body = (await readHeader(dataOffset, size)).slice();
       if (type === "x") pax = { ...pax, ...parsePax(body, pos) };
       else longName = cString(body, 0, body.length);
     } else if (!isMeta) {
