@@ -20,6 +20,7 @@ import { type ExperimentConfig, type ExperimentStatus, parseExperimentConfig } f
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, type ReadContext } from "./read_context.ts";
 import { type AttachmentInfo, AttachmentNamespace, layerAt } from "./attachments.ts";
 import { SealedRun } from "./sealed_run.ts";
+import { registerExperimentTarget } from "./experiment_source.ts";
 import { pyRepr } from "./py_repr.ts";
 import {
   type ParameterValue,
@@ -148,7 +149,7 @@ export class Experiment implements AsyncDisposable {
     );
     const imageName = options.imageName ??
       manifestDescriptor.annotations?.["org.opencontainers.image.ref.name"] ?? null;
-    return new Experiment(
+    const experiment = new Experiment(
       ctx,
       manifestDescriptor,
       manifest,
@@ -158,6 +159,9 @@ export class Experiment implements AsyncDisposable {
       parameters,
       imageName,
     );
+    // The write side (save, fork) reaches the blobs of any loaded Experiment through this.
+    registerExperimentTarget(experiment, target);
+    return experiment;
   }
 
   /** The image reference the Experiment was stored under, or `null` when unnamed. */
