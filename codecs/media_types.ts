@@ -15,7 +15,8 @@ export const MEDIA_TYPE_LEGACY_CONFIG = "application/org.ommx.v1.config+json";
 /** Config media type of Experiments. */
 export const MEDIA_TYPE_EXPERIMENT_CONFIG = "application/org.ommx.v1.experiment.config+json";
 /** The run-parameter table layer. */
-export const MEDIA_TYPE_RUN_PARAMETERS = "application/org.ommx.v1.experiment.run-parameters+msgpack";
+export const MEDIA_TYPE_RUN_PARAMETERS =
+  "application/org.ommx.v1.experiment.run-parameters+msgpack";
 /** Adapter diagnostics layers. */
 export const MEDIA_TYPE_DIAGNOSTICS = "application/org.ommx.diagnostic+msgpack";
 /** Run trace layers. */

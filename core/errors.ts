@@ -80,7 +80,10 @@ export class AttachmentNotFoundError extends OmmxError {
    * @param where Where it was looked up, e.g. `run 3`.
    */
   constructor(attachmentName: string, where = "experiment") {
-    super("ATTACHMENT_NOT_FOUND", `Attachment ${JSON.stringify(attachmentName)} not found in ${where}`);
+    super(
+      "ATTACHMENT_NOT_FOUND",
+      `Attachment ${JSON.stringify(attachmentName)} not found in ${where}`,
+    );
     this.attachmentName = attachmentName;
   }
 }
@@ -203,7 +206,10 @@ export class SizeMismatchError extends OmmxError {
    * @param actual The found size.
    */
   constructor(digest: string, expected: number, actual: number) {
-    super("SIZE_MISMATCH", `Size mismatch for ${digest}: expected ${expected} bytes, found ${actual}`);
+    super(
+      "SIZE_MISMATCH",
+      `Size mismatch for ${digest}: expected ${expected} bytes, found ${actual}`,
+    );
     this.digest = digest;
     this.expected = expected;
     this.actual = actual;

@@ -90,7 +90,9 @@ function u64(v: Json, path: string): number {
     fail(path, `expected a non-negative integer, got ${JSON.stringify(v)}`);
   }
   if (!Number.isSafeInteger(v)) {
-    throw new UnsupportedError(`${path}: integer ${v} is above 2^53-1, which this reader does not support`);
+    throw new UnsupportedError(
+      `${path}: integer ${v} is above 2^53-1, which this reader does not support`,
+    );
   }
   return v;
 }

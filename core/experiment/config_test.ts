@@ -65,7 +65,10 @@ Deno.test("config: record rules", () => {
     { ...base(), runs: [run({ samplings: [{ ...solve({ status: "failed" }), sampling_id: 0 }] })] },
     /Run 0 Sampling 0 has status failed but has an output/,
   );
-  rejects({ ...base(), runs: [run({ solves: [solve({ status: "odd" })] })] }, /unknown Solve status odd/);
+  rejects(
+    { ...base(), runs: [run({ solves: [solve({ status: "odd" })] })] },
+    /unknown Solve status odd/,
+  );
   rejects({ ...base(), run_parameters: -1 }, /run_parameters: expected a non-negative integer/);
   rejects({ ...base(), runs: "nope" }, /\$\.runs: expected an array/);
 });
