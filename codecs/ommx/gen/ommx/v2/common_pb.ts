@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ommx/v2/common.proto.
  */
 export const file_ommx_v2_common: GenFile = /*@__PURE__*/
-  fileDesc("ChRvbW14L3YyL2NvbW1vbi5wcm90bxIHb21teC52MiLYAQoNTW9kZWxpbmdMYWJlbBIRCgRuYW1lGAEgASgJSACIAQESEgoKc3Vic2NyaXB0cxgCIAMoAxI6CgpwYXJhbWV0ZXJzGAMgAygLMiYub21teC52Mi5Nb2RlbGluZ0xhYmVsLlBhcmFtZXRlcnNFbnRyeRIYCgtkZXNjcmlwdGlvbhgEIAEoCUgBiAEBGjEKD1BhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9uYW1lQg4KDF9kZXNjcmlwdGlvbiqBAQoHRmVhdHVyZRIXChNGRUFUVVJFX1VOU1BFQ0lGSUVEEAASIAocRkVBVFVSRV9DT05TVFJBSU5UX0lORElDQVRPUhABEh4KGkZFQVRVUkVfQ09OU1RSQUlOVF9PTkVfSE9UEAISGwoXRkVBVFVSRV9DT05TVFJBSU5UX1NPUzEQA2IGcHJvdG8z");
+  fileDesc("ChRvbW14L3YyL2NvbW1vbi5wcm90bxIHb21teC52MiLYAQoNTW9kZWxpbmdMYWJlbBIRCgRuYW1lGAEgASgJSACIAQESEgoKc3Vic2NyaXB0cxgCIAMoAxI6CgpwYXJhbWV0ZXJzGAMgAygLMiYub21teC52Mi5Nb2RlbGluZ0xhYmVsLlBhcmFtZXRlcnNFbnRyeRIYCgtkZXNjcmlwdGlvbhgEIAEoCUgBiAEBGjEKD1BhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9uYW1lQg4KDF9kZXNjcmlwdGlvbiqfAQoHRmVhdHVyZRIXChNGRUFUVVJFX1VOU1BFQ0lGSUVEEAASIAocRkVBVFVSRV9DT05TVFJBSU5UX0lORElDQVRPUhABEh4KGkZFQVRVUkVfQ09OU1RSQUlOVF9PTkVfSE9UEAISGwoXRkVBVFVSRV9DT05TVFJBSU5UX1NPUzEQAxIcChhGRUFUVVJFX09VVFBVVF9PQkpFQ1RJVkUQBGIGcHJvdG8z");
 
 /**
  * Human-facing label of one row, e.g. x[1,2].
@@ -73,6 +73,14 @@ export enum Feature {
    * @generated from enum value: FEATURE_CONSTRAINT_SOS1 = 3;
    */
   CONSTRAINT_SOS1 = 3,
+
+  /**
+   * Not in the 3.0.0b4 schema: ommx 3.0.0b7 writes 4 when `output_objective` (field 14 of
+   * Instance / ParametricInstance) is set. The number is what the reference writes; the name is ours.
+   *
+   * @generated from enum value: FEATURE_OUTPUT_OBJECTIVE = 4;
+   */
+  OUTPUT_OBJECTIVE = 4,
 }
 
 /**
