@@ -178,22 +178,38 @@ export class Artifact implements AsyncDisposable {
     );
   }
 
-  /** @returns The first Instance layer, decoded. */
+  /**
+   * The first Instance layer, decoded.
+   *
+   * @returns The first Instance layer, decoded.
+   */
   getInstance(): Promise<Instance> {
     return this.#first("instance");
   }
 
-  /** @returns The first ParametricInstance layer, decoded. */
+  /**
+   * The first ParametricInstance layer, decoded.
+   *
+   * @returns The first ParametricInstance layer, decoded.
+   */
   getParametricInstance(): Promise<ParametricInstance> {
     return this.#first("parametric_instance");
   }
 
-  /** @returns The first Solution layer, decoded. */
+  /**
+   * The first Solution layer, decoded.
+   *
+   * @returns The first Solution layer, decoded.
+   */
   getSolution(): Promise<Solution> {
     return this.#first("solution");
   }
 
-  /** @returns The first SampleSet layer, decoded. */
+  /**
+   * The first SampleSet layer, decoded.
+   *
+   * @returns The first SampleSet layer, decoded.
+   */
   getSampleSet(): Promise<SampleSet> {
     return this.#first("sample_set");
   }
@@ -208,7 +224,11 @@ export class Artifact implements AsyncDisposable {
     return this.close();
   }
 
-  /** @returns A summary. */
+  /**
+   * A summary.
+   *
+   * @returns A summary.
+   */
   toString(): string {
     return `Artifact(image_name=${JSON.stringify(this.imageName)}, layers=${this.layers.length})`;
   }

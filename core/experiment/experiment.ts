@@ -409,7 +409,11 @@ export class Experiment implements AsyncDisposable {
     return this.close();
   }
 
-  /** @returns The same text as the reference's `Experiment.__repr__` of a sealed Experiment. */
+  /**
+   * The same text as the reference's `Experiment.__repr__` of a sealed Experiment.
+   *
+   * @returns The same text as the reference's `Experiment.__repr__` of a sealed Experiment.
+   */
   toString(): string {
     const name = this.imageName === null ? "None" : pyRepr(this.imageName);
     return `Experiment(image_name=${name}, state='sealed', open_runs=0)`;

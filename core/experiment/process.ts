@@ -35,7 +35,7 @@ function checkMediaType(
 }
 
 /** Shared shape of {@linkcode Solve} and {@linkcode Sampling}. */
-abstract class ProcessView<Output> {
+export abstract class ProcessView<Output> {
   readonly #ctx: ReadContext;
   readonly #record: ProcessRecord;
   readonly #input: Descriptor;
@@ -43,6 +43,16 @@ abstract class ProcessView<Output> {
   readonly #diagnostics: unknown[];
   readonly #what: string;
 
+  /**
+   * Subclasses build views through their `load`.
+   *
+   * @param ctx The artifact context.
+   * @param record The config record.
+   * @param diagnostics Decoded diagnostics.
+   * @param input The input layer.
+   * @param output The output layer, or `null`.
+   * @param what A label for messages.
+   */
   protected constructor(
     ctx: ReadContext,
     record: ProcessRecord,
@@ -221,12 +231,16 @@ export class Solve extends ProcessView<Solution> {
     return new Solve(ctx, runId, loaded);
   }
 
-  /** @inheritdoc */
+  /** The output payload kind: a Solution. */
   protected override get outputKind(): "solution" {
     return "solution";
   }
 
-  /** @returns A one-line summary in the spirit of Python's `repr`. */
+  /**
+   * A one-line summary in the spirit of Python's `repr`.
+   *
+   * @returns A one-line summary in the spirit of Python's `repr`.
+   */
   override toString(): string {
     return `Solve(run_id=${this.runId}, solve_id=${this.solveId}, status=${
       JSON.stringify(this.status)
@@ -272,12 +286,16 @@ export class Sampling extends ProcessView<SampleSet> {
     return new Sampling(ctx, runId, loaded);
   }
 
-  /** @inheritdoc */
+  /** The output payload kind: a SampleSet. */
   protected override get outputKind(): "sample_set" {
     return "sample_set";
   }
 
-  /** @returns A one-line summary in the spirit of Python's `repr`. */
+  /**
+   * A one-line summary in the spirit of Python's `repr`.
+   *
+   * @returns A one-line summary in the spirit of Python's `repr`.
+   */
   override toString(): string {
     return `Sampling(run_id=${this.runId}, sampling_id=${this.samplingId}, status=${
       JSON.stringify(this.status)

@@ -242,7 +242,11 @@ export class SealedRun {
     return TraceResult.fromOtlpProtobuf(await this.#ctx.target.fetch(this.#trace));
   }
 
-  /** @returns The same text as the reference's `SealedRun.__repr__`. */
+  /**
+   * The same text as the reference's `SealedRun.__repr__`.
+   *
+   * @returns The same text as the reference's `SealedRun.__repr__`.
+   */
   toString(): string {
     return `SealedRun(run_id=${this.runId}, status=${
       pyRepr(this.status)
