@@ -11,13 +11,40 @@ import { type ImageManifest, parseManifest } from "../oci/manifest.ts";
 import type { ReadOnlyTarget } from "../oci/storage.ts";
 import { openArchive, openArchiveFile } from "../oci/backends/archive.ts";
 import { openLayoutDir } from "../oci/backends/layout_dir.ts";
+import {
+  openRemoteRegistry,
+  type OpenRemoteRegistryOptions,
+} from "../oci/backends/remote_registry.ts";
+import { openLocalRegistry } from "../oci/backends/local_registry.ts";
+import { envCredentials } from "../oci/backends/registry_env_credentials.ts";
 import type { CodecRegistry } from "../../codecs/registry.ts";
 import { defaultCodecs } from "../../codecs/mod.ts";
 import { Experiment } from "./experiment.ts";
 import { Artifact } from "./artifact.ts";
 
+/** An image in a remote OCI registry, e.g. `{ registry: "ghcr.io/team/exp:v1" }`. */
+export interface RegistrySource extends OpenRemoteRegistryOptions {
+  /** The image reference (`host[:port]/repository:tag` or `@sha256:…`). */
+  registry: string;
+}
+
+/** An image in the OMMX Local Registry of the Python/Rust SDK, e.g. `{ localRegistry: "ghcr.io/team/exp:v1" }`. */
+export interface LocalRegistrySource {
+  /** The image name as the SDK stored it. */
+  localRegistry: string;
+  /** The registry root (default: `OMMX_LOCAL_REGISTRY_ROOT`, else the SDK's data directory). */
+  root?: string;
+}
+
 /** Anything {@linkcode openExperiment} and {@linkcode openArtifact} read from. */
-export type ArtifactSource = string | URL | Uint8Array | Blob | ReadOnlyTarget;
+export type ArtifactSource =
+  | string
+  | URL
+  | Uint8Array
+  | Blob
+  | ReadOnlyTarget
+  | RegistrySource
+  | LocalRegistrySource;
 
 /** Options of {@linkcode openExperiment}. */
 export interface OpenExperimentOptions {
@@ -53,6 +80,19 @@ function isTarget(source: unknown): source is ReadOnlyTarget {
  */
 export async function openSource(source: ArtifactSource): Promise<ReadOnlyTarget> {
   if (isTarget(source)) return source;
+  if (typeof source === "object" && source !== null && "registry" in source) {
+    const { registry, ...options } = source;
+    // Deno and Node: fall back to the reference's OMMX_BASIC_AUTH_* variables.
+    const serverSide = typeof (globalThis as { process?: unknown }).process === "object";
+    if (options.credentials === undefined && serverSide) options.credentials = envCredentials();
+    return await openRemoteRegistry(registry, options);
+  }
+  if (typeof source === "object" && source !== null && "localRegistry" in source) {
+    return await openLocalRegistry({
+      imageName: source.localRegistry,
+      ...(source.root === undefined ? {} : { root: source.root }),
+    });
+  }
   if (source instanceof Uint8Array) return await openArchive(source, { location: "bytes" });
   if (source instanceof Blob) {
     const name = (source as { name?: unknown }).name;
