@@ -601,11 +601,13 @@ Deno.test("v2 solution / sample-set reader rules", () => {
     "DECODE_ERROR",
     /feasibility_atol/,
   );
+  // Feature 4 (output objective) is known and ignored here, as ommx 3.0.0b7 does; 5 is unknown.
+  assert.equal(Solution.decode(sol({ requiredFeatures: [4] }), "v2").sense, undefined);
   rejects(
-    () => Solution.decode(sol({ requiredFeatures: [4] }), "v2"),
+    () => Solution.decode(sol({ requiredFeatures: [5] }), "v2"),
     UnsupportedError,
     "UNSUPPORTED",
-    /v2\.solution/,
+    /v2\.solution.*unknown required feature 5/,
   );
   rejects(
     () => Solution.decode(sol({ objective: NaN }), "v2"),
@@ -625,6 +627,13 @@ Deno.test("v2 solution / sample-set reader rules", () => {
       create(V2SampleSetSchema, { objectives: {}, decisionVariables: {}, sense: 1, ...init }),
     );
   assert.deepEqual(SampleSet.decode(ss({}), "v2").sampleIds, []);
+  assert.deepEqual(SampleSet.decode(ss({ requiredFeatures: [4] }), "v2").sampleIds, []);
+  rejects(
+    () => SampleSet.decode(ss({ requiredFeatures: [4, 5] }), "v2"),
+    UnsupportedError,
+    "UNSUPPORTED",
+    /unknown required feature 5/,
+  );
   rejects(() => SampleSet.decode(ss({ sense: 0 }), "v2"), DecodeError, "DECODE_ERROR", /Sense 0/);
   rejects(
     () => SampleSet.decode(ss({ requiredFeatures: [3] }), "v2"),

@@ -22,6 +22,7 @@ import type {
   IndicatorConstraint,
   InstanceData,
   NamedFunction,
+  OutputObjective,
   VariableSetConstraint,
 } from "./instance_data.ts";
 import {
@@ -59,8 +60,13 @@ export interface ConstraintEvaluation {
 
 /** Result of {@linkcode Instance.evaluate}. */
 export interface Evaluation {
-  /** Objective value. */
+  /**
+   * Objective value: of {@linkcode Instance.outputObjective} when one is captured (as the
+   * reference does), else of {@linkcode Instance.objective}.
+   */
   objective: number;
+  /** Direction of the reported objective (the output objective's sense when captured). */
+  sense: Sense;
   /** Every constraint (active and removed, all kinds), evaluated. */
   constraints: ConstraintEvaluation[];
   /** Whether every constraint, including removed ones, is satisfied. */
@@ -126,6 +132,12 @@ export class Instance {
   readonly parameterValues: ReadonlyMap<number, number> | undefined;
   /** Extension annotations stored in the message (keys never start with `org.ommx.v1.`). */
   readonly extensionAnnotations: Readonly<Record<string, string>>;
+  /**
+   * The objective {@linkcode Instance.evaluate} reports, when one has been captured (v2
+   * field 14, written by ommx 3.0.0b7 e.g. after a sense conversion or a penalty method);
+   * `sense`/`objective` above are then the active (solver-facing) pair.
+   */
+  readonly outputObjective: OutputObjective | undefined;
   readonly #bytes: Uint8Array | undefined;
   #message: V1Instance | V2Instance | undefined;
 
@@ -155,6 +167,7 @@ export class Instance {
     this.decisionVariableDependency = data.decisionVariableDependency ?? new Map();
     this.parameterValues = data.parameterValues;
     this.extensionAnnotations = { ...(data.annotations ?? {}) };
+    this.outputObjective = data.outputObjective;
   }
 
   /**
@@ -190,6 +203,7 @@ export class Instance {
     };
     if (this.description) d.description = this.description;
     if (this.parameterValues) d.parameterValues = new Map(this.parameterValues);
+    if (this.outputObjective) d.outputObjective = this.outputObjective;
     return d;
   }
 
@@ -273,7 +287,9 @@ export class Instance {
   /**
    * Evaluate the objective and every constraint at a state. Dependent
    * variables missing from the state are computed from
-   * {@linkcode Instance.decisionVariableDependency}.
+   * {@linkcode Instance.decisionVariableDependency}. When an
+   * {@linkcode Instance.outputObjective} is captured, its function and sense are reported
+   * instead of the active objective (as the reference SDK does).
    *
    * @param state Variable values by ID.
    * @param options Tolerance.
@@ -332,8 +348,10 @@ export class Instance {
       for (const id of c.variables) if (Math.abs(get(id)) > tol) nonZero++;
       push(c, "sos1", nonZero - 1, "<=", Math.max(0, nonZero - 1));
     }
+    const reported = this.outputObjective ?? { function: this.objective, sense: this.sense };
     return {
-      objective: this.objective.evaluate(full),
+      objective: reported.function.evaluate(full),
+      sense: reported.sense,
       constraints: out,
       feasible: out.every((c) => c.feasible),
       feasibleRelaxed: out.every((c) => c.feasible || c.removed),

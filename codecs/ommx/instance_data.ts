@@ -84,6 +84,19 @@ export interface Parameter extends Label {
   id: number;
 }
 
+/**
+ * The objective evaluation reports (`ommx.v2` field 14, not in the 3.0.0b4 spec): kept
+ * when the active objective was rewritten for a solver (sense flip, penalty terms).
+ */
+export interface OutputObjective {
+  /** Direction of the output objective. */
+  sense: Sense;
+  /** The output objective function. */
+  function: Function;
+  /** Whether optimality for the active objective carries over to this one. */
+  preservesOptimality: boolean;
+}
+
 /** Everything an instance holds. */
 export interface InstanceData {
   /** Descriptive metadata. */
@@ -110,6 +123,8 @@ export interface InstanceData {
   parameterValues?: Map<number, number>;
   /** Extension annotations (keys never start with `org.ommx.v1.`). */
   annotations: Record<string, string>;
+  /** Output objective, if one was captured (v2 only; v1 cannot carry it). */
+  outputObjective?: OutputObjective;
 }
 
 /** Instance data plus parameter definitions. */

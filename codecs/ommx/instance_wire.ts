@@ -20,6 +20,7 @@ import {
 import { DecisionVariableTableSchema } from "./gen/ommx/v2/decision_variable_pb.ts";
 import { InstanceSchema as V2InstanceSchema } from "./gen/ommx/v2/instance_pb.ts";
 import { NamedFunctionTableSchema } from "./gen/ommx/v2/named_function_pb.ts";
+import { OutputObjectiveSchema } from "./gen/ommx/v2/output_objective_pb.ts";
 import { ParameterTableSchema } from "./gen/ommx/v2/parameter_pb.ts";
 import { ParametricInstanceSchema as V2ParametricInstanceSchema } from "./gen/ommx/v2/parametric_instance_pb.ts";
 import type {
@@ -29,6 +30,7 @@ import type {
   IndicatorConstraint,
   InstanceData,
   NamedFunction,
+  OutputObjective,
   Parameter,
   ParametricInstanceData,
   Provenance,
@@ -560,6 +562,31 @@ function readParameterTable(r: WireReader): Parameter[] {
   return [...rows.values()];
 }
 
+/**
+ * Read `output_objective` (field 14 of v2 Instance / ParametricInstance): sense must be
+ * MINIMIZE or MAXIMIZE and the function must be present, as the reference requires.
+ */
+function readOutputObjective(r: WireReader): OutputObjective {
+  const saved = r.enter();
+  let sense = 0;
+  let fn: Function | undefined;
+  let preservesOptimality = false;
+  while (!r.done()) {
+    const t = r.tag();
+    const f = t >>> 3;
+    if (f === 1) sense = r.uint();
+    else if (f === 2) fn = readFunctionField(r);
+    else if (f === 3) preservesOptimality = r.uint() !== 0;
+    else r.skip(t & 7);
+  }
+  r.leave(saved);
+  if (sense !== 1 && sense !== 2) {
+    throw new DecodeError(`output_objective: invalid Instance.Sense ${sense}`);
+  }
+  if (!fn) throw new DecodeError("output_objective.function is missing");
+  return { sense: senseFromNumber(sense, "strict")!, function: fn, preservesOptimality };
+}
+
 function readV2(
   bytes: Uint8Array,
   parametric: boolean,
@@ -599,6 +626,7 @@ function readV2(
       d.decisionVariableDependency.set(k, f);
     } else if (field === 12) d.namedFunctions = readNamedFunctionTable(r);
     else if (field === 13) readStringEntry(r, d.annotations);
+    else if (field === 14) d.outputObjective = readOutputObjective(r);
     else r.skip(wt);
   }
   checkAnnotations(d.annotations, what);
@@ -648,6 +676,7 @@ export function checkIds(
     }
   };
   checkFn(d.objective, "objective");
+  if (d.outputObjective) checkFn(d.outputObjective.function, "output objective");
   const seen = new Set<number>();
   for (const c of d.constraints) {
     if (seen.has(c.id)) throw new DecodeError(`${what}: duplicate constraint ID ${c.id}`);
@@ -706,6 +735,9 @@ export function readParametricInstanceData(
 
 // ---------- v2 encode ----------
 
+/** `ommx.v2.Feature` number listed when `output_objective` is set (name ours, number observed). */
+const FEATURE_OUTPUT_OBJECTIVE = 4;
+
 function u64Record<T>(entries: Iterable<[number, T]>): { [k: string]: T } {
   const out: { [k: string]: T } = {};
   for (const [k, v] of [...entries].sort((a, b) => a[0] - b[0])) out[String(k)] = v;
@@ -761,12 +793,14 @@ function commonV2(d: Omit<InstanceData, "parameterValues">) {
   }
   const nfLabels: [number, ReturnType<typeof labelToMessage>][] = d.namedFunctions
     .filter(hasLabel).map((n) => [n.id, labelToMessage(n)]);
+  const requiredFeatures = featuresFor({
+    indicator: d.indicatorConstraints.length > 0,
+    "one-hot": d.oneHotConstraints.length > 0,
+    sos1: d.sos1Constraints.length > 0,
+  });
+  if (d.outputObjective) requiredFeatures.push(FEATURE_OUTPUT_OBJECTIVE);
   return {
-    requiredFeatures: featuresFor({
-      indicator: d.indicatorConstraints.length > 0,
-      "one-hot": d.oneHotConstraints.length > 0,
-      sos1: d.sos1Constraints.length > 0,
-    }),
+    requiredFeatures,
     ...(d.description ? { description: descriptionToMessage(d.description) } : {}),
     decisionVariables: create(DecisionVariableTableSchema, {
       entries: u64Record(d.decisionVariables.map((v) => [v.id, {
@@ -827,6 +861,15 @@ function commonV2(d: Omit<InstanceData, "parameterValues">) {
       }
       : {}),
     annotations: { ...d.annotations },
+    ...(d.outputObjective
+      ? {
+        outputObjective: create(OutputObjectiveSchema, {
+          sense: senseToNumber(d.outputObjective.sense),
+          function: functionToMessage(d.outputObjective.function),
+          preservesOptimality: d.outputObjective.preservesOptimality,
+        }),
+      }
+      : {}),
   };
 }
 

@@ -25,6 +25,7 @@ import type {
   DecisionVariable,
   IndicatorConstraint,
   NamedFunction,
+  OutputObjective,
   Parameter,
   ParametricInstanceData,
   VariableSetConstraint,
@@ -82,6 +83,12 @@ export class ParametricInstance {
   readonly decisionVariableDependency: ReadonlyMap<number, Function>;
   /** Extension annotations stored in the message (keys never start with `org.ommx.v1.`). */
   readonly extensionAnnotations: Readonly<Record<string, string>>;
+  /**
+   * The objective evaluation reports after {@linkcode ParametricInstance.withParameters}, when
+   * one has been captured (v2 field 14; e.g. the original objective kept by the reference's
+   * penalty methods). May mention parameters.
+   */
+  readonly outputObjective: OutputObjective | undefined;
   readonly #bytes: Uint8Array | undefined;
   #message: V1ParametricInstance | V2ParametricInstance | undefined;
 
@@ -109,6 +116,7 @@ export class ParametricInstance {
     this.namedFunctions = data.namedFunctions ?? [];
     this.decisionVariableDependency = data.decisionVariableDependency ?? new Map();
     this.extensionAnnotations = { ...(data.annotations ?? {}) };
+    this.outputObjective = data.outputObjective;
   }
 
   /**
@@ -175,6 +183,7 @@ export class ParametricInstance {
       annotations: { ...this.extensionAnnotations },
     };
     if (this.description) d.description = this.description;
+    if (this.outputObjective) d.outputObjective = this.outputObjective;
     return d;
   }
 
@@ -219,7 +228,8 @@ export class ParametricInstance {
   }
 
   /**
-   * Substitute parameter values into every function, giving an {@linkcode Instance}.
+   * Substitute parameter values into every function, giving an {@linkcode Instance}. The
+   * output objective is kept (parameters substituted in it too, as the reference does).
    *
    * @param values Parameter ID → value (every parameter must be given).
    * @returns The instance (its `parameterValues` records `values`).
@@ -258,6 +268,14 @@ export class ParametricInstance {
       ),
       parameterValues: map,
       annotations: { ...this.extensionAnnotations },
+      ...(this.outputObjective
+        ? {
+          outputObjective: {
+            ...this.outputObjective,
+            function: sub(this.outputObjective.function),
+          },
+        }
+        : {}),
     });
   }
 }

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { Instance } from "./instance.ts";
+import { ParametricInstance } from "./parametric_instance.ts";
 import { Solution } from "./solution.ts";
 
 const PY = new URL("../../.cache/venv/bin/python", import.meta.url).pathname;
@@ -80,5 +81,79 @@ s = Solution.from_v2_bytes(sys.stdin.buffer.read())
 print(json.dumps({"obj": s.objective, "feasible": s.feasible, "relaxed": s.feasible_relaxed}))`;
     const s = JSON.parse(new TextDecoder().decode(await run(readSol, sol.toBytes())));
     assert.deepEqual(s, { obj: 2, feasible: true, relaxed: true });
+  },
+});
+
+// ommx 3.0.0b7 writes field 14 (output objective) + feature 4, absent from the b4 spec.
+const PENALTY = `
+import sys, json
+from ommx import Instance, DecisionVariable, Sense, ParametricInstance
+x = [DecisionVariable.binary(i) for i in range(2)]
+def src():
+    return Instance.from_components(decision_variables=x, objective=3*x[0] + x[1],
+        constraints={7: x[0] + x[1] == 1}, sense=Sense.Maximize)
+mode = sys.argv[-1]
+if mode == "penalty":
+    sys.stdout.buffer.write(src().uniform_penalty_method().to_v2_bytes())
+elif mode == "converted":
+    i = src(); i.convert_active_objective(Sense.Minimize); sys.stdout.buffer.write(i.to_v2_bytes())
+else:
+    p = ParametricInstance.from_v2_bytes(sys.stdin.buffer.read())
+    o = p.output_objective
+    m = p.with_parameters({p.parameters[0].id: 5.0})
+    s = m.evaluate({0: 1, 1: 1})
+    print(json.dumps({"sense": int(o.sense), "preserves": o.preserves_optimality,
+        "out": o.function.evaluate({0: 1, 1: 1}), "obj": s.objective, "solSense": int(s.sense),
+        "active": m.objective.evaluate({0: 1, 1: 1})}))
+`;
+
+async function runMode(mode: string, stdin?: Uint8Array): Promise<Uint8Array> {
+  const p = new Deno.Command(PY, {
+    args: ["-c", PENALTY, mode],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const w = p.stdin.getWriter();
+  await w.write(stdin ?? new Uint8Array());
+  await w.close();
+  const o = await p.output();
+  if (!o.success) throw new Error(new TextDecoder().decode(o.stderr));
+  return o.stdout;
+}
+
+Deno.test({
+  name: "python interop: output objective (uniform_penalty_method, convert_active_objective)",
+  ignore: !haveOmmx,
+  fn: async () => {
+    const pb = await runMode("penalty");
+    const pi = ParametricInstance.decode(pb, "v2");
+    const out = pi.outputObjective!;
+    assert.equal(out.sense, "maximize");
+    assert.equal(out.preservesOptimality, false);
+    assert.equal(out.function.evaluate({ 0: 1, 1: 1 }), 4);
+    const inst = pi.withParameters({ [pi.parameterIds[0]!]: 5 });
+    const ev = inst.evaluate({ 0: 1, 1: 1 });
+    // Python on its own bytes and on our re-encoding agree with us.
+    for (const bytes of [pb, pi.toBytes()]) {
+      const py = JSON.parse(new TextDecoder().decode(await runMode("read", bytes)));
+      assert.deepEqual(py, {
+        sense: 2,
+        preserves: false,
+        out: 4,
+        obj: ev.objective,
+        solSense: 2,
+        active: inst.objective.evaluate({ 0: 1, 1: 1 }),
+      });
+    }
+    assert.equal(ev.objective, 4);
+    assert.notEqual(inst.objective.evaluate({ 0: 1, 1: 1 }), 4);
+
+    const conv = Instance.decode(await runMode("converted"), "v2");
+    assert.equal(conv.sense, "minimize");
+    assert.equal(conv.outputObjective?.sense, "maximize");
+    assert.equal(conv.outputObjective?.preservesOptimality, true);
+    const sol = Solution.evaluate(conv, new Map([[0, 1], [1, 0]]));
+    assert.deepEqual([sol.objective, sol.sense], [3, "maximize"]);
   },
 });

@@ -229,7 +229,8 @@ export class Solution {
   }
 
   /**
-   * Evaluate an instance at a state and wrap the result as a solution.
+   * Evaluate an instance at a state and wrap the result as a solution (objective and sense
+   * are the instance's output objective when one is captured, as in the reference).
    *
    * @param instance The instance.
    * @param state Variable values.
@@ -278,7 +279,7 @@ export class Solution {
       objective: ev.objective,
       feasible: ev.feasible,
       feasibleRelaxed: ev.feasibleRelaxed,
-      sense: instance.sense,
+      sense: ev.sense,
       decisionVariables: instance.decisionVariables.map((v) => ({
         ...v,
         value: full.get(v.id) ?? 0,

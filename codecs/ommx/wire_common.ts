@@ -273,7 +273,9 @@ export function checkFormatVersion(v: number, what: string): void {
 export type FeatureName = "indicator" | "one-hot" | "sos1";
 
 /**
- * Validate `required_features` against the non-empty special collections.
+ * Validate `required_features` against the non-empty special collections. Feature 4
+ * (`FEATURE_OUTPUT_OBJECTIVE`) is accepted anywhere and never required; numbers above 4 are
+ * unknown.
  *
  * @param features The raw feature numbers read.
  * @param present Which special collections are non-empty.
@@ -290,6 +292,9 @@ export function checkFeatures(
     if (f === 1) set.add("indicator");
     else if (f === 2) set.add("one-hot");
     else if (f === 3) set.add("sos1");
+    // FEATURE_OUTPUT_OBJECTIVE: known, but with no presence rule (ommx 3.0.0b7 accepts it with
+    // or without the output_objective field, and on Solution/SampleSet too).
+    else if (f === 4) continue;
     else {
       throw new UnsupportedError(
         `${what}: unknown required feature ${f}; this payload needs a newer reader`,
