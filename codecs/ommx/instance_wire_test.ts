@@ -241,3 +241,29 @@ Deno.test("parametric output objective: decoded, may use parameters, kept by wit
     /v2\.parametric-instance: output objective uses undefined variable 8/,
   );
 });
+
+Deno.test("ParametricInstance splits active and removed constraints like Instance", () => {
+  const pi = new ParametricInstance({
+    objective: Function.linear([[0, 1]]),
+    decisionVariables: [bin(0)],
+    parameters: [{ id: 5, subscripts: [], parameters: {} }],
+    constraints: [
+      { id: 1, equality: "=", function: Function.linear([[0, 1]]), subscripts: [], parameters: {} },
+      {
+        id: 2,
+        equality: "<=",
+        function: Function.linear([[0, 1], [5, -1]]),
+        subscripts: [],
+        parameters: {},
+        removedReason: { reason: "penalty", parameters: {} },
+      },
+    ],
+  });
+  const back = ParametricInstance.decode(pi.toBytes(), "v2");
+  assert.deepEqual(back.constraints.map((c) => c.id), [1]);
+  assert.deepEqual(back.removedConstraints.map((c) => c.id), [2]);
+  assert.equal(back.numConstraints, 1);
+  const inst = back.withParameters({ 5: 3 });
+  assert.deepEqual(inst.constraintIds, [1]);
+  assert.equal(inst.removedConstraints[0]!.function.evaluate({ 0: 1 }), -2);
+});

@@ -69,8 +69,10 @@ export class ParametricInstance {
   readonly decisionVariables: readonly DecisionVariable[];
   /** Parameters, ascending by ID. */
   readonly parameters: readonly Parameter[];
-  /** Regular constraints (active and removed). */
+  /** Active regular constraints (as Python's `constraints`). */
   readonly constraints: readonly Constraint[];
+  /** Removed regular constraints (each has `removedReason`; e.g. after a penalty method). */
+  readonly removedConstraints: readonly Constraint[];
   /** Indicator constraints. */
   readonly indicatorConstraints: readonly IndicatorConstraint[];
   /** One-hot constraints. */
@@ -109,7 +111,9 @@ export class ParametricInstance {
     this.objective = data.objective;
     this.decisionVariables = [...(data.decisionVariables ?? [])].sort((a, b) => a.id - b.id);
     this.parameters = [...(data.parameters ?? [])].sort((a, b) => a.id - b.id);
-    this.constraints = data.constraints ?? [];
+    const cons = data.constraints ?? [];
+    this.constraints = cons.filter((c) => !c.removedReason);
+    this.removedConstraints = cons.filter((c) => c.removedReason);
     this.indicatorConstraints = data.indicatorConstraints ?? [];
     this.oneHotConstraints = data.oneHotConstraints ?? [];
     this.sos1Constraints = data.sos1Constraints ?? [];
@@ -159,7 +163,7 @@ export class ParametricInstance {
   get numConstraints(): number {
     const active = (cs: readonly { removedReason?: unknown }[]) =>
       cs.filter((c) => !c.removedReason).length;
-    return active(this.constraints) + active(this.indicatorConstraints) +
+    return this.constraints.length + active(this.indicatorConstraints) +
       active(this.oneHotConstraints) + active(this.sos1Constraints);
   }
 
@@ -174,7 +178,7 @@ export class ParametricInstance {
       objective: this.objective,
       decisionVariables: [...this.decisionVariables],
       parameters: [...this.parameters],
-      constraints: [...this.constraints],
+      constraints: [...this.constraints, ...this.removedConstraints],
       indicatorConstraints: [...this.indicatorConstraints],
       oneHotConstraints: [...this.oneHotConstraints],
       sos1Constraints: [...this.sos1Constraints],
@@ -255,7 +259,10 @@ export class ParametricInstance {
       sense: this.sense,
       objective: sub(this.objective),
       decisionVariables: [...this.decisionVariables],
-      constraints: this.constraints.map((c) => ({ ...c, function: sub(c.function) })),
+      constraints: [...this.constraints, ...this.removedConstraints].map((c) => ({
+        ...c,
+        function: sub(c.function),
+      })),
       indicatorConstraints: this.indicatorConstraints.map((c) => ({
         ...c,
         function: sub(c.function),

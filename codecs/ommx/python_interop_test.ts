@@ -132,6 +132,9 @@ Deno.test({
     assert.equal(out.sense, "maximize");
     assert.equal(out.preservesOptimality, false);
     assert.equal(out.function.evaluate({ 0: 1, 1: 1 }), 4);
+    assert.deepEqual(pi.constraints, []);
+    assert.deepEqual(pi.removedConstraints.map((c) => c.id), [7]);
+    assert.equal(pi.numConstraints, 0);
     const inst = pi.withParameters({ [pi.parameterIds[0]!]: 5 });
     const ev = inst.evaluate({ 0: 1, 1: 1 });
     // Python on its own bytes and on our re-encoding agree with us.
