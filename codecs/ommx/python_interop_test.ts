@@ -6,7 +6,8 @@ import { Instance } from "./instance.ts";
 import { ParametricInstance } from "./parametric_instance.ts";
 import { Solution } from "./solution.ts";
 
-const PY = new URL("../../.cache/venv/bin/python", import.meta.url).pathname;
+const PY = Deno.env.get("OMMX_INTEROP_PYTHON") ??
+  new URL("../../.cache/venv/bin/python", import.meta.url).pathname;
 
 async function run(script: string, stdin?: Uint8Array): Promise<Uint8Array> {
   const p = new Deno.Command(PY, {

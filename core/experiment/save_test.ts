@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { MemoryTarget } from "../oci/backends/memory.ts";
 import { OmmxError } from "../errors.ts";
 import { createExperiment } from "./experiment_builder.ts";
 import { experimentArchiveBytes, saveExperiment, saveExperimentLayout } from "./save.ts";
@@ -25,14 +26,21 @@ Deno.test("save: writes the archive, refuses to replace without overwrite, repla
   }
 });
 
-Deno.test("save: an Experiment not produced by commit()/fork is rejected with a typed error", async () => {
+Deno.test("save: an opened Experiment saves byte-identically; a missing blob is a typed error", async () => {
   const exp = await createExperiment({ imageName: "example.com/t/a:v1" }).commit();
   const dir = await Deno.makeTempDir();
   try {
     await saveExperiment(exp, `${dir}/a.ommx`);
     await using opened = await openExperiment(`${dir}/a.ommx`);
-    const err = await saveExperiment(opened, `${dir}/b.ommx`).catch((e) => e);
-    assert.ok(err instanceof OmmxError && err.code === "INVALID_ARGUMENT");
+    await saveExperiment(opened, `${dir}/b.ommx`);
+    assert.deepEqual(await Deno.readFile(`${dir}/b.ommx`), await Deno.readFile(`${dir}/a.ommx`));
+    const empty = new MemoryTarget();
+    const err = await saveExperiment(
+      { target: empty, descriptor: opened.manifestDescriptor },
+      `${dir}/c.ommx`,
+    ).catch((e) => e);
+    assert.ok(err instanceof OmmxError && err.code === "BLOB_NOT_FOUND", String(err));
+    await assert.rejects(Deno.stat(`${dir}/c.ommx`), Deno.errors.NotFound);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
