@@ -99,6 +99,7 @@ const DTYPES: { readonly [D in NpyDtype]: DtypeInfo } = {
   bool: { kind: "b", size: 1, make: (b, n) => new Uint8Array(b, 0, n), ctor: Uint8Array },
 };
 
+const MAX_DIMENSIONS = 64; // NumPy's NPY_MAXDIMS
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -379,13 +380,13 @@ function headerText(descr: string, shape: readonly number[]): string {
 }
 
 /**
- * Encode an array as `.npy` bytes: little-endian, C order, format 1.0 (2.0
- * when the header does not fit in 64 KiB), header padded so the data starts
- * on a 64-byte boundary, as `numpy.save` writes.
+ * Encode an array as `.npy` bytes: little-endian, C order, format 1.0, header
+ * padded so the data starts on a 64-byte boundary: the bytes `numpy.save`
+ * writes for the same array.
  *
  * @param array The array; `data.length` must be the product of `shape`.
  * @returns The `.npy` bytes.
- * @throws {EncodeError} On an unknown dtype, a typed array that does not match the dtype, a bad shape or a bool element other than 0/1.
+ * @throws {EncodeError} On an unknown dtype, a typed array that does not match the dtype, a bad shape (more than 64 dimensions included) or a bool element other than 0/1.
  *
  * @example
  * ```ts
@@ -417,6 +418,11 @@ export function encodeNpy(array: NpyArray): Uint8Array {
   if (!Array.isArray(shape) || !shape.every((n) => Number.isSafeInteger(n) && n >= 0)) {
     throw new EncodeError(`${NPY_MEDIA_TYPE}: shape must be an array of non-negative integers`);
   }
+  if (shape.length > MAX_DIMENSIONS) {
+    throw new EncodeError(
+      `${NPY_MEDIA_TYPE}: ${shape.length} dimensions, NumPy reads at most ${MAX_DIMENSIONS}`,
+    );
+  }
   const count = shape.reduce((a: number, b: number) => a * b, 1);
   if (count !== data.length) {
     throw new EncodeError(
@@ -430,25 +436,19 @@ export function encodeNpy(array: NpyArray): Uint8Array {
     if (bad >= 0) throw new EncodeError(`${NPY_MEDIA_TYPE}: bool element ${bad} is not 0 or 1`);
   }
   const descr = info.size === 1 ? `|${info.kind}1` : `<${info.kind}${info.size}`;
-  let text = headerText(descr, shape);
-  let major = 1;
-  let preamble = 10;
-  // Pad with spaces and a final newline so the data starts on a 64-byte boundary.
-  const padded = (pre: number) => text + " ".repeat((64 - ((pre + text.length + 1) % 64)) % 64);
-  if (padded(preamble).length + 1 > 0xffff) {
-    major = 2;
-    preamble = 12;
-  }
-  text = padded(preamble) + "\n";
-  const out = new Uint8Array(preamble + text.length + data.byteLength);
+  // As NumPy: room for the first axis to grow to 21 digits in place, then
+  // spaces and a final newline so the data starts on a 64-byte boundary. With
+  // at most 64 dimensions the header always fits version 1.0's 16-bit length.
+  const growth = shape.length === 0 ? 0 : Math.max(0, 21 - String(shape[0]).length);
+  const unpadded = headerText(descr, shape) + " ".repeat(growth);
+  const text = unpadded + " ".repeat(63 - ((10 + unpadded.length) % 64)) + "\n";
+  const out = new Uint8Array(10 + text.length + data.byteLength);
   out.set(MAGIC, 0);
-  out[6] = major;
+  out[6] = 1;
   out[7] = 0;
-  const view = new DataView(out.buffer);
-  if (major === 1) view.setUint16(8, text.length, true);
-  else view.setUint32(8, text.length, true);
-  for (let i = 0; i < text.length; i++) out[preamble + i] = text.charCodeAt(i);
-  const body = out.subarray(preamble + text.length);
+  new DataView(out.buffer).setUint16(8, text.length, true);
+  for (let i = 0; i < text.length; i++) out[10 + i] = text.charCodeAt(i);
+  const body = out.subarray(10 + text.length);
   body.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   if (info.size > 1 && !HOST_LITTLE_ENDIAN) {
     for (let off = 0; off < body.length; off += info.size) {
