@@ -67,18 +67,29 @@ const venvPython = new URL(".cache/venv/bin/python", root).pathname;
 
 /** The Python with NumPy, or `undefined` (with the reason) when there is none. */
 async function findPython(): Promise<{ python?: string; reason: string }> {
-  const candidate = Deno.env.get("OMMX_INTEROP_PYTHON") ?? venvPython;
-  try {
-    const out = await new Deno.Command(candidate, {
-      args: ["-c", "import numpy; print(numpy.__version__)"],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    if (!out.success) return { reason: `${candidate} has no numpy` };
-    return { python: candidate, reason: `numpy ${new TextDecoder().decode(out.stdout).trim()}` };
-  } catch {
-    return { reason: `no Python at ${candidate} (set OMMX_INTEROP_PYTHON)` };
+  const candidates = [Deno.env.get("OMMX_INTEROP_PYTHON"), venvPython].filter((p) =>
+    p !== undefined
+  );
+  const reasons: string[] = [];
+  for (const candidate of candidates) {
+    try {
+      const out = await new Deno.Command(candidate, {
+        args: ["-c", "import numpy; print(numpy.__version__)"],
+        stdout: "piped",
+        stderr: "null",
+      }).output();
+      if (out.success) {
+        return {
+          python: candidate,
+          reason: `numpy ${new TextDecoder().decode(out.stdout).trim()}`,
+        };
+      }
+      reasons.push(`${candidate} has no numpy`);
+    } catch {
+      reasons.push(`no Python at ${candidate}`);
+    }
   }
+  return { reason: `${reasons.join("; ")} (set OMMX_INTEROP_PYTHON to a Python with numpy)` };
 }
 const pythonPromise = findPython();
 
