@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import { headerChecksum } from "./_header.ts";
+
+function byteByByte(h: Uint8Array): { unsigned: number; signed: number } {
+  let unsigned = 0;
+  let signed = 0;
+  for (let i = 0; i < 512; i++) {
+    const b = i >= 148 && i < 156 ? 0x20 : h[i]!;
+    unsigned += b;
+    signed += b >= 0x80 ? b - 256 : b;
+  }
+  return { unsigned, signed };
+}
+
+Deno.test("headerChecksum: word-at-a-time sums equal byte-by-byte sums, aligned or not", () => {
+  for (let t = 0; t < 500; t++) {
+    const buf = new Uint8Array(1028);
+    crypto.getRandomValues(buf);
+    if (t % 3 === 0) buf.fill(0xff);
+    if (t % 5 === 0) buf.fill(0);
+    for (const offset of [0, 1, 2, 4, 512]) {
+      const h = buf.subarray(offset, offset + 512);
+      assert.deepEqual(headerChecksum(h), byteByByte(h), `trial ${t} offset ${offset}`);
+    }
+  }
+});
