@@ -8,6 +8,7 @@
 
 import { EncodeError } from "../../core/errors.ts";
 import { PyFloat, pythonFloatRepr } from "../py_float.ts";
+import { compareCodePoints } from "../../core/code_points.ts";
 
 /** The output profile of {@linkcode stringifyPythonJson}. */
 export type JsonStyle = "python" | "compact-sorted";
@@ -75,20 +76,6 @@ export function stringifyPythonJson(
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
-}
-
-function compareCodePoints(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done) return y.done ? 0 : -1;
-    if (y.done) return 1;
-    const cx = x.value.codePointAt(0)!;
-    const cy = y.value.codePointAt(0)!;
-    if (cx !== cy) return cx - cy;
-  }
 }
 
 function asciiString(s: string): string {

@@ -28,6 +28,7 @@ import {
 } from "../../core/errors.ts";
 import { isFloat, PyFloat } from "../py_float.ts";
 import { describeNode, type MsgpackNode, MsgpackReader, MsgpackWriter } from "./_wire.ts";
+import { compareCodePoints } from "../../core/code_points.ts";
 
 /** The four column types. */
 export type RunParameterType = "bool" | "int64" | "float64" | "string";
@@ -61,19 +62,6 @@ export interface RunParameters {
 const TYPES: readonly RunParameterType[] = ["bool", "int64", "float64", "string"];
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
-
-function compareCodePoints(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done) return y.done ? 0 : -1;
-    if (y.done) return 1;
-    const d = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-}
 
 function checkRunId(runId: unknown, where: string): number {
   if (typeof runId !== "number" || !Number.isSafeInteger(runId) || runId < 0) {

@@ -21,7 +21,7 @@ import {
   MEDIA_TYPE_V2_SOLUTION,
 } from "../../codecs/media_types.ts";
 import { sniffMediaType } from "./media_sniff.ts";
-import { sortByCodePoint } from "./config.ts";
+import { sortByCodePoint } from "../code_points.ts";
 import {
   instanceAnnotations,
   type InstanceLike,

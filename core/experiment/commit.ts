@@ -26,8 +26,8 @@ import {
   type ExperimentStatus,
   type ProcessRecord,
   type RunRecord,
-  sortByCodePoint,
 } from "./config.ts";
+import { sortByCodePoint } from "../code_points.ts";
 import type { AttachmentEntry, LayerDescriptor } from "./attachment_writer.ts";
 import { stageBytes } from "./attachment_writer.ts";
 import type { ProcessState, RunState } from "./run_builder.ts";

@@ -6,6 +6,7 @@
  * @module
  */
 import { InvalidArtifactError, UnsupportedError } from "../errors.ts";
+import { sortByCodePoint } from "../code_points.ts";
 
 /** Lifecycle status of a sealed Experiment. */
 export type ExperimentStatus = "draft" | "finished" | "failed" | "interrupted";
@@ -122,31 +123,6 @@ function lifecycle(
   const reason = outcome.reason;
   if (reason === undefined || reason === null) return { status, reason: null };
   return { status, reason: str(reason, `${path}.outcome.reason`) };
-}
-
-function compareCodePoints(a: string, b: string): number {
-  // Compare by Unicode code point, not UTF-16 code unit.
-  const ai = a[Symbol.iterator]();
-  const bi = b[Symbol.iterator]();
-  for (;;) {
-    const x = ai.next();
-    const y = bi.next();
-    if (x.done) return y.done ? 0 : -1;
-    if (y.done) return 1;
-    const cx = x.value.codePointAt(0)!;
-    const cy = y.value.codePointAt(0)!;
-    if (cx !== cy) return cx - cy;
-  }
-}
-
-/**
- * Sort strings by Unicode code point (the order the reference writes maps in).
- *
- * @param names The strings to sort.
- * @returns A new sorted array.
- */
-export function sortByCodePoint(names: Iterable<string>): string[] {
-  return [...names].sort(compareCodePoints);
 }
 
 function attachmentTable(v: Json, path: string): AttachmentTable {

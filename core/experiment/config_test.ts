@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { encodeExperimentConfig, parseExperimentConfig, sortByCodePoint } from "./config.ts";
+import { encodeExperimentConfig, parseExperimentConfig } from "./config.ts";
+import { sortByCodePoint } from "../code_points.ts";
 import { openArchiveFile } from "../oci/backends/archive.ts";
 import { parseManifest } from "../oci/manifest.ts";
 

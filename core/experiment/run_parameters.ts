@@ -7,7 +7,7 @@
  */
 import { InvalidArtifactError } from "../errors.ts";
 import type { RunParameterTable } from "../../codecs/msgpack/mod.ts";
-import { sortByCodePoint } from "./config.ts";
+import { sortByCodePoint } from "../code_points.ts";
 
 /** A run parameter's value: `bigint` only for int64 values beyond ±2^53−1. */
 export type ParameterValue = boolean | number | bigint | string;

@@ -7,39 +7,8 @@
  */
 import { EncodeError } from "../errors.ts";
 
-/**
- * Compare two strings by Unicode code point (equivalently, by UTF-8 bytes).
- * Unlike the default `Array.prototype.sort()` order (UTF-16 code units),
- * astral characters sort after U+E000–U+FFFF.
- *
- * @example Astral after U+FFFD
- * ```ts
- * import { compareCodePoints } from "./canonical_json.ts";
- * import assert from "node:assert/strict";
- *
- * assert.ok(compareCodePoints("\u{1F600}", "\uFFFD") > 0);
- * assert.ok(["\u{1F600}", "\uFFFD"].sort()[0] === "\u{1F600}"); // the UTF-16 trap
- * ```
- *
- * @param a First string.
- * @param b Second string.
- * @returns Negative, zero or positive.
- */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    // Surrogates (D800–DFFF) encode code points ≥ 0x10000: they must sort
-    // after every BMP unit above them (E000–FFFF).
-    const xs = x >= 0xd800 && x <= 0xdfff;
-    const ys = y >= 0xd800 && y <= 0xdfff;
-    if (xs === ys) return x - y;
-    return xs ? (y >= 0xe000 ? 1 : x - y) : (x >= 0xe000 ? -1 : x - y);
-  }
-  return a.length - b.length;
-}
+export { compareCodePoints } from "../code_points.ts";
+import { compareCodePoints } from "../code_points.ts";
 
 function write(value: unknown, out: string[], path: string): void {
   if (value === null) {
