@@ -7,7 +7,6 @@ import { InvalidArtifactError, InvalidStateError } from "../errors.ts";
 import type { Descriptor } from "../oci/descriptor.ts";
 import type { ImageManifest } from "../oci/manifest.ts";
 import type { ReadOnlyTarget } from "../oci/storage.ts";
-import type { AttachmentCodec } from "../../codecs/codec.ts";
 import type { CodecRegistry } from "../../codecs/registry.ts";
 import {
   ARTIFACT_TYPE_EXPERIMENT,
@@ -15,10 +14,10 @@ import {
   MEDIA_TYPE_RUN_PARAMETERS,
 } from "../../codecs/media_types.ts";
 import { decodeRunParameterTable } from "../../codecs/msgpack/mod.ts";
-import type { Instance, ParametricInstance, SampleSet, Solution } from "../../codecs/ommx/mod.ts";
 import { type ExperimentConfig, type ExperimentStatus, parseExperimentConfig } from "./config.ts";
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, type ReadContext } from "./read_context.ts";
-import { type AttachmentInfo, AttachmentNamespace, layerAt } from "./attachments.ts";
+import { AttachmentNamespace, layerAt } from "./attachments.ts";
+import { AttachmentHolder } from "./attachment_holder.ts";
 import { SealedRun } from "./sealed_run.ts";
 import { registerExperimentTarget } from "./experiment_source.ts";
 import { pyRepr } from "./py_repr.ts";
@@ -44,12 +43,11 @@ export interface LoadExperimentOptions {
 export type VerifyProgress = (done: { bytes: number; totalBytes: number; blobs: number }) => void;
 
 /** The sealed, read-only view of an Experiment. */
-export class Experiment implements AsyncDisposable {
+export class Experiment extends AttachmentHolder implements AsyncDisposable {
   readonly #ctx: ReadContext;
   readonly #manifestDescriptor: Descriptor;
   readonly #manifest: ImageManifest;
   readonly #config: ExperimentConfig;
-  readonly #attachments: AttachmentNamespace;
   readonly #runs: readonly SealedRun[];
   readonly #parameters: RunParametersTable;
   readonly #imageName: string | null;
@@ -64,11 +62,11 @@ export class Experiment implements AsyncDisposable {
     parameters: RunParametersTable,
     imageName: string | null,
   ) {
+    super(attachments);
     this.#ctx = ctx;
     this.#manifestDescriptor = manifestDescriptor;
     this.#manifest = manifest;
     this.#config = config;
-    this.#attachments = attachments;
     this.#runs = Object.freeze(runs);
     this.#parameters = parameters;
     this.#imageName = imageName;
@@ -219,11 +217,6 @@ export class Experiment implements AsyncDisposable {
     return this.#config;
   }
 
-  /** Experiment-level attachment names, ascending. */
-  get attachmentNames(): string[] {
-    return this.#attachments.names;
-  }
-
   /** Runs in ascending run id. */
   get runs(): readonly SealedRun[] {
     return this.#runs;
@@ -282,123 +275,6 @@ export class Experiment implements AsyncDisposable {
     return { blobs, bytes };
   }
 
-  /**
-   * Everything known about an attachment without reading it.
-   *
-   * @param name The attachment name.
-   * @returns The info.
-   */
-  attachmentInfo(name: string): AttachmentInfo {
-    return this.#attachments.info(name);
-  }
-
-  /**
-   * Logical media type of an experiment attachment.
-   *
-   * @param name The attachment name.
-   * @returns The media type.
-   */
-  attachmentMediaType(name: string): string {
-    return this.#attachments.info(name).mediaType;
-  }
-
-  /**
-   * Read an attachment decoded by its media type (bytes for unknown types).
-   *
-   * @param name The attachment name.
-   * @returns The value.
-   */
-  getAttachment(name: string): Promise<unknown> {
-    return this.#attachments.getAttachment(name);
-  }
-
-  /**
-   * Read an attachment's (decompressed) bytes.
-   *
-   * @param name The attachment name.
-   * @returns The bytes.
-   */
-  getBlob(name: string): Promise<Uint8Array> {
-    return this.#attachments.getBlob(name);
-  }
-
-  /**
-   * Read a JSON attachment.
-   *
-   * @param name The attachment name.
-   * @returns The value.
-   */
-  getJson(name: string): Promise<unknown> {
-    return this.#attachments.getJson(name);
-  }
-
-  /**
-   * Read an Instance attachment.
-   *
-   * @param name The attachment name.
-   * @returns The Instance.
-   */
-  getInstance(name: string): Promise<Instance> {
-    return this.#attachments.getTyped("instance", name);
-  }
-
-  /**
-   * Read a ParametricInstance attachment.
-   *
-   * @param name The attachment name.
-   * @returns The ParametricInstance.
-   */
-  getParametricInstance(name: string): Promise<ParametricInstance> {
-    return this.#attachments.getTyped("parametric_instance", name);
-  }
-
-  /**
-   * Read a Solution attachment.
-   *
-   * @param name The attachment name.
-   * @returns The Solution.
-   */
-  getSolution(name: string): Promise<Solution> {
-    return this.#attachments.getTyped("solution", name);
-  }
-
-  /**
-   * Read a SampleSet attachment.
-   *
-   * @param name The attachment name.
-   * @returns The SampleSet.
-   */
-  getSampleSet(name: string): Promise<SampleSet> {
-    return this.#attachments.getTyped("sample_set", name);
-  }
-
-  /**
-   * Decode an attachment with a codec after an exact media-type check.
-   *
-   * @param codec The codec.
-   * @param name The attachment name.
-   * @returns The decoded value.
-   */
-  getWithCodec<T>(codec: AttachmentCodec<T>, name: string): Promise<T> {
-    return this.#attachments.getWithCodec(codec, name);
-  }
-
-  /**
-   * Write an attachment to a file (into a directory under its stored filename).
-   *
-   * @param name The attachment name.
-   * @param path A directory or file path.
-   * @param options `overwrite: true` to replace an existing file.
-   * @returns The path written.
-   */
-  writeAttachment(
-    name: string,
-    path: string | URL,
-    options: { overwrite?: boolean } = {},
-  ): Promise<string> {
-    return this.#attachments.writeAttachment(name, path, options);
-  }
-
   /** Release the underlying storage (file handles). */
   close(): Promise<void> {
     return this.#ctx.target.close();
@@ -414,7 +290,7 @@ export class Experiment implements AsyncDisposable {
    *
    * @returns The same text as the reference's `Experiment.__repr__` of a sealed Experiment.
    */
-  toString(): string {
+  override toString(): string {
     const name = this.imageName === null ? "None" : pyRepr(this.imageName);
     return `Experiment(image_name=${name}, state='sealed', open_runs=0)`;
   }

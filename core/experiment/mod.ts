@@ -62,3 +62,4 @@ export {
   type AnonymousNameOptions,
   checkpointName,
 } from "./anonymous_name.ts";
+export * from "./attachment_holder.ts";

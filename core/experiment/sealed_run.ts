@@ -4,23 +4,21 @@
  * @module
  */
 import { InvalidArtifactError } from "../errors.ts";
-import type { AttachmentCodec } from "../../codecs/codec.ts";
 import { MEDIA_TYPE_TRACE } from "../../codecs/media_types.ts";
-import type { Instance, ParametricInstance, SampleSet, Solution } from "../../codecs/ommx/mod.ts";
 import { TraceResult } from "../../codecs/trace/mod.ts";
 import type { Descriptor } from "../oci/descriptor.ts";
 import type { RunRecord, RunStatus } from "./config.ts";
 import type { ReadContext } from "./read_context.ts";
-import { type AttachmentInfo, AttachmentNamespace, layerAt } from "./attachments.ts";
+import { AttachmentNamespace, layerAt } from "./attachments.ts";
+import { AttachmentHolder } from "./attachment_holder.ts";
 import { Sampling, Solve } from "./process.ts";
 import type { ParameterValue } from "./run_parameters.ts";
 import { pyRepr } from "./py_repr.ts";
 
 /** Immutable view of a closed Run in an Experiment. */
-export class SealedRun {
+export class SealedRun extends AttachmentHolder {
   readonly #ctx: ReadContext;
   readonly #record: RunRecord;
-  readonly #attachments: AttachmentNamespace;
   readonly #trace: Descriptor | null;
   readonly #solves: readonly Solve[];
   readonly #samplings: readonly Sampling[];
@@ -35,9 +33,9 @@ export class SealedRun {
     samplings: Sampling[],
     parameters: Record<string, ParameterValue>,
   ) {
+    super(attachments);
     this.#ctx = ctx;
     this.#record = record;
-    this.#attachments = attachments;
     this.#trace = trace;
     this.#solves = Object.freeze(solves);
     this.#samplings = Object.freeze(samplings);
@@ -90,11 +88,6 @@ export class SealedRun {
     return this.#record.reason;
   }
 
-  /** Names of run-level attachments, ascending. */
-  get attachmentNames(): string[] {
-    return this.#attachments.names;
-  }
-
   /** Solve records, ascending by solve id. */
   get solves(): readonly Solve[] {
     return this.#solves;
@@ -116,123 +109,6 @@ export class SealedRun {
   }
 
   /**
-   * Everything known about an attachment without reading it (descriptor, compression, filename).
-   *
-   * @param name The attachment name.
-   * @returns The attachment info.
-   */
-  attachmentInfo(name: string): AttachmentInfo {
-    return this.#attachments.info(name);
-  }
-
-  /**
-   * OCI media type of a run-level attachment (compression suffix hidden).
-   *
-   * @param name The attachment name.
-   * @returns The logical media type.
-   */
-  attachmentMediaType(name: string): string {
-    return this.#attachments.info(name).mediaType;
-  }
-
-  /**
-   * Read an attachment decoded by its media type (bytes for unknown types).
-   *
-   * @param name The attachment name.
-   * @returns The decoded value.
-   */
-  getAttachment(name: string): Promise<unknown> {
-    return this.#attachments.getAttachment(name);
-  }
-
-  /**
-   * Read the raw (decompressed) bytes of an attachment.
-   *
-   * @param name The attachment name.
-   * @returns The bytes.
-   */
-  getBlob(name: string): Promise<Uint8Array> {
-    return this.#attachments.getBlob(name);
-  }
-
-  /**
-   * Read a JSON attachment.
-   *
-   * @param name The attachment name.
-   * @returns The parsed value.
-   */
-  getJson(name: string): Promise<unknown> {
-    return this.#attachments.getJson(name);
-  }
-
-  /**
-   * Read an Instance attachment.
-   *
-   * @param name The attachment name.
-   * @returns The Instance.
-   */
-  getInstance(name: string): Promise<Instance> {
-    return this.#attachments.getTyped("instance", name);
-  }
-
-  /**
-   * Read a ParametricInstance attachment.
-   *
-   * @param name The attachment name.
-   * @returns The ParametricInstance.
-   */
-  getParametricInstance(name: string): Promise<ParametricInstance> {
-    return this.#attachments.getTyped("parametric_instance", name);
-  }
-
-  /**
-   * Read a Solution attachment.
-   *
-   * @param name The attachment name.
-   * @returns The Solution.
-   */
-  getSolution(name: string): Promise<Solution> {
-    return this.#attachments.getTyped("solution", name);
-  }
-
-  /**
-   * Read a SampleSet attachment.
-   *
-   * @param name The attachment name.
-   * @returns The SampleSet.
-   */
-  getSampleSet(name: string): Promise<SampleSet> {
-    return this.#attachments.getTyped("sample_set", name);
-  }
-
-  /**
-   * Decode an attachment with a codec after checking the stored media type against it.
-   *
-   * @param codec The codec.
-   * @param name The attachment name.
-   * @returns What the codec decoded.
-   */
-  getWithCodec<T>(codec: AttachmentCodec<T>, name: string): Promise<T> {
-    return this.#attachments.getWithCodec(codec, name);
-  }
-
-  /**
-   * Write an attachment to a file; into a directory under its stored filename.
-   *
-   * @param name The attachment name.
-   * @param path A directory or a file path.
-   * @param options `overwrite: true` to replace an existing file.
-   * @returns The path written.
-   */
-  writeAttachment(
-    name: string,
-    path: string | URL,
-    options: { overwrite?: boolean } = {},
-  ): Promise<string> {
-    return this.#attachments.writeAttachment(name, path, options);
-  }
-
-  /**
    * The stored trace, or `null` when the run was recorded without trace storage.
    *
    * @returns The trace.
@@ -247,7 +123,7 @@ export class SealedRun {
    *
    * @returns The same text as the reference's `SealedRun.__repr__`.
    */
-  toString(): string {
+  override toString(): string {
     return `SealedRun(run_id=${this.runId}, status=${
       pyRepr(this.status)
     }, attachments=${this.attachmentNames.length}, solves=${this.#solves.length}, samplings=${this.#samplings.length})`;
