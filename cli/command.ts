@@ -51,13 +51,17 @@ async function writeAll(
 /**
  * Turn a `<source>` argument into what `openExperiment` accepts: `http(s)://`
  * and `file://` become URLs, `-` reads the archive from standard input,
- * anything else is a path (`.ommx` file or OCI layout directory).
+ * `oci://<host>/<repo>:<tag>` names an image in a remote OCI registry,
+ * `local:<image name>` one in the Python SDK's Local Registry, anything else
+ * is a path (`.ommx` file or OCI layout directory).
  *
  * @param text The argument.
  * @returns The source.
  */
 export async function sourceFromArg(text: string): Promise<ArtifactSource> {
   if (/^(https?|file):\/\//i.test(text)) return new URL(text);
+  if (text.startsWith("oci://")) return { registry: text.slice("oci://".length) };
+  if (text.startsWith("local:")) return { localRegistry: text.slice("local:".length) };
   if (text === "-") return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
   return text;
 }

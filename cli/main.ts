@@ -46,7 +46,8 @@ function helpText(): string {
     "ommx-ts — look at OMMX Experiments",
     "",
     "usage: ommx-ts <command> <source> [options]",
-    "  <source>: a .ommx archive, an OCI layout directory, an http(s):// or file:// URL, or - (stdin)",
+    "  <source>: a .ommx archive, an OCI layout directory, an http(s):// or file:// URL, - (stdin),",
+    "            oci://<registry>/<repository>:<tag> (remote registry), local:<image name> (Local Registry)",
     "",
     "commands:",
     ...COMMANDS.map((c) =>

@@ -1,0 +1,45 @@
+/**
+ * The CLI on registry sources: `oci://<registry>/<repo>:<tag>` reads an image
+ * from a remote OCI registry (an in-process one on 127.0.0.1 here) exactly as
+ * from the archive; `local:<name>` without a Local Registry is one clear error.
+ */
+import assert from "node:assert/strict";
+import { openArchive } from "../../core/oci/backends/archive.ts";
+import { openRemoteRegistry } from "../../core/oci/backends/remote_registry.ts";
+import { startRegistryServer } from "../_registry_server.ts";
+import { copyManifest } from "../_copy.ts";
+import { cli, cliJson, CORPUS } from "./_cli.ts";
+
+Deno.test("cli: runs --json on oci://… equals runs --json on the archive", async () => {
+  const server = startRegistryServer();
+  try {
+    const path = `${CORPUS}runs.ommx`;
+    const src = await openArchive(await Deno.readFile(path));
+    await copyManifest(src, await openRemoteRegistry(`${server.host}/ommx/runs:v1`), "v1");
+    const fromArchive = await cliJson("runs", path);
+    const fromRegistry = await cliJson("runs", `oci://${server.host}/ommx/runs:v1`);
+    assert.deepStrictEqual(fromRegistry, fromArchive);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("cli: local:<name> with no Local Registry is exit 1 and one line", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const prev = Deno.env.get("OMMX_LOCAL_REGISTRY_ROOT");
+    Deno.env.set("OMMX_LOCAL_REGISTRY_ROOT", root);
+    try {
+      const r = await cli("inspect", "local:ghcr.io/a/b:v1");
+      assert.equal(r.code, 1);
+      const lines = r.stderr.trim().split("\n");
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0]!, /^error: [A-Z_]+: /);
+    } finally {
+      if (prev === undefined) Deno.env.delete("OMMX_LOCAL_REGISTRY_ROOT");
+      else Deno.env.set("OMMX_LOCAL_REGISTRY_ROOT", prev);
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
