@@ -141,8 +141,8 @@ export class Artifact implements AsyncDisposable {
    * @param descriptor One of {@linkcode Artifact.layers}.
    * @returns The bytes.
    */
-  getBlob(descriptor: Descriptor): Promise<Uint8Array> {
-    return this.#ctx.target.fetch(this.#own(descriptor));
+  async getBlob(descriptor: Descriptor): Promise<Uint8Array> {
+    return await this.#ctx.target.fetch(this.#own(descriptor));
   }
 
   /**
