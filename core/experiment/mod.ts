@@ -38,6 +38,7 @@ export {
   type ForkExperimentOptions,
 } from "./experiment_builder.ts";
 export * from "./run_builder.ts";
+export * from "./run_trace.ts";
 export {
   type AttachmentEntry,
   AttachmentWriter,
@@ -63,3 +64,4 @@ export {
   checkpointName,
 } from "./anonymous_name.ts";
 export * from "./attachment_holder.ts";
+export * from "./push.ts";

@@ -75,3 +75,4 @@ export * from "./backends/memory.ts";
 export * from "./backends/local_registry.ts";
 export * from "./backends/remote_registry.ts";
 export * from "./backends/registry_env_credentials.ts";
+export * from "./copy.ts";

@@ -1,0 +1,77 @@
+/**
+ * Publishing a sealed Experiment to another store: a remote OCI registry or
+ * any writable target (layout directory, memory), blobs first, manifest bytes
+ * verbatim, then the tag.
+ *
+ * @module
+ */
+import { InvalidArgumentError } from "../errors.ts";
+import { copyImage, type CopyImageOptions } from "../oci/copy.ts";
+import type { Descriptor } from "../oci/descriptor.ts";
+import { parseReference } from "../oci/reference.ts";
+import type { Target } from "../oci/storage.ts";
+import { openRemoteRegistry } from "../oci/backends/remote_registry.ts";
+import { envCredentials } from "../oci/backends/registry_env_credentials.ts";
+import type { Experiment } from "./experiment.ts";
+import { experimentTarget } from "./experiment_source.ts";
+import type { RegistrySource } from "./open.ts";
+
+/** Options of {@linkcode pushExperiment}. */
+export interface PushExperimentOptions {
+  /** Called after each blob. */
+  onProgress?: CopyImageOptions["onProgress"];
+}
+
+/**
+ * Push an Experiment (committed, forked or opened from anywhere) to a remote
+ * OCI registry — `{ registry: "ghcr.io/team/exp:v1" }` — or to any writable
+ * target under `tag`. The manifest is pushed byte for byte, so its digest is
+ * unchanged and the Python SDK pulls exactly this Experiment.
+ *
+ * @example Push to a local registry
+ * ```ts ignore
+ * import { openExperiment, pushExperiment } from "@ommx-ts/experiment";
+ * const exp = await openExperiment("experiment.ommx");
+ * await pushExperiment(exp, { registry: "127.0.0.1:5000/team/exp:v1" });
+ * ```
+ *
+ * @param experiment The Experiment.
+ * @param destination `{ registry }` (credentials as for `openExperiment`), or a target.
+ * @param tag With a target: the reference to tag (default: the Experiment's image name).
+ * @param options Progress callback.
+ * @returns The manifest descriptor at the destination.
+ */
+export async function pushExperiment(
+  experiment: Experiment,
+  destination: RegistrySource | Target,
+  tag?: string,
+  options: PushExperimentOptions = {},
+): Promise<Descriptor> {
+  const source = experimentTarget(experiment);
+  if (source === undefined) {
+    throw new InvalidArgumentError("pushExperiment: this Experiment's storage is unknown");
+  }
+  let target: Target;
+  let reference: string;
+  if ("registry" in destination && typeof destination.registry === "string") {
+    const { registry, ...rest } = destination;
+    const serverSide = typeof (globalThis as { process?: unknown }).process === "object";
+    if (rest.credentials === undefined && serverSide) rest.credentials = envCredentials();
+    const ref = parseReference(registry);
+    if (ref.tag === undefined) {
+      throw new InvalidArgumentError(`pushExperiment: ${registry} names no tag to publish under`);
+    }
+    reference = ref.tag;
+    target = await openRemoteRegistry(registry, rest);
+  } else {
+    target = destination as Target;
+    reference = tag ?? experiment.imageName ?? "";
+    if (reference === "") {
+      throw new InvalidArgumentError("pushExperiment: no tag given and the Experiment has no name");
+    }
+  }
+  return await copyImage(source, target, reference, {
+    manifest: experiment.manifestDescriptor,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+}
