@@ -61,7 +61,6 @@ import {
   readContext,
   readDescription,
   readGeneric,
-  readLabel,
   readRemovedReason,
   readStringEntry,
   readU64MsgEntry,
@@ -69,6 +68,15 @@ import {
   safe,
 } from "./wire_common.ts";
 import { WIRE_LEN, WireReader } from "./wire_reader.ts";
+import {
+  applyContexts,
+  applyLabels,
+  emptyLabel,
+  readBound,
+  readLabelEntry,
+  sub,
+  u64Record,
+} from "./_wire_tables.ts";
 
 /** Which OMMX protobuf package a payload uses. */
 export type OmmxVersion = "v1" | "v2";
@@ -91,10 +99,6 @@ export function wrap<T>(what: string, fn: () => T): T {
     if (e instanceof OmmxError) throw e;
     throw new DecodeError(`${what}: malformed protobuf (${msg})`, { cause: e });
   }
-}
-
-function emptyLabel(): Label {
-  return { subscripts: [], parameters: {} };
 }
 
 function readFunctionField(r: WireReader): Function {
@@ -225,19 +229,9 @@ export function readV1DecisionVariable(r: WireReader): DecisionVariable {
       case 2:
         kind = r.uint();
         break;
-      case 3: {
-        const s = r.enter();
-        const b = { lower: 0, upper: 0 };
-        while (!r.done()) {
-          const bt = r.tag();
-          if (bt === 0x09) b.lower = r.double();
-          else if (bt === 0x11) b.upper = r.double();
-          else r.skip(bt & 7);
-        }
-        r.leave(s);
-        v.bound = b;
+      case 3:
+        v.bound = readBound(r);
         break;
-      }
       case 4:
         v.name = r.string();
         break;
@@ -377,37 +371,9 @@ function readCollection<T extends ConstraintBase>(
     }
     if (evaluatedLayout) active.get(id)!.removedReason = reasons.get(id)!;
   }
-  const byId = new Map(out.map((c) => [c.id, c]));
-  for (const [id, ctx] of contexts) {
-    const row = byId.get(id);
-    if (!row) throw new DecodeError(`contexts references unknown constraint ${id}`);
-    assignLabel(row, ctx.label);
-    if (ctx.provenance.length > 0) row.provenance = ctx.provenance;
-  }
+  applyContexts(new Map(out.map((c) => [c.id, c])), contexts);
   out.sort((a, b) => a.id - b.id);
   return out;
-}
-
-/**
- * Wrap the remaining bytes of a bounded reader so generic readers that expect
- * a length prefix can consume a map value body.
- *
- * @param r A reader bounded to a message body.
- * @returns A reader positioned at a synthetic length prefix.
- */
-export function sub(r: WireReader): WireReader {
-  const body = r.buf.subarray(r.pos, r.end);
-  r.pos = r.end;
-  const prefixed = new Uint8Array(body.length + 10);
-  let n = body.length;
-  let i = 0;
-  while (n >= 0x80) {
-    prefixed[i++] = (n % 128) | 0x80;
-    n = Math.floor(n / 128);
-  }
-  prefixed[i++] = n;
-  prefixed.set(body, i);
-  return new WireReader(prefixed, 0, i + body.length);
 }
 
 /**
@@ -478,36 +444,21 @@ function readDecisionVariableTable(r: WireReader): DecisionVariable[] {
         while (!rr.done()) {
           const tt = rr.tag();
           if (tt === 0x08) kind = rr.uint();
-          else if (tt === 0x12) {
-            const s = rr.enter();
-            bound = { lower: 0, upper: 0 };
-            while (!rr.done()) {
-              const bt = rr.tag();
-              if (bt === 0x09) bound.lower = rr.double();
-              else if (bt === 0x11) bound.upper = rr.double();
-              else rr.skip(bt & 7);
-            }
-            rr.leave(s);
-          } else rr.skip(tt & 7);
+          else if (tt === 0x12) bound = readBound(rr);
+          else rr.skip(tt & 7);
         }
         if (!bound) throw new DecodeError("decision variable has no bound");
         return { ...emptyLabel(), id: 0, kind: kindFromNumber(kind), bound };
       });
       v.id = id;
       rows.set(id, v);
-    } else if (f === 2) {
-      const [id, l] = readU64MsgEntry(r, (rr) => readLabel(sub(rr)));
-      labels.set(id, l);
-    } else if (f === 3) {
+    } else if (f === 2) readLabelEntry(r, labels);
+    else if (f === 3) {
       readU64DoubleEntry(r, fixed);
     } else r.skip(t & 7);
   }
   r.leave(saved);
-  for (const [id, l] of labels) {
-    const v = rows.get(id);
-    if (!v) throw new DecodeError(`decision-variable label for unknown ID ${id}`);
-    assignLabel(v, l);
-  }
+  applyLabels(rows, labels, (id) => `decision-variable label for unknown ID ${id}`);
   for (const [id, x] of fixed) {
     const v = rows.get(id);
     if (!v) throw new DecodeError(`fixed value for unknown decision variable ${id}`);
@@ -536,17 +487,11 @@ function readNamedFunctionTable(r: WireReader): NamedFunction[] {
       });
       v.id = id;
       rows.set(id, v);
-    } else if (f === 2) {
-      const [id, l] = readU64MsgEntry(r, (rr) => readLabel(sub(rr)));
-      labels.set(id, l);
-    } else r.skip(t & 7);
+    } else if (f === 2) readLabelEntry(r, labels);
+    else r.skip(t & 7);
   }
   r.leave(saved);
-  for (const [id, l] of labels) {
-    const v = rows.get(id);
-    if (!v) throw new DecodeError(`named-function label for unknown ID ${id}`);
-    assignLabel(v, l);
-  }
+  applyLabels(rows, labels, (id) => `named-function label for unknown ID ${id}`);
   return [...rows.values()].sort((a, b) => a.id - b.id);
 }
 
@@ -737,12 +682,6 @@ export function readParametricInstanceData(
 
 /** `ommx.v2.Feature` number listed when `output_objective` is set (name ours, number observed). */
 const FEATURE_OUTPUT_OBJECTIVE = 4;
-
-function u64Record<T>(entries: Iterable<[number, T]>): { [k: string]: T } {
-  const out: { [k: string]: T } = {};
-  for (const [k, v] of [...entries].sort((a, b) => a[0] - b[0])) out[String(k)] = v;
-  return out;
-}
 
 function collectionInit<T extends ConstraintBase>(
   rows: readonly T[],

@@ -27,7 +27,7 @@ import {
   SampleSetSchema as V2SampleSetSchema,
 } from "./gen/ommx/v2/sample_set_pb.ts";
 import type { ConstraintBase, DecisionVariable } from "./instance_data.ts";
-import { type OmmxVersion, readV1DecisionVariable, sub, wrap } from "./instance_wire.ts";
+import { type OmmxVersion, readV1DecisionVariable, wrap } from "./instance_wire.ts";
 import { SampledValues } from "./sampled_values.ts";
 import { type EvaluatedConstraint, Solution } from "./solution.ts";
 import { varintLength, WireWriter } from "./state.ts";
@@ -45,7 +45,6 @@ import {
   senseToNumber,
 } from "./types.ts";
 import {
-  assignLabel,
   checkAnnotations,
   checkAtol,
   checkFeatures,
@@ -55,15 +54,23 @@ import {
   labelFromMessage,
   labelToMessage,
   readContext,
-  readLabel,
   readMetadata,
   readRemovedReason,
   readStringEntry,
   readU64MsgEntry,
-  removedReasonToMessage,
   safe,
 } from "./wire_common.ts";
 import { WireReader } from "./wire_reader.ts";
+import {
+  applyContexts,
+  applyLabels,
+  emptyLabel,
+  readBound,
+  readLabelEntry,
+  sidecars,
+  sub,
+  u64Record,
+} from "./_wire_tables.ts";
 
 /** A decision variable with its value in every sample. */
 export interface SampledDecisionVariable extends DecisionVariable {
@@ -391,10 +398,6 @@ function emptyData(): SampleSetData {
   };
 }
 
-function emptyLabel(): Label {
-  return { subscripts: [], parameters: {} };
-}
-
 function readV1(bytes: Uint8Array, what: string): SampleSetData {
   const r = new WireReader(bytes);
   const d = emptyData();
@@ -578,17 +581,8 @@ function readV2DecisionVariables(r: WireReader): SampledDecisionVariable[] {
         while (!rr.done()) {
           const tt = rr.tag();
           if (tt === 0x08) kind = rr.uint();
-          else if (tt === 0x12) {
-            const s = rr.enter();
-            bound = { lower: 0, upper: 0 };
-            while (!rr.done()) {
-              const bt = rr.tag();
-              if (bt === 0x09) bound.lower = rr.double();
-              else if (bt === 0x11) bound.upper = rr.double();
-              else rr.skip(bt & 7);
-            }
-            rr.leave(s);
-          } else if (tt === 0x1a) samples = readValues(rr);
+          else if (tt === 0x12) bound = readBound(rr);
+          else if (tt === 0x1a) samples = readValues(rr);
           else rr.skip(tt & 7);
         }
         if (!bound) throw new DecodeError("sampled decision variable has no bound");
@@ -597,17 +591,11 @@ function readV2DecisionVariables(r: WireReader): SampledDecisionVariable[] {
       });
       v.id = id;
       rows.set(id, v);
-    } else if (f === 2) {
-      const [id, l] = readU64MsgEntry(r, (rr) => readLabel(sub(rr)));
-      labels.set(id, l);
-    } else r.skip(t & 7);
+    } else if (f === 2) readLabelEntry(r, labels);
+    else r.skip(t & 7);
   }
   r.leave(saved);
-  for (const [id, l] of labels) {
-    const v = rows.get(id);
-    if (!v) throw new DecodeError(`label for unknown decision variable ${id}`);
-    assignLabel(v, l);
-  }
+  applyLabels(rows, labels, (id) => `label for unknown decision variable ${id}`);
   return [...rows.values()];
 }
 
@@ -663,12 +651,7 @@ function readV2Regular(r: WireReader): SampledConstraint[] {
     if (!c) throw new DecodeError(`removed_reasons references unknown constraint ${id}`);
     c.removedReason = rr;
   }
-  for (const [id, ctx] of contexts) {
-    const c = rows.get(id);
-    if (!c) throw new DecodeError(`contexts references unknown constraint ${id}`);
-    assignLabel(c, ctx.label);
-    if (ctx.provenance.length > 0) c.provenance = ctx.provenance;
-  }
+  applyContexts(rows, contexts);
   return [...rows.values()].sort((a, b) => a.id - b.id);
 }
 
@@ -828,14 +811,8 @@ function raw(no: number, body: Uint8Array): { no: number; wireType: WireType; da
   return { no, wireType: WireType.LengthDelimited, data: w.finish() };
 }
 
-function rec<T>(pairs: [number, T][]): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const [k, v] of pairs.sort((a, b) => a[0] - b[0])) out[String(k)] = v;
-  return out;
-}
-
 function boolRec(m: ReadonlyMap<number, boolean>): Record<string, boolean> {
-  return rec([...m]);
+  return u64Record([...m]);
 }
 
 /**
@@ -871,14 +848,6 @@ export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
   const ind = of("indicator");
   const oh = of("one-hot");
   const sos = of("sos1");
-  const side = (rows: SampledConstraint[]) => ({
-    removedReasons: rec(
-      rows.filter((c) => c.removedReason).map((
-        c,
-      ) => [c.id, removedReasonToMessage(c.removedReason!)]),
-    ),
-    contexts: rec(rows.filter(hasLabel).map((c) => [c.id, { label: labelToMessage(c) }])),
-  });
   const u = (xs: number[] | undefined) => (xs ?? []).map(BigInt);
   return create(V2SampleSetSchema, {
     requiredFeatures: featuresFor({
@@ -888,22 +857,22 @@ export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
     }),
     objectives: valuesInit(d.objectives),
     decisionVariables: {
-      entries: rec(d.decisionVariables.map((v) => [v.id, {
+      entries: u64Record(d.decisionVariables.map((v) => [v.id, {
         kind: kindToNumber(v.kind),
         bound: { lower: v.bound.lower, upper: v.bound.upper },
         samples: valuesInit(v.samples),
       }])),
-      labels: rec(d.decisionVariables.filter(hasLabel).map((v) => [v.id, labelToMessage(v)])),
+      labels: u64Record(d.decisionVariables.filter(hasLabel).map((v) => [v.id, labelToMessage(v)])),
     },
     sampledRegularConstraints: {
-      entries: rec(reg.map((c) => [c.id, {
+      entries: u64Record(reg.map((c) => [c.id, {
         equality: equalityToNumber(c.equality ?? "="),
         evaluatedValues: valuesInit(c.values),
         feasible: boolRec(c.feasible),
         usedDecisionVariableIds: u(c.usedDecisionVariableIds),
         ...(c.dualVariables ? { dualVariables: valuesInit(c.dualVariables) } : {}),
       }])),
-      ...side(reg),
+      ...sidecars(reg),
     },
     feasible: boolRec(d.feasible),
     sense: senseToNumber(d.sense),
@@ -911,11 +880,13 @@ export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
     ...(d.namedFunctions.length > 0
       ? {
         sampledNamedFunctions: {
-          entries: rec(d.namedFunctions.map((n) => [n.id, {
+          entries: u64Record(d.namedFunctions.map((n) => [n.id, {
             evaluatedValues: valuesInit(n.values),
             usedDecisionVariableIds: u(n.usedDecisionVariableIds),
           }])),
-          labels: rec(d.namedFunctions.filter(hasLabel).map((n) => [n.id, labelToMessage(n)])),
+          labels: u64Record(
+            d.namedFunctions.filter(hasLabel).map((n) => [n.id, labelToMessage(n)]),
+          ),
         },
       }
       : {}),
@@ -924,38 +895,38 @@ export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
     ...(ind.length > 0
       ? {
         sampledIndicatorConstraints: {
-          entries: rec(ind.map((c) => [c.id, {
+          entries: u64Record(ind.map((c) => [c.id, {
             indicatorVariable: BigInt(c.indicatorVariable ?? 0),
             equality: equalityToNumber(c.equality ?? "="),
             evaluatedValues: valuesInit(c.values),
             feasible: boolRec(c.feasible),
             usedDecisionVariableIds: u(c.usedDecisionVariableIds),
           }])),
-          ...side(ind),
+          ...sidecars(ind),
         },
       }
       : {}),
     ...(oh.length > 0
       ? {
         sampledOneHotConstraints: {
-          entries: rec(oh.map((c) => [c.id, {
+          entries: u64Record(oh.map((c) => [c.id, {
             variables: u(c.variables),
             feasible: boolRec(c.feasible),
             usedDecisionVariableIds: u(c.usedDecisionVariableIds),
           }])),
-          ...side(oh),
+          ...sidecars(oh),
         },
       }
       : {}),
     ...(sos.length > 0
       ? {
         sampledSos1Constraints: {
-          entries: rec(sos.map((c) => [c.id, {
+          entries: u64Record(sos.map((c) => [c.id, {
             variables: u(c.variables),
             feasible: boolRec(c.feasible),
             usedDecisionVariableIds: u(c.usedDecisionVariableIds),
           }])),
-          ...side(sos),
+          ...sidecars(sos),
         },
       }
       : {}),

@@ -59,10 +59,10 @@ import {
   labelToMessage,
   readMetadata,
   readStringEntry,
-  removedReasonToMessage,
   safe,
 } from "./wire_common.ts";
 import { WireReader } from "./wire_reader.ts";
+import { sidecars, u64Record } from "./_wire_tables.ts";
 
 /** A decision variable with its value in the solution. */
 export interface EvaluatedDecisionVariable extends DecisionVariable {
@@ -605,23 +605,6 @@ function readV2(bytes: Uint8Array, what: string): SolutionData {
   return d;
 }
 
-function rec<T>(pairs: [number, T][]): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const [k, v] of pairs.sort((a, b) => a[0] - b[0])) out[String(k)] = v;
-  return out;
-}
-
-function sidecars(rows: EvaluatedConstraint[]) {
-  return {
-    removedReasons: rec(
-      rows.filter((c) => c.removedReason).map((
-        c,
-      ) => [c.id, removedReasonToMessage(c.removedReason!)]),
-    ),
-    contexts: rec(rows.filter(hasLabel).map((c) => [c.id, { label: labelToMessage(c) }])),
-  };
-}
-
 /**
  * Build the `ommx.v2.Solution` message for solution data.
  *
@@ -649,15 +632,15 @@ export function solutionToV2Message(d: SolutionData): V2Solution {
     }),
     objective: d.objective,
     decisionVariables: {
-      entries: rec(d.decisionVariables.map((v) => [v.id, {
+      entries: u64Record(d.decisionVariables.map((v) => [v.id, {
         kind: kindToNumber(v.kind),
         bound: { lower: v.bound.lower, upper: v.bound.upper },
         value: d.state.get(v.id) ?? v.value,
       }])),
-      labels: rec(d.decisionVariables.filter(hasLabel).map((v) => [v.id, labelToMessage(v)])),
+      labels: u64Record(d.decisionVariables.filter(hasLabel).map((v) => [v.id, labelToMessage(v)])),
     },
     evaluatedRegularConstraints: {
-      entries: rec(reg.map((c) => [c.id, {
+      entries: u64Record(reg.map((c) => [c.id, {
         equality: equalityToNumber(c.equality ?? "="),
         evaluatedValue: c.value,
         feasible: c.feasible ?? false,
@@ -674,11 +657,13 @@ export function solutionToV2Message(d: SolutionData): V2Solution {
     ...(d.namedFunctions.length > 0
       ? {
         evaluatedNamedFunctions: {
-          entries: rec(d.namedFunctions.map((n) => [n.id, {
+          entries: u64Record(d.namedFunctions.map((n) => [n.id, {
             evaluatedValue: n.value,
             usedDecisionVariableIds: u(n.usedDecisionVariableIds),
           }])),
-          labels: rec(d.namedFunctions.filter(hasLabel).map((n) => [n.id, labelToMessage(n)])),
+          labels: u64Record(
+            d.namedFunctions.filter(hasLabel).map((n) => [n.id, labelToMessage(n)]),
+          ),
         },
       }
       : {}),
@@ -687,7 +672,7 @@ export function solutionToV2Message(d: SolutionData): V2Solution {
     ...(ind.length > 0
       ? {
         evaluatedIndicatorConstraints: {
-          entries: rec(ind.map((c) => [c.id, {
+          entries: u64Record(ind.map((c) => [c.id, {
             indicatorVariable: BigInt(c.indicatorVariable ?? 0),
             equality: equalityToNumber(c.equality ?? "="),
             evaluatedValue: c.value,
@@ -702,7 +687,7 @@ export function solutionToV2Message(d: SolutionData): V2Solution {
     ...(oh.length > 0
       ? {
         evaluatedOneHotConstraints: {
-          entries: rec(oh.map((c) => [c.id, setRow(c)])),
+          entries: u64Record(oh.map((c) => [c.id, setRow(c)])),
           ...sidecars(oh),
         },
       }
@@ -710,7 +695,7 @@ export function solutionToV2Message(d: SolutionData): V2Solution {
     ...(sos.length > 0
       ? {
         evaluatedSos1Constraints: {
-          entries: rec(sos.map((c) => [c.id, setRow(c)])),
+          entries: u64Record(sos.map((c) => [c.id, setRow(c)])),
           ...sidecars(sos),
         },
       }

@@ -1,0 +1,154 @@
+/**
+ * Internal pieces shared by the hand-written OMMX root readers/writers
+ * (instance, sample set, solution): empty labels, bounds, and the v2
+ * `map<uint64, …>` tables with their label / removed-reason / context sidecars.
+ *
+ * @module
+ */
+
+import { DecodeError } from "../../core/errors.ts";
+import type { ConstraintBase, Provenance } from "./instance_data.ts";
+import type { Bound, Label } from "./types.ts";
+import {
+  assignLabel,
+  hasLabel,
+  labelToMessage,
+  readLabel,
+  readU64MsgEntry,
+  removedReasonToMessage,
+} from "./wire_common.ts";
+import { WireReader } from "./wire_reader.ts";
+
+/**
+ * A label with no name, subscripts, parameters or description.
+ *
+ * @returns A fresh empty label.
+ */
+export function emptyLabel(): Label {
+  return { subscripts: [], parameters: {} };
+}
+
+/**
+ * Wrap the remaining bytes of a bounded reader so generic readers that expect
+ * a length prefix can consume a map value body.
+ *
+ * @param r A reader bounded to a message body.
+ * @returns A reader positioned at a synthetic length prefix.
+ */
+export function sub(r: WireReader): WireReader {
+  const body = r.buf.subarray(r.pos, r.end);
+  r.pos = r.end;
+  const prefixed = new Uint8Array(body.length + 10);
+  let n = body.length;
+  let i = 0;
+  while (n >= 0x80) {
+    prefixed[i++] = (n % 128) | 0x80;
+    n = Math.floor(n / 128);
+  }
+  prefixed[i++] = n;
+  prefixed.set(body, i);
+  return new WireReader(prefixed, 0, i + body.length);
+}
+
+/**
+ * Read a `Bound` message (`lower` = field 1, `upper` = field 2; absent fields are 0).
+ *
+ * @param r Reader at the length prefix.
+ * @returns The bound.
+ */
+export function readBound(r: WireReader): Bound {
+  const s = r.enter();
+  const b = { lower: 0, upper: 0 };
+  while (!r.done()) {
+    const t = r.tag();
+    if (t === 0x09) b.lower = r.double();
+    else if (t === 0x11) b.upper = r.double();
+    else r.skip(t & 7);
+  }
+  r.leave(s);
+  return b;
+}
+
+/**
+ * Read one `map<uint64, ModelingLabel>` entry into `labels`.
+ *
+ * @param r Reader at the entry's length prefix.
+ * @param labels Target map (ID → label).
+ */
+export function readLabelEntry(r: WireReader, labels: Map<number, Label>): void {
+  const [id, l] = readU64MsgEntry(r, (rr) => readLabel(sub(rr)));
+  labels.set(id, l);
+}
+
+/**
+ * Copy sidecar labels onto their rows.
+ *
+ * @param rows ID → row.
+ * @param labels ID → label.
+ * @param unknown The error message for a label whose ID has no row.
+ * @throws {DecodeError} when a label names an unknown ID.
+ */
+export function applyLabels(
+  rows: ReadonlyMap<number, Label>,
+  labels: ReadonlyMap<number, Label>,
+  unknown: (id: number) => string,
+): void {
+  for (const [id, l] of labels) {
+    const v = rows.get(id);
+    if (!v) throw new DecodeError(unknown(id));
+    assignLabel(v, l);
+  }
+}
+
+/**
+ * Copy `ConstraintContext` sidecars (label and provenance) onto their constraints.
+ *
+ * @param rows ID → constraint.
+ * @param contexts ID → context.
+ * @throws {DecodeError} when a context names an unknown constraint.
+ */
+export function applyContexts(
+  rows: ReadonlyMap<number, ConstraintBase>,
+  contexts: ReadonlyMap<number, { label: Label; provenance: Provenance[] }>,
+): void {
+  for (const [id, ctx] of contexts) {
+    const row = rows.get(id);
+    if (!row) throw new DecodeError(`contexts references unknown constraint ${id}`);
+    assignLabel(row, ctx.label);
+    if (ctx.provenance.length > 0) row.provenance = ctx.provenance;
+  }
+}
+
+/**
+ * A `map<uint64, T>` init record, keys in ascending numeric order.
+ *
+ * @param entries `[id, value]` pairs.
+ * @returns The record.
+ */
+export function u64Record<T>(entries: Iterable<[number, T]>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of [...entries].sort((a, b) => a[0] - b[0])) out[String(k)] = v;
+  return out;
+}
+
+/**
+ * The `removed_reasons` and `contexts` (label only) sidecars of an evaluated or
+ * sampled v2 constraint collection.
+ *
+ * @param rows The collection's constraints.
+ * @returns The two sidecar records.
+ */
+export function sidecars(rows: readonly ConstraintBase[]): {
+  removedReasons: Record<string, ReturnType<typeof removedReasonToMessage>>;
+  contexts: Record<string, { label: ReturnType<typeof labelToMessage> }>;
+} {
+  return {
+    removedReasons: u64Record(
+      rows.filter((c) => c.removedReason).map((c) => [
+        c.id,
+        removedReasonToMessage(c.removedReason!),
+      ]),
+    ),
+    contexts: u64Record(rows.filter(hasLabel).map((c) => [c.id, { label: labelToMessage(c) }])),
+  };
+}
