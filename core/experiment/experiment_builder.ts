@@ -20,10 +20,19 @@ import type { ExperimentStatus } from "./config.ts";
 import {
   type AttachmentEntry,
   AttachmentWriter,
+  stageBytes,
   type StagingContext,
 } from "./attachment_writer.ts";
 import { inheritState } from "./inherit.ts";
 import { RunBuilder, type RunState } from "./run_builder.ts";
+import {
+  highResolutionClock,
+  randomTraceId,
+  type TraceClock,
+  type TraceIdSource,
+  type TraceSettings,
+} from "./run_trace.ts";
+import { MEDIA_TYPE_TRACE } from "../../codecs/media_types.ts";
 import { commitExperiment } from "./commit.ts";
 import { formatReason, isInterruption } from "./reason.ts";
 import { anonymousExperimentName, checkpointName } from "./anonymous_name.ts";
@@ -43,6 +52,18 @@ export interface CreateExperimentOptions {
   store?: Target;
   /** Codecs for the committed Experiment's typed getters; default every built-in codec. */
   codecs?: CodecRegistry;
+  /**
+   * Record an OTLP trace for every Run (Python: `Experiment(store_trace=True)`),
+   * stored as the run's trace layer when it ends: a root span `Run` and one
+   * `solve` / `sample` span per `run.solve()` / `run.sample()` call, whose
+   * timestamps are the only place the format keeps durations. A trace logged
+   * with `run.logTrace()` wins. Default `false`.
+   */
+  storeTrace?: boolean;
+  /** Span timestamps in Unix nanoseconds; default: derived from `now` when given, else a high-resolution wall clock. */
+  traceClock?: TraceClock;
+  /** Trace ids (16 bytes) and span ids (8 bytes); default random (see `sequentialTraceIds` for reproducible archives). */
+  traceIds?: TraceIdSource;
 }
 
 /** Options of {@linkcode forkExperiment}. */
@@ -58,6 +79,7 @@ interface Internal {
   subject?: Descriptor;
   nextRunId: number;
   inherited?: { attachments: Map<string, AttachmentEntry>; runs: RunState[] };
+  tracing?: TraceSettings | undefined;
 }
 
 /**
@@ -87,6 +109,8 @@ export class ExperimentBuilder extends AttachmentWriter {
   readonly #openRuns = new Set<number>();
   #sealed: "open" | "committing" | "sealed" = "open";
   readonly #staging: StagingContext;
+  readonly #traceStaging: Promise<void>[] = [];
+  #traceError: unknown = undefined;
 
   /**
    * Use {@linkcode createExperiment} or {@linkcode forkExperiment}.
@@ -170,11 +194,24 @@ export class ExperimentBuilder extends AttachmentWriter {
     return new RunBuilder(runId, {
       store: this.#internal.store,
       assertOpen: (what) => this.#assertOpen(what),
-      closeRun: (state) => {
+      closeRun: (state, trace) => {
         this.#openRuns.delete(state.runId);
         this.#closedRuns.push(state);
+        if (trace !== undefined) this.#stageTrace(state, trace);
       },
+      tracing: this.#internal.tracing,
     });
+  }
+
+  #stageTrace(state: RunState, bytes: Uint8Array): void {
+    this.#traceStaging.push(
+      stageBytes(this.#internal.store, MEDIA_TYPE_TRACE, bytes).then((trace) => {
+        const i = this.#closedRuns.indexOf(state);
+        if (i >= 0) this.#closedRuns[i] = { ...state, trace };
+      }, (error) => {
+        this.#traceError ??= error;
+      }),
+    );
   }
 
   /**
@@ -205,6 +242,8 @@ export class ExperimentBuilder extends AttachmentWriter {
     this.#assertOpen(status === "finished" ? "commit" : status === "failed" ? "fail" : "interrupt");
     this.#sealed = "committing";
     try {
+      await Promise.all(this.#traceStaging);
+      if (this.#traceError !== undefined) throw this.#traceError;
       const checkpoint = status !== "finished";
       const publishName = checkpoint
         ? await checkpointName(this.#internal.imageName, this.#internal.registryId)
@@ -286,6 +325,19 @@ export class ExperimentBuilder extends AttachmentWriter {
   }
 }
 
+function traceSettings(options: CreateExperimentOptions): TraceSettings | undefined {
+  if (options.storeTrace !== undefined && typeof options.storeTrace !== "boolean") {
+    throw new InvalidArgumentError("storeTrace must be a boolean");
+  }
+  if (!options.storeTrace) return undefined;
+  const now = options.now;
+  return {
+    clock: options.traceClock ??
+      (now === undefined ? highResolutionClock : () => BigInt(now().getTime()) * 1_000_000n),
+    ids: options.traceIds ?? randomTraceId,
+  };
+}
+
 function resolveName(options: CreateExperimentOptions): string {
   if (options.imageName !== undefined) {
     if (typeof options.imageName !== "string") {
@@ -323,6 +375,7 @@ export function createExperiment(options: CreateExperimentOptions = {}): Experim
     store: options.store ?? new MemoryTarget(),
     codecs: options.codecs ?? defaultCodecs,
     nextRunId: 0,
+    tracing: traceSettings(options),
   });
 }
 
@@ -353,6 +406,7 @@ export async function forkExperiment(
   parent: Experiment | ArtifactSource,
   options: ForkExperimentOptions = {},
 ): Promise<ExperimentBuilder> {
+  const tracing = traceSettings(options);
   let exp: Experiment;
   let target: ReadOnlyTarget | undefined;
   const codecs = options.codecs ?? defaultCodecs;
@@ -396,5 +450,6 @@ export async function forkExperiment(
     },
     nextRunId: maxRun + 1,
     inherited,
+    tracing,
   });
 }

@@ -27,6 +27,7 @@ import {
   type StagingContext,
 } from "./attachment_writer.ts";
 import { formatReason, isInterruption } from "./reason.ts";
+import { type OpenSpan, RunTraceRecorder, type TraceSettings } from "./run_trace.ts";
 import {
   instanceAnnotations,
   type InstanceLike,
@@ -50,6 +51,14 @@ export interface ProcessRecordInput {
   adapterOptions?: AdapterOptionsInput;
   /** Adapter diagnostics reports (a MessagePack array layer when non-empty). */
   diagnostics?: readonly unknown[];
+  /**
+   * When the call started (a `Date`, or Unix nanoseconds). With `endedAt`, a
+   * traced Experiment (`storeTrace: true`) records a `solve`/`sample` span for
+   * this record; the format keeps no timing anywhere else.
+   */
+  startedAt?: Date | bigint;
+  /** When the call ended (see `startedAt`). */
+  endedAt?: Date | bigint;
 }
 
 /** A finished Solve or Sampling. */
@@ -62,6 +71,8 @@ export interface FinishedRecordInput<T extends ResultLike = ResultLike> extends 
 export interface FailedRecordInput extends ProcessRecordInput {
   /** `failed` (default) or `interrupted`. */
   status?: "failed" | "interrupted";
+  /** The cause; only used for the ERROR message of the span recorded with `startedAt`/`endedAt` (default: the status). */
+  error?: unknown;
 }
 
 /** Passed to adapters by {@linkcode RunBuilder.solve} / {@linkcode RunBuilder.sample}. */
@@ -173,8 +184,19 @@ export interface RunOwner {
    * Called once when the run ends.
    *
    * @param run The closed run.
+   * @param trace The recorded trace (`storeTrace`), to be staged as the run's trace layer.
    */
-  closeRun(run: RunState): void;
+  closeRun(run: RunState, trace?: Uint8Array): void;
+  /** Clock and ids when the Experiment stores traces (`storeTrace: true`). */
+  readonly tracing?: TraceSettings | undefined;
+}
+
+function unixNanos(t: Date | bigint, what: string): bigint {
+  if (typeof t === "bigint" && t >= 0n) return t;
+  if (t instanceof Date && !Number.isNaN(t.getTime()) && t.getTime() >= 0) {
+    return BigInt(t.getTime()) * 1_000_000n;
+  }
+  throw new InvalidArgumentError(`${what} must be a valid Date or Unix nanoseconds (bigint ≥ 0)`);
 }
 
 const I64_MIN = -(1n << 63n);
@@ -292,6 +314,11 @@ function traceBytes(trace: TraceInput): Uint8Array {
 
 type Kind = "solve" | "sampling";
 
+/** The reference adapters' span names: `solve` and `sample`. */
+function spanName(kind: Kind): string {
+  return kind === "solve" ? "solve" : "sample";
+}
+
 /**
  * One Run being recorded. Create it with `ExperimentBuilder.run()`.
  *
@@ -323,6 +350,7 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
   #status: RunStatus | null = null;
   #pending = 0;
   readonly #staging: StagingContext;
+  readonly #recorder: RunTraceRecorder | undefined;
 
   /**
    * Use `ExperimentBuilder.run()`.
@@ -338,6 +366,9 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
       store: owner.store,
       assertWritable: (what) => this.#assertWritable(what),
     };
+    this.#recorder = owner.tracing === undefined
+      ? undefined
+      : new RunTraceRecorder(runId, owner.tracing);
   }
 
   /**
@@ -379,7 +410,9 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
   }
 
   /**
-   * Store the run's OTLP trace (at most one per run).
+   * Store the run's OTLP trace (at most one per run). In an Experiment
+   * created with `storeTrace: true`, a trace logged here replaces the one the
+   * run records itself (which is then discarded).
    *
    * @param trace `ExportTraceServiceRequest` bytes or a TraceResult.
    * @returns Nothing.
@@ -523,6 +556,21 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
       throw new InvalidArgumentError(`A finished ${kind} needs an output`);
     }
     adapterOptionsText(record.adapterOptions);
+    let timing: [bigint, bigint] | undefined;
+    if (record.startedAt !== undefined || record.endedAt !== undefined) {
+      if (record.startedAt === undefined || record.endedAt === undefined) {
+        throw new InvalidArgumentError("startedAt and endedAt must be given together");
+      }
+      timing = [unixNanos(record.startedAt, "startedAt"), unixNanos(record.endedAt, "endedAt")];
+      if (timing[1] < timing[0]) throw new InvalidArgumentError("endedAt is before startedAt");
+    }
+    if (timing !== undefined && this.#recorder !== undefined) {
+      const cause = (record as FailedRecordInput).error;
+      this.#recorder.startSpan(spanName(kind), { adapter: record.adapter }, timing[0]).end(
+        status === "finished" ? undefined : cause === undefined ? status : cause,
+        timing[1],
+      );
+    }
     const id = this.#allocate(kind);
     return await this.#track(async () => {
       await this.#record(kind, id, status, record, undefined, output);
@@ -560,21 +608,28 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
         diagnostics,
       };
       let result: S;
+      const span: OpenSpan | undefined = this.#recorder?.startSpan(spanName(kind), {
+        adapter: adapterName,
+      });
       try {
         result = await invoke(context);
       } catch (error) {
+        span?.end(error);
         const status = isInterruption(error) ? "interrupted" : "failed";
         await this.#record(kind, id, status, base, input, undefined);
         throw error;
       }
       if (result === null || typeof result !== "object" || typeof result.toBytes !== "function") {
-        await this.#record(kind, id, "failed", base, input, undefined);
-        throw new InvalidArgumentError(
+        const error = new InvalidArgumentError(
           `Adapter ${adapterName} returned no encodable ${
             kind === "solve" ? "Solution" : "SampleSet"
           }`,
         );
+        span?.end(error);
+        await this.#record(kind, id, "failed", base, input, undefined);
+        throw error;
       }
+      span?.end();
       await this.#record(kind, id, "finished", base, input, result);
       return result;
     });
@@ -584,7 +639,10 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
    * Solve with a TypeScript adapter and record the Solve: the input as given,
    * the output, `options` as the adapter options (Python `json.dumps` text),
    * diagnostics the adapter recorded, and a failed (or, for an abort,
-   * interrupted) record when it throws — the error is re-thrown.
+   * interrupted) record when it throws — the error is re-thrown. In an
+   * Experiment created with `storeTrace: true`, the call is also a `solve`
+   * span (attribute `adapter`; status ERROR when it throws) in the run's trace:
+   * that is where its duration is kept.
    *
    * @param adapter The adapter.
    * @param instance The instance.
@@ -633,7 +691,7 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
     );
   }
 
-  #end(status: RunStatus, reason: string | null): void {
+  #end(status: RunStatus, reason: string | null, cause?: unknown): void {
     this.#assertWritable(
       status === "finished" ? "finish" : status === "failed" ? "fail" : "interrupt",
     );
@@ -642,6 +700,12 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
         `Run ${this.runId} still has ${this.#pending} solve/sampling record(s) in progress; await them before ending the run`,
       );
     }
+    // the run's own trace, unless the user logged one (theirs wins)
+    const trace = this.#recorder === undefined || this.#trace !== undefined
+      ? undefined
+      : this.#recorder.finish(
+        status === "finished" ? null : { message: reason ?? "", error: cause },
+      );
     this.#status = status;
     this.#owner.closeRun({
       runId: this.runId,
@@ -652,7 +716,7 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
       solves: [...this.#solves].sort((a, b) => a.id - b.id),
       samplings: [...this.#samplings].sort((a, b) => a.id - b.id),
       parameters: new Map(this.#parameters),
-    });
+    }, trace);
   }
 
   /** End the run as finished. */
@@ -667,7 +731,7 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
    * @param error The error (or a reason text).
    */
   fail(error: unknown): void {
-    this.#end("failed", formatReason(error));
+    this.#end("failed", formatReason(error), error);
   }
 
   /**
@@ -676,7 +740,7 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
    * @param reason Optional reason (an error or a text).
    */
   interrupt(reason?: unknown): void {
-    this.#end("interrupted", reason === undefined ? null : formatReason(reason));
+    this.#end("interrupted", reason === undefined ? null : formatReason(reason), reason);
   }
 
   /**
