@@ -655,6 +655,15 @@ function readV2Regular(r: WireReader): SampledConstraint[] {
   return [...rows.values()].sort((a, b) => a.id - b.id);
 }
 
+/** Sample ID → value from a generically decoded `SampledValues.entries`. */
+function valuesFromMessage(entries: readonly { value: number; ids: bigint[] }[]): SampledValues {
+  const values = new Map<number, number>();
+  for (const en of entries) {
+    for (const id of en.ids) values.set(safe(id), en.value);
+  }
+  return new SampledValues(values);
+}
+
 type GenericSpecial = {
   entries: Record<string, {
     evaluatedValues?: { entries: { value: number; ids: bigint[] }[] };
@@ -671,15 +680,11 @@ type GenericSpecial = {
 function convertSpecial(col: GenericSpecial, kind: SampledConstraint["kind"]): SampledConstraint[] {
   const out: SampledConstraint[] = [];
   for (const [k, e] of Object.entries(col.entries)) {
-    const values = new Map<number, number>();
-    for (const en of e.evaluatedValues?.entries ?? []) {
-      for (const id of en.ids) values.set(safe(id), en.value);
-    }
     const c: SampledConstraint = {
       ...labelFromMessage(col.contexts[k]?.label),
       id: Number(k),
       kind,
-      values: new SampledValues(values),
+      values: valuesFromMessage(e.evaluatedValues?.entries ?? []),
       feasible: new Map(Object.entries(e.feasible).map(([s, b]) => [Number(s), b])),
       usedDecisionVariableIds: e.usedDecisionVariableIds.map(safe),
     };
@@ -739,14 +744,10 @@ function readV2(bytes: Uint8Array, what: string): SampleSetData {
           if (!e.evaluatedValues) {
             throw new DecodeError(`named function ${k} has no evaluated_values`);
           }
-          const values = new Map<number, number>();
-          for (const en of e.evaluatedValues.entries) {
-            for (const id of en.ids) values.set(safe(id), en.value);
-          }
           d.namedFunctions.push({
             ...labelFromMessage(m.labels[k]),
             id: Number(k),
-            values: new SampledValues(values),
+            values: valuesFromMessage(e.evaluatedValues.entries),
             usedDecisionVariableIds: e.usedDecisionVariableIds.map(safe),
           });
         }
@@ -849,6 +850,11 @@ export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
   const oh = of("one-hot");
   const sos = of("sos1");
   const u = (xs: number[] | undefined) => (xs ?? []).map(BigInt);
+  const setRow = (c: SampledConstraint) => ({
+    variables: u(c.variables),
+    feasible: boolRec(c.feasible),
+    usedDecisionVariableIds: u(c.usedDecisionVariableIds),
+  });
   return create(V2SampleSetSchema, {
     requiredFeatures: featuresFor({
       indicator: ind.length > 0,
@@ -909,11 +915,7 @@ export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
     ...(oh.length > 0
       ? {
         sampledOneHotConstraints: {
-          entries: u64Record(oh.map((c) => [c.id, {
-            variables: u(c.variables),
-            feasible: boolRec(c.feasible),
-            usedDecisionVariableIds: u(c.usedDecisionVariableIds),
-          }])),
+          entries: u64Record(oh.map((c) => [c.id, setRow(c)])),
           ...sidecars(oh),
         },
       }
@@ -921,11 +923,7 @@ export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
     ...(sos.length > 0
       ? {
         sampledSos1Constraints: {
-          entries: u64Record(sos.map((c) => [c.id, {
-            variables: u(c.variables),
-            feasible: boolRec(c.feasible),
-            usedDecisionVariableIds: u(c.usedDecisionVariableIds),
-          }])),
+          entries: u64Record(sos.map((c) => [c.id, setRow(c)])),
           ...sidecars(sos),
         },
       }
