@@ -33,10 +33,21 @@ import { params } from "./commands/params.ts";
 import { solves } from "./commands/solves.ts";
 import { get } from "./commands/get.ts";
 import { verify } from "./commands/verify.ts";
+import { push } from "./commands/push.ts";
 import { diff } from "./commands/diff.ts";
 import { serve } from "./commands/serve.ts";
 
-const COMMANDS: readonly Command[] = [inspect, runs, params, solves, get, verify, diff, serve];
+const COMMANDS: readonly Command[] = [
+  inspect,
+  runs,
+  params,
+  solves,
+  get,
+  verify,
+  diff,
+  push,
+  serve,
+];
 
 const USAGE = "usage: ommx-ts <command> <source> [options]   (ommx-ts --help for commands)";
 

@@ -43,3 +43,37 @@ Deno.test("cli: local:<name> with no Local Registry is exit 1 and one line", asy
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("cli: push to oci://… then runs --json from there; push to a file keeps the manifest", async () => {
+  const server = startRegistryServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${CORPUS}solves.ommx`;
+    const pushed = await cliJson("push", path, `oci://${server.host}/team/solves:v2`) as {
+      manifestDigest: string;
+    };
+    const inspected = await cliJson("inspect", `oci://${server.host}/team/solves:v2`) as {
+      manifestDigest: string;
+    };
+    assert.equal(inspected.manifestDigest, pushed.manifestDigest);
+    assert.deepStrictEqual(
+      await cliJson("runs", `oci://${server.host}/team/solves:v2`),
+      await cliJson("runs", path),
+    );
+    const out = `${dir}/copy.ommx`;
+    const r = await cli("push", `oci://${server.host}/team/solves:v2`, out);
+    assert.equal(r.code, 0, r.stderr);
+    // Same manifest; the archive is named after where it came from (as the reference does).
+    const copied = await cliJson("inspect", out) as { manifestDigest: string; imageName: string };
+    assert.equal(copied.manifestDigest, pushed.manifestDigest);
+    assert.equal(copied.imageName, `${server.host}/team/solves:v2`);
+    const again = await cli("push", path, out);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /^error: ALREADY_EXISTS: /);
+    const bad = await cli("push", path);
+    assert.equal(bad.code, 2);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,48 @@
+/**
+ * `ommx-ts push <source> <destination>`: publish an Experiment to an OCI
+ * registry (`oci://host/repo:tag`) or save it as a `.ommx` archive, keeping
+ * its manifest digest.
+ *
+ * @module
+ */
+import { InvalidArgumentError, openExperiment, pushExperiment, saveExperiment } from "../../mod.ts";
+import type { Command } from "../command.ts";
+import { sourceFromArg } from "../command.ts";
+import { toJsonText } from "../json.ts";
+
+/** The `push` command. */
+export const push: Command = {
+  name: "push",
+  summary: "publish to oci://<registry>/<repo>:<tag>, or save as a .ommx file (digest kept)",
+  spec: {
+    usage: "ommx-ts push <source> <oci://registry/repo:tag | file.ommx> [--overwrite] [--json]",
+    positionals: ["source", "destination"],
+    options: { overwrite: { type: "boolean" } },
+  },
+  async run(args, io) {
+    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!));
+    const destination = args.positionals.destination!;
+    let where: string;
+    if (destination.startsWith("oci://")) {
+      const registry = destination.slice("oci://".length);
+      await pushExperiment(exp, { registry });
+      where = destination;
+    } else if (destination.includes("://")) {
+      throw new InvalidArgumentError(
+        `push: unsupported destination ${destination} (use oci://… or a file path)`,
+      );
+    } else {
+      where = await saveExperiment(exp, destination, {
+        overwrite: args.values.overwrite === true,
+      });
+    }
+    if (args.values.json) {
+      await io.out(
+        toJsonText({ ok: true, manifestDigest: exp.manifestDigest, destination: where }),
+      );
+    } else {
+      await io.out(`pushed ${exp.manifestDigest} to ${where}\n`);
+    }
+    return 0;
+  },
+};
