@@ -64,8 +64,10 @@ import {
   readRemovedReason,
   readStringEntry,
   readU64MsgEntry,
+  readV1LabelField,
   removedReasonToMessage,
   safe,
+  type V1LabelFields,
 } from "./wire_common.ts";
 import { WIRE_LEN, WireReader } from "./wire_reader.ts";
 import {
@@ -110,6 +112,25 @@ function readFunctionField(r: WireReader): Function {
 
 // ---------- v1 ----------
 
+const V1_CONSTRAINT_LABEL: V1LabelFields = {
+  name: 6,
+  subscripts: 8,
+  parameters: 5,
+  description: 7,
+};
+const V1_NAMED_FUNCTION_LABEL: V1LabelFields = {
+  name: 5,
+  subscripts: 3,
+  parameters: 4,
+  description: 6,
+};
+const V1_DECISION_VARIABLE_LABEL: V1LabelFields = {
+  name: 4,
+  subscripts: 5,
+  parameters: 6,
+  description: 7,
+};
+
 function readV1Constraint(r: WireReader): Constraint {
   const saved = r.enter();
   let id = 0;
@@ -129,20 +150,8 @@ function readV1Constraint(r: WireReader): Constraint {
       case 3:
         fn = readFunctionField(r);
         break;
-      case 8:
-        r.packedInts(wt, c.subscripts);
-        break;
-      case 5:
-        readStringEntry(r, c.parameters);
-        break;
-      case 6:
-        c.name = r.string();
-        break;
-      case 7:
-        c.description = r.string();
-        break;
       default:
-        r.skip(wt);
+        if (!readV1LabelField(r, t >>> 3, wt, c, V1_CONSTRAINT_LABEL)) r.skip(wt);
     }
   }
   r.leave(saved);
@@ -182,20 +191,8 @@ function readV1NamedFunction(r: WireReader): NamedFunction {
       case 2:
         fn = readFunctionField(r);
         break;
-      case 3:
-        r.packedInts(wt, l.subscripts);
-        break;
-      case 4:
-        readStringEntry(r, l.parameters);
-        break;
-      case 5:
-        l.name = r.string();
-        break;
-      case 6:
-        l.description = r.string();
-        break;
       default:
-        r.skip(wt);
+        if (!readV1LabelField(r, t >>> 3, wt, l, V1_NAMED_FUNCTION_LABEL)) r.skip(wt);
     }
   }
   r.leave(saved);
@@ -232,23 +229,11 @@ export function readV1DecisionVariable(r: WireReader): DecisionVariable {
       case 3:
         v.bound = readBound(r);
         break;
-      case 4:
-        v.name = r.string();
-        break;
-      case 5:
-        r.packedInts(wt, v.subscripts);
-        break;
-      case 6:
-        readStringEntry(r, v.parameters);
-        break;
-      case 7:
-        v.description = r.string();
-        break;
       case 8:
         v.substitutedValue = r.double();
         break;
       default:
-        r.skip(wt);
+        if (!readV1LabelField(r, t >>> 3, wt, v, V1_DECISION_VARIABLE_LABEL)) r.skip(wt);
     }
   }
   r.leave(saved);

@@ -58,7 +58,9 @@ import {
   readRemovedReason,
   readStringEntry,
   readU64MsgEntry,
+  readV1LabelField,
   safe,
+  type V1LabelFields,
 } from "./wire_common.ts";
 import { WireReader } from "./wire_reader.ts";
 import {
@@ -465,6 +467,19 @@ function readV1(bytes: Uint8Array, what: string): SampleSetData {
   return d;
 }
 
+const V1_SAMPLED_CONSTRAINT_LABEL: V1LabelFields = {
+  name: 3,
+  subscripts: 4,
+  parameters: 5,
+  description: 6,
+};
+const V1_SAMPLED_NAMED_FUNCTION_LABEL: V1LabelFields = {
+  name: 2,
+  subscripts: 3,
+  parameters: 4,
+  description: 5,
+};
+
 function readV1SampledConstraint(r: WireReader): SampledConstraint {
   const s = r.enter();
   const c: SampledConstraint = {
@@ -488,18 +503,6 @@ function readV1SampledConstraint(r: WireReader): SampledConstraint {
       case 2:
         equality = r.uint();
         break;
-      case 3:
-        c.name = r.string();
-        break;
-      case 4:
-        r.packedInts(wt, c.subscripts);
-        break;
-      case 5:
-        readStringEntry(r, c.parameters);
-        break;
-      case 6:
-        c.description = r.string();
-        break;
       case 7:
         reason = { reason: r.string(), parameters: reasonParams };
         break;
@@ -516,7 +519,7 @@ function readV1SampledConstraint(r: WireReader): SampledConstraint {
         readBoolEntry(r, c.feasible);
         break;
       default:
-        r.skip(wt);
+        if (!readV1LabelField(r, t >>> 3, wt, c, V1_SAMPLED_CONSTRAINT_LABEL)) r.skip(wt);
     }
   }
   r.leave(s);
@@ -540,18 +543,6 @@ function readV1SampledNamedFunction(r: WireReader): SampledNamedFunction {
       case 1:
         n.id = r.uint();
         break;
-      case 2:
-        n.name = r.string();
-        break;
-      case 3:
-        r.packedInts(wt, n.subscripts);
-        break;
-      case 4:
-        readStringEntry(r, n.parameters);
-        break;
-      case 5:
-        n.description = r.string();
-        break;
       case 6:
         n.values = readValues(r);
         break;
@@ -559,7 +550,7 @@ function readV1SampledNamedFunction(r: WireReader): SampledNamedFunction {
         r.packedUints(wt, n.usedDecisionVariableIds);
         break;
       default:
-        r.skip(wt);
+        if (!readV1LabelField(r, t >>> 3, wt, n, V1_SAMPLED_NAMED_FUNCTION_LABEL)) r.skip(wt);
     }
   }
   r.leave(s);

@@ -44,6 +44,43 @@ export function readStringEntry(r: WireReader, out: Record<string, string>): voi
   out[k] = v;
 }
 
+/** Field numbers of the inline label fields of a v1 row message (they differ per message). */
+export interface V1LabelFields {
+  /** `optional string name`. */
+  name: number;
+  /** `repeated int64 subscripts`. */
+  subscripts: number;
+  /** `map<string, string> parameters`. */
+  parameters: number;
+  /** `optional string description`. */
+  description: number;
+}
+
+/**
+ * Read one field of a v1 row into its label, if the field is one of the label fields.
+ *
+ * @param r Reader just after the field's tag.
+ * @param field The field number.
+ * @param wt The wire type.
+ * @param l Target label.
+ * @param fields The message's label field numbers.
+ * @returns Whether the field was a label field (and was read).
+ */
+export function readV1LabelField(
+  r: WireReader,
+  field: number,
+  wt: number,
+  l: Label,
+  fields: V1LabelFields,
+): boolean {
+  if (field === fields.name) l.name = r.string();
+  else if (field === fields.subscripts) r.packedInts(wt, l.subscripts);
+  else if (field === fields.parameters) readStringEntry(r, l.parameters);
+  else if (field === fields.description) l.description = r.string();
+  else return false;
+  return true;
+}
+
 /**
  * Read one `map<uint64, Message>` entry; a missing value is read as the empty message.
  *
