@@ -5,6 +5,8 @@ import { TraceResult } from "../../codecs/trace/trace_result.ts";
 import { createExperiment, forkExperiment } from "./experiment_builder.ts";
 import { experimentArchiveBytes } from "./save.ts";
 import type { RunBuilder } from "./run_builder.ts";
+import { sequentialTraceIds } from "./run_trace.ts";
+import { openExperiment } from "./open.ts";
 
 const FIXTURES = new URL("../../tests/fixtures/reference/", import.meta.url);
 const fixture = (name: string) => Deno.readFile(new URL(`${name}.ommx`, FIXTURES));
@@ -179,33 +181,43 @@ Deno.test("fork: a committed Experiment forks in memory; runs continue at max+1;
   assert.equal(col?.type, "float64");
 });
 
-Deno.test("builder: same calls twice give byte-identical archives (anonymous name with injected clock)", async () => {
-  const build = async () => {
-    const b = createExperiment({
-      registryId: "0123abcd",
-      now: () => new Date(2026, 10, 26, 12, 0, 0),
-      nonce: "a1b2c3d4e5f6",
-    });
-    b.setAnnotation("org.example.k", "v");
-    await b.logJson("j", { a: [1, 2.5, NaN], b: "日本" });
-    await b.logBytes("raw", "text/plain", new TextEncoder().encode("hello"), {
-      compression: "zstd",
-    });
-    await b.withRun(async (run) => {
-      run.logParameter("p", 1);
-      await run.logBytes("r", "application/octet-stream", new Uint8Array([1, 2, 3]));
-    });
-    return await experimentArchiveBytes(await b.commit());
-  };
-  const a = await build();
-  const c = await build();
-  assert.deepEqual(a, c);
-  assert.ok(
-    new TextDecoder().decode(a).includes(
-      "0123abcd.ommx.local/experiment:20261126T120000-a1b2c3d4e5f6",
-    ),
-  );
-});
+for (const storeTrace of [false, true]) {
+  Deno.test(`builder: same calls twice give byte-identical archives (anonymous name with injected clock${storeTrace ? ", storeTrace with injected trace ids" : ""})`, async () => {
+    const build = async () => {
+      const b = createExperiment({
+        registryId: "0123abcd",
+        now: () => new Date(2026, 10, 26, 12, 0, 0),
+        nonce: "a1b2c3d4e5f6",
+        storeTrace,
+        traceIds: sequentialTraceIds(),
+      });
+      b.setAnnotation("org.example.k", "v");
+      await b.logJson("j", { a: [1, 2.5, NaN], b: "日本" });
+      await b.logBytes("raw", "text/plain", new TextEncoder().encode("hello"), {
+        compression: "zstd",
+      });
+      await b.withRun(async (run) => {
+        run.logParameter("p", 1);
+        await run.logBytes("r", "application/octet-stream", new Uint8Array([1, 2, 3]));
+        await run.solve(
+          { name: "toy.Adapter", solve: () => ({ toBytes: () => new Uint8Array() }) },
+          toyInstance,
+        );
+      });
+      return await experimentArchiveBytes(await b.commit());
+    };
+    const a = await build();
+    const c = await build();
+    assert.deepEqual(a, c);
+    assert.ok(
+      new TextDecoder().decode(a).includes(
+        "0123abcd.ommx.local/experiment:20261126T120000-a1b2c3d4e5f6",
+      ),
+    );
+    const exp = await openExperiment(a);
+    assert.equal(exp.runs[0]!.hasTrace, storeTrace);
+  });
+}
 
 Deno.test("builder: attachments of every kind read back with the logged content", async () => {
   const dir = await Deno.makeTempDir();
