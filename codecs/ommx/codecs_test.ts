@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { DecodeError, UnsupportedError } from "../../core/errors.ts";
+import { rejects } from "./_rejects_test_util.ts";
 import {
   OMMX_CODECS,
   ommxV1InstanceCodec,
@@ -369,20 +370,6 @@ Deno.test("sample set: v2 round trip, best(), get(); v1 decode", async () => {
 });
 
 // ---------- reader rules ----------
-
-function rejects(
-  fn: () => unknown,
-  Cls: typeof DecodeError | typeof UnsupportedError,
-  code: string,
-  re: RegExp,
-): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof Cls, `expected ${Cls.name}, got ${e}`);
-    assert.equal((e as DecodeError).code, code);
-    assert.match((e as Error).message, re);
-    return true;
-  });
-}
 
 const v2Base = () => ({
   decisionVariables: { entries: { "1": { kind: 1, bound: { lower: 0, upper: 1 } } } },

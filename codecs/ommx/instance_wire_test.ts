@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { DecodeError, UnsupportedError } from "../../core/errors.ts";
+import { rejects } from "./_rejects_test_util.ts";
 import { ommxV2InstanceCodec, ommxV2ParametricInstanceCodec } from "./codecs.ts";
 import { Function, functionToMessage } from "./function.ts";
 import { InstanceSchema as V2InstanceSchema } from "./gen/ommx/v2/instance_pb.ts";
@@ -21,20 +22,6 @@ const bin = (id: number): DecisionVariable => ({
   subscripts: [],
   parameters: {},
 });
-
-function rejects(
-  fn: () => unknown,
-  Cls: typeof DecodeError | typeof UnsupportedError,
-  code: string,
-  re: RegExp,
-): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof Cls, `expected ${Cls.name}, got ${e}`);
-    assert.equal((e as DecodeError).code, code);
-    assert.match((e as Error).message, re);
-    return true;
-  });
-}
 
 // What ommx 3.0.0b7 writes after `convert_active_objective(Sense.Minimize)` on
 // "maximize 3*x0 + x1": active pair (minimize, -3*x0 - x1), output (maximize, 3*x0 + x1).

@@ -9,9 +9,9 @@ import { Solution } from "./solution.ts";
 const PY = Deno.env.get("OMMX_INTEROP_PYTHON") ??
   new URL("../../.cache/venv/bin/python", import.meta.url).pathname;
 
-async function run(script: string, stdin?: Uint8Array): Promise<Uint8Array> {
+async function run(script: string, stdin?: Uint8Array, args: string[] = []): Promise<Uint8Array> {
   const p = new Deno.Command(PY, {
-    args: ["-c", script],
+    args: ["-c", script, ...args],
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
@@ -108,19 +108,8 @@ else:
         "active": m.objective.evaluate({0: 1, 1: 1})}))
 `;
 
-async function runMode(mode: string, stdin?: Uint8Array): Promise<Uint8Array> {
-  const p = new Deno.Command(PY, {
-    args: ["-c", PENALTY, mode],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const w = p.stdin.getWriter();
-  await w.write(stdin ?? new Uint8Array());
-  await w.close();
-  const o = await p.output();
-  if (!o.success) throw new Error(new TextDecoder().decode(o.stderr));
-  return o.stdout;
+function runMode(mode: string, stdin?: Uint8Array): Promise<Uint8Array> {
+  return run(PENALTY, stdin, [mode]);
 }
 
 Deno.test({
