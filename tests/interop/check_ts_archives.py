@@ -95,6 +95,37 @@ def check_records(where: str, got: list, want: list, id_key: str) -> None:
         check(f"{lbl} input decodes", g.input is not None, "no input")
 
 
+def check_trace(where: str, trace: Any, want: list, want_repr: str | None) -> None:
+    """Span by span: name, parent (by name), attributes, duration, status, scope, one trace id."""
+    from opentelemetry.proto.common.v1.common_pb2 import AnyValue
+
+    def value(v: AnyValue) -> Any:
+        kind = v.WhichOneof("value")
+        return getattr(v, kind) if kind else None
+
+    names = {s.span_id: s.name for s in trace.spans}
+    scopes = {
+        s.span_id: ss.scope.name
+        for rs in trace.request.resource_spans
+        for ss in rs.scope_spans
+        for s in ss.spans
+    }
+    eq(f"{where} trace span count", len(trace.spans), len(want))
+    eq(f"{where} one trace id", len({s.trace_id for s in trace.spans}), 1)
+    for i, (s, w) in enumerate(zip(trace.spans, want)):
+        lbl = f"{where} span {i} {w['name']}"
+        eq(f"{lbl} name", s.name, w["name"])
+        parent = names.get(s.parent_span_id) if s.parent_span_id else None
+        eq(f"{lbl} parent", parent, w["parent"])
+        eq(f"{lbl} attributes", {a.key: value(a.value) for a in s.attributes}, w["attributes"])
+        eq(f"{lbl} duration ns", s.end_time_unix_nano - s.start_time_unix_nano, w["duration_ns"])
+        eq(f"{lbl} status code", int(s.status.code), w["status_code"])
+        eq(f"{lbl} status message", s.status.message, w["status_message"])
+        eq(f"{lbl} scope", scopes.get(s.span_id), w["scope"])
+    if want_repr is not None:
+        eq(f"{where} trace repr", repr(trace), want_repr)
+
+
 def check_archive(path: Path) -> None:
     from ommx.artifact import Artifact
     from ommx.experiment import Experiment
@@ -134,6 +165,8 @@ def check_archive(path: Path) -> None:
             check(f"{lbl} no trace", trace is None, "unexpected trace")
         else:
             eq(f"{lbl} trace spans", [s.name for s in trace.spans] if trace else None, w["trace_spans"])
+            if trace is not None and "trace" in w:
+                check_trace(lbl, trace, w["trace"], w.get("trace_repr"))
         check_records(f"{lbl} solve", list(run.solves), w["solves"], "solve_id")
         check_records(f"{lbl} sampling", list(run.samplings), w["samplings"], "sampling_id")
         for pname, pvalue in w["parameters"].items():

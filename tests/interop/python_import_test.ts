@@ -19,7 +19,14 @@ if (!available) {
   );
 }
 
-const ARCHIVES = ["ts-all", "ts-empty", "ts-fork-child", "ts-failed", "ts-interrupted"];
+const ARCHIVES = [
+  "ts-all",
+  "ts-empty",
+  "ts-fork-child",
+  "ts-failed",
+  "ts-interrupted",
+  "ts-traced",
+];
 let corpus: Promise<string> | undefined;
 
 function writeCorpus(): Promise<string> {

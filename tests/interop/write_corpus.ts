@@ -9,6 +9,7 @@
  */
 import { create, toBinary } from "@bufbuild/protobuf";
 import { createExperiment, forkExperiment } from "../../core/experiment/experiment_builder.ts";
+import { sequentialTraceIds } from "../../core/experiment/run_trace.ts";
 import { saveExperiment } from "../../core/experiment/save.ts";
 import { openExperiment } from "../../core/experiment/open.ts";
 import type { Experiment } from "../../core/experiment/experiment.ts";
@@ -534,5 +535,119 @@ const interrupting = createExperiment({
 });
 const interruptedExp = await interrupting.interrupt(new DOMException("", "AbortError"));
 await write("ts-interrupted", interruptedExp, { annotations: {}, attachments: {}, runs: [] });
+
+// ---------------------------------------------------------------- ts-traced (storeTrace)
+// Deterministic clock (+1 ms per reading) and sequential ids: the expected
+// spans below are exact.
+let clockNs = 1_790_000_000_000_000_000n;
+const traced = createExperiment({
+  imageName: "localhost:5000/ommx-ts/interop/traced:v1",
+  storeTrace: true,
+  traceClock: () => (clockNs += 1_000_000n),
+  traceIds: sequentialTraceIds(),
+});
+const toySampler = { name: "ommx_ts.examples.ToySampler", sample: () => refSampleSet };
+const tracedRuns: Expect[] = [];
+const span = (
+  name: string,
+  parent: string | null,
+  attributes: Record<string, unknown>,
+  durationMs: number,
+  status: [number, string] = [0, ""],
+) => ({
+  name,
+  parent,
+  attributes,
+  duration_ns: durationMs * 1_000_000,
+  status_code: status[0],
+  status_message: status[1],
+  scope: "ommx.experiment",
+});
+// run 0: a solve, a failing solve and a sampling
+await traced.withRun(async (run) => {
+  run.logParameter("traced", true);
+  await run.solve(bruteForce, knapsack(47), { time_limit: pyFloat(10) });
+  await run.solve(bruteForce, knapsack(47), { fail: true }).catch(() => {});
+  await run.sample(toySampler, knapsack(47), { num_reads: 2 });
+});
+const solveRecord = (id: number, status: string, options: unknown, hasOutput: boolean) => ({
+  id,
+  status,
+  adapter: bruteForce.name,
+  adapter_options: options,
+  has_output: hasOutput,
+  diagnostics: [{ kind: "enumerated", count: 16, gap: Infinity, ratio: pyFloat(1) }],
+});
+tracedRuns.push({
+  run_id: 0,
+  status: "finished",
+  reason: null,
+  attachments: {},
+  parameters: { traced: true },
+  trace_spans: ["solve", "solve", "sample", "Run"],
+  trace: [
+    span("solve", "Run", { adapter: bruteForce.name }, 1),
+    span("solve", "Run", { adapter: bruteForce.name }, 1, [
+      2,
+      "RuntimeError: brute force refused the instance",
+    ]),
+    span("sample", "Run", { adapter: toySampler.name }, 1),
+    span("Run", null, { "ommx.run.id": 0 }, 7),
+  ],
+  solves: [
+    solveRecord(0, "finished", { time_limit: pyFloat(10) }, true),
+    { ...solveRecord(1, "failed", { fail: true }, false), diagnostics: [] },
+  ],
+  samplings: [{
+    id: 0,
+    status: "finished",
+    adapter: toySampler.name,
+    adapter_options: { num_reads: 2 },
+    has_output: true,
+    diagnostics: [],
+  }],
+});
+// run 1: a failed run (ERROR root)
+await traced.withRun((run) => {
+  run.logParameter("traced", true);
+  throw new RuntimeError("traced failure");
+}).catch(() => {});
+tracedRuns.push({
+  run_id: 1,
+  status: "failed",
+  reason: "RuntimeError: traced failure",
+  attachments: {},
+  parameters: { traced: true },
+  trace_spans: ["Run"],
+  trace: [span("Run", null, { "ommx.run.id": 1 }, 1, [2, "RuntimeError: traced failure"])],
+  solves: [],
+  samplings: [],
+});
+// run 2: a trace logged explicitly wins over the recorded one
+await traced.withRun(async (run) => {
+  await run.solve(bruteForce, knapsack(47));
+  await run.logTrace(traceBytes(2));
+});
+tracedRuns.push({
+  run_id: 2,
+  status: "finished",
+  reason: null,
+  attachments: {},
+  parameters: {},
+  trace_spans: ["solve", "Run"],
+  trace: [
+    { ...span("solve", "Run", { adapter: bruteForce.name }, 0.001), scope: "ommx-ts" },
+    { ...span("Run", null, { "ommx.run.id": 2 }, 0.0025), scope: "ommx-ts" },
+  ],
+  solves: [solveRecord(0, "finished", {}, true)],
+  samplings: [],
+});
+const tracedExp = await traced.commit();
+// Python's repr(TraceResult) must match TraceResult.toString() of the stored trace
+for (const r of tracedRuns) {
+  const t = await tracedExp.runs[r.run_id as number]!.getTrace();
+  r.trace_repr = t === null ? null : t.toString();
+}
+await write("ts-traced", tracedExp, { annotations: {}, attachments: {}, runs: tracedRuns });
 
 await Deno.remove(tmp, { recursive: true });
