@@ -1,6 +1,7 @@
 /**
  * Record a small Experiment from TypeScript with a toy brute-force adapter,
- * save it as a `.ommx` archive, reopen it and print what is inside.
+ * save it as a `.ommx` archive, reopen it and print what is inside —
+ * including each solve's duration, kept in the run's trace (`storeTrace`).
  *
  * Run: deno run -A examples/record_experiment.ts
  *
@@ -63,7 +64,12 @@ const bruteForce = {
   },
 };
 
-const builder = createExperiment({ imageName: "localhost:5000/examples/knapsack-sweep:v1" });
+// storeTrace: each run stores an OTLP trace (root span `Run`, one `solve`
+// span per run.solve() call): the only place the format keeps durations.
+const builder = createExperiment({
+  imageName: "localhost:5000/examples/knapsack-sweep:v1",
+  storeTrace: true,
+});
 builder.setAnnotation("org.example.purpose", "capacity sweep");
 await builder.logJson("setup", { capacities: [20, 40, 60] });
 for (const capacity of [20, 40, 60]) {
@@ -89,10 +95,14 @@ console.log("annotations:", reopened.annotations);
 console.log("setup:", await reopened.getJson("setup"));
 for (const run of reopened.runs) {
   const solve = reopened.config.runs.find((r) => r.runId === run.runId)!.solves[0]!;
+  const trace = await run.getTrace();
+  const durations = (trace?.spansNamed("solve") ?? []).map((s) => `${s.durationMs.toFixed(3)} ms`);
   console.log(
-    `run ${run.runId}: ${run.status}, solve ${solve.status} by ${solve.adapter} ${solve.adapterOptions}`,
+    `run ${run.runId}: ${run.status}, solve ${solve.status} by ${solve.adapter} ${solve.adapterOptions}` +
+      `, solve took ${durations.join(", ")}`,
   );
 }
+console.log(`trace of run 0:\n${await reopened.runs[0]!.getTrace()}`);
 const table = reopened.runParameters();
 console.log("run parameters:", table.columns.map((c) => `${c.name}:${c.type}`).join(", "));
 await Deno.remove(dir, { recursive: true });
