@@ -1,0 +1,146 @@
+/**
+ * The library in Node.js: `node_smoke.ts` is bundled with `deno bundle` and
+ * run by `node` on the reference corpus; its JSON summary must equal the one
+ * computed here in Deno. Node 20 has no zstd in `node:zlib`, so this covers
+ * the pure-JS `fzstd` decoder, and the typed `UnsupportedError` of zstd
+ * compression there. Skipped (with the reason printed) when `node` is absent.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { ARCHIVES, summarize, type Summary } from "./node_smoke.ts";
+
+const CORPUS = fileURLToPath(new URL("../fixtures/reference/", import.meta.url));
+const SMOKE = fileURLToPath(new URL("node_smoke.ts", import.meta.url));
+
+async function run(cmd: string, args: string[], cwd?: string) {
+  const { code, stdout, stderr } = await new Deno.Command(cmd, {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+    ...(cwd === undefined ? {} : { cwd }),
+  }).output();
+  const dec = new TextDecoder();
+  return { code, stdout: dec.decode(stdout), stderr: dec.decode(stderr) };
+}
+
+async function nodeVersion(): Promise<string | null> {
+  try {
+    const { code, stdout } = await run("node", ["--version"]);
+    return code === 0 ? stdout.trim() : null;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
+const NODE_VERSION = await nodeVersion();
+if (NODE_VERSION === null) console.log("tests/node: skipped: no `node` on PATH");
+
+/** Bundle the smoke module for Node; returns the bundle path. */
+async function bundle(dir: string): Promise<string> {
+  const out = join(dir, "node_smoke.mjs");
+  // Deno 2.9 documents --platform browser|deno and does not check the value:
+  // "node" (or anything else) gives the same bundle as "deno" — ESM with
+  // `node:` built-ins left as imports and npm packages inlined, which is what
+  // Node needs.
+  const { code, stderr } = await run(Deno.execPath(), [
+    "bundle",
+    "--quiet",
+    "--platform",
+    "deno",
+    "--format",
+    "esm",
+    "-o",
+    out,
+    SMOKE,
+  ]);
+  assert.equal(code, 0, `deno bundle failed:\n${stderr}`);
+  return out;
+}
+
+Deno.test({
+  name: "node: the smoke module lists every archive of the corpus",
+  fn() {
+    const names = [...Deno.readDirSync(CORPUS)]
+      .filter((e) => e.isFile && e.name.endsWith(".ommx"))
+      .map((e) => e.name.slice(0, -".ommx".length))
+      .sort();
+    assert.deepEqual([...ARCHIVES], names);
+  },
+});
+
+Deno.test({
+  name: "node: a bundled smoke run in Node reads and writes exactly as Deno does",
+  ignore: NODE_VERSION === null,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "ommx-node-test-" });
+    try {
+      const script = await bundle(dir);
+      // Run from an unrelated directory, so nothing resolves against the repo.
+      const node = await run("node", [script, CORPUS], dir);
+      assert.equal(node.code, 0, `node failed:\n${node.stderr}`);
+      const inNode = JSON.parse(node.stdout) as Summary;
+      const inDeno = JSON.parse(JSON.stringify(await summarize(CORPUS))) as Summary;
+
+      assert.equal(inNode.runtime.runtime, "node");
+      assert.equal(inDeno.runtime.runtime, "deno");
+      assert.deepEqual(inNode.corpus, inDeno.corpus);
+      assert.deepEqual(inNode.written, inDeno.written);
+
+      // Independent of Deno: raw attachment bytes (zstd ones decoded by fzstd on
+      // Node 20) hash to what the reference SDK reports.
+      const expected = JSON.parse(
+        await Deno.readTextFile(join(CORPUS, "attachments.expected.json")),
+      ) as { attachments: Record<string, { sha256: string; compressed: boolean }> };
+      // deno-lint-ignore no-explicit-any
+      const got = (inNode.corpus["attachments"] as any).attachments as Record<
+        string,
+        { sha256: string; info: { compression: string | null } }
+      >;
+      assert.deepEqual(Object.keys(got).sort(), Object.keys(expected.attachments).sort());
+      let zstd = 0;
+      for (const [name, e] of Object.entries(expected.attachments)) {
+        assert.equal(got[name]!.sha256, e.sha256, name);
+        assert.equal(got[name]!.info.compression, e.compressed ? "zstd" : null, name);
+        if (e.compressed) zstd++;
+      }
+      assert.ok(zstd >= 3, `only ${zstd} compressed attachments`);
+
+      // The written Experiment reopens under the digest it was committed with.
+      // deno-lint-ignore no-explicit-any
+      const written = inNode.written as any;
+      assert.equal(written.reopened.manifestDigest, written.committedDigest);
+      assert.deepEqual(written.reopened.runs.map((r: { status: string }) => r.status), [
+        "finished",
+        "failed",
+      ]);
+      assert.equal(written.reopened.runs[0].trace.spans > 0, true);
+      for (const source of ["bytes", "blob", "layout"]) {
+        assert.equal(written.otherSources[source].manifestDigest, written.committedDigest, source);
+      }
+      assert.equal(written.otherSources.inMemoryEqualsFile, true);
+      assert.ok(written.selfTraced.includes("Run"), String(written.selfTraced));
+
+      // zstd compression needs node:zlib zstd (Node >= 22.15): a typed error before.
+      const native = await run("node", [
+        "-e",
+        "process.stdout.write(String(typeof require('node:zlib').zstdCompressSync === 'function'))",
+      ]);
+      assert.deepEqual(inDeno.runtime.zstdWrite.ok, true);
+      if (native.stdout === "true") {
+        assert.deepEqual(inNode.runtime.zstdWrite, inDeno.runtime.zstdWrite);
+      } else {
+        assert.deepEqual(inNode.runtime.zstdWrite, {
+          ok: false,
+          name: "UnsupportedError",
+          code: "UNSUPPORTED",
+        });
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
