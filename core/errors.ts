@@ -39,6 +39,13 @@ export interface OmmxErrorOptions {
 }
 
 /**
+ * Names of the built-in error classes, as string literals: minifying bundlers
+ * rename classes, so `new.target.name` alone would turn `UnsupportedError`
+ * into `M` (and failure reasons written into archives with it).
+ */
+const ERROR_NAMES: WeakMap<object, string> = new WeakMap();
+
+/**
  * Base class of every error ommx-ts throws on purpose.
  *
  * @example Branch on the stable code
@@ -65,7 +72,7 @@ export class OmmxError extends Error {
   constructor(code: OmmxErrorCode, message: string, options?: OmmxErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.name = new.target.name;
+    this.name = ERROR_NAMES.get(new.target) ?? new.target.name;
   }
 }
 
@@ -361,3 +368,28 @@ export class InvalidStateError extends OmmxError {
     super("INVALID_STATE", message);
   }
 }
+
+for (
+  const [name, cls] of Object.entries({
+    OmmxError,
+    AttachmentNotFoundError,
+    BlobNotFoundError,
+    MediaTypeMismatchError,
+    UnknownMediaTypeError,
+    InvalidArtifactError,
+    InvalidDigestError,
+    DigestMismatchError,
+    SizeMismatchError,
+    CorruptArchiveError,
+    DecodeError,
+    EncodeError,
+    CodecContractError,
+    UnsupportedError,
+    LimitExceededError,
+    UnsafePathError,
+    AlreadyExistsError,
+    InvalidArgumentError,
+    InvalidReferenceError,
+    InvalidStateError,
+  })
+) ERROR_NAMES.set(cls, name);
