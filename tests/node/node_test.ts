@@ -1,7 +1,7 @@
 /**
- * The library in Node.js: `node_smoke.ts` is bundled with `deno bundle` and
- * run by `node` on the reference corpus; its JSON summary must equal the one
- * computed here in Deno. Node 20 has no zstd in `node:zlib`, so this covers
+ * The library in Node.js: `node_smoke.ts` is bundled with `deno bundle` (plain
+ * and `--minify`, which renames classes) and run by `node` on the reference
+ * corpus; its JSON summary must equal the one computed here in Deno. Node 20 has no zstd in `node:zlib`, so this covers
  * the pure-JS `fzstd` decoder, and the typed `UnsupportedError` of zstd
  * compression there. Skipped (with the reason printed) when `node` is absent.
  *
@@ -40,8 +40,8 @@ const NODE_VERSION = await nodeVersion();
 if (NODE_VERSION === null) console.log("tests/node: skipped: no `node` on PATH");
 
 /** Bundle the smoke module for Node; returns the bundle path. */
-async function bundle(dir: string): Promise<string> {
-  const out = join(dir, "node_smoke.mjs");
+async function bundle(dir: string, minify: boolean): Promise<string> {
+  const out = join(dir, minify ? "node_smoke.min.mjs" : "node_smoke.mjs");
   // Deno 2.9 documents --platform browser|deno and does not check the value:
   // "node" (or anything else) gives the same bundle as "deno" — ESM with
   // `node:` built-ins left as imports and npm packages inlined, which is what
@@ -53,6 +53,7 @@ async function bundle(dir: string): Promise<string> {
     "deno",
     "--format",
     "esm",
+    ...(minify ? ["--minify"] : []),
     "-o",
     out,
     SMOKE,
@@ -72,75 +73,89 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name: "node: a bundled smoke run in Node reads and writes exactly as Deno does",
-  ignore: NODE_VERSION === null,
-  async fn() {
-    const dir = await Deno.makeTempDir({ prefix: "ommx-node-test-" });
-    try {
-      const script = await bundle(dir);
-      // Run from an unrelated directory, so nothing resolves against the repo.
-      const node = await run("node", [script, CORPUS], dir);
-      assert.equal(node.code, 0, `node failed:\n${node.stderr}`);
-      const inNode = JSON.parse(node.stdout) as Summary;
-      const inDeno = JSON.parse(JSON.stringify(await summarize(CORPUS))) as Summary;
+let denoSummary: Promise<Summary> | undefined;
 
-      assert.equal(inNode.runtime.runtime, "node");
-      assert.equal(inDeno.runtime.runtime, "deno");
-      assert.deepEqual(inNode.corpus, inDeno.corpus);
-      assert.deepEqual(inNode.written, inDeno.written);
+/** The summary computed in-process by Deno (once). */
+function inDenoSummary(): Promise<Summary> {
+  denoSummary ??= summarize(CORPUS).then((s) => JSON.parse(JSON.stringify(s)) as Summary);
+  return denoSummary;
+}
 
-      // Independent of Deno: raw attachment bytes (zstd ones decoded by fzstd on
-      // Node 20) hash to what the reference SDK reports.
-      const expected = JSON.parse(
-        await Deno.readTextFile(join(CORPUS, "attachments.expected.json")),
-      ) as { attachments: Record<string, { sha256: string; compressed: boolean }> };
-      // deno-lint-ignore no-explicit-any
-      const got = (inNode.corpus["attachments"] as any).attachments as Record<
-        string,
-        { sha256: string; info: { compression: string | null } }
-      >;
-      assert.deepEqual(Object.keys(got).sort(), Object.keys(expected.attachments).sort());
-      let zstd = 0;
-      for (const [name, e] of Object.entries(expected.attachments)) {
-        assert.equal(got[name]!.sha256, e.sha256, name);
-        assert.equal(got[name]!.info.compression, e.compressed ? "zstd" : null, name);
-        if (e.compressed) zstd++;
-      }
-      assert.ok(zstd >= 3, `only ${zstd} compressed attachments`);
+for (const minify of [false, true]) {
+  Deno.test({
+    name: `node: a bundled${
+      minify ? ", minified" : ""
+    } smoke run in Node reads and writes exactly as Deno does`,
+    ignore: NODE_VERSION === null,
+    fn: () => compareWithNode(minify),
+  });
+}
 
-      // The written Experiment reopens under the digest it was committed with.
-      // deno-lint-ignore no-explicit-any
-      const written = inNode.written as any;
-      assert.equal(written.reopened.manifestDigest, written.committedDigest);
-      assert.deepEqual(written.reopened.runs.map((r: { status: string }) => r.status), [
-        "finished",
-        "failed",
-      ]);
-      assert.equal(written.reopened.runs[0].trace.spans > 0, true);
-      for (const source of ["bytes", "blob", "layout"]) {
-        assert.equal(written.otherSources[source].manifestDigest, written.committedDigest, source);
-      }
-      assert.equal(written.otherSources.inMemoryEqualsFile, true);
-      assert.ok(written.selfTraced.includes("Run"), String(written.selfTraced));
+async function compareWithNode(minify: boolean): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "ommx-node-test-" });
+  try {
+    const script = await bundle(dir, minify);
+    // Run from an unrelated directory, so nothing resolves against the repo.
+    const node = await run("node", [script, CORPUS], dir);
+    assert.equal(node.code, 0, `node failed:\n${node.stderr}`);
+    const inNode = JSON.parse(node.stdout) as Summary;
+    const inDeno = await inDenoSummary();
 
-      // zstd compression needs node:zlib zstd (Node >= 22.15): a typed error before.
-      const native = await run("node", [
-        "-e",
-        "process.stdout.write(String(typeof require('node:zlib').zstdCompressSync === 'function'))",
-      ]);
-      assert.deepEqual(inDeno.runtime.zstdWrite.ok, true);
-      if (native.stdout === "true") {
-        assert.deepEqual(inNode.runtime.zstdWrite, inDeno.runtime.zstdWrite);
-      } else {
-        assert.deepEqual(inNode.runtime.zstdWrite, {
-          ok: false,
-          name: "UnsupportedError",
-          code: "UNSUPPORTED",
-        });
-      }
-    } finally {
-      await Deno.remove(dir, { recursive: true });
+    assert.equal(inNode.runtime.runtime, "node");
+    assert.equal(inDeno.runtime.runtime, "deno");
+    assert.deepEqual(inNode.corpus, inDeno.corpus);
+    assert.deepEqual(inNode.written, inDeno.written);
+
+    // Independent of Deno: raw attachment bytes (zstd ones decoded by fzstd on
+    // Node 20) hash to what the reference SDK reports.
+    const expected = JSON.parse(
+      await Deno.readTextFile(join(CORPUS, "attachments.expected.json")),
+    ) as { attachments: Record<string, { sha256: string; compressed: boolean }> };
+    // deno-lint-ignore no-explicit-any
+    const got = (inNode.corpus["attachments"] as any).attachments as Record<
+      string,
+      { sha256: string; info: { compression: string | null } }
+    >;
+    assert.deepEqual(Object.keys(got).sort(), Object.keys(expected.attachments).sort());
+    let zstd = 0;
+    for (const [name, e] of Object.entries(expected.attachments)) {
+      assert.equal(got[name]!.sha256, e.sha256, name);
+      assert.equal(got[name]!.info.compression, e.compressed ? "zstd" : null, name);
+      if (e.compressed) zstd++;
     }
-  },
-});
+    assert.ok(zstd >= 3, `only ${zstd} compressed attachments`);
+
+    // The written Experiment reopens under the digest it was committed with.
+    // deno-lint-ignore no-explicit-any
+    const written = inNode.written as any;
+    assert.equal(written.reopened.manifestDigest, written.committedDigest);
+    assert.deepEqual(written.reopened.runs.map((r: { status: string }) => r.status), [
+      "finished",
+      "failed",
+    ]);
+    assert.equal(written.reopened.runs[0].trace.spans > 0, true);
+    for (const source of ["bytes", "blob", "layout"]) {
+      assert.equal(written.otherSources[source].manifestDigest, written.committedDigest, source);
+    }
+    assert.equal(written.otherSources.inMemoryEqualsFile, true);
+    assert.ok(written.selfTraced.includes("Run"), String(written.selfTraced));
+
+    // zstd compression needs node:zlib zstd (Node >= 22.15): a typed error before.
+    const native = await run("node", [
+      "-e",
+      "process.stdout.write(String(typeof require('node:zlib').zstdCompressSync === 'function'))",
+    ]);
+    assert.deepEqual(inDeno.runtime.zstdWrite.ok, true);
+    if (native.stdout === "true") {
+      assert.deepEqual(inNode.runtime.zstdWrite, inDeno.runtime.zstdWrite);
+    } else {
+      assert.deepEqual(inNode.runtime.zstdWrite, {
+        ok: false,
+        name: "UnsupportedError",
+        code: "UNSUPPORTED",
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
