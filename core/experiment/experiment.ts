@@ -299,6 +299,11 @@ export class Experiment extends AttachmentHolder implements AsyncDisposable {
   [Symbol.for("Deno.customInspect")](): string {
     return this.toString();
   }
+
+  /** Node's `util.inspect` (and so `console.log`) rendering. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 }
 
 export type { ParameterValue };

@@ -133,4 +133,9 @@ export class SealedRun extends AttachmentHolder {
   [Symbol.for("Deno.customInspect")](): string {
     return this.toString();
   }
+
+  /** Node's `util.inspect` (and so `console.log`) rendering. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 }
