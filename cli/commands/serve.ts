@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { openExperiment, UnsupportedError } from "../../mod.ts";
+import { experimentArchiveBytes, openExperiment } from "../../mod.ts";
 import type { Command } from "../command.ts";
 import { sourceFromArg } from "../command.ts";
 import { parseNonNegativeInt } from "../args.ts";
@@ -45,14 +45,14 @@ async function archiveBlob(source: string): Promise<Blob> {
   if (src instanceof URL && src.protocol !== "file:") {
     return await (await fetch(src)).blob();
   }
-  const path = src instanceof URL ? decodeURIComponent(src.pathname) : String(src);
-  const stat = await Deno.stat(path);
-  if (stat.isDirectory) {
-    throw new UnsupportedError(
-      `serve needs a .ommx archive; ${path} is an OCI layout directory (pack it into an archive first)`,
-    );
+  if (typeof src === "string" || src instanceof URL) {
+    const path = src instanceof URL ? decodeURIComponent(src.pathname) : src;
+    if (!(await Deno.stat(path)).isDirectory) return new Blob([await Deno.readFile(path)]);
   }
-  return new Blob([await Deno.readFile(path)]);
+  // An OCI layout directory or a registry: the browser reads archives, so pack
+  // the Experiment into one (same manifest digest).
+  await using exp = await openExperiment(src);
+  return new Blob([(await experimentArchiveBytes(exp)) as Uint8Array<ArrayBuffer>]);
 }
 
 /** The `serve` command. */
