@@ -85,6 +85,22 @@ export interface AdapterContext {
   recordDiagnostic(report: unknown): void;
   /** Abort signal passed through from the caller, if any. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Run `fn` as a named phase of the adapter call. With trace storage it is a
+   * child span of the `solve`/`sample` span (ERROR when `fn` throws; the error
+   * propagates); without, `fn` just runs. `fn` receives a context whose `span`
+   * nests under this one.
+   *
+   * @param name Span name, e.g. `convert`, `call`, `decode`.
+   * @param fn The phase.
+   * @param attributes String attributes of the span.
+   * @returns What `fn` returns.
+   */
+  span<T>(
+    name: string,
+    fn: (context: AdapterContext) => T | Promise<T>,
+    attributes?: Readonly<Record<string, string>>,
+  ): Promise<T>;
 }
 
 /** A TypeScript solver adapter. */
@@ -597,10 +613,6 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
         instanceAnnotations(instance),
       );
       const diagnostics: unknown[] = [];
-      const context: AdapterContext = {
-        recordDiagnostic: (report) => void diagnostics.push(report),
-        signal,
-      };
       const base = {
         input: instance,
         adapter: adapterName,
@@ -611,6 +623,22 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
       const span: OpenSpan | undefined = this.#recorder?.startSpan(spanName(kind), {
         adapter: adapterName,
       });
+      const contextFor = (parent: OpenSpan | undefined): AdapterContext => ({
+        recordDiagnostic: (report) => void diagnostics.push(report),
+        signal,
+        span: async (name, fn, attributes = {}) => {
+          const child = parent?.child(name, attributes);
+          try {
+            const value = await fn(contextFor(child));
+            child?.end();
+            return value;
+          } catch (error) {
+            child?.end(error);
+            throw error;
+          }
+        },
+      });
+      const context = contextFor(span);
       try {
         result = await invoke(context);
       } catch (error) {

@@ -146,6 +146,14 @@ export interface OpenSpan {
    * @param endTimeUnixNano An explicit end time (default: the clock).
    */
   end(error?: unknown, endTimeUnixNano?: bigint): void;
+  /**
+   * Start a child of this span (adapters' own phases, e.g. `convert`, `call`).
+   *
+   * @param name Span name.
+   * @param attributes String attributes.
+   * @returns The open child span.
+   */
+  child(name: string, attributes?: Readonly<Record<string, string>>): OpenSpan;
 }
 
 function stringValue(value: string): AnyValue {
@@ -262,17 +270,19 @@ export class RunTraceRecorder {
    * @param name Span name (`solve` or `sample`).
    * @param attributes String attributes (e.g. `adapter`).
    * @param startTimeUnixNano An explicit start time (default: the clock).
+   * @param parentSpanId The parent span (default: the root `Run` span).
    * @returns The open span.
    */
   startSpan(
     name: string,
     attributes: Readonly<Record<string, string>>,
     startTimeUnixNano?: bigint,
+    parentSpanId?: Uint8Array,
   ): OpenSpan {
     const span = create(SpanSchema, {
       traceId: this.#traceId,
       spanId: this.#id(8),
-      parentSpanId: this.#root.spanId,
+      parentSpanId: parentSpanId ?? this.#root.spanId,
       name,
       kind: Span_SpanKind.INTERNAL,
       startTimeUnixNano: startTimeUnixNano ?? this.#now(),
@@ -287,6 +297,8 @@ export class RunTraceRecorder {
         const failure = error === undefined ? undefined : { message: formatReason(error), error };
         this.#close(span, failure, endTimeUnixNano ?? this.#now());
       },
+      child: (childName, childAttributes = {}) =>
+        this.startSpan(childName, childAttributes, undefined, span.spanId),
     };
   }
 

@@ -361,3 +361,72 @@ Deno.test("storeTrace: a forked Experiment traces its new runs", async () => {
   assert.equal(t1.spans[1]!.attributes["ommx.run.id"], 1);
   assert.equal(t1.spans[1]!.traceId, hex(50, 16));
 });
+
+Deno.test("storeTrace: adapters add nested phase spans with context.span", async () => {
+  const phased = {
+    name: "toy.Phased",
+    async solve(
+      _i: unknown,
+      options: { failCall?: boolean },
+      ctx: import("./run_builder.ts").AdapterContext,
+    ) {
+      const model = await ctx.span("convert", () => "model", { format: "lp" });
+      assert.equal(model, "model");
+      await ctx.span("call", async (inner) => {
+        await inner.span("presolve", () => undefined);
+        if (options.failCall) throw new RuntimeError("solver crashed");
+      });
+      return await ctx.span("decode", () => solution);
+    },
+  };
+  const b = traced();
+  const run = b.run();
+  await run.solve(phased, instance, {});
+  await assert.rejects(run.solve(phased, instance, { failCall: true }), RuntimeError);
+  run.finish();
+  const spans = (await traceOf(await b.commit())).spans;
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  const parentName = (s: TraceSpan) =>
+    s.parentSpanId === null ? null : byId.get(s.parentSpanId)!.name;
+  assert.deepEqual(
+    spans.map((s) => `${s.name}<${parentName(s)}`),
+    [
+      "convert<solve",
+      "presolve<call",
+      "call<solve",
+      "decode<solve",
+      "solve<Run",
+      "convert<solve",
+      "presolve<call",
+      "call<solve",
+      "solve<Run",
+      "Run<null",
+    ],
+  );
+  assert.deepEqual(spans[0]!.attributes, { format: "lp" });
+  const failedCall = spans[7]!;
+  assert.equal(failedCall.status.code, "error");
+  assert.equal(failedCall.status.message, "RuntimeError: solver crashed");
+  assert.equal(spans[8]!.status.code, "error");
+  assert.equal(spans[9]!.status.code, "unset");
+});
+
+Deno.test("without storeTrace, context.span just runs the phase", async () => {
+  const b = createExperiment({ imageName: "example.com/t/plain:v1" });
+  const run = b.run();
+  const seen: string[] = [];
+  await run.solve({
+    name: "toy.Phased",
+    async solve(_i: unknown, _o: Record<string, unknown>, ctx) {
+      await ctx.span("convert", (inner) => inner.span("deep", () => void seen.push("deep")));
+      await assert.rejects(
+        ctx.span("call", () => Promise.reject(new RuntimeError("x"))),
+        RuntimeError,
+      );
+      return solution;
+    },
+  }, instance);
+  run.finish();
+  assert.deepEqual(seen, ["deep"]);
+  assert.equal((await b.commit()).runs[0]!.hasTrace, false);
+});
