@@ -329,6 +329,37 @@ export class AlreadyExistsError extends OmmxError {
   }
 }
 
+/**
+ * An image name that already points at a different manifest, where the
+ * operation does not move names (the OMMX Local Registry, as the reference
+ * SDK's commit and import). Code `ALREADY_EXISTS`.
+ */
+export class ReferenceConflictError extends AlreadyExistsError {
+  /** The image name (canonical display form). */
+  readonly imageName: string;
+  /** The manifest digest the name points at now. */
+  readonly existingDigest: string;
+  /** The manifest digest that was not published. */
+  readonly incomingDigest: string;
+  /**
+   * Create the error.
+   *
+   * @param imageName The image name.
+   * @param existingDigest Where it points now.
+   * @param incomingDigest What was refused.
+   * @param where The store, for the message.
+   */
+  constructor(imageName: string, existingDigest: string, incomingDigest: string, where?: string) {
+    super(imageName);
+    this.message = `${imageName} already points to ${existingDigest}${
+      where ? ` in ${where}` : ""
+    }; manifest ${incomingDigest} was not published`;
+    this.imageName = imageName;
+    this.existingDigest = existingDigest;
+    this.incomingDigest = incomingDigest;
+  }
+}
+
 /** An argument outside what an API accepts. */
 export class InvalidArgumentError extends OmmxError {
   /**
@@ -388,6 +419,7 @@ for (
     LimitExceededError,
     UnsafePathError,
     AlreadyExistsError,
+    ReferenceConflictError,
     InvalidArgumentError,
     InvalidReferenceError,
     InvalidStateError,

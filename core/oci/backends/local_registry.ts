@@ -1,13 +1,18 @@
 /**
- * A read-only {@linkcode ReadOnlyTarget} over the OMMX Local Registry of the
- * Python/Rust SDK: an SQLite index (`index.sqlite3`, table `refs`) mapping
- * image names to manifest digests, and a blob store `blobs/sha256/<hex>`.
+ * A {@linkcode Target} over the OMMX Local Registry of the Python/Rust SDK:
+ * an SQLite index (`index.sqlite3`, table `refs`) mapping image names to
+ * manifest digests, and a blob store `blobs/sha256/<hex>`. Read-only by
+ * default; opened with `writable: true` it publishes into the registry the
+ * way the SDK does (blobs atomically under the SDK's blob lock, then the ref
+ * and the listing caches in one `BEGIN IMMEDIATE` transaction), so the
+ * Python SDK's `Experiment.load(name)` reads what was written.
  *
  * The registry is the SDK's private store and its layout may change, so the
  * schema version (`PRAGMA user_version`) is checked on open. Every blob read
  * is verified against its size and digest. Deno/Node only: `node:sqlite`,
  * `node:fs/promises`, `node:os` and `node:process` are imported lazily, so a
  * browser bundle that never calls {@linkcode openLocalRegistry} is unaffected.
+ * Writing also needs `Deno.FsFile.lock` (the SDK's `flock` locks).
  *
  * @module
  */
@@ -15,10 +20,14 @@ import {
   BlobNotFoundError,
   InvalidArgumentError,
   InvalidArtifactError,
+  InvalidStateError,
+  ReferenceConflictError,
+  SizeMismatchError,
   UnsupportedError,
 } from "../../errors.ts";
-import type { Descriptor } from "../descriptor.ts";
-import { isDigest, verifyBytes } from "../digest.ts";
+import { type Descriptor, parseDescriptor } from "../descriptor.ts";
+import { createVerifier, isDigest, verifyBytes } from "../digest.ts";
+import { parseManifest } from "../manifest.ts";
 import { encodeOciLayout, parseOciLayout } from "../layout.ts";
 import {
   ANNOTATION_REF_NAME,
@@ -27,8 +36,25 @@ import {
   MEDIA_TYPE_IMAGE_MANIFEST,
 } from "../media_types.ts";
 import { formatReference, parseReference, referenceKey, repositoryKey } from "../reference.ts";
-import type { FetchOptions, ReadOnlyTarget } from "../storage.ts";
+import type { FetchOptions, Target } from "../storage.ts";
 import { LayoutDirTarget } from "./layout_dir.ts";
+import {
+  BLOB_LOCK_FILE,
+  canLockFiles,
+  checkSchemaColumns,
+  configureConnection,
+  type Database,
+  GC_EXCLUSION_LOCK_FILE,
+  immediate,
+  initializeSchema,
+  OMMX_ARTIFACT_TYPE,
+  OMMX_EXPERIMENT_ARTIFACT_TYPE,
+  OMMX_EXPERIMENT_CONFIG_MEDIA_TYPE,
+  rfc3339Utc,
+  tempBlobName,
+  userVersion,
+  withFileLock,
+} from "./_local_registry_store.ts";
 
 /** The `PRAGMA user_version` this reader understands. */
 export const LOCAL_REGISTRY_SCHEMA_VERSION = 2;
@@ -70,6 +96,14 @@ export interface OpenLocalRegistryOptions {
   maxManifestSize?: number;
   /** The image name `resolve()` uses when called without one. */
   imageName?: string;
+  /** Open for writing (`push` and `tag`). Default `false`: read-only. */
+  writable?: boolean;
+  /**
+   * With `writable`: create the registry (directories, `index.sqlite3` with
+   * the SDK's schema version 2) when the root holds none, as the SDK does on
+   * first use. Default `false`.
+   */
+  create?: boolean;
 }
 
 /**
@@ -153,7 +187,7 @@ export async function defaultLocalRegistryRoot(): Promise<string> {
 }
 
 type Sqlite = typeof import("node:sqlite");
-type Database = InstanceType<Sqlite["DatabaseSync"]>;
+type Fs = typeof import("node:fs/promises");
 
 function isNotFound(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: unknown }).code === "ENOENT";
@@ -168,17 +202,21 @@ function text(row: Record<string, unknown>, column: string, where: string): stri
 }
 
 /**
- * The OMMX Local Registry, read-only. Create with {@linkcode openLocalRegistry}.
+ * The OMMX Local Registry. Create with {@linkcode openLocalRegistry}; `push`
+ * and `tag` need `writable: true`.
  */
-export class LocalRegistryTarget implements ReadOnlyTarget {
+export class LocalRegistryTarget implements Target {
   /** `local registry <root>`, for messages. */
   readonly location: string;
   /** The registry root directory. */
   readonly root: string;
   /** The schema version found (`PRAGMA user_version`). */
   readonly schemaVersion: number;
+  /** Whether `push` and `tag` are allowed. */
+  readonly writable: boolean;
   #db: Database | undefined;
   #blobs: LayoutDirTarget;
+  #fs: Fs;
   #maxManifestSize: number;
   #defaultName: string | undefined;
 
@@ -192,14 +230,18 @@ export class LocalRegistryTarget implements ReadOnlyTarget {
     db: Database;
     schemaVersion: number;
     blobs: LayoutDirTarget;
+    fs: Fs;
     maxManifestSize: number;
     imageName?: string | undefined;
+    writable?: boolean | undefined;
   }) {
     this.root = init.root;
     this.location = `local registry ${init.root}`;
     this.#db = init.db;
     this.schemaVersion = init.schemaVersion;
+    this.writable = init.writable === true;
     this.#blobs = init.blobs;
+    this.#fs = init.fs;
     this.#maxManifestSize = init.maxManifestSize;
     this.#defaultName = init.imageName;
   }
@@ -361,6 +403,216 @@ export class LocalRegistryTarget implements ReadOnlyTarget {
     return this.#blobs.fetchStream(descriptor, options);
   }
 
+  #requireWritable(operation: string): Database {
+    const db = this.#database();
+    if (!this.writable) {
+      throw new InvalidStateError(
+        `${operation}: ${this.location} was opened read-only (pass writable: true)`,
+      );
+    }
+    return db;
+  }
+
+  /** Re-hash an existing blob file and refresh its mtime (the SDK's GC grace clock). */
+  async #confirmExisting(descriptor: Descriptor, path: string): Promise<void> {
+    const reader = this.#blobs.fetchStream(descriptor).getReader();
+    try {
+      while (!(await reader.read()).done) { /* the stream verifies size and digest */ }
+    } finally {
+      reader.releaseLock();
+    }
+    const st = await this.#fs.stat(path);
+    await this.#fs.utimes(path, st.atime, new Date());
+  }
+
+  /**
+   * Write a blob into `blobs/sha256/<hex>` as the SDK does: the content goes
+   * to `blobs/sha256/.blob-XXXXXX.tmp` while its size and digest are
+   * verified, is fsynced, then moved into place while the SDK's blob lock
+   * (`blobs/.lock`) is held. A blob already present is kept (re-hashed, its
+   * mtime refreshed) and the temporary file removed. Nothing is left behind
+   * on failure.
+   *
+   * @param expected The descriptor the content must match.
+   * @param content Bytes or a stream.
+   * @returns Nothing.
+   * @throws {InvalidStateError} When opened read-only or closed.
+   * @throws {SizeMismatchError} When the content's size differs.
+   * @throws {DigestMismatchError} When the content's digest differs, or a present blob was altered.
+   * @throws {UnsupportedError} When the runtime cannot take file locks.
+   */
+  async push(
+    expected: Descriptor,
+    content: Uint8Array | ReadableStream<Uint8Array>,
+  ): Promise<void> {
+    try {
+      this.#requireWritable("push");
+    } catch (e) {
+      if (content instanceof ReadableStream) await content.cancel().catch(() => {});
+      throw e;
+    }
+    const d = parseDescriptor(expected, "push descriptor");
+    const fs = this.#fs;
+    const dir = `${this.root}/blobs/sha256`;
+    const final = `${dir}/${d.digest.slice("sha256:".length)}`;
+    const lock = `${this.root}/${BLOB_LOCK_FILE}`;
+    await fs.mkdir(dir, { recursive: true });
+    if (content instanceof Uint8Array) {
+      await verifyBytes(content, d);
+      if (await this.#blobs.exists(d)) {
+        const kept = await withFileLock(lock, async () => {
+          if (!(await this.#blobs.exists(d))) return false;
+          await this.#confirmExisting(d, final);
+          return true;
+        });
+        if (kept) return;
+      }
+    }
+    const tmp = `${dir}/${tempBlobName()}`;
+    let handle: Awaited<ReturnType<Fs["open"]>> | undefined = await fs.open(tmp, "wx");
+    const reader = content instanceof ReadableStream ? content.getReader() : undefined;
+    let placed = false;
+    try {
+      const write = async (chunk: Uint8Array) => {
+        let off = 0;
+        while (off < chunk.length) {
+          const { bytesWritten } = await handle!.write(chunk, off, chunk.length - off);
+          off += bytesWritten;
+        }
+      };
+      if (reader) {
+        const verifier = await createVerifier(d);
+        while (true) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          verifier.update(value); // throws before writing past the expected size
+          await write(value);
+        }
+        await verifier.finish();
+      } else {
+        await write(content as Uint8Array);
+      }
+      await handle.sync();
+      await handle.close();
+      handle = undefined;
+      const st = await fs.stat(tmp);
+      if (st.size !== d.size) throw new SizeMismatchError(d.digest, d.size, st.size);
+      await withFileLock(lock, async () => {
+        if (await this.#blobs.exists(d)) {
+          await this.#confirmExisting(d, final);
+          return;
+        }
+        await fs.rename(tmp, final);
+        placed = true;
+      });
+    } catch (e) {
+      await reader?.cancel().catch(() => {});
+      throw e;
+    } finally {
+      reader?.releaseLock();
+      await handle?.close().catch(() => {});
+      if (!placed) await fs.rm(tmp, { force: true }).catch(() => {});
+    }
+  }
+
+  /**
+   * Point an image name at a manifest already pushed, as the SDK's commit
+   * and import publish: the manifest and every blob it names must be
+   * present; then, in one `BEGIN IMMEDIATE` transaction, the `refs` row is
+   * inserted and the `artifact_manifests` row (plus `experiment_configs` for
+   * an Experiment) filled. A name already pointing at this digest is left
+   * as is; one pointing elsewhere is refused, never moved (the SDK refuses
+   * too). The whole check-and-publish holds the SDK's GC exclusion lock, so
+   * a concurrent `ommx gc` cannot delete blobs between the check and the ref.
+   *
+   * @param descriptor The manifest descriptor (image manifest media type).
+   * @param reference The full image name, canonicalised as the SDK does (§1.1).
+   * @returns Nothing.
+   * @throws {InvalidStateError} When opened read-only or closed.
+   * @throws {ReferenceConflictError} When the name points at another manifest (code `ALREADY_EXISTS`).
+   * @throws {BlobNotFoundError} When the manifest or one of its blobs is missing.
+   * @throws {InvalidArgumentError} When the descriptor is not an image manifest, or a digest reference names another digest.
+   * @throws {UnsupportedError} When the manifest's `artifactType` is not an OMMX one.
+   * @throws {InvalidReferenceError} When the name does not parse.
+   */
+  async tag(descriptor: Descriptor, reference: string): Promise<void> {
+    this.#requireWritable("tag");
+    const d = parseDescriptor(descriptor, "tag descriptor");
+    if (d.mediaType !== MEDIA_TYPE_IMAGE_MANIFEST) {
+      throw new InvalidArgumentError(
+        `tag: ${d.digest} has media type ${
+          JSON.stringify(d.mediaType)
+        }; the local registry names only '${MEDIA_TYPE_IMAGE_MANIFEST}'`,
+      );
+    }
+    const ref = parseReference(reference);
+    const name = repositoryKey(ref);
+    const key = referenceKey(ref);
+    const display = formatReference(ref);
+    if (ref.digest !== undefined && ref.digest !== d.digest) {
+      throw new InvalidArgumentError(`tag: ${display} names a digest other than ${d.digest}`);
+    }
+    await withFileLock(`${this.root}/${GC_EXCLUSION_LOCK_FILE}`, async () => {
+      const bytes = await this.#readManifest(d.digest);
+      if (bytes.length !== d.size) throw new SizeMismatchError(d.digest, d.size, bytes.length);
+      const { manifest } = parseManifest(bytes);
+      const artifactType = manifest.artifactType;
+      if (artifactType !== OMMX_ARTIFACT_TYPE && artifactType !== OMMX_EXPERIMENT_ARTIFACT_TYPE) {
+        throw new UnsupportedError(
+          `tag: ${d.digest} has artifactType ${
+            JSON.stringify(artifactType ?? null)
+          }; the OMMX local registry holds only '${OMMX_ARTIFACT_TYPE}' and '${OMMX_EXPERIMENT_ARTIFACT_TYPE}'`,
+        );
+      }
+      for (const blob of [manifest.config, ...manifest.layers]) {
+        if (!(await this.#blobs.exists(blob))) {
+          throw new BlobNotFoundError(blob.digest, this.location);
+        }
+      }
+      let configJson: Uint8Array | undefined;
+      if (artifactType === OMMX_EXPERIMENT_ARTIFACT_TYPE) {
+        if (manifest.config.mediaType !== OMMX_EXPERIMENT_CONFIG_MEDIA_TYPE) {
+          throw new InvalidArtifactError(
+            `tag: Experiment ${d.digest} has config media type ${
+              JSON.stringify(manifest.config.mediaType)
+            }, expected '${OMMX_EXPERIMENT_CONFIG_MEDIA_TYPE}'`,
+          );
+        }
+        configJson = await this.#blobs.fetch(manifest.config);
+      }
+      const db = this.#requireWritable("tag");
+      immediate(db, () => {
+        const row = db
+          .prepare("SELECT manifest_digest FROM refs WHERE name = ? AND reference = ?")
+          .get(name, key) as Record<string, unknown> | undefined;
+        if (row) {
+          const existing = text(row, "manifest_digest", `${this.location} refs`);
+          if (existing !== d.digest) {
+            throw new ReferenceConflictError(display, existing, d.digest, this.location);
+          }
+        } else {
+          db.prepare(
+            "INSERT INTO refs (name, reference, manifest_digest, updated_at) VALUES (?, ?, ?, ?)",
+          ).run(name, key, d.digest, rfc3339Utc(new Date()));
+        }
+        db.prepare(
+          `INSERT INTO artifact_manifests (manifest_digest, manifest_json, artifact_type, config_digest)
+           VALUES (?, ?, ?, ?)
+           ON CONFLICT(manifest_digest) DO UPDATE SET
+             manifest_json = excluded.manifest_json,
+             artifact_type = excluded.artifact_type,
+             config_digest = excluded.config_digest`,
+        ).run(d.digest, bytes, artifactType, manifest.config.digest);
+        if (configJson !== undefined) {
+          db.prepare(
+            `INSERT INTO experiment_configs (config_digest, config_json) VALUES (?, ?)
+             ON CONFLICT(config_digest) DO UPDATE SET config_json = excluded.config_json`,
+          ).run(manifest.config.digest, configJson);
+        }
+      });
+    });
+  }
+
   /**
    * Close the SQLite connection. Idempotent.
    *
@@ -414,9 +666,12 @@ function manifestMediaType(bytes: Uint8Array, digest: string, location: string):
 }
 
 /**
- * Open the OMMX Local Registry read-only. The SQLite index is opened with
- * `readOnly: true`; the schema version must be
- * {@linkcode LOCAL_REGISTRY_SCHEMA_VERSION}.
+ * Open the OMMX Local Registry. Read-only by default: the SQLite index is
+ * opened with `readOnly: true` and the schema version must be
+ * {@linkcode LOCAL_REGISTRY_SCHEMA_VERSION}. With `writable: true` the index
+ * is opened for writing as the SDK opens it (30 s busy timeout, WAL) and its
+ * tables are checked column by column; with `create: true` as well, a root
+ * without an index becomes a new, empty registry (the SDK's schema version 2).
  *
  * @example Open a registry written by the SDK and list what it holds
  * ```ts ignore
@@ -426,37 +681,52 @@ function manifestMediaType(bytes: Uint8Array, digest: string, location: string):
  * for (const entry of await registry.listReferences()) console.log(entry.imageName);
  * ```
  *
- * @example A directory without an index is rejected
+ * @example A directory without an index is rejected, unless asked to create one
  * ```ts
  * import { openLocalRegistry } from "./local_registry.ts";
  * import assert from "node:assert/strict";
  *
  * const root = await Deno.makeTempDir();
  * await assert.rejects(openLocalRegistry({ root }), { code: "INVALID_ARGUMENT" });
- * await Deno.remove(root);
+ * const created = await openLocalRegistry({ root, writable: true, create: true });
+ * assert.equal(created.schemaVersion, 2);
+ * assert.deepEqual(await created.listReferences(), []);
+ * await created.close();
+ * await Deno.remove(root, { recursive: true });
  * ```
  *
- * @param options Root directory (default: as the SDK), default image name, chunk size, manifest size limit.
+ * @param options Root directory (default: as the SDK), default image name, chunk size, manifest size limit, `writable`, `create`.
  * @returns The target; close it to release the database.
- * @throws {InvalidArgumentError} When the root holds no `index.sqlite3`.
- * @throws {UnsupportedError} When the schema version is not 2, or `node:sqlite` is unavailable.
+ * @throws {InvalidArgumentError} When the root holds no `index.sqlite3` (and `create` is not set), or `create` is given without `writable`.
+ * @throws {UnsupportedError} When the schema version is not 2, or `node:sqlite` (or, for writing, file locking) is unavailable.
  */
 export async function openLocalRegistry(
   options: OpenLocalRegistryOptions = {},
 ): Promise<LocalRegistryTarget> {
+  const writable = options.writable === true;
+  if (options.create === true && !writable) {
+    throw new InvalidArgumentError("openLocalRegistry: create needs writable: true");
+  }
+  if (writable && !canLockFiles()) {
+    throw new UnsupportedError(
+      "writing the OMMX local registry needs file locks (Deno.FsFile.lock); this runtime has none",
+    );
+  }
   const root = (options.root ?? await defaultLocalRegistryRoot()).replace(/\/+$/, "") || "/";
   const fs = await import("node:fs/promises");
   const indexPath = `${root}/${LOCAL_REGISTRY_INDEX_FILE}`;
+  let creating = false;
   try {
     const st = await fs.stat(indexPath);
     if (!st.isFile()) throw new InvalidArgumentError(`${indexPath} is not a file`);
   } catch (e) {
-    if (isNotFound(e)) {
+    if (!isNotFound(e)) throw e;
+    if (options.create !== true) {
       throw new InvalidArgumentError(
         `no OMMX local registry at ${root} (no ${LOCAL_REGISTRY_INDEX_FILE})`,
       );
     }
-    throw e;
+    creating = true;
   }
   let sqlite: Sqlite;
   try {
@@ -466,23 +736,31 @@ export async function openLocalRegistry(
       "reading the OMMX local registry needs node:sqlite (Deno 2.2+, Node 22.5+)",
     );
   }
+  if (creating) await fs.mkdir(`${root}/blobs`, { recursive: true });
   let db: Database;
   try {
-    db = new sqlite.DatabaseSync(indexPath, { readOnly: true });
+    db = new sqlite.DatabaseSync(indexPath, { readOnly: !writable });
   } catch (cause) {
     throw new InvalidArgumentError(
       `cannot open ${indexPath}: ${cause instanceof Error ? cause.message : String(cause)}`,
     );
   }
   try {
-    db.exec("PRAGMA busy_timeout = 30000");
-    const row = db.prepare("PRAGMA user_version").get() as Record<string, unknown> | undefined;
-    const version = Number(row?.user_version);
+    let version: number;
+    if (writable) {
+      configureConnection(db);
+      // Also right for an index the SDK created a moment ago and has not filled yet.
+      version = initializeSchema(db, indexPath);
+    } else {
+      db.exec("PRAGMA busy_timeout = 30000");
+      version = userVersion(db);
+    }
     if (version !== LOCAL_REGISTRY_SCHEMA_VERSION) {
       throw new UnsupportedError(
         `${indexPath}: local registry schema version ${version} is not supported (expected ${LOCAL_REGISTRY_SCHEMA_VERSION})`,
       );
     }
+    if (writable) checkSchemaColumns(db, indexPath);
     const blobs = new LayoutDirTarget(
       root,
       parseOciLayout(encodeOciLayout()),
@@ -494,8 +772,10 @@ export async function openLocalRegistry(
       db,
       schemaVersion: version,
       blobs,
+      fs,
       maxManifestSize: options.maxManifestSize ?? 4 << 20,
       imageName: options.imageName,
+      writable,
     });
   } catch (e) {
     db.close();

@@ -1,0 +1,220 @@
+// Private: the on-disk write protocol of the OMMX Local Registry (schema
+// version 2, as written by ommx 3.0.0b7), shared by LocalRegistryTarget.
+//
+// Facts reproduced (observed with the real SDK, see docs/format-notes.md):
+// - SQLite `index.sqlite3`, busy timeout 30 s, WAL attempted, every write in
+//   `BEGIN IMMEDIATE`; schema created (tables, two indexes, user_version 2)
+//   in one transaction when the file is new and empty.
+// - Blobs `blobs/sha256/<hex>`, written to `blobs/sha256/.blob-XXXXXX.tmp`,
+//   fsynced, then moved into place while holding an exclusive `flock` on
+//   `blobs/.lock`; an existing blob is re-hashed and its mtime refreshed (the
+//   SDK's GC keeps unreferenced blobs younger than its grace period).
+// - Publishing an existing manifest closure holds an exclusive `flock` on
+//   `<root>/.gc-exclusion.lock`, the lock the SDK's deleting GC also holds.
+import { UnsupportedError } from "../../errors.ts";
+
+type Sqlite = typeof import("node:sqlite");
+/** A `node:sqlite` connection. */
+export type Database = InstanceType<Sqlite["DatabaseSync"]>;
+
+/** The `PRAGMA user_version` written and understood. */
+export const SCHEMA_VERSION = 2;
+
+/** Busy timeout the SDK configures, in milliseconds. */
+export const BUSY_TIMEOUT_MS = 30_000;
+
+/** `blobs/.lock`, relative to the root. */
+export const BLOB_LOCK_FILE = "blobs/.lock";
+
+/** `.gc-exclusion.lock`, relative to the root. */
+export const GC_EXCLUSION_LOCK_FILE = ".gc-exclusion.lock";
+
+/** The artifact types the SDK lists (`artifact_manifests.artifact_type`). */
+export const OMMX_ARTIFACT_TYPE = "application/org.ommx.v1.artifact";
+/** The Experiment artifact type; such manifests also fill `experiment_configs`. */
+export const OMMX_EXPERIMENT_ARTIFACT_TYPE = "application/org.ommx.v1.experiment";
+/** The config media type an Experiment manifest must carry. */
+export const OMMX_EXPERIMENT_CONFIG_MEDIA_TYPE = "application/org.ommx.v1.experiment.config+json";
+
+// The DDL of schema version 2, table by table, in the order the SDK creates
+// them (the SDK checks the column lists in this order on open).
+const SCHEMA_DDL = `
+CREATE TABLE IF NOT EXISTS ommx_local_registry_metadata (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS refs (
+    name TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    manifest_digest TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY(name, reference)
+);
+CREATE INDEX IF NOT EXISTS idx_refs_manifest_digest
+    ON refs(manifest_digest);
+CREATE TABLE IF NOT EXISTS artifact_manifests (
+    manifest_digest TEXT PRIMARY KEY,
+    manifest_json BLOB NOT NULL,
+    artifact_type TEXT NOT NULL,
+    config_digest TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_artifact_manifests_config_digest
+    ON artifact_manifests(config_digest);
+CREATE TABLE IF NOT EXISTS experiment_configs (
+    config_digest TEXT PRIMARY KEY,
+    config_json BLOB NOT NULL
+);
+`;
+
+const EXPECTED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  ommx_local_registry_metadata: ["key", "value"],
+  refs: ["name", "reference", "manifest_digest", "updated_at"],
+  artifact_manifests: ["manifest_digest", "manifest_json", "artifact_type", "config_digest"],
+  experiment_configs: ["config_digest", "config_json"],
+};
+
+/** Read `PRAGMA user_version`. */
+export function userVersion(db: Database): number {
+  const row = db.prepare("PRAGMA user_version").get() as Record<string, unknown> | undefined;
+  return Number(row?.user_version);
+}
+
+/** Throw unless every table has exactly the version-2 columns, in order. */
+export function checkSchemaColumns(db: Database, where: string): void {
+  for (const [table, want] of Object.entries(EXPECTED_COLUMNS)) {
+    const rows = db.prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid").all(
+      table,
+    ) as Record<string, unknown>[];
+    const got = rows.map((r) => String(r.name));
+    if (got.join(",") !== want.join(",")) {
+      throw new UnsupportedError(
+        `${where}: table ${table} has columns [${got.join(", ")}], expected [${
+          want.join(", ")
+        }] (local registry schema ${SCHEMA_VERSION})`,
+      );
+    }
+  }
+}
+
+/** Run `fn` inside `BEGIN IMMEDIATE`; commit on success, roll back on any error. */
+export function immediate<T>(db: Database, fn: () => T): T {
+  db.exec("BEGIN IMMEDIATE");
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    try {
+      db.exec("ROLLBACK");
+    } catch { /* the transaction may already be gone */ }
+    throw e;
+  }
+  db.exec("COMMIT");
+  return result;
+}
+
+/**
+ * Create the version-2 schema in a new, empty index (as the SDK does on first
+ * open), or check an existing one. Runs in one `BEGIN IMMEDIATE` transaction,
+ * so two processes creating the same registry at once do not collide.
+ */
+export function initializeSchema(db: Database, where: string): number {
+  return immediate(db, () => {
+    const version = userVersion(db);
+    if (version === 0) {
+      const tables = db.prepare(
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+      ).get() as Record<string, unknown>;
+      if (Number(tables.n) !== 0) {
+        throw new UnsupportedError(
+          `${where}: schema version 0 with existing tables is not an OMMX local registry`,
+        );
+      }
+      db.exec(SCHEMA_DDL);
+      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      return SCHEMA_VERSION;
+    }
+    return version;
+  });
+}
+
+/** Configure a connection as the SDK does: busy timeout, then WAL (best effort). */
+export function configureConnection(db: Database): void {
+  db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  try {
+    db.exec("PRAGMA journal_mode = WAL");
+  } catch {
+    // Another opener may hold the lock at this instant; once any connection
+    // switched the file to WAL, every later one inherits it.
+  }
+}
+
+/**
+ * `updated_at` as the SDK writes it: RFC 3339 in UTC with a `+00:00` offset
+ * and as many fractional digits as needed in groups of three (none, 3, 6 or
+ * 9). A JS clock has millisecond resolution, so this gives none or three.
+ */
+export function rfc3339Utc(date: Date): string {
+  const iso = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
+  const base = iso.slice(0, 19);
+  const millis = iso.slice(20, 23);
+  return `${base}${millis === "000" ? "" : `.${millis}`}+00:00`;
+}
+
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** A temporary blob file name like the SDK's: `.blob-` + 6 random alphanumerics + `.tmp`. */
+export function tempBlobName(): string {
+  const b = new Uint8Array(6);
+  crypto.getRandomValues(b);
+  return `.blob-${Array.from(b, (x) => ALNUM[x % ALNUM.length]).join("")}.tmp`;
+}
+
+interface LockableFile {
+  lock(exclusive?: boolean): Promise<void>;
+  unlock(): Promise<void>;
+  close(): void;
+}
+
+interface DenoFiles {
+  open(
+    path: string,
+    options: { read: boolean; write: boolean; create: boolean; truncate: boolean },
+  ): Promise<LockableFile>;
+}
+
+function denoFiles(): DenoFiles | undefined {
+  const deno = (globalThis as { Deno?: { open?: unknown; FsFile?: { prototype?: unknown } } })
+    .Deno;
+  const proto = deno?.FsFile?.prototype as { lock?: unknown } | undefined;
+  if (typeof deno?.open !== "function" || typeof proto?.lock !== "function") return undefined;
+  return deno as unknown as DenoFiles;
+}
+
+/** Whether this runtime can take the SDK's advisory file locks (`flock`). */
+export function canLockFiles(): boolean {
+  return denoFiles() !== undefined;
+}
+
+/**
+ * Hold an exclusive advisory lock (`flock`, the kind the SDK takes) on `path`
+ * while `fn` runs. The file is created when absent and never truncated.
+ */
+export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  const files = denoFiles();
+  if (!files) {
+    throw new UnsupportedError(
+      "writing the OMMX local registry needs file locks (Deno.FsFile.lock); this runtime has none",
+    );
+  }
+  const file = await files.open(path, { read: true, write: true, create: true, truncate: false });
+  try {
+    await file.lock(true);
+    try {
+      return await fn();
+    } finally {
+      await file.unlock();
+    }
+  } finally {
+    file.close();
+  }
+}
