@@ -1,7 +1,7 @@
 /**
- * Publishing a sealed Experiment to another store: a remote OCI registry or
- * any writable target (layout directory, memory), blobs first, manifest bytes
- * verbatim, then the tag.
+ * Publishing a sealed Experiment to another store: a remote OCI registry, the
+ * Python SDK's OMMX Local Registry, or any writable target (layout directory,
+ * memory), blobs first, manifest bytes verbatim, then the tag.
  *
  * @module
  */
@@ -11,10 +11,11 @@ import type { Descriptor } from "../oci/descriptor.ts";
 import { parseReference } from "../oci/reference.ts";
 import type { Target } from "../oci/storage.ts";
 import { openRemoteRegistry } from "../oci/backends/remote_registry.ts";
+import { openLocalRegistry } from "../oci/backends/local_registry.ts";
 import { envCredentials } from "../oci/backends/registry_env_credentials.ts";
 import type { Experiment } from "./experiment.ts";
 import { experimentTarget } from "./experiment_source.ts";
-import type { RegistrySource } from "./open.ts";
+import type { LocalRegistrySource, RegistrySource } from "./open.ts";
 
 /** Options of {@linkcode pushExperiment}. */
 export interface PushExperimentOptions {
@@ -24,9 +25,13 @@ export interface PushExperimentOptions {
 
 /**
  * Push an Experiment (committed, forked or opened from anywhere) to a remote
- * OCI registry — `{ registry: "ghcr.io/team/exp:v1" }` — or to any writable
- * target under `tag`. The manifest is pushed byte for byte, so its digest is
- * unchanged and the Python SDK pulls exactly this Experiment.
+ * OCI registry — `{ registry: "ghcr.io/team/exp:v1" }` —, into the Python
+ * SDK's OMMX Local Registry — `{ localRegistry: "ghcr.io/team/exp:v1", root? }`
+ * (created when absent, as the SDK does; a name already pointing at another
+ * manifest is refused with `ReferenceConflictError`, as the SDK refuses) —
+ * or to any writable target under `tag`. The manifest is pushed byte for
+ * byte, so its digest is unchanged and the Python SDK reads exactly this
+ * Experiment (`Experiment.load(name)` for the Local Registry).
  *
  * @example Push to a local registry
  * ```ts ignore
@@ -36,14 +41,14 @@ export interface PushExperimentOptions {
  * ```
  *
  * @param experiment The Experiment.
- * @param destination `{ registry }` (credentials as for `openExperiment`), or a target.
+ * @param destination `{ registry }` (credentials as for `openExperiment`), `{ localRegistry, root? }`, or a target.
  * @param tag With a target: the reference to tag (default: the Experiment's image name).
  * @param options Progress callback.
  * @returns The manifest descriptor at the destination.
  */
 export async function pushExperiment(
   experiment: Experiment,
-  destination: RegistrySource | Target,
+  destination: RegistrySource | LocalRegistrySource | Target,
   tag?: string,
   options: PushExperimentOptions = {},
 ): Promise<Descriptor> {
@@ -53,6 +58,21 @@ export async function pushExperiment(
   }
   let target: Target;
   let reference: string;
+  if ("localRegistry" in destination && typeof destination.localRegistry === "string") {
+    const local = await openLocalRegistry({
+      writable: true,
+      create: true,
+      ...(destination.root === undefined ? {} : { root: destination.root }),
+    });
+    try {
+      return await copyImage(source, local, destination.localRegistry, {
+        manifest: experiment.manifestDescriptor,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+    } finally {
+      await local.close();
+    }
+  }
   if ("registry" in destination && typeof destination.registry === "string") {
     const { registry, ...rest } = destination;
     const serverSide = typeof (globalThis as { process?: unknown }).process === "object";
