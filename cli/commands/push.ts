@@ -1,7 +1,8 @@
 /**
  * `ommx-ts push <source> <destination>`: publish an Experiment to an OCI
- * registry (`oci://host/repo:tag`) or save it as a `.ommx` archive, keeping
- * its manifest digest.
+ * registry (`oci://host/repo:tag`), into the Python SDK's OMMX Local Registry
+ * (`local:<image name>`, root from `--root` or `OMMX_LOCAL_REGISTRY_ROOT`),
+ * or save it as a `.ommx` archive, keeping its manifest digest.
  *
  * @module
  */
@@ -13,11 +14,13 @@ import { toJsonText } from "../json.ts";
 /** The `push` command. */
 export const push: Command = {
   name: "push",
-  summary: "publish to oci://<registry>/<repo>:<tag>, or save as a .ommx file (digest kept)",
+  summary:
+    "publish to oci://<registry>/<repo>:<tag> or local:<name> (the SDK's Local Registry), or save as a .ommx file (digest kept)",
   spec: {
-    usage: "ommx-ts push <source> <oci://registry/repo:tag | file.ommx> [--overwrite] [--json]",
+    usage:
+      "ommx-ts push <source> <oci://registry/repo:tag | local:<image name> | file.ommx> [--root dir] [--overwrite] [--json]",
     positionals: ["source", "destination"],
-    options: { overwrite: { type: "boolean" } },
+    options: { overwrite: { type: "boolean" }, root: { type: "string" } },
   },
   async run(args, io) {
     await using exp = await openExperiment(await sourceFromArg(args.positionals.source!));
@@ -27,9 +30,17 @@ export const push: Command = {
       const registry = destination.slice("oci://".length);
       await pushExperiment(exp, { registry });
       where = destination;
+    } else if (destination.startsWith("local:")) {
+      const localRegistry = destination.slice("local:".length);
+      const root = args.values.root;
+      await pushExperiment(exp, {
+        localRegistry,
+        ...(typeof root === "string" ? { root } : {}),
+      });
+      where = destination;
     } else if (destination.includes("://")) {
       throw new InvalidArgumentError(
-        `push: unsupported destination ${destination} (use oci://… or a file path)`,
+        `push: unsupported destination ${destination} (use oci://…, local:… or a file path)`,
       );
     } else {
       where = await saveExperiment(exp, destination, {

@@ -1,0 +1,542 @@
+// Writable OMMX Local Registry: push (atomic, verified, under the blob lock),
+// tag (refs + listing caches in one transaction, conflicts refused), create,
+// and — when the reference SDK venv is present — a registry the SDK created.
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import {
+  BlobNotFoundError,
+  DigestMismatchError,
+  InvalidArgumentError,
+  InvalidStateError,
+  ReferenceConflictError,
+  SizeMismatchError,
+  UnsupportedError,
+} from "../../errors.ts";
+import type { Descriptor } from "../descriptor.ts";
+import { digestOf } from "../digest.ts";
+import { type LocalRegistryTarget, openLocalRegistry } from "./local_registry.ts";
+import { rfc3339Utc } from "./_local_registry_store.ts";
+
+const enc = new TextEncoder();
+const MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+
+interface Image {
+  manifest: Descriptor;
+  manifestBytes: Uint8Array;
+  config: Descriptor;
+  configBytes: Uint8Array;
+  layers: { descriptor: Descriptor; bytes: Uint8Array }[];
+}
+
+async function blob(mediaType: string, bytes: Uint8Array): Promise<Descriptor> {
+  return { mediaType, digest: await digestOf(bytes), size: bytes.length };
+}
+
+/** A hand-built OMMX image: an Experiment (JSON config) or a plain OMMX artifact. */
+async function image(
+  seed: string,
+  artifactType = "application/org.ommx.v1.experiment",
+): Promise<Image> {
+  const configBytes = enc.encode(JSON.stringify({ experiment: seed, runs: [] }));
+  const config = await blob(
+    artifactType === "application/org.ommx.v1.experiment"
+      ? "application/org.ommx.v1.experiment.config+json"
+      : "application/vnd.oci.empty.v1+json",
+    configBytes,
+  );
+  const layerBytes = enc.encode(JSON.stringify({ seed }));
+  const layer = await blob("application/json", layerBytes);
+  const manifestBytes = enc.encode(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MANIFEST,
+      artifactType,
+      config,
+      layers: [layer],
+    }),
+  );
+  return {
+    manifest: await blob(MANIFEST, manifestBytes),
+    manifestBytes,
+    config,
+    configBytes,
+    layers: [{ descriptor: layer, bytes: layerBytes }],
+  };
+}
+
+async function pushAll(registry: LocalRegistryTarget, img: Image): Promise<void> {
+  await registry.push(img.config, img.configBytes);
+  for (const l of img.layers) await registry.push(l.descriptor, l.bytes);
+  await registry.push(img.manifest, img.manifestBytes);
+}
+
+function stream(...chunks: Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(c) {
+      for (const x of chunks) c.enqueue(x);
+      c.close();
+    },
+  });
+}
+
+async function blobDir(root: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const e of Deno.readDir(`${root}/blobs/sha256`)) names.push(e.name);
+  return names.sort();
+}
+
+function rows(root: string, sql: string): Record<string, unknown>[] {
+  const db = new DatabaseSync(`${root}/index.sqlite3`, { readOnly: true });
+  try {
+    return db.prepare(sql).all() as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
+}
+
+async function withRegistry(fn: (root: string) => Promise<void>): Promise<void> {
+  const root = await Deno.makeTempDir({ prefix: "ommx-lr-write-" });
+  try {
+    await fn(`${root}/registry`);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+Deno.test("rfc3339Utc: the SDK's updated_at shape (UTC, +00:00, fraction only when non-zero)", () => {
+  assert.equal(
+    rfc3339Utc(new Date(Date.UTC(2026, 7, 18, 4, 43, 28, 123))),
+    "2026-08-18T04:43:28.123+00:00",
+  );
+  assert.equal(rfc3339Utc(new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 0))), "2026-01-02T03:04:05+00:00");
+});
+
+Deno.test("openLocalRegistry: create makes the SDK's schema v2 in WAL; create needs writable", async () => {
+  await withRegistry(async (root) => {
+    await assert.rejects(openLocalRegistry({ root, create: true }), (e) => {
+      assert.ok(e instanceof InvalidArgumentError);
+      assert.equal(e.code, "INVALID_ARGUMENT");
+      return true;
+    });
+    await assert.rejects(openLocalRegistry({ root, writable: true }), {
+      code: "INVALID_ARGUMENT",
+      message: /no OMMX local registry/,
+    });
+    const registry = await openLocalRegistry({ root, writable: true, create: true });
+    assert.equal(registry.writable, true);
+    assert.equal(registry.schemaVersion, 2);
+    await registry.close();
+    const db = new DatabaseSync(`${root}/index.sqlite3`, { readOnly: true });
+    try {
+      assert.equal(
+        (db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version,
+        2,
+      );
+      assert.equal(
+        (db.prepare("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode,
+        "wal",
+      );
+      const objects = db.prepare(
+        "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
+      ).all() as { type: string; name: string }[];
+      assert.deepEqual(objects.map((o) => `${o.type} ${o.name}`), [
+        "table artifact_manifests",
+        "table experiment_configs",
+        "index idx_artifact_manifests_config_digest",
+        "index idx_refs_manifest_digest",
+        "table ommx_local_registry_metadata",
+        "table refs",
+      ]);
+      const cols = (t: string) =>
+        (db.prepare(`SELECT name, type, pk FROM pragma_table_info('${t}') ORDER BY cid`).all() as {
+          name: string;
+          type: string;
+          pk: number;
+        }[]).map((c) => `${c.name}:${c.type}:${c.pk}`);
+      assert.deepEqual(cols("refs"), [
+        "name:TEXT:1",
+        "reference:TEXT:2",
+        "manifest_digest:TEXT:0",
+        "updated_at:TEXT:0",
+      ]);
+      assert.deepEqual(cols("artifact_manifests"), [
+        "manifest_digest:TEXT:1",
+        "manifest_json:BLOB:0",
+        "artifact_type:TEXT:0",
+        "config_digest:TEXT:0",
+      ]);
+      assert.deepEqual(cols("experiment_configs"), ["config_digest:TEXT:1", "config_json:BLOB:0"]);
+    } finally {
+      db.close();
+    }
+    // Opening it again (writable, create) leaves it as it is.
+    const again = await openLocalRegistry({ root, writable: true, create: true });
+    assert.deepEqual(await again.listReferences(), []);
+    await again.close();
+  });
+});
+
+Deno.test("openLocalRegistry: writable refuses a registry whose tables differ from schema v2", async () => {
+  await withRegistry(async (root) => {
+    await Deno.mkdir(root, { recursive: true });
+    const db = new DatabaseSync(`${root}/index.sqlite3`);
+    db.exec(`CREATE TABLE ommx_local_registry_metadata (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE refs (name TEXT, reference TEXT, manifest_digest TEXT, updated_at TEXT);
+      PRAGMA user_version = 2;`);
+    db.close();
+    await assert.rejects(openLocalRegistry({ root, writable: true }), (e) => {
+      assert.ok(e instanceof UnsupportedError);
+      assert.equal(e.code, "UNSUPPORTED");
+      assert.match(e.message, /artifact_manifests/);
+      return true;
+    });
+    // Still readable.
+    const ro = await openLocalRegistry({ root });
+    assert.deepEqual(await ro.listReferences(), []);
+    await ro.close();
+  });
+});
+
+Deno.test("LocalRegistryTarget.push: verified, atomic, no temporary file left, existing blob kept and touched", async () => {
+  await withRegistry(async (root) => {
+    await using registry = await openLocalRegistry({ root, writable: true, create: true });
+    const a = enc.encode("hello local registry");
+    const da = await blob("application/octet-stream", a);
+    await registry.push(da, a);
+    const hex = da.digest.slice(7);
+    assert.deepEqual(await Deno.readFile(`${root}/blobs/sha256/${hex}`), a);
+    assert.equal((await Deno.stat(`${root}/blobs/.lock`)).isFile, true);
+
+    // Streamed, in several chunks.
+    const b = enc.encode("0123456789".repeat(1000));
+    const db_ = await blob("application/octet-stream", b);
+    await registry.push(db_, stream(b.subarray(0, 7), b.subarray(7, 5000), b.subarray(5000)));
+    assert.deepEqual(await registry.fetch(db_), b);
+
+    // Mismatches: typed errors, nothing left behind.
+    const before = await blobDir(root);
+    await assert.rejects(registry.push({ ...da, size: a.length + 1 }, a), SizeMismatchError);
+    await assert.rejects(registry.push({ ...da, digest: db_.digest }, a), DigestMismatchError);
+    await assert.rejects(
+      registry.push({ ...db_, digest: `sha256:${"0".repeat(64)}` }, stream(b)),
+      (e) => {
+        assert.ok(e instanceof DigestMismatchError);
+        assert.equal(e.code, "DIGEST_MISMATCH");
+        return true;
+      },
+    );
+    await assert.rejects(registry.push({ ...db_, size: 10 }, stream(b)), (e) => {
+      assert.ok(e instanceof SizeMismatchError);
+      assert.equal(e.code, "SIZE_MISMATCH");
+      return true;
+    });
+    assert.deepEqual(await blobDir(root), before);
+    assert.ok(before.every((n) => !n.startsWith(".blob-")));
+
+    // Present already: kept, re-verified, mtime refreshed (the SDK's GC grace clock).
+    const path = `${root}/blobs/sha256/${hex}`;
+    const old = new Date(Date.now() - 3 * 24 * 3600 * 1000);
+    await Deno.utime(path, old, old);
+    await registry.push(da, stream(a));
+    await registry.push(da, a);
+    const st = await Deno.stat(path);
+    assert.ok(st.mtime!.getTime() > Date.now() - 60_000, "mtime refreshed");
+    assert.deepEqual(await blobDir(root), before);
+
+    // A present blob that was altered is reported, not silently trusted.
+    const bad = a.slice();
+    bad[0] = bad[0]! ^ 1;
+    await Deno.writeFile(path, bad);
+    await assert.rejects(registry.push(da, a), DigestMismatchError);
+    assert.deepEqual(await Deno.readFile(path), bad);
+  });
+});
+
+Deno.test("LocalRegistryTarget.push waits for the SDK's blob lock (blobs/.lock)", async () => {
+  await withRegistry(async (root) => {
+    await using registry = await openLocalRegistry({ root, writable: true, create: true });
+    const bytes = enc.encode("locked");
+    const d = await blob("application/octet-stream", bytes);
+    const lock = await Deno.open(`${root}/blobs/.lock`, { read: true, write: true, create: true });
+    await lock.lock(true);
+    let settled = false;
+    const pushing = registry.push(d, bytes).finally(() => settled = true);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(settled, false, "push must wait for the lock");
+    // The content is already in a temporary file, but not in place.
+    const names = await blobDir(root);
+    assert.equal(names.length, 1);
+    assert.match(names[0]!, /^\.blob-[A-Za-z0-9]{6}\.tmp$/);
+    await lock.unlock();
+    lock.close();
+    await pushing;
+    assert.deepEqual(await blobDir(root), [d.digest.slice(7)]);
+  });
+});
+
+Deno.test("LocalRegistryTarget.tag: refs + artifact_manifests + experiment_configs, canonical names", async () => {
+  await withRegistry(async (root) => {
+    await using registry = await openLocalRegistry({ root, writable: true, create: true });
+    const exp = await image("one");
+    await pushAll(registry, exp);
+    await registry.tag(exp.manifest, "ghcr.io/ommx-ts/test/exp:v1");
+    const plain = await image("two", "application/org.ommx.v1.artifact");
+    await pushAll(registry, plain);
+    await registry.tag(plain.manifest, "plain"); // Docker Hub short name, implicit latest
+    await registry.tag(exp.manifest, `localhost:5000/a/b@${exp.manifest.digest}`);
+
+    const refs = rows(root, "SELECT * FROM refs ORDER BY name, reference");
+    assert.deepEqual(refs.map((r) => [r.name, r.reference, r.manifest_digest]), [
+      ["docker.io/library/plain", "latest", plain.manifest.digest],
+      ["ghcr.io/ommx-ts/test/exp", "v1", exp.manifest.digest],
+      ["localhost:5000/a/b", exp.manifest.digest, exp.manifest.digest],
+    ]);
+    for (const r of refs) {
+      assert.match(String(r.updated_at), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?\+00:00$/);
+    }
+    const manifests = rows(root, "SELECT * FROM artifact_manifests ORDER BY artifact_type");
+    assert.equal(manifests.length, 2);
+    assert.deepEqual(
+      manifests.map((m) => [m.manifest_digest, m.artifact_type, m.config_digest]),
+      [
+        [plain.manifest.digest, "application/org.ommx.v1.artifact", plain.config.digest],
+        [exp.manifest.digest, "application/org.ommx.v1.experiment", exp.config.digest],
+      ],
+    );
+    assert.deepEqual(new Uint8Array(manifests[1]!.manifest_json as Uint8Array), exp.manifestBytes);
+    const configs = rows(root, "SELECT * FROM experiment_configs");
+    assert.deepEqual(configs.map((c) => c.config_digest), [exp.config.digest]);
+    assert.deepEqual(new Uint8Array(configs[0]!.config_json as Uint8Array), exp.configBytes);
+
+    // Read back through the same target and a fresh read-only one.
+    assert.equal(
+      (await registry.resolve("ghcr.io/ommx-ts/test/exp:v1")).digest,
+      exp.manifest.digest,
+    );
+    await using ro = await openLocalRegistry({ root });
+    assert.equal(
+      (await ro.resolve("docker.io/library/plain:latest")).digest,
+      plain.manifest.digest,
+    );
+    assert.deepEqual(await ro.fetch(exp.layers[0]!.descriptor), exp.layers[0]!.bytes);
+
+    // Same digest again: unchanged (updated_at kept).
+    await registry.tag(exp.manifest, "ghcr.io/ommx-ts/test/exp:v1");
+    assert.deepEqual(rows(root, "SELECT * FROM refs ORDER BY name, reference"), refs);
+  });
+});
+
+Deno.test("LocalRegistryTarget.tag waits for the SDK's GC exclusion lock (.gc-exclusion.lock)", async () => {
+  await withRegistry(async (root) => {
+    await using registry = await openLocalRegistry({ root, writable: true, create: true });
+    const img = await image("gc");
+    await pushAll(registry, img);
+    const lock = await Deno.open(`${root}/.gc-exclusion.lock`, {
+      read: true,
+      write: true,
+      create: true,
+    });
+    await lock.lock(true);
+    let settled = false;
+    const tagging = registry.tag(img.manifest, "ghcr.io/a/gc:v1").finally(() => settled = true);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(settled, false, "tag must wait for the GC exclusion lock");
+    assert.equal(rows(root, "SELECT * FROM refs").length, 0);
+    await lock.unlock();
+    lock.close();
+    await tagging;
+    assert.equal(rows(root, "SELECT * FROM refs").length, 1);
+  });
+});
+
+Deno.test("LocalRegistryTarget.tag: a conflicting name is refused and nothing is written", async () => {
+  await withRegistry(async (root) => {
+    await using registry = await openLocalRegistry({ root, writable: true, create: true });
+    const first = await image("first");
+    const second = await image("second");
+    await pushAll(registry, first);
+    await pushAll(registry, second);
+    await registry.tag(first.manifest, "ghcr.io/ommx-ts/test/exp:v1");
+    const before = {
+      refs: rows(root, "SELECT * FROM refs"),
+      manifests: rows(root, "SELECT manifest_digest FROM artifact_manifests"),
+      configs: rows(root, "SELECT config_digest FROM experiment_configs"),
+    };
+    await assert.rejects(registry.tag(second.manifest, "ghcr.io/ommx-ts/test/exp:v1"), (e) => {
+      assert.ok(e instanceof ReferenceConflictError);
+      assert.equal(e.code, "ALREADY_EXISTS");
+      assert.equal(e.name, "ReferenceConflictError");
+      assert.equal(e.imageName, "ghcr.io/ommx-ts/test/exp:v1");
+      assert.equal(e.existingDigest, first.manifest.digest);
+      assert.equal(e.incomingDigest, second.manifest.digest);
+      assert.match(e.message, /already points to sha256:/);
+      return true;
+    });
+    assert.deepEqual({
+      refs: rows(root, "SELECT * FROM refs"),
+      manifests: rows(root, "SELECT manifest_digest FROM artifact_manifests"),
+      configs: rows(root, "SELECT config_digest FROM experiment_configs"),
+    }, before);
+    // The database is not left inside a transaction: a later tag works.
+    await registry.tag(second.manifest, "ghcr.io/ommx-ts/test/exp:v2");
+    assert.equal(rows(root, "SELECT * FROM refs").length, 2);
+  });
+});
+
+Deno.test("LocalRegistryTarget.tag: missing blobs, non-OMMX manifests and bad arguments are typed errors", async () => {
+  await withRegistry(async (root) => {
+    await using registry = await openLocalRegistry({ root, writable: true, create: true });
+    const img = await image("x");
+    // Manifest pushed, layer missing: no ref.
+    await registry.push(img.config, img.configBytes);
+    await registry.push(img.manifest, img.manifestBytes);
+    await assert.rejects(registry.tag(img.manifest, "ghcr.io/a/b:v1"), (e) => {
+      assert.ok(e instanceof BlobNotFoundError);
+      assert.equal(e.digest, img.layers[0]!.descriptor.digest);
+      return true;
+    });
+    // Manifest itself missing.
+    const other = await image("y");
+    await assert.rejects(registry.tag(other.manifest, "ghcr.io/a/b:v1"), {
+      code: "BLOB_NOT_FOUND",
+    });
+    assert.equal(rows(root, "SELECT * FROM refs").length, 0);
+    assert.equal(rows(root, "SELECT * FROM artifact_manifests").length, 0);
+
+    // Not an OMMX artifact type.
+    const foreign = await image("z", "application/vnd.example.thing");
+    await pushAll(registry, foreign);
+    await assert.rejects(registry.tag(foreign.manifest, "ghcr.io/a/c:v1"), (e) => {
+      assert.ok(e instanceof UnsupportedError);
+      assert.match(e.message, /artifactType/);
+      return true;
+    });
+    // Not a manifest descriptor; a digest reference naming another digest; a bad name.
+    await assert.rejects(
+      registry.tag(
+        { ...foreign.manifest, mediaType: "application/vnd.oci.image.index.v1+json" },
+        "a/b:v1",
+      ),
+      InvalidArgumentError,
+    );
+    await registry.push(img.layers[0]!.descriptor, img.layers[0]!.bytes);
+    await assert.rejects(
+      registry.tag(img.manifest, `ghcr.io/a/b@${foreign.manifest.digest}`),
+      { code: "INVALID_ARGUMENT" },
+    );
+    await assert.rejects(registry.tag(img.manifest, "UPPER/case:v1"), {
+      code: "INVALID_REFERENCE",
+    });
+    assert.equal(rows(root, "SELECT * FROM refs").length, 0);
+  });
+});
+
+Deno.test("LocalRegistryTarget: read-only targets refuse push and tag with InvalidStateError", async () => {
+  await withRegistry(async (root) => {
+    (await openLocalRegistry({ root, writable: true, create: true })).close();
+    await using ro = await openLocalRegistry({ root });
+    assert.equal(ro.writable, false);
+    const bytes = enc.encode("x");
+    const d = await blob("application/octet-stream", bytes);
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      cancel() {
+        cancelled = true;
+      },
+    });
+    await assert.rejects(ro.push(d, body), (e) => {
+      assert.ok(e instanceof InvalidStateError);
+      assert.equal(e.code, "INVALID_STATE");
+      assert.match(e.message, /read-only/);
+      return true;
+    });
+    assert.equal(cancelled, true, "the body stream is cancelled");
+    await assert.rejects(ro.tag({ ...d, mediaType: MANIFEST }, "a/b:v1"), InvalidStateError);
+    assert.deepEqual(await blobDir(root).catch(() => []), []);
+  });
+});
+
+// --- A registry created by the real Python SDK (skipped without the venv) ---
+
+async function findPython(): Promise<string | undefined> {
+  for (
+    const c of [
+      Deno.env.get("OMMX_PYTHON"),
+      Deno.env.get("OMMX_INTEROP_PYTHON"),
+      new URL("../../../.cache/venv/bin/python", import.meta.url).pathname,
+    ]
+  ) {
+    if (c && await Deno.stat(c).then(() => true, () => false)) return c;
+  }
+  return undefined;
+}
+
+const python = await findPython();
+if (!python) {
+  console.log(
+    "local_registry_write_test: SDK-created registry test skipped — no reference SDK venv " +
+      "(run tests/interop/setup_venv.sh, or set OMMX_INTEROP_PYTHON)",
+  );
+}
+
+async function runPython(root: string, code: string): Promise<string> {
+  const out = await new Deno.Command(python!, {
+    args: ["-c", code],
+    env: { OMMX_LOCAL_REGISTRY_ROOT: root },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  assert.equal(out.code, 0, dec.decode(out.stderr));
+  return dec.decode(out.stdout);
+}
+
+function schemaSql(root: string): string[] {
+  return rows(root, "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+    .map((r) => String(r.sql).replace(/\s+/g, " ").replace(/\( /g, "(").replace(/ \)/g, ")"));
+}
+
+Deno.test({
+  name: "LocalRegistryTarget: writes into a registry the Python SDK created; the SDK lists it",
+  ignore: !python,
+  fn: async () => {
+    await withRegistry(async (root) => {
+      await Deno.mkdir(root, { recursive: true });
+      await runPython(
+        root,
+        "from ommx.experiment import Experiment\n" +
+          "with Experiment('ghcr.io/ommx-ts/sdk/made:v1') as e: e.log_json('k', {'a': 1})\n",
+      );
+      // Same schema as ours (modulo whitespace).
+      const tsRoot = `${root}-ts`;
+      try {
+        (await openLocalRegistry({ root: tsRoot, writable: true, create: true })).close();
+        assert.deepEqual(schemaSql(tsRoot), schemaSql(root));
+      } finally {
+        await Deno.remove(tsRoot, { recursive: true });
+      }
+
+      const plain = await image("sdk", "application/org.ommx.v1.artifact");
+      {
+        await using registry = await openLocalRegistry({ root, writable: true });
+        await pushAll(registry, plain);
+        await registry.tag(plain.manifest, "ghcr.io/ommx-ts/ts/made:v1");
+        const sdkDigest = (await registry.resolve("ghcr.io/ommx-ts/sdk/made:v1")).digest;
+        await assert.rejects(registry.tag(plain.manifest, "ghcr.io/ommx-ts/sdk/made:v1"), (e) => {
+          assert.ok(e instanceof ReferenceConflictError);
+          assert.equal(e.existingDigest, sdkDigest);
+          return true;
+        });
+      }
+      const listed = JSON.parse(
+        await runPython(
+          root,
+          "import json, ommx.artifact as a\n" +
+            "print(json.dumps(sorted([r.image_name, r.manifest_digest] for r in a.list_artifacts())))\n",
+        ),
+      ) as [string, string][];
+      assert.equal(listed.length, 2);
+      assert.deepEqual(listed[1], ["ghcr.io/ommx-ts/ts/made:v1", plain.manifest.digest]);
+    });
+  },
+});
