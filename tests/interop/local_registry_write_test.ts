@@ -1,0 +1,313 @@
+/**
+ * Interop: TypeScript publishes Experiments straight into an OMMX Local Registry
+ * (`pushExperiment(exp, { localRegistry, root })`, `ommx-ts push … local:<name>`), and the
+ * REAL Python SDK (`OMMX_LOCAL_REGISTRY_ROOT=<root>`, tests/interop/read_local_registry.py)
+ * loads them with `Experiment.load(name)`: same status, attachments (media types, bytes, JSON
+ * values), runs and run parameters; `ommx.artifact.list_artifacts()` and `list_experiments()`
+ * list them under the same manifest digest. Both a registry the SDK created and one TypeScript
+ * created are covered, and the SDK keeps committing into either afterwards.
+ *
+ * Needs the pinned venv (OMMX_PYTHON, OMMX_INTEROP_PYTHON, .cache/venv, or one created by
+ * tests/interop/setup_venv.sh); skipped with a printed reason when none can be had.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import {
+  createExperiment,
+  type Experiment,
+  openExperiment,
+  pushExperiment,
+  ReferenceConflictError,
+} from "../../mod.ts";
+
+const here = new URL(".", import.meta.url);
+const repo = new URL("../../", import.meta.url);
+
+async function findPython(): Promise<string | undefined> {
+  const candidates = [
+    Deno.env.get("OMMX_PYTHON"),
+    Deno.env.get("OMMX_INTEROP_PYTHON"),
+    new URL(".cache/venv/bin/python", repo).pathname,
+  ];
+  for (const c of candidates) {
+    if (c && await Deno.stat(c).then(() => true, () => false)) return c;
+  }
+  try {
+    const out = await new Deno.Command("bash", {
+      args: [new URL("setup_venv.sh", here).pathname],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const path = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1);
+    if (out.success && path) return path;
+    console.log(
+      `local_registry_write_test: setup_venv.sh failed: ${
+        new TextDecoder().decode(out.stderr).trim()
+      }`,
+    );
+  } catch (e) {
+    console.log(`local_registry_write_test: cannot run setup_venv.sh: ${(e as Error).message}`);
+  }
+  return undefined;
+}
+
+const python = await findPython();
+if (!python) {
+  console.log("local_registry_write_test: skipped — no reference SDK venv (needs python3)");
+}
+
+const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+interface AttachmentReport {
+  media_type: string;
+  sha256: string;
+  json?: unknown;
+}
+interface ExperimentReport {
+  status: string;
+  attachments: Record<string, AttachmentReport>;
+  runs: {
+    run_id: number;
+    status: string;
+    parameters: Record<string, unknown>;
+    attachments: Record<string, AttachmentReport>;
+  }[];
+}
+interface Report {
+  root: string;
+  artifacts: [string, string][];
+  experiments_listed: [string, string][];
+  experiments: Record<string, ExperimentReport>;
+}
+
+async function readWithSdk(root: string, ...args: string[]): Promise<Report> {
+  const out = await new Deno.Command(python!, {
+    args: [new URL("read_local_registry.py", here).pathname, ...args],
+    env: { OMMX_LOCAL_REGISTRY_ROOT: root },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  return JSON.parse(new TextDecoder().decode(out.stdout)) as Report;
+}
+
+/** The report's spelling of non-finite floats (strict JSON). */
+function strict(value: unknown): unknown {
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    return Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
+  }
+  if (Array.isArray(value)) return value.map(strict);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strict(v)]));
+  }
+  return value;
+}
+
+/** What the SDK should report for an Experiment, computed on the TypeScript side. */
+async function expected(exp: Experiment): Promise<ExperimentReport> {
+  const attachments = async (
+    owner: {
+      attachmentNames: readonly string[];
+      attachmentMediaType(n: string): string;
+      getBlob(n: string): Promise<Uint8Array>;
+      getJson(n: string): Promise<unknown>;
+    },
+  ) => {
+    const out: Record<string, AttachmentReport> = {};
+    for (const n of owner.attachmentNames) {
+      const mediaType = owner.attachmentMediaType(n);
+      out[n] = {
+        media_type: mediaType,
+        sha256: sha(await owner.getBlob(n)),
+        ...(mediaType === "application/json" ? { json: strict(await owner.getJson(n)) } : {}),
+      };
+    }
+    return out;
+  };
+  const runs = [];
+  for (const r of exp.runs) {
+    const parameters: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(r.parameters)) {
+      const plain = typeof v === "object" && v !== null && "value" in v
+        ? (v as { value: unknown }).value
+        : v;
+      // pandas' run_parameters_df cannot tell a NaN cell from a missing one; the report drops both.
+      if (typeof plain === "number" && Number.isNaN(plain)) continue;
+      parameters[k] = strict(
+        typeof v === "object" && v !== null && "value" in v
+          ? (v as { value: unknown }).value
+          : typeof v === "bigint"
+          ? Number(v)
+          : v,
+      );
+    }
+    runs.push({
+      run_id: r.runId,
+      status: r.status,
+      parameters,
+      attachments: await attachments(r),
+    });
+  }
+  return { status: exp.status, attachments: await attachments(exp), runs };
+}
+
+async function buildExperiment(name: string, seed: number): Promise<Experiment> {
+  const b = createExperiment({ imageName: name });
+  await b.logJson("settings", { solver: "ts", seed });
+  b.setAnnotation("org.example.origin", "ommx-ts");
+  for (let i = 0; i < 2; i++) {
+    await b.withRun(async (run) => {
+      run.logParameter("alpha", 0.25 * (i + 1));
+      run.logParameter("n", 10 + i);
+      run.logParameter("label", `run-${i}`);
+      await run.logJson("params", { i, values: [i, i + 1], seed });
+      await run.logBytes("notes", "text/plain", new TextEncoder().encode(`run ${i} of ${seed}`));
+    });
+  }
+  return await b.commit();
+}
+
+Deno.test({
+  name:
+    "interop: TypeScript publishes into a Local Registry the SDK created; Experiment.load reads it identically",
+  ignore: !python,
+  sanitizeResources: false,
+  fn: async () => {
+    const root = await Deno.makeTempDir({ prefix: "ommx-local-registry-write-" });
+    try {
+      // The SDK creates the registry (and commits one Experiment of its own).
+      const sdkName = "ghcr.io/ommx-ts/interop/from-python:v1";
+      const seeded = await readWithSdk(root, "--commit", sdkName);
+      assert.equal(seeded.root, root);
+      assert.equal(seeded.artifacts.length, 1);
+
+      const name = "ghcr.io/ommx-ts/interop/from-ts:v1";
+      const exp = await buildExperiment(name, 7);
+      const pushed = await pushExperiment(exp, { localRegistry: name, root });
+      assert.equal(pushed.digest, exp.manifestDigest);
+      // Idempotent: the same Experiment again changes nothing.
+      await pushExperiment(exp, { localRegistry: name, root });
+      // A corpus Experiment (Python-written bytes, solves, traces…) under a second name.
+      const corpusName = "ghcr.io/ommx-ts/interop/corpus-runs:v1";
+      await using corpus = await openExperiment(
+        new URL("../fixtures/reference/runs.ommx", import.meta.url).pathname,
+      );
+      await pushExperiment(corpus, { localRegistry: corpusName, root });
+
+      const report = await readWithSdk(root, name, corpusName, sdkName);
+      assert.deepEqual(report.experiments[name], await expected(exp));
+      assert.deepEqual(report.experiments[corpusName], await expected(corpus));
+      assert.deepEqual(report.artifacts, [
+        [corpusName, corpus.manifestDigest],
+        [sdkName, seeded.artifacts[0]![1]],
+        [name, exp.manifestDigest],
+      ]);
+      assert.deepEqual(report.experiments_listed, report.artifacts);
+
+      // A different Experiment under a taken name is refused, as the SDK refuses.
+      const other = await buildExperiment(name, 8);
+      await assert.rejects(pushExperiment(other, { localRegistry: name, root }), (e) => {
+        assert.ok(e instanceof ReferenceConflictError);
+        assert.equal(e.code, "ALREADY_EXISTS");
+        assert.equal(e.existingDigest, exp.manifestDigest);
+        assert.equal(e.incomingDigest, other.manifestDigest);
+        return true;
+      });
+
+      // TypeScript reads back what it wrote, through the SDK's index.
+      await using back = await openExperiment({ localRegistry: name, root });
+      assert.equal(back.manifestDigest, exp.manifestDigest);
+      assert.equal(back.imageName, name);
+      assert.deepEqual(await expected(back), await expected(exp));
+
+      // The SDK commits after us (its writes and ours share the locks and schema).
+      const after = await readWithSdk(root, "--commit", "ghcr.io/ommx-ts/interop/after:v1", name);
+      assert.equal(after.artifacts.length, 4);
+      assert.deepEqual(after.experiments[name], await expected(exp));
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "interop: a Local Registry TypeScript created (pushExperiment, ommx-ts push local:) is the SDK's",
+  ignore: !python,
+  sanitizeResources: false,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "ommx-local-registry-create-" });
+    const root = `${dir}/registry`;
+    try {
+      const name = "ghcr.io/ommx-ts/interop/created:v1";
+      const exp = await buildExperiment(name, 11);
+      await pushExperiment(exp, { localRegistry: name, root });
+
+      // The CLI publishes an archive into the same registry.
+      const archive = new URL("../fixtures/reference/attachments.ommx", import.meta.url).pathname;
+      const cliName = "ghcr.io/ommx-ts/interop/cli:v1";
+      const cli = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "--quiet",
+          new URL("cli/main.ts", repo).pathname,
+          "push",
+          archive,
+          `local:${cliName}`,
+          "--root",
+          root,
+          "--json",
+        ],
+        stdout: "piped",
+        stderr: "piped",
+        env: { NO_COLOR: "1" },
+      }).output();
+      assert.equal(cli.code, 0, new TextDecoder().decode(cli.stderr));
+      const cliOut = JSON.parse(new TextDecoder().decode(cli.stdout)) as {
+        manifestDigest: string;
+        destination: string;
+      };
+      assert.equal(cliOut.destination, `local:${cliName}`);
+
+      const report = await readWithSdk(
+        root,
+        "--commit",
+        "ghcr.io/ommx-ts/interop/sdk:v1",
+        name,
+        cliName,
+      );
+      assert.deepEqual(report.experiments[name], await expected(exp));
+      await using fromArchive = await openExperiment(archive);
+      assert.equal(cliOut.manifestDigest, fromArchive.manifestDigest);
+      assert.deepEqual(report.experiments[cliName], await expected(fromArchive));
+      assert.deepEqual(report.artifacts.map((a) => a[0]), [
+        cliName,
+        name,
+        "ghcr.io/ommx-ts/interop/sdk:v1",
+      ]);
+
+      // A second CLI push of another archive under the same name fails with the stable code.
+      const again = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "--quiet",
+          new URL("cli/main.ts", repo).pathname,
+          "push",
+          new URL("../fixtures/reference/runs.ommx", import.meta.url).pathname,
+          `local:${cliName}`,
+          "--root",
+          root,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+        env: { NO_COLOR: "1" },
+      }).output();
+      assert.equal(again.code, 1);
+      assert.match(new TextDecoder().decode(again.stderr), /ALREADY_EXISTS: .*already points to/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
