@@ -11,3 +11,18 @@ Deno.test("console rendering of Experiment and SealedRun is their repr (Deno and
   assert.equal(inspect(exp.runs[1]), exp.runs[1]!.toString());
   assert.match(exp.runs[1]!.toString(), /^SealedRun\(run_id=1, status='failed'/);
 });
+
+Deno.test("Solve and Sampling render as one-line reprs", async () => {
+  await using exp = await openExperiment(archivePath("solves", COMMITTED_CORPUS));
+  const run = exp.runs[0]!;
+  assert.equal(
+    `${run.solves[0]}`,
+    "Solve(run_id=0, solve_id=0, status='finished', adapter='ommx_highs_adapter.adapter.OMMXHighsAdapter')",
+  );
+  assert.equal(
+    `${run.samplings[0]}`,
+    "Sampling(run_id=0, sampling_id=0, status='finished', adapter='ommx_openjij_adapter.OMMXOpenJijSAAdapter')",
+  );
+  assert.equal(run.solves[1]!.solveId, 1);
+  assert.equal(run.samplings[0]!.runId, 0);
+});

@@ -21,6 +21,7 @@ import type { ProcessRecord, RunStatus } from "./config.ts";
 import type { ReadContext } from "./read_context.ts";
 import { layerAt } from "./attachments.ts";
 import { decodeTyped } from "./typed.ts";
+import { pyRepr } from "./py_repr.ts";
 
 function checkMediaType(
   d: Descriptor,
@@ -41,32 +42,35 @@ export abstract class ProcessView<Output> {
   readonly #input: Descriptor;
   readonly #output: Descriptor | null;
   readonly #diagnostics: unknown[];
-  readonly #what: string;
+  readonly #kind: ProcessKind;
+  /** The Run this record belongs to. */
+  readonly runId: number;
 
   /**
    * Subclasses build views through their `load`.
    *
    * @param ctx The artifact context.
-   * @param record The config record.
-   * @param diagnostics Decoded diagnostics.
-   * @param input The input layer.
-   * @param output The output layer, or `null`.
-   * @param what A label for messages.
+   * @param runId The owning run.
+   * @param loaded The validated record and its layers.
+   * @param kind Solve or Sampling.
    */
-  protected constructor(
-    ctx: ReadContext,
-    record: ProcessRecord,
-    diagnostics: unknown[],
-    input: Descriptor,
-    output: Descriptor | null,
-    what: string,
-  ) {
+  protected constructor(ctx: ReadContext, runId: number, loaded: Loaded, kind: ProcessKind) {
     this.#ctx = ctx;
-    this.#record = record;
-    this.#input = input;
-    this.#output = output;
-    this.#diagnostics = diagnostics;
-    this.#what = what;
+    this.runId = runId;
+    this.#record = loaded.record;
+    this.#input = loaded.input;
+    this.#output = loaded.output;
+    this.#diagnostics = loaded.diagnostics;
+    this.#kind = kind;
+  }
+
+  /** The record id (`solve_id` or `sampling_id`), unique within its Run. */
+  protected get id(): number {
+    return this.#record.id;
+  }
+
+  get #what(): string {
+    return `Run ${this.runId} ${this.#kind.label} ${this.#record.id}`;
   }
 
   /** `finished`, `failed` or `interrupted`. */
@@ -144,18 +148,26 @@ export abstract class ProcessView<Output> {
     const bytes = await this.#ctx.target.fetch(this.#output);
     return await decodeTyped(
       this.#ctx,
-      this.outputKind,
+      this.#kind.outputKind,
       this.#output.mediaType,
       bytes,
       this.#output.annotations ?? {},
     ) as Output;
   }
 
-  /** The output payload kind. */
-  protected abstract get outputKind(): "solution" | "sample_set";
+  /**
+   * A one-line summary in the spirit of Python's `repr`.
+   *
+   * @returns E.g. `Solve(run_id=0, solve_id=1, status='finished', adapter='…')`.
+   */
+  toString(): string {
+    return `${this.#kind.label}(run_id=${this.runId}, ${this.#kind.idKey}=${this.#record.id}, status=${
+      pyRepr(this.status)
+    }, adapter=${pyRepr(this.adapter)})`;
+  }
 }
 
-/** What {@linkcode loadProcess} needs to build a view. */
+/** What a view needs after validation. */
 interface Loaded {
   record: ProcessRecord;
   input: Descriptor;
@@ -163,18 +175,41 @@ interface Loaded {
   diagnostics: unknown[];
 }
 
+/** What differs between Solves and Samplings. */
+interface ProcessKind {
+  label: "Solve" | "Sampling";
+  idKey: "solve_id" | "sampling_id";
+  outputKind: "solution" | "sample_set";
+  outputTypes: readonly string[];
+}
+
+const SOLVE: ProcessKind = {
+  label: "Solve",
+  idKey: "solve_id",
+  outputKind: "solution",
+  outputTypes: [MEDIA_TYPE_V1_SOLUTION, MEDIA_TYPE_V2_SOLUTION],
+};
+
+const SAMPLING: ProcessKind = {
+  label: "Sampling",
+  idKey: "sampling_id",
+  outputKind: "sample_set",
+  outputTypes: [MEDIA_TYPE_V1_SAMPLE_SET, MEDIA_TYPE_V2_SAMPLE_SET],
+};
+
 async function loadProcess(
   ctx: ReadContext,
+  runId: number,
   record: ProcessRecord,
-  what: string,
-  outputTypes: readonly string[],
+  kind: ProcessKind,
 ): Promise<Loaded> {
+  const what = `Run ${runId} ${kind.label} ${record.id}`;
   const input = layerAt(ctx, record.input, `${what} input`);
   checkMediaType(input, [MEDIA_TYPE_V1_INSTANCE, MEDIA_TYPE_V2_INSTANCE], `${what} input`);
   let output: Descriptor | null = null;
   if (record.output !== undefined) {
     output = layerAt(ctx, record.output, `${what} output`);
-    checkMediaType(output, outputTypes, `${what} output`);
+    checkMediaType(output, kind.outputTypes, `${what} output`);
   }
   let diagnostics: unknown[] = [];
   if (record.diagnostics !== undefined) {
@@ -194,24 +229,14 @@ async function loadProcess(
 
 /** One Solve record: an Instance given to a solver adapter, and its Solution. */
 export class Solve extends ProcessView<Solution> {
-  /** The Run this Solve belongs to. */
-  readonly runId: number;
-
   private constructor(ctx: ReadContext, runId: number, loaded: Loaded) {
-    super(
-      ctx,
-      loaded.record,
-      loaded.diagnostics,
-      loaded.input,
-      loaded.output,
-      `Run ${runId} Solve ${loaded.record.id}`,
-    );
-    this.runId = runId;
-    this.solveId = loaded.record.id;
+    super(ctx, runId, loaded, SOLVE);
   }
 
   /** The solve id, unique within its Run. */
-  readonly solveId: number;
+  get solveId(): number {
+    return this.id;
+  }
 
   /**
    * Validate a record and build its view (reads the diagnostics layer, if any).
@@ -222,50 +247,19 @@ export class Solve extends ProcessView<Solution> {
    * @returns The view.
    */
   static async load(ctx: ReadContext, runId: number, record: ProcessRecord): Promise<Solve> {
-    const loaded = await loadProcess(
-      ctx,
-      record,
-      `Run ${runId} Solve ${record.id}`,
-      [MEDIA_TYPE_V1_SOLUTION, MEDIA_TYPE_V2_SOLUTION],
-    );
-    return new Solve(ctx, runId, loaded);
-  }
-
-  /** The output payload kind: a Solution. */
-  protected override get outputKind(): "solution" {
-    return "solution";
-  }
-
-  /**
-   * A one-line summary in the spirit of Python's `repr`.
-   *
-   * @returns A one-line summary in the spirit of Python's `repr`.
-   */
-  override toString(): string {
-    return `Solve(run_id=${this.runId}, solve_id=${this.solveId}, status=${
-      JSON.stringify(this.status)
-    }, adapter=${JSON.stringify(this.adapter)})`;
+    return new Solve(ctx, runId, await loadProcess(ctx, runId, record, SOLVE));
   }
 }
 
 /** One Sampling record: an Instance given to a sampler adapter, and its SampleSet. */
 export class Sampling extends ProcessView<SampleSet> {
-  /** The Run this Sampling belongs to. */
-  readonly runId: number;
-  /** The sampling id, unique within its Run. */
-  readonly samplingId: number;
-
   private constructor(ctx: ReadContext, runId: number, loaded: Loaded) {
-    super(
-      ctx,
-      loaded.record,
-      loaded.diagnostics,
-      loaded.input,
-      loaded.output,
-      `Run ${runId} Sampling ${loaded.record.id}`,
-    );
-    this.runId = runId;
-    this.samplingId = loaded.record.id;
+    super(ctx, runId, loaded, SAMPLING);
+  }
+
+  /** The sampling id, unique within its Run. */
+  get samplingId(): number {
+    return this.id;
   }
 
   /**
@@ -277,28 +271,6 @@ export class Sampling extends ProcessView<SampleSet> {
    * @returns The view.
    */
   static async load(ctx: ReadContext, runId: number, record: ProcessRecord): Promise<Sampling> {
-    const loaded = await loadProcess(
-      ctx,
-      record,
-      `Run ${runId} Sampling ${record.id}`,
-      [MEDIA_TYPE_V1_SAMPLE_SET, MEDIA_TYPE_V2_SAMPLE_SET],
-    );
-    return new Sampling(ctx, runId, loaded);
-  }
-
-  /** The output payload kind: a SampleSet. */
-  protected override get outputKind(): "sample_set" {
-    return "sample_set";
-  }
-
-  /**
-   * A one-line summary in the spirit of Python's `repr`.
-   *
-   * @returns A one-line summary in the spirit of Python's `repr`.
-   */
-  override toString(): string {
-    return `Sampling(run_id=${this.runId}, sampling_id=${this.samplingId}, status=${
-      JSON.stringify(this.status)
-    }, adapter=${JSON.stringify(this.adapter)})`;
+    return new Sampling(ctx, runId, await loadProcess(ctx, runId, record, SAMPLING));
   }
 }
