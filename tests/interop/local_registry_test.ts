@@ -9,49 +9,18 @@
  * tests/interop/setup_venv.sh); skipped with a printed reason when none can be had.
  */
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { openLocalRegistry } from "../../core/oci/backends/local_registry.ts";
 import { openExperiment } from "../../core/experiment/open.ts";
 import { BlobNotFoundError, DigestMismatchError } from "../../core/errors.ts";
 import { parseManifest } from "../../core/oci/manifest.ts";
+import { findPython, runPythonJson, sha } from "./_python.ts";
 
-const here = new URL(".", import.meta.url);
-const root = new URL("../../", import.meta.url);
-
-async function findPython(): Promise<string | undefined> {
-  const candidates = [
-    Deno.env.get("OMMX_PYTHON"),
-    Deno.env.get("OMMX_INTEROP_PYTHON"),
-    new URL(".cache/venv/bin/python", root).pathname,
-  ];
-  for (const c of candidates) {
-    if (c && await Deno.stat(c).then(() => true, () => false)) return c;
-  }
-  try {
-    const out = await new Deno.Command("bash", {
-      args: [new URL("setup_venv.sh", here).pathname],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const path = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1);
-    if (out.success && path) return path;
-    console.log(
-      `local_registry_test: setup_venv.sh failed: ${new TextDecoder().decode(out.stderr).trim()}`,
-    );
-  } catch (e) {
-    console.log(`local_registry_test: cannot run setup_venv.sh: ${(e as Error).message}`);
-  }
-  return undefined;
-}
-
-const python = await findPython();
+const python = await findPython("local_registry_test");
 if (!python) console.log("local_registry_test: skipped — no reference SDK venv (needs python3)");
 
 const ARCHIVES = ["attachments", "runs", "fork-child"].map((n) =>
   new URL(`../fixtures/reference/${n}.ommx`, import.meta.url).pathname
 );
-
-const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 interface Reported {
   root: string;
@@ -71,14 +40,9 @@ Deno.test({
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "ommx-local-registry-interop-" });
     try {
-      const out = await new Deno.Command(python!, {
-        args: [new URL("write_local_registry.py", here).pathname, ...ARCHIVES],
-        env: { OMMX_LOCAL_REGISTRY_ROOT: dir },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-      const reported = JSON.parse(new TextDecoder().decode(out.stdout)) as Reported;
+      const reported = await runPythonJson<Reported>(python!, "write_local_registry.py", ARCHIVES, {
+        OMMX_LOCAL_REGISTRY_ROOT: dir,
+      });
       assert.equal(reported.root, dir);
       assert.equal(reported.refs.length, 4);
 

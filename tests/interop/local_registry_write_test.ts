@@ -11,7 +11,6 @@
  * tests/interop/setup_venv.sh); skipped with a printed reason when none can be had.
  */
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import {
   createExperiment,
   type Experiment,
@@ -19,44 +18,14 @@ import {
   pushExperiment,
   ReferenceConflictError,
 } from "../../mod.ts";
+import { findPython, runPythonJson, sha } from "./_python.ts";
 
-const here = new URL(".", import.meta.url);
 const repo = new URL("../../", import.meta.url);
 
-async function findPython(): Promise<string | undefined> {
-  const candidates = [
-    Deno.env.get("OMMX_PYTHON"),
-    Deno.env.get("OMMX_INTEROP_PYTHON"),
-    new URL(".cache/venv/bin/python", repo).pathname,
-  ];
-  for (const c of candidates) {
-    if (c && await Deno.stat(c).then(() => true, () => false)) return c;
-  }
-  try {
-    const out = await new Deno.Command("bash", {
-      args: [new URL("setup_venv.sh", here).pathname],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const path = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1);
-    if (out.success && path) return path;
-    console.log(
-      `local_registry_write_test: setup_venv.sh failed: ${
-        new TextDecoder().decode(out.stderr).trim()
-      }`,
-    );
-  } catch (e) {
-    console.log(`local_registry_write_test: cannot run setup_venv.sh: ${(e as Error).message}`);
-  }
-  return undefined;
-}
-
-const python = await findPython();
+const python = await findPython("local_registry_write_test");
 if (!python) {
   console.log("local_registry_write_test: skipped — no reference SDK venv (needs python3)");
 }
-
-const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 interface AttachmentReport {
   media_type: string;
@@ -81,14 +50,9 @@ interface Report {
 }
 
 async function readWithSdk(root: string, ...args: string[]): Promise<Report> {
-  const out = await new Deno.Command(python!, {
-    args: [new URL("read_local_registry.py", here).pathname, ...args],
-    env: { OMMX_LOCAL_REGISTRY_ROOT: root },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  return JSON.parse(new TextDecoder().decode(out.stdout)) as Report;
+  return await runPythonJson<Report>(python!, "read_local_registry.py", args, {
+    OMMX_LOCAL_REGISTRY_ROOT: root,
+  });
 }
 
 /** The report's spelling of non-finite floats (strict JSON). */
