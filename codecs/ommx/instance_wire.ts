@@ -64,7 +64,7 @@ import {
   readRemovedReason,
   readStringEntry,
   readU64MsgEntry,
-  readV1LabelField,
+  readV1Row,
   removedReasonToMessage,
   safe,
   type V1LabelFields,
@@ -132,29 +132,17 @@ const V1_DECISION_VARIABLE_LABEL: V1LabelFields = {
 };
 
 function readV1Constraint(r: WireReader): Constraint {
-  const saved = r.enter();
   let id = 0;
   let equality = 0;
   let fn: Function | undefined;
   const c: Partial<Constraint> & Label = emptyLabel();
-  while (!r.done()) {
-    const t = r.tag();
-    const wt = t & 7;
-    switch (t >>> 3) {
-      case 1:
-        id = r.uint();
-        break;
-      case 2:
-        equality = r.uint();
-        break;
-      case 3:
-        fn = readFunctionField(r);
-        break;
-      default:
-        if (!readV1LabelField(r, t >>> 3, wt, c, V1_CONSTRAINT_LABEL)) r.skip(wt);
-    }
-  }
-  r.leave(saved);
+  readV1Row(r, c, V1_CONSTRAINT_LABEL, (field) => {
+    if (field === 1) id = r.uint();
+    else if (field === 2) equality = r.uint();
+    else if (field === 3) fn = readFunctionField(r);
+    else return false;
+    return true;
+  });
   if (!fn) throw new DecodeError(`constraint ${id} has no function`);
   return { ...c, id, equality: equalityFromNumber(equality), function: fn };
 }
@@ -177,25 +165,15 @@ function readV1RemovedConstraint(r: WireReader): Constraint {
 }
 
 function readV1NamedFunction(r: WireReader): NamedFunction {
-  const saved = r.enter();
   let id = 0;
   let fn: Function | undefined;
   const l = emptyLabel();
-  while (!r.done()) {
-    const t = r.tag();
-    const wt = t & 7;
-    switch (t >>> 3) {
-      case 1:
-        id = r.uint();
-        break;
-      case 2:
-        fn = readFunctionField(r);
-        break;
-      default:
-        if (!readV1LabelField(r, t >>> 3, wt, l, V1_NAMED_FUNCTION_LABEL)) r.skip(wt);
-    }
-  }
-  r.leave(saved);
+  readV1Row(r, l, V1_NAMED_FUNCTION_LABEL, (field) => {
+    if (field === 1) id = r.uint();
+    else if (field === 2) fn = readFunctionField(r);
+    else return false;
+    return true;
+  });
   if (!fn) throw new DecodeError(`named function ${id} has no function`);
   return { ...l, id, function: fn };
 }
@@ -207,7 +185,6 @@ function readV1NamedFunction(r: WireReader): NamedFunction {
  * @returns The variable.
  */
 export function readV1DecisionVariable(r: WireReader): DecisionVariable {
-  const saved = r.enter();
   const v: DecisionVariable = {
     id: 0,
     kind: "continuous",
@@ -216,27 +193,14 @@ export function readV1DecisionVariable(r: WireReader): DecisionVariable {
     parameters: {},
   };
   let kind = 0;
-  while (!r.done()) {
-    const t = r.tag();
-    const wt = t & 7;
-    switch (t >>> 3) {
-      case 1:
-        v.id = r.uint();
-        break;
-      case 2:
-        kind = r.uint();
-        break;
-      case 3:
-        v.bound = readBound(r);
-        break;
-      case 8:
-        v.substitutedValue = r.double();
-        break;
-      default:
-        if (!readV1LabelField(r, t >>> 3, wt, v, V1_DECISION_VARIABLE_LABEL)) r.skip(wt);
-    }
-  }
-  r.leave(saved);
+  readV1Row(r, v, V1_DECISION_VARIABLE_LABEL, (field) => {
+    if (field === 1) v.id = r.uint();
+    else if (field === 2) kind = r.uint();
+    else if (field === 3) v.bound = readBound(r);
+    else if (field === 8) v.substitutedValue = r.double();
+    else return false;
+    return true;
+  });
   v.kind = kindFromNumber(kind);
   return v;
 }
@@ -310,7 +274,6 @@ function readV1(
 function readCollection<T extends ConstraintBase>(
   r: WireReader,
   readRow: (r: WireReader, id: number) => T,
-  evaluatedLayout: boolean,
 ): T[] {
   const saved = r.enter();
   const active = new Map<number, T>();
@@ -328,14 +291,14 @@ function readCollection<T extends ConstraintBase>(
       const [k, v] = readU64MsgEntry(r, (rr) => readRow(rr, 0));
       v.id = k;
       active.set(k, v);
-    } else if (!evaluatedLayout && field === 2) {
+    } else if (field === 2) {
       const [k, v] = readU64MsgEntry(r, (rr) => readRow(rr, 0));
       v.id = k;
       removed.set(k, v);
-    } else if (field === (evaluatedLayout ? 2 : 3)) {
+    } else if (field === 3) {
       const [k, v] = readU64MsgEntry(r, (rr) => readRemovedReason(sub(rr)));
       reasons.set(k, v);
-    } else if (field === (evaluatedLayout ? 3 : 4)) {
+    } else if (field === 4) {
       const [k, v] = readU64MsgEntry(r, (rr) => readContext(sub(rr)));
       contexts.set(k, v);
     } else r.skip(t & 7);
@@ -351,10 +314,9 @@ function readCollection<T extends ConstraintBase>(
     out.push(row);
   }
   for (const id of reasons.keys()) {
-    if (!removed.has(id) && !(evaluatedLayout && active.has(id))) {
+    if (!removed.has(id)) {
       throw new DecodeError(`removed_reasons references unknown constraint ${id}`);
     }
-    if (evaluatedLayout) active.get(id)!.removedReason = reasons.get(id)!;
   }
   applyContexts(new Map(out.map((c) => [c.id, c])), contexts);
   out.sort((a, b) => a.id - b.id);
@@ -542,15 +504,15 @@ function readV2(
       dvSeen = true;
     } else if (field === F.params) d.parameters = readParameterTable(r);
     else if (field === F.obj) objective = readFunctionField(r);
-    else if (field === F.regular) d.constraints = readCollection(r, readRegular, false);
+    else if (field === F.regular) d.constraints = readCollection(r, readRegular);
     else if (field === F.sense) sense = r.uint();
     else if (field === F.pv) {
       const saved = r.enter();
       d.parameterValues = readStateBody(r);
       r.leave(saved);
-    } else if (field === 8) d.indicatorConstraints = readCollection(r, readIndicator, false);
-    else if (field === 9) d.oneHotConstraints = readCollection(r, readVarSet, false);
-    else if (field === 10) d.sos1Constraints = readCollection(r, readVarSet, false);
+    } else if (field === 8) d.indicatorConstraints = readCollection(r, readIndicator);
+    else if (field === 9) d.oneHotConstraints = readCollection(r, readVarSet);
+    else if (field === 10) d.sos1Constraints = readCollection(r, readVarSet);
     else if (field === 11) {
       const [k, f] = readU64MsgEntry(r, (rr) => Function.read(rr));
       d.decisionVariableDependency.set(k, f);

@@ -58,7 +58,7 @@ import {
   readRemovedReason,
   readStringEntry,
   readU64MsgEntry,
-  readV1LabelField,
+  readV1Row,
   safe,
   type V1LabelFields,
 } from "./wire_common.ts";
@@ -480,9 +480,9 @@ const V1_SAMPLED_NAMED_FUNCTION_LABEL: V1LabelFields = {
   description: 5,
 };
 
-function readV1SampledConstraint(r: WireReader): SampledConstraint {
-  const s = r.enter();
-  const c: SampledConstraint = {
+/** A regular sampled constraint with no values yet (ID 0, empty label). */
+function emptySampledConstraint(): SampledConstraint {
+  return {
     ...emptyLabel(),
     id: 0,
     kind: "regular",
@@ -490,70 +490,43 @@ function readV1SampledConstraint(r: WireReader): SampledConstraint {
     feasible: new Map(),
     usedDecisionVariableIds: [],
   };
+}
+
+function readV1SampledConstraint(r: WireReader): SampledConstraint {
+  const c = emptySampledConstraint();
   let equality = 0;
   let reason: RemovedReason | undefined;
   const reasonParams: Record<string, string> = {};
-  while (!r.done()) {
-    const t = r.tag();
-    const wt = t & 7;
-    switch (t >>> 3) {
-      case 1:
-        c.id = r.uint();
-        break;
-      case 2:
-        equality = r.uint();
-        break;
-      case 7:
-        reason = { reason: r.string(), parameters: reasonParams };
-        break;
-      case 8:
-        readStringEntry(r, reasonParams);
-        break;
-      case 9:
-        c.values = readValues(r);
-        break;
-      case 10:
-        r.packedUints(wt, c.usedDecisionVariableIds);
-        break;
-      case 11:
-        readBoolEntry(r, c.feasible);
-        break;
-      default:
-        if (!readV1LabelField(r, t >>> 3, wt, c, V1_SAMPLED_CONSTRAINT_LABEL)) r.skip(wt);
-    }
-  }
-  r.leave(s);
+  readV1Row(r, c, V1_SAMPLED_CONSTRAINT_LABEL, (field, wt) => {
+    if (field === 1) c.id = r.uint();
+    else if (field === 2) equality = r.uint();
+    else if (field === 7) reason = { reason: r.string(), parameters: reasonParams };
+    else if (field === 8) readStringEntry(r, reasonParams);
+    else if (field === 9) c.values = readValues(r);
+    else if (field === 10) r.packedUints(wt, c.usedDecisionVariableIds);
+    else if (field === 11) readBoolEntry(r, c.feasible);
+    else return false;
+    return true;
+  });
   c.equality = equalityFromNumber(equality);
   if (reason) c.removedReason = reason;
   return c;
 }
 
 function readV1SampledNamedFunction(r: WireReader): SampledNamedFunction {
-  const s = r.enter();
   const n: SampledNamedFunction = {
     ...emptyLabel(),
     id: 0,
     values: new SampledValues(new Map()),
     usedDecisionVariableIds: [],
   };
-  while (!r.done()) {
-    const t = r.tag();
-    const wt = t & 7;
-    switch (t >>> 3) {
-      case 1:
-        n.id = r.uint();
-        break;
-      case 6:
-        n.values = readValues(r);
-        break;
-      case 7:
-        r.packedUints(wt, n.usedDecisionVariableIds);
-        break;
-      default:
-        if (!readV1LabelField(r, t >>> 3, wt, n, V1_SAMPLED_NAMED_FUNCTION_LABEL)) r.skip(wt);
-    }
-  }
-  r.leave(s);
+  readV1Row(r, n, V1_SAMPLED_NAMED_FUNCTION_LABEL, (field, wt) => {
+    if (field === 1) n.id = r.uint();
+    else if (field === 6) n.values = readValues(r);
+    else if (field === 7) r.packedUints(wt, n.usedDecisionVariableIds);
+    else return false;
+    return true;
+  });
   return n;
 }
 
@@ -600,14 +573,7 @@ function readV2Regular(r: WireReader): SampledConstraint[] {
     const f = t >>> 3;
     if (f === 1) {
       const [id, c] = readU64MsgEntry(r, (rr) => {
-        const c: SampledConstraint = {
-          ...emptyLabel(),
-          id: 0,
-          kind: "regular",
-          values: new SampledValues(new Map()),
-          feasible: new Map(),
-          usedDecisionVariableIds: [],
-        };
+        const c = emptySampledConstraint();
         let equality = 0;
         let valuesSeen = false;
         while (!rr.done()) {

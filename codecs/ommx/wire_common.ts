@@ -82,6 +82,31 @@ export function readV1LabelField(
 }
 
 /**
+ * Read a length-prefixed v1 row message: each field goes to `onField` first, then to the
+ * row's inline label fields, and is skipped when neither takes it.
+ *
+ * @param r Reader at the row's length prefix.
+ * @param label The row's label (filled in place).
+ * @param fields The label's field numbers in this message.
+ * @param onField Reads a non-label field; returns false when it does not know the field.
+ */
+export function readV1Row(
+  r: WireReader,
+  label: Label,
+  fields: V1LabelFields,
+  onField: (field: number, wt: number) => boolean,
+): void {
+  const saved = r.enter();
+  while (!r.done()) {
+    const t = r.tag();
+    const wt = t & 7;
+    const field = t >>> 3;
+    if (!onField(field, wt) && !readV1LabelField(r, field, wt, label, fields)) r.skip(wt);
+  }
+  r.leave(saved);
+}
+
+/**
  * Read one `map<uint64, Message>` entry; a missing value is read as the empty message.
  *
  * @param r Reader at the entry's length prefix.
