@@ -7,7 +7,8 @@
  */
 
 import type { OmmxMessage } from "./types.ts";
-import { instanceAnnotationView, mergeDescription, mergeExtensions } from "./annotations.ts";
+import { instanceAnnotationView } from "./annotations.ts";
+import { sourceOf, withLayerDescription } from "./_layer.ts";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { InvalidArgumentError } from "../../core/errors.ts";
 import type { Function } from "./function.ts";
@@ -198,17 +199,9 @@ export class ParametricInstance {
    * @returns The merged copy.
    */
   mergeLayerAnnotations(layerAnnotations: Readonly<Record<string, string>>): ParametricInstance {
-    const d = this.toData();
-    const desc = mergeDescription(
-      d.description,
-      layerAnnotations,
-      "org.ommx.v1.parametric-instance",
-    );
-    if (desc) d.description = desc;
-    d.annotations = mergeExtensions(d.annotations, layerAnnotations);
     return new ParametricInstance(
-      d,
-      this.#bytes ? { version: this.version, bytes: this.#bytes } : { version: this.version },
+      withLayerDescription(this.toData(), layerAnnotations, "org.ommx.v1.parametric-instance"),
+      sourceOf(this.version, this.#bytes),
     );
   }
 

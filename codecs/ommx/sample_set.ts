@@ -7,7 +7,7 @@
  */
 
 import type { OmmxMessage } from "./types.ts";
-import { mergeExtensions, mergeMetadata, metadataAnnotationView } from "./annotations.ts";
+import { metadataAnnotationView } from "./annotations.ts";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
 import { DecodeError, InvalidArgumentError } from "../../core/errors.ts";
@@ -63,6 +63,7 @@ import {
   type V1LabelFields,
 } from "./wire_common.ts";
 import { WireReader } from "./wire_reader.ts";
+import { sourceOf, withLayerMetadata } from "./_layer.ts";
 import {
   applyContexts,
   applyLabels,
@@ -334,13 +335,9 @@ export class SampleSet {
    * @returns The merged copy.
    */
   mergeLayerAnnotations(layerAnnotations: Readonly<Record<string, string>>): SampleSet {
-    const d = this.toData();
-    const md = mergeMetadata(d.metadata, layerAnnotations, "org.ommx.v1.sample-set");
-    if (md) d.metadata = md;
-    d.annotations = mergeExtensions(d.annotations, layerAnnotations);
     return new SampleSet(
-      d,
-      this.#bytes ? { version: this.version, bytes: this.#bytes } : { version: this.version },
+      withLayerMetadata(this.toData(), layerAnnotations, "org.ommx.v1.sample-set"),
+      sourceOf(this.version, this.#bytes),
     );
   }
 

@@ -6,7 +6,7 @@
  */
 
 import type { OmmxMessage } from "./types.ts";
-import { mergeExtensions, mergeMetadata, metadataAnnotationView } from "./annotations.ts";
+import { metadataAnnotationView } from "./annotations.ts";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { DecodeError } from "../../core/errors.ts";
 import { EvaluatedConstraintSchema } from "./gen/ommx/v1/constraint_pb.ts";
@@ -62,6 +62,7 @@ import {
   safe,
 } from "./wire_common.ts";
 import { WireReader } from "./wire_reader.ts";
+import { sourceOf, withLayerMetadata } from "./_layer.ts";
 import { sidecars, u64Record } from "./_wire_tables.ts";
 
 /** A decision variable with its value in the solution. */
@@ -333,13 +334,9 @@ export class Solution {
    * @returns The merged copy.
    */
   mergeLayerAnnotations(layerAnnotations: Readonly<Record<string, string>>): Solution {
-    const d = this.toData();
-    const md = mergeMetadata(d.metadata, layerAnnotations, "org.ommx.v1.solution");
-    if (md) d.metadata = md;
-    d.annotations = mergeExtensions(d.annotations, layerAnnotations);
     return new Solution(
-      d,
-      this.#bytes ? { version: this.version, bytes: this.#bytes } : { version: this.version },
+      withLayerMetadata(this.toData(), layerAnnotations, "org.ommx.v1.solution"),
+      sourceOf(this.version, this.#bytes),
     );
   }
 
