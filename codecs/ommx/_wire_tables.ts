@@ -11,6 +11,7 @@ import type { ConstraintBase, Provenance } from "./instance_data.ts";
 import type { Bound, Label } from "./types.ts";
 import {
   assignLabel,
+  featuresFor,
   hasLabel,
   labelToMessage,
   readLabel,
@@ -151,4 +152,64 @@ export function sidecars(rows: readonly ConstraintBase[]): {
     ),
     contexts: u64Record(rows.filter(hasLabel).map((c) => [c.id, { label: labelToMessage(c) }])),
   };
+}
+
+/**
+ * One evaluated or sampled v2 constraint collection: its `entries` plus the
+ * `removed_reasons` / `contexts` sidecars.
+ *
+ * @param rows The collection's constraints.
+ * @param entry The entry message init of one constraint.
+ * @returns The collection message init.
+ */
+export function collection<C extends ConstraintBase, E>(
+  rows: readonly C[],
+  entry: (c: C) => E,
+): { entries: Record<string, E> } & ReturnType<typeof sidecars> {
+  return { entries: u64Record(rows.map((c) => [c.id, entry(c)])), ...sidecars(rows) };
+}
+
+/**
+ * Evaluated / sampled constraints split by collection, with the required features the
+ * non-regular collections imply.
+ *
+ * @param rows All constraints.
+ * @returns The four collections and the feature list.
+ */
+export function byKind<C extends { kind: "regular" | "indicator" | "one-hot" | "sos1" }>(
+  rows: readonly C[],
+): { reg: C[]; ind: C[]; oh: C[]; sos: C[]; requiredFeatures: number[] } {
+  const of = (k: C["kind"]) => rows.filter((c) => c.kind === k);
+  const reg = of("regular");
+  const ind = of("indicator");
+  const oh = of("one-hot");
+  const sos = of("sos1");
+  const requiredFeatures = featuresFor({
+    indicator: ind.length > 0,
+    "one-hot": oh.length > 0,
+    sos1: sos.length > 0,
+  });
+  return { reg, ind, oh, sos, requiredFeatures };
+}
+
+/**
+ * IDs as the `uint64` values of a message init.
+ *
+ * @param xs IDs (absent = none).
+ * @returns The bigints.
+ */
+export function bigIds(xs: readonly number[] | undefined): bigint[] {
+  return (xs ?? []).map(BigInt);
+}
+
+/**
+ * The `labels` table (`map<uint64, ModelingLabel>`) of rows that carry a label.
+ *
+ * @param rows Rows with IDs.
+ * @returns The table init.
+ */
+export function labelRecord(
+  rows: readonly (Label & { id: number })[],
+): Record<string, ReturnType<typeof labelToMessage>> {
+  return u64Record(rows.filter(hasLabel).map((r) => [r.id, labelToMessage(r)]));
 }

@@ -74,6 +74,7 @@ import {
   applyContexts,
   applyLabels,
   emptyLabel,
+  labelRecord,
   readBound,
   readLabelEntry,
   sub,
@@ -803,7 +804,7 @@ export function parametricToV2Message(
     ...commonV2(d),
     parameters: create(ParameterTableSchema, {
       ids: d.parameters.map((p) => BigInt(p.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
-      labels: u64Record(d.parameters.filter(hasLabel).map((p) => [p.id, labelToMessage(p)])),
+      labels: labelRecord(d.parameters),
     }),
   });
 }

@@ -49,10 +49,7 @@ import {
   checkAtol,
   checkFeatures,
   checkFormatVersion,
-  featuresFor,
-  hasLabel,
   labelFromMessage,
-  labelToMessage,
   readContext,
   readMetadata,
   readRemovedReason,
@@ -67,10 +64,13 @@ import { sourceOf, withLayerMetadata } from "./_layer.ts";
 import {
   applyContexts,
   applyLabels,
+  bigIds,
+  byKind,
+  collection,
   emptyLabel,
+  labelRecord,
   readBound,
   readLabelEntry,
-  sidecars,
   sub,
   u64Record,
 } from "./_wire_tables.ts";
@@ -798,23 +798,14 @@ function rawEntries(v: SampledValues): { no: number; wireType: WireType; data: U
  * @returns The message.
  */
 export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
-  const of = (k: SampledConstraint["kind"]) => d.constraints.filter((c) => c.kind === k);
-  const reg = of("regular");
-  const ind = of("indicator");
-  const oh = of("one-hot");
-  const sos = of("sos1");
-  const u = (xs: number[] | undefined) => (xs ?? []).map(BigInt);
+  const { reg, ind, oh, sos, requiredFeatures } = byKind(d.constraints);
   const setRow = (c: SampledConstraint) => ({
-    variables: u(c.variables),
+    variables: bigIds(c.variables),
     feasible: boolRec(c.feasible),
-    usedDecisionVariableIds: u(c.usedDecisionVariableIds),
+    usedDecisionVariableIds: bigIds(c.usedDecisionVariableIds),
   });
   return create(V2SampleSetSchema, {
-    requiredFeatures: featuresFor({
-      indicator: ind.length > 0,
-      "one-hot": oh.length > 0,
-      sos1: sos.length > 0,
-    }),
+    requiredFeatures,
     objectives: valuesInit(d.objectives),
     decisionVariables: {
       entries: u64Record(d.decisionVariables.map((v) => [v.id, {
@@ -822,18 +813,15 @@ export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
         bound: { lower: v.bound.lower, upper: v.bound.upper },
         samples: valuesInit(v.samples),
       }])),
-      labels: u64Record(d.decisionVariables.filter(hasLabel).map((v) => [v.id, labelToMessage(v)])),
+      labels: labelRecord(d.decisionVariables),
     },
-    sampledRegularConstraints: {
-      entries: u64Record(reg.map((c) => [c.id, {
-        equality: equalityToNumber(c.equality ?? "="),
-        evaluatedValues: valuesInit(c.values),
-        feasible: boolRec(c.feasible),
-        usedDecisionVariableIds: u(c.usedDecisionVariableIds),
-        ...(c.dualVariables ? { dualVariables: valuesInit(c.dualVariables) } : {}),
-      }])),
-      ...sidecars(reg),
-    },
+    sampledRegularConstraints: collection(reg, (c) => ({
+      equality: equalityToNumber(c.equality ?? "="),
+      evaluatedValues: valuesInit(c.values),
+      feasible: boolRec(c.feasible),
+      usedDecisionVariableIds: bigIds(c.usedDecisionVariableIds),
+      ...(c.dualVariables ? { dualVariables: valuesInit(c.dualVariables) } : {}),
+    })),
     feasible: boolRec(d.feasible),
     sense: senseToNumber(d.sense),
     feasibleRelaxed: boolRec(d.feasibleRelaxed),
@@ -842,11 +830,9 @@ export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
         sampledNamedFunctions: {
           entries: u64Record(d.namedFunctions.map((n) => [n.id, {
             evaluatedValues: valuesInit(n.values),
-            usedDecisionVariableIds: u(n.usedDecisionVariableIds),
+            usedDecisionVariableIds: bigIds(n.usedDecisionVariableIds),
           }])),
-          labels: u64Record(
-            d.namedFunctions.filter(hasLabel).map((n) => [n.id, labelToMessage(n)]),
-          ),
+          labels: labelRecord(d.namedFunctions),
         },
       }
       : {}),
@@ -854,32 +840,23 @@ export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
     annotations: { ...d.annotations },
     ...(ind.length > 0
       ? {
-        sampledIndicatorConstraints: {
-          entries: u64Record(ind.map((c) => [c.id, {
-            indicatorVariable: BigInt(c.indicatorVariable ?? 0),
-            equality: equalityToNumber(c.equality ?? "="),
-            evaluatedValues: valuesInit(c.values),
-            feasible: boolRec(c.feasible),
-            usedDecisionVariableIds: u(c.usedDecisionVariableIds),
-          }])),
-          ...sidecars(ind),
-        },
+        sampledIndicatorConstraints: collection(ind, (c) => ({
+          indicatorVariable: BigInt(c.indicatorVariable ?? 0),
+          equality: equalityToNumber(c.equality ?? "="),
+          evaluatedValues: valuesInit(c.values),
+          feasible: boolRec(c.feasible),
+          usedDecisionVariableIds: bigIds(c.usedDecisionVariableIds),
+        })),
       }
       : {}),
     ...(oh.length > 0
       ? {
-        sampledOneHotConstraints: {
-          entries: u64Record(oh.map((c) => [c.id, setRow(c)])),
-          ...sidecars(oh),
-        },
+        sampledOneHotConstraints: collection(oh, setRow),
       }
       : {}),
     ...(sos.length > 0
       ? {
-        sampledSos1Constraints: {
-          entries: u64Record(sos.map((c) => [c.id, setRow(c)])),
-          ...sidecars(sos),
-        },
+        sampledSos1Constraints: collection(sos, setRow),
       }
       : {}),
     ...(d.feasibilityAtol !== undefined ? { feasibilityAtol: d.feasibilityAtol } : {}),

@@ -53,17 +53,14 @@ import {
   checkAtol,
   checkFeatures,
   checkFormatVersion,
-  featuresFor,
-  hasLabel,
   labelFromMessage,
-  labelToMessage,
   readMetadata,
   readStringEntry,
   safe,
 } from "./wire_common.ts";
 import { WireReader } from "./wire_reader.ts";
 import { sourceOf, withLayerMetadata } from "./_layer.ts";
-import { sidecars, u64Record } from "./_wire_tables.ts";
+import { bigIds, byKind, collection, labelRecord, u64Record } from "./_wire_tables.ts";
 
 /** A decision variable with its value in the solution. */
 export interface EvaluatedDecisionVariable extends DecisionVariable {
@@ -609,24 +606,15 @@ function readV2(bytes: Uint8Array, what: string): SolutionData {
  * @returns The message.
  */
 export function solutionToV2Message(d: SolutionData): V2Solution {
-  const of = (k: EvaluatedConstraint["kind"]) => d.constraints.filter((c) => c.kind === k);
-  const reg = of("regular");
-  const ind = of("indicator");
-  const oh = of("one-hot");
-  const sos = of("sos1");
-  const u = (xs: number[] | undefined) => (xs ?? []).map(BigInt);
+  const { reg, ind, oh, sos, requiredFeatures } = byKind(d.constraints);
   const setRow = (c: EvaluatedConstraint) => ({
-    variables: u(c.variables),
+    variables: bigIds(c.variables),
     feasible: c.feasible ?? false,
     ...(c.activeVariable !== undefined ? { activeVariable: BigInt(c.activeVariable) } : {}),
-    usedDecisionVariableIds: u(c.usedDecisionVariableIds),
+    usedDecisionVariableIds: bigIds(c.usedDecisionVariableIds),
   });
   return create(V2SolutionSchema, {
-    requiredFeatures: featuresFor({
-      indicator: ind.length > 0,
-      "one-hot": oh.length > 0,
-      sos1: sos.length > 0,
-    }),
+    requiredFeatures,
     objective: d.objective,
     decisionVariables: {
       entries: u64Record(d.decisionVariables.map((v) => [v.id, {
@@ -634,18 +622,15 @@ export function solutionToV2Message(d: SolutionData): V2Solution {
         bound: { lower: v.bound.lower, upper: v.bound.upper },
         value: d.state.get(v.id) ?? v.value,
       }])),
-      labels: u64Record(d.decisionVariables.filter(hasLabel).map((v) => [v.id, labelToMessage(v)])),
+      labels: labelRecord(d.decisionVariables),
     },
-    evaluatedRegularConstraints: {
-      entries: u64Record(reg.map((c) => [c.id, {
-        equality: equalityToNumber(c.equality ?? "="),
-        evaluatedValue: c.value,
-        feasible: c.feasible ?? false,
-        usedDecisionVariableIds: u(c.usedDecisionVariableIds),
-        ...(c.dualVariable !== undefined ? { dualVariable: c.dualVariable } : {}),
-      }])),
-      ...sidecars(reg),
-    },
+    evaluatedRegularConstraints: collection(reg, (c) => ({
+      equality: equalityToNumber(c.equality ?? "="),
+      evaluatedValue: c.value,
+      feasible: c.feasible ?? false,
+      usedDecisionVariableIds: bigIds(c.usedDecisionVariableIds),
+      ...(c.dualVariable !== undefined ? { dualVariable: c.dualVariable } : {}),
+    })),
     feasible: d.feasible,
     optimality: optimalityToNumber(d.optimality),
     relaxation: relaxationToNumber(d.relaxation),
@@ -656,11 +641,9 @@ export function solutionToV2Message(d: SolutionData): V2Solution {
         evaluatedNamedFunctions: {
           entries: u64Record(d.namedFunctions.map((n) => [n.id, {
             evaluatedValue: n.value,
-            usedDecisionVariableIds: u(n.usedDecisionVariableIds),
+            usedDecisionVariableIds: bigIds(n.usedDecisionVariableIds),
           }])),
-          labels: u64Record(
-            d.namedFunctions.filter(hasLabel).map((n) => [n.id, labelToMessage(n)]),
-          ),
+          labels: labelRecord(d.namedFunctions),
         },
       }
       : {}),
@@ -668,33 +651,24 @@ export function solutionToV2Message(d: SolutionData): V2Solution {
     annotations: { ...d.annotations },
     ...(ind.length > 0
       ? {
-        evaluatedIndicatorConstraints: {
-          entries: u64Record(ind.map((c) => [c.id, {
-            indicatorVariable: BigInt(c.indicatorVariable ?? 0),
-            equality: equalityToNumber(c.equality ?? "="),
-            evaluatedValue: c.value,
-            feasible: c.feasible ?? false,
-            indicatorActive: c.indicatorActive ?? false,
-            usedDecisionVariableIds: u(c.usedDecisionVariableIds),
-          }])),
-          ...sidecars(ind),
-        },
+        evaluatedIndicatorConstraints: collection(ind, (c) => ({
+          indicatorVariable: BigInt(c.indicatorVariable ?? 0),
+          equality: equalityToNumber(c.equality ?? "="),
+          evaluatedValue: c.value,
+          feasible: c.feasible ?? false,
+          indicatorActive: c.indicatorActive ?? false,
+          usedDecisionVariableIds: bigIds(c.usedDecisionVariableIds),
+        })),
       }
       : {}),
     ...(oh.length > 0
       ? {
-        evaluatedOneHotConstraints: {
-          entries: u64Record(oh.map((c) => [c.id, setRow(c)])),
-          ...sidecars(oh),
-        },
+        evaluatedOneHotConstraints: collection(oh, setRow),
       }
       : {}),
     ...(sos.length > 0
       ? {
-        evaluatedSos1Constraints: {
-          entries: u64Record(sos.map((c) => [c.id, setRow(c)])),
-          ...sidecars(sos),
-        },
+        evaluatedSos1Constraints: collection(sos, setRow),
       }
       : {}),
     ...(d.feasibilityAtol !== undefined ? { feasibilityAtol: d.feasibilityAtol } : {}),
