@@ -6,6 +6,7 @@
  */
 import { InvalidArgumentError, InvalidArtifactError } from "../errors.ts";
 import type { Descriptor } from "../oci/descriptor.ts";
+import { ANNOTATION_REF_NAME } from "../oci/media_types.ts";
 import type { ImageManifest } from "../oci/manifest.ts";
 import type { ReadOnlyTarget } from "../oci/storage.ts";
 import type { CodecRegistry } from "../../codecs/registry.ts";
@@ -84,7 +85,7 @@ export class Artifact implements AsyncDisposable {
       maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
     };
     const imageName = options.imageName ??
-      manifestDescriptor.annotations?.["org.opencontainers.image.ref.name"] ?? null;
+      manifestDescriptor.annotations?.[ANNOTATION_REF_NAME] ?? null;
     return new Artifact(ctx, manifestDescriptor, manifest, imageName);
   }
 

@@ -5,6 +5,7 @@
  */
 import { InvalidArtifactError, InvalidStateError } from "../errors.ts";
 import type { Descriptor } from "../oci/descriptor.ts";
+import { ANNOTATION_REF_NAME } from "../oci/media_types.ts";
 import type { ImageManifest } from "../oci/manifest.ts";
 import type { ReadOnlyTarget } from "../oci/storage.ts";
 import type { CodecRegistry } from "../../codecs/registry.ts";
@@ -146,7 +147,7 @@ export class Experiment extends AttachmentHolder implements AsyncDisposable {
       config.runs.map((r) => SealedRun.load(ctx, r, { ...cells.get(r.runId) })),
     );
     const imageName = options.imageName ??
-      manifestDescriptor.annotations?.["org.opencontainers.image.ref.name"] ?? null;
+      manifestDescriptor.annotations?.[ANNOTATION_REF_NAME] ?? null;
     const experiment = new Experiment(
       ctx,
       manifestDescriptor,

@@ -14,6 +14,7 @@ import { openLayoutDir } from "../oci/backends/layout_dir.ts";
 import {
   openRemoteRegistry,
   type OpenRemoteRegistryOptions,
+  type RemoteTarget,
 } from "../oci/backends/remote_registry.ts";
 import { openLocalRegistry } from "../oci/backends/local_registry.ts";
 import { envCredentials } from "../oci/backends/registry_env_credentials.ts";
@@ -73,6 +74,21 @@ function isTarget(source: unknown): source is ReadOnlyTarget {
 }
 
 /**
+ * Open the registry repository a {@linkcode RegistrySource} names. Without
+ * explicit credentials, Deno and Node fall back to the reference's
+ * `OMMX_BASIC_AUTH_*` variables.
+ *
+ * @param source The registry reference and client options.
+ * @returns The remote target; the caller closes it.
+ */
+export async function openRegistrySource(source: RegistrySource): Promise<RemoteTarget> {
+  const { registry, ...options } = source;
+  const serverSide = typeof (globalThis as { process?: unknown }).process === "object";
+  if (options.credentials === undefined && serverSide) options.credentials = envCredentials();
+  return await openRemoteRegistry(registry, options);
+}
+
+/**
  * Open the storage behind a source without interpreting it.
  *
  * @param source A path, URL, bytes, Blob or target.
@@ -81,11 +97,7 @@ function isTarget(source: unknown): source is ReadOnlyTarget {
 export async function openSource(source: ArtifactSource): Promise<ReadOnlyTarget> {
   if (isTarget(source)) return source;
   if (typeof source === "object" && source !== null && "registry" in source) {
-    const { registry, ...options } = source;
-    // Deno and Node: fall back to the reference's OMMX_BASIC_AUTH_* variables.
-    const serverSide = typeof (globalThis as { process?: unknown }).process === "object";
-    if (options.credentials === undefined && serverSide) options.credentials = envCredentials();
-    return await openRemoteRegistry(registry, options);
+    return await openRegistrySource(source);
   }
   if (typeof source === "object" && source !== null && "localRegistry" in source) {
     return await openLocalRegistry({

@@ -10,12 +10,10 @@ import { copyImage, type CopyImageOptions } from "../oci/copy.ts";
 import type { Descriptor } from "../oci/descriptor.ts";
 import { parseReference } from "../oci/reference.ts";
 import type { Target } from "../oci/storage.ts";
-import { openRemoteRegistry } from "../oci/backends/remote_registry.ts";
 import { openLocalRegistry } from "../oci/backends/local_registry.ts";
-import { envCredentials } from "../oci/backends/registry_env_credentials.ts";
 import type { Experiment } from "./experiment.ts";
 import { experimentTarget } from "./experiment_source.ts";
-import type { LocalRegistrySource, RegistrySource } from "./open.ts";
+import { type LocalRegistrySource, openRegistrySource, type RegistrySource } from "./open.ts";
 
 /** Options of {@linkcode pushExperiment}. */
 export interface PushExperimentOptions {
@@ -56,6 +54,10 @@ export async function pushExperiment(
   if (source === undefined) {
     throw new InvalidArgumentError("pushExperiment: this Experiment's storage is unknown");
   }
+  const copyOptions: CopyImageOptions = {
+    manifest: experiment.manifestDescriptor,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  };
   let target: Target;
   let reference: string;
   if ("localRegistry" in destination && typeof destination.localRegistry === "string") {
@@ -65,24 +67,20 @@ export async function pushExperiment(
       ...(destination.root === undefined ? {} : { root: destination.root }),
     });
     try {
-      return await copyImage(source, local, destination.localRegistry, {
-        manifest: experiment.manifestDescriptor,
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      });
+      return await copyImage(source, local, destination.localRegistry, copyOptions);
     } finally {
       await local.close();
     }
   }
   if ("registry" in destination && typeof destination.registry === "string") {
-    const { registry, ...rest } = destination;
-    const serverSide = typeof (globalThis as { process?: unknown }).process === "object";
-    if (rest.credentials === undefined && serverSide) rest.credentials = envCredentials();
-    const ref = parseReference(registry);
+    const ref = parseReference(destination.registry);
     if (ref.tag === undefined) {
-      throw new InvalidArgumentError(`pushExperiment: ${registry} names no tag to publish under`);
+      throw new InvalidArgumentError(
+        `pushExperiment: ${destination.registry} names no tag to publish under`,
+      );
     }
     reference = ref.tag;
-    target = await openRemoteRegistry(registry, rest);
+    target = await openRegistrySource(destination);
   } else {
     target = destination as Target;
     reference = tag ?? experiment.imageName ?? "";
@@ -90,8 +88,5 @@ export async function pushExperiment(
       throw new InvalidArgumentError("pushExperiment: no tag given and the Experiment has no name");
     }
   }
-  return await copyImage(source, target, reference, {
-    manifest: experiment.manifestDescriptor,
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
+  return await copyImage(source, target, reference, copyOptions);
 }

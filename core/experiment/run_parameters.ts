@@ -7,7 +7,7 @@
  */
 import { InvalidArtifactError } from "../errors.ts";
 import type { RunParameterTable } from "../../codecs/msgpack/mod.ts";
-import { sortByCodePoint } from "../code_points.ts";
+import { compareCodePoints } from "../code_points.ts";
 
 /** A run parameter's value: `bigint` only for int64 values beyond ±2^53−1. */
 export type ParameterValue = boolean | number | bigint | string;
@@ -76,8 +76,7 @@ export function runParametersView(
       cells.get(runId)![name] = value as ParameterValue;
     }
   }
-  const order = sortByCodePoint(columns.map((c) => c.name));
-  columns.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  columns.sort((a, b) => compareCodePoints(a.name, b.name));
   const rows = [...cells.entries()].sort((a, b) => a[0] - b[0]).map(([runId, values]) => ({
     runId,
     values: Object.freeze(values),
