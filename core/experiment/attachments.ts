@@ -232,10 +232,23 @@ export class AttachmentNamespace {
       target = nodePath.join(base, exportFilename(name, info.filename ?? undefined));
     }
     const bytes = await this.getBlob(name);
+    if (!options.overwrite) {
+      try {
+        await fs.writeFile(target, bytes, { flag: "wx" });
+      } catch (cause) {
+        if ((cause as { code?: string }).code === "EEXIST") throw new AlreadyExistsError(target);
+        throw cause;
+      }
+      return target;
+    }
+    // Replacing: write beside the target, then rename, so a failure never
+    // leaves the old file truncated.
+    const temp = `${target}.${crypto.randomUUID()}.tmp`;
     try {
-      await fs.writeFile(target, bytes, { flag: options.overwrite ? "w" : "wx" });
+      await fs.writeFile(temp, bytes, { flag: "wx" });
+      await fs.rename(temp, target);
     } catch (cause) {
-      if ((cause as { code?: string }).code === "EEXIST") throw new AlreadyExistsError(target);
+      await fs.rm(temp, { force: true }).catch(() => {});
       throw cause;
     }
     return target;
