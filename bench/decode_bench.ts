@@ -9,7 +9,7 @@
  * @module
  */
 
-import { fromBinary } from "@bufbuild/protobuf";
+import { fromBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { readFile } from "node:fs/promises";
 import { ommxLayers } from "../codecs/ommx/_tar_scan_test_util.ts";
 import { InstanceSchema as V1InstanceSchema } from "../codecs/ommx/gen/ommx/v1/instance_pb.ts";

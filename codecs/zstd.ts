@@ -19,7 +19,7 @@
  * @module
  */
 
-import { Decompress } from "fzstd";
+import { Decompress } from "npm:fzstd@0.1.1";
 import {
   DecodeError,
   InvalidArgumentError,

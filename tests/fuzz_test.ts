@@ -5,7 +5,7 @@
  * `OmmxError` with a stable code. Seeded, so failures reproduce.
  */
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@4.11.0";
 import { type Experiment, OmmxError, openExperiment } from "../mod.ts";
 import { archivePath, COMMITTED_CORPUS } from "./conformance/_corpus.ts";
 

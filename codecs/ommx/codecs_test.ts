@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { create, toBinary } from "@bufbuild/protobuf";
+import { create, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { DecodeError, UnsupportedError } from "../../core/errors.ts";
 import { rejects } from "./_rejects_test_util.ts";
 import {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { create } from "@bufbuild/protobuf";
+import { create } from "npm:@bufbuild/protobuf@2.17.0";
 import { DecodeError, InvalidArgumentError } from "../../core/errors.ts";
 import { type Function as FunctionMessage, FunctionSchema } from "./gen/ommx/v1/function_pb.ts";
 import { LinearSchema } from "./gen/ommx/v1/linear_pb.ts";
@@ -456,7 +456,7 @@ export class Function {
    * @example
    * ```ts
    * import { Function, functionToMessage } from "./function.ts";
-   * import { toBinary } from "@bufbuild/protobuf";
+   * import { toBinary } from "npm:@bufbuild/protobuf@2.17.0";
    * import { FunctionSchema } from "./gen/ommx/v1/function_pb.ts";
    * import assert from "node:assert/strict";
    * const bytes = toBinary(FunctionSchema, functionToMessage(Function.linear([[1, 2]], 1)));

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { DecodeError, UnsupportedError } from "../../core/errors.ts";
 import { Function, functionToMessage } from "./function.ts";
 import { FunctionSchema } from "./gen/ommx/v1/function_pb.ts";

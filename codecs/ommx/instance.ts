@@ -9,7 +9,7 @@
 import type { OmmxMessage } from "./types.ts";
 import { instanceAnnotationView } from "./annotations.ts";
 import { sourceOf, withLayerDescription } from "./_layer.ts";
-import { fromBinary } from "@bufbuild/protobuf";
+import { fromBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { InvalidArgumentError } from "../../core/errors.ts";
 import type { Function } from "./function.ts";
 import {

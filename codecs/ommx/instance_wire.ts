@@ -5,7 +5,7 @@
  * @module
  */
 
-import { create, toBinary } from "@bufbuild/protobuf";
+import { create, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { DecodeError, OmmxError, UnsupportedError } from "../../core/errors.ts";
 import { Function, functionToMessage } from "./function.ts";
 import { ParametersSchema } from "./gen/ommx/v1/instance_pb.ts";

@@ -1,7 +1,7 @@
 // The v2 output objective (field 14 of Instance / ParametricInstance, feature 4): not in the
 // 3.0.0b4 spec; the rules below were checked against ommx 3.0.0b7 (docs/format-notes.md).
 import assert from "node:assert/strict";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { DecodeError, UnsupportedError } from "../../core/errors.ts";
 import { rejects } from "./_rejects_test_util.ts";
 import { ommxV2InstanceCodec, ommxV2ParametricInstanceCodec } from "./codecs.ts";

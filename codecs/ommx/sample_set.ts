@@ -8,8 +8,8 @@
 
 import type { OmmxMessage } from "./types.ts";
 import { metadataAnnotationView } from "./annotations.ts";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { WireType } from "@bufbuild/protobuf/wire";
+import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
+import { WireType } from "npm:@bufbuild/protobuf@2.17.0/wire";
 import { DecodeError, InvalidArgumentError } from "../../core/errors.ts";
 import {
   type SampledValues as SampledValuesMessage,

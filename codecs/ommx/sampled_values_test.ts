@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { DecodeError } from "../../core/errors.ts";
 import { SampledValuesSchema, StateSchema } from "./_schemas_test_util.ts";
 import { SampledValues } from "./sampled_values.ts";

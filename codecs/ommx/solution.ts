@@ -7,7 +7,7 @@
 
 import type { OmmxMessage } from "./types.ts";
 import { metadataAnnotationView } from "./annotations.ts";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { DecodeError } from "../../core/errors.ts";
 import { EvaluatedConstraintSchema } from "./gen/ommx/v1/constraint_pb.ts";
 import { EvaluatedNamedFunctionSchema } from "./gen/ommx/v1/named_function_pb.ts";

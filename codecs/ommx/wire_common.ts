@@ -5,7 +5,7 @@
  * @module
  */
 
-import { create, fromBinary, type MessageInitShape } from "@bufbuild/protobuf";
+import { create, fromBinary, type MessageInitShape } from "npm:@bufbuild/protobuf@2.17.0";
 import { DecodeError, UnsupportedError } from "../../core/errors.ts";
 import {
   type Instance_Description,

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { DecodeError } from "../../core/errors.ts";
 import { PyFloat } from "../py_float.ts";
 import { stringifyPythonJson } from "../json/stringify.ts";
@@ -226,7 +226,7 @@ const HIDDEN_ATTRIBUTES = new Set(["busy_ns", "idle_ns", "target", "thread.id"])
  *
  * @example Read a stored trace
  * ```ts
- * import { create, toBinary } from "@bufbuild/protobuf";
+ * import { create, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
  * import { TraceResult } from "./trace_result.ts";
  * import { ExportTraceServiceRequestSchema } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
  * import assert from "node:assert/strict";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { MEDIA_TYPE_TRACE } from "../media_types.ts";
-import { create, toBinary } from "@bufbuild/protobuf";
+import { create, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { TraceResult } from "./trace_result.ts";
 import { traceCodec } from "./trace_codec.ts";
 import { ExportTraceServiceRequestSchema } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { create, toBinary } from "@bufbuild/protobuf";
+import { create, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { InvalidArgumentError, InvalidStateError } from "../errors.ts";
 import { ExportTraceServiceRequestSchema } from "../../codecs/trace/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import {

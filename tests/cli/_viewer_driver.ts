@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { chromium } from "playwright-core";
+import { chromium } from "npm:playwright-core@1.65.1";
 import { ROOT } from "./_cli.ts";
 
 const CHROMIUM = "/usr/bin/chromium";

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { create, toBinary } from "@bufbuild/protobuf";
+import { create, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { createExperiment, forkExperiment } from "../../core/experiment/experiment_builder.ts";
 import { sequentialTraceIds } from "../../core/experiment/run_trace.ts";
 import { saveExperiment } from "../../core/experiment/save.ts";

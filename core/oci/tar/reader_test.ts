@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
-import { packTar, unpackTar } from "modern-tar";
+import fc from "npm:fast-check@4.11.0";
+import { packTar, unpackTar } from "npm:modern-tar@0.8.6";
 import { CorruptArchiveError, LimitExceededError } from "../../errors.ts";
 import { bytesSource } from "../random_access.ts";
 import { indexTar, type TarEntry } from "./reader.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { unpackTar } from "modern-tar";
+import { unpackTar } from "npm:modern-tar@0.8.6";
 import { InvalidArgumentError, SizeMismatchError } from "../../errors.ts";
 import { encodeOciLayout } from "../layout.ts";
 import { buildTar, createTarStream, encodeTarHeader, endOfArchive, TarWriter } from "./writer.ts";

@@ -4,13 +4,13 @@
 // @generated from file ommx/v1/constraint_hints.proto (package ommx.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import type { OneHot } from "./one_hot_pb.ts";
 import { file_ommx_v1_one_hot } from "./one_hot_pb.ts";
 import type { SOS1 } from "./sos1_pb.ts";
 import { file_ommx_v1_sos1 } from "./sos1_pb.ts";
-import type { Message } from "@bufbuild/protobuf";
+import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file ommx/v1/constraint_hints.proto.

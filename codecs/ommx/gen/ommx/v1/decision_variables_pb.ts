@@ -4,9 +4,9 @@
 // @generated from file ommx/v1/decision_variables.proto (package ommx.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Message } from "@bufbuild/protobuf";
+import type { GenEnum, GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file ommx/v1/decision_variables.proto.

@@ -4,8 +4,8 @@
 // @generated from file ommx/v1/instance.proto (package ommx.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import type { Constraint, RemovedConstraint } from "./constraint_pb.ts";
 import { file_ommx_v1_constraint } from "./constraint_pb.ts";
 import type { ConstraintHints } from "./constraint_hints_pb.ts";
@@ -16,7 +16,7 @@ import type { Function } from "./function_pb.ts";
 import { file_ommx_v1_function } from "./function_pb.ts";
 import type { NamedFunction } from "./named_function_pb.ts";
 import { file_ommx_v1_named_function } from "./named_function_pb.ts";
-import type { Message } from "@bufbuild/protobuf";
+import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file ommx/v1/instance.proto.

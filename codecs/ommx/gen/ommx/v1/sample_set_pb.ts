@@ -4,8 +4,8 @@
 // @generated from file ommx/v1/sample_set.proto (package ommx.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import type { Equality } from "./constraint_pb.ts";
 import { file_ommx_v1_constraint } from "./constraint_pb.ts";
 import type { DecisionVariable } from "./decision_variables_pb.ts";
@@ -14,7 +14,7 @@ import type { Instance_Sense } from "./instance_pb.ts";
 import { file_ommx_v1_instance } from "./instance_pb.ts";
 import type { ProcessMetadata, State } from "./solution_pb.ts";
 import { file_ommx_v1_solution } from "./solution_pb.ts";
-import type { Message } from "@bufbuild/protobuf";
+import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file ommx/v1/sample_set.proto.

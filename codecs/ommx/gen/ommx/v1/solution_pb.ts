@@ -4,8 +4,8 @@
 // @generated from file ommx/v1/solution.proto (package ommx.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import type { EvaluatedConstraint } from "./constraint_pb.ts";
 import { file_ommx_v1_constraint } from "./constraint_pb.ts";
 import type { DecisionVariable } from "./decision_variables_pb.ts";
@@ -14,7 +14,7 @@ import type { Instance_Sense } from "./instance_pb.ts";
 import { file_ommx_v1_instance } from "./instance_pb.ts";
 import type { EvaluatedNamedFunction } from "./named_function_pb.ts";
 import { file_ommx_v1_named_function } from "./named_function_pb.ts";
-import type { Message } from "@bufbuild/protobuf";
+import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file ommx/v1/solution.proto.

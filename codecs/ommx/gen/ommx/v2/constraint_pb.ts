@@ -4,8 +4,8 @@
 // @generated from file ommx/v2/constraint.proto (package ommx.v2, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import type { Equality } from "../v1/constraint_pb.ts";
 import { file_ommx_v1_constraint } from "../v1/constraint_pb.ts";
 import type { Function } from "../v1/function_pb.ts";
@@ -14,7 +14,7 @@ import type { SampledValues } from "../v1/sample_set_pb.ts";
 import { file_ommx_v1_sample_set } from "../v1/sample_set_pb.ts";
 import type { ModelingLabel } from "./common_pb.ts";
 import { file_ommx_v2_common } from "./common_pb.ts";
-import type { Message } from "@bufbuild/protobuf";
+import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file ommx/v2/constraint.proto.

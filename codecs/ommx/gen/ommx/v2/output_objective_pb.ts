@@ -6,13 +6,13 @@
 // @generated from file ommx/v2/output_objective.proto (package ommx.v2, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import type { Function } from "../v1/function_pb.ts";
 import { file_ommx_v1_function } from "../v1/function_pb.ts";
 import type { Instance_Sense } from "../v1/instance_pb.ts";
 import { file_ommx_v1_instance } from "../v1/instance_pb.ts";
-import type { Message } from "@bufbuild/protobuf";
+import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file ommx/v2/output_objective.proto.

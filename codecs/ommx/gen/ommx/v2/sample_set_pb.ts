@@ -4,8 +4,8 @@
 // @generated from file ommx/v2/sample_set.proto (package ommx.v2, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import type { Instance_Sense } from "../v1/instance_pb.ts";
 import { file_ommx_v1_instance } from "../v1/instance_pb.ts";
 import type { SampledValues } from "../v1/sample_set_pb.ts";
@@ -20,7 +20,7 @@ import type { SampledDecisionVariableTable } from "./decision_variable_pb.ts";
 import { file_ommx_v2_decision_variable } from "./decision_variable_pb.ts";
 import type { SampledNamedFunctionTable } from "./named_function_pb.ts";
 import { file_ommx_v2_named_function } from "./named_function_pb.ts";
-import type { Message } from "@bufbuild/protobuf";
+import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file ommx/v2/sample_set.proto.

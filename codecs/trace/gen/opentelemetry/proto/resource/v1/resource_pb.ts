@@ -4,11 +4,11 @@
 // @generated from file opentelemetry/proto/resource/v1/resource.proto (package opentelemetry.proto.resource.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import type { KeyValue } from "../../common/v1/common_pb.ts";
 import { file_opentelemetry_proto_common_v1_common } from "../../common/v1/common_pb.ts";
-import type { Message } from "@bufbuild/protobuf";
+import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file opentelemetry/proto/resource/v1/resource.proto.

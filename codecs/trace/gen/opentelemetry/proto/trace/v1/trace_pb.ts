@@ -5,13 +5,13 @@
 // @generated from file opentelemetry/proto/trace/v1/trace.proto (package opentelemetry.proto.trace.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import type { InstrumentationScope, KeyValue } from "../../common/v1/common_pb.ts";
 import { file_opentelemetry_proto_common_v1_common } from "../../common/v1/common_pb.ts";
 import type { Resource } from "../../resource/v1/resource_pb.ts";
 import { file_opentelemetry_proto_resource_v1_resource } from "../../resource/v1/resource_pb.ts";
-import type { Message } from "@bufbuild/protobuf";
+import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file opentelemetry/proto/trace/v1/trace.proto.
