@@ -1,16 +1,15 @@
-// Cross-checks against the reference Python SDK when a venv with `ommx` exists
-// at .cache/venv (skipped with a printed reason otherwise).
+// Cross-checks against the reference Python SDK (OMMX_INTEROP_PYTHON, OMMX_PYTHON, or .cache/venv
+// with python3 on PATH; tests/_tools.ts). Skipped with one printed line otherwise.
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { referencePython } from "../../tests/_tools.ts";
 import { Instance } from "./instance.ts";
 import { ParametricInstance } from "./parametric_instance.ts";
 import { Solution } from "./solution.ts";
 
-const PY = Deno.env.get("OMMX_INTEROP_PYTHON") ??
-  new URL("../../.cache/venv/bin/python", import.meta.url).pathname;
+const PY = referencePython("the ommx codec cross-checks (codecs/ommx/python_interop_test.ts)");
 
 async function run(script: string, stdin?: Uint8Array, args: string[] = []): Promise<Uint8Array> {
-  const p = new Deno.Command(PY, {
+  const p = new Deno.Command(PY!, {
     args: ["-c", script, ...args],
     stdin: "piped",
     stdout: "piped",
@@ -24,10 +23,7 @@ async function run(script: string, stdin?: Uint8Array, args: string[] = []): Pro
   return o.stdout;
 }
 
-const haveOmmx = existsSync(PY) &&
-  new Deno.Command(PY, { args: ["-c", "import ommx"], stdout: "null", stderr: "null" }).outputSync()
-    .success;
-if (!haveOmmx) console.log(`skip python interop: no ${PY} with ommx`);
+const haveOmmx = PY !== undefined;
 
 const BUILD = `
 import sys

@@ -20,6 +20,7 @@ import {
   openExperiment,
   UnsupportedError,
 } from "@ommx-ts/experiment";
+import { pythonWithNumpy } from "../../tests/_tools.ts";
 
 // --- helpers ----------------------------------------------------------------------------------
 
@@ -62,36 +63,9 @@ function assertCode(
   });
 }
 
-const root = new URL("../../", import.meta.url);
-const venvPython = new URL(".cache/venv/bin/python", root).pathname;
-
-/** The Python with NumPy, or `undefined` (with the reason) when there is none. */
-async function findPython(): Promise<{ python?: string; reason: string }> {
-  const candidates = [Deno.env.get("OMMX_INTEROP_PYTHON"), venvPython].filter((p) =>
-    p !== undefined
-  );
-  const reasons: string[] = [];
-  for (const candidate of candidates) {
-    try {
-      const out = await new Deno.Command(candidate, {
-        args: ["-c", "import numpy; print(numpy.__version__)"],
-        stdout: "piped",
-        stderr: "null",
-      }).output();
-      if (out.success) {
-        return {
-          python: candidate,
-          reason: `numpy ${new TextDecoder().decode(out.stdout).trim()}`,
-        };
-      }
-      reasons.push(`${candidate} has no numpy`);
-    } catch {
-      reasons.push(`no Python at ${candidate}`);
-    }
-  }
-  return { reason: `${reasons.join("; ")} (set OMMX_INTEROP_PYTHON to a Python with numpy)` };
-}
-const pythonPromise = findPython();
+const PYTHON = await pythonWithNumpy(
+  "the NumPy cross-checks (examples/codec-plugin/mod_test.ts)",
+);
 
 async function runPython(python: string, script: string, args: string[] = []): Promise<string> {
   const out = await new Deno.Command(python, {
@@ -397,12 +371,10 @@ np.save(f"{out}/float16.npy", np.zeros(2, dtype="<f2"))
 print(json.dumps(meta))
 `;
 
-Deno.test("npy: decodes arrays written by real NumPy (np.save, format 1.0/2.0/3.0)", async (t) => {
-  const { python, reason } = await pythonPromise;
-  if (python === undefined) {
-    console.log(`skipped: ${reason}`);
-    return;
-  }
+Deno.test("npy: decodes arrays written by real NumPy (np.save, format 1.0/2.0/3.0)", {
+  ignore: PYTHON === undefined,
+}, async (t) => {
+  const python = PYTHON!;
   const dir = await Deno.makeTempDir({ prefix: "npy-codec-" });
   try {
     const meta = JSON.parse(await runPython(python, NUMPY_WRITER, [dir])) as Record<
@@ -448,13 +420,12 @@ Deno.test("npy: decodes arrays written by real NumPy (np.save, format 1.0/2.0/3.
   }
 });
 
-Deno.test("npy: encodeNpy writes the same bytes as numpy.save", async () => {
-  const { python, reason } = await pythonPromise;
-  if (python === undefined) {
-    console.log(`skipped: ${reason}`);
-    return;
-  }
-  const script = `
+Deno.test(
+  "npy: encodeNpy writes the same bytes as numpy.save",
+  { ignore: PYTHON === undefined },
+  async () => {
+    const python = PYTHON!;
+    const script = `
 import io, sys, base64, numpy as np
 arrays = [
     np.array([[1.5, -0.0], [2.0, 4.0], [0.25, 8.0]], dtype="<f8"),
@@ -469,27 +440,28 @@ arrays = [
 for a in arrays:
     buf = io.BytesIO(); np.save(buf, a); print(base64.b64encode(buf.getvalue()).decode())
 `;
-  const lines = (await runPython(python, script)).trim().split("\n");
-  const ours: NpyArray[] = [
-    { dtype: "float64", shape: [3, 2], data: new Float64Array([1.5, -0, 2, 4, 0.25, 8]) },
-    { dtype: "float32", shape: [2], data: new Float32Array([0.5, 1]) },
-    { dtype: "int64", shape: [2], data: new BigInt64Array([-3n, 2n ** 40n]) },
-    { dtype: "int32", shape: [4], data: new Int32Array([0, 1, 2, 3]) },
-    { dtype: "uint8", shape: [2], data: new Uint8Array([7, 8]) },
-    { dtype: "bool", shape: [2], data: new Uint8Array([1, 0]) },
-    { dtype: "float64", shape: [], data: new Float64Array([2]) },
-    { dtype: "uint8", shape: Array.from({ length: 64 }, () => 1), data: new Uint8Array([1]) },
-  ];
-  assert.equal(lines.length, ours.length);
-  ours.forEach((array, i) => {
-    const numpy = Uint8Array.from(atob(lines[i]!), (c) => c.charCodeAt(0));
-    assert.deepEqual(
-      encodeNpy(array),
-      numpy,
-      `array ${i} (${array.dtype} ${array.shape.length}-d)`,
-    );
-  });
-});
+    const lines = (await runPython(python, script)).trim().split("\n");
+    const ours: NpyArray[] = [
+      { dtype: "float64", shape: [3, 2], data: new Float64Array([1.5, -0, 2, 4, 0.25, 8]) },
+      { dtype: "float32", shape: [2], data: new Float32Array([0.5, 1]) },
+      { dtype: "int64", shape: [2], data: new BigInt64Array([-3n, 2n ** 40n]) },
+      { dtype: "int32", shape: [4], data: new Int32Array([0, 1, 2, 3]) },
+      { dtype: "uint8", shape: [2], data: new Uint8Array([7, 8]) },
+      { dtype: "bool", shape: [2], data: new Uint8Array([1, 0]) },
+      { dtype: "float64", shape: [], data: new Float64Array([2]) },
+      { dtype: "uint8", shape: Array.from({ length: 64 }, () => 1), data: new Uint8Array([1]) },
+    ];
+    assert.equal(lines.length, ours.length);
+    ours.forEach((array, i) => {
+      const numpy = Uint8Array.from(atob(lines[i]!), (c) => c.charCodeAt(0));
+      assert.deepEqual(
+        encodeNpy(array),
+        numpy,
+        `array ${i} (${array.dtype} ${array.shape.length}-d)`,
+      );
+    });
+  },
+);
 
 // --- through the Experiment model ---------------------------------------------------------------
 
@@ -576,12 +548,10 @@ Deno.test("npy: an Experiment records arrays and reads them back through the cod
   });
 });
 
-Deno.test("npy: numpy.load reads the attachment bytes an Experiment stored", async () => {
-  const { python, reason } = await pythonPromise;
-  if (python === undefined) {
-    console.log(`skipped: ${reason}`);
-    return;
-  }
+Deno.test("npy: numpy.load reads the attachment bytes an Experiment stored", {
+  ignore: PYTHON === undefined,
+}, async () => {
+  const python = PYTHON!;
   await using exp = await openExperiment(await recordExperiment());
   const dir = await Deno.makeTempDir({ prefix: "npy-codec-" });
   try {

@@ -11,8 +11,13 @@
  */
 import { chromium } from "npm:playwright-core@1.65.1";
 import { ROOT } from "./_cli.ts";
+import { findTool, TOOLS } from "../_tools.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
+// OMMX_TEST_CHROMIUM (set by viewer_test.ts) or `chromium` on PATH.
+const CHROMIUM = findTool(TOOLS.chromium);
+if (CHROMIUM === undefined) {
+  throw new Error(`no chromium on PATH; install ${TOOLS.chromium.install}`);
+}
 const DEMO = `${ROOT}examples/demo.ommx`;
 const ARGS = [
   "--headless",

@@ -2,28 +2,19 @@
  * The browser viewer in a real headless Chromium (Debian `chromium` driven by
  * playwright-core, in `_viewer_driver.ts`): served by `ommx-ts serve`, and
  * opened as a plain file with a `.ommx` picked through the file input.
- * Skipped, with the reason printed, only when /usr/bin/chromium is absent
- * (`.ci/install_system.sh` installs it).
+ * Skipped, with one printed line, only when no `chromium` is on PATH and OMMX_TEST_CHROMIUM is
+ * unset (tests/_tools.ts; `.ci/install_system.sh` installs it).
  */
 import assert from "node:assert/strict";
 import { cliJson, ROOT } from "./_cli.ts";
+import { requireTool, TOOLS } from "../_tools.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
-if (!hasChromium) {
-  console.log(`viewer_test: skipped: ${CHROMIUM} is absent (apt-get install chromium)`);
-}
+const CHROMIUM = requireTool(TOOLS.chromium, "the browser viewer test (tests/cli/viewer_test.ts)");
 
 Deno.test({
   name:
     "viewer: runs table, one plot point per run, sorting, diff, solve detail, trace, plain file; screenshot",
-  ignore: !hasChromium,
+  ignore: CHROMIUM === undefined,
   async fn() {
     const demo = `${ROOT}examples/demo.ommx`;
     const runs = (await cliJson("runs", demo) as {
@@ -34,6 +25,7 @@ Deno.test({
     const out = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "--quiet", `${ROOT}tests/cli/_viewer_driver.ts`, outDir],
       cwd: ROOT,
+      env: { OMMX_TEST_CHROMIUM: CHROMIUM! },
       stdout: "piped",
       stderr: "piped",
     }).output();

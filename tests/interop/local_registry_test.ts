@@ -5,18 +5,20 @@
  * `openLocalRegistry` must list the same refs and read the same runs and attachment bytes
  * the SDK reports.
  *
- * Needs the pinned venv (OMMX_PYTHON, OMMX_INTEROP_PYTHON, .cache/venv, or one created by
- * tests/interop/setup_venv.sh); skipped with a printed reason when none can be had.
+ * Needs the reference SDK (OMMX_INTEROP_PYTHON, OMMX_PYTHON, or .cache/venv with python3 on PATH;
+ * tests/_tools.ts); skipped with one printed line otherwise.
  */
 import assert from "node:assert/strict";
 import { openLocalRegistry } from "../../core/oci/backends/local_registry.ts";
 import { openExperiment } from "../../core/experiment/open.ts";
 import { BlobNotFoundError, DigestMismatchError } from "../../core/errors.ts";
 import { parseManifest } from "../../core/oci/manifest.ts";
-import { findPython, runPythonJson, sha } from "./_python.ts";
+import { runPythonJson, sha } from "./_python.ts";
+import { referencePython } from "../_tools.ts";
 
-const python = await findPython("local_registry_test");
-if (!python) console.log("local_registry_test: skipped — no reference SDK venv (needs python3)");
+const python = referencePython(
+  "the Python-written Local Registry test (tests/interop/local_registry_test.ts)",
+);
 
 const ARCHIVES = ["attachments", "runs", "fork-child"].map((n) =>
   new URL(`../fixtures/reference/${n}.ommx`, import.meta.url).pathname

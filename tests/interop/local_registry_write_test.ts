@@ -7,8 +7,8 @@
  * list them under the same manifest digest. Both a registry the SDK created and one TypeScript
  * created are covered, and the SDK keeps committing into either afterwards.
  *
- * Needs the pinned venv (OMMX_PYTHON, OMMX_INTEROP_PYTHON, .cache/venv, or one created by
- * tests/interop/setup_venv.sh); skipped with a printed reason when none can be had.
+ * Needs the reference SDK (OMMX_INTEROP_PYTHON, OMMX_PYTHON, or .cache/venv with python3 on PATH;
+ * tests/_tools.ts); skipped with one printed line otherwise.
  */
 import assert from "node:assert/strict";
 import {
@@ -18,14 +18,14 @@ import {
   pushExperiment,
   ReferenceConflictError,
 } from "../../mod.ts";
-import { findPython, runPythonJson, sha } from "./_python.ts";
+import { runPythonJson, sha } from "./_python.ts";
+import { referencePython } from "../_tools.ts";
 
 const repo = new URL("../../", import.meta.url);
 
-const python = await findPython("local_registry_write_test");
-if (!python) {
-  console.log("local_registry_write_test: skipped — no reference SDK venv (needs python3)");
-}
+const python = referencePython(
+  "the Local Registry write interop test (tests/interop/local_registry_write_test.ts)",
+);
 
 interface AttachmentReport {
   media_type: string;

@@ -3,21 +3,18 @@
  * imported by the real Python SDK (`Experiment.import_archive`) and checked by
  * tests/interop/check_ts_archives.py, one Deno test per archive.
  *
- * Needs the pinned venv (`tests/interop/setup_venv.sh`, or OMMX_PYTHON);
- * skipped with a printed reason when it is absent.
+ * Needs the reference SDK (OMMX_INTEROP_PYTHON, OMMX_PYTHON, or .cache/venv with python3 on PATH;
+ * tests/_tools.ts); skipped with one printed line otherwise.
  */
 import assert from "node:assert/strict";
 
+import { referencePython } from "../_tools.ts";
+
 const here = new URL(".", import.meta.url);
-const root = new URL("../../", import.meta.url);
-const python = Deno.env.get("OMMX_PYTHON") ?? Deno.env.get("OMMX_INTEROP_PYTHON") ??
-  new URL(".cache/venv/bin/python", root).pathname;
-const available = await Deno.stat(python).then(() => true, () => false);
-if (!available) {
-  console.log(
-    `python_import_test: skipped — no reference SDK venv at ${python} (run tests/interop/setup_venv.sh)`,
-  );
-}
+const python = referencePython(
+  "the Python import tests of TypeScript-written archives (tests/interop/python_import_test.ts)",
+);
+const available = python !== undefined;
 
 const ARCHIVES = [
   "ts-all",
@@ -51,7 +48,7 @@ for (const name of ARCHIVES) {
     sanitizeResources: false,
     fn: async () => {
       const dir = await writeCorpus();
-      const out = await new Deno.Command(python, {
+      const out = await new Deno.Command(python!, {
         args: [new URL("check_ts_archives.py", here).pathname, `${dir}/${name}.ommx`],
         stdout: "piped",
         stderr: "piped",

@@ -4,17 +4,16 @@
  * SDK reads them: manifest annotations, layers, Instance counts, ids, sense and
  * annotations view, Solution objective, feasibility and state.
  *
- * Skipped with a printed reason without the venv or without ../shared.
+ * Skipped with one printed line without ../shared or without the reference SDK (tests/_tools.ts).
  */
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openArtifact } from "../../mod.ts";
 import { normaliseExpected, toExpectedForm } from "../conformance/_corpus.ts";
+import { referencePython } from "../_tools.ts";
 
 const root = new URL("../../", import.meta.url);
-const python = Deno.env.get("OMMX_INTEROP_PYTHON") ?? Deno.env.get("OMMX_PYTHON") ??
-  fileURLToPath(new URL(".cache/venv/bin/python", root));
 const shared = fileURLToPath(new URL("../shared/fixtures/", root));
 
 function list(): string[] {
@@ -32,16 +31,15 @@ function list(): string[] {
 }
 
 const files = list();
-const hasPython = await Deno.stat(python).then(() => true, () => false);
 if (files.length === 0) console.log(`shared_fixtures_test: skipped — ${shared} is absent`);
-else if (!hasPython) {
-  console.log(`shared_fixtures_test: skipped — no reference SDK venv at ${python}`);
-}
+const python = files.length === 0 ? undefined : referencePython(
+  "the shared-fixture cross-checks (tests/interop/shared_fixtures_test.ts)",
+);
 
 let reference: Promise<Record<string, Record<string, unknown>>> | undefined;
 function referenceReading(): Promise<Record<string, Record<string, unknown>>> {
   reference ??= (async () => {
-    const out = await new Deno.Command(python, {
+    const out = await new Deno.Command(python!, {
       args: [fileURLToPath(new URL("read_shared_fixtures.py", import.meta.url)), ...files],
       stdout: "piped",
       stderr: "piped",
@@ -52,7 +50,7 @@ function referenceReading(): Promise<Record<string, Record<string, unknown>>> {
   return reference;
 }
 
-for (const path of hasPython ? files : []) {
+for (const path of python === undefined ? [] : files) {
   const name = basename(path);
   Deno.test(`shared fixture ${name} reads as the reference SDK reads it`, async () => {
     // deno-lint-ignore no-explicit-any

@@ -1,23 +1,21 @@
 /**
  * `skopeo inspect --raw oci-archive:<file>` and `skopeo copy oci-archive:<file>
  * oci:<dir>` accept the archives ommx-ts writes (and the OCI layout
- * directories). Skipped with a printed reason when skopeo is not installed
- * (`.ci/install_system.sh` installs it).
+ * directories). Skipped with one printed line when skopeo is not on PATH (tests/_tools.ts;
+ * `.ci/install_system.sh` installs it).
  */
 import assert from "node:assert/strict";
 import { createExperiment, forkExperiment } from "../../core/experiment/experiment_builder.ts";
 import { saveExperiment, saveExperimentLayout } from "../../core/experiment/save.ts";
+import { requireTool, TOOLS } from "../_tools.ts";
 
-const skopeo = await new Deno.Command("skopeo", {
-  args: ["--version"],
-  stdout: "null",
-  stderr: "null",
-})
-  .output().then((o) => o.success, () => false);
-if (!skopeo) console.log("skopeo_test: skipped — skopeo is not installed (apt-get install skopeo)");
+const skopeo = requireTool(
+  TOOLS.skopeo,
+  "the skopeo OCI copy tests (tests/interop/skopeo_test.ts)",
+);
 
 async function run(...args: string[]): Promise<string> {
-  const out = await new Deno.Command("skopeo", { args, stdout: "piped", stderr: "piped" }).output();
+  const out = await new Deno.Command(skopeo!, { args, stdout: "piped", stderr: "piped" }).output();
   const text = new TextDecoder().decode(out.stdout);
   assert.equal(
     out.code,
@@ -29,7 +27,7 @@ async function run(...args: string[]): Promise<string> {
 
 Deno.test({
   name: "skopeo: inspects and copies every kind of archive we write",
-  ignore: !skopeo,
+  ignore: skopeo === undefined,
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "ommx-ts-skopeo-" });
     try {

@@ -3,7 +3,8 @@
  * and `--minify`, which renames classes) and run by `node` on the reference
  * corpus; its JSON summary must equal the one computed here in Deno. Node 20 has no zstd in `node:zlib`, so this covers
  * the pure-JS `fzstd` decoder, and the typed `UnsupportedError` of zstd
- * compression there. Skipped (with the reason printed) when `node` is absent.
+ * compression there. Skipped (one printed line) when `node` is not on PATH: found through
+ * tests/_tools.ts, never by spawning `node` (Deno 2.9 runs itself for an absent `node`).
  *
  * @module
  */
@@ -11,6 +12,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { ARCHIVES, summarize, type Summary } from "./node_smoke.ts";
+import { requireTool, TOOLS } from "../_tools.ts";
 
 const CORPUS = fileURLToPath(new URL("../fixtures/reference/", import.meta.url));
 const SMOKE = fileURLToPath(new URL("node_smoke.ts", import.meta.url));
@@ -26,18 +28,7 @@ async function run(cmd: string, args: string[], cwd?: string) {
   return { code, stdout: dec.decode(stdout), stderr: dec.decode(stderr) };
 }
 
-async function nodeVersion(): Promise<string | null> {
-  try {
-    const { code, stdout } = await run("node", ["--version"]);
-    return code === 0 ? stdout.trim() : null;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
-  }
-}
-
-const NODE_VERSION = await nodeVersion();
-if (NODE_VERSION === null) console.log("tests/node: skipped: no `node` on PATH");
+const NODE = requireTool(TOOLS.node, "the Node.js smoke tests (tests/node/node_test.ts)");
 
 /** Bundle the smoke module for Node; returns the bundle path. */
 async function bundle(dir: string, minify: boolean): Promise<string> {
@@ -86,7 +77,7 @@ for (const minify of [false, true]) {
     name: `node: a bundled${
       minify ? ", minified" : ""
     } smoke run in Node reads and writes exactly as Deno does`,
-    ignore: NODE_VERSION === null,
+    ignore: NODE === undefined,
     fn: () => compareWithNode(minify),
   });
 }
@@ -96,7 +87,7 @@ async function compareWithNode(minify: boolean): Promise<void> {
   try {
     const script = await bundle(dir, minify);
     // Run from an unrelated directory, so nothing resolves against the repo.
-    const node = await run("node", [script, CORPUS], dir);
+    const node = await run(NODE!, [script, CORPUS], dir);
     assert.equal(node.code, 0, `node failed:\n${node.stderr}`);
     const inNode = JSON.parse(node.stdout) as Summary;
     const inDeno = await inDenoSummary();
@@ -141,7 +132,7 @@ async function compareWithNode(minify: boolean): Promise<void> {
     assert.ok(written.selfTraced.includes("Run"), String(written.selfTraced));
 
     // zstd compression needs node:zlib zstd (Node >= 22.15): a typed error before.
-    const native = await run("node", [
+    const native = await run(NODE!, [
       "-e",
       "process.stdout.write(String(typeof require('node:zlib').zstdCompressSync === 'function'))",
     ]);

@@ -1,9 +1,10 @@
 /**
  * Integration: the REAL CNCF distribution 2.8 registry (Debian `docker-registry`) on 127.0.0.1,
- * started and stopped by this test with our own config (tests/registry/start_registry.sh).
+ * started and stopped by this test with our own config.
  * skopeo copies corpus archives in; our RemoteTarget must read them exactly as the archive
  * backend does; our push + tag must be accepted and readable back by skopeo.
- * Skips with a printed reason when /usr/bin/docker-registry (or skopeo) is absent.
+ * Skips with one printed line when `docker-registry` (or, for the skopeo steps, `skopeo`) is not
+ * on PATH (tests/_tools.ts).
  */
 import assert from "node:assert/strict";
 import { openRemoteRegistry } from "../../core/oci/backends/remote_registry.ts";
@@ -14,38 +15,18 @@ import { DigestMismatchError } from "../../core/errors.ts";
 import { openExperiment } from "../../core/experiment/open.ts";
 import type { Experiment } from "../../core/experiment/experiment.ts";
 import { copyManifest } from "../_copy.ts";
+import { requireTool, TOOLS } from "../_tools.ts";
 
-const REGISTRY_BIN = "/usr/bin/docker-registry";
-const HERE = new URL(".", import.meta.url).pathname;
 const FIXTURES = new URL("../fixtures/reference/", import.meta.url).pathname;
 const SCENARIOS = ["runs", "attachments", "fork-child", "trace"];
+const PURPOSE = "the docker-registry integration test (tests/registry/docker_registry_test.ts)";
 
-async function which(bin: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(bin)).isFile;
-  } catch {
-    return false;
-  }
-}
-
-async function findOnPath(name: string): Promise<string | undefined> {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    if (dir && await which(`${dir}/${name}`)) return `${dir}/${name}`;
-  }
-  return undefined;
-}
-
-const hasRegistry = await which(REGISTRY_BIN);
-const skopeo = await findOnPath("skopeo");
-if (!hasRegistry) {
-  console.log(
-    `docker_registry_test: skipped: ${REGISTRY_BIN} not found (apt-get install docker-registry)`,
-  );
-} else if (!skopeo) {
-  console.log(
-    "docker_registry_test: skopeo not found; skopeo steps skipped (apt-get install skopeo)",
-  );
-}
+const registryBin = requireTool(TOOLS.dockerRegistry, PURPOSE);
+// Without skopeo the test still runs our push + tag and the error steps.
+const skopeo = registryBin === undefined ? undefined : requireTool(
+  TOOLS.skopeo,
+  "its skopeo steps (tests/registry/docker_registry_test.ts)",
+);
 
 async function run(cmd: string, args: string[]): Promise<string> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
@@ -64,19 +45,70 @@ interface Registry {
   stop(): Promise<void>;
 }
 
-async function startRegistry(): Promise<Registry> {
-  const out = (await run("bash", [`${HERE}start_registry.sh`])).trim().split("\n");
-  const [port, pid, dir] = out as [string, string, string];
-  return {
-    host: `127.0.0.1:${port}`,
-    dir,
-    stop: async () => {
-      try {
-        Deno.kill(Number(pid), "SIGTERM");
-      } catch { /* already gone */ }
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
-    },
+/**
+ * Start `docker-registry serve` with our own config (filesystem storage in a fresh temp dir, no
+ * auth) on 127.0.0.1, port 0; the port is read from its "listening on" log line.
+ */
+async function startRegistry(bin: string): Promise<Registry> {
+  const dir = await Deno.makeTempDir({ prefix: "ommx-registry-" });
+  await Deno.mkdir(`${dir}/storage`);
+  await Deno.writeTextFile(
+    `${dir}/config.yml`,
+    [
+      "version: 0.1",
+      "log:",
+      "  level: info", // the "listening on" line is at info
+      "storage:",
+      "  filesystem:",
+      `    rootdirectory: ${dir}/storage`,
+      "  delete:",
+      "    enabled: true",
+      "http:",
+      "  addr: 127.0.0.1:0",
+      "",
+    ].join("\n"),
+  );
+  const child = new Deno.Command(bin, {
+    args: ["serve", `${dir}/config.yml`],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let log = "";
+  let host: string | undefined;
+  const giveUp = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  try {
+    while (host === undefined) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      log += value;
+      host = /listening on (127\.0\.0\.1:\d+)/.exec(log)?.[1];
+    }
+  } finally {
+    clearTimeout(giveUp);
+  }
+  // Keep draining the log (bounded) so the registry never blocks on a full pipe.
+  const drained = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      log = (log + value).slice(-65_536);
+    }
+  })();
+  const stop = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch { /* already gone */ }
+    await child.status;
+    await drained.catch(() => {});
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
+  if (host === undefined) {
+    await stop();
+    throw new Error(`${bin} did not start listening; its log:\n${log}`);
+  }
+  return { host, dir, stop };
 }
 
 async function sameExperiment(a: Experiment, b: Experiment): Promise<void> {
@@ -100,11 +132,11 @@ async function sameExperiment(a: Experiment, b: Experiment): Promise<void> {
 
 Deno.test({
   name: "docker-registry 2.8: skopeo-copied archives read identically; our push+tag accepted",
-  ignore: !hasRegistry,
+  ignore: registryBin === undefined,
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async (t) => {
-    const registry = await startRegistry();
+    const registry = await startRegistry(registryBin!);
     try {
       if (skopeo) {
         await t.step(

@@ -16,6 +16,7 @@ import type { Descriptor } from "../descriptor.ts";
 import { digestOf } from "../digest.ts";
 import { type LocalRegistryTarget, openLocalRegistry } from "./local_registry.ts";
 import { rfc3339Utc } from "./_local_registry_store.ts";
+import { referencePython } from "../../../tests/_tools.ts";
 
 const enc = new TextEncoder();
 const MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -458,26 +459,9 @@ Deno.test("LocalRegistryTarget: read-only targets refuse push and tag with Inval
 
 // --- A registry created by the real Python SDK (skipped without the venv) ---
 
-async function findPython(): Promise<string | undefined> {
-  for (
-    const c of [
-      Deno.env.get("OMMX_PYTHON"),
-      Deno.env.get("OMMX_INTEROP_PYTHON"),
-      new URL("../../../.cache/venv/bin/python", import.meta.url).pathname,
-    ]
-  ) {
-    if (c && await Deno.stat(c).then(() => true, () => false)) return c;
-  }
-  return undefined;
-}
-
-const python = await findPython();
-if (!python) {
-  console.log(
-    "local_registry_write_test: SDK-created registry test skipped — no reference SDK venv " +
-      "(run tests/interop/setup_venv.sh, or set OMMX_INTEROP_PYTHON)",
-  );
-}
+const python = referencePython(
+  "the SDK-created Local Registry test (core/oci/backends/local_registry_write_test.ts)",
+);
 
 async function runPython(root: string, code: string): Promise<string> {
   const out = await new Deno.Command(python!, {
