@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # System packages the test suites use (Debian). Idempotent; quiet when everything is present.
+# Each is optional for `deno task test` (its tests skip without it; tests/_tools.ts finds them on
+# PATH); .ci/run installs them after its bare-PATH step.
 set -uo pipefail
 need=()
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-venv)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 command -v tar >/dev/null 2>&1 || need+=(tar)
 # Real OCI registry (CNCF distribution 2.8) for tests/registry/ (the test starts and stops it itself).
-[ -x /usr/bin/docker-registry ] || need+=(docker-registry)
-command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
 # headless browser for the viewer test (tests/cli/viewer_test.ts)
-[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ "${#need[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null 2>&1 || true
