@@ -54,7 +54,8 @@ export interface ParsedArgs {
  * @param spec The command's positionals and options.
  * @param args The arguments after the command name.
  * @returns Positionals by name and option values.
- * @throws {UsageError} On unknown flags, missing or extra positionals.
+ * @throws {UsageError} On unknown flags, missing or extra positionals, and
+ * `--wide` with `--json` or `--csv` (or `--csv` with `--json`).
  *
  * @example
  * ```ts
@@ -84,6 +85,18 @@ export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): Pa
       `unexpected argument ${JSON.stringify(parsed.positionals[names.length])}`,
       spec.usage,
     );
+  }
+  const v = parsed.values as Record<string, unknown>;
+  for (const other of ["json", "csv"]) {
+    if (v.wide === true && v[other] === true) {
+      throw new UsageError(
+        `--wide applies to table output; it cannot be combined with --${other}`,
+        spec.usage,
+      );
+    }
+  }
+  if (v.csv === true && v.json === true) {
+    throw new UsageError("--csv and --json cannot be combined", spec.usage);
   }
   const positionals: Record<string, string> = {};
   names.forEach((n, i) => positionals[n] = parsed.positionals[i]!);

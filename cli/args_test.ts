@@ -39,3 +39,33 @@ Deno.test("parseNonNegativeInt rejects signs, fractions and huge values", () => 
     assert.throws(() => parseNonNegativeInt(bad, "x", "u"), UsageError);
   }
 });
+
+Deno.test("parseCommandArgs: --wide is for tables (not with --json or --csv), and takes no value", () => {
+  const table = {
+    usage: "ommx-ts params <source> [--csv | --wide | --json]",
+    positionals: ["source"],
+    options: { csv: { type: "boolean" as const }, wide: { type: "boolean" as const } },
+  };
+  assert.equal(parseCommandArgs(table, ["a", "--wide"]).values.wide, true);
+  for (
+    const [args, message] of [
+      [
+        ["a", "--wide", "--json"],
+        "--wide applies to table output; it cannot be combined with --json",
+      ],
+      [
+        ["a", "--csv", "--wide"],
+        "--wide applies to table output; it cannot be combined with --csv",
+      ],
+      [["a", "--csv", "--json"], "--csv and --json cannot be combined"],
+      [["a", "--wide=yes"], "option '--wide' does not take an argument"],
+    ] as const
+  ) {
+    assert.throws(() => parseCommandArgs(table, args), (e: unknown) => {
+      assert.ok(e instanceof UsageError);
+      assert.equal(e.message, message);
+      assert.equal(e.usage, table.usage);
+      return true;
+    });
+  }
+});

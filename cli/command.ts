@@ -16,6 +16,13 @@ export interface Io {
   err(text: string): Promise<void>;
   /** Whether standard error is a terminal (progress bars only then). */
   errIsTerminal: boolean;
+  /**
+   * The width tables are fitted to (see {@linkcode outputWidth}); absent or
+   * `undefined`: tables are never cut.
+   */
+  outWidth?: () => number | undefined;
+  /** Whether standard output is a terminal (control characters in CSV are escaped then). */
+  outIsTerminal?: boolean;
 }
 
 /** One command of the CLI. */
@@ -38,7 +45,79 @@ export const denoIo: Io = {
   get errIsTerminal(): boolean {
     return Deno.stderr.isTerminal();
   },
+  get outIsTerminal(): boolean {
+    return Deno.stdout.isTerminal();
+  },
+  outWidth: () => {
+    const isTerminal = Deno.stdout.isTerminal();
+    let consoleColumns: number | undefined;
+    if (isTerminal) {
+      try {
+        consoleColumns = Deno.consoleSize().columns;
+      } catch {
+        consoleColumns = undefined;
+      }
+    }
+    return outputWidth({ columnsEnv: readColumnsEnv(), isTerminal, consoleColumns });
+  },
 };
+
+/** `COLUMNS`, read only when the env permission for it is already granted (never prompts). */
+function readColumnsEnv(): string | undefined {
+  try {
+    const granted = Deno.permissions.querySync({ name: "env", variable: "COLUMNS" });
+    return granted.state === "granted" ? Deno.env.get("COLUMNS") : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The width the CLI fits its tables to: `COLUMNS` when it is set to a
+ * positive integer; else the terminal's width when standard output is a
+ * terminal; else none (`undefined`: piped or redirected output keeps every
+ * cell whole, so scripts and files see full values).
+ *
+ * @param env `COLUMNS`, whether stdout is a terminal, and the terminal's width.
+ * @returns The width, or `undefined` for no limit.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { outputWidth } from "./command.ts";
+ * assert.equal(outputWidth({ columnsEnv: "100", isTerminal: false, consoleColumns: undefined }), 100);
+ * assert.equal(outputWidth({ columnsEnv: undefined, isTerminal: true, consoleColumns: 80 }), 80);
+ * assert.equal(outputWidth({ columnsEnv: undefined, isTerminal: false, consoleColumns: undefined }), undefined);
+ * assert.equal(outputWidth({ columnsEnv: "wide", isTerminal: false, consoleColumns: undefined }), undefined);
+ * ```
+ */
+export function outputWidth(env: {
+  columnsEnv: string | undefined;
+  isTerminal: boolean;
+  consoleColumns: number | undefined;
+}): number | undefined {
+  if (env.columnsEnv !== undefined && /^\d+$/.test(env.columnsEnv.trim())) {
+    const n = Number(env.columnsEnv.trim());
+    if (Number.isSafeInteger(n) && n > 0) return n;
+  }
+  if (env.isTerminal && env.consoleColumns !== undefined && env.consoleColumns > 0) {
+    return env.consoleColumns;
+  }
+  return undefined;
+}
+
+/**
+ * The table width for a command's output: none with `--wide`, else
+ * {@linkcode Io.outWidth}.
+ *
+ * @param args The parsed arguments.
+ * @param io Where the command writes.
+ * @returns The width, or `undefined` for no limit.
+ */
+export function tableWidth(args: ParsedArgs, io: Io): number | undefined {
+  if (args.values.wide === true) return undefined;
+  return io.outWidth?.();
+}
 
 async function writeAll(
   w: { write(p: Uint8Array): Promise<number> },

@@ -1,8 +1,109 @@
 /**
- * Text formatting of values for the CLI's tables and CSV.
+ * Text formatting of values for the CLI's tables and CSV, and for the viewer.
+ * Numbers read like the Python SDK prints them: a float is Python's `repr`
+ * (`1.0`, `0.1`, `1e-05`, `nan`, `inf`), an int has no fraction, booleans
+ * are `True`/`False`.
  *
  * @module
  */
+import { PyFloat } from "../codecs/json/mod.ts";
+import type { ParameterType, ParameterValue } from "../mod.ts";
+
+/** What a table shows for "no value" (a run without a best objective, a missing outcome). */
+export const NONE = "—";
+
+/** The mark of a run, Solve or Sampling that did not finish. */
+export const NOT_FINISHED = "✗";
+
+/**
+ * A lifecycle status for a table: `finished` as is, anything else (`failed`,
+ * `interrupted`) marked with {@linkcode NOT_FINISHED} so it stands out.
+ *
+ * @param status The status.
+ * @returns The text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { statusText } from "./format.ts";
+ * assert.equal(statusText("finished"), "finished");
+ * assert.equal(statusText("failed"), "✗ failed");
+ * ```
+ */
+export function statusText(status: string): string {
+  return status === "finished" ? status : `${NOT_FINISHED} ${status}`;
+}
+
+/**
+ * Format a float as Python's `repr(float)` does.
+ *
+ * @param x The number.
+ * @returns `1.0`, `0.5`, `1e+16`, `-0.0`, `nan`, `inf`, `-inf`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatFloat } from "./format.ts";
+ * assert.equal(formatFloat(1), "1.0");
+ * assert.equal(formatFloat(-30), "-30.0");
+ * assert.equal(formatFloat(1e-5), "1e-05");
+ * assert.equal(formatFloat(NaN), "nan");
+ * assert.equal(formatFloat(-Infinity), "-inf");
+ * ```
+ */
+export function formatFloat(x: number): string {
+  return new PyFloat(x).toString();
+}
+
+/**
+ * Format an objective (always a float in the Python SDK), or {@linkcode NONE} for `null`.
+ *
+ * @param x The objective, or `null` when there is none.
+ * @returns The text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatObjective } from "./format.ts";
+ * assert.equal(formatObjective(42), "42.0");
+ * assert.equal(formatObjective(null), "—");
+ * ```
+ */
+export function formatObjective(x: number | null | undefined): string {
+  return x === null || x === undefined ? NONE : formatFloat(x);
+}
+
+/**
+ * Format a run-parameter cell as the Python SDK shows it: by its column type,
+ * so a `float64` cell holding 30 prints `30.0` and an `int64` cell `30`;
+ * booleans `True`/`False`; a missing cell as the empty string.
+ *
+ * @param value The cell (`undefined` when missing).
+ * @param type The column type.
+ * @returns The text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatParameter } from "./format.ts";
+ * assert.equal(formatParameter(-30, "float64"), "-30.0");
+ * assert.equal(formatParameter(-30, "int64"), "-30");
+ * assert.equal(formatParameter(2n ** 63n - 1n, "int64"), "9223372036854775807");
+ * assert.equal(formatParameter(true, "bool"), "True");
+ * assert.equal(formatParameter(undefined, "string"), "");
+ * ```
+ */
+export function formatParameter(value: ParameterValue | undefined, type: ParameterType): string {
+  if (value === undefined) return "";
+  switch (type) {
+    case "float64":
+      return formatFloat(Number(value));
+    case "bool":
+      return value ? "True" : "False";
+    default:
+      return String(value);
+  }
+}
 
 /**
  * Format a parameter cell or number for a table: shortest round-trip
@@ -76,6 +177,8 @@ export function formatBytes(bytes: number): string {
 
 /**
  * Compact JSON for adapter options and similar small objects in a table cell.
+ * A {@linkcode PyFloat} (from `parsePythonJson(text, { preserveFloats: true })`)
+ * keeps its fraction, as Python's `json.dumps` wrote it.
  *
  * @param value An object.
  * @returns `{}`-style text with NaN/Infinity spelled out and bigints in full.
@@ -83,11 +186,16 @@ export function formatBytes(bytes: number): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { pyFloat } from "../codecs/json/mod.ts";
  * import { formatCompact } from "./format.ts";
  * assert.equal(formatCompact({ seed: 1, tol: NaN }), '{"seed":1,"tol":NaN}');
+ * assert.equal(formatCompact({ time_limit: pyFloat(10) }), '{"time_limit":10.0}');
  * ```
  */
 export function formatCompact(value: unknown): string {
+  if (value instanceof PyFloat) {
+    return Number.isFinite(value.value) ? value.toString() : formatNumber(value.value);
+  }
   if (typeof value === "number") return formatNumber(value);
   if (typeof value === "bigint") return value.toString();
   if (Array.isArray(value)) return `[${value.map(formatCompact).join(",")}]`;

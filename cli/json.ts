@@ -6,10 +6,12 @@
  *   `"Infinity"` and `"-Infinity"`;
  * - `bigint` values (int64 parameters beyond ±2^53−1) are written as decimal
  *   strings, e.g. `"9223372036854775807"`;
- * - `Map`s become objects (keys as strings), `Uint8Array`s become base64 strings.
+ * - `Map`s become objects (keys as strings), `Uint8Array`s become base64 strings;
+ * - a `PyFloat` (a Python float kept as such) is written as its number.
  *
  * @module
  */
+import { PyFloat } from "../codecs/json/mod.ts";
 
 /**
  * Replace values JSON cannot hold (see the module doc).
@@ -27,6 +29,7 @@
  * ```
  */
 export function jsonSafe(value: unknown): unknown {
+  if (value instanceof PyFloat) return jsonSafe(value.value);
   if (typeof value === "number") {
     if (Number.isNaN(value)) return "NaN";
     if (value === Infinity) return "Infinity";

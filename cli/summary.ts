@@ -3,10 +3,23 @@
  * browser viewer: outcome (objective, feasibility), best objective per run,
  * a short diagnostics summary. Runtime-neutral (no `Deno.*`).
  *
+ * **Best objective of a run** ({@linkcode summarizeRun}): taken only over the
+ * run's *finished* Solves whose Solution is feasible (`feasible`, i.e. every
+ * constraint including removed ones) and not an LP relaxation (`relaxation`
+ * is not `lp-relaxed`), and its finished Samplings' best feasible sample; a
+ * `NaN` objective never counts. "Best" is in the Instance's sense (minimise →
+ * smallest, maximise → largest; the sense recorded in the output, else the
+ * input Instance's). When a run's eligible records disagree on the sense, the
+ * first one's (Solves before Samplings, by id) wins and records of the other
+ * sense are ignored. A run without an eligible record has none (`null`, shown
+ * as `—`). A failed or interrupted *run* keeps the best objective of the
+ * Solves that finished before it stopped; the CLI and viewer mark such runs.
+ *
  * @module
  */
 import type { SampleSet, Sampling, SealedRun, Solution, Solve } from "../mod.ts";
 import type { ParameterValue } from "../mod.ts";
+import { parsePythonJson } from "../codecs/json/mod.ts";
 
 /** Objective sense. */
 export type SenseName = "minimize" | "maximize";
@@ -23,7 +36,7 @@ export interface ProcessSummary {
   status: string;
   /** Adapter name. */
   adapter: string;
-  /** Parsed adapter options. */
+  /** Parsed adapter options (floats kept as `PyFloat`, so `10.0` prints as `10.0`). */
   adapterOptions: Record<string, unknown>;
   /** Solve: the solution's objective. Sampling: the best feasible sample's objective (best of all when none is feasible). `null` without output. */
   objective: number | null;
@@ -31,6 +44,8 @@ export interface ProcessSummary {
   feasible: boolean | null;
   /** Solve: the optimality claim (`optimal`, `not-optimal`, `unspecified`); else `null`. */
   optimality: string | null;
+  /** Solve: the relaxation status (`lp-relaxed` or `unspecified`); else `null`. */
+  relaxation: string | null;
   /** Sampling: number of samples; else `null`. */
   sampleCount: number | null;
   /** Sampling: number of feasible samples; else `null`. */
@@ -39,6 +54,13 @@ export interface ProcessSummary {
   sense: SenseName | null;
   /** Diagnostics: number of entries and the last entry's `status` or `event` text. */
   diagnostics: { count: number; last: string | null };
+  /**
+   * Why a failed or interrupted record stopped, as far as the archive tells
+   * (the format stores no per-record reason): the last adapter diagnostic's
+   * `status`/`event` text, and the run's own lifecycle reason when the run did
+   * not finish either; `"not recorded"` when neither exists. `null` when finished.
+   */
+  reason: string | null;
 }
 
 /** One Run, summarised. */
@@ -59,7 +81,7 @@ export interface RunSummary {
   attachments: string[];
   /** Whether a trace is stored. */
   hasTrace: boolean;
-  /** Best feasible objective over the run's solves and samplings that share the first output's objective sense, or `null`. */
+  /** The run's best objective (rule in the module doc), or `null` when no record is eligible. */
   bestObjective: number | null;
   /** Which process gave {@linkcode RunSummary.bestObjective}. */
   best: { kind: "solve" | "sampling"; id: number } | null;
@@ -85,28 +107,54 @@ function diagnosticsSummary(list: unknown[]): { count: number; last: string | nu
   return { count: list.length, last: text };
 }
 
+function processReason(
+  status: string,
+  diagnostics: { last: string | null },
+  run: SealedRun | undefined,
+): string | null {
+  if (status === "finished") return null;
+  const parts: string[] = [];
+  if (diagnostics.last !== null) parts.push(`${diagnostics.last} (last diagnostic)`);
+  if (run !== undefined && run.status !== "finished") {
+    parts.push(`run ${run.status}: ${run.lifecycleReason ?? "no reason recorded"}`);
+  }
+  return parts.length === 0 ? "not recorded" : parts.join("; ");
+}
+
 /**
  * Summarise a Solve or a Sampling (reads and decodes its output, and its input when the output has no sense).
  *
  * @param process The Solve or Sampling.
+ * @param run Its run, when known (for the reason of a failed record).
  * @returns The summary.
  */
-export async function summarizeProcess(process: Solve | Sampling): Promise<ProcessSummary> {
+export async function summarizeProcess(
+  process: Solve | Sampling,
+  run?: SealedRun,
+): Promise<ProcessSummary> {
   const isSolve = "solveId" in process;
+  const diagnostics = diagnosticsSummary(process.getDiagnostics());
+  // `adapterOptions` validates (a JSON object); the re-parse keeps Python floats as PyFloat.
+  void process.adapterOptions;
+  const adapterOptions = parsePythonJson(process.adapterOptionsJson, {
+    preserveFloats: true,
+  }) as Record<string, unknown>;
   const base: ProcessSummary = {
     kind: isSolve ? "solve" : "sampling",
     runId: process.runId,
     id: isSolve ? (process as Solve).solveId : (process as Sampling).samplingId,
     status: process.status,
     adapter: process.adapter,
-    adapterOptions: process.adapterOptions,
+    adapterOptions,
     objective: null,
     feasible: null,
     optimality: null,
+    relaxation: null,
     sampleCount: null,
     feasibleCount: null,
     sense: null,
-    diagnostics: diagnosticsSummary(process.getDiagnostics()),
+    diagnostics,
+    reason: processReason(process.status, diagnostics, run),
   };
   const output = await process.getOutput();
   if (output === null) return base;
@@ -118,6 +166,7 @@ export async function summarizeProcess(process: Solve | Sampling): Promise<Proce
     base.objective = s.objective;
     base.feasible = s.feasible;
     base.optimality = s.optimality;
+    base.relaxation = s.relaxation;
     return base;
   }
   const ss = output as SampleSet;
@@ -147,11 +196,33 @@ export async function summarizeProcess(process: Solve | Sampling): Promise<Proce
  * @returns The summaries.
  */
 export function summarizeProcesses(run: SealedRun): Promise<ProcessSummary[]> {
-  return Promise.all([...run.solves, ...run.samplings].map(summarizeProcess));
+  return Promise.all([...run.solves, ...run.samplings].map((p) => summarizeProcess(p, run)));
 }
 
 /**
- * Summarise a run: counts, and the best feasible objective over its processes.
+ * Whether a record counts for its run's best objective (see the module doc):
+ * finished, a feasible output, not an LP relaxation, a number objective.
+ *
+ * @param p The record's summary.
+ * @returns Whether it is eligible.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { countsForBest, type ProcessSummary } from "./summary.ts";
+ * const solve = { status: "finished", objective: 3, feasible: true, relaxation: "unspecified" };
+ * assert.equal(countsForBest(solve as ProcessSummary), true);
+ * assert.equal(countsForBest({ ...solve, relaxation: "lp-relaxed" } as ProcessSummary), false);
+ * assert.equal(countsForBest({ ...solve, feasible: false } as ProcessSummary), false);
+ * ```
+ */
+export function countsForBest(p: ProcessSummary): boolean {
+  return p.status === "finished" && p.objective !== null && !Number.isNaN(p.objective) &&
+    p.feasible === true && p.relaxation !== "lp-relaxed";
+}
+
+/**
+ * Summarise a run: counts, and its best objective (the rule is in the module doc).
  *
  * @param run The run.
  * @param processes Its process summaries (from {@linkcode summarizeProcesses}).
@@ -159,10 +230,11 @@ export function summarizeProcesses(run: SealedRun): Promise<ProcessSummary[]> {
  */
 export function summarizeRun(run: SealedRun, processes: readonly ProcessSummary[]): RunSummary {
   let best: ProcessSummary | null = null;
-  const sense = processes.find((p) => p.sense !== null)?.sense ?? null;
-  for (const p of processes) {
-    if (p.objective === null || p.feasible !== true || p.sense !== sense) continue;
-    if (best === null || better(best.objective!, p.objective, sense)) best = p;
+  const eligible = processes.filter(countsForBest);
+  const sense = eligible[0]?.sense ?? null;
+  for (const p of eligible) {
+    if (p.sense !== sense) continue;
+    if (best === null || better(best.objective!, p.objective!, sense)) best = p;
   }
   return {
     runId: run.runId,

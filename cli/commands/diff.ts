@@ -3,16 +3,16 @@
  *
  * @module
  */
-import { openExperiment } from "../../mod.ts";
+import { openExperiment, type ParameterValue } from "../../mod.ts";
 import type { Command } from "../command.ts";
-import { sourceFromArg } from "../command.ts";
+import { sourceFromArg, tableWidth } from "../command.ts";
 import { parseNonNegativeInt } from "../args.ts";
 import { toJsonText } from "../json.ts";
-import { renderTable } from "../table.ts";
-import { formatValue } from "../format.ts";
+import { escapeControls, layoutTable, renderTable } from "../table.ts";
+import { formatObjective, formatParameter, NONE, statusText } from "../format.ts";
 import { type ProcessSummary, summarizeProcesses, summarizeRun } from "../summary.ts";
 
-const USAGE = "ommx-ts diff <source> <runA> <runB> [--json]";
+const USAGE = "ommx-ts diff <source> <runA> <runB> [--wide | --json]";
 
 /** One compared field; `a`/`b` absent when the run has no such value. */
 interface Row {
@@ -48,18 +48,37 @@ function outcome(p: ProcessSummary | undefined): Record<string, unknown> | undef
 }
 
 function outcomeText(o: unknown): string {
-  if (o === undefined) return "";
+  if (o === undefined) return NONE;
   const r = o as { status: string; objective: number | null; feasible: boolean | null };
-  const obj = r.objective === null ? "" : ` ${formatValue(r.objective)}`;
+  const obj = r.objective === null ? "" : ` ${formatObjective(r.objective)}`;
   const feas = r.feasible === null ? "" : r.feasible ? " feasible" : " infeasible";
-  return `${r.status}${obj}${feas}`;
+  return `${statusText(r.status)}${obj}${feas}`;
 }
+
+/** Human labels and cell text of the outcome rows (the `--json` names stay as they are). */
+const OUTCOME_LABELS: Record<string, [string, (v: unknown) => string]> = {
+  status: ["status", (v) => statusText(String(v))],
+  lifecycleReason: ["reason", (v) => v === null || v === undefined ? NONE : String(v)],
+  solves: ["solves", (v) => String(v)],
+  samplings: ["samplings", (v) => String(v)],
+  bestObjective: ["best objective", (v) => formatObjective(v as number | null)],
+  attachments: [
+    "attachments",
+    (v) => (v as string[]).length === 0 ? "none" : (v as string[]).join(", "),
+  ],
+  hasTrace: ["trace", (v) => v ? "yes" : "no"],
+};
 
 /** The `diff` command. */
 export const diff: Command = {
   name: "diff",
-  summary: "two runs' parameters and outcomes side by side",
-  spec: { usage: USAGE, positionals: ["source", "runA", "runB"], options: {} },
+  summary:
+    "two runs' parameters and outcomes side by side (a reason cut to fit is repeated in full)",
+  spec: {
+    usage: USAGE,
+    positionals: ["source", "runA", "runB"],
+    options: { wide: { type: "boolean" } },
+  },
   async run(args, io) {
     const idA = parseNonNegativeInt(args.positionals.runA!, "<runA>", USAGE);
     const idB = parseNonNegativeInt(args.positionals.runB!, "<runB>", USAGE);
@@ -69,8 +88,9 @@ export const diff: Command = {
     const [procA, procB] = await Promise.all([summarizeProcesses(runA), summarizeProcesses(runB)]);
     const sumA = summarizeRun(runA, procA);
     const sumB = summarizeRun(runB, procB);
-    const parameters = exp.runParameters().columns
-      .filter((c) => c.name in runA.parameters || c.name in runB.parameters)
+    const columns = exp.runParameters().columns
+      .filter((c) => c.name in runA.parameters || c.name in runB.parameters);
+    const parameters = columns
       .map((c) => row(c.name, runA.parameters[c.name], runB.parameters[c.name]));
     const outcomes = [
       row("status", sumA.status, sumB.status),
@@ -90,25 +110,41 @@ export const diff: Command = {
       return 0;
     }
     const mark = (r: Row) => (r.same ? "" : "*");
+    const width = tableWidth(args, io);
     const header = ["", `run ${idA}`, `run ${idB}`, "diff"];
     const align = ["left", "left", "left", "left"] as const;
+    const param = (v: unknown, i: number) =>
+      v === undefined ? NONE : formatParameter(v as ParameterValue, columns[i]!.type);
     let text = parameters.length === 0 ? "parameters: none\n" : renderTable(
       ["parameter", ...header.slice(1)],
-      parameters.map((r) => [r.name, formatValue(r.a), formatValue(r.b), mark(r)]),
-      align,
+      parameters.map((r, i) => [r.name, param(r.a, i), param(r.b, i), mark(r)]),
+      { align, width },
     );
-    text += "\n" + renderTable(
-      ["outcome", ...header.slice(1)],
-      outcomes.map((r) => [r.name, formatValue(r.a), formatValue(r.b), mark(r)]),
+    const outcomeRows = outcomes.map((r) => {
+      const [label, show] = OUTCOME_LABELS[r.name]!;
+      return [label, show(r.a), show(r.b), mark(r)];
+    });
+    const outcomeTable = layoutTable(["outcome", ...header.slice(1)], outcomeRows, {
       align,
-    );
+      width,
+    });
+    text += "\n" + outcomeTable.text;
     if (processes.length > 0) {
       text += "\n" + renderTable(
         ["process", ...header.slice(1)],
         processes.map((r) => [r.name, outcomeText(r.a), outcomeText(r.b), mark(r)]),
-        align,
+        { align, width },
       );
     }
+    // A reason is never cut: one shortened to fit is repeated in full below the tables.
+    const reasonRow = outcomes.findIndex((r) => r.name === "lifecycleReason");
+    const cut = outcomeTable.elided[reasonRow]!;
+    [sumA, sumB].forEach((sum, k) => {
+      if (cut[k + 1] && sum.lifecycleReason !== null) {
+        text += `\nreason of run ${sum.runId} (${sum.status}), in full:\n` +
+          escapeControls(sum.lifecycleReason).split(/\r\n|\r|\n/).map((l) => `  ${l}\n`).join("");
+      }
+    });
     await io.out(text);
     return 0;
   },

@@ -5,7 +5,7 @@
  */
 import { openExperiment } from "../../mod.ts";
 import type { Command } from "../command.ts";
-import { sourceFromArg } from "../command.ts";
+import { sourceFromArg, tableWidth } from "../command.ts";
 import { toJsonText } from "../json.ts";
 import { renderKeyValues, renderTable } from "../table.ts";
 import { formatBytes } from "../format.ts";
@@ -21,7 +21,11 @@ function counts(byStatus: Record<string, number>): string {
 export const inspect: Command = {
   name: "inspect",
   summary: "image name, status, annotations, attachments, run/solve/sampling counts, subject",
-  spec: { usage: "ommx-ts inspect <source> [--json]", positionals: ["source"], options: {} },
+  spec: {
+    usage: "ommx-ts inspect <source> [--wide | --json]",
+    positionals: ["source"],
+    options: { wide: { type: "boolean" } },
+  },
   async run(args, io) {
     await using exp = await openExperiment(await sourceFromArg(args.positionals.source!));
     const solves = exp.runs.flatMap((r) => r.solves);
@@ -71,10 +75,11 @@ export const inspect: Command = {
       ["solves", counts(report.solves.byStatus)],
       ["samplings", counts(report.samplings.byStatus)],
     );
+    const width = tableWidth(args, io);
     let text = renderKeyValues(pairs);
     const annotations = Object.entries(report.annotations);
     if (annotations.length > 0) {
-      text += "\nannotations:\n" + renderTable(["key", "value"], annotations);
+      text += "\nannotations:\n" + renderTable(["key", "value"], annotations, { width });
     }
     text += attachments.length === 0 ? "\nattachments: none\n" : "\nattachments:\n" + renderTable(
       ["name", "media type", "size", "compression", "filename"],
@@ -85,7 +90,7 @@ export const inspect: Command = {
         a.compression ?? "",
         a.filename ?? "",
       ]),
-      [undefined, undefined, "right"],
+      { align: [undefined, undefined, "right"], width },
     );
     await io.out(text);
     return 0;

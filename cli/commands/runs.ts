@@ -5,17 +5,22 @@
  */
 import { openExperiment } from "../../mod.ts";
 import type { Command } from "../command.ts";
-import { sourceFromArg } from "../command.ts";
+import { sourceFromArg, tableWidth } from "../command.ts";
 import { toJsonText } from "../json.ts";
 import { renderTable } from "../table.ts";
-import { formatValue } from "../format.ts";
+import { formatObjective, formatParameter, statusText } from "../format.ts";
 import { summarizeProcesses, summarizeRun } from "../summary.ts";
 
 /** The `runs` command. */
 export const runs: Command = {
   name: "runs",
-  summary: "one row per run: id, status, reason, parameters, solves/samplings, best objective",
-  spec: { usage: "ommx-ts runs <source> [--json]", positionals: ["source"], options: {} },
+  summary:
+    "one row per run: id, status (✗ = did not finish), reason, parameters, solves/samplings, best objective",
+  spec: {
+    usage: "ommx-ts runs <source> [--wide | --json]",
+    positionals: ["source"],
+    options: { wide: { type: "boolean" } },
+  },
   async run(args, io) {
     await using exp = await openExperiment(await sourceFromArg(args.positionals.source!));
     const columns = exp.runParameters().columns;
@@ -37,18 +42,24 @@ export const runs: Command = {
       ...columns.map((c) => c.name),
       "solves",
       "samplings",
-      "best",
+      "best objective",
     ];
     const rows = summaries.map((s) => [
       String(s.runId),
-      s.status,
+      statusText(s.status),
       s.lifecycleReason ?? "",
-      ...columns.map((c) => formatValue(s.parameters[c.name])),
+      ...columns.map((c) => formatParameter(s.parameters[c.name], c.type)),
       String(s.solves),
       String(s.samplings),
-      formatValue(s.bestObjective),
+      formatObjective(s.bestObjective),
     ]);
-    await io.out(renderTable(header, rows, ["right", "left", "left"]));
+    let text = renderTable(header, rows, {
+      align: ["right", "left", "left"],
+      width: tableWidth(args, io),
+    });
+    const stopped = summaries.filter((s) => s.status !== "finished").length;
+    if (stopped > 0) text += `✗ did not finish: ${stopped} of ${summaries.length} runs\n`;
+    await io.out(text);
     return 0;
   },
 };

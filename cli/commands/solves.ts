@@ -5,14 +5,14 @@
  */
 import { openExperiment } from "../../mod.ts";
 import type { Command } from "../command.ts";
-import { sourceFromArg } from "../command.ts";
+import { sourceFromArg, tableWidth } from "../command.ts";
 import { parseNonNegativeInt } from "../args.ts";
 import { toJsonText } from "../json.ts";
 import { renderTable } from "../table.ts";
-import { formatCompact, formatValue } from "../format.ts";
+import { formatCompact, formatObjective, statusText } from "../format.ts";
 import { type ProcessSummary, summarizeProcesses } from "../summary.ts";
 
-const USAGE = "ommx-ts solves <source> [--run N] [--json]";
+const USAGE = "ommx-ts solves <source> [--run N] [--wide | --json]";
 
 function diagnosticsText(p: ProcessSummary): string {
   if (p.diagnostics.count === 0) return "";
@@ -24,14 +24,20 @@ function diagnosticsText(p: ProcessSummary): string {
 function feasibleText(p: ProcessSummary): string {
   if (p.feasible === null) return "";
   if (p.kind === "sampling") return `${p.feasibleCount}/${p.sampleCount}`;
-  return p.feasible ? "yes" : "no";
+  const relaxed = p.relaxation === "lp-relaxed" ? " (LP relaxation)" : "";
+  return (p.feasible ? "yes" : "no") + relaxed;
 }
 
 /** The `solves` command. */
 export const solves: Command = {
   name: "solves",
-  summary: "solves and samplings: status, adapter, options, objective, feasibility, diagnostics",
-  spec: { usage: USAGE, positionals: ["source"], options: { run: { type: "string" } } },
+  summary:
+    "solves and samplings: status, adapter, options, objective, feasibility, reason of failure, diagnostics",
+  spec: {
+    usage: USAGE,
+    positionals: ["source"],
+    options: { run: { type: "string" }, wide: { type: "boolean" } },
+  },
   async run(args, io) {
     const runArg = args.values.run;
     const runId = typeof runArg === "string" ? parseNonNegativeInt(runArg, "--run", USAGE) : null;
@@ -52,11 +58,12 @@ export const solves: Command = {
       String(p.runId),
       p.kind,
       String(p.id),
-      p.status,
+      statusText(p.status),
       p.adapter,
       formatCompact(p.adapterOptions),
-      formatValue(p.objective),
+      formatObjective(p.objective),
       feasibleText(p),
+      p.reason ?? "",
       diagnosticsText(p),
     ]);
     await io.out(
@@ -70,10 +77,25 @@ export const solves: Command = {
           "options",
           "objective",
           "feasible",
+          "reason",
           "diagnostics",
         ],
         rows,
-        ["right", "left", "right", "left", "left", "left", "right", "left", "left"],
+        {
+          align: [
+            "right",
+            "left",
+            "right",
+            "left",
+            "left",
+            "left",
+            "right",
+            "left",
+            "left",
+            "left",
+          ],
+          width: tableWidth(args, io),
+        },
       ),
     );
     return 0;

@@ -23,19 +23,31 @@ export interface CliResult {
 }
 
 /**
- * Run `deno run -A cli/main.ts ...args` in the repository root.
+ * Run `deno run -A cli/main.ts ...args` in the repository root, stdout a pipe and `COLUMNS`
+ * empty (so tables are never cut unless a test sets it).
  *
  * @param args CLI arguments.
  * @returns Exit code and output.
  */
-export async function cli(...args: string[]): Promise<CliResult> {
+export function cli(...args: string[]): Promise<CliResult> {
+  return cliEnv({}, ...args);
+}
+
+/**
+ * Like {@linkcode cli}, with extra environment variables (e.g. `COLUMNS`).
+ *
+ * @param env Variables added to the environment.
+ * @param args CLI arguments.
+ * @returns Exit code and output.
+ */
+export async function cliEnv(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", `${ROOT}cli/main.ts`, ...args],
     cwd: ROOT,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", COLUMNS: "", ...env },
   }).output();
   const dec = new TextDecoder();
   return {
