@@ -66,6 +66,10 @@ function helpText(): string {
     ),
     "",
     "every command takes --json (NaN/Infinity as strings, large int64 as decimal strings)",
+    "tables fit $COLUMNS if set, else the terminal width when stdout is a terminal (long cells end",
+    "  in …); piped output without $COLUMNS is never cut; --wide shows every cell in full",
+    "numbers print as the Python SDK prints them (27.0, 1e-05, nan, True); ✗ marks a run, solve",
+    "  or sampling that did not finish; best objective: finished, feasible, non-relaxed solves only",
     "exit codes: 0 ok, 1 error (error: <CODE>: <message>), 2 bad arguments",
     "",
   ].join("\n");

@@ -14,21 +14,27 @@
 import { openExperiment } from "../mod.ts";
 
 await using exp = await openExperiment(new URL("./demo.ommx", import.meta.url));
+// The best objective counts only Solves that finished with a feasible solution that is not an LP
+// relaxation, compared in the Instance's sense (the same rule as `ommx-ts runs` and the viewer).
 let best: { runId: number; objective: number } | null = null;
 for (const run of exp.runs) {
   for (const solve of run.solves) {
     const solution = await solve.getOutput();
-    if (solution === null || !solution.feasible) continue;
-    if (best === null || solution.objective > best.objective) {
-      best = { runId: run.runId, objective: solution.objective };
-    }
+    if (solve.status !== "finished" || solution === null) continue;
+    if (!solution.feasible || solution.relaxation === "lp-relaxed") continue;
+    const sense = solution.sense ?? (await solve.getInput()).sense;
+    const better = best === null ||
+      (sense === "maximize"
+        ? solution.objective > best.objective
+        : solution.objective < best.objective);
+    if (better) best = { runId: run.runId, objective: solution.objective };
   }
 }
 console.log(`${exp.imageName}: ${exp.runs.length} runs`);
 if (best !== null) {
   const run = exp.run(best.runId);
-  console.log(
-    `best: run ${best.runId} (${run.status}), objective ${best.objective}`,
-    run.parameters,
-  );
+  const marked = run.status === "finished"
+    ? ""
+    : ` — ✗ the run ${run.status}: ${run.lifecycleReason}`;
+  console.log(`best: run ${best.runId}, objective ${best.objective}${marked}`, run.parameters);
 }

@@ -13,12 +13,24 @@
 import {
   type Experiment,
   openExperiment,
+  type ParameterType,
+  type ParameterValue,
   type SampleSet,
   type SealedRun,
   type Solution,
 } from "../../mod.ts";
 import type { Sampling, Solve } from "../../mod.ts";
-import { formatBytes, formatCompact, formatValue } from "../format.ts";
+import {
+  formatBytes,
+  formatCompact,
+  formatFloat,
+  formatObjective,
+  formatParameter,
+  formatValue,
+  NONE,
+  NOT_FINISHED,
+  statusText,
+} from "../format.ts";
 import {
   type ProcessSummary,
   type RunSummary,
@@ -70,7 +82,7 @@ interface State {
   exp: Experiment;
   runs: RunSummary[];
   processes: Map<number, ProcessSummary[]>;
-  columns: { name: string; type: string }[];
+  columns: { name: string; type: ParameterType }[];
   sortKey: string;
   sortDesc: boolean;
   plotParam: string | null;
@@ -305,19 +317,35 @@ function renderRuns(): void {
       "tr",
       {
         "data-run-id": r.runId,
-        class: r.runId === st.selectedRun ? "selected" : undefined,
+        "data-status": r.status,
+        class: [
+          r.runId === st.selectedRun ? "selected" : "",
+          r.status === "finished" ? "" : "not-finished",
+        ].join(" ").trim() || undefined,
         onclick: () => selectRun(r.runId),
       },
       h("td", { class: "num" }, String(r.runId)),
-      h("td", {}, h("span", { class: `status ${r.status}` }, r.status)),
+      h("td", {}, statusBadge(r.status)),
       h("td", { class: "reason", title: r.lifecycleReason ?? "" }, r.lifecycleReason ?? ""),
-      ...st.columns.map((c) => {
-        const v = r.parameters[c.name];
-        return h("td", { class: typeof v === "string" ? "" : "num" }, formatValue(v));
-      }),
+      ...st.columns.map((c) =>
+        h(
+          "td",
+          { class: c.type === "string" ? "" : "num" },
+          formatParameter(r.parameters[c.name], c.type),
+        )
+      ),
       h("td", { class: "num" }, String(r.solves)),
       h("td", { class: "num" }, String(r.samplings)),
-      h("td", { class: "num best" }, formatValue(r.bestObjective)),
+      h(
+        "td",
+        {
+          class: "num best",
+          title: r.bestObjective === null
+            ? "no finished solve with a feasible, non-relaxed solution"
+            : undefined,
+        },
+        formatObjective(r.bestObjective),
+      ),
     )
   );
   section(
@@ -325,6 +353,11 @@ function renderRuns(): void {
     `Runs (${st.runs.length})`,
     h("table", { id: "runs-table" }, h("thead", {}, head), h("tbody", {}, ...rows)),
   );
+}
+
+/** A status with its mark: `finished`, or `✗ failed` / `✗ interrupted`. */
+function statusBadge(status: string): HTMLElement {
+  return h("span", { class: `status ${status}` }, statusText(status));
 }
 
 function selectRun(runId: number): void {
@@ -378,7 +411,7 @@ function renderPlot(): void {
     const y = r.bestObjective !== null && Number.isFinite(r.bestObjective) ? r.bestObjective : null;
     return x === null || y === null ? [] : [{ run: r, x, y }];
   });
-  const W = 640, H = 320, L = 64, R = 16, T = 16, B = 44;
+  const W = 640, H = 340, L = 64, R = 16, T = 36, B = 44;
   const chart = s("svg", {
     id: "plot",
     viewBox: `0 0 ${W} ${H}`,
@@ -433,26 +466,23 @@ function renderPlot(): void {
     );
     for (const p of points) {
       chart.append(
-        s(
-          "circle",
+        statusMark(
+          p.run.status,
+          sx(p.x),
+          sy(p.y),
           {
             class: `point ${p.run.status}${p.run.runId === st.selectedRun ? " selected" : ""}`,
-            cx: sx(p.x),
-            cy: sy(p.y),
-            r: 6,
             "data-run-id": p.run.runId,
+            "data-status": p.run.status,
             onclick: () => selectRun(p.run.runId),
           },
-          s(
-            "title",
-            {},
-            `run ${p.run.runId}: ${param} = ${formatValue(p.x)}, best objective = ${
-              formatValue(p.y)
-            }`,
-          ),
+          `run ${p.run.runId} (${p.run.status}): ${param} = ${formatValue(p.x)}, best objective = ${
+            formatFloat(p.y)
+          }`,
         ),
       );
     }
+    chart.append(plotLegend(points.map((p) => p.run.status), L));
   } else {
     chart.append(
       s(
@@ -462,16 +492,80 @@ function renderPlot(): void {
       ),
     );
   }
-  const missing = st.runs.length - points.length;
+  const missing = st.runs.filter((r) => !points.some((p) => p.run === r));
   section(
     "plot-section",
     "Best objective by parameter",
     h("label", {}, "x axis: ", select),
     h("div", {}, chart),
-    missing > 0
-      ? h("p", { class: "muted" }, `${missing} run(s) without a finite value are not shown`)
+    h(
+      "p",
+      { class: "muted" },
+      "Best objective: over finished solves whose solution is feasible and not an LP relaxation ",
+      "(and finished samplings' best feasible sample), in the instance's sense.",
+    ),
+    missing.length > 0
+      ? h(
+        "p",
+        { class: "muted", id: "plot-missing" },
+        `not shown (no best objective or no ${param === "run" ? "run id" : param}): `,
+        missing.map((r) =>
+          `run ${r.runId}${r.status === "finished" ? "" : ` ${NOT_FINISHED} ${r.status}`}`
+        ).join(", "),
+      )
       : null,
   );
+}
+
+/** Mark shapes by run status: ● finished, ✗ failed, ■ interrupted (anything else: ◆). */
+const STATUS_ORDER = ["finished", "failed", "interrupted"];
+
+function statusMark(
+  status: string,
+  x: number,
+  y: number,
+  attrs: Record<string, unknown>,
+  title?: string,
+): SVGElement {
+  const r = 6;
+  let el: SVGElement;
+  if (status === "finished") el = s("circle", { cx: x, cy: y, r, ...attrs });
+  else if (status === "failed") {
+    const d = `M${x - r},${y - r}L${x + r},${y + r}M${x - r},${y + r}L${x + r},${y - r}`;
+    el = s("path", { d, ...attrs });
+  } else if (status === "interrupted") {
+    el = s("rect", { x: x - r + 1, y: y - r + 1, width: 2 * r - 2, height: 2 * r - 2, ...attrs });
+  } else {el = s("path", {
+      d: `M${x},${y - r}L${x + r},${y}L${x},${y + r}L${x - r},${y}Z`,
+      ...attrs,
+    });}
+  if (title !== undefined) el.append(s("title", {}, title));
+  return el;
+}
+
+/** The legend of the marks in the plot: one entry per status shown, in a row above the plot area. */
+function plotLegend(statuses: readonly string[], left: number): SVGElement {
+  const counts = new Map<string, number>();
+  for (const st of statuses) counts.set(st, (counts.get(st) ?? 0) + 1);
+  const shown = [...counts.keys()].sort((a, b) =>
+    (STATUS_ORDER.indexOf(a) + 1 || 99) - (STATUS_ORDER.indexOf(b) + 1 || 99)
+  );
+  const legend = s("g", { id: "plot-legend", class: "legend" });
+  let x = left;
+  for (const st of shown) {
+    const n = counts.get(st)!;
+    const label = `${st} run${n === 1 ? "" : "s"} (${n})`;
+    legend.append(
+      s(
+        "g",
+        { class: "legend-entry", "data-status": st },
+        statusMark(st, x + 6, 14, { class: `point ${st}` }),
+        s("text", { x: x + 18, y: 18 }, label),
+      ),
+    );
+    x += 18 + label.length * 6.5 + 18;
+  }
+  return legend;
 }
 
 // ---------------------------------------------------------------- run-vs-run diff
@@ -503,17 +597,42 @@ function renderDiff(): void {
     );
   const a = st.runs.find((r) => r.runId === st.diffA)!;
   const b = st.runs.find((r) => r.runId === st.diffB)!;
-  const rows: [string, unknown, unknown][] = [
+  type Row = [string, unknown, unknown, (v: unknown) => string];
+  const text = (v: unknown) => String(v);
+  const rows: Row[] = [
     ...st.columns
       .filter((c) => c.name in a.parameters || c.name in b.parameters)
-      .map((c): [string, unknown, unknown] => [c.name, a.parameters[c.name], b.parameters[c.name]]),
-    ["status", a.status, b.status],
-    ["reason", a.lifecycleReason ?? undefined, b.lifecycleReason ?? undefined],
-    ["solves", a.solves, b.solves],
-    ["samplings", a.samplings, b.samplings],
-    ["best objective", a.bestObjective ?? undefined, b.bestObjective ?? undefined],
+      .map((c): Row => [
+        c.name,
+        a.parameters[c.name],
+        b.parameters[c.name],
+        (v) => formatParameter(v as ParameterValue, c.type),
+      ]),
+    ["status", a.status, b.status, (v) => statusText(String(v))],
+    ["reason", a.lifecycleReason ?? undefined, b.lifecycleReason ?? undefined, text],
+    ["solves", a.solves, b.solves, text],
+    ["samplings", a.samplings, b.samplings, text],
+    [
+      "best objective",
+      a.bestObjective ?? undefined,
+      b.bestObjective ?? undefined,
+      (v) => formatFloat(v as number),
+    ],
+    [
+      "attachments",
+      a.attachments.join(", ") || "none",
+      b.attachments.join(", ") || "none",
+      text,
+    ],
+    ["trace", a.hasTrace ? "yes" : "no", b.hasTrace ? "yes" : "no", text],
   ];
-  const nParams = rows.length - 5;
+  const nParams = rows.length - 7;
+  const cell = (v: unknown, show: (v: unknown) => string, reason: boolean) =>
+    h(
+      "td",
+      { class: reason ? "full-reason" : undefined },
+      v === undefined ? h("span", { class: "muted" }, NONE) : show(v),
+    );
   section(
     "diff",
     "Compare runs",
@@ -529,13 +648,13 @@ function renderDiff(): void {
       h(
         "tbody",
         {},
-        ...rows.map(([name, x, y], i) =>
+        ...rows.map(([name, x, y, show], i) =>
           h(
             "tr",
             { class: `${same(x, y) ? "" : "changed"}${i === nParams ? " sep" : ""}` },
             h("th", {}, name),
-            h("td", {}, x === undefined ? h("span", { class: "muted" }, "—") : formatValue(x)),
-            h("td", {}, y === undefined ? h("span", { class: "muted" }, "—") : formatValue(y)),
+            cell(x, show, name === "reason"),
+            cell(y, show, name === "reason"),
           )
         ),
       ),
@@ -555,12 +674,12 @@ async function renderRunDetail(): Promise<void> {
   const run = st.exp.run(st.selectedRun);
   const summary = st.runs.find((r) => r.runId === run.runId)!;
   const procs = st.processes.get(run.runId) ?? [];
-  const params = Object.entries(run.parameters);
+  const params = st.columns.filter((c) => c.name in run.parameters);
   section(
     "run-detail",
     `Run ${run.runId}`,
     kv([
-      ["status", h("span", { class: `status ${run.status}` }, run.status)],
+      ["status", statusBadge(run.status)],
       ...(run.lifecycleReason === null
         ? []
         : [["reason", h("pre", {}, run.lifecycleReason)] as [string, Child]]),
@@ -568,39 +687,50 @@ async function renderRunDetail(): Promise<void> {
         "parameters",
         params.length === 0
           ? "none"
-          : params.map(([k, v]) => `${k} = ${formatValue(v)}`).join(", "),
+          : params.map((c) => `${c.name} = ${formatParameter(run.parameters[c.name], c.type)}`)
+            .join(", "),
       ],
-      ["best objective", formatValue(summary.bestObjective)],
+      ["best objective", formatObjective(summary.bestObjective)],
     ]),
     h("h3", {}, "Solves and samplings"),
     procs.length === 0 ? h("p", { class: "muted" }, "none") : h(
-      "table",
-      { id: "process-table" },
+      "div",
+      { class: "scroll" },
       h(
-        "thead",
-        {},
+        "table",
+        { id: "process-table" },
         h(
-          "tr",
+          "thead",
           {},
-          ...["kind", "id", "status", "adapter", "objective", "feasible"].map((t) =>
-            h("th", {}, t)
-          ),
-        ),
-      ),
-      h(
-        "tbody",
-        {},
-        ...procs.map((p) =>
           h(
             "tr",
-            { "data-kind": p.kind, "data-id": p.id, onclick: () => void renderProcess(run, p) },
-            h("td", {}, p.kind),
-            h("td", { class: "num" }, String(p.id)),
-            h("td", {}, h("span", { class: `status ${p.status}` }, p.status)),
-            h("td", {}, h("code", {}, p.adapter)),
-            h("td", { class: "num" }, formatValue(p.objective)),
-            h("td", {}, feasibleText(p)),
-          )
+            {},
+            ...["kind", "id", "status", "adapter", "objective", "feasible", "reason"].map((t) =>
+              h("th", {}, t)
+            ),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          ...procs.map((p) =>
+            h(
+              "tr",
+              {
+                "data-kind": p.kind,
+                "data-id": p.id,
+                "data-status": p.status,
+                onclick: () => void renderProcess(run, p),
+              },
+              h("td", {}, p.kind),
+              h("td", { class: "num" }, String(p.id)),
+              h("td", {}, statusBadge(p.status)),
+              h("td", {}, h("code", {}, p.adapter)),
+              h("td", { class: "num" }, formatObjective(p.objective)),
+              h("td", {}, feasibleText(p)),
+              h("td", { class: "reason", title: p.reason ?? "" }, p.reason ?? ""),
+            )
+          ),
         ),
       ),
     ),
@@ -615,7 +745,7 @@ async function renderRunDetail(): Promise<void> {
 function feasibleText(p: ProcessSummary): string {
   if (p.feasible === null) return "";
   if (p.kind === "sampling") return `${p.feasibleCount}/${p.sampleCount} samples`;
-  return p.feasible ? "yes" : "no";
+  return (p.feasible ? "yes" : "no") + (p.relaxation === "lp-relaxed" ? " (LP relaxation)" : "");
 }
 
 async function renderProcess(run: SealedRun, p: ProcessSummary): Promise<void> {
@@ -631,10 +761,11 @@ async function renderProcess(run: SealedRun, p: ProcessSummary): Promise<void> {
   const pairs: [string, Child][] = [
     ["adapter", h("code", {}, p.adapter)],
     ["options", h("code", {}, formatCompact(p.adapterOptions))],
-    ["status", h("span", { class: `status ${p.status}` }, p.status)],
-    ["objective", formatValue(p.objective)],
+    ["status", statusBadge(p.status)],
+    ["objective", formatObjective(p.objective)],
     ["feasible", feasibleText(p)],
   ];
+  if (p.reason !== null) pairs.push(["reason", h("pre", {}, p.reason)]);
   if (p.optimality !== null) pairs.push(["optimality", p.optimality]);
   if (p.sense !== null) pairs.push(["sense", p.sense]);
   const parts: Child[] = [
@@ -669,7 +800,7 @@ async function renderProcess(run: SealedRun, p: ProcessSummary): Promise<void> {
               "tr",
               {},
               h("td", { class: "num" }, String(id)),
-              h("td", { class: "num" }, formatValue(samples!.objectives.get(id))),
+              h("td", { class: "num" }, formatObjective(samples!.objectives.get(id))),
               h("td", {}, samples!.feasible.get(id) ? "yes" : "no"),
             )
           ),
@@ -712,8 +843,8 @@ async function renderProcess(run: SealedRun, p: ProcessSummary): Promise<void> {
               h("td", { class: "num" }, String(c.id)),
               h("td", {}, c.kind + (c.removed ? " (removed)" : "")),
               h("td", {}, `f(x) ${c.equality} 0`),
-              h("td", { class: "num" }, formatValue(c.value)),
-              h("td", { class: "num" }, formatValue(c.violation)),
+              h("td", { class: "num" }, formatFloat(c.value)),
+              h("td", { class: "num" }, formatFloat(c.violation)),
               h("td", {}, c.feasible ? "yes" : "no"),
             )
           ),

@@ -4,8 +4,11 @@
  * probes paths outside the test task's permissions) and asserts on the result.
  *
  * ```sh
- * deno run -A tests/cli/_viewer_driver.ts <outDir>
+ * deno run -A tests/cli/_viewer_driver.ts <outDir> [<best-objective.ommx>]
  * ```
+ *
+ * The second archive (tests/cli/_best_objective_archive.ts) is opened in the
+ * plain-file page to observe the best-objective rule and the failed-run marks.
  *
  * @module
  */
@@ -76,8 +79,21 @@ try {
   seen.error = await page.locator("#error").textContent();
   seen.title = await page.locator("#title").textContent();
   seen.tableRows = await page.locator("#runs-table tbody tr").count();
-  seen.pointRunIds = await page.locator("#plot circle.point").evaluateAll((els) =>
+  seen.pointRunIds = await page.locator("#plot .point[data-run-id]").evaluateAll((els) =>
     els.map((e) => Number(e.getAttribute("data-run-id")))
+  );
+  seen.failedPoints = await page.locator("#plot .point.failed[data-run-id]").evaluateAll((els) =>
+    els.map((e) => ({ run: Number(e.getAttribute("data-run-id")), tag: e.tagName }))
+  );
+  seen.legend = await page.locator("#plot-legend .legend-entry").evaluateAll((els) =>
+    els.map((e) => ({
+      status: e.getAttribute("data-status"),
+      text: e.textContent,
+      mark: e.querySelector(".point")?.tagName ?? null,
+    }))
+  );
+  seen.demoStatusCells = await page.locator("#runs-table tbody tr").evaluateAll((els) =>
+    els.map((e) => [e.getAttribute("data-status"), e.className, e.children[1]?.textContent])
   );
 
   // Sort by a parameter column, descending.
@@ -119,6 +135,45 @@ try {
   await plain.waitForSelector("body[data-state=ready]", { timeout: 30_000 });
   seen.plainTitle = await plain.locator("#title").textContent();
   seen.plainRows = await plain.locator("#runs-table tbody tr").count();
+
+  // The best-objective rules and failed-run marks on an archive made for them.
+  const best = Deno.args[1];
+  if (best !== undefined) {
+    await plain.setInputFiles("#file", best);
+    await plain.waitForFunction(() =>
+      document.querySelector("#title")?.textContent?.includes("best-objective") &&
+      document.body.dataset.state === "ready"
+    );
+    seen.bestRows = await plain.locator("#runs-table tbody tr").evaluateAll((els) =>
+      els.map((e) => ({
+        run: Number(e.getAttribute("data-run-id")),
+        status: e.getAttribute("data-status"),
+        marked: e.classList.contains("not-finished"),
+        statusText: e.children[1]?.textContent,
+        best: e.querySelector("td.best")?.textContent,
+        x: e.children[4]?.textContent,
+      }))
+    );
+    seen.bestPoints = await plain.locator("#plot .point[data-run-id]").evaluateAll((els) =>
+      els.map((e) => [Number(e.getAttribute("data-run-id")), e.getAttribute("data-status")])
+    );
+    seen.bestLegend = await plain.locator("#plot-legend .legend-entry").evaluateAll((els) =>
+      els.map((e) => e.getAttribute("data-status"))
+    );
+    seen.bestMissing = await plain.locator("#plot-missing").textContent();
+    // Run 0: the relaxed and infeasible solves are listed, with their flags, and the failed one's reason.
+    await plain.click('#runs-table tbody tr[data-run-id="0"]');
+    await plain.waitForSelector('#process-table tr[data-id="4"]');
+    seen.bestProcesses = await plain.locator("#process-table tbody tr").evaluateAll((els) =>
+      els.map((e) => [...e.children].map((c) => c.textContent))
+    );
+    // Diff of run 0 and the failed run 3: the full reason, human labels.
+    await plain.selectOption("#diff-a", "0");
+    await plain.selectOption("#diff-b", "3");
+    seen.bestDiff = await plain.locator("#diff-table tbody tr").evaluateAll((els) =>
+      els.map((e) => [...e.children].map((c) => c.textContent))
+    );
+  }
 } finally {
   await context.close();
   await server.stop();

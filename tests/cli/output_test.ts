@@ -250,6 +250,15 @@ Deno.test("bad --wide usage: exit 2 with the usage line", async () => {
   }
 });
 
+Deno.test("--help documents the width rules, --wide, the float text and the ✗ mark", async () => {
+  const help = await cli("--help");
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /tables fit \$COLUMNS if set, else the terminal width/);
+  assert.match(help.stdout, /piped output without \$COLUMNS is never cut; --wide shows every cell/);
+  assert.match(help.stdout, /ommx-ts runs <source> \[--wide \| --json\]/);
+  assert.match(help.stdout, /✗ marks a run, solve\n {2}or sampling that did not finish/);
+});
+
 Deno.test("output tests: cleanup", async () => {
   await Deno.remove(dir, { recursive: true });
 });
