@@ -13,7 +13,8 @@
  * line without it.
  */
 import assert from "node:assert/strict";
-import { findPython, runPythonJson } from "./_python.ts";
+import { runPythonJson } from "./_python.ts";
+import { referencePython } from "../_tools.ts";
 import { openExperiment } from "../../core/experiment/open.ts";
 import { createExperiment } from "../../core/experiment/experiment_builder.ts";
 import { saveExperiment } from "../../core/experiment/save.ts";
@@ -21,12 +22,9 @@ import { pyFloat } from "../../codecs/py_float.ts";
 import { runParametersCsv } from "../../cli/commands/params.ts";
 import { cli } from "../cli/_cli.ts";
 
-const python = await findPython("run_parameters_test");
-if (python === undefined) {
-  console.log(
-    "run_parameters_test: skipped — no reference SDK venv (install python3 and run tests/interop/setup_venv.sh)",
-  );
-}
+const python = referencePython(
+  "the run-parameter differential test (tests/interop/run_parameters_test.ts)",
+);
 
 const committed = new URL("../fixtures/reference/", import.meta.url).pathname;
 const fresh = Deno.env.get("OMMX_CORPUS_DIR");
