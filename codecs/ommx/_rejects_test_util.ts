@@ -1,6 +1,6 @@
 // Test-only assertion shared by the OMMX reader-rule tests.
 import assert from "node:assert/strict";
-import type { DecodeError, UnsupportedError } from "../../core/errors.ts";
+import type { DecodeError, OmmxError } from "../../core/errors.ts";
 
 /**
  * Assert that `fn` throws an error of class `Cls` with the given `code` and a message matching `re`.
@@ -12,7 +12,8 @@ import type { DecodeError, UnsupportedError } from "../../core/errors.ts";
  */
 export function rejects(
   fn: () => unknown,
-  Cls: typeof DecodeError | typeof UnsupportedError,
+  // deno-lint-ignore no-explicit-any
+  Cls: new (...args: any[]) => OmmxError,
   code: string,
   re: RegExp,
 ): void {

@@ -217,7 +217,8 @@ Deno.test("v1 instance payload decodes (generic encoder as the producer)", async
   assert.equal(inst.message.$typeName, "ommx.v1.Instance");
   assert.equal(inst.sense, "minimize"); // UNSPECIFIED reads as minimize for v1
   assert.deepEqual(inst.decisionVariables[0]!.subscripts, [-3]);
-  assert.deepEqual(inst.decisionVariables[1]!.bound, { lower: -Infinity, upper: Infinity });
+  // An absent v1 bound is `[0, 0]` for the reference (the protobuf default), not unbounded.
+  assert.deepEqual(inst.decisionVariables[1]!.bound, { lower: 0, upper: 0 });
   assert.equal(inst.removedConstraints[0]!.removedReason!.reason, "fixed");
   assert.equal(inst.parameterValues?.get(7), 3.5);
   assert.equal(inst.evaluate({ 1: 1, 2: 0 }).objective, 3);
@@ -292,8 +293,10 @@ Deno.test("solution: evaluate → v2 round trip; v1 decode", async () => {
     V1SolutionSchema,
     create(V1SolutionSchema, {
       state: { entries: { "1": 1, "2": 0 } },
+      decisionVariables: [1n, 2n].map((id) => ({ id, kind: 1, bound: { lower: 0, upper: 1 } })),
       objective: 4,
       feasible: true,
+      feasibleRelaxed: true,
       optimality: 1,
       sense: 2,
       metadata: { solver: "{}" },
@@ -309,7 +312,9 @@ Deno.test("solution: evaluate → v2 round trip; v1 decode", async () => {
   assert.equal(s1.objective, 4);
   assert.equal(s1.optimality, "optimal");
   assert.equal(s1.sense, "maximize");
-  assert.equal(s1.feasibleRelaxed, undefined);
+  assert.equal(s1.feasibleRelaxed, true);
+  assert.equal(s1.feasibilityAtol, 1e-6);
+  assert.equal(s1.constraints[0]!.feasible, true); // computed from -1 `<=` 0, as the reference does
   assert.deepEqual(s1.metadata, { solver: "{}" });
   assert.deepEqual(s1.constraints[0]!.usedDecisionVariableIds, [1]);
   assert.equal(s1.state.get(2), 0);
@@ -353,10 +358,10 @@ Deno.test("sample set: v2 round trip, best(), get(); v1 decode", async () => {
     create(V1SampleSetSchema, {
       objectives: { entries: [{ value: 2, ids: [0n, 3n] }, { value: 1, ids: [1n] }] },
       decisionVariables: [{
-        decisionVariable: { id: 8n, kind: 2 },
-        samples: { entries: [{ value: 4, ids: [0n, 1n, 3n] }] },
+        decisionVariable: { id: 8n, kind: 2, bound: { lower: 0, upper: 10 } },
+        samples: { entries: [{ value: 4, ids: [0n, 3n] }, { value: 11, ids: [1n] }] },
       }],
-      feasible: { "0": true, "1": false, "3": true },
+      feasible: { "0": true, "1": false, "3": true }, // sample 1 is out of the bound
       sense: 0,
     }),
   );
@@ -561,7 +566,9 @@ Deno.test("v1 reader rules: format_version, reserved keys, lenient sense", () =>
     /objective is missing/,
   );
   const sol = (init: object) => toBinary(V1SolutionSchema, create(V1SolutionSchema, init));
-  assert.equal(Solution.decode(sol({ sense: 0 }), "v1").sense, undefined);
+  // (an empty v1 Solution claims feasible_unrelaxed=false: the reference refuses it, so do we)
+  const ok = { feasible: true, feasibleRelaxed: true };
+  assert.equal(Solution.decode(sol({ ...ok, sense: 0 }), "v1").sense, undefined);
   rejects(() => Solution.decode(sol({ sense: 5 }), "v1"), DecodeError, "DECODE_ERROR", /Sense 5/);
   rejects(
     () => Solution.decode(sol({ formatVersion: 3 }), "v1"),

@@ -22,7 +22,7 @@ export interface DecisionVariable extends Label {
   id: number;
   /** Domain. */
   kind: Kind;
-  /** Bounds (unbounded when absent in v1: ±Infinity). */
+  /** Bounds (±Infinity allowed; `[0, 0]` when absent in v1, as the reference reads it). */
   bound: Bound;
   /** Fixed value, if the variable was substituted. */
   substitutedValue?: number;

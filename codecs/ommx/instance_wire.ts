@@ -189,7 +189,9 @@ export function readV1DecisionVariable(r: WireReader): DecisionVariable {
   const v: DecisionVariable = {
     id: 0,
     kind: "continuous",
-    bound: { lower: -Infinity, upper: Infinity },
+    // An absent `bound` is the protobuf default `Bound { lower: 0, upper: 0 }` for the
+    // reference (not unbounded, as the spec says): see docs/format-notes.md.
+    bound: { lower: 0, upper: 0 },
     subscripts: [],
     parameters: {},
   };

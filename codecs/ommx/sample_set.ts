@@ -10,7 +10,7 @@ import type { OmmxMessage } from "./types.ts";
 import { metadataAnnotationView } from "./annotations.ts";
 import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { WireType } from "npm:@bufbuild/protobuf@2.17.0/wire";
-import { DecodeError, InvalidArgumentError } from "../../core/errors.ts";
+import { DecodeError, EncodeError, InvalidArgumentError } from "../../core/errors.ts";
 import {
   type SampledValues as SampledValuesMessage,
   SampledValuesSchema,
@@ -62,6 +62,14 @@ import {
 import { WireReader } from "./wire_reader.ts";
 import { sourceOf, withLayerMetadata } from "./_layer.ts";
 import {
+  consistentBound,
+  constraintFeasible,
+  constraintLabel,
+  constraintStage,
+  DEFAULT_FEASIBILITY_ATOL,
+  variableValueValid,
+} from "./_feasibility.ts";
+import {
   applyContexts,
   applyLabels,
   bigIds,
@@ -89,7 +97,10 @@ export interface SampledConstraint extends ConstraintBase {
   equality?: Equality;
   /** Sample ID → function value (empty for one-hot / SOS1). */
   values: SampledValues;
-  /** Sample ID → feasibility of this constraint. */
+  /**
+   * Sample ID → feasibility of this constraint at the set's `feasibilityAtol` (samples
+   * missing here are computed by the v2 writer).
+   */
   feasible: Map<number, boolean>;
   /** Variables used. */
   usedDecisionVariableIds: number[];
@@ -131,7 +142,7 @@ export interface SampleSetData {
   metadata?: ProcessMetadata;
   /** Extension annotations. */
   annotations: Record<string, string>;
-  /** Feasibility tolerance (v2). */
+  /** Feasibility tolerance (v2; the reference's 1e-6 for v1 data and when undefined). */
   feasibilityAtol?: number;
 }
 
@@ -188,7 +199,8 @@ export class SampleSet {
   /**
    * Build from plain data.
    *
-   * @param data The content (collections default to empty; `feasibleRelaxed` defaults to `feasible`).
+   * @param data The content (collections default to empty; samples missing from `feasible` /
+   *   `feasibleRelaxed` get the values the reference computes, when the data allows it).
    * @param source Internal: decoded version and bytes.
    */
   constructor(
@@ -200,10 +212,24 @@ export class SampleSet {
     this.sense = data.sense;
     this.#objectives = data.objectives;
     this.objectives = data.objectives.toMap();
-    this.feasible = data.feasible ?? new Map();
-    this.feasibleRelaxed = data.feasibleRelaxed ?? this.feasible;
     this.decisionVariables = [...(data.decisionVariables ?? [])].sort((a, b) => a.id - b.id);
     this.constraints = data.constraints ?? [];
+    const flags = completeFlags({
+      objectives: data.objectives,
+      sense: data.sense,
+      feasible: data.feasible ?? new Map(),
+      feasibleRelaxed: data.feasibleRelaxed ??
+        (this.constraints.some((c) => c.removedReason !== undefined)
+          ? new Map()
+          : data.feasible ?? new Map()),
+      decisionVariables: this.decisionVariables as SampledDecisionVariable[],
+      constraints: this.constraints as SampledConstraint[],
+      namedFunctions: [],
+      annotations: {},
+      ...(data.feasibilityAtol !== undefined ? { feasibilityAtol: data.feasibilityAtol } : {}),
+    });
+    this.feasible = flags.feasible;
+    this.feasibleRelaxed = flags.feasibleRelaxed;
     this.namedFunctions = data.namedFunctions ?? [];
     this.metadata = data.metadata;
     this.extensionAnnotations = { ...(data.annotations ?? {}) };
@@ -228,11 +254,14 @@ export class SampleSet {
   }
 
   /**
-   * Decode an `ommx.v1.SampleSet` or `ommx.v2.SampleSet` payload.
+   * Decode an `ommx.v1.SampleSet` or `ommx.v2.SampleSet` payload. For v1, the derived fields
+   * are checked and completed as the reference does (see `docs/format-notes.md`).
    *
    * @param bytes The payload.
    * @param version Which package (from the media type).
    * @returns The sample set.
+   * @throws {DecodeError} for malformed bytes, or v1 data the reference refuses (flags that
+   *   contradict the values, a constraint without its per-sample `feasible` map).
    */
   static decode(bytes: Uint8Array, version: OmmxVersion): SampleSet {
     const what = `application/org.ommx.${version}.sample-set`;
@@ -261,11 +290,9 @@ export class SampleSet {
     });
     const constraints: EvaluatedConstraint[] = this.constraints.map((c) => {
       const { values: _v, feasible: _f, dualVariables, ...rest } = c;
-      const e: EvaluatedConstraint = {
-        ...rest,
-        value: c.values.get(sampleId) ?? 0,
-        feasible: c.feasible.get(sampleId) ?? false,
-      };
+      const e: EvaluatedConstraint = { ...rest, value: c.values.get(sampleId) ?? 0 };
+      const feasible = c.feasible.get(sampleId);
+      if (feasible !== undefined) e.feasible = feasible;
       const dual = dualVariables?.get(sampleId);
       if (dual !== undefined) e.dualVariable = dual;
       return e;
@@ -342,9 +369,14 @@ export class SampleSet {
   }
 
   /**
-   * Encode as `ommx.v2.SampleSet` bytes (per-sample tables use the fast writer).
+   * Encode as `ommx.v2.SampleSet` bytes (per-sample tables use the fast writer). The fields the
+   * reference re-checks on read (per-sample `feasible` of each constraint, `indicator_active`,
+   * `active_variable`, the sample-level `feasible` / `feasible_relaxed`) are written for every
+   * sample, computed from the values where not given; `feasibility_atol` is always written.
    *
    * @returns The bytes.
+   * @throws {EncodeError} when a value is not finite or missing for a sample, or a stated
+   *   derived entry contradicts the values at `feasibilityAtol` — the reference would refuse it.
    */
   toBytes(): Uint8Array {
     return toBinary(V2SampleSetSchema, sampleSetToV2Message(this.toData()));
@@ -460,8 +492,268 @@ function readV1(bytes: Uint8Array, what: string): SampleSetData {
   checkAnnotations(d.annotations, what);
   if (!objectivesSeen) throw new DecodeError(`${what}: objectives is missing`);
   d.sense = senseFromNumber(sense, "default-min")!;
-  if (!relaxedSeen) d.feasibleRelaxed = new Map(d.feasible);
+  checkV1(d, relaxedSeen, what);
   return d;
+}
+
+/**
+ * Check v1 sample-set data as the reference does when it reads it, and complete its derived
+ * fields: every decision variable has a finite value for every sample (agreeing with its
+ * `substituted_value`) and a kind its bound admits; every constraint has a value and a
+ * `feasible` entry for exactly the samples, each equal to what the value gives; the given
+ * `feasible` / `feasible_relaxed` entries equal what constraints and variables give (the
+ * deprecated `feasible_unrelaxed` is ignored, as by the reference). The maps then hold every
+ * sample, and `feasibilityAtol` is the reference's 1e-6.
+ *
+ * @param d The data read from the message (completed in place).
+ * @param relaxedSeen Whether the message had `feasible_relaxed` entries.
+ * @param what The media type, for messages.
+ * @throws {DecodeError} on anything the reference refuses.
+ */
+function checkV1(d: SampleSetData, relaxedSeen: boolean, what: string): void {
+  const atol = DEFAULT_FEASIBILITY_ATOL;
+  const ids = d.objectives.ids();
+  for (const v of d.decisionVariables) {
+    const name = `${what}: decision variable ${v.id}`;
+    if (consistentBound(v.kind, v.bound, atol) === undefined) {
+      throw new DecodeError(
+        `${name}: bound [${v.bound.lower}, ${v.bound.upper}] admits no ${v.kind} value`,
+      );
+    }
+    for (const id of ids) {
+      const x = v.samples.get(id);
+      if (x === undefined) throw new DecodeError(`${name} has no value for sample ${id}`);
+      if (!Number.isFinite(x)) {
+        throw new DecodeError(`${name}: value ${x} of sample ${id} is not finite`);
+      }
+      if (v.substitutedValue !== undefined && Math.abs(x - v.substitutedValue) > atol) {
+        throw new DecodeError(
+          `${name}: value ${x} of sample ${id} overwrites substituted_value ${v.substitutedValue}`,
+        );
+      }
+    }
+    if (v.samples.size !== ids.length) {
+      throw new DecodeError(`${name} has values for samples the objectives do not have`);
+    }
+  }
+  for (const c of d.constraints) {
+    const name = `${what}: constraint ${c.id}`;
+    if (c.values.size !== ids.length || ids.some((id) => c.values.get(id) === undefined)) {
+      throw new DecodeError(`${name}: evaluated values are not given for exactly the samples`);
+    }
+    if (c.feasible.size !== ids.length || ids.some((id) => !c.feasible.has(id))) {
+      throw new DecodeError(`${name}: feasible sample IDs must match evaluated values`);
+    }
+    for (const id of ids) {
+      const computed = constraintFeasible(c.equality ?? "=", c.values.get(id)!, atol);
+      if (c.feasible.get(id) !== computed) {
+        throw new DecodeError(
+          `${name}: inconsistent constraint feasibility for sample ${id}: provided=${
+            c.feasible.get(id)
+          }, computed=${computed}`,
+        );
+      }
+    }
+  }
+  const derived = deriveSampleSet(d, atol, (m) => new DecodeError(`${what}: ${m}`));
+  for (
+    const [flags, computed, name] of [
+      [d.feasible, derived.feasible, "feasibility"],
+      [
+        relaxedSeen ? d.feasibleRelaxed : new Map(),
+        derived.feasibleRelaxed,
+        "feasibility (relaxed)",
+      ],
+    ] as const
+  ) {
+    for (const [id, provided] of flags) {
+      const c = computed.get(id);
+      if (c !== undefined && c !== provided) {
+        throw new DecodeError(
+          `${what}: inconsistent ${name} for sample ${id}: provided=${provided}, computed=${c}`,
+        );
+      }
+    }
+  }
+  d.feasible = derived.feasible;
+  d.feasibleRelaxed = derived.feasibleRelaxed;
+  d.feasibilityAtol = atol;
+}
+
+/** A sample set's derived fields, as the reference computes them (maps keyed by sample ID). */
+interface DerivedSampleSet {
+  /** Per constraint (same order as the data): sample → feasible. */
+  constraintFeasible: Map<number, boolean>[];
+  /** Per constraint: sample → indicator on (indicator constraints only). */
+  indicatorActive: (Map<number, boolean> | undefined)[];
+  /** Per constraint: sample → active variable or undefined (one-hot / SOS1 only). */
+  activeVariable: (Map<number, number | undefined> | undefined)[];
+  /** Sample → all constraints feasible and all decision variables valid. */
+  feasible: Map<number, boolean>;
+  /** Sample → all non-removed constraints feasible and all decision variables valid. */
+  feasibleRelaxed: Map<number, boolean>;
+}
+
+/**
+ * Compute what the reference re-checks in an `ommx.v2.SampleSet` from the values it depends
+ * on, for every sample of `objectives`: per-constraint `feasible`, `indicator_active`,
+ * `active_variable`, and the per-sample `feasible` / `feasible_relaxed` (constraints and
+ * decision-variable kinds and bounds). A variable's value is its sample's, else its
+ * `substitutedValue`.
+ *
+ * @param d The data.
+ * @param atol The tolerance.
+ * @param fail Builds the error for data the reference refuses (a missing value, an indicator
+ *   variable neither 0 nor 1).
+ * @returns The derived fields.
+ */
+function deriveSampleSet(
+  d: SampleSetData,
+  atol: number,
+  fail: (message: string) => Error,
+): DerivedSampleSet {
+  const ids = d.objectives.ids();
+  const byId = new Map(d.decisionVariables.map((v) => [v.id, v]));
+  const value = (varId: number, sampleId: number): number | undefined => {
+    const v = byId.get(varId);
+    return v === undefined ? undefined : v.samples.get(sampleId) ?? v.substitutedValue;
+  };
+  const valid = new Map(ids.map((id) => [id, true]));
+  for (const v of d.decisionVariables) {
+    for (const id of ids) {
+      const x = v.samples.get(id) ?? v.substitutedValue;
+      if (x === undefined) throw fail(`decision variable ${v.id} has no value for sample ${id}`);
+      if (!variableValueValid(v.kind, v.bound, x, atol)) valid.set(id, false);
+    }
+  }
+  const out: DerivedSampleSet = {
+    constraintFeasible: [],
+    indicatorActive: [],
+    activeVariable: [],
+    feasible: new Map(valid),
+    feasibleRelaxed: new Map(valid),
+  };
+  for (const c of d.constraints) {
+    const feasible = new Map<number, boolean>();
+    let active: Map<number, boolean> | undefined;
+    let chosen: Map<number, number | undefined> | undefined;
+    if (c.kind === "indicator") active = new Map();
+    if (c.kind === "one-hot" || c.kind === "sos1") chosen = new Map();
+    for (const id of ids) {
+      const x = c.values.get(id);
+      if (x === undefined && (c.kind === "regular" || c.kind === "indicator")) {
+        throw fail(`${constraintLabel(c)} has no value for sample ${id}`);
+      }
+      const stage = constraintStage(
+        c,
+        x ?? 0,
+        (v) => value(v, id),
+        atol,
+        (m) => fail(`${m} (sample ${id})`),
+      );
+      feasible.set(id, stage.feasible);
+      active?.set(id, stage.indicatorActive!);
+      chosen?.set(id, stage.activeVariable);
+    }
+    for (const id of ids) {
+      if (feasible.get(id)) continue;
+      out.feasible.set(id, false);
+      if (c.removedReason === undefined) out.feasibleRelaxed.set(id, false);
+    }
+    out.constraintFeasible.push(feasible);
+    out.indicatorActive.push(active);
+    out.activeVariable.push(chosen);
+  }
+  return out;
+}
+
+/**
+ * The sample-level flags of data, with the samples they miss filled in from the values when
+ * the data allows it (otherwise as given; the v2 writer reports what is wrong).
+ *
+ * @param d The data.
+ * @returns Sample → feasible, sample → feasible (relaxed).
+ */
+function completeFlags(
+  d: SampleSetData,
+): { feasible: Map<number, boolean>; feasibleRelaxed: Map<number, boolean> } {
+  const n = d.objectives.size;
+  if (d.feasible.size >= n && d.feasibleRelaxed.size >= n) {
+    return { feasible: d.feasible, feasibleRelaxed: d.feasibleRelaxed };
+  }
+  let derived: DerivedSampleSet;
+  try {
+    derived = deriveSampleSet(
+      d,
+      d.feasibilityAtol ?? DEFAULT_FEASIBILITY_ATOL,
+      (m) => new Error(m),
+    );
+  } catch {
+    return { feasible: d.feasible, feasibleRelaxed: d.feasibleRelaxed };
+  }
+  const fill = (given: Map<number, boolean>, computed: Map<number, boolean>) => {
+    const out = new Map(given);
+    for (const [id, b] of computed) if (!out.has(id)) out.set(id, b);
+    return out;
+  };
+  return {
+    feasible: fill(d.feasible, derived.feasible),
+    feasibleRelaxed: fill(d.feasibleRelaxed, derived.feasibleRelaxed),
+  };
+}
+
+/**
+ * Check that data can be written as an `ommx.v2.SampleSet` the reference accepts, and return
+ * its derived fields: every number finite, and every derived entry the data states (for a
+ * sample of `objectives`) equal to what the values give.
+ *
+ * @param d The data.
+ * @param atol The tolerance.
+ * @returns The derived fields.
+ * @throws {EncodeError} naming the value or flag at fault.
+ */
+function checkedForV2(d: SampleSetData, atol: number): DerivedSampleSet {
+  const what = "application/org.ommx.v2.sample-set";
+  const fail = (m: string) => new EncodeError(`${what}: ${m}`);
+  if (!(atol > 0 && atol < Infinity)) {
+    throw fail(`feasibility_atol ${atol} must be finite and positive`);
+  }
+  const finite = (values: SampledValues, name: string) => {
+    for (const id of values.ids()) {
+      const x = values.get(id)!;
+      if (!Number.isFinite(x)) {
+        throw fail(`${name} is ${x} in sample ${id}; ommx.v2 requires finite values`);
+      }
+    }
+  };
+  finite(d.objectives, "the objective");
+  for (const v of d.decisionVariables) finite(v.samples, `decision variable ${v.id}`);
+  for (const c of d.constraints) {
+    finite(c.values, `the value of ${constraintLabel(c)}`);
+    if (c.dualVariables) finite(c.dualVariables, `the dual variable of ${constraintLabel(c)}`);
+  }
+  for (const n of d.namedFunctions) finite(n.values, `the value of named function ${n.id}`);
+  const derived = deriveSampleSet(d, atol, fail);
+  const check = (
+    given: ReadonlyMap<number, boolean>,
+    computed: Map<number, boolean>,
+    name: string,
+  ) => {
+    for (const [id, b] of given) {
+      const c = computed.get(id);
+      if (c !== undefined && c !== b) {
+        throw fail(
+          `${name} is ${b} for sample ${id}, but the values give ${c} at feasibility_atol ${atol} (the reference SDK would refuse this sample set)`,
+        );
+      }
+    }
+  };
+  d.constraints.forEach((c, i) => {
+    check(c.feasible, derived.constraintFeasible[i]!, `feasible of ${constraintLabel(c)}`);
+  });
+  check(d.feasible, derived.feasible, "feasible");
+  check(d.feasibleRelaxed, derived.feasibleRelaxed, "feasible_relaxed");
+  return derived;
 }
 
 const V1_SAMPLED_CONSTRAINT_LABEL: V1LabelFields = {
@@ -792,16 +1084,27 @@ function rawEntries(v: SampledValues): { no: number; wireType: WireType; data: U
 }
 
 /**
- * Build the `ommx.v2.SampleSet` message for sample-set data.
+ * Build the `ommx.v2.SampleSet` message for sample-set data, with the derived fields the reference
+ * re-checks computed from the values (see {@linkcode SampleSet.toBytes}).
  *
  * @param d The data.
  * @returns The message.
+ * @throws {EncodeError} when the reference would refuse the message.
  */
 export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
+  const atol = d.feasibilityAtol ?? DEFAULT_FEASIBILITY_ATOL;
+  const derived = checkedForV2(d, atol);
+  const index = new Map(d.constraints.map((c, i) => [c, i]));
+  const feasibleOf = (c: SampledConstraint) => boolRec(derived.constraintFeasible[index.get(c)!]!);
   const { reg, ind, oh, sos, requiredFeatures } = byKind(d.constraints);
   const setRow = (c: SampledConstraint) => ({
     variables: bigIds(c.variables),
-    feasible: boolRec(c.feasible),
+    feasible: feasibleOf(c),
+    activeVariable: u64Record(
+      [...derived.activeVariable[index.get(c)!]!].map(([id, v]) => [id, {
+        ...(v !== undefined ? { variableId: BigInt(v) } : {}),
+      }]),
+    ),
     usedDecisionVariableIds: bigIds(c.usedDecisionVariableIds),
   });
   return create(V2SampleSetSchema, {
@@ -818,13 +1121,13 @@ export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
     sampledRegularConstraints: collection(reg, (c) => ({
       equality: equalityToNumber(c.equality ?? "="),
       evaluatedValues: valuesInit(c.values),
-      feasible: boolRec(c.feasible),
+      feasible: feasibleOf(c),
       usedDecisionVariableIds: bigIds(c.usedDecisionVariableIds),
       ...(c.dualVariables ? { dualVariables: valuesInit(c.dualVariables) } : {}),
     })),
-    feasible: boolRec(d.feasible),
+    feasible: boolRec(derived.feasible),
     sense: senseToNumber(d.sense),
-    feasibleRelaxed: boolRec(d.feasibleRelaxed),
+    feasibleRelaxed: boolRec(derived.feasibleRelaxed),
     ...(d.namedFunctions.length > 0
       ? {
         sampledNamedFunctions: {
@@ -844,7 +1147,8 @@ export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
           indicatorVariable: BigInt(c.indicatorVariable ?? 0),
           equality: equalityToNumber(c.equality ?? "="),
           evaluatedValues: valuesInit(c.values),
-          feasible: boolRec(c.feasible),
+          feasible: feasibleOf(c),
+          indicatorActive: boolRec(derived.indicatorActive[index.get(c)!]!),
           usedDecisionVariableIds: bigIds(c.usedDecisionVariableIds),
         })),
       }
@@ -859,6 +1163,6 @@ export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
         sampledSos1Constraints: collection(sos, setRow),
       }
       : {}),
-    ...(d.feasibilityAtol !== undefined ? { feasibilityAtol: d.feasibilityAtol } : {}),
+    feasibilityAtol: atol,
   });
 }

@@ -8,7 +8,7 @@
 import type { OmmxMessage } from "./types.ts";
 import { metadataAnnotationView } from "./annotations.ts";
 import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
-import { DecodeError } from "../../core/errors.ts";
+import { DecodeError, EncodeError, InvalidArgumentError } from "../../core/errors.ts";
 import { EvaluatedConstraintSchema } from "./gen/ommx/v1/constraint_pb.ts";
 import { EvaluatedNamedFunctionSchema } from "./gen/ommx/v1/named_function_pb.ts";
 import {
@@ -60,6 +60,14 @@ import {
 } from "./wire_common.ts";
 import { WireReader } from "./wire_reader.ts";
 import { sourceOf, withLayerMetadata } from "./_layer.ts";
+import {
+  consistentBound,
+  constraintFeasible,
+  constraintLabel,
+  constraintStage,
+  DEFAULT_FEASIBILITY_ATOL,
+  variableValueValid,
+} from "./_feasibility.ts";
 import { bigIds, byKind, collection, labelRecord, u64Record } from "./_wire_tables.ts";
 
 /** A decision variable with its value in the solution. */
@@ -76,7 +84,10 @@ export interface EvaluatedConstraint extends ConstraintBase {
   equality?: Equality;
   /** Evaluated function value (regular/indicator; 0 for one-hot/SOS1). */
   value: number;
-  /** Per-constraint feasibility (v2 only; undefined for v1). */
+  /**
+   * Per-constraint feasibility at the solution's `feasibilityAtol` (computed from `value` for
+   * v1 data, as the reference does; when undefined, the v2 writer computes it).
+   */
   feasible?: boolean;
   /** Variables the constraint uses. */
   usedDecisionVariableIds: number[];
@@ -84,11 +95,11 @@ export interface EvaluatedConstraint extends ConstraintBase {
   dualVariable?: number;
   /** Indicator variable (indicator constraints). */
   indicatorVariable?: number;
-  /** Whether the indicator was on (indicator constraints). */
+  /** Whether the indicator was on (indicator constraints; computed by the v2 writer when undefined). */
   indicatorActive?: boolean;
   /** Variables (one-hot / SOS1). */
   variables?: number[];
-  /** The non-zero variable (one-hot / SOS1). */
+  /** The non-zero variable (one-hot / SOS1; computed by the v2 writer when undefined). */
   activeVariable?: number;
 }
 
@@ -110,7 +121,7 @@ export interface SolutionData {
   objective: number;
   /** Feasibility including removed constraints. */
   feasible: boolean;
-  /** Feasibility of the active constraints only (undefined if not recorded). */
+  /** Feasibility of the active constraints only (undefined if not given; the v2 writer computes it). */
   feasibleRelaxed?: boolean;
   /** Optimality claim. */
   optimality: Optimality;
@@ -128,7 +139,7 @@ export interface SolutionData {
   metadata?: ProcessMetadata;
   /** Extension annotations. */
   annotations: Record<string, string>;
-  /** Feasibility tolerance used (v2). */
+  /** Feasibility tolerance used (v2; the reference's 1e-6 for v1 data and when undefined). */
   feasibilityAtol?: number;
 }
 
@@ -178,7 +189,7 @@ export class Solution {
   readonly metadata: ProcessMetadata | undefined;
   /** Extension annotations stored in the message (keys never start with `org.ommx.v1.`). */
   readonly extensionAnnotations: Readonly<Record<string, string>>;
-  /** Feasibility tolerance (v2). */
+  /** Feasibility tolerance (`feasibility_atol`; 1e-6 for v1 data, as the reference reads it). */
   readonly feasibilityAtol: number | undefined;
   readonly #bytes: Uint8Array | undefined;
   #message: V1Solution | V2Solution | undefined;
@@ -228,12 +239,16 @@ export class Solution {
 
   /**
    * Evaluate an instance at a state and wrap the result as a solution (objective and sense
-   * are the instance's output objective when one is captured, as in the reference).
+   * are the instance's output objective when one is captured, as in the reference). The
+   * feasibility flags follow the reference's `Solution`: every constraint (removed ones only
+   * in `feasible`) and every decision variable's kind and bound, within `tolerance`.
    *
    * @param instance The instance.
    * @param state Variable values.
    * @param options Tolerance.
    * @returns The solution.
+   * @throws {InvalidArgumentError} when an indicator variable is neither 0 nor 1 within the
+   *   tolerance (the reference refuses that state too).
    */
   static evaluate(
     instance: Instance,
@@ -241,6 +256,7 @@ export class Solution {
     options: EvaluateOptions = {},
   ): Solution {
     const ev = instance.evaluate(state, options);
+    const atol = options.tolerance ?? DEFAULT_FEASIBILITY_ATOL;
     const constraints: EvaluatedConstraint[] = [];
     const rows = new Map<
       string,
@@ -258,7 +274,6 @@ export class Solution {
         id: e.id,
         kind: e.kind,
         value: e.kind === "regular" || e.kind === "indicator" ? e.value : 0,
-        feasible: e.feasible,
         usedDecisionVariableIds: [],
         subscripts: row.subscripts,
         parameters: row.parameters,
@@ -272,27 +287,41 @@ export class Solution {
       constraints.push(c);
     }
     const full = new Map(state);
-    return new Solution({
+    const data: SolutionData = {
       state: full,
       objective: ev.objective,
-      feasible: ev.feasible,
-      feasibleRelaxed: ev.feasibleRelaxed,
+      feasible: false,
+      optimality: "unspecified",
+      relaxation: "unspecified",
       sense: ev.sense,
       decisionVariables: instance.decisionVariables.map((v) => ({
         ...v,
         value: full.get(v.id) ?? 0,
       })),
       constraints,
-      feasibilityAtol: options.tolerance ?? 1e-6,
+      namedFunctions: [],
+      annotations: {},
+      feasibilityAtol: atol,
+    };
+    const derived = deriveSolution(data, atol, (m) => new InvalidArgumentError(m));
+    return new Solution({
+      ...data,
+      constraints: derived.constraints,
+      feasible: derived.feasible,
+      feasibleRelaxed: derived.feasibleRelaxed,
     });
   }
 
   /**
-   * Decode an `ommx.v1.Solution` or `ommx.v2.Solution` payload.
+   * Decode an `ommx.v1.Solution` or `ommx.v2.Solution` payload. For v1, the derived fields are
+   * computed as the reference computes them (each constraint's `feasible`, `feasibleRelaxed`,
+   * `feasibilityAtol` 1e-6) and the stored flags must agree with them.
    *
    * @param bytes The payload.
    * @param version Which package (from the media type).
    * @returns The solution.
+   * @throws {DecodeError} for malformed bytes, or v1 data the reference refuses (flags that
+   *   contradict the values, a variable without a value).
    */
   static decode(bytes: Uint8Array, version: OmmxVersion): Solution {
     const what = `application/org.ommx.${version}.solution`;
@@ -338,9 +367,13 @@ export class Solution {
   }
 
   /**
-   * Encode as `ommx.v2.Solution` bytes.
+   * Encode as `ommx.v2.Solution` bytes. The fields the reference re-checks on read (each
+   * constraint's `feasible`, `indicator_active`, `active_variable`, `feasible_relaxed`) are
+   * computed from the values where undefined; `feasibility_atol` is always written.
    *
    * @returns The bytes.
+   * @throws {EncodeError} when a value is not finite, or a stated derived field (e.g.
+   *   `feasible`) contradicts the values at `feasibilityAtol` — the reference would refuse it.
    */
   toBytes(): Uint8Array {
     return toBinary(V2SolutionSchema, solutionToV2Message(this.toData()));
@@ -374,6 +407,7 @@ function readV1(bytes: Uint8Array, what: string): SolutionData {
   const nfs: Uint8Array[] = [];
   let formatVersion = 0;
   let sense = 0;
+  let feasibleUnrelaxed = false;
   const dvs: DecisionVariable[] = [];
   while (!r.done()) {
     const t = r.tag();
@@ -399,6 +433,9 @@ function readV1(bytes: Uint8Array, what: string): SolutionData {
         break;
       case 5:
         d.feasible = r.uint() !== 0;
+        break;
+      case 8:
+        feasibleUnrelaxed = r.uint() !== 0;
         break;
       case 9:
         d.feasibleRelaxed = r.uint() !== 0;
@@ -429,10 +466,8 @@ function readV1(bytes: Uint8Array, what: string): SolutionData {
   checkAnnotations(d.annotations, what);
   const s = senseFromNumber(sense, "unspecified-ok");
   if (s) d.sense = s;
-  d.decisionVariables = dvs.map((v) => ({
-    ...v,
-    value: d.state.get(v.id) ?? v.substitutedValue ?? 0,
-  }))
+  const atol = DEFAULT_FEASIBILITY_ATOL;
+  d.decisionVariables = dvs.map((v) => ({ ...v, value: v1VariableValue(v, d.state, what) }))
     .sort((a, b) => a.id - b.id);
   for (const b of rows) {
     const m = fromBinary(EvaluatedConstraintSchema, b);
@@ -442,6 +477,7 @@ function readV1(bytes: Uint8Array, what: string): SolutionData {
       kind: "regular",
       equality: equalityFromNumber(m.equality),
       value: m.evaluatedValue,
+      feasible: constraintFeasible(equalityFromNumber(m.equality), m.evaluatedValue, atol),
       usedDecisionVariableIds: m.usedDecisionVariableIds.map(safe),
     };
     if (m.dualVariable !== undefined) c.dualVariable = m.dualVariable;
@@ -459,7 +495,169 @@ function readV1(bytes: Uint8Array, what: string): SolutionData {
       usedDecisionVariableIds: m.usedDecisionVariableIds.map(safe),
     });
   }
+  // As the reference reads v1: `feasible` meant "relaxed" before `feasible_relaxed` existed,
+  // the unrelaxed flag then being the deprecated `feasible_unrelaxed`; both must equal what the
+  // constraints and decision variables give.
+  const provided = d.feasibleRelaxed === undefined ? feasibleUnrelaxed : d.feasible;
+  const providedRelaxed = d.feasibleRelaxed ?? d.feasible;
+  const derived = deriveSolution(d, atol, (m) => new DecodeError(`${what}: ${m}`));
+  if (provided !== derived.feasible) {
+    throw new DecodeError(
+      `${what}: inconsistent feasibility for solution: provided=${provided}, computed=${derived.feasible}`,
+    );
+  }
+  if (providedRelaxed !== derived.feasibleRelaxed) {
+    throw new DecodeError(
+      `${what}: inconsistent feasibility (relaxed) for solution: provided=${providedRelaxed}, computed=${derived.feasibleRelaxed}`,
+    );
+  }
+  d.feasible = derived.feasible;
+  d.feasibleRelaxed = derived.feasibleRelaxed;
+  d.feasibilityAtol = atol;
   return d;
+}
+
+/**
+ * The value of a v1 decision variable in a solution, taken as the reference takes it: the
+ * state's, else `substituted_value` (both present must agree within 1e-6); it must be finite and
+ * the kind must admit a value in the bound.
+ */
+function v1VariableValue(
+  v: DecisionVariable,
+  state: ReadonlyMap<number, number>,
+  what: string,
+): number {
+  const atol = DEFAULT_FEASIBILITY_ATOL;
+  const name = `${what}: decision variable ${v.id}`;
+  if (consistentBound(v.kind, v.bound, atol) === undefined) {
+    throw new DecodeError(
+      `${name}: bound [${v.bound.lower}, ${v.bound.upper}] admits no ${v.kind} value`,
+    );
+  }
+  const fromState = state.get(v.id);
+  const fixed = v.substitutedValue;
+  if (fromState === undefined && fixed === undefined) {
+    throw new DecodeError(`${name} has no value: not in state and no substituted_value`);
+  }
+  if (fromState !== undefined && fixed !== undefined && Math.abs(fromState - fixed) > atol) {
+    throw new DecodeError(
+      `${name}: state value ${fromState} overwrites substituted_value ${fixed}`,
+    );
+  }
+  const value = (fromState ?? fixed)!;
+  if (!Number.isFinite(value)) throw new DecodeError(`${name}: value ${value} is not finite`);
+  return value;
+}
+
+/** A solution's derived fields, as the reference computes them. */
+interface DerivedSolution {
+  /** The constraints with `feasible` and the stage fields computed. */
+  constraints: EvaluatedConstraint[];
+  /** All constraints feasible and all decision variables valid. */
+  feasible: boolean;
+  /** All non-removed constraints feasible and all decision variables valid. */
+  feasibleRelaxed: boolean;
+}
+
+/**
+ * Compute what the reference re-checks in an `ommx.v2.Solution` from the values it depends on:
+ * per-constraint `feasible`, `indicator_active`, `active_variable`, and the solution-level
+ * `feasible` / `feasible_relaxed` (constraints and decision-variable kinds and bounds).
+ * Decision-variable values are `state` (else the variable's `value`), as the writer writes them.
+ *
+ * @param d The solution data.
+ * @param atol The tolerance.
+ * @param fail Builds the error for data the reference refuses (an indicator variable that is
+ *   neither 0 nor 1, a structural variable that is not a decision variable).
+ * @returns The derived fields.
+ */
+function deriveSolution(
+  d: SolutionData,
+  atol: number,
+  fail: (message: string) => Error,
+): DerivedSolution {
+  const values = new Map<number, number>();
+  let variablesValid = true;
+  for (const v of d.decisionVariables) {
+    const x = d.state.get(v.id) ?? v.value;
+    values.set(v.id, x);
+    if (variablesValid && !variableValueValid(v.kind, v.bound, x, atol)) variablesValid = false;
+  }
+  const constraints = d.constraints.map((c) => {
+    const stage = constraintStage(c, c.value, (id) => values.get(id), atol, fail);
+    const row: EvaluatedConstraint = { ...c, feasible: stage.feasible };
+    if (c.kind === "indicator") row.indicatorActive = stage.indicatorActive!;
+    if (c.kind === "one-hot" || c.kind === "sos1") {
+      if (stage.activeVariable === undefined) delete row.activeVariable;
+      else row.activeVariable = stage.activeVariable;
+    }
+    return row;
+  });
+  return {
+    constraints,
+    feasible: variablesValid && constraints.every((c) => c.feasible),
+    feasibleRelaxed: variablesValid &&
+      constraints.every((c) => c.feasible || c.removedReason !== undefined),
+  };
+}
+
+/**
+ * Check that data can be written as an `ommx.v2.Solution` the reference accepts, and return its
+ * derived fields: every number finite, and every derived field that the data states equal to
+ * what its values give (undefined ones are filled in).
+ *
+ * @param d The data.
+ * @param atol The tolerance.
+ * @returns The derived fields.
+ * @throws {EncodeError} naming the value or flag at fault.
+ */
+function checkedForV2(d: SolutionData, atol: number): DerivedSolution {
+  const what = "application/org.ommx.v2.solution";
+  const fail = (m: string) => new EncodeError(`${what}: ${m}`);
+  if (!(atol > 0 && atol < Infinity)) {
+    throw fail(`feasibility_atol ${atol} must be finite and positive`);
+  }
+  const finite = (x: number, name: string) => {
+    if (!Number.isFinite(x)) throw fail(`${name} is ${x}; ommx.v2 requires finite values`);
+  };
+  finite(d.objective, "objective");
+  for (const v of d.decisionVariables) {
+    finite(d.state.get(v.id) ?? v.value, `the value of decision variable ${v.id}`);
+  }
+  for (const c of d.constraints) {
+    if (c.kind === "regular" || c.kind === "indicator") {
+      finite(c.value, `the value of ${constraintLabel(c)}`);
+    }
+    if (c.dualVariable !== undefined) {
+      finite(c.dualVariable, `the dual variable of ${constraintLabel(c)}`);
+    }
+  }
+  for (const n of d.namedFunctions) finite(n.value, `the value of named function ${n.id}`);
+  const derived = deriveSolution(d, atol, fail);
+  const contradicts = (name: string, given: unknown, computed: unknown) =>
+    fail(
+      `${name} is ${given}, but the values give ${computed} at feasibility_atol ${atol} (the reference SDK would refuse this solution)`,
+    );
+  d.constraints.forEach((c, i) => {
+    const r = derived.constraints[i]!;
+    const name = constraintLabel(c);
+    if (c.feasible !== undefined && c.feasible !== r.feasible) {
+      throw contradicts(`feasible of ${name} (value ${c.value})`, c.feasible, r.feasible);
+    }
+    if (c.indicatorActive !== undefined && c.indicatorActive !== r.indicatorActive) {
+      throw contradicts(`indicator_active of ${name}`, c.indicatorActive, r.indicatorActive);
+    }
+    if (c.activeVariable !== undefined && c.activeVariable !== r.activeVariable) {
+      throw contradicts(`active_variable of ${name}`, c.activeVariable, r.activeVariable);
+    }
+  });
+  if (d.feasible !== derived.feasible) {
+    throw contradicts("feasible", d.feasible, derived.feasible);
+  }
+  if (d.feasibleRelaxed !== undefined && d.feasibleRelaxed !== derived.feasibleRelaxed) {
+    throw contradicts("feasible_relaxed", d.feasibleRelaxed, derived.feasibleRelaxed);
+  }
+  return derived;
 }
 
 type Ctx = {
@@ -600,13 +798,17 @@ function readV2(bytes: Uint8Array, what: string): SolutionData {
 }
 
 /**
- * Build the `ommx.v2.Solution` message for solution data.
+ * Build the `ommx.v2.Solution` message for solution data, with the derived fields the reference
+ * re-checks computed from the values (see {@linkcode Solution.toBytes}).
  *
  * @param d The data.
  * @returns The message.
+ * @throws {EncodeError} when the reference would refuse the message.
  */
 export function solutionToV2Message(d: SolutionData): V2Solution {
-  const { reg, ind, oh, sos, requiredFeatures } = byKind(d.constraints);
+  const atol = d.feasibilityAtol ?? DEFAULT_FEASIBILITY_ATOL;
+  const derived = checkedForV2(d, atol);
+  const { reg, ind, oh, sos, requiredFeatures } = byKind(derived.constraints);
   const setRow = (c: EvaluatedConstraint) => ({
     variables: bigIds(c.variables),
     feasible: c.feasible ?? false,
@@ -634,7 +836,7 @@ export function solutionToV2Message(d: SolutionData): V2Solution {
     feasible: d.feasible,
     optimality: optimalityToNumber(d.optimality),
     relaxation: relaxationToNumber(d.relaxation),
-    ...(d.feasibleRelaxed !== undefined ? { feasibleRelaxed: d.feasibleRelaxed } : {}),
+    feasibleRelaxed: derived.feasibleRelaxed,
     sense: senseToNumber(d.sense),
     ...(d.namedFunctions.length > 0
       ? {
@@ -671,6 +873,6 @@ export function solutionToV2Message(d: SolutionData): V2Solution {
         evaluatedSos1Constraints: collection(sos, setRow),
       }
       : {}),
-    ...(d.feasibilityAtol !== undefined ? { feasibilityAtol: d.feasibilityAtol } : {}),
+    feasibilityAtol: atol,
   });
 }
