@@ -24,12 +24,15 @@ import {
   Solution,
 } from "../../mod.ts";
 import { runPythonJson } from "./_python.ts";
+import { referencePython } from "../_tools.ts";
 
 const root = new URL("../../", import.meta.url);
-const python = Deno.env.get("OMMX_PYTHON") ?? Deno.env.get("OMMX_INTEROP_PYTHON") ??
-  fileURLToPath(new URL(".cache/venv/bin/python", root));
+const found = referencePython(
+  "the v1 Solution/SampleSet round trip (tests/interop/v1_results_test.ts)",
+);
+const python = found ?? "";
 const shared = fileURLToPath(new URL("../shared/fixtures/", root));
-const hasPython = await Deno.stat(python).then(() => true, () => false);
+const hasPython = found !== undefined;
 
 function fixtureArchives(): string[] {
   try {
@@ -43,11 +46,7 @@ function fixtureArchives(): string[] {
 }
 const qoblib = fixtureArchives();
 const randomLp = join(shared, "ommx-repo", "random_lp_instance.ommx");
-if (!hasPython) {
-  console.log(
-    `v1_results_test: skipped — no reference SDK venv at ${python} (tests/interop/setup_venv.sh)`,
-  );
-} else if (qoblib.length === 0) {
+if (hasPython && qoblib.length === 0) {
   console.log(`v1_results_test: QOBLIB / random_lp cases skipped — ${shared} is absent`);
 }
 
