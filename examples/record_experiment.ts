@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { createExperiment } from "../core/experiment/experiment_builder.ts";
-import { saveExperiment } from "../core/experiment/save.ts";
-import { openExperiment } from "../core/experiment/open.ts";
+import { createExperiment } from "../core/experiment/write/experiment_builder.ts";
+import { saveExperiment } from "../core/experiment/write/save.ts";
+import { openExperiment } from "../core/experiment/read/open.ts";
 import { Function, Instance, Solution } from "../codecs/ommx/mod.ts";
 
 function knapsack(capacity: number): Instance {

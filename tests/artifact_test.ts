@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { createCodecRegistry, defaultCodecs, openArtifact } from "../mod.ts";
 import { Function, Instance } from "../codecs/ommx/mod.ts";
-import { buildTestArchive } from "./_archive.ts";
+import { buildTestArchive } from "./_archive_test_util.ts";
 
 const te = new TextEncoder();
 

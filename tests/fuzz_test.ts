@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@4.11.0";
 import { type Experiment, OmmxError, openExperiment } from "../mod.ts";
-import { archivePath, COMMITTED_CORPUS } from "./conformance/_corpus.ts";
+import { archivePath, COMMITTED_CORPUS } from "./conformance/_corpus_test_util.ts";
 
 async function readEverything(exp: Experiment): Promise<void> {
   for (const name of exp.attachmentNames) await exp.getAttachment(name);
@@ -115,7 +115,7 @@ for (const name of ["attachments", "solves", "trace", "runs"]) {
   Deno.test(
     `fuzz: ${name}.ommx with a corrupted payload (digests recomputed) gives success or a typed OmmxError`,
     async () => {
-      const { buildTestArchive } = await import("./_archive.ts");
+      const { buildTestArchive } = await import("./_archive_test_util.ts");
       const original = await blobsOf(await Deno.readFile(archivePath(name, COMMITTED_CORPUS)));
       let typed = 0;
       await fc.assert(

@@ -1,7 +1,7 @@
 /** `console.log` of Experiment and SealedRun shows the reference's repr, in Deno and in Node. */
 import assert from "node:assert/strict";
 import { openExperiment } from "../mod.ts";
-import { archivePath, COMMITTED_CORPUS } from "./conformance/_corpus.ts";
+import { archivePath, COMMITTED_CORPUS } from "./conformance/_corpus_test_util.ts";
 
 Deno.test("console rendering of Experiment and SealedRun is their repr (Deno and Node hooks)", async () => {
   await using exp = await openExperiment(archivePath("runs", COMMITTED_CORPUS));

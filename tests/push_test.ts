@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createExperiment, openExperiment, pushExperiment } from "../mod.ts";
 import { openLayoutDir } from "../core/oci/backends/layout_dir.ts";
-import { startRegistryServer } from "./_registry_server.ts";
-import { archivePath, COMMITTED_CORPUS } from "./conformance/_corpus.ts";
+import { startRegistryServer } from "../core/oci/backends/_registry_server_test_util.ts";
+import { archivePath, COMMITTED_CORPUS } from "./conformance/_corpus_test_util.ts";
 
 Deno.test("pushExperiment: to a registry, same digest, same runs", async () => {
   const server = startRegistryServer();

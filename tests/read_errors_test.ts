@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type OmmxErrorCode, openArtifact, openExperiment } from "../mod.ts";
-import { buildTestArchive, digest, EMPTY_PARAMS, minimalConfig } from "./_archive.ts";
+import { buildTestArchive, digest, EMPTY_PARAMS, minimalConfig } from "./_archive_test_util.ts";
 
 const te = new TextEncoder();
 const PARAMS = {

@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { openExperiment, saveExperiment } from "../mod.ts";
 import { openArchive } from "../core/oci/backends/archive.ts";
 import { openRemoteRegistry } from "../core/oci/backends/remote_registry.ts";
-import { startRegistryServer } from "./_registry_server.ts";
+import { startRegistryServer } from "../core/oci/backends/_registry_server_test_util.ts";
 import { copyManifest } from "./_copy.ts";
-import { archivePath, COMMITTED_CORPUS } from "./conformance/_corpus.ts";
+import { archivePath, COMMITTED_CORPUS } from "./conformance/_corpus_test_util.ts";
 
 Deno.test("openExperiment({ registry }) reads the same Experiment as the archive", async () => {
   const server = startRegistryServer();

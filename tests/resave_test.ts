@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openExperiment, saveExperiment, saveExperimentLayout } from "../mod.ts";
-import { archivePath, COMMITTED_CORPUS, corpusArchives } from "./conformance/_corpus.ts";
+import { archivePath, COMMITTED_CORPUS, corpusArchives } from "./conformance/_corpus_test_util.ts";
 
 for (const name of corpusArchives(COMMITTED_CORPUS)) {
   Deno.test(`re-save: ${name}.ommx opened and saved again is byte-identical`, async () => {

@@ -8,7 +8,7 @@
 
 import { EncodeError } from "../../core/errors.ts";
 import { PyFloat, pythonFloatRepr } from "../py_float.ts";
-import { compareCodePoints } from "../../core/code_points.ts";
+import { compareCodePoints } from "../../core/_code_points.ts";
 
 /** The output profile of {@linkcode stringifyPythonJson}. */
 export type JsonStyle = "python" | "compact-sorted";

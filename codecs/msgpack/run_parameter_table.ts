@@ -28,7 +28,7 @@ import {
 } from "../../core/errors.ts";
 import { isFloat, PyFloat } from "../py_float.ts";
 import { describeNode, type MsgpackNode, MsgpackReader, MsgpackWriter } from "./_wire.ts";
-import { compareCodePoints } from "../../core/code_points.ts";
+import { compareCodePoints } from "../../core/_code_points.ts";
 
 /** The four column types. */
 export type RunParameterType = "bool" | "int64" | "float64" | "string";

@@ -17,8 +17,8 @@ import {
   readLabel,
   readU64MsgEntry,
   removedReasonToMessage,
-} from "./wire_common.ts";
-import { WireReader } from "./wire_reader.ts";
+} from "./_wire_common.ts";
+import { WireReader } from "./_wire.ts";
 
 /**
  * A label with no name, subscripts, parameters or description.

@@ -13,7 +13,7 @@ import { LinearSchema } from "./gen/ommx/v1/linear_pb.ts";
 import { MonomialSchema, PolynomialSchema } from "./gen/ommx/v1/polynomial_pb.ts";
 import { QuadraticSchema } from "./gen/ommx/v1/quadratic_pb.ts";
 import { stateGet, type StateLike } from "./types.ts";
-import { WIRE_I64, WIRE_LEN, WireReader } from "./wire_reader.ts";
+import { WIRE_I64, WIRE_LEN, WireReader } from "./_wire.ts";
 
 /** Which member of the `ommx.v1.Function` oneof a function uses. */
 export type FunctionKind = "constant" | "linear" | "quadratic" | "polynomial";

@@ -31,7 +31,7 @@ import {
   instanceToV2Message,
   type OmmxVersion,
   readInstanceData,
-} from "./instance_wire.ts";
+} from "./_instance_wire.ts";
 import type { Equality, InstanceDescription, Sense, StateLike } from "./types.ts";
 import { stateGet } from "./types.ts";
 

@@ -50,7 +50,7 @@ export {
   Instance,
 } from "./instance.ts";
 export type * from "./instance_data.ts";
-export type { OmmxVersion } from "./instance_wire.ts";
+export type { OmmxVersion } from "./_instance_wire.ts";
 export { ParametricInstance } from "./parametric_instance.ts";
 export {
   type SampledConstraint,

@@ -35,7 +35,7 @@ import {
   type OmmxVersion,
   parametricToV2Message,
   readParametricInstanceData,
-} from "./instance_wire.ts";
+} from "./_instance_wire.ts";
 import type { InstanceDescription, Sense } from "./types.ts";
 
 /**

@@ -27,7 +27,7 @@ import {
   SampleSetSchema as V2SampleSetSchema,
 } from "./gen/ommx/v2/sample_set_pb.ts";
 import type { ConstraintBase, DecisionVariable } from "./instance_data.ts";
-import { type OmmxVersion, readV1DecisionVariable, wrap } from "./instance_wire.ts";
+import { type OmmxVersion, readV1DecisionVariable, wrap } from "./_instance_wire.ts";
 import { SampledValues } from "./sampled_values.ts";
 import { type EvaluatedConstraint, Solution } from "./solution.ts";
 import { varintLength, WireWriter } from "./state.ts";
@@ -58,8 +58,8 @@ import {
   readV1Row,
   safe,
   type V1LabelFields,
-} from "./wire_common.ts";
-import { WireReader } from "./wire_reader.ts";
+} from "./_wire_common.ts";
+import { WireReader } from "./_wire.ts";
 import { sourceOf, withLayerMetadata } from "./_layer.ts";
 import {
   consistentBound,

@@ -7,7 +7,7 @@
 
 import { DecodeError, InvalidArgumentError } from "../../core/errors.ts";
 import { WireWriter } from "./state.ts";
-import { WIRE_I64, WireReader } from "./wire_reader.ts";
+import { WIRE_I64, WireReader } from "./_wire.ts";
 
 /**
  * Values indexed by sample ID (the decompressed form of `ommx.v1.SampledValues`).

@@ -28,7 +28,7 @@ import {
 } from "./gen/ommx/v2/solution_pb.ts";
 import type { EvaluateOptions, Instance } from "./instance.ts";
 import type { ConstraintBase, DecisionVariable } from "./instance_data.ts";
-import { type OmmxVersion, readV1DecisionVariable, wrap } from "./instance_wire.ts";
+import { type OmmxVersion, readV1DecisionVariable, wrap } from "./_instance_wire.ts";
 import { readStateBody } from "./state.ts";
 import {
   type Equality,
@@ -57,8 +57,8 @@ import {
   readMetadata,
   readStringEntry,
   safe,
-} from "./wire_common.ts";
-import { WireReader } from "./wire_reader.ts";
+} from "./_wire_common.ts";
+import { WireReader } from "./_wire.ts";
 import { sourceOf, withLayerMetadata } from "./_layer.ts";
 import {
   consistentBound,

@@ -6,7 +6,7 @@
  */
 
 import { DecodeError } from "../../core/errors.ts";
-import { WIRE_I64, WIRE_VARINT, WireReader } from "./wire_reader.ts";
+import { WIRE_I64, WIRE_VARINT, WireReader } from "./_wire.ts";
 
 /**
  * Read the body of a `State`/`Parameters` message (fast path). Missing entry

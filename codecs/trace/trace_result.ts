@@ -20,7 +20,7 @@ import {
   Span_SpanKind,
   Status_StatusCode,
 } from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
-import { pyFixed, pyRepr, type PyValue, reprBytes } from "./_py_repr.ts";
+import { pyFixed, pyRepr, type PyValue, reprBytes } from "../_py_repr.ts";
 
 /**
  * An attribute value unwrapped from OTLP `AnyValue`: strings, booleans,

@@ -11,14 +11,14 @@
  *
  * @module
  */
-export * from "./open.ts";
-export * from "./experiment.ts";
-export * from "./sealed_run.ts";
-export * from "./process.ts";
-export * from "./artifact.ts";
-export * from "./run_parameters.ts";
-export type { AttachmentInfo } from "./attachments.ts";
-export { exportFilename } from "./attachment_path.ts";
+export * from "./read/open.ts";
+export * from "./read/experiment.ts";
+export * from "./read/sealed_run.ts";
+export * from "./read/process.ts";
+export * from "./read/artifact.ts";
+export * from "./read/run_parameters.ts";
+export type { AttachmentInfo } from "./read/_attachments.ts";
+export { exportFilename } from "./read/attachment_path.ts";
 export {
   type AttachmentTable,
   encodeExperimentConfig,
@@ -28,7 +28,7 @@ export {
   type ProcessRecord,
   type RunRecord,
   type RunStatus,
-} from "./config.ts";
+} from "./read/config.ts";
 // Write side (issue 5): record, commit, save, fork.
 export {
   createExperiment,
@@ -36,9 +36,9 @@ export {
   ExperimentBuilder,
   forkExperiment,
   type ForkExperimentOptions,
-} from "./experiment_builder.ts";
-export * from "./run_builder.ts";
-export * from "./run_trace.ts";
+} from "./write/experiment_builder.ts";
+export * from "./write/run_builder.ts";
+export * from "./write/_run_trace.ts";
 export {
   type AttachmentEntry,
   AttachmentWriter,
@@ -47,8 +47,8 @@ export {
   type LogFileOptions,
   type LogOptions,
   type StagingContext,
-} from "./attachment_writer.ts";
-export * from "./typed_annotations.ts";
+} from "./write/attachment_writer.ts";
+export * from "./write/typed_annotations.ts";
 export {
   experimentArchiveBytes,
   saveExperiment,
@@ -56,12 +56,17 @@ export {
   type SaveOptions,
   type SaveSource,
   writeExperimentArchive,
-} from "./save.ts";
-export { formatReason, isInterruption, MAX_REASON_LENGTH, normalizeReason } from "./reason.ts";
+} from "./write/save.ts";
+export {
+  formatReason,
+  isInterruption,
+  MAX_REASON_LENGTH,
+  normalizeReason,
+} from "./write/_reason.ts";
 export {
   anonymousExperimentName,
   type AnonymousNameOptions,
   checkpointName,
-} from "./anonymous_name.ts";
-export * from "./attachment_holder.ts";
-export * from "./push.ts";
+} from "./write/_anonymous_name.ts";
+export * from "./read/attachment_holder.ts";
+export * from "./write/push.ts";

@@ -7,8 +7,8 @@
  */
 import { EncodeError } from "../errors.ts";
 
-export { compareCodePoints } from "../code_points.ts";
-import { compareCodePoints } from "../code_points.ts";
+export { compareCodePoints } from "../_code_points.ts";
+import { compareCodePoints } from "../_code_points.ts";
 
 function write(value: unknown, out: string[], path: string): void {
   if (value === null) {

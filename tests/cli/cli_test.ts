@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { cli, cliJson, CORPUS, corpusArchives, expected, pool, ROOT } from "./_cli.ts";
+import { cli, cliJson, CORPUS, corpusArchives, expected, pool, ROOT } from "./_cli_test_util.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;

@@ -5,14 +5,14 @@
  * reasons, control characters escaped — and that `--json` keeps its names.
  */
 import assert from "node:assert/strict";
-import { cli, cliEnv, cliJson, CORPUS } from "./_cli.ts";
+import { cli, cliEnv, cliJson, CORPUS } from "./_cli_test_util.ts";
 import {
   ESC,
   EXPECTED_BEST,
   EXPECTED_STATUS,
   FAILED_REASON,
   writeBestObjectiveArchive,
-} from "./_best_objective_archive.ts";
+} from "./_best_objective_archive_test_util.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;

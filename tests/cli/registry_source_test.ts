@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { openArchive } from "../../core/oci/backends/archive.ts";
 import { openRemoteRegistry } from "../../core/oci/backends/remote_registry.ts";
-import { startRegistryServer } from "../_registry_server.ts";
+import { startRegistryServer } from "../../core/oci/backends/_registry_server_test_util.ts";
 import { copyManifest } from "../_copy.ts";
-import { cli, cliJson, CORPUS } from "./_cli.ts";
+import { cli, cliJson, CORPUS } from "./_cli_test_util.ts";
 
 Deno.test("cli: runs --json on oci://… equals runs --json on the archive", async () => {
   const server = startRegistryServer();

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openExperiment, saveExperimentLayout } from "../../mod.ts";
-import { CORPUS, ROOT } from "./_cli.ts";
+import { CORPUS, ROOT } from "./_cli_test_util.ts";
 
 Deno.test("cli: serve <layout dir> serves an archive of the same Experiment", async () => {
   const dir = await Deno.makeTempDir();

@@ -1,18 +1,18 @@
 /**
  * The browser viewer in a real headless Chromium (Debian `chromium` driven by
- * playwright-core, in `_viewer_driver.ts`): served by `ommx-ts serve`, and
+ * playwright-core, in `_viewer_driver_test_util.ts`): served by `ommx-ts serve`, and
  * opened as a plain file with a `.ommx` picked through the file input.
  * Skipped, with one printed line, only when no `chromium` is on PATH and OMMX_TEST_CHROMIUM is
- * unset (tests/_tools.ts; `.ci/install_system.sh` installs it).
+ * unset (tests/_tools_test_util.ts; `.ci/install_system.sh` installs it).
  */
 import assert from "node:assert/strict";
-import { cliJson, ROOT } from "./_cli.ts";
-import { requireTool, TOOLS } from "../_tools.ts";
+import { cliJson, ROOT } from "./_cli_test_util.ts";
+import { requireTool, TOOLS } from "../_tools_test_util.ts";
 import {
   EXPECTED_BEST,
   FAILED_REASON,
   writeBestObjectiveArchive,
-} from "./_best_objective_archive.ts";
+} from "./_best_objective_archive_test_util.ts";
 
 const CHROMIUM = requireTool(TOOLS.chromium, "the browser viewer test (tests/cli/viewer_test.ts)");
 
@@ -30,7 +30,7 @@ Deno.test({
     await Deno.mkdir(outDir, { recursive: true });
     const best = await writeBestObjectiveArchive(`${outDir}/best-objective.ommx`);
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--quiet", `${ROOT}tests/cli/_viewer_driver.ts`, outDir, best],
+      args: ["run", "-A", "--quiet", `${ROOT}tests/cli/_viewer_driver_test_util.ts`, outDir, best],
       cwd: ROOT,
       env: { OMMX_TEST_CHROMIUM: CHROMIUM! },
       stdout: "piped",

@@ -14,7 +14,7 @@ import {
   readExpected,
   sha256Hex,
   toExpectedForm,
-} from "./_corpus.ts";
+} from "./_corpus_test_util.ts";
 import {
   type AttachmentCodec,
   type Experiment,

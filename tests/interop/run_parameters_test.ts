@@ -13,14 +13,14 @@
  * line without it.
  */
 import assert from "node:assert/strict";
-import { runPythonJson } from "./_python.ts";
-import { referencePython } from "../_tools.ts";
-import { openExperiment } from "../../core/experiment/open.ts";
-import { createExperiment } from "../../core/experiment/experiment_builder.ts";
-import { saveExperiment } from "../../core/experiment/save.ts";
+import { runPythonJson } from "./_python_test_util.ts";
+import { referencePython } from "../_tools_test_util.ts";
+import { openExperiment } from "../../core/experiment/read/open.ts";
+import { createExperiment } from "../../core/experiment/write/experiment_builder.ts";
+import { saveExperiment } from "../../core/experiment/write/save.ts";
 import { pyFloat } from "../../codecs/py_float.ts";
 import { runParametersCsv } from "../../cli/commands/params.ts";
-import { cli } from "../cli/_cli.ts";
+import { cli } from "../cli/_cli_test_util.ts";
 
 const python = referencePython(
   "the run-parameter differential test (tests/interop/run_parameters_test.ts)",

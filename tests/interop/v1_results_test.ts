@@ -23,8 +23,8 @@ import {
   saveExperiment,
   Solution,
 } from "../../mod.ts";
-import { runPythonJson } from "./_python.ts";
-import { referencePython } from "../_tools.ts";
+import { runPythonJson } from "./_python_test_util.ts";
+import { referencePython } from "../_tools_test_util.ts";
 
 const root = new URL("../../", import.meta.url);
 const found = referencePython(

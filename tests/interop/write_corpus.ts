@@ -8,11 +8,14 @@
  * @module
  */
 import { create, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
-import { createExperiment, forkExperiment } from "../../core/experiment/experiment_builder.ts";
-import { sequentialTraceIds } from "../../core/experiment/run_trace.ts";
-import { saveExperiment } from "../../core/experiment/save.ts";
-import { openExperiment } from "../../core/experiment/open.ts";
-import type { Experiment } from "../../core/experiment/experiment.ts";
+import {
+  createExperiment,
+  forkExperiment,
+} from "../../core/experiment/write/experiment_builder.ts";
+import { sequentialTraceIds } from "../../core/experiment/write/_run_trace.ts";
+import { saveExperiment } from "../../core/experiment/write/save.ts";
+import { openExperiment } from "../../core/experiment/read/open.ts";
+import type { Experiment } from "../../core/experiment/read/experiment.ts";
 import { Function, Instance, Solution } from "../../codecs/ommx/mod.ts";
 import { pyFloat } from "../../codecs/py_float.ts";
 import { stringifyPythonJson } from "../../codecs/json/stringify.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { envCredentials } from "./registry_env_credentials.ts";
 import { openRemoteRegistry } from "./remote_registry.ts";
 import { InvalidArgumentError } from "../../errors.ts";
-import { startRegistryServer } from "../../../tests/_registry_server.ts";
+import { startRegistryServer } from "./_registry_server_test_util.ts";
 
 Deno.test("envCredentials: exact domain match, both values required", async () => {
   const env = {

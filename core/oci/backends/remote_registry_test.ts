@@ -12,7 +12,7 @@ import {
   OmmxError,
   SizeMismatchError,
 } from "../../errors.ts";
-import { type RegistryServer, startRegistryServer } from "../../../tests/_registry_server.ts";
+import { type RegistryServer, startRegistryServer } from "./_registry_server_test_util.ts";
 import { copyManifest } from "../../../tests/_copy.ts";
 
 const RUNS = new URL("../../../tests/fixtures/reference/runs.ommx", import.meta.url).pathname;

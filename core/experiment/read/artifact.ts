@@ -1,0 +1,241 @@
+/**
+ * `Artifact`: a generic OMMX artifact (`application/org.ommx.v1.artifact`,
+ * with the OCI empty config or the legacy v1 config): a list of typed layers.
+ *
+ * @module
+ */
+import { InvalidArgumentError, InvalidArtifactError } from "../../errors.ts";
+import type { Descriptor } from "../../oci/descriptor.ts";
+import { ANNOTATION_REF_NAME } from "../../oci/media_types.ts";
+import type { ImageManifest } from "../../oci/manifest.ts";
+import type { ReadOnlyTarget } from "../../oci/storage.ts";
+import type { CodecRegistry } from "../../../codecs/registry.ts";
+import {
+  ARTIFACT_TYPE_EXPERIMENT,
+  ARTIFACT_TYPE_GENERIC,
+  OMMX_MEDIA_TYPES,
+  type OmmxPayloadKind,
+} from "../../../codecs/media_types.ts";
+import type {
+  Instance,
+  ParametricInstance,
+  SampleSet,
+  Solution,
+} from "../../../codecs/ommx/mod.ts";
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, type ReadContext } from "./_read_context.ts";
+import { decodeLayer, decodeTyped, type TypedPayloads } from "./_typed.ts";
+
+/** Options for loading a generic artifact. */
+export interface LoadArtifactOptions {
+  /** Codec registry for typed decoding. */
+  codecs: CodecRegistry;
+  /** The image name to report; default: the ref-name annotation. */
+  imageName?: string;
+}
+
+/** A generic OMMX artifact: manifest annotations and typed layers. */
+export class Artifact implements AsyncDisposable {
+  readonly #ctx: ReadContext;
+  readonly #manifestDescriptor: Descriptor;
+  readonly #manifest: ImageManifest;
+  readonly #imageName: string | null;
+
+  private constructor(
+    ctx: ReadContext,
+    manifestDescriptor: Descriptor,
+    manifest: ImageManifest,
+    imageName: string | null,
+  ) {
+    this.#ctx = ctx;
+    this.#manifestDescriptor = manifestDescriptor;
+    this.#manifest = manifest;
+    this.#imageName = imageName;
+  }
+
+  /**
+   * Load a generic (or Experiment) artifact: checks the artifact type and that
+   * every layer exists with its size.
+   *
+   * @param target The storage target.
+   * @param manifestDescriptor The manifest descriptor.
+   * @param manifest The parsed manifest.
+   * @param options Load options.
+   * @returns The artifact.
+   */
+  static async load(
+    target: ReadOnlyTarget,
+    manifestDescriptor: Descriptor,
+    manifest: ImageManifest,
+    options: LoadArtifactOptions,
+  ): Promise<Artifact> {
+    const type = manifest.artifactType;
+    if (type !== ARTIFACT_TYPE_GENERIC && type !== ARTIFACT_TYPE_EXPERIMENT) {
+      throw new InvalidArtifactError(
+        `Not an OMMX artifact: artifactType is ${
+          type ?? "(none)"
+        }, expected ${ARTIFACT_TYPE_GENERIC} or ${ARTIFACT_TYPE_EXPERIMENT}`,
+      );
+    }
+    for (const [i, d] of manifest.layers.entries()) {
+      if (!(await target.exists(d))) {
+        throw new InvalidArtifactError(
+          `Layer ${i} (${d.digest}, ${d.size} bytes) is missing from ${target.location}`,
+        );
+      }
+    }
+    const ctx: ReadContext = {
+      target,
+      layers: manifest.layers,
+      codecs: options.codecs,
+      maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
+    };
+    const imageName = options.imageName ??
+      manifestDescriptor.annotations?.[ANNOTATION_REF_NAME] ?? null;
+    return new Artifact(ctx, manifestDescriptor, manifest, imageName);
+  }
+
+  /** The image reference, or `null` when the archive names none. */
+  get imageName(): string | null {
+    return this.#imageName;
+  }
+
+  /** The manifest digest. */
+  get manifestDigest(): string {
+    return this.#manifestDescriptor.digest;
+  }
+
+  /** The manifest's `artifactType`. */
+  get artifactType(): string | undefined {
+    return this.#manifest.artifactType;
+  }
+
+  /** Manifest annotations. */
+  get annotations(): Readonly<Record<string, string>> {
+    return this.#manifest.annotations ?? {};
+  }
+
+  /** The config descriptor. */
+  get config(): Descriptor {
+    return this.#manifest.config;
+  }
+
+  /** The layer descriptors in manifest order. */
+  get layers(): readonly Descriptor[] {
+    return this.#manifest.layers;
+  }
+
+  /** The parsed manifest. */
+  get manifest(): ImageManifest {
+    return this.#manifest;
+  }
+
+  #own(descriptor: Descriptor): Descriptor {
+    const d = this.#manifest.layers.find((l) =>
+      l.digest === descriptor.digest && l.mediaType === descriptor.mediaType
+    );
+    if (d === undefined) {
+      throw new InvalidArgumentError(
+        `Descriptor ${descriptor.digest} (${descriptor.mediaType}) is not a layer of this artifact`,
+      );
+    }
+    return d;
+  }
+
+  /**
+   * Read a layer's verified bytes.
+   *
+   * @param descriptor One of {@linkcode Artifact.layers}.
+   * @returns The bytes.
+   */
+  async getBlob(descriptor: Descriptor): Promise<Uint8Array> {
+    return await this.#ctx.target.fetch(this.#own(descriptor));
+  }
+
+  /**
+   * Decode a layer through the codec registry (raw bytes for unknown media types).
+   *
+   * @param descriptor One of {@linkcode Artifact.layers}.
+   * @returns The decoded value.
+   */
+  async getLayer(descriptor: Descriptor): Promise<unknown> {
+    const d = this.#own(descriptor);
+    return decodeLayer(
+      this.#ctx,
+      d.mediaType,
+      await this.#ctx.target.fetch(d),
+      d.annotations ?? {},
+    );
+  }
+
+  async #first<K extends OmmxPayloadKind>(kind: K): Promise<TypedPayloads[K]> {
+    const accepted = OMMX_MEDIA_TYPES[kind];
+    const d = this.#manifest.layers.find((l) => accepted.includes(l.mediaType));
+    if (d === undefined) {
+      throw new InvalidArgumentError(
+        `Artifact has no ${kind} layer (looked for ${accepted.join(" or ")})`,
+      );
+    }
+    return decodeTyped(
+      this.#ctx,
+      kind,
+      d.mediaType,
+      await this.#ctx.target.fetch(d),
+      d.annotations ?? {},
+    );
+  }
+
+  /**
+   * The first Instance layer, decoded.
+   *
+   * @returns The first Instance layer, decoded.
+   */
+  getInstance(): Promise<Instance> {
+    return this.#first("instance");
+  }
+
+  /**
+   * The first ParametricInstance layer, decoded.
+   *
+   * @returns The first ParametricInstance layer, decoded.
+   */
+  getParametricInstance(): Promise<ParametricInstance> {
+    return this.#first("parametric_instance");
+  }
+
+  /**
+   * The first Solution layer, decoded.
+   *
+   * @returns The first Solution layer, decoded.
+   */
+  getSolution(): Promise<Solution> {
+    return this.#first("solution");
+  }
+
+  /**
+   * The first SampleSet layer, decoded.
+   *
+   * @returns The first SampleSet layer, decoded.
+   */
+  getSampleSet(): Promise<SampleSet> {
+    return this.#first("sample_set");
+  }
+
+  /** Release the underlying storage. */
+  close(): Promise<void> {
+    return this.#ctx.target.close();
+  }
+
+  /** `await using` support. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /**
+   * A summary.
+   *
+   * @returns A summary.
+   */
+  toString(): string {
+    return `Artifact(image_name=${JSON.stringify(this.imageName)}, layers=${this.layers.length})`;
+  }
+}

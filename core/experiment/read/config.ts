@@ -1,0 +1,359 @@
+/**
+ * The Experiment config document (`application/org.ommx.v1.experiment.config+json`):
+ * its logical model, the reader with the reference's defaults and checks, and
+ * the writer's fixed-key-order encoding.
+ *
+ * @module
+ */
+import { InvalidArtifactError, UnsupportedError } from "../../errors.ts";
+import { sortByCodePoint } from "../../_code_points.ts";
+
+/** Lifecycle status of a sealed Experiment. */
+export type ExperimentStatus = "draft" | "finished" | "failed" | "interrupted";
+/** Lifecycle status of a Run, Solve or Sampling. */
+export type RunStatus = "finished" | "failed" | "interrupted";
+
+/** Attachment name → layer index, plus stored export filenames. */
+export interface AttachmentTable {
+  /** Attachment name → layer index, in ascending code-point order of names. */
+  readonly entries: ReadonlyMap<string, number>;
+  /** Attachment name → export filename (only file attachments). */
+  readonly filenames: ReadonlyMap<string, string>;
+}
+
+/** One Solve or Sampling record of the config. */
+export interface ProcessRecord {
+  /** `solve_id` or `sampling_id`. */
+  readonly id: number;
+  /** Record status. */
+  readonly status: RunStatus;
+  /** Layer index of the input Instance. */
+  readonly input: number;
+  /** Layer index of the output (Solution or SampleSet); present iff finished. */
+  readonly output?: number;
+  /** Adapter name. */
+  readonly adapter: string;
+  /** Adapter options: a JSON document encoded as a string (Python `json.dumps`). */
+  readonly adapterOptions: string;
+  /** Layer index of the diagnostics MessagePack, when stored. */
+  readonly diagnostics?: number;
+}
+
+/** One Run record of the config. */
+export interface RunRecord {
+  /** Run id. */
+  readonly runId: number;
+  /** Run status. */
+  readonly status: RunStatus;
+  /** Failure or interruption reason, or `null`. */
+  readonly reason: string | null;
+  /** Run-level attachments. */
+  readonly attachments: AttachmentTable;
+  /** Layer index of the OTLP trace, when stored. */
+  readonly trace?: number;
+  /** Solve records in ascending id. */
+  readonly solves: readonly ProcessRecord[];
+  /** Sampling records in ascending id. */
+  readonly samplings: readonly ProcessRecord[];
+}
+
+/** The logical Experiment config. */
+export interface ExperimentConfig {
+  /** Experiment status. */
+  readonly status: ExperimentStatus;
+  /** Failure or interruption reason, or `null`. */
+  readonly reason: string | null;
+  /** For checkpoints: the image name the user asked for. */
+  readonly requestedImageName: string | null;
+  /** Experiment-level attachments. */
+  readonly attachments: AttachmentTable;
+  /** Runs in ascending run id. */
+  readonly runs: readonly RunRecord[];
+  /** Layer index of the run-parameter table. */
+  readonly runParameters: number;
+}
+
+const EXPERIMENT_STATUSES: readonly string[] = ["draft", "finished", "failed", "interrupted"];
+const RUN_STATUSES: readonly string[] = ["finished", "failed", "interrupted"];
+
+type Json = unknown;
+
+function isObject(v: Json): v is Record<string, Json> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function fail(path: string, what: string): never {
+  throw new InvalidArtifactError(`Failed to decode Experiment config: ${path}: ${what}`);
+}
+
+function u64(v: Json, path: string): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+    fail(path, `expected a non-negative integer, got ${JSON.stringify(v)}`);
+  }
+  if (!Number.isSafeInteger(v)) {
+    throw new UnsupportedError(
+      `${path}: integer ${v} is above 2^53-1, which this reader does not support`,
+    );
+  }
+  return v;
+}
+
+function str(v: Json, path: string): string {
+  if (typeof v !== "string") fail(path, `expected a string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function lifecycle(
+  obj: Record<string, Json>,
+  path: string,
+  allowed: readonly string[],
+  kind: string,
+  statusDefault?: string,
+): { status: string; reason: string | null } {
+  const raw = obj.status ?? statusDefault;
+  if (raw === undefined) fail(`${path}.status`, "missing");
+  const status = str(raw, `${path}.status`);
+  if (!allowed.includes(status)) fail(`${path}.status`, `unknown ${kind} status ${status}`);
+  const outcome = obj.outcome;
+  if (outcome === undefined || outcome === null) return { status, reason: null };
+  if (status === "draft" || status === "finished") {
+    fail(`${path}.outcome`, `${kind} status ${status} cannot have a lifecycle outcome`);
+  }
+  if (!isObject(outcome)) fail(`${path}.outcome`, "expected an object");
+  const reason = outcome.reason;
+  if (reason === undefined || reason === null) return { status, reason: null };
+  return { status, reason: str(reason, `${path}.outcome.reason`) };
+}
+
+function attachmentTable(v: Json, path: string): AttachmentTable {
+  if (!isObject(v)) fail(path, "expected an attachment table object");
+  const entriesRaw = v.entries;
+  if (!isObject(entriesRaw)) fail(`${path}.entries`, "expected an object");
+  const entries = new Map<string, number>();
+  for (const name of sortByCodePoint(Object.keys(entriesRaw))) {
+    entries.set(name, u64(entriesRaw[name], `${path}.entries[${JSON.stringify(name)}]`));
+  }
+  const filenames = new Map<string, string>();
+  const fnRaw = v.filenames;
+  if (fnRaw !== undefined && fnRaw !== null) {
+    if (!isObject(fnRaw)) fail(`${path}.filenames`, "expected an object");
+    for (const name of sortByCodePoint(Object.keys(fnRaw))) {
+      const p = `${path}.filenames[${JSON.stringify(name)}]`;
+      const filename = str(fnRaw[name], p);
+      if (!entries.has(name)) fail(p, "filename for an attachment that does not exist");
+      if (
+        filename === "" || filename === "." || filename === ".." || filename.includes("/") ||
+        filename.includes("\\")
+      ) {
+        fail(p, `invalid attachment filename ${JSON.stringify(filename)}`);
+      }
+      filenames.set(name, filename);
+    }
+  }
+  return { entries, filenames };
+}
+
+function processRecord(v: Json, path: string, idKey: string, kind: string): ProcessRecord {
+  if (!isObject(v)) fail(path, "expected an object");
+  const id = u64(v[idKey], `${path}.${idKey}`);
+  const { status } = lifecycle({ status: v.status }, path, RUN_STATUSES, kind, "finished");
+  const input = u64(v.input, `${path}.input`);
+  const hasOutput = v.output !== undefined && v.output !== null;
+  const adapter = str(v.adapter, `${path}.adapter`);
+  const optionsRaw = v.adapter_options;
+  const adapterOptions = optionsRaw === undefined || optionsRaw === null
+    ? "{}"
+    : str(optionsRaw, `${path}.adapter_options`);
+  const record: {
+    id: number;
+    status: RunStatus;
+    input: number;
+    output?: number;
+    adapter: string;
+    adapterOptions: string;
+    diagnostics?: number;
+  } = { id, status: status as RunStatus, input, adapter, adapterOptions };
+  if (hasOutput) record.output = u64(v.output, `${path}.output`);
+  if (v.diagnostics !== undefined && v.diagnostics !== null) {
+    record.diagnostics = u64(v.diagnostics, `${path}.diagnostics`);
+  }
+  return record;
+}
+
+function records(
+  v: Json,
+  path: string,
+  idKey: string,
+  kind: string,
+  runId: number,
+): ProcessRecord[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) fail(path, "expected an array");
+  const out = v.map((item, i) => processRecord(item, `${path}[${i}]`, idKey, kind));
+  const seen = new Set<number>();
+  for (const r of out) {
+    if (seen.has(r.id)) fail(path, `Run ${runId} contains duplicate ${kind} ${r.id}`);
+    seen.add(r.id);
+    if (r.status === "finished" && r.output === undefined) {
+      fail(path, `Run ${runId} ${kind} ${r.id} is finished but has no output`);
+    }
+    if (r.status !== "finished" && r.output !== undefined) {
+      fail(path, `Run ${runId} ${kind} ${r.id} has status ${r.status} but has an output`);
+    }
+  }
+  return out.sort((a, b) => a.id - b.id);
+}
+
+function runRecord(v: Json, path: string): RunRecord {
+  if (!isObject(v)) fail(path, "expected an object");
+  const runId = u64(v.run_id, `${path}.run_id`);
+  const { status, reason } = lifecycle(v, path, RUN_STATUSES, "Run", "finished");
+  const run: {
+    runId: number;
+    status: RunStatus;
+    reason: string | null;
+    attachments: AttachmentTable;
+    trace?: number;
+    solves: ProcessRecord[];
+    samplings: ProcessRecord[];
+  } = {
+    runId,
+    status: status as RunStatus,
+    reason,
+    attachments: attachmentTable(v.attachments, `${path}.attachments`),
+    solves: records(v.solves, `${path}.solves`, "solve_id", "Solve", runId),
+    samplings: records(v.samplings, `${path}.samplings`, "sampling_id", "Sampling", runId),
+  };
+  if (v.trace !== undefined && v.trace !== null) run.trace = u64(v.trace, `${path}.trace`);
+  return run;
+}
+
+/**
+ * Decode an Experiment config blob with the reference reader's defaults and checks
+ * (spec §5 and §7.1). Unknown keys are ignored, as the reference does.
+ *
+ * @param bytes The config blob.
+ * @returns The logical config; runs sorted by id, records sorted by id.
+ * @throws {InvalidArtifactError} When the document breaks a rule; the message names the key path.
+ *
+ * @example Decode a minimal config
+ * ```ts
+ * import { parseExperimentConfig } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const text = '{"status":"finished","attachments":{"entries":{}},"runs":[],"run_parameters":0}';
+ * const config = parseExperimentConfig(new TextEncoder().encode(text));
+ * assert.equal(config.status, "finished");
+ * assert.equal(config.runParameters, 0);
+ * ```
+ */
+export function parseExperimentConfig(bytes: Uint8Array): ExperimentConfig {
+  let doc: Json;
+  try {
+    doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch (cause) {
+    throw new InvalidArtifactError(
+      `Failed to decode Experiment config: not valid UTF-8 JSON (${(cause as Error).message})`,
+      { cause },
+    );
+  }
+  if (!isObject(doc)) fail("$", "expected an object");
+  const { status, reason } = lifecycle(doc, "$", EXPERIMENT_STATUSES, "Experiment");
+  const rin = doc.requested_image_name;
+  const requestedImageName = rin === undefined || rin === null
+    ? null
+    : str(rin, "$.requested_image_name");
+  if (!Array.isArray(doc.runs)) fail("$.runs", "expected an array");
+  const runs = doc.runs.map((r, i) => runRecord(r, `$.runs[${i}]`));
+  const seen = new Set<number>();
+  for (const r of runs) {
+    if (seen.has(r.runId)) fail("$.runs", `Experiment config contains duplicate Run ${r.runId}`);
+    seen.add(r.runId);
+  }
+  runs.sort((a, b) => a.runId - b.runId);
+  return {
+    status: status as ExperimentStatus,
+    reason,
+    requestedImageName,
+    attachments: attachmentTable(doc.attachments, "$.attachments"),
+    runs,
+    runParameters: u64(doc.run_parameters, "$.run_parameters"),
+  };
+}
+
+function encodeTable(t: AttachmentTable): string {
+  const entries = sortByCodePoint(t.entries.keys())
+    .map((k) => `${JSON.stringify(k)}:${t.entries.get(k)}`)
+    .join(",");
+  let out = `{"entries":{${entries}}`;
+  if (t.filenames.size > 0) {
+    const fns = sortByCodePoint(t.filenames.keys())
+      .map((k) => `${JSON.stringify(k)}:${JSON.stringify(t.filenames.get(k))}`)
+      .join(",");
+    out += `,"filenames":{${fns}}`;
+  }
+  return out + "}";
+}
+
+function encodeLifecycle(status: string, reason: string | null): string {
+  let out = `"status":${JSON.stringify(status)}`;
+  if (reason !== null && (status === "failed" || status === "interrupted")) {
+    out += `,"outcome":{"reason":${JSON.stringify(reason)}}`;
+  }
+  return out;
+}
+
+function encodeRecord(r: ProcessRecord, idKey: string): string {
+  let out = `{"${idKey}":${r.id},"status":${JSON.stringify(r.status)},"input":${r.input}`;
+  if (r.output !== undefined) out += `,"output":${r.output}`;
+  out += `,"adapter":${JSON.stringify(r.adapter)},"adapter_options":${
+    JSON.stringify(r.adapterOptions)
+  }`;
+  if (r.diagnostics !== undefined) out += `,"diagnostics":${r.diagnostics}`;
+  return out + "}";
+}
+
+/**
+ * Encode a config in the reference writer's fixed key order, compact (spec §5, "J-struct").
+ *
+ * @param config The logical config.
+ * @returns The config blob bytes.
+ *
+ * @example Round trip
+ * ```ts
+ * import { encodeExperimentConfig, parseExperimentConfig } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = encodeExperimentConfig({
+ *   status: "finished", reason: null, requestedImageName: null,
+ *   attachments: { entries: new Map(), filenames: new Map() }, runs: [], runParameters: 0,
+ * });
+ * assert.equal(
+ *   new TextDecoder().decode(bytes),
+ *   '{"status":"finished","attachments":{"entries":{}},"runs":[],"run_parameters":0}',
+ * );
+ * assert.equal(parseExperimentConfig(bytes).runs.length, 0);
+ * ```
+ */
+export function encodeExperimentConfig(config: ExperimentConfig): Uint8Array {
+  let out = `{${encodeLifecycle(config.status, config.reason)}`;
+  if (config.requestedImageName !== null) {
+    out += `,"requested_image_name":${JSON.stringify(config.requestedImageName)}`;
+  }
+  out += `,"attachments":${encodeTable(config.attachments)},"runs":[`;
+  out += [...config.runs].sort((a, b) => a.runId - b.runId).map((run) => {
+    let r = `{"run_id":${run.runId},${encodeLifecycle(run.status, run.reason)}`;
+    r += `,"attachments":${encodeTable(run.attachments)}`;
+    if (run.trace !== undefined) r += `,"trace":${run.trace}`;
+    r += `,"solves":[${
+      [...run.solves].sort((a, b) => a.id - b.id).map((s) => encodeRecord(s, "solve_id")).join(",")
+    }]`;
+    r += `,"samplings":[${
+      [...run.samplings].sort((a, b) => a.id - b.id).map((s) => encodeRecord(s, "sampling_id"))
+        .join(",")
+    }]`;
+    return r + "}";
+  }).join(",");
+  out += `],"run_parameters":${config.runParameters}}`;
+  return new TextEncoder().encode(out);
+}

@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { encodeExperimentConfig, parseExperimentConfig } from "./config.ts";
+import { sortByCodePoint } from "../../_code_points.ts";
+import { openArchiveFile } from "../../oci/backends/archive.ts";
+import { parseManifest } from "../../oci/manifest.ts";
+
+const enc = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
+const base = () => ({
+  status: "finished",
+  attachments: { entries: {} },
+  runs: [] as unknown[],
+  run_parameters: 0,
+});
+const run = (extra: Record<string, unknown> = {}) => ({
+  run_id: 0,
+  attachments: { entries: {} },
+  ...extra,
+});
+const solve = (extra: Record<string, unknown> = {}) => ({
+  solve_id: 0,
+  input: 0,
+  output: 1,
+  adapter: "a",
+  ...extra,
+});
+
+function rejects(doc: unknown, pattern: RegExp): void {
+  assert.throws(() => parseExperimentConfig(enc(doc)), (e: unknown) => {
+    assert.equal((e as { code?: string }).code, "INVALID_ARTIFACT");
+    assert.match((e as Error).message, pattern);
+    return true;
+  });
+}
+
+Deno.test("config: read defaults (run status, solve status, adapter_options, samplings)", () => {
+  const c = parseExperimentConfig(enc({ ...base(), runs: [run({ solves: [solve()] })] }));
+  const r = c.runs[0]!;
+  assert.equal(r.status, "finished");
+  assert.equal(r.reason, null);
+  assert.deepEqual(r.samplings, []);
+  assert.equal(r.solves[0]!.status, "finished");
+  assert.equal(r.solves[0]!.adapterOptions, "{}");
+});
+
+Deno.test("config: lifecycle rules", () => {
+  rejects({ ...base(), status: "weird" }, /unknown Experiment status weird/);
+  rejects({ ...base(), outcome: { reason: "x" } }, /finished cannot have a lifecycle outcome/);
+  rejects({ ...base(), status: "draft", outcome: {} }, /draft cannot have a lifecycle outcome/);
+  rejects({ ...base(), runs: [run({ status: "draft" })] }, /unknown Run status draft/);
+  const failed = parseExperimentConfig(enc({ ...base(), status: "failed", outcome: {} }));
+  assert.equal(failed.reason, null);
+  const withReason = parseExperimentConfig(
+    enc({ ...base(), status: "interrupted", outcome: { reason: "KeyboardInterrupt" } }),
+  );
+  assert.equal(withReason.reason, "KeyboardInterrupt");
+});
+
+Deno.test("config: record rules", () => {
+  rejects({ ...base(), runs: [run(), run()] }, /duplicate Run 0/);
+  rejects({ ...base(), runs: [run({ solves: [solve(), solve()] })] }, /duplicate Solve 0/);
+  rejects(
+    { ...base(), runs: [run({ solves: [solve({ output: undefined })] })] },
+    /Run 0 Solve 0 is finished but has no output/,
+  );
+  rejects(
+    { ...base(), runs: [run({ samplings: [{ ...solve({ status: "failed" }), sampling_id: 0 }] })] },
+    /Run 0 Sampling 0 has status failed but has an output/,
+  );
+  rejects(
+    { ...base(), runs: [run({ solves: [solve({ status: "odd" })] })] },
+    /unknown Solve status odd/,
+  );
+  rejects({ ...base(), run_parameters: -1 }, /run_parameters: expected a non-negative integer/);
+  rejects({ ...base(), runs: "nope" }, /\$\.runs: expected an array/);
+});
+
+Deno.test("config: attachment filename table is validated", () => {
+  for (const bad of ["", ".", "..", "../x", "a/b", "a\\b"]) {
+    rejects(
+      { ...base(), attachments: { entries: { f: 0 }, filenames: { f: bad } } },
+      /invalid attachment filename/,
+    );
+  }
+  rejects(
+    { ...base(), attachments: { entries: {}, filenames: { ghost: "x.txt" } } },
+    /filename for an attachment that does not exist/,
+  );
+});
+
+Deno.test("config: invalid JSON is a typed error", () => {
+  assert.throws(() => parseExperimentConfig(new TextEncoder().encode("{")), {
+    code: "INVALID_ARTIFACT",
+  });
+  assert.throws(() => parseExperimentConfig(new Uint8Array([0xff])), { code: "INVALID_ARTIFACT" });
+});
+
+Deno.test("config: names sort by code point, not UTF-16 unit", () => {
+  // U+FF5E (BMP, above surrogates) sorts before U+1F600 (astral) by code point.
+  assert.deepEqual(sortByCodePoint(["\u{1F600}", "\uFF5E", "a"]), ["a", "\uFF5E", "\u{1F600}"]);
+});
+
+const corpus = new URL("../../../tests/fixtures/reference/", import.meta.url);
+Deno.test("config: re-encoding every reference config reproduces its bytes", async () => {
+  let checked = 0;
+  for (const e of Deno.readDirSync(corpus)) {
+    if (!e.name.endsWith(".ommx")) continue;
+    const target = await openArchiveFile(new URL(e.name, corpus).pathname);
+    try {
+      const { manifest } = parseManifest(await target.fetch(await target.resolve()));
+      const bytes = await target.fetch(manifest.config);
+      assert.deepEqual(encodeExperimentConfig(parseExperimentConfig(bytes)), bytes, e.name);
+      checked++;
+    } finally {
+      await target.close();
+    }
+  }
+  assert.ok(checked >= 10, `checked ${checked} configs`);
+});

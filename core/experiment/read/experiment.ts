@@ -1,0 +1,310 @@
+/**
+ * `Experiment`: the sealed, read-only view of an Experiment artifact (spec §7).
+ *
+ * @module
+ */
+import { InvalidArtifactError, InvalidStateError } from "../../errors.ts";
+import type { Descriptor } from "../../oci/descriptor.ts";
+import { ANNOTATION_REF_NAME } from "../../oci/media_types.ts";
+import type { ImageManifest } from "../../oci/manifest.ts";
+import type { ReadOnlyTarget } from "../../oci/storage.ts";
+import type { CodecRegistry } from "../../../codecs/registry.ts";
+import {
+  ARTIFACT_TYPE_EXPERIMENT,
+  MEDIA_TYPE_EXPERIMENT_CONFIG,
+  MEDIA_TYPE_RUN_PARAMETERS,
+} from "../../../codecs/media_types.ts";
+import { decodeRunParameterTable } from "../../../codecs/msgpack/mod.ts";
+import { type ExperimentConfig, type ExperimentStatus, parseExperimentConfig } from "./config.ts";
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, type ReadContext } from "./_read_context.ts";
+import { AttachmentNamespace, layerAt } from "./_attachments.ts";
+import { AttachmentHolder } from "./attachment_holder.ts";
+import { SealedRun } from "./sealed_run.ts";
+import { registerExperimentTarget } from "./_experiment_source.ts";
+import { pyRepr } from "./_py_repr.ts";
+import {
+  type ParameterValue,
+  type RunParametersTable,
+  runParametersView,
+} from "./run_parameters.ts";
+
+/** Options for loading an Experiment from a target. */
+export interface LoadExperimentOptions {
+  /** Codec registry for typed decoding. */
+  codecs: CodecRegistry;
+  /** Accept `draft` checkpoints (the reference refuses them on load). Default `false`. */
+  allowDraft?: boolean;
+  /** Cap on decompressed attachment size in bytes. Default 1 GiB. */
+  maxDecompressedBytes?: number;
+  /** The image name to report; default: the manifest descriptor's ref-name annotation. */
+  imageName?: string;
+}
+
+/** Progress callback of {@linkcode Experiment.verify}. */
+export type VerifyProgress = (done: { bytes: number; totalBytes: number; blobs: number }) => void;
+
+/** The sealed, read-only view of an Experiment. */
+export class Experiment extends AttachmentHolder implements AsyncDisposable {
+  readonly #ctx: ReadContext;
+  readonly #manifestDescriptor: Descriptor;
+  readonly #manifest: ImageManifest;
+  readonly #config: ExperimentConfig;
+  readonly #runs: readonly SealedRun[];
+  readonly #parameters: RunParametersTable;
+  readonly #imageName: string | null;
+
+  private constructor(
+    ctx: ReadContext,
+    manifestDescriptor: Descriptor,
+    manifest: ImageManifest,
+    config: ExperimentConfig,
+    attachments: AttachmentNamespace,
+    runs: SealedRun[],
+    parameters: RunParametersTable,
+    imageName: string | null,
+  ) {
+    super(attachments);
+    this.#ctx = ctx;
+    this.#manifestDescriptor = manifestDescriptor;
+    this.#manifest = manifest;
+    this.#config = config;
+    this.#runs = Object.freeze(runs);
+    this.#parameters = parameters;
+    this.#imageName = imageName;
+  }
+
+  /**
+   * Load and validate an Experiment from any target, as the reference does on
+   * import (spec §7.1): every layer must exist, every index and media type is
+   * checked, diagnostics and the run-parameter table are decoded; typed
+   * payloads are decoded later, on access.
+   *
+   * @param target The storage target.
+   * @param manifestDescriptor The manifest's descriptor (from `target.resolve()`).
+   * @param manifest The parsed manifest.
+   * @param options Load options.
+   * @returns The Experiment.
+   */
+  static async load(
+    target: ReadOnlyTarget,
+    manifestDescriptor: Descriptor,
+    manifest: ImageManifest,
+    options: LoadExperimentOptions,
+  ): Promise<Experiment> {
+    if (manifest.artifactType !== ARTIFACT_TYPE_EXPERIMENT) {
+      throw new InvalidArtifactError(
+        `Experiment artifact type is ${
+          manifest.artifactType ?? "(none)"
+        }, expected ${ARTIFACT_TYPE_EXPERIMENT}`,
+      );
+    }
+    if (manifest.config.mediaType !== MEDIA_TYPE_EXPERIMENT_CONFIG) {
+      throw new InvalidArtifactError(
+        `Experiment config media type is ${manifest.config.mediaType}, expected ${MEDIA_TYPE_EXPERIMENT_CONFIG}`,
+      );
+    }
+    const config = parseExperimentConfig(await target.fetch(manifest.config));
+    if (config.status === "draft" && !options.allowDraft) {
+      throw new InvalidArtifactError(
+        "Experiment config status is draft, expected finished or failed or interrupted (pass allowDraft to read checkpoints)",
+      );
+    }
+    const missing: string[] = [];
+    await Promise.all(manifest.layers.map(async (d, i) => {
+      if (!(await target.exists(d))) missing.push(`layer ${i} (${d.digest}, ${d.size} bytes)`);
+    }));
+    if (missing.length > 0) {
+      throw new InvalidArtifactError(
+        `Missing or truncated blobs in ${target.location}: ${missing.join(", ")}`,
+      );
+    }
+    const ctx: ReadContext = {
+      target,
+      layers: manifest.layers,
+      codecs: options.codecs,
+      maxDecompressedBytes: options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES,
+    };
+    const attachments = new AttachmentNamespace(ctx, config.attachments, "experiment");
+
+    const paramLayer = layerAt(ctx, config.runParameters, "run-parameter table");
+    if (paramLayer.mediaType !== MEDIA_TYPE_RUN_PARAMETERS) {
+      throw new InvalidArtifactError(
+        `Run-parameter descriptor media type is ${paramLayer.mediaType}, expected ${MEDIA_TYPE_RUN_PARAMETERS}`,
+      );
+    }
+    let table;
+    try {
+      table = decodeRunParameterTable(await target.fetch(paramLayer));
+    } catch (cause) {
+      throw new InvalidArtifactError(
+        `Invalid run-parameter table: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    const parameters = runParametersView(table, config.runs.map((r) => r.runId));
+    const cells = new Map(parameters.rows.map((r) => [r.runId, r.values]));
+    const runs = await Promise.all(
+      config.runs.map((r) => SealedRun.load(ctx, r, { ...cells.get(r.runId) })),
+    );
+    const imageName = options.imageName ??
+      manifestDescriptor.annotations?.[ANNOTATION_REF_NAME] ?? null;
+    const experiment = new Experiment(
+      ctx,
+      manifestDescriptor,
+      manifest,
+      config,
+      attachments,
+      runs,
+      parameters,
+      imageName,
+    );
+    // The write side (save, fork) reaches the blobs of any loaded Experiment through this.
+    registerExperimentTarget(experiment, target);
+    return experiment;
+  }
+
+  /** The image reference the Experiment was stored under, or `null` when unnamed. */
+  get imageName(): string | null {
+    return this.#imageName;
+  }
+
+  /** The manifest digest: the Experiment's content address. */
+  get manifestDigest(): string {
+    return this.#manifestDescriptor.digest;
+  }
+
+  /** The manifest descriptor (with the index annotations). */
+  get manifestDescriptor(): Descriptor {
+    return this.#manifestDescriptor;
+  }
+
+  /** The parsed manifest. */
+  get manifest(): ImageManifest {
+    return this.#manifest;
+  }
+
+  /** The manifest's layers, in order. */
+  get layers(): readonly Descriptor[] {
+    return this.#manifest.layers;
+  }
+
+  /** Manifest annotations (`{}` when none). */
+  get annotations(): Readonly<Record<string, string>> {
+    return this.#manifest.annotations ?? {};
+  }
+
+  /** `finished`, `failed`, `interrupted` (or `draft` when allowed). */
+  get status(): ExperimentStatus {
+    return this.#config.status;
+  }
+
+  /** The failure or interruption reason, or `null`. */
+  get lifecycleReason(): string | null {
+    return this.#config.reason;
+  }
+
+  /** For checkpoints: the name the user asked for; else `null`. */
+  get requestedImageName(): string | null {
+    return this.#config.requestedImageName;
+  }
+
+  /** The OCI `subject` (parent manifest of a fork), or `null`. */
+  get subject(): Descriptor | null {
+    return this.#manifest.subject ?? null;
+  }
+
+  /** The logical config. */
+  get config(): ExperimentConfig {
+    return this.#config;
+  }
+
+  /** Runs in ascending run id. */
+  get runs(): readonly SealedRun[] {
+    return this.#runs;
+  }
+
+  /**
+   * The run with `runId`.
+   *
+   * @param runId The run id.
+   * @returns The run.
+   */
+  run(runId: number): SealedRun {
+    const run = this.#runs.find((r) => r.runId === runId);
+    if (run === undefined) {
+      throw new InvalidStateError(
+        `Experiment has no Run ${runId} (runs: ${
+          this.#runs.map((r) => r.runId).join(", ") || "none"
+        })`,
+      );
+    }
+    return run;
+  }
+
+  /**
+   * The run-parameter table: typed columns, one row per run, missing cells absent.
+   *
+   * @returns The table.
+   */
+  runParameters(): RunParametersTable {
+    return this.#parameters;
+  }
+
+  /**
+   * Read every blob (config and all layers), checking size and digest.
+   *
+   * @param onProgress Called after each blob.
+   * @returns Blob and byte counts.
+   */
+  async verify(onProgress?: VerifyProgress): Promise<{ blobs: number; bytes: number }> {
+    const all = [this.#manifest.config, ...this.#manifest.layers];
+    const seen = new Set<string>();
+    const unique = all.filter((d) => !seen.has(d.digest) && seen.add(d.digest));
+    const totalBytes = unique.reduce((n, d) => n + d.size, 0);
+    let bytes = 0;
+    let blobs = 0;
+    for (const d of unique) {
+      const reader = this.#ctx.target.fetchStream(d).getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        bytes += value.byteLength;
+      }
+      blobs++;
+      onProgress?.({ bytes, totalBytes, blobs });
+    }
+    return { blobs, bytes };
+  }
+
+  /** Release the underlying storage (file handles). */
+  close(): Promise<void> {
+    return this.#ctx.target.close();
+  }
+
+  /** `await using` support. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /**
+   * The same text as the reference's `Experiment.__repr__` of a sealed Experiment.
+   *
+   * @returns The same text as the reference's `Experiment.__repr__` of a sealed Experiment.
+   */
+  override toString(): string {
+    const name = this.imageName === null ? "None" : pyRepr(this.imageName);
+    return `Experiment(image_name=${name}, state='sealed', open_runs=0)`;
+  }
+
+  /** Deno's `console.log` rendering. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+
+  /** Node's `util.inspect` (and so `console.log`) rendering. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+export type { ParameterValue };

@@ -1,0 +1,214 @@
+/**
+ * Opening Experiments and generic artifacts from any source: a `.ommx` file
+ * path, an OCI layout directory path, a `URL`, bytes, a `Blob`, or any
+ * {@linkcode ReadOnlyTarget}.
+ *
+ * @module
+ */
+import { InvalidArgumentError } from "../../errors.ts";
+import type { Descriptor } from "../../oci/descriptor.ts";
+import { type ImageManifest, parseManifest } from "../../oci/manifest.ts";
+import type { ReadOnlyTarget } from "../../oci/storage.ts";
+import { openArchive, openArchiveFile } from "../../oci/backends/archive.ts";
+import { openLayoutDir } from "../../oci/backends/layout_dir.ts";
+import {
+  openRemoteRegistry,
+  type OpenRemoteRegistryOptions,
+  type RemoteTarget,
+} from "../../oci/backends/remote_registry.ts";
+import { openLocalRegistry } from "../../oci/backends/local_registry.ts";
+import { envCredentials } from "../../oci/backends/registry_env_credentials.ts";
+import type { CodecRegistry } from "../../../codecs/registry.ts";
+import { defaultCodecs } from "../../../codecs/mod.ts";
+import { Experiment } from "./experiment.ts";
+import { Artifact } from "./artifact.ts";
+
+/** An image in a remote OCI registry, e.g. `{ registry: "ghcr.io/team/exp:v1" }`. */
+export interface RegistrySource extends OpenRemoteRegistryOptions {
+  /** The image reference (`host[:port]/repository:tag` or `@sha256:…`). */
+  registry: string;
+}
+
+/** An image in the OMMX Local Registry of the Python/Rust SDK, e.g. `{ localRegistry: "ghcr.io/team/exp:v1" }`. */
+export interface LocalRegistrySource {
+  /** The image name as the SDK stored it. */
+  localRegistry: string;
+  /** The registry root (default: `OMMX_LOCAL_REGISTRY_ROOT`, else the SDK's data directory). */
+  root?: string;
+}
+
+/** Anything {@linkcode openExperiment} and {@linkcode openArtifact} read from. */
+export type ArtifactSource =
+  | string
+  | URL
+  | Uint8Array
+  | Blob
+  | ReadOnlyTarget
+  | RegistrySource
+  | LocalRegistrySource;
+
+/** Options of {@linkcode openExperiment}. */
+export interface OpenExperimentOptions {
+  /** Codec registry for typed decoding (default: every built-in codec). */
+  codecs?: CodecRegistry;
+  /** Accept `draft` checkpoints. Default `false`, as the reference. */
+  allowDraft?: boolean;
+  /** Cap on the decompressed size of zstd attachments. Default 1 GiB. */
+  maxDecompressedBytes?: number;
+  /** Which manifest to open when the source holds several (a tag or image name). */
+  reference?: string;
+}
+
+/** Options of {@linkcode openArtifact}. */
+export interface OpenArtifactOptions {
+  /** Codec registry for typed decoding (default: every built-in codec). */
+  codecs?: CodecRegistry;
+  /** Which manifest to open when the source holds several. */
+  reference?: string;
+}
+
+function isTarget(source: unknown): source is ReadOnlyTarget {
+  return typeof source === "object" && source !== null &&
+    typeof (source as ReadOnlyTarget).resolve === "function" &&
+    typeof (source as ReadOnlyTarget).fetch === "function";
+}
+
+/**
+ * Open the registry repository a {@linkcode RegistrySource} names. Without
+ * explicit credentials, Deno and Node fall back to the reference's
+ * `OMMX_BASIC_AUTH_*` variables.
+ *
+ * @param source The registry reference and client options.
+ * @returns The remote target; the caller closes it.
+ */
+export async function openRegistrySource(source: RegistrySource): Promise<RemoteTarget> {
+  const { registry, ...options } = source;
+  const serverSide = typeof (globalThis as { process?: unknown }).process === "object";
+  if (options.credentials === undefined && serverSide) options.credentials = envCredentials();
+  return await openRemoteRegistry(registry, options);
+}
+
+/**
+ * Open the storage behind a source without interpreting it.
+ *
+ * @param source A path, URL, bytes, Blob or target.
+ * @returns A read-only target; the caller closes it.
+ */
+export async function openSource(source: ArtifactSource): Promise<ReadOnlyTarget> {
+  if (isTarget(source)) return source;
+  if (typeof source === "object" && source !== null && "registry" in source) {
+    return await openRegistrySource(source);
+  }
+  if (typeof source === "object" && source !== null && "localRegistry" in source) {
+    return await openLocalRegistry({
+      imageName: source.localRegistry,
+      ...(source.root === undefined ? {} : { root: source.root }),
+    });
+  }
+  if (source instanceof Uint8Array) return await openArchive(source, { location: "bytes" });
+  if (source instanceof Blob) {
+    const name = (source as { name?: unknown }).name;
+    return await openArchive(source, { location: typeof name === "string" ? name : "blob" });
+  }
+  let path: string;
+  if (source instanceof URL) {
+    if (source.protocol === "http:" || source.protocol === "https:") {
+      const response = await fetch(source);
+      if (!response.ok) {
+        throw new InvalidArgumentError(`GET ${source.href} answered ${response.status}`);
+      }
+      return await openArchive(await response.blob(), { location: source.href });
+    }
+    if (source.protocol !== "file:") {
+      throw new InvalidArgumentError(`Unsupported URL scheme ${source.protocol} in ${source.href}`);
+    }
+    const { fileURLToPath } = await import("node:url");
+    path = fileURLToPath(source);
+  } else if (typeof source === "string") {
+    path = source;
+  } else {
+    throw new InvalidArgumentError(`Unsupported source ${Object.prototype.toString.call(source)}`);
+  }
+  const fs = await import("node:fs/promises");
+  const stat = await fs.stat(path).catch((cause) => {
+    throw new InvalidArgumentError(
+      `Cannot open ${JSON.stringify(path)}: ${(cause as Error).message}`,
+    );
+  });
+  return stat.isDirectory() ? await openLayoutDir(path) : await openArchiveFile(path);
+}
+
+async function loadManifest(
+  target: ReadOnlyTarget,
+  reference: string | undefined,
+): Promise<{ descriptor: Descriptor; manifest: ImageManifest }> {
+  const descriptor = await target.resolve(reference);
+  const { manifest } = parseManifest(await target.fetch(descriptor));
+  return { descriptor, manifest };
+}
+
+/**
+ * Open an Experiment in place: index the archive (or directory), read and
+ * validate the manifest and config, never loading payload blobs until asked.
+ *
+ * @param source A `.ommx` path, a layout directory, a URL, bytes, a Blob or a target.
+ * @param options Codecs, draft handling, limits.
+ * @returns The Experiment; close it (or `await using`) to release files.
+ *
+ * @example Open and list runs
+ * ```ts ignore
+ * import { openExperiment } from "./open.ts";
+ * await using exp = await openExperiment("tests/fixtures/reference/runs.ommx");
+ * console.log(exp.runs.map((r) => r.status));
+ * ```
+ */
+export async function openExperiment(
+  source: ArtifactSource,
+  options: OpenExperimentOptions = {},
+): Promise<Experiment> {
+  const target = await openSource(source);
+  try {
+    const { descriptor, manifest } = await loadManifest(target, options.reference);
+    return await Experiment.load(target, descriptor, manifest, {
+      codecs: options.codecs ?? defaultCodecs,
+      ...(options.allowDraft === undefined ? {} : { allowDraft: options.allowDraft }),
+      ...(options.maxDecompressedBytes === undefined
+        ? {}
+        : { maxDecompressedBytes: options.maxDecompressedBytes }),
+    });
+  } catch (e) {
+    if (target !== source) await target.close().catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * Open any OMMX artifact (generic artifacts, legacy v1-config artifacts, Experiments) as layers.
+ *
+ * @param source A `.ommx` path, a layout directory, a URL, bytes, a Blob or a target.
+ * @param options Codecs and reference.
+ * @returns The artifact.
+ *
+ * @example Read the first Instance of a generic artifact
+ * ```ts ignore
+ * import { openArtifact } from "./open.ts";
+ * await using artifact = await openArtifact("random_lp_instance.ommx");
+ * const instance = await artifact.getInstance();
+ * console.log(instance.numVariables);
+ * ```
+ */
+export async function openArtifact(
+  source: ArtifactSource,
+  options: OpenArtifactOptions = {},
+): Promise<Artifact> {
+  const target = await openSource(source);
+  try {
+    const { descriptor, manifest } = await loadManifest(target, options.reference);
+    return await Artifact.load(target, descriptor, manifest, {
+      codecs: options.codecs ?? defaultCodecs,
+    });
+  } catch (e) {
+    if (target !== source) await target.close().catch(() => {});
+    throw e;
+  }
+}

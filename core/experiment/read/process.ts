@@ -1,0 +1,276 @@
+/**
+ * Solve and Sampling records of a sealed Run (spec §7.4).
+ *
+ * @module
+ */
+import { InvalidArtifactError } from "../../errors.ts";
+import type { Descriptor } from "../../oci/descriptor.ts";
+import {
+  MEDIA_TYPE_DIAGNOSTICS,
+  MEDIA_TYPE_V1_INSTANCE,
+  MEDIA_TYPE_V1_SAMPLE_SET,
+  MEDIA_TYPE_V1_SOLUTION,
+  MEDIA_TYPE_V2_INSTANCE,
+  MEDIA_TYPE_V2_SAMPLE_SET,
+  MEDIA_TYPE_V2_SOLUTION,
+} from "../../../codecs/media_types.ts";
+import { decodeDiagnostics } from "../../../codecs/msgpack/mod.ts";
+import { parsePythonJson } from "../../../codecs/json/mod.ts";
+import type { Instance, SampleSet, Solution } from "../../../codecs/ommx/mod.ts";
+import type { ProcessRecord, RunStatus } from "./config.ts";
+import type { ReadContext } from "./_read_context.ts";
+import { layerAt } from "./_attachments.ts";
+import { decodeTyped } from "./_typed.ts";
+import { pyRepr } from "./_py_repr.ts";
+
+function checkMediaType(
+  d: Descriptor,
+  accepted: readonly string[],
+  what: string,
+): void {
+  if (!accepted.includes(d.mediaType)) {
+    throw new InvalidArtifactError(
+      `Invalid ${what}: media type is ${d.mediaType}, expected ${accepted.join(" or ")}`,
+    );
+  }
+}
+
+/** Shared shape of {@linkcode Solve} and {@linkcode Sampling}. */
+export abstract class ProcessView<Output> {
+  readonly #ctx: ReadContext;
+  readonly #record: ProcessRecord;
+  readonly #input: Descriptor;
+  readonly #output: Descriptor | null;
+  readonly #diagnostics: unknown[];
+  readonly #kind: ProcessKind;
+  /** The Run this record belongs to. */
+  readonly runId: number;
+
+  /**
+   * Subclasses build views through their `load`.
+   *
+   * @param ctx The artifact context.
+   * @param runId The owning run.
+   * @param loaded The validated record and its layers.
+   * @param kind Solve or Sampling.
+   */
+  protected constructor(ctx: ReadContext, runId: number, loaded: Loaded, kind: ProcessKind) {
+    this.#ctx = ctx;
+    this.runId = runId;
+    this.#record = loaded.record;
+    this.#input = loaded.input;
+    this.#output = loaded.output;
+    this.#diagnostics = loaded.diagnostics;
+    this.#kind = kind;
+  }
+
+  /** The record id (`solve_id` or `sampling_id`), unique within its Run. */
+  protected get id(): number {
+    return this.#record.id;
+  }
+
+  get #what(): string {
+    return `Run ${this.runId} ${this.#kind.label} ${this.#record.id}`;
+  }
+
+  /** `finished`, `failed` or `interrupted`. */
+  get status(): RunStatus {
+    return this.#record.status;
+  }
+
+  /** The adapter's name as recorded. */
+  get adapter(): string {
+    return this.#record.adapter;
+  }
+
+  /** The raw `adapter_options` string as stored. */
+  get adapterOptionsJson(): string {
+    return this.#record.adapterOptions;
+  }
+
+  /**
+   * The adapter options, parsed with Python `json` semantics (NaN, Infinity).
+   *
+   * @throws {InvalidArtifactError} When the options are not a JSON object.
+   */
+  get adapterOptions(): Record<string, unknown> {
+    const value = parsePythonJson(this.#record.adapterOptions);
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new InvalidArtifactError(
+        `${this.#what} adapter_options is not a JSON object: ${this.#record.adapterOptions}`,
+      );
+    }
+    return value as Record<string, unknown>;
+  }
+
+  /** The input layer's descriptor. */
+  get inputDescriptor(): Descriptor {
+    return this.#input;
+  }
+
+  /** The output layer's descriptor, or `null` unless finished. */
+  get outputDescriptor(): Descriptor | null {
+    return this.#output;
+  }
+
+  /**
+   * The adapter diagnostics (decoded MessagePack list; `[]` when none stored).
+   *
+   * @returns The diagnostics list.
+   */
+  getDiagnostics(): unknown[] {
+    return this.#diagnostics;
+  }
+
+  /**
+   * Decode the input Instance.
+   *
+   * @returns The Instance given to the adapter.
+   */
+  async getInput(): Promise<Instance> {
+    const bytes = await this.#ctx.target.fetch(this.#input);
+    return decodeTyped(
+      this.#ctx,
+      "instance",
+      this.#input.mediaType,
+      bytes,
+      this.#input.annotations ?? {},
+    );
+  }
+
+  /**
+   * Decode the output, or `null` unless finished.
+   *
+   * @returns The output.
+   */
+  async getOutput(): Promise<Output | null> {
+    if (this.#output === null) return null;
+    const bytes = await this.#ctx.target.fetch(this.#output);
+    return await decodeTyped(
+      this.#ctx,
+      this.#kind.outputKind,
+      this.#output.mediaType,
+      bytes,
+      this.#output.annotations ?? {},
+    ) as Output;
+  }
+
+  /**
+   * A one-line summary in the spirit of Python's `repr`.
+   *
+   * @returns E.g. `Solve(run_id=0, solve_id=1, status='finished', adapter='…')`.
+   */
+  toString(): string {
+    return `${this.#kind.label}(run_id=${this.runId}, ${this.#kind.idKey}=${this.#record.id}, status=${
+      pyRepr(this.status)
+    }, adapter=${pyRepr(this.adapter)})`;
+  }
+}
+
+/** What a view needs after validation. */
+interface Loaded {
+  record: ProcessRecord;
+  input: Descriptor;
+  output: Descriptor | null;
+  diagnostics: unknown[];
+}
+
+/** What differs between Solves and Samplings. */
+interface ProcessKind {
+  label: "Solve" | "Sampling";
+  idKey: "solve_id" | "sampling_id";
+  outputKind: "solution" | "sample_set";
+  outputTypes: readonly string[];
+}
+
+const SOLVE: ProcessKind = {
+  label: "Solve",
+  idKey: "solve_id",
+  outputKind: "solution",
+  outputTypes: [MEDIA_TYPE_V1_SOLUTION, MEDIA_TYPE_V2_SOLUTION],
+};
+
+const SAMPLING: ProcessKind = {
+  label: "Sampling",
+  idKey: "sampling_id",
+  outputKind: "sample_set",
+  outputTypes: [MEDIA_TYPE_V1_SAMPLE_SET, MEDIA_TYPE_V2_SAMPLE_SET],
+};
+
+async function loadProcess(
+  ctx: ReadContext,
+  runId: number,
+  record: ProcessRecord,
+  kind: ProcessKind,
+): Promise<Loaded> {
+  const what = `Run ${runId} ${kind.label} ${record.id}`;
+  const input = layerAt(ctx, record.input, `${what} input`);
+  checkMediaType(input, [MEDIA_TYPE_V1_INSTANCE, MEDIA_TYPE_V2_INSTANCE], `${what} input`);
+  let output: Descriptor | null = null;
+  if (record.output !== undefined) {
+    output = layerAt(ctx, record.output, `${what} output`);
+    checkMediaType(output, kind.outputTypes, `${what} output`);
+  }
+  let diagnostics: unknown[] = [];
+  if (record.diagnostics !== undefined) {
+    const d = layerAt(ctx, record.diagnostics, `${what} diagnostics`);
+    checkMediaType(d, [MEDIA_TYPE_DIAGNOSTICS], `${what} diagnostics`);
+    try {
+      diagnostics = decodeDiagnostics(await ctx.target.fetch(d));
+    } catch (cause) {
+      throw new InvalidArtifactError(
+        `Invalid ${what} diagnostics: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+  }
+  return { record, input, output, diagnostics };
+}
+
+/** One Solve record: an Instance given to a solver adapter, and its Solution. */
+export class Solve extends ProcessView<Solution> {
+  private constructor(ctx: ReadContext, runId: number, loaded: Loaded) {
+    super(ctx, runId, loaded, SOLVE);
+  }
+
+  /** The solve id, unique within its Run. */
+  get solveId(): number {
+    return this.id;
+  }
+
+  /**
+   * Validate a record and build its view (reads the diagnostics layer, if any).
+   *
+   * @param ctx The artifact context.
+   * @param runId The owning run.
+   * @param record The config record.
+   * @returns The view.
+   */
+  static async load(ctx: ReadContext, runId: number, record: ProcessRecord): Promise<Solve> {
+    return new Solve(ctx, runId, await loadProcess(ctx, runId, record, SOLVE));
+  }
+}
+
+/** One Sampling record: an Instance given to a sampler adapter, and its SampleSet. */
+export class Sampling extends ProcessView<SampleSet> {
+  private constructor(ctx: ReadContext, runId: number, loaded: Loaded) {
+    super(ctx, runId, loaded, SAMPLING);
+  }
+
+  /** The sampling id, unique within its Run. */
+  get samplingId(): number {
+    return this.id;
+  }
+
+  /**
+   * Validate a record and build its view (reads the diagnostics layer, if any).
+   *
+   * @param ctx The artifact context.
+   * @param runId The owning run.
+   * @param record The config record.
+   * @returns The view.
+   */
+  static async load(ctx: ReadContext, runId: number, record: ProcessRecord): Promise<Sampling> {
+    return new Sampling(ctx, runId, await loadProcess(ctx, runId, record, SAMPLING));
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The run-parameter table as a typed, row-oriented view (what Python shows as
+ * `run_parameters_df()`): one column per parameter with one type, one row per
+ * run, missing cells distinct from NaN, columns in the reference's order.
+ *
+ * @module
+ */
+import { InvalidArtifactError } from "../../errors.ts";
+import type { RunParameterTable } from "../../../codecs/msgpack/mod.ts";
+import { compareCodePoints } from "../../_code_points.ts";
+
+/** A run parameter's value: `bigint` only for int64 values beyond ±2^53−1. */
+export type ParameterValue = boolean | number | bigint | string;
+
+/** Column type names, as stored. */
+export type ParameterType = "bool" | "int64" | "float64" | "string";
+
+/** One column of the table. */
+export interface ParameterColumn {
+  /** Parameter name. */
+  readonly name: string;
+  /** Its single type. */
+  readonly type: ParameterType;
+}
+
+/** One row: a run id and its cells (a missing cell is an absent key). */
+export interface ParameterRow {
+  /** The run id. */
+  readonly runId: number;
+  /** Cells present for this run. */
+  readonly values: Readonly<Record<string, ParameterValue>>;
+}
+
+/** The typed table. */
+export interface RunParametersTable {
+  /**
+   * Columns in the order of Python's `run_parameters_df().columns`: by first
+   * appearance, run by run in ascending run id, and among the columns first
+   * seen in the same run by name (code point order; the reference keeps its
+   * cells in a map sorted by name, so the order in which a run logged its
+   * parameters does not matter). Columns without any cell come last, by name.
+   */
+  readonly columns: readonly ParameterColumn[];
+  /** Rows, ascending by run id: every run of the config. */
+  readonly rows: readonly ParameterRow[];
+}
+
+/**
+ * Build the row view and check every run id of the table exists in the config.
+ *
+ * @param table The decoded MessagePack table.
+ * @param runIds The run ids of the config.
+ * @returns The typed table.
+ *
+ * @example
+ * ```ts
+ * import { runParametersView } from "./run_parameters.ts";
+ * import type { RunParameterColumn, RunParameterTable } from "../../../codecs/msgpack/mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const table: RunParameterTable = {
+ *   columns: new Map<string, RunParameterColumn>([
+ *     ["seed", { type: "int64", values: new Map([[0, 42]]) }],
+ *     ["alpha", { type: "float64", values: new Map([[1, 0.5]]) }],
+ *     ["solver", { type: "string", values: new Map([[0, "highs"]]) }],
+ *   ]),
+ * };
+ * const view = runParametersView(table, [0, 1, 2]);
+ * assert.deepEqual(view.columns.map((c) => c.name), ["seed", "solver", "alpha"]);
+ * assert.deepEqual(view.rows[0]?.values, { seed: 42, solver: "highs" });
+ * assert.deepEqual(view.rows[2]?.values, {});
+ * ```
+ */
+export function runParametersView(
+  table: RunParameterTable,
+  runIds: readonly number[],
+): RunParametersTable {
+  const known = new Set(runIds);
+  // Column order of the reference: the first run (ascending id) holding a cell, then the name.
+  const ordered: { column: ParameterColumn; firstRun: number }[] = [];
+  for (const [name, column] of table.columns) {
+    let firstRun = Infinity;
+    for (const runId of column.values.keys()) {
+      if (!known.has(runId)) {
+        throw new InvalidArtifactError(
+          `Run-parameter table references Run ${runId}, but Experiment config does not contain it`,
+        );
+      }
+      if (runId < firstRun) firstRun = runId;
+    }
+    ordered.push({ column: { name, type: column.type }, firstRun });
+  }
+  ordered.sort((a, b) =>
+    a.firstRun !== b.firstRun
+      ? (a.firstRun < b.firstRun ? -1 : 1)
+      : compareCodePoints(a.column.name, b.column.name)
+  );
+  const columns = ordered.map((o) => o.column);
+  const cells = new Map<number, Record<string, ParameterValue>>();
+  for (const id of [...runIds].sort((a, b) => a - b)) cells.set(id, {});
+  for (const { name } of columns) {
+    for (const [runId, value] of table.columns.get(name)!.values) {
+      cells.get(runId)![name] = value as ParameterValue;
+    }
+  }
+  const rows = [...cells.entries()].map(([runId, values]) => ({
+    runId,
+    values: Object.freeze(values),
+  }));
+  return { columns, rows };
+}

@@ -1,0 +1,141 @@
+/**
+ * `SealedRun`: the immutable view of a closed Run (the seed document).
+ *
+ * @module
+ */
+import { InvalidArtifactError } from "../../errors.ts";
+import { MEDIA_TYPE_TRACE } from "../../../codecs/media_types.ts";
+import { TraceResult } from "../../../codecs/trace/mod.ts";
+import type { Descriptor } from "../../oci/descriptor.ts";
+import type { RunRecord, RunStatus } from "./config.ts";
+import type { ReadContext } from "./_read_context.ts";
+import { AttachmentNamespace, layerAt } from "./_attachments.ts";
+import { AttachmentHolder } from "./attachment_holder.ts";
+import { Sampling, Solve } from "./process.ts";
+import type { ParameterValue } from "./run_parameters.ts";
+import { pyRepr } from "./_py_repr.ts";
+
+/** Immutable view of a closed Run in an Experiment. */
+export class SealedRun extends AttachmentHolder {
+  readonly #ctx: ReadContext;
+  readonly #record: RunRecord;
+  readonly #trace: Descriptor | null;
+  readonly #solves: readonly Solve[];
+  readonly #samplings: readonly Sampling[];
+  readonly #parameters: Readonly<Record<string, ParameterValue>>;
+
+  private constructor(
+    ctx: ReadContext,
+    record: RunRecord,
+    attachments: AttachmentNamespace,
+    trace: Descriptor | null,
+    solves: Solve[],
+    samplings: Sampling[],
+    parameters: Record<string, ParameterValue>,
+  ) {
+    super(attachments);
+    this.#ctx = ctx;
+    this.#record = record;
+    this.#trace = trace;
+    this.#solves = Object.freeze(solves);
+    this.#samplings = Object.freeze(samplings);
+    this.#parameters = Object.freeze(parameters);
+  }
+
+  /**
+   * Validate a run record and build its view (spec §7.1 step 7–9).
+   *
+   * @param ctx The artifact context.
+   * @param record The config's run record.
+   * @param parameters This run's cells of the run-parameter table.
+   * @returns The view.
+   */
+  static async load(
+    ctx: ReadContext,
+    record: RunRecord,
+    parameters: Record<string, ParameterValue>,
+  ): Promise<SealedRun> {
+    const where = `run ${record.runId}`;
+    const attachments = new AttachmentNamespace(ctx, record.attachments, where);
+    let trace: Descriptor | null = null;
+    if (record.trace !== undefined) {
+      trace = layerAt(ctx, record.trace, `Run ${record.runId} trace`);
+      if (trace.mediaType !== MEDIA_TYPE_TRACE) {
+        throw new InvalidArtifactError(
+          `Invalid Run ${record.runId} trace: media type is ${trace.mediaType}, expected ${MEDIA_TYPE_TRACE}`,
+        );
+      }
+    }
+    const solves = await Promise.all(record.solves.map((s) => Solve.load(ctx, record.runId, s)));
+    const samplings = await Promise.all(
+      record.samplings.map((s) => Sampling.load(ctx, record.runId, s)),
+    );
+    return new SealedRun(ctx, record, attachments, trace, solves, samplings, parameters);
+  }
+
+  /** Integer identifier of this run within its Experiment. */
+  get runId(): number {
+    return this.#record.runId;
+  }
+
+  /** How the run closed: `finished`, `failed` or `interrupted`. */
+  get status(): RunStatus {
+    return this.#record.status;
+  }
+
+  /** The failure or interruption reason, or `null`. */
+  get lifecycleReason(): string | null {
+    return this.#record.reason;
+  }
+
+  /** Solve records, ascending by solve id. */
+  get solves(): readonly Solve[] {
+    return this.#solves;
+  }
+
+  /** Sampling records, ascending by sampling id. */
+  get samplings(): readonly Sampling[] {
+    return this.#samplings;
+  }
+
+  /** This run's cells of the run-parameter table (missing parameters are absent keys). */
+  get parameters(): Readonly<Record<string, ParameterValue>> {
+    return this.#parameters;
+  }
+
+  /** Whether a trace was stored for this run. */
+  get hasTrace(): boolean {
+    return this.#trace !== null;
+  }
+
+  /**
+   * The stored trace, or `null` when the run was recorded without trace storage.
+   *
+   * @returns The trace.
+   */
+  async getTrace(): Promise<TraceResult | null> {
+    if (this.#trace === null) return null;
+    return TraceResult.fromOtlpProtobuf(await this.#ctx.target.fetch(this.#trace));
+  }
+
+  /**
+   * The same text as the reference's `SealedRun.__repr__`.
+   *
+   * @returns The same text as the reference's `SealedRun.__repr__`.
+   */
+  override toString(): string {
+    return `SealedRun(run_id=${this.runId}, status=${
+      pyRepr(this.status)
+    }, attachments=${this.attachmentNames.length}, solves=${this.#solves.length}, samplings=${this.#samplings.length})`;
+  }
+
+  /** Deno's `console.log` rendering. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+
+  /** Node's `util.inspect` (and so `console.log`) rendering. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}

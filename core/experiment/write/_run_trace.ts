@@ -1,0 +1,329 @@
+/**
+ * `RunTraceRecorder`: the OTLP trace an Experiment created with
+ * `storeTrace: true` records for each Run (spec §6.7), shaped like the
+ * reference SDK's (`Experiment(store_trace=True)`): one trace per Run, a root
+ * span `Run` (scope `ommx.experiment`, attribute `ommx.run.id`), one child
+ * span `solve` / `sample` per adapter call (attribute `adapter`), status
+ * ERROR with the reason text on failure, spans listed in the order they
+ * ended (children before the root, as an OTLP exporter writes them).
+ *
+ * @module
+ */
+import { create, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
+import { InvalidArgumentError, InvalidStateError } from "../../errors.ts";
+import { ExportTraceServiceRequestSchema } from "../../../codecs/trace/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import {
+  type AnyValue,
+  AnyValueSchema,
+  type KeyValue,
+  KeyValueSchema,
+} from "../../../codecs/trace/gen/opentelemetry/proto/common/v1/common_pb.ts";
+import {
+  type Span,
+  type Span_Event,
+  Span_EventSchema,
+  Span_SpanKind,
+  SpanSchema,
+  Status_StatusCode,
+  StatusSchema,
+} from "../../../codecs/trace/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
+import { formatReason } from "./_reason.ts";
+
+/** Instrumentation scope of every span ommx-ts records (the reference's Run scope). */
+export const TRACE_SCOPE = "ommx.experiment";
+
+/** `SpanFlags.CONTEXT_HAS_IS_REMOTE` (is_remote = false), as the reference's spans carry. */
+const SPAN_FLAGS = 0x100;
+
+/** Resource attributes of the traces ommx-ts writes (no random instance id, for determinism). */
+const RESOURCE_ATTRIBUTES: readonly [string, string][] = [
+  ["service.name", "ommx-ts"],
+  ["telemetry.sdk.name", "ommx-ts"],
+];
+
+/** A clock for span timestamps: nanoseconds since the Unix epoch. */
+export type TraceClock = () => bigint;
+
+/** A source of trace ids (16 bytes) and span ids (8 bytes). */
+export type TraceIdSource = (byteLength: 8 | 16) => Uint8Array;
+
+/**
+ * The default trace clock: wall-clock Unix nanoseconds with
+ * `performance.now()` resolution.
+ *
+ * @returns Now, in Unix nanoseconds.
+ *
+ * @example
+ * ```ts
+ * import { highResolutionClock } from "./_run_trace.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const t = highResolutionClock();
+ * assert.ok(t > 1_600_000_000_000_000_000n);
+ * assert.ok(highResolutionClock() >= t);
+ * ```
+ */
+export function highResolutionClock(): bigint {
+  const origin = BigInt(Math.round(performance.timeOrigin * 1000)) * 1000n;
+  return origin + BigInt(Math.round(performance.now() * 1_000_000));
+}
+
+/**
+ * The default id source: cryptographically random bytes.
+ *
+ * @param byteLength 16 for a trace id, 8 for a span id.
+ * @returns Random bytes (never all zero).
+ *
+ * @example
+ * ```ts
+ * import { randomTraceId } from "./_run_trace.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(randomTraceId(16).length, 16);
+ * assert.notDeepEqual(randomTraceId(8), randomTraceId(8));
+ * ```
+ */
+export function randomTraceId(byteLength: 8 | 16): Uint8Array {
+  const bytes = new Uint8Array(byteLength);
+  do crypto.getRandomValues(bytes); while (bytes.every((b) => b === 0));
+  return bytes;
+}
+
+/**
+ * A deterministic {@linkcode TraceIdSource} for tests and reproducible
+ * archives: ids are the big-endian counter 1, 2, 3, … (left-padded with zeros).
+ *
+ * @param start The first counter value (default 1; must be positive).
+ * @returns The id source.
+ *
+ * @example
+ * ```ts
+ * import { sequentialTraceIds } from "./_run_trace.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const ids = sequentialTraceIds();
+ * assert.deepEqual(ids(8), new Uint8Array([0, 0, 0, 0, 0, 0, 0, 1]));
+ * assert.equal(ids(16)[15], 2);
+ * ```
+ */
+export function sequentialTraceIds(start = 1): TraceIdSource {
+  let next = BigInt(start);
+  if (next <= 0n) throw new InvalidArgumentError("sequentialTraceIds: start must be positive");
+  return (byteLength) => {
+    const out = new Uint8Array(byteLength);
+    let v = next++;
+    for (let i = byteLength - 1; i >= 0 && v > 0n; i--) {
+      out[i] = Number(v & 0xffn);
+      v >>= 8n;
+    }
+    return out;
+  };
+}
+
+/** How a traced Run gets its timestamps and ids. */
+export interface TraceSettings {
+  /** Span timestamps (Unix nanoseconds). */
+  readonly clock: TraceClock;
+  /** Trace and span ids. */
+  readonly ids: TraceIdSource;
+}
+
+/** Why a span ended with status ERROR. */
+export interface Failure {
+  /** The status message (the reason text). */
+  readonly message: string;
+  /** The cause; an `Error` adds an `exception` event (type and message). */
+  readonly error?: unknown;
+}
+
+/** A span in progress; end it exactly once. */
+export interface OpenSpan {
+  /**
+   * End the span: status UNSET, or ERROR with the reason text of `error` (and
+   * an `exception` event) when given.
+   *
+   * @param error The error the span failed with, if any.
+   * @param endTimeUnixNano An explicit end time (default: the clock).
+   */
+  end(error?: unknown, endTimeUnixNano?: bigint): void;
+  /**
+   * Start a child of this span (adapters' own phases, e.g. `convert`, `call`).
+   *
+   * @param name Span name.
+   * @param attributes String attributes.
+   * @returns The open child span.
+   */
+  child(name: string, attributes?: Readonly<Record<string, string>>): OpenSpan;
+}
+
+function stringValue(value: string): AnyValue {
+  return create(AnyValueSchema, { value: { case: "stringValue", value } });
+}
+
+function kv(key: string, value: AnyValue): KeyValue {
+  return create(KeyValueSchema, { key, value });
+}
+
+function exceptionEvent(error: unknown, time: bigint): Span_Event | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const type = typeof error.name === "string" && error.name.trim() !== ""
+    ? error.name
+    : error.constructor?.name || "Error";
+  return create(Span_EventSchema, {
+    timeUnixNano: time,
+    name: "exception",
+    attributes: [
+      kv("exception.type", stringValue(type)),
+      kv("exception.message", stringValue(String(error.message ?? ""))),
+    ],
+  });
+}
+
+/**
+ * Records one Run's trace. Created when a Run of a traced Experiment opens;
+ * {@linkcode RunTraceRecorder.finish} ends the root span and returns the
+ * `ExportTraceServiceRequest` bytes.
+ *
+ * @example
+ * ```ts
+ * import { RunTraceRecorder, sequentialTraceIds } from "./_run_trace.ts";
+ * import { TraceResult } from "../../../codecs/trace/trace_result.ts";
+ * import assert from "node:assert/strict";
+ *
+ * let t = 1_000_000_000n;
+ * const rec = new RunTraceRecorder(0, { clock: () => (t += 1_000_000n), ids: sequentialTraceIds() });
+ * rec.startSpan("solve", { adapter: "toy.Adapter" }).end();
+ * const trace = new TraceResult(rec.finish(null));
+ * assert.equal(trace.spans[0]?.parentSpanId, trace.spans[1]?.spanId);
+ * assert.deepEqual(trace.spans.map((s) => s.name), ["solve", "Run"]);
+ * assert.equal(trace.spans[0]?.durationMs, 1);
+ * assert.equal(trace.spans[1]?.attributes["ommx.run.id"], 0);
+ * ```
+ */
+export class RunTraceRecorder {
+  readonly #settings: TraceSettings;
+  readonly #traceId: Uint8Array;
+  readonly #root: Span;
+  readonly #ended: Span[] = [];
+  #finished = false;
+
+  /**
+   * Start the root span `Run` now.
+   *
+   * @param runId The run id (attribute `ommx.run.id`, an int).
+   * @param settings Clock and id source.
+   * @throws {InvalidArgumentError} When the id source returns a wrong-sized or all-zero id.
+   */
+  constructor(runId: number, settings: TraceSettings) {
+    this.#settings = settings;
+    this.#traceId = this.#id(16);
+    this.#root = create(SpanSchema, {
+      traceId: this.#traceId,
+      spanId: this.#id(8),
+      name: "Run",
+      kind: Span_SpanKind.INTERNAL,
+      startTimeUnixNano: this.#now(),
+      attributes: [
+        kv(
+          "ommx.run.id",
+          create(AnyValueSchema, { value: { case: "intValue", value: BigInt(runId) } }),
+        ),
+      ],
+      flags: SPAN_FLAGS,
+    });
+  }
+
+  #id(byteLength: 8 | 16): Uint8Array {
+    const id = this.#settings.ids(byteLength);
+    if (!(id instanceof Uint8Array) || id.length !== byteLength || id.every((b) => b === 0)) {
+      throw new InvalidArgumentError(
+        `trace id source must return ${byteLength} bytes, not all zero`,
+      );
+    }
+    return Uint8Array.from(id);
+  }
+
+  #now(): bigint {
+    const t = this.#settings.clock();
+    if (typeof t !== "bigint" || t < 0n) {
+      throw new InvalidArgumentError("trace clock must return Unix nanoseconds as a bigint ≥ 0");
+    }
+    return t;
+  }
+
+  #close(span: Span, failure: Failure | undefined, end: bigint): void {
+    span.endTimeUnixNano = end;
+    if (failure !== undefined) {
+      span.status = create(StatusSchema, {
+        code: Status_StatusCode.ERROR,
+        message: failure.message,
+      });
+      const event = exceptionEvent(failure.error, end);
+      if (event !== undefined) span.events.push(event);
+    }
+    this.#ended.push(span);
+  }
+
+  /**
+   * Start a child span of the root.
+   *
+   * @param name Span name (`solve` or `sample`).
+   * @param attributes String attributes (e.g. `adapter`).
+   * @param startTimeUnixNano An explicit start time (default: the clock).
+   * @param parentSpanId The parent span (default: the root `Run` span).
+   * @returns The open span.
+   */
+  startSpan(
+    name: string,
+    attributes: Readonly<Record<string, string>>,
+    startTimeUnixNano?: bigint,
+    parentSpanId?: Uint8Array,
+  ): OpenSpan {
+    const span = create(SpanSchema, {
+      traceId: this.#traceId,
+      spanId: this.#id(8),
+      parentSpanId: parentSpanId ?? this.#root.spanId,
+      name,
+      kind: Span_SpanKind.INTERNAL,
+      startTimeUnixNano: startTimeUnixNano ?? this.#now(),
+      attributes: Object.entries(attributes).map(([k, v]) => kv(k, stringValue(v))),
+      flags: SPAN_FLAGS,
+    });
+    let done = false;
+    return {
+      end: (error?: unknown, endTimeUnixNano?: bigint) => {
+        if (done || this.#finished) return;
+        done = true;
+        const failure = error === undefined ? undefined : { message: formatReason(error), error };
+        this.#close(span, failure, endTimeUnixNano ?? this.#now());
+      },
+      child: (childName, childAttributes = {}) =>
+        this.startSpan(childName, childAttributes, undefined, span.spanId),
+    };
+  }
+
+  /**
+   * End the root span and serialise the trace. A failed or interrupted run
+   * (`failure` given) gets status ERROR with the reason text as message, and
+   * an `exception` event when the cause is an `Error`.
+   *
+   * @param failure `null` for a finished run; else the reason text (empty when none) and the cause.
+   * @returns `ExportTraceServiceRequest` bytes.
+   */
+  finish(failure: Failure | null): Uint8Array {
+    if (this.#finished) throw new InvalidStateError("Run trace already finished");
+    this.#close(this.#root, failure ?? undefined, this.#now());
+    this.#finished = true;
+    return toBinary(
+      ExportTraceServiceRequestSchema,
+      create(ExportTraceServiceRequestSchema, {
+        resourceSpans: [{
+          resource: {
+            attributes: RESOURCE_ATTRIBUTES.map(([k, v]) => kv(k, stringValue(v))),
+          },
+          scopeSpans: [{ scope: { name: TRACE_SCOPE }, spans: this.#ended }],
+        }],
+      }),
+    );
+  }
+}

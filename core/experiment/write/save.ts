@@ -1,0 +1,266 @@
+/**
+ * Writing a sealed Experiment out: a `.ommx` archive (spec §3.1, §3.3),
+ * atomically, or an OCI image layout directory.
+ *
+ * Archive writes go to a temporary file in the destination directory, are
+ * fsync'ed, then renamed over the destination (or hard-linked into place when
+ * overwriting is not allowed, so an existing file is never replaced and a
+ * crash never leaves a partial file under the final name).
+ *
+ * @module
+ */
+import { AlreadyExistsError, InvalidArgumentError } from "../../errors.ts";
+import type { Descriptor } from "../../oci/descriptor.ts";
+import { encodeImageIndex } from "../../oci/image_index.ts";
+import { blobPath, encodeOciLayout, OCI_INDEX_FILE, OCI_LAYOUT_FILE } from "../../oci/layout.ts";
+import { parseManifest } from "../../oci/manifest.ts";
+import {
+  ANNOTATION_REF_NAME,
+  MEDIA_TYPE_IMAGE_INDEX,
+  MEDIA_TYPE_IMAGE_MANIFEST,
+} from "../../oci/media_types.ts";
+import type { ReadOnlyTarget } from "../../oci/storage.ts";
+import { openLayoutDir } from "../../oci/backends/layout_dir.ts";
+import { type TarWriteEntry, TarWriter } from "../../oci/tar/writer.ts";
+import type { Experiment } from "../read/experiment.ts";
+import { experimentTarget } from "../read/_experiment_source.ts";
+
+/** Options of {@linkcode saveExperiment}. */
+export interface SaveOptions {
+  /** Replace an existing destination file. Default `false`. */
+  overwrite?: boolean;
+  /** Skip fsync (tests only; loses the crash guarantee). Default `false`. */
+  noSync?: boolean;
+}
+
+/** What to save: a sealed Experiment (committed or opened by ommx-ts), or a target + manifest. */
+export type SaveSource = Experiment | { target: ReadOnlyTarget; descriptor: Descriptor };
+
+function resolveSource(source: SaveSource): { target: ReadOnlyTarget; descriptor: Descriptor } {
+  if (!("target" in source && "descriptor" in source)) {
+    const target = experimentTarget(source);
+    if (target === undefined) {
+      throw new InvalidArgumentError(
+        "saveExperiment: this Experiment's storage is unknown (use one returned by commit(), or pass { target, descriptor })",
+      );
+    }
+    return { target, descriptor: source.manifestDescriptor };
+  }
+  return source;
+}
+
+async function members(
+  target: ReadOnlyTarget,
+  descriptor: Descriptor,
+): Promise<{ entries: TarWriteEntry[]; index: Uint8Array }> {
+  const manifestBytes = await target.fetch(descriptor);
+  const { manifest } = parseManifest(manifestBytes);
+  const name = descriptor.annotations?.[ANNOTATION_REF_NAME];
+  const indexDescriptor: Descriptor = {
+    mediaType: MEDIA_TYPE_IMAGE_MANIFEST,
+    digest: descriptor.digest,
+    size: descriptor.size,
+    ...(name === undefined ? {} : { annotations: { [ANNOTATION_REF_NAME]: name } }),
+  };
+  const layout = encodeOciLayout();
+  const entries: TarWriteEntry[] = [
+    { name: OCI_LAYOUT_FILE, size: layout.length, body: layout },
+    { name: blobPath(descriptor.digest), size: manifestBytes.length, body: manifestBytes },
+  ];
+  for (const d of [manifest.config, ...manifest.layers]) {
+    entries.push({ name: blobPath(d.digest), size: d.size, body: target.fetchStream(d) });
+  }
+  const index = encodeImageIndex({
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPE_IMAGE_INDEX,
+    manifests: [indexDescriptor],
+  });
+  return { entries, index };
+}
+
+/**
+ * Write the `.ommx` archive bytes of an Experiment to a sink (the member order
+ * and headers of the reference writer: `oci-layout`, manifest, config, every
+ * layer in manifest order with duplicates, `index.json`, 1024 zero bytes).
+ *
+ * @param source The Experiment.
+ * @param write The sink.
+ * @returns Nothing.
+ */
+export async function writeExperimentArchive(
+  source: SaveSource,
+  write: (chunk: Uint8Array) => void | Promise<void>,
+): Promise<void> {
+  const { target, descriptor } = resolveSource(source);
+  const { entries, index } = await members(target, descriptor);
+  const tar = new TarWriter({ write });
+  for (const e of entries) {
+    // Streams are created eagerly above; consume them in order.
+    await tar.add(e);
+  }
+  await tar.add({ name: OCI_INDEX_FILE, size: index.length, body: index });
+  await tar.close();
+}
+
+/**
+ * The `.ommx` archive of an Experiment, in memory.
+ *
+ * @param source The Experiment.
+ * @returns The archive bytes.
+ *
+ * @example
+ * ```ts
+ * import { createExperiment } from "./experiment_builder.ts";
+ * import { experimentArchiveBytes } from "./save.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const exp = await createExperiment({ imageName: "example.com/demo/empty:v1" }).commit();
+ * const bytes = await experimentArchiveBytes(exp);
+ * assert.equal(bytes.length % 512, 0);
+ * assert.equal(new TextDecoder().decode(bytes.subarray(0, 10)), "oci-layout");
+ * ```
+ */
+export async function experimentArchiveBytes(source: SaveSource): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  await writeExperimentArchive(source, (c) => void chunks.push(c.slice()));
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+function randomSuffix(): string {
+  const b = new Uint8Array(8);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+function isCode(e: unknown, code: string): boolean {
+  return typeof e === "object" && e !== null && (e as { code?: unknown }).code === code;
+}
+
+/**
+ * Save an Experiment as a `.ommx` archive, atomically: a temporary file in
+ * the destination directory is written, fsync'ed and renamed into place. An
+ * existing destination is replaced only with `overwrite: true`.
+ *
+ * @param source The Experiment.
+ * @param path The destination file.
+ * @param options `overwrite`.
+ * @returns The path written.
+ * @throws {AlreadyExistsError} When the destination exists and `overwrite` is not set.
+ *
+ * @example
+ * ```ts
+ * import { createExperiment } from "./experiment_builder.ts";
+ * import { saveExperiment } from "./save.ts";
+ * import { openExperiment } from "../read/open.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const exp = await createExperiment({ imageName: "example.com/demo/x:v1" }).commit();
+ * await saveExperiment(exp, `${dir}/x.ommx`);
+ * await using back = await openExperiment(`${dir}/x.ommx`);
+ * assert.equal(back.manifestDigest, exp.manifestDigest);
+ * await assert.rejects(saveExperiment(exp, `${dir}/x.ommx`), { code: "ALREADY_EXISTS" });
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function saveExperiment(
+  source: SaveSource,
+  path: string,
+  options: SaveOptions = {},
+): Promise<string> {
+  const fs = await import("node:fs/promises");
+  const nodePath = await import("node:path");
+  const final = nodePath.resolve(String(path));
+  const dir = nodePath.dirname(final);
+  if (!options.overwrite) {
+    try {
+      await fs.lstat(final);
+      throw new AlreadyExistsError(final);
+    } catch (e) {
+      if (!isCode(e, "ENOENT")) throw e;
+    }
+  }
+  const resolved = resolveSource(source);
+  const tmp = nodePath.join(dir, `.${nodePath.basename(final)}.tmp-${randomSuffix()}`);
+  const fh = await fs.open(tmp, "wx", 0o644);
+  let handleOpen = true;
+  try {
+    await writeExperimentArchive(resolved, async (chunk) => {
+      let off = 0;
+      while (off < chunk.length) {
+        const { bytesWritten } = await fh.write(chunk, off, chunk.length - off);
+        off += bytesWritten;
+      }
+    });
+    if (!options.noSync) await fh.sync();
+    await fh.close();
+    handleOpen = false;
+    if (options.overwrite) {
+      await fs.rename(tmp, final);
+    } else {
+      try {
+        await fs.link(tmp, final);
+      } catch (e) {
+        if (isCode(e, "EEXIST")) throw new AlreadyExistsError(final);
+        if (!isCode(e, "EPERM") && !isCode(e, "ENOTSUP") && !isCode(e, "EXDEV")) throw e;
+        // No hard links here: fall back to check-then-rename.
+        const exists = await fs.lstat(final).then(() => true, () => false);
+        if (exists) throw new AlreadyExistsError(final);
+        await fs.rename(tmp, final);
+      }
+      await fs.rm(tmp, { force: true });
+    }
+    if (!options.noSync) {
+      const dh = await fs.open(dir, "r").catch(() => undefined);
+      await dh?.sync().catch(() => {});
+      await dh?.close();
+    }
+    return final;
+  } catch (e) {
+    if (handleOpen) await fh.close().catch(() => {});
+    await fs.rm(tmp, { force: true }).catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * Save an Experiment into an OCI image layout directory (created when
+ * absent; other manifests in it are kept; the image name is the ref annotation).
+ *
+ * @param source The Experiment.
+ * @param dir The layout directory.
+ * @returns The directory.
+ */
+export async function saveExperimentLayout(source: SaveSource, dir: string): Promise<string> {
+  const { target, descriptor } = resolveSource(source);
+  const layout = await openLayoutDir(dir, { create: true });
+  try {
+    const { manifest } = parseManifest(await target.fetch(descriptor));
+    const seen = new Set<string>();
+    for (const d of [manifest.config, ...manifest.layers]) {
+      if (seen.has(d.digest)) continue;
+      seen.add(d.digest);
+      if (!(await layout.exists(d))) await layout.push(d, target.fetchStream(d));
+    }
+    const bare: Descriptor = {
+      mediaType: MEDIA_TYPE_IMAGE_MANIFEST,
+      digest: descriptor.digest,
+      size: descriptor.size,
+    };
+    await layout.push(bare, await target.fetch(bare));
+    const name = descriptor.annotations?.[ANNOTATION_REF_NAME];
+    if (name === undefined) {
+      throw new InvalidArgumentError("saveExperimentLayout: the Experiment has no image name");
+    }
+    await layout.tag(bare, name);
+    return layout.location;
+  } finally {
+    await layout.close();
+  }
+}
