@@ -17,7 +17,7 @@ export * from "./read/sealed_run.ts";
 export * from "./read/process.ts";
 export * from "./read/artifact.ts";
 export * from "./read/run_parameters.ts";
-export type { AttachmentInfo } from "./read/_attachments.ts";
+export type { AttachmentInfo } from "./read/attachment_info.ts";
 export { exportFilename } from "./read/attachment_path.ts";
 export {
   type AttachmentTable,

@@ -21,25 +21,10 @@ import {
   type OmmxPayloadKind,
 } from "../../../codecs/media_types.ts";
 import type { ReadContext } from "./_read_context.ts";
+import type { AttachmentInfo } from "./attachment_info.ts";
 import type { AttachmentTable } from "./config.ts";
 import { exportFilename } from "./attachment_path.ts";
 import { decodeLayer, decodeTyped, type TypedPayloads } from "./_typed.ts";
-
-/** What is known about one attachment without reading its blob. */
-export interface AttachmentInfo {
-  /** Attachment name. */
-  readonly name: string;
-  /** Logical media type (compression suffix removed). */
-  readonly mediaType: string;
-  /** Storage compression, or `null`. */
-  readonly compression: "zstd" | null;
-  /** Stored filename (file attachments only). */
-  readonly filename: string | null;
-  /** The layer descriptor as stored. */
-  readonly descriptor: Descriptor;
-  /** The layer index in the manifest. */
-  readonly layerIndex: number;
-}
 
 const KIND_LABEL: Record<OmmxPayloadKind, string> = {
   instance: "an OMMX Instance",

@@ -33,7 +33,14 @@ export interface LoadArtifactOptions {
   imageName?: string;
 }
 
-/** A generic OMMX artifact: manifest annotations and typed layers. */
+let construct: (
+  ctx: ReadContext,
+  manifestDescriptor: Descriptor,
+  manifest: ImageManifest,
+  imageName: string | null,
+) => Artifact;
+
+/** A generic OMMX artifact: manifest annotations and typed layers. Open one with `openArtifact`. */
 export class Artifact implements AsyncDisposable {
   readonly #ctx: ReadContext;
   readonly #manifestDescriptor: Descriptor;
@@ -52,46 +59,8 @@ export class Artifact implements AsyncDisposable {
     this.#imageName = imageName;
   }
 
-  /**
-   * Load a generic (or Experiment) artifact: checks the artifact type and that
-   * every layer exists with its size.
-   *
-   * @param target The storage target.
-   * @param manifestDescriptor The manifest descriptor.
-   * @param manifest The parsed manifest.
-   * @param options Load options.
-   * @returns The artifact.
-   */
-  static async load(
-    target: ReadOnlyTarget,
-    manifestDescriptor: Descriptor,
-    manifest: ImageManifest,
-    options: LoadArtifactOptions,
-  ): Promise<Artifact> {
-    const type = manifest.artifactType;
-    if (type !== ARTIFACT_TYPE_GENERIC && type !== ARTIFACT_TYPE_EXPERIMENT) {
-      throw new InvalidArtifactError(
-        `Not an OMMX artifact: artifactType is ${
-          type ?? "(none)"
-        }, expected ${ARTIFACT_TYPE_GENERIC} or ${ARTIFACT_TYPE_EXPERIMENT}`,
-      );
-    }
-    for (const [i, d] of manifest.layers.entries()) {
-      if (!(await target.exists(d))) {
-        throw new InvalidArtifactError(
-          `Layer ${i} (${d.digest}, ${d.size} bytes) is missing from ${target.location}`,
-        );
-      }
-    }
-    const ctx: ReadContext = {
-      target,
-      layers: manifest.layers,
-      codecs: options.codecs,
-      maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
-    };
-    const imageName = options.imageName ??
-      manifestDescriptor.annotations?.[ANNOTATION_REF_NAME] ?? null;
-    return new Artifact(ctx, manifestDescriptor, manifest, imageName);
+  static {
+    construct = (...args) => new Artifact(...args);
   }
 
   /** The image reference, or `null` when the archive names none. */
@@ -238,4 +207,47 @@ export class Artifact implements AsyncDisposable {
   toString(): string {
     return `Artifact(image_name=${JSON.stringify(this.imageName)}, layers=${this.layers.length})`;
   }
+}
+
+/**
+ * Load a generic (or Experiment) artifact: checks the artifact type and that
+ * every layer exists with its size.
+ *
+ * @param target The storage target.
+ * @param manifestDescriptor The manifest descriptor.
+ * @param manifest The parsed manifest.
+ * @param options Load options.
+ * @returns The artifact.
+ * @throws {InvalidArtifactError} When the artifact type is not OMMX's or a layer is missing.
+ */
+export async function loadArtifact(
+  target: ReadOnlyTarget,
+  manifestDescriptor: Descriptor,
+  manifest: ImageManifest,
+  options: LoadArtifactOptions,
+): Promise<Artifact> {
+  const type = manifest.artifactType;
+  if (type !== ARTIFACT_TYPE_GENERIC && type !== ARTIFACT_TYPE_EXPERIMENT) {
+    throw new InvalidArtifactError(
+      `Not an OMMX artifact: artifactType is ${
+        type ?? "(none)"
+      }, expected ${ARTIFACT_TYPE_GENERIC} or ${ARTIFACT_TYPE_EXPERIMENT}`,
+    );
+  }
+  for (const [i, d] of manifest.layers.entries()) {
+    if (!(await target.exists(d))) {
+      throw new InvalidArtifactError(
+        `Layer ${i} (${d.digest}, ${d.size} bytes) is missing from ${target.location}`,
+      );
+    }
+  }
+  const ctx: ReadContext = {
+    target,
+    layers: manifest.layers,
+    codecs: options.codecs,
+    maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
+  };
+  const imageName = options.imageName ??
+    manifestDescriptor.annotations?.[ANNOTATION_REF_NAME] ?? null;
+  return construct(ctx, manifestDescriptor, manifest, imageName);
 }

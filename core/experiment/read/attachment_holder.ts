@@ -12,7 +12,8 @@ import type {
   SampleSet,
   Solution,
 } from "../../../codecs/ommx/mod.ts";
-import type { AttachmentInfo, AttachmentNamespace } from "./_attachments.ts";
+import type { AttachmentNamespace } from "./_attachments.ts";
+import type { AttachmentInfo } from "./attachment_info.ts";
 
 /** The attachment methods of an Experiment or a SealedRun. */
 export abstract class AttachmentHolder {

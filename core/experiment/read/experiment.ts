@@ -19,14 +19,9 @@ import { type ExperimentConfig, type ExperimentStatus, parseExperimentConfig } f
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, type ReadContext } from "./_read_context.ts";
 import { AttachmentNamespace, layerAt } from "./_attachments.ts";
 import { AttachmentHolder } from "./attachment_holder.ts";
-import { SealedRun } from "./sealed_run.ts";
-import { registerExperimentTarget } from "./_experiment_source.ts";
+import { loadSealedRun, type SealedRun } from "./sealed_run.ts";
 import { pyRepr } from "./_py_repr.ts";
-import {
-  type ParameterValue,
-  type RunParametersTable,
-  runParametersView,
-} from "./run_parameters.ts";
+import { type RunParametersTable, runParametersView } from "./run_parameters.ts";
 
 /** Options for loading an Experiment from a target. */
 export interface LoadExperimentOptions {
@@ -43,7 +38,24 @@ export interface LoadExperimentOptions {
 /** Progress callback of {@linkcode Experiment.verify}. */
 export type VerifyProgress = (done: { bytes: number; totalBytes: number; blobs: number }) => void;
 
-/** The sealed, read-only view of an Experiment. */
+/** Everything a loaded Experiment holds (built by {@linkcode loadExperiment}). */
+interface LoadedExperiment {
+  readonly ctx: ReadContext;
+  readonly manifestDescriptor: Descriptor;
+  readonly manifest: ImageManifest;
+  readonly config: ExperimentConfig;
+  readonly attachments: AttachmentNamespace;
+  readonly runs: SealedRun[];
+  readonly parameters: RunParametersTable;
+  readonly imageName: string | null;
+}
+
+let construct: (loaded: LoadedExperiment) => Experiment;
+
+/**
+ * The sealed, read-only view of an Experiment. Open one with `openExperiment`
+ * or get one from `ExperimentBuilder.commit()`.
+ */
 export class Experiment extends AttachmentHolder implements AsyncDisposable {
   readonly #ctx: ReadContext;
   readonly #manifestDescriptor: Descriptor;
@@ -53,114 +65,33 @@ export class Experiment extends AttachmentHolder implements AsyncDisposable {
   readonly #parameters: RunParametersTable;
   readonly #imageName: string | null;
 
-  private constructor(
-    ctx: ReadContext,
-    manifestDescriptor: Descriptor,
-    manifest: ImageManifest,
-    config: ExperimentConfig,
-    attachments: AttachmentNamespace,
-    runs: SealedRun[],
-    parameters: RunParametersTable,
-    imageName: string | null,
-  ) {
-    super(attachments);
-    this.#ctx = ctx;
-    this.#manifestDescriptor = manifestDescriptor;
-    this.#manifest = manifest;
-    this.#config = config;
-    this.#runs = Object.freeze(runs);
-    this.#parameters = parameters;
-    this.#imageName = imageName;
+  private constructor(loaded: LoadedExperiment) {
+    super(loaded.attachments);
+    this.#ctx = loaded.ctx;
+    this.#manifestDescriptor = loaded.manifestDescriptor;
+    this.#manifest = loaded.manifest;
+    this.#config = loaded.config;
+    this.#runs = Object.freeze(loaded.runs);
+    this.#parameters = loaded.parameters;
+    this.#imageName = loaded.imageName;
+  }
+
+  static {
+    construct = (loaded) => new Experiment(loaded);
   }
 
   /**
-   * Load and validate an Experiment from any target, as the reference does on
-   * import (spec §7.1): every layer must exist, every index and media type is
-   * checked, diagnostics and the run-parameter table are decoded; typed
-   * payloads are decoded later, on access.
-   *
-   * @param target The storage target.
-   * @param manifestDescriptor The manifest's descriptor (from `target.resolve()`).
-   * @param manifest The parsed manifest.
-   * @param options Load options.
-   * @returns The Experiment.
+   * The storage this Experiment reads its blobs from: the archive, layout
+   * directory, registry or in-memory store it was opened from or committed
+   * into. Every blob of the Experiment (the manifest at
+   * {@linkcode Experiment.manifestDescriptor}, the config, each of
+   * {@linkcode Experiment.layers}) can be fetched from it by descriptor,
+   * verified against its digest; saving, pushing and forking copy from here.
+   * The storage belongs to the Experiment: close the Experiment, not the
+   * storage.
    */
-  static async load(
-    target: ReadOnlyTarget,
-    manifestDescriptor: Descriptor,
-    manifest: ImageManifest,
-    options: LoadExperimentOptions,
-  ): Promise<Experiment> {
-    if (manifest.artifactType !== ARTIFACT_TYPE_EXPERIMENT) {
-      throw new InvalidArtifactError(
-        `Experiment artifact type is ${
-          manifest.artifactType ?? "(none)"
-        }, expected ${ARTIFACT_TYPE_EXPERIMENT}`,
-      );
-    }
-    if (manifest.config.mediaType !== MEDIA_TYPE_EXPERIMENT_CONFIG) {
-      throw new InvalidArtifactError(
-        `Experiment config media type is ${manifest.config.mediaType}, expected ${MEDIA_TYPE_EXPERIMENT_CONFIG}`,
-      );
-    }
-    const config = parseExperimentConfig(await target.fetch(manifest.config));
-    if (config.status === "draft" && !options.allowDraft) {
-      throw new InvalidArtifactError(
-        "Experiment config status is draft, expected finished or failed or interrupted (pass allowDraft to read checkpoints)",
-      );
-    }
-    const missing: string[] = [];
-    await Promise.all(manifest.layers.map(async (d, i) => {
-      if (!(await target.exists(d))) missing.push(`layer ${i} (${d.digest}, ${d.size} bytes)`);
-    }));
-    if (missing.length > 0) {
-      throw new InvalidArtifactError(
-        `Missing or truncated blobs in ${target.location}: ${missing.join(", ")}`,
-      );
-    }
-    const ctx: ReadContext = {
-      target,
-      layers: manifest.layers,
-      codecs: options.codecs,
-      maxDecompressedBytes: options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES,
-    };
-    const attachments = new AttachmentNamespace(ctx, config.attachments, "experiment");
-
-    const paramLayer = layerAt(ctx, config.runParameters, "run-parameter table");
-    if (paramLayer.mediaType !== MEDIA_TYPE_RUN_PARAMETERS) {
-      throw new InvalidArtifactError(
-        `Run-parameter descriptor media type is ${paramLayer.mediaType}, expected ${MEDIA_TYPE_RUN_PARAMETERS}`,
-      );
-    }
-    let table;
-    try {
-      table = decodeRunParameterTable(await target.fetch(paramLayer));
-    } catch (cause) {
-      throw new InvalidArtifactError(
-        `Invalid run-parameter table: ${(cause as Error).message}`,
-        { cause },
-      );
-    }
-    const parameters = runParametersView(table, config.runs.map((r) => r.runId));
-    const cells = new Map(parameters.rows.map((r) => [r.runId, r.values]));
-    const runs = await Promise.all(
-      config.runs.map((r) => SealedRun.load(ctx, r, { ...cells.get(r.runId) })),
-    );
-    const imageName = options.imageName ??
-      manifestDescriptor.annotations?.[ANNOTATION_REF_NAME] ?? null;
-    const experiment = new Experiment(
-      ctx,
-      manifestDescriptor,
-      manifest,
-      config,
-      attachments,
-      runs,
-      parameters,
-      imageName,
-    );
-    // The write side (save, fork) reaches the blobs of any loaded Experiment through this.
-    registerExperimentTarget(experiment, target);
-    return experiment;
+  get storage(): ReadOnlyTarget {
+    return this.#ctx.target;
   }
 
   /** The image reference the Experiment was stored under, or `null` when unnamed. */
@@ -307,4 +238,91 @@ export class Experiment extends AttachmentHolder implements AsyncDisposable {
   }
 }
 
-export type { ParameterValue };
+/**
+ * Load and validate an Experiment from any target, as the reference does on
+ * import: every layer must exist, every index and media type is checked,
+ * diagnostics and the run-parameter table are decoded; typed payloads are
+ * decoded later, on access. The read room's entry for `openExperiment` and
+ * for the write room (commit, fork).
+ *
+ * @param target The storage target; the Experiment reads from it (see {@linkcode Experiment.storage}).
+ * @param manifestDescriptor The manifest's descriptor (from `target.resolve()`).
+ * @param manifest The parsed manifest.
+ * @param options Load options.
+ * @returns The Experiment.
+ * @throws {InvalidArtifactError} When the artifact breaks a rule of the format.
+ */
+export async function loadExperiment(
+  target: ReadOnlyTarget,
+  manifestDescriptor: Descriptor,
+  manifest: ImageManifest,
+  options: LoadExperimentOptions,
+): Promise<Experiment> {
+  if (manifest.artifactType !== ARTIFACT_TYPE_EXPERIMENT) {
+    throw new InvalidArtifactError(
+      `Experiment artifact type is ${
+        manifest.artifactType ?? "(none)"
+      }, expected ${ARTIFACT_TYPE_EXPERIMENT}`,
+    );
+  }
+  if (manifest.config.mediaType !== MEDIA_TYPE_EXPERIMENT_CONFIG) {
+    throw new InvalidArtifactError(
+      `Experiment config media type is ${manifest.config.mediaType}, expected ${MEDIA_TYPE_EXPERIMENT_CONFIG}`,
+    );
+  }
+  const config = parseExperimentConfig(await target.fetch(manifest.config));
+  if (config.status === "draft" && !options.allowDraft) {
+    throw new InvalidArtifactError(
+      "Experiment config status is draft, expected finished or failed or interrupted (pass allowDraft to read checkpoints)",
+    );
+  }
+  const missing: string[] = [];
+  await Promise.all(manifest.layers.map(async (d, i) => {
+    if (!(await target.exists(d))) missing.push(`layer ${i} (${d.digest}, ${d.size} bytes)`);
+  }));
+  if (missing.length > 0) {
+    throw new InvalidArtifactError(
+      `Missing or truncated blobs in ${target.location}: ${missing.join(", ")}`,
+    );
+  }
+  const ctx: ReadContext = {
+    target,
+    layers: manifest.layers,
+    codecs: options.codecs,
+    maxDecompressedBytes: options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES,
+  };
+  const attachments = new AttachmentNamespace(ctx, config.attachments, "experiment");
+
+  const paramLayer = layerAt(ctx, config.runParameters, "run-parameter table");
+  if (paramLayer.mediaType !== MEDIA_TYPE_RUN_PARAMETERS) {
+    throw new InvalidArtifactError(
+      `Run-parameter descriptor media type is ${paramLayer.mediaType}, expected ${MEDIA_TYPE_RUN_PARAMETERS}`,
+    );
+  }
+  let table;
+  try {
+    table = decodeRunParameterTable(await target.fetch(paramLayer));
+  } catch (cause) {
+    throw new InvalidArtifactError(
+      `Invalid run-parameter table: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+  const parameters = runParametersView(table, config.runs.map((r) => r.runId));
+  const cells = new Map(parameters.rows.map((r) => [r.runId, r.values]));
+  const runs = await Promise.all(
+    config.runs.map((r) => loadSealedRun(ctx, r, { ...cells.get(r.runId) })),
+  );
+  const imageName = options.imageName ??
+    manifestDescriptor.annotations?.[ANNOTATION_REF_NAME] ?? null;
+  return construct({
+    ctx,
+    manifestDescriptor,
+    manifest,
+    config,
+    attachments,
+    runs,
+    parameters,
+    imageName,
+  });
+}

@@ -20,8 +20,8 @@ import { openLocalRegistry } from "../../oci/backends/local_registry.ts";
 import { envCredentials } from "../../oci/backends/registry_env_credentials.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import { defaultCodecs } from "../../../codecs/mod.ts";
-import { Experiment } from "./experiment.ts";
-import { Artifact } from "./artifact.ts";
+import { type Experiment, loadExperiment } from "./experiment.ts";
+import { type Artifact, loadArtifact } from "./artifact.ts";
 
 /** An image in a remote OCI registry, e.g. `{ registry: "ghcr.io/team/exp:v1" }`. */
 export interface RegistrySource extends OpenRemoteRegistryOptions {
@@ -169,7 +169,7 @@ export async function openExperiment(
   const target = await openSource(source);
   try {
     const { descriptor, manifest } = await loadManifest(target, options.reference);
-    return await Experiment.load(target, descriptor, manifest, {
+    return await loadExperiment(target, descriptor, manifest, {
       codecs: options.codecs ?? defaultCodecs,
       ...(options.allowDraft === undefined ? {} : { allowDraft: options.allowDraft }),
       ...(options.maxDecompressedBytes === undefined
@@ -204,7 +204,7 @@ export async function openArtifact(
   const target = await openSource(source);
   try {
     const { descriptor, manifest } = await loadManifest(target, options.reference);
-    return await Artifact.load(target, descriptor, manifest, {
+    return await loadArtifact(target, descriptor, manifest, {
       codecs: options.codecs ?? defaultCodecs,
     });
   } catch (e) {

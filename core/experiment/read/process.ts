@@ -47,21 +47,18 @@ export abstract class ProcessView<Output> {
   readonly runId: number;
 
   /**
-   * Subclasses build views through their `load`.
+   * Views are built by the read room's loaders, never directly.
    *
-   * @param ctx The artifact context.
-   * @param runId The owning run.
-   * @param loaded The validated record and its layers.
-   * @param kind Solve or Sampling.
+   * @param loaded The validated record, its layers and the artifact context.
    */
-  protected constructor(ctx: ReadContext, runId: number, loaded: Loaded, kind: ProcessKind) {
-    this.#ctx = ctx;
-    this.runId = runId;
+  protected constructor(loaded: LoadedProcess) {
+    this.#ctx = loaded.ctx;
+    this.runId = loaded.runId;
     this.#record = loaded.record;
     this.#input = loaded.input;
     this.#output = loaded.output;
     this.#diagnostics = loaded.diagnostics;
-    this.#kind = kind;
+    this.#kind = loaded.kind;
   }
 
   /** The record id (`solve_id` or `sampling_id`), unique within its Run. */
@@ -168,11 +165,14 @@ export abstract class ProcessView<Output> {
 }
 
 /** What a view needs after validation. */
-interface Loaded {
-  record: ProcessRecord;
-  input: Descriptor;
-  output: Descriptor | null;
-  diagnostics: unknown[];
+interface LoadedProcess {
+  readonly ctx: ReadContext;
+  readonly runId: number;
+  readonly record: ProcessRecord;
+  readonly input: Descriptor;
+  readonly output: Descriptor | null;
+  readonly diagnostics: unknown[];
+  readonly kind: ProcessKind;
 }
 
 /** What differs between Solves and Samplings. */
@@ -202,7 +202,7 @@ async function loadProcess(
   runId: number,
   record: ProcessRecord,
   kind: ProcessKind,
-): Promise<Loaded> {
+): Promise<LoadedProcess> {
   const what = `Run ${runId} ${kind.label} ${record.id}`;
   const input = layerAt(ctx, record.input, `${what} input`);
   checkMediaType(input, [MEDIA_TYPE_V1_INSTANCE, MEDIA_TYPE_V2_INSTANCE], `${what} input`);
@@ -224,53 +224,74 @@ async function loadProcess(
       );
     }
   }
-  return { record, input, output, diagnostics };
+  return { ctx, runId, record, input, output, diagnostics, kind };
 }
+
+let constructSolve: (loaded: LoadedProcess) => Solve;
+let constructSampling: (loaded: LoadedProcess) => Sampling;
 
 /** One Solve record: an Instance given to a solver adapter, and its Solution. */
 export class Solve extends ProcessView<Solution> {
-  private constructor(ctx: ReadContext, runId: number, loaded: Loaded) {
-    super(ctx, runId, loaded, SOLVE);
+  private constructor(loaded: LoadedProcess) {
+    super(loaded);
+  }
+
+  static {
+    constructSolve = (loaded) => new Solve(loaded);
   }
 
   /** The solve id, unique within its Run. */
   get solveId(): number {
     return this.id;
   }
-
-  /**
-   * Validate a record and build its view (reads the diagnostics layer, if any).
-   *
-   * @param ctx The artifact context.
-   * @param runId The owning run.
-   * @param record The config record.
-   * @returns The view.
-   */
-  static async load(ctx: ReadContext, runId: number, record: ProcessRecord): Promise<Solve> {
-    return new Solve(ctx, runId, await loadProcess(ctx, runId, record, SOLVE));
-  }
 }
 
 /** One Sampling record: an Instance given to a sampler adapter, and its SampleSet. */
 export class Sampling extends ProcessView<SampleSet> {
-  private constructor(ctx: ReadContext, runId: number, loaded: Loaded) {
-    super(ctx, runId, loaded, SAMPLING);
+  private constructor(loaded: LoadedProcess) {
+    super(loaded);
+  }
+
+  static {
+    constructSampling = (loaded) => new Sampling(loaded);
   }
 
   /** The sampling id, unique within its Run. */
   get samplingId(): number {
     return this.id;
   }
+}
 
-  /**
-   * Validate a record and build its view (reads the diagnostics layer, if any).
-   *
-   * @param ctx The artifact context.
-   * @param runId The owning run.
-   * @param record The config record.
-   * @returns The view.
-   */
-  static async load(ctx: ReadContext, runId: number, record: ProcessRecord): Promise<Sampling> {
-    return new Sampling(ctx, runId, await loadProcess(ctx, runId, record, SAMPLING));
-  }
+/**
+ * Validate a Solve record and build its view (reads the diagnostics layer, if any).
+ *
+ * @param ctx The artifact context.
+ * @param runId The owning run.
+ * @param record The config record.
+ * @returns The view.
+ * @throws {InvalidArtifactError} When a layer index, media type or the diagnostics are invalid.
+ */
+export async function loadSolve(
+  ctx: ReadContext,
+  runId: number,
+  record: ProcessRecord,
+): Promise<Solve> {
+  return constructSolve(await loadProcess(ctx, runId, record, SOLVE));
+}
+
+/**
+ * Validate a Sampling record and build its view (reads the diagnostics layer, if any).
+ *
+ * @param ctx The artifact context.
+ * @param runId The owning run.
+ * @param record The config record.
+ * @returns The view.
+ * @throws {InvalidArtifactError} When a layer index, media type or the diagnostics are invalid.
+ */
+export async function loadSampling(
+  ctx: ReadContext,
+  runId: number,
+  record: ProcessRecord,
+): Promise<Sampling> {
+  return constructSampling(await loadProcess(ctx, runId, record, SAMPLING));
 }

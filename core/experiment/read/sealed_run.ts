@@ -11,9 +11,22 @@ import type { RunRecord, RunStatus } from "./config.ts";
 import type { ReadContext } from "./_read_context.ts";
 import { AttachmentNamespace, layerAt } from "./_attachments.ts";
 import { AttachmentHolder } from "./attachment_holder.ts";
-import { Sampling, Solve } from "./process.ts";
+import { loadSampling, loadSolve, type Sampling, type Solve } from "./process.ts";
 import type { ParameterValue } from "./run_parameters.ts";
 import { pyRepr } from "./_py_repr.ts";
+
+/** Everything a loaded run view holds (built by {@linkcode loadSealedRun}). */
+interface LoadedRun {
+  readonly ctx: ReadContext;
+  readonly record: RunRecord;
+  readonly attachments: AttachmentNamespace;
+  readonly trace: Descriptor | null;
+  readonly solves: Solve[];
+  readonly samplings: Sampling[];
+  readonly parameters: Record<string, ParameterValue>;
+}
+
+let construct: (loaded: LoadedRun) => SealedRun;
 
 /** Immutable view of a closed Run in an Experiment. */
 export class SealedRun extends AttachmentHolder {
@@ -24,53 +37,18 @@ export class SealedRun extends AttachmentHolder {
   readonly #samplings: readonly Sampling[];
   readonly #parameters: Readonly<Record<string, ParameterValue>>;
 
-  private constructor(
-    ctx: ReadContext,
-    record: RunRecord,
-    attachments: AttachmentNamespace,
-    trace: Descriptor | null,
-    solves: Solve[],
-    samplings: Sampling[],
-    parameters: Record<string, ParameterValue>,
-  ) {
-    super(attachments);
-    this.#ctx = ctx;
-    this.#record = record;
-    this.#trace = trace;
-    this.#solves = Object.freeze(solves);
-    this.#samplings = Object.freeze(samplings);
-    this.#parameters = Object.freeze(parameters);
+  private constructor(loaded: LoadedRun) {
+    super(loaded.attachments);
+    this.#ctx = loaded.ctx;
+    this.#record = loaded.record;
+    this.#trace = loaded.trace;
+    this.#solves = Object.freeze(loaded.solves);
+    this.#samplings = Object.freeze(loaded.samplings);
+    this.#parameters = Object.freeze(loaded.parameters);
   }
 
-  /**
-   * Validate a run record and build its view (spec §7.1 step 7–9).
-   *
-   * @param ctx The artifact context.
-   * @param record The config's run record.
-   * @param parameters This run's cells of the run-parameter table.
-   * @returns The view.
-   */
-  static async load(
-    ctx: ReadContext,
-    record: RunRecord,
-    parameters: Record<string, ParameterValue>,
-  ): Promise<SealedRun> {
-    const where = `run ${record.runId}`;
-    const attachments = new AttachmentNamespace(ctx, record.attachments, where);
-    let trace: Descriptor | null = null;
-    if (record.trace !== undefined) {
-      trace = layerAt(ctx, record.trace, `Run ${record.runId} trace`);
-      if (trace.mediaType !== MEDIA_TYPE_TRACE) {
-        throw new InvalidArtifactError(
-          `Invalid Run ${record.runId} trace: media type is ${trace.mediaType}, expected ${MEDIA_TYPE_TRACE}`,
-        );
-      }
-    }
-    const solves = await Promise.all(record.solves.map((s) => Solve.load(ctx, record.runId, s)));
-    const samplings = await Promise.all(
-      record.samplings.map((s) => Sampling.load(ctx, record.runId, s)),
-    );
-    return new SealedRun(ctx, record, attachments, trace, solves, samplings, parameters);
+  static {
+    construct = (loaded) => new SealedRun(loaded);
   }
 
   /** Integer identifier of this run within its Experiment. */
@@ -138,4 +116,37 @@ export class SealedRun extends AttachmentHolder {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+/**
+ * Validate a run record and build its view (the run's attachments, trace
+ * layer, Solve and Sampling records).
+ *
+ * @param ctx The artifact context.
+ * @param record The config's run record.
+ * @param parameters This run's cells of the run-parameter table.
+ * @returns The view.
+ * @throws {InvalidArtifactError} When a layer index or media type is wrong.
+ */
+export async function loadSealedRun(
+  ctx: ReadContext,
+  record: RunRecord,
+  parameters: Record<string, ParameterValue>,
+): Promise<SealedRun> {
+  const where = `run ${record.runId}`;
+  const attachments = new AttachmentNamespace(ctx, record.attachments, where);
+  let trace: Descriptor | null = null;
+  if (record.trace !== undefined) {
+    trace = layerAt(ctx, record.trace, `Run ${record.runId} trace`);
+    if (trace.mediaType !== MEDIA_TYPE_TRACE) {
+      throw new InvalidArtifactError(
+        `Invalid Run ${record.runId} trace: media type is ${trace.mediaType}, expected ${MEDIA_TYPE_TRACE}`,
+      );
+    }
+  }
+  const solves = await Promise.all(record.solves.map((s) => loadSolve(ctx, record.runId, s)));
+  const samplings = await Promise.all(
+    record.samplings.map((s) => loadSampling(ctx, record.runId, s)),
+  );
+  return construct({ ctx, record, attachments, trace, solves, samplings, parameters });
 }

@@ -14,7 +14,7 @@ import type { ReadOnlyTarget, Target } from "../../oci/storage.ts";
 import { MemoryTarget } from "../../oci/backends/memory.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import { defaultCodecs } from "../../../codecs/mod.ts";
-import { Experiment } from "../read/experiment.ts";
+import { Experiment, loadExperiment } from "../read/experiment.ts";
 import { type ArtifactSource, openSource } from "../read/open.ts";
 import type { ExperimentStatus } from "../read/config.ts";
 import {
@@ -36,7 +36,6 @@ import { MEDIA_TYPE_TRACE } from "../../../codecs/media_types.ts";
 import { commitExperiment } from "./_commit.ts";
 import { formatReason, isInterruption } from "./_reason.ts";
 import { anonymousExperimentName, checkpointName } from "./_anonymous_name.ts";
-import { experimentTarget, registerExperimentTarget } from "../read/_experiment_source.ts";
 
 /** Options of {@linkcode createExperiment}. */
 export interface CreateExperimentOptions {
@@ -258,10 +257,9 @@ export class ExperimentBuilder extends AttachmentWriter {
         subject: this.#internal.subject,
         imageName: publishName,
       });
-      const exp = await Experiment.load(this.#internal.store, result.descriptor, result.manifest, {
+      const exp = await loadExperiment(this.#internal.store, result.descriptor, result.manifest, {
         codecs: this.#internal.codecs,
       });
-      registerExperimentTarget(exp, this.#internal.store);
       this.#sealed = "sealed";
       return exp;
     } catch (e) {
@@ -408,22 +406,17 @@ export async function forkExperiment(
 ): Promise<ExperimentBuilder> {
   const tracing = traceSettings(options);
   let exp: Experiment;
-  let target: ReadOnlyTarget | undefined;
+  let target: ReadOnlyTarget;
   const codecs = options.codecs ?? defaultCodecs;
   if (parent instanceof Experiment) {
     exp = parent;
-    target = experimentTarget(parent);
-    if (target === undefined) {
-      throw new InvalidArgumentError(
-        "forkExperiment: this Experiment's storage is unknown; pass the archive path/bytes/target instead",
-      );
-    }
+    target = parent.storage;
   } else {
     target = await openSource(parent);
     try {
       const descriptor = await target.resolve();
       const { manifest } = parseManifest(await target.fetch(descriptor));
-      exp = await Experiment.load(target, descriptor, manifest, { codecs });
+      exp = await loadExperiment(target, descriptor, manifest, { codecs });
     } catch (e) {
       if (target !== parent) await target.close().catch(() => {});
       throw e;

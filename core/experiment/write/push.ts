@@ -12,7 +12,6 @@ import { parseReference } from "../../oci/reference.ts";
 import type { Target } from "../../oci/storage.ts";
 import { openLocalRegistry } from "../../oci/backends/local_registry.ts";
 import type { Experiment } from "../read/experiment.ts";
-import { experimentTarget } from "../read/_experiment_source.ts";
 import { type LocalRegistrySource, openRegistrySource, type RegistrySource } from "../read/open.ts";
 
 /** Options of {@linkcode pushExperiment}. */
@@ -50,10 +49,7 @@ export async function pushExperiment(
   tag?: string,
   options: PushExperimentOptions = {},
 ): Promise<Descriptor> {
-  const source = experimentTarget(experiment);
-  if (source === undefined) {
-    throw new InvalidArgumentError("pushExperiment: this Experiment's storage is unknown");
-  }
+  const source = experiment.storage;
   const copyOptions: CopyImageOptions = {
     manifest: experiment.manifestDescriptor,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),

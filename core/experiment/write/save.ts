@@ -22,8 +22,7 @@ import {
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
 import { openLayoutDir } from "../../oci/backends/layout_dir.ts";
 import { type TarWriteEntry, TarWriter } from "../../oci/tar/writer.ts";
-import type { Experiment } from "../read/experiment.ts";
-import { experimentTarget } from "../read/_experiment_source.ts";
+import { Experiment } from "../read/experiment.ts";
 
 /** Options of {@linkcode saveExperiment}. */
 export interface SaveOptions {
@@ -33,18 +32,17 @@ export interface SaveOptions {
   noSync?: boolean;
 }
 
-/** What to save: a sealed Experiment (committed or opened by ommx-ts), or a target + manifest. */
+/** What to save: a sealed Experiment (committed or opened), or a target + manifest descriptor. */
 export type SaveSource = Experiment | { target: ReadOnlyTarget; descriptor: Descriptor };
 
 function resolveSource(source: SaveSource): { target: ReadOnlyTarget; descriptor: Descriptor } {
-  if (!("target" in source && "descriptor" in source)) {
-    const target = experimentTarget(source);
-    if (target === undefined) {
-      throw new InvalidArgumentError(
-        "saveExperiment: this Experiment's storage is unknown (use one returned by commit(), or pass { target, descriptor })",
-      );
-    }
-    return { target, descriptor: source.manifestDescriptor };
+  if (source instanceof Experiment) {
+    return { target: source.storage, descriptor: source.manifestDescriptor };
+  }
+  if (typeof source?.target?.fetch !== "function" || source.descriptor === undefined) {
+    throw new InvalidArgumentError(
+      "saveExperiment: pass an Experiment or { target, descriptor }",
+    );
   }
   return source;
 }
