@@ -10,6 +10,44 @@
 
 import type { InstanceDescription, ProcessMetadata } from "./types.ts";
 
+/**
+ * Description fields as the layer-annotation projection reads them: any
+ * {@linkcode InstanceDescription}, or a duck-typed object.
+ */
+export interface DescriptionLike {
+  /** Title. */
+  readonly name?: string | undefined;
+  /** Description. */
+  readonly description?: string | undefined;
+  /** Authors. */
+  readonly authors?: readonly string[] | undefined;
+  /** Producing software. */
+  readonly createdBy?: string | undefined;
+  /** Creation time (RFC 3339). */
+  readonly created?: string | undefined;
+  /** Licence. */
+  readonly license?: string | undefined;
+  /** Data set. */
+  readonly dataset?: string | undefined;
+}
+
+/**
+ * Process-metadata fields as the layer-annotation projection reads them: any
+ * {@linkcode ProcessMetadata}, or a duck-typed object.
+ */
+export interface ProcessMetadataLike {
+  /** Input instance digest. */
+  readonly instance?: string | undefined;
+  /** Solver (JSON text). */
+  readonly solver?: string | undefined;
+  /** Parameters (JSON text). */
+  readonly parameters?: string | undefined;
+  /** Start (RFC 3339). */
+  readonly start?: string | undefined;
+  /** End (RFC 3339). */
+  readonly end?: string | undefined;
+}
+
 /** Anything that can absorb layer annotations (every friendly OMMX payload class). */
 export interface AnnotationMergeable<T> {
   /**
@@ -164,7 +202,7 @@ export function mergeExtensions(
  */
 export function instanceAnnotationView(
   namespace: string,
-  description: InstanceDescription | undefined,
+  description: DescriptionLike | undefined,
   numVariables: number,
   numConstraints: number,
   extensions: Readonly<Record<string, string>>,
@@ -176,7 +214,8 @@ export function instanceAnnotationView(
     };
     put("title", description.name);
     put("description", description.description);
-    if (description.authors.length > 0) put("authors", description.authors.join(","));
+    const authors = description.authors ?? [];
+    if (authors.length > 0) put("authors", authors.join(","));
     put("created_by", description.createdBy);
     put("created", description.created);
     put("license", description.license);
@@ -198,7 +237,7 @@ export function instanceAnnotationView(
  */
 export function metadataAnnotationView(
   namespace: string,
-  metadata: ProcessMetadata | undefined,
+  metadata: ProcessMetadataLike | undefined,
   extensions: Readonly<Record<string, string>>,
 ): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,72 +1,22 @@
 /**
- * The OMMX Experiment model: open an Experiment (or a generic OMMX artifact)
- * from any storage and read its attachments, Runs, Solves and Samplings.
+ * The OMMX Experiment model in two rooms: `read/` (the sealed model: open,
+ * `Experiment`, `SealedRun`, `Solve`, `Sampling`, `Artifact`) and `write/`
+ * (builders, commit, save, push, fork). This module is the layer above both;
+ * it re-exports them. See `docs/architecture.md` for what each room holds and
+ * which imports are allowed.
  *
- * @example Open an Experiment held in memory
- * ```ts ignore
- * import { openExperiment } from "./mod.ts";
- * const exp = await openExperiment(await Deno.readFile("experiment.ommx"));
- * console.log(exp.runs.length);
+ * @example Record an Experiment, seal it, open its archive
+ * ```ts
+ * import { createExperiment, experimentArchiveBytes, openExperiment } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const builder = createExperiment({ imageName: "example.com/demo/exp:v1" });
+ * await builder.withRun((run) => run.logParameter("capacity", 47));
+ * await using exp = await openExperiment(await experimentArchiveBytes(await builder.commit()));
+ * assert.equal(exp.runs[0]?.parameters.capacity, 47);
  * ```
  *
  * @module
  */
-export * from "./read/open.ts";
-export * from "./read/experiment.ts";
-export * from "./read/sealed_run.ts";
-export * from "./read/process.ts";
-export * from "./read/artifact.ts";
-export * from "./read/run_parameters.ts";
-export type { AttachmentInfo } from "./read/attachment_info.ts";
-export { exportFilename } from "./read/attachment_path.ts";
-export {
-  type AttachmentTable,
-  encodeExperimentConfig,
-  type ExperimentConfig,
-  type ExperimentStatus,
-  parseExperimentConfig,
-  type ProcessRecord,
-  type RunRecord,
-  type RunStatus,
-} from "./read/config.ts";
-// Write side (issue 5): record, commit, save, fork.
-export {
-  createExperiment,
-  type CreateExperimentOptions,
-  ExperimentBuilder,
-  forkExperiment,
-  type ForkExperimentOptions,
-} from "./write/experiment_builder.ts";
-export * from "./write/run_builder.ts";
-export * from "./write/_run_trace.ts";
-export {
-  type AttachmentEntry,
-  AttachmentWriter,
-  type LayerDescriptor,
-  type LogBytesOptions,
-  type LogFileOptions,
-  type LogOptions,
-  type StagingContext,
-} from "./write/attachment_writer.ts";
-export * from "./write/typed_annotations.ts";
-export {
-  experimentArchiveBytes,
-  saveExperiment,
-  saveExperimentLayout,
-  type SaveOptions,
-  type SaveSource,
-  writeExperimentArchive,
-} from "./write/save.ts";
-export {
-  formatReason,
-  isInterruption,
-  MAX_REASON_LENGTH,
-  normalizeReason,
-} from "./write/_reason.ts";
-export {
-  anonymousExperimentName,
-  type AnonymousNameOptions,
-  checkpointName,
-} from "./write/_anonymous_name.ts";
-export * from "./read/attachment_holder.ts";
-export * from "./write/push.ts";
+export * from "./read/mod.ts";
+export * from "./write/mod.ts";

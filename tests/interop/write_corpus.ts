@@ -12,7 +12,7 @@ import {
   createExperiment,
   forkExperiment,
 } from "../../core/experiment/write/experiment_builder.ts";
-import { sequentialTraceIds } from "../../core/experiment/write/_run_trace.ts";
+import { sequentialTraceIds } from "../../core/experiment/write/trace_options.ts";
 import { saveExperiment } from "../../core/experiment/write/save.ts";
 import { openExperiment } from "../../core/experiment/read/open.ts";
 import type { Experiment } from "../../core/experiment/read/experiment.ts";

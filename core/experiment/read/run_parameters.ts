@@ -5,12 +5,16 @@
  *
  * @module
  */
-import { InvalidArtifactError } from "../../errors.ts";
+import { InvalidArgumentError, InvalidArtifactError } from "../../errors.ts";
+import { isFloat, PyFloat } from "../../../codecs/py_float.ts";
 import type { RunParameterTable } from "../../../codecs/msgpack/mod.ts";
 import { compareCodePoints } from "../../_code_points.ts";
 
 /** A run parameter's value: `bigint` only for int64 values beyond ±2^53−1. */
 export type ParameterValue = boolean | number | bigint | string;
+
+/** A run-parameter value: `boolean`, integer (`number` or `bigint` within int64), float (`number` with a fraction, NaN, ±∞, or `pyFloat(x)`), or `string`. */
+export type ParameterInput = boolean | number | bigint | string | PyFloat;
 
 /** Column type names, as stored. */
 export type ParameterType = "bool" | "int64" | "float64" | "string";
@@ -108,4 +112,65 @@ export function runParametersView(
     values: Object.freeze(values),
   }));
   return { columns, rows };
+}
+
+const I64_MIN = -(1n << 63n);
+const I64_MAX = (1n << 63n) - 1n;
+
+/**
+ * Validate a run-parameter value as the reference does (`bool`, int64,
+ * float, `str`).
+ *
+ * @param name The parameter name.
+ * @param value The value.
+ * @returns The value, normalised (`bigint` inside the safe range → `number`).
+ * @throws {InvalidArgumentError} On other types or an integer outside int64.
+ *
+ * @example
+ * ```ts
+ * import { checkParameterValue } from "./run_parameters.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(checkParameterValue("n", 5n), 5);
+ * assert.throws(() => checkParameterValue("n", 2n ** 63n), { code: "INVALID_ARGUMENT" });
+ * assert.throws(() => checkParameterValue("o", {} as never), { code: "INVALID_ARGUMENT" });
+ * ```
+ */
+export function checkParameterValue(name: string, value: ParameterInput): ParameterInput {
+  if (typeof name !== "string") {
+    throw new InvalidArgumentError(`Run parameter name must be a string, got ${typeof name}`);
+  }
+  switch (typeof value) {
+    case "boolean":
+    case "string":
+      return value;
+    case "bigint":
+      if (value < I64_MIN || value > I64_MAX) {
+        throw new InvalidArgumentError(
+          `Run parameter ${JSON.stringify(name)}: int value ${value} must fit in int64`,
+        );
+      }
+      return Number.isSafeInteger(Number(value)) ? Number(value) : value;
+    case "number":
+      if (!isFloat(value)) {
+        const big = BigInt(value);
+        if (big < I64_MIN || big > I64_MAX) {
+          throw new InvalidArgumentError(
+            `Run parameter ${
+              JSON.stringify(name)
+            }: int value ${value} must fit in int64 (wrap it with pyFloat() to store a float)`,
+          );
+        }
+      }
+      return value;
+    default:
+      if (value instanceof PyFloat) return value;
+      throw new InvalidArgumentError(
+        `Run parameter ${
+          JSON.stringify(name)
+        }: value must be boolean, number, bigint, string or PyFloat, got ${
+          value === null ? "null" : Array.isArray(value) ? "array" : typeof value
+        }`,
+      );
+  }
 }

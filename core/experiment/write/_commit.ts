@@ -28,9 +28,8 @@ import {
   type RunRecord,
 } from "../read/config.ts";
 import { sortByCodePoint } from "../../_code_points.ts";
-import type { AttachmentEntry, LayerDescriptor } from "./attachment_writer.ts";
-import { stageBytes } from "./attachment_writer.ts";
-import type { ProcessState, RunState } from "./run_builder.ts";
+import { type AttachmentEntry, type LayerDescriptor, stageBytes } from "./_staging.ts";
+import type { ProcessState, RunState } from "./_run_state.ts";
 
 /** Everything a commit needs. */
 export interface CommitInput {

@@ -10,8 +10,9 @@ import type { ReadOnlyStorage, Target } from "../../oci/storage.ts";
 import { PyFloat } from "../../../codecs/py_float.ts";
 import { decodeRunParameterTable } from "../../../codecs/msgpack/run_parameter_table.ts";
 import type { ExperimentConfig } from "../read/config.ts";
-import type { AttachmentEntry, LayerDescriptor } from "./attachment_writer.ts";
-import type { ParameterInput, ProcessState, RunState } from "./run_builder.ts";
+import type { ParameterInput } from "../read/run_parameters.ts";
+import type { AttachmentEntry, LayerDescriptor } from "./_staging.ts";
+import type { ProcessState, RunState } from "./_run_state.ts";
 
 /** Writer state of a sealed Experiment. */
 export interface InheritedState {

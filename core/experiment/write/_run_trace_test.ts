@@ -4,7 +4,8 @@ import type { TraceResult, TraceSpan } from "../../../codecs/trace/trace_result.
 import { createExperiment, type CreateExperimentOptions } from "./experiment_builder.ts";
 import { experimentArchiveBytes } from "./save.ts";
 import { openExperiment } from "../read/open.ts";
-import { RunTraceRecorder, sequentialTraceIds } from "./_run_trace.ts";
+import { RunTraceRecorder } from "./_run_trace.ts";
+import { sequentialTraceIds } from "./trace_options.ts";
 
 class RuntimeError extends Error {
   override name = "RuntimeError";
@@ -368,7 +369,7 @@ Deno.test("storeTrace: adapters add nested phase spans with context.span", async
     async solve(
       _i: unknown,
       options: { failCall?: boolean },
-      ctx: import("./run_builder.ts").AdapterContext,
+      ctx: import("./adapter.ts").AdapterContext,
     ) {
       const model = await ctx.span("convert", () => "model", { format: "lp" });
       assert.equal(model, "model");

@@ -5,10 +5,8 @@
  *
  * @module
  */
-import { AlreadyExistsError, InvalidArgumentError } from "../../errors.ts";
-import type { Descriptor } from "../../oci/descriptor.ts";
+import { AlreadyExistsError, InvalidArgumentError, InvalidStateError } from "../../errors.ts";
 import { createHasher } from "../../oci/digest.ts";
-import type { Pusher } from "../../oci/storage.ts";
 import type { AttachmentCodec } from "../../../codecs/codec.ts";
 import { checkEncoded } from "../../../codecs/registry.ts";
 import { stringifyPythonJson } from "../../../codecs/json/stringify.ts";
@@ -21,27 +19,18 @@ import {
   MEDIA_TYPE_V2_SOLUTION,
 } from "../../../codecs/media_types.ts";
 import { sniffMediaType } from "./_media_sniff.ts";
-import { sortByCodePoint } from "../../_code_points.ts";
 import {
-  instanceAnnotations,
-  type InstanceLike,
-  resultAnnotations,
-  type ResultLike,
-} from "./typed_annotations.ts";
-
-/** A layer descriptor as the writer keeps it: `annotations` always present. */
-export interface LayerDescriptor extends Descriptor {
-  /** Layer annotations (`{}` when none). */
-  readonly annotations: Readonly<Record<string, string>>;
-}
-
-/** One logged attachment. */
-export interface AttachmentEntry {
-  /** The stored layer. */
-  readonly descriptor: LayerDescriptor;
-  /** Export filename (file attachments). */
-  readonly filename?: string;
-}
+  type AttachmentEntry,
+  basename,
+  checkFilename,
+  fileStream,
+  type LayerDescriptor,
+  stageBytes,
+  type StagingContext,
+} from "./_staging.ts";
+import { sortByCodePoint } from "../../_code_points.ts";
+import { instanceAnnotations, resultAnnotations } from "./_layer_annotations.ts";
+import type { InstanceLike, ResultLike } from "./payload_like.ts";
 
 /** Options of every attachment-logging method. */
 export interface LogOptions {
@@ -63,129 +52,23 @@ export interface LogFileOptions extends LogOptions {
   filename?: string;
 }
 
-/** Where staged blobs go, plus the hook that says whether writing is still allowed. */
-export interface StagingContext {
-  /** The blob store. */
-  readonly store: Pusher;
-  /**
-   * Throw `InvalidStateError` when the owner can no longer be written.
-   *
-   * @param what The attempted operation.
-   */
-  assertWritable(what: string): void;
-}
+let entriesOf: (writer: AttachmentWriter) => Map<string, AttachmentEntry>;
+let bind: (writer: AttachmentWriter, staging: StagingContext) => void;
 
 /**
- * Store bytes as a layer blob.
- *
- * @param store The blob store.
- * @param mediaType The stored media type.
- * @param bytes The stored bytes.
- * @param annotations The layer annotations.
- * @returns The layer descriptor.
- */
-export async function stageBytes(
-  store: Pusher,
-  mediaType: string,
-  bytes: Uint8Array,
-  annotations: Readonly<Record<string, string>> = {},
-): Promise<LayerDescriptor> {
-  const h = await createHasher();
-  h.update(bytes);
-  const descriptor: LayerDescriptor = {
-    mediaType,
-    digest: `sha256:${await h.digestHex()}`,
-    size: bytes.length,
-    annotations: { ...annotations },
-  };
-  await store.push(descriptor, bytes);
-  return descriptor;
-}
-
-function basename(path: string): string {
-  const parts = path.split(/[/\\]/).filter((p) => p.length > 0);
-  return parts[parts.length - 1] ?? "";
-}
-
-/**
- * Check an attachment export filename as the reference reader does.
- *
- * @param filename The filename.
- * @returns The filename.
- * @throws {InvalidArgumentError} When empty, `.`/`..`, or containing `/` or `\`.
- */
-export function checkFilename(filename: string): string {
-  if (
-    typeof filename !== "string" || filename === "" || filename === "." || filename === ".." ||
-    filename.includes("/") || filename.includes("\\")
-  ) {
-    throw new InvalidArgumentError(
-      `Invalid attachment filename ${
-        JSON.stringify(filename)
-      }: must be non-empty, not . or .., without / or \\`,
-    );
-  }
-  return filename;
-}
-
-async function fileStream(path: string, chunkSize = 1 << 20): Promise<{
-  stream: () => ReadableStream<Uint8Array>;
-  size: number;
-  head: Uint8Array;
-}> {
-  const fs = await import("node:fs/promises");
-  const stat = await fs.stat(path).catch((cause) => {
-    throw new InvalidArgumentError(
-      `Cannot read file ${JSON.stringify(path)}: ${(cause as Error).message}`,
-    );
-  });
-  if (!stat.isFile()) {
-    throw new InvalidArgumentError(`${JSON.stringify(path)} is not a regular file`);
-  }
-  const size = stat.size;
-  const fh = await fs.open(path, "r");
-  const head = new Uint8Array(Math.min(size, 8192));
-  try {
-    await fh.read(head, 0, head.length, 0);
-  } finally {
-    await fh.close();
-  }
-  const stream = () => {
-    let handle: Awaited<ReturnType<typeof fs.open>> | undefined;
-    let pos = 0;
-    return new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        handle ??= await fs.open(path, "r");
-        const buf = new Uint8Array(chunkSize);
-        const { bytesRead } = await handle.read(buf, 0, chunkSize, pos);
-        if (bytesRead === 0) {
-          await handle.close();
-          controller.close();
-          return;
-        }
-        pos += bytesRead;
-        controller.enqueue(buf.subarray(0, bytesRead));
-      },
-      async cancel() {
-        await handle?.close();
-      },
-    }, { highWaterMark: 0 });
-  };
-  return { stream, size, head };
-}
-
-/**
- * The attachment namespace of an Experiment or a Run being recorded.
- * Names are unique within the namespace; logging a name twice is an
+ * The attachment-logging methods shared by `ExperimentBuilder` and
+ * `RunBuilder`: one namespace of uniquely named attachments, each a staged
+ * blob plus an optional export filename. Logging a name twice is an
  * {@linkcode AlreadyExistsError}, as in the reference.
  */
 export abstract class AttachmentWriter {
   readonly #entries = new Map<string, AttachmentEntry>();
   readonly #pending = new Set<string>();
   readonly #where: string;
+  #staging: StagingContext | undefined;
 
   /**
-   * Create an empty namespace.
+   * Create an empty namespace (only the builders extend this class).
    *
    * @param where Where the namespace lives, for messages (e.g. `experiment`, `run 3`).
    */
@@ -193,31 +76,21 @@ export abstract class AttachmentWriter {
     this.#where = where;
   }
 
-  /** The staging store and writability check of the owner. */
-  protected abstract get staging(): StagingContext;
+  static {
+    entriesOf = (writer) => writer.#entries;
+    bind = (writer, staging) => void (writer.#staging = staging);
+  }
+
+  get #store(): StagingContext {
+    if (this.#staging === undefined) {
+      throw new InvalidStateError(`The ${this.#where} attachment writer has no store`);
+    }
+    return this.#staging;
+  }
 
   /** Attachment names logged so far (ascending). */
   get attachmentNames(): string[] {
     return sortByCodePoint(this.#entries.keys());
-  }
-
-  /**
-   * Internal: the logged attachments.
-   *
-   * @returns Name → entry.
-   */
-  protected attachmentEntries(): ReadonlyMap<string, AttachmentEntry> {
-    return this.#entries;
-  }
-
-  /**
-   * Internal: add an already-stored entry (fork).
-   *
-   * @param name The name.
-   * @param entry The entry.
-   */
-  protected adoptAttachment(name: string, entry: AttachmentEntry): void {
-    this.#entries.set(name, entry);
   }
 
   async #log(
@@ -225,7 +98,7 @@ export abstract class AttachmentWriter {
     what: string,
     produce: () => Promise<{ entry: AttachmentEntry }>,
   ): Promise<void> {
-    this.staging.assertWritable(what);
+    this.#store.assertWritable(what);
     if (typeof name !== "string") {
       throw new InvalidArgumentError(`Attachment name must be a string, got ${typeof name}`);
     }
@@ -237,7 +110,7 @@ export abstract class AttachmentWriter {
     this.#pending.add(name);
     try {
       const { entry } = await produce();
-      this.staging.assertWritable(what);
+      this.#store.assertWritable(what);
       this.#entries.set(name, entry);
     } finally {
       this.#pending.delete(name);
@@ -258,7 +131,7 @@ export abstract class AttachmentWriter {
     }
     const stored = storedMediaType(logical, compression, annotations);
     const body = compression === "zstd" ? await compressZstd(bytes) : bytes;
-    return await stageBytes(this.staging.store, stored.mediaType, body, stored.annotations);
+    return await stageBytes(this.#store.store, stored.mediaType, body, stored.annotations);
   }
 
   /**
@@ -376,7 +249,7 @@ export abstract class AttachmentWriter {
         size,
         annotations: stored.annotations,
       };
-      await this.staging.store.push(descriptor, file.stream());
+      await this.#store.store.push(descriptor, file.stream());
       return { entry: { descriptor, filename } };
     });
   }
@@ -468,4 +341,40 @@ export abstract class AttachmentWriter {
       },
     }));
   }
+}
+
+/**
+ * Connect a writer to its blob store and writability check; each builder
+ * calls it once, from its constructor.
+ *
+ * @param writer The builder.
+ * @param staging Its store and the check that throws once it is sealed or ended.
+ */
+export function bindStaging(writer: AttachmentWriter, staging: StagingContext): void {
+  bind(writer, staging);
+}
+
+/**
+ * The attachments a writer logged so far, for its commit.
+ *
+ * @param writer The builder.
+ * @returns Name → entry (live view).
+ */
+export function attachmentEntries(writer: AttachmentWriter): ReadonlyMap<string, AttachmentEntry> {
+  return entriesOf(writer);
+}
+
+/**
+ * Add an already-stored entry (a fork carrying its parent's attachments).
+ *
+ * @param writer The builder.
+ * @param name The attachment name.
+ * @param entry The stored layer and filename.
+ */
+export function adoptAttachment(
+  writer: AttachmentWriter,
+  name: string,
+  entry: AttachmentEntry,
+): void {
+  entriesOf(writer).set(name, entry);
 }

@@ -18,20 +18,22 @@ import { Experiment, loadExperiment } from "../read/experiment.ts";
 import { type ArtifactSource, openSource } from "../read/open.ts";
 import type { ExperimentStatus } from "../read/config.ts";
 import {
-  type AttachmentEntry,
+  adoptAttachment,
+  attachmentEntries,
   AttachmentWriter,
-  stageBytes,
-  type StagingContext,
+  bindStaging,
 } from "./attachment_writer.ts";
+import { type AttachmentEntry, stageBytes } from "./_staging.ts";
 import { inheritState } from "./_inherit.ts";
-import { RunBuilder, type RunState } from "./run_builder.ts";
+import { type RunBuilder, startRun } from "./run_builder.ts";
+import type { RunState } from "./_run_state.ts";
+import type { TraceSettings } from "./_run_trace.ts";
 import {
   highResolutionClock,
   randomTraceId,
   type TraceClock,
   type TraceIdSource,
-  type TraceSettings,
-} from "./_run_trace.ts";
+} from "./trace_options.ts";
 import { MEDIA_TYPE_TRACE } from "../../../codecs/media_types.ts";
 import { commitExperiment } from "./_commit.ts";
 import { formatReason, isInterruption } from "./_reason.ts";
@@ -81,6 +83,8 @@ interface Internal {
   tracing?: TraceSettings | undefined;
 }
 
+let construct: (internal: Internal) => ExperimentBuilder;
+
 /**
  * An Experiment being recorded. Create with {@linkcode createExperiment} or
  * {@linkcode forkExperiment}; end with {@linkcode ExperimentBuilder.commit},
@@ -107,32 +111,26 @@ export class ExperimentBuilder extends AttachmentWriter {
   readonly #closedRuns: RunState[] = [];
   readonly #openRuns = new Set<number>();
   #sealed: "open" | "committing" | "sealed" = "open";
-  readonly #staging: StagingContext;
   readonly #traceStaging: Promise<void>[] = [];
   #traceError: unknown = undefined;
 
-  /**
-   * Use {@linkcode createExperiment} or {@linkcode forkExperiment}.
-   *
-   * @param internal Internal state.
-   */
-  constructor(internal: Internal) {
+  private constructor(internal: Internal) {
     super("experiment");
     this.#internal = internal;
-    this.#staging = { store: internal.store, assertWritable: (what) => this.#assertOpen(what) };
+    bindStaging(this, {
+      store: internal.store,
+      assertWritable: (what) => this.#assertOpen(what),
+    });
     if (internal.inherited) {
-      for (const [name, entry] of internal.inherited.attachments) this.adoptAttachment(name, entry);
+      for (const [name, entry] of internal.inherited.attachments) {
+        adoptAttachment(this, name, entry);
+      }
       this.#closedRuns.push(...internal.inherited.runs);
     }
   }
 
-  /**
-   * The staging store and writability check used by the attachment methods.
-   *
-   * @returns The staging context.
-   */
-  protected get staging(): StagingContext {
-    return this.#staging;
+  static {
+    construct = (internal) => new ExperimentBuilder(internal);
   }
 
   /** The canonical image name the Experiment will be published under. */
@@ -190,7 +188,7 @@ export class ExperimentBuilder extends AttachmentWriter {
     this.#assertOpen("open a Run");
     const runId = this.#internal.nextRunId++;
     this.#openRuns.add(runId);
-    return new RunBuilder(runId, {
+    return startRun(runId, {
       store: this.#internal.store,
       assertOpen: (what) => this.#assertOpen(what),
       closeRun: (state, trace) => {
@@ -251,7 +249,7 @@ export class ExperimentBuilder extends AttachmentWriter {
         status,
         reason,
         requestedImageName: checkpoint ? this.#internal.imageName : null,
-        attachments: this.attachmentEntries(),
+        attachments: attachmentEntries(this),
         runs: this.#closedRuns,
         annotations: this.annotations,
         subject: this.#internal.subject,
@@ -367,7 +365,7 @@ function resolveName(options: CreateExperimentOptions): string {
  * ```
  */
 export function createExperiment(options: CreateExperimentOptions = {}): ExperimentBuilder {
-  return new ExperimentBuilder({
+  return construct({
     imageName: resolveName(options),
     registryId: options.registryId,
     store: options.store ?? new MemoryTarget(),
@@ -431,7 +429,7 @@ export async function forkExperiment(
   }
   const d = exp.manifestDescriptor;
   const maxRun = inherited.runs.reduce((m, r) => Math.max(m, r.runId), -1);
-  return new ExperimentBuilder({
+  return construct({
     imageName: resolveName(options),
     registryId: options.registryId,
     store,

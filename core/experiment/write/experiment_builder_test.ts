@@ -5,7 +5,7 @@ import { TraceResult } from "../../../codecs/trace/trace_result.ts";
 import { createExperiment, forkExperiment } from "./experiment_builder.ts";
 import { experimentArchiveBytes } from "./save.ts";
 import type { RunBuilder } from "./run_builder.ts";
-import { sequentialTraceIds } from "./_run_trace.ts";
+import { sequentialTraceIds } from "./trace_options.ts";
 import { openExperiment } from "../read/open.ts";
 
 const FIXTURES = new URL("../../../tests/fixtures/reference/", import.meta.url);

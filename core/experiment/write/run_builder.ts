@@ -7,9 +7,6 @@
  */
 import { InvalidArgumentError, InvalidStateError } from "../../errors.ts";
 import type { Pusher } from "../../oci/storage.ts";
-import { isFloat, PyFloat } from "../../../codecs/py_float.ts";
-import { parsePythonJson } from "../../../codecs/json/parse.ts";
-import { stringifyPythonJson } from "../../../codecs/json/stringify.ts";
 import { encodeDiagnostics } from "../../../codecs/msgpack/diagnostics.ts";
 import {
   MEDIA_TYPE_DIAGNOSTICS,
@@ -19,27 +16,21 @@ import {
   MEDIA_TYPE_V2_SOLUTION,
 } from "../../../codecs/media_types.ts";
 import type { RunStatus } from "../read/config.ts";
-import {
-  type AttachmentEntry,
-  AttachmentWriter,
-  type LayerDescriptor,
-  stageBytes,
-  type StagingContext,
-} from "./attachment_writer.ts";
+import { checkParameterValue, type ParameterInput } from "../read/run_parameters.ts";
+import { attachmentEntries, AttachmentWriter, bindStaging } from "./attachment_writer.ts";
+import { type LayerDescriptor, stageBytes } from "./_staging.ts";
+import type {
+  AdapterContext,
+  AdapterOptionsInput,
+  SamplerAdapter,
+  SolverAdapter,
+} from "./adapter.ts";
+import { adapterOptionsText } from "./_adapter_options.ts";
+import type { ProcessState, RunState } from "./_run_state.ts";
 import { formatReason, isInterruption } from "./_reason.ts";
 import { type OpenSpan, RunTraceRecorder, type TraceSettings } from "./_run_trace.ts";
-import {
-  instanceAnnotations,
-  type InstanceLike,
-  resultAnnotations,
-  type ResultLike,
-} from "./typed_annotations.ts";
-
-/** A run-parameter value: `boolean`, integer (`number` or `bigint` within int64), float (`number` with a fraction, NaN, ±∞, or `pyFloat(x)`), or `string`. */
-export type ParameterInput = boolean | number | bigint | string | PyFloat;
-
-/** Adapter options: a plain object (written as Python `json.dumps`) or a JSON-object text. */
-export type AdapterOptionsInput = Readonly<Record<string, unknown>> | string;
+import { instanceAnnotations, resultAnnotations } from "./_layer_annotations.ts";
+import type { InstanceLike, ResultLike } from "./payload_like.ts";
 
 /** Fields shared by the solve/sampling record APIs. */
 export interface ProcessRecordInput {
@@ -75,72 +66,6 @@ export interface FailedRecordInput extends ProcessRecordInput {
   error?: unknown;
 }
 
-/** Passed to adapters by {@linkcode RunBuilder.solve} / {@linkcode RunBuilder.sample}. */
-export interface AdapterContext {
-  /**
-   * Record one diagnostics report (stored as a MessagePack map/array element).
-   *
-   * @param report The report.
-   */
-  recordDiagnostic(report: unknown): void;
-  /** Abort signal passed through from the caller, if any. */
-  readonly signal?: AbortSignal | undefined;
-  /**
-   * Run `fn` as a named phase of the adapter call. With trace storage it is a
-   * child span of the `solve`/`sample` span (ERROR when `fn` throws; the error
-   * propagates); without, `fn` just runs. `fn` receives a context whose `span`
-   * nests under this one.
-   *
-   * @param name Span name, e.g. `convert`, `call`, `decode`.
-   * @param fn The phase.
-   * @param attributes String attributes of the span.
-   * @returns What `fn` returns.
-   */
-  span<T>(
-    name: string,
-    fn: (context: AdapterContext) => T | Promise<T>,
-    attributes?: Readonly<Record<string, string>>,
-  ): Promise<T>;
-}
-
-/** A TypeScript solver adapter. */
-export interface SolverAdapter<
-  I extends InstanceLike = InstanceLike,
-  S extends ResultLike = ResultLike,
-  O extends Record<string, unknown> = Record<string, unknown>,
-> {
-  /** The adapter name recorded in the config. */
-  readonly name: string;
-  /**
-   * Solve an instance.
-   *
-   * @param instance The instance.
-   * @param options Adapter options.
-   * @param context Diagnostics sink.
-   * @returns The solution.
-   */
-  solve(instance: I, options: O, context: AdapterContext): S | Promise<S>;
-}
-
-/** A TypeScript sampler adapter. */
-export interface SamplerAdapter<
-  I extends InstanceLike = InstanceLike,
-  S extends ResultLike = ResultLike,
-  O extends Record<string, unknown> = Record<string, unknown>,
-> {
-  /** The adapter name recorded in the config. */
-  readonly name: string;
-  /**
-   * Sample an instance.
-   *
-   * @param instance The instance.
-   * @param options Adapter options.
-   * @param context Diagnostics sink.
-   * @returns The sample set.
-   */
-  sample(instance: I, options: O, context: AdapterContext): S | Promise<S>;
-}
-
 /** A stored OTLP trace: raw bytes, or anything that serialises itself. */
 export type TraceInput =
   | Uint8Array
@@ -148,46 +73,8 @@ export type TraceInput =
   | { otlpProtobuf(): Uint8Array }
   | { toBytes(): Uint8Array };
 
-/** A recorded Solve or Sampling (internal writer state). */
-export interface ProcessState {
-  /** `solve_id` / `sampling_id`. */
-  readonly id: number;
-  /** Status. */
-  readonly status: RunStatus;
-  /** Input layer. */
-  readonly input: LayerDescriptor;
-  /** Output layer (finished only). */
-  readonly output?: LayerDescriptor;
-  /** Adapter name. */
-  readonly adapter: string;
-  /** Adapter options JSON text. */
-  readonly adapterOptions: string;
-  /** Diagnostics layer. */
-  readonly diagnostics?: LayerDescriptor;
-}
-
-/** A closed Run as the committer sees it. */
-export interface RunState {
-  /** Run id. */
-  readonly runId: number;
-  /** Final status. */
-  readonly status: RunStatus;
-  /** Reason (failed/interrupted), or `null`. */
-  readonly reason: string | null;
-  /** Run attachments. */
-  readonly attachments: ReadonlyMap<string, AttachmentEntry>;
-  /** Trace layer. */
-  readonly trace?: LayerDescriptor;
-  /** Solves, ascending id. */
-  readonly solves: readonly ProcessState[];
-  /** Samplings, ascending id. */
-  readonly samplings: readonly ProcessState[];
-  /** Parameters (last write wins). */
-  readonly parameters: ReadonlyMap<string, ParameterInput>;
-}
-
 /** What a {@linkcode RunBuilder} needs from its Experiment. */
-export interface RunOwner {
+interface RunOwner {
   /** The blob store. */
   readonly store: Pusher;
   /**
@@ -215,105 +102,6 @@ function unixNanos(t: Date | bigint, what: string): bigint {
   throw new InvalidArgumentError(`${what} must be a valid Date or Unix nanoseconds (bigint ≥ 0)`);
 }
 
-const I64_MIN = -(1n << 63n);
-const I64_MAX = (1n << 63n) - 1n;
-
-/**
- * Validate a run-parameter value as the reference does (`bool`, int64,
- * float, `str`).
- *
- * @param name The parameter name.
- * @param value The value.
- * @returns The value, normalised (`bigint` inside the safe range → `number`).
- * @throws {InvalidArgumentError} On other types or an integer outside int64.
- *
- * @example
- * ```ts
- * import { checkParameterValue } from "./run_builder.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(checkParameterValue("n", 5n), 5);
- * assert.throws(() => checkParameterValue("n", 2n ** 63n), { code: "INVALID_ARGUMENT" });
- * assert.throws(() => checkParameterValue("o", {} as never), { code: "INVALID_ARGUMENT" });
- * ```
- */
-export function checkParameterValue(name: string, value: ParameterInput): ParameterInput {
-  if (typeof name !== "string") {
-    throw new InvalidArgumentError(`Run parameter name must be a string, got ${typeof name}`);
-  }
-  switch (typeof value) {
-    case "boolean":
-    case "string":
-      return value;
-    case "bigint":
-      if (value < I64_MIN || value > I64_MAX) {
-        throw new InvalidArgumentError(
-          `Run parameter ${JSON.stringify(name)}: int value ${value} must fit in int64`,
-        );
-      }
-      return Number.isSafeInteger(Number(value)) ? Number(value) : value;
-    case "number":
-      if (!isFloat(value)) {
-        const big = BigInt(value);
-        if (big < I64_MIN || big > I64_MAX) {
-          throw new InvalidArgumentError(
-            `Run parameter ${
-              JSON.stringify(name)
-            }: int value ${value} must fit in int64 (wrap it with pyFloat() to store a float)`,
-          );
-        }
-      }
-      return value;
-    default:
-      if (value instanceof PyFloat) return value;
-      throw new InvalidArgumentError(
-        `Run parameter ${
-          JSON.stringify(name)
-        }: value must be boolean, number, bigint, string or PyFloat, got ${
-          value === null ? "null" : Array.isArray(value) ? "array" : typeof value
-        }`,
-      );
-  }
-}
-
-/**
- * Adapter options as stored: `json.dumps(kwargs)`-style text of a JSON object.
- *
- * @param options An object or a JSON-object text (default `{}`).
- * @returns The JSON text.
- * @throws {InvalidArgumentError} When not a JSON object.
- *
- * @example
- * ```ts
- * import { adapterOptionsText } from "./run_builder.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(adapterOptionsText({ num_reads: 2, verbose: false }), '{"num_reads": 2, "verbose": false}');
- * assert.equal(adapterOptionsText(undefined), "{}");
- * ```
- */
-export function adapterOptionsText(options: AdapterOptionsInput | undefined): string {
-  if (options === undefined) return "{}";
-  if (typeof options === "string") {
-    let parsed: unknown;
-    try {
-      parsed = parsePythonJson(options);
-    } catch (cause) {
-      throw new InvalidArgumentError(
-        `adapterOptions is not valid JSON: ${(cause as Error).message}`,
-      );
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new InvalidArgumentError("adapterOptions must be a JSON object");
-    }
-    return options;
-  }
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError("adapterOptions must be a plain object or a JSON-object text");
-  }
-  return stringifyPythonJson(options);
-}
-
 function traceBytes(trace: TraceInput): Uint8Array {
   if (trace instanceof Uint8Array) return trace;
   if (trace && typeof (trace as { toOtlpProtobuf?: unknown }).toOtlpProtobuf === "function") {
@@ -334,6 +122,8 @@ type Kind = "solve" | "sampling";
 function spanName(kind: Kind): string {
   return kind === "solve" ? "solve" : "sample";
 }
+
+let construct: (runId: number, owner: RunOwner) => RunBuilder;
 
 /**
  * One Run being recorded. Create it with `ExperimentBuilder.run()`.
@@ -365,35 +155,23 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
   #tracePending = false;
   #status: RunStatus | null = null;
   #pending = 0;
-  readonly #staging: StagingContext;
   readonly #recorder: RunTraceRecorder | undefined;
 
-  /**
-   * Use `ExperimentBuilder.run()`.
-   *
-   * @param runId The allocated run id.
-   * @param owner The Experiment being recorded.
-   */
-  constructor(runId: number, owner: RunOwner) {
+  private constructor(runId: number, owner: RunOwner) {
     super(`run ${runId}`);
     this.runId = runId;
     this.#owner = owner;
-    this.#staging = {
+    bindStaging(this, {
       store: owner.store,
       assertWritable: (what) => this.#assertWritable(what),
-    };
+    });
     this.#recorder = owner.tracing === undefined
       ? undefined
       : new RunTraceRecorder(runId, owner.tracing);
   }
 
-  /**
-   * The staging store and writability check used by the attachment methods.
-   *
-   * @returns The staging context.
-   */
-  protected get staging(): StagingContext {
-    return this.#staging;
+  static {
+    construct = (runId, owner) => new RunBuilder(runId, owner);
   }
 
   /** `null` while open, else the final status. */
@@ -739,7 +517,7 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
       runId: this.runId,
       status,
       reason,
-      attachments: new Map(this.attachmentEntries()),
+      attachments: new Map(attachmentEntries(this)),
       ...(this.#trace === undefined ? {} : { trace: this.#trace }),
       solves: [...this.#solves].sort((a, b) => a.id - b.id),
       samplings: [...this.#samplings].sort((a, b) => a.id - b.id),
@@ -790,4 +568,15 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
     }
     return Promise.resolve();
   }
+}
+
+/**
+ * Open a Run of an Experiment being recorded (what `ExperimentBuilder.run()` calls).
+ *
+ * @param runId The allocated run id.
+ * @param owner The Experiment's store, writability check, run-closing hook and trace settings.
+ * @returns The open run.
+ */
+export function startRun(runId: number, owner: RunOwner): RunBuilder {
+  return construct(runId, owner);
 }

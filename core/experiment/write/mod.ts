@@ -1,0 +1,32 @@
+/**
+ * The write room: record an OMMX Experiment and seal it. Start with
+ * {@linkcode createExperiment} (or {@linkcode forkExperiment} to continue a
+ * sealed one), log attachments and Runs (parameters, Solves, Samplings,
+ * traces, adapters called through {@linkcode RunBuilder.solve}), then
+ * `commit()`; save the sealed Experiment as a `.ommx` archive or a layout
+ * directory, or push it to a registry. The write room builds on the read
+ * room's exports (`../read/mod.ts`): a commit returns its sealed
+ * `Experiment`, and save, push and fork copy from `Experiment.storage`.
+ *
+ * @example Record, commit, save in memory
+ * ```ts
+ * import { createExperiment, experimentArchiveBytes } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const builder = createExperiment({ imageName: "example.com/demo/write:v1" });
+ * await builder.logJson("dataset", { rows: 3 });
+ * const exp = await builder.commit();
+ * assert.equal(exp.status, "finished");
+ * assert.equal((await experimentArchiveBytes(exp)).length % 512, 0);
+ * ```
+ *
+ * @module
+ */
+export * from "./adapter.ts";
+export * from "./attachment_writer.ts";
+export * from "./experiment_builder.ts";
+export * from "./payload_like.ts";
+export * from "./push.ts";
+export * from "./run_builder.ts";
+export * from "./save.ts";
+export * from "./trace_options.ts";
