@@ -8,7 +8,6 @@
  * @module
  */
 import { DigestMismatchError, InvalidDigestError, SizeMismatchError } from "../errors.ts";
-import type { Descriptor } from "./descriptor.ts";
 
 /** The only digest algorithm supported: `sha256`. */
 export const SHA256_ALGORITHM = "sha256";
@@ -21,8 +20,16 @@ export interface ParsedDigest {
   readonly hex: string;
 }
 
-/** What a blob must match: its digest and its size. */
-export type ExpectedContent = Pick<Descriptor, "digest" | "size">;
+/**
+ * What a blob must match: its digest and its size (any descriptor is one;
+ * declared here so that digests do not depend on descriptors).
+ */
+export interface ExpectedContent {
+  /** The blob's digest, `sha256:<64 lowercase hex>`. */
+  readonly digest: string;
+  /** The blob's size in bytes. */
+  readonly size: number;
+}
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
