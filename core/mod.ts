@@ -15,3 +15,4 @@
  */
 export * from "./errors.ts";
 export * from "./oci/mod.ts";
+export * from "./oci/backends/mod.ts";

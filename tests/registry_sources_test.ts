@@ -8,7 +8,7 @@ import { openExperiment, saveExperiment } from "../mod.ts";
 import { openArchive } from "../core/oci/backends/archive.ts";
 import { openRemoteRegistry } from "../core/oci/backends/remote_registry.ts";
 import { startRegistryServer } from "../core/oci/backends/_registry_server_test_util.ts";
-import { copyManifest } from "./_copy.ts";
+import { copyImage } from "../core/oci/copy.ts";
 import { archivePath, COMMITTED_CORPUS } from "./conformance/_corpus_test_util.ts";
 
 Deno.test("openExperiment({ registry }) reads the same Experiment as the archive", async () => {
@@ -17,7 +17,7 @@ Deno.test("openExperiment({ registry }) reads the same Experiment as the archive
     const bytes = await Deno.readFile(archivePath("solves", COMMITTED_CORPUS));
     const src = await openArchive(bytes);
     const dst = await openRemoteRegistry(`${server.host}/ommx/solves:v1`);
-    await copyManifest(src, dst, "v1");
+    await copyImage(src, dst, "v1");
     await using fromArchive = await openExperiment(bytes);
     await using remote = await openExperiment({ registry: `${server.host}/ommx/solves:v1` });
     assert.equal(remote.manifestDigest, fromArchive.manifestDigest);

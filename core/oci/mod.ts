@@ -3,10 +3,10 @@
  * SHA-256 digests and verifying readers, descriptors, image manifests and
  * indexes (parse + canonical encode), the image-layout header, image
  * references, a header-only tar index and a byte-exact ustar writer, the
- * small storage interfaces, and backends: `.ommx` archives (read-only, from a
- * file, `Uint8Array` or `Blob`), OCI layout directories, memory, and the OMMX
- * Local Registry of the Python/Rust SDK (read-only, Deno/Node), and remote OCI
- * Distribution registries (fetch API only).
+ * small storage interfaces ({@linkcode Fetcher}, {@linkcode Pusher},
+ * {@linkcode ReadOnlyTarget}, {@linkcode Target}, …) and {@linkcode copyImage}
+ * between any two of them. The storage backends implementing them live in
+ * `./backends/mod.ts`.
  *
  * @example Write an archive in memory and read a blob back through the backend
  * ```ts
@@ -18,8 +18,8 @@
  *   encodeOciLayout,
  *   EMPTY_JSON_DESCRIPTOR,
  *   MEDIA_TYPE_IMAGE_MANIFEST,
- *   openArchive,
  * } from "./mod.ts";
+ * import { openArchive } from "./backends/mod.ts";
  * import assert from "node:assert/strict";
  *
  * const layer = new TextEncoder().encode("hello");
@@ -69,10 +69,4 @@ export * from "./random_access_file.ts";
 export * from "./storage.ts";
 export * from "./tar/reader.ts";
 export * from "./tar/writer.ts";
-export * from "./backends/archive.ts";
-export * from "./backends/layout_dir.ts";
-export * from "./backends/memory.ts";
-export * from "./backends/local_registry.ts";
-export * from "./backends/remote_registry.ts";
-export * from "./backends/registry_env_credentials.ts";
 export * from "./copy.ts";

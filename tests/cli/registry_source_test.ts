@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { openArchive } from "../../core/oci/backends/archive.ts";
 import { openRemoteRegistry } from "../../core/oci/backends/remote_registry.ts";
 import { startRegistryServer } from "../../core/oci/backends/_registry_server_test_util.ts";
-import { copyManifest } from "../_copy.ts";
+import { copyImage } from "../../core/oci/copy.ts";
 import { cli, cliJson, CORPUS } from "./_cli_test_util.ts";
 
 Deno.test("cli: runs --json on oci://… equals runs --json on the archive", async () => {
@@ -15,7 +15,7 @@ Deno.test("cli: runs --json on oci://… equals runs --json on the archive", asy
   try {
     const path = `${CORPUS}runs.ommx`;
     const src = await openArchive(await Deno.readFile(path));
-    await copyManifest(src, await openRemoteRegistry(`${server.host}/ommx/runs:v1`), "v1");
+    await copyImage(src, await openRemoteRegistry(`${server.host}/ommx/runs:v1`), "v1");
     const fromArchive = await cliJson("runs", path);
     const fromRegistry = await cliJson("runs", `oci://${server.host}/ommx/runs:v1`);
     assert.deepStrictEqual(fromRegistry, fromArchive);

@@ -14,7 +14,7 @@ import { digestOf } from "../../core/oci/digest.ts";
 import { DigestMismatchError } from "../../core/errors.ts";
 import { openExperiment } from "../../core/experiment/read/open.ts";
 import type { Experiment } from "../../core/experiment/read/experiment.ts";
-import { copyManifest } from "../_copy.ts";
+import { copyImage } from "../../core/oci/copy.ts";
 import { requireTool, TOOLS } from "../_tools_test_util.ts";
 
 const FIXTURES = new URL("../fixtures/reference/", import.meta.url).pathname;
@@ -176,7 +176,7 @@ Deno.test({
             const archive = await openArchiveFile(path);
             const target = await openRemoteRegistry(ref);
             try {
-              const pushed = await copyManifest(archive, target, "v2");
+              const pushed = await copyImage(archive, target, "v2");
               const fresh = await openRemoteRegistry(ref);
               const resolved = await fresh.resolve();
               assert.equal(resolved.digest, pushed.digest);

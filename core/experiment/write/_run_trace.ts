@@ -9,24 +9,13 @@
  *
  * @module
  */
-import { create, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { InvalidArgumentError, InvalidStateError } from "../../errors.ts";
-import { ExportTraceServiceRequestSchema } from "../../../codecs/trace/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import {
-  type AnyValue,
-  AnyValueSchema,
-  type KeyValue,
-  KeyValueSchema,
-} from "../../../codecs/trace/gen/opentelemetry/proto/common/v1/common_pb.ts";
-import {
-  type Span,
-  type Span_Event,
-  Span_EventSchema,
-  Span_SpanKind,
-  SpanSchema,
-  Status_StatusCode,
-  StatusSchema,
-} from "../../../codecs/trace/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
+  encodeOtlpTrace,
+  type SpanAttribute,
+  type SpanData,
+  type SpanEventData,
+} from "../../../codecs/trace/_otlp_writer.ts";
 import { formatReason } from "./_reason.ts";
 import type { TraceClock, TraceIdSource } from "./trace_options.ts";
 
@@ -37,7 +26,7 @@ export const TRACE_SCOPE = "ommx.experiment";
 const SPAN_FLAGS = 0x100;
 
 /** Resource attributes of the traces ommx-ts writes (no random instance id, for determinism). */
-const RESOURCE_ATTRIBUTES: readonly [string, string][] = [
+const RESOURCE_ATTRIBUTES: readonly SpanAttribute[] = [
   ["service.name", "ommx-ts"],
   ["telemetry.sdk.name", "ommx-ts"],
 ];
@@ -78,27 +67,29 @@ export interface OpenSpan {
   child(name: string, attributes?: Readonly<Record<string, string>>): OpenSpan;
 }
 
-function stringValue(value: string): AnyValue {
-  return create(AnyValueSchema, { value: { case: "stringValue", value } });
+/** A span being recorded (its end fields filled when it ends). */
+interface RecordingSpan {
+  readonly traceId: Uint8Array;
+  readonly spanId: Uint8Array;
+  readonly parentSpanId?: Uint8Array;
+  readonly name: string;
+  readonly startTimeUnixNano: bigint;
+  readonly attributes: readonly SpanAttribute[];
 }
 
-function kv(key: string, value: AnyValue): KeyValue {
-  return create(KeyValueSchema, { key, value });
-}
-
-function exceptionEvent(error: unknown, time: bigint): Span_Event | undefined {
+function exceptionEvent(error: unknown, time: bigint): SpanEventData | undefined {
   if (!(error instanceof Error)) return undefined;
   const type = typeof error.name === "string" && error.name.trim() !== ""
     ? error.name
     : error.constructor?.name || "Error";
-  return create(Span_EventSchema, {
+  return {
     timeUnixNano: time,
     name: "exception",
     attributes: [
-      kv("exception.type", stringValue(type)),
-      kv("exception.message", stringValue(String(error.message ?? ""))),
+      ["exception.type", type],
+      ["exception.message", String(error.message ?? "")],
     ],
-  });
+  };
 }
 
 /**
@@ -126,8 +117,8 @@ function exceptionEvent(error: unknown, time: bigint): Span_Event | undefined {
 export class RunTraceRecorder {
   readonly #settings: TraceSettings;
   readonly #traceId: Uint8Array;
-  readonly #root: Span;
-  readonly #ended: Span[] = [];
+  readonly #root: RecordingSpan;
+  readonly #ended: SpanData[] = [];
   #finished = false;
 
   /**
@@ -140,20 +131,13 @@ export class RunTraceRecorder {
   constructor(runId: number, settings: TraceSettings) {
     this.#settings = settings;
     this.#traceId = this.#id(16);
-    this.#root = create(SpanSchema, {
+    this.#root = {
       traceId: this.#traceId,
       spanId: this.#id(8),
       name: "Run",
-      kind: Span_SpanKind.INTERNAL,
       startTimeUnixNano: this.#now(),
-      attributes: [
-        kv(
-          "ommx.run.id",
-          create(AnyValueSchema, { value: { case: "intValue", value: BigInt(runId) } }),
-        ),
-      ],
-      flags: SPAN_FLAGS,
-    });
+      attributes: [["ommx.run.id", BigInt(runId)]],
+    };
   }
 
   #id(byteLength: 8 | 16): Uint8Array {
@@ -174,17 +158,15 @@ export class RunTraceRecorder {
     return t;
   }
 
-  #close(span: Span, failure: Failure | undefined, end: bigint): void {
-    span.endTimeUnixNano = end;
-    if (failure !== undefined) {
-      span.status = create(StatusSchema, {
-        code: Status_StatusCode.ERROR,
-        message: failure.message,
-      });
-      const event = exceptionEvent(failure.error, end);
-      if (event !== undefined) span.events.push(event);
-    }
-    this.#ended.push(span);
+  #close(span: RecordingSpan, failure: Failure | undefined, end: bigint): void {
+    const event = failure === undefined ? undefined : exceptionEvent(failure.error, end);
+    this.#ended.push({
+      ...span,
+      endTimeUnixNano: end,
+      errorMessage: failure?.message,
+      events: event === undefined ? [] : [event],
+      flags: SPAN_FLAGS,
+    });
   }
 
   /**
@@ -202,16 +184,14 @@ export class RunTraceRecorder {
     startTimeUnixNano?: bigint,
     parentSpanId?: Uint8Array,
   ): OpenSpan {
-    const span = create(SpanSchema, {
+    const span: RecordingSpan = {
       traceId: this.#traceId,
       spanId: this.#id(8),
       parentSpanId: parentSpanId ?? this.#root.spanId,
       name,
-      kind: Span_SpanKind.INTERNAL,
       startTimeUnixNano: startTimeUnixNano ?? this.#now(),
-      attributes: Object.entries(attributes).map(([k, v]) => kv(k, stringValue(v))),
-      flags: SPAN_FLAGS,
-    });
+      attributes: Object.entries(attributes),
+    };
     let done = false;
     return {
       end: (error?: unknown, endTimeUnixNano?: bigint) => {
@@ -237,16 +217,6 @@ export class RunTraceRecorder {
     if (this.#finished) throw new InvalidStateError("Run trace already finished");
     this.#close(this.#root, failure ?? undefined, this.#now());
     this.#finished = true;
-    return toBinary(
-      ExportTraceServiceRequestSchema,
-      create(ExportTraceServiceRequestSchema, {
-        resourceSpans: [{
-          resource: {
-            attributes: RESOURCE_ATTRIBUTES.map(([k, v]) => kv(k, stringValue(v))),
-          },
-          scopeSpans: [{ scope: { name: TRACE_SCOPE }, spans: this.#ended }],
-        }],
-      }),
-    );
+    return encodeOtlpTrace(RESOURCE_ATTRIBUTES, TRACE_SCOPE, this.#ended);
   }
 }

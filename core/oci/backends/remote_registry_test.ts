@@ -13,7 +13,7 @@ import {
   SizeMismatchError,
 } from "../../errors.ts";
 import { type RegistryServer, startRegistryServer } from "./_registry_server_test_util.ts";
-import { copyManifest } from "../../../tests/_copy.ts";
+import { copyImage } from "../copy.ts";
 
 const RUNS = new URL("../../../tests/fixtures/reference/runs.ommx", import.meta.url).pathname;
 
@@ -41,7 +41,7 @@ async function withServer(
 async function pushRuns(target: RemoteTarget): Promise<Descriptor> {
   const archive = await openArchiveFile(RUNS);
   try {
-    return await copyManifest(archive, target, "v1");
+    return await copyImage(archive, target, "v1");
   } finally {
     await archive.close();
   }
