@@ -1,34 +1,198 @@
 /**
- * ommx-ts: read OMMX Experiment artifacts from TypeScript, in Deno, Node, Bun
- * and browsers.
+ * ommx-ts: record, seal, read, save and push OMMX Experiment artifacts from
+ * TypeScript, in Deno, Node, Bun and browsers; byte-compatible with the
+ * reference Python SDK.
  *
- * Open a `.ommx` archive (by path, URL, bytes or `Blob`) or an OCI layout
- * directory with {@linkcode openExperiment}; walk its Runs, Solves and
- * Samplings; read attachments through the codec registry, always after a
- * strict media-type check. Generic OMMX artifacts open with
- * {@linkcode openArtifact}.
+ * Record with {@linkcode createExperiment} (or {@linkcode forkExperiment}):
+ * log attachments and Runs (parameters, Solves and Samplings, adapters called
+ * through {@linkcode RunBuilder.solve}), then `commit()` to get the sealed
+ * {@linkcode Experiment}. Open a `.ommx` archive, an OCI layout directory, a
+ * registry image, bytes or a `Blob` with {@linkcode openExperiment}; walk its
+ * Runs, Solves and Samplings; read attachments through the codec registry,
+ * always after a strict media-type check. Save with
+ * {@linkcode saveExperiment}, publish with {@linkcode pushExperiment}.
+ * Generic OMMX artifacts open with {@linkcode openArtifact}.
  *
- * @example Read runs and their solves
- * ```ts ignore
- * import { openExperiment } from "@ommx-ts/experiment";
+ * @example Record an Experiment, commit it, read it back from its archive bytes
+ * ```ts
+ * import {
+ *   createExperiment,
+ *   experimentArchiveBytes,
+ *   Function,
+ *   Instance,
+ *   openExperiment,
+ *   Solution,
+ * } from "./mod.ts";
+ * import assert from "node:assert/strict";
  *
- * await using exp = await openExperiment("experiment.ommx");
- * for (const run of exp.runs) {
- *   console.log(run.runId, run.status, run.parameters);
- *   for (const solve of run.solves) {
- *     console.log((await solve.getOutput())?.objective);
- *   }
- * }
+ * const instance = new Instance({
+ *   sense: "maximize",
+ *   objective: Function.linear([[1, 3], [2, 2]]),
+ *   decisionVariables: [1, 2].map((id) => ({
+ *     id, kind: "binary" as const, bound: { lower: 0, upper: 1 }, subscripts: [], parameters: {},
+ *   })),
+ * });
+ * const builder = createExperiment({ imageName: "example.com/demo/knapsack:v1" });
+ * await builder.withRun(async (run) => {
+ *   run.logParameter("capacity", 47);
+ *   await run.solve(
+ *     { name: "toy.AllOnes", solve: (i: Instance) => Solution.evaluate(i, new Map([[1, 1], [2, 1]])) },
+ *     instance,
+ *   );
+ * });
+ * const committed = await builder.commit();
+ *
+ * await using exp = await openExperiment(await experimentArchiveBytes(committed));
+ * assert.equal(exp.imageName, "example.com/demo/knapsack:v1");
+ * const [run] = exp.runs;
+ * assert.equal(run?.parameters.capacity, 47);
+ * assert.equal(run?.solves[0]?.adapter, "toy.AllOnes");
+ * assert.equal((await run?.solves[0]?.getOutput())?.objective, 5);
  * ```
  *
  * @module
  */
+
+// Errors
 export * from "./core/errors.ts";
-export * from "./core/experiment/mod.ts";
+
+// Open and read
+export {
+  type ArtifactSource,
+  type LocalRegistrySource,
+  openArtifact,
+  type OpenArtifactOptions,
+  openExperiment,
+  type OpenExperimentOptions,
+  type RegistrySource,
+} from "./core/experiment/read/open.ts";
+export { Experiment, type VerifyProgress } from "./core/experiment/read/experiment.ts";
+export { SealedRun } from "./core/experiment/read/sealed_run.ts";
+export { ProcessView, Sampling, Solve } from "./core/experiment/read/process.ts";
+export { Artifact } from "./core/experiment/read/artifact.ts";
+export { AttachmentHolder } from "./core/experiment/read/attachment_holder.ts";
+export type { AttachmentInfo } from "./core/experiment/read/attachment_info.ts";
+export type {
+  AttachmentTable,
+  ExperimentConfig,
+  ExperimentStatus,
+  ProcessRecord,
+  RunRecord,
+  RunStatus,
+} from "./core/experiment/read/config.ts";
+export type {
+  ParameterColumn,
+  ParameterInput,
+  ParameterRow,
+  ParameterType,
+  ParameterValue,
+  RunParametersTable,
+} from "./core/experiment/read/run_parameters.ts";
+
+// Record, commit, save, push
+export {
+  createExperiment,
+  type CreateExperimentOptions,
+  ExperimentBuilder,
+  forkExperiment,
+  type ForkExperimentOptions,
+} from "./core/experiment/write/experiment_builder.ts";
+export {
+  type FailedRecordInput,
+  type FinishedRecordInput,
+  type ProcessRecordInput,
+  RunBuilder,
+  type TraceInput,
+} from "./core/experiment/write/run_builder.ts";
+export {
+  AttachmentWriter,
+  type LogBytesOptions,
+  type LogFileOptions,
+  type LogOptions,
+} from "./core/experiment/write/attachment_writer.ts";
+export type {
+  AdapterContext,
+  AdapterOptionsInput,
+  SamplerAdapter,
+  SolverAdapter,
+} from "./core/experiment/write/adapter.ts";
+export type { InstanceLike, ResultLike } from "./core/experiment/write/payload_like.ts";
+export {
+  sequentialTraceIds,
+  type TraceClock,
+  type TraceIdSource,
+} from "./core/experiment/write/trace_options.ts";
+export {
+  experimentArchiveBytes,
+  saveExperiment,
+  saveExperimentLayout,
+  type SaveOptions,
+  type SaveSource,
+  writeExperimentArchive,
+} from "./core/experiment/write/save.ts";
+export { pushExperiment, type PushExperimentOptions } from "./core/experiment/write/push.ts";
+
+// Storage types the signatures above name
+export type {
+  CredentialsProvider,
+  OpenRemoteRegistryOptions,
+  RegistryCredentials,
+} from "./core/oci/backends/remote_registry.ts";
 export type { Descriptor } from "./core/oci/descriptor.ts";
-export type { ReadOnlyTarget, Target } from "./core/oci/storage.ts";
+export type { ImageManifest } from "./core/oci/manifest.ts";
+export type {
+  Fetcher,
+  FetchOptions,
+  Pusher,
+  ReadOnlyStorage,
+  ReadOnlyTarget,
+  Resolver,
+  Tagger,
+  Target,
+} from "./core/oci/storage.ts";
+
+// Codec registry
 export type { AttachmentCodec } from "./codecs/codec.ts";
-export { type CodecRegistry, createCodecRegistry } from "./codecs/registry.ts";
-export { defaultCodecs } from "./codecs/mod.ts";
-export { Instance, ParametricInstance, SampleSet, Solution } from "./codecs/ommx/mod.ts";
-export { TraceResult } from "./codecs/trace/mod.ts";
+export {
+  type CodecRegistry,
+  type CodecRegistryWithOptions,
+  createCodecRegistry,
+} from "./codecs/registry.ts";
+export { defaultCodecs } from "./codecs/default_codecs.ts";
+export { PyFloat, pyFloat } from "./codecs/py_float.ts";
+
+// Payload classes and the types they name
+export {
+  type ConstraintEvaluation,
+  type DescriptionLike,
+  type EvaluatedConstraint,
+  type EvaluatedDecisionVariable,
+  type EvaluatedNamedFunction,
+  type EvaluateOptions,
+  type Evaluation,
+  Function,
+  type FunctionKind,
+  Instance,
+  type Monomial,
+  type OmmxVersion,
+  ParametricInstance,
+  type ProcessMetadataLike,
+  type SampledConstraint,
+  type SampledDecisionVariable,
+  type SampledNamedFunction,
+  SampledValues,
+  SampleSet,
+  type SampleSetData,
+  Solution,
+  type SolutionData,
+} from "./codecs/ommx/mod.ts";
+export type * from "./codecs/ommx/instance_data.ts";
+export type * from "./codecs/ommx/types.ts";
+export {
+  type AttributeValue,
+  type SpanEvent,
+  type SpanKind,
+  type SpanStatus,
+  TraceResult,
+  type TraceSpan,
+} from "./codecs/trace/trace_result.ts";

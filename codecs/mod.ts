@@ -39,7 +39,7 @@
  * @module
  */
 
-export type { AttachmentCodec } from "./codec.ts";
+export * from "./codec.ts";
 export * from "./registry.ts";
 export * from "./default_codecs.ts";
 export * from "./zstd.ts";

@@ -32,26 +32,13 @@
  */
 
 export type { AttachmentCodec } from "../codec.ts";
-export {
-  type AnnotationMergeable,
-  instanceAnnotationView,
-  mergeAnnotations,
-  mergeDescription,
-  mergeExtensions,
-  mergeMetadata,
-  metadataAnnotationView,
-} from "./annotations.ts";
+export * from "./annotations.ts";
 export * from "./codecs.ts";
 export { Function, type FunctionKind, type Monomial } from "./function.ts";
-export {
-  type ConstraintEvaluation,
-  type EvaluateOptions,
-  type Evaluation,
-  Instance,
-} from "./instance.ts";
+export * from "./instance.ts";
 export type * from "./instance_data.ts";
 export type { OmmxVersion } from "./_instance_wire.ts";
-export { ParametricInstance } from "./parametric_instance.ts";
+export * from "./parametric_instance.ts";
 export {
   type SampledConstraint,
   type SampledDecisionVariable,
@@ -59,7 +46,7 @@ export {
   SampleSet,
   type SampleSetData,
 } from "./sample_set.ts";
-export { SampledValues } from "./sampled_values.ts";
+export * from "./sampled_values.ts";
 export {
   type EvaluatedConstraint,
   type EvaluatedDecisionVariable,

@@ -28,7 +28,8 @@ export interface CopyImageOptions {
  *
  * @example Copy between two in-memory targets
  * ```ts
- * import { copyImage, MemoryTarget } from "./mod.ts";
+ * import { copyImage } from "./mod.ts";
+ * import { MemoryTarget } from "./backends/mod.ts";
  * import assert from "node:assert/strict";
  *
  * const src = new MemoryTarget();

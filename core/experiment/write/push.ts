@@ -17,7 +17,9 @@ import { type LocalRegistrySource, openRegistrySource, type RegistrySource } fro
 /** Options of {@linkcode pushExperiment}. */
 export interface PushExperimentOptions {
   /** Called after each blob. */
-  onProgress?: CopyImageOptions["onProgress"];
+  onProgress?: (
+    progress: { blobs: number; bytes: number; totalBlobs: number; totalBytes: number },
+  ) => void;
 }
 
 /**
