@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # System packages the test suites use (Debian). Idempotent; quiet when everything is present.
-# Each is optional for `deno task test` (its tests skip without it; tests/_tools_test_util.ts finds them on
+# Each is optional for `deno task test` (its tests skip without it; core/_tools_test_util.ts finds them on
 # PATH); .ci/run installs them after its bare-PATH step.
 set -uo pipefail
 need=()

@@ -1,7 +1,7 @@
 // Cross-checks against the reference Python SDK (OMMX_INTEROP_PYTHON, OMMX_PYTHON, or .cache/venv
-// with python3 on PATH; tests/_tools_test_util.ts). Skipped with one printed line otherwise.
+// with python3 on PATH; core/_tools_test_util.ts). Skipped with one printed line otherwise.
 import assert from "node:assert/strict";
-import { referencePython } from "../../tests/_tools_test_util.ts";
+import { referencePython } from "../../core/_tools_test_util.ts";
 import { create, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { DecodeError } from "../../core/errors.ts";
 import { Function } from "./function.ts";

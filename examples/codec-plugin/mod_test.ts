@@ -20,7 +20,7 @@ import {
   openExperiment,
   UnsupportedError,
 } from "@ommx-ts/experiment";
-import { pythonWithNumpy } from "../../tests/_tools_test_util.ts";
+import { pythonWithNumpy } from "../../core/_tools_test_util.ts";
 
 // --- helpers ----------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@
  */
 import { chromium } from "npm:playwright-core@1.65.1";
 import { ROOT } from "./_cli_test_util.ts";
-import { findTool, TOOLS } from "../_tools_test_util.ts";
+import { findTool, TOOLS } from "../../core/_tools_test_util.ts";
 
 // OMMX_TEST_CHROMIUM (set by viewer_test.ts) or `chromium` on PATH.
 const CHROMIUM = findTool(TOOLS.chromium);

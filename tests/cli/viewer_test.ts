@@ -3,11 +3,11 @@
  * playwright-core, in `_viewer_driver_test_util.ts`): served by `ommx-ts serve`, and
  * opened as a plain file with a `.ommx` picked through the file input.
  * Skipped, with one printed line, only when no `chromium` is on PATH and OMMX_TEST_CHROMIUM is
- * unset (tests/_tools_test_util.ts; `.ci/install_system.sh` installs it).
+ * unset (core/_tools_test_util.ts; `.ci/install_system.sh` installs it).
  */
 import assert from "node:assert/strict";
 import { cliJson, ROOT } from "./_cli_test_util.ts";
-import { requireTool, TOOLS } from "../_tools_test_util.ts";
+import { requireTool, TOOLS } from "../../core/_tools_test_util.ts";
 import {
   EXPECTED_BEST,
   FAILED_REASON,

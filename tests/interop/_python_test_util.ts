@@ -1,7 +1,7 @@
 /**
  * Internal helpers shared by the interop tests that drive the reference Python SDK: running a
  * helper script that prints a JSON report, and hashing blobs the way the scripts report them.
- * The interpreter comes from `referencePython` (tests/_tools_test_util.ts).
+ * The interpreter comes from `referencePython` (core/_tools_test_util.ts).
  *
  * @module
  */

@@ -6,7 +6,7 @@
  * the SDK reports.
  *
  * Needs the reference SDK (OMMX_INTEROP_PYTHON, OMMX_PYTHON, or .cache/venv with python3 on PATH;
- * tests/_tools_test_util.ts); skipped with one printed line otherwise.
+ * core/_tools_test_util.ts); skipped with one printed line otherwise.
  */
 import assert from "node:assert/strict";
 import { openLocalRegistry } from "../../core/oci/backends/local_registry.ts";
@@ -14,7 +14,7 @@ import { openExperiment } from "../../core/experiment/read/open.ts";
 import { BlobNotFoundError, DigestMismatchError } from "../../core/errors.ts";
 import { parseManifest } from "../../core/oci/manifest.ts";
 import { runPythonJson, sha } from "./_python_test_util.ts";
-import { referencePython } from "../_tools_test_util.ts";
+import { referencePython } from "../../core/_tools_test_util.ts";
 
 const python = referencePython(
   "the Python-written Local Registry test (tests/interop/local_registry_test.ts)",

@@ -8,7 +8,7 @@
  * created are covered, and the SDK keeps committing into either afterwards.
  *
  * Needs the reference SDK (OMMX_INTEROP_PYTHON, OMMX_PYTHON, or .cache/venv with python3 on PATH;
- * tests/_tools_test_util.ts); skipped with one printed line otherwise.
+ * core/_tools_test_util.ts); skipped with one printed line otherwise.
  */
 import assert from "node:assert/strict";
 import {
@@ -19,7 +19,7 @@ import {
   ReferenceConflictError,
 } from "../../mod.ts";
 import { runPythonJson, sha } from "./_python_test_util.ts";
-import { referencePython } from "../_tools_test_util.ts";
+import { referencePython } from "../../core/_tools_test_util.ts";
 
 const repo = new URL("../../", import.meta.url);
 

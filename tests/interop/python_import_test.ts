@@ -4,11 +4,11 @@
  * tests/interop/check_ts_archives.py, one Deno test per archive.
  *
  * Needs the reference SDK (OMMX_INTEROP_PYTHON, OMMX_PYTHON, or .cache/venv with python3 on PATH;
- * tests/_tools_test_util.ts); skipped with one printed line otherwise.
+ * core/_tools_test_util.ts); skipped with one printed line otherwise.
  */
 import assert from "node:assert/strict";
 
-import { referencePython } from "../_tools_test_util.ts";
+import { referencePython } from "../../core/_tools_test_util.ts";
 
 const here = new URL(".", import.meta.url);
 const python = referencePython(

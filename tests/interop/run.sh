@@ -18,7 +18,7 @@ echo "interop: generating reference corpus with $("$py" -c 'import importlib.met
 
 # One deno test run, so CI counts one summary line: the conformance tests on the fresh corpus,
 # plus every tests/interop/*_test.ts and the unit tests whose Python cross-checks need the venv
-# (in `deno task test` they skip without python3 on PATH or without the venv: tests/_tools_test_util.ts).
+# (in `deno task test` they skip without python3 on PATH or without the venv: core/_tools_test_util.ts).
 OMMX_CORPUS_DIR="$corpus" OMMX_INTEROP_PYTHON="$py" deno test -A --lock=deno.lock tests/conformance/ tests/interop/ codecs/ommx/python_interop_test.ts \
   core/oci/backends/local_registry_write_test.ts examples/codec-plugin/mod_test.ts
 # (later issues append further interop steps here)

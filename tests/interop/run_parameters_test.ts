@@ -14,7 +14,7 @@
  */
 import assert from "node:assert/strict";
 import { runPythonJson } from "./_python_test_util.ts";
-import { referencePython } from "../_tools_test_util.ts";
+import { referencePython } from "../../core/_tools_test_util.ts";
 import { openExperiment } from "../../core/experiment/read/open.ts";
 import { createExperiment } from "../../core/experiment/write/experiment_builder.ts";
 import { saveExperiment } from "../../core/experiment/write/save.ts";

@@ -4,14 +4,14 @@
  * SDK reads them: manifest annotations, layers, Instance counts, ids, sense and
  * annotations view, Solution objective, feasibility and state.
  *
- * Skipped with one printed line without ../shared or without the reference SDK (tests/_tools_test_util.ts).
+ * Skipped with one printed line without ../shared or without the reference SDK (core/_tools_test_util.ts).
  */
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openArtifact } from "../../mod.ts";
 import { normaliseExpected, toExpectedForm } from "../conformance/_corpus_test_util.ts";
-import { referencePython } from "../_tools_test_util.ts";
+import { referencePython } from "../../core/_tools_test_util.ts";
 
 const root = new URL("../../", import.meta.url);
 const shared = fileURLToPath(new URL("../shared/fixtures/", root));

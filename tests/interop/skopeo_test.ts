@@ -1,7 +1,7 @@
 /**
  * `skopeo inspect --raw oci-archive:<file>` and `skopeo copy oci-archive:<file>
  * oci:<dir>` accept the archives ommx-ts writes (and the OCI layout
- * directories). Skipped with one printed line when skopeo is not on PATH (tests/_tools_test_util.ts;
+ * directories). Skipped with one printed line when skopeo is not on PATH (core/_tools_test_util.ts;
  * `.ci/install_system.sh` installs it).
  */
 import assert from "node:assert/strict";
@@ -10,7 +10,7 @@ import {
   forkExperiment,
 } from "../../core/experiment/write/experiment_builder.ts";
 import { saveExperiment, saveExperimentLayout } from "../../core/experiment/write/save.ts";
-import { requireTool, TOOLS } from "../_tools_test_util.ts";
+import { requireTool, TOOLS } from "../../core/_tools_test_util.ts";
 
 const skopeo = requireTool(
   TOOLS.skopeo,

@@ -24,7 +24,7 @@ import {
   Solution,
 } from "../../mod.ts";
 import { runPythonJson } from "./_python_test_util.ts";
-import { referencePython } from "../_tools_test_util.ts";
+import { referencePython } from "../../core/_tools_test_util.ts";
 
 const root = new URL("../../", import.meta.url);
 const found = referencePython(

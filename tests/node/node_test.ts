@@ -4,7 +4,7 @@
  * corpus; its JSON summary must equal the one computed here in Deno. Node 20 has no zstd in `node:zlib`, so this covers
  * the pure-JS `fzstd` decoder, and the typed `UnsupportedError` of zstd
  * compression there. Skipped (one printed line) when `node` is not on PATH: found through
- * tests/_tools_test_util.ts, never by spawning `node` (Deno 2.9 runs itself for an absent `node`).
+ * core/_tools_test_util.ts, never by spawning `node` (Deno 2.9 runs itself for an absent `node`).
  *
  * @module
  */
@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { ARCHIVES, summarize, type Summary } from "./node_smoke.ts";
-import { requireTool, TOOLS } from "../_tools_test_util.ts";
+import { requireTool, TOOLS } from "../../core/_tools_test_util.ts";
 
 const CORPUS = fileURLToPath(new URL("../fixtures/reference/", import.meta.url));
 const SMOKE = fileURLToPath(new URL("node_smoke.ts", import.meta.url));

@@ -4,7 +4,7 @@
  * skopeo copies corpus archives in; our RemoteTarget must read them exactly as the archive
  * backend does; our push + tag must be accepted and readable back by skopeo.
  * Skips with one printed line when `docker-registry` (or, for the skopeo steps, `skopeo`) is not
- * on PATH (tests/_tools_test_util.ts).
+ * on PATH (core/_tools_test_util.ts).
  */
 import assert from "node:assert/strict";
 import { openRemoteRegistry } from "../../core/oci/backends/remote_registry.ts";
@@ -15,7 +15,7 @@ import { DigestMismatchError } from "../../core/errors.ts";
 import { openExperiment } from "../../core/experiment/read/open.ts";
 import type { Experiment } from "../../core/experiment/read/experiment.ts";
 import { copyImage } from "../../core/oci/copy.ts";
-import { requireTool, TOOLS } from "../_tools_test_util.ts";
+import { requireTool, TOOLS } from "../../core/_tools_test_util.ts";
 
 const FIXTURES = new URL("../fixtures/reference/", import.meta.url).pathname;
 const SCENARIOS = ["runs", "attachments", "fork-child", "trace"];

@@ -16,7 +16,7 @@ import type { Descriptor } from "../descriptor.ts";
 import { digestOf } from "../digest.ts";
 import { type LocalRegistryTarget, openLocalRegistry } from "./local_registry.ts";
 import { rfc3339Utc } from "./_local_registry_store.ts";
-import { referencePython } from "../../../tests/_tools_test_util.ts";
+import { referencePython } from "../../_tools_test_util.ts";
 
 const enc = new TextEncoder();
 const MANIFEST = "application/vnd.oci.image.manifest.v1+json";

@@ -6,7 +6,7 @@ import { bytesSource } from "../random_access.ts";
 import { indexTar, type TarEntry } from "./reader.ts";
 import { buildTar, encodeTarHeader } from "./writer.ts";
 import { headerChecksum } from "./_header.ts";
-import { printSkip, requireTool, TOOLS } from "../../../tests/_tools_test_util.ts";
+import { printSkip, requireTool, TOOLS } from "../../_tools_test_util.ts";
 
 const enc = new TextEncoder();
 
