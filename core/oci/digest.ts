@@ -363,8 +363,9 @@ export class Verifier {
 /**
  * A pass-through stream that verifies size and digest of what flows through.
  * It errors as soon as the size is exceeded, and at the end on a short read or
- * a digest mismatch. Chunks are passed on as they arrive; consumers that must
- * not act on unverified data should wait for the stream to close.
+ * a digest mismatch. The last chunk is held back until size and digest have
+ * matched, so a stream that closes cleanly always delivered verified content
+ * (earlier chunks pass through as they arrive, one chunk behind).
  *
  * @example Pipe through
  * ```ts
@@ -386,18 +387,65 @@ export function createVerifyingStream(
   expected: ExpectedContent,
 ): TransformStream<Uint8Array, Uint8Array> {
   let verifier: Verifier;
+  let held: Uint8Array | undefined;
   return new TransformStream<Uint8Array, Uint8Array>({
     async start() {
       verifier = await createVerifier(expected);
     },
     transform(chunk, controller) {
+      if (chunk.length === 0) return;
       verifier.update(chunk);
-      controller.enqueue(chunk);
+      if (held !== undefined) controller.enqueue(held);
+      held = chunk;
     },
-    async flush() {
+    async flush(controller) {
       await verifier.finish();
+      if (held !== undefined) controller.enqueue(held);
+      held = undefined;
     },
   });
+}
+
+/**
+ * A verified blob stream over a backend's raw chunks: what every storage
+ * backend's `fetchStream` returns. Nothing is opened until the first read;
+ * the raw stream then flows through {@linkcode createVerifyingStream}, so a
+ * clean end always means the size and digest matched, and a mismatch is a
+ * typed error on the read that reaches it. Cancelling cancels the raw stream.
+ *
+ * @example Verify a backend's raw chunks
+ * ```ts
+ * import { digestOf, verifiedStream } from "./digest.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = new TextEncoder().encode("hello");
+ * const expected = { digest: await digestOf(bytes), size: 5 };
+ * const ok = verifiedStream(expected, () => ReadableStream.from([bytes.subarray(0, 2), bytes.subarray(2)]));
+ * assert.equal((await Array.fromAsync(ok)).length, 2);
+ * const short = verifiedStream(expected, () => ReadableStream.from([bytes.subarray(0, 4)]));
+ * await assert.rejects(Array.fromAsync(short), { code: "SIZE_MISMATCH" });
+ * ```
+ *
+ * @param expected The digest and size the content must match.
+ * @param open Opens the raw chunk stream (called on the first read).
+ * @returns The verifying stream.
+ */
+export function verifiedStream(
+  expected: ExpectedContent,
+  open: () => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>,
+): ReadableStream<Uint8Array> {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  return new ReadableStream<Uint8Array>({
+    pull: async (controller) => {
+      reader ??= (await open()).pipeThrough(createVerifyingStream(expected)).getReader();
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: async (reason) => {
+      await reader?.cancel(reason).catch(() => {});
+    },
+  }, { highWaterMark: 0 });
 }
 
 /**

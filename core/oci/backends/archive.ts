@@ -8,7 +8,7 @@
  */
 import { BlobNotFoundError, InvalidArtifactError, SizeMismatchError } from "../../errors.ts";
 import type { Descriptor } from "../descriptor.ts";
-import { createVerifier, verifyBytes } from "../digest.ts";
+import { verifiedStream, verifyBytes } from "../digest.ts";
 import { type ImageIndex, parseImageIndex } from "../image_index.ts";
 import {
   digestFromBlobPath,
@@ -133,8 +133,9 @@ export class ArchiveTarget implements ReadOnlyTarget {
   }
 
   /**
-   * Stream a blob in chunks; the final chunk is only delivered after the
-   * digest has been verified, so a consumer never sees a clean end on bad data.
+   * Stream a blob in chunks, verified by {@linkcode verifiedStream}: the final
+   * chunk is only delivered after the digest has been verified, so a consumer
+   * never sees a clean end on bad data.
    *
    * @param descriptor The blob's descriptor.
    * @param options Abort signal.
@@ -143,42 +144,38 @@ export class ArchiveTarget implements ReadOnlyTarget {
   fetchStream(descriptor: Descriptor, options?: FetchOptions): ReadableStream<Uint8Array> {
     const source = this.#source;
     const chunkSize = this.#chunkSize;
-    let entry: TarEntry;
-    let pos = 0;
-    let verifier: Awaited<ReturnType<typeof createVerifier>>;
-    let pending: Promise<Uint8Array> | undefined;
-    // Copy unless the source hands out fresh arrays, so a zero-copy view of
-    // the caller's bytes is never handed out mutable.
-    const readAt = async (at: number, n: number): Promise<Uint8Array> => {
-      const bytes = await source.read(entry.offset + at, n);
-      return source.ownsReads ? bytes : bytes.slice();
-    };
-    return new ReadableStream<Uint8Array>({
-      start: async () => {
-        entry = this.#entry(descriptor);
-        verifier = await createVerifier(descriptor);
-      },
-      pull: async (controller) => {
-        options?.signal?.throwIfAborted();
-        const n = Math.min(chunkSize, entry.size - pos);
-        const chunk = n > 0 ? await (pending ?? readAt(pos, n)) : new Uint8Array();
-        pos += n;
-        // Start reading the next chunk before hashing this one, so file I/O and
-        // SHA-256 overlap.
-        const next = Math.min(chunkSize, entry.size - pos);
-        pending = next > 0 ? readAt(pos, next) : undefined;
-        pending?.catch(() => {}); // surfaced by the next pull
-        verifier.update(chunk);
-        if (pos >= entry.size) {
-          await verifier.finish();
-          if (chunk.length > 0) controller.enqueue(chunk);
-          controller.close();
-        } else controller.enqueue(chunk);
-      },
-      cancel: () => {
-        pending = undefined;
-      },
-    }, { highWaterMark: 0 });
+    return verifiedStream(descriptor, () => {
+      const entry = this.#entry(descriptor);
+      let pos = 0;
+      let pending: Promise<Uint8Array> | undefined;
+      // Copy unless the source hands out fresh arrays, so a zero-copy view of
+      // the caller's bytes is never handed out mutable.
+      const readAt = async (at: number, n: number): Promise<Uint8Array> => {
+        const bytes = await source.read(entry.offset + at, n);
+        return source.ownsReads ? bytes : bytes.slice();
+      };
+      return new ReadableStream<Uint8Array>({
+        pull: async (controller) => {
+          options?.signal?.throwIfAborted();
+          const n = Math.min(chunkSize, entry.size - pos);
+          if (n <= 0) {
+            controller.close();
+            return;
+          }
+          const chunk = await (pending ?? readAt(pos, n));
+          pos += n;
+          // Start reading the next chunk before this one is hashed, so file
+          // I/O and SHA-256 overlap.
+          const next = Math.min(chunkSize, entry.size - pos);
+          pending = next > 0 ? readAt(pos, next) : undefined;
+          pending?.catch(() => {}); // surfaced by the next pull
+          controller.enqueue(chunk);
+        },
+        cancel: () => {
+          pending = undefined;
+        },
+      }, { highWaterMark: 0 });
+    });
   }
 
   /**

@@ -13,7 +13,7 @@ import {
   SizeMismatchError,
 } from "../../errors.ts";
 import { type Descriptor, parseDescriptor } from "../descriptor.ts";
-import { createVerifier, verifyBytes } from "../digest.ts";
+import { createVerifier, verifiedStream, verifyBytes } from "../digest.ts";
 import { encodeImageIndex, type ImageIndex, parseImageIndex } from "../image_index.ts";
 import {
   blobPath,
@@ -169,53 +169,49 @@ export class LayoutDirTarget implements Target {
     const path = this.#path(descriptor.digest);
     const chunkSize = this.#chunkSize;
     const location = this.location;
-    let handle: Awaited<ReturnType<Fs["open"]>> | undefined;
-    let verifier: Awaited<ReturnType<typeof createVerifier>>;
-    let pos = 0;
-    const closeHandle = async () => {
-      const h = handle;
-      handle = undefined;
-      await h?.close();
-    };
-    return new ReadableStream<Uint8Array>({
-      async start() {
-        try {
-          handle = await fs.open(path, "r");
-        } catch (e) {
-          if (isNotFound(e)) throw new BlobNotFoundError(descriptor.digest, location);
-          throw e;
-        }
-        const size = (await handle.stat()).size;
-        if (size !== descriptor.size) {
-          await closeHandle();
-          throw new SizeMismatchError(descriptor.digest, descriptor.size, size);
-        }
-        verifier = await createVerifier(descriptor);
-      },
-      async pull(controller) {
-        try {
-          options?.signal?.throwIfAborted();
-          const want = Math.min(chunkSize, descriptor.size - pos);
-          const buf = new Uint8Array(want);
-          const { bytesRead } = want > 0 ? await handle!.read(buf, 0, want, pos) : { bytesRead: 0 };
-          const chunk = buf.subarray(0, bytesRead);
-          pos += bytesRead;
-          verifier.update(chunk);
-          if (bytesRead === 0 || pos >= descriptor.size) {
-            await closeHandle();
-            await verifier.finish();
-            if (chunk.length > 0) controller.enqueue(chunk);
-            controller.close();
-          } else controller.enqueue(chunk);
-        } catch (e) {
-          await closeHandle();
-          throw e;
-        }
-      },
-      async cancel() {
+    return verifiedStream(descriptor, async () => {
+      let handle: Awaited<ReturnType<Fs["open"]>> | undefined;
+      try {
+        handle = await fs.open(path, "r");
+      } catch (e) {
+        if (isNotFound(e)) throw new BlobNotFoundError(descriptor.digest, location);
+        throw e;
+      }
+      const closeHandle = async () => {
+        const h = handle;
+        handle = undefined;
+        await h?.close();
+      };
+      const size = (await handle.stat()).size;
+      if (size !== descriptor.size) {
         await closeHandle();
-      },
-    }, { highWaterMark: 0 });
+        throw new SizeMismatchError(descriptor.digest, descriptor.size, size);
+      }
+      let pos = 0;
+      return new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          try {
+            options?.signal?.throwIfAborted();
+            const want = Math.min(chunkSize, descriptor.size - pos);
+            const buf = new Uint8Array(want);
+            const { bytesRead } = want > 0 && handle
+              ? await handle.read(buf, 0, want, pos)
+              : { bytesRead: 0 };
+            pos += bytesRead;
+            if (bytesRead === 0) {
+              await closeHandle();
+              controller.close();
+            } else controller.enqueue(buf.subarray(0, bytesRead));
+          } catch (e) {
+            await closeHandle();
+            throw e;
+          }
+        },
+        async cancel() {
+          await closeHandle();
+        },
+      }, { highWaterMark: 0 });
+    });
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 import { BlobNotFoundError, InvalidArgumentError, SizeMismatchError } from "../../errors.ts";
 import type { Descriptor } from "../descriptor.ts";
-import { verifyBytes } from "../digest.ts";
+import { verifiedStream, verifyBytes } from "../digest.ts";
 import { parseDescriptor } from "../descriptor.ts";
 import type { FetchOptions, Target } from "../storage.ts";
 import { collectVerified } from "./_push.ts";
@@ -129,19 +129,17 @@ export class MemoryTarget implements Target {
   }
 
   /**
-   * Stream a blob (one chunk).
+   * Stream a blob (one chunk, a copy), verified by {@linkcode verifiedStream}.
    *
    * @param descriptor The descriptor.
    * @param options Abort signal.
-   * @returns A stream that errors when the blob is missing.
+   * @returns A stream that errors when the blob is missing or does not match.
    */
   fetchStream(descriptor: Descriptor, options?: FetchOptions): ReadableStream<Uint8Array> {
-    return new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        controller.enqueue(await this.fetch(descriptor, options));
-        controller.close();
-      },
-    }, { highWaterMark: 0 });
+    return verifiedStream(descriptor, () => {
+      options?.signal?.throwIfAborted();
+      return ReadableStream.from([this.#get(descriptor).slice()]);
+    });
   }
 
   /**

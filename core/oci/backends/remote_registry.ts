@@ -23,7 +23,7 @@ import {
   SizeMismatchError,
 } from "../../errors.ts";
 import { type Descriptor, parseDescriptor } from "../descriptor.ts";
-import { createVerifier, digestOf, isDigest, verifyBytes } from "../digest.ts";
+import { digestOf, isDigest, verifiedStream, verifyBytes } from "../digest.ts";
 import {
   ANNOTATION_REF_NAME,
   MEDIA_TYPE_ARTIFACT_MANIFEST,
@@ -457,66 +457,31 @@ export class RemoteTarget implements Target {
    * @returns A verifying stream.
    */
   fetchStream(descriptor: Descriptor, options?: FetchOptions): ReadableStream<Uint8Array> {
-    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-    let verifier: Awaited<ReturnType<typeof createVerifier>>;
-    let pending: Uint8Array | undefined;
     const manifest = isManifestType(descriptor.mediaType);
     const url = this.#url(manifest ? "manifests" : "blobs", descriptor.digest);
-    return new ReadableStream<Uint8Array>({
-      start: async () => {
-        const d = parseDescriptor(descriptor, "fetch descriptor");
-        verifier = await createVerifier(d);
-        const init: RequestInit = {
-          method: "GET",
-          ...(manifest ? { headers: { Accept: MANIFEST_ACCEPT } } : {}),
-          ...(options?.signal ? { signal: options.signal } : {}),
-        };
-        const res = await this.#request(url, init, "pull");
-        if (res.status === 404) {
-          await res.body?.cancel().catch(() => {});
-          throw new BlobNotFoundError(d.digest, `${this.baseUrl}/${this.reference.repository}`);
-        }
-        if (!res.ok) await this.#fail(res, `fetch ${d.digest}`, url);
-        const length = res.headers.get("content-length");
-        if (
-          length !== null && res.headers.get("content-encoding") === null &&
-          Number(length) !== d.size
-        ) {
-          await res.body?.cancel().catch(() => {});
-          throw new SizeMismatchError(d.digest, d.size, Number(length));
-        }
-        reader = (res.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }))
-          .getReader();
-      },
-      pull: async (controller) => {
-        try {
-          while (true) {
-            const { done, value } = await reader!.read();
-            if (done) {
-              await verifier.finish();
-              if (pending && pending.length > 0) controller.enqueue(pending);
-              pending = undefined;
-              controller.close();
-              return;
-            }
-            if (value.length === 0) continue;
-            verifier.update(value);
-            const previous = pending;
-            pending = value;
-            if (previous) {
-              controller.enqueue(previous);
-              return;
-            }
-          }
-        } catch (e) {
-          await reader?.cancel().catch(() => {});
-          throw e;
-        }
-      },
-      cancel: async (reason) => {
-        await reader?.cancel(reason).catch(() => {});
-      },
-    }, { highWaterMark: 0 });
+    return verifiedStream(descriptor, async () => {
+      const d = parseDescriptor(descriptor, "fetch descriptor");
+      const init: RequestInit = {
+        method: "GET",
+        ...(manifest ? { headers: { Accept: MANIFEST_ACCEPT } } : {}),
+        ...(options?.signal ? { signal: options.signal } : {}),
+      };
+      const res = await this.#request(url, init, "pull");
+      if (res.status === 404) {
+        await res.body?.cancel().catch(() => {});
+        throw new BlobNotFoundError(d.digest, `${this.baseUrl}/${this.reference.repository}`);
+      }
+      if (!res.ok) await this.#fail(res, `fetch ${d.digest}`, url);
+      const length = res.headers.get("content-length");
+      if (
+        length !== null && res.headers.get("content-encoding") === null &&
+        Number(length) !== d.size
+      ) {
+        await res.body?.cancel().catch(() => {});
+        throw new SizeMismatchError(d.digest, d.size, Number(length));
+      }
+      return res.body ?? ReadableStream.from<Uint8Array>([]);
+    });
   }
 
   /**
