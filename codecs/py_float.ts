@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { InvalidArgumentError } from "../core/errors.ts";
 
 /**
  * A number that is a Python `float` even when it is integer-valued.
@@ -36,7 +37,7 @@ export class PyFloat {
    */
   constructor(value: number) {
     if (typeof value !== "number") {
-      throw new TypeError(`PyFloat needs a number, got ${typeof value}`);
+      throw new InvalidArgumentError(`PyFloat needs a number, got ${typeof value}`);
     }
     this.value = value;
   }

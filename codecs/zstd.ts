@@ -335,7 +335,7 @@ export async function decompressZstd(
   const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_ZSTD_OUTPUT_BYTES;
   const subject = options.subject ?? "zstd";
   if (!Number.isSafeInteger(maxOutputBytes) || maxOutputBytes < 0) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `maxOutputBytes must be a non-negative safe integer, got ${maxOutputBytes}`,
     );
   }

@@ -10,27 +10,45 @@
  * @module
  */
 
+/**
+ * Every stable error code, in one list (the {@linkcode OmmxErrorCode} union is
+ * derived from it).
+ *
+ * @example
+ * ```ts
+ * import { OMMX_ERROR_CODES } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(OMMX_ERROR_CODES.includes("DIGEST_MISMATCH"));
+ * ```
+ */
+export const OMMX_ERROR_CODES = [
+  "ATTACHMENT_NOT_FOUND",
+  "BLOB_NOT_FOUND",
+  "MEDIA_TYPE_MISMATCH",
+  "UNKNOWN_MEDIA_TYPE",
+  "INVALID_ARTIFACT",
+  "INVALID_DIGEST",
+  "DIGEST_MISMATCH",
+  "SIZE_MISMATCH",
+  "CORRUPT_ARCHIVE",
+  "DECODE_ERROR",
+  "ENCODE_ERROR",
+  "CODEC_CONTRACT",
+  "UNSUPPORTED",
+  "LIMIT_EXCEEDED",
+  "ALREADY_EXISTS",
+  "INVALID_ARGUMENT",
+  "INVALID_REFERENCE",
+  "INVALID_STATE",
+  "UNAUTHORIZED",
+  "DENIED",
+  "NETWORK",
+  "REGISTRY",
+] as const;
+
 /** Stable machine-readable error codes. */
-export type OmmxErrorCode =
-  | "ATTACHMENT_NOT_FOUND"
-  | "BLOB_NOT_FOUND"
-  | "MEDIA_TYPE_MISMATCH"
-  | "UNKNOWN_MEDIA_TYPE"
-  | "INVALID_ARTIFACT"
-  | "INVALID_DIGEST"
-  | "DIGEST_MISMATCH"
-  | "SIZE_MISMATCH"
-  | "CORRUPT_ARCHIVE"
-  | "DECODE_ERROR"
-  | "ENCODE_ERROR"
-  | "CODEC_CONTRACT"
-  | "UNSUPPORTED"
-  | "LIMIT_EXCEEDED"
-  | "UNSAFE_PATH"
-  | "ALREADY_EXISTS"
-  | "INVALID_ARGUMENT"
-  | "INVALID_REFERENCE"
-  | "INVALID_STATE";
+export type OmmxErrorCode = typeof OMMX_ERROR_CODES[number];
 
 /** Options accepted by every {@linkcode OmmxError} constructor. */
 export interface OmmxErrorOptions {
@@ -298,22 +316,6 @@ export class LimitExceededError extends OmmxError {
   }
 }
 
-/** A path that would escape its target directory. */
-export class UnsafePathError extends OmmxError {
-  /** The rejected path. */
-  readonly path: string;
-  /**
-   * Create the error.
-   *
-   * @param path The rejected path.
-   * @param reason Why it is unsafe.
-   */
-  constructor(path: string, reason: string) {
-    super("UNSAFE_PATH", `Unsafe path ${JSON.stringify(path)}: ${reason}`);
-    this.path = path;
-  }
-}
-
 /** A destination that exists where the caller did not allow overwriting. */
 export class AlreadyExistsError extends OmmxError {
   /** The existing path or name. */
@@ -357,6 +359,62 @@ export class ReferenceConflictError extends AlreadyExistsError {
     this.imageName = imageName;
     this.existingDigest = existingDigest;
     this.incomingDigest = incomingDigest;
+  }
+}
+
+/** The codes a {@linkcode RegistryError} carries. */
+export type RegistryErrorCode = "UNAUTHORIZED" | "DENIED" | "NETWORK" | "REGISTRY";
+
+/** What a {@linkcode RegistryError} keeps besides its message. */
+export interface RegistryErrorOptions extends OmmxErrorOptions {
+  /** The HTTP status the registry answered with (absent when no answer came). */
+  status?: number;
+  /** The `errors[].code` values of the registry's OCI distribution error body (e.g. `UNAUTHORIZED`). */
+  registryCodes?: readonly string[];
+  /** The URL of the failed request. */
+  url?: string;
+}
+
+/**
+ * A remote registry (or its token service) failed the request: code
+ * `UNAUTHORIZED` (HTTP 401, or the token service refused the credentials),
+ * `DENIED` (HTTP 403), `NETWORK` (no HTTP answer: DNS, connection, TLS) or
+ * `REGISTRY` (any other unexpected answer). The HTTP status and the
+ * registry's own error codes are kept.
+ *
+ * @example
+ * ```ts
+ * import { RegistryError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const e = new RegistryError("UNAUTHORIZED", "GET https://r.example/v2/ requires authentication", {
+ *   status: 401,
+ *   registryCodes: ["UNAUTHORIZED"],
+ * });
+ * assert.equal(e.code, "UNAUTHORIZED");
+ * assert.equal(e.status, 401);
+ * assert.deepEqual(e.registryCodes, ["UNAUTHORIZED"]);
+ * ```
+ */
+export class RegistryError extends OmmxError {
+  /** The HTTP status, or `undefined` when the request got no answer. */
+  readonly status: number | undefined;
+  /** The registry's `errors[].code` values (`[]` when its body held none). */
+  readonly registryCodes: readonly string[];
+  /** The URL of the failed request, when known. */
+  readonly url: string | undefined;
+  /**
+   * Create the error.
+   *
+   * @param code `UNAUTHORIZED`, `DENIED`, `NETWORK` or `REGISTRY`.
+   * @param message What failed, naming the request.
+   * @param options HTTP status, registry codes, URL and cause.
+   */
+  constructor(code: RegistryErrorCode, message: string, options: RegistryErrorOptions = {}) {
+    super(code, message, options);
+    this.status = options.status;
+    this.registryCodes = Object.freeze([...(options.registryCodes ?? [])]);
+    this.url = options.url;
   }
 }
 
@@ -417,9 +475,9 @@ for (
     CodecContractError,
     UnsupportedError,
     LimitExceededError,
-    UnsafePathError,
     AlreadyExistsError,
     ReferenceConflictError,
+    RegistryError,
     InvalidArgumentError,
     InvalidReferenceError,
     InvalidStateError,

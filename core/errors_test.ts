@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as errors from "./errors.ts";
-import { OmmxError, UnsupportedError } from "./errors.ts";
+import { OMMX_ERROR_CODES, OmmxError, RegistryError, UnsupportedError } from "./errors.ts";
 
 Deno.test("errors: every built-in error is named after its class, by a literal", () => {
   const classes = Object.entries(errors).filter(([, v]) =>
@@ -34,4 +34,42 @@ Deno.test("errors: subclasses outside the library keep their own name", () => {
   assert.equal(err.name, "QuotaError");
   assert.equal(err.code, "UNSUPPORTED");
   assert.ok(err instanceof UnsupportedError);
+});
+
+Deno.test("errors: every code is listed once; every class throws a listed code", () => {
+  assert.equal(OMMX_ERROR_CODES.length, 22);
+  assert.equal(new Set(OMMX_ERROR_CODES).size, OMMX_ERROR_CODES.length);
+  const byClass = new Map<string, string>();
+  const args: Record<string, unknown[]> = {
+    OmmxError: ["INVALID_STATE", "x"],
+    RegistryError: ["DENIED", "x"],
+  };
+  for (const [name, cls] of Object.entries(errors)) {
+    if (typeof cls !== "function" || !(cls === OmmxError || cls.prototype instanceof OmmxError)) {
+      continue;
+    }
+    const err = Reflect.construct(cls, args[name] ?? ["a", "b", "c", "d"]) as OmmxError;
+    assert.ok(OMMX_ERROR_CODES.includes(err.code), `${name}: ${err.code}`);
+    byClass.set(name, err.code);
+  }
+  assert.equal(byClass.get("ReferenceConflictError"), "ALREADY_EXISTS");
+  assert.equal(byClass.get("InvalidArgumentError"), "INVALID_ARGUMENT");
+  assert.equal(byClass.has("UnsafePathError"), false);
+});
+
+Deno.test("errors: RegistryError keeps the status, the registry codes and the URL", () => {
+  const cause = new TypeError("connection refused");
+  const network = new RegistryError("NETWORK", "GET http://h/v2/ failed", {
+    cause,
+    url: "http://h/v2/",
+  });
+  assert.equal(network.code, "NETWORK");
+  assert.equal(network.status, undefined);
+  assert.deepEqual(network.registryCodes, []);
+  assert.equal(network.cause, cause);
+  const denied = new RegistryError("DENIED", "x", { status: 403, registryCodes: ["DENIED"] });
+  assert.equal(denied.status, 403);
+  assert.deepEqual(denied.registryCodes, ["DENIED"]);
+  assert.ok(Object.isFrozen(denied.registryCodes));
+  assert.equal(String(denied), "RegistryError: x");
 });

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { EncodeError } from "../../core/errors.ts";
+import { EncodeError, InvalidArgumentError } from "../../core/errors.ts";
 import { PyFloat } from "../py_float.ts";
 import { type MsgpackNode, MsgpackReader, MsgpackWriter } from "./_wire.ts";
 
@@ -35,7 +35,7 @@ export class MsgpackExt {
    */
   constructor(type: number, data: Uint8Array) {
     if (!Number.isInteger(type) || type < -128 || type > 127) {
-      throw new RangeError(`MessagePack ext type must be in -128..127, got ${type}`);
+      throw new InvalidArgumentError(`MessagePack ext type must be in -128..127, got ${type}`);
     }
     this.type = type;
     this.data = data;

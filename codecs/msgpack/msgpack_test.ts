@@ -88,5 +88,5 @@ Deno.test("encodeMsgpack: errors", () => {
       String(typeof v),
     );
   }
-  assert.throws(() => new MsgpackExt(200, new Uint8Array()), RangeError);
+  assert.throws(() => new MsgpackExt(200, new Uint8Array()), { code: "INVALID_ARGUMENT" });
 });

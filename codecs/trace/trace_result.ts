@@ -7,7 +7,7 @@
  */
 
 import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
-import { DecodeError } from "../../core/errors.ts";
+import { DecodeError, InvalidArgumentError } from "../../core/errors.ts";
 import { PyFloat } from "../py_float.ts";
 import { stringifyPythonJson } from "../json/stringify.ts";
 import {
@@ -94,7 +94,7 @@ const PROTO = new WeakMap<TraceSpan, Span>();
 
 function protoOf(span: TraceSpan): Span {
   const proto = PROTO.get(span);
-  if (proto === undefined) throw new TypeError("span does not belong to a TraceResult");
+  if (proto === undefined) throw new InvalidArgumentError("span does not belong to a TraceResult");
   return proto;
 }
 

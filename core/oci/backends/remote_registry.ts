@@ -19,7 +19,7 @@ import {
   InvalidArtifactError,
   InvalidReferenceError,
   LimitExceededError,
-  OmmxError,
+  RegistryError,
   SizeMismatchError,
 } from "../../errors.ts";
 import { type Descriptor, parseDescriptor } from "../descriptor.ts";
@@ -126,13 +126,32 @@ function isManifestType(mediaType: string): boolean {
 
 type Scope = "pull" | "pull,push";
 
-async function errorBody(res: Response): Promise<string> {
+/** What a failed answer said: a message tail and the OCI distribution error codes of its body. */
+async function errorBody(res: Response): Promise<{ detail: string; codes: string[] }> {
+  let text = "";
   try {
-    const t = (await res.text()).trim();
-    return t ? `: ${t.length > 400 ? `${t.slice(0, 400)}…` : t}` : "";
+    text = (await res.text()).trim();
   } catch {
-    return "";
+    return { detail: "", codes: [] };
   }
+  const codes: string[] = [];
+  try {
+    const errors = (JSON.parse(text) as { errors?: unknown } | null)?.errors;
+    if (Array.isArray(errors)) {
+      for (const e of errors) {
+        const code = (e as { code?: unknown } | null)?.code;
+        if (typeof code === "string") codes.push(code);
+      }
+    }
+  } catch {
+    // not a JSON error body: the text alone is the detail
+  }
+  return { detail: text ? `: ${text.length > 400 ? `${text.slice(0, 400)}…` : text}` : "", codes };
+}
+
+/** The {@linkcode RegistryError} code of an HTTP status. */
+function statusCode(status: number): "UNAUTHORIZED" | "DENIED" | "REGISTRY" {
+  return status === 401 ? "UNAUTHORIZED" : status === 403 ? "DENIED" : "REGISTRY";
 }
 
 /**
@@ -185,12 +204,12 @@ export class RemoteTarget implements Target {
       return await this.#fetch(url, { ...init, headers, redirect: "follow" });
     } catch (cause) {
       if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
-      throw new OmmxError(
-        "UNSUPPORTED",
+      throw new RegistryError(
+        "NETWORK",
         `${init.method ?? "GET"} ${url} failed: ${
           cause instanceof Error ? cause.message : String(cause)
         }`,
-        { cause },
+        { cause, url },
       );
     }
   }
@@ -211,23 +230,29 @@ export class RemoteTarget implements Target {
     if (creds && "username" in creds) headers.Authorization = basicHeader(creds);
     const res = await this.#send(url.href, { method: "GET", headers }, undefined);
     if (!res.ok) {
-      throw new OmmxError(
-        "UNSUPPORTED",
-        `${this.location}: token request to ${url.origin}${url.pathname} answered ${res.status}${await errorBody(
-          res,
-        )}`,
+      const { detail, codes } = await errorBody(res);
+      // The token service refusing the credentials is an authentication failure.
+      throw new RegistryError(
+        res.status === 401 || res.status === 403 ? "UNAUTHORIZED" : "REGISTRY",
+        `${this.location}: token request to ${url.origin}${url.pathname} answered ${res.status}${detail}`,
+        { status: res.status, registryCodes: codes, url: `${url.origin}${url.pathname}` },
       );
     }
     let body: unknown;
     try {
       body = await res.json();
     } catch (cause) {
-      throw new OmmxError("UNSUPPORTED", `${this.location}: token response is not JSON`, { cause });
+      throw new RegistryError("REGISTRY", `${this.location}: token response is not JSON`, {
+        cause,
+        status: res.status,
+      });
     }
     const token = (body as { token?: unknown; access_token?: unknown } | null)?.token ??
       (body as { access_token?: unknown } | null)?.access_token;
     if (typeof token !== "string" || token === "") {
-      throw new OmmxError("UNSUPPORTED", `${this.location}: token response carries no token`);
+      throw new RegistryError("REGISTRY", `${this.location}: token response carries no token`, {
+        status: res.status,
+      });
     }
     return `Bearer ${token}`;
   }
@@ -248,16 +273,22 @@ export class RemoteTarget implements Target {
   }
 
   async #fail(res: Response, what: string, url: string): Promise<never> {
-    const detail = await errorBody(res);
+    const { detail, codes } = await errorBody(res);
+    const options = { status: res.status, registryCodes: codes, url };
     if (res.status === 401 || res.status === 403) {
-      throw new OmmxError(
-        "UNSUPPORTED",
+      throw new RegistryError(
+        statusCode(res.status),
         `${what}: ${url} ${
           res.status === 401 ? "requires authentication" : "denied access"
         } (HTTP ${res.status})${detail}`,
+        options,
       );
     }
-    throw new OmmxError("UNSUPPORTED", `${what}: ${url} answered HTTP ${res.status}${detail}`);
+    throw new RegistryError(
+      statusCode(res.status),
+      `${what}: ${url} answered HTTP ${res.status}${detail}`,
+      options,
+    );
   }
 
   /** Split a resolve/tag argument into a tag or digest of this repository. */
@@ -514,7 +545,10 @@ export class RemoteTarget implements Target {
     await res.body?.cancel().catch(() => {});
     const location = res.headers.get("location");
     if (!location) {
-      throw new OmmxError("UNSUPPORTED", `push ${d.digest}: ${start} sent no upload Location`);
+      throw new RegistryError("REGISTRY", `push ${d.digest}: ${start} sent no upload Location`, {
+        status: res.status,
+        url: start,
+      });
     }
     const url = new URL(location, start);
     url.searchParams.set("digest", d.digest);

@@ -10,6 +10,7 @@ import {
   InvalidArgumentError,
   InvalidArtifactError,
   OmmxError,
+  RegistryError,
   SizeMismatchError,
 } from "../../errors.ts";
 import { type RegistryServer, startRegistryServer } from "./_registry_server_test_util.ts";
@@ -215,8 +216,11 @@ Deno.test("RemoteTarget: Bearer token flow and Basic auth", async () => {
   await withServer({ bearer: { username: "alice", password: "pw" } }, async (server) => {
     const anonymous = await openRemoteRegistry(`${server.host}/ommx/test:v1`);
     await assert.rejects(anonymous.resolve(), (e) => {
-      assert.ok(e instanceof OmmxError);
-      assert.equal(e.code, "UNSUPPORTED");
+      assert.ok(e instanceof RegistryError);
+      assert.equal(e.code, "UNAUTHORIZED");
+      assert.equal(e.status, 401);
+      assert.deepEqual(e.registryCodes, []);
+      assert.equal(e.url, `http://${server.host}/token`);
       assert.match(e.message, /token request .* answered 401/);
       return true;
     });
@@ -246,8 +250,10 @@ Deno.test("RemoteTarget: Bearer token flow and Basic auth", async () => {
   await withServer({ basic: { username: "bob", password: "s3cret" } }, async (server) => {
     const denied = await openRemoteRegistry(`${server.host}/ommx/test:v1`);
     await assert.rejects(denied.resolve(), (e) => {
-      assert.ok(e instanceof OmmxError);
-      assert.equal(e.code, "UNSUPPORTED");
+      assert.ok(e instanceof RegistryError);
+      assert.equal(e.code, "UNAUTHORIZED");
+      assert.equal(e.status, 401);
+      assert.deepEqual(e.registryCodes, ["UNAUTHORIZED"]);
       assert.match(e.message, /requires authentication \(HTTP 401\)/);
       return true;
     });
@@ -265,9 +271,50 @@ Deno.test("RemoteTarget: network failures name the URL", async () => {
   await server.close();
   const target = await openRemoteRegistry(`${host}/ommx/test:v1`);
   await assert.rejects(target.resolve(), (e) => {
-    assert.ok(e instanceof OmmxError);
-    assert.equal(e.code, "UNSUPPORTED");
+    assert.ok(e instanceof RegistryError);
+    assert.equal(e.code, "NETWORK");
+    assert.equal(e.status, undefined);
+    assert.equal(e.url, `http://${host}/v2/ommx/test/manifests/v1`);
     assert.ok(e.message.includes(`GET http://${host}/v2/ommx/test/manifests/v1 failed`), e.message);
     return true;
   });
+});
+
+Deno.test("RemoteTarget: HTTP failures keep the status and the registry's error codes", async () => {
+  const answering = (status: number, body: string) =>
+    openRemoteRegistry("127.0.0.1:1/ommx/test:v1", {
+      fetch: () => Promise.resolve(new Response(body, { status })),
+    });
+  const cases: [number, string, string, string[], RegExp][] = [
+    [
+      403,
+      '{"errors":[{"code":"DENIED","message":"no"}]}',
+      "DENIED",
+      ["DENIED"],
+      /denied access \(HTTP 403\)/,
+    ],
+    [
+      500,
+      '{"errors":[{"code":"UNKNOWN"},{"code":"UNSUPPORTED"}]}',
+      "REGISTRY",
+      ["UNKNOWN", "UNSUPPORTED"],
+      /answered HTTP 500: \{"errors"/,
+    ],
+    [502, "bad gateway", "REGISTRY", [], /answered HTTP 502: bad gateway/],
+    [401, "", "UNAUTHORIZED", [], /requires authentication \(HTTP 401\)$/],
+  ];
+  for (const [status, body, code, registryCodes, message] of cases) {
+    const target = await answering(status, body);
+    await assert.rejects(target.resolve(), (e) => {
+      assert.ok(e instanceof RegistryError, String(e));
+      assert.ok(e instanceof OmmxError);
+      assert.equal(e.name, "RegistryError");
+      assert.equal(e.code, code);
+      assert.equal(e.status, status);
+      assert.deepEqual(e.registryCodes, registryCodes);
+      assert.equal(e.url, "http://127.0.0.1:1/v2/ommx/test/manifests/v1");
+      assert.match(e.message, message);
+      return true;
+    });
+  }
 });
