@@ -1,6 +1,8 @@
 /**
- * Python `repr()` of the values an OTLP attribute can hold (private helper
- * of the text tree).
+ * Python's `repr()`, once for the whole package: of a `str` (the `__repr__`
+ * texts of Experiment, SealedRun, Solve and Sampling), of `bytes`, and of the
+ * values an OTLP attribute holds (the trace text tree). Strings are escaped
+ * exactly as CPython does, including non-printable non-ASCII characters.
  *
  * @module
  */
@@ -24,7 +26,27 @@ function hex(n: number, width: number): string {
   return n.toString(16).padStart(width, "0");
 }
 
-/** Python `repr(str)`. */
+/**
+ * Python's `repr(str)`: single quotes unless the text holds a single quote and
+ * no double quote; backslash and the quote escaped; `\t`, `\n`, `\r`; other
+ * ASCII control characters and every character `str.isprintable()` rejects
+ * (categories Cc, Cf, Cs, Co, Cn, Zl, Zp, and Zs but the space) as `\xNN`,
+ * `\uNNNN` or `\UNNNNNNNN`.
+ *
+ * @param s The string.
+ * @returns The quoted form.
+ *
+ * @example
+ * ```ts
+ * import { reprStr } from "./_py_repr.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(reprStr("finished"), "'finished'");
+ * assert.equal(reprStr("it's"), `"it's"`);
+ * assert.equal(reprStr("a\u00a0b\u200bc"), "'a\\xa0b\\u200bc'");
+ * assert.equal(reprStr("値 ✓"), "'値 ✓'");
+ * ```
+ */
 export function reprStr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = quote;

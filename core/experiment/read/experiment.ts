@@ -20,7 +20,7 @@ import { DEFAULT_MAX_DECOMPRESSED_BYTES, type ReadContext } from "./_read_contex
 import { AttachmentNamespace, layerAt } from "./_attachments.ts";
 import { AttachmentHolder } from "./attachment_holder.ts";
 import { loadSealedRun, type SealedRun } from "./sealed_run.ts";
-import { pyRepr } from "./_py_repr.ts";
+import { reprStr } from "../../../codecs/_py_repr.ts";
 import { type RunParametersTable, runParametersView } from "./run_parameters.ts";
 
 /** Options for loading an Experiment from a target. */
@@ -223,7 +223,7 @@ export class Experiment extends AttachmentHolder implements AsyncDisposable {
    * @returns The same text as the reference's `Experiment.__repr__` of a sealed Experiment.
    */
   override toString(): string {
-    const name = this.imageName === null ? "None" : pyRepr(this.imageName);
+    const name = this.imageName === null ? "None" : reprStr(this.imageName);
     return `Experiment(image_name=${name}, state='sealed', open_runs=0)`;
   }
 

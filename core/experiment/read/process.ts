@@ -21,7 +21,7 @@ import type { ProcessRecord, RunStatus } from "./config.ts";
 import type { ReadContext } from "./_read_context.ts";
 import { layerAt } from "./_attachments.ts";
 import { decodeTyped } from "./_typed.ts";
-import { pyRepr } from "./_py_repr.ts";
+import { reprStr } from "../../../codecs/_py_repr.ts";
 
 function checkMediaType(
   d: Descriptor,
@@ -159,8 +159,8 @@ export abstract class ProcessView<Output> {
    */
   toString(): string {
     return `${this.#kind.label}(run_id=${this.runId}, ${this.#kind.idKey}=${this.#record.id}, status=${
-      pyRepr(this.status)
-    }, adapter=${pyRepr(this.adapter)})`;
+      reprStr(this.status)
+    }, adapter=${reprStr(this.adapter)})`;
   }
 }
 

@@ -13,7 +13,7 @@ import { AttachmentNamespace, layerAt } from "./_attachments.ts";
 import { AttachmentHolder } from "./attachment_holder.ts";
 import { loadSampling, loadSolve, type Sampling, type Solve } from "./process.ts";
 import type { ParameterValue } from "./run_parameters.ts";
-import { pyRepr } from "./_py_repr.ts";
+import { reprStr } from "../../../codecs/_py_repr.ts";
 
 /** Everything a loaded run view holds (built by {@linkcode loadSealedRun}). */
 interface LoadedRun {
@@ -103,7 +103,7 @@ export class SealedRun extends AttachmentHolder {
    */
   override toString(): string {
     return `SealedRun(run_id=${this.runId}, status=${
-      pyRepr(this.status)
+      reprStr(this.status)
     }, attachments=${this.attachmentNames.length}, solves=${this.#solves.length}, samplings=${this.#samplings.length})`;
   }
 
