@@ -7,8 +7,8 @@
  */
 
 import { EncodeError } from "../../core/errors.ts";
+import { type JsonProfile, writeJson } from "../../core/_json_writer.ts";
 import { PyFloat, pythonFloatRepr } from "../py_float.ts";
-import { compareCodePoints } from "../../core/_code_points.ts";
 
 /** The output profile of {@linkcode stringifyPythonJson}. */
 export type JsonStyle = "python" | "compact-sorted";
@@ -68,51 +68,7 @@ export function stringifyPythonJson(
   if (style !== "python" && style !== "compact-sorted") {
     throw new EncodeError(`Unknown JSON style ${JSON.stringify(style)}`);
   }
-  const parts: string[] = [];
-  new Writer(style, parts).write(value, "$");
-  return parts.join("");
-}
-
-function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-function asciiString(s: string): string {
-  let out = '"';
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c) continue;
-    out += s.slice(start, i);
-    start = i + 1;
-    switch (c) {
-      case 0x22:
-        out += '\\"';
-        break;
-      case 0x5c:
-        out += "\\\\";
-        break;
-      case 0x0a:
-        out += "\\n";
-        break;
-      case 0x0d:
-        out += "\\r";
-        break;
-      case 0x09:
-        out += "\\t";
-        break;
-      case 0x08:
-        out += "\\b";
-        break;
-      case 0x0c:
-        out += "\\f";
-        break;
-      default:
-        out += "\\u" + c.toString(16).padStart(4, "0");
-    }
-  }
-  return out + s.slice(start) + '"';
+  return writeJson(value, PROFILES[style]);
 }
 
 /** `serde_json`'s (ryu) rendering of a finite float. */
@@ -130,94 +86,33 @@ function serdeFloat(x: number): string {
   return len === 1 ? `${sign}${digits}e${e}` : `${sign}${digits[0]}.${digits.slice(1)}e${e}`;
 }
 
-class Writer {
-  readonly seen = new Set<object>();
-  constructor(readonly style: JsonStyle, readonly out: string[]) {}
-
-  get python(): boolean {
-    return this.style === "python";
-  }
-
-  str(s: string): string {
-    return this.python ? asciiString(s) : JSON.stringify(s);
-  }
-
-  float(x: number, path: string): string {
-    if (Number.isFinite(x)) return this.python ? pythonFloatRepr(x) : serdeFloat(x);
-    if (!this.python) {
+function profile(style: JsonStyle): JsonProfile {
+  const python = style === "python";
+  const float = (x: number, path: string): string => {
+    if (Number.isFinite(x)) return python ? pythonFloatRepr(x) : serdeFloat(x);
+    if (!python) {
       throw new EncodeError(`Cannot write ${x} at ${path} as compact-sorted JSON (not finite)`);
     }
     return Number.isNaN(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
-  }
-
-  write(value: unknown, path: string): void {
-    const out = this.out;
-    switch (typeof value) {
-      case "string":
-        out.push(this.str(value));
-        return;
-      case "boolean":
-        out.push(value ? "true" : "false");
-        return;
-      case "bigint":
-        out.push(value.toString());
-        return;
-      case "number":
-        if (Number.isInteger(value) && !Object.is(value, -0)) {
-          out.push(Number.isSafeInteger(value) ? String(value) : BigInt(value).toString());
-        } else {
-          out.push(this.float(value, path));
-        }
-        return;
-      case "object":
-        break;
-      default:
-        throw new EncodeError(`Object of type ${typeof value} at ${path} is not JSON serializable`);
-    }
-    if (value === null) {
-      out.push("null");
-      return;
-    }
-    if (value instanceof PyFloat) {
-      out.push(this.float(value.value, path));
-      return;
-    }
-    if (this.seen.has(value)) throw new EncodeError(`Circular reference detected at ${path}`);
-    this.seen.add(value);
-    if (Array.isArray(value)) {
-      out.push("[");
-      for (let i = 0; i < value.length; i++) {
-        if (i > 0) out.push(this.python ? ", " : ",");
-        this.write(value[i], `${path}[${i}]`);
-      }
-      out.push("]");
-    } else {
-      let entries: [string, unknown][];
-      if (value instanceof Map) {
-        entries = [];
-        for (const [k, v] of value) {
-          if (typeof k !== "string") {
-            throw new EncodeError(`Map key of type ${typeof k} at ${path} is not a string`);
-          }
-          entries.push([k, v]);
-        }
-      } else if (isPlainObject(value)) {
-        entries = Object.entries(value);
-      } else {
-        const name = (value as { constructor?: { name?: string } }).constructor?.name ?? "object";
-        throw new EncodeError(`Object of type ${name} at ${path} is not JSON serializable`);
-      }
-      if (!this.python) entries.sort((a, b) => compareCodePoints(a[0], b[0]));
-      out.push("{");
-      let first = true;
-      for (const [k, v] of entries) {
-        if (!first) out.push(this.python ? ", " : ",");
-        first = false;
-        out.push(this.str(k), this.python ? ": " : ":");
-        this.write(v, `${path}.${k}`);
-      }
-      out.push("}");
-    }
-    this.seen.delete(value);
-  }
+  };
+  return {
+    sortKeys: !python,
+    itemSeparator: python ? ", " : ",",
+    keySeparator: python ? ": " : ":",
+    asciiOnly: python,
+    number: (x, path) =>
+      Number.isInteger(x) && !Object.is(x, -0)
+        ? (Number.isSafeInteger(x) ? String(x) : BigInt(x).toString())
+        : float(x, path),
+    objects: "plain",
+    undefinedProperty: "error",
+    undefinedItem: "error",
+    leaf: (value, path) => value instanceof PyFloat ? float(value.value, path) : undefined,
+    unsupported: (what, path) => `Object of type ${what} at ${path} is not JSON serializable`,
+  };
 }
+
+const PROFILES: Readonly<Record<JsonStyle, JsonProfile>> = {
+  python: profile("python"),
+  "compact-sorted": profile("compact-sorted"),
+};

@@ -6,60 +6,27 @@
  * @module
  */
 import { EncodeError } from "../errors.ts";
+import { type JsonProfile, writeJson } from "../_json_writer.ts";
 
 export { compareCodePoints } from "../_code_points.ts";
-import { compareCodePoints } from "../_code_points.ts";
 
-function write(value: unknown, out: string[], path: string): void {
-  if (value === null) {
-    out.push("null");
-    return;
-  }
-  switch (typeof value) {
-    case "string":
-      out.push(JSON.stringify(value));
-      return;
-    case "boolean":
-      out.push(value ? "true" : "false");
-      return;
-    case "bigint":
-      out.push(value.toString());
-      return;
-    case "number":
-      if (!Number.isFinite(value)) {
-        throw new EncodeError(`canonical JSON: non-finite number at ${path}`);
-      }
-      out.push(JSON.stringify(value));
-      return;
-    case "object": {
-      if (Array.isArray(value)) {
-        out.push("[");
-        for (let i = 0; i < value.length; i++) {
-          if (i > 0) out.push(",");
-          const item: unknown = value[i];
-          // JSON.stringify semantics: undefined in arrays becomes null.
-          write(item === undefined ? null : item, out, `${path}[${i}]`);
-        }
-        out.push("]");
-        return;
-      }
-      const record = value as Record<string, unknown>;
-      const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort(
-        compareCodePoints,
-      );
-      out.push("{");
-      keys.forEach((k, i) => {
-        if (i > 0) out.push(",");
-        out.push(JSON.stringify(k), ":");
-        write(record[k], out, `${path}.${k}`);
-      });
-      out.push("}");
-      return;
+/** The sorted compact profile of OCI manifests and indexes. */
+const CANONICAL: JsonProfile = {
+  sortKeys: true,
+  itemSeparator: ",",
+  keySeparator: ":",
+  asciiOnly: false,
+  number: (value, path) => {
+    if (!Number.isFinite(value)) {
+      throw new EncodeError(`canonical JSON: non-finite number at ${path}`);
     }
-    default:
-      throw new EncodeError(`canonical JSON: cannot encode ${typeof value} at ${path}`);
-  }
-}
+    return JSON.stringify(value);
+  },
+  objects: "any",
+  undefinedProperty: "omit",
+  undefinedItem: "null",
+  unsupported: (what, path) => `canonical JSON: cannot encode ${what} at ${path}`,
+};
 
 /**
  * Serialise `value` as canonical JSON text (keys sorted by code point, no
@@ -76,12 +43,10 @@ function write(value: unknown, out: string[], path: string): void {
  *
  * @param value A JSON-compatible value.
  * @returns The canonical text.
- * @throws {EncodeError} On non-finite numbers, functions or symbols.
+ * @throws {EncodeError} On non-finite numbers, functions, symbols or cycles.
  */
 export function canonicalJson(value: unknown): string {
-  const out: string[] = [];
-  write(value, out, "$");
-  return out.join("");
+  return writeJson(value, CANONICAL);
 }
 
 /**
