@@ -7,7 +7,7 @@
 
 import { create, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { DecodeError, OmmxError, UnsupportedError } from "../../core/errors.ts";
-import { Function, functionToMessage } from "./function.ts";
+import { Function } from "./function.ts";
 import { ParametersSchema } from "./gen/ommx/v1/instance_pb.ts";
 import { ParameterSchema as V1ParameterSchema } from "./gen/ommx/v1/parametric_instance_pb.ts";
 import {
@@ -37,17 +37,15 @@ import type {
   VariableSetConstraint,
 } from "./instance_data.ts";
 import { IdSet } from "./_id_set.ts";
-import { readStateBody, readU64DoubleEntry } from "./state.ts";
+import type { Label, OmmxVersion, RemovedReason } from "./types.ts";
 import {
   equalityFromNumber,
   equalityToNumber,
   kindFromNumber,
   kindToNumber,
-  type Label,
-  type RemovedReason,
   senseFromNumber,
   senseToNumber,
-} from "./types.ts";
+} from "./_conversions.ts";
 import {
   assignLabel,
   checkAnnotations,
@@ -55,6 +53,7 @@ import {
   checkFormatVersion,
   descriptionToMessage,
   featuresFor,
+  functionToMessage,
   hasLabel,
   labelFromMessage,
   labelToMessage,
@@ -62,7 +61,9 @@ import {
   readDescription,
   readGeneric,
   readRemovedReason,
+  readStateBody,
   readStringEntry,
+  readU64DoubleEntry,
   readU64MsgEntry,
   readV1Row,
   removedReasonToMessage,
@@ -80,9 +81,6 @@ import {
   sub,
   u64Record,
 } from "./_wire_tables.ts";
-
-/** Which OMMX protobuf package a payload uses. */
-export type OmmxVersion = "v1" | "v2";
 
 /**
  * Run a decoder, making sure every failure is a typed error naming the media type.

@@ -7,7 +7,7 @@
  */
 
 import { mergeDescription, mergeExtensions, mergeMetadata } from "./annotations.ts";
-import type { OmmxVersion } from "./_instance_wire.ts";
+import type { OmmxVersion } from "./types.ts";
 import type { InstanceDescription, ProcessMetadata } from "./types.ts";
 
 /** The decoded version and (when decoded) bytes a root class is built with. */

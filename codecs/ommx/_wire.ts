@@ -1,6 +1,7 @@
 /**
- * A minimal, allocation-free protobuf wire reader used by the hand-written
- * fast paths (functions, states, sampled values and the root readers).
+ * The protobuf wire format for the hand-written fast paths (functions,
+ * states, sampled values and the root readers/writers): a minimal,
+ * allocation-free reader and a growable writer.
  *
  * Unlike the generic reader, varints are returned as plain `number`s: IDs above
  * `Number.MAX_SAFE_INTEGER` are rejected with an {@linkcode UnsupportedError}
@@ -327,5 +328,69 @@ export class WireReader {
 export function expectWire(actual: number, expected: number): void {
   if (actual !== expected) {
     throw new DecodeError(`unexpected wire type ${actual} (expected ${expected})`);
+  }
+}
+
+/**
+ * Number of bytes a varint takes.
+ *
+ * @param n A non-negative safe integer.
+ * @returns Its varint length.
+ */
+export function varintLength(n: number): number {
+  let len = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 128);
+    len++;
+  }
+  return len;
+}
+
+/** A tiny growable protobuf writer for the fast encoders. */
+export class WireWriter {
+  #buf: Uint8Array;
+  #view: DataView;
+  #pos = 0;
+  /** @param capacity Initial capacity in bytes. */
+  constructor(capacity = 1024) {
+    this.#buf = new Uint8Array(capacity);
+    this.#view = new DataView(this.#buf.buffer);
+  }
+  #ensure(n: number): void {
+    if (this.#pos + n <= this.#buf.length) return;
+    const next = new Uint8Array(Math.max(this.#buf.length * 2, this.#pos + n));
+    next.set(this.#buf.subarray(0, this.#pos));
+    this.#buf = next;
+    this.#view = new DataView(next.buffer);
+  }
+  /** @param b One byte. */
+  byte(b: number): void {
+    this.#ensure(1);
+    this.#buf[this.#pos++] = b;
+  }
+  /** @param n A non-negative safe integer. */
+  varint(n: number): void {
+    this.#ensure(10);
+    while (n >= 0x80) {
+      this.#buf[this.#pos++] = (n % 128) | 0x80;
+      n = Math.floor(n / 128);
+    }
+    this.#buf[this.#pos++] = n;
+  }
+  /** @param v A double (little-endian). */
+  double(v: number): void {
+    this.#ensure(8);
+    this.#view.setFloat64(this.#pos, v, true);
+    this.#pos += 8;
+  }
+  /** @param bytes Raw bytes. */
+  raw(bytes: Uint8Array): void {
+    this.#ensure(bytes.length);
+    this.#buf.set(bytes, this.#pos);
+    this.#pos += bytes.length;
+  }
+  /** @returns The written bytes. */
+  finish(): Uint8Array {
+    return this.#buf.slice(0, this.#pos);
   }
 }

@@ -6,6 +6,11 @@
  */
 
 import { create, fromBinary, type MessageInitShape } from "npm:@bufbuild/protobuf@2.17.0";
+import type { Function } from "./function.ts";
+import { type Function as FunctionMessage, FunctionSchema } from "./gen/ommx/v1/function_pb.ts";
+import { LinearSchema } from "./gen/ommx/v1/linear_pb.ts";
+import { MonomialSchema, PolynomialSchema } from "./gen/ommx/v1/polynomial_pb.ts";
+import { QuadraticSchema } from "./gen/ommx/v1/quadratic_pb.ts";
 import { DecodeError, UnsupportedError } from "../../core/errors.ts";
 import {
   type Instance_Description,
@@ -20,7 +25,7 @@ import {
 } from "./gen/ommx/v2/constraint_pb.ts";
 import type { Provenance } from "./instance_data.ts";
 import type { InstanceDescription, Label, ProcessMetadata, RemovedReason } from "./types.ts";
-import { WireReader } from "./_wire.ts";
+import { WIRE_I64, WIRE_VARINT, WireReader } from "./_wire.ts";
 
 const EMPTY = new Uint8Array(0);
 
@@ -408,5 +413,97 @@ export function safe(v: bigint): number {
 export function checkAtol(v: number, what: string): void {
   if (!Number.isFinite(v) || v <= 0) {
     throw new DecodeError(`${what}: feasibility_atol ${v} must be finite and positive`);
+  }
+}
+
+/**
+ * Read the body of a `State`/`Parameters` message (fast path). Missing entry
+ * keys/values default to 0; the last duplicate key wins.
+ *
+ * @param r A reader bounded to the message.
+ * @param out The map to fill.
+ * @returns `out`.
+ */
+export function readStateBody(
+  r: WireReader,
+  out: Map<number, number> = new Map(),
+): Map<number, number> {
+  while (!r.done()) {
+    const tag = r.tag();
+    if (tag === 0x0a) readU64DoubleEntry(r, out);
+    else r.skip(tag & 7);
+  }
+  return out;
+}
+
+/**
+ * Read one length-delimited `map<uint64, double>` entry into `out`.
+ *
+ * @param r A reader positioned at the entry's length prefix.
+ * @param out The map to fill.
+ */
+export function readU64DoubleEntry(r: WireReader, out: Map<number, number>): void {
+  const saved = r.enter();
+  let key = 0;
+  let value = 0;
+  while (!r.done()) {
+    const t = r.tag();
+    if (t === 0x08) key = r.uint();
+    else if (t === 0x11) value = r.double();
+    else if (
+      (t >>> 3 === 1 && (t & 7) !== WIRE_VARINT) || (t >>> 3 === 2 && (t & 7) !== WIRE_I64)
+    ) {
+      throw new DecodeError(`bad wire type in map<uint64, double> entry`);
+    } else r.skip(t & 7);
+  }
+  r.leave(saved);
+  out.set(key, value);
+}
+
+/**
+ * Convert a function to the generated `ommx.v1.Function` message.
+ *
+ * @param f The function.
+ * @returns The message.
+ */
+export function functionToMessage(f: Function): FunctionMessage {
+  const linear = () =>
+    create(LinearSchema, {
+      terms: f.linearIds.map((id, i) => ({
+        id: BigInt(id),
+        coefficient: f.linearCoefficients[i]!,
+      })),
+      constant: f.constant,
+    });
+  switch (f.kind) {
+    case "constant":
+      return create(FunctionSchema, { function: { case: "constant", value: f.constant } });
+    case "linear":
+      return create(FunctionSchema, { function: { case: "linear", value: linear() } });
+    case "quadratic": {
+      const hasLinear = f.linearIds.length > 0 || f.constant !== 0;
+      return create(FunctionSchema, {
+        function: {
+          case: "quadratic",
+          value: create(QuadraticSchema, {
+            rows: f.quadraticRows.map(BigInt),
+            columns: f.quadraticColumns.map(BigInt),
+            values: [...f.quadraticValues],
+            ...(hasLinear ? { linear: linear() } : {}),
+          }),
+        },
+      });
+    }
+    case "polynomial":
+      return create(FunctionSchema, {
+        function: {
+          case: "polynomial",
+          value: create(PolynomialSchema, {
+            terms: f.toMonomials().map((m) =>
+              create(MonomialSchema, { ids: m.ids.map(BigInt), coefficient: m.coefficient })
+            ),
+          }),
+        },
+      });
   }
 }

@@ -6,13 +6,10 @@
  * @module
  */
 
-import { create } from "npm:@bufbuild/protobuf@2.17.0";
 import { DecodeError, InvalidArgumentError } from "../../core/errors.ts";
-import { type Function as FunctionMessage, FunctionSchema } from "./gen/ommx/v1/function_pb.ts";
-import { LinearSchema } from "./gen/ommx/v1/linear_pb.ts";
-import { MonomialSchema, PolynomialSchema } from "./gen/ommx/v1/polynomial_pb.ts";
-import { QuadraticSchema } from "./gen/ommx/v1/quadratic_pb.ts";
-import { stateGet, type StateLike } from "./types.ts";
+import type { Function as FunctionMessage } from "./gen/ommx/v1/function_pb.ts";
+import type { StateLike } from "./types.ts";
+import { stateGet } from "./_conversions.ts";
 import { WIRE_I64, WIRE_LEN, WireReader } from "./_wire.ts";
 
 /** Which member of the `ommx.v1.Function` oneof a function uses. */
@@ -401,6 +398,9 @@ export class Function {
    * Fast path: decode an `ommx.v1.Function` message body from a wire reader
    * positioned at its first field (the reader's `end` bounds the message).
    *
+   * Internal: used by the package's own readers; not part of the documented API.
+   *
+   * @ignore
    * @param r The reader.
    * @returns The function.
    * @throws {DecodeError} on malformed bytes, an unset oneof or non-finite coefficients.
@@ -455,7 +455,8 @@ export class Function {
    *
    * @example
    * ```ts
-   * import { Function, functionToMessage } from "./function.ts";
+   * import { Function } from "./function.ts";
+   * import { functionToMessage } from "./_wire_common.ts";
    * import { toBinary } from "npm:@bufbuild/protobuf@2.17.0";
    * import { FunctionSchema } from "./gen/ommx/v1/function_pb.ts";
    * import assert from "node:assert/strict";
@@ -583,52 +584,4 @@ function readPolynomial(r: WireReader): Function {
     } else r.skip(wt);
   }
   return Function.polynomial(terms);
-}
-
-/**
- * Convert a function to the generated `ommx.v1.Function` message.
- *
- * @param f The function.
- * @returns The message.
- */
-export function functionToMessage(f: Function): FunctionMessage {
-  const linear = () =>
-    create(LinearSchema, {
-      terms: f.linearIds.map((id, i) => ({
-        id: BigInt(id),
-        coefficient: f.linearCoefficients[i]!,
-      })),
-      constant: f.constant,
-    });
-  switch (f.kind) {
-    case "constant":
-      return create(FunctionSchema, { function: { case: "constant", value: f.constant } });
-    case "linear":
-      return create(FunctionSchema, { function: { case: "linear", value: linear() } });
-    case "quadratic": {
-      const hasLinear = f.linearIds.length > 0 || f.constant !== 0;
-      return create(FunctionSchema, {
-        function: {
-          case: "quadratic",
-          value: create(QuadraticSchema, {
-            rows: f.quadraticRows.map(BigInt),
-            columns: f.quadraticColumns.map(BigInt),
-            values: [...f.quadraticValues],
-            ...(hasLinear ? { linear: linear() } : {}),
-          }),
-        },
-      });
-    }
-    case "polynomial":
-      return create(FunctionSchema, {
-        function: {
-          case: "polynomial",
-          value: create(PolynomialSchema, {
-            terms: f.toMonomials().map((m) =>
-              create(MonomialSchema, { ids: m.ids.map(BigInt), coefficient: m.coefficient })
-            ),
-          }),
-        },
-      });
-  }
 }

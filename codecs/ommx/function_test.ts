@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { DecodeError, UnsupportedError } from "../../core/errors.ts";
-import { Function, functionToMessage } from "./function.ts";
+import { Function } from "./function.ts";
+import { functionToMessage } from "./_wire_common.ts";
 import { FunctionSchema } from "./gen/ommx/v1/function_pb.ts";
 
 const cases: [string, Function, number][] = [

@@ -26,14 +26,9 @@ import type {
   OutputObjective,
   VariableSetConstraint,
 } from "./instance_data.ts";
-import {
-  encodeInstanceData,
-  instanceToV2Message,
-  type OmmxVersion,
-  readInstanceData,
-} from "./_instance_wire.ts";
-import type { Equality, InstanceDescription, Sense, StateLike } from "./types.ts";
-import { stateGet } from "./types.ts";
+import { encodeInstanceData, instanceToV2Message, readInstanceData } from "./_instance_wire.ts";
+import type { Equality, InstanceDescription, OmmxVersion, Sense, StateLike } from "./types.ts";
+import { stateGet } from "./_conversions.ts";
 
 /** Options of {@linkcode Instance.evaluate}. */
 export interface EvaluateOptions {

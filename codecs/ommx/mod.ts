@@ -34,25 +34,12 @@
 export type { AttachmentCodec } from "../codec.ts";
 export * from "./annotations.ts";
 export * from "./codecs.ts";
-export { Function, type FunctionKind, type Monomial } from "./function.ts";
+export * from "./function.ts";
 export * from "./instance.ts";
 export type * from "./instance_data.ts";
-export type { OmmxVersion } from "./_instance_wire.ts";
 export * from "./parametric_instance.ts";
-export {
-  type SampledConstraint,
-  type SampledDecisionVariable,
-  type SampledNamedFunction,
-  SampleSet,
-  type SampleSetData,
-} from "./sample_set.ts";
+export * from "./sample_set.ts";
 export * from "./sampled_values.ts";
-export {
-  type EvaluatedConstraint,
-  type EvaluatedDecisionVariable,
-  type EvaluatedNamedFunction,
-  Solution,
-  type SolutionData,
-} from "./solution.ts";
-export { decodeState, encodeState } from "./state.ts";
+export * from "./solution.ts";
+export * from "./state.ts";
 export type * from "./types.ts";

@@ -31,12 +31,8 @@ import type {
   ParametricInstanceData,
   VariableSetConstraint,
 } from "./instance_data.ts";
-import {
-  type OmmxVersion,
-  parametricToV2Message,
-  readParametricInstanceData,
-} from "./_instance_wire.ts";
-import type { InstanceDescription, Sense } from "./types.ts";
+import { parametricToV2Message, readParametricInstanceData } from "./_instance_wire.ts";
+import type { InstanceDescription, OmmxVersion, Sense } from "./types.ts";
 
 /**
  * An instance with parameters.

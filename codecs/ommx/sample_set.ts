@@ -27,23 +27,19 @@ import {
   SampleSetSchema as V2SampleSetSchema,
 } from "./gen/ommx/v2/sample_set_pb.ts";
 import type { ConstraintBase, DecisionVariable } from "./instance_data.ts";
-import { type OmmxVersion, readV1DecisionVariable, wrap } from "./_instance_wire.ts";
+import { readV1DecisionVariable, wrap } from "./_instance_wire.ts";
+import type { OmmxVersion } from "./types.ts";
 import { SampledValues } from "./sampled_values.ts";
 import { type EvaluatedConstraint, Solution } from "./solution.ts";
-import { varintLength, WireWriter } from "./state.ts";
+import type { Equality, Label, ProcessMetadata, RemovedReason, Sense } from "./types.ts";
 import {
-  type Equality,
   equalityFromNumber,
   equalityToNumber,
   kindFromNumber,
   kindToNumber,
-  type Label,
-  type ProcessMetadata,
-  type RemovedReason,
-  type Sense,
   senseFromNumber,
   senseToNumber,
-} from "./types.ts";
+} from "./_conversions.ts";
 import {
   checkAnnotations,
   checkAtol,
@@ -59,7 +55,7 @@ import {
   safe,
   type V1LabelFields,
 } from "./_wire_common.ts";
-import { WireReader } from "./_wire.ts";
+import { varintLength, WireReader, WireWriter } from "./_wire.ts";
 import { sourceOf, withLayerMetadata } from "./_layer.ts";
 import {
   consistentBound,
@@ -1091,7 +1087,7 @@ function rawEntries(v: SampledValues): { no: number; wireType: WireType; data: U
  * @returns The message.
  * @throws {EncodeError} when the reference would refuse the message.
  */
-export function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
+function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
   const atol = d.feasibilityAtol ?? DEFAULT_FEASIBILITY_ATOL;
   const derived = checkedForV2(d, atol);
   const index = new Map(d.constraints.map((c, i) => [c, i]));

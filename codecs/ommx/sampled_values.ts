@@ -6,8 +6,7 @@
  */
 
 import { DecodeError, InvalidArgumentError } from "../../core/errors.ts";
-import { WireWriter } from "./state.ts";
-import { WIRE_I64, WireReader } from "./_wire.ts";
+import { WIRE_I64, WireReader, WireWriter } from "./_wire.ts";
 
 /**
  * Values indexed by sample ID (the decompressed form of `ommx.v1.SampledValues`).
@@ -118,6 +117,9 @@ export class SampledValues {
   /**
    * Read a `SampledValues` body (fast path).
    *
+   * Internal: used by the package's own readers; not part of the documented API.
+   *
+   * @ignore
    * @param r A reader bounded to the message.
    * @returns The values.
    */

@@ -28,26 +28,21 @@ import {
 } from "./gen/ommx/v2/solution_pb.ts";
 import type { EvaluateOptions, Instance } from "./instance.ts";
 import type { ConstraintBase, DecisionVariable } from "./instance_data.ts";
-import { type OmmxVersion, readV1DecisionVariable, wrap } from "./_instance_wire.ts";
-import { readStateBody } from "./state.ts";
+import { readV1DecisionVariable, wrap } from "./_instance_wire.ts";
+import type { OmmxVersion } from "./types.ts";
+import type { Equality, Label, Optimality, ProcessMetadata, Relaxation, Sense } from "./types.ts";
 import {
-  type Equality,
   equalityFromNumber,
   equalityToNumber,
   kindFromNumber,
   kindToNumber,
-  type Label,
-  type Optimality,
   optimalityFromNumber,
   optimalityToNumber,
-  type ProcessMetadata,
-  type Relaxation,
   relaxationFromNumber,
   relaxationToNumber,
-  type Sense,
   senseFromNumber,
   senseToNumber,
-} from "./types.ts";
+} from "./_conversions.ts";
 import {
   checkAnnotations,
   checkAtol,
@@ -55,6 +50,7 @@ import {
   checkFormatVersion,
   labelFromMessage,
   readMetadata,
+  readStateBody,
   readStringEntry,
   safe,
 } from "./_wire_common.ts";
@@ -805,7 +801,7 @@ function readV2(bytes: Uint8Array, what: string): SolutionData {
  * @returns The message.
  * @throws {EncodeError} when the reference would refuse the message.
  */
-export function solutionToV2Message(d: SolutionData): V2Solution {
+function solutionToV2Message(d: SolutionData): V2Solution {
   const atol = d.feasibilityAtol ?? DEFAULT_FEASIBILITY_ATOL;
   const derived = checkedForV2(d, atol);
   const { reg, ind, oh, sos, requiredFeatures } = byKind(derived.constraints);
