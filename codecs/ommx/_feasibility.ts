@@ -13,6 +13,7 @@
  */
 
 import type { Bound, Equality, Kind } from "./types.ts";
+import { DecodeError } from "../../core/errors.ts";
 
 /** The reference's default absolute tolerance (`ATol::default()`, also used for all v1 data). */
 export const DEFAULT_FEASIBILITY_ATOL = 1e-6;
@@ -236,4 +237,20 @@ export function constraintStage(
     throw fail(`${constraintLabel(c)} uses a variable that is not a decision variable`);
   }
   return stage;
+}
+
+/**
+ * Refuse a v1 decision variable whose bound admits no value of its kind, as
+ * the reference reader does.
+ *
+ * @param v The variable.
+ * @param name The variable, for the message.
+ * @throws {DecodeError} When the bound is empty for the kind.
+ */
+export function checkV1Bound(v: { kind: Kind; bound: Bound }, name: string): void {
+  if (consistentBound(v.kind, v.bound, DEFAULT_FEASIBILITY_ATOL) === undefined) {
+    throw new DecodeError(
+      `${name}: bound [${v.bound.lower}, ${v.bound.upper}] admits no ${v.kind} value`,
+    );
+  }
 }

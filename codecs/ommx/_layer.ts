@@ -1,17 +1,67 @@
 /**
  * Internal pieces shared by the friendly root classes (Instance, ParametricInstance,
- * SampleSet, Solution) for `mergeLayerAnnotations`: folding a layer descriptor's
- * annotations into their plain data, and the decoded-source record they are rebuilt with.
+ * SampleSet, Solution): what each class tells its base class (`PayloadKind`), folding a
+ * layer descriptor's annotations into their plain data, and the decoded-source record they
+ * are rebuilt with.
  *
  * @module
  */
 
-import { mergeDescription, mergeExtensions, mergeMetadata } from "./annotations.ts";
+import {
+  instanceAnnotationView,
+  mergeDescription,
+  mergeExtensions,
+  mergeMetadata,
+  metadataAnnotationView,
+} from "./annotations.ts";
 import type { OmmxVersion } from "./types.ts";
-import type { InstanceDescription, ProcessMetadata } from "./types.ts";
+import type { InstanceDescription, OmmxMessage, ProcessMetadata } from "./types.ts";
 
 /** The decoded version and (when decoded) bytes a root class is built with. */
 export type Source = { version: OmmxVersion; bytes?: Uint8Array };
+
+/** What one payload class tells the shared base (`ProtobufPayload`) about itself. */
+export interface PayloadKind<Data, Self> {
+  /**
+   * The generic-runtime message of v1 bytes.
+   *
+   * @param bytes The decoded v1 payload.
+   */
+  v1Message(bytes: Uint8Array): OmmxMessage;
+  /**
+   * The v2 message of the content.
+   *
+   * @param data The content.
+   * @param bytes The decoded v2 payload, when the object was decoded.
+   */
+  v2Message(data: Data, bytes: Uint8Array | undefined): OmmxMessage;
+  /**
+   * The `ommx.v2` bytes of the content.
+   *
+   * @param data The content.
+   */
+  encode(data: Data): Uint8Array;
+  /**
+   * Merge layer annotations into a fresh copy of the content (message wins).
+   *
+   * @param data The copy (modified).
+   * @param layer The layer descriptor's annotations.
+   */
+  withLayer(data: Data, layer: Readonly<Record<string, string>>): Data;
+  /**
+   * Build an object of the class.
+   *
+   * @param data The content.
+   * @param source The decoded version and bytes.
+   */
+  create(data: Data, source: Source): Self;
+  /**
+   * The annotations Python shows for the object.
+   *
+   * @param self The object.
+   */
+  annotations(self: Self): Record<string, string>;
+}
 
 /**
  * The source record for a copy of a decoded (or built) object.
@@ -60,4 +110,65 @@ export function withLayerMetadata<
   if (md) d.metadata = md;
   d.annotations = mergeExtensions(d.annotations, layer);
   return d;
+}
+
+/**
+ * The kind of a result payload (`Solution`, `SampleSet`): annotations and
+ * layer merging through its process metadata under `namespace`.
+ *
+ * @param namespace `org.ommx.v1.solution` or `org.ommx.v1.sample-set`.
+ * @param parts How the class reads v1 and writes v2, and builds itself.
+ * @returns The kind.
+ */
+export function resultKind<
+  D extends { metadata?: ProcessMetadata; annotations: Record<string, string> },
+  S extends {
+    readonly metadata: ProcessMetadata | undefined;
+    readonly extensionAnnotations: Readonly<Record<string, string>>;
+  },
+>(
+  namespace: string,
+  parts: Pick<PayloadKind<D, S>, "v1Message" | "v2Message" | "encode" | "create">,
+): PayloadKind<D, S> {
+  return {
+    ...parts,
+    withLayer: (data, layer) => withLayerMetadata(data, layer, namespace),
+    annotations: (self) =>
+      metadataAnnotationView(namespace, self.metadata, self.extensionAnnotations),
+  };
+}
+
+/**
+ * The kind of a problem payload (`Instance`, `ParametricInstance`):
+ * annotations and layer merging through its description and counts under
+ * `namespace`.
+ *
+ * @param namespace `org.ommx.v1.instance` or `org.ommx.v1.parametric-instance`.
+ * @param parts How the class reads v1 and writes v2, and builds itself.
+ * @returns The kind.
+ */
+export function problemKind<
+  D extends { description?: InstanceDescription; annotations: Record<string, string> },
+  S extends {
+    readonly description: InstanceDescription | undefined;
+    readonly numVariables: number;
+    readonly numConstraints: number;
+    readonly extensionAnnotations: Readonly<Record<string, string>>;
+  },
+>(
+  namespace: string,
+  parts: Pick<PayloadKind<D, S>, "v1Message" | "v2Message" | "encode" | "create">,
+): PayloadKind<D, S> {
+  return {
+    ...parts,
+    withLayer: (data, layer) => withLayerDescription(data, layer, namespace),
+    annotations: (self) =>
+      instanceAnnotationView(
+        namespace,
+        self.description,
+        self.numVariables,
+        self.numConstraints,
+        self.extensionAnnotations,
+      ),
+  };
 }

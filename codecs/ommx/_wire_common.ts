@@ -507,3 +507,55 @@ export function functionToMessage(f: Function): FunctionMessage {
       });
   }
 }
+
+/**
+ * The fields the `ommx.v1` Solution and SampleSet messages share (under
+ * different numbers): sense, process metadata, annotations and format
+ * version. A root reader hands every field it does not handle itself to
+ * {@linkcode V1ResultFields.read}, then calls {@linkcode V1ResultFields.finish}.
+ */
+export class V1ResultFields {
+  /** The raw `sense` enum number (0 when absent). */
+  sense = 0;
+  #formatVersion = 0;
+  readonly #numbers: { sense: number; metadata: number; annotations: number };
+  readonly #into: { metadata?: ProcessMetadata; annotations: Record<string, string> };
+
+  /**
+   * @param numbers The field numbers of sense, metadata and annotations.
+   * @param into The data receiving metadata and annotations.
+   */
+  constructor(
+    numbers: { sense: number; metadata: number; annotations: number },
+    into: { metadata?: ProcessMetadata; annotations: Record<string, string> },
+  ) {
+    this.#numbers = numbers;
+    this.#into = into;
+  }
+
+  /**
+   * Read field `no` when it is one of the shared fields.
+   *
+   * @param r The reader, positioned after the field's tag.
+   * @param no The field number.
+   * @returns Whether the field was read (else the caller skips it).
+   */
+  read(r: WireReader, no: number): boolean {
+    if (no === this.#numbers.sense) this.sense = r.uint();
+    else if (no === this.#numbers.metadata) this.#into.metadata = readMetadata(r);
+    else if (no === this.#numbers.annotations) readStringEntry(r, this.#into.annotations);
+    else if (no === 100) this.#formatVersion = r.uint();
+    else return false;
+    return true;
+  }
+
+  /**
+   * Apply the reference's checks of the format version and the annotations.
+   *
+   * @param what The media type, for messages.
+   */
+  finish(what: string): void {
+    checkFormatVersion(this.#formatVersion, what);
+    checkAnnotations(this.#into.annotations, what);
+  }
+}

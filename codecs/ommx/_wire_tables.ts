@@ -213,3 +213,37 @@ export function labelRecord(
 ): Record<string, ReturnType<typeof labelToMessage>> {
   return u64Record(rows.filter(hasLabel).map((r) => [r.id, labelToMessage(r)]));
 }
+
+/**
+ * The v2 named-function table of evaluated or sampled named functions
+ * (`entries` by ID with their used variables, `labels`), or nothing when
+ * there are none.
+ *
+ * @param field The message field: `evaluatedNamedFunctions` or `sampledNamedFunctions`.
+ * @param rows The named functions.
+ * @param value The value part of one entry.
+ * @returns `{ [field]: table }`, or `{}` without rows.
+ */
+export function namedFunctionTable<
+  K extends string,
+  N extends Label & { id: number; usedDecisionVariableIds: readonly number[] },
+  V extends object,
+>(
+  field: K,
+  rows: readonly N[],
+  value: (row: N) => V,
+): {
+  [P in K]?: {
+    entries: Record<string, V & { usedDecisionVariableIds: bigint[] }>;
+    labels: ReturnType<typeof labelRecord>;
+  };
+} {
+  if (rows.length === 0) return {};
+  const entries = u64Record(rows.map((n) => [n.id, {
+    ...value(n),
+    usedDecisionVariableIds: bigIds(n.usedDecisionVariableIds),
+  }]));
+  return { [field]: { entries, labels: labelRecord(rows) } } as {
+    [P in K]?: { entries: typeof entries; labels: ReturnType<typeof labelRecord> };
+  };
+}

@@ -6,29 +6,15 @@
  * @module
  */
 
-import type { OmmxMessage } from "./types.ts";
-import { instanceAnnotationView } from "./annotations.ts";
-import { sourceOf, withLayerDescription } from "./_layer.ts";
+import { problemKind } from "./_layer.ts";
 import { fromBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { InvalidArgumentError } from "../../core/errors.ts";
-import type { Function } from "./function.ts";
-import {
-  type Instance as V1Instance,
-  InstanceSchema as V1InstanceSchema,
-} from "./gen/ommx/v1/instance_pb.ts";
-import type { Instance as V2Instance } from "./gen/ommx/v2/instance_pb.ts";
-import type {
-  Constraint,
-  DecisionVariable,
-  IndicatorConstraint,
-  InstanceData,
-  NamedFunction,
-  OutputObjective,
-  VariableSetConstraint,
-} from "./instance_data.ts";
+import { InstanceSchema as V1InstanceSchema } from "./gen/ommx/v1/instance_pb.ts";
+import type { InstanceData } from "./instance_data.ts";
 import { encodeInstanceData, instanceToV2Message, readInstanceData } from "./_instance_wire.ts";
-import type { Equality, InstanceDescription, OmmxVersion, Sense, StateLike } from "./types.ts";
+import type { Equality, OmmxVersion, Sense, StateLike } from "./types.ts";
 import { stateGet } from "./_conversions.ts";
+import { ProblemPayload } from "./problem.ts";
 
 /** Options of {@linkcode Instance.evaluate}. */
 export interface EvaluateOptions {
@@ -71,6 +57,14 @@ export interface Evaluation {
   feasibleRelaxed: boolean;
 }
 
+/** What an `Instance` tells its base class. */
+const INSTANCE = problemKind<InstanceData, Instance>("org.ommx.v1.instance", {
+  v1Message: (bytes) => fromBinary(V1InstanceSchema, bytes),
+  v2Message: (data) => instanceToV2Message(data),
+  encode: encodeInstanceData,
+  create: (data, source) => new Instance(data, source),
+});
+
 /**
  * An optimisation problem.
  *
@@ -99,43 +93,9 @@ export interface Evaluation {
  * assert.equal(back.evaluate({ 1: 1, 2: 1 }).feasible, false);
  * ```
  */
-export class Instance {
-  /** Protobuf package the instance was decoded from (`v2` when built from data). */
-  readonly version: OmmxVersion;
-  /** Descriptive metadata. */
-  readonly description: InstanceDescription | undefined;
-  /** Optimisation direction. */
-  readonly sense: Sense;
-  /** Objective. */
-  readonly objective: Function;
-  /** Decision variables, ascending by ID. */
-  readonly decisionVariables: readonly DecisionVariable[];
-  /** Active regular constraints. */
-  readonly constraints: readonly Constraint[];
-  /** Removed regular constraints (each has `removedReason`). */
-  readonly removedConstraints: readonly Constraint[];
-  /** Indicator constraints (removed ones have `removedReason`). */
-  readonly indicatorConstraints: readonly IndicatorConstraint[];
-  /** One-hot constraints (removed ones have `removedReason`). */
-  readonly oneHotConstraints: readonly VariableSetConstraint[];
-  /** SOS1 constraints (removed ones have `removedReason`). */
-  readonly sos1Constraints: readonly VariableSetConstraint[];
-  /** Named functions. */
-  readonly namedFunctions: readonly NamedFunction[];
-  /** Dependent variables: ID → defining function. */
-  readonly decisionVariableDependency: ReadonlyMap<number, Function>;
+export class Instance extends ProblemPayload<InstanceData> {
   /** Parameter values the instance was built with, if recorded. */
   readonly parameterValues: ReadonlyMap<number, number> | undefined;
-  /** Extension annotations stored in the message (keys never start with `org.ommx.v1.`). */
-  readonly extensionAnnotations: Readonly<Record<string, string>>;
-  /**
-   * The objective {@linkcode Instance.evaluate} reports, when one has been captured (v2
-   * field 14, written by ommx 3.0.0b7 e.g. after a sense conversion or a penalty method);
-   * `sense`/`objective` above are then the active (solver-facing) pair.
-   */
-  readonly outputObjective: OutputObjective | undefined;
-  readonly #bytes: Uint8Array | undefined;
-  #message: V1Instance | V2Instance | undefined;
 
   /**
    * Build an instance from plain data (missing collections default to empty).
@@ -147,23 +107,8 @@ export class Instance {
     data: Partial<InstanceData> & Pick<InstanceData, "objective">,
     source?: { version: OmmxVersion; bytes?: Uint8Array },
   ) {
-    this.version = source?.version ?? "v2";
-    this.#bytes = source?.bytes;
-    this.description = data.description;
-    this.sense = data.sense ?? "minimize";
-    this.objective = data.objective;
-    this.decisionVariables = [...(data.decisionVariables ?? [])].sort((a, b) => a.id - b.id);
-    const cons = data.constraints ?? [];
-    this.constraints = cons.filter((c) => !c.removedReason);
-    this.removedConstraints = cons.filter((c) => c.removedReason);
-    this.indicatorConstraints = data.indicatorConstraints ?? [];
-    this.oneHotConstraints = data.oneHotConstraints ?? [];
-    this.sos1Constraints = data.sos1Constraints ?? [];
-    this.namedFunctions = data.namedFunctions ?? [];
-    this.decisionVariableDependency = data.decisionVariableDependency ?? new Map();
+    super(INSTANCE, data, source);
     this.parameterValues = data.parameterValues;
-    this.extensionAnnotations = { ...(data.annotations ?? {}) };
-    this.outputObjective = data.outputObjective;
   }
 
   /**
@@ -185,85 +130,11 @@ export class Instance {
    * @returns The data.
    */
   toData(): InstanceData {
-    const d: InstanceData = {
-      sense: this.sense,
-      objective: this.objective,
-      decisionVariables: [...this.decisionVariables],
-      constraints: [...this.constraints, ...this.removedConstraints],
-      indicatorConstraints: [...this.indicatorConstraints],
-      oneHotConstraints: [...this.oneHotConstraints],
-      sos1Constraints: [...this.sos1Constraints],
-      namedFunctions: [...this.namedFunctions],
-      decisionVariableDependency: new Map(this.decisionVariableDependency),
-      annotations: { ...this.extensionAnnotations },
-    };
-    if (this.description) d.description = this.description;
+    const { outputObjective, ...problem } = this.problemData();
+    const d: InstanceData = problem;
     if (this.parameterValues) d.parameterValues = new Map(this.parameterValues);
-    if (this.outputObjective) d.outputObjective = this.outputObjective;
+    if (outputObjective) d.outputObjective = outputObjective;
     return d;
-  }
-
-  /**
-   * A copy with layer-descriptor annotations merged in (message wins; see {@linkcode mergeAnnotations}).
-   *
-   * @param layerAnnotations The layer's annotations.
-   * @returns The merged copy.
-   */
-  mergeLayerAnnotations(layerAnnotations: Readonly<Record<string, string>>): Instance {
-    return new Instance(
-      withLayerDescription(this.toData(), layerAnnotations, "org.ommx.v1.instance"),
-      sourceOf(this.version, this.#bytes),
-    );
-  }
-
-  /**
-   * Encode as `ommx.v2.Instance` bytes.
-   *
-   * @returns The bytes.
-   */
-  toBytes(): Uint8Array {
-    return encodeInstanceData(this.toData());
-  }
-
-  /**
-   * The protobuf message: the decoded v1/v2 message (decoded lazily with the
-   * generic runtime), or a v2 message built from the data.
-   */
-  get message(): OmmxMessage {
-    if (!this.#message) {
-      this.#message = this.version === "v1" && this.#bytes
-        ? fromBinary(V1InstanceSchema, this.#bytes)
-        : instanceToV2Message(this.toData());
-    }
-    return this.#message;
-  }
-
-  /**
-   * Annotations as Python's `annotations` shows them: the
-   * `org.ommx.v1.instance.*` projection of the description and counts (spec §6.3)
-   * plus the extension annotations.
-   */
-  get annotations(): Record<string, string> {
-    return instanceAnnotationView(
-      "org.ommx.v1.instance",
-      this.description,
-      this.numVariables,
-      this.numConstraints,
-      this.extensionAnnotations,
-    );
-  }
-
-  /** Number of decision variables. */
-  get numVariables(): number {
-    return this.decisionVariables.length;
-  }
-
-  /** Number of active constraints of all kinds (regular + indicator + one-hot + SOS1). */
-  get numConstraints(): number {
-    const active = (cs: readonly { removedReason?: unknown }[]) =>
-      cs.filter((c) => !c.removedReason).length;
-    return this.constraints.length + active(this.indicatorConstraints) +
-      active(this.oneHotConstraints) + active(this.sos1Constraints);
   }
 
   /** Decision-variable IDs, ascending. */

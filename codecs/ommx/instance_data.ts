@@ -97,8 +97,11 @@ export interface OutputObjective {
   preservesOptimality: boolean;
 }
 
-/** Everything an instance holds. */
-export interface InstanceData {
+/**
+ * The problem both an instance and a parametric instance hold (everything but
+ * parameter values and parameter definitions).
+ */
+export interface ProblemData {
   /** Descriptive metadata. */
   description?: InstanceDescription;
   /** Optimisation direction. */
@@ -119,16 +122,20 @@ export interface InstanceData {
   namedFunctions: NamedFunction[];
   /** Dependent variables: ID → defining function. */
   decisionVariableDependency: Map<number, Function>;
-  /** Parameter values the instance was built with (`ommx.v1.Parameters`). */
-  parameterValues?: Map<number, number>;
   /** Extension annotations (keys never start with `org.ommx.v1.`). */
   annotations: Record<string, string>;
   /** Output objective, if one was captured (v2 only; v1 cannot carry it). */
   outputObjective?: OutputObjective;
 }
 
+/** Everything an instance holds. */
+export interface InstanceData extends ProblemData {
+  /** Parameter values the instance was built with (`ommx.v1.Parameters`). */
+  parameterValues?: Map<number, number>;
+}
+
 /** Instance data plus parameter definitions. */
-export interface ParametricInstanceData extends Omit<InstanceData, "parameterValues"> {
+export interface ParametricInstanceData extends ProblemData {
   /** Parameters. */
   parameters: Parameter[];
 }

@@ -6,33 +6,28 @@
  * @module
  */
 
-import type { OmmxMessage } from "./types.ts";
-import { instanceAnnotationView } from "./annotations.ts";
-import { sourceOf, withLayerDescription } from "./_layer.ts";
+import { problemKind } from "./_layer.ts";
 import { fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { InvalidArgumentError } from "../../core/errors.ts";
 import type { Function } from "./function.ts";
-import {
-  type ParametricInstance as V1ParametricInstance,
-  ParametricInstanceSchema as V1ParametricInstanceSchema,
-} from "./gen/ommx/v1/parametric_instance_pb.ts";
-import {
-  type ParametricInstance as V2ParametricInstance,
-  ParametricInstanceSchema as V2ParametricInstanceSchema,
-} from "./gen/ommx/v2/parametric_instance_pb.ts";
+import { ParametricInstanceSchema as V1ParametricInstanceSchema } from "./gen/ommx/v1/parametric_instance_pb.ts";
+import { ParametricInstanceSchema as V2ParametricInstanceSchema } from "./gen/ommx/v2/parametric_instance_pb.ts";
 import { Instance } from "./instance.ts";
-import type {
-  Constraint,
-  DecisionVariable,
-  IndicatorConstraint,
-  NamedFunction,
-  OutputObjective,
-  Parameter,
-  ParametricInstanceData,
-  VariableSetConstraint,
-} from "./instance_data.ts";
+import type { Parameter, ParametricInstanceData } from "./instance_data.ts";
 import { parametricToV2Message, readParametricInstanceData } from "./_instance_wire.ts";
-import type { InstanceDescription, OmmxVersion, Sense } from "./types.ts";
+import type { OmmxVersion } from "./types.ts";
+import { ProblemPayload } from "./problem.ts";
+
+/** What a `ParametricInstance` tells its base class. */
+const PARAMETRIC_INSTANCE = problemKind<ParametricInstanceData, ParametricInstance>(
+  "org.ommx.v1.parametric-instance",
+  {
+    v1Message: (bytes) => fromBinary(V1ParametricInstanceSchema, bytes),
+    v2Message: (data) => parametricToV2Message(data),
+    encode: (data) => toBinary(V2ParametricInstanceSchema, parametricToV2Message(data)),
+    create: (data, source) => new ParametricInstance(data, source),
+  },
+);
 
 /**
  * An instance with parameters.
@@ -53,43 +48,9 @@ import type { InstanceDescription, OmmxVersion, Sense } from "./types.ts";
  * assert.equal(inst.evaluate({ 1: 0.5 }).objective, 2);
  * ```
  */
-export class ParametricInstance {
-  /** Protobuf package the payload was decoded from (`v2` when built). */
-  readonly version: OmmxVersion;
-  /** Descriptive metadata. */
-  readonly description: InstanceDescription | undefined;
-  /** Optimisation direction. */
-  readonly sense: Sense;
-  /** Objective (may mention parameters). */
-  readonly objective: Function;
-  /** Decision variables. */
-  readonly decisionVariables: readonly DecisionVariable[];
+export class ParametricInstance extends ProblemPayload<ParametricInstanceData> {
   /** Parameters, ascending by ID. */
   readonly parameters: readonly Parameter[];
-  /** Active regular constraints (as Python's `constraints`). */
-  readonly constraints: readonly Constraint[];
-  /** Removed regular constraints (each has `removedReason`; e.g. after a penalty method). */
-  readonly removedConstraints: readonly Constraint[];
-  /** Indicator constraints. */
-  readonly indicatorConstraints: readonly IndicatorConstraint[];
-  /** One-hot constraints. */
-  readonly oneHotConstraints: readonly VariableSetConstraint[];
-  /** SOS1 constraints. */
-  readonly sos1Constraints: readonly VariableSetConstraint[];
-  /** Named functions. */
-  readonly namedFunctions: readonly NamedFunction[];
-  /** Dependent variables. */
-  readonly decisionVariableDependency: ReadonlyMap<number, Function>;
-  /** Extension annotations stored in the message (keys never start with `org.ommx.v1.`). */
-  readonly extensionAnnotations: Readonly<Record<string, string>>;
-  /**
-   * The objective evaluation reports after {@linkcode ParametricInstance.withParameters}, when
-   * one has been captured (v2 field 14; e.g. the original objective kept by the reference's
-   * penalty methods). May mention parameters.
-   */
-  readonly outputObjective: OutputObjective | undefined;
-  readonly #bytes: Uint8Array | undefined;
-  #message: V1ParametricInstance | V2ParametricInstance | undefined;
 
   /**
    * Build from plain data.
@@ -101,23 +62,8 @@ export class ParametricInstance {
     data: Partial<ParametricInstanceData> & Pick<ParametricInstanceData, "objective">,
     source?: { version: OmmxVersion; bytes?: Uint8Array },
   ) {
-    this.version = source?.version ?? "v2";
-    this.#bytes = source?.bytes;
-    this.description = data.description;
-    this.sense = data.sense ?? "minimize";
-    this.objective = data.objective;
-    this.decisionVariables = [...(data.decisionVariables ?? [])].sort((a, b) => a.id - b.id);
+    super(PARAMETRIC_INSTANCE, data, source);
     this.parameters = [...(data.parameters ?? [])].sort((a, b) => a.id - b.id);
-    const cons = data.constraints ?? [];
-    this.constraints = cons.filter((c) => !c.removedReason);
-    this.removedConstraints = cons.filter((c) => c.removedReason);
-    this.indicatorConstraints = data.indicatorConstraints ?? [];
-    this.oneHotConstraints = data.oneHotConstraints ?? [];
-    this.sos1Constraints = data.sos1Constraints ?? [];
-    this.namedFunctions = data.namedFunctions ?? [];
-    this.decisionVariableDependency = data.decisionVariableDependency ?? new Map();
-    this.extensionAnnotations = { ...(data.annotations ?? {}) };
-    this.outputObjective = data.outputObjective;
   }
 
   /**
@@ -137,87 +83,13 @@ export class ParametricInstance {
   }
 
   /**
-   * Annotations as Python's `annotations` shows them: the
-   * `org.ommx.v1.parametric-instance.*` projection of the description and counts (spec §6.3)
-   * plus the extension annotations.
-   */
-  get annotations(): Record<string, string> {
-    return instanceAnnotationView(
-      "org.ommx.v1.parametric-instance",
-      this.description,
-      this.numVariables,
-      this.numConstraints,
-      this.extensionAnnotations,
-    );
-  }
-
-  /** Number of decision variables. */
-  get numVariables(): number {
-    return this.decisionVariables.length;
-  }
-
-  /** Number of active constraints of all kinds. */
-  get numConstraints(): number {
-    const active = (cs: readonly { removedReason?: unknown }[]) =>
-      cs.filter((c) => !c.removedReason).length;
-    return this.constraints.length + active(this.indicatorConstraints) +
-      active(this.oneHotConstraints) + active(this.sos1Constraints);
-  }
-
-  /**
    * The content as plain data.
    *
    * @returns The data.
    */
   toData(): ParametricInstanceData {
-    const d: ParametricInstanceData = {
-      sense: this.sense,
-      objective: this.objective,
-      decisionVariables: [...this.decisionVariables],
-      parameters: [...this.parameters],
-      constraints: [...this.constraints, ...this.removedConstraints],
-      indicatorConstraints: [...this.indicatorConstraints],
-      oneHotConstraints: [...this.oneHotConstraints],
-      sos1Constraints: [...this.sos1Constraints],
-      namedFunctions: [...this.namedFunctions],
-      decisionVariableDependency: new Map(this.decisionVariableDependency),
-      annotations: { ...this.extensionAnnotations },
-    };
-    if (this.description) d.description = this.description;
-    if (this.outputObjective) d.outputObjective = this.outputObjective;
-    return d;
-  }
-
-  /**
-   * A copy with layer-descriptor annotations merged in (message wins).
-   *
-   * @param layerAnnotations The layer's annotations.
-   * @returns The merged copy.
-   */
-  mergeLayerAnnotations(layerAnnotations: Readonly<Record<string, string>>): ParametricInstance {
-    return new ParametricInstance(
-      withLayerDescription(this.toData(), layerAnnotations, "org.ommx.v1.parametric-instance"),
-      sourceOf(this.version, this.#bytes),
-    );
-  }
-
-  /**
-   * Encode as `ommx.v2.ParametricInstance` bytes.
-   *
-   * @returns The bytes.
-   */
-  toBytes(): Uint8Array {
-    return toBinary(V2ParametricInstanceSchema, parametricToV2Message(this.toData()));
-  }
-
-  /** The protobuf message (decoded v1/v2, or v2 built from the data). */
-  get message(): OmmxMessage {
-    if (!this.#message) {
-      this.#message = this.version === "v1" && this.#bytes
-        ? fromBinary(V1ParametricInstanceSchema, this.#bytes)
-        : parametricToV2Message(this.toData());
-    }
-    return this.#message;
+    const { sense, objective, decisionVariables, ...rest } = this.problemData();
+    return { sense, objective, decisionVariables, parameters: [...this.parameters], ...rest };
   }
 
   /**

@@ -6,15 +6,12 @@
  * @module
  */
 
-import type { OmmxMessage } from "./types.ts";
-import { metadataAnnotationView } from "./annotations.ts";
 import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { WireType } from "npm:@bufbuild/protobuf@2.17.0/wire";
 import { DecodeError, EncodeError, InvalidArgumentError } from "../../core/errors.ts";
 import {
   type SampledValues as SampledValuesMessage,
   SampledValuesSchema,
-  type SampleSet as V1SampleSet,
   SampleSetSchema as V1SampleSetSchema,
 } from "./gen/ommx/v1/sample_set_pb.ts";
 import {
@@ -31,7 +28,7 @@ import { readV1DecisionVariable, wrap } from "./_instance_wire.ts";
 import type { OmmxVersion } from "./types.ts";
 import { SampledValues } from "./sampled_values.ts";
 import { type EvaluatedConstraint, Solution } from "./solution.ts";
-import type { Equality, Label, ProcessMetadata, RemovedReason, Sense } from "./types.ts";
+import type { Equality, Label, RemovedReason, Sense } from "./types.ts";
 import {
   equalityFromNumber,
   equalityToNumber,
@@ -44,7 +41,6 @@ import {
   checkAnnotations,
   checkAtol,
   checkFeatures,
-  checkFormatVersion,
   labelFromMessage,
   readContext,
   readMetadata,
@@ -54,11 +50,13 @@ import {
   readV1Row,
   safe,
   type V1LabelFields,
+  V1ResultFields,
 } from "./_wire_common.ts";
 import { varintLength, WireReader, WireWriter } from "./_wire.ts";
-import { sourceOf, withLayerMetadata } from "./_layer.ts";
+import { resultKind } from "./_layer.ts";
+import { type ResultData, ResultPayload } from "./result.ts";
 import {
-  consistentBound,
+  checkV1Bound,
   constraintFeasible,
   constraintLabel,
   constraintStage,
@@ -73,6 +71,7 @@ import {
   collection,
   emptyLabel,
   labelRecord,
+  namedFunctionTable,
   readBound,
   readLabelEntry,
   sub,
@@ -119,7 +118,7 @@ export interface SampledNamedFunction extends Label {
 }
 
 /** Everything a sample set holds. */
-export interface SampleSetData {
+export interface SampleSetData extends ResultData {
   /** Sample ID → objective. */
   objectives: SampledValues;
   /** Sample ID → feasibility (including removed constraints). */
@@ -134,12 +133,19 @@ export interface SampleSetData {
   constraints: SampledConstraint[];
   /** Sampled named functions. */
   namedFunctions: SampledNamedFunction[];
-  /** Process metadata. */
-  metadata?: ProcessMetadata;
-  /** Extension annotations. */
-  annotations: Record<string, string>;
-  /** Feasibility tolerance (v2; the reference's 1e-6 for v1 data and when undefined). */
-  feasibilityAtol?: number;
+}
+
+/** What a `SampleSet` tells its base class. */
+const SAMPLE_SET = resultKind<SampleSetData, SampleSet>("org.ommx.v1.sample-set", {
+  v1Message: (bytes) => fromBinary(V1SampleSetSchema, bytes),
+  // A decoded v2 payload's message is its bytes, parsed; a built one's, its encoding.
+  v2Message: (data, bytes) => fromBinary(V2SampleSetSchema, bytes ?? encodeSampleSet(data)),
+  encode: (data) => encodeSampleSet(data),
+  create: (data, source) => new SampleSet(data, source),
+});
+
+function encodeSampleSet(data: SampleSetData): Uint8Array {
+  return toBinary(V2SampleSetSchema, sampleSetToV2Message(data));
 }
 
 /**
@@ -153,21 +159,19 @@ export interface SampleSetData {
  * const ss = new SampleSet({
  *   sense: "minimize",
  *   objectives: SampledValues.fromMap({ 0: 3, 1: 1, 2: 0 }),
- *   feasible: new Map([[0, true], [1, true], [2, false]]),
  *   decisionVariables: [{
  *     id: 7, kind: "integer", bound: { lower: 0, upper: 9 }, subscripts: [], parameters: {},
- *     samples: SampledValues.fromMap({ 0: 3, 1: 1, 2: 0 }),
+ *     samples: SampledValues.fromMap({ 0: 3, 1: 1, 2: 12 }), // sample 2 is out of bounds
  *   }],
  * });
+ * assert.deepEqual([...ss.feasible], [[0, true], [1, true], [2, false]]); // computed
  * const back = SampleSet.decode(ss.toBytes(), "v2");
  * assert.deepEqual(back.sampleIds, [0, 1, 2]);
  * assert.equal(back.best()?.objective, 1);
- * assert.equal(back.get(2).state.get(7), 0);
+ * assert.equal(back.get(2).state.get(7), 12);
  * ```
  */
-export class SampleSet {
-  /** Protobuf package the payload was decoded from (`v2` when built). */
-  readonly version: OmmxVersion;
+export class SampleSet extends ResultPayload<SampleSetData> {
   /** Direction. */
   readonly sense: Sense;
   /** Sample ID → objective value. */
@@ -182,15 +186,7 @@ export class SampleSet {
   readonly constraints: readonly SampledConstraint[];
   /** Sampled named functions. */
   readonly namedFunctions: readonly SampledNamedFunction[];
-  /** Process metadata. */
-  readonly metadata: ProcessMetadata | undefined;
-  /** Extension annotations stored in the message (keys never start with `org.ommx.v1.`). */
-  readonly extensionAnnotations: Readonly<Record<string, string>>;
-  /** Feasibility tolerance (v2). */
-  readonly feasibilityAtol: number | undefined;
   readonly #objectives: SampledValues;
-  readonly #bytes: Uint8Array | undefined;
-  #message: V1SampleSet | V2SampleSet | undefined;
 
   /**
    * Build from plain data.
@@ -203,8 +199,7 @@ export class SampleSet {
     data: Partial<SampleSetData> & Pick<SampleSetData, "objectives" | "sense">,
     source?: { version: OmmxVersion; bytes?: Uint8Array },
   ) {
-    this.version = source?.version ?? "v2";
-    this.#bytes = source?.bytes;
+    super(SAMPLE_SET, data, source);
     this.sense = data.sense;
     this.#objectives = data.objectives;
     this.objectives = data.objectives.toMap();
@@ -227,21 +222,6 @@ export class SampleSet {
     this.feasible = flags.feasible;
     this.feasibleRelaxed = flags.feasibleRelaxed;
     this.namedFunctions = data.namedFunctions ?? [];
-    this.metadata = data.metadata;
-    this.extensionAnnotations = { ...(data.annotations ?? {}) };
-    this.feasibilityAtol = data.feasibilityAtol;
-  }
-
-  /**
-   * Annotations as Python's `annotations` shows them: the
-   * `org.ommx.v1.sample-set.*` projection of `metadata` plus the extension annotations.
-   */
-  get annotations(): Record<string, string> {
-    return metadataAnnotationView(
-      "org.ommx.v1.sample-set",
-      this.metadata,
-      this.extensionAnnotations,
-    );
   }
 
   /** Sample IDs, ascending. */
@@ -344,48 +324,9 @@ export class SampleSet {
       decisionVariables: [...this.decisionVariables],
       constraints: [...this.constraints],
       namedFunctions: [...this.namedFunctions],
-      annotations: { ...this.extensionAnnotations },
+      ...this.resultData(),
     };
-    if (this.metadata) d.metadata = this.metadata;
-    if (this.feasibilityAtol !== undefined) d.feasibilityAtol = this.feasibilityAtol;
     return d;
-  }
-
-  /**
-   * A copy with layer-descriptor annotations merged in (message wins).
-   *
-   * @param layerAnnotations The layer's annotations.
-   * @returns The merged copy.
-   */
-  mergeLayerAnnotations(layerAnnotations: Readonly<Record<string, string>>): SampleSet {
-    return new SampleSet(
-      withLayerMetadata(this.toData(), layerAnnotations, "org.ommx.v1.sample-set"),
-      sourceOf(this.version, this.#bytes),
-    );
-  }
-
-  /**
-   * Encode as `ommx.v2.SampleSet` bytes (per-sample tables use the fast writer). The fields the
-   * reference re-checks on read (per-sample `feasible` of each constraint, `indicator_active`,
-   * `active_variable`, the sample-level `feasible` / `feasible_relaxed`) are written for every
-   * sample, computed from the values where not given; `feasibility_atol` is always written.
-   *
-   * @returns The bytes.
-   * @throws {EncodeError} when a value is not finite or missing for a sample, or a stated
-   *   derived entry contradicts the values at `feasibilityAtol` — the reference would refuse it.
-   */
-  toBytes(): Uint8Array {
-    return toBinary(V2SampleSetSchema, sampleSetToV2Message(this.toData()));
-  }
-
-  /** The protobuf message (decoded v1/v2 with the generic runtime, or v2 built from the data). */
-  get message(): OmmxMessage {
-    if (!this.#message) {
-      this.#message = this.version === "v1" && this.#bytes
-        ? fromBinary(V1SampleSetSchema, this.#bytes)
-        : fromBinary(V2SampleSetSchema, this.#bytes ?? this.toBytes());
-    }
-    return this.#message;
   }
 }
 
@@ -428,9 +369,8 @@ function emptyData(): SampleSetData {
 function readV1(bytes: Uint8Array, what: string): SampleSetData {
   const r = new WireReader(bytes);
   const d = emptyData();
+  const shared = new V1ResultFields({ sense: 5, metadata: 9, annotations: 10 }, d);
   let objectivesSeen = false;
-  let sense = 0;
-  let formatVersion = 0;
   let relaxedSeen = false;
   while (!r.done()) {
     const t = r.tag();
@@ -468,26 +408,13 @@ function readV1(bytes: Uint8Array, what: string): SampleSetData {
         readBoolEntry(r, d.feasibleRelaxed);
         relaxedSeen = true;
         break;
-      case 5:
-        sense = r.uint();
-        break;
-      case 9:
-        d.metadata = readMetadata(r);
-        break;
-      case 10:
-        readStringEntry(r, d.annotations);
-        break;
-      case 100:
-        formatVersion = r.uint();
-        break;
       default:
-        r.skip(wt);
+        if (!shared.read(r, t >>> 3)) r.skip(wt);
     }
   }
-  checkFormatVersion(formatVersion, what);
-  checkAnnotations(d.annotations, what);
+  shared.finish(what);
   if (!objectivesSeen) throw new DecodeError(`${what}: objectives is missing`);
-  d.sense = senseFromNumber(sense, "default-min")!;
+  d.sense = senseFromNumber(shared.sense, "default-min")!;
   checkV1(d, relaxedSeen, what);
   return d;
 }
@@ -511,11 +438,7 @@ function checkV1(d: SampleSetData, relaxedSeen: boolean, what: string): void {
   const ids = d.objectives.ids();
   for (const v of d.decisionVariables) {
     const name = `${what}: decision variable ${v.id}`;
-    if (consistentBound(v.kind, v.bound, atol) === undefined) {
-      throw new DecodeError(
-        `${name}: bound [${v.bound.lower}, ${v.bound.upper}] admits no ${v.kind} value`,
-      );
-    }
+    checkV1Bound(v, name);
     for (const id of ids) {
       const x = v.samples.get(id);
       if (x === undefined) throw new DecodeError(`${name} has no value for sample ${id}`);
@@ -1124,17 +1047,11 @@ function sampleSetToV2Message(d: SampleSetData): V2SampleSet {
     feasible: boolRec(derived.feasible),
     sense: senseToNumber(d.sense),
     feasibleRelaxed: boolRec(derived.feasibleRelaxed),
-    ...(d.namedFunctions.length > 0
-      ? {
-        sampledNamedFunctions: {
-          entries: u64Record(d.namedFunctions.map((n) => [n.id, {
-            evaluatedValues: valuesInit(n.values),
-            usedDecisionVariableIds: bigIds(n.usedDecisionVariableIds),
-          }])),
-          labels: labelRecord(d.namedFunctions),
-        },
-      }
-      : {}),
+    ...namedFunctionTable(
+      "sampledNamedFunctions",
+      d.namedFunctions,
+      (n) => ({ evaluatedValues: valuesInit(n.values) }),
+    ),
     ...(d.metadata ? { metadata: { ...d.metadata } } : {}),
     annotations: { ...d.annotations },
     ...(ind.length > 0

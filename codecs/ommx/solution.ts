@@ -5,16 +5,11 @@
  * @module
  */
 
-import type { OmmxMessage } from "./types.ts";
-import { metadataAnnotationView } from "./annotations.ts";
 import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { DecodeError, EncodeError, InvalidArgumentError } from "../../core/errors.ts";
 import { EvaluatedConstraintSchema } from "./gen/ommx/v1/constraint_pb.ts";
 import { EvaluatedNamedFunctionSchema } from "./gen/ommx/v1/named_function_pb.ts";
-import {
-  type Solution as V1Solution,
-  SolutionSchema as V1SolutionSchema,
-} from "./gen/ommx/v1/solution_pb.ts";
+import { SolutionSchema as V1SolutionSchema } from "./gen/ommx/v1/solution_pb.ts";
 import {
   EvaluatedIndicatorConstraintCollectionSchema,
   EvaluatedOneHotConstraintCollectionSchema,
@@ -47,24 +42,30 @@ import {
   checkAnnotations,
   checkAtol,
   checkFeatures,
-  checkFormatVersion,
   labelFromMessage,
-  readMetadata,
   readStateBody,
-  readStringEntry,
   safe,
+  V1ResultFields,
 } from "./_wire_common.ts";
 import { WireReader } from "./_wire.ts";
-import { sourceOf, withLayerMetadata } from "./_layer.ts";
+import { resultKind } from "./_layer.ts";
+import { type ResultData, ResultPayload } from "./result.ts";
 import {
-  consistentBound,
+  checkV1Bound,
   constraintFeasible,
   constraintLabel,
   constraintStage,
   DEFAULT_FEASIBILITY_ATOL,
   variableValueValid,
 } from "./_feasibility.ts";
-import { bigIds, byKind, collection, labelRecord, u64Record } from "./_wire_tables.ts";
+import {
+  bigIds,
+  byKind,
+  collection,
+  labelRecord,
+  namedFunctionTable,
+  u64Record,
+} from "./_wire_tables.ts";
 
 /** A decision variable with its value in the solution. */
 export interface EvaluatedDecisionVariable extends DecisionVariable {
@@ -110,7 +111,7 @@ export interface EvaluatedNamedFunction extends Label {
 }
 
 /** Everything a solution holds. */
-export interface SolutionData {
+export interface SolutionData extends ResultData {
   /** Variable values. */
   state: Map<number, number>;
   /** Objective value. */
@@ -131,13 +132,15 @@ export interface SolutionData {
   constraints: EvaluatedConstraint[];
   /** Evaluated named functions. */
   namedFunctions: EvaluatedNamedFunction[];
-  /** Process metadata. */
-  metadata?: ProcessMetadata;
-  /** Extension annotations. */
-  annotations: Record<string, string>;
-  /** Feasibility tolerance used (v2; the reference's 1e-6 for v1 data and when undefined). */
-  feasibilityAtol?: number;
 }
+
+/** What a `Solution` tells its base class. */
+const SOLUTION = resultKind<SolutionData, Solution>("org.ommx.v1.solution", {
+  v1Message: (bytes) => fromBinary(V1SolutionSchema, bytes),
+  v2Message: (data) => solutionToV2Message(data),
+  encode: (data) => toBinary(V2SolutionSchema, solutionToV2Message(data)),
+  create: (data, source) => new Solution(data, source),
+});
 
 /**
  * A solution: a state plus its evaluation.
@@ -158,9 +161,7 @@ export interface SolutionData {
  * assert.equal(back.state.get(1), 2);
  * ```
  */
-export class Solution {
-  /** Protobuf package the solution was decoded from (`v2` when built). */
-  readonly version: OmmxVersion;
+export class Solution extends ResultPayload<SolutionData> {
   /** Variable values. */
   readonly state: ReadonlyMap<number, number>;
   /** Objective value. */
@@ -181,14 +182,6 @@ export class Solution {
   readonly constraints: readonly EvaluatedConstraint[];
   /** Evaluated named functions. */
   readonly namedFunctions: readonly EvaluatedNamedFunction[];
-  /** Process metadata. */
-  readonly metadata: ProcessMetadata | undefined;
-  /** Extension annotations stored in the message (keys never start with `org.ommx.v1.`). */
-  readonly extensionAnnotations: Readonly<Record<string, string>>;
-  /** Feasibility tolerance (`feasibility_atol`; 1e-6 for v1 data, as the reference reads it). */
-  readonly feasibilityAtol: number | undefined;
-  readonly #bytes: Uint8Array | undefined;
-  #message: V1Solution | V2Solution | undefined;
 
   /**
    * Build from plain data.
@@ -200,8 +193,7 @@ export class Solution {
     data: Partial<SolutionData> & Pick<SolutionData, "state" | "objective" | "feasible">,
     source?: { version: OmmxVersion; bytes?: Uint8Array },
   ) {
-    this.version = source?.version ?? "v2";
-    this.#bytes = source?.bytes;
+    super(SOLUTION, data, source);
     this.state = data.state;
     this.objective = data.objective;
     this.feasible = data.feasible;
@@ -220,17 +212,6 @@ export class Solution {
       }));
     this.constraints = data.constraints ?? [];
     this.namedFunctions = data.namedFunctions ?? [];
-    this.metadata = data.metadata;
-    this.extensionAnnotations = { ...(data.annotations ?? {}) };
-    this.feasibilityAtol = data.feasibilityAtol;
-  }
-
-  /**
-   * Annotations as Python's `annotations` shows them: the
-   * `org.ommx.v1.solution.*` projection of `metadata` plus the extension annotations.
-   */
-  get annotations(): Record<string, string> {
-    return metadataAnnotationView("org.ommx.v1.solution", this.metadata, this.extensionAnnotations);
   }
 
   /**
@@ -340,49 +321,11 @@ export class Solution {
       decisionVariables: [...this.decisionVariables],
       constraints: [...this.constraints],
       namedFunctions: [...this.namedFunctions],
-      annotations: { ...this.extensionAnnotations },
+      ...this.resultData(),
     };
     if (this.feasibleRelaxed !== undefined) d.feasibleRelaxed = this.feasibleRelaxed;
     if (this.sense !== undefined) d.sense = this.sense;
-    if (this.metadata) d.metadata = this.metadata;
-    if (this.feasibilityAtol !== undefined) d.feasibilityAtol = this.feasibilityAtol;
     return d;
-  }
-
-  /**
-   * A copy with layer-descriptor annotations merged in (message wins).
-   *
-   * @param layerAnnotations The layer's annotations.
-   * @returns The merged copy.
-   */
-  mergeLayerAnnotations(layerAnnotations: Readonly<Record<string, string>>): Solution {
-    return new Solution(
-      withLayerMetadata(this.toData(), layerAnnotations, "org.ommx.v1.solution"),
-      sourceOf(this.version, this.#bytes),
-    );
-  }
-
-  /**
-   * Encode as `ommx.v2.Solution` bytes. The fields the reference re-checks on read (each
-   * constraint's `feasible`, `indicator_active`, `active_variable`, `feasible_relaxed`) are
-   * computed from the values where undefined; `feasibility_atol` is always written.
-   *
-   * @returns The bytes.
-   * @throws {EncodeError} when a value is not finite, or a stated derived field (e.g.
-   *   `feasible`) contradicts the values at `feasibilityAtol` — the reference would refuse it.
-   */
-  toBytes(): Uint8Array {
-    return toBinary(V2SolutionSchema, solutionToV2Message(this.toData()));
-  }
-
-  /** The protobuf message (decoded v1/v2 message, or v2 built from the data). */
-  get message(): OmmxMessage {
-    if (!this.#message) {
-      this.#message = this.version === "v1" && this.#bytes
-        ? fromBinary(V1SolutionSchema, this.#bytes)
-        : solutionToV2Message(this.toData());
-    }
-    return this.#message;
   }
 }
 
@@ -399,10 +342,9 @@ function readV1(bytes: Uint8Array, what: string): SolutionData {
     namedFunctions: [],
     annotations: {},
   };
+  const shared = new V1ResultFields({ sense: 10, metadata: 12, annotations: 13 }, d);
   const rows: Uint8Array[] = [];
   const nfs: Uint8Array[] = [];
-  let formatVersion = 0;
-  let sense = 0;
   let feasibleUnrelaxed = false;
   const dvs: DecisionVariable[] = [];
   while (!r.done()) {
@@ -442,25 +384,12 @@ function readV1(bytes: Uint8Array, what: string): SolutionData {
       case 7:
         d.relaxation = relaxationFromNumber(r.uint());
         break;
-      case 10:
-        sense = r.uint();
-        break;
-      case 12:
-        d.metadata = readMetadata(r);
-        break;
-      case 13:
-        readStringEntry(r, d.annotations);
-        break;
-      case 100:
-        formatVersion = r.uint();
-        break;
       default:
-        r.skip(wt);
+        if (!shared.read(r, t >>> 3)) r.skip(wt);
     }
   }
-  checkFormatVersion(formatVersion, what);
-  checkAnnotations(d.annotations, what);
-  const s = senseFromNumber(sense, "unspecified-ok");
+  shared.finish(what);
+  const s = senseFromNumber(shared.sense, "unspecified-ok");
   if (s) d.sense = s;
   const atol = DEFAULT_FEASIBILITY_ATOL;
   d.decisionVariables = dvs.map((v) => ({ ...v, value: v1VariableValue(v, d.state, what) }))
@@ -525,11 +454,7 @@ function v1VariableValue(
 ): number {
   const atol = DEFAULT_FEASIBILITY_ATOL;
   const name = `${what}: decision variable ${v.id}`;
-  if (consistentBound(v.kind, v.bound, atol) === undefined) {
-    throw new DecodeError(
-      `${name}: bound [${v.bound.lower}, ${v.bound.upper}] admits no ${v.kind} value`,
-    );
-  }
+  checkV1Bound(v, name);
   const fromState = state.get(v.id);
   const fixed = v.substitutedValue;
   if (fromState === undefined && fixed === undefined) {
@@ -834,17 +759,11 @@ function solutionToV2Message(d: SolutionData): V2Solution {
     relaxation: relaxationToNumber(d.relaxation),
     feasibleRelaxed: derived.feasibleRelaxed,
     sense: senseToNumber(d.sense),
-    ...(d.namedFunctions.length > 0
-      ? {
-        evaluatedNamedFunctions: {
-          entries: u64Record(d.namedFunctions.map((n) => [n.id, {
-            evaluatedValue: n.value,
-            usedDecisionVariableIds: bigIds(n.usedDecisionVariableIds),
-          }])),
-          labels: labelRecord(d.namedFunctions),
-        },
-      }
-      : {}),
+    ...namedFunctionTable(
+      "evaluatedNamedFunctions",
+      d.namedFunctions,
+      (n) => ({ evaluatedValue: n.value }),
+    ),
     ...(d.metadata ? { metadata: { ...d.metadata } } : {}),
     annotations: { ...d.annotations },
     ...(ind.length > 0

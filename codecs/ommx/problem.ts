@@ -1,0 +1,125 @@
+/**
+ * `ProblemPayload`: the problem fields `Instance` and `ParametricInstance`
+ * share (description, sense, objective, decision variables, the constraints
+ * of every kind, named functions, dependent variables, output objective), their
+ * counts, and the shared part of their plain data.
+ *
+ * @module
+ */
+
+import type { Function } from "./function.ts";
+import type {
+  Constraint,
+  DecisionVariable,
+  IndicatorConstraint,
+  NamedFunction,
+  OutputObjective,
+  ProblemData,
+  VariableSetConstraint,
+} from "./instance_data.ts";
+import type { InstanceDescription, Sense } from "./types.ts";
+import { ProtobufPayload } from "./payload.ts";
+import type { PayloadKind, Source } from "./_layer.ts";
+
+/**
+ * The base of `Instance` and `ParametricInstance`: an optimisation problem
+ * (whose functions may mention parameters in a `ParametricInstance`).
+ */
+export abstract class ProblemPayload<Data extends ProblemData> extends ProtobufPayload<Data> {
+  /** Descriptive metadata. */
+  readonly description: InstanceDescription | undefined;
+  /** Optimisation direction. */
+  readonly sense: Sense;
+  /** Objective (in a `ParametricInstance` it may mention parameters). */
+  readonly objective: Function;
+  /** Decision variables, ascending by ID. */
+  readonly decisionVariables: readonly DecisionVariable[];
+  /** Active regular constraints (as Python's `constraints`). */
+  readonly constraints: readonly Constraint[];
+  /** Removed regular constraints (each has `removedReason`; e.g. after a penalty method). */
+  readonly removedConstraints: readonly Constraint[];
+  /** Indicator constraints (removed ones have `removedReason`). */
+  readonly indicatorConstraints: readonly IndicatorConstraint[];
+  /** One-hot constraints (removed ones have `removedReason`). */
+  readonly oneHotConstraints: readonly VariableSetConstraint[];
+  /** SOS1 constraints (removed ones have `removedReason`). */
+  readonly sos1Constraints: readonly VariableSetConstraint[];
+  /** Named functions. */
+  readonly namedFunctions: readonly NamedFunction[];
+  /** Dependent variables: ID → defining function. */
+  readonly decisionVariableDependency: ReadonlyMap<number, Function>;
+  /**
+   * The objective evaluation reports, when one has been captured (v2 field 14,
+   * written by ommx 3.0.0b7 e.g. after a sense conversion, or the original
+   * objective kept by the reference's penalty methods); `sense`/`objective`
+   * above are then the active (solver-facing) pair. `Instance.evaluate`
+   * reports it instead of the active objective (as the reference does);
+   * `ParametricInstance.withParameters` keeps it, parameters substituted.
+   */
+  readonly outputObjective: OutputObjective | undefined;
+
+  /**
+   * Only `Instance` and `ParametricInstance` extend this base.
+   *
+   * @param kind What differs between the payload classes.
+   * @param data The problem (missing collections default to empty).
+   * @param source The decoded version and bytes (absent when built from data).
+   */
+  protected constructor(
+    kind: PayloadKind<Data, ProtobufPayload<Data>>,
+    data: Partial<ProblemData> & Pick<ProblemData, "objective">,
+    source: Source | undefined,
+  ) {
+    super(kind, data.annotations, source);
+    this.description = data.description;
+    this.sense = data.sense ?? "minimize";
+    this.objective = data.objective;
+    this.decisionVariables = [...(data.decisionVariables ?? [])].sort((a, b) => a.id - b.id);
+    const cons = data.constraints ?? [];
+    this.constraints = cons.filter((c) => !c.removedReason);
+    this.removedConstraints = cons.filter((c) => c.removedReason);
+    this.indicatorConstraints = data.indicatorConstraints ?? [];
+    this.oneHotConstraints = data.oneHotConstraints ?? [];
+    this.sos1Constraints = data.sos1Constraints ?? [];
+    this.namedFunctions = data.namedFunctions ?? [];
+    this.decisionVariableDependency = data.decisionVariableDependency ?? new Map();
+    this.outputObjective = data.outputObjective;
+  }
+
+  /** Number of decision variables. */
+  get numVariables(): number {
+    return this.decisionVariables.length;
+  }
+
+  /** Number of active constraints of all kinds (regular + indicator + one-hot + SOS1). */
+  get numConstraints(): number {
+    const active = (cs: readonly { removedReason?: unknown }[]) =>
+      cs.filter((c) => !c.removedReason).length;
+    return this.constraints.length + active(this.indicatorConstraints) +
+      active(this.oneHotConstraints) + active(this.sos1Constraints);
+  }
+
+  /**
+   * The problem as plain data (constraints of every state in one list per
+   * kind); the payload classes add their own fields.
+   *
+   * @returns The shared part of the data.
+   */
+  protected problemData(): ProblemData {
+    const d: ProblemData = {
+      sense: this.sense,
+      objective: this.objective,
+      decisionVariables: [...this.decisionVariables],
+      constraints: [...this.constraints, ...this.removedConstraints],
+      indicatorConstraints: [...this.indicatorConstraints],
+      oneHotConstraints: [...this.oneHotConstraints],
+      sos1Constraints: [...this.sos1Constraints],
+      namedFunctions: [...this.namedFunctions],
+      decisionVariableDependency: new Map(this.decisionVariableDependency),
+      annotations: { ...this.extensionAnnotations },
+    };
+    if (this.description) d.description = this.description;
+    if (this.outputObjective) d.outputObjective = this.outputObjective;
+    return d;
+  }
+}
