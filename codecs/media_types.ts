@@ -1,5 +1,5 @@
 /**
- * The OMMX media types, exact strings (spec §0.1). Note the inconsistent
+ * The OMMX media types, exact strings (see `docs/glossary.md#media-types`). Note the inconsistent
  * namespaces (`org.ommx.v1.experiment.*` vs `org.ommx.diagnostic…`): they are
  * what the reference writes.
  *

@@ -2,7 +2,7 @@
  * Payload codecs: the {@linkcode AttachmentCodec} contract, the immutable
  * {@linkcode CodecRegistry} looked up by exact media type, the registry of
  * all built-ins ({@linkcode defaultCodecs}), and zstd as the attachment
- * transport step (spec §6.8). The codecs themselves live in the subpaths
+ * storage step (see `docs/glossary.md#attachment-compression`). The codecs themselves live in the subpaths
  * `codecs/json`, `codecs/bytes`, `codecs/msgpack`, `codecs/trace` and
  * `codecs/ommx`.
  *

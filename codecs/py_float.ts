@@ -1,6 +1,6 @@
 /**
  * A marker for "this number is a Python `float`", used where the format keeps
- * Python's int/float distinction (J-python JSON text, run-parameter column
+ * Python's int/float distinction (Python JSON text, run-parameter column
  * types) and a JavaScript `number` alone is ambiguous.
  *
  * The rule everywhere in ommx-ts: a `bigint` or an integer-valued `number` is

@@ -1,5 +1,5 @@
 /**
- * Zstandard as a transport step for attachments (spec §6.8): bounded
+ * Zstandard as a transport step for attachments (see `docs/glossary.md#attachment-compression`): bounded
  * decompression, compression, and the storage-format rules that map a stored
  * layer descriptor to its logical media type.
  *
@@ -401,7 +401,7 @@ export async function decompressZstd(
 /**
  * Compress bytes to a single zstd frame with `node:zlib`.
  *
- * The output is encoder-dependent (spec §6.8): readers must not expect byte
+ * The output is encoder-dependent: readers must not expect byte
  * equality with the reference SDK.
  *
  * @param bytes The bytes to compress.
@@ -433,7 +433,7 @@ export async function compressZstd(bytes: Uint8Array, level = 3): Promise<Uint8A
 }
 
 // ---------------------------------------------------------------------------
-// storage format (§6.8)
+// storage format (docs/glossary.md#attachment-compression)
 
 /** The parts of a layer descriptor that decide its storage format. */
 export interface StoredDescriptor {
@@ -455,7 +455,7 @@ export interface LogicalMediaType {
 
 /**
  * Derive an attachment's logical media type and storage compression from its
- * layer descriptor (spec §6.8): without the compression annotation the stored
+ * layer descriptor (see `docs/glossary.md#attachment-compression`): without the compression annotation the stored
  * type is the logical type (even when it ends in `+zstd`); with `zstd` the
  * stored type must end in `+zstd` after a non-empty prefix, which is the
  * logical type.

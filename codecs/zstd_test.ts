@@ -194,7 +194,7 @@ Deno.test("compressZstd: produces one standard frame", async () => {
   assert.equal(Object.getPrototypeOf(out), Uint8Array.prototype);
 });
 
-Deno.test("logicalMediaType: §6.8 rules", () => {
+Deno.test("logicalMediaType: the attachment-compression rules", () => {
   const z = { [COMPRESSION_ANNOTATION]: "zstd" };
   assert.deepEqual(logicalMediaType({ mediaType: "text/csv" }), {
     logicalMediaType: "text/csv",

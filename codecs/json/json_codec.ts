@@ -12,8 +12,8 @@ import { type JsonStyle, stringifyPythonJson } from "./stringify.ts";
 /** Options of {@linkcode createJsonCodec}. */
 export interface JsonCodecOptions {
   /**
-   * The output profile of `encode`: `"python"` (J-python, what Python's
-   * `log_json` writes) or `"compact-sorted"` (J-sorted, what the Rust API
+   * The output profile of `encode`: `"python"` (Python JSON, what Python's
+   * `log_json` writes) or `"compact-sorted"` (sorted JSON, what the Rust API
    * writes).
    *
    * @default {"python"}
@@ -64,7 +64,7 @@ export function createJsonCodec(options: JsonCodecOptions = {}): AttachmentCodec
 }
 
 /**
- * The default `application/json` codec: Python-compatible decode, J-python encode.
+ * The default `application/json` codec: Python-compatible decode, Python JSON encode (see `docs/glossary.md#python-json`).
  *
  * @example
  * ```ts

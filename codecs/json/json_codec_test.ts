@@ -8,7 +8,7 @@ import { checkCodec } from "../registry.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
-Deno.test("jsonCodec: media type, J-python encode, Python-compatible decode", async () => {
+Deno.test("jsonCodec: media type, Python JSON encode, Python-compatible decode", async () => {
   assert.equal(jsonCodec.mediaType, MEDIA_TYPE_JSON);
   assert.equal(checkCodec(jsonCodec), jsonCodec);
   const bytes = await jsonCodec.encode({ name: "é", v: [1, 2.5, NaN] });

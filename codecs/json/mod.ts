@@ -1,7 +1,7 @@
 /**
  * Python-compatible JSON for `application/json` attachments: a parser that
  * reads what Python's `json.loads` reads (`NaN`/`Infinity` tokens, big
- * integers as `bigint`), writers for the J-python and J-sorted profiles, and
+ * integers as `bigint`), writers for the Python JSON and sorted JSON profiles (`docs/glossary.md#python-json`), and
  * the {@linkcode jsonCodec}.
  *
  * @example

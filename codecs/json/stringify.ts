@@ -1,6 +1,7 @@
 /**
- * JSON writers for the two JSON attachment profiles of the format (spec
- * §2.2): J-python (Python `json.dumps` defaults) and J-sorted (the Rust API's
+ * JSON writers for the two JSON attachment profiles of the format (see
+ * `docs/glossary.md#python-json` and `#sorted-json`): Python JSON (Python
+ * `json.dumps` defaults) and sorted JSON (the Rust API's
  * compact output with recursively sorted keys).
  *
  * @module
@@ -21,7 +22,7 @@ export interface StringifyPythonJsonOptions {
    * pairs for astral characters), `NaN`/`Infinity`/`-Infinity` tokens,
    * floats as Python `repr`.
    *
-   * `"compact-sorted"` (J-sorted): what the Rust API writes — no whitespace,
+   * `"compact-sorted"` (sorted JSON): what the Rust API writes — no whitespace,
    * keys sorted by code point at every level, non-ASCII as raw UTF-8 text,
    * floats as `serde_json` writes them; non-finite numbers are an
    * {@linkcode EncodeError}.

@@ -46,7 +46,7 @@ Deno.test("stringifyPythonJson: Maps, insertion order, astral and lone surrogate
   assert.equal(stringifyPythonJson(nullProto), '{"k": 1}');
 });
 
-Deno.test("stringifyPythonJson: compact-sorted (J-sorted)", () => {
+Deno.test("stringifyPythonJson: compact-sorted (sorted JSON)", () => {
   const value = {
     b: [1, pyFloat(2), 0.1, pyFloat(1e16), 1e-7, 0.00001, pyFloat(1e15)],
     a: { "\ue000": 1, "😀": 2, "Z": 3, "é": "é\u2028\u0001" },

@@ -1,5 +1,5 @@
 /**
- * Adapter diagnostics payloads (spec §6.6): one MessagePack array of
+ * Adapter diagnostics payloads (see `docs/glossary.md#adapter-diagnostics`): one MessagePack array of
  * adapter-defined reports.
  *
  * @module

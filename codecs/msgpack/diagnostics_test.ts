@@ -7,7 +7,7 @@ function hex(s: string): Uint8Array {
   return new Uint8Array(s.trim().split(/\s+/).map((b) => parseInt(b, 16)));
 }
 
-// §6.6 typical payload.
+// A typical payload.
 const TYPICAL = hex(
   "91 83 a4 6b 69 6e 64 a9 69 6e 63 75 6d 62 65 6e 74 a9 6f 62 6a 65 63 74 69 76 65 cb 40 0c 00 00 00 00 00 00 a4 6e 6f 64 65 0c",
 );

@@ -1,5 +1,5 @@
 /**
- * The Experiment's run-parameter table (spec §6.5): a column-oriented,
+ * The Experiment's run-parameter table (see `docs/glossary.md#run-parameter-table`): a column-oriented,
  * sparse table `parameter name → {type, run id → value}` stored as
  * MessagePack.
  *
@@ -73,7 +73,7 @@ function checkRunId(runId: unknown, where: string): number {
 }
 
 // ---------------------------------------------------------------------------
-// build (§6.5.1)
+// build
 
 function classify(value: unknown): RunParameterType {
   switch (typeof value) {
@@ -211,7 +211,7 @@ export function buildRunParameterTable(runs: Iterable<RunParameters>): RunParame
 }
 
 // ---------------------------------------------------------------------------
-// encode (§6.5.2)
+// encode
 
 /**
  * Encode a table byte-exactly as the reference writes it: `{"columns": {...}}`
@@ -296,7 +296,7 @@ export function encodeRunParameterTable(table: RunParameterTable): Uint8Array {
 }
 
 // ---------------------------------------------------------------------------
-// decode (§6.5.3)
+// decode (strict, as the reference reader)
 
 function fieldMap(
   node: MsgpackNode,

@@ -35,7 +35,7 @@ function decodeFails(bytes: Uint8Array, pattern: RegExp, label: string) {
   );
 }
 
-// §6.5.4 worked example, copied from the spec's annotated dump.
+// A worked example: a two-run table (bytes as the reference writes them).
 const WORKED = hex(`
 81 a7 63 6f 6c 75 6d 6e 73 83
 a8 70 72 65 73 6f 6c 76 65 82 a4 74 79 70 65 a4 62 6f 6f 6c a6 76 61 6c 75 65 73 81 01 c3
@@ -45,7 +45,7 @@ aa 74 69 6d 65 5f 6c 69 6d 69 74 82 a4 74 79 70 65 a7 66 6c 6f 61 74 36 34
 a6 76 61 6c 75 65 73 81 00 cb 40 34 00 00 00 00 00 00`);
 const EMPTY = hex("81 a7 63 6f 6c 75 6d 6e 73 80");
 
-Deno.test("run-parameter table: empty table vector (§6.5.2)", async () => {
+Deno.test("run-parameter table: empty table vector", async () => {
   const bytes = encodeRunParameterTable(buildRunParameterTable([]));
   assert.deepEqual(bytes, EMPTY);
   assert.equal(
@@ -60,7 +60,7 @@ Deno.test("run-parameter table: empty table vector (§6.5.2)", async () => {
   );
 });
 
-Deno.test("run-parameter table: 124-byte worked example (§6.5.4)", async () => {
+Deno.test("run-parameter table: 124-byte worked example", async () => {
   assert.equal(WORKED.length, 124);
   assert.equal(
     await digest(WORKED),
@@ -230,7 +230,7 @@ Deno.test("encodeRunParameterTable: values not matching the column type", () => 
   }
 });
 
-Deno.test("decodeRunParameterTable: reader strictness (§6.5.3)", () => {
+Deno.test("decodeRunParameterTable: reader strictness", () => {
   const col = (type: string, values: string) =>
     hex(
       `81 a7 63 6f 6c 75 6d 6e 73 81 a1 78 82 a4 74 79 70 65 ${type} a6 76 61 6c 75 65 73 ${values}`,

@@ -188,7 +188,7 @@ export function readV1DecisionVariable(r: WireReader): DecisionVariable {
     id: 0,
     kind: "continuous",
     // An absent `bound` is the protobuf default `Bound { lower: 0, upper: 0 }` for the
-    // reference (not unbounded, as the spec says): see docs/format-notes.md.
+    // reference (not unbounded): see docs/format-notes.md.
     bound: { lower: 0, upper: 0 },
     subscripts: [],
     parameters: {},

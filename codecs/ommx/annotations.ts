@@ -174,7 +174,7 @@ export function mergeExtensions(
 }
 
 /**
- * Project an instance's metadata to layer-annotation keys (spec §6.3), plus
+ * Project an instance's metadata to layer-annotation keys (see `docs/glossary.md#layer-annotations`), plus
  * its extension annotations: the dict Python's `Instance.annotations` shows.
  *
  * @param namespace `org.ommx.v1.instance` or `org.ommx.v1.parametric-instance`.

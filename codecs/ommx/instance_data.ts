@@ -85,7 +85,7 @@ export interface Parameter extends Label {
 }
 
 /**
- * The objective evaluation reports (`ommx.v2` field 14, not in the 3.0.0b4 spec): kept
+ * The objective evaluation reports (`ommx.v2` field 14, written by ommx 3.0.0b7; see docs/format-notes.md): kept
  * when the active objective was rewritten for a solver (sense flip, penalty terms).
  */
 export interface OutputObjective {

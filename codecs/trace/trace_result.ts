@@ -1,5 +1,5 @@
 /**
- * A Run's trace (spec §6.7): an OTLP `ExportTraceServiceRequest` with a
+ * A Run's trace (see `docs/glossary.md#run-trace`): an OTLP `ExportTraceServiceRequest` with a
  * friendly flattened view of its spans, a span tree, a text rendering like
  * Python's `repr(TraceResult)` and Chrome Trace Event JSON.
  *

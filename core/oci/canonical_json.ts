@@ -1,5 +1,5 @@
 /**
- * Canonical ("J-sorted") JSON: compact, every object's keys sorted by Unicode
+ * Canonical ("sorted", see `docs/glossary.md#sorted-json`) JSON: compact, every object's keys sorted by Unicode
  * code point, recursively. This is the byte form of OCI manifests written by
  * the reference OMMX SDK.
  *

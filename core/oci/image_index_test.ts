@@ -6,7 +6,7 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 const D = "sha256:" + "c".repeat(64);
 
-Deno.test("image index: struct-order encoding matches spec §3.2", () => {
+Deno.test("image index: struct-order encoding matches the reference bytes", () => {
   const text =
     `{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"${D}","size":451,"annotations":{"org.opencontainers.image.ref.name":"ghcr.io/jij-inc/ommx/demo:v1"}}]}`;
   // Parse from a differently ordered, whitespace-laden form.

@@ -102,7 +102,7 @@ export function parseManifest(bytes: Uint8Array): ParsedManifest {
 }
 
 /**
- * Encode a manifest as canonical (J-sorted, compact) JSON bytes, exactly as
+ * Encode a manifest as canonical (sorted, compact) JSON bytes (see `docs/glossary.md#sorted-json`), exactly as
  * given: optional fields that are `undefined` are omitted, empty annotation
  * maps are kept. Only use for manifests you author.
  *

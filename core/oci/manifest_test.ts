@@ -7,11 +7,11 @@ const enc = new TextEncoder();
 const isInvalid = (e: unknown) =>
   e instanceof InvalidArtifactError && e.code === "INVALID_ARTIFACT";
 
-// Spec §4.6 canonical manifest bytes (constructed vector A).
+// Canonical manifest bytes (a constructed vector).
 const SPEC_46 =
   '{"artifactType":"application/org.ommx.v1.experiment","config":{"digest":"sha256:ff04dbf425dd7f91178d8ac6f62fee60734a5c0b469507ddde7b633a1af4c314","mediaType":"application/org.ommx.v1.experiment.config+json","size":79},"layers":[{"annotations":{},"digest":"sha256:a4594697ba8cb4d644259a9b5ff119d08547a9a3f10e7dc268e9e84d6d2bb5d7","mediaType":"application/org.ommx.v1.experiment.run-parameters+msgpack","size":10}],"schemaVersion":2}';
 
-Deno.test("manifest: parse → encode reproduces the spec §4.6 bytes; raw bytes kept", () => {
+Deno.test("manifest: parse → encode reproduces the canonical bytes; raw bytes kept", () => {
   const bytes = enc.encode(SPEC_46);
   const parsed = parseManifest(bytes);
   assert.equal(parsed.bytes, bytes);
@@ -20,7 +20,7 @@ Deno.test("manifest: parse → encode reproduces the spec §4.6 bytes; raw bytes
   assert.equal(new TextDecoder().decode(encodeManifest(parsed.manifest)), SPEC_46);
 });
 
-Deno.test("manifest: any key order and whitespace; struct-order v2 manifests; all keys J-sorted", async () => {
+Deno.test("manifest: any key order and whitespace; struct-order v2 manifests; all keys sorted", async () => {
   const d = "sha256:" + "1".repeat(64);
   const text = `{
     "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",

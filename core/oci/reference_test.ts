@@ -10,7 +10,7 @@ import {
 
 const D = "sha256:" + "ab".repeat(32);
 
-Deno.test("reference: canonical forms from spec §1.1", () => {
+Deno.test("reference: canonical forms of the reference SDK", () => {
   const cases: [string, string][] = [
     ["jij-inc/ommx:latest", "docker.io/jij-inc/ommx:latest"],
     ["alpine", "docker.io/library/alpine:latest"],

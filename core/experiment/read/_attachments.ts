@@ -1,5 +1,5 @@
 /**
- * Attachment access shared by Experiments and SealedRuns (spec §7.5): one
+ * Attachment access shared by Experiments and SealedRuns: one
  * namespace of name → layer, logical media types with the compression suffix
  * hidden, media-type checks before any blob is read.
  *
@@ -194,7 +194,7 @@ export class AttachmentNamespace {
   }
 
   /**
-   * Write the decompressed bytes to a file (spec §7.5 rules).
+   * Write the decompressed bytes to a file (`docs/glossary.md#export-filename`).
    *
    * @param name The attachment name.
    * @param path A directory (the export filename is used inside it) or a file path.

@@ -1,7 +1,8 @@
 /**
- * Attachment access shared by `Experiment` and `SealedRun`
- * (spec §7.5): one namespace of named attachments, logical media types with
- * the compression suffix hidden, media types checked before any blob is read.
+ * Attachment access shared by `Experiment` and `SealedRun`: one namespace of
+ * named attachments, logical media types with the compression suffix hidden
+ * (`docs/glossary.md#attachment-compression`), media types checked before any
+ * blob is read.
  *
  * @module
  */

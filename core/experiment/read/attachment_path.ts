@@ -1,5 +1,5 @@
 /**
- * Export filename rules of `writeAttachment` (spec §7.5).
+ * Export filename rules of `writeAttachment` (`docs/glossary.md#export-filename`).
  *
  * @module
  */

@@ -230,7 +230,7 @@ function runRecord(v: Json, path: string): RunRecord {
 
 /**
  * Decode an Experiment config blob with the reference reader's defaults and checks
- * (spec §5 and §7.1). Unknown keys are ignored, as the reference does.
+ * (`docs/glossary.md#experiment-config`). Unknown keys are ignored, as the reference does.
  *
  * @param bytes The config blob.
  * @returns The logical config; runs sorted by id, records sorted by id.
@@ -314,7 +314,7 @@ function encodeRecord(r: ProcessRecord, idKey: string): string {
 }
 
 /**
- * Encode a config in the reference writer's fixed key order, compact (spec §5, "J-struct").
+ * Encode a config in the reference writer's fixed key order, compact (`docs/glossary.md#struct-order-json`).
  *
  * @param config The logical config.
  * @returns The config blob bytes.

@@ -1,5 +1,5 @@
 /**
- * `Experiment`: the sealed, read-only view of an Experiment artifact (spec §7).
+ * `Experiment`: the sealed, read-only view of an Experiment artifact.
  *
  * @module
  */

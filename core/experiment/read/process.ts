@@ -1,5 +1,5 @@
 /**
- * Solve and Sampling records of a sealed Run (spec §7.4).
+ * Solve and Sampling records of a sealed Run.
  *
  * @module
  */

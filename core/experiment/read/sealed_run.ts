@@ -1,5 +1,5 @@
 /**
- * `SealedRun`: the immutable view of a closed Run (the seed document).
+ * `SealedRun`: the immutable view of a closed Run of a sealed Experiment.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Synthesised local image names (spec §1.2): anonymous Experiment names and
+ * Synthesised local image names (see `docs/glossary.md#anonymous-and-checkpoint-names`): anonymous Experiment names and
  * checkpoint names, in the reference SDK's shapes.
  *
  * The reference takes `<id8>` from its Local Registry's UUID. ommx-ts has no

@@ -1,6 +1,6 @@
 /**
- * The commit algorithm (spec §8.1): layer index assignment (§5.7), config
- * (§5, J-struct), run-parameter table (§6.5), manifest (§4, J-sorted),
+ * The commit (`docs/glossary.md#commit`): layer index assignment, config
+ * (struct-order JSON), run-parameter table, manifest (sorted JSON),
  * published into a {@linkcode Target} under an image name.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * Lifecycle reasons (spec §5.2): how the reference SDK turns an exception into
+ * Lifecycle reasons (`docs/glossary.md#lifecycle-reason`): how the reference SDK turns an exception into
  * the `outcome.reason` text of a failed or interrupted Run or Experiment.
  *
  * @module

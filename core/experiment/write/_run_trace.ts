@@ -1,6 +1,6 @@
 /**
  * `RunTraceRecorder`: the OTLP trace an Experiment created with
- * `storeTrace: true` records for each Run (spec §6.7), shaped like the
+ * `storeTrace: true` records for each Run (see `docs/glossary.md#run-trace`), shaped like the
  * reference SDK's (`Experiment(store_trace=True)`): one trace per Run, a root
  * span `Run` (scope `ommx.experiment`, attribute `ommx.run.id`), one child
  * span `solve` / `sample` per adapter call (attribute `adapter`), status

@@ -1,7 +1,7 @@
 /**
  * The attachment-logging half shared by {@linkcode ExperimentBuilder} and
  * {@linkcode RunBuilder}: one namespace of uniquely named attachments, each a
- * staged blob plus an optional export filename (spec §5.4, §6.1, §6.8).
+ * staged blob plus an optional export filename (`docs/glossary.md#attachment-table`).
  *
  * @module
  */
@@ -255,7 +255,7 @@ export abstract class AttachmentWriter {
   }
 
   /**
-   * Log an Instance (v2 protobuf, §6.3 annotations).
+   * Log an Instance (v2 protobuf, with its layer annotations).
    *
    * @param name The attachment name.
    * @param instance The instance.
@@ -276,7 +276,7 @@ export abstract class AttachmentWriter {
   }
 
   /**
-   * Log a ParametricInstance (v2 protobuf, §6.3 annotations).
+   * Log a ParametricInstance (v2 protobuf, with its layer annotations).
    *
    * @param name The attachment name.
    * @param instance The parametric instance.
@@ -301,7 +301,7 @@ export abstract class AttachmentWriter {
   }
 
   /**
-   * Log a Solution (v2 protobuf, §6.3 annotations).
+   * Log a Solution (v2 protobuf, with its layer annotations).
    *
    * @param name The attachment name.
    * @param solution The solution.
@@ -322,7 +322,7 @@ export abstract class AttachmentWriter {
   }
 
   /**
-   * Log a SampleSet (v2 protobuf, §6.3 annotations).
+   * Log a SampleSet (v2 protobuf, with its layer annotations).
    *
    * @param name The attachment name.
    * @param sampleSet The sample set.

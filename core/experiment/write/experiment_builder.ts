@@ -1,7 +1,8 @@
 /**
  * `createExperiment` / `ExperimentBuilder`: record an OMMX Experiment from
  * TypeScript and commit it as a sealed, byte-compatible Experiment
- * (spec §5, §8); `forkExperiment` continues a sealed one (spec §4.4).
+ * (`docs/glossary.md#commit`); `forkExperiment` continues a sealed one
+ * (`docs/glossary.md#fork-subject`).
  *
  * @module
  */
@@ -41,7 +42,7 @@ import { anonymousExperimentName, checkpointName } from "./_anonymous_name.ts";
 
 /** Options of {@linkcode createExperiment}. */
 export interface CreateExperimentOptions {
-  /** The image name to publish under (canonicalised); default: an anonymous local name (spec §1.2). */
+  /** The image name to publish under (canonicalised); default: an anonymous local name (`docs/glossary.md#anonymous-and-checkpoint-names`). */
   imageName?: string;
   /** `<id8>` of synthesised names (anonymous and checkpoint); default: random per process. */
   registryId?: string;
@@ -376,7 +377,7 @@ export function createExperiment(options: CreateExperimentOptions = {}): Experim
 }
 
 /**
- * Start a child Experiment of a sealed one (spec §4.4): the child's manifest
+ * Start a child Experiment of a sealed one (`docs/glossary.md#fork-subject`): the child's manifest
  * carries the parent manifest as OCI `subject`; the parent's attachments,
  * runs and run parameters are carried over (same blobs); new runs continue at
  * max run id + 1; manifest annotations are not inherited (as the reference).

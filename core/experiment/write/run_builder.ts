@@ -1,7 +1,7 @@
 /**
  * `RunBuilder`: one Run being recorded — parameters, attachments, trace,
  * solve and sampling records — until it ends with `finish()`, `fail()` or
- * `interrupt()` (spec §5.5, §5.6, §6.5, §8.2).
+ * `interrupt()` (see `docs/glossary.md#experiment-config`).
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Writing a sealed Experiment out: a `.ommx` archive (spec §3.1, §3.3),
+ * Writing a sealed Experiment out: a `.ommx` archive (see `docs/glossary.md#ommx-archive`),
  * atomically, or an OCI image layout directory.
  *
  * Archive writes go to a temporary file in the destination directory, are

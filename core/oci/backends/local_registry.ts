@@ -308,7 +308,7 @@ export class LocalRegistryTarget implements Target {
    * given to {@linkcode openLocalRegistry} as `imageName`; without that, the
    * registry must hold exactly one ref.
    *
-   * @param imageName An image name, canonicalised as the SDK does (§1.1).
+   * @param imageName An image name, canonicalised as the SDK does (`docs/glossary.md#canonical-image-name`).
    * @returns The manifest descriptor, annotated with the canonical image name.
    * @throws {BlobNotFoundError} When the name is not in the registry or its manifest blob is missing.
    * @throws {InvalidReferenceError} When the name does not parse.
@@ -526,7 +526,7 @@ export class LocalRegistryTarget implements Target {
    * a concurrent `ommx gc` cannot delete blobs between the check and the ref.
    *
    * @param descriptor The manifest descriptor (image manifest media type).
-   * @param reference The full image name, canonicalised as the SDK does (§1.1).
+   * @param reference The full image name, canonicalised as the SDK does (`docs/glossary.md#canonical-image-name`).
    * @returns Nothing.
    * @throws {InvalidStateError} When opened read-only or closed.
    * @throws {ReferenceConflictError} When the name points at another manifest (code `ALREADY_EXISTS`).

@@ -1,6 +1,6 @@
 /**
  * Registry credentials from the environment, as the reference SDK reads them
- * (§10): when `OMMX_BASIC_AUTH_DOMAIN` equals the registry `host[:port]`,
+ * (see `docs/glossary.md#registry-transport`): when `OMMX_BASIC_AUTH_DOMAIN` equals the registry `host[:port]`,
  * HTTP Basic with `OMMX_BASIC_AUTH_USERNAME` / `OMMX_BASIC_AUTH_PASSWORD`.
  * Deno/Node only (the environment is read through `node:process`, lazily);
  * browser code passes credentials to {@linkcode openRemoteRegistry} directly.

@@ -34,7 +34,7 @@ import { formatReference, type ImageReference, parseReference } from "../referen
 import type { FetchOptions, Target } from "../storage.ts";
 import { collectVerified } from "./_push.ts";
 
-/** The `Accept` header sent for manifests (§10). */
+/** The `Accept` header sent for manifests (`docs/glossary.md#registry-transport`). */
 export const MANIFEST_ACCEPT: string = `${MEDIA_TYPE_IMAGE_MANIFEST}, ${MEDIA_TYPE_IMAGE_INDEX}`;
 
 /**
@@ -629,7 +629,7 @@ export class RemoteTarget implements Target {
 
 /**
  * Open one repository of a remote registry. Nothing is sent until the first
- * operation. The scheme follows §10 unless `plainHttp` says otherwise.
+ * operation. The scheme follows the reference (`docs/glossary.md#registry-transport`) unless `plainHttp` says otherwise.
  *
  * @example Resolve and fetch through a custom fetch
  * ```ts

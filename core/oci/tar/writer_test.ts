@@ -7,7 +7,7 @@ import { buildTar, createTarStream, encodeTarHeader, endOfArchive, TarWriter } f
 const ascii = (b: Uint8Array) => new TextDecoder().decode(b);
 const allZero = (b: Uint8Array) => b.every((x) => x === 0);
 
-Deno.test("writer: header fields are byte-exact per spec §3.3", () => {
+Deno.test("writer: header fields are byte-exact (the OMMX archive header rules)", () => {
   const h = encodeTarHeader("oci-layout", 30);
   assert.equal(h.length, 512);
   assert.equal(ascii(h.subarray(0, 10)), "oci-layout");
@@ -23,7 +23,7 @@ Deno.test("writer: header fields are byte-exact per spec §3.3", () => {
   assert.ok(allZero(h.subarray(265, 512)));
 });
 
-Deno.test("writer: a §3.1-shaped archive has padded members and exactly 1024 trailing zeros", async () => {
+Deno.test("writer: an OMMX-shaped archive has padded members and exactly 1024 trailing zeros", async () => {
   const layout = encodeOciLayout();
   const blob = new Uint8Array(513).fill(7);
   const tar = await buildTar([
