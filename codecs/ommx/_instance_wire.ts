@@ -33,7 +33,6 @@ import type {
   OutputObjective,
   Parameter,
   ParametricInstanceData,
-  Provenance,
   VariableSetConstraint,
 } from "./instance_data.ts";
 import { IdSet } from "./_id_set.ts";
@@ -57,10 +56,8 @@ import {
   hasLabel,
   labelFromMessage,
   labelToMessage,
-  readContext,
   readDescription,
   readGeneric,
-  readRemovedReason,
   readStateBody,
   readStringEntry,
   readU64DoubleEntry,
@@ -68,17 +65,17 @@ import {
   readV1Row,
   removedReasonToMessage,
   safe,
-  type V1LabelFields,
+  V1_LABEL_FIELDS,
 } from "./_wire_common.ts";
 import { WIRE_LEN, WireReader } from "./_wire.ts";
 import {
   applyContexts,
-  applyLabels,
+  type ConstraintSidecars,
   emptyLabel,
   labelRecord,
   readBound,
-  readLabelEntry,
-  sub,
+  readLabelledTable,
+  readSidecarEntry,
   u64Record,
 } from "./_wire_tables.ts";
 
@@ -111,31 +108,12 @@ function readFunctionField(r: WireReader): Function {
 
 // ---------- v1 ----------
 
-const V1_CONSTRAINT_LABEL: V1LabelFields = {
-  name: 6,
-  subscripts: 8,
-  parameters: 5,
-  description: 7,
-};
-const V1_NAMED_FUNCTION_LABEL: V1LabelFields = {
-  name: 5,
-  subscripts: 3,
-  parameters: 4,
-  description: 6,
-};
-const V1_DECISION_VARIABLE_LABEL: V1LabelFields = {
-  name: 4,
-  subscripts: 5,
-  parameters: 6,
-  description: 7,
-};
-
 function readV1Constraint(r: WireReader): Constraint {
   let id = 0;
   let equality = 0;
   let fn: Function | undefined;
   const c: Partial<Constraint> & Label = emptyLabel();
-  readV1Row(r, c, V1_CONSTRAINT_LABEL, (field) => {
+  readV1Row(r, c, V1_LABEL_FIELDS.constraint, (field) => {
     if (field === 1) id = r.uint();
     else if (field === 2) equality = r.uint();
     else if (field === 3) fn = readFunctionField(r);
@@ -167,7 +145,7 @@ function readV1NamedFunction(r: WireReader): NamedFunction {
   let id = 0;
   let fn: Function | undefined;
   const l = emptyLabel();
-  readV1Row(r, l, V1_NAMED_FUNCTION_LABEL, (field) => {
+  readV1Row(r, l, V1_LABEL_FIELDS.namedFunction, (field) => {
     if (field === 1) id = r.uint();
     else if (field === 2) fn = readFunctionField(r);
     else return false;
@@ -194,7 +172,7 @@ export function readV1DecisionVariable(r: WireReader): DecisionVariable {
     parameters: {},
   };
   let kind = 0;
-  readV1Row(r, v, V1_DECISION_VARIABLE_LABEL, (field) => {
+  readV1Row(r, v, V1_LABEL_FIELDS.decisionVariable, (field) => {
     if (field === 1) v.id = r.uint();
     else if (field === 2) kind = r.uint();
     else if (field === 3) v.bound = readBound(r);
@@ -279,8 +257,8 @@ function readCollection<T extends ConstraintBase>(
   const saved = r.enter();
   const active = new Map<number, T>();
   const removed = new Map<number, T>();
-  const reasons = new Map<number, RemovedReason>();
-  const contexts = new Map<number, { label: Label; provenance: Provenance[] }>();
+  const sidecars: ConstraintSidecars = { reasons: new Map(), contexts: new Map() };
+  const { reasons, contexts } = sidecars;
   while (!r.done()) {
     const t = r.tag();
     const field = t >>> 3;
@@ -288,21 +266,11 @@ function readCollection<T extends ConstraintBase>(
       r.skip(t & 7);
       continue;
     }
-    if (field === 1) {
+    if (field === 1 || field === 2) {
       const [k, v] = readU64MsgEntry(r, (rr) => readRow(rr, 0));
       v.id = k;
-      active.set(k, v);
-    } else if (field === 2) {
-      const [k, v] = readU64MsgEntry(r, (rr) => readRow(rr, 0));
-      v.id = k;
-      removed.set(k, v);
-    } else if (field === 3) {
-      const [k, v] = readU64MsgEntry(r, (rr) => readRemovedReason(sub(rr)));
-      reasons.set(k, v);
-    } else if (field === 4) {
-      const [k, v] = readU64MsgEntry(r, (rr) => readContext(sub(rr)));
-      contexts.set(k, v);
-    } else r.skip(t & 7);
+      (field === 1 ? active : removed).set(k, v);
+    } else if (!readSidecarEntry(r, field, { reasons: 3, contexts: 4 }, sidecars)) r.skip(t & 7);
   }
   r.leave(saved);
   for (const id of removed.keys()) {
@@ -378,35 +346,24 @@ function readVarSet(r: WireReader): VariableSetConstraint {
 }
 
 function readDecisionVariableTable(r: WireReader): DecisionVariable[] {
-  const saved = r.enter();
-  const rows = new Map<number, DecisionVariable>();
-  const labels = new Map<number, Label>();
   const fixed = new Map<number, number>();
-  while (!r.done()) {
-    const t = r.tag();
-    const f = t >>> 3;
-    if (f === 1) {
-      const [id, v] = readU64MsgEntry(r, (rr) => {
-        let kind = 0;
-        let bound: { lower: number; upper: number } | undefined;
-        while (!rr.done()) {
-          const tt = rr.tag();
-          if (tt === 0x08) kind = rr.uint();
-          else if (tt === 0x12) bound = readBound(rr);
-          else rr.skip(tt & 7);
-        }
-        if (!bound) throw new DecodeError("decision variable has no bound");
-        return { ...emptyLabel(), id: 0, kind: kindFromNumber(kind), bound };
-      });
-      v.id = id;
-      rows.set(id, v);
-    } else if (f === 2) readLabelEntry(r, labels);
-    else if (f === 3) {
-      readU64DoubleEntry(r, fixed);
-    } else r.skip(t & 7);
-  }
-  r.leave(saved);
-  applyLabels(rows, labels, (id) => `decision-variable label for unknown ID ${id}`);
+  const rows = readLabelledTable(
+    r,
+    (rr): DecisionVariable => {
+      let kind = 0;
+      let bound: { lower: number; upper: number } | undefined;
+      while (!rr.done()) {
+        const tt = rr.tag();
+        if (tt === 0x08) kind = rr.uint();
+        else if (tt === 0x12) bound = readBound(rr);
+        else rr.skip(tt & 7);
+      }
+      if (!bound) throw new DecodeError("decision variable has no bound");
+      return { ...emptyLabel(), id: 0, kind: kindFromNumber(kind), bound };
+    },
+    (id) => `decision-variable label for unknown ID ${id}`,
+    (rr, field) => field === 3 && (readU64DoubleEntry(rr, fixed), true),
+  );
   for (const [id, x] of fixed) {
     const v = rows.get(id);
     if (!v) throw new DecodeError(`fixed value for unknown decision variable ${id}`);
@@ -416,30 +373,20 @@ function readDecisionVariableTable(r: WireReader): DecisionVariable[] {
 }
 
 function readNamedFunctionTable(r: WireReader): NamedFunction[] {
-  const saved = r.enter();
-  const rows = new Map<number, NamedFunction>();
-  const labels = new Map<number, Label>();
-  while (!r.done()) {
-    const t = r.tag();
-    const f = t >>> 3;
-    if (f === 1) {
-      const [id, v] = readU64MsgEntry(r, (rr) => {
-        let fn: Function | undefined;
-        while (!rr.done()) {
-          const tt = rr.tag();
-          if (tt === 0x0a) fn = readFunctionField(rr);
-          else rr.skip(tt & 7);
-        }
-        if (!fn) throw new DecodeError("named function has no function");
-        return { ...emptyLabel(), id: 0, function: fn };
-      });
-      v.id = id;
-      rows.set(id, v);
-    } else if (f === 2) readLabelEntry(r, labels);
-    else r.skip(t & 7);
-  }
-  r.leave(saved);
-  applyLabels(rows, labels, (id) => `named-function label for unknown ID ${id}`);
+  const rows = readLabelledTable(
+    r,
+    (rr): NamedFunction => {
+      let fn: Function | undefined;
+      while (!rr.done()) {
+        const tt = rr.tag();
+        if (tt === 0x0a) fn = readFunctionField(rr);
+        else rr.skip(tt & 7);
+      }
+      if (!fn) throw new DecodeError("named function has no function");
+      return { ...emptyLabel(), id: 0, function: fn };
+    },
+    (id) => `named-function label for unknown ID ${id}`,
+  );
   return [...rows.values()].sort((a, b) => a.id - b.id);
 }
 

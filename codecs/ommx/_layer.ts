@@ -112,63 +112,59 @@ export function withLayerMetadata<
   return d;
 }
 
-/**
- * The kind of a result payload (`Solution`, `SampleSet`): annotations and
- * layer merging through its process metadata under `namespace`.
- *
- * @param namespace `org.ommx.v1.solution` or `org.ommx.v1.sample-set`.
- * @param parts How the class reads v1 and writes v2, and builds itself.
- * @returns The kind.
- */
-export function resultKind<
-  D extends { metadata?: ProcessMetadata; annotations: Record<string, string> },
-  S extends {
-    readonly metadata: ProcessMetadata | undefined;
-    readonly extensionAnnotations: Readonly<Record<string, string>>;
-  },
->(
-  namespace: string,
-  parts: Pick<PayloadKind<D, S>, "v1Message" | "v2Message" | "encode" | "create">,
-): PayloadKind<D, S> {
-  return {
-    ...parts,
-    withLayer: (data, layer) => withLayerMetadata(data, layer, namespace),
-    annotations: (self) =>
-      metadataAnnotationView(namespace, self.metadata, self.extensionAnnotations),
-  };
-}
+/** What a payload class itself says about its kind (the rest follows from its base). */
+export type KindParts<D, S> = Pick<
+  PayloadKind<D, S>,
+  "v1Message" | "v2Message" | "encode" | "create"
+>;
+
+/** Data whose layer merge fills an instance description. */
+type DescribedData = { description?: InstanceDescription; annotations: Record<string, string> };
+/** Data whose layer merge fills process metadata. */
+type MeasuredData = { metadata?: ProcessMetadata; annotations: Record<string, string> };
+/** What an object shows in its annotations besides the projection. */
+type Extended = { readonly extensionAnnotations: Readonly<Record<string, string>> };
 
 /**
- * The kind of a problem payload (`Instance`, `ParametricInstance`):
- * annotations and layer merging through its description and counts under
- * `namespace`.
+ * The kind of a problem payload (`Instance`, `ParametricInstance`), whose
+ * layer annotations project its description and counts under `namespace`.
  *
  * @param namespace `org.ommx.v1.instance` or `org.ommx.v1.parametric-instance`.
- * @param parts How the class reads v1 and writes v2, and builds itself.
+ * @param parts How the class reads v1, writes v2 and builds itself.
  * @returns The kind.
  */
 export function problemKind<
-  D extends { description?: InstanceDescription; annotations: Record<string, string> },
-  S extends {
+  D extends DescribedData,
+  S extends Extended & {
     readonly description: InstanceDescription | undefined;
     readonly numVariables: number;
     readonly numConstraints: number;
-    readonly extensionAnnotations: Readonly<Record<string, string>>;
   },
->(
-  namespace: string,
-  parts: Pick<PayloadKind<D, S>, "v1Message" | "v2Message" | "encode" | "create">,
-): PayloadKind<D, S> {
-  return {
-    ...parts,
-    withLayer: (data, layer) => withLayerDescription(data, layer, namespace),
-    annotations: (self) =>
-      instanceAnnotationView(
-        namespace,
-        self.description,
-        self.numVariables,
-        self.numConstraints,
-        self.extensionAnnotations,
-      ),
-  };
+>(namespace: string, parts: KindParts<D, S>): PayloadKind<D, S> {
+  const annotations = (s: S) =>
+    instanceAnnotationView(
+      namespace,
+      s.description,
+      s.numVariables,
+      s.numConstraints,
+      s.extensionAnnotations,
+    );
+  return { ...parts, withLayer: (d, l) => withLayerDescription(d, l, namespace), annotations };
+}
+
+/**
+ * The kind of a result payload (`Solution`, `SampleSet`), whose layer
+ * annotations project its process metadata under `namespace`.
+ *
+ * @param namespace `org.ommx.v1.solution` or `org.ommx.v1.sample-set`.
+ * @param parts How the class reads v1, writes v2 and builds itself.
+ * @returns The kind.
+ */
+export function resultKind<
+  D extends MeasuredData,
+  S extends Extended & { readonly metadata: ProcessMetadata | undefined },
+>(namespace: string, parts: KindParts<D, S>): PayloadKind<D, S> {
+  const annotations = (s: S) =>
+    metadataAnnotationView(namespace, s.metadata, s.extensionAnnotations);
+  return { ...parts, withLayer: (d, l) => withLayerMetadata(d, l, namespace), annotations };
 }

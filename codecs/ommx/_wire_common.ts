@@ -61,6 +61,15 @@ export interface V1LabelFields {
   description: number;
 }
 
+/** Where each `ommx.v1` message with a label keeps its label fields. */
+export const V1_LABEL_FIELDS = {
+  constraint: { name: 6, subscripts: 8, parameters: 5, description: 7 },
+  namedFunction: { name: 5, subscripts: 3, parameters: 4, description: 6 },
+  decisionVariable: { name: 4, subscripts: 5, parameters: 6, description: 7 },
+  sampledConstraint: { name: 3, subscripts: 4, parameters: 5, description: 6 },
+  sampledNamedFunction: { name: 2, subscripts: 3, parameters: 4, description: 5 },
+} as const satisfies Record<string, V1LabelFields>;
+
 /**
  * Read one field of a v1 row into its label, if the field is one of the label fields.
  *

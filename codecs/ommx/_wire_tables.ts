@@ -8,13 +8,15 @@
 
 import { DecodeError } from "../../core/errors.ts";
 import type { ConstraintBase, Provenance } from "./instance_data.ts";
-import type { Bound, Label } from "./types.ts";
+import type { Bound, Label, RemovedReason } from "./types.ts";
 import {
   assignLabel,
   featuresFor,
   hasLabel,
   labelToMessage,
+  readContext,
   readLabel,
+  readRemovedReason,
   readU64MsgEntry,
   removedReasonToMessage,
 } from "./_wire_common.ts";
@@ -246,4 +248,74 @@ export function namedFunctionTable<
   return { [field]: { entries, labels: labelRecord(rows) } } as {
     [P in K]?: { entries: typeof entries; labels: ReturnType<typeof labelRecord> };
   };
+}
+
+/**
+ * Read a v2 table of labelled rows: `map<uint64, Row> entries = 1;
+ * map<uint64, ModelingLabel> labels = 2;` (decision variables, named
+ * functions, sampled decision variables), labels applied to their rows.
+ *
+ * @param r A reader at the table's length prefix.
+ * @param readRow Reads one row's body (its `id` is set from the key).
+ * @param unknownLabel The message for a label of an unknown ID.
+ * @param other Reads any other field of the table; returns `false` to skip it.
+ * @returns ID → row.
+ * @throws {DecodeError} On malformed bytes or a label for an unknown ID.
+ */
+export function readLabelledTable<R extends Label & { id: number }>(
+  r: WireReader,
+  readRow: (r: WireReader) => R,
+  unknownLabel: (id: number) => string,
+  other: (r: WireReader, field: number) => boolean = () => false,
+): Map<number, R> {
+  const saved = r.enter();
+  const rows = new Map<number, R>();
+  const labels = new Map<number, Label>();
+  while (!r.done()) {
+    const t = r.tag();
+    const field = t >>> 3;
+    if (field === 1) {
+      const [id, row] = readU64MsgEntry(r, readRow);
+      row.id = id;
+      rows.set(id, row);
+    } else if (field === 2) readLabelEntry(r, labels);
+    else if (!other(r, field)) r.skip(t & 7);
+  }
+  r.leave(saved);
+  applyLabels(rows, labels, unknownLabel);
+  return rows;
+}
+
+/** The `removed_reasons` and `contexts` sidecars of a v2 constraint collection, by ID. */
+export interface ConstraintSidecars {
+  /** ID → why the constraint was removed. */
+  readonly reasons: Map<number, RemovedReason>;
+  /** ID → label and provenance. */
+  readonly contexts: Map<number, { label: Label; provenance: Provenance[] }>;
+}
+
+/**
+ * Read one sidecar entry of a v2 constraint collection when `field` is its
+ * `removed_reasons` or `contexts` map.
+ *
+ * @param r The reader, after the field's tag.
+ * @param field The field number.
+ * @param numbers The field numbers of `removed_reasons` and `contexts` in this collection.
+ * @param into Where the entries go.
+ * @returns Whether the field was a sidecar (else the caller handles or skips it).
+ */
+export function readSidecarEntry(
+  r: WireReader,
+  field: number,
+  numbers: { reasons: number; contexts: number },
+  into: ConstraintSidecars,
+): boolean {
+  if (field === numbers.reasons) {
+    const [id, reason] = readU64MsgEntry(r, (rr) => readRemovedReason(sub(rr)));
+    into.reasons.set(id, reason);
+  } else if (field === numbers.contexts) {
+    const [id, context] = readU64MsgEntry(r, (rr) => readContext(sub(rr)));
+    into.contexts.set(id, context);
+  } else return false;
+  return true;
 }

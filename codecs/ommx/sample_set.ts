@@ -42,14 +42,12 @@ import {
   checkAtol,
   checkFeatures,
   labelFromMessage,
-  readContext,
   readMetadata,
-  readRemovedReason,
   readStringEntry,
   readU64MsgEntry,
   readV1Row,
   safe,
-  type V1LabelFields,
+  V1_LABEL_FIELDS,
   V1ResultFields,
 } from "./_wire_common.ts";
 import { varintLength, WireReader, WireWriter } from "./_wire.ts";
@@ -65,16 +63,16 @@ import {
 } from "./_feasibility.ts";
 import {
   applyContexts,
-  applyLabels,
   bigIds,
   byKind,
   collection,
+  type ConstraintSidecars,
   emptyLabel,
   labelRecord,
   namedFunctionTable,
   readBound,
-  readLabelEntry,
-  sub,
+  readLabelledTable,
+  readSidecarEntry,
   u64Record,
 } from "./_wire_tables.ts";
 
@@ -675,19 +673,6 @@ function checkedForV2(d: SampleSetData, atol: number): DerivedSampleSet {
   return derived;
 }
 
-const V1_SAMPLED_CONSTRAINT_LABEL: V1LabelFields = {
-  name: 3,
-  subscripts: 4,
-  parameters: 5,
-  description: 6,
-};
-const V1_SAMPLED_NAMED_FUNCTION_LABEL: V1LabelFields = {
-  name: 2,
-  subscripts: 3,
-  parameters: 4,
-  description: 5,
-};
-
 /** A regular sampled constraint with no values yet (ID 0, empty label). */
 function emptySampledConstraint(): SampledConstraint {
   return {
@@ -705,7 +690,7 @@ function readV1SampledConstraint(r: WireReader): SampledConstraint {
   let equality = 0;
   let reason: RemovedReason | undefined;
   const reasonParams: Record<string, string> = {};
-  readV1Row(r, c, V1_SAMPLED_CONSTRAINT_LABEL, (field, wt) => {
+  readV1Row(r, c, V1_LABEL_FIELDS.sampledConstraint, (field, wt) => {
     if (field === 1) c.id = r.uint();
     else if (field === 2) equality = r.uint();
     else if (field === 7) reason = { reason: r.string(), parameters: reasonParams };
@@ -728,7 +713,7 @@ function readV1SampledNamedFunction(r: WireReader): SampledNamedFunction {
     values: new SampledValues(new Map()),
     usedDecisionVariableIds: [],
   };
-  readV1Row(r, n, V1_SAMPLED_NAMED_FUNCTION_LABEL, (field, wt) => {
+  readV1Row(r, n, V1_LABEL_FIELDS.sampledNamedFunction, (field, wt) => {
     if (field === 1) n.id = r.uint();
     else if (field === 6) n.values = readValues(r);
     else if (field === 7) r.packedUints(wt, n.usedDecisionVariableIds);
@@ -739,43 +724,33 @@ function readV1SampledNamedFunction(r: WireReader): SampledNamedFunction {
 }
 
 function readV2DecisionVariables(r: WireReader): SampledDecisionVariable[] {
-  const saved = r.enter();
-  const rows = new Map<number, SampledDecisionVariable>();
-  const labels = new Map<number, Label>();
-  while (!r.done()) {
-    const t = r.tag();
-    const f = t >>> 3;
-    if (f === 1) {
-      const [id, v] = readU64MsgEntry(r, (rr) => {
-        let kind = 0;
-        let bound: { lower: number; upper: number } | undefined;
-        let samples: SampledValues | undefined;
-        while (!rr.done()) {
-          const tt = rr.tag();
-          if (tt === 0x08) kind = rr.uint();
-          else if (tt === 0x12) bound = readBound(rr);
-          else if (tt === 0x1a) samples = readValues(rr);
-          else rr.skip(tt & 7);
-        }
-        if (!bound) throw new DecodeError("sampled decision variable has no bound");
-        if (!samples) throw new DecodeError("sampled decision variable has no samples");
-        return { ...emptyLabel(), id: 0, kind: kindFromNumber(kind), bound, samples };
-      });
-      v.id = id;
-      rows.set(id, v);
-    } else if (f === 2) readLabelEntry(r, labels);
-    else r.skip(t & 7);
-  }
-  r.leave(saved);
-  applyLabels(rows, labels, (id) => `label for unknown decision variable ${id}`);
+  const rows = readLabelledTable(
+    r,
+    (rr): SampledDecisionVariable => {
+      let kind = 0;
+      let bound: { lower: number; upper: number } | undefined;
+      let samples: SampledValues | undefined;
+      while (!rr.done()) {
+        const tt = rr.tag();
+        if (tt === 0x08) kind = rr.uint();
+        else if (tt === 0x12) bound = readBound(rr);
+        else if (tt === 0x1a) samples = readValues(rr);
+        else rr.skip(tt & 7);
+      }
+      if (!bound) throw new DecodeError("sampled decision variable has no bound");
+      if (!samples) throw new DecodeError("sampled decision variable has no samples");
+      return { ...emptyLabel(), id: 0, kind: kindFromNumber(kind), bound, samples };
+    },
+    (id) => `label for unknown decision variable ${id}`,
+  );
   return [...rows.values()];
 }
 
 function readV2Regular(r: WireReader): SampledConstraint[] {
   const saved = r.enter();
   const rows = new Map<number, SampledConstraint>();
-  const reasons = new Map<number, RemovedReason>();
-  const contexts = new Map<number, ReturnType<typeof readContext>>();
+  const sidecars: ConstraintSidecars = { reasons: new Map(), contexts: new Map() };
+  const { reasons, contexts } = sidecars;
   while (!r.done()) {
     const t = r.tag();
     const f = t >>> 3;
@@ -802,13 +777,7 @@ function readV2Regular(r: WireReader): SampledConstraint[] {
       });
       c.id = id;
       rows.set(id, c);
-    } else if (f === 2) {
-      const [id, v] = readU64MsgEntry(r, (rr) => readRemovedReason(sub(rr)));
-      reasons.set(id, v);
-    } else if (f === 3) {
-      const [id, v] = readU64MsgEntry(r, (rr) => readContext(sub(rr)));
-      contexts.set(id, v);
-    } else r.skip(t & 7);
+    } else if (!readSidecarEntry(r, f, { reasons: 2, contexts: 3 }, sidecars)) r.skip(t & 7);
   }
   r.leave(saved);
   for (const [id, rr] of reasons) {
