@@ -65,6 +65,7 @@ export {
   openExperiment,
   type OpenExperimentOptions,
   type RegistrySource,
+  type UrlSource,
 } from "./core/experiment/read/open.ts";
 export { Experiment, type VerifyProgress } from "./core/experiment/read/experiment.ts";
 export { SealedRun } from "./core/experiment/read/sealed_run.ts";
@@ -138,6 +139,8 @@ export type {
   OpenRemoteRegistryOptions,
   RegistryCredentials,
 } from "./core/oci/backends/remote_registry.ts";
+export type { NetworkOptions } from "./core/oci/network.ts";
+export type { HttpSourceOptions } from "./core/oci/random_access_http.ts";
 export type { Descriptor } from "./core/oci/descriptor.ts";
 export type { ImageManifest } from "./core/oci/manifest.ts";
 export type {

@@ -45,6 +45,8 @@ export const OMMX_ERROR_CODES = [
   "DENIED",
   "NETWORK",
   "REGISTRY",
+  "TIMEOUT",
+  "HTTP",
 ] as const;
 
 /** Stable machine-readable error codes. */
@@ -362,29 +364,84 @@ export class ReferenceConflictError extends AlreadyExistsError {
   }
 }
 
-/** The codes a {@linkcode RegistryError} carries. */
-export type RegistryErrorCode = "UNAUTHORIZED" | "DENIED" | "NETWORK" | "REGISTRY";
+/**
+ * The codes a {@linkcode NetworkError} carries: `NETWORK` (no HTTP answer:
+ * DNS, connection refused or reset, TLS), `TIMEOUT` (no answer, or a body
+ * that stalled, within the configured timeout), `HTTP` (an unexpected HTTP
+ * status from a web server that is not a registry), `UNAUTHORIZED` (HTTP 401,
+ * or credentials refused) and `DENIED` (HTTP 403).
+ */
+export type NetworkErrorCode = "NETWORK" | "TIMEOUT" | "HTTP" | "UNAUTHORIZED" | "DENIED";
 
-/** What a {@linkcode RegistryError} keeps besides its message. */
-export interface RegistryErrorOptions extends OmmxErrorOptions {
-  /** The HTTP status the registry answered with (absent when no answer came). */
+/** What a {@linkcode NetworkError} keeps besides its message. */
+export interface NetworkErrorOptions extends OmmxErrorOptions {
+  /** The HTTP status the server answered with (absent when no answer came). */
   status?: number;
-  /** The `errors[].code` values of the registry's OCI distribution error body (e.g. `UNAUTHORIZED`). */
-  registryCodes?: readonly string[];
   /** The URL of the failed request. */
   url?: string;
 }
 
 /**
- * A remote registry (or its token service) failed the request: code
- * `UNAUTHORIZED` (HTTP 401, or the token service refused the credentials),
- * `DENIED` (HTTP 403), `NETWORK` (no HTTP answer: DNS, connection, TLS) or
- * `REGISTRY` (any other unexpected answer). The HTTP status and the
- * registry's own error codes are kept.
+ * A request to a remote server (an `http(s)://` archive source, a registry or
+ * its token service) failed; see {@linkcode NetworkErrorCode} for the codes.
+ * The HTTP status and the URL are kept.
  *
  * @example
  * ```ts
- * import { RegistryError } from "./errors.ts";
+ * import { NetworkError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const e = new NetworkError("TIMEOUT", "GET https://h.example/a.ommx: no answer within 30000 ms", {
+ *   url: "https://h.example/a.ommx",
+ * });
+ * assert.equal(e.code, "TIMEOUT");
+ * assert.equal(e.status, undefined);
+ * ```
+ */
+export class NetworkError extends OmmxError {
+  /** The HTTP status, or `undefined` when the request got no (complete) answer. */
+  readonly status: number | undefined;
+  /** The URL of the failed request, when known. */
+  readonly url: string | undefined;
+  /**
+   * Create the error.
+   *
+   * @param code One of {@linkcode NetworkErrorCode} (subclasses add their own).
+   * @param message What failed, naming the request.
+   * @param options HTTP status, URL and cause.
+   */
+  constructor(
+    code: NetworkErrorCode | RegistryErrorCode,
+    message: string,
+    options: NetworkErrorOptions = {},
+  ) {
+    super(code, message, options);
+    this.status = options.status;
+    this.url = options.url;
+  }
+}
+
+/** The codes a {@linkcode RegistryError} carries. */
+export type RegistryErrorCode = "UNAUTHORIZED" | "DENIED" | "NETWORK" | "TIMEOUT" | "REGISTRY";
+
+/** What a {@linkcode RegistryError} keeps besides its message. */
+export interface RegistryErrorOptions extends NetworkErrorOptions {
+  /** The `errors[].code` values of the registry's OCI distribution error body (e.g. `UNAUTHORIZED`). */
+  registryCodes?: readonly string[];
+}
+
+/**
+ * A remote registry (or its token service) failed the request: code
+ * `UNAUTHORIZED` (HTTP 401, or the token service refused the credentials),
+ * `DENIED` (HTTP 403), `NETWORK` (no HTTP answer: DNS, connection, TLS),
+ * `TIMEOUT` (no answer, or a stalled body, within the configured timeout) or
+ * `REGISTRY` (any other unexpected answer, including a challenge, redirect or
+ * upload location the client refuses to follow). The HTTP status and the
+ * registry's own error codes are kept. A {@linkcode NetworkError}.
+ *
+ * @example
+ * ```ts
+ * import { NetworkError, RegistryError } from "./errors.ts";
  * import assert from "node:assert/strict";
  *
  * const e = new RegistryError("UNAUTHORIZED", "GET https://r.example/v2/ requires authentication", {
@@ -394,27 +451,22 @@ export interface RegistryErrorOptions extends OmmxErrorOptions {
  * assert.equal(e.code, "UNAUTHORIZED");
  * assert.equal(e.status, 401);
  * assert.deepEqual(e.registryCodes, ["UNAUTHORIZED"]);
+ * assert.ok(e instanceof NetworkError);
  * ```
  */
-export class RegistryError extends OmmxError {
-  /** The HTTP status, or `undefined` when the request got no answer. */
-  readonly status: number | undefined;
+export class RegistryError extends NetworkError {
   /** The registry's `errors[].code` values (`[]` when its body held none). */
   readonly registryCodes: readonly string[];
-  /** The URL of the failed request, when known. */
-  readonly url: string | undefined;
   /**
    * Create the error.
    *
-   * @param code `UNAUTHORIZED`, `DENIED`, `NETWORK` or `REGISTRY`.
+   * @param code `UNAUTHORIZED`, `DENIED`, `NETWORK`, `TIMEOUT` or `REGISTRY`.
    * @param message What failed, naming the request.
    * @param options HTTP status, registry codes, URL and cause.
    */
   constructor(code: RegistryErrorCode, message: string, options: RegistryErrorOptions = {}) {
     super(code, message, options);
-    this.status = options.status;
     this.registryCodes = Object.freeze([...(options.registryCodes ?? [])]);
-    this.url = options.url;
   }
 }
 
@@ -477,6 +529,7 @@ for (
     LimitExceededError,
     AlreadyExistsError,
     ReferenceConflictError,
+    NetworkError,
     RegistryError,
     InvalidArgumentError,
     InvalidReferenceError,

@@ -1,12 +1,18 @@
 import assert from "node:assert/strict";
 import * as errors from "./errors.ts";
-import { OMMX_ERROR_CODES, OmmxError, RegistryError, UnsupportedError } from "./errors.ts";
+import {
+  NetworkError,
+  OMMX_ERROR_CODES,
+  OmmxError,
+  RegistryError,
+  UnsupportedError,
+} from "./errors.ts";
 
 Deno.test("errors: every built-in error is named after its class, by a literal", () => {
   const classes = Object.entries(errors).filter(([, v]) =>
     typeof v === "function" && (v === OmmxError || v.prototype instanceof OmmxError)
   );
-  assert.equal(classes.length, 21);
+  assert.equal(classes.length, 22);
   for (const [exported, cls] of classes) {
     const err = Reflect.construct(cls as typeof OmmxError, ["INVALID_STATE", "x", 1]) as OmmxError;
     assert.equal(err.name, exported);
@@ -37,12 +43,13 @@ Deno.test("errors: subclasses outside the library keep their own name", () => {
 });
 
 Deno.test("errors: every code is listed once; every class throws a listed code", () => {
-  assert.equal(OMMX_ERROR_CODES.length, 22);
+  assert.equal(OMMX_ERROR_CODES.length, 24);
   assert.equal(new Set(OMMX_ERROR_CODES).size, OMMX_ERROR_CODES.length);
   const byClass = new Map<string, string>();
   const args: Record<string, unknown[]> = {
     OmmxError: ["INVALID_STATE", "x"],
     RegistryError: ["DENIED", "x"],
+    NetworkError: ["TIMEOUT", "x"],
   };
   for (const [name, cls] of Object.entries(errors)) {
     if (typeof cls !== "function" || !(cls === OmmxError || cls.prototype instanceof OmmxError)) {
@@ -72,4 +79,20 @@ Deno.test("errors: RegistryError keeps the status, the registry codes and the UR
   assert.deepEqual(denied.registryCodes, ["DENIED"]);
   assert.ok(Object.isFrozen(denied.registryCodes));
   assert.equal(String(denied), "RegistryError: x");
+});
+
+Deno.test("errors: NetworkError keeps status and URL; RegistryError is one", () => {
+  const timeout = new NetworkError("TIMEOUT", "GET https://h/a.ommx: no response within 5 ms", {
+    url: "https://h/a.ommx",
+  });
+  assert.equal(timeout.code, "TIMEOUT");
+  assert.equal(timeout.status, undefined);
+  assert.equal(timeout.url, "https://h/a.ommx");
+  assert.equal(timeout.name, "NetworkError");
+  const http = new NetworkError("HTTP", "GET https://h/a.ommx answered HTTP 404", { status: 404 });
+  assert.equal(http.status, 404);
+  const registry = new RegistryError("TIMEOUT", "x");
+  assert.ok(registry instanceof NetworkError);
+  assert.equal(registry.name, "RegistryError");
+  assert.ok(OMMX_ERROR_CODES.includes("TIMEOUT") && OMMX_ERROR_CODES.includes("HTTP"));
 });

@@ -66,6 +66,8 @@ export * from "./layout.ts";
 export * from "./reference.ts";
 export * from "./random_access.ts";
 export * from "./random_access_file.ts";
+export * from "./random_access_http.ts";
+export * from "./network.ts";
 export * from "./storage.ts";
 export * from "./tar/reader.ts";
 export * from "./tar/writer.ts";

@@ -17,6 +17,7 @@ import {
   type RemoteTarget,
 } from "../../oci/backends/remote_registry.ts";
 import { openLocalRegistry } from "../../oci/backends/local_registry.ts";
+import { type HttpSourceOptions, openHttpSource } from "../../oci/random_access_http.ts";
 import { envCredentials } from "../../oci/backends/registry_env_credentials.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import { defaultCodecs } from "../../../codecs/mod.ts";
@@ -37,6 +38,18 @@ export interface LocalRegistrySource {
   root?: string;
 }
 
+/**
+ * An `.ommx` archive on a web server, with network options, e.g.
+ * `{ url: "https://example.com/exp.ommx", timeout: 10_000 }`. Read by HTTP
+ * range requests, or downloaded once into a capped temporary file when the
+ * server does not answer them (see {@linkcode openHttpSource}). A plain
+ * `URL` source is the same with the default options.
+ */
+export interface UrlSource extends HttpSourceOptions {
+  /** An `http:` or `https:` URL. */
+  url: string | URL;
+}
+
 /** Anything {@linkcode openExperiment} and {@linkcode openArtifact} read from. */
 export type ArtifactSource =
   | string
@@ -45,7 +58,24 @@ export type ArtifactSource =
   | Blob
   | ReadOnlyTarget
   | RegistrySource
-  | LocalRegistrySource;
+  | LocalRegistrySource
+  | UrlSource;
+
+/** Read-ahead of tar headers over HTTP: small, as every read is a request. */
+const HTTP_READ_AHEAD = 64 * 1024;
+
+/** Open an archive on a web server (see {@linkcode UrlSource}). */
+async function openUrlSource(source: UrlSource): Promise<ReadOnlyTarget> {
+  const { url, ...options } = source;
+  const href = String(url);
+  if (!/^https?:/i.test(href)) {
+    throw new InvalidArgumentError(
+      `Unsupported URL ${JSON.stringify(href)}: a url source must be http: or https:`,
+    );
+  }
+  const http = await openHttpSource(href, options);
+  return await openArchive(http, { location: href, readAheadBytes: HTTP_READ_AHEAD });
+}
 
 /** Options of {@linkcode openExperiment}. */
 export interface OpenExperimentOptions {
@@ -91,13 +121,18 @@ export async function openRegistrySource(source: RegistrySource): Promise<Remote
 /**
  * Open the storage behind a source without interpreting it.
  *
- * @param source A path, URL, bytes, Blob or target.
+ * @param source A path, URL, bytes, Blob, target, or registry or URL source.
  * @returns A read-only target; the caller closes it.
  */
 export async function openSource(source: ArtifactSource): Promise<ReadOnlyTarget> {
   if (isTarget(source)) return source;
   if (typeof source === "object" && source !== null && "registry" in source) {
     return await openRegistrySource(source);
+  }
+  if (
+    typeof source === "object" && source !== null && "url" in source && !(source instanceof URL)
+  ) {
+    return await openUrlSource(source);
   }
   if (typeof source === "object" && source !== null && "localRegistry" in source) {
     return await openLocalRegistry({
@@ -113,11 +148,7 @@ export async function openSource(source: ArtifactSource): Promise<ReadOnlyTarget
   let path: string;
   if (source instanceof URL) {
     if (source.protocol === "http:" || source.protocol === "https:") {
-      const response = await fetch(source);
-      if (!response.ok) {
-        throw new InvalidArgumentError(`GET ${source.href} answered ${response.status}`);
-      }
-      return await openArchive(await response.blob(), { location: source.href });
+      return await openUrlSource({ url: source });
     }
     if (source.protocol !== "file:") {
       throw new InvalidArgumentError(`Unsupported URL scheme ${source.protocol} in ${source.href}`);

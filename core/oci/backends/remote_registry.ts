@@ -8,7 +8,17 @@
  * streaming; the last chunk is only delivered once verification passed.
  * Authentication: anonymous, HTTP Basic, and the Bearer token flow driven by
  * `WWW-Authenticate` challenges (realm, service, scope). Plain HTTP is used
- * for `localhost`, `127.*` and `::1` hosts, HTTPS otherwise.
+ * for true loopback hosts (`localhost`, `127.0.0.0/8`, `::1`) or when asked
+ * for, HTTPS otherwise.
+ *
+ * The transport rules against a hostile registry (`docs/security.md`,
+ * "Network"): token realms only `https:` (or `http:` when the registry itself
+ * is plain HTTP); credentials and tokens never sent to another origin (Basic
+ * credentials go to a realm on another origin only over HTTPS; redirects and
+ * upload locations on another origin get no `Authorization`); a response
+ * timeout on every request and a progress timeout on every body; size caps on
+ * manifests (4 MiB), token responses (1 MiB) and error bodies (64 KiB read);
+ * bounded retries with backoff for idempotent requests.
  *
  * @module
  */
@@ -18,7 +28,6 @@ import {
   InvalidArgumentError,
   InvalidArtifactError,
   InvalidReferenceError,
-  LimitExceededError,
   RegistryError,
   SizeMismatchError,
 } from "../../errors.ts";
@@ -33,6 +42,18 @@ import {
 import { formatReference, type ImageReference, parseReference } from "../reference.ts";
 import type { FetchOptions, Target } from "../storage.ts";
 import { collectVerified } from "./_push.ts";
+import { isLoopbackHost, type NetworkOptions } from "../network.ts";
+import {
+  displayUrl,
+  guardedBody,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpSettings,
+  httpSettings,
+  printable,
+  readBounded,
+  sendHttp,
+} from "../_http.ts";
 
 /** The `Accept` header sent for manifests (`docs/glossary.md#registry-transport`). */
 export const MANIFEST_ACCEPT: string = `${MEDIA_TYPE_IMAGE_MANIFEST}, ${MEDIA_TYPE_IMAGE_INDEX}`;
@@ -50,21 +71,33 @@ export type CredentialsProvider = (
   registry: string,
 ) => RegistryCredentials | undefined | Promise<RegistryCredentials | undefined>;
 
-/** Options of {@linkcode openRemoteRegistry}. */
-export interface OpenRemoteRegistryOptions {
+/**
+ * Options of {@linkcode openRemoteRegistry}: credentials, scheme, limits, and
+ * the shared {@linkcode NetworkOptions} (timeouts, retries, fetch).
+ */
+export interface OpenRemoteRegistryOptions extends NetworkOptions {
   /** Credentials, or a function that returns them for a registry host. Default: anonymous. */
   credentials?: RegistryCredentials | CredentialsProvider;
-  /** The fetch implementation (default: `globalThis.fetch`). */
-  fetch?: typeof globalThis.fetch;
-  /** Force plain HTTP (`true`) or HTTPS (`false`). Default: HTTP only for localhost, 127.*, ::1. */
+  /**
+   * Force plain HTTP (`true`) or HTTPS (`false`). Default: plain HTTP only
+   * for true loopback hosts (see {@linkcode usesPlainHttp}).
+   */
   plainHttp?: boolean;
   /** Largest manifest accepted, in bytes (default 4 MiB). */
   maxManifestSize?: number;
 }
 
+/** Largest token response read, in bytes. */
+const MAX_TOKEN_RESPONSE = 1 << 20;
+/** Bytes of an error body read for its message and error codes; the rest is dropped. */
+const MAX_ERROR_BODY = 64 << 10;
+
 /**
- * Whether the reference SDK talks plain HTTP to `registry` (`host[:port]`):
- * `localhost`, hosts starting with `127.`, and `::1`.
+ * Whether the client talks plain HTTP to `registry` (`host[:port]`) by
+ * default: only for true loopback hosts, `localhost`, IPv4 literals in
+ * `127.0.0.0/8` and the IPv6 literal `::1` ({@linkcode isLoopbackHost}).
+ * Host names that only start with `127.` (`127.attacker.example`) get HTTPS
+ * (the reference SDK checks the prefix; see `docs/format-notes.md`).
  *
  * @example Loopback only
  * ```ts
@@ -75,16 +108,15 @@ export interface OpenRemoteRegistryOptions {
  * assert.equal(usesPlainHttp("localhost"), true);
  * assert.equal(usesPlainHttp("[::1]:5000"), true);
  * assert.equal(usesPlainHttp("ghcr.io"), false);
+ * assert.equal(usesPlainHttp("127.attacker.example"), false);
  * ```
  *
  * @param registry The registry host with optional port.
  * @returns `true` for loopback hosts.
  */
 export function usesPlainHttp(registry: string): boolean {
-  const host = registry.startsWith("[")
-    ? registry.slice(1, registry.indexOf("]"))
-    : registry.replace(/:\d+$/, "");
-  return host === "localhost" || host.startsWith("127.") || host.startsWith("::1");
+  const m = /^(\[[^\]]*\]|[^:\[\]]*)(?::\d*)?$/.exec(registry);
+  return m !== null && isLoopbackHost(m[1]!);
 }
 
 interface Challenge {
@@ -126,11 +158,16 @@ function isManifestType(mediaType: string): boolean {
 
 type Scope = "pull" | "pull,push";
 
-/** What a failed answer said: a message tail and the OCI distribution error codes of its body. */
-async function errorBody(res: Response): Promise<{ detail: string; codes: string[] }> {
+/**
+ * What a failed answer said: a message tail (its first 400 characters, made
+ * printable) and the OCI distribution error codes of its body. At most
+ * {@linkcode MAX_ERROR_BODY} bytes are read, within the response timeout.
+ */
+async function errorBody(answer: HttpResponse): Promise<{ detail: string; codes: string[] }> {
   let text = "";
   try {
-    text = (await res.text()).trim();
+    const bytes = await readBounded("registry", answer, MAX_ERROR_BODY, "error body", "truncate");
+    text = new TextDecoder().decode(bytes).trim();
   } catch {
     return { detail: "", codes: [] };
   }
@@ -140,13 +177,13 @@ async function errorBody(res: Response): Promise<{ detail: string; codes: string
     if (Array.isArray(errors)) {
       for (const e of errors) {
         const code = (e as { code?: unknown } | null)?.code;
-        if (typeof code === "string") codes.push(code);
+        if (typeof code === "string" && codes.length < 16) codes.push(printable(code, 64));
       }
     }
   } catch {
-    // not a JSON error body: the text alone is the detail
+    // not a (complete) JSON error body: the text alone is the detail
   }
-  return { detail: text ? `: ${text.length > 400 ? `${text.slice(0, 400)}…` : text}` : "", codes };
+  return { detail: text ? `: ${printable(text, 400)}` : "", codes };
 }
 
 /** The {@linkcode RegistryError} code of an HTTP status. */
@@ -164,7 +201,8 @@ export class RemoteTarget implements Target {
   readonly reference: ImageReference;
   /** `http(s)://host[:port]` of the registry. */
   readonly baseUrl: string;
-  #fetch: typeof globalThis.fetch;
+  #origin: string;
+  #settings: HttpSettings;
   #credentials: RegistryCredentials | undefined;
   #auth = new Map<Scope, string>();
   #manifests = new Map<string, Uint8Array>();
@@ -179,7 +217,7 @@ export class RemoteTarget implements Target {
   constructor(
     reference: ImageReference,
     init: {
-      fetch: typeof globalThis.fetch;
+      settings: HttpSettings;
       credentials: RegistryCredentials | undefined;
       plainHttp: boolean;
       maxManifestSize: number;
@@ -188,7 +226,8 @@ export class RemoteTarget implements Target {
     this.reference = reference;
     this.location = formatReference(reference);
     this.baseUrl = `${init.plainHttp ? "http" : "https"}://${reference.registry}`;
-    this.#fetch = init.fetch;
+    this.#origin = new URL(this.baseUrl).origin;
+    this.#settings = init.settings;
     this.#credentials = init.credentials;
     this.#maxManifestSize = init.maxManifestSize;
   }
@@ -197,23 +236,25 @@ export class RemoteTarget implements Target {
     return `${this.baseUrl}/v2/${this.reference.repository}/${kind}/${ref}`;
   }
 
-  async #send(url: string, init: RequestInit, auth: string | undefined): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (auth) headers.set("Authorization", auth);
-    try {
-      return await this.#fetch(url, { ...init, headers, redirect: "follow" });
-    } catch (cause) {
-      if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
-      throw new RegistryError(
-        "NETWORK",
-        `${init.method ?? "GET"} ${url} failed: ${
-          cause instanceof Error ? cause.message : String(cause)
-        }`,
-        { cause, url },
-      );
-    }
+  /** Whether `url` is on the registry's own origin (the only place credentials go). */
+  #own(url: string): boolean {
+    return new URL(url).origin === this.#origin;
   }
 
+  /** Send one request; `auth` is attached only on the registry's own origin. */
+  async #send(
+    request: Omit<HttpRequest, "headers"> & { headers?: Record<string, string> },
+    auth: string | undefined,
+  ): Promise<HttpResponse> {
+    const headers = new Headers(request.headers);
+    if (auth && this.#own(request.url)) headers.set("Authorization", auth);
+    return await sendHttp("registry", this.#settings, { ...request, headers });
+  }
+
+  /**
+   * The `Authorization` value answering `challenge` for `scope`, or
+   * `undefined` when there is nothing to present.
+   */
   async #token(challenge: Challenge, scope: Scope): Promise<string | undefined> {
     const creds = this.#credentials;
     if (challenge.scheme === "basic") {
@@ -223,70 +264,130 @@ export class RemoteTarget implements Target {
     if (creds && "token" in creds) return `Bearer ${creds.token}`;
     const realm = challenge.params.realm;
     if (!realm) return undefined;
-    const url = new URL(realm);
+    const url = this.#realmUrl(realm);
     if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
     url.searchParams.set("scope", `repository:${this.reference.repository}:${scope}`);
     const headers: Record<string, string> = { Accept: "application/json" };
-    if (creds && "username" in creds) headers.Authorization = basicHeader(creds);
-    const res = await this.#send(url.href, { method: "GET", headers }, undefined);
+    // Basic credentials go to the registry's own origin, or to a realm on
+    // another origin only over HTTPS.
+    const sendCredentials = url.origin === this.#origin || url.protocol === "https:";
+    if (creds && "username" in creds && sendCredentials) headers.Authorization = basicHeader(creds);
+    const withheld = creds !== undefined && "username" in creds && !sendCredentials;
+    const where = displayUrl(url);
+    const answer = await this.#send(
+      { method: "GET", url: url.href, headers, idempotent: true },
+      undefined,
+    );
+    const res = answer.response;
     if (!res.ok) {
-      const { detail, codes } = await errorBody(res);
+      const { detail, codes } = await errorBody(answer);
       // The token service refusing the credentials is an authentication failure.
       throw new RegistryError(
         res.status === 401 || res.status === 403 ? "UNAUTHORIZED" : "REGISTRY",
-        `${this.location}: token request to ${url.origin}${url.pathname} answered ${res.status}${detail}`,
-        { status: res.status, registryCodes: codes, url: `${url.origin}${url.pathname}` },
+        `${this.location}: authentication failed: token request to ${where} answered ${res.status}${detail}${
+          withheld ? ` (credentials withheld: ${url.origin} is another origin over plain HTTP)` : ""
+        }`,
+        { status: res.status, registryCodes: codes, url: where },
       );
     }
+    const bytes = await readBounded(
+      "registry",
+      answer,
+      MAX_TOKEN_RESPONSE,
+      "token response",
+      "throw",
+    );
     let body: unknown;
     try {
-      body = await res.json();
+      body = JSON.parse(new TextDecoder().decode(bytes));
     } catch (cause) {
-      throw new RegistryError("REGISTRY", `${this.location}: token response is not JSON`, {
-        cause,
-        status: res.status,
-      });
+      throw new RegistryError(
+        "REGISTRY",
+        `${this.location}: authentication failed: token response from ${where} is not JSON`,
+        { cause, status: res.status, url: where },
+      );
     }
     const token = (body as { token?: unknown; access_token?: unknown } | null)?.token ??
       (body as { access_token?: unknown } | null)?.access_token;
     if (typeof token !== "string" || token === "") {
-      throw new RegistryError("REGISTRY", `${this.location}: token response carries no token`, {
-        status: res.status,
-      });
+      throw new RegistryError(
+        "REGISTRY",
+        `${this.location}: authentication failed: token response from ${where} carries no token`,
+        { status: res.status, url: where },
+      );
     }
     return `Bearer ${token}`;
   }
 
-  /** Send a request; on a 401 challenge, authenticate for `scope` once and retry. */
-  async #request(url: string, init: RequestInit, scope: Scope): Promise<Response> {
-    const cached = this.#auth.get(scope) ??
-      (scope === "pull" ? this.#auth.get("pull,push") : undefined);
-    const res = await this.#send(url, init, cached);
-    if (res.status !== 401) return res;
-    const challenge = parseChallenge(res.headers.get("www-authenticate"));
-    if (!challenge) return res;
-    const auth = await this.#token(challenge, scope);
-    if (auth === undefined || auth === cached) return res;
-    await res.body?.cancel().catch(() => {});
-    this.#auth.set(scope, auth);
-    return await this.#send(url, init, auth);
+  /**
+   * The token realm as a URL: `https:`, or `http:` only when the registry
+   * itself is plain HTTP (explicit option or a loopback address). Anything
+   * else (`file:`, `data:`, a relative or invalid URL) is refused.
+   */
+  #realmUrl(realm: string): URL {
+    const refuse = (why: string): never => {
+      throw new RegistryError(
+        "REGISTRY",
+        `${this.location}: authentication failed: refused bearer realm ${
+          JSON.stringify(printable(realm, 200))
+        } (${why})`,
+        { url: this.baseUrl },
+      );
+    };
+    let url: URL;
+    try {
+      url = new URL(realm);
+    } catch {
+      return refuse("not an absolute URL");
+    }
+    if (url.protocol === "https:") return url;
+    if (url.protocol === "http:") {
+      if (this.baseUrl.startsWith("http:")) return url;
+      return refuse("an https: registry's realm must be https:");
+    }
+    return refuse("a realm must be https:, or http: for a plain-HTTP registry");
   }
 
-  async #fail(res: Response, what: string, url: string): Promise<never> {
-    const { detail, codes } = await errorBody(res);
+  /** Send a request; on a 401 challenge, authenticate for `scope` once and retry. */
+  async #request(
+    request: Omit<HttpRequest, "headers"> & { headers?: Record<string, string> },
+    scope: Scope,
+  ): Promise<HttpResponse> {
+    const cached = this.#auth.get(scope) ??
+      (scope === "pull" ? this.#auth.get("pull,push") : undefined);
+    const answer = await this.#send(request, cached);
+    const res = answer.response;
+    // Only the registry's own origin is ever answered with credentials.
+    if (res.status !== 401 || !this.#own(answer.url)) return answer;
+    const challenge = parseChallenge(res.headers.get("www-authenticate"));
+    if (!challenge) return answer;
+    const auth = await this.#token(challenge, scope);
+    if (auth === undefined || auth === cached) return answer;
+    await res.body?.cancel().catch(() => {});
+    answer.abort();
+    this.#auth.set(scope, auth);
+    return await this.#send(request, auth);
+  }
+
+  async #fail(answer: HttpResponse, what: string, url: string): Promise<never> {
+    const res = answer.response;
+    const { detail, codes } = await errorBody(answer);
     const options = { status: res.status, registryCodes: codes, url };
     if (res.status === 401 || res.status === 403) {
+      const foreign = this.#own(answer.url)
+        ? ""
+        : ` (${displayUrl(answer.url)} is another origin: no credentials are sent there)`;
       throw new RegistryError(
         statusCode(res.status),
-        `${what}: ${url} ${
+        `${what}: ${displayUrl(url)} ${
           res.status === 401 ? "requires authentication" : "denied access"
-        } (HTTP ${res.status})${detail}`,
+        } (HTTP ${res.status})${foreign}${detail}`,
         options,
       );
     }
     throw new RegistryError(
       statusCode(res.status),
-      `${what}: ${url} answered HTTP ${res.status}${detail}`,
+      `${what}: ${displayUrl(url)} answered HTTP ${res.status}${detail}`,
       options,
     );
   }
@@ -325,33 +426,6 @@ export class RemoteTarget implements Target {
       : { tag: parsed.tag ?? "latest" };
   }
 
-  async #readManifestBody(res: Response, url: string): Promise<Uint8Array> {
-    const limit = this.#maxManifestSize;
-    const declared = Number(res.headers.get("content-length") ?? NaN);
-    if (declared > limit) {
-      await res.body?.cancel().catch(() => {});
-      throw new LimitExceededError(`manifest at ${url} is ${declared} bytes (limit ${limit})`);
-    }
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    if (res.body) {
-      for await (const chunk of res.body) {
-        total += chunk.length;
-        if (total > limit) {
-          throw new LimitExceededError(`manifest at ${url} exceeds ${limit} bytes`);
-        }
-        chunks.push(chunk);
-      }
-    }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
-  }
-
   /**
    * Resolve a tag or digest of this repository to its manifest descriptor
    * (`GET /v2/<repo>/manifests/<ref>`). The manifest bytes are kept verbatim
@@ -372,17 +446,23 @@ export class RemoteTarget implements Target {
       ? `${this.reference.registry}/${this.reference.repository}@${ref.digest}`
       : `${this.reference.registry}/${this.reference.repository}:${ref.tag}`;
     const url = this.#url("manifests", key);
-    const res = await this.#request(
-      url,
-      { method: "GET", headers: { Accept: MANIFEST_ACCEPT } },
+    const answer = await this.#request(
+      { method: "GET", url, headers: { Accept: MANIFEST_ACCEPT }, idempotent: true },
       "pull",
     );
+    const res = answer.response;
     if (res.status === 404) {
       await res.body?.cancel().catch(() => {});
       throw new BlobNotFoundError(display, this.baseUrl);
     }
-    if (!res.ok) await this.#fail(res, `resolve ${display}`, url);
-    const bytes = await this.#readManifestBody(res, url);
+    if (!res.ok) await this.#fail(answer, `resolve ${display}`, url);
+    const bytes = await readBounded(
+      "registry",
+      answer,
+      this.#maxManifestSize,
+      "manifest",
+      "throw",
+    );
     const digest = await digestOf(bytes);
     const sent = res.headers.get("docker-content-digest");
     if (sent !== null && sent !== "" && sent !== digest) {
@@ -439,14 +519,22 @@ export class RemoteTarget implements Target {
   async exists(descriptor: Descriptor): Promise<boolean> {
     const manifest = isManifestType(descriptor.mediaType);
     const url = this.#url(manifest ? "manifests" : "blobs", descriptor.digest);
-    const res = await this.#request(
-      url,
-      { method: "HEAD", ...(manifest ? { headers: { Accept: MANIFEST_ACCEPT } } : {}) },
+    const answer = await this.#request(
+      {
+        method: "HEAD",
+        url,
+        ...(manifest ? { headers: { Accept: MANIFEST_ACCEPT } } : {}),
+        idempotent: true,
+      },
       "pull",
     );
+    const res = answer.response;
+    if (res.status === 404) {
+      await res.body?.cancel().catch(() => {});
+      return false;
+    }
+    if (!res.ok) await this.#fail(answer, `HEAD ${descriptor.digest}`, url);
     await res.body?.cancel().catch(() => {});
-    if (res.status === 404) return false;
-    if (!res.ok) await this.#fail(res, `HEAD ${descriptor.digest}`, url);
     const length = res.headers.get("content-length");
     return length === null || Number(length) === descriptor.size;
   }
@@ -492,26 +580,32 @@ export class RemoteTarget implements Target {
     const url = this.#url(manifest ? "manifests" : "blobs", descriptor.digest);
     return verifiedStream(descriptor, async () => {
       const d = parseDescriptor(descriptor, "fetch descriptor");
-      const init: RequestInit = {
-        method: "GET",
-        ...(manifest ? { headers: { Accept: MANIFEST_ACCEPT } } : {}),
-        ...(options?.signal ? { signal: options.signal } : {}),
-      };
-      const res = await this.#request(url, init, "pull");
+      const answer = await this.#request(
+        {
+          method: "GET",
+          url,
+          ...(manifest ? { headers: { Accept: MANIFEST_ACCEPT } } : {}),
+          ...(options?.signal ? { signal: options.signal } : {}),
+          idempotent: true,
+        },
+        "pull",
+      );
+      const res = answer.response;
       if (res.status === 404) {
         await res.body?.cancel().catch(() => {});
         throw new BlobNotFoundError(d.digest, `${this.baseUrl}/${this.reference.repository}`);
       }
-      if (!res.ok) await this.#fail(res, `fetch ${d.digest}`, url);
+      if (!res.ok) await this.#fail(answer, `fetch ${d.digest}`, url);
       const length = res.headers.get("content-length");
       if (
         length !== null && res.headers.get("content-encoding") === null &&
         Number(length) !== d.size
       ) {
         await res.body?.cancel().catch(() => {});
+        answer.abort();
         throw new SizeMismatchError(d.digest, d.size, Number(length));
       }
-      return res.body ?? ReadableStream.from<Uint8Array>([]);
+      return guardedBody("registry", this.#settings, answer, options?.signal);
     });
   }
 
@@ -540,8 +634,12 @@ export class RemoteTarget implements Target {
     }
     if (await this.exists(d)) return;
     const start = `${this.baseUrl}/v2/${this.reference.repository}/blobs/uploads/`;
-    const res = await this.#request(start, { method: "POST" }, "pull,push");
-    if (res.status !== 202) await this.#fail(res, `push ${d.digest}: start upload`, start);
+    const answer = await this.#request(
+      { method: "POST", url: start, idempotent: false },
+      "pull,push",
+    );
+    const res = answer.response;
+    if (res.status !== 202) await this.#fail(answer, `push ${d.digest}: start upload`, start);
     await res.body?.cancel().catch(() => {});
     const location = res.headers.get("location");
     if (!location) {
@@ -550,19 +648,42 @@ export class RemoteTarget implements Target {
         url: start,
       });
     }
-    const url = new URL(location, start);
+    let url: URL;
+    try {
+      url = new URL(location, answer.url);
+    } catch (cause) {
+      throw new RegistryError(
+        "REGISTRY",
+        `push ${d.digest}: invalid upload Location ${JSON.stringify(printable(location, 200))}`,
+        { status: res.status, url: start, cause },
+      );
+    }
+    if (url.protocol === "http:" && this.baseUrl.startsWith("https:")) {
+      throw new RegistryError(
+        "REGISTRY",
+        `push ${d.digest}: refused plain-HTTP upload Location ${
+          displayUrl(url)
+        } of an https: registry`,
+        { status: res.status, url: start },
+      );
+    }
     url.searchParams.set("digest", d.digest);
+    // An upload session is used once: the PUT is not retried. Credentials go
+    // with it only when the Location is on the registry's own origin.
     const put = await this.#request(
-      url.href,
       {
         method: "PUT",
+        url: url.href,
         headers: { "Content-Type": "application/octet-stream" },
-        body: bytes as Uint8Array<ArrayBuffer>,
+        body: bytes,
+        idempotent: false,
       },
       "pull,push",
     );
-    if (put.status !== 201) await this.#fail(put, `push ${d.digest}: upload`, url.href);
-    await put.body?.cancel().catch(() => {});
+    if (put.response.status !== 201) {
+      await this.#fail(put, `push ${d.digest}: upload`, url.href);
+    }
+    await put.response.body?.cancel().catch(() => {});
   }
 
   async #putManifest(
@@ -572,16 +693,12 @@ export class RemoteTarget implements Target {
     digest: string,
   ): Promise<void> {
     const url = this.#url("manifests", ref);
-    const res = await this.#request(
-      url,
-      {
-        method: "PUT",
-        headers: { "Content-Type": mediaType },
-        body: bytes as Uint8Array<ArrayBuffer>,
-      },
+    const answer = await this.#request(
+      { method: "PUT", url, headers: { "Content-Type": mediaType }, body: bytes, idempotent: true },
       "pull,push",
     );
-    if (res.status !== 201) await this.#fail(res, `put manifest ${digest}`, url);
+    const res = answer.response;
+    if (res.status !== 201) await this.#fail(answer, `put manifest ${digest}`, url);
     await res.body?.cancel().catch(() => {});
     const sent = res.headers.get("docker-content-digest");
     if (sent !== null && sent !== "" && sent !== digest) {
@@ -652,9 +769,10 @@ export class RemoteTarget implements Target {
  * ```
  *
  * @param reference An image reference (`host[:port]/repository[:tag|@digest]`) or a parsed one.
- * @param options Credentials, fetch implementation, scheme override, limits.
+ * @param options Credentials, scheme override, limits, timeouts, retries, fetch implementation.
  * @returns The target.
  * @throws {InvalidReferenceError} When the reference does not parse.
+ * @throws {InvalidArgumentError} When a timeout or retry option is out of range.
  */
 export async function openRemoteRegistry(
   reference: string | ImageReference,
@@ -663,9 +781,8 @@ export async function openRemoteRegistry(
   const ref = typeof reference === "string" ? parseReference(reference) : reference;
   const c = options.credentials;
   const credentials = typeof c === "function" ? await c(ref.registry) : c;
-  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   return new RemoteTarget(ref, {
-    fetch: fetchImpl,
+    settings: httpSettings(options),
     credentials,
     plainHttp: options.plainHttp ?? usesPlainHttp(ref.registry),
     maxManifestSize: options.maxManifestSize ?? 4 << 20,

@@ -48,7 +48,7 @@ async function pushRuns(target: RemoteTarget): Promise<Descriptor> {
   }
 }
 
-Deno.test("usesPlainHttp follows the reference's loopback rule", () => {
+Deno.test("usesPlainHttp: plain HTTP for true loopback hosts only", () => {
   assert.equal(usesPlainHttp("localhost:5000"), true);
   assert.equal(usesPlainHttp("127.1.2.3"), true);
   assert.equal(usesPlainHttp("[::1]"), true);
@@ -269,7 +269,7 @@ Deno.test("RemoteTarget: network failures name the URL", async () => {
   const server = startRegistryServer();
   const host = server.host;
   await server.close();
-  const target = await openRemoteRegistry(`${host}/ommx/test:v1`);
+  const target = await openRemoteRegistry(`${host}/ommx/test:v1`, { retryDelay: 1 });
   await assert.rejects(target.resolve(), (e) => {
     assert.ok(e instanceof RegistryError);
     assert.equal(e.code, "NETWORK");
@@ -283,6 +283,7 @@ Deno.test("RemoteTarget: network failures name the URL", async () => {
 Deno.test("RemoteTarget: HTTP failures keep the status and the registry's error codes", async () => {
   const answering = (status: number, body: string) =>
     openRemoteRegistry("127.0.0.1:1/ommx/test:v1", {
+      retryDelay: 1,
       fetch: () => Promise.resolve(new Response(body, { status })),
     });
   const cases: [number, string, string, string[], RegExp][] = [
