@@ -139,7 +139,7 @@ export type {
   OpenRemoteRegistryOptions,
   RegistryCredentials,
 } from "./core/oci/backends/remote_registry.ts";
-export type { NetworkOptions } from "./core/oci/network.ts";
+export { isLoopbackHost, type NetworkOptions } from "./core/oci/network.ts";
 export type { HttpSourceOptions } from "./core/oci/random_access_http.ts";
 export type { Descriptor } from "./core/oci/descriptor.ts";
 export type { ImageManifest } from "./core/oci/manifest.ts";

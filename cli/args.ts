@@ -42,6 +42,8 @@ export interface CommandSpec {
 
 /** Parsed arguments. */
 export interface ParsedArgs {
+  /** The usage line of the command (for usage errors found later). */
+  usage?: string;
   /** Positionals by name. */
   positionals: Record<string, string>;
   /** Option values (`true` for flags present, the string for value options). */
@@ -49,7 +51,8 @@ export interface ParsedArgs {
 }
 
 /**
- * Parse a command's arguments strictly.
+ * Parse a command's arguments strictly. Every command accepts `--json` and
+ * `--timeout <seconds>` (see `network_options.ts`).
  *
  * @param spec The command's positionals and options.
  * @param args The arguments after the command name.
@@ -68,7 +71,11 @@ export interface ParsedArgs {
  * ```
  */
 export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): ParsedArgs {
-  const options: Record<string, OptionSpec> = { json: { type: "boolean" }, ...spec.options };
+  const options: Record<string, OptionSpec> = {
+    json: { type: "boolean" },
+    timeout: { type: "string" },
+    ...spec.options,
+  };
   let parsed;
   try {
     parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
@@ -100,7 +107,7 @@ export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): Pa
   }
   const positionals: Record<string, string> = {};
   names.forEach((n, i) => positionals[n] = parsed.positionals[i]!);
-  return { positionals, values: parsed.values as ParsedArgs["values"] };
+  return { usage: spec.usage, positionals, values: parsed.values as ParsedArgs["values"] };
 }
 
 function cleanMessage(message: string): string {

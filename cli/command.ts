@@ -5,6 +5,7 @@
  */
 import type { CommandSpec, ParsedArgs } from "./args.ts";
 import type { ArtifactSource } from "../mod.ts";
+import { networkOptions } from "./network_options.ts";
 
 /** Where a command writes. */
 export interface Io {
@@ -129,17 +130,23 @@ async function writeAll(
 
 /**
  * Turn a `<source>` argument into what `openExperiment` accepts: `http(s)://`
- * and `file://` become URLs, `-` reads the archive from standard input,
- * `oci://<host>/<repo>:<tag>` names an image in a remote OCI registry,
- * `local:<image name>` one in the Python SDK's Local Registry, anything else
- * is a path (`.ommx` file or OCI layout directory).
+ * becomes a URL source and `oci://<host>/<repo>:<tag>` a remote registry
+ * image, both with the command's network options (`--timeout`,
+ * `OMMX_TS_TIMEOUT`); `file://` becomes a URL, `-` reads the archive from
+ * standard input, `local:<image name>` names an image in the Python SDK's
+ * Local Registry, anything else is a path (`.ommx` file or OCI layout
+ * directory).
  *
  * @param text The argument.
+ * @param args The command's parsed arguments (for the network options).
  * @returns The source.
+ * @throws {UsageError} When `--timeout` or `OMMX_TS_TIMEOUT` is not a positive number of seconds.
  */
-export async function sourceFromArg(text: string): Promise<ArtifactSource> {
-  if (/^(https?|file):\/\//i.test(text)) return new URL(text);
-  if (text.startsWith("oci://")) return { registry: text.slice("oci://".length) };
+export async function sourceFromArg(text: string, args?: ParsedArgs): Promise<ArtifactSource> {
+  const network = args === undefined ? {} : networkOptions(args);
+  if (/^https?:\/\//i.test(text)) return { url: text, ...network };
+  if (/^file:\/\//i.test(text)) return new URL(text);
+  if (text.startsWith("oci://")) return { registry: text.slice("oci://".length), ...network };
   if (text.startsWith("local:")) return { localRegistry: text.slice("local:".length) };
   if (text === "-") return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
   return text;

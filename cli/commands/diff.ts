@@ -82,7 +82,7 @@ export const diff: Command = {
   async run(args, io) {
     const idA = parseNonNegativeInt(args.positionals.runA!, "<runA>", USAGE);
     const idB = parseNonNegativeInt(args.positionals.runB!, "<runB>", USAGE);
-    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!));
+    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!, args));
     const runA = exp.run(idA);
     const runB = exp.run(idB);
     const [procA, procB] = await Promise.all([summarizeProcesses(runA), summarizeProcesses(runB)]);

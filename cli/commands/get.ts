@@ -31,7 +31,7 @@ export const get: Command = {
     const runId = typeof runArg === "string" ? parseNonNegativeInt(runArg, "--run", USAGE) : null;
     const name = args.positionals.name!;
     const output = args.values.output;
-    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!));
+    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!, args));
     const owner = runId === null ? exp : exp.run(runId);
     const info = owner.attachmentInfo(name);
     let path: string | null = null;

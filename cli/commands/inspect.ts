@@ -27,7 +27,7 @@ export const inspect: Command = {
     options: { wide: { type: "boolean" } },
   },
   async run(args, io) {
-    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!));
+    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!, args));
     const solves = exp.runs.flatMap((r) => r.solves);
     const samplings = exp.runs.flatMap((r) => r.samplings);
     const attachments = exp.attachmentNames.map((name) => {

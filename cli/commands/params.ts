@@ -54,7 +54,7 @@ export const params: Command = {
     options: { csv: { type: "boolean" }, wide: { type: "boolean" } },
   },
   async run(args, io) {
-    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!));
+    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!, args));
     const table = exp.runParameters();
     if (args.values.json) {
       await io.out(toJsonText({ columns: table.columns, rows: table.rows }));

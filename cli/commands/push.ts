@@ -9,6 +9,7 @@
 import { InvalidArgumentError, openExperiment, pushExperiment, saveExperiment } from "../../mod.ts";
 import type { Command } from "../command.ts";
 import { sourceFromArg } from "../command.ts";
+import { networkOptions } from "../network_options.ts";
 import { toJsonText } from "../json.ts";
 
 /** The `push` command. */
@@ -18,17 +19,17 @@ export const push: Command = {
     "publish to oci://<registry>/<repo>:<tag> or local:<name> (the SDK's Local Registry), or save as a .ommx file (digest kept)",
   spec: {
     usage:
-      "ommx-ts push <source> <oci://registry/repo:tag | local:<image name> | file.ommx> [--root dir] [--overwrite] [--json]",
+      "ommx-ts push <source> <oci://registry/repo:tag | local:<image name> | file.ommx> [--root dir] [--overwrite] [--timeout s] [--json]",
     positionals: ["source", "destination"],
     options: { overwrite: { type: "boolean" }, root: { type: "string" } },
   },
   async run(args, io) {
-    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!));
+    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!, args));
     const destination = args.positionals.destination!;
     let where: string;
     if (destination.startsWith("oci://")) {
       const registry = destination.slice("oci://".length);
-      await pushExperiment(exp, { registry });
+      await pushExperiment(exp, { registry, ...networkOptions(args) });
       where = destination;
     } else if (destination.startsWith("local:")) {
       const localRegistry = destination.slice("local:".length);

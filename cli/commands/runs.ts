@@ -22,7 +22,7 @@ export const runs: Command = {
     options: { wide: { type: "boolean" } },
   },
   async run(args, io) {
-    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!));
+    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!, args));
     const columns = exp.runParameters().columns;
     const summaries = await Promise.all(
       exp.runs.map(async (r) => summarizeRun(r, await summarizeProcesses(r))),

@@ -41,7 +41,7 @@ export const solves: Command = {
   async run(args, io) {
     const runArg = args.values.run;
     const runId = typeof runArg === "string" ? parseNonNegativeInt(runArg, "--run", USAGE) : null;
-    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!));
+    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!, args));
     const selected = runId === null ? exp.runs : [exp.run(runId)];
     const all = (await Promise.all(selected.map(summarizeProcesses))).flat();
     const solveRows = all.filter((p) => p.kind === "solve");

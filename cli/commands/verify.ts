@@ -23,7 +23,7 @@ export const verify: Command = {
   summary: "check every blob's digest and size (progress bar on a terminal)",
   spec: { usage: "ommx-ts verify <source> [--json]", positionals: ["source"], options: {} },
   async run(args, io) {
-    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!));
+    await using exp = await openExperiment(await sourceFromArg(args.positionals.source!, args));
     const started = performance.now();
     const showBar = io.errIsTerminal && !args.values.json;
     let lastDraw = 0;
