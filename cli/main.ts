@@ -66,6 +66,7 @@ function helpText(): string {
     ),
     "",
     "every command takes --json (NaN/Infinity as strings, large int64 as decimal strings)",
+    "  and --timeout <seconds> (else $OMMX_TS_TIMEOUT, else 30) for registries and http(s) sources",
     "tables fit $COLUMNS if set, else the terminal width when stdout is a terminal (long cells end",
     "  in …); piped output without $COLUMNS is never cut; --wide shows every cell in full",
     "numbers print as the Python SDK prints them (27.0, 1e-05, nan, True); ✗ marks a run, solve",

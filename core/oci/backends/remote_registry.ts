@@ -28,6 +28,7 @@ import {
   InvalidArgumentError,
   InvalidArtifactError,
   InvalidReferenceError,
+  LimitExceededError,
   RegistryError,
   SizeMismatchError,
 } from "../../errors.ts";
@@ -466,7 +467,7 @@ export class RemoteTarget implements Target {
     const digest = await digestOf(bytes);
     const sent = res.headers.get("docker-content-digest");
     if (sent !== null && sent !== "" && sent !== digest) {
-      throw new DigestMismatchError(sent, digest);
+      throw new DigestMismatchError(printable(sent, 100), digest);
     }
     if (ref.digest !== undefined && ref.digest !== digest) {
       throw new DigestMismatchError(ref.digest, digest);
@@ -549,6 +550,7 @@ export class RemoteTarget implements Target {
    * @throws {BlobNotFoundError} On 404.
    * @throws {SizeMismatchError} When the length differs from the descriptor's size.
    * @throws {DigestMismatchError} When the bytes do not hash to the digest.
+   * @throws {LimitExceededError} When the declared size cannot be held in memory.
    */
   async fetch(descriptor: Descriptor, options?: FetchOptions): Promise<Uint8Array> {
     options?.signal?.throwIfAborted();
@@ -557,9 +559,17 @@ export class RemoteTarget implements Target {
       await verifyBytes(kept, descriptor);
       return kept.slice();
     }
-    const out = new Uint8Array(descriptor.size);
+    const d = parseDescriptor(descriptor, "fetch descriptor");
+    let out: Uint8Array;
+    try {
+      out = new Uint8Array(d.size);
+    } catch {
+      throw new LimitExceededError(
+        `blob ${d.digest} declares ${d.size} bytes, more than fits in memory (stream it with fetchStream)`,
+      );
+    }
     let at = 0;
-    for await (const chunk of this.fetchStream(descriptor, options)) {
+    for await (const chunk of this.fetchStream(d, options)) {
       out.set(chunk, at);
       at += chunk.length;
     }
@@ -702,7 +712,7 @@ export class RemoteTarget implements Target {
     await res.body?.cancel().catch(() => {});
     const sent = res.headers.get("docker-content-digest");
     if (sent !== null && sent !== "" && sent !== digest) {
-      throw new DigestMismatchError(digest, sent);
+      throw new DigestMismatchError(digest, printable(sent, 100));
     }
   }
 

@@ -553,3 +553,62 @@ Deno.test("hostile registry: a blob with a wrong digest is a typed error and nev
     await registry.close();
   }
 });
+
+Deno.test("hostile registry: Basic credentials go to an https realm on another origin, not to an http one", async () => {
+  const basic = `Basic ${btoa("alice:pw")}`;
+  const run = async (registry: string, realm: string, plainHttp?: boolean) => {
+    const seen: { url: string; auth: string | null }[] = [];
+    const target = await openRemoteRegistry(`${registry}/x/y:v1`, {
+      ...FAST,
+      ...(plainHttp === undefined ? {} : { plainHttp }),
+      credentials: { username: "alice", password: "pw" },
+      fetch: (input, init) => {
+        const url = String(input);
+        const auth = new Headers(init?.headers).get("authorization");
+        seen.push({ url, auth });
+        if (url.startsWith(realm)) return Promise.resolve(json(200, { token: "tok" }));
+        if (auth === "Bearer tok") return Promise.resolve(json(404, {}));
+        return Promise.resolve(challenge(realm));
+      },
+    });
+    const error = await target.resolve().catch((e) => e);
+    return { seen, error };
+  };
+  // An https registry, realm on another origin over https: credentials sent there.
+  const https = await run("registry.example", "https://auth.example/token");
+  assert.equal(https.error.code, "BLOB_NOT_FOUND");
+  assert.equal(https.seen.find((s) => s.url.startsWith("https://auth.example/"))?.auth, basic);
+  // An https registry may not name an http realm at all.
+  const downgrade = await run("registry.example", "http://auth.example/token");
+  assert.equal(downgrade.error.code, "REGISTRY");
+  assert.match(downgrade.error.message, /realm/);
+  assert.ok(downgrade.seen.every((s) => !s.url.startsWith("http://auth.example")));
+  // A plain-HTTP registry (explicit option): same-origin http realm gets them,
+  // another origin over http does not.
+  const same = await run("registry.internal:5000", "http://registry.internal:5000/token", true);
+  assert.equal(same.seen.find((s) => s.url.includes("/token"))?.auth, basic);
+  const other = await run("registry.internal:5000", "http://auth.internal/token", true);
+  assert.equal(other.seen.find((s) => s.url.includes("/token"))?.auth, null);
+  // No request anywhere carried the credentials besides the allowed realms.
+  for (const { seen } of [https, downgrade, same, other]) {
+    for (const s of seen) {
+      if (s.auth === basic) assert.ok(s.url.includes("/token"), s.url);
+    }
+  }
+});
+
+Deno.test("hostile registry: a manifest declaring a blob too large for memory is a typed error", async () => {
+  const server = startHttpServer((_req, s) => new Response(s.endless(1 << 20)));
+  try {
+    const target = await openRemoteRegistry(`${server.host}/x/y:v1`, FAST);
+    const d = {
+      mediaType: "application/octet-stream",
+      digest: `sha256:${"a".repeat(64)}`,
+      size: Number.MAX_SAFE_INTEGER,
+    };
+    await assert.rejects(target.fetch(d), { code: "LIMIT_EXCEEDED" });
+    assert.equal(server.log.length, 0);
+  } finally {
+    await server.close();
+  }
+});
