@@ -508,7 +508,9 @@ export async function readBounded(
  * The body as a stream that fails with `TIMEOUT` when it delivers fewer than
  * {@linkcode MIN_PROGRESS_BYTES} (or the rest of the body) while the reader
  * waits `readTimeout` ms: only time spent waiting on the server counts, never
- * time the consumer takes. Cancelling the stream releases the connection.
+ * time the consumer takes. One watchdog timer per body (re-armed when it
+ * fires, not per chunk), so the check costs nothing on a fast download.
+ * Cancelling the stream releases the connection.
  */
 export function guardedBody(
   peer: HttpPeer,
@@ -519,59 +521,95 @@ export function guardedBody(
   const body = answer.response.body;
   if (!body) return ReadableStream.from<Uint8Array>([]);
   const reader = body.getReader();
-  let waited = 0;
-  let progress = 0;
-  const fail = async (e: unknown) => {
-    await reader.cancel().catch(() => {});
+  const limit = settings.readTimeout;
+  let waited = 0; // ms spent waiting in this window, besides the current wait
+  let progress = 0; // bytes in this window
+  let waitingSince: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let failure: unknown;
+  const stopTimer = () => {
+    clearTimeout(timer);
+    timer = undefined;
+  };
+  const release = () => {
+    stopTimer();
+    reader.cancel().catch(() => {});
     answer.abort();
-    throw e;
+  };
+  const watchdog = () => {
+    timer = undefined;
+    if (waitingSince === undefined || failure !== undefined) return;
+    const spent = waited + (now() - waitingSince);
+    if (spent < limit) {
+      timer = setTimeout(watchdog, limit - spent);
+      return;
+    }
+    failure = httpError(
+      peer,
+      "TIMEOUT",
+      `GET ${
+        displayUrl(answer.url)
+      }: body stalled (less than ${MIN_PROGRESS_BYTES} bytes in ${limit} ms)`,
+      { url: answer.url, status: answer.response.status },
+    );
+    release(); // the pending read ends; pull reports the failure
+  };
+  const onAbort = () => {
+    failure ??= signal!.reason;
+    release();
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const finish = () => {
+    stopTimer();
+    signal?.removeEventListener("abort", onAbort);
   };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (signal?.aborted) return await fail(signal.reason);
-      const began = now();
-      const left = settings.readTimeout - waited;
+      if (signal?.aborted) failure ??= signal.reason;
+      if (failure !== undefined) {
+        finish();
+        release();
+        throw failure;
+      }
+      waitingSince = now();
+      timer ??= setTimeout(watchdog, Math.max(0, limit - waited));
       let result: ReadableStreamReadResult<Uint8Array>;
       try {
-        result = await withDeadline(
-          reader.read(),
-          began + left,
-          () =>
-            httpError(
-              peer,
-              "TIMEOUT",
-              `GET ${
-                displayUrl(answer.url)
-              }: body stalled (less than ${MIN_PROGRESS_BYTES} bytes in ${settings.readTimeout} ms)`,
-              { url: answer.url, status: answer.response.status },
-            ),
-          signal,
-        );
+        result = await reader.read();
       } catch (cause) {
-        if (cause instanceof NetworkError || signal?.aborted) return await fail(cause);
-        return await fail(httpError(
+        finish();
+        release();
+        throw failure ?? httpError(
           peer,
           "NETWORK",
           `GET ${displayUrl(answer.url)}: body broke off: ${
             printable(cause instanceof Error ? cause.message : String(cause), 300)
           }`,
           { url: answer.url, status: answer.response.status, cause },
-        ));
+        );
       }
+      if (failure !== undefined) {
+        finish();
+        throw failure;
+      }
+      waited += now() - waitingSince;
+      waitingSince = undefined;
       if (result.done) {
+        finish();
         controller.close();
         return;
       }
-      waited += now() - began;
       progress += result.value.length;
       if (progress >= MIN_PROGRESS_BYTES) {
         waited = 0;
         progress = 0;
+        // The armed timer re-checks when it fires; no per-chunk timer churn.
       }
       controller.enqueue(result.value);
     },
-    async cancel(reason) {
-      await reader.cancel(reason).catch(() => {});
+    cancel(reason) {
+      finish();
+      reader.cancel(reason).catch(() => {});
       answer.abort();
     },
   }, { highWaterMark: 0 });
