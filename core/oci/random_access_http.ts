@@ -9,7 +9,9 @@
  * bytes, removed again by `close()` or when opening fails. Every request goes
  * through the same rules as the registry client (`docs/security.md`,
  * "Network"): http/https only, no https→http redirect, response and progress
- * timeouts, bounded retries.
+ * timeouts, bounded retries. In browsers a cross-origin server must expose
+ * `Content-Range` (CORS `Access-Control-Expose-Headers`) for range reads;
+ * otherwise the archive is downloaded into a `Blob`, under the same cap.
  *
  * @module
  */
