@@ -28,6 +28,7 @@ export * from "./artifact.ts";
 export * from "./attachment_holder.ts";
 export * from "./attachment_info.ts";
 export * from "./attachment_path.ts";
+export * from "./catalogue.ts";
 export * from "./config.ts";
 export * from "./experiment.ts";
 export * from "./open.ts";

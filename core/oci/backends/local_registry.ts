@@ -27,7 +27,7 @@ import {
 } from "../../errors.ts";
 import { type Descriptor, parseDescriptor } from "../descriptor.ts";
 import { createVerifier, isDigest, verifyBytes } from "../digest.ts";
-import { parseManifest } from "../manifest.ts";
+import { type ImageManifest, parseManifest } from "../manifest.ts";
 import { encodeOciLayout, parseOciLayout } from "../layout.ts";
 import {
   ANNOTATION_REF_NAME,
@@ -55,6 +55,17 @@ import {
   userVersion,
   withFileLock,
 } from "./_local_registry_store.ts";
+import { collectGarbage, type GcPassResult } from "./_local_registry_gc.ts";
+import { newRegistryId } from "./_local_registry_names.ts";
+
+export type {
+  GcBlobRecord,
+  GcInvalidRecord,
+  GcMissingRecord,
+  GcPassResult,
+  GcReferenceKind,
+  GcRootRecord,
+} from "./_local_registry_gc.ts";
 
 /** The `PRAGMA user_version` this reader understands. */
 export const LOCAL_REGISTRY_SCHEMA_VERSION = 2;
@@ -84,6 +95,32 @@ export interface LocalRegistryEntry {
   readonly manifestDigest: string;
   /** When the ref was last written (RFC 3339, as stored). */
   readonly updatedAt: string;
+}
+
+/**
+ * One ref with the listing-cache rows the SDK keeps for it, as stored
+ * (unchecked: a corrupted index may hold anything). See
+ * {@linkcode LocalRegistryTarget.catalogueRows}.
+ */
+export interface LocalRegistryCatalogueRow {
+  /** `refs.name` (text for a sound row). */
+  readonly name: unknown;
+  /** `refs.reference`. */
+  readonly reference: unknown;
+  /** `refs.manifest_digest`. */
+  readonly manifestDigest: unknown;
+  /** `refs.updated_at`. */
+  readonly updatedAt: unknown;
+  /** Whether `artifact_manifests` has a row for the ref's digest. */
+  readonly cached: boolean;
+  /** `artifact_manifests.manifest_json` (bytes for a sound row). */
+  readonly manifestJson: unknown;
+  /** `artifact_manifests.artifact_type`. */
+  readonly artifactType: unknown;
+  /** `artifact_manifests.config_digest`. */
+  readonly configDigest: unknown;
+  /** `experiment_configs.config_json` for that config digest, or `null` when not cached. */
+  readonly configJson: unknown;
 }
 
 /** Options of {@linkcode openLocalRegistry}. */
@@ -545,55 +582,83 @@ export class LocalRegistryTarget implements Target {
         }; the local registry names only '${MEDIA_TYPE_IMAGE_MANIFEST}'`,
       );
     }
+    await this.#publishExisting("tag", d.digest, d.size, reference, false);
+  }
+
+  /**
+   * Publish an existing manifest closure under a name, holding the GC
+   * exclusion lock from the check to the insert: the SDK's
+   * `publish_existing_manifest_ref`. With `verify`, every config, layer and
+   * subject blob is re-hashed (and the subject's closure walked), as the SDK's
+   * `restore_image` / `tag_as` do; without, their presence with the declared
+   * size is enough (the blobs were just pushed and verified).
+   */
+  async #publishExisting(
+    operation: string,
+    digest: string,
+    size: number | undefined,
+    reference: string,
+    verify: boolean,
+  ): Promise<"inserted" | "unchanged"> {
     const ref = parseReference(reference);
     const name = repositoryKey(ref);
     const key = referenceKey(ref);
     const display = formatReference(ref);
-    if (ref.digest !== undefined && ref.digest !== d.digest) {
-      throw new InvalidArgumentError(`tag: ${display} names a digest other than ${d.digest}`);
+    if (ref.digest !== undefined && ref.digest !== digest) {
+      throw new InvalidArgumentError(
+        `${operation}: ${display} names a digest other than ${digest}`,
+      );
     }
-    await withFileLock(`${this.root}/${GC_EXCLUSION_LOCK_FILE}`, async () => {
-      const bytes = await this.#readManifest(d.digest);
-      if (bytes.length !== d.size) throw new SizeMismatchError(d.digest, d.size, bytes.length);
+    return await withFileLock(`${this.root}/${GC_EXCLUSION_LOCK_FILE}`, async () => {
+      const bytes = await this.#readManifest(digest);
+      if (size !== undefined && bytes.length !== size) {
+        throw new SizeMismatchError(digest, size, bytes.length);
+      }
       const { manifest } = parseManifest(bytes);
       const artifactType = manifest.artifactType;
       if (artifactType !== OMMX_ARTIFACT_TYPE && artifactType !== OMMX_EXPERIMENT_ARTIFACT_TYPE) {
         throw new UnsupportedError(
-          `tag: ${d.digest} has artifactType ${
+          `${operation}: ${digest} has artifactType ${
             JSON.stringify(artifactType ?? null)
           }; the OMMX local registry holds only '${OMMX_ARTIFACT_TYPE}' and '${OMMX_EXPERIMENT_ARTIFACT_TYPE}'`,
         );
       }
-      for (const blob of [manifest.config, ...manifest.layers]) {
-        if (!(await this.#blobs.exists(blob))) {
-          throw new BlobNotFoundError(blob.digest, this.location);
+      if (verify) {
+        await this.#verifyClosure(manifest, new Set([digest]));
+      } else {
+        for (const blob of [manifest.config, ...manifest.layers]) {
+          if (!(await this.#blobs.exists(blob))) {
+            throw new BlobNotFoundError(blob.digest, this.location);
+          }
         }
       }
       let configJson: Uint8Array | undefined;
       if (artifactType === OMMX_EXPERIMENT_ARTIFACT_TYPE) {
         if (manifest.config.mediaType !== OMMX_EXPERIMENT_CONFIG_MEDIA_TYPE) {
           throw new InvalidArtifactError(
-            `tag: Experiment ${d.digest} has config media type ${
+            `${operation}: Experiment ${digest} has config media type ${
               JSON.stringify(manifest.config.mediaType)
             }, expected '${OMMX_EXPERIMENT_CONFIG_MEDIA_TYPE}'`,
           );
         }
         configJson = await this.#blobs.fetch(manifest.config);
       }
-      const db = this.#requireWritable("tag");
-      immediate(db, () => {
+      const db = this.#requireWritable(operation);
+      return immediate(db, () => {
+        let outcome: "inserted" | "unchanged" = "unchanged";
         const row = db
           .prepare("SELECT manifest_digest FROM refs WHERE name = ? AND reference = ?")
           .get(name, key) as Record<string, unknown> | undefined;
         if (row) {
           const existing = text(row, "manifest_digest", `${this.location} refs`);
-          if (existing !== d.digest) {
-            throw new ReferenceConflictError(display, existing, d.digest, this.location);
+          if (existing !== digest) {
+            throw new ReferenceConflictError(display, existing, digest, this.location);
           }
         } else {
           db.prepare(
             "INSERT INTO refs (name, reference, manifest_digest, updated_at) VALUES (?, ?, ?, ?)",
-          ).run(name, key, d.digest, rfc3339Utc(new Date()));
+          ).run(name, key, digest, rfc3339Utc(new Date()));
+          outcome = "inserted";
         }
         db.prepare(
           `INSERT INTO artifact_manifests (manifest_digest, manifest_json, artifact_type, config_digest)
@@ -602,15 +667,270 @@ export class LocalRegistryTarget implements Target {
              manifest_json = excluded.manifest_json,
              artifact_type = excluded.artifact_type,
              config_digest = excluded.config_digest`,
-        ).run(d.digest, bytes, artifactType, manifest.config.digest);
+        ).run(digest, bytes, artifactType, manifest.config.digest);
         if (configJson !== undefined) {
           db.prepare(
             `INSERT INTO experiment_configs (config_digest, config_json) VALUES (?, ?)
              ON CONFLICT(config_digest) DO UPDATE SET config_json = excluded.config_json`,
           ).run(manifest.config.digest, configJson);
         }
+        return outcome;
       });
     });
+  }
+
+  /** Re-hash every config and layer blob, and walk the subject's closure. */
+  async #verifyClosure(manifest: ImageManifest, visited: Set<string>): Promise<void> {
+    for (const blob of [manifest.config, ...manifest.layers]) {
+      const reader = this.#blobs.fetchStream(blob).getReader();
+      try {
+        while (!(await reader.read()).done) { /* the stream verifies size and digest */ }
+      } finally {
+        reader.releaseLock();
+      }
+    }
+    const subject = manifest.subject;
+    if (subject === undefined || visited.has(subject.digest)) return;
+    visited.add(subject.digest);
+    const bytes = await this.#readManifest(subject.digest);
+    if (bytes.length !== subject.size) {
+      throw new SizeMismatchError(subject.digest, subject.size, bytes.length);
+    }
+    await this.#verifyClosure(parseManifest(bytes).manifest, visited);
+  }
+
+  // ---- catalogue and maintenance (the SDK's list/rm/restore/prune/gc) ----
+
+  /**
+   * The registry's id (`ommx_local_registry_metadata.registry_id`, 32
+   * lowercase hex characters), from which the SDK derives the
+   * `<id8>.ommx.local/…` names of anonymous Artifacts and checkpoints. The SDK
+   * inserts it the first time it needs such a name; with `create` (and a
+   * writable registry) this does the same (`INSERT OR IGNORE` of a random
+   * UUID v4).
+   *
+   * @param options `create`: insert an id when there is none.
+   * @returns The id, or `null` when there is none (and `create` is not set).
+   * @throws {InvalidStateError} When `create` is set on a read-only registry.
+   */
+  registryId(options: { create?: boolean } = {}): Promise<string | null> {
+    try {
+      const db = options.create === true ? this.#requireWritable("registryId") : this.#database();
+      const read = () => {
+        const row = db.prepare(
+          "SELECT value FROM ommx_local_registry_metadata WHERE key = 'registry_id'",
+        ).get() as Record<string, unknown> | undefined;
+        return row === undefined ? null : text(row, "value", `${this.location} metadata`);
+      };
+      const found = read();
+      if (found !== null || options.create !== true) return Promise.resolve(found);
+      db.prepare(
+        "INSERT OR IGNORE INTO ommx_local_registry_metadata (key, value) VALUES ('registry_id', ?)",
+      ).run(newRegistryId());
+      return Promise.resolve(read());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Remove one ref (the SDK's `remove_image`): in one `BEGIN IMMEDIATE`
+   * transaction the row is read and deleted, and the listing-cache rows no
+   * ref uses any more are dropped. Blobs are left for {@linkcode
+   * LocalRegistryTarget.collectGarbage}.
+   *
+   * @param imageName The image name (canonicalised).
+   * @returns The removed row (its digest restores it), or `null` when the name was not present.
+   * @throws {InvalidReferenceError} When the name does not parse.
+   * @throws {InvalidStateError} When opened read-only or closed.
+   */
+  removeReference(imageName: string): Promise<LocalRegistryEntry | null> {
+    try {
+      const ref = parseReference(imageName);
+      const name = repositoryKey(ref);
+      const key = referenceKey(ref);
+      const db = this.#requireWritable("removeReference");
+      return Promise.resolve(immediate(db, () => {
+        const row = db.prepare(
+          "SELECT name, reference, manifest_digest, updated_at FROM refs WHERE name = ? AND reference = ?",
+        ).get(name, key) as Record<string, unknown> | undefined;
+        let removed: LocalRegistryEntry | null = null;
+        if (row !== undefined) {
+          removed = this.#entry(row);
+          db.prepare("DELETE FROM refs WHERE name = ? AND reference = ?").run(name, key);
+        }
+        pruneListingCache(db);
+        return removed;
+      }));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Point a name at a manifest still present in the store (the SDK's
+   * `restore_image`, also what its `tag_as` does): the manifest, its config
+   * and layers and its subject's closure are re-hashed, then the ref is
+   * inserted, all while holding the GC exclusion lock. A name already
+   * pointing at this digest is left as is; one pointing elsewhere is never
+   * moved.
+   *
+   * @param imageName The image name (canonicalised).
+   * @param manifestDigest The manifest digest, e.g. from {@linkcode LocalRegistryTarget.removeReference}.
+   * @returns `inserted`, or `unchanged` when the name already pointed there.
+   * @throws {InvalidArgumentError} When the digest is malformed.
+   * @throws {ReferenceConflictError} When the name points at another manifest.
+   * @throws {BlobNotFoundError} When the manifest or a blob of its closure is missing.
+   * @throws {DigestMismatchError} When a blob of the closure was altered.
+   * @throws {UnsupportedError} When the manifest is not an OMMX artifact.
+   */
+  async restoreReference(
+    imageName: string,
+    manifestDigest: string,
+  ): Promise<"inserted" | "unchanged"> {
+    if (!isDigest(manifestDigest)) {
+      throw new InvalidArgumentError(
+        `invalid manifest digest ${
+          JSON.stringify(manifestDigest)
+        } (expected sha256:<64 lowercase hex>)`,
+      );
+    }
+    this.#requireWritable("restoreReference");
+    return await this.#publishExisting("restore", manifestDigest, undefined, imageName, true);
+  }
+
+  /**
+   * Delete refs only while they still match the given rows (name, reference,
+   * digest and `updated_at`), in one `BEGIN IMMEDIATE` transaction that also
+   * drops unused listing-cache rows: the SDK's compare-and-delete for
+   * `prune_anonymous`, so a ref replaced in the meantime survives.
+   *
+   * @param entries Rows from {@linkcode LocalRegistryTarget.listReferences}.
+   * @returns The rows actually deleted.
+   * @throws {InvalidStateError} When opened read-only or closed.
+   */
+  pruneReferences(entries: readonly LocalRegistryEntry[]): Promise<LocalRegistryEntry[]> {
+    try {
+      const db = this.#requireWritable("pruneReferences");
+      return Promise.resolve(immediate(db, () => {
+        const removed: LocalRegistryEntry[] = [];
+        const del = db.prepare(
+          "DELETE FROM refs WHERE name = ? AND reference = ? AND manifest_digest = ? AND updated_at = ?",
+        );
+        for (const e of entries) {
+          const result = del.run(e.repository, e.reference, e.manifestDigest, e.updatedAt);
+          if (Number(result.changes) > 0) removed.push(e);
+        }
+        pruneListingCache(db);
+        return removed;
+      }));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * One garbage-collection pass, as the SDK's `gc`: every ref is a root, the
+   * closure of its manifest (config, layers, subject) is reachable; every
+   * other blob is an orphan candidate once its mtime is `graceSeconds` old.
+   * With `delete`, the pass holds the GC exclusion lock throughout and each
+   * candidate is re-checked under the blob lock just before it is unlinked
+   * (a writer that re-put it meanwhile refreshed its mtime, so it is kept).
+   *
+   * @param options `delete` (default `false`: report only) and `graceSeconds` (default 24 h).
+   * @returns What was reachable, missing, invalid, deferred, deleted and skipped.
+   * @throws {InvalidStateError} When `delete` is set on a read-only registry.
+   */
+  async collectGarbage(
+    options: { delete?: boolean; graceSeconds?: number; now?: () => number } = {},
+  ): Promise<GcPassResult> {
+    const remove = options.delete === true;
+    const db = remove ? this.#requireWritable("collectGarbage") : this.#database();
+    const input = {
+      root: this.root,
+      db,
+      fs: this.#fs,
+      delete: remove,
+      graceSeconds: options.graceSeconds ?? 24 * 3600,
+      maxManifestSize: this.#maxManifestSize,
+      ...(options.now === undefined ? {} : { now: options.now }),
+    };
+    if (!remove) return await collectGarbage(input);
+    return await withFileLock(
+      `${this.root}/${GC_EXCLUSION_LOCK_FILE}`,
+      () => collectGarbage(input),
+    );
+  }
+
+  /**
+   * The listing rows of every ref whose image name (`name:reference`, or
+   * `name@digest`) starts with `prefix`: the ref and, when cached, the
+   * manifest bytes, artifact type and config digest the SDK keeps in
+   * `artifact_manifests` and the config bytes of `experiment_configs`. Values
+   * are returned as stored (unchecked); the catalogue verifies them.
+   *
+   * @param prefix Image-name prefix (none: every ref).
+   * @returns One row per ref, in `(name, reference)` order.
+   */
+  catalogueRows(prefix?: string): Promise<LocalRegistryCatalogueRow[]> {
+    try {
+      const db = this.#database();
+      const select = `SELECT refs.name AS name, refs.reference AS reference,
+          refs.manifest_digest AS manifest_digest, refs.updated_at AS updated_at,
+          artifact_manifests.manifest_digest AS cached_digest,
+          artifact_manifests.manifest_json AS manifest_json,
+          artifact_manifests.artifact_type AS artifact_type,
+          artifact_manifests.config_digest AS config_digest,
+          experiment_configs.config_json AS config_json
+        FROM refs
+        LEFT JOIN artifact_manifests ON refs.manifest_digest = artifact_manifests.manifest_digest
+        LEFT JOIN experiment_configs ON artifact_manifests.config_digest = experiment_configs.config_digest`;
+      const order = " ORDER BY refs.name, refs.reference";
+      const rows = (prefix === undefined ? db.prepare(select + order).all() : db.prepare(
+        `${select} WHERE substr(refs.name || CASE WHEN instr(refs.reference, ':') > 0 THEN '@' ELSE ':' END || refs.reference, 1, ?) = ?${order}`,
+      ).all([...prefix].length, prefix)) as Record<string, unknown>[];
+      return Promise.resolve(rows.map((r) => ({
+        name: r.name,
+        reference: r.reference,
+        manifestDigest: r.manifest_digest,
+        updatedAt: r.updated_at,
+        cached: r.cached_digest !== null && r.cached_digest !== undefined,
+        manifestJson: r.manifest_json,
+        artifactType: r.artifact_type,
+        configDigest: r.config_digest,
+        configJson: r.config_json ?? null,
+      })));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Read a manifest blob by digest, verified (size-limited as `resolve`).
+   *
+   * @param digest The manifest digest.
+   * @returns The verified bytes.
+   * @throws {BlobNotFoundError} When the blob is missing.
+   * @throws {DigestMismatchError} When it was altered.
+   */
+  async fetchManifestBytes(digest: string): Promise<Uint8Array> {
+    if (!isDigest(digest)) {
+      throw new InvalidArgumentError(`invalid manifest digest ${JSON.stringify(digest)}`);
+    }
+    return await this.#readManifest(digest);
+  }
+
+  #entry(row: Record<string, unknown>): LocalRegistryEntry {
+    const where = `${this.location} refs`;
+    const repository = text(row, "name", where);
+    const reference = text(row, "reference", where);
+    return {
+      imageName: isDigest(reference) ? `${repository}@${reference}` : `${repository}:${reference}`,
+      repository,
+      reference,
+      manifestDigest: text(row, "manifest_digest", where),
+      updatedAt: text(row, "updated_at", where),
+    };
   }
 
   /**
@@ -633,6 +953,19 @@ export class LocalRegistryTarget implements Target {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** Drop listing-cache rows no ref uses any more (as the SDK does after deleting refs). */
+function pruneListingCache(db: Database): void {
+  db.exec(
+    `DELETE FROM artifact_manifests WHERE NOT EXISTS (
+       SELECT 1 FROM refs WHERE refs.manifest_digest = artifact_manifests.manifest_digest)`,
+  );
+  db.exec(
+    `DELETE FROM experiment_configs WHERE NOT EXISTS (
+       SELECT 1 FROM artifact_manifests
+       WHERE artifact_manifests.config_digest = experiment_configs.config_digest)`,
+  );
 }
 
 function manifestMediaType(bytes: Uint8Array, digest: string, location: string): string {
