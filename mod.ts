@@ -133,6 +133,47 @@ export {
 } from "./core/experiment/write/save.ts";
 export { pushExperiment, type PushExperimentOptions } from "./core/experiment/write/push.ts";
 
+// Generic artifacts and the Local Registry as a catalogue (Python ommx.artifact, list_experiments)
+export {
+  type AddJsonOptions,
+  ArtifactDraft,
+  type ArtifactDraftOptions,
+} from "./core/experiment/write/artifact_draft.ts";
+export {
+  importArchive,
+  type ImportArchiveOptions,
+  pushArtifact,
+  saveArtifact,
+} from "./core/experiment/write/artifact_io.ts";
+export {
+  type ArtifactRef,
+  type ExperimentRef,
+  formatRegistryListWarning,
+  listArtifacts,
+  type ListArtifactsOptions,
+  listExperiments,
+  type ListExperimentsOptions,
+  type RegistryListWarning,
+  type RegistryListWarningStage,
+} from "./core/experiment/read/catalogue.ts";
+export {
+  type AnonymousArtifactRef,
+  gc,
+  type GcBlob,
+  type GcInvalidManifest,
+  type GcMissingBlob,
+  type GcOptions,
+  type GcReport,
+  type GcRoot,
+  getLocalRegistryRoot,
+  type LocalRegistryRootOption,
+  pruneAnonymous,
+  type PruneAnonymousOptions,
+  type PruneAnonymousReport,
+  removeImage,
+  restoreImage,
+} from "./core/oci/backends/local_registry_maintenance.ts";
+
 // Storage types the signatures above name
 export type {
   CredentialsProvider,

@@ -4,8 +4,14 @@
  *
  * @module
  */
-import { InvalidArgumentError, InvalidArtifactError } from "../../errors.ts";
+import {
+  BlobNotFoundError,
+  InvalidArgumentError,
+  InvalidArtifactError,
+  MediaTypeMismatchError,
+} from "../../errors.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
+import { validateDigest } from "../../oci/digest.ts";
 import { ANNOTATION_REF_NAME } from "../../oci/media_types.ts";
 import type { ImageManifest } from "../../oci/manifest.ts";
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
@@ -13,6 +19,7 @@ import type { CodecRegistry } from "../../../codecs/registry.ts";
 import {
   ARTIFACT_TYPE_EXPERIMENT,
   ARTIFACT_TYPE_GENERIC,
+  MEDIA_TYPE_JSON,
   OMMX_MEDIA_TYPES,
   type OmmxPayloadKind,
 } from "../../../codecs/media_types.ts";
@@ -71,6 +78,19 @@ export class Artifact implements AsyncDisposable {
   /** The manifest digest. */
   get manifestDigest(): string {
     return this.#manifestDescriptor.digest;
+  }
+
+  /** The manifest descriptor (with the ref-name annotation when the artifact has a name). */
+  get manifestDescriptor(): Descriptor {
+    return this.#manifestDescriptor;
+  }
+
+  /**
+   * The storage the artifact was opened from or committed into: what
+   * `saveArtifact` and `pushArtifact` copy its blobs from.
+   */
+  get storage(): ReadOnlyTarget {
+    return this.#ctx.target;
   }
 
   /** The manifest's `artifactType`. */
@@ -136,13 +156,24 @@ export class Artifact implements AsyncDisposable {
     );
   }
 
-  async #first<K extends OmmxPayloadKind>(kind: K): Promise<TypedPayloads[K]> {
+  async #typed<K extends OmmxPayloadKind>(
+    kind: K,
+    descriptor: Descriptor | undefined,
+  ): Promise<TypedPayloads[K]> {
     const accepted = OMMX_MEDIA_TYPES[kind];
-    const d = this.#manifest.layers.find((l) => accepted.includes(l.mediaType));
-    if (d === undefined) {
-      throw new InvalidArgumentError(
-        `Artifact has no ${kind} layer (looked for ${accepted.join(" or ")})`,
-      );
+    let d: Descriptor | undefined;
+    if (descriptor === undefined) {
+      d = this.#manifest.layers.find((l) => accepted.includes(l.mediaType));
+      if (d === undefined) {
+        throw new InvalidArgumentError(
+          `Artifact has no ${kind} layer (looked for ${accepted.join(" or ")})`,
+        );
+      }
+    } else {
+      d = this.#own(descriptor);
+      if (!accepted.includes(d.mediaType)) {
+        throw new MediaTypeMismatchError(accepted.join(" or "), d.mediaType);
+      }
     }
     return decodeTyped(
       this.#ctx,
@@ -154,39 +185,114 @@ export class Artifact implements AsyncDisposable {
   }
 
   /**
-   * The first Instance layer, decoded.
+   * The layer with this digest (Python `get_layer_descriptor`).
+   *
+   * @param digest A `sha256:` digest.
+   * @returns The layer descriptor.
+   * @throws {InvalidDigestError} When the digest is malformed.
+   * @throws {BlobNotFoundError} When no layer has it.
+   */
+  getLayerDescriptor(digest: string): Descriptor {
+    validateDigest(digest);
+    const d = this.#manifest.layers.find((l) => l.digest === digest);
+    if (d === undefined) throw new BlobNotFoundError(digest, "the artifact's layers");
+    return d;
+  }
+
+  /**
+   * An Instance layer, decoded (Python `get_instance`): the given layer, or
+   * the first Instance layer.
+   *
+   * @param descriptor One of {@linkcode Artifact.layers}; default the first Instance layer.
+   * @returns The Instance, with the layer annotations merged.
+   * @throws {InvalidArgumentError} When there is no Instance layer, or the descriptor is not a layer.
+   * @throws {MediaTypeMismatchError} When the descriptor's layer is not an Instance.
+   */
+  getInstance(descriptor?: Descriptor): Promise<Instance> {
+    return this.#typed("instance", descriptor);
+  }
+
+  /**
+   * A ParametricInstance layer, decoded (Python `get_parametric_instance`).
+   *
+   * @param descriptor One of {@linkcode Artifact.layers}; default the first ParametricInstance layer.
+   * @returns The ParametricInstance.
+   */
+  getParametricInstance(descriptor?: Descriptor): Promise<ParametricInstance> {
+    return this.#typed("parametric_instance", descriptor);
+  }
+
+  /**
+   * A Solution layer, decoded (Python `get_solution`).
+   *
+   * @param descriptor One of {@linkcode Artifact.layers}; default the first Solution layer.
+   * @returns The Solution.
+   */
+  getSolution(descriptor?: Descriptor): Promise<Solution> {
+    return this.#typed("solution", descriptor);
+  }
+
+  /**
+   * A SampleSet layer, decoded (Python `get_sample_set`).
+   *
+   * @param descriptor One of {@linkcode Artifact.layers}; default the first SampleSet layer.
+   * @returns The SampleSet.
+   */
+  getSampleSet(descriptor?: Descriptor): Promise<SampleSet> {
+    return this.#typed("sample_set", descriptor);
+  }
+
+  /**
+   * The first Instance layer (Python property `instance`; a promise here,
+   * since reading is I/O: `await artifact.instance`).
    *
    * @returns The first Instance layer, decoded.
    */
-  getInstance(): Promise<Instance> {
-    return this.#first("instance");
+  get instance(): Promise<Instance> {
+    return this.getInstance();
   }
 
   /**
-   * The first ParametricInstance layer, decoded.
+   * The first ParametricInstance layer (Python property `parametric_instance`).
    *
    * @returns The first ParametricInstance layer, decoded.
    */
-  getParametricInstance(): Promise<ParametricInstance> {
-    return this.#first("parametric_instance");
+  get parametricInstance(): Promise<ParametricInstance> {
+    return this.getParametricInstance();
   }
 
   /**
-   * The first Solution layer, decoded.
+   * The first Solution layer (Python property `solution`).
    *
    * @returns The first Solution layer, decoded.
    */
-  getSolution(): Promise<Solution> {
-    return this.#first("solution");
+  get solution(): Promise<Solution> {
+    return this.getSolution();
   }
 
   /**
-   * The first SampleSet layer, decoded.
+   * The first SampleSet layer (Python property `sample_set`).
    *
    * @returns The first SampleSet layer, decoded.
    */
-  getSampleSet(): Promise<SampleSet> {
-    return this.#first("sample_set");
+  get sampleSet(): Promise<SampleSet> {
+    return this.getSampleSet();
+  }
+
+  /**
+   * A JSON layer (`application/json`), parsed as Python's `json.loads` does
+   * (Python `get_json`).
+   *
+   * @param descriptor One of {@linkcode Artifact.layers}.
+   * @returns The value.
+   * @throws {MediaTypeMismatchError} When the layer is not `application/json`.
+   */
+  async getJson(descriptor: Descriptor): Promise<unknown> {
+    const d = this.#own(descriptor);
+    if (d.mediaType !== MEDIA_TYPE_JSON) {
+      throw new MediaTypeMismatchError(MEDIA_TYPE_JSON, d.mediaType);
+    }
+    return await this.#ctx.codecs.decode(MEDIA_TYPE_JSON, await this.#ctx.target.fetch(d));
   }
 
   /** Release the underlying storage. */

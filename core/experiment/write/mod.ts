@@ -23,6 +23,8 @@
  * @module
  */
 export * from "./adapter.ts";
+export * from "./artifact_draft.ts";
+export * from "./artifact_io.ts";
 export * from "./attachment_writer.ts";
 export * from "./experiment_builder.ts";
 export * from "./payload_like.ts";

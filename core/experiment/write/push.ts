@@ -12,6 +12,7 @@ import { parseReference } from "../../oci/reference.ts";
 import type { Target } from "../../oci/storage.ts";
 import { openLocalRegistry } from "../../oci/backends/local_registry.ts";
 import type { Experiment } from "../read/experiment.ts";
+import type { Artifact } from "../read/artifact.ts";
 import { type LocalRegistrySource, openRegistrySource, type RegistrySource } from "../read/open.ts";
 
 /** Options of {@linkcode pushExperiment}. */
@@ -39,14 +40,14 @@ export interface PushExperimentOptions {
  * await pushExperiment(exp, { registry: "127.0.0.1:5000/team/exp:v1" });
  * ```
  *
- * @param experiment The Experiment.
+ * @param experiment The Experiment (or any OMMX `Artifact`: the same copy).
  * @param destination `{ registry }` (credentials as for `openExperiment`), `{ localRegistry, root? }`, or a target.
  * @param tag With a target: the reference to tag (default: the Experiment's image name).
  * @param options Progress callback.
  * @returns The manifest descriptor at the destination.
  */
 export async function pushExperiment(
-  experiment: Experiment,
+  experiment: Experiment | Artifact,
   destination: RegistrySource | LocalRegistrySource | Target,
   tag?: string,
   options: PushExperimentOptions = {},
