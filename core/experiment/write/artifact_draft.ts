@@ -119,6 +119,8 @@ export class ArtifactDraft implements AsyncDisposable {
    * @returns The draft.
    * @throws {InvalidReferenceError} When the name does not parse.
    */
+  // The Python name (`ArtifactDraft.new`); a static method, not a constructor signature.
+  // deno-lint-ignore no-misused-new
   static new(imageName: string, options: ArtifactDraftOptions = {}): ArtifactDraft {
     return construct(canonicalizeReference(imageName), options);
   }
