@@ -36,6 +36,8 @@ export interface CommandSpec {
   usage: string;
   /** Names of the required positionals, in order. */
   positionals: readonly string[];
+  /** Names of optional positionals after the required ones, in order (absent when not given). */
+  optionalPositionals?: readonly string[];
   /** Options by long name (`json` is added to every command). */
   options: Readonly<Record<string, OptionSpec>>;
 }
@@ -87,9 +89,10 @@ export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): Pa
     const missing = names.slice(parsed.positionals.length).map((n) => `<${n}>`).join(" ");
     throw new UsageError(`missing argument ${missing}`, spec.usage);
   }
-  if (parsed.positionals.length > names.length) {
+  const allNames = [...names, ...(spec.optionalPositionals ?? [])];
+  if (parsed.positionals.length > allNames.length) {
     throw new UsageError(
-      `unexpected argument ${JSON.stringify(parsed.positionals[names.length])}`,
+      `unexpected argument ${JSON.stringify(parsed.positionals[allNames.length])}`,
       spec.usage,
     );
   }
@@ -106,7 +109,9 @@ export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): Pa
     throw new UsageError("--csv and --json cannot be combined", spec.usage);
   }
   const positionals: Record<string, string> = {};
-  names.forEach((n, i) => positionals[n] = parsed.positionals[i]!);
+  allNames.forEach((n, i) => {
+    if (i < parsed.positionals.length) positionals[n] = parsed.positionals[i]!;
+  });
   return { usage: spec.usage, positionals, values: parsed.values as ParsedArgs["values"] };
 }
 

@@ -36,6 +36,13 @@ import { verify } from "./commands/verify.ts";
 import { push } from "./commands/push.ts";
 import { diff } from "./commands/diff.ts";
 import { serve } from "./commands/serve.ts";
+import { ls } from "./commands/ls.ts";
+import { rm } from "./commands/rm.ts";
+import { restoreRef } from "./commands/restore_ref.ts";
+import { gc } from "./commands/gc.ts";
+import { prune } from "./commands/prune.ts";
+import { importCommand } from "./commands/import.ts";
+import { rename } from "./commands/rename.ts";
 
 const COMMANDS: readonly Command[] = [
   inspect,
@@ -47,6 +54,14 @@ const COMMANDS: readonly Command[] = [
   diff,
   push,
   serve,
+  // the OMMX Local Registry as a catalogue
+  ls,
+  rm,
+  restoreRef,
+  gc,
+  prune,
+  importCommand,
+  rename,
 ];
 
 const USAGE = "usage: ommx-ts <command> <source> [options]   (ommx-ts --help for commands)";
@@ -67,6 +82,8 @@ function helpText(): string {
     "",
     "every command takes --json (NaN/Infinity as strings, large int64 as decimal strings)",
     "  and --timeout <seconds> (else $OMMX_TS_TIMEOUT, else 30) for registries and http(s) sources",
+    "Local Registry commands (ls, rm, restore-ref, gc, prune, import, rename) use --root, else",
+    "  $OMMX_LOCAL_REGISTRY_ROOT, else the Python SDK's data directory (~/.local/share/ommx on Linux)",
     "tables fit $COLUMNS if set, else the terminal width when stdout is a terminal (long cells end",
     "  in …); piped output without $COLUMNS is never cut; --wide shows every cell in full",
     "numbers print as the Python SDK prints them (27.0, 1e-05, nan, True); ✗ marks a run, solve",
