@@ -119,6 +119,58 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+interface FileStat {
+  isFile: boolean;
+  size: number;
+  mtimeMs: number | null;
+}
+
+/** A synchronous stat: `Deno.statSync` where present (fastest), else `node:fs` `statSync`; `undefined` for a missing file. */
+async function statSyncFunction(): Promise<(path: string) => FileStat | undefined> {
+  const deno = (globalThis as {
+    Deno?: { statSync?: (p: string) => { isFile: boolean; size: number; mtime: Date | null } };
+  }).Deno;
+  if (typeof deno?.statSync === "function") {
+    const statSync = deno.statSync;
+    return (path) => {
+      try {
+        const st = statSync(path);
+        return { isFile: st.isFile, size: st.size, mtimeMs: st.mtime?.getTime() ?? null };
+      } catch (e) {
+        if (e instanceof Error && e.name === "NotFound") return undefined;
+        throw e;
+      }
+    };
+  }
+  const { statSync } = await import("node:fs");
+  return (path) => {
+    try {
+      const st = statSync(path);
+      return { isFile: st.isFile(), size: st.size, mtimeMs: st.mtimeMs };
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  };
+}
+
+/** A synchronous, size-capped file read (`Deno.readFileSync`, else `node:fs`). */
+async function readFileSyncFunction(): Promise<
+  (path: string, limit: number, what: string) => Uint8Array
+> {
+  const deno = (globalThis as { Deno?: { readFileSync?: (p: string) => Uint8Array } }).Deno;
+  const { statSync, readFileSync } = await import("node:fs");
+  return (path, limit, what) => {
+    const size = statSync(path).size;
+    if (size > limit) {
+      throw new InvalidArtifactError(`manifest ${what} is ${size} bytes (limit ${limit})`);
+    }
+    if (typeof deno?.readFileSync === "function") return deno.readFileSync(path);
+    const buf = readFileSync(path);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  };
+}
+
 /** The store's blob files, sorted by digest (as the SDK lists them). */
 export async function listBlobRecords(fs: Fs, root: string): Promise<GcBlobRecord[]> {
   const blobs = `${root}/blobs`;
@@ -139,19 +191,19 @@ export async function listBlobRecords(fs: Fs, root: string): Promise<GcBlobRecor
       if (isNotFound(e)) continue;
       throw e;
     }
-    for (const name of entries) {
-      const digest = `${algorithm.name}:${name}`;
-      if (!isDigest(digest)) continue;
-      let st: import("node:fs").Stats;
-      try {
-        st = await fs.stat(`${blobs}/${algorithm.name}/${name}`);
-      } catch (e) {
-        if (isNotFound(e)) continue;
-        throw e;
-      }
-      if (!st.isFile()) continue;
-      out.push({ digest, size: st.size, modifiedAtUnixSeconds: st.mtimeMs / 1000 });
-    }
+    const digests = entries.map((name) => `${algorithm.name}:${name}`).filter(isDigest);
+    // Thousands of small stats: synchronous ones are ~10x faster than awaited ones here (the SDK
+    // lists synchronously too); they only read metadata.
+    const stat = await statSyncFunction();
+    const records = digests.map((digest) => {
+      const st = stat(`${blobs}/${algorithm.name}/${digest.slice(algorithm.name.length + 1)}`);
+      return st === undefined || !st.isFile ? undefined : {
+        digest,
+        size: st.size,
+        modifiedAtUnixSeconds: st.mtimeMs === null ? null : st.mtimeMs / 1000,
+      };
+    });
+    for (const r of records) if (r !== undefined) out.push(r);
   }
   out.sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
   return out;
@@ -212,29 +264,33 @@ export async function collectGarbage(input: GcPassInput): Promise<GcPassResult> 
     if (!present.has(digest)) missingBlobs.push({ digest, referencedBy, kind });
   };
 
+  // Small manifest files, read synchronously like the blob listing (and the SDK).
+  const readFile = await readFileSyncFunction();
+  const readManifest = async (digest: string) => {
+    try {
+      const bytes = readFile(
+        `${root}/blobs/sha256/${digest.slice("sha256:".length)}`,
+        input.maxManifestSize,
+        digest,
+      );
+      await verifyBytes(bytes, { digest, size: bytes.length });
+      return { manifest: parseManifest(bytes).manifest };
+    } catch (e) {
+      return { error: messageOf(e) };
+    }
+  };
   for (let i = 0; i < toVisit.length; i++) {
     const item = toVisit[i]!;
     mark(item.digest, item.referencedBy, item.kind);
     if (parsed.has(item.digest)) continue;
     parsed.add(item.digest);
     if (!present.has(item.digest)) continue;
-    let manifest;
-    try {
-      const path = `${root}/blobs/sha256/${item.digest.slice("sha256:".length)}`;
-      const st = await fs.stat(path);
-      if (st.size > input.maxManifestSize) {
-        throw new InvalidArtifactError(
-          `manifest ${item.digest} is ${st.size} bytes (limit ${input.maxManifestSize})`,
-        );
-      }
-      const buf = await fs.readFile(path);
-      const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-      await verifyBytes(bytes, { digest: item.digest, size: bytes.length });
-      manifest = parseManifest(bytes).manifest;
-    } catch (e) {
-      invalidManifests.push({ ...item, error: messageOf(e) });
+    const read = await readManifest(item.digest);
+    if (read.manifest === undefined) {
+      invalidManifests.push({ ...item, error: read.error! });
       continue;
     }
+    const manifest = read.manifest;
     mark(manifest.config.digest, item.digest, "config");
     for (const layer of manifest.layers) mark(layer.digest, item.digest, "layer");
     if (manifest.subject !== undefined) {
