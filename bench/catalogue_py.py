@@ -4,6 +4,7 @@
     catalogue_py.py gen ROOT N     fill ROOT with N Experiments (4 runs, 2 parameters and one
                                    HiGHS solve each, every 10th also a failed run) and 50 artifacts
     catalogue_py.py list ROOT      time list_experiments() in this process; print {"ms", "count"}
+    catalogue_py.py gc ROOT        time gc() (dry run) in this process; print {"ms", "count"}
 """
 
 from __future__ import annotations
@@ -72,8 +73,20 @@ def list_(root: str) -> None:
     json.dump({"ms": ms, "count": len(refs), "runs": sum(r.run_count for r in refs)}, sys.stdout)
 
 
+def gc_(root: str) -> None:
+    os.environ["OMMX_LOCAL_REGISTRY_ROOT"] = root
+    import ommx.artifact as artifact
+
+    t0 = time.perf_counter()
+    report = artifact.gc()
+    ms = (time.perf_counter() - t0) * 1000
+    json.dump({"ms": ms, "count": len(report.reachable_blobs), "runs": len(report.roots)}, sys.stdout)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "gen":
         gen(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "gc":
+        gc_(sys.argv[2])
     else:
         list_(sys.argv[2])

@@ -19,17 +19,18 @@ if [ ! -f "$ROOT/index.sqlite3" ]; then
 fi
 now_ms() { date +%s%3N; }
 deno cache bench/catalogue_ts.ts >/dev/null 2>&1 || true
-py_in=(); ts_in=(); py_all=(); ts_all=()
-for i in $(seq "$SAMPLES"); do
-  t=$(now_ms); out=$("$PY" bench/catalogue_py.py list "$ROOT"); py_all+=($(( $(now_ms) - t )))
-  py_in+=("$(echo "$out" | "$PY" -c 'import json,sys; print(round(json.load(sys.stdin)["ms"], 1))')")
-  pc=$(echo "$out" | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(d["count"], d["runs"])')
-  t=$(now_ms); out=$(deno run -A bench/catalogue_ts.ts "$ROOT"); ts_all+=($(( $(now_ms) - t )))
-  ts_in+=("$(echo "$out" | "$PY" -c 'import json,sys; print(round(json.load(sys.stdin)["ms"], 1))')")
-  tc=$(echo "$out" | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(d["count"], d["runs"])')
-  [ "$pc" = "$tc" ] || { echo "listings differ: python $pc, ts $tc" >&2; exit 1; }
-done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "registry: $ROOT ($pc experiments / runs)"
-echo "list_experiments in-process ms  python: $(median "${py_in[@]}")  ts: $(median "${ts_in[@]}")   samples py=[${py_in[*]}] ts=[${ts_in[*]}]"
-echo "whole process ms                python: $(median "${py_all[@]}")  ts: $(median "${ts_all[@]}")"
+field() { "$PY" -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+for job in list gc; do
+  py_in=(); ts_in=(); py_all=(); ts_all=()
+  for i in $(seq "$SAMPLES"); do
+    t=$(now_ms); out=$("$PY" bench/catalogue_py.py "$job" "$ROOT"); py_all+=($(( $(now_ms) - t )))
+    py_in+=("$(echo "$out" | field 'round(d["ms"], 1)')"); pc=$(echo "$out" | field 'd["count"], d["runs"]')
+    t=$(now_ms); out=$(deno run -A bench/catalogue_ts.ts "$job" "$ROOT"); ts_all+=($(( $(now_ms) - t )))
+    ts_in+=("$(echo "$out" | field 'round(d["ms"], 1)')"); tc=$(echo "$out" | field 'd["count"], d["runs"]')
+    [ "$pc" = "$tc" ] || { echo "$job differs: python $pc, ts $tc" >&2; exit 1; }
+  done
+  echo "$job on $ROOT ($pc): in-process ms python $(median "${py_in[@]}"), ts $(median "${ts_in[@]}");" \
+    "whole process ms python $(median "${py_all[@]}"), ts $(median "${ts_all[@]}")" \
+    "   samples py=[${py_in[*]}] ts=[${ts_in[*]}]"
+done

@@ -171,6 +171,17 @@ async function readFileSyncFunction(): Promise<
   };
 }
 
+/** A directory's entry names: `Deno.readDirSync` where present (node:fs `readdir` sorts and re-checks names, slowly). */
+async function readNames(fs: Fs, dir: string): Promise<string[]> {
+  const deno =
+    (globalThis as { Deno?: { readDirSync?: (p: string) => Iterable<{ name: string }> } })
+      .Deno;
+  if (typeof deno?.readDirSync === "function") {
+    return Array.from(deno.readDirSync(dir), (e) => e.name);
+  }
+  return await fs.readdir(dir);
+}
+
 /** The store's blob files, sorted by digest (as the SDK lists them). */
 export async function listBlobRecords(fs: Fs, root: string): Promise<GcBlobRecord[]> {
   const blobs = `${root}/blobs`;
@@ -186,9 +197,9 @@ export async function listBlobRecords(fs: Fs, root: string): Promise<GcBlobRecor
     if (!algorithm.isDirectory()) continue;
     let entries: string[];
     try {
-      entries = await fs.readdir(`${blobs}/${algorithm.name}`);
+      entries = await readNames(fs, `${blobs}/${algorithm.name}`);
     } catch (e) {
-      if (isNotFound(e)) continue;
+      if (isNotFound(e) || (e instanceof Error && e.name === "NotFound")) continue;
       throw e;
     }
     const digests = entries.map((name) => `${algorithm.name}:${name}`).filter(isDigest);
