@@ -24,7 +24,8 @@ import { TarWriter } from "../../oci/tar/writer.ts";
 import { Function, Instance, Solution } from "../../../codecs/ommx/mod.ts";
 import { openArtifact } from "../read/open.ts";
 import { ArtifactDraft } from "./artifact_draft.ts";
-import { importArchive, saveArtifact } from "./artifact_io.ts";
+import { importArchive, pushArtifact, saveArtifact } from "./artifact_io.ts";
+import { listArtifacts } from "../read/catalogue.ts";
 
 const instance = new Instance({
   sense: "maximize",
@@ -198,6 +199,27 @@ Deno.test("saveArtifact / importArchive: round trip keeps name and digest; unnam
     assert.equal(anon.manifestDigest, committed.manifestDigest);
     await assert.rejects(importArchive(`${dir}/nope.ommx`, { root }), InvalidArgumentError);
     await assert.rejects(importArchive("", { root }), InvalidArgumentError);
+  });
+});
+
+Deno.test("pushArtifact: into a Local Registry or any target, manifest digest kept", async () => {
+  await withDir(async (root) => {
+    const draft = ArtifactDraft.new("example.com/d/push:v1", { store: new MemoryTarget() });
+    await draft.addJson({ pushed: true });
+    await using artifact = await draft.commit();
+    const local = await pushArtifact(artifact, { localRegistry: "example.com/d/pushed:v2", root });
+    assert.equal(local.digest, artifact.manifestDigest);
+    assert.deepEqual(
+      (await listArtifacts(undefined, { root })).map((r) => [r.imageName, r.manifestDigest]),
+      [["example.com/d/pushed:v2", artifact.manifestDigest]],
+    );
+    const memory = new MemoryTarget();
+    await pushArtifact(artifact, memory, "v3");
+    assert.equal((await memory.resolve("v3")).digest, artifact.manifestDigest);
+    // Without a destination it goes to the remote registry its name names (here: nothing listens).
+    const remote = ArtifactDraft.new("127.0.0.1:9/d/push:v1", { store: new MemoryTarget() });
+    await using named = await remote.commit();
+    await assert.rejects(pushArtifact(named), { code: "NETWORK" });
   });
 });
 
