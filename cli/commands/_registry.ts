@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { ParsedArgs } from "../args.ts";
+import { type ParsedArgs, UsageError } from "../args.ts";
 import { escapeControls } from "../table.ts";
 
 /** The `--root` option every registry command takes. */
@@ -75,4 +75,45 @@ export function rollbackCommand(imageName: string, digest: string, args: ParsedA
   const { root } = rootOption(args);
   if (root !== undefined) command += ` --root ${shellQuote(root)}`;
   return command;
+}
+
+/**
+ * `--delete` (true) or a dry run (false, the default; `--dry-run` says so explicitly), as the
+ * SDK's `gc` and `prune-anonymous` take them.
+ *
+ * @param args The parsed arguments.
+ * @param usage The command's usage line.
+ * @returns Whether to delete.
+ * @throws {UsageError} When both are given.
+ */
+export function deleteMode(args: ParsedArgs, usage: string): boolean {
+  if (args.values["dry-run"] === true && args.values.delete === true) {
+    throw new UsageError("--dry-run and --delete cannot be used together", usage);
+  }
+  return args.values.delete === true;
+}
+
+/**
+ * A duration option (`--grace-period`, `--older-than`): digits with an optional `s`, `m`, `h`
+ * or `d` suffix, as the SDK's CLI.
+ *
+ * @param args The parsed arguments.
+ * @param option The option name.
+ * @param usage The command's usage line.
+ * @returns The text, or `undefined` when not given.
+ * @throws {UsageError} On any other text.
+ */
+export function durationOption(
+  args: ParsedArgs,
+  option: string,
+  usage: string,
+): string | undefined {
+  const value = args.values[option];
+  if (typeof value === "string" && !/^[0-9]+[smhd]?$/.test(value)) {
+    throw new UsageError(
+      `--${option} must be digits with an s, m, h or d suffix, got ${JSON.stringify(value)}`,
+      usage,
+    );
+  }
+  return typeof value === "string" ? value : undefined;
 }

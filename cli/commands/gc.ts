@@ -8,11 +8,10 @@
  * @module
  */
 import { gc as collect, type GcBlob, type GcReport } from "../../mod.ts";
-import { UsageError } from "../args.ts";
 import type { Command } from "../command.ts";
 import { formatBytes } from "../format.ts";
 import { toJsonText } from "../json.ts";
-import { ROOT_OPTION, rootOption, statusLine } from "./_registry.ts";
+import { deleteMode, durationOption, ROOT_OPTION, rootOption, statusLine } from "./_registry.ts";
 
 const USAGE =
   "ommx-ts gc [--dry-run | --delete] [--grace-period 24h] [--digests] [--root dir] [--json]";
@@ -89,20 +88,12 @@ export const gc: Command = {
     },
   },
   async run(args, io) {
-    if (args.values["dry-run"] === true && args.values.delete === true) {
-      throw new UsageError("--dry-run and --delete cannot be used together", USAGE);
-    }
-    const grace = args.values["grace-period"];
-    if (typeof grace === "string" && !/^[0-9]+[smhd]?$/.test(grace)) {
-      throw new UsageError(
-        `--grace-period must be digits with an s, m, h or d suffix, got ${JSON.stringify(grace)}`,
-        USAGE,
-      );
-    }
+    const remove = deleteMode(args, USAGE);
+    const grace = durationOption(args, "grace-period", USAGE);
     const report = await collect({
       ...rootOption(args),
-      delete: args.values.delete === true,
-      ...(typeof grace === "string" ? { gracePeriod: grace } : {}),
+      delete: remove,
+      ...(grace === undefined ? {} : { gracePeriod: grace }),
     });
     await io.out(
       args.values.json ? toJsonText(report) : gcText(report, args.values.digests === true),

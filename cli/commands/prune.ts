@@ -8,10 +8,16 @@
  * @module
  */
 import { pruneAnonymous } from "../../mod.ts";
-import { UsageError } from "../args.ts";
 import type { Command } from "../command.ts";
 import { toJsonText } from "../json.ts";
-import { rollbackCommand, ROOT_OPTION, rootOption, statusLine } from "./_registry.ts";
+import {
+  deleteMode,
+  durationOption,
+  rollbackCommand,
+  ROOT_OPTION,
+  rootOption,
+  statusLine,
+} from "./_registry.ts";
 
 const USAGE =
   "ommx-ts prune [--dry-run | --delete] [--experiments] [--older-than 7d] [--digests] [--root dir] [--json]";
@@ -34,21 +40,13 @@ export const prune: Command = {
     },
   },
   async run(args, io) {
-    if (args.values["dry-run"] === true && args.values.delete === true) {
-      throw new UsageError("--dry-run and --delete cannot be used together", USAGE);
-    }
-    const olderThan = args.values["older-than"];
-    if (typeof olderThan === "string" && !/^[0-9]+[smhd]?$/.test(olderThan)) {
-      throw new UsageError(
-        `--older-than must be digits with an s, m, h or d suffix, got ${JSON.stringify(olderThan)}`,
-        USAGE,
-      );
-    }
+    const remove = deleteMode(args, USAGE);
+    const olderThan = durationOption(args, "older-than", USAGE);
     const report = await pruneAnonymous({
       ...rootOption(args),
-      delete: args.values.delete === true,
+      delete: remove,
       experiments: args.values.experiments === true,
-      ...(typeof olderThan === "string" ? { olderThan } : {}),
+      ...(olderThan === undefined ? {} : { olderThan }),
     });
     if (args.values.json) {
       await io.out(toJsonText(report));

@@ -450,6 +450,26 @@ async function checkpointRepository(registry: LocalRegistryTarget): Promise<stri
     : `${id.slice(0, 8)}.ommx.local/checkpoint`;
 }
 
+/** Options of {@linkcode catalogueArtifacts} and {@linkcode catalogueExperiments}. */
+export interface CatalogueOptions {
+  /** Throw on the first ref that cannot be listed. */
+  strict?: boolean;
+  /** Which repository keys to look at (default: all). */
+  include?: (repository: string) => boolean;
+}
+
+/** The rows under `prefix` the filter keeps, through the artifact pass. */
+async function artifactListing(
+  registry: LocalRegistryTarget,
+  prefix: string | undefined,
+  options: CatalogueOptions,
+): Promise<{ listed: ListedArtifact[]; warnings: Warnings }> {
+  const warnings = new Warnings(options.strict === true);
+  const include = options.include ?? (() => true);
+  const rows = (await registry.catalogueRows(prefix)).filter((r) => include(rawText(r.name)));
+  return { listed: await artifactPass(registry, rows, warnings), warnings };
+}
+
 /**
  * List the artifacts of an open registry: the catalogue pass behind
  * {@linkcode listArtifacts}, with the repository filter explicit (the
@@ -463,12 +483,9 @@ async function checkpointRepository(registry: LocalRegistryTarget): Promise<stri
 export async function catalogueArtifacts(
   registry: LocalRegistryTarget,
   prefix: string | undefined,
-  options: { strict?: boolean; include?: (repository: string) => boolean },
+  options: CatalogueOptions,
 ): Promise<CatalogueListing<ArtifactRef>> {
-  const warnings = new Warnings(options.strict === true);
-  const include = options.include ?? (() => true);
-  const rows = (await registry.catalogueRows(prefix)).filter((r) => include(rawText(r.name)));
-  const listed = await artifactPass(registry, rows, warnings);
+  const { listed, warnings } = await artifactListing(registry, prefix, options);
   return { records: listed.map((l) => l.record.ref), warnings: warnings.list };
 }
 
@@ -487,13 +504,11 @@ export async function catalogueArtifacts(
 export async function catalogueExperiments(
   registry: LocalRegistryTarget,
   prefix: string | undefined,
-  options: { strict?: boolean; include?: (repository: string) => boolean },
+  options: CatalogueOptions,
 ): Promise<CatalogueListing<ExperimentRef>> {
-  const warnings = new Warnings(options.strict === true);
-  const include = options.include ?? (() => true);
-  const rows = (await registry.catalogueRows(prefix)).filter((r) => include(rawText(r.name)));
-  const listed = (await artifactPass(registry, rows, warnings))
-    .filter((l) => l.record.ref.artifactType === ARTIFACT_TYPE_EXPERIMENT);
+  const all = await artifactListing(registry, prefix, options);
+  const warnings = all.warnings;
+  const listed = all.listed.filter((l) => l.record.ref.artifactType === ARTIFACT_TYPE_EXPERIMENT);
   const out = new Map<LocalRegistryCatalogueRow, ExperimentRef>();
   for (const { row, record } of listed.filter((l) => !(l.row.configJson instanceof Uint8Array))) {
     try {
@@ -551,10 +566,27 @@ export async function catalogueExperiments(
   };
 }
 
-function report(warnings: readonly RegistryListWarning[], options: ListExperimentsOptions): void {
-  const sink = options.onWarning ??
-    ((w: RegistryListWarning) => console.warn(formatRegistryListWarning(w)));
-  for (const w of warnings) sink(w);
+/** Open the registry read-only, run a catalogue pass (internal refs hidden or not), report its warnings. */
+async function listRegistry<T>(
+  options: ListExperimentsOptions,
+  hideInternal: boolean,
+  pass: (registry: LocalRegistryTarget, options: CatalogueOptions) => Promise<CatalogueListing<T>>,
+): Promise<T[]> {
+  const { registry } = await openExistingLocalRegistry(options.root, false);
+  if (registry === null) return [];
+  try {
+    const checkpoints = hideInternal ? await checkpointRepository(registry) : undefined;
+    const listing = await pass(registry, {
+      strict: options.strict === true,
+      include: (repository) => repository !== checkpoints,
+    });
+    const sink = options.onWarning ??
+      ((w: RegistryListWarning) => console.warn(formatRegistryListWarning(w)));
+    for (const w of listing.warnings) sink(w);
+    return listing.records;
+  } finally {
+    await registry.close();
+  }
 }
 
 /**
@@ -584,19 +616,7 @@ export async function listExperiments(
   prefix?: string,
   options: ListExperimentsOptions = {},
 ): Promise<ExperimentRef[]> {
-  const { registry } = await openExistingLocalRegistry(options.root, false);
-  if (registry === null) return [];
-  try {
-    const checkpoints = await checkpointRepository(registry);
-    const listing = await catalogueExperiments(registry, prefix, {
-      strict: options.strict === true,
-      include: (repository) => repository !== checkpoints,
-    });
-    report(listing.warnings, options);
-    return listing.records;
-  } finally {
-    await registry.close();
-  }
+  return await listRegistry(options, true, (r, o) => catalogueExperiments(r, prefix, o));
 }
 
 /**
@@ -625,19 +645,9 @@ export async function listArtifacts(
   prefix?: string,
   options: ListArtifactsOptions = {},
 ): Promise<ArtifactRef[]> {
-  const { registry } = await openExistingLocalRegistry(options.root, false);
-  if (registry === null) return [];
-  try {
-    const checkpoints = options.includeInternal === true
-      ? undefined
-      : await checkpointRepository(registry);
-    const listing = await catalogueArtifacts(registry, prefix, {
-      strict: options.strict === true,
-      include: (repository) => repository !== checkpoints,
-    });
-    report(listing.warnings, options);
-    return listing.records;
-  } finally {
-    await registry.close();
-  }
+  return await listRegistry(
+    options,
+    options.includeInternal !== true,
+    (r, o) => catalogueArtifacts(r, prefix, o),
+  );
 }
