@@ -4,6 +4,7 @@ import {
   COMPRESSION_ANNOTATION,
   compressZstd,
   decompressZstd,
+  decompressZstdStream,
   hasNativeZstd,
   logicalMediaType,
   storedMediaType,
@@ -252,4 +253,161 @@ Deno.test("storedMediaType: inverse of logicalMediaType, reserved key rejected",
     () => storedMediaType("a/b", "zstd", { [COMPRESSION_ANNOTATION]: "zstd" }),
     (e) => e instanceof InvalidArgumentError && e.code === "INVALID_ARGUMENT",
   );
+});
+
+/** A single-segment frame declaring its 4-byte content size, holding `data` as raw blocks. */
+function rawFrameDeclared(data: Uint8Array): Uint8Array {
+  const parts: Uint8Array[] = [
+    new Uint8Array([...MAGIC, 0xa0]),
+    new Uint8Array(new Uint32Array([data.length]).buffer),
+  ];
+  const step = 128 * 1024;
+  for (let at = 0; at === 0 || at < data.length; at += step) {
+    const piece = data.subarray(at, at + step);
+    const last = at + step >= data.length ? 1 : 0;
+    const bh = (piece.length << 3) | last;
+    parts.push(new Uint8Array([bh & 0xff, (bh >> 8) & 0xff, bh >> 16]), piece);
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function repeatBytes(frame: Uint8Array, times: number): Uint8Array {
+  const out = new Uint8Array(frame.length * times);
+  for (let i = 0; i < times; i++) out.set(frame, i * frame.length);
+  return out;
+}
+
+Deno.test("decompressZstd: declared sizes decode straight into the result; undeclared ones in two passes", async () => {
+  const data = pseudoRandom(700_000);
+  for (const impl of IMPLS) {
+    if (impl === "node" && !native()) continue;
+    // every frame declares its size: one pass into an exact buffer
+    const declared = cat(
+      rawFrameDeclared(data.subarray(0, 300_000)),
+      rawFrameDeclared(data.subarray(300_000)),
+    );
+    const out = await decompressZstd(declared, { implementation: impl });
+    assert.equal(out.length, data.length);
+    assert.equal(out.buffer.byteLength, data.length, "no slack in the result");
+    assert.deepEqual(out, data, impl);
+  }
+  if (!native()) return;
+  // no declared size, output above the 16 MiB kept from the counting pass: the fill pass
+  const big = new Uint8Array(20 * MiB);
+  for (let i = 0; i < big.length; i += 4099) big[i] = i & 0xff;
+  for (const impl of IMPLS) {
+    const out = await decompressZstd(await compressZstd(big), { implementation: impl });
+    assert.equal(out.buffer.byteLength, big.length);
+    assert.deepEqual(out, big, impl);
+  }
+});
+
+Deno.test("decompressZstd: the size error wins over any later decode error", async () => {
+  // 2 GiB declared, and the reserved bit set / the input truncated after the header
+  const declared2g = [0, 0, 0, 0x80, 0, 0, 0, 0];
+  for (
+    const input of [
+      cat(MAGIC, [0xc8, 0x38], declared2g, [1, 0, 0]),
+      cat(MAGIC, [0xc0, 0x38], declared2g),
+      cat(rawFrame(enc("ok")), MAGIC, [0xc0, 0x38], declared2g, [0xff, 0xff, 0xff, 0xff]),
+    ]
+  ) {
+    for (const impl of IMPLS) {
+      await assert.rejects(
+        decompressZstd(input, { implementation: impl }),
+        (e) => e instanceof LimitExceededError && /declare/.test(e.message),
+        impl,
+      );
+    }
+  }
+  if (!native()) return;
+  // frames with no declared size: the limit is reached while decoding, before the garbage
+  const pattern = new Uint8Array(8 * MiB).map((_, i) => i % 7); // compressed blocks, not RLE
+  const frame = await compressZstd(pattern);
+  const bomb = cat(repeatBytes(frame, 4), [0x28, 0xb5, 0x2f, 0xfd, 0xff, 0x00, 0x11]);
+  for (const impl of IMPLS) {
+    await assert.rejects(
+      decompressZstd(bomb, { maxOutputBytes: 20 * MiB, implementation: impl }),
+      (e) => e instanceof LimitExceededError && /frame at offset/.test(e.message),
+      impl,
+    );
+  }
+});
+
+Deno.test("decompressZstdStream: round trip, limit, corrupt and truncated input", async () => {
+  const data = pseudoRandom(500_000);
+  const framed = cat(
+    rawFrameDeclared(data.subarray(0, 1000)),
+    rawFrameDeclared(data.subarray(1000)),
+  );
+  const read = async (
+    input: Uint8Array,
+    options: Parameters<typeof decompressZstdStream>[1],
+    piece = 777,
+  ) => {
+    const parts: Uint8Array[] = [];
+    for (let at = 0; at < input.length; at += piece) parts.push(input.slice(at, at + piece));
+    const chunks = await Array.fromAsync(decompressZstdStream(ReadableStream.from(parts), options));
+    return cat(...chunks);
+  };
+  for (const impl of IMPLS) {
+    if (impl === "node" && !native()) continue;
+    assert.deepEqual(await read(framed, { implementation: impl }), data, impl);
+    await assert.rejects(
+      read(framed, { implementation: impl, maxOutputBytes: 100_000 }),
+      LimitExceededError,
+    );
+    await assert.rejects(
+      read(framed.subarray(0, framed.length - 1), { implementation: impl }),
+      DecodeError,
+    );
+    await assert.rejects(read(cat(framed, [1, 2, 3, 4]), { implementation: impl }), DecodeError);
+  }
+  if (!native()) return;
+  const text = enc("streamed ".repeat(100_000));
+  for (const impl of IMPLS) {
+    assert.deepEqual(
+      await read(await compressZstd(text), { implementation: impl }, 64),
+      text,
+      impl,
+    );
+  }
+});
+
+Deno.test("decompressZstd: a 4 GiB bomb without declared sizes is rejected with < 64 MB extra RSS", async () => {
+  if (!native()) return;
+  const script = `
+    import { compressZstd, decompressZstd } from ${
+    JSON.stringify(new URL("./zstd.ts", import.meta.url).href)
+  };
+    // compressed blocks (a repeating pattern), not RLE blocks: the limit is found by decoding
+    const frame = await compressZstd(new Uint8Array(64 << 20).map((_, i) => i % 7));
+    const bomb = new Uint8Array(frame.length * 64);
+    for (let i = 0; i < 64; i++) bomb.set(frame, i * frame.length);
+    const hwm = () => Number(/VmHWM:\\s+(\\d+)/.exec(Deno.readTextFileSync("/proc/self/status"))[1]) * 1024;
+    const before = hwm();
+    let code = "none";
+    try { await decompressZstd(bomb); } catch (e) { code = e.code; }
+    console.log(JSON.stringify({ code, extra: hwm() - before, input: bomb.length }));
+  `;
+  if (Deno.build.os !== "linux") {
+    console.log("skip: the RSS check reads /proc/self/status (Linux only)");
+    return;
+  }
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const r = JSON.parse(new TextDecoder().decode(out.stdout));
+  assert.equal(r.code, "LIMIT_EXCEEDED");
+  assert.ok(r.input < 1 << 20, `bomb of ${r.input} bytes`);
+  assert.ok(r.extra < 64 * MiB, `rejecting the bomb cost ${r.extra} bytes of extra RSS`);
 });

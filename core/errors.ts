@@ -47,6 +47,9 @@ export const OMMX_ERROR_CODES = [
   "REGISTRY",
   "TIMEOUT",
   "HTTP",
+  // files and archives (issue 10)
+  "IO",
+  "DATABASE",
 ] as const;
 
 /** Stable machine-readable error codes. */
@@ -510,6 +513,63 @@ export class InvalidStateError extends OmmxError {
   }
 }
 
+/**
+ * An operating-system failure while reading or writing a file or directory:
+ * a full disk (`ENOSPC`), a missing directory (`ENOENT`), no permission
+ * (`EACCES`, `EPERM`), a read-only file system, an I/O error. Code `IO`; the
+ * system's own code (e.g. `ENOSPC`) is kept in {@linkcode IoError.osCode}.
+ *
+ * @example
+ * ```ts
+ * import { IoError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const e = new IoError("cannot write /full/x.ommx: no space left on device", {
+ *   path: "/full/x.ommx",
+ *   osCode: "ENOSPC",
+ * });
+ * assert.equal(e.code, "IO");
+ * assert.equal(e.osCode, "ENOSPC");
+ * ```
+ */
+export class IoError extends OmmxError {
+  /** The file or directory at fault, when known. */
+  readonly path: string | undefined;
+  /** The operating system's error code (`ENOSPC`, `ENOENT`, `EACCES`, …), when known. */
+  readonly osCode: string | undefined;
+  /**
+   * Create the error.
+   *
+   * @param message What failed, naming the path.
+   * @param options The path, the OS code and the cause.
+   */
+  constructor(
+    message: string,
+    options: OmmxErrorOptions & { path?: string | undefined; osCode?: string | undefined } = {},
+  ) {
+    super("IO", message, options);
+    this.path = options.path;
+    this.osCode = options.osCode;
+  }
+}
+
+/**
+ * The SQLite index of the OMMX Local Registry (`index.sqlite3`) cannot be
+ * read or written: not a database, corrupt, locked past the busy timeout.
+ * Code `DATABASE`.
+ */
+export class DatabaseError extends OmmxError {
+  /**
+   * Create the error.
+   *
+   * @param message What failed, naming the database file.
+   * @param options The optional cause.
+   */
+  constructor(message: string, options?: OmmxErrorOptions) {
+    super("DATABASE", message, options);
+  }
+}
+
 for (
   const [name, cls] of Object.entries({
     OmmxError,
@@ -534,5 +594,7 @@ for (
     InvalidArgumentError,
     InvalidReferenceError,
     InvalidStateError,
+    IoError,
+    DatabaseError,
   })
 ) ERROR_NAMES.set(cls, name);
