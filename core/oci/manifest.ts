@@ -9,6 +9,21 @@ import { type Descriptor, parseAnnotations, parseDescriptor } from "./descriptor
 import { MEDIA_TYPE_ARTIFACT_MANIFEST, MEDIA_TYPE_IMAGE_MANIFEST } from "./media_types.ts";
 import { isObject, parseJsonBytes } from "./_json.ts";
 
+/**
+ * The largest manifest read: 4 MiB, the limit the OCI distribution
+ * specification recommends registries accept. A descriptor naming a bigger
+ * one is refused before a byte is read.
+ *
+ * @example
+ * ```ts
+ * import { MAX_MANIFEST_SIZE } from "./manifest.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(MAX_MANIFEST_SIZE, 4 * 1024 * 1024);
+ * ```
+ */
+export const MAX_MANIFEST_SIZE: number = 4 << 20;
+
 /** An OCI image manifest (schema version 2). */
 export interface ImageManifest {
   /** Always `2`. */

@@ -5,8 +5,10 @@
  *
  * @module
  */
-import { CorruptArchiveError } from "../errors.ts";
+import { CorruptArchiveError, InvalidArgumentError } from "../errors.ts";
+import { ioError } from "../_io_error.ts";
 import { checkRange, type RandomAccessSource } from "./random_access.ts";
+import { openRegularFile } from "./_regular_file.ts";
 
 /** A file-backed source; call `close()` when done. */
 export interface FileSource extends RandomAccessSource {
@@ -17,7 +19,9 @@ export interface FileSource extends RandomAccessSource {
 }
 
 /**
- * Open `path` for positioned reads.
+ * Open `path` for positioned reads. Only a regular file is opened (checked
+ * before opening and on the open handle, non-blocking: a FIFO or a device is
+ * an {@linkcode InvalidArgumentError}, never a hang).
  *
  * @example Read a temp file
  * ```ts
@@ -38,17 +42,20 @@ export interface FileSource extends RandomAccessSource {
  *
  * @param path The file path.
  * @returns An open source.
+ * @throws {InvalidArgumentError} When `path` is not a regular file.
+ * @throws {IoError} When it cannot be opened (missing, no permission).
  */
 export async function openFileSource(path: string): Promise<FileSource> {
-  const fs = await import("node:fs/promises");
-  const handle = await fs.open(path, "r");
-  let size: number;
+  let opened;
   try {
-    size = (await handle.stat()).size;
+    opened = await openRegularFile(path, {
+      what: "archive",
+      reject: (message) => new InvalidArgumentError(message),
+    });
   } catch (e) {
-    await handle.close();
-    throw e;
+    throw ioError(e, "open", path);
   }
+  const { handle, size } = opened;
   let closed = false;
   return {
     path,
@@ -59,7 +66,12 @@ export async function openFileSource(path: string): Promise<FileSource> {
       const buf = new Uint8Array(length);
       let done = 0;
       while (done < length) {
-        const { bytesRead } = await handle.read(buf, done, length - done, offset + done);
+        let bytesRead: number;
+        try {
+          ({ bytesRead } = await handle.read(buf, done, length - done, offset + done));
+        } catch (e) {
+          throw ioError(e, "read", path);
+        }
         if (bytesRead === 0) {
           throw new CorruptArchiveError(
             `${path}: file shrank while reading (wanted ${length} bytes at offset ${offset})`,

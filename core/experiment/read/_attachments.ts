@@ -6,21 +6,23 @@
  * @module
  */
 import {
-  AlreadyExistsError,
   AttachmentNotFoundError,
+  InvalidArgumentError,
   InvalidArtifactError,
   MediaTypeMismatchError,
 } from "../../errors.ts";
+import { writeAll, writeFileAtomic } from "../../_atomic_file.ts";
+import { ioError } from "../../_io_error.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import type { AttachmentCodec } from "../../../codecs/codec.ts";
 import { checkCodec } from "../../../codecs/registry.ts";
-import { decompressZstd, logicalMediaType } from "../../../codecs/zstd.ts";
+import { decompressZstd, decompressZstdStream, logicalMediaType } from "../../../codecs/zstd.ts";
 import {
   MEDIA_TYPE_JSON,
   OMMX_MEDIA_TYPES,
   type OmmxPayloadKind,
 } from "../../../codecs/media_types.ts";
-import type { ReadContext } from "./_read_context.ts";
+import { fetchPayload, type ReadContext } from "./_read_context.ts";
 import type { AttachmentInfo } from "./attachment_info.ts";
 import type { AttachmentTable } from "./config.ts";
 import { exportFilename } from "./attachment_path.ts";
@@ -117,9 +119,12 @@ export class AttachmentNamespace {
    */
   async getBlob(name: string): Promise<Uint8Array> {
     const info = this.info(name);
-    const stored = await this.#ctx.target.fetch(info.descriptor);
+    const stored = await fetchPayload(this.#ctx, info.descriptor, this.#label(name));
     if (info.compression === "zstd") {
-      return decompressZstd(stored, { maxOutputBytes: this.#ctx.maxDecompressedBytes });
+      return decompressZstd(stored, {
+        maxOutputBytes: this.#ctx.maxDecompressedBytes,
+        subject: this.#label(name),
+      });
     }
     return stored;
   }
@@ -194,7 +199,11 @@ export class AttachmentNamespace {
   }
 
   /**
-   * Write the decompressed bytes to a file (`docs/glossary.md#export-filename`).
+   * Write the decompressed bytes to a file (`docs/glossary.md#export-filename`),
+   * atomically: the blob is streamed (verified, zstd decoded under the
+   * output cap) into a temporary file beside the target, which is fsynced and
+   * renamed into place, so a failure, a kill or a full disk never leaves a
+   * partial file under the final name.
    *
    * @param name The attachment name.
    * @param path A directory (the export filename is used inside it) or a file path.
@@ -211,32 +220,53 @@ export class AttachmentNamespace {
     const nodePath = await import("node:path");
     const { fileURLToPath } = await import("node:url");
     const base = typeof path === "string" ? path : fileURLToPath(path);
+    if (base.includes("\0")) {
+      throw new InvalidArgumentError(
+        `writeAttachment: the path ${JSON.stringify(base)} contains a NUL character`,
+      );
+    }
     let target = base;
-    const stat = await fs.stat(base).catch(() => null);
+    const stat = await fs.stat(base).catch((e) => {
+      if ((e as { code?: unknown }).code === "ENOENT") return null;
+      throw ioError(e, "write", base);
+    });
     if (stat?.isDirectory()) {
-      target = nodePath.join(base, exportFilename(name, info.filename ?? undefined));
-    }
-    const bytes = await this.getBlob(name);
-    if (!options.overwrite) {
-      try {
-        await fs.writeFile(target, bytes, { flag: "wx" });
-      } catch (cause) {
-        if ((cause as { code?: string }).code === "EEXIST") throw new AlreadyExistsError(target);
-        throw cause;
+      const file = exportFilename(name, info.filename ?? undefined);
+      if (file.includes("\0")) {
+        throw new InvalidArtifactError(
+          `${this.#label(name)}: its stored filename ${
+            JSON.stringify(info.filename)
+          } contains a NUL character; give a file path instead of a directory`,
+        );
       }
-      return target;
+      target = nodePath.join(base, file);
     }
-    // Replacing: write beside the target, then rename, so a failure never
-    // leaves the old file truncated.
-    const temp = `${target}.${crypto.randomUUID()}.tmp`;
-    try {
-      await fs.writeFile(temp, bytes, { flag: "wx" });
-      await fs.rename(temp, target);
-    } catch (cause) {
-      await fs.rm(temp, { force: true }).catch(() => {});
-      throw cause;
-    }
+    await writeFileAtomic(target, async (handle) => {
+      const reader = this.#stream(info, name).getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          await writeAll(handle, value);
+        }
+      } catch (e) {
+        await reader.cancel().catch(() => {});
+        throw e;
+      } finally {
+        reader.releaseLock();
+      }
+    }, { overwrite: options.overwrite === true });
     return target;
+  }
+
+  /** The decompressed bytes as a verified stream (zstd decoded under the output cap). */
+  #stream(info: AttachmentInfo, name: string): ReadableStream<Uint8Array> {
+    const stored = this.#ctx.target.fetchStream(info.descriptor);
+    if (info.compression !== "zstd") return stored;
+    return decompressZstdStream(stored, {
+      maxOutputBytes: this.#ctx.maxDecompressedBytes,
+      subject: this.#label(name),
+    });
   }
 
   #label(name: string): string {

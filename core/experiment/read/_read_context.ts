@@ -4,12 +4,19 @@
  *
  * @module
  */
+import { LimitExceededError } from "../../errors.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 
-/** Default cap on decompressed attachment bytes: 1 GiB. */
+/**
+ * Default cap on a payload held in memory — an attachment after zstd
+ * decompression, an Instance, a Solution, a trace: 1 GiB.
+ */
 export const DEFAULT_MAX_DECOMPRESSED_BYTES: number = 1 << 30;
+
+/** The largest Experiment config read: 256 MiB (about a million runs). */
+export const MAX_CONFIG_SIZE: number = 256 << 20;
 
 /** Shared state of one opened artifact. */
 export interface ReadContext {
@@ -19,6 +26,29 @@ export interface ReadContext {
   readonly layers: readonly Descriptor[];
   /** Codecs for typed decoding. */
   readonly codecs: CodecRegistry;
-  /** Cap on the decompressed size of zstd attachments. */
+  /** Cap on a payload held in memory (after zstd decompression). */
   readonly maxDecompressedBytes: number;
+}
+
+/**
+ * Fetch a whole payload blob, refusing one larger than the context's cap
+ * before reading it.
+ *
+ * @param ctx The artifact context.
+ * @param descriptor The blob.
+ * @param what What it is, for the message.
+ * @returns The verified bytes.
+ * @throws {LimitExceededError} When the blob is larger than `maxDecompressedBytes`.
+ */
+export async function fetchPayload(
+  ctx: ReadContext,
+  descriptor: Descriptor,
+  what: string,
+): Promise<Uint8Array> {
+  if (descriptor.size > ctx.maxDecompressedBytes) {
+    throw new LimitExceededError(
+      `${what} (${descriptor.digest}) is ${descriptor.size} bytes, more than the limit of ${ctx.maxDecompressedBytes} bytes held in memory (maxDecompressedBytes)`,
+    );
+  }
+  return await ctx.target.fetch(descriptor);
 }

@@ -29,7 +29,7 @@ import type {
   SampleSet,
   Solution,
 } from "../../../codecs/ommx/mod.ts";
-import { DEFAULT_MAX_DECOMPRESSED_BYTES, type ReadContext } from "./_read_context.ts";
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, fetchPayload, type ReadContext } from "./_read_context.ts";
 import { decodeLayer, decodeTyped, type TypedPayloads } from "./_typed.ts";
 
 /** Options for loading a generic artifact. */
@@ -137,7 +137,7 @@ export class Artifact implements AsyncDisposable {
    * @returns The bytes.
    */
   async getBlob(descriptor: Descriptor): Promise<Uint8Array> {
-    return await this.#ctx.target.fetch(this.#own(descriptor));
+    return await fetchPayload(this.#ctx, this.#own(descriptor), "layer");
   }
 
   /**
@@ -151,7 +151,7 @@ export class Artifact implements AsyncDisposable {
     return decodeLayer(
       this.#ctx,
       d.mediaType,
-      await this.#ctx.target.fetch(d),
+      await fetchPayload(this.#ctx, d, "layer"),
       d.annotations ?? {},
     );
   }
@@ -179,7 +179,7 @@ export class Artifact implements AsyncDisposable {
       this.#ctx,
       kind,
       d.mediaType,
-      await this.#ctx.target.fetch(d),
+      await fetchPayload(this.#ctx, d, `${kind} layer`),
       d.annotations ?? {},
     );
   }

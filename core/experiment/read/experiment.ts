@@ -16,7 +16,12 @@ import {
 } from "../../../codecs/media_types.ts";
 import { decodeRunParameterTable } from "../../../codecs/msgpack/mod.ts";
 import { type ExperimentConfig, type ExperimentStatus, parseExperimentConfig } from "./config.ts";
-import { DEFAULT_MAX_DECOMPRESSED_BYTES, type ReadContext } from "./_read_context.ts";
+import {
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+  fetchPayload,
+  MAX_CONFIG_SIZE,
+  type ReadContext,
+} from "./_read_context.ts";
 import { AttachmentNamespace, layerAt } from "./_attachments.ts";
 import { AttachmentHolder } from "./attachment_holder.ts";
 import { loadSealedRun, type SealedRun } from "./sealed_run.ts";
@@ -270,6 +275,11 @@ export async function loadExperiment(
       `Experiment config media type is ${manifest.config.mediaType}, expected ${MEDIA_TYPE_EXPERIMENT_CONFIG}`,
     );
   }
+  if (manifest.config.size > MAX_CONFIG_SIZE) {
+    throw new InvalidArtifactError(
+      `Experiment config (${manifest.config.digest}) is ${manifest.config.size} bytes, more than the limit of ${MAX_CONFIG_SIZE}`,
+    );
+  }
   const config = parseExperimentConfig(await target.fetch(manifest.config));
   if (config.status === "draft" && !options.allowDraft) {
     throw new InvalidArtifactError(
@@ -301,7 +311,7 @@ export async function loadExperiment(
   }
   let table;
   try {
-    table = decodeRunParameterTable(await target.fetch(paramLayer));
+    table = decodeRunParameterTable(await fetchPayload(ctx, paramLayer, "run-parameter table"));
   } catch (cause) {
     throw new InvalidArtifactError(
       `Invalid run-parameter table: ${(cause as Error).message}`,

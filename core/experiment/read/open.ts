@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { InvalidArgumentError } from "../../errors.ts";
+import { InvalidArgumentError, InvalidArtifactError } from "../../errors.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
-import { type ImageManifest, parseManifest } from "../../oci/manifest.ts";
+import { type ImageManifest, MAX_MANIFEST_SIZE, parseManifest } from "../../oci/manifest.ts";
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
 import { openArchive, openArchiveFile } from "../../oci/backends/archive.ts";
 import { openLayoutDir } from "../../oci/backends/layout_dir.ts";
@@ -174,6 +174,11 @@ async function loadManifest(
   reference: string | undefined,
 ): Promise<{ descriptor: Descriptor; manifest: ImageManifest }> {
   const descriptor = await target.resolve(reference);
+  if (descriptor.size > MAX_MANIFEST_SIZE) {
+    throw new InvalidArtifactError(
+      `${target.location}: manifest ${descriptor.digest} is ${descriptor.size} bytes, more than the limit of ${MAX_MANIFEST_SIZE}`,
+    );
+  }
   const { manifest } = parseManifest(await target.fetch(descriptor));
   return { descriptor, manifest };
 }

@@ -18,7 +18,7 @@ import { decodeDiagnostics } from "../../../codecs/msgpack/mod.ts";
 import { parsePythonJson } from "../../../codecs/json/mod.ts";
 import type { Instance, SampleSet, Solution } from "../../../codecs/ommx/mod.ts";
 import type { ProcessRecord, RunStatus } from "./config.ts";
-import type { ReadContext } from "./_read_context.ts";
+import { fetchPayload, type ReadContext } from "./_read_context.ts";
 import { layerAt } from "./_attachments.ts";
 import { decodeTyped } from "./_typed.ts";
 import { reprStr } from "../../../codecs/_py_repr.ts";
@@ -125,7 +125,7 @@ export abstract class ProcessView<Output> {
    * @returns The Instance given to the adapter.
    */
   async getInput(): Promise<Instance> {
-    const bytes = await this.#ctx.target.fetch(this.#input);
+    const bytes = await fetchPayload(this.#ctx, this.#input, `${this.#what} input`);
     return decodeTyped(
       this.#ctx,
       "instance",
@@ -142,7 +142,7 @@ export abstract class ProcessView<Output> {
    */
   async getOutput(): Promise<Output | null> {
     if (this.#output === null) return null;
-    const bytes = await this.#ctx.target.fetch(this.#output);
+    const bytes = await fetchPayload(this.#ctx, this.#output, `${this.#what} output`);
     return await decodeTyped(
       this.#ctx,
       this.#kind.outputKind,
@@ -216,7 +216,7 @@ async function loadProcess(
     const d = layerAt(ctx, record.diagnostics, `${what} diagnostics`);
     checkMediaType(d, [MEDIA_TYPE_DIAGNOSTICS], `${what} diagnostics`);
     try {
-      diagnostics = decodeDiagnostics(await ctx.target.fetch(d));
+      diagnostics = decodeDiagnostics(await fetchPayload(ctx, d, `${what} diagnostics`));
     } catch (cause) {
       throw new InvalidArtifactError(
         `Invalid ${what} diagnostics: ${(cause as Error).message}`,

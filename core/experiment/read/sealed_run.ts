@@ -8,7 +8,7 @@ import { MEDIA_TYPE_TRACE } from "../../../codecs/media_types.ts";
 import { TraceResult } from "../../../codecs/trace/mod.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import type { RunRecord, RunStatus } from "./config.ts";
-import type { ReadContext } from "./_read_context.ts";
+import { fetchPayload, type ReadContext } from "./_read_context.ts";
 import { AttachmentNamespace, layerAt } from "./_attachments.ts";
 import { AttachmentHolder } from "./attachment_holder.ts";
 import { loadSampling, loadSolve, type Sampling, type Solve } from "./process.ts";
@@ -93,7 +93,9 @@ export class SealedRun extends AttachmentHolder {
    */
   async getTrace(): Promise<TraceResult | null> {
     if (this.#trace === null) return null;
-    return TraceResult.fromOtlpProtobuf(await this.#ctx.target.fetch(this.#trace));
+    return TraceResult.fromOtlpProtobuf(
+      await fetchPayload(this.#ctx, this.#trace, `run ${this.runId} trace`),
+    );
   }
 
   /**

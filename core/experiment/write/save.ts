@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { AlreadyExistsError, InvalidArgumentError } from "../../errors.ts";
+import { InvalidArgumentError } from "../../errors.ts";
+import { writeAll, writeFileAtomic } from "../../_atomic_file.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import { encodeImageIndex } from "../../oci/image_index.ts";
 import { blobPath, encodeOciLayout, OCI_INDEX_FILE, OCI_LAYOUT_FILE } from "../../oci/layout.ts";
@@ -130,26 +131,19 @@ export async function experimentArchiveBytes(source: SaveSource): Promise<Uint8A
   return out;
 }
 
-function randomSuffix(): string {
-  const b = new Uint8Array(8);
-  crypto.getRandomValues(b);
-  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-}
-
-function isCode(e: unknown, code: string): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: unknown }).code === code;
-}
-
 /**
  * Save an Experiment as a `.ommx` archive, atomically: a temporary file in
  * the destination directory is written, fsync'ed and renamed into place. An
- * existing destination is replaced only with `overwrite: true`.
+ * existing destination is replaced only with `overwrite: true`. Temporary
+ * files left in that directory by an interrupted earlier save are removed
+ * first (only ours, recognised by name; see `docs/security.md`).
  *
  * @param source The Experiment.
  * @param path The destination file.
  * @param options `overwrite`.
  * @returns The path written.
  * @throws {AlreadyExistsError} When the destination exists and `overwrite` is not set.
+ * @throws {IoError} When the destination cannot be written (missing directory, no permission, full disk).
  *
  * @example
  * ```ts
@@ -172,59 +166,12 @@ export async function saveExperiment(
   path: string,
   options: SaveOptions = {},
 ): Promise<string> {
-  const fs = await import("node:fs/promises");
-  const nodePath = await import("node:path");
-  const final = nodePath.resolve(String(path));
-  const dir = nodePath.dirname(final);
-  if (!options.overwrite) {
-    try {
-      await fs.lstat(final);
-      throw new AlreadyExistsError(final);
-    } catch (e) {
-      if (!isCode(e, "ENOENT")) throw e;
-    }
-  }
   const resolved = resolveSource(source);
-  const tmp = nodePath.join(dir, `.${nodePath.basename(final)}.tmp-${randomSuffix()}`);
-  const fh = await fs.open(tmp, "wx", 0o644);
-  let handleOpen = true;
-  try {
-    await writeExperimentArchive(resolved, async (chunk) => {
-      let off = 0;
-      while (off < chunk.length) {
-        const { bytesWritten } = await fh.write(chunk, off, chunk.length - off);
-        off += bytesWritten;
-      }
-    });
-    if (!options.noSync) await fh.sync();
-    await fh.close();
-    handleOpen = false;
-    if (options.overwrite) {
-      await fs.rename(tmp, final);
-    } else {
-      try {
-        await fs.link(tmp, final);
-      } catch (e) {
-        if (isCode(e, "EEXIST")) throw new AlreadyExistsError(final);
-        if (!isCode(e, "EPERM") && !isCode(e, "ENOTSUP") && !isCode(e, "EXDEV")) throw e;
-        // No hard links here: fall back to check-then-rename.
-        const exists = await fs.lstat(final).then(() => true, () => false);
-        if (exists) throw new AlreadyExistsError(final);
-        await fs.rename(tmp, final);
-      }
-      await fs.rm(tmp, { force: true });
-    }
-    if (!options.noSync) {
-      const dh = await fs.open(dir, "r").catch(() => undefined);
-      await dh?.sync().catch(() => {});
-      await dh?.close();
-    }
-    return final;
-  } catch (e) {
-    if (handleOpen) await fh.close().catch(() => {});
-    await fs.rm(tmp, { force: true }).catch(() => {});
-    throw e;
-  }
+  return await writeFileAtomic(
+    String(path),
+    (handle) => writeExperimentArchive(resolved, (chunk) => writeAll(handle, chunk)),
+    { overwrite: options.overwrite === true, noSync: options.noSync === true },
+  );
 }
 
 /**

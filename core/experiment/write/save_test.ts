@@ -116,9 +116,20 @@ Deno.test({
         `atomic save outcomes: ${JSON.stringify(outcomes)} in ${Date.now() - started} ms`,
       );
       assert.equal(outcomes.absent + outcomes.old + outcomes.complete, 60);
-      for (const e of Deno.readDirSync(dir)) {
-        assert.match(e.name, /^(t\d+\.ommx|\.t\d+\.ommx\.tmp-[0-9a-f]{16})$/);
+      const names = () => [...Deno.readDirSync(dir)].map((e) => e.name);
+      for (const name of names()) {
+        assert.match(name, /^(t\d+\.ommx|\.ommx-ts-tmp-\d+-[0-9a-f]{16})$/);
       }
+      // The next save into the directory (a new process) removes what the killed ones left.
+      const left = names().filter((n) => n.startsWith(".ommx-ts-tmp-")).length;
+      const next = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "--no-check", writer, `${dir}/next.ommx`],
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      assert.equal(next.code, 0, new TextDecoder().decode(next.stderr));
+      console.log(`temporary files left by killed saves: ${left}, after the next save: 0`);
+      assert.deepEqual(names().filter((n) => !/^t\d+\.ommx$/.test(n)), ["next.ommx"]);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

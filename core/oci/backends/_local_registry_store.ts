@@ -11,7 +11,8 @@
 //   SDK's GC keeps unreferenced blobs younger than its grace period).
 // - Publishing an existing manifest closure holds an exclusive `flock` on
 //   `<root>/.gc-exclusion.lock`, the lock the SDK's deleting GC also holds.
-import { UnsupportedError } from "../../errors.ts";
+import { DatabaseError, InvalidArtifactError, OmmxError, UnsupportedError } from "../../errors.ts";
+import { ioError } from "../../_io_error.ts";
 
 type Sqlite = typeof import("node:sqlite");
 /** A `node:sqlite` connection. */
@@ -72,6 +73,31 @@ const EXPECTED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   artifact_manifests: ["manifest_digest", "manifest_json", "artifact_type", "config_digest"],
   experiment_configs: ["config_digest", "config_json"],
 };
+
+/**
+ * A SQLite failure (`node:sqlite` throws errors with code `ERR_SQLITE_ERROR`:
+ * not a database, malformed image, locked, I/O) as a {@linkcode DatabaseError}
+ * naming the index file; typed errors pass through unchanged.
+ */
+export function databaseError(error: unknown, where: string): unknown {
+  if (error instanceof OmmxError) return error;
+  const e = error as { code?: unknown; errstr?: unknown; errcode?: unknown; message?: unknown };
+  if (e?.code === "ERR_SQLITE_ERROR" || /sqlite|database/i.test(String(e?.message ?? ""))) {
+    const detail = typeof e.errstr === "string" ? e.errstr : String(e.message);
+    const code = typeof e.errcode === "number" ? ` (SQLite error ${e.errcode})` : "";
+    return new DatabaseError(`${where}: ${detail}${code}`, { cause: error });
+  }
+  return ioError(error, "use the database", where);
+}
+
+/** Run SQLite work, turning its failures into {@linkcode DatabaseError}s. */
+export function sqlite<T>(where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw databaseError(e, where);
+  }
+}
 
 /** Read `PRAGMA user_version`. */
 export function userVersion(db: Database): number {
@@ -206,7 +232,20 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promi
       "writing the OMMX local registry needs file locks (Deno.FsFile.lock); this runtime has none",
     );
   }
-  const file = await files.open(path, { read: true, write: true, create: true, truncate: false });
+  const fs = await import("node:fs/promises");
+  const st = await fs.lstat(path).catch((e) => {
+    if ((e as { code?: unknown }).code === "ENOENT") return undefined;
+    throw ioError(e, "lock", path);
+  });
+  if (st !== undefined && !st.isFile()) {
+    throw new InvalidArtifactError(`${path}: the lock file is not a regular file`);
+  }
+  let file: LockableFile;
+  try {
+    file = await files.open(path, { read: true, write: true, create: true, truncate: false });
+  } catch (e) {
+    throw ioError(e, "lock", path);
+  }
   try {
     await file.lock(true);
     try {

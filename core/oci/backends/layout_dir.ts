@@ -4,14 +4,24 @@
  * temporary file, verified, then renamed into place; `index.json` is replaced
  * atomically the same way. Uses `node:fs/promises` (loaded lazily).
  *
+ * The directory may have been prepared by an attacker: every file is checked
+ * with `lstat` before it is opened (only regular files; a symbolic link only
+ * when it resolves inside the layout), a blob's size is checked against its
+ * descriptor and `index.json` / `oci-layout` against a cap before a byte is
+ * read, and blobs are streamed through the digest check. A FIFO never hangs,
+ * `/dev/zero` is never read, a directory or a 3 GB sparse file is a typed
+ * error.
+ *
  * @module
  */
+import { BlobNotFoundError, InvalidArgumentError, InvalidArtifactError } from "../../errors.ts";
 import {
-  BlobNotFoundError,
-  InvalidArgumentError,
-  InvalidArtifactError,
-  SizeMismatchError,
-} from "../../errors.ts";
+  sweepStaleTempFiles,
+  tempFileName,
+  writeAll,
+  writeFileAtomic,
+} from "../../_atomic_file.ts";
+import { ioError } from "../../_io_error.ts";
 import { type Descriptor, parseDescriptor } from "../descriptor.ts";
 import { createVerifier, verifiedStream, verifyBytes } from "../digest.ts";
 import { encodeImageIndex, type ImageIndex, parseImageIndex } from "../image_index.ts";
@@ -25,9 +35,18 @@ import {
 } from "../layout.ts";
 import { ANNOTATION_REF_NAME, MEDIA_TYPE_IMAGE_INDEX } from "../media_types.ts";
 import type { FetchOptions, Target } from "../storage.ts";
+import {
+  checkRegularFile,
+  openRegularFile,
+  readExactly,
+  readRegularFile,
+} from "../_regular_file.ts";
 import { refMatches, resolveInIndex } from "./_resolve.ts";
 
 type Fs = typeof import("node:fs/promises");
+
+/** Default cap on `index.json` and `oci-layout`: 4 MiB, as for archives. */
+export const DEFAULT_MAX_LAYOUT_INDEX_SIZE: number = 4 << 20;
 
 /** Options for {@linkcode openLayoutDir}. */
 export interface OpenLayoutDirOptions {
@@ -35,27 +54,16 @@ export interface OpenLayoutDirOptions {
   create?: boolean;
   /** Chunk size for streaming reads (default 1 MiB). */
   chunkSize?: number;
+  /** Largest `index.json` / `oci-layout` accepted, in bytes (default 4 MiB). */
+  maxIndexSize?: number;
 }
 
 function isNotFound(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: unknown }).code === "ENOENT";
 }
 
-function randomSuffix(): string {
-  const b = new Uint8Array(8);
-  crypto.getRandomValues(b);
-  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-}
-
-async function writeAtomic(fs: Fs, dir: string, final: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${dir}/.tmp-${randomSuffix()}`;
-  try {
-    await fs.writeFile(tmp, bytes);
-    await fs.rename(tmp, final);
-  } catch (e) {
-    await fs.rm(tmp, { force: true }).catch(() => {});
-    throw e;
-  }
+async function writeSmallFile(path: string, bytes: Uint8Array): Promise<void> {
+  await writeFileAtomic(path, (fh) => writeAll(fh, bytes), { overwrite: true });
 }
 
 /** An OCI image layout directory. Create with {@linkcode openLayoutDir}. */
@@ -66,6 +74,7 @@ export class LayoutDirTarget implements Target {
   readonly layout: OciLayout;
   #fs: Fs;
   #chunkSize: number;
+  #maxIndexSize: number;
   #indexLock: Promise<unknown> = Promise.resolve();
 
   /**
@@ -75,12 +84,20 @@ export class LayoutDirTarget implements Target {
    * @param layout The parsed layout header.
    * @param fs The `node:fs/promises` module.
    * @param chunkSize Streaming chunk size.
+   * @param maxIndexSize Largest `index.json` accepted.
    */
-  constructor(root: string, layout: OciLayout, fs: Fs, chunkSize: number) {
+  constructor(
+    root: string,
+    layout: OciLayout,
+    fs: Fs,
+    chunkSize: number,
+    maxIndexSize: number = DEFAULT_MAX_LAYOUT_INDEX_SIZE,
+  ) {
     this.location = root;
     this.layout = layout;
     this.#fs = fs;
     this.#chunkSize = chunkSize;
+    this.#maxIndexSize = maxIndexSize;
   }
 
   #path(digest: string): string {
@@ -88,15 +105,19 @@ export class LayoutDirTarget implements Target {
   }
 
   /**
-   * Read and parse `index.json`.
+   * Read and parse `index.json` (a regular file of at most `maxIndexSize` bytes).
    *
    * @returns The index.
-   * @throws {InvalidArtifactError} When missing or invalid.
+   * @throws {InvalidArtifactError} When missing, not a regular file, too large or invalid.
    */
   async readIndex(): Promise<ImageIndex> {
     let bytes: Uint8Array;
     try {
-      bytes = await this.#fs.readFile(`${this.location}/${OCI_INDEX_FILE}`);
+      bytes = await readRegularFile(`${this.location}/${OCI_INDEX_FILE}`, {
+        what: OCI_INDEX_FILE,
+        root: this.location,
+        maxSize: this.#maxIndexSize,
+      });
     } catch (e) {
       if (isNotFound(e)) throw new InvalidArtifactError(`${this.location}: no index.json`);
       throw e;
@@ -116,16 +137,30 @@ export class LayoutDirTarget implements Target {
     return resolveInIndex(await this.readIndex(), reference, this.location);
   }
 
+  #blobOptions(descriptor: Descriptor) {
+    return {
+      what: `blob ${descriptor.digest}`,
+      root: this.location,
+      expectedSize: descriptor.size,
+      digest: descriptor.digest,
+    };
+  }
+
   /**
-   * Whether a blob file exists with the descriptor's size.
+   * Whether a blob file exists with the descriptor's size: a regular file (or
+   * a link to one inside the layout), not hashed.
    *
    * @param descriptor The descriptor.
    * @returns `true` when present.
+   * @throws {InvalidArtifactError} When the blob path is not a regular file or links out of the layout.
    */
   async exists(descriptor: Descriptor): Promise<boolean> {
     try {
-      const st = await this.#fs.stat(this.#path(descriptor.digest));
-      return st.isFile() && st.size === descriptor.size;
+      const { size } = await checkRegularFile(
+        this.#path(descriptor.digest),
+        this.#blobOptions(descriptor),
+      );
+      return size === descriptor.size;
     } catch (e) {
       if (isNotFound(e)) return false;
       throw e;
@@ -146,9 +181,7 @@ export class LayoutDirTarget implements Target {
     options?.signal?.throwIfAborted();
     let bytes: Uint8Array;
     try {
-      const buf = await this.#fs.readFile(this.#path(descriptor.digest));
-      // A plain Uint8Array view, not a Node Buffer.
-      bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      bytes = await readRegularFile(this.#path(descriptor.digest), this.#blobOptions(descriptor));
     } catch (e) {
       if (isNotFound(e)) throw new BlobNotFoundError(descriptor.digest, this.location);
       throw e;
@@ -165,14 +198,14 @@ export class LayoutDirTarget implements Target {
    * @returns A verifying stream.
    */
   fetchStream(descriptor: Descriptor, options?: FetchOptions): ReadableStream<Uint8Array> {
-    const fs = this.#fs;
     const path = this.#path(descriptor.digest);
     const chunkSize = this.#chunkSize;
     const location = this.location;
+    const blob = this.#blobOptions(descriptor);
     return verifiedStream(descriptor, async () => {
       let handle: Awaited<ReturnType<Fs["open"]>> | undefined;
       try {
-        handle = await fs.open(path, "r");
+        ({ handle } = await openRegularFile(path, blob));
       } catch (e) {
         if (isNotFound(e)) throw new BlobNotFoundError(descriptor.digest, location);
         throw e;
@@ -182,26 +215,21 @@ export class LayoutDirTarget implements Target {
         handle = undefined;
         await h?.close();
       };
-      const size = (await handle.stat()).size;
-      if (size !== descriptor.size) {
-        await closeHandle();
-        throw new SizeMismatchError(descriptor.digest, descriptor.size, size);
-      }
       let pos = 0;
       return new ReadableStream<Uint8Array>({
         async pull(controller) {
           try {
             options?.signal?.throwIfAborted();
             const want = Math.min(chunkSize, descriptor.size - pos);
-            const buf = new Uint8Array(want);
-            const { bytesRead } = want > 0 && handle
-              ? await handle.read(buf, 0, want, pos)
-              : { bytesRead: 0 };
-            pos += bytesRead;
-            if (bytesRead === 0) {
+            if (want <= 0 || handle === undefined) {
               await closeHandle();
               controller.close();
-            } else controller.enqueue(buf.subarray(0, bytesRead));
+              return;
+            }
+            const buf = new Uint8Array(want);
+            await readExactly(handle, buf, 0, want, pos, `${blob.what} (${path})`);
+            pos += want;
+            controller.enqueue(buf);
           } catch (e) {
             await closeHandle();
             throw e;
@@ -231,38 +259,49 @@ export class LayoutDirTarget implements Target {
     const d = parseDescriptor(expected, "push descriptor");
     const fs = this.#fs;
     const dir = `${this.location}/blobs/sha256`;
-    await fs.mkdir(dir, { recursive: true });
     const final = this.#path(d.digest);
+    try {
+      await fs.mkdir(dir, { recursive: true });
+    } catch (e) {
+      if (content instanceof ReadableStream) await content.cancel().catch(() => {});
+      throw ioError(e, "create the directory", dir);
+    }
     if (content instanceof Uint8Array) {
       await verifyBytes(content, d);
       if (await this.exists(d)) return;
-      await writeAtomic(fs, dir, final, content);
-      return;
+      content = ReadableStream.from([content]);
     }
+    await sweepStaleTempFiles(dir);
     const verifier = await createVerifier(d);
-    const tmp = `${dir}/.tmp-${randomSuffix()}`;
-    const handle = await fs.open(tmp, "wx");
+    const tmp = `${dir}/${tempFileName()}`;
     const reader = content.getReader();
+    let handle: Awaited<ReturnType<Fs["open"]>> | undefined;
     let ok = false;
     try {
+      try {
+        handle = await fs.open(tmp, "wx");
+      } catch (e) {
+        throw ioError(e, "write", tmp);
+      }
       while (true) {
         const { done, value } = await reader.read();
         if (done) break;
-        verifier.update(value);
-        let off = 0;
-        while (off < value.length) {
-          const { bytesWritten } = await handle.write(value, off, value.length - off);
-          off += bytesWritten;
-        }
+        verifier.update(value); // throws before writing past the expected size
+        await writeAll(handle, value).catch((e) => {
+          throw ioError(e, "write", tmp);
+        });
       }
       await verifier.finish();
       await handle.close();
-      await fs.rename(tmp, final);
+      handle = undefined;
+      await fs.rename(tmp, final).catch((e) => {
+        throw ioError(e, "write", final);
+      });
       ok = true;
     } finally {
       if (!ok) {
         await reader.cancel().catch(() => {});
-        await handle.close().catch(() => {});
+        await handle?.close().catch(() => {});
         await fs.rm(tmp, { force: true }).catch(() => {});
       }
       reader.releaseLock();
@@ -293,9 +332,7 @@ export class LayoutDirTarget implements Target {
         size: d.size,
         annotations: { ...d.annotations, [ANNOTATION_REF_NAME]: reference },
       });
-      await writeAtomic(
-        this.#fs,
-        this.location,
+      await writeSmallFile(
         `${this.location}/${OCI_INDEX_FILE}`,
         encodeImageIndex({ ...index, manifests }),
       );
@@ -340,9 +377,10 @@ export class LayoutDirTarget implements Target {
  * ```
  *
  * @param root The directory.
- * @param options `create` and chunk size.
+ * @param options `create`, chunk size, index size cap.
  * @returns The target.
- * @throws {InvalidArtifactError} When `oci-layout` is missing (without `create`) or invalid.
+ * @throws {InvalidArtifactError} When `oci-layout` is missing (without `create`), invalid, not a regular file or too large.
+ * @throws {IoError} When the directory cannot be read or created.
  */
 export async function openLayoutDir(
   root: string,
@@ -350,29 +388,38 @@ export async function openLayoutDir(
 ): Promise<LayoutDirTarget> {
   const fs: Fs = await import("node:fs/promises");
   const dir = root.replace(/\/+$/, "") || "/";
+  const maxIndexSize = options.maxIndexSize ?? DEFAULT_MAX_LAYOUT_INDEX_SIZE;
   let layout: OciLayout;
   try {
-    layout = parseOciLayout(await fs.readFile(`${dir}/${OCI_LAYOUT_FILE}`));
+    layout = parseOciLayout(
+      await readRegularFile(`${dir}/${OCI_LAYOUT_FILE}`, {
+        what: OCI_LAYOUT_FILE,
+        root: dir,
+        maxSize: maxIndexSize,
+      }),
+    );
   } catch (e) {
     if (!isNotFound(e)) throw e;
     if (!options.create) {
       throw new InvalidArtifactError(`${dir}: not an OCI image layout (no oci-layout file)`);
     }
-    await fs.mkdir(`${dir}/blobs/sha256`, { recursive: true });
-    await writeAtomic(fs, dir, `${dir}/${OCI_LAYOUT_FILE}`, encodeOciLayout());
+    try {
+      await fs.mkdir(`${dir}/blobs/sha256`, { recursive: true });
+    } catch (e) {
+      throw ioError(e, "create the directory", `${dir}/blobs/sha256`);
+    }
+    await writeSmallFile(`${dir}/${OCI_LAYOUT_FILE}`, encodeOciLayout());
     layout = parseOciLayout(encodeOciLayout());
   }
   try {
-    await fs.stat(`${dir}/${OCI_INDEX_FILE}`);
+    await fs.lstat(`${dir}/${OCI_INDEX_FILE}`);
   } catch (e) {
-    if (!isNotFound(e)) throw e;
+    if (!isNotFound(e)) throw ioError(e, "read", `${dir}/${OCI_INDEX_FILE}`);
     if (!options.create) throw new InvalidArtifactError(`${dir}: no index.json`);
-    await writeAtomic(
-      fs,
-      dir,
+    await writeSmallFile(
       `${dir}/${OCI_INDEX_FILE}`,
       encodeImageIndex({ schemaVersion: 2, mediaType: MEDIA_TYPE_IMAGE_INDEX, manifests: [] }),
     );
   }
-  return new LayoutDirTarget(dir, layout, fs, options.chunkSize ?? 1 << 20);
+  return new LayoutDirTarget(dir, layout, fs, options.chunkSize ?? 1 << 20, maxIndexSize);
 }

@@ -38,12 +38,16 @@ import {
 import { formatReference, parseReference, referenceKey, repositoryKey } from "../reference.ts";
 import type { FetchOptions, Target } from "../storage.ts";
 import { LayoutDirTarget } from "./layout_dir.ts";
+import { readRegularFile } from "../_regular_file.ts";
+import { ioError } from "../../_io_error.ts";
+import { writeAll } from "../../_atomic_file.ts";
 import {
   BLOB_LOCK_FILE,
   canLockFiles,
   checkSchemaColumns,
   configureConnection,
   type Database,
+  databaseError,
   GC_EXCLUSION_LOCK_FILE,
   immediate,
   initializeSchema,
@@ -51,6 +55,7 @@ import {
   OMMX_EXPERIMENT_ARTIFACT_TYPE,
   OMMX_EXPERIMENT_CONFIG_MEDIA_TYPE,
   rfc3339Utc,
+  sqlite,
   tempBlobName,
   userVersion,
   withFileLock,
@@ -256,6 +261,7 @@ export class LocalRegistryTarget implements Target {
   #fs: Fs;
   #maxManifestSize: number;
   #defaultName: string | undefined;
+  #indexPath: string;
 
   /**
    * Use {@linkcode openLocalRegistry} instead.
@@ -274,6 +280,7 @@ export class LocalRegistryTarget implements Target {
   }) {
     this.root = init.root;
     this.location = `local registry ${init.root}`;
+    this.#indexPath = `${init.root}/${LOCAL_REGISTRY_INDEX_FILE}`;
     this.#db = init.db;
     this.schemaVersion = init.schemaVersion;
     this.writable = init.writable === true;
@@ -295,11 +302,13 @@ export class LocalRegistryTarget implements Target {
    */
   listReferences(): Promise<LocalRegistryEntry[]> {
     try {
-      const rows = this.#database()
-        .prepare(
-          "SELECT name, reference, manifest_digest, updated_at FROM refs ORDER BY name, reference",
-        )
-        .all() as Record<string, unknown>[];
+      const db = this.#database();
+      const rows = sqlite(this.#indexPath, () =>
+        db
+          .prepare(
+            "SELECT name, reference, manifest_digest, updated_at FROM refs ORDER BY name, reference",
+          )
+          .all() as Record<string, unknown>[]);
       const where = `${this.location} refs`;
       return Promise.resolve(rows.map((row) => {
         const repository = text(row, "name", where);
@@ -324,17 +333,22 @@ export class LocalRegistryTarget implements Target {
     const name = repositoryKey(ref);
     const key = referenceKey(ref);
     const db = this.#database();
-    const row = db
-      .prepare("SELECT manifest_digest FROM refs WHERE name = ? AND reference = ?")
-      .get(name, key) as Record<string, unknown> | undefined;
+    const row = sqlite(this.#indexPath, () =>
+      db
+        .prepare("SELECT manifest_digest FROM refs WHERE name = ? AND reference = ?")
+        .get(name, key) as Record<string, unknown> | undefined);
     const display = formatReference(ref);
     if (row) return { digest: text(row, "manifest_digest", `${this.location} refs`), display };
-    if (ref.digest !== undefined) {
+    const digest = ref.digest;
+    if (digest !== undefined) {
       // A digest reference also resolves when any tag of the repository points at it.
-      const byDigest = db
-        .prepare("SELECT manifest_digest FROM refs WHERE name = ? AND manifest_digest = ? LIMIT 1")
-        .get(name, ref.digest) as Record<string, unknown> | undefined;
-      if (byDigest) return { digest: ref.digest, display };
+      const byDigest = sqlite(this.#indexPath, () =>
+        db
+          .prepare(
+            "SELECT manifest_digest FROM refs WHERE name = ? AND manifest_digest = ? LIMIT 1",
+          )
+          .get(name, digest) as Record<string, unknown> | undefined);
+      if (byDigest) return { digest, display };
     }
     throw new BlobNotFoundError(display, this.location);
   }
@@ -385,18 +399,14 @@ export class LocalRegistryTarget implements Target {
   }
 
   async #readManifest(digest: string): Promise<Uint8Array> {
-    const fs = await import("node:fs/promises");
     const path = `${this.root}/blobs/sha256/${digest.slice(7)}`;
     let bytes: Uint8Array;
     try {
-      const st = await fs.stat(path);
-      if (st.size > this.#maxManifestSize) {
-        throw new InvalidArtifactError(
-          `${this.location}: manifest ${digest} is ${st.size} bytes (limit ${this.#maxManifestSize})`,
-        );
-      }
-      const buf = await fs.readFile(path);
-      bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      bytes = await readRegularFile(path, {
+        what: `manifest ${digest} of ${this.location}`,
+        root: this.root,
+        maxSize: this.#maxManifestSize,
+      });
     } catch (e) {
       if (isNotFound(e)) throw new BlobNotFoundError(digest, this.location);
       throw e;
@@ -458,8 +468,12 @@ export class LocalRegistryTarget implements Target {
     } finally {
       reader.releaseLock();
     }
-    const st = await this.#fs.stat(path);
-    await this.#fs.utimes(path, st.atime, new Date());
+    try {
+      const st = await this.#fs.stat(path);
+      await this.#fs.utimes(path, st.atime, new Date());
+    } catch (e) {
+      throw ioError(e, "touch", path);
+    }
   }
 
   /**
@@ -493,7 +507,12 @@ export class LocalRegistryTarget implements Target {
     const dir = `${this.root}/blobs/sha256`;
     const final = `${dir}/${d.digest.slice("sha256:".length)}`;
     const lock = `${this.root}/${BLOB_LOCK_FILE}`;
-    await fs.mkdir(dir, { recursive: true });
+    try {
+      await fs.mkdir(dir, { recursive: true });
+    } catch (e) {
+      if (content instanceof ReadableStream) await content.cancel().catch(() => {});
+      throw ioError(e, "create the directory", dir);
+    }
     if (content instanceof Uint8Array) {
       await verifyBytes(content, d);
       if (await this.#blobs.exists(d)) {
@@ -506,15 +525,21 @@ export class LocalRegistryTarget implements Target {
       }
     }
     const tmp = `${dir}/${tempBlobName()}`;
-    let handle: Awaited<ReturnType<Fs["open"]>> | undefined = await fs.open(tmp, "wx");
+    let handle: Awaited<ReturnType<Fs["open"]>> | undefined;
+    try {
+      handle = await fs.open(tmp, "wx");
+    } catch (e) {
+      if (content instanceof ReadableStream) await content.cancel().catch(() => {});
+      throw ioError(e, "write", tmp);
+    }
     const reader = content instanceof ReadableStream ? content.getReader() : undefined;
     let placed = false;
     try {
       const write = async (chunk: Uint8Array) => {
-        let off = 0;
-        while (off < chunk.length) {
-          const { bytesWritten } = await handle!.write(chunk, off, chunk.length - off);
-          off += bytesWritten;
+        try {
+          await writeAll(handle!, chunk);
+        } catch (e) {
+          throw ioError(e, "write", tmp);
         }
       };
       if (reader) {
@@ -529,7 +554,9 @@ export class LocalRegistryTarget implements Target {
       } else {
         await write(content as Uint8Array);
       }
-      await handle.sync();
+      await handle.sync().catch((e) => {
+        throw ioError(e, "write", tmp);
+      });
       await handle.close();
       handle = undefined;
       const st = await fs.stat(tmp);
@@ -539,7 +566,9 @@ export class LocalRegistryTarget implements Target {
           await this.#confirmExisting(d, final);
           return;
         }
-        await fs.rename(tmp, final);
+        await fs.rename(tmp, final).catch((e) => {
+          throw ioError(e, "write", final);
+        });
         placed = true;
       });
     } catch (e) {
@@ -644,38 +673,39 @@ export class LocalRegistryTarget implements Target {
         configJson = await this.#blobs.fetch(manifest.config);
       }
       const db = this.#requireWritable(operation);
-      return immediate(db, () => {
-        let outcome: "inserted" | "unchanged" = "unchanged";
-        const row = db
-          .prepare("SELECT manifest_digest FROM refs WHERE name = ? AND reference = ?")
-          .get(name, key) as Record<string, unknown> | undefined;
-        if (row) {
-          const existing = text(row, "manifest_digest", `${this.location} refs`);
-          if (existing !== digest) {
-            throw new ReferenceConflictError(display, existing, digest, this.location);
+      return sqlite(this.#indexPath, () =>
+        immediate(db, () => {
+          let outcome: "inserted" | "unchanged" = "unchanged";
+          const row = db
+            .prepare("SELECT manifest_digest FROM refs WHERE name = ? AND reference = ?")
+            .get(name, key) as Record<string, unknown> | undefined;
+          if (row) {
+            const existing = text(row, "manifest_digest", `${this.location} refs`);
+            if (existing !== digest) {
+              throw new ReferenceConflictError(display, existing, digest, this.location);
+            }
+          } else {
+            db.prepare(
+              "INSERT INTO refs (name, reference, manifest_digest, updated_at) VALUES (?, ?, ?, ?)",
+            ).run(name, key, digest, rfc3339Utc(new Date()));
+            outcome = "inserted";
           }
-        } else {
           db.prepare(
-            "INSERT INTO refs (name, reference, manifest_digest, updated_at) VALUES (?, ?, ?, ?)",
-          ).run(name, key, digest, rfc3339Utc(new Date()));
-          outcome = "inserted";
-        }
-        db.prepare(
-          `INSERT INTO artifact_manifests (manifest_digest, manifest_json, artifact_type, config_digest)
+            `INSERT INTO artifact_manifests (manifest_digest, manifest_json, artifact_type, config_digest)
            VALUES (?, ?, ?, ?)
            ON CONFLICT(manifest_digest) DO UPDATE SET
              manifest_json = excluded.manifest_json,
              artifact_type = excluded.artifact_type,
              config_digest = excluded.config_digest`,
-        ).run(digest, bytes, artifactType, manifest.config.digest);
-        if (configJson !== undefined) {
-          db.prepare(
-            `INSERT INTO experiment_configs (config_digest, config_json) VALUES (?, ?)
+          ).run(digest, bytes, artifactType, manifest.config.digest);
+          if (configJson !== undefined) {
+            db.prepare(
+              `INSERT INTO experiment_configs (config_digest, config_json) VALUES (?, ?)
              ON CONFLICT(config_digest) DO UPDATE SET config_json = excluded.config_json`,
-          ).run(manifest.config.digest, configJson);
-        }
-        return outcome;
-      });
+            ).run(manifest.config.digest, configJson);
+          }
+          return outcome;
+        }));
     });
   }
 
@@ -1050,10 +1080,19 @@ export async function openLocalRegistry(
   const indexPath = `${root}/${LOCAL_REGISTRY_INDEX_FILE}`;
   let creating = false;
   try {
-    const st = await fs.stat(indexPath);
+    let st = await fs.lstat(indexPath);
+    if (st.isSymbolicLink()) {
+      const nodePath = await import("node:path");
+      const real = await fs.realpath(indexPath);
+      const rel = nodePath.relative(await fs.realpath(root), real);
+      if (rel.startsWith("..") || nodePath.isAbsolute(rel)) {
+        throw new InvalidArgumentError(`${indexPath} is a symbolic link out of ${root}`);
+      }
+      st = await fs.stat(real);
+    }
     if (!st.isFile()) throw new InvalidArgumentError(`${indexPath} is not a file`);
   } catch (e) {
-    if (!isNotFound(e)) throw e;
+    if (!isNotFound(e)) throw ioError(e, "open", indexPath);
     if (options.create !== true) {
       throw new InvalidArgumentError(
         `no OMMX local registry at ${root} (no ${LOCAL_REGISTRY_INDEX_FILE})`,
@@ -1061,9 +1100,9 @@ export async function openLocalRegistry(
     }
     creating = true;
   }
-  let sqlite: Sqlite;
+  let sqliteModule: Sqlite;
   try {
-    sqlite = await import("node:sqlite");
+    sqliteModule = await import("node:sqlite");
   } catch {
     throw new UnsupportedError(
       "reading the OMMX local registry needs node:sqlite (Deno 2.2+, Node 22.5+)",
@@ -1072,28 +1111,26 @@ export async function openLocalRegistry(
   if (creating) await fs.mkdir(`${root}/blobs`, { recursive: true });
   let db: Database;
   try {
-    db = new sqlite.DatabaseSync(indexPath, { readOnly: !writable });
+    db = new sqliteModule.DatabaseSync(indexPath, { readOnly: !writable });
   } catch (cause) {
-    throw new InvalidArgumentError(
-      `cannot open ${indexPath}: ${cause instanceof Error ? cause.message : String(cause)}`,
-    );
+    throw databaseError(cause, indexPath);
   }
   try {
-    let version: number;
-    if (writable) {
-      configureConnection(db);
-      // Also right for an index the SDK created a moment ago and has not filled yet.
-      version = initializeSchema(db, indexPath);
-    } else {
+    const version = sqlite(indexPath, () => {
+      if (writable) {
+        configureConnection(db);
+        // Also right for an index the SDK created a moment ago and has not filled yet.
+        return initializeSchema(db, indexPath);
+      }
       db.exec("PRAGMA busy_timeout = 30000");
-      version = userVersion(db);
-    }
+      return userVersion(db);
+    });
     if (version !== LOCAL_REGISTRY_SCHEMA_VERSION) {
       throw new UnsupportedError(
         `${indexPath}: local registry schema version ${version} is not supported (expected ${LOCAL_REGISTRY_SCHEMA_VERSION})`,
       );
     }
-    if (writable) checkSchemaColumns(db, indexPath);
+    if (writable) sqlite(indexPath, () => checkSchemaColumns(db, indexPath));
     const blobs = new LayoutDirTarget(
       root,
       parseOciLayout(encodeOciLayout()),

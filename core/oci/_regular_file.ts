@@ -1,0 +1,248 @@
+/**
+ * Internal: opening the files of a storage directory (an OCI layout, the
+ * Local Registry) as an attacker may have arranged them. A path is checked
+ * with `lstat` before it is opened: only a regular file is read, a symbolic
+ * link only when it resolves inside the storage root; the file is opened
+ * non-blocking and without following a last-moment symlink, and checked again
+ * on the open handle (`fstat`), so a FIFO never hangs, `/dev/zero` is never
+ * read and a directory is never an `EISDIR`. Sizes are checked before a byte
+ * is read: against the descriptor for a blob, against a cap for metadata.
+ *
+ * @module
+ */
+import { InvalidArtifactError, type OmmxError, SizeMismatchError } from "../errors.ts";
+import { ioError } from "../_io_error.ts";
+import type { FileHandle } from "../_atomic_file.ts";
+
+type Fs = typeof import("node:fs/promises");
+type Stats = Awaited<ReturnType<Fs["lstat"]>>;
+
+/** How to open one file. */
+export interface RegularFileOptions {
+  /** What the file is, for messages (`index.json`, `blob sha256:…`). */
+  what: string;
+  /**
+   * Follow a symbolic link only when it resolves inside this directory;
+   * without it, links are followed anywhere (a path the user named).
+   */
+  root?: string | undefined;
+  /** The size the file must have (a blob's descriptor size). */
+  expectedSize?: number | undefined;
+  /** The digest the file should hash to, for a size mismatch message. */
+  digest?: string | undefined;
+  /** The largest size accepted (metadata caps). */
+  maxSize?: number | undefined;
+  /** Builds the error for a file that is not a regular file (default {@linkcode InvalidArtifactError}). */
+  reject?: ((message: string) => OmmxError) | undefined;
+}
+
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a FIFO (named pipe)";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  if (st.isSymbolicLink()) return "a symbolic link";
+  return "not a regular file";
+}
+
+let flagsPromise: Promise<number> | undefined;
+
+/** `O_RDONLY | O_NONBLOCK | O_NOFOLLOW` where the platform has them. */
+function openFlags(): Promise<number> {
+  flagsPromise ??= (async () => {
+    const { constants } = await import("node:fs");
+    return (constants.O_RDONLY ?? 0) | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
+  })();
+  return flagsPromise;
+}
+
+async function inside(root: string, real: string): Promise<boolean> {
+  const fs: Fs = await import("node:fs/promises");
+  const nodePath = await import("node:path");
+  const rootReal = await fs.realpath(root);
+  const rel = nodePath.relative(rootReal, real);
+  return rel === "" || (!rel.startsWith("..") && !nodePath.isAbsolute(rel));
+}
+
+/**
+ * The checks of {@linkcode openRegularFile} without opening the file (no
+ * file descriptor is held): `lstat`, a link resolved and confined to the
+ * root, a regular file. The size is not compared with anything.
+ *
+ * @param path The file.
+ * @param options What it is, the root.
+ * @returns The path to open (the link's target) and the size found.
+ */
+export async function checkRegularFile(
+  path: string,
+  options: RegularFileOptions,
+): Promise<{ target: string; size: number }> {
+  const fs: Fs = await import("node:fs/promises");
+  const reject = options.reject ?? ((m: string) => new InvalidArtifactError(m));
+  const what = options.what;
+  let target = path;
+  let st: Stats;
+  try {
+    st = await fs.lstat(path);
+    if (st.isSymbolicLink()) {
+      target = await fs.realpath(path);
+      if (options.root !== undefined && !(await inside(options.root, target))) {
+        throw reject(
+          `${what} (${path}) is a symbolic link to ${target}, outside ${options.root}`,
+        );
+      }
+      st = await fs.lstat(target);
+    }
+  } catch (e) {
+    if ((e as { code?: unknown }).code === "ENOENT") throw e;
+    throw ioError(e, "read", path);
+  }
+  if (!st.isFile()) throw reject(`${what} (${path}) is ${kindOf(st)}, not a regular file`);
+  return { target, size: st.size };
+}
+
+/**
+ * Open a regular file for reading after the checks in the module doc. A
+ * missing file rejects with the OS error (code `ENOENT`) so callers can name
+ * what is missing; other OS failures are {@linkcode IoError}s.
+ *
+ * @example
+ * ```ts
+ * import { openRegularFile } from "./_regular_file.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a`, "abc");
+ * const { handle, size } = await openRegularFile(`${dir}/a`, { what: "a", root: dir });
+ * assert.equal(size, 3);
+ * await handle.close();
+ * await assert.rejects(openRegularFile(dir, { what: "the root" }), { code: "INVALID_ARTIFACT" });
+ * await Deno.symlink("/dev/zero", `${dir}/z`);
+ * await assert.rejects(openRegularFile(`${dir}/z`, { what: "z", root: dir }), /outside/);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @param path The file.
+ * @param options What it is, the root, the size rules.
+ * @returns The open handle and the file's size.
+ * @throws {InvalidArtifactError} When it is not a regular file, or a link out of the root, or over `maxSize`.
+ * @throws {SizeMismatchError} When its size differs from `expectedSize`.
+ * @throws {IoError} On another OS failure.
+ */
+export async function openRegularFile(
+  path: string,
+  options: RegularFileOptions,
+): Promise<{ handle: FileHandle; size: number }> {
+  const fs: Fs = await import("node:fs/promises");
+  const reject = options.reject ?? ((m: string) => new InvalidArtifactError(m));
+  const what = options.what;
+  const { target } = await checkRegularFile(path, options);
+  let handle: FileHandle;
+  try {
+    handle = await fs.open(target, await openFlags());
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code === "ENOENT") throw e;
+    if (code === "ELOOP") throw reject(`${what} (${path}) became a symbolic link while opening`);
+    throw ioError(e, "read", path);
+  }
+  try {
+    const fst = await handle.stat();
+    if (!fst.isFile()) throw reject(`${what} (${path}) is ${kindOf(fst)}, not a regular file`);
+    const size = fst.size;
+    if (options.expectedSize !== undefined && size !== options.expectedSize) {
+      throw new SizeMismatchError(options.digest ?? what, options.expectedSize, size);
+    }
+    if (options.maxSize !== undefined && size > options.maxSize) {
+      throw new InvalidArtifactError(
+        `${what} (${path}) is ${size} bytes, more than the limit of ${options.maxSize}`,
+      );
+    }
+    return { handle, size };
+  } catch (e) {
+    await handle.close().catch(() => {});
+    throw ioError(e, "read", path);
+  }
+}
+
+/**
+ * Read exactly `length` bytes at `position`; a file that ends early was
+ * changed while being read (a typed error, never a short result).
+ *
+ * @param handle The open file.
+ * @param buffer Where to read into (`length` bytes from `offset`).
+ * @param offset Start in `buffer`.
+ * @param length How many bytes.
+ * @param position Where in the file.
+ * @param what What the file is, for the message.
+ * @returns Nothing.
+ */
+export async function readExactly(
+  handle: FileHandle,
+  buffer: Uint8Array,
+  offset: number,
+  length: number,
+  position: number,
+  what: string,
+): Promise<void> {
+  let done = 0;
+  while (done < length) {
+    let n: number;
+    try {
+      n = (await handle.read(buffer, offset + done, length - done, position + done)).bytesRead;
+    } catch (e) {
+      throw ioError(e, "read", what);
+    }
+    if (n === 0) {
+      throw new InvalidArtifactError(
+        `${what} shrank while being read (wanted ${length} bytes at offset ${position})`,
+      );
+    }
+    done += n;
+  }
+}
+
+/**
+ * Read a whole regular file after the checks of {@linkcode openRegularFile}:
+ * exactly the size found before reading (a file that grows or shrinks
+ * meanwhile is a typed error), so memory never exceeds `maxSize` or
+ * `expectedSize`.
+ *
+ * @example
+ * ```ts
+ * import { readRegularFile } from "./_regular_file.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/index.json`, "{}");
+ * assert.equal((await readRegularFile(`${dir}/index.json`, { what: "index.json", maxSize: 10 })).length, 2);
+ * await assert.rejects(readRegularFile(`${dir}/index.json`, { what: "index.json", maxSize: 1 }), {
+ *   code: "INVALID_ARTIFACT",
+ * });
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @param path The file.
+ * @param options What it is, the root, the size rules.
+ * @returns The bytes.
+ */
+export async function readRegularFile(
+  path: string,
+  options: RegularFileOptions,
+): Promise<Uint8Array> {
+  const { handle, size } = await openRegularFile(path, options);
+  try {
+    const bytes = new Uint8Array(size);
+    await readExactly(handle, bytes, 0, size, 0, `${options.what} (${path})`);
+    const extra = await handle.read(new Uint8Array(1), 0, 1, size).catch((e) => {
+      throw ioError(e, "read", path);
+    });
+    if (extra.bytesRead !== 0) {
+      throw new InvalidArtifactError(`${options.what} (${path}) grew while being read`);
+    }
+    return bytes;
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}
