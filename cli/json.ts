@@ -7,11 +7,17 @@
  * - `bigint` values (int64 parameters beyond ±2^53−1) are written as decimal
  *   strings, e.g. `"9223372036854775807"`;
  * - `Map`s become objects (keys as strings), `Uint8Array`s become base64 strings;
- * - a `PyFloat` (a Python float kept as such) is written as its number.
+ * - a `PyFloat` (a Python float kept as such) is written as its number;
+ * - characters a terminal would act on that `JSON.stringify` leaves raw (DEL,
+ *   C1 controls, bidi controls, U+2028/U+2029) are written as `\uNNNN`
+ *   escapes, like the C0 controls (`\u001b`), so archive text can never drive
+ *   the terminal and the JSON still parses to the same strings.
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { PyFloat } from "../codecs/json/mod.ts";
+import { jsonTerminalSafe } from "./safe_text.ts";
 
 /**
  * Replace values JSON cannot hold (see the module doc).
@@ -66,13 +72,9 @@ export function jsonSafe(value: unknown): unknown {
  * ```
  */
 export function toJsonText(value: unknown): string {
-  return JSON.stringify(jsonSafe(value), null, 2) + "\n";
+  return jsonTerminalSafe(JSON.stringify(jsonSafe(value), null, 2)) + "\n";
 }
 
 function toBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(s);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 }

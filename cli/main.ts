@@ -25,6 +25,7 @@
 import { OmmxError } from "../mod.ts";
 import { parseCommandArgs, UsageError } from "./args.ts";
 import { type Command, denoIo, type Io } from "./command.ts";
+import { messageLine } from "./safe_text.ts";
 
 export type { Io };
 import { inspect } from "./commands/inspect.ts";
@@ -67,7 +68,7 @@ const COMMANDS: readonly Command[] = [
 const USAGE = "usage: ommx-ts <command> <source> [options]   (ommx-ts --help for commands)";
 
 function helpText(): string {
-  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  const w = COMMANDS.reduce((m, c) => Math.max(m, c.name.length), 0);
   return [
     "ommx-ts — look at OMMX Experiments",
     "",
@@ -106,6 +107,7 @@ function helpText(): string {
  * import { errorLine } from "./main.ts";
  * assert.equal(errorLine(new InvalidArgumentError("bad")), "error: INVALID_ARGUMENT: bad");
  * assert.equal(errorLine(new TypeError("x\ny")), "error: INTERNAL: TypeError: x y");
+ * assert.equal(errorLine(new InvalidArgumentError("\u001b]0;t\u0007")), "error: INVALID_ARGUMENT: \\x1b]0;t\\x07");
  * ```
  */
 export function errorLine(error: unknown): string {
@@ -124,7 +126,8 @@ export function errorLine(error: unknown): string {
   } else {
     message = String(error);
   }
-  return `error: ${code}: ${message.replace(/\s*\n\s*/g, " ").trim()}`;
+  // Messages quote archive content (names, media types, reasons): never raw on a terminal.
+  return `error: ${code}: ${messageLine(message)}`;
 }
 
 /**

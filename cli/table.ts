@@ -4,12 +4,14 @@
  *
  * Every cell is shown on one line (a line break becomes ` ⏎ `) and control
  * characters from an archive never reach the terminal: they are shown as
- * `\xNN` escapes. With a `width`, text columns are narrowed (widest first, to
+ * escapes ({@linkcode oneLine} of `safe_text.ts`). With a `width`, text columns are narrowed (widest first, to
  * no less than 8 columns) until each line fits, and cut cells end in `…`;
  * numeric columns are never cut.
  *
  * @module
  */
+
+import { oneLine } from "./safe_text.ts";
 
 /** Column alignment. */
 export type Align = "left" | "right";
@@ -89,7 +91,12 @@ export function layoutTable(
   const align = options.align ?? [];
   const head = header.map(oneLine);
   const cells = rows.map((r) => header.map((_, i) => oneLine(r[i] ?? "")));
-  const natural = head.map((h, i) => Math.max(width(h), ...cells.map((r) => width(r[i]!))));
+  // A loop, not Math.max(...cells): a table may have hundreds of thousands of rows.
+  const natural = head.map((h, i) => {
+    let w = width(h);
+    for (const r of cells) w = Math.max(w, width(r[i]!));
+    return w;
+  });
   const aligns = header.map((_, i) =>
     align[i] ??
       (cells.length > 0 && cells.every((r) => r[i] === "" || NUMERIC.test(r[i]!))
@@ -125,7 +132,7 @@ function fitWidths(
   const capped = (cap: number) =>
     natural.map((n, i) => shrinkable[i] ? Math.max(minimum[i]!, Math.min(n, cap)) : n);
   let lo = 0;
-  let hi = Math.max(...natural);
+  let hi = natural.reduce((a, b) => Math.max(a, b), 0);
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
     if (total(capped(mid)) <= limit) lo = mid;
@@ -158,7 +165,7 @@ function fitWidths(
  * ```
  */
 export function renderKeyValues(pairs: readonly (readonly [string, string])[]): string {
-  const w = Math.max(0, ...pairs.map(([k]) => width(oneLine(k)) + 1));
+  const w = pairs.reduce((m, [k]) => Math.max(m, width(oneLine(k)) + 1), 0);
   return pairs.map(([k, v]) => `${pad(`${oneLine(k)}:`, w, "left")}  ${oneLine(v)}`.trimEnd())
     .join("\n") + "\n";
 }
@@ -188,33 +195,7 @@ export function renderCsv(header: readonly string[], rows: readonly (readonly st
   return [header, ...rows].map(record).join("\n") + "\n";
 }
 
-/**
- * Show control characters (C0 except tab and line breaks, DEL, C1) as `\xNN`
- * escapes, so text from an archive cannot drive the terminal.
- *
- * @param s Any text.
- * @returns The text with control characters escaped.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { escapeControls } from "./table.ts";
- * assert.equal(escapeControls("a\u001b[31mb"), "a\\x1b[31mb");
- * assert.equal(escapeControls("tab\tnewline\n"), "tab\tnewline\n");
- * ```
- */
-export function escapeControls(s: string): string {
-  return s.replace(CONTROLS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
-
-// deno-lint-ignore no-control-regex
-const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-
 const NUMERIC = /^[-+]?(\d[\d_]*(\.\d+)?([eE][-+]?\d+)?|NaN|Infinity|-Infinity|nan|inf|-inf|—)$/;
-
-function oneLine(s: string): string {
-  return escapeControls(s).replace(/\s*(\r\n|\r|\n)\s*/g, " ⏎ ").replaceAll("\t", " ");
-}
 
 function fit(s: string, max: number): string {
   if (width(s) <= max) return s;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { escapeControls, layoutTable, renderCsv, renderKeyValues, renderTable } from "./table.ts";
+import { layoutTable, renderCsv, renderKeyValues, renderTable } from "./table.ts";
+import { escapeControls } from "./safe_text.ts";
 
 /** Display width as the table counts it (CJK two columns). */
 const cols = (s: string) => [...s].reduce((w, c) => w + (/[\u3000-\u9fff]/.test(c) ? 2 : 1), 0);

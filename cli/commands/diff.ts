@@ -8,7 +8,8 @@ import type { Command } from "../command.ts";
 import { sourceFromArg, tableWidth } from "../command.ts";
 import { parseNonNegativeInt } from "../args.ts";
 import { toJsonText } from "../json.ts";
-import { escapeControls, layoutTable, renderTable } from "../table.ts";
+import { layoutTable, renderTable } from "../table.ts";
+import { escapeControls } from "../safe_text.ts";
 import { formatObjective, formatParameter, NONE, statusText } from "../format.ts";
 import { type ProcessSummary, summarizeProcesses, summarizeRun } from "../summary.ts";
 
@@ -141,8 +142,8 @@ export const diff: Command = {
     const cut = outcomeTable.elided[reasonRow]!;
     [sumA, sumB].forEach((sum, k) => {
       if (cut[k + 1] && sum.lifecycleReason !== null) {
-        text += `\nreason of run ${sum.runId} (${sum.status}), in full:\n` +
-          escapeControls(sum.lifecycleReason).split(/\r\n|\r|\n/).map((l) => `  ${l}\n`).join("");
+        text += `\nreason of run ${sum.runId} (${escapeControls(sum.status)}), in full:\n` +
+          sum.lifecycleReason.split(/\r\n|\r|\n/).map((l) => `  ${escapeControls(l)}\n`).join("");
       }
     });
     await io.out(text);

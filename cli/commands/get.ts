@@ -1,6 +1,8 @@
 /**
  * `ommx-ts get <source> <name> [--run N] [-o path] [--overwrite]`: one
- * attachment's (decompressed) bytes to standard output or a file.
+ * attachment's (decompressed) bytes to standard output or a file. A file is
+ * written atomically (streamed to a temporary file beside it, fsynced,
+ * renamed): a kill or a full disk never leaves a partial file.
  *
  * @module
  */
@@ -10,6 +12,7 @@ import type { Command } from "../command.ts";
 import { sourceFromArg } from "../command.ts";
 import { parseNonNegativeInt } from "../args.ts";
 import { toJsonText } from "../json.ts";
+import { escapeControls, oneLine } from "../safe_text.ts";
 
 const USAGE = "ommx-ts get <source> <name> [--run N] [-o path] [--overwrite] [--json]";
 
@@ -41,11 +44,27 @@ export const get: Command = {
       });
     }
     if (!args.values.json) {
-      if (path === null) await io.outBytes(await owner.getBlob(name));
-      else await io.out(`${path}\n`);
+      if (path !== null) await io.out(`${oneLine(path)}\n`); // the stored filename is archive text
+      else if (io.outIsTerminal) {
+        // Exact bytes for files and pipes; on a terminal, control characters are shown escaped.
+        await io.out(escapeControls(new TextDecoder().decode(await owner.getBlob(name))));
+      } else await io.outBytes(await owner.getBlob(name));
       return 0;
     }
-    const bytes = await owner.getBlob(name);
+    // With -o, the size and hash are read back from the file (streamed), not held in memory.
+    const bytes = path === null ? await owner.getBlob(name) : null;
+    const hash = createHash("sha256");
+    let size = 0;
+    if (bytes !== null) {
+      hash.update(bytes);
+      size = bytes.length;
+    } else {
+      await using file = await Deno.open(path!);
+      for await (const chunk of file.readable) {
+        hash.update(chunk);
+        size += chunk.length;
+      }
+    }
     const report: Record<string, unknown> = {
       name,
       runId,
@@ -55,8 +74,8 @@ export const get: Command = {
       filename: info.filename,
       digest: info.descriptor.digest,
       storedSize: info.descriptor.size,
-      size: bytes.length,
-      sha256: createHash("sha256").update(bytes).digest("hex"),
+      size,
+      sha256: hash.digest("hex"),
     };
     if (path !== null) report.path = path;
     else if (info.mediaType === "application/json") report.value = await owner.getJson(name);

@@ -8,7 +8,8 @@ import { openExperiment, type RunParametersTable } from "../../mod.ts";
 import type { Command } from "../command.ts";
 import { sourceFromArg, tableWidth } from "../command.ts";
 import { toJsonText } from "../json.ts";
-import { escapeControls, renderCsv, renderTable } from "../table.ts";
+import { renderCsv, renderTable } from "../table.ts";
+import { escapeControls } from "../safe_text.ts";
 import { formatParameter } from "../format.ts";
 
 /**

@@ -11,6 +11,7 @@ import type { Command } from "../command.ts";
 import { sourceFromArg } from "../command.ts";
 import { networkOptions } from "../network_options.ts";
 import { toJsonText } from "../json.ts";
+import { oneLine } from "../safe_text.ts";
 
 /** The `push` command. */
 export const push: Command = {
@@ -53,7 +54,7 @@ export const push: Command = {
         toJsonText({ ok: true, manifestDigest: exp.manifestDigest, destination: where }),
       );
     } else {
-      await io.out(`pushed ${exp.manifestDigest} to ${where}\n`);
+      await io.out(`pushed ${exp.manifestDigest} to ${oneLine(where)}\n`);
     }
     return 0;
   },

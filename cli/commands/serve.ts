@@ -14,6 +14,7 @@ import type { ParsedArgs } from "../args.ts";
 import { sourceFromArg } from "../command.ts";
 import { parseNonNegativeInt, UsageError } from "../args.ts";
 import { toJsonText } from "../json.ts";
+import { oneLine } from "../safe_text.ts";
 
 const USAGE = "ommx-ts serve <source> [--port N] [--host 127.0.0.1] [--timeout s] [--json]";
 
@@ -151,7 +152,9 @@ export const serve: Command = {
       const line = args.values.json
         ? toJsonText({ url, archive: `${url}experiment.ommx`, imageName }).replaceAll("\n", "") +
           "\n"
-        : `ommx-ts viewer: ${url}  (${imageName ?? "unnamed experiment"}; Ctrl-C to stop)\n`;
+        : `ommx-ts viewer: ${url}  (${
+          oneLine(imageName ?? "unnamed experiment")
+        }; Ctrl-C to stop)\n`;
       io.out(line);
     };
     const handler = (req: Request): Response => {
