@@ -38,12 +38,20 @@ import {
   summarizeRun,
 } from "../summary.ts";
 
-type Child = Node | string | null | undefined | false;
+/** A child: a node, text, nothing, or a list of children (appended in a loop, never spread). */
+type Child = Node | string | null | undefined | false | readonly Child[];
+
+function appendChildren(el: Element, children: readonly Child[]): void {
+  for (const c of children) {
+    if (Array.isArray(c)) appendChildren(el, c);
+    else if (c !== null && c !== undefined && c !== false) el.append(c as Node | string);
+  }
+}
 
 function h(tag: string, attrs: Record<string, unknown> = {}, ...children: Child[]): HTMLElement {
   const el = document.createElement(tag);
   setAttrs(el, attrs);
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
+  appendChildren(el, children);
   return el;
 }
 
@@ -51,7 +59,7 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 function s(tag: string, attrs: Record<string, unknown> = {}, ...children: Child[]): SVGElement {
   const el = document.createElementNS(SVG_NS, tag);
   setAttrs(el, attrs);
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
+  appendChildren(el, children);
   return el;
 }
 
@@ -72,7 +80,8 @@ function byId(id: string): HTMLElement {
 
 function section(id: string, title: string, ...children: Child[]): void {
   const el = byId(id);
-  el.replaceChildren(h("h2", {}, title), ...children.filter((c): c is Node | string => !!c));
+  el.replaceChildren(h("h2", {}, title));
+  appendChildren(el, children);
   el.hidden = false;
 }
 
@@ -147,7 +156,7 @@ function renderAll(): void {
 // ---------------------------------------------------------------- overview
 
 function kv(pairs: [string, Child][]): HTMLElement {
-  return h("dl", { class: "kv" }, ...pairs.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+  return h("dl", { class: "kv" }, pairs.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
 }
 
 function counts(items: readonly { status: string }[]): string {
@@ -202,13 +211,13 @@ function attachmentsTable(
       h(
         "tr",
         {},
-        ...["attachment", "media type", "size", "compression", ""].map((t) => h("th", {}, t)),
+        ["attachment", "media type", "size", "compression", ""].map((t) => h("th", {}, t)),
       ),
     ),
     h(
       "tbody",
       {},
-      ...names.map((name) => {
+      names.map((name) => {
         const i = info(name);
         const link = h("a", { href: "#", class: "download" }, "download");
         link.addEventListener("click", async (ev) => {
@@ -294,7 +303,7 @@ function renderRuns(): void {
   const head = h(
     "tr",
     {},
-    ...keys.map(([key, label]) =>
+    keys.map(([key, label]) =>
       h(
         "th",
         {
@@ -327,7 +336,7 @@ function renderRuns(): void {
       h("td", { class: "num" }, String(r.runId)),
       h("td", {}, statusBadge(r.status)),
       h("td", { class: "reason", title: r.lifecycleReason ?? "" }, r.lifecycleReason ?? ""),
-      ...st.columns.map((c) =>
+      st.columns.map((c) =>
         h(
           "td",
           { class: c.type === "string" ? "" : "num" },
@@ -351,7 +360,7 @@ function renderRuns(): void {
   section(
     "runs",
     `Runs (${st.runs.length})`,
-    h("table", { id: "runs-table" }, h("thead", {}, head), h("tbody", {}, ...rows)),
+    h("table", { id: "runs-table" }, h("thead", {}, head), h("tbody", {}, rows)),
   );
 }
 
@@ -401,7 +410,7 @@ function renderPlot(): void {
         renderPlot();
       },
     },
-    ...options.map((o) =>
+    options.map((o) =>
       h("option", { value: o, selected: o === st.plotParam }, o === "run" ? "run id" : o)
     ),
   );
@@ -422,8 +431,11 @@ function renderPlot(): void {
   });
   if (points.length > 0) {
     const xs = points.map((p) => p.x), ys = points.map((p) => p.y);
-    let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-    let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+    // reduce, not Math.min(...xs): a plot may have hundreds of thousands of points
+    const lo = (v: number[]) => v.reduce((a, b) => Math.min(a, b), Infinity);
+    const hi = (v: number[]) => v.reduce((a, b) => Math.max(a, b), -Infinity);
+    let [x0, x1] = [lo(xs), hi(xs)];
+    let [y0, y1] = [lo(ys), hi(ys)];
     if (x0 === x1) [x0, x1] = [x0 - 1, x1 + 1];
     if (y0 === y1) [y0, y1] = [y0 - 1, y1 + 1];
     const padX = (x1 - x0) * 0.05, padY = (y1 - y0) * 0.08;
@@ -591,7 +603,7 @@ function renderDiff(): void {
           renderDiff();
         },
       },
-      ...st.runs.map((r) =>
+      st.runs.map((r) =>
         h("option", { value: r.runId, selected: r.runId === st[which] }, `run ${r.runId}`)
       ),
     );
@@ -648,7 +660,7 @@ function renderDiff(): void {
       h(
         "tbody",
         {},
-        ...rows.map(([name, x, y, show], i) =>
+        rows.map(([name, x, y, show], i) =>
           h(
             "tr",
             { class: `${same(x, y) ? "" : "changed"}${i === nParams ? " sep" : ""}` },
@@ -705,7 +717,7 @@ async function renderRunDetail(): Promise<void> {
           h(
             "tr",
             {},
-            ...["kind", "id", "status", "adapter", "objective", "feasible", "reason"].map((t) =>
+            ["kind", "id", "status", "adapter", "objective", "feasible", "reason"].map((t) =>
               h("th", {}, t)
             ),
           ),
@@ -713,7 +725,7 @@ async function renderRunDetail(): Promise<void> {
         h(
           "tbody",
           {},
-          ...procs.map((p) =>
+          procs.map((p) =>
             h(
               "tr",
               {
@@ -795,7 +807,7 @@ async function renderProcess(run: SealedRun, p: ProcessSummary): Promise<void> {
         h(
           "tbody",
           {},
-          ...samples.sampleIds.slice(0, 50).map((id) =>
+          samples.sampleIds.slice(0, 50).map((id) =>
             h(
               "tr",
               {},
@@ -828,15 +840,13 @@ async function renderProcess(run: SealedRun, p: ProcessSummary): Promise<void> {
           h(
             "tr",
             {},
-            ...["id", "kind", "relation", "value", "violation", "feasible"].map((t) =>
-              h("th", {}, t)
-            ),
+            ["id", "kind", "relation", "value", "violation", "feasible"].map((t) => h("th", {}, t)),
           ),
         ),
         h(
           "tbody",
           {},
-          ...ev.constraints.map((c) =>
+          ev.constraints.map((c) =>
             h(
               "tr",
               { class: c.feasible ? "" : "violated" },
@@ -862,7 +872,8 @@ async function renderProcess(run: SealedRun, p: ProcessSummary): Promise<void> {
       ),
     );
   }
-  target.replaceChildren(...parts.filter((x): x is Node | string => !!x));
+  target.replaceChildren();
+  appendChildren(target, parts);
 }
 
 function toPlain(v: unknown): unknown {

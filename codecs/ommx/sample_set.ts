@@ -861,7 +861,7 @@ function readV2(bytes: Uint8Array, what: string): SampleSetData {
         dvSeen = true;
         break;
       case 4:
-        d.constraints.push(...readV2Regular(r));
+        for (const c of readV2Regular(r)) d.constraints.push(c);
         break;
       case 5:
         readBoolEntry(r, d.feasible);
@@ -923,7 +923,7 @@ function readV2(bytes: Uint8Array, what: string): SampleSetData {
       : SampledSos1ConstraintCollectionSchema;
     const rows = convertSpecial(fromBinary(schema, b) as unknown as GenericSpecial, kind);
     if (rows.length > 0) present[kind] = true;
-    d.constraints.push(...rows);
+    for (const row of rows) d.constraints.push(row);
   }
   checkFeatures(features, present, what);
   return d;

@@ -107,9 +107,11 @@ const KINDS: Record<number, SpanKind> = {
   [Span_SpanKind.CONSUMER]: "consumer",
 };
 
+const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 function toHex(bytes: Uint8Array): string {
   let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
+  for (let i = 0; i < bytes.length; i++) s += HEX_BYTES[bytes[i]!]!;
   return s;
 }
 
@@ -354,7 +356,7 @@ export class TraceResult {
     const roots: TraceSpan[] = [];
     const children = new Map<string, TraceSpan[]>();
     for (const [parent, kids] of groups) {
-      if (parent === null || !ids.has(parent)) roots.push(...kids);
+      if (parent === null || !ids.has(parent)) for (const k of kids) roots.push(k);
       if (parent !== null) children.set(parent, [...kids].sort(byStart));
     }
     this.#roots = roots.sort(byStart);
@@ -396,14 +398,17 @@ export class TraceResult {
   /**
    * The text tree Python prints for `repr(TraceResult)`: one line per span
    * with its duration, scope, `[ERROR]` marker and attributes (without the
-   * `tracing` crate's bookkeeping keys), or `(no spans)`.
+   * `tracing` crate's bookkeeping keys), or `(no spans)`. Every span is
+   * printed once at most, so a hostile trace (span ids reused to form a cycle
+   * or a lattice) cannot make the text endless or exponential.
    *
    * @returns The tree.
    */
   toString(): string {
     if (this.spans.length === 0) return "(no spans)";
+    this.#tree();
     const lines: string[] = [];
-    const walk = (span: TraceSpan, prefix: string, last: boolean) => {
+    const line = (span: TraceSpan, prefix: string, last: boolean) => {
       const attrs = pyEntries(protoOf(span).attributes)
         .filter(([k]) => !HIDDEN_ATTRIBUTES.has(k) && !k.startsWith("code."))
         .map(([k, v]) => `${k}=${pyRepr(v)}`);
@@ -413,12 +418,26 @@ export class TraceResult {
           (span.status.code === "error" ? " [ERROR]" : "") +
           (attrs.length > 0 ? ` [${attrs.join(", ")}]` : ""),
       );
-      const kids = this.children(span);
-      const next = prefix + (last ? "    " : "│   ");
-      kids.forEach((kid, i) => walk(kid, next, i === kids.length - 1));
     };
-    const roots = this.roots();
-    roots.forEach((root, i) => walk(root, "", i === roots.length - 1));
+    // Depth first with an explicit stack (a chain of 150,000 spans must not
+    // overflow the call stack); each span is printed once, so spans that
+    // share an id cannot make a cycle.
+    const printed = new Set<TraceSpan>();
+    const stack: { span: TraceSpan; prefix: string; last: boolean }[] = [];
+    const pushAll = (kids: readonly TraceSpan[], prefix: string) => {
+      for (let i = kids.length - 1; i >= 0; i--) {
+        stack.push({ span: kids[i]!, prefix, last: i === kids.length - 1 });
+      }
+    };
+    pushAll(this.#roots!, "");
+    while (stack.length > 0) {
+      const { span, prefix, last } = stack.pop()!;
+      if (printed.has(span)) continue;
+      printed.add(span);
+      line(span, prefix, last);
+      const kids = this.#children!.get(span.spanId) ?? [];
+      pushAll(kids, prefix + (last ? "    " : "│   "));
+    }
     return lines.join("\n");
   }
 

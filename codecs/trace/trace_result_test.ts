@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { MEDIA_TYPE_TRACE } from "../media_types.ts";
-import { create, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
+import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { TraceResult } from "./trace_result.ts";
 import { traceCodec } from "./trace_codec.ts";
 import { ExportTraceServiceRequestSchema } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
@@ -194,4 +194,62 @@ Deno.test("TraceResult: empty and invalid input", () => {
   }
   const foreign = new TraceResult(fixtureBytes).spans[0]!;
   assert.deepEqual(new TraceResult().children(foreign), []);
+});
+
+/** One resource/scope with the given spans (ids as 8-byte big-endian numbers). */
+function manySpans(count: number, parentOf: (i: number) => number | null): Uint8Array {
+  const id8 = (n: number) => {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setUint32(4, n);
+    return b;
+  };
+  const spans = [];
+  for (let i = 0; i < count; i++) {
+    const p = parentOf(i);
+    spans.push({
+      traceId: new Uint8Array(16).fill(1),
+      spanId: id8(i + 1),
+      parentSpanId: p === null ? new Uint8Array(0) : id8(p + 1),
+      name: `s${i}`,
+      startTimeUnixNano: BigInt(i + 1),
+      endTimeUnixNano: BigInt(i + 2),
+    });
+  }
+  return build({ resourceSpans: [{ scopeSpans: [{ spans }] }] });
+}
+
+Deno.test("TraceResult: 150,000 orphan spans (one parent, not in the trace) are all roots", () => {
+  const n = 150_000;
+  const trace = TraceResult.fromOtlpProtobuf(manySpans(n, () => n + 7));
+  const roots = trace.roots();
+  assert.equal(roots.length, n);
+  assert.equal(roots[0]!.name, "s0");
+  assert.equal(roots[n - 1]!.name, `s${n - 1}`);
+  const text = trace.toString();
+  assert.equal(text.split("\n").length, n);
+  assert.ok(text.endsWith(`└── s${n - 1} (0.0 µs)`), text.slice(-60));
+});
+
+Deno.test("TraceResult: a chain of 6,000 nested spans prints without overflowing the stack", () => {
+  // (the text of a chain grows with the square of its depth: 4 columns of indent per level)
+  const n = 6_000;
+  const trace = TraceResult.fromOtlpProtobuf(manySpans(n, (i) => (i === 0 ? null : i - 1)));
+  assert.equal(trace.roots().length, 1);
+  const text = trace.toString();
+  assert.equal(text.split("\n").length, n);
+  assert.ok(text.endsWith(`└── s${n - 1} (0.0 µs)`), text.slice(-60));
+});
+
+Deno.test("TraceResult: span ids reused into a cycle print each span once", () => {
+  // s0 (id 1, root) → s1 (id 2, parent 1) → s2 (id 1 again, parent 2) → children of id 1 …
+  const bytes = manySpans(3, (i) => (i === 0 ? null : i - 1));
+  const request = fromBinary(ExportTraceServiceRequestSchema, bytes);
+  request.resourceSpans[0]!.scopeSpans[0]!.spans[2]!.spanId = id(1);
+  request.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.spanId = id(1);
+  request.resourceSpans[0]!.scopeSpans[0]!.spans[1]!.spanId = id(2);
+  request.resourceSpans[0]!.scopeSpans[0]!.spans[1]!.parentSpanId = id(1);
+  request.resourceSpans[0]!.scopeSpans[0]!.spans[2]!.parentSpanId = id(2);
+  const trace = TraceResult.fromOtlpProtobuf(toBinary(ExportTraceServiceRequestSchema, request));
+  const lines = trace.toString().split("\n");
+  assert.ok(lines.length <= 3, lines.join("\n"));
 });

@@ -126,7 +126,7 @@ export class ExperimentBuilder extends AttachmentWriter {
       for (const [name, entry] of internal.inherited.attachments) {
         adoptAttachment(this, name, entry);
       }
-      this.#closedRuns.push(...internal.inherited.runs);
+      for (const run of internal.inherited.runs) this.#closedRuns.push(run);
     }
   }
 
