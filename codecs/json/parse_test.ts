@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { parsePythonJson } from "./parse.ts";
 import { PyFloat } from "../py_float.ts";
 import { DecodeError } from "../../core/errors.ts";
+import fc from "npm:fast-check@4.11.0";
 
 function rejects(input: string | Uint8Array, pattern: RegExp, label = String(input)) {
   assert.throws(
@@ -123,4 +124,86 @@ Deno.test("parsePythonJson: depth limit", () => {
   );
   assert.deepEqual(parsePythonJson("[[1]]", { maxDepth: 2 }), [[1]]);
   assert.throws(() => parsePythonJson("[[1]]", { maxDepth: 1 }), DecodeError);
+});
+
+Deno.test("parsePythonJson: bytes are parsed without a string of the whole document", () => {
+  const enc = new TextEncoder();
+  // short and long string runs, ASCII and not, escapes between them
+  const long = "é".repeat(100) + "x".repeat(100) + "😀";
+  const doc = JSON.stringify({ a: long, b: `q\n${long}\t"`, "ké": ["\ufeffbom kept", "𝄞"] });
+  assert.deepEqual(parsePythonJson(enc.encode(doc)), JSON.parse(doc));
+  // invalid UTF-8 inside short and long strings, overlong forms, encoded surrogates
+  for (
+    const bad of [
+      [0x22, 0xc0, 0xaf, 0x22],
+      [0x22, 0xe0, 0x80, 0xaf, 0x22],
+      [0x22, 0xed, 0xa0, 0x80, 0x22],
+      [0x22, 0xf4, 0x90, 0x80, 0x80, 0x22],
+      [0x22, 0xc3, 0x22],
+      [0x22, ...enc.encode("x".repeat(100)), 0xff, 0x22],
+      [0x5b, 0x31, 0x5d, 0x20, 0xff], // after the value: still "invalid UTF-8", as Python decodes first
+    ]
+  ) {
+    rejects(new Uint8Array(bad), /invalid UTF-8/, JSON.stringify(bad));
+  }
+  // positions count UTF-16 units of the decoded text
+  rejects(enc.encode('["😀", x]'), /Expecting value: line 1 column 8 \(char 7\)/);
+});
+
+Deno.test("parsePythonJson: an integer of more than 4300 digits is refused, as Python's int", () => {
+  assert.equal(typeof parsePythonJson("9".repeat(4300)), "bigint");
+  rejects("9".repeat(4301), /Exceeds the limit \(4300 digits\)/);
+  rejects("-" + "9".repeat(4301), /Exceeds the limit/);
+  assert.equal(parsePythonJson("9".repeat(5000) + ".0"), Infinity); // a float, not an int
+});
+
+/** Our bigints as the numbers JSON.parse gives. */
+function asNumbers(v: unknown): unknown {
+  if (typeof v === "bigint") return Number(v);
+  if (Array.isArray(v)) return v.map(asNumbers);
+  if (v !== null && typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      Object.defineProperty(out, k, { value: asNumbers(x), enumerable: true, writable: true });
+    }
+    return out;
+  }
+  return v;
+}
+
+Deno.test("parsePythonJson: agrees with JSON.parse on random documents and random damage", () => {
+  const enc = new TextEncoder();
+  fc.assert(
+    fc.property(fc.jsonValue({ maxDepth: 4 }), fc.nat(), fc.nat(255), (value, at, byte) => {
+      const text = JSON.stringify(value);
+      const ok = JSON.parse(text);
+      assert.deepEqual(asNumbers(parsePythonJson(enc.encode(text))), ok);
+      assert.deepEqual(asNumbers(parsePythonJson(text)), ok);
+      // one byte changed: both parse to the same value, or ours refuses with a DecodeError
+      const bytes = enc.encode(text);
+      bytes[at % bytes.length] = byte;
+      let expected: unknown;
+      let valid = true;
+      try {
+        expected = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+      } catch {
+        valid = false;
+      }
+      try {
+        const got = parsePythonJson(bytes);
+        if (valid) assert.deepEqual(asNumbers(got), expected);
+        else {
+          // only Python's extensions may parse where JSON.parse does not
+          assert.match(new TextDecoder().decode(bytes), /NaN|Infinity|\d{16}/);
+        }
+      } catch (e) {
+        assert.ok(e instanceof DecodeError, String(e));
+        if (valid) {
+          // JSON.parse accepted it: only the big-int limit or a BOM can make us refuse
+          assert.match(e.message, /Exceeds the limit|BOM/);
+        }
+      }
+    }),
+    { numRuns: 2000, seed: 20261127 },
+  );
 });
