@@ -679,7 +679,7 @@ function checkOptions(options: DecompressZstdOptions): {
 }
 
 /** Outputs up to this size are kept from the counting pass (no second pass). */
-const KEEP_FROM_COUNT = 16 << 20;
+const KEEP_FROM_COUNT = 4 << 20;
 
 /**
  * Decompress zstd data (one or more concatenated frames, skippable frames

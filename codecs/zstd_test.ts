@@ -298,7 +298,7 @@ Deno.test("decompressZstd: declared sizes decode straight into the result; undec
     assert.deepEqual(out, data, impl);
   }
   if (!native()) return;
-  // no declared size, output above the 16 MiB kept from the counting pass: the fill pass
+  // no declared size, output above the 4 MiB kept from the counting pass: the fill pass
   const big = new Uint8Array(20 * MiB);
   for (let i = 0; i < big.length; i += 4099) big[i] = i & 0xff;
   for (const impl of IMPLS) {
