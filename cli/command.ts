@@ -148,6 +148,24 @@ export async function sourceFromArg(text: string, args?: ParsedArgs): Promise<Ar
   if (/^file:\/\//i.test(text)) return new URL(text);
   if (text.startsWith("oci://")) return { registry: text.slice("oci://".length), ...network };
   if (text.startsWith("local:")) return { localRegistry: text.slice("local:".length) };
-  if (text === "-") return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
+  if (text === "-") return await stdinArchive();
   return text;
+}
+
+/**
+ * Standard input as an archive file: streamed into a private temporary file
+ * (`ommx-ts-stdin-*` in the system temp directory, mode 0600), never held in
+ * memory, removed when the process exits.
+ */
+async function stdinArchive(): Promise<string> {
+  const path = await Deno.makeTempFile({ prefix: "ommx-ts-stdin-", suffix: ".ommx" });
+  globalThis.addEventListener("unload", () => {
+    try {
+      Deno.removeSync(path);
+    } catch { /* already gone */ }
+  });
+  await Deno.chmod(path, 0o600).catch(() => {});
+  const file = await Deno.open(path, { write: true, truncate: true });
+  await Deno.stdin.readable.pipeTo(file.writable);
+  return path;
 }
