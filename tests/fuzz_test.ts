@@ -296,7 +296,6 @@ function damageArchive(d: Dice, base: Base): { bytes: Uint8Array; what: string }
     const kind = d.int(10);
     const anywhere = d.int(out.length);
     const inBody = m.offset + d.int(Math.max(1, m.size));
-    const inHeader = m.header + d.int(512);
     switch (kind) {
       case 0:
         out[anywhere] = out[anywhere]! ^ (1 << d.int(8));

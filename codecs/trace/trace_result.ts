@@ -356,7 +356,9 @@ export class TraceResult {
     const roots: TraceSpan[] = [];
     const children = new Map<string, TraceSpan[]>();
     for (const [parent, kids] of groups) {
-      if (parent === null || !ids.has(parent)) for (const k of kids) roots.push(k);
+      if (parent === null || !ids.has(parent)) {
+        for (const k of kids) roots.push(k);
+      }
       if (parent !== null) children.set(parent, [...kids].sort(byStart));
     }
     this.#roots = roots.sort(byStart);
