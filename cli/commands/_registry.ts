@@ -8,7 +8,7 @@
  * @module
  */
 import { type ParsedArgs, UsageError } from "../args.ts";
-import { escapeControls } from "../table.ts";
+import { messageLine } from "../safe_text.ts";
 
 /** The `--root` option every registry command takes. */
 export const ROOT_OPTION = { root: { type: "string" } } as const;
@@ -42,7 +42,7 @@ export function rootOption(args: ParsedArgs): { root?: string } {
  * ```
  */
 export function statusLine(label: string, message: string): string {
-  return `${label.padStart(12)} ${escapeControls(message).replace(/\r?\n/g, " ")}\n`;
+  return `${label.padStart(12)} ${messageLine(message)}\n`;
 }
 
 /**

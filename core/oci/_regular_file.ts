@@ -246,3 +246,87 @@ export async function readRegularFile(
     await handle.close().catch(() => {});
   }
 }
+
+/**
+ * The synchronous twin of {@linkcode readRegularFile}, for callers that
+ * read thousands of small files in a loop (the Local Registry's garbage
+ * collector): the same `lstat`, root, non-blocking open, `fstat` and size
+ * rules.
+ *
+ * @example
+ * ```ts
+ * import * as fs from "node:fs";
+ * import { readRegularFileSync } from "./_regular_file.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/m`, "{}");
+ * assert.equal(readRegularFileSync(fs, `${dir}/m`, { what: "m", root: dir, maxSize: 8 }).length, 2);
+ * Deno.symlinkSync("/dev/zero", `${dir}/z`);
+ * assert.throws(() => readRegularFileSync(fs, `${dir}/z`, { what: "z", root: dir }), /outside/);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ *
+ * @param fs The `node:fs` module.
+ * @param path The file.
+ * @param options What it is, the root, the size rules.
+ * @returns The bytes.
+ */
+export function readRegularFileSync(
+  fs: typeof import("node:fs"),
+  path: string,
+  options: RegularFileOptions,
+): Uint8Array {
+  const reject = options.reject ?? ((m: string) => new InvalidArtifactError(m));
+  const what = options.what;
+  let target = path;
+  let st = fs.lstatSync(path);
+  if (st.isSymbolicLink()) {
+    target = fs.realpathSync(path);
+    if (options.root !== undefined) {
+      const rootReal = fs.realpathSync(options.root);
+      const rel = target.startsWith(`${rootReal}/`) || target === rootReal;
+      if (!rel) {
+        throw reject(`${what} (${path}) is a symbolic link to ${target}, outside ${options.root}`);
+      }
+    }
+    st = fs.lstatSync(target);
+  }
+  if (!st.isFile()) throw reject(`${what} (${path}) is ${kindOf(st)}, not a regular file`);
+  const c = fs.constants;
+  let fd: number;
+  try {
+    fd = fs.openSync(target, (c.O_RDONLY ?? 0) | (c.O_NONBLOCK ?? 0) | (c.O_NOFOLLOW ?? 0));
+  } catch (e) {
+    if ((e as { code?: unknown }).code === "ELOOP") {
+      throw reject(`${what} (${path}) became a symbolic link while opening`);
+    }
+    throw e;
+  }
+  try {
+    const fst = fs.fstatSync(fd);
+    if (!fst.isFile()) throw reject(`${what} (${path}) is ${kindOf(fst)}, not a regular file`);
+    const size = fst.size;
+    if (options.expectedSize !== undefined && size !== options.expectedSize) {
+      throw new SizeMismatchError(options.digest ?? what, options.expectedSize, size);
+    }
+    if (options.maxSize !== undefined && size > options.maxSize) {
+      throw new InvalidArtifactError(
+        `${what} (${path}) is ${size} bytes, more than the limit of ${options.maxSize}`,
+      );
+    }
+    const bytes = new Uint8Array(size);
+    let done = 0;
+    while (done < size) {
+      const n = fs.readSync(fd, bytes, done, size - done, done);
+      if (n === 0) throw new InvalidArtifactError(`${what} (${path}) shrank while being read`);
+      done += n;
+    }
+    if (fs.readSync(fd, new Uint8Array(1), 0, 1, size) !== 0) {
+      throw new InvalidArtifactError(`${what} (${path}) grew while being read`);
+    }
+    return bytes;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

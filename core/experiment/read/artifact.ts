@@ -292,7 +292,10 @@ export class Artifact implements AsyncDisposable {
     if (d.mediaType !== MEDIA_TYPE_JSON) {
       throw new MediaTypeMismatchError(MEDIA_TYPE_JSON, d.mediaType);
     }
-    return await this.#ctx.codecs.decode(MEDIA_TYPE_JSON, await this.#ctx.target.fetch(d));
+    return await this.#ctx.codecs.decode(
+      MEDIA_TYPE_JSON,
+      await fetchPayload(this.#ctx, d, "layer"),
+    );
   }
 
   /** Release the underlying storage. */

@@ -17,6 +17,7 @@
 //   when its mtime is still older than `now - grace` — a writer that re-put
 //   the blob refreshed the mtime under the same lock, so it is kept
 //   ("skipped").
+import { readRegularFileSync } from "../_regular_file.ts";
 import { InvalidArtifactError } from "../../errors.ts";
 import { isDigest, verifyBytes } from "../digest.ts";
 import { parseManifest } from "../manifest.ts";
@@ -154,21 +155,17 @@ async function statSyncFunction(): Promise<(path: string) => FileStat | undefine
   };
 }
 
-/** A synchronous, size-capped file read (`Deno.readFileSync`, else `node:fs`). */
+/**
+ * A synchronous, size-capped read of a manifest blob: only a regular file (a
+ * link only when it stays inside the registry), opened non-blocking and
+ * checked again on the handle, read in exactly its size (`_regular_file.ts`).
+ */
 async function readFileSyncFunction(): Promise<
-  (path: string, limit: number, what: string) => Uint8Array
+  (path: string, limit: number, what: string, root: string) => Uint8Array
 > {
-  const deno = (globalThis as { Deno?: { readFileSync?: (p: string) => Uint8Array } }).Deno;
-  const { statSync, readFileSync } = await import("node:fs");
-  return (path, limit, what) => {
-    const size = statSync(path).size;
-    if (size > limit) {
-      throw new InvalidArtifactError(`manifest ${what} is ${size} bytes (limit ${limit})`);
-    }
-    if (typeof deno?.readFileSync === "function") return deno.readFileSync(path);
-    const buf = readFileSync(path);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  };
+  const fs = await import("node:fs");
+  return (path, limit, what, root) =>
+    readRegularFileSync(fs, path, { what: `manifest ${what}`, root, maxSize: limit });
 }
 
 /** A directory's entry names: `Deno.readDirSync` where present (node:fs `readdir` sorts and re-checks names, slowly). */
@@ -283,6 +280,7 @@ export async function collectGarbage(input: GcPassInput): Promise<GcPassResult> 
         `${root}/blobs/sha256/${digest.slice("sha256:".length)}`,
         input.maxManifestSize,
         digest,
+        root,
       );
       await verifyBytes(bytes, { digest, size: bytes.length });
       return { manifest: parseManifest(bytes).manifest };

@@ -77,7 +77,7 @@ const EXPECTED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
 /**
  * A SQLite failure (`node:sqlite` throws errors with code `ERR_SQLITE_ERROR`:
  * not a database, malformed image, locked, I/O) as a {@linkcode DatabaseError}
- * naming the index file; typed errors pass through unchanged.
+ * naming the index file; anything else passes through unchanged.
  */
 export function databaseError(error: unknown, where: string): unknown {
   if (error instanceof OmmxError) return error;
@@ -87,7 +87,7 @@ export function databaseError(error: unknown, where: string): unknown {
     const code = typeof e.errcode === "number" ? ` (SQLite error ${e.errcode})` : "";
     return new DatabaseError(`${where}: ${detail}${code}`, { cause: error });
   }
-  return ioError(error, "use the database", where);
+  return error;
 }
 
 /** Run SQLite work, turning its failures into {@linkcode DatabaseError}s. */

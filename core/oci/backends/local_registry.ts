@@ -752,12 +752,13 @@ export class LocalRegistryTarget implements Target {
         ).get() as Record<string, unknown> | undefined;
         return row === undefined ? null : text(row, "value", `${this.location} metadata`);
       };
-      const found = read();
+      const found = sqlite(this.#indexPath, read);
       if (found !== null || options.create !== true) return Promise.resolve(found);
-      db.prepare(
-        "INSERT OR IGNORE INTO ommx_local_registry_metadata (key, value) VALUES ('registry_id', ?)",
-      ).run(newRegistryId());
-      return Promise.resolve(read());
+      sqlite(this.#indexPath, () =>
+        db.prepare(
+          "INSERT OR IGNORE INTO ommx_local_registry_metadata (key, value) VALUES ('registry_id', ?)",
+        ).run(newRegistryId()));
+      return Promise.resolve(sqlite(this.#indexPath, read));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -780,18 +781,19 @@ export class LocalRegistryTarget implements Target {
       const name = repositoryKey(ref);
       const key = referenceKey(ref);
       const db = this.#requireWritable("removeReference");
-      return Promise.resolve(immediate(db, () => {
-        const row = db.prepare(
-          "SELECT name, reference, manifest_digest, updated_at FROM refs WHERE name = ? AND reference = ?",
-        ).get(name, key) as Record<string, unknown> | undefined;
-        let removed: LocalRegistryEntry | null = null;
-        if (row !== undefined) {
-          removed = this.#entry(row);
-          db.prepare("DELETE FROM refs WHERE name = ? AND reference = ?").run(name, key);
-        }
-        pruneListingCache(db);
-        return removed;
-      }));
+      return Promise.resolve(sqlite(this.#indexPath, () =>
+        immediate(db, () => {
+          const row = db.prepare(
+            "SELECT name, reference, manifest_digest, updated_at FROM refs WHERE name = ? AND reference = ?",
+          ).get(name, key) as Record<string, unknown> | undefined;
+          let removed: LocalRegistryEntry | null = null;
+          if (row !== undefined) {
+            removed = this.#entry(row);
+            db.prepare("DELETE FROM refs WHERE name = ? AND reference = ?").run(name, key);
+          }
+          pruneListingCache(db);
+          return removed;
+        })));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -842,18 +844,19 @@ export class LocalRegistryTarget implements Target {
   pruneReferences(entries: readonly LocalRegistryEntry[]): Promise<LocalRegistryEntry[]> {
     try {
       const db = this.#requireWritable("pruneReferences");
-      return Promise.resolve(immediate(db, () => {
-        const removed: LocalRegistryEntry[] = [];
-        const del = db.prepare(
-          "DELETE FROM refs WHERE name = ? AND reference = ? AND manifest_digest = ? AND updated_at = ?",
-        );
-        for (const e of entries) {
-          const result = del.run(e.repository, e.reference, e.manifestDigest, e.updatedAt);
-          if (Number(result.changes) > 0) removed.push(e);
-        }
-        pruneListingCache(db);
-        return removed;
-      }));
+      return Promise.resolve(sqlite(this.#indexPath, () =>
+        immediate(db, () => {
+          const removed: LocalRegistryEntry[] = [];
+          const del = db.prepare(
+            "DELETE FROM refs WHERE name = ? AND reference = ? AND manifest_digest = ? AND updated_at = ?",
+          );
+          for (const e of entries) {
+            const result = del.run(e.repository, e.reference, e.manifestDigest, e.updatedAt);
+            if (Number(result.changes) > 0) removed.push(e);
+          }
+          pruneListingCache(db);
+          return removed;
+        })));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -885,11 +888,15 @@ export class LocalRegistryTarget implements Target {
       maxManifestSize: this.#maxManifestSize,
       ...(options.now === undefined ? {} : { now: options.now }),
     };
-    if (!remove) return await collectGarbage(input);
-    return await withFileLock(
-      `${this.root}/${GC_EXCLUSION_LOCK_FILE}`,
-      () => collectGarbage(input),
-    );
+    try {
+      if (!remove) return await collectGarbage(input);
+      return await withFileLock(
+        `${this.root}/${GC_EXCLUSION_LOCK_FILE}`,
+        () => collectGarbage(input),
+      );
+    } catch (e) {
+      throw databaseError(e, this.#indexPath);
+    }
   }
 
   /**
@@ -916,9 +923,13 @@ export class LocalRegistryTarget implements Target {
         LEFT JOIN artifact_manifests ON refs.manifest_digest = artifact_manifests.manifest_digest
         LEFT JOIN experiment_configs ON artifact_manifests.config_digest = experiment_configs.config_digest`;
       const order = " ORDER BY refs.name, refs.reference";
-      const rows = (prefix === undefined ? db.prepare(select + order).all() : db.prepare(
-        `${select} WHERE substr(refs.name || CASE WHEN instr(refs.reference, ':') > 0 THEN '@' ELSE ':' END || refs.reference, 1, ?) = ?${order}`,
-      ).all([...prefix].length, prefix)) as Record<string, unknown>[];
+      const rows = sqlite(
+        this.#indexPath,
+        () =>
+          prefix === undefined ? db.prepare(select + order).all() : db.prepare(
+            `${select} WHERE substr(refs.name || CASE WHEN instr(refs.reference, ':') > 0 THEN '@' ELSE ':' END || refs.reference, 1, ?) = ?${order}`,
+          ).all([...prefix].length, prefix),
+      ) as Record<string, unknown>[];
       return Promise.resolve(rows.map((r) => ({
         name: r.name,
         reference: r.reference,
