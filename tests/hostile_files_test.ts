@@ -302,6 +302,14 @@ Deno.test("local registry: a corrupt index.sqlite3 is a DATABASE error; hostile 
       await using registry = await openLocalRegistry({ root });
       await registry.listReferences();
     }, "DATABASE");
+    await rejectsTyped("malformed index.sqlite3, catalogue", async () => {
+      await using registry = await openLocalRegistry({ root });
+      await registry.catalogueRows();
+    }, "DATABASE");
+    await rejectsTyped("malformed index.sqlite3, gc", async () => {
+      await using registry = await openLocalRegistry({ root });
+      await registry.collectGarbage();
+    }, "DATABASE");
     await Deno.remove(index);
     await Deno.symlink("/dev/zero", index);
     await rejectsTyped(
