@@ -170,7 +170,7 @@ export async function summarizeProcess(
     return base;
   }
   const ss = output as SampleSet;
-  const ids = ss.sampleIds;
+  const ids = ss.sampleIdsList;
   let bestFeasible: number | null = null;
   let bestAny: number | null = null;
   let feasibleCount = 0;

@@ -50,6 +50,8 @@ export const OMMX_ERROR_CODES = [
   // files and archives (issue 10)
   "IO",
   "DATABASE",
+  // analysis lookups (issue 12)
+  "NOT_FOUND",
 ] as const;
 
 /** Stable machine-readable error codes. */
@@ -570,6 +572,65 @@ export class DatabaseError extends OmmxError {
   }
 }
 
+// ---- analysis lookups (issue 12: Solution / SampleSet / Instance queries)
+
+/**
+ * A lookup by ID or name that found nothing: an unknown decision variable,
+ * constraint, named function, parameter or sample ID, or a name no row carries
+ * (the Python SDK raises `KeyError`).
+ *
+ * @example
+ * ```ts
+ * import { NotFoundError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const e = new NotFoundError("regular constraint", 7);
+ * assert.equal(e.code, "NOT_FOUND");
+ * assert.equal(e.message, "Unknown regular constraint ID: 7");
+ * assert.equal(e.key, 7);
+ * ```
+ */
+export class NotFoundError extends OmmxError {
+  /** What was looked up, e.g. `decision variable`, `regular constraint`, `sample`. */
+  readonly what: string;
+  /** The ID or name that was asked for. */
+  readonly key: number | string;
+  /**
+   * Create the error.
+   *
+   * @param what What was looked up.
+   * @param key The ID (a number) or name (a string) that was not found.
+   * @param message The message (default `Unknown <what> ID: <key>`, or for a
+   *   name `No <what> with name '<key>' found`).
+   */
+  constructor(what: string, key: number | string, message?: string) {
+    super(
+      "NOT_FOUND",
+      message ?? (typeof key === "number"
+        ? `Unknown ${what} ID: ${key}`
+        : `No ${what} with name ${JSON.stringify(key)} found`),
+    );
+    this.what = what;
+    this.key = key;
+  }
+}
+
+/**
+ * A SampleSet has no sample that is feasible (or feasible in the relaxed
+ * problem) to pick as the best one (the Python SDK raises `ValueError`).
+ */
+export class NoFeasibleSampleError extends NotFoundError {
+  /**
+   * Create the error.
+   *
+   * @param relaxed Whether the relaxed problem was asked about.
+   */
+  constructor(relaxed = false) {
+    const what = relaxed ? "sample feasible in the relaxed problem" : "feasible sample";
+    super(what, "", `No ${what} in the sample set`);
+  }
+}
+
 for (
   const [name, cls] of Object.entries({
     OmmxError,
@@ -596,5 +657,7 @@ for (
     InvalidStateError,
     IoError,
     DatabaseError,
+    NotFoundError,
+    NoFeasibleSampleError,
   })
 ) ERROR_NAMES.set(cls, name);

@@ -12,7 +12,7 @@ Deno.test("errors: every built-in error is named after its class, by a literal",
   const classes = Object.entries(errors).filter(([, v]) =>
     typeof v === "function" && (v === OmmxError || v.prototype instanceof OmmxError)
   );
-  assert.equal(classes.length, 24);
+  assert.equal(classes.length, 26);
   for (const [exported, cls] of classes) {
     const err = Reflect.construct(cls as typeof OmmxError, ["INVALID_STATE", "x", 1]) as OmmxError;
     assert.equal(err.name, exported);
@@ -43,7 +43,7 @@ Deno.test("errors: subclasses outside the library keep their own name", () => {
 });
 
 Deno.test("errors: every code is listed once; every class throws a listed code", () => {
-  assert.equal(OMMX_ERROR_CODES.length, 26);
+  assert.equal(OMMX_ERROR_CODES.length, 27);
   assert.equal(new Set(OMMX_ERROR_CODES).size, OMMX_ERROR_CODES.length);
   const byClass = new Map<string, string>();
   const args: Record<string, unknown[]> = {

@@ -791,11 +791,11 @@ async function renderProcess(run: SealedRun, p: ProcessSummary): Promise<void> {
   else {
     samples = output as SampleSet | null;
     solution = samples?.best() ??
-      (samples && samples.sampleIds.length > 0 ? samples.get(samples.sampleIds[0]!) : undefined);
+      (samples && samples.sampleIdsList.length > 0 ? samples.get(samples.sampleIdsList[0]!) : undefined);
   }
   if (samples !== null) {
     parts.push(
-      h("h4", {}, `Samples (${samples.sampleIds.length})`),
+      h("h4", {}, `Samples (${samples.sampleIdsList.length})`),
       h(
         "table",
         { class: "samples" },
@@ -807,7 +807,7 @@ async function renderProcess(run: SealedRun, p: ProcessSummary): Promise<void> {
         h(
           "tbody",
           {},
-          samples.sampleIds.slice(0, 50).map((id) =>
+          samples.sampleIdsList.slice(0, 50).map((id) =>
             h(
               "tr",
               {},

@@ -341,7 +341,7 @@ Deno.test("sample set: v2 round trip, best(), get(); v1 decode", async () => {
   });
   const back =
     (await ommxV2SampleSetCodec.decode(await ommxV2SampleSetCodec.encode(ss))) as SampleSet;
-  assert.deepEqual(back.sampleIds, [0, 1, 2]);
+  assert.deepEqual(back.sampleIdsList, [0, 1, 2]);
   assert.deepEqual([...back.objectives], [[0, 1], [1, 5], [2, 9]]);
   assert.equal(back.feasible.get(2), false);
   assert.equal(back.best()!.objective, 5); // sample 2 is infeasible
@@ -349,7 +349,9 @@ Deno.test("sample set: v2 round trip, best(), get(); v1 decode", async () => {
   assert.equal(back.get(2).constraints[0]!.value, 1);
   assert.throws(
     () => back.get(42),
-    (e: unknown) => e instanceof Error && (e as { code?: string }).code === "INVALID_ARGUMENT",
+    (e: unknown) =>
+      e instanceof Error && (e as { code?: string }).code === "NOT_FOUND" &&
+      e.message === "Unknown sample ID: 42",
   );
   assert.deepEqual(back.metadata, { instance: "sha256:00" });
   assert.equal(back.message.$typeName, "ommx.v2.SampleSet");
@@ -367,7 +369,7 @@ Deno.test("sample set: v2 round trip, best(), get(); v1 decode", async () => {
   );
   const s1 = (await ommxV1SampleSetCodec.decode(v1)) as SampleSet;
   assert.equal(s1.sense, "minimize");
-  assert.deepEqual(s1.sampleIds, [0, 1, 3]);
+  assert.deepEqual(s1.sampleIdsList, [0, 1, 3]);
   assert.equal(s1.best()!.objective, 2);
   assert.equal(s1.get(3).state.get(8), 4);
   assert.deepEqual([...s1.feasibleRelaxed], [...s1.feasible]);
@@ -620,8 +622,8 @@ Deno.test("v2 solution / sample-set reader rules", () => {
       V2SampleSetSchema,
       create(V2SampleSetSchema, { objectives: {}, decisionVariables: {}, sense: 1, ...init }),
     );
-  assert.deepEqual(SampleSet.decode(ss({}), "v2").sampleIds, []);
-  assert.deepEqual(SampleSet.decode(ss({ requiredFeatures: [4] }), "v2").sampleIds, []);
+  assert.deepEqual(SampleSet.decode(ss({}), "v2").sampleIdsList, []);
+  assert.deepEqual(SampleSet.decode(ss({ requiredFeatures: [4] }), "v2").sampleIdsList, []);
   rejects(
     () => SampleSet.decode(ss({ requiredFeatures: [4, 5] }), "v2"),
     UnsupportedError,

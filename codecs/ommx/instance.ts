@@ -15,6 +15,8 @@ import { encodeInstanceData, instanceToV2Message, readInstanceData } from "./_in
 import type { Equality, OmmxVersion, Sense, StateLike } from "./types.ts";
 import { stateGet } from "./_conversions.ts";
 import { ProblemPayload } from "./problem.ts";
+import type { DfOptions, Table } from "./table.ts";
+import { problemDecisionVariablesDf } from "./_tables.ts";
 
 /** Options of {@linkcode Instance.evaluate}. */
 export interface EvaluateOptions {
@@ -237,5 +239,19 @@ export class Instance extends ProblemPayload<InstanceData> {
       pending = next;
     }
     return m;
+  }
+
+  /**
+   * The decision variables as a table (Python's `decision_variables_df`):
+   * index `id`; `kind`, `lower`, `upper`, `name`, `subscripts`,
+   * `description`, `parameters.<key>`, `substituted_value`, `state_role`
+   * (`used`, `fixed`, `dependent` or `irrelevant`).
+   *
+   * @param options Column families.
+   * @returns The table.
+   * @throws {InvalidArgumentError} for an unknown column family.
+   */
+  decisionVariablesDf(options: DfOptions = {}): Table {
+    return problemDecisionVariablesDf(this, options, true);
   }
 }

@@ -45,4 +45,5 @@ export * from "./sample_set.ts";
 export * from "./sampled_values.ts";
 export * from "./solution.ts";
 export * from "./state.ts";
+export * from "./table.ts";
 export type * from "./types.ts";

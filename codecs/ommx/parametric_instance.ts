@@ -17,6 +17,8 @@ import type { Parameter, ParametricInstanceData } from "./instance_data.ts";
 import { parametricToV2Message, readParametricInstanceData } from "./_instance_wire.ts";
 import type { OmmxVersion } from "./types.ts";
 import { ProblemPayload } from "./problem.ts";
+import type { DfOptions, Table } from "./table.ts";
+import { parametersDf, problemDecisionVariablesDf } from "./_tables.ts";
 
 /** What a `ParametricInstance` tells its base class. */
 const PARAMETRIC_INSTANCE = problemKind<ParametricInstanceData, ParametricInstance>(
@@ -145,5 +147,30 @@ export class ParametricInstance extends ProblemPayload<ParametricInstanceData> {
         }
         : {}),
     });
+  }
+
+  /**
+   * The decision variables as a table (Python's `decision_variables_df`):
+   * index `id`; `kind`, `lower`, `upper`, the label columns,
+   * `parameters.<key>`, `substituted_value`.
+   *
+   * @param options Column families.
+   * @returns The table.
+   * @throws {InvalidArgumentError} for an unknown column family.
+   */
+  decisionVariablesDf(options: DfOptions = {}): Table {
+    return problemDecisionVariablesDf(this, options, false);
+  }
+
+  /**
+   * The parameters as a table (Python's `parameters_df`): index `id`;
+   * `name`, `subscripts`, `description`, `parameters.<key>`.
+   *
+   * @param options Column families.
+   * @returns The table.
+   * @throws {InvalidArgumentError} for an unknown column family.
+   */
+  parametersDf(options: DfOptions = {}): Table {
+    return parametersDf(this.parameters, options);
   }
 }

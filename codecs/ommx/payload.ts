@@ -21,7 +21,7 @@ export abstract class ProtobufPayload<Data> {
   /** Extension annotations stored in the message (keys never start with `org.ommx.v1.`). */
   readonly extensionAnnotations: Readonly<Record<string, string>>;
   readonly #kind: PayloadKind<Data, ProtobufPayload<Data>>;
-  readonly #bytes: Uint8Array | undefined;
+  #bytes: Uint8Array | undefined;
   #message: OmmxMessage | undefined;
 
   /**
@@ -40,6 +40,16 @@ export abstract class ProtobufPayload<Data> {
     this.version = source?.version ?? "v2";
     this.#bytes = source?.bytes;
     this.extensionAnnotations = { ...(annotations ?? {}) };
+  }
+
+  /**
+   * For a payload class whose content changed in place (e.g.
+   * `Solution.setDualVariable`): forget the decoded bytes and message, so
+   * `message` and `toBytes()` reflect the new content.
+   */
+  protected contentChanged(): void {
+    this.#bytes = undefined;
+    this.#message = undefined;
   }
 
   /**

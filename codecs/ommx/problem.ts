@@ -20,6 +20,9 @@ import type {
 import type { InstanceDescription, Sense } from "./types.ts";
 import { ProtobufPayload } from "./payload.ts";
 import type { PayloadKind, Source } from "./_layer.ts";
+import type { DfOptions, InstanceConstraintsDfOptions, Table } from "./table.ts";
+import { problemConstraintsDf, problemNamedFunctionsDf } from "./_tables.ts";
+import { problemDisplay } from "./_payload_display.ts";
 
 /**
  * The base of `Instance` and `ParametricInstance`: an optimisation problem
@@ -97,6 +100,53 @@ export abstract class ProblemPayload<Data extends ProblemData> extends ProtobufP
       cs.filter((c) => !c.removedReason).length;
     return this.constraints.length + active(this.indicatorConstraints) +
       active(this.oneHotConstraints) + active(this.sos1Constraints);
+  }
+
+  /**
+   * The decision variables as a table (Python's `decision_variables_df`).
+   *
+   * @param options Column families.
+   * @returns The table.
+   */
+  abstract decisionVariablesDf(options?: DfOptions): Table;
+
+  /**
+   * The constraints of one family as a table (Python's `constraints_df`):
+   * index `<kind>_constraint_id`; regular: `equality` (`=0` / `<=0`), `type`
+   * (`Linear`, …), `used_ids`; indicator: `indicator_variable_id` first;
+   * one-hot / SOS1: `variables`, `num_variables`, `used_ids`; then `name`,
+   * `subscripts`, `description`, `parameters.<key>`; with `removed: true`
+   * removed constraints too and `removed_reason`, `removed_reason.<key>`.
+   *
+   * @param options Family, column families, removed rows.
+   * @returns The table.
+   * @throws {InvalidArgumentError} for an unknown family or column family.
+   */
+  constraintsDf(options: InstanceConstraintsDfOptions = {}): Table {
+    return problemConstraintsDf(this, options);
+  }
+
+  /**
+   * The named functions as a table (Python's `named_functions_df`): index
+   * `id`; `type`, `function` (the {@linkcode Function}; CSV `Function(...)`),
+   * `used_ids`, the label columns, `parameters.<key>`.
+   *
+   * @param options Column families.
+   * @returns The table.
+   * @throws {InvalidArgumentError} for an unknown column family.
+   */
+  namedFunctionsDf(options: DfOptions = {}): Table {
+    return problemNamedFunctionsDf(this, options);
+  }
+
+  /**
+   * The notebook display: sizes, objective and the decision-variable and
+   * constraint tables (HTML, escaped) and the plain text.
+   *
+   * @returns The MIME bundle (`text/html`, `text/plain`).
+   */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return problemDisplay(this);
   }
 
   /**

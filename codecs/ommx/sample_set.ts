@@ -8,7 +8,7 @@
 
 import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { WireType } from "npm:@bufbuild/protobuf@2.17.0/wire";
-import { DecodeError, EncodeError, InvalidArgumentError } from "../../core/errors.ts";
+import { DecodeError, EncodeError, NotFoundError } from "../../core/errors.ts";
 import {
   type SampledValues as SampledValuesMessage,
   SampledValuesSchema,
@@ -27,6 +27,7 @@ import type { ConstraintBase, DecisionVariable } from "./instance_data.ts";
 import { readV1DecisionVariable, wrap } from "./_instance_wire.ts";
 import type { OmmxVersion } from "./types.ts";
 import { SampledValues } from "./sampled_values.ts";
+import { compareCodePoints } from "../../core/_code_points.ts";
 import { type EvaluatedConstraint, Solution } from "./solution.ts";
 import type { Equality, Label, RemovedReason, Sense } from "./types.ts";
 import {
@@ -53,6 +54,15 @@ import {
 import { varintLength, WireReader, WireWriter } from "./_wire.ts";
 import { resultKind } from "./_layer.ts";
 import { type ResultData, ResultPayload } from "./result.ts";
+import type { ConstraintsDfOptions, DfOptions, Table } from "./table.ts";
+import {
+  sampleSetConstraintsDf,
+  sampleSetDecisionVariablesDf,
+  sampleSetNamedFunctionsDf,
+  sampleSetSummary,
+} from "./_tables.ts";
+import { bestFeasibleId, byIdOrThrow, extractAll, extractByName } from "./_analysis.ts";
+import { sampleSetDisplay } from "./_payload_display.ts";
 import {
   checkV1Bound,
   constraintFeasible,
@@ -164,9 +174,11 @@ function encodeSampleSet(data: SampleSetData): Uint8Array {
  * });
  * assert.deepEqual([...ss.feasible], [[0, true], [1, true], [2, false]]); // computed
  * const back = SampleSet.decode(ss.toBytes(), "v2");
- * assert.deepEqual(back.sampleIds, [0, 1, 2]);
- * assert.equal(back.best()?.objective, 1);
+ * assert.deepEqual(back.sampleIdsList, [0, 1, 2]);
+ * assert.equal(back.bestFeasibleId, 1);
+ * assert.equal(back.bestFeasible.objective, 1);
  * assert.equal(back.get(2).state.get(7), 12);
+ * assert.deepEqual(back.summary.column("objective").values, [1, 3, 0]); // feasible first
  * ```
  */
 export class SampleSet extends ResultPayload<SampleSetData> {
@@ -222,9 +234,338 @@ export class SampleSet extends ResultPayload<SampleSetData> {
     this.namedFunctions = data.namedFunctions ?? [];
   }
 
-  /** Sample IDs, ascending. */
-  get sampleIds(): number[] {
+  /** Sample IDs, ascending (Python's `sample_ids_list`). */
+  get sampleIdsList(): number[] {
     return this.#objectives.ids();
+  }
+
+  /**
+   * The sample IDs (Python's `sample_ids()`), iterating in ascending order.
+   *
+   * @returns The IDs.
+   */
+  sampleIds(): Set<number> {
+    return new Set(this.#objectives.ids());
+  }
+
+  /**
+   * The number of samples.
+   *
+   * @returns The count.
+   */
+  numSamples(): number {
+    return this.#objectives.size;
+  }
+
+  /**
+   * The IDs of the feasible samples (all constraints, removed ones
+   * included), ascending.
+   *
+   * @returns The IDs.
+   */
+  feasibleIds(): Set<number> {
+    return new Set(this.sampleIdsList.filter((id) => this.feasible.get(id) === true));
+  }
+
+  /**
+   * The IDs of the samples feasible in the relaxed problem (removed
+   * constraints ignored), ascending.
+   *
+   * @returns The IDs.
+   */
+  feasibleRelaxedIds(): Set<number> {
+    return new Set(this.sampleIdsList.filter((id) => this.feasibleRelaxed.get(id) === true));
+  }
+
+  /**
+   * Same as {@linkcode SampleSet.feasibleIds}.
+   *
+   * @returns The IDs.
+   */
+  feasibleUnrelaxedIds(): Set<number> {
+    return this.feasibleIds();
+  }
+
+  /** Sample ID → feasibility including removed constraints (same as {@linkcode SampleSet.feasible}). */
+  get feasibleUnrelaxed(): ReadonlyMap<number, boolean> {
+    return this.feasible;
+  }
+
+  /**
+   * The ID of the best feasible sample: the smallest objective when
+   * minimizing (ties: the smallest ID), the largest when maximizing (ties:
+   * the largest ID), as the reference picks it.
+   *
+   * @throws {NoFeasibleSampleError} when no sample is feasible.
+   */
+  get bestFeasibleId(): number {
+    return bestFeasibleId(this, false);
+  }
+
+  /**
+   * Like {@linkcode SampleSet.bestFeasibleId}, among the samples feasible in the relaxed problem.
+   *
+   * @throws {NoFeasibleSampleError} when no sample is feasible in the relaxed problem.
+   */
+  get bestFeasibleRelaxedId(): number {
+    return bestFeasibleId(this, true);
+  }
+
+  /**
+   * The best feasible sample as a {@linkcode Solution}.
+   *
+   * @throws {NoFeasibleSampleError} when no sample is feasible.
+   */
+  get bestFeasible(): Solution {
+    return this.get(this.bestFeasibleId);
+  }
+
+  /**
+   * The best sample feasible in the relaxed problem, as a {@linkcode Solution}.
+   *
+   * @throws {NoFeasibleSampleError} when no sample is feasible in the relaxed problem.
+   */
+  get bestFeasibleRelaxed(): Solution {
+    return this.get(this.bestFeasibleRelaxedId);
+  }
+
+  /**
+   * Same as {@linkcode SampleSet.bestFeasible}.
+   *
+   * @throws {NoFeasibleSampleError} when no sample is feasible.
+   */
+  get bestFeasibleUnrelaxed(): Solution {
+    return this.bestFeasible;
+  }
+
+  /** The distinct decision-variable names, in code-point order. */
+  get decisionVariableNames(): Set<string> {
+    return namesOf(this.decisionVariables);
+  }
+
+  /** The distinct named-function names, in code-point order. */
+  get namedFunctionNames(): Set<string> {
+    return namesOf(this.namedFunctions);
+  }
+
+  /**
+   * One sample as a {@linkcode Solution} (same as {@linkcode SampleSet.get}).
+   *
+   * @param sampleId The sample ID.
+   * @returns The solution.
+   * @throws {NotFoundError} when the sample does not exist.
+   */
+  getSampleById(sampleId: number): Solution {
+    return this.get(sampleId);
+  }
+
+  /**
+   * A sampled decision variable by ID.
+   *
+   * @param variableId The ID.
+   * @returns The variable with its value in every sample.
+   * @throws {NotFoundError} when there is no such variable.
+   */
+  getDecisionVariableById(variableId: number): SampledDecisionVariable {
+    return byIdOrThrow(this.decisionVariables, variableId, "decision variable");
+  }
+
+  /**
+   * A sampled regular constraint by ID.
+   *
+   * @param constraintId The ID.
+   * @returns The constraint with its values in every sample.
+   * @throws {NotFoundError} when there is no such regular constraint.
+   */
+  getConstraintById(constraintId: number): SampledConstraint {
+    return byIdOrThrow(
+      this.constraints.filter((c) => c.kind === "regular"),
+      constraintId,
+      "constraint",
+    );
+  }
+
+  /**
+   * A sampled named function by ID.
+   *
+   * @param namedFunctionId The ID.
+   * @returns The named function with its values in every sample.
+   * @throws {NotFoundError} when there is no such named function.
+   */
+  getNamedFunctionById(namedFunctionId: number): SampledNamedFunction {
+    return byIdOrThrow(this.namedFunctions, namedFunctionId, "named function");
+  }
+
+  /**
+   * The values of the decision variables named `name` in one sample, keyed
+   * by their subscripts joined with `,` (Python's tuple `(1, 2)` is `"1,2"`,
+   * `()` is `""`), ordered by subscripts.
+   *
+   * @param name The name.
+   * @param sampleId The sample.
+   * @returns Subscripts → value.
+   * @throws {NotFoundError} when no variable has the name, or the sample does not exist.
+   * @throws {InvalidArgumentError} when two such variables have the same subscripts.
+   */
+  extractDecisionVariables(name: string, sampleId: number): Map<string, number> {
+    return extractByName(this.#variableSpec(sampleId), name);
+  }
+
+  /**
+   * {@linkcode SampleSet.extractDecisionVariables} for every name at once
+   * (variables without a name are left out).
+   *
+   * @param sampleId The sample.
+   * @returns Name → subscripts → value, names in code-point order.
+   * @throws {NotFoundError} when the sample does not exist.
+   * @throws {InvalidArgumentError} when a name and subscripts occur twice.
+   */
+  extractAllDecisionVariables(sampleId: number): Map<string, Map<string, number>> {
+    this.#sample(sampleId);
+    return extractAll(this.#variableSpec(sampleId));
+  }
+
+  /**
+   * The values of the regular constraints named `name` in one sample, keyed
+   * by subscripts (see {@linkcode SampleSet.extractDecisionVariables}).
+   *
+   * @param name The name.
+   * @param sampleId The sample.
+   * @returns Subscripts → value.
+   * @throws {NotFoundError} when no constraint has the name, or the sample does not exist.
+   * @throws {UnsupportedError} when such a constraint has parameters.
+   * @throws {InvalidArgumentError} when two such constraints have the same subscripts.
+   */
+  extractConstraints(name: string, sampleId: number): Map<string, number> {
+    return extractByName({
+      rows: [...this.constraints].filter((c) => c.kind === "regular").sort((a, b) => a.id - b.id),
+      what: "constraint",
+      value: (c) => c.values.get(sampleId),
+      noParameters: true,
+      sampleId,
+    }, name);
+  }
+
+  /**
+   * The values of the named functions named `name` in one sample, keyed by
+   * subscripts (see {@linkcode SampleSet.extractDecisionVariables}).
+   *
+   * @param name The name.
+   * @param sampleId The sample.
+   * @returns Subscripts → value.
+   * @throws {NotFoundError} when no named function has the name, or the sample does not exist.
+   * @throws {InvalidArgumentError} when two such functions have the same subscripts.
+   */
+  extractNamedFunctions(name: string, sampleId: number): Map<string, number> {
+    return extractByName(this.#namedFunctionSpec(sampleId), name);
+  }
+
+  /**
+   * {@linkcode SampleSet.extractNamedFunctions} for every name at once.
+   *
+   * @param sampleId The sample.
+   * @returns Name → subscripts → value, names in code-point order.
+   * @throws {NotFoundError} when the sample does not exist.
+   * @throws {InvalidArgumentError} when a name and subscripts occur twice.
+   */
+  extractAllNamedFunctions(sampleId: number): Map<string, Map<string, number>> {
+    this.#sample(sampleId);
+    return extractAll(this.#namedFunctionSpec(sampleId));
+  }
+
+  #sample(sampleId: number): number {
+    const objective = this.objectives.get(sampleId);
+    if (objective === undefined) throw new NotFoundError("sample", sampleId);
+    return objective;
+  }
+
+  #variableSpec(sampleId: number) {
+    return {
+      rows: this.decisionVariables,
+      what: "decision variables",
+      value: (v: SampledDecisionVariable) => v.samples.get(sampleId),
+      sampleId,
+    };
+  }
+
+  #namedFunctionSpec(sampleId: number) {
+    return {
+      rows: [...this.namedFunctions].sort((a, b) => a.id - b.id),
+      what: "named function",
+      value: (n: SampledNamedFunction) => n.values.get(sampleId),
+      sampleId,
+    };
+  }
+
+  /**
+   * Objective and feasibility per sample (Python's `summary`): index
+   * `sample_id`, columns `objective`, `feasible`; feasible samples first,
+   * then by objective (ascending when minimizing, descending when
+   * maximizing). Samples that tie are in ascending ID; the reference leaves
+   * them in its hash-map order, which is not specified.
+   */
+  get summary(): Table {
+    return sampleSetSummary(this, false);
+  }
+
+  /**
+   * {@linkcode SampleSet.summary} plus one boolean column per regular
+   * constraint (removed ones included): its feasibility in the sample, named
+   * `name[s1, s2]` (or `name`, or the ID when unnamed), as Python's
+   * `summary_with_constraints`.
+   */
+  get summaryWithConstraints(): Table {
+    return sampleSetSummary(this, true);
+  }
+
+  /**
+   * The decision variables as a table (Python's `decision_variables_df`):
+   * index `id`; `kind`, `lower`, `upper`, the label columns, `parameters.<key>`,
+   * then one column per sample ID holding the variable's value.
+   *
+   * @param options Column families.
+   * @returns The table.
+   * @throws {InvalidArgumentError} for an unknown column family.
+   */
+  decisionVariablesDf(options: DfOptions = {}): Table {
+    return sampleSetDecisionVariablesDf(this, options);
+  }
+
+  /**
+   * The constraints of one family as a table (Python's `constraints_df`):
+   * index `<kind>_constraint_id`; the family's columns, the label columns,
+   * `parameters.<key>`, then per sample `value.<id>`, `feasible.<id>` (and
+   * `indicator_active.<id>` / `active_variable.<id>` for the special
+   * families); `removed_reason` columns on request.
+   *
+   * @param options Family and column families.
+   * @returns The table.
+   * @throws {InvalidArgumentError} for an unknown family or column family.
+   */
+  constraintsDf(options: ConstraintsDfOptions = {}): Table {
+    return sampleSetConstraintsDf(this, options);
+  }
+
+  /**
+   * The named functions as a table (Python's `named_functions_df`): index
+   * `id`; `used_ids`, the label columns, `parameters.<key>`, then one column
+   * per sample ID.
+   *
+   * @param options Column families.
+   * @returns The table.
+   * @throws {InvalidArgumentError} for an unknown column family.
+   */
+  namedFunctionsDf(options: DfOptions = {}): Table {
+    return sampleSetNamedFunctionsDf(this, options);
+  }
+
+  /**
+   * The notebook display: the summary and sizes (HTML, escaped) and the plain text.
+   *
+   * @returns The MIME bundle (`text/html`, `text/plain`).
+   */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return sampleSetDisplay(this);
   }
 
   /**
@@ -248,13 +589,10 @@ export class SampleSet extends ResultPayload<SampleSetData> {
    *
    * @param sampleId The sample ID.
    * @returns The solution.
-   * @throws {InvalidArgumentError} when the sample does not exist.
+   * @throws {NotFoundError} when the sample does not exist.
    */
   get(sampleId: number): Solution {
-    const objective = this.objectives.get(sampleId);
-    if (objective === undefined) {
-      throw new InvalidArgumentError(`sample ${sampleId} is not in the sample set`);
-    }
+    const objective = this.#sample(sampleId);
     const state = new Map<number, number>();
     const dvs = this.decisionVariables.map((v) => {
       const value = v.samples.get(sampleId) ?? v.substitutedValue ?? 0;
@@ -289,23 +627,13 @@ export class SampleSet extends ResultPayload<SampleSetData> {
   }
 
   /**
-   * The best feasible sample by {@linkcode SampleSet.sense} (ties: smallest sample ID).
+   * The best feasible sample (see {@linkcode SampleSet.bestFeasibleId}), or
+   * undefined when no sample is feasible.
    *
-   * @returns The best sample, or undefined when no sample is feasible.
+   * @returns The best sample, or undefined.
    */
   best(): Solution | undefined {
-    let bestId: number | undefined;
-    let bestObj = 0;
-    const max = this.sense === "maximize";
-    for (const id of this.sampleIds) {
-      if (!this.feasible.get(id)) continue;
-      const o = this.objectives.get(id)!;
-      if (bestId === undefined || (max ? o > bestObj : o < bestObj)) {
-        bestId = id;
-        bestObj = o;
-      }
-    }
-    return bestId === undefined ? undefined : this.get(bestId);
+    return this.feasibleIds().size === 0 ? undefined : this.bestFeasible;
   }
 
   /**
@@ -326,6 +654,12 @@ export class SampleSet extends ResultPayload<SampleSetData> {
     };
     return d;
   }
+}
+
+function namesOf(rows: readonly Label[]): Set<string> {
+  const names = new Set<string>();
+  for (const r of rows) if (r.name !== undefined && r.name !== "") names.add(r.name);
+  return new Set([...names].sort(compareCodePoints));
 }
 
 // ---------- readers ----------

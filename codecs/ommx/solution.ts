@@ -6,7 +6,12 @@
  */
 
 import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
-import { DecodeError, EncodeError, InvalidArgumentError } from "../../core/errors.ts";
+import {
+  DecodeError,
+  EncodeError,
+  InvalidArgumentError,
+  NotFoundError,
+} from "../../core/errors.ts";
 import { EvaluatedConstraintSchema } from "./gen/ommx/v1/constraint_pb.ts";
 import { EvaluatedNamedFunctionSchema } from "./gen/ommx/v1/named_function_pb.ts";
 import { SolutionSchema as V1SolutionSchema } from "./gen/ommx/v1/solution_pb.ts";
@@ -50,6 +55,24 @@ import {
 import { WireReader } from "./_wire.ts";
 import { resultKind } from "./_layer.ts";
 import { type ResultData, ResultPayload } from "./result.ts";
+import type { ConstraintKindName, ConstraintsDfOptions, DfOptions, Table } from "./table.ts";
+import {
+  constraintKind,
+  ourKind,
+  solutionConstraintsDf,
+  solutionDecisionVariablesDf,
+  solutionNamedFunctionsDf,
+} from "./_tables.ts";
+import {
+  byIdOrThrow,
+  constraintViolation,
+  extractAll,
+  extractByName,
+  solutionValue,
+  totalViolation,
+} from "./_analysis.ts";
+import { solutionDisplay } from "./_payload_display.ts";
+import { compareCodePoints } from "../../core/_code_points.ts";
 import {
   checkV1Bound,
   constraintFeasible,
@@ -159,6 +182,8 @@ const SOLUTION = resultKind<SolutionData, Solution>("org.ommx.v1.solution", {
  * assert.equal(back.objective, 6);
  * assert.equal(back.feasible, true);
  * assert.equal(back.state.get(1), 2);
+ * assert.equal(back.totalViolation(), 0);
+ * assert.deepEqual(back.decisionVariablesDf().column("value").values, [2]);
  * ```
  */
 export class Solution extends ResultPayload<SolutionData> {
@@ -182,6 +207,7 @@ export class Solution extends ResultPayload<SolutionData> {
   readonly constraints: readonly EvaluatedConstraint[];
   /** Evaluated named functions. */
   readonly namedFunctions: readonly EvaluatedNamedFunction[];
+  readonly #constraints: EvaluatedConstraint[];
 
   /**
    * Build from plain data.
@@ -210,7 +236,8 @@ export class Solution extends ResultPayload<SolutionData> {
         parameters: {},
         value,
       }));
-    this.constraints = data.constraints ?? [];
+    this.#constraints = [...(data.constraints ?? [])];
+    this.constraints = this.#constraints;
     this.namedFunctions = data.namedFunctions ?? [];
   }
 
@@ -289,6 +316,304 @@ export class Solution extends ResultPayload<SolutionData> {
     });
   }
 
+  /** Feasibility including removed constraints (same as {@linkcode Solution.feasible}). */
+  get feasibleUnrelaxed(): boolean {
+    return this.feasible;
+  }
+
+  /** The decision-variable IDs, iterating in ascending order. */
+  get decisionVariableIds(): Set<number> {
+    return new Set(this.decisionVariables.map((v) => v.id).sort((a, b) => a - b));
+  }
+
+  /** The regular constraint IDs (removed ones included), iterating in ascending order. */
+  get constraintIds(): Set<number> {
+    return new Set(this.#regular().map((c) => c.id));
+  }
+
+  /** The named-function IDs, iterating in ascending order. */
+  get namedFunctionIds(): Set<number> {
+    return new Set(this.namedFunctions.map((n) => n.id).sort((a, b) => a - b));
+  }
+
+  /** The distinct decision-variable names, in code-point order. */
+  get decisionVariableNames(): Set<string> {
+    return namesOf(this.decisionVariables);
+  }
+
+  /** The distinct named-function names, in code-point order. */
+  get namedFunctionNames(): Set<string> {
+    return namesOf(this.namedFunctions);
+  }
+
+  #regular(): EvaluatedConstraint[] {
+    return this.#constraints.filter((c) => c.kind === "regular").sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * The sum of every constraint's violation (see
+   * {@linkcode Solution.constraintViolation}), removed constraints
+   * included; decision-variable bounds and kinds are not counted. Zero
+   * means every constraint holds exactly.
+   *
+   * @returns The total violation.
+   */
+  totalViolation(): number {
+    return totalViolation(this);
+  }
+
+  /**
+   * One constraint's non-negative violation: `|f(x)|` for an equality,
+   * `max(0, f(x))` for an inequality, the inner violation of an active
+   * indicator constraint (0 when inactive), `min_i (|x_i − 1| + Σ_{j≠i} |x_j|)`
+   * for one-hot and `min_i Σ_{j≠i} |x_j|` for SOS1.
+   *
+   * @param constraintId The constraint ID (IDs are per family).
+   * @param options The family (default `regular`).
+   * @returns The violation.
+   * @throws {NotFoundError} when the family has no such ID.
+   */
+  constraintViolation(constraintId: number, options: { kind?: ConstraintKindName } = {}): number {
+    const kind = constraintKind(options.kind);
+    const ours = ourKind(kind);
+    const c = this.#constraints.find((c) => c.kind === ours && c.id === constraintId);
+    if (c === undefined) {
+      throw new NotFoundError(`${kind === "one_hot" ? "one-hot" : kind} constraint`, constraintId);
+    }
+    return constraintViolation(this, c);
+  }
+
+  /**
+   * A regular constraint's evaluated value.
+   *
+   * @param constraintId The ID.
+   * @returns `f(x)`.
+   * @throws {NotFoundError} when there is no such regular constraint.
+   */
+  getConstraintValue(constraintId: number): number {
+    return this.getConstraintById(constraintId).value;
+  }
+
+  /**
+   * A regular constraint's dual value.
+   *
+   * @param constraintId The ID.
+   * @returns The dual value, or undefined when none is recorded.
+   * @throws {NotFoundError} when there is no such regular constraint.
+   */
+  getDualVariable(constraintId: number): number | undefined {
+    return this.getConstraintById(constraintId).dualVariable;
+  }
+
+  /**
+   * Set (or, with `undefined`, clear) a regular constraint's dual value, in
+   * place as Python's `set_dual_variable` does. Unlike Python, a value that
+   * is not finite is refused (it could not be written as `ommx.v2`).
+   *
+   * @param constraintId The ID.
+   * @param value The dual value, or undefined.
+   * @throws {NotFoundError} when there is no such regular constraint.
+   * @throws {InvalidArgumentError} when the value is not a finite number.
+   */
+  setDualVariable(constraintId: number, value: number | undefined): void {
+    const i = this.#constraints.findIndex((c) => c.kind === "regular" && c.id === constraintId);
+    if (i < 0) throw new NotFoundError("constraint", constraintId);
+    if (value !== undefined && !(typeof value === "number" && Number.isFinite(value))) {
+      throw new InvalidArgumentError(
+        `dual variable of regular constraint ${constraintId} must be a finite number, got ${
+          String(value)
+        }`,
+      );
+    }
+    const row: EvaluatedConstraint = { ...this.#constraints[i]! };
+    if (value === undefined) delete row.dualVariable;
+    else row.dualVariable = value;
+    this.#constraints[i] = row;
+    this.contentChanged();
+  }
+
+  /**
+   * A decision variable with its value, by ID.
+   *
+   * @param variableId The ID.
+   * @returns The variable.
+   * @throws {NotFoundError} when there is no such variable.
+   */
+  getDecisionVariableById(variableId: number): EvaluatedDecisionVariable {
+    return byIdOrThrow(this.decisionVariables, variableId, "decision variable");
+  }
+
+  /**
+   * An evaluated regular constraint, by ID.
+   *
+   * @param constraintId The ID.
+   * @returns The constraint.
+   * @throws {NotFoundError} when there is no such regular constraint.
+   */
+  getConstraintById(constraintId: number): EvaluatedConstraint {
+    return byIdOrThrow(this.#regular(), constraintId, "constraint");
+  }
+
+  /**
+   * An evaluated named function, by ID.
+   *
+   * @param namedFunctionId The ID.
+   * @returns The named function.
+   * @throws {NotFoundError} when there is no such named function.
+   */
+  getNamedFunctionById(namedFunctionId: number): EvaluatedNamedFunction {
+    return byIdOrThrow(this.namedFunctions, namedFunctionId, "named function");
+  }
+
+  /**
+   * The values of the decision variables named `name`, keyed by their
+   * subscripts joined with `,` (Python's tuple key `(1, 2)` is `"1,2"`,
+   * `(0,)` is `"0"`, `()` is `""`), ordered by subscripts.
+   *
+   * @param name The name.
+   * @returns Subscripts → value.
+   * @throws {NotFoundError} when no variable has the name.
+   * @throws {InvalidArgumentError} when two such variables have the same subscripts.
+   *
+   * @example
+   * ```ts
+   * import { Function, Instance, Solution } from "./mod.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const x = (id: number, i: number, j: number) => ({
+   *   id, kind: "binary" as const, bound: { lower: 0, upper: 1 }, name: "x", subscripts: [i, j], parameters: {},
+   * });
+   * const inst = new Instance({ objective: Function.linear([[1, 1]]), decisionVariables: [x(1, 0, 1), x(2, 1, 0)] });
+   * const sol = Solution.evaluate(inst, new Map([[1, 1], [2, 0]]));
+   * assert.deepEqual([...sol.extractDecisionVariables("x")], [["0,1", 1], ["1,0", 0]]);
+   * ```
+   */
+  extractDecisionVariables(name: string): Map<string, number> {
+    return extractByName(this.#variableSpec(), name);
+  }
+
+  /**
+   * {@linkcode Solution.extractDecisionVariables} for every name at once
+   * (variables without a name are left out).
+   *
+   * @returns Name → subscripts → value, names in code-point order.
+   * @throws {InvalidArgumentError} when a name and subscripts occur twice.
+   */
+  extractAllDecisionVariables(): Map<string, Map<string, number>> {
+    return extractAll(this.#variableSpec());
+  }
+
+  /**
+   * The values of the regular constraints (removed ones included) named
+   * `name`, keyed by subscripts (see {@linkcode Solution.extractDecisionVariables}).
+   *
+   * @param name The name.
+   * @returns Subscripts → value.
+   * @throws {NotFoundError} when no regular constraint has the name.
+   * @throws {UnsupportedError} when such a constraint has parameters (as in Python).
+   * @throws {InvalidArgumentError} when two such constraints have the same subscripts.
+   */
+  extractConstraints(name: string): Map<string, number> {
+    return extractByName({
+      rows: this.#regular(),
+      what: "constraint",
+      value: (c) => c.value,
+      noParameters: true,
+    }, name);
+  }
+
+  /**
+   * The values of the named functions named `name`, keyed by subscripts (see
+   * {@linkcode Solution.extractDecisionVariables}).
+   *
+   * @param name The name.
+   * @returns Subscripts → value.
+   * @throws {NotFoundError} when no named function has the name.
+   * @throws {InvalidArgumentError} when two such functions have the same subscripts.
+   */
+  extractNamedFunctions(name: string): Map<string, number> {
+    return extractByName(this.#namedFunctionSpec(), name);
+  }
+
+  /**
+   * {@linkcode Solution.extractNamedFunctions} for every name at once.
+   *
+   * @returns Name → subscripts → value, names in code-point order.
+   * @throws {InvalidArgumentError} when a name and subscripts occur twice.
+   */
+  extractAllNamedFunctions(): Map<string, Map<string, number>> {
+    return extractAll(this.#namedFunctionSpec());
+  }
+
+  #variableSpec() {
+    return {
+      rows: [...this.decisionVariables].sort((a, b) => a.id - b.id),
+      what: "decision variables",
+      value: (v: EvaluatedDecisionVariable) => solutionValue(this, v.id),
+    };
+  }
+
+  #namedFunctionSpec() {
+    return {
+      rows: [...this.namedFunctions].sort((a, b) => a.id - b.id),
+      what: "named function",
+      value: (n: EvaluatedNamedFunction) => n.value,
+    };
+  }
+
+  /**
+   * The decision variables as a table (Python's `decision_variables_df`):
+   * index `id`; `kind`, `lower`, `upper`, `name`, `subscripts`,
+   * `description`, `parameters.<key>`, `substituted_value` (always missing),
+   * `value`.
+   *
+   * @param options Column families.
+   * @returns The table.
+   * @throws {InvalidArgumentError} for an unknown column family.
+   */
+  decisionVariablesDf(options: DfOptions = {}): Table {
+    return solutionDecisionVariablesDf(this, options);
+  }
+
+  /**
+   * The constraints of one family as a table (Python's `constraints_df`):
+   * index `<kind>_constraint_id`; regular: `equality`, `value`, `feasible`,
+   * `used_ids`, the label columns, `parameters.<key>`, `dual_variable`,
+   * `violation`; indicator: `indicator_variable_id`, `equality`, `value`,
+   * `feasible`, `indicator_active`, …, `violation`; one-hot / SOS1:
+   * `feasible`, `active_variable`, …, `violation`; `removed_reason` columns on
+   * request.
+   *
+   * @param options Family and column families.
+   * @returns The table.
+   * @throws {InvalidArgumentError} for an unknown family or column family.
+   */
+  constraintsDf(options: ConstraintsDfOptions = {}): Table {
+    return solutionConstraintsDf(this, options);
+  }
+
+  /**
+   * The named functions as a table (Python's `named_functions_df`): index
+   * `id`; `value`, `used_ids`, the label columns, `parameters.<key>`.
+   *
+   * @param options Column families.
+   * @returns The table.
+   * @throws {InvalidArgumentError} for an unknown column family.
+   */
+  namedFunctionsDf(options: DfOptions = {}): Table {
+    return solutionNamedFunctionsDf(this, options);
+  }
+
+  /**
+   * The notebook display: objective, feasibility and the tables (HTML,
+   * escaped) and the plain text.
+   *
+   * @returns The MIME bundle (`text/html`, `text/plain`).
+   */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return solutionDisplay(this);
+  }
+
   /**
    * Decode an `ommx.v1.Solution` or `ommx.v2.Solution` payload. For v1, the derived fields are
    * computed as the reference computes them (each constraint's `feasible`, `feasibleRelaxed`,
@@ -319,7 +644,7 @@ export class Solution extends ResultPayload<SolutionData> {
       optimality: this.optimality,
       relaxation: this.relaxation,
       decisionVariables: [...this.decisionVariables],
-      constraints: [...this.constraints],
+      constraints: [...this.#constraints],
       namedFunctions: [...this.namedFunctions],
       ...this.resultData(),
     };
@@ -327,6 +652,12 @@ export class Solution extends ResultPayload<SolutionData> {
     if (this.sense !== undefined) d.sense = this.sense;
     return d;
   }
+}
+
+function namesOf(rows: readonly { name?: string }[]): Set<string> {
+  const names = new Set<string>();
+  for (const r of rows) if (r.name !== undefined && r.name !== "") names.add(r.name);
+  return new Set([...names].sort(compareCodePoints));
 }
 
 function readV1(bytes: Uint8Array, what: string): SolutionData {

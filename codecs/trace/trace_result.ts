@@ -21,6 +21,7 @@ import {
   Status_StatusCode,
 } from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
 import { pyFixed, pyRepr, type PyValue, reprBytes } from "../_py_repr.ts";
+import { escapeHtml, headingHtml, type HtmlCell, jupyterBundle, tableHtml } from "../_display.ts";
 
 /**
  * An attribute value unwrapped from OTLP `AnyValue`: strings, booleans,
@@ -441,6 +442,31 @@ export class TraceResult {
       pushAll(kids, prefix + (last ? "    " : "│   "));
     }
     return lines.join("\n");
+  }
+
+  /**
+   * The notebook display: one row per span in tree order (name, duration,
+   * status, scope) and the text tree (HTML, escaped), and the text tree as
+   * plain text.
+   *
+   * @returns The MIME bundle (`text/html`, `text/plain`).
+   */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    const rows: HtmlCell[][] = [];
+    const walk = (span: TraceSpan, depth: number) => {
+      rows.push([
+        `${"\u00a0\u00a0".repeat(depth)}${span.name}`,
+        { text: span.durationMs.toFixed(3), class: "num" },
+        span.status.code === "error" ? { text: "error", class: "status failed" } : span.status.code,
+        span.scopeName ?? "",
+      ]);
+      for (const kid of this.children(span)) walk(kid, depth + 1);
+    };
+    for (const root of this.roots()) walk(root, 0);
+    const html = headingHtml(`Trace (${this.spans.length} spans)`) +
+      tableHtml(["span", "duration (ms)", "status", "scope"], rows) +
+      `<pre>${escapeHtml(this.toString())}</pre>`;
+    return jupyterBundle(html, this.toString());
   }
 
   /**

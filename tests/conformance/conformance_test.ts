@@ -80,14 +80,14 @@ function checkSolution(s: Solution, exp: Expected, what: string): void {
 }
 
 function checkSampleSet(s: SampleSet, exp: Expected, what: string): void {
-  eq(sortedIds(s.sampleIds), exp.sample_ids, `${what}: sample_ids`);
+  eq(sortedIds(s.sampleIdsList), exp.sample_ids, `${what}: sample_ids`);
   eq(s.objectives, exp.objectives, `${what}: objectives`);
   eq(s.feasible, exp.feasible, `${what}: feasible`);
   if (exp.best_feasible_id !== undefined) {
     const best = s.best();
     const bestId = best === undefined
       ? null
-      : sortedIds(s.sampleIds).find((id) =>
+      : sortedIds(s.sampleIdsList).find((id) =>
         s.feasible.get(id) === true && s.objectives.get(id) === best.objective
       );
     eq(bestId, exp.best_feasible_id, `${what}: best_feasible_id`);

@@ -162,7 +162,7 @@ for (const name of expectedCases) {
           Object.fromEntries([...ss.feasibleRelaxed].map(([k, v]) => [k, v])),
           o.feasible_relaxed,
         );
-        for (const id of ss.sampleIds) {
+        for (const id of ss.sampleIdsList) {
           assertSolutionLike(ss.get(id), o.samples[id], `${name}#${id}`);
         }
       }

@@ -27,6 +27,8 @@ import { AttachmentHolder } from "./attachment_holder.ts";
 import { loadSealedRun, type SealedRun } from "./sealed_run.ts";
 import { reprStr } from "../../../codecs/_py_repr.ts";
 import { type RunParametersTable, runParametersView } from "./run_parameters.ts";
+import type { Table } from "../../../codecs/ommx/table.ts";
+import { experimentDisplay, runParametersDataFrame } from "./_display.ts";
 
 /** Options for loading an Experiment from a target. */
 export interface LoadExperimentOptions {
@@ -187,6 +189,20 @@ export class Experiment extends AttachmentHolder implements AsyncDisposable {
   }
 
   /**
+   * The run-parameter table as a {@linkcode Table}, as Python's
+   * `run_parameters_df()`: index `run_id` (every run, ascending), one column
+   * per parameter in the same order, pandas' nullable dtypes (`boolean`,
+   * `Int64`, `Float64`, `string`); a missing cell is `null`, a NaN parameter
+   * `NaN`, an int64 beyond ±(2^53−1) a `bigint`. `toCsv()` writes what
+   * `run_parameters_df().to_csv()` writes.
+   *
+   * @returns The table.
+   */
+  runParametersDf(): Table {
+    return runParametersDataFrame(this.#parameters);
+  }
+
+  /**
    * Read every blob (config and all layers), checking size and digest.
    *
    * @param onProgress Called after each blob.
@@ -230,6 +246,17 @@ export class Experiment extends AttachmentHolder implements AsyncDisposable {
   override toString(): string {
     const name = this.imageName === null ? "None" : reprStr(this.imageName);
     return `Experiment(image_name=${name}, state='sealed', open_runs=0)`;
+  }
+
+  /**
+   * The notebook display: name, status, annotations and one row per run
+   * (status, parameters, Solves, Samplings) in the viewer's look (HTML,
+   * escaped), and the plain text.
+   *
+   * @returns The MIME bundle (`text/html`, `text/plain`).
+   */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return experimentDisplay(this);
   }
 
   /** Deno's `console.log` rendering. */

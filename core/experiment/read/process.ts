@@ -22,6 +22,7 @@ import { fetchPayload, type ReadContext } from "./_read_context.ts";
 import { layerAt } from "./_attachments.ts";
 import { decodeTyped } from "./_typed.ts";
 import { reprStr } from "../../../codecs/_py_repr.ts";
+import { processDisplay } from "./_display.ts";
 
 function checkMediaType(
   d: Descriptor,
@@ -161,6 +162,16 @@ export abstract class ProcessView<Output> {
     return `${this.#kind.label}(run_id=${this.runId}, ${this.#kind.idKey}=${this.#record.id}, status=${
       reprStr(this.status)
     }, adapter=${reprStr(this.adapter)})`;
+  }
+
+  /**
+   * The notebook display: status, adapter, options and the output's tables
+   * (HTML, escaped), and the plain text; reads the output.
+   *
+   * @returns The MIME bundle (`text/html`, `text/plain`).
+   */
+  [Symbol.for("Jupyter.display")](): Promise<Record<string, string>> {
+    return processDisplay(this as ProcessView<unknown>, this.#kind.label);
   }
 }
 

@@ -103,7 +103,7 @@ Deno.test("Solve and Sampling: records, their layers and decoded payloads", asyn
   assert.equal(sampled.samplingId, 0);
   assert.equal(sampled.outputDescriptor?.mediaType, MEDIA_TYPE_V2_SAMPLE_SET);
   const sampleSet = await sampled.getOutput();
-  assert.deepEqual(sampleSet?.sampleIds, [0, 1]);
+  assert.deepEqual(sampleSet?.sampleIdsList, [0, 1]);
   assert.equal(sampleSet?.best()?.objective, 2);
   assert.equal(
     String(sampled),

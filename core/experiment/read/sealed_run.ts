@@ -14,6 +14,7 @@ import { AttachmentHolder } from "./attachment_holder.ts";
 import { loadSampling, loadSolve, type Sampling, type Solve } from "./process.ts";
 import type { ParameterValue } from "./run_parameters.ts";
 import { reprStr } from "../../../codecs/_py_repr.ts";
+import { sealedRunDisplay } from "./_display.ts";
 
 /** Everything a loaded run view holds (built by {@linkcode loadSealedRun}). */
 interface LoadedRun {
@@ -107,6 +108,16 @@ export class SealedRun extends AttachmentHolder {
     return `SealedRun(run_id=${this.runId}, status=${
       reprStr(this.status)
     }, attachments=${this.attachmentNames.length}, solves=${this.#solves.length}, samplings=${this.#samplings.length})`;
+  }
+
+  /**
+   * The notebook display: status, parameters, Solves and Samplings (HTML,
+   * escaped), and the plain text.
+   *
+   * @returns The MIME bundle (`text/html`, `text/plain`).
+   */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return sealedRunDisplay(this);
   }
 
   /** Deno's `console.log` rendering. */
