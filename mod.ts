@@ -234,6 +234,19 @@ export {
   Solution,
   type SolutionData,
 } from "./codecs/ommx/mod.ts";
+// Analysis: the *Df() tables (pandas DataFrames in the Python SDK) and their options
+export {
+  type ConstraintKindName,
+  type ConstraintsDfOptions,
+  type DfOptions,
+  type InstanceConstraintsDfOptions,
+  type PandasDtype,
+  Table,
+  type TableCell,
+  type TableColumn,
+  type TableColumnType,
+  type TableInclude,
+} from "./codecs/ommx/mod.ts";
 export type * from "./codecs/ommx/instance_data.ts";
 export type * from "./codecs/ommx/types.ts";
 export {
