@@ -239,3 +239,31 @@ export async function pythonWithNumpy(purpose: string): Promise<string | undefin
   );
   return undefined;
 }
+
+/** Where `tests/notebook/setup_venv.sh` builds the Jupyter venv (nbconvert, nbclient, ipykernel). */
+export const JUPYTER_VENV_BIN: string = fileURLToPath(new URL(".cache/jupyter-venv/bin/jupyter", REPO));
+
+/**
+ * The `jupyter` command (with nbconvert) the notebook test drives, printing the skip line when
+ * there is none: `OMMX_TEST_JUPYTER` when set (trusted), else `.cache/jupyter-venv/bin/jupyter`
+ * when it exists and `python3` is on PATH, else `jupyter` on PATH. Never builds the venv:
+ * `bash tests/notebook/setup_venv.sh` (CI: `.ci/run`) does, from PyPI.
+ *
+ * @param purpose What the caller would run, completing "to run …" (name the test file).
+ * @returns The command's path, or undefined.
+ */
+export function jupyterCommand(purpose: string): string | undefined {
+  const explicit = env("OMMX_TEST_JUPYTER");
+  if (explicit !== undefined) return explicit;
+  if (findTool(TOOLS.python3) !== undefined && isExecutableFile(JUPYTER_VENV_BIN)) {
+    return JUPYTER_VENV_BIN;
+  }
+  const onPath = findOnPath("jupyter");
+  if (onPath !== undefined) return onPath;
+  printSkip(
+    "jupyter",
+    "Jupyter with `bash tests/notebook/setup_venv.sh` (nbconvert from PyPI; or set OMMX_TEST_JUPYTER)",
+    purpose,
+  );
+  return undefined;
+}

@@ -278,7 +278,7 @@ export function sampledStage(ss: SampleSet, c: SampledConstraint): Map<number, S
   const atol = ss.feasibilityAtol ?? DEFAULT_FEASIBILITY_ATOL;
   const out = new Map<number, SampledStage>();
   const samplesOf = new Map(ss.decisionVariables.map((v) => [v.id, v.samples]));
-  const values = c.values.toMap();
+  const values = c.values;
   for (const sid of ss.sampleIdsList) {
     const value = (id: number) => samplesOf.get(id)?.get(sid);
     if (c.kind === "indicator") {

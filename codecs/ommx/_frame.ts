@@ -50,6 +50,7 @@ class Col {
   put(row: number, kind: K, value: TableCell): void {
     this.values[row] = value;
     this.seen |= 1 << kind;
+    if (kind === this.firstKind && this.kinds === undefined) return; // the common case
     if (kind === K.NA || kind === K.None) return;
     if (this.firstKind === 0) this.firstKind = kind;
     else if (kind !== this.firstKind && this.kinds === undefined) {
@@ -61,6 +62,9 @@ class Col {
     if (this.kinds) this.kinds[row] = kind;
   }
 }
+
+/** An opaque handle of a column (see {@linkcode FrameBuilder.columns}). */
+export type ColumnHandle = { readonly name: string };
 
 const VALUE_KINDS = (1 << K.Int) | (1 << K.Float) | (1 << K.Bool) | (1 << K.Str) | (1 << K.List) |
   (1 << K.Set) | (1 << K.Func);
@@ -83,6 +87,46 @@ export class FrameBuilder {
   /** Start the next row (every `set` goes to the row last started). */
   row(): void {
     this.#row++;
+  }
+
+  /**
+   * Handles of columns, for rows that set many keys in a fixed order (the per-sample columns):
+   * new keys are added now, in this order, exactly as setting them one by one would.
+   *
+   * @param keys The column keys, in the order the row sets them.
+   * @returns One handle per key.
+   */
+  columns(keys: readonly string[]): ColumnHandle[] {
+    return keys.map((key) => {
+      let c = this.#cols.get(key);
+      if (c === undefined) {
+        c = new Col(key);
+        this.#cols.set(key, c);
+      }
+      return c;
+    });
+  }
+
+  /**
+   * A Python `float` (or `None` when undefined) in a column by handle.
+   *
+   * @param column The handle.
+   * @param v The value.
+   */
+  floatAt(column: ColumnHandle, v: number | undefined): void {
+    if (v === undefined) (column as Col).put(this.#row, K.None, null);
+    else (column as Col).put(this.#row, K.Float, v);
+  }
+
+  /**
+   * A Python `bool` (or `None` when undefined) in a column by handle.
+   *
+   * @param column The handle.
+   * @param v The value.
+   */
+  boolAt(column: ColumnHandle, v: boolean | undefined): void {
+    if (v === undefined) (column as Col).put(this.#row, K.None, null);
+    else (column as Col).put(this.#row, K.Bool, v);
   }
 
   #put(key: string, kind: K, value: TableCell): void {

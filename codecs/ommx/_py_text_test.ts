@@ -63,6 +63,24 @@ Deno.test("functionRepr: terms by degree then IDs, merged, zeros dropped", () =>
   );
   assert.deepEqual(normalizedTerms(Function.linear([[1, 0], [2, 3]], 0)), [[[2], 3]]);
   assert.deepEqual(requiredIds(Function.quadratic([[9, 4, 1]], [[7, 0], [2, 1]])), [2, 4, 9]);
+  // Equal monomials are summed first: (x1*x2 - x2*x1) cancels, so 1 and 2 are not used.
+  assert.deepEqual(
+    requiredIds(Function.quadratic([[1, 2, 3], [2, 1, -3], [5, 5, 1]], [[1, 1], [1, -1]])),
+    [5],
+  );
+  assert.equal(
+    functionRepr(Function.quadratic([[1, 2, 3], [2, 1, -3], [5, 5, 1]])),
+    "Function(x5*x5)",
+  );
+  // Mid-size IDs (hashed keys) and large IDs (string keys): the same answers.
+  assert.deepEqual(requiredIds(Function.quadratic([[1e5, 3, 1], [3, 1e5, -1], [5, 6, 1]])), [5, 6]);
+  assert.deepEqual(requiredIds(Function.quadratic([[1e5, 3, 1], [4, 1e5, 1]])), [3, 4, 1e5]);
+  const big = 2 ** 40;
+  assert.deepEqual(
+    requiredIds(Function.quadratic([[big, 3, 1], [3, big, -1], [big, big + 1, 2]])),
+    [big, big + 1],
+  );
+  assert.deepEqual(requiredIds(Function.quadratic([[big, 3, 1], [4, big, 2]])), [3, 4, big]);
   assert.equal(functionTypeName(Function.constant(0)), "Zero");
   assert.equal(functionTypeName(Function.constant(1)), "Constant");
   assert.equal(functionTypeName(Function.linear([])), "Linear");

@@ -10,7 +10,7 @@
 
 import { InvalidArgumentError } from "../../core/errors.ts";
 import { compareCodePoints } from "../../core/_code_points.ts";
-import { FrameBuilder } from "./_frame.ts";
+import { type ColumnHandle, FrameBuilder } from "./_frame.ts";
 import { functionTypeName, requiredIds } from "./_py_text.ts";
 import type {
   ConstraintBase,
@@ -399,19 +399,18 @@ export function solutionNamedFunctionsDf(s: Solution, options: DfOptions): Table
 export function sampleSetDecisionVariablesDf(ss: SampleSet, options: DfOptions): Table {
   const f = includeFlags(options.include);
   const ids = ss.sampleIdsList;
+  const position = new Map(ids.map((id, i) => [id, i]));
   const keys = ids.map(String);
   const b = new FrameBuilder("id");
+  let cols: ColumnHandle[] | undefined; // made in the first row, where pandas first sees them
   for (const v of byId(ss.decisionVariables)) {
     b.row();
     b.int("id", v.id);
     variableBase(b, v);
     labelColumns(b, v, f);
-    const samples = v.samples.toMap();
-    for (let i = 0; i < ids.length; i++) {
-      const x = samples.get(ids[i]!);
-      if (x === undefined) b.none(keys[i]!);
-      else b.float(keys[i]!, x);
-    }
+    cols ??= b.columns(keys);
+    const values = v.samples.valuesAt(position, ids.length);
+    for (let i = 0; i < ids.length; i++) b.floatAt(cols[i]!, values[i]);
   }
   return b.build();
 }
@@ -437,7 +436,7 @@ export function sampleSetConstraintsDf(ss: SampleSet, options: ConstraintsDfOpti
     if (kind === "regular" || kind === "indicator") b.str("equality", equalityText(c.equality));
     b.set("used_ids", uniqueSorted(c.usedDecisionVariableIds));
     labelColumns(b, c, f);
-    const values = c.values.toMap();
+    const values = c.values;
     const stages = kind === "regular" ? undefined : sampledStage(ss, c);
     for (let i = 0; i < ids.length; i++) {
       const sid = ids[i]!;
@@ -474,19 +473,18 @@ export function sampleSetConstraintsDf(ss: SampleSet, options: ConstraintsDfOpti
 export function sampleSetNamedFunctionsDf(ss: SampleSet, options: DfOptions): Table {
   const f = includeFlags(options.include);
   const ids = ss.sampleIdsList;
+  const position = new Map(ids.map((id, i) => [id, i]));
   const keys = ids.map(String);
   const b = new FrameBuilder("id");
+  let cols: ColumnHandle[] | undefined; // made in the first row, where pandas first sees them
   for (const n of byId(ss.namedFunctions)) {
     b.row();
     b.int("id", n.id);
     b.set("used_ids", uniqueSorted(n.usedDecisionVariableIds));
     labelColumns(b, n, f);
-    const values = n.values.toMap();
-    for (let i = 0; i < ids.length; i++) {
-      const x = values.get(ids[i]!);
-      if (x === undefined) b.none(keys[i]!);
-      else b.float(keys[i]!, x);
-    }
+    cols ??= b.columns(keys);
+    const values = n.values.valuesAt(position, ids.length);
+    for (let i = 0; i < ids.length; i++) b.floatAt(cols[i]!, values[i]);
   }
   return b.build();
 }

@@ -106,6 +106,34 @@ export class SampledValues {
   }
 
   /**
+   * The values of the given samples, in their order, without building a lookup map.
+   *
+   * Internal: used by the package's tables; not part of the documented API.
+   *
+   * @ignore
+   * @param position Sample ID → position in the result.
+   * @param size Length of the result.
+   * @returns The values by position (`undefined` where this has no value).
+   */
+  valuesAt(position: ReadonlyMap<number, number>, size: number): (number | undefined)[] {
+    const out: (number | undefined)[] = new Array(size).fill(undefined);
+    if (this.#map !== undefined) {
+      for (const [id, v] of this.#map) {
+        const p = position.get(id);
+        if (p !== undefined) out[p] = v;
+      }
+      return out;
+    }
+    const ids = this.#ids!;
+    const vals = this.#values!;
+    for (let i = 0; i < ids.length; i++) {
+      const p = position.get(ids[i]!);
+      if (p !== undefined) out[p] = vals[i]!; // later duplicates win, as in the map
+    }
+    return out;
+  }
+
+  /**
    * A copy as a map.
    *
    * @returns Sample ID → value.

@@ -74,7 +74,8 @@ Deno.test("Table: text and notebook renderings escape every value and elide long
   assert.ok(html.startsWith('<div class="ommx-ts"><style>'));
   assert.equal(t.toHtml(), html);
   assert.equal(text, t.toString());
-  assert.match(t.toString(), /^id  <script>alert\('x'\)<\/script>\s+n\n 1  <script>/);
+  assert.ok(t.toString().startsWith("id  <script>alert('x')</script>"), t.toString());
+  assert.match(t.toString(), /\n 1 {2}<script>/);
 
   const long = new Table(
     idx(Array.from({ length: 100 }, (_, i) => i)),
