@@ -241,7 +241,9 @@ export async function pythonWithNumpy(purpose: string): Promise<string | undefin
 }
 
 /** Where `tests/notebook/setup_venv.sh` builds the Jupyter venv (nbconvert, nbclient, ipykernel). */
-export const JUPYTER_VENV_BIN: string = fileURLToPath(new URL(".cache/jupyter-venv/bin/jupyter", REPO));
+export const JUPYTER_VENV_BIN: string = fileURLToPath(
+  new URL(".cache/jupyter-venv/bin/jupyter", REPO),
+);
 
 /**
  * The `jupyter` command (with nbconvert) the notebook test drives, printing the skip line when

@@ -791,7 +791,9 @@ async function renderProcess(run: SealedRun, p: ProcessSummary): Promise<void> {
   else {
     samples = output as SampleSet | null;
     solution = samples?.best() ??
-      (samples && samples.sampleIdsList.length > 0 ? samples.get(samples.sampleIdsList[0]!) : undefined);
+      (samples && samples.sampleIdsList.length > 0
+        ? samples.get(samples.sampleIdsList[0]!)
+        : undefined);
   }
   if (samples !== null) {
     parts.push(
