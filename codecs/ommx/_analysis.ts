@@ -24,8 +24,7 @@ import {
   sos1Stage,
 } from "./_feasibility.ts";
 import type { Label } from "./types.ts";
-import type { EvaluatedConstraint, Solution } from "./solution.ts";
-import type { SampledConstraint, SampleSet } from "./sample_set.ts";
+import type { EvaluatedRow, SampledRow, SampleSetView, SolutionView } from "./_views.ts";
 
 /**
  * The key `extract*` methods use for a tuple of subscripts: the subscripts
@@ -167,7 +166,7 @@ export function byIdOrThrow<T extends { id: number }>(
  * @param id The variable ID.
  * @returns Its value, or undefined when it is not a decision variable of the solution.
  */
-export function solutionValue(s: Solution, id: number): number | undefined {
+export function solutionValue(s: SolutionView, id: number): number | undefined {
   const x = s.state.get(id);
   if (x !== undefined) return x;
   return s.decisionVariables.find((v) => v.id === id)?.value;
@@ -181,7 +180,7 @@ export function solutionValue(s: Solution, id: number): number | undefined {
  * @param c One of its constraints.
  * @returns The stage.
  */
-export function evaluatedStage(s: Solution, c: EvaluatedConstraint): ConstraintStage {
+export function evaluatedStage(s: SolutionView, c: EvaluatedRow): ConstraintStage {
   const atol = s.feasibilityAtol ?? DEFAULT_FEASIBILITY_ATOL;
   let computed: ConstraintStage | undefined;
   const compute = () =>
@@ -214,7 +213,7 @@ export function evaluatedStage(s: Solution, c: EvaluatedConstraint): ConstraintS
  * @param c One of its constraints.
  * @returns The violation.
  */
-export function constraintViolation(s: Solution, c: EvaluatedConstraint): number {
+export function constraintViolation(s: SolutionView, c: EvaluatedRow): number {
   const inner = () => c.equality === "<=" ? Math.max(0, c.value) : Math.abs(c.value);
   switch (c.kind) {
     case "regular":
@@ -250,7 +249,7 @@ const KIND_ORDER = { regular: 0, indicator: 1, "one-hot": 2, sos1: 3 } as const;
  * @param s The solution.
  * @returns The total.
  */
-export function totalViolation(s: Solution): number {
+export function totalViolation(s: SolutionView): number {
   const cs = [...s.constraints].sort((a, b) =>
     (KIND_ORDER[a.kind] - KIND_ORDER[b.kind]) || (a.id - b.id)
   );
@@ -274,7 +273,7 @@ export type SampledStage = ConstraintStage;
  * @param c One of its constraints.
  * @returns Sample ID → stage (samples whose structural variables have no value are left out).
  */
-export function sampledStage(ss: SampleSet, c: SampledConstraint): Map<number, SampledStage> {
+export function sampledStage(ss: SampleSetView, c: SampledRow): Map<number, SampledStage> {
   const atol = ss.feasibilityAtol ?? DEFAULT_FEASIBILITY_ATOL;
   const out = new Map<number, SampledStage>();
   const samplesOf = new Map(ss.decisionVariables.map((v) => [v.id, v.samples]));
@@ -309,7 +308,7 @@ export function sampledStage(ss: SampleSet, c: SampledConstraint): Map<number, S
  * @returns The sample ID.
  * @throws {NoFeasibleSampleError} when no sample qualifies.
  */
-export function bestFeasibleId(ss: SampleSet, relaxed: boolean): number {
+export function bestFeasibleId(ss: SampleSetView, relaxed: boolean): number {
   const flags = relaxed ? ss.feasibleRelaxed : ss.feasible;
   const max = ss.sense === "maximize";
   let best: number | undefined;

@@ -10,11 +10,47 @@ import { headingHtml, jupyterBundle, kvHtml } from "../_display.ts";
 import { pyFloatText } from "./_py_text.ts";
 import { functionRepr } from "./_py_text.ts";
 import { tableHtml } from "./_table_text.ts";
-import type { ProblemData } from "./instance_data.ts";
-import type { ProblemPayload } from "./problem.ts";
-import type { SampleSet } from "./sample_set.ts";
-import type { Solution } from "./solution.ts";
-import type { Table } from "./table.ts";
+import type { ConstraintKindName, Table } from "./table.ts";
+import type { ProblemView } from "./_views.ts";
+import type { InstanceDescription, Sense } from "./types.ts";
+
+/** The tables a payload shows. */
+interface Tables {
+  decisionVariablesDf(): Table;
+  constraintsDf(options?: { kind?: ConstraintKindName }): Table;
+}
+
+/** What the display reads of an Instance or ParametricInstance. */
+type ProblemShown = ProblemView & Tables & {
+  readonly sense: Sense;
+  readonly numVariables: number;
+  readonly numConstraints: number;
+  readonly description: InstanceDescription | undefined;
+};
+
+/** What the display reads of a Solution. */
+interface SolutionShown extends Tables {
+  readonly objective: number;
+  readonly feasible: boolean;
+  readonly feasibleRelaxed: boolean | undefined;
+  readonly sense: Sense | undefined;
+  readonly optimality: string;
+  readonly relaxation: string;
+  readonly decisionVariables: readonly unknown[];
+  readonly constraints: readonly unknown[];
+  totalViolation(): number;
+  namedFunctionsDf(): Table;
+}
+
+/** What the display reads of a SampleSet. */
+interface SampleSetShown {
+  readonly sense: Sense;
+  readonly objectives: ReadonlyMap<number, number>;
+  readonly bestFeasibleId: number;
+  readonly summary: Table;
+  numSamples(): number;
+  feasibleIds(): Set<number>;
+}
 
 const MAX_OBJECTIVE_TEXT = 2000;
 
@@ -36,12 +72,7 @@ function clip(s: string): string {
  * @param p The payload.
  * @returns The MIME bundle.
  */
-export function problemDisplay(
-  p: ProblemPayload<ProblemData> & {
-    decisionVariablesDf(): Table;
-    constraintsDf(o?: { kind?: "regular" | "indicator" | "one_hot" | "sos1" }): Table;
-  },
-): Record<string, string> {
+export function problemDisplay(p: ProblemShown): Record<string, string> {
   const kind = typeof (p as { parametersDf?: unknown }).parametersDf === "function"
     ? "ParametricInstance"
     : "Instance";
@@ -72,7 +103,7 @@ export function problemDisplay(
  * @param s The solution.
  * @returns The MIME bundle.
  */
-export function solutionDisplay(s: Solution): Record<string, string> {
+export function solutionDisplay(s: SolutionShown): Record<string, string> {
   const text = `Solution(objective=${pyFloatText(s.objective)}, feasible=${
     pyBool(s.feasible)
   }, decision_variables=${s.decisionVariables.length}, constraints=${s.constraints.length})`;
@@ -85,7 +116,7 @@ export function solutionDisplay(s: Solution): Record<string, string> {
  * @param s The solution.
  * @returns The HTML.
  */
-export function solutionHtml(s: Solution): string {
+export function solutionHtml(s: SolutionShown): string {
   return headingHtml("Solution") +
     kvHtml([
       ["objective", pyFloatText(s.objective)],
@@ -110,7 +141,7 @@ export function solutionHtml(s: Solution): string {
  * @param ss The sample set.
  * @returns The MIME bundle.
  */
-export function sampleSetDisplay(ss: SampleSet): Record<string, string> {
+export function sampleSetDisplay(ss: SampleSetShown): Record<string, string> {
   const text =
     `SampleSet(samples=${ss.numSamples()}, feasible=${ss.feasibleIds().size}, sense=${ss.sense})`;
   return jupyterBundle(sampleSetHtml(ss), text);
@@ -122,7 +153,7 @@ export function sampleSetDisplay(ss: SampleSet): Record<string, string> {
  * @param ss The sample set.
  * @returns The HTML.
  */
-export function sampleSetHtml(ss: SampleSet): string {
+export function sampleSetHtml(ss: SampleSetShown): string {
   const feasible = ss.feasibleIds().size;
   const best = feasible > 0 ? ss.bestFeasibleId : undefined;
   return headingHtml("SampleSet") +

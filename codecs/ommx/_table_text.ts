@@ -6,7 +6,21 @@
  */
 
 import type { Function } from "./function.ts";
-import type { Table, TableCell, TableColumn, TableColumnType } from "./table.ts";
+/** A column as the renderers read it (`TableColumn`; not imported, to keep `table.ts` acyclic). */
+interface TableColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly dtype: string;
+  readonly values: readonly unknown[];
+  readonly cellTypes?: readonly string[];
+}
+
+/** A table as the renderers read it (`Table`). */
+interface Table {
+  readonly index: TableColumn;
+  readonly columns: readonly TableColumn[];
+  readonly numRows: number;
+}
 import { functionRepr, pyFloatText, pyIntListText, pyIntSetText } from "./_py_text.ts";
 import { escapeHtml } from "../_display.ts";
 
@@ -123,7 +137,7 @@ export function cellText(c: TableColumn, i: number): string {
   return valueText(c.type === "mixed" ? c.cellTypes?.[i] ?? "mixed" : c.type, v);
 }
 
-function valueText(type: TableColumnType, v: Exclude<TableCell, null>): string {
+function valueText(type: string, v: unknown): string {
   switch (type) {
     case "float":
       return pyFloatText(v as number);

@@ -19,10 +19,14 @@ import type {
   VariableSetConstraint,
 } from "./instance_data.ts";
 import type { Constraint } from "./instance_data.ts";
-import type { ProblemPayload } from "./problem.ts";
-import type { Parameter, ProblemData } from "./instance_data.ts";
-import type { EvaluatedConstraint, Solution } from "./solution.ts";
-import type { SampledConstraint, SampleSet } from "./sample_set.ts";
+import type { Parameter } from "./instance_data.ts";
+import type {
+  OurConstraintKind,
+  ProblemView,
+  SampledRow,
+  SampleSetView,
+  SolutionView,
+} from "./_views.ts";
 import type {
   ConstraintKindName,
   ConstraintsDfOptions,
@@ -85,7 +89,7 @@ export function constraintKind(kind: ConstraintKindName | undefined): Constraint
 }
 
 /** Our kind name for a Python constraint family. */
-export function ourKind(k: ConstraintKindName): EvaluatedConstraint["kind"] {
+export function ourKind(k: ConstraintKindName): OurConstraintKind {
   return k === "one_hot" ? "one-hot" : k;
 }
 
@@ -144,7 +148,7 @@ function uniqueSorted(ids: readonly number[]): number[] {
  * @param p The instance.
  * @returns ID → role.
  */
-export function decisionVariableRoles(p: ProblemPayload<ProblemData>): Map<number, string> {
+export function decisionVariableRoles(p: ProblemView): Map<number, string> {
   const used = new Set<number>(requiredIds(p.objective));
   for (const c of p.constraints) for (const id of requiredIds(c.function)) used.add(id);
   for (const c of p.indicatorConstraints) {
@@ -182,7 +186,7 @@ export function decisionVariableRoles(p: ProblemPayload<ProblemData>): Map<numbe
  * @returns The table.
  */
 export function problemDecisionVariablesDf(
-  p: ProblemPayload<ProblemData>,
+  p: ProblemView,
   options: DfOptions,
   withRole: boolean,
 ): Table {
@@ -246,7 +250,7 @@ function problemConstraintRow(
  * @returns The table.
  */
 export function problemConstraintsDf(
-  p: ProblemPayload<ProblemData>,
+  p: ProblemView,
   options: InstanceConstraintsDfOptions,
 ): Table {
   const kind = constraintKind(options.kind);
@@ -277,7 +281,7 @@ export function problemConstraintsDf(
  * @param options Column families.
  * @returns The table.
  */
-export function problemNamedFunctionsDf(p: ProblemPayload<ProblemData>, options: DfOptions): Table {
+export function problemNamedFunctionsDf(p: ProblemView, options: DfOptions): Table {
   const f = includeFlags(options.include);
   const b = new FrameBuilder("id");
   for (const n of byId(p.namedFunctions)) {
@@ -318,7 +322,7 @@ export function parametersDf(parameters: readonly Parameter[], options: DfOption
  * @param options Column families.
  * @returns The table.
  */
-export function solutionDecisionVariablesDf(s: Solution, options: DfOptions): Table {
+export function solutionDecisionVariablesDf(s: SolutionView, options: DfOptions): Table {
   const f = includeFlags(options.include);
   const b = new FrameBuilder("id");
   for (const v of byId(s.decisionVariables)) {
@@ -339,7 +343,7 @@ export function solutionDecisionVariablesDf(s: Solution, options: DfOptions): Ta
  * @param options Kind and column families.
  * @returns The table.
  */
-export function solutionConstraintsDf(s: Solution, options: ConstraintsDfOptions): Table {
+export function solutionConstraintsDf(s: SolutionView, options: ConstraintsDfOptions): Table {
   const kind = constraintKind(options.kind);
   const f = includeFlags(options.include);
   const ours = ourKind(kind);
@@ -374,7 +378,7 @@ export function solutionConstraintsDf(s: Solution, options: ConstraintsDfOptions
  * @param options Column families.
  * @returns The table.
  */
-export function solutionNamedFunctionsDf(s: Solution, options: DfOptions): Table {
+export function solutionNamedFunctionsDf(s: SolutionView, options: DfOptions): Table {
   const f = includeFlags(options.include);
   const b = new FrameBuilder("id");
   for (const n of byId(s.namedFunctions)) {
@@ -396,7 +400,7 @@ export function solutionNamedFunctionsDf(s: Solution, options: DfOptions): Table
  * @param options Column families.
  * @returns The table.
  */
-export function sampleSetDecisionVariablesDf(ss: SampleSet, options: DfOptions): Table {
+export function sampleSetDecisionVariablesDf(ss: SampleSetView, options: DfOptions): Table {
   const f = includeFlags(options.include);
   const ids = ss.sampleIdsList;
   const position = new Map(ids.map((id, i) => [id, i]));
@@ -423,7 +427,7 @@ export function sampleSetDecisionVariablesDf(ss: SampleSet, options: DfOptions):
  * @param options Kind and column families.
  * @returns The table.
  */
-export function sampleSetConstraintsDf(ss: SampleSet, options: ConstraintsDfOptions): Table {
+export function sampleSetConstraintsDf(ss: SampleSetView, options: ConstraintsDfOptions): Table {
   const kind = constraintKind(options.kind);
   const f = includeFlags(options.include);
   const ours = ourKind(kind);
@@ -470,7 +474,7 @@ export function sampleSetConstraintsDf(ss: SampleSet, options: ConstraintsDfOpti
  * @param options Column families.
  * @returns The table.
  */
-export function sampleSetNamedFunctionsDf(ss: SampleSet, options: DfOptions): Table {
+export function sampleSetNamedFunctionsDf(ss: SampleSetView, options: DfOptions): Table {
   const f = includeFlags(options.include);
   const ids = ss.sampleIdsList;
   const position = new Map(ids.map((id, i) => [id, i]));
@@ -511,8 +515,8 @@ type Cell = readonly ["int" | "float" | "bool", number | boolean];
  * @param withConstraints Whether to add a column per regular constraint.
  * @returns The table.
  */
-export function sampleSetSummary(ss: SampleSet, withConstraints: boolean): Table {
-  const constraints: readonly SampledConstraint[] = withConstraints
+export function sampleSetSummary(ss: SampleSetView, withConstraints: boolean): Table {
+  const constraints: readonly SampledRow[] = withConstraints
     ? byId(ss.constraints.filter((c) => c.kind === "regular"))
     : [];
   const labels = constraints.map(constraintLabel);
@@ -543,6 +547,3 @@ export function sampleSetSummary(ss: SampleSet, withConstraints: boolean): Table
   }
   return b.build();
 }
-
-/** Sampled or evaluated constraint (for the stage helpers). */
-export type AnyEvaluated = EvaluatedConstraint | SampledConstraint;

@@ -20,9 +20,42 @@ import { sampleSetHtml, solutionHtml } from "../../../codecs/ommx/_payload_displ
 import { Solution } from "../../../codecs/ommx/solution.ts";
 import { SampleSet } from "../../../codecs/ommx/sample_set.ts";
 import type { ParameterType, ParameterValue, RunParametersTable } from "./run_parameters.ts";
-import type { Experiment } from "./experiment.ts";
-import type { SealedRun } from "./sealed_run.ts";
-import type { ProcessView } from "./process.ts";
+
+// What the displays read (structural, so this file never imports the classes that call it).
+
+/** A Solve or Sampling. */
+interface ProcessShown {
+  readonly status: string;
+  readonly adapter: string;
+  readonly adapterOptionsJson: string;
+  getDiagnostics(): unknown[];
+  getOutput(): Promise<unknown>;
+  toString(): string;
+}
+
+/** A sealed run. */
+interface RunShown {
+  readonly runId: number;
+  readonly status: string;
+  readonly lifecycleReason: string | null;
+  readonly parameters: Readonly<Record<string, ParameterValue>>;
+  readonly hasTrace: boolean;
+  readonly solves: readonly ProcessShown[];
+  readonly samplings: readonly ProcessShown[];
+  toString(): string;
+}
+
+/** A sealed Experiment. */
+interface ExperimentShown {
+  readonly imageName: string | null;
+  readonly status: string;
+  readonly lifecycleReason: string | null;
+  readonly attachmentNames: string[];
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly runs: readonly RunShown[];
+  runParameters(): RunParametersTable;
+  toString(): string;
+}
 
 const DTYPE = { bool: "boolean", int64: "Int64", float64: "Float64", string: "string" } as const;
 const TYPE = { bool: "bool", int64: "int", float64: "float", string: "string" } as const;
@@ -68,7 +101,7 @@ function parameterText(v: ParameterValue | undefined, type: ParameterType): stri
  * @param exp The Experiment.
  * @returns The MIME bundle.
  */
-export function experimentDisplay(exp: Experiment): Record<string, string> {
+export function experimentDisplay(exp: ExperimentShown): Record<string, string> {
   const params = exp.runParameters();
   const header = [
     "run",
@@ -112,8 +145,8 @@ export function experimentDisplay(exp: Experiment): Record<string, string> {
  * @param run The run.
  * @returns The MIME bundle.
  */
-export function sealedRunDisplay(run: SealedRun): Record<string, string> {
-  const process = (kind: string, p: ProcessView<unknown>, i: number): HtmlCell[] => [
+export function sealedRunDisplay(run: RunShown): Record<string, string> {
+  const process = (kind: string, p: ProcessShown, i: number): HtmlCell[] => [
     kind,
     { text: String(i), class: "num" },
     statusCell(p.status),
@@ -146,7 +179,7 @@ export function sealedRunDisplay(run: SealedRun): Record<string, string> {
  * @returns The MIME bundle.
  */
 export async function processDisplay(
-  p: ProcessView<unknown>,
+  p: ProcessShown,
   kind: string,
 ): Promise<Record<string, string>> {
   const output = await p.getOutput();

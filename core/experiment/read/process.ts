@@ -171,7 +171,7 @@ export abstract class ProcessView<Output> {
    * @returns The MIME bundle (`text/html`, `text/plain`).
    */
   [Symbol.for("Jupyter.display")](): Promise<Record<string, string>> {
-    return processDisplay(this as ProcessView<unknown>, this.#kind.label);
+    return processDisplay(this, this.#kind.label);
   }
 }
 
