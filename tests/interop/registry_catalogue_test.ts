@@ -480,7 +480,7 @@ Deno.test({
       assert.equal((await artifact.parametricInstance).numVariables, 3);
       const solution = await artifact.solution;
       assert.equal(solution.objective, 1);
-      assert.equal((await artifact.sampleSet).sampleIds.length, 2);
+      assert.equal((await artifact.sampleSet).sampleIdsList.length, 2);
       assert.deepEqual(await artifact.getJson(artifact.layers[4]!), {
         a: 1,
         b: [1.5, "é", null, true],
