@@ -606,9 +606,10 @@ export class NotFoundError extends OmmxError {
   constructor(what: string, key: number | string, message?: string) {
     super(
       "NOT_FOUND",
-      message ?? (typeof key === "number"
-        ? `Unknown ${what} ID: ${key}`
-        : `No ${what} with name ${JSON.stringify(key)} found`),
+      message ??
+        (typeof key === "number"
+          ? `Unknown ${what} ID: ${key}`
+          : `No ${what} with name ${JSON.stringify(key)} found`),
     );
     this.what = what;
     this.key = key;
