@@ -62,3 +62,12 @@ Deno.test("notebook display: values from an archive are escaped in the Experimen
   const r = await jupyterDisplay(exp.run(0));
   assert.ok(!r.html.includes("<img") && r.html.includes("&lt;img"));
 });
+
+Deno.test("notebook display: an Experiment with many runs lists the first 200 and counts the rest", async () => {
+  const builder = createExperiment({ imageName: "ghcr.io/a/b:many" });
+  for (let i = 0; i < 205; i++) await builder.withRun((run) => run.logParameter("i", i));
+  await using exp = await builder.commit();
+  const d = await jupyterDisplay(exp);
+  assert.equal((d.html.match(/<tr>/g) ?? []).length, 1 + 200);
+  assert.ok(d.html.includes("… and 5 more runs"));
+});

@@ -193,3 +193,14 @@ Deno.test("Solution and SampleSet: notebook displays escape labels", async () =>
   assert.equal(ss.text, "SampleSet(samples=2, feasible=1, sense=minimize)");
   assert.ok(ss.html.includes("sample 0, objective 0.0"));
 });
+
+Deno.test("Instance display: a large objective is summarised, not written out", async () => {
+  const ids = Array.from({ length: 600 }, (_, i) => i);
+  const inst = new Instance({
+    objective: Function.linear(ids.map((i) => [i, 1] as [number, number])),
+    decisionVariables: ids.map((i) => bin(i)),
+  });
+  const { html } = await jupyterDisplay(inst);
+  assert.ok(html.includes("<dd>linear function of 600 stored terms</dd>"), html.slice(0, 2000));
+  assert.ok(!html.includes("Function(x0"));
+});

@@ -53,6 +53,8 @@ interface SampleSetShown {
 }
 
 const MAX_OBJECTIVE_TEXT = 2000;
+/** Beyond this many stored terms the objective is summarised instead of written out. */
+const MAX_OBJECTIVE_TERMS = 500;
 
 function pyBool(b: boolean | undefined): string | undefined {
   return b === undefined ? undefined : b ? "True" : "False";
@@ -64,6 +66,13 @@ function section(title: string, t: Table): string {
 
 function clip(s: string): string {
   return s.length > MAX_OBJECTIVE_TEXT ? `${s.slice(0, MAX_OBJECTIVE_TEXT)}…` : s;
+}
+
+/** The objective as `Function(...)`, or a summary (form, term count) when it is large. */
+function objectiveText(f: ProblemView["objective"]): string {
+  const terms = f.linearIds.length + f.quadraticValues.length + f.monomials.length;
+  if (terms > MAX_OBJECTIVE_TERMS) return `${f.kind} function of ${terms} stored terms`;
+  return clip(functionRepr(f));
 }
 
 /**
@@ -87,7 +96,7 @@ export function problemDisplay(p: ProblemShown): Record<string, string> {
         "removed constraints",
         p.removedConstraints.length ? String(p.removedConstraints.length) : null,
       ],
-      ["objective", clip(functionRepr(p.objective))],
+      ["objective", objectiveText(p.objective)],
     ]) +
     section("Decision variables", p.decisionVariablesDf()) +
     section("Constraints", p.constraintsDf()) +

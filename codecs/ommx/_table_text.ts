@@ -53,7 +53,7 @@ export function tableText(t: Table): string {
     c.name,
     ...shown.map((i) => i < 0 ? "..." : (c.values[i] === null ? "<NA>" : cellText(c, i))),
   ]);
-  const widths = cells.map((col) => Math.max(...col.map((s) => [...s].length)));
+  const widths = cells.map((col) => col.reduce((w, s) => Math.max(w, [...s].length), 0));
   const lines: string[] = [];
   for (let r = 0; r < shown.length + 1; r++) {
     lines.push(

@@ -57,6 +57,9 @@ interface ExperimentShown {
   toString(): string;
 }
 
+/** The most runs an Experiment's display lists (the rest are counted). */
+const MAX_RUNS_SHOWN = 200;
+
 const DTYPE = { bool: "boolean", int64: "Int64", float64: "Float64", string: "string" } as const;
 const TYPE = { bool: "bool", int64: "int", float64: "float", string: "string" } as const;
 
@@ -112,7 +115,8 @@ export function experimentDisplay(exp: ExperimentShown): Record<string, string> 
     "reason",
   ];
   const byRun = new Map(params.rows.map((r) => [r.runId, r.values]));
-  const rows: HtmlCell[][] = exp.runs.map((run) => [
+  const shown = exp.runs.slice(0, MAX_RUNS_SHOWN);
+  const rows: HtmlCell[][] = shown.map((run) => [
     { text: String(run.runId), class: "num" },
     statusCell(run.status),
     ...params.columns.map((c): HtmlCell => ({
@@ -134,8 +138,11 @@ export function experimentDisplay(exp: ExperimentShown): Record<string, string> 
     tableHtml(
       header,
       rows,
-      (i) => exp.runs[i]!.status === "finished" ? undefined : "not-finished",
-    );
+      (i) => shown[i]!.status === "finished" ? undefined : "not-finished",
+    ) +
+    (exp.runs.length > shown.length
+      ? `<p class="muted">… and ${exp.runs.length - shown.length} more runs</p>`
+      : "");
   return jupyterBundle(html, exp.toString());
 }
 
