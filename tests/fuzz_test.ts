@@ -45,6 +45,7 @@ import {
   Solution,
 } from "../mod.ts";
 import { sha256Hex } from "../core/oci/digest.ts";
+import { findOnPath } from "../core/_tools_test_util.ts";
 import { indexTar } from "../core/oci/tar/reader.ts";
 import { bytesSource } from "../core/oci/random_access.ts";
 import { archivePath, COMMITTED_CORPUS, corpusArchives } from "./conformance/_corpus_test_util.ts";
@@ -54,6 +55,8 @@ const SEED = Number(Deno.env.get("OMMX_FUZZ_SEED") ?? 20261202);
 const CASES = Number(Deno.env.get("OMMX_FUZZ_CASES") ?? 5000);
 const ONLY = Deno.env.get("OMMX_FUZZ_CASE");
 const CASE_TIME_LIMIT_MS = 15_000;
+/** Whether FIFOs can be made (coreutils' mkfifo on PATH); without it the FIFO case makes a directory. */
+const HAVE_MKFIFO = findOnPath("mkfifo") !== undefined;
 const RSS_HEADROOM = 768 * 1024 * 1024;
 
 // ---------------------------------------------------------------- randomness
@@ -539,8 +542,14 @@ async function damageLayout(
       what = `${rel} → ${other.slice(base.dir.length + 1)} (inside)`;
       break;
     case 6:
-      await replace(() => new Deno.Command("mkfifo", { args: [path] }).output());
-      what = `${rel} a FIFO`;
+      if (HAVE_MKFIFO) {
+        await replace(() => new Deno.Command("mkfifo", { args: [path] }).output());
+        what = `${rel} a FIFO`;
+      } else {
+        // Without coreutils' mkfifo the case becomes a directory (case 7).
+        await replace(() => Deno.mkdir(path));
+        what = `${rel} a directory (no mkfifo)`;
+      }
       break;
     case 7:
       await replace(() => Deno.mkdir(path));

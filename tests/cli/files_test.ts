@@ -14,6 +14,7 @@ import {
   saveExperimentLayout,
 } from "../../mod.ts";
 import { cli, ROOT } from "./_cli_test_util.ts";
+import { findOnPath } from "../../core/_tools_test_util.ts";
 
 async function bigExperiment(bytes: number): Promise<Experiment> {
   const b = createExperiment({ imageName: "example.com/files/big:v1" });
@@ -29,6 +30,7 @@ const isRoot = Deno.uid() === 0;
 /** A 1 MiB tmpfs (root only), unmounted by the returned function. */
 async function tinyDisk(): Promise<{ dir: string; unmount: () => Promise<void> } | null> {
   if (!isRoot || Deno.build.os !== "linux") return null;
+  if (findOnPath("mount") === undefined || findOnPath("umount") === undefined) return null;
   const dir = await Deno.makeTempDir({ prefix: "ommx-full-" });
   const r = await new Deno.Command("mount", {
     args: ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dir],
@@ -67,7 +69,9 @@ Deno.test("get -o into a missing directory is error IO (ENOENT), exit 1, one lin
 Deno.test("a full disk is error IO (ENOSPC) for get -o, save and saveLayout, and leaves no file", async () => {
   const disk = await tinyDisk();
   if (disk === null) {
-    console.log("skip: a full disk needs a 1 MiB tmpfs (run as root on Linux)");
+    console.log(
+      "skip: a full disk needs a 1 MiB tmpfs (run as root on Linux with mount/umount from util-linux)",
+    );
     return;
   }
   const src = await Deno.makeTempFile({ suffix: ".ommx" });
