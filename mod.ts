@@ -5,7 +5,7 @@
  *
  * Record with {@linkcode createExperiment} (or {@linkcode forkExperiment}):
  * log attachments and Runs (parameters, Solves and Samplings, adapters called
- * through {@linkcode RunBuilder.solve}), then `commit()` to get the sealed
+ * through {@linkcode Run.solve}), then `commit()` to get the sealed
  * {@linkcode Experiment}. Open a `.ommx` archive, an OCI layout directory, a
  * registry image, bytes or a `Blob` with {@linkcode openExperiment}; walk its
  * Runs, Solves and Samplings; read attachments through the codec registry,
@@ -35,7 +35,7 @@
  * const builder = createExperiment({ imageName: "example.com/demo/knapsack:v1" });
  * await builder.withRun(async (run) => {
  *   run.logParameter("capacity", 47);
- *   await run.solve(
+ *   await run.logSolve(
  *     { name: "toy.AllOnes", solve: (i: Instance) => Solution.evaluate(i, new Map([[1, 1], [2, 1]])) },
  *     instance,
  *   );
@@ -56,18 +56,34 @@
 // Errors
 export * from "./core/errors.ts";
 
+// The Experiment (the reference's `ommx.experiment.Experiment`) and its entry points
+export {
+  createExperiment,
+  type CreateInLocalRegistryOptions,
+  Experiment,
+  type ExperimentState,
+  forkExperiment,
+  type ForkOptions,
+  type LocalRegistryOptions,
+  openExperiment,
+  type PushDestination,
+} from "./core/experiment/experiment.ts";
+export {
+  type CreateExperimentOptions,
+  type ForkExperimentOptions,
+} from "./core/experiment/write/experiment_builder.ts";
+
 // Open and read
 export {
   type ArtifactSource,
   type LocalRegistrySource,
   openArtifact,
   type OpenArtifactOptions,
-  openExperiment,
   type OpenExperimentOptions,
   type RegistrySource,
   type UrlSource,
 } from "./core/experiment/read/open.ts";
-export { Experiment, type VerifyProgress } from "./core/experiment/read/experiment.ts";
+export type { VerifyProgress } from "./core/experiment/read/sealed_experiment.ts";
 export { SealedRun } from "./core/experiment/read/sealed_run.ts";
 export { ProcessView, Sampling, Solve } from "./core/experiment/read/process.ts";
 export { Artifact } from "./core/experiment/read/artifact.ts";
@@ -90,29 +106,39 @@ export type {
   RunParametersTable,
 } from "./core/experiment/read/run_parameters.ts";
 
-// Record, commit, save, push
+// Checkpoints
 export {
-  createExperiment,
-  type CreateExperimentOptions,
-  ExperimentBuilder,
-  forkExperiment,
-  type ForkExperimentOptions,
-} from "./core/experiment/write/experiment_builder.ts";
+  type CheckpointStatus,
+  ExperimentCheckpointRef,
+  listExperimentCheckpoints,
+  type ListExperimentCheckpointsOptions,
+} from "./core/experiment/read/checkpoints.ts";
+export { type AutosaveKind, AutosavePolicy } from "./core/experiment/write/autosave_policy.ts";
+
+// Record, commit, save, push
 export {
   type FailedRecordInput,
   type FinishedRecordInput,
+  type LogSolveOptions,
   type ProcessRecordInput,
-  RunBuilder,
+  Run,
   type TraceInput,
-} from "./core/experiment/write/run_builder.ts";
+} from "./core/experiment/write/run.ts";
+export {
+  type DiagnosticsSink,
+  type FinishSolveOptions,
+  OpenSolve,
+  type OpenSolveOutcome,
+} from "./core/experiment/write/open_solve.ts";
 export {
   AttachmentWriter,
-  type LogBytesOptions,
+  type LogAttachmentOptions,
   type LogFileOptions,
   type LogOptions,
 } from "./core/experiment/write/attachment_writer.ts";
 export type {
   AdapterContext,
+  AdapterInstance,
   AdapterOptionsInput,
   SamplerAdapter,
   SolverAdapter,
@@ -129,6 +155,7 @@ export {
   saveExperimentLayout,
   type SaveOptions,
   type SaveSource,
+  type StoredExperiment,
   writeExperimentArchive,
 } from "./core/experiment/write/save.ts";
 export { pushExperiment, type PushExperimentOptions } from "./core/experiment/write/push.ts";

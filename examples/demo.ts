@@ -32,7 +32,7 @@ for (const run of exp.runs) {
 }
 console.log(`${exp.imageName}: ${exp.runs.length} runs`);
 if (best !== null) {
-  const run = exp.run(best.runId);
+  const run = exp.runById(best.runId);
   const marked = run.status === "finished"
     ? ""
     : ` — ✗ the run ${run.status}: ${run.lifecycleReason}`;

@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { createExperiment } from "../core/experiment/write/experiment_builder.ts";
+import { createExperimentBuilder } from "../core/experiment/write/experiment_builder.ts";
 import { saveExperiment } from "../core/experiment/write/save.ts";
-import { openExperiment } from "../core/experiment/read/open.ts";
+import { openSealedExperiment } from "../core/experiment/read/open.ts";
 import { Function, Instance, Solution } from "../codecs/ommx/mod.ts";
 
 function knapsack(capacity: number): Instance {
@@ -65,8 +65,8 @@ const bruteForce = {
 };
 
 // storeTrace: each run stores an OTLP trace (root span `Run`, one `solve`
-// span per run.solve() call): the only place the format keeps durations.
-const builder = createExperiment({
+// span per run.logSolve() call): the only place the format keeps durations.
+const builder = createExperimentBuilder({
   imageName: "localhost:5000/examples/knapsack-sweep:v1",
   storeTrace: true,
 });
@@ -76,7 +76,7 @@ for (const capacity of [20, 40, 60]) {
   await builder.withRun(async (run) => {
     run.logParameter("capacity", capacity);
     run.logParameter("solver", bruteForce.name);
-    const solution = await run.solve(bruteForce, knapsack(capacity), { exhaustive: true });
+    const solution = await run.logSolve(bruteForce, knapsack(capacity), { exhaustive: true });
     run.logParameter("objective", solution.objective);
   });
 }
@@ -89,7 +89,7 @@ console.log(
   `saved ${path} (${(await Deno.stat(path)).size} bytes, manifest ${experiment.manifestDigest})`,
 );
 
-await using reopened = await openExperiment(path);
+await using reopened = await openSealedExperiment(path);
 console.log(String(reopened));
 console.log("annotations:", reopened.annotations);
 console.log("setup:", await reopened.getJson("setup"));

@@ -72,7 +72,7 @@ Deno.test("architecture: each file belongs to the last room whose paths match it
   assert.equal(roomOf(rules, "core/oci/backends/archive.ts"), "storage");
   assert.equal(roomOf(rules, "core/oci/backends/archive_test.ts"), "unit-tests");
   assert.equal(roomOf(rules, "codecs/ommx/gen/ommx/v2/instance_pb.ts"), "generated");
-  assert.equal(roomOf(rules, "core/experiment/read/experiment.ts"), "read");
+  assert.equal(roomOf(rules, "core/experiment/read/sealed_experiment.ts"), "read");
   assert.equal(roomOf(rules, "core/experiment/write/_commit.ts"), "write");
   assert.equal(roomOf(rules, "core/experiment/mod.ts"), "model");
   assert.equal(roomOf(rules, "mod.ts"), "root");

@@ -35,7 +35,7 @@ export const get: Command = {
     const name = args.positionals.name!;
     const output = args.values.output;
     await using exp = await openExperiment(await sourceFromArg(args.positionals.source!, args));
-    const owner = runId === null ? exp : exp.run(runId);
+    const owner = runId === null ? exp : exp.runById(runId);
     const info = owner.attachmentInfo(name);
     let path: string | null = null;
     if (typeof output === "string") {

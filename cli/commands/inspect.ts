@@ -65,7 +65,7 @@ export const inspect: Command = {
     const pairs: [string, string][] = [
       ["image", exp.imageName ?? "(unnamed)"],
       ["digest", exp.manifestDigest],
-      ["status", exp.status],
+      ["status", exp.status ?? "unsealed"],
     ];
     if (exp.lifecycleReason !== null) pairs.push(["reason", exp.lifecycleReason]);
     if (exp.requestedImageName !== null) pairs.push(["requested name", exp.requestedImageName]);

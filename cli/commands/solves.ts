@@ -42,7 +42,7 @@ export const solves: Command = {
     const runArg = args.values.run;
     const runId = typeof runArg === "string" ? parseNonNegativeInt(runArg, "--run", USAGE) : null;
     await using exp = await openExperiment(await sourceFromArg(args.positionals.source!, args));
-    const selected = runId === null ? exp.runs : [exp.run(runId)];
+    const selected = runId === null ? exp.runs : [exp.runById(runId)];
     const all = (await Promise.all(selected.map(summarizeProcesses))).flat();
     const solveRows = all.filter((p) => p.kind === "solve");
     const samplingRows = all.filter((p) => p.kind === "sampling");

@@ -683,7 +683,7 @@ async function renderRunDetail(): Promise<void> {
     byId("trace").hidden = true;
     return;
   }
-  const run = st.exp.run(st.selectedRun);
+  const run = st.exp.runById(st.selectedRun);
   const summary = st.runs.find((r) => r.runId === run.runId)!;
   const procs = st.processes.get(run.runId) ?? [];
   const params = st.columns.filter((c) => c.name in run.parameters);

@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { createExperiment } from "../../core/experiment/write/experiment_builder.ts";
+import { createExperimentBuilder } from "../../core/experiment/write/experiment_builder.ts";
 import { saveExperiment } from "../../core/experiment/write/save.ts";
 import { Function, Instance, Solution } from "../../codecs/ommx/mod.ts";
 import { pyFloat } from "../../codecs/py_float.ts";
@@ -86,7 +86,9 @@ export async function writeBestObjectiveArchive(path: string): Promise<string> {
   const min = instance("minimize");
   const finished = (input: Instance, output: Solution) => ({ input, output, adapter: ADAPTER });
   const failed = (input: Instance) => ({ input, adapter: ADAPTER });
-  const exp = createExperiment({ imageName: "localhost:5000/ommx-ts/tests/best-objective:v1" });
+  const exp = createExperimentBuilder({
+    imageName: "localhost:5000/ommx-ts/tests/best-objective:v1",
+  });
   await exp.withRun(async (run) => {
     run.logParameter("case", "maximise");
     run.logParameter("x", pyFloat(0));

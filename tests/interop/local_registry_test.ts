@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import { openLocalRegistry } from "../../core/oci/backends/local_registry.ts";
-import { openExperiment } from "../../core/experiment/read/open.ts";
+import { openSealedExperiment } from "../../core/experiment/read/open.ts";
 import { BlobNotFoundError, DigestMismatchError } from "../../core/errors.ts";
 import { parseManifest } from "../../core/oci/manifest.ts";
 import { runPythonJson, sha } from "./_python_test_util.ts";
@@ -66,7 +66,7 @@ Deno.test({
       }
 
       for (const [name, want] of Object.entries(reported.experiments)) {
-        const exp = await openExperiment(await openLocalRegistry({ root: dir }), {
+        const exp = await openSealedExperiment(await openLocalRegistry({ root: dir }), {
           reference: name,
         });
         try {

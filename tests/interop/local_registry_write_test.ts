@@ -112,7 +112,7 @@ async function expected(exp: Experiment): Promise<ExperimentReport> {
       attachments: await attachments(r),
     });
   }
-  return { status: exp.status, attachments: await attachments(exp), runs };
+  return { status: exp.status ?? "unsealed", attachments: await attachments(exp), runs };
 }
 
 async function buildExperiment(name: string, seed: number): Promise<Experiment> {
@@ -125,7 +125,11 @@ async function buildExperiment(name: string, seed: number): Promise<Experiment> 
       run.logParameter("n", 10 + i);
       run.logParameter("label", `run-${i}`);
       await run.logJson("params", { i, values: [i, i + 1], seed });
-      await run.logBytes("notes", "text/plain", new TextEncoder().encode(`run ${i} of ${seed}`));
+      await run.logAttachment(
+        "notes",
+        "text/plain",
+        new TextEncoder().encode(`run ${i} of ${seed}`),
+      );
     });
   }
   return await b.commit();

@@ -15,8 +15,8 @@
 import assert from "node:assert/strict";
 import { runPythonJson } from "./_python_test_util.ts";
 import { referencePython } from "../../core/_tools_test_util.ts";
-import { openExperiment } from "../../core/experiment/read/open.ts";
-import { createExperiment } from "../../core/experiment/write/experiment_builder.ts";
+import { openSealedExperiment } from "../../core/experiment/read/open.ts";
+import { createExperimentBuilder } from "../../core/experiment/write/experiment_builder.ts";
 import { saveExperiment } from "../../core/experiment/write/save.ts";
 import { pyFloat } from "../../codecs/py_float.ts";
 import { runParametersCsv } from "../../cli/commands/params.ts";
@@ -49,7 +49,7 @@ async function compare(paths: string[], skipCsv: ReadonlySet<string> = new Set()
   );
   for (const path of paths) {
     const expected = reference[path]!;
-    await using exp = await openExperiment(path);
+    await using exp = await openSealedExperiment(path);
     const table = exp.runParameters();
     assert.deepEqual(table.columns.map((c) => c.name), expected.columns, `${path}: column order`);
     if (!skipCsv.has(path)) assert.equal(runParametersCsv(table), expected.csv, `${path}: CSV`);
@@ -92,7 +92,7 @@ Deno.test({
         );
       }
       await compare([tricky, cr], cr_quoted ? new Set() : new Set([cr]));
-      await using crExp = await openExperiment(cr);
+      await using crExp = await openSealedExperiment(cr);
       assert.equal(
         runParametersCsv(crExp.runParameters()),
         'run_id,cr\n0,"bare\rcarriage return"\n',
@@ -122,7 +122,9 @@ Deno.test({
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "ommx-run-params-ts-" });
     try {
-      const builder = createExperiment({ imageName: "localhost:5000/ommx-ts/run-params:v1" });
+      const builder = createExperimentBuilder({
+        imageName: "localhost:5000/ommx-ts/run-params:v1",
+      });
       await builder.withRun((run) => {
         run.logParameter("zeta", 1);
         run.logParameter("alpha", 1.5);
@@ -145,7 +147,7 @@ Deno.test({
       const path = `${dir}/ts-params.ommx`;
       await saveExperiment(await builder.commit(), path);
       await compare([path]);
-      await using exp = await openExperiment(path);
+      await using exp = await openSealedExperiment(path);
       assert.deepEqual(exp.runParameters().columns.map((c) => c.name), [
         "10",
         "Mid",

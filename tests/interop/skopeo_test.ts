@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import {
-  createExperiment,
-  forkExperiment,
+  createExperimentBuilder,
+  forkExperimentBuilder,
 } from "../../core/experiment/write/experiment_builder.ts";
 import { saveExperiment, saveExperimentLayout } from "../../core/experiment/write/save.ts";
 import { requireTool, TOOLS } from "../../core/_tools_test_util.ts";
@@ -34,26 +34,28 @@ Deno.test({
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "ommx-ts-skopeo-" });
     try {
-      const b = createExperiment({ imageName: "localhost:5000/ommx-ts/skopeo:v1" });
+      const b = createExperimentBuilder({ imageName: "localhost:5000/ommx-ts/skopeo:v1" });
       b.setAnnotation("org.example.k", "値");
       await b.logJson("j", { a: 1 });
       await b.logJson("dup", { a: 1 }); // same blob as "j": duplicate layer digest
-      await b.logBytes("z", "text/plain", new TextEncoder().encode("x".repeat(1000)), {
+      await b.logAttachment("z", "text/plain", new TextEncoder().encode("x".repeat(1000)), {
         compression: "zstd",
       });
       await b.withRun(async (run) => {
         run.logParameter("p", 1.5);
-        await run.logBytes("blob", "application/octet-stream", new Uint8Array(70_000));
+        await run.logAttachment("blob", "application/octet-stream", new Uint8Array(70_000));
       });
       const exp = await b.commit();
-      const child = await forkExperiment(exp, {
+      const child = await forkExperimentBuilder(exp, {
         imageName: "localhost:5000/ommx-ts/skopeo-child:v1",
       });
       await child.withRun(() => {});
-      const failing = createExperiment({ imageName: "localhost:5000/ommx-ts/skopeo-failed:v1" });
+      const failing = createExperimentBuilder({
+        imageName: "localhost:5000/ommx-ts/skopeo-failed:v1",
+      });
       const archives = {
         full: exp,
-        empty: await createExperiment().commit(),
+        empty: await createExperimentBuilder().commit(),
         child: await child.commit(),
         failed: await failing.fail(new Error("boom")),
       };

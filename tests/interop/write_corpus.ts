@@ -9,13 +9,13 @@
  */
 import { create, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import {
-  createExperiment,
-  forkExperiment,
+  createExperimentBuilder,
+  forkExperimentBuilder,
 } from "../../core/experiment/write/experiment_builder.ts";
 import { sequentialTraceIds } from "../../core/experiment/write/trace_options.ts";
 import { saveExperiment } from "../../core/experiment/write/save.ts";
-import { openExperiment } from "../../core/experiment/read/open.ts";
-import type { Experiment } from "../../core/experiment/read/experiment.ts";
+import { openSealedExperiment } from "../../core/experiment/read/open.ts";
+import type { SealedExperiment } from "../../core/experiment/read/sealed_experiment.ts";
 import { Function, Instance, Solution } from "../../codecs/ommx/mod.ts";
 import { pyFloat } from "../../codecs/py_float.ts";
 import { stringifyPythonJson } from "../../codecs/json/stringify.ts";
@@ -159,7 +159,7 @@ async function att(
   return a;
 }
 
-async function write(name: string, exp: Experiment, expect: Expect): Promise<void> {
+async function write(name: string, exp: SealedExperiment, expect: Expect): Promise<void> {
   await saveExperiment(exp, `${out}/${name}.ommx`, { overwrite: true });
   const full = {
     archive: `${name}.ommx`,
@@ -176,7 +176,7 @@ async function write(name: string, exp: Experiment, expect: Expect): Promise<voi
 }
 
 // ---------------------------------------------------------------- ts-all
-const ref = await openExperiment(new URL("attachments.ommx", fixtures).pathname);
+const ref = await openSealedExperiment(new URL("attachments.ommx", fixtures).pathname);
 // Real reference payload bytes, passed through the structural writer interfaces.
 const parametricBytes = await ref.getBlob("parametric-instance");
 const sampleSetBytes = await ref.getBlob("sample-set");
@@ -208,7 +208,12 @@ const csvBytes = csvCodec.encode(rows);
 
 async function logAll(target: {
   logJson: (n: string, v: unknown, o?: { compression?: "zstd" }) => Promise<void>;
-  logBytes: (n: string, m: string, b: Uint8Array, o?: { compression?: "zstd" }) => Promise<void>;
+  logAttachment: (
+    n: string,
+    m: string,
+    b: Uint8Array,
+    o?: { compression?: "zstd" },
+  ) => Promise<void>;
   logFile: (
     n: string,
     p: string,
@@ -242,11 +247,15 @@ async function logAll(target: {
     compression: "zstd",
   });
   await target.logJson("json-scalar", 42);
-  await target.logBytes("notes", "text/plain", notes);
-  await target.logBytes("notes-zstd", "text/plain", big, { compression: "zstd" });
-  await target.logBytes("binary", "application/octet-stream", binary);
-  await target.logBytes("vendor-plus-zstd", "application/vnd.example+zstd", enc.encode("not zstd"));
-  await target.logBytes(
+  await target.logAttachment("notes", "text/plain", notes);
+  await target.logAttachment("notes-zstd", "text/plain", big, { compression: "zstd" });
+  await target.logAttachment("binary", "application/octet-stream", binary);
+  await target.logAttachment(
+    "vendor-plus-zstd",
+    "application/vnd.example+zstd",
+    enc.encode("not zstd"),
+  );
+  await target.logAttachment(
     "vendor-plus-zstd-compressed",
     "application/vnd.example+zstd",
     enc.encode("double"),
@@ -318,7 +327,7 @@ async function logAll(target: {
   };
 }
 
-const all = createExperiment({ imageName: "localhost:5000/ommx-ts/interop/all:v1" });
+const all = createExperimentBuilder({ imageName: "localhost:5000/ommx-ts/interop/all:v1" });
 all.setAnnotation("org.example.scenario", "ts-all");
 all.setAnnotation("org.example.unicode", "値 ✓");
 const expAtts = await logAll(all, "experiment");
@@ -337,8 +346,8 @@ await all.withRun(async (run) => {
   run.logParameter("whole_float", pyFloat(3));
   const runAtts = await logAll(run, "run0");
   await run.logTrace(traceBytes(0));
-  await run.solve(bruteForce, knapsack(47), { time_limit: pyFloat(10), verbose: false });
-  await run.solve(bruteForce, knapsack(47), { fail: true }).catch(() => {});
+  await run.logSolve(bruteForce, knapsack(47), { time_limit: pyFloat(10), verbose: false });
+  await run.logSolve(bruteForce, knapsack(47), { fail: true }).catch(() => {});
   await run.logFailedSolve({ input: knapsack(5), adapter: "ext.Solver", status: "interrupted" });
   await run.logFinishedSolve({
     input: knapsack(30),
@@ -479,11 +488,11 @@ await write("ts-all", allExp, {
 });
 
 // ---------------------------------------------------------------- ts-empty (anonymous name)
-const empty = await createExperiment().commit();
+const empty = await createExperimentBuilder().commit();
 await write("ts-empty", empty, { annotations: {}, attachments: {}, runs: [] });
 
 // ---------------------------------------------------------------- ts-fork-child
-const child = await forkExperiment(allExp, {
+const child = await forkExperimentBuilder(allExp, {
   imageName: "localhost:5000/ommx-ts/interop/child:v1",
 });
 child.setAnnotation("org.example.role", "child");
@@ -512,7 +521,7 @@ await write("ts-fork-child", childExp, {
 });
 
 // ---------------------------------------------------------------- ts-failed / ts-interrupted (checkpoints)
-const failing = createExperiment({ imageName: "localhost:5000/ommx-ts/interop/failed:v1" });
+const failing = createExperimentBuilder({ imageName: "localhost:5000/ommx-ts/interop/failed:v1" });
 failing.setAnnotation("org.example.scenario", "ts-failed");
 await failing.logJson("dataset", { rows: 3 });
 await failing.withRun((run) => run.logParameter("capacity", 47));
@@ -533,7 +542,7 @@ await write("ts-failed", failedExp, {
     samplings: [],
   }],
 });
-const interrupting = createExperiment({
+const interrupting = createExperimentBuilder({
   imageName: "localhost:5000/ommx-ts/interop/interrupted:v1",
 });
 const interruptedExp = await interrupting.interrupt(new DOMException("", "AbortError"));
@@ -543,7 +552,7 @@ await write("ts-interrupted", interruptedExp, { annotations: {}, attachments: {}
 // Deterministic clock (+1 ms per reading) and sequential ids: the expected
 // spans below are exact.
 let clockNs = 1_790_000_000_000_000_000n;
-const traced = createExperiment({
+const traced = createExperimentBuilder({
   imageName: "localhost:5000/ommx-ts/interop/traced:v1",
   storeTrace: true,
   traceClock: () => (clockNs += 1_000_000n),
@@ -569,9 +578,9 @@ const span = (
 // run 0: a solve, a failing solve and a sampling
 await traced.withRun(async (run) => {
   run.logParameter("traced", true);
-  await run.solve(bruteForce, knapsack(47), { time_limit: pyFloat(10) });
-  await run.solve(bruteForce, knapsack(47), { fail: true }).catch(() => {});
-  await run.sample(toySampler, knapsack(47), { num_reads: 2 });
+  await run.logSolve(bruteForce, knapsack(47), { time_limit: pyFloat(10) });
+  await run.logSolve(bruteForce, knapsack(47), { fail: true }).catch(() => {});
+  await run.logSample(toySampler, knapsack(47), { num_reads: 2 });
 });
 const solveRecord = (id: number, status: string, options: unknown, hasOutput: boolean) => ({
   id,
@@ -628,7 +637,7 @@ tracedRuns.push({
 });
 // run 2: a trace logged explicitly wins over the recorded one
 await traced.withRun(async (run) => {
-  await run.solve(bruteForce, knapsack(47));
+  await run.logSolve(bruteForce, knapsack(47));
   await run.logTrace(traceBytes(2));
 });
 tracedRuns.push({

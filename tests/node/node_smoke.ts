@@ -275,7 +275,7 @@ async function writeAndReopen(corpusDir: string, outDir: string): Promise<unknow
     const builder = createExperiment({ imageName: "localhost:5000/ommx-ts/node-smoke:v1" });
     builder.setAnnotation("org.example.smoke", "node");
     await builder.logJson("setup", { nan: NaN, inf: -Infinity, list: [1, 2.5], text: "値 ✓" });
-    await builder.logBytes(
+    await builder.logAttachment(
       "blob",
       "application/octet-stream",
       Uint8Array.from({ length: 300 }, (_, i) => i % 251),
@@ -288,7 +288,7 @@ async function writeAndReopen(corpusDir: string, outDir: string): Promise<unknow
       run.logParameter("flag", true);
       await run.logTrace(trace);
       await run.logSolution("best", output);
-      await run.solve(
+      await run.logSolve(
         {
           name: "smoke.FixedAdapter",
           solve(_instance, _options, ctx) {
@@ -367,7 +367,7 @@ async function selfTraced(input: Instance, output: Solution): Promise<unknown> {
     storeTrace: true,
   });
   await builder.withRun(async (run) => {
-    await run.solve({ name: "smoke.FixedAdapter", solve: () => output }, input, {});
+    await run.logSolve({ name: "smoke.FixedAdapter", solve: () => output }, input, {});
   });
   const exp = await builder.commit();
   const trace = await exp.runs[0]!.getTrace();

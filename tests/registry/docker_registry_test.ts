@@ -12,8 +12,8 @@ import { openArchiveFile } from "../../core/oci/backends/archive.ts";
 import { parseManifest } from "../../core/oci/manifest.ts";
 import { digestOf } from "../../core/oci/digest.ts";
 import { DigestMismatchError } from "../../core/errors.ts";
-import { openExperiment } from "../../core/experiment/read/open.ts";
-import type { Experiment } from "../../core/experiment/read/experiment.ts";
+import { openSealedExperiment } from "../../core/experiment/read/open.ts";
+import type { SealedExperiment } from "../../core/experiment/read/sealed_experiment.ts";
 import { copyImage } from "../../core/oci/copy.ts";
 import { requireTool, TOOLS } from "../../core/_tools_test_util.ts";
 
@@ -111,7 +111,7 @@ async function startRegistry(bin: string): Promise<Registry> {
   return { host, dir, stop };
 }
 
-async function sameExperiment(a: Experiment, b: Experiment): Promise<void> {
+async function sameExperiment(a: SealedExperiment, b: SealedExperiment): Promise<void> {
   assert.equal(a.manifestDigest, b.manifestDigest);
   assert.equal(a.status, b.status);
   assert.deepEqual(a.attachmentNames, b.attachmentNames);
@@ -152,8 +152,8 @@ Deno.test({
                 `oci-archive:${path}`,
                 `docker://${ref}`,
               ]);
-              const remote = await openExperiment(await openRemoteRegistry(ref));
-              const local = await openExperiment(path);
+              const remote = await openSealedExperiment(await openRemoteRegistry(ref));
+              const local = await openSealedExperiment(path);
               try {
                 await sameExperiment(remote, local);
                 assert.equal(remote.imageName, ref);

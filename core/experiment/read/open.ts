@@ -21,7 +21,7 @@ import { type HttpSourceOptions, openHttpSource } from "../../oci/random_access_
 import { envCredentials } from "../../oci/backends/registry_env_credentials.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import { defaultCodecs } from "../../../codecs/mod.ts";
-import { type Experiment, loadExperiment } from "./experiment.ts";
+import { loadSealedExperiment, type SealedExperiment } from "./sealed_experiment.ts";
 import { type Artifact, loadArtifact } from "./artifact.ts";
 
 /** An image in a remote OCI registry, e.g. `{ registry: "ghcr.io/team/exp:v1" }`. */
@@ -50,7 +50,7 @@ export interface UrlSource extends HttpSourceOptions {
   url: string | URL;
 }
 
-/** Anything {@linkcode openExperiment} and {@linkcode openArtifact} read from. */
+/** Anything {@linkcode openSealedExperiment} and {@linkcode openArtifact} read from. */
 export type ArtifactSource =
   | string
   | URL
@@ -77,7 +77,7 @@ async function openUrlSource(source: UrlSource): Promise<ReadOnlyTarget> {
   return await openArchive(http, { location: href, readAheadBytes: HTTP_READ_AHEAD });
 }
 
-/** Options of {@linkcode openExperiment}. */
+/** Options of {@linkcode openSealedExperiment} (and of the package root's `openExperiment`). */
 export interface OpenExperimentOptions {
   /** Codec registry for typed decoding (default: every built-in codec). */
   codecs?: CodecRegistry;
@@ -193,19 +193,19 @@ async function loadManifest(
  *
  * @example Open and list runs
  * ```ts ignore
- * import { openExperiment } from "./open.ts";
- * await using exp = await openExperiment("tests/fixtures/reference/runs.ommx");
+ * import { openSealedExperiment } from "./open.ts";
+ * await using exp = await openSealedExperiment("tests/fixtures/reference/runs.ommx");
  * console.log(exp.runs.map((r) => r.status));
  * ```
  */
-export async function openExperiment(
+export async function openSealedExperiment(
   source: ArtifactSource,
   options: OpenExperimentOptions = {},
-): Promise<Experiment> {
+): Promise<SealedExperiment> {
   const target = await openSource(source);
   try {
     const { descriptor, manifest } = await loadManifest(target, options.reference);
-    return await loadExperiment(target, descriptor, manifest, {
+    return await loadSealedExperiment(target, descriptor, manifest, {
       codecs: options.codecs ?? defaultCodecs,
       ...(options.allowDraft === undefined ? {} : { allowDraft: options.allowDraft }),
       ...(options.maxDecompressedBytes === undefined

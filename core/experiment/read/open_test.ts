@@ -3,23 +3,23 @@ import { InvalidArgumentError, InvalidArtifactError } from "../../errors.ts";
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
 import { MemoryTarget } from "../../oci/backends/memory.ts";
 import { ARTIFACT_TYPE_GENERIC, MEDIA_TYPE_JSON } from "../../../codecs/media_types.ts";
-import { createExperiment } from "../write/experiment_builder.ts";
+import { createExperimentBuilder } from "../write/experiment_builder.ts";
 import { experimentArchiveBytes, saveExperiment, saveExperimentLayout } from "../write/save.ts";
-import { openArtifact, openExperiment, openSource } from "./open.ts";
+import { openArtifact, openSealedExperiment, openSource } from "./open.ts";
 import { memoryArtifact } from "./_read_test_util.ts";
 
 async function archive(name: string): Promise<Uint8Array> {
-  const b = createExperiment({ imageName: name });
+  const b = createExperimentBuilder({ imageName: name });
   await b.logJson("tag", { name });
   return await experimentArchiveBytes(await b.commit());
 }
 
-Deno.test("openExperiment: a path, a layout directory, a file URL, bytes, a Blob and a target", async () => {
+Deno.test("openSealedExperiment: a path, a layout directory, a file URL, bytes, a Blob and a target", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const bytes = await archive("example.com/read/open:v1");
     await Deno.writeFile(`${dir}/x.ommx`, bytes);
-    const fromBytes = await openExperiment(bytes);
+    const fromBytes = await openSealedExperiment(bytes);
     await saveExperimentLayout(fromBytes, `${dir}/layout`);
     const sources: [unknown, string][] = [
       [`${dir}/x.ommx`, `${dir}/x.ommx`],
@@ -30,15 +30,15 @@ Deno.test("openExperiment: a path, a layout directory, a file URL, bytes, a Blob
       [new File([bytes as Uint8Array<ArrayBuffer>], "named.ommx"), "named.ommx"],
     ];
     for (const [source, location] of sources) {
-      await using exp = await openExperiment(source as Uint8Array);
+      await using exp = await openSealedExperiment(source as Uint8Array);
       assert.equal(exp.storage.location, location);
       assert.equal(exp.imageName, "example.com/read/open:v1");
       assert.equal(exp.manifestDigest, fromBytes.manifestDigest);
       assert.deepEqual(await exp.getJson("tag"), { name: "example.com/read/open:v1" });
     }
-    // A target is used as given (and not closed by openExperiment).
+    // A target is used as given (and not closed by openSealedExperiment).
     const target = fromBytes.storage;
-    const again = await openExperiment(target);
+    const again = await openSealedExperiment(target);
     assert.equal(again.storage, target);
     assert.equal(await openSource(target), target);
   } finally {
@@ -46,48 +46,48 @@ Deno.test("openExperiment: a path, a layout directory, a file URL, bytes, a Blob
   }
 });
 
-Deno.test("openExperiment: `reference` picks one of several images in a layout directory", async () => {
+Deno.test("openSealedExperiment: `reference` picks one of several images in a layout directory", async () => {
   const dir = await Deno.makeTempDir();
   try {
     for (const tag of ["a", "b"]) {
-      const b = createExperiment({ imageName: `example.com/read/multi:${tag}` });
+      const b = createExperimentBuilder({ imageName: `example.com/read/multi:${tag}` });
       await b.logJson("which", tag);
       await saveExperiment(await b.commit(), `${dir}/${tag}.ommx`, { noSync: true });
-      await using exp = await openExperiment(`${dir}/${tag}.ommx`);
+      await using exp = await openSealedExperiment(`${dir}/${tag}.ommx`);
       await saveExperimentLayout(exp, `${dir}/layout`);
     }
     for (const tag of ["a", "b"]) {
-      await using exp = await openExperiment(`${dir}/layout`, {
+      await using exp = await openSealedExperiment(`${dir}/layout`, {
         reference: `example.com/read/multi:${tag}`,
       });
       assert.equal(await exp.getJson("which"), tag);
     }
-    await assert.rejects(openExperiment(`${dir}/layout`), InvalidArtifactError);
+    await assert.rejects(openSealedExperiment(`${dir}/layout`), InvalidArtifactError);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
 
-Deno.test("openExperiment: unusable sources are InvalidArgumentErrors naming them", async () => {
+Deno.test("openSealedExperiment: unusable sources are InvalidArgumentErrors naming them", async () => {
   await assert.rejects(
-    openExperiment("/nonexistent/ommx-ts/x.ommx"),
+    openSealedExperiment("/nonexistent/ommx-ts/x.ommx"),
     (e) =>
       e instanceof InvalidArgumentError &&
       e.message.startsWith('Cannot open "/nonexistent/ommx-ts/x.ommx"'),
   );
   await assert.rejects(
-    openExperiment(new URL("ftp://example.com/x.ommx")),
+    openSealedExperiment(new URL("ftp://example.com/x.ommx")),
     (e) =>
       e instanceof InvalidArgumentError &&
       e.message === "Unsupported URL scheme ftp: in ftp://example.com/x.ommx",
   );
   await assert.rejects(
-    openExperiment(42 as unknown as string),
+    openSealedExperiment(42 as unknown as string),
     (e) => e instanceof InvalidArgumentError && e.message === "Unsupported source [object Number]",
   );
 });
 
-Deno.test("openExperiment: a failed load never closes the caller's storage", async () => {
+Deno.test("openSealedExperiment: a failed load never closes the caller's storage", async () => {
   let closed = 0;
   const { target } = await memoryArtifact({ config: { status: "finished" } });
   const counting: ReadOnlyTarget = {
@@ -101,7 +101,7 @@ Deno.test("openExperiment: a failed load never closes the caller's storage", asy
       return Promise.resolve();
     },
   };
-  await assert.rejects(openExperiment(counting), InvalidArtifactError);
+  await assert.rejects(openSealedExperiment(counting), InvalidArtifactError);
   assert.equal(closed, 0);
 });
 

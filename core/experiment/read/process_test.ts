@@ -13,8 +13,8 @@ import { Instance } from "../../../codecs/ommx/instance.ts";
 import { SampledValues } from "../../../codecs/ommx/sampled_values.ts";
 import { SampleSet } from "../../../codecs/ommx/sample_set.ts";
 import { Solution } from "../../../codecs/ommx/solution.ts";
-import { createExperiment } from "../write/experiment_builder.ts";
-import { loadExperiment } from "./experiment.ts";
+import { createExperimentBuilder } from "../write/experiment_builder.ts";
+import { loadSealedExperiment } from "./sealed_experiment.ts";
 import { experimentConfig, memoryArtifact, PARAMS_LAYER } from "./_read_test_util.ts";
 
 const instance = new Instance({
@@ -30,9 +30,9 @@ const instance = new Instance({
 });
 
 Deno.test("Solve and Sampling: records, their layers and decoded payloads", async () => {
-  const b = createExperiment({ imageName: "example.com/read/process:v1" });
+  const b = createExperimentBuilder({ imageName: "example.com/read/process:v1" });
   await b.withRun(async (run) => {
-    await run.solve(
+    await run.logSolve(
       {
         name: "toy.Solver",
         solve: (i: Instance, _o, ctx) => {
@@ -42,8 +42,9 @@ Deno.test("Solve and Sampling: records, their layers and decoded payloads", asyn
       },
       instance,
       { time_limit: NaN, verbose: true },
+      { storeDiagnostics: true },
     );
-    await run.solve(
+    await run.logSolve(
       {
         name: "toy.Broken",
         solve: () => {
@@ -139,7 +140,7 @@ Deno.test("loadSolve: wrong media types, bad diagnostics and options are Invalid
       layers,
     });
     await assert.rejects(
-      loadExperiment(target, descriptor, manifest, { codecs: defaultCodecs }),
+      loadSealedExperiment(target, descriptor, manifest, { codecs: defaultCodecs }),
       (e) => {
         assert.ok(e instanceof InvalidArtifactError, String(e));
         assert.match(e.message, message);
@@ -148,10 +149,10 @@ Deno.test("loadSolve: wrong media types, bad diagnostics and options are Invalid
     );
   }
   const odd = await memoryArtifact({ config: withSolve({ adapter_options: "[1]" }), layers });
-  const exp = await loadExperiment(odd.target, odd.descriptor, odd.manifest, {
+  const exp = await loadSealedExperiment(odd.target, odd.descriptor, odd.manifest, {
     codecs: defaultCodecs,
   });
-  const solve = exp.run(0).solves[0]!;
+  const solve = exp.runById(0).solves[0]!;
   assert.equal(solve.adapterOptionsJson, "[1]");
   assert.throws(
     () => solve.adapterOptions,

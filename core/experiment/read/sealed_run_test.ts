@@ -6,14 +6,14 @@ import {
 } from "../../errors.ts";
 import { defaultCodecs } from "../../../codecs/default_codecs.ts";
 import { MEDIA_TYPE_JSON, MEDIA_TYPE_TRACE } from "../../../codecs/media_types.ts";
-import { createExperiment } from "../write/experiment_builder.ts";
+import { createExperimentBuilder } from "../write/experiment_builder.ts";
 import { sequentialTraceIds } from "../write/trace_options.ts";
-import { loadExperiment } from "./experiment.ts";
+import { loadSealedExperiment } from "./sealed_experiment.ts";
 import { experimentConfig, memoryArtifact, PARAMS_LAYER } from "./_read_test_util.ts";
 
 Deno.test("SealedRun: id, status, reason, parameters and attachments of each closed run", async () => {
   let t = 1_000_000_000n;
-  const b = createExperiment({
+  const b = createExperimentBuilder({
     imageName: "example.com/read/runs:v1",
     storeTrace: true,
     traceClock: () => (t += 1_000_000n),
@@ -22,7 +22,7 @@ Deno.test("SealedRun: id, status, reason, parameters and attachments of each clo
   await b.withRun(async (run) => {
     run.logParameter("seed", 7);
     await run.logJson("notes", { ok: true });
-    await run.logBytes("raw", "application/x.raw", new Uint8Array([1, 2, 3]));
+    await run.logAttachment("raw", "application/x.raw", new Uint8Array([1, 2, 3]));
   });
   const failing = b.run();
   failing.fail(new RangeError("out of\n range"));
@@ -69,7 +69,7 @@ Deno.test("SealedRun: id, status, reason, parameters and attachments of each clo
 });
 
 Deno.test("SealedRun: a run without trace storage has no trace", async () => {
-  const b = createExperiment({ imageName: "example.com/read/notrace:v1" });
+  const b = createExperimentBuilder({ imageName: "example.com/read/notrace:v1" });
   await b.withRun(() => {});
   const [run] = (await b.commit()).runs;
   assert.equal(run?.hasTrace, false);
@@ -96,7 +96,7 @@ Deno.test("loadSealedRun: a bad trace layer or attachment index is an InvalidArt
       layers: [json, PARAMS_LAYER],
     });
     await assert.rejects(
-      loadExperiment(target, descriptor, manifest, { codecs: defaultCodecs }),
+      loadSealedExperiment(target, descriptor, manifest, { codecs: defaultCodecs }),
       (e) => e instanceof InvalidArtifactError && message.test(e.message),
     );
   }
@@ -104,9 +104,9 @@ Deno.test("loadSealedRun: a bad trace layer or attachment index is an InvalidArt
     config: runWith({ trace: 0 }),
     layers: [{ mediaType: MEDIA_TYPE_TRACE, bytes: new Uint8Array() }, PARAMS_LAYER],
   });
-  const exp = await loadExperiment(good.target, good.descriptor, good.manifest, {
+  const exp = await loadSealedExperiment(good.target, good.descriptor, good.manifest, {
     codecs: defaultCodecs,
   });
-  assert.equal(exp.run(3).hasTrace, true);
-  assert.equal((await exp.run(3).getTrace())?.spans.length, 0);
+  assert.equal(exp.runById(3).hasTrace, true);
+  assert.equal((await exp.runById(3).getTrace())?.spans.length, 0);
 });

@@ -83,7 +83,25 @@ export interface AnonymousNameOptions {
  * ```
  */
 export function anonymousExperimentName(options: AnonymousNameOptions = {}): string {
-  const id = checkId8(options.registryId ?? processRegistryId());
+  return anonymousLocalName(options.registryId ?? processRegistryId(), "experiment", options);
+}
+
+/**
+ * A synthesised local name `<id8>.ommx.local/<repository>:<YYYYMMDDTHHMMSS>-<nonce12>`
+ * (`experiment` for anonymous Experiments, `anonymous` for unnamed imported
+ * artifacts, as the reference).
+ *
+ * @param registryId The registry id (its first 8 hex digits are used).
+ * @param repository The local repository.
+ * @param options Time and nonce.
+ * @returns The name.
+ */
+export function anonymousLocalName(
+  registryId: string,
+  repository: "experiment" | "anonymous",
+  options: Omit<AnonymousNameOptions, "registryId"> = {},
+): string {
+  const id = checkId8(registryId.slice(0, 8));
   const t = options.now ?? new Date();
   if (Number.isNaN(t.getTime())) throw new InvalidArgumentError("anonymous name: invalid date");
   const nonce = options.nonce ?? randomHex(6);
@@ -95,7 +113,7 @@ export function anonymousExperimentName(options: AnonymousNameOptions = {}): str
   const stamp = `${pad(t.getFullYear(), 4)}${pad(t.getMonth() + 1)}${pad(t.getDate())}T${
     pad(t.getHours())
   }${pad(t.getMinutes())}${pad(t.getSeconds())}`;
-  return `${id}.ommx.local/experiment:${stamp}-${nonce}`;
+  return `${id}.ommx.local/${repository}:${stamp}-${nonce}`;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The commit (`docs/glossary.md#commit`): layer index assignment, config
- * (struct-order JSON), run-parameter table, manifest (sorted JSON),
- * published into a {@linkcode Target} under an image name.
+ * (struct-order JSON), run-parameter table, manifest (sorted JSON) —
+ * assembled as bytes by {@linkcode assembleExperiment}, published into a
+ * {@linkcode Target} under an image name by {@linkcode commitExperiment}.
  *
  * @module
  */
@@ -51,6 +52,26 @@ export interface CommitInput {
   readonly imageName: string;
 }
 
+/** The three blobs a commit adds to the payload blobs, as bytes. */
+export interface AssembledExperiment {
+  /** The run-parameter table layer. */
+  readonly table: LayerDescriptor;
+  /** Its MessagePack bytes. */
+  readonly tableBytes: Uint8Array;
+  /** The config. */
+  readonly config: ExperimentConfig;
+  /** The config descriptor. */
+  readonly configDescriptor: Descriptor;
+  /** The config bytes. */
+  readonly configBytes: Uint8Array;
+  /** The manifest. */
+  readonly manifest: ImageManifest;
+  /** The manifest descriptor (no annotations). */
+  readonly manifestDescriptor: Descriptor;
+  /** The manifest bytes. */
+  readonly manifestBytes: Uint8Array;
+}
+
 /** What a commit produced. */
 export interface CommitResult {
   /** The manifest descriptor with the ref-name annotation (as in `index.json`). */
@@ -66,70 +87,103 @@ export interface CommitResult {
 }
 
 /**
- * Assemble and publish an Experiment whose payload blobs are already in `target`.
+ * An attachment table with layer indices, names in code point order.
  *
- * @param target The store holding every layer blob; config and manifest are pushed, the name tagged.
- * @param input The logical Experiment.
- * @returns Descriptor, manifest and config (with bytes).
+ * @param entries The attachments.
+ * @param add Appends a layer and returns its index.
+ * @returns The table.
+ */
+export function attachmentTable(
+  entries: ReadonlyMap<string, AttachmentEntry>,
+  add: (d: LayerDescriptor) => number,
+): AttachmentTable {
+  const e = new Map<string, number>();
+  const f = new Map<string, string>();
+  for (const name of sortByCodePoint(entries.keys())) {
+    const entry = entries.get(name)!;
+    e.set(name, add(entry.descriptor));
+    if (entry.filename !== undefined) f.set(name, entry.filename);
+  }
+  return { entries: e, filenames: f };
+}
+
+function processRecords(
+  list: readonly ProcessState[],
+  add: (d: LayerDescriptor) => number,
+): ProcessRecord[] {
+  return [...list].sort((a, b) => a.id - b.id).map((p) => {
+    const r: {
+      id: number;
+      status: ProcessState["status"];
+      input: number;
+      output?: number;
+      adapter: string;
+      adapterOptions: string;
+      diagnostics?: number;
+    } = {
+      id: p.id,
+      status: p.status,
+      input: add(p.input),
+      adapter: p.adapter,
+      adapterOptions: p.adapterOptions,
+    };
+    if (p.output !== undefined) r.output = add(p.output);
+    if (p.diagnostics !== undefined) r.diagnostics = add(p.diagnostics);
+    return r;
+  });
+}
+
+/**
+ * The config record of a closed run, its layers appended in the commit's
+ * order (attachments, trace, then each Solve's and Sampling's input,
+ * output, diagnostics).
+ *
+ * @param run The closed run.
+ * @param add Appends a layer and returns its index.
+ * @returns The record.
+ */
+export function runRecord(run: RunState, add: (d: LayerDescriptor) => number): RunRecord {
+  const attachments = attachmentTable(run.attachments, add);
+  const trace = run.trace === undefined ? undefined : add(run.trace);
+  const solves = processRecords(run.solves, add);
+  const samplings = processRecords(run.samplings, add);
+  return {
+    runId: run.runId,
+    status: run.status,
+    reason: run.status === "finished" ? null : run.reason,
+    attachments,
+    ...(trace === undefined ? {} : { trace }),
+    solves,
+    samplings,
+  };
+}
+
+/**
+ * Assemble an Experiment (layer indices, run-parameter table, config,
+ * manifest) as bytes, without storing anything.
+ *
+ * @param input The logical Experiment (`imageName` is not used).
+ * @returns The three new blobs with their descriptors.
  * @throws {InvalidArgumentError} When run-parameter column types cannot be unified.
  */
-export async function commitExperiment(target: Target, input: CommitInput): Promise<CommitResult> {
+export async function assembleExperiment(
+  input: Omit<CommitInput, "imageName">,
+): Promise<AssembledExperiment> {
   const layers: LayerDescriptor[] = [];
   const add = (d: LayerDescriptor): number => layers.push(d) - 1;
-  const table = (entries: ReadonlyMap<string, AttachmentEntry>): AttachmentTable => {
-    const e = new Map<string, number>();
-    const f = new Map<string, string>();
-    for (const name of sortByCodePoint(entries.keys())) {
-      const entry = entries.get(name)!;
-      e.set(name, add(entry.descriptor));
-      if (entry.filename !== undefined) f.set(name, entry.filename);
-    }
-    return { entries: e, filenames: f };
-  };
-  const records = (list: readonly ProcessState[]): ProcessRecord[] =>
-    [...list].sort((a, b) => a.id - b.id).map((p) => {
-      const r: {
-        id: number;
-        status: ProcessState["status"];
-        input: number;
-        output?: number;
-        adapter: string;
-        adapterOptions: string;
-        diagnostics?: number;
-      } = {
-        id: p.id,
-        status: p.status,
-        input: add(p.input),
-        adapter: p.adapter,
-        adapterOptions: p.adapterOptions,
-      };
-      if (p.output !== undefined) r.output = add(p.output);
-      if (p.diagnostics !== undefined) r.diagnostics = add(p.diagnostics);
-      return r;
-    });
-
-  const attachments = table(input.attachments);
-  const runs: RunRecord[] = [];
+  const attachments = attachmentTable(input.attachments, add);
   const sortedRuns = [...input.runs].sort((a, b) => a.runId - b.runId);
-  for (const run of sortedRuns) {
-    const runAttachments = table(run.attachments);
-    const trace = run.trace === undefined ? undefined : add(run.trace);
-    const solves = records(run.solves);
-    const samplings = records(run.samplings);
-    runs.push({
-      runId: run.runId,
-      status: run.status,
-      reason: run.status === "finished" ? null : run.reason,
-      attachments: runAttachments,
-      ...(trace === undefined ? {} : { trace }),
-      solves,
-      samplings,
-    });
-  }
-  const paramBytes = encodeRunParameterTable(
+  const runs = sortedRuns.map((run) => runRecord(run, add));
+  const tableBytes = encodeRunParameterTable(
     buildRunParameterTable(sortedRuns.map((r) => ({ runId: r.runId, params: r.parameters }))),
   );
-  const runParameters = add(await stageBytes(target, MEDIA_TYPE_RUN_PARAMETERS, paramBytes));
+  const tableLayer: LayerDescriptor = {
+    mediaType: MEDIA_TYPE_RUN_PARAMETERS,
+    digest: await digestOf(tableBytes),
+    size: tableBytes.length,
+    annotations: {},
+  };
+  const runParameters = add(tableLayer);
 
   const config: ExperimentConfig = {
     status: input.status,
@@ -145,8 +199,6 @@ export async function commitExperiment(target: Target, input: CommitInput): Prom
     digest: await digestOf(configBytes),
     size: configBytes.length,
   };
-  await target.push(configDescriptor, configBytes);
-
   const manifest: {
     schemaVersion: 2;
     artifactType: string;
@@ -174,18 +226,71 @@ export async function commitExperiment(target: Target, input: CommitInput): Prom
   }
   if (Object.keys(input.annotations).length > 0) manifest.annotations = { ...input.annotations };
   const manifestBytes = encodeManifest(manifest);
-  const bare: Descriptor = {
+  const manifestDescriptor: Descriptor = {
     mediaType: MEDIA_TYPE_IMAGE_MANIFEST,
     digest: await digestOf(manifestBytes),
     size: manifestBytes.length,
   };
-  await target.push(bare, manifestBytes);
-  await target.tag(bare, input.imageName);
   return {
-    descriptor: { ...bare, annotations: { [ANNOTATION_REF_NAME]: input.imageName } },
-    manifest,
-    manifestBytes,
+    table: tableLayer,
+    tableBytes,
     config,
+    configDescriptor,
     configBytes,
+    manifest,
+    manifestDescriptor,
+    manifestBytes,
   };
+}
+
+/**
+ * Store the three blobs of an assembled Experiment (table, config, manifest).
+ *
+ * @param target Where the payload blobs already are.
+ * @param assembled The assembled Experiment.
+ * @returns Nothing.
+ */
+export async function storeAssembled(
+  target: Target,
+  assembled: AssembledExperiment,
+): Promise<void> {
+  await stageBytes(target, assembled.table.mediaType, assembled.tableBytes);
+  await target.push(assembled.configDescriptor, assembled.configBytes);
+  await target.push(assembled.manifestDescriptor, assembled.manifestBytes);
+}
+
+/**
+ * The result of a commit as the read side wants it: the manifest descriptor
+ * annotated with the name.
+ *
+ * @param assembled The assembled Experiment.
+ * @param imageName The name it was published under.
+ * @returns Descriptor, manifest and config (with bytes).
+ */
+export function commitResult(assembled: AssembledExperiment, imageName: string): CommitResult {
+  return {
+    descriptor: {
+      ...assembled.manifestDescriptor,
+      annotations: { [ANNOTATION_REF_NAME]: imageName },
+    },
+    manifest: assembled.manifest,
+    manifestBytes: assembled.manifestBytes,
+    config: assembled.config,
+    configBytes: assembled.configBytes,
+  };
+}
+
+/**
+ * Assemble and publish an Experiment whose payload blobs are already in `target`.
+ *
+ * @param target The store holding every layer blob; config and manifest are pushed, the name tagged.
+ * @param input The logical Experiment.
+ * @returns Descriptor, manifest and config (with bytes).
+ * @throws {InvalidArgumentError} When run-parameter column types cannot be unified.
+ */
+export async function commitExperiment(target: Target, input: CommitInput): Promise<CommitResult> {
+  const assembled = await assembleExperiment(input);
+  await storeAssembled(target, assembled);
+  await target.tag(assembled.manifestDescriptor, input.imageName);
+  return commitResult(assembled, input.imageName);
 }

@@ -173,14 +173,14 @@ export class RunTraceRecorder {
    * Start a child span of the root.
    *
    * @param name Span name (`solve` or `sample`).
-   * @param attributes String attributes (e.g. `adapter`).
+   * @param attributes String (or, as `bigint`, int) attributes (e.g. `adapter`, `ommx.solve.id`).
    * @param startTimeUnixNano An explicit start time (default: the clock).
    * @param parentSpanId The parent span (default: the root `Run` span).
    * @returns The open span.
    */
   startSpan(
     name: string,
-    attributes: Readonly<Record<string, string>>,
+    attributes: Readonly<Record<string, string | bigint>>,
     startTimeUnixNano?: bigint,
     parentSpanId?: Uint8Array,
   ): OpenSpan {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { OmmxError } from "../../errors.ts";
 import type { TraceResult, TraceSpan } from "../../../codecs/trace/trace_result.ts";
-import { createExperiment, type CreateExperimentOptions } from "./experiment_builder.ts";
+import { createExperimentBuilder, type CreateExperimentOptions } from "./experiment_builder.ts";
 import { experimentArchiveBytes } from "./save.ts";
-import { openExperiment } from "../read/open.ts";
+import { openSealedExperiment } from "../read/open.ts";
 import { RunTraceRecorder } from "./_run_trace.ts";
 import { sequentialTraceIds } from "./trace_options.ts";
 
@@ -21,7 +21,7 @@ function tickingClock(): () => bigint {
 }
 
 function traced(extra: CreateExperimentOptions = {}) {
-  return createExperiment({
+  return createExperimentBuilder({
     imageName: "example.com/t/traced:v1",
     storeTrace: true,
     traceClock: tickingClock(),
@@ -63,9 +63,9 @@ const hex = (n: number, bytes: number) => n.toString(16).padStart(bytes * 2, "0"
 Deno.test("storeTrace: solve/sample spans under a Run root, exact timestamps, ids, attributes, status", async () => {
   const b = traced();
   const run = b.run(); // clock 1: Run start; ids 1 (trace), 2 (Run span)
-  await run.solve(solver, instance, {}); // clock 2, 3; span id 3
-  await assert.rejects(run.solve(solver, instance, { fail: true }), RuntimeError); // clock 4, 5; id 4
-  await run.sample(sampler, instance); // clock 6, 7; id 5
+  await run.logSolve(solver, instance, {}); // clock 2, 3; span id 3
+  await assert.rejects(run.logSolve(solver, instance, { fail: true }), RuntimeError); // clock 4, 5; id 4
+  await run.logSample(sampler, instance); // clock 6, 7; id 5
   run.finish(); // clock 8
   const exp = await b.commit();
   assert.equal(exp.runs[0]!.hasTrace, true);
@@ -162,10 +162,13 @@ Deno.test("storeTrace: failed and interrupted runs have an ERROR root with the r
 });
 
 Deno.test("storeTrace: off by default — no trace layer", async () => {
-  const b = createExperiment({ imageName: "example.com/t/untraced:v1" });
-  await b.withRun((run) => run.solve(solver, instance));
-  const off = createExperiment({ imageName: "example.com/t/untraced:v1", storeTrace: false });
-  await off.withRun((run) => run.solve(solver, instance));
+  const b = createExperimentBuilder({ imageName: "example.com/t/untraced:v1" });
+  await b.withRun((run) => run.logSolve(solver, instance));
+  const off = createExperimentBuilder({
+    imageName: "example.com/t/untraced:v1",
+    storeTrace: false,
+  });
+  await off.withRun((run) => run.logSolve(solver, instance));
   for (const exp of [await b.commit(), await off.commit()]) {
     assert.equal(exp.config.runs[0]!.trace, undefined);
     assert.equal(exp.runs[0]!.hasTrace, false);
@@ -178,14 +181,14 @@ Deno.test("storeTrace: a trace logged with logTrace wins over the recorded one",
   const mine = new Uint8Array([0x0a, 0x00]);
   const b = traced();
   await b.withRun(async (run) => {
-    await run.solve(solver, instance);
+    await run.logSolve(solver, instance);
     await run.logTrace(mine);
   });
   await b.withRun(async (run) => {
     await run.logTrace(mine);
-    await run.solve(solver, instance);
+    await run.logSolve(solver, instance);
   });
-  await b.withRun((run) => run.solve(solver, instance));
+  await b.withRun((run) => run.logSolve(solver, instance));
   const exp = await b.commit();
   for (const i of [0, 1]) {
     assert.deepEqual((await traceOf(exp, i)).toOtlpProtobuf(), mine);
@@ -264,7 +267,7 @@ Deno.test("storeTrace: logFinishedSolve/logFailedSampling with startedAt/endedAt
 
 Deno.test("storeTrace: same calls twice give byte-identical archives; different ids change them", async () => {
   const build = async (ids = sequentialTraceIds()) => {
-    const b = createExperiment({
+    const b = createExperimentBuilder({
       registryId: "0123abcd",
       now: () => new Date(2026, 10, 26, 12, 0, 0),
       nonce: "a1b2c3d4e5f6",
@@ -274,17 +277,17 @@ Deno.test("storeTrace: same calls twice give byte-identical archives; different 
     });
     await b.withRun(async (run) => {
       run.logParameter("p", 1);
-      await run.solve(solver, instance, { seed: 1 });
-      await run.sample(sampler, instance);
+      await run.logSolve(solver, instance, { seed: 1 });
+      await run.logSample(sampler, instance);
     });
-    await b.withRun((run) => run.solve(solver, instance, { fail: true })).catch(() => {});
+    await b.withRun((run) => run.logSolve(solver, instance, { fail: true })).catch(() => {});
     return await experimentArchiveBytes(await b.commit());
   };
   const a = await build();
   assert.deepEqual(await build(), a);
   assert.notDeepEqual(await build(sequentialTraceIds(100)), a);
   // the archive reopens with both traces
-  const exp = await openExperiment(a);
+  const exp = await openSealedExperiment(a);
   assert.deepEqual((await traceOf(exp, 1)).spans.map((s) => [s.name, s.status.code]), [
     ["solve", "error"],
     ["Run", "error"],
@@ -292,7 +295,7 @@ Deno.test("storeTrace: same calls twice give byte-identical archives; different 
 });
 
 Deno.test("storeTrace: the default clock and ids give real durations and random ids", async () => {
-  const b = createExperiment({ imageName: "example.com/t/wall:v1", storeTrace: true });
+  const b = createExperimentBuilder({ imageName: "example.com/t/wall:v1", storeTrace: true });
   const slow = {
     name: "toy.Slow",
     solve: async () => {
@@ -300,8 +303,8 @@ Deno.test("storeTrace: the default clock and ids give real durations and random 
       return solution;
     },
   };
-  await b.withRun((run) => run.solve(slow, instance));
-  await b.withRun((run) => run.solve(slow, instance));
+  await b.withRun((run) => run.logSolve(slow, instance));
+  await b.withRun((run) => run.logSolve(slow, instance));
   const exp = await b.commit();
   const [s0, s1] = [await traceOf(exp, 0), await traceOf(exp, 1)];
   const solve = s0.spansNamed("solve")[0]!;
@@ -314,19 +317,19 @@ Deno.test("storeTrace: the default clock and ids give real durations and random 
 
 Deno.test("storeTrace: an injected `now` drives span timestamps when no traceClock is given", async () => {
   let ms = Date.UTC(2026, 0, 1);
-  const b = createExperiment({
+  const b = createExperimentBuilder({
     storeTrace: true,
     now: () => new Date(ms += 3),
     traceIds: sequentialTraceIds(),
   });
-  await b.withRun((run) => run.solve(solver, instance));
+  await b.withRun((run) => run.logSolve(solver, instance));
   const spans = (await traceOf(await b.commit())).spans;
   assert.deepEqual(spans.map((s) => s.durationMs), [3, 9]);
 });
 
 Deno.test("storeTrace: bad settings are typed errors", () => {
   expectError(
-    () => createExperiment({ storeTrace: "yes" as unknown as boolean }),
+    () => createExperimentBuilder({ storeTrace: "yes" as unknown as boolean }),
     "INVALID_ARGUMENT",
   );
   const badIds = traced({ traceIds: () => new Uint8Array(4) });
@@ -344,17 +347,17 @@ Deno.test("storeTrace: bad settings are typed errors", () => {
 Deno.test("storeTrace: a forked Experiment traces its new runs", async () => {
   const parent = await (async () => {
     const b = traced();
-    await b.withRun((run) => run.solve(solver, instance));
+    await b.withRun((run) => run.logSolve(solver, instance));
     return await b.commit();
   })();
-  const { forkExperiment } = await import("./experiment_builder.ts");
-  const child = await forkExperiment(parent, {
+  const { forkExperimentBuilder } = await import("./experiment_builder.ts");
+  const child = await forkExperimentBuilder(parent, {
     imageName: "example.com/t/traced-child:v1",
     storeTrace: true,
     traceClock: tickingClock(),
     traceIds: sequentialTraceIds(50),
   });
-  await child.withRun((run) => run.sample(sampler, instance));
+  await child.withRun((run) => run.logSample(sampler, instance));
   const exp = await child.commit();
   assert.deepEqual((await traceOf(exp, 0)).spans.map((s) => s.name), ["solve", "Run"]);
   const t1 = await traceOf(exp, 1);
@@ -382,8 +385,8 @@ Deno.test("storeTrace: adapters add nested phase spans with context.span", async
   };
   const b = traced();
   const run = b.run();
-  await run.solve(phased, instance, {});
-  await assert.rejects(run.solve(phased, instance, { failCall: true }), RuntimeError);
+  await run.logSolve(phased, instance, {});
+  await assert.rejects(run.logSolve(phased, instance, { failCall: true }), RuntimeError);
   run.finish();
   const spans = (await traceOf(await b.commit())).spans;
   const byId = new Map(spans.map((s) => [s.spanId, s]));
@@ -413,10 +416,10 @@ Deno.test("storeTrace: adapters add nested phase spans with context.span", async
 });
 
 Deno.test("without storeTrace, context.span just runs the phase", async () => {
-  const b = createExperiment({ imageName: "example.com/t/plain:v1" });
+  const b = createExperimentBuilder({ imageName: "example.com/t/plain:v1" });
   const run = b.run();
   const seen: string[] = [];
-  await run.solve({
+  await run.logSolve({
     name: "toy.Phased",
     async solve(_i: unknown, _o: Record<string, unknown>, ctx) {
       await ctx.span("convert", (inner) => inner.span("deep", () => void seen.push("deep")));

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createExperiment } from "./experiment_builder.ts";
+import { createExperimentBuilder } from "./experiment_builder.ts";
 import { saveExperiment } from "./save.ts";
 
 /**
@@ -15,11 +15,11 @@ import { saveExperiment } from "./save.ts";
  * @returns The committed Experiment.
  */
 export async function buildLargeExperiment(seed: number) {
-  const b = createExperiment({ imageName: `localhost:5000/ommx-ts/atomic:v${seed}` });
+  const b = createExperimentBuilder({ imageName: `localhost:5000/ommx-ts/atomic:v${seed}` });
   for (let i = 0; i < 48; i++) {
     const bytes = new Uint8Array(128 * 1024);
     for (let k = 0; k < bytes.length; k += 4096) bytes[k] = (i * 31 + k + seed) & 0xff;
-    await b.logBytes(`layer-${String(i).padStart(2, "0")}`, "application/octet-stream", bytes);
+    await b.logAttachment(`layer-${String(i).padStart(2, "0")}`, "application/octet-stream", bytes);
   }
   return await b.commit();
 }

@@ -1,6 +1,6 @@
 /**
  * The adapter contracts: what a TypeScript solver or sampler implements so
- * that `RunBuilder.solve` / `RunBuilder.sample` can call it and record the
+ * that `Run.logSolve` / `Run.logSample` / `Run.openSolve` can call it and record the
  * call (input, output, options, diagnostics, trace spans).
  *
  * @module
@@ -10,14 +10,22 @@ import type { InstanceLike, ResultLike } from "./payload_like.ts";
 /** Adapter options: a plain object (written as Python `json.dumps`) or a JSON-object text. */
 export type AdapterOptionsInput = Readonly<Record<string, unknown>> | string;
 
-/** Passed to adapters by {@linkcode RunBuilder.solve} / {@linkcode RunBuilder.sample}. */
+/** Passed to adapters by {@linkcode Run.logSolve} / {@linkcode Run.logSample} / {@linkcode Run.openSolve}. */
 export interface AdapterContext {
   /**
    * Record one diagnostics report (stored as a MessagePack map/array element).
+   * Kept only when the caller asked for it (`storeDiagnostics: true`, the
+   * reference's `store_diagnostics=True`); otherwise a no-op.
    *
    * @param report The report.
    */
   recordDiagnostic(report: unknown): void;
+  /**
+   * Whether diagnostics are stored for this call (the reference passes its
+   * adapters a sink or `None`): an adapter may skip building reports when
+   * `false`.
+   */
+  readonly storeDiagnostics: boolean;
   /** Abort signal passed through from the caller, if any. */
   readonly signal?: AbortSignal | undefined;
   /**
@@ -38,6 +46,22 @@ export interface AdapterContext {
   ): Promise<T>;
 }
 
+/**
+ * The backend model of one adapter call, for {@linkcode Run.openSolve}: what
+ * the reference's adapter instance offers (`solver_input`, `decode(data)`).
+ */
+export interface AdapterInstance<S extends ResultLike = ResultLike> {
+  /** The backend solver model built from the instance (e.g. a solver's problem object). */
+  readonly solverInput: unknown;
+  /**
+   * Turn the backend solver's output into a Solution.
+   *
+   * @param data What the backend returned.
+   * @returns The solution.
+   */
+  decode(data: unknown): S | Promise<S>;
+}
+
 /** A TypeScript solver adapter. */
 export interface SolverAdapter<
   I extends InstanceLike = InstanceLike,
@@ -55,6 +79,21 @@ export interface SolverAdapter<
    * @returns The solution.
    */
   solve(instance: I, options: O, context: AdapterContext): S | Promise<S>;
+  /**
+   * Build the backend model without solving (optional): what
+   * {@linkcode Run.openSolve} exposes as `solverInput` and `decode`, the
+   * reference's adapter instance (`Adapter(instance, **options)`).
+   *
+   * @param instance The instance.
+   * @param options Adapter options.
+   * @param context Diagnostics sink.
+   * @returns The backend model and its decoder.
+   */
+  instantiate?(
+    instance: I,
+    options: O,
+    context: AdapterContext,
+  ): AdapterInstance<S> | Promise<AdapterInstance<S>>;
 }
 
 /** A TypeScript sampler adapter. */

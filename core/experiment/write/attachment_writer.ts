@@ -1,6 +1,6 @@
 /**
  * The attachment-logging half shared by {@linkcode ExperimentBuilder} and
- * {@linkcode RunBuilder}: one namespace of uniquely named attachments, each a
+ * {@linkcode Run}: one namespace of uniquely named attachments, each a
  * staged blob plus an optional export filename (`docs/glossary.md#attachment-table`).
  *
  * @module
@@ -38,8 +38,8 @@ export interface LogOptions {
   compression?: "zstd" | null;
 }
 
-/** Options of {@linkcode AttachmentWriter.logBytes}. */
-export interface LogBytesOptions extends LogOptions {
+/** Options of {@linkcode AttachmentWriter.logAttachment}. */
+export interface LogAttachmentOptions extends LogOptions {
   /** Extra layer annotations (the reserved compression key is rejected). */
   annotations?: Readonly<Record<string, string>>;
 }
@@ -57,7 +57,7 @@ let bind: (writer: AttachmentWriter, staging: StagingContext) => void;
 
 /**
  * The attachment-logging methods shared by `ExperimentBuilder` and
- * `RunBuilder`: one namespace of uniquely named attachments, each a staged
+ * `Run`: one namespace of uniquely named attachments, each a staged
  * blob plus an optional export filename. Logging a name twice is an
  * {@linkcode AlreadyExistsError}, as in the reference.
  */
@@ -145,13 +145,13 @@ export abstract class AttachmentWriter {
    * @throws {AlreadyExistsError} When the name is taken.
    * @throws {InvalidStateError} After the owner was sealed or ended.
    */
-  logBytes(
+  logAttachment(
     name: string,
     mediaType: string,
     bytes: Uint8Array,
-    options: LogBytesOptions = {},
+    options: LogAttachmentOptions = {},
   ): Promise<void> {
-    return this.#log(name, "logBytes", async () => {
+    return this.#log(name, "logAttachment", async () => {
       if (typeof mediaType !== "string" || mediaType === "") {
         throw new InvalidArgumentError(
           `Media type of attachment ${JSON.stringify(name)} must be a non-empty string`,

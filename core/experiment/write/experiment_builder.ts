@@ -1,8 +1,13 @@
 /**
- * `createExperiment` / `ExperimentBuilder`: record an OMMX Experiment from
- * TypeScript and commit it as a sealed, byte-compatible Experiment
- * (`docs/glossary.md#commit`); `forkExperiment` continues a sealed one
- * (`docs/glossary.md#fork-subject`).
+ * `ExperimentBuilder`: the unsealed half of an Experiment — what the package
+ * root's `Experiment` records into until `commit()`. Created by
+ * `createExperimentBuilder` (in memory, or in a Local Registry session),
+ * `forkExperimentBuilder` (continuing a sealed Experiment,
+ * `docs/glossary.md#fork-subject`) or `restoreExperimentBuilder` (from a
+ * checkpoint); sealed as a byte-compatible Experiment
+ * (`docs/glossary.md#commit`). In a Local Registry it publishes rolling
+ * `draft` checkpoints after Runs close (see {@linkcode AutosavePolicy}), and
+ * failed / interrupted checkpoints, exactly where and how the reference does.
  *
  * @module
  */
@@ -15,18 +20,22 @@ import type { ReadOnlyTarget, Target } from "../../oci/storage.ts";
 import { MemoryTarget } from "../../oci/backends/memory.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import { defaultCodecs } from "../../../codecs/mod.ts";
-import { Experiment, loadExperiment } from "../read/experiment.ts";
+import { buildRunParameterTable } from "../../../codecs/msgpack/run_parameter_table.ts";
+import { MEDIA_TYPE_TRACE } from "../../../codecs/media_types.ts";
+import { loadSealedExperiment, SealedExperiment } from "../read/sealed_experiment.ts";
+import { loadSealedRun, type SealedRun } from "../read/sealed_run.ts";
 import { type ArtifactSource, openSource } from "../read/open.ts";
 import type { ExperimentStatus } from "../read/config.ts";
+import { type RunParametersTable, runParametersView } from "../read/run_parameters.ts";
 import {
   adoptAttachment,
   attachmentEntries,
   AttachmentWriter,
   bindStaging,
 } from "./attachment_writer.ts";
-import { type AttachmentEntry, stageBytes } from "./_staging.ts";
+import { type AttachmentEntry, type LayerDescriptor, stageBytes } from "./_staging.ts";
 import { inheritState } from "./_inherit.ts";
-import { type RunBuilder, startRun } from "./run_builder.ts";
+import { type Run, startRun } from "./run.ts";
 import type { RunState } from "./_run_state.ts";
 import type { TraceSettings } from "./_run_trace.ts";
 import {
@@ -35,31 +44,43 @@ import {
   type TraceClock,
   type TraceIdSource,
 } from "./trace_options.ts";
-import { MEDIA_TYPE_TRACE } from "../../../codecs/media_types.ts";
-import { commitExperiment } from "./_commit.ts";
+import { assembleExperiment, commitResult, runRecord, storeAssembled } from "./_commit.ts";
 import { formatReason, isInterruption } from "./_reason.ts";
-import { anonymousExperimentName, checkpointName } from "./_anonymous_name.ts";
+import { anonymousExperimentName, anonymousLocalName, checkpointName } from "./_anonymous_name.ts";
+import { AutosavePolicy } from "./autosave_policy.ts";
+import { AutosaveSchedule } from "./_autosave_schedule.ts";
+import type { LocalRegistrySession } from "./local_registry_session.ts";
+import { OverlayTarget } from "./_overlay_target.ts";
 
-/** Options of {@linkcode createExperiment}. */
+/** Options of {@linkcode createExperimentBuilder}. */
 export interface CreateExperimentOptions {
   /** The image name to publish under (canonicalised); default: an anonymous local name (`docs/glossary.md#anonymous-and-checkpoint-names`). */
   imageName?: string;
-  /** `<id8>` of synthesised names (anonymous and checkpoint); default: random per process. */
+  /** `<id8>` of synthesised names (anonymous and checkpoint) in memory; default: random per process. In a Local Registry, its own id is used. */
   registryId?: string;
   /** Clock for the anonymous name's timestamp (local time); default `new Date()`. */
   now?: () => Date;
   /** Nonce of the anonymous name (12 lowercase hex); default random. */
   nonce?: string;
-  /** Where blobs are staged and the Experiment is published; default a new in-memory target. */
+  /** Where blobs are staged and the Experiment is published; default a new in-memory target (ignored with `localRegistry`). */
   store?: Target;
+  /**
+   * Record into this Local Registry, as the reference's `Experiment(...)`
+   * does: payload blobs are stored as they are logged, `draft` checkpoints
+   * published after Runs close, failed / interrupted checkpoints on `fail` /
+   * `interrupt`, the commit tagged there. The builder holds the session
+   * while unsealed (the caller keeps its own hold).
+   */
+  localRegistry?: LocalRegistrySession;
   /** Codecs for the committed Experiment's typed getters; default every built-in codec. */
   codecs?: CodecRegistry;
   /**
    * Record an OTLP trace for every Run (Python: `Experiment(store_trace=True)`),
    * stored as the run's trace layer when it ends: a root span `Run` and one
-   * `solve` / `sample` span per `run.solve()` / `run.sample()` call, whose
-   * timestamps are the only place the format keeps durations. A trace logged
-   * with `run.logTrace()` wins. Default `false`.
+   * `solve` / `sample` span per `run.logSolve()` / `run.logSample()` call
+   * (`Solve` per `run.openSolve()`), whose timestamps are the only place the
+   * format keeps durations. A trace logged with `run.logTrace()` wins.
+   * Default `false`.
    */
   storeTrace?: boolean;
   /** Span timestamps in Unix nanoseconds; default: derived from `now` when given, else a high-resolution wall clock. */
@@ -68,7 +89,7 @@ export interface CreateExperimentOptions {
   traceIds?: TraceIdSource;
 }
 
-/** Options of {@linkcode forkExperiment}. */
+/** Options of {@linkcode forkExperimentBuilder}. */
 export interface ForkExperimentOptions extends CreateExperimentOptions {}
 
 const RESERVED_ANNOTATION_PREFIX = "org.ommx.v1.";
@@ -77,26 +98,33 @@ interface Internal {
   imageName: string;
   registryId: string | undefined;
   store: Target;
+  session: LocalRegistrySession | undefined;
   codecs: CodecRegistry;
   subject?: Descriptor;
   nextRunId: number;
   inherited?: { attachments: Map<string, AttachmentEntry>; runs: RunState[] };
+  annotations?: Readonly<Record<string, string>>;
   tracing?: TraceSettings | undefined;
 }
 
 let construct: (internal: Internal) => ExperimentBuilder;
 
+function monotonicMs(): number {
+  return globalThis.performance?.now() ?? Date.now();
+}
+
 /**
- * An Experiment being recorded. Create with {@linkcode createExperiment} or
- * {@linkcode forkExperiment}; end with {@linkcode ExperimentBuilder.commit},
+ * An Experiment being recorded. Create with {@linkcode createExperimentBuilder},
+ * {@linkcode forkExperimentBuilder} or {@linkcode restoreExperimentBuilder};
+ * end with {@linkcode ExperimentBuilder.commit},
  * {@linkcode ExperimentBuilder.fail} or {@linkcode ExperimentBuilder.interrupt}.
  *
  * @example Record, commit, read back
  * ```ts
- * import { createExperiment } from "./experiment_builder.ts";
+ * import { createExperimentBuilder } from "./experiment_builder.ts";
  * import assert from "node:assert/strict";
  *
- * const builder = createExperiment({ imageName: "example.com/demo/exp:v1" });
+ * const builder = createExperimentBuilder({ imageName: "example.com/demo/exp:v1" });
  * builder.setAnnotation("org.example.owner", "me");
  * await builder.logJson("dataset", { rows: 3 });
  * await builder.withRun((run) => run.logParameter("seed", 42));
@@ -111,22 +139,38 @@ export class ExperimentBuilder extends AttachmentWriter {
   readonly #annotations = new Map<string, string>();
   readonly #closedRuns: RunState[] = [];
   readonly #openRuns = new Set<number>();
+  readonly #views = new Map<number, SealedRun>();
   #sealed: "open" | "committing" | "sealed" = "open";
   readonly #traceStaging: Promise<void>[] = [];
   #traceError: unknown = undefined;
+  readonly #schedule: AutosaveSchedule;
+  #chain: Promise<void> = Promise.resolve();
+  #autosaveError: unknown = undefined;
+  #draft: { version: number; view: Promise<SealedExperiment> } | undefined;
+  #version = 0;
 
   private constructor(internal: Internal) {
     super("experiment");
     this.#internal = internal;
     bindStaging(this, {
       store: internal.store,
-      assertWritable: (what) => this.#assertOpen(what),
+      assertWritable: (what) => {
+        this.#assertOpen(what);
+        this.#version++;
+      },
     });
     if (internal.inherited) {
       for (const [name, entry] of internal.inherited.attachments) {
         adoptAttachment(this, name, entry);
       }
       for (const run of internal.inherited.runs) this.#closedRuns.push(run);
+    }
+    for (const [k, v] of Object.entries(internal.annotations ?? {})) this.#annotations.set(k, v);
+    this.#schedule = new AutosaveSchedule(this.#closedRuns.length);
+    internal.session?.retain();
+    if (this.#closedRuns.length > 0) {
+      const ids = this.#closedRuns.map((r) => r.runId);
+      this.#chain = Promise.all(ids.map((id) => this.#loadView(id).catch(() => {}))).then(() => {});
     }
   }
 
@@ -154,6 +198,43 @@ export class ExperimentBuilder extends AttachmentWriter {
     return this.#closedRuns.map((r) => r.runId).sort((a, b) => a - b);
   }
 
+  /** How many runs were started and have not ended. */
+  get openRunCount(): number {
+    return this.#openRuns.size;
+  }
+
+  /** The storage blobs are staged in (and the commit published to). */
+  get store(): Target {
+    return this.#internal.store;
+  }
+
+  /** The Local Registry session recorded into, or `null` for an in-memory (or caller-store) builder. */
+  get localRegistry(): LocalRegistrySession | null {
+    return this.#internal.session ?? null;
+  }
+
+  /** The autosave policy in force (`everyRunClose` until changed). */
+  get autosavePolicy(): AutosavePolicy {
+    return this.#schedule.policy;
+  }
+
+  /**
+   * The last error of a `draft` autosave, if any (autosaves are best-effort,
+   * as in the reference, and never fail a Run; `null` once one succeeds).
+   */
+  get autosaveError(): unknown {
+    return this.#autosaveError ?? null;
+  }
+
+  /**
+   * Read views of the closed runs, ascending by run id (the reference's
+   * `Experiment.runs` of an unsealed Experiment). A run's view appears once
+   * the promise of its `finish()` / `fail()` / `interrupt()` settled.
+   */
+  get closedRuns(): readonly SealedRun[] {
+    return [...this.#views.values()].sort((a, b) => a.runId - b.runId);
+  }
+
   #assertOpen(what: string): void {
     if (this.#sealed !== "open") {
       throw new InvalidStateError(`Sealed Experiment is read-only; cannot ${what}`);
@@ -177,39 +258,130 @@ export class ExperimentBuilder extends AttachmentWriter {
       throw new InvalidArgumentError(`Annotation key \`${key}\` is reserved for OMMX metadata`);
     }
     this.#annotations.set(key, value);
+    this.#version++;
   }
 
   /**
-   * Open a new Run (ids 0, 1, 2, …; a fork continues at max + 1).
+   * Set the rolling `draft` checkpoint policy; its schedule restarts at the
+   * current number of closed runs (the reference's `set_autosave_policy`).
+   * Only an Experiment in a Local Registry writes checkpoints.
+   *
+   * @param policy The policy.
+   * @throws {InvalidArgumentError} When not an `AutosavePolicy`.
+   * @throws {InvalidStateError} After commit.
+   */
+  setAutosavePolicy(policy: AutosavePolicy): void {
+    this.#assertOpen("setAutosavePolicy");
+    this.#schedule.set(policy, this.#closedRuns.length);
+  }
+
+  /**
+   * Start a new Run (ids 0, 1, 2, …; a fork or a restored checkpoint
+   * continues at max + 1).
    *
    * @returns The run.
    * @throws {InvalidStateError} After commit.
    */
-  run(): RunBuilder {
+  run(): Run {
     this.#assertOpen("open a Run");
     const runId = this.#internal.nextRunId++;
     this.#openRuns.add(runId);
     return startRun(runId, {
       store: this.#internal.store,
       assertOpen: (what) => this.#assertOpen(what),
-      closeRun: (state, trace) => {
-        this.#openRuns.delete(state.runId);
-        this.#closedRuns.push(state);
-        if (trace !== undefined) this.#stageTrace(state, trace);
-      },
+      closeRun: (state, trace) => this.#closeRun(state, trace),
       tracing: this.#internal.tracing,
     });
   }
 
-  #stageTrace(state: RunState, bytes: Uint8Array): void {
-    this.#traceStaging.push(
-      stageBytes(this.#internal.store, MEDIA_TYPE_TRACE, bytes).then((trace) => {
-        const i = this.#closedRuns.indexOf(state);
-        if (i >= 0) this.#closedRuns[i] = { ...state, trace };
-      }, (error) => {
-        this.#traceError ??= error;
-      }),
+  #closeRun(state: RunState, trace: Uint8Array | undefined): Promise<void> {
+    this.#openRuns.delete(state.runId);
+    this.#closedRuns.push(state);
+    this.#version++;
+    const staged = trace === undefined ? undefined : this.#stageTrace(state, trace);
+    const closed = this.#chain.then(async () => {
+      await staged;
+      await this.#loadView(state.runId).catch(() => {});
+      if (this.#sealed === "open" && this.#internal.session !== undefined) {
+        if (this.#schedule.begin(monotonicMs(), this.#closedRuns.length)) {
+          await this.#autosave();
+        }
+      }
+    });
+    this.#chain = closed.catch(() => {});
+    return this.#chain;
+  }
+
+  async #loadView(runId: number): Promise<void> {
+    const state = this.#closedRuns.find((r) => r.runId === runId);
+    if (state === undefined) return;
+    const layers: LayerDescriptor[] = [];
+    const record = runRecord(state, (d) => layers.push(d) - 1);
+    const cells = runParametersView(
+      buildRunParameterTable([{ runId, params: state.parameters }]),
+      [runId],
+    ).rows[0]?.values ?? {};
+    const view = await loadSealedRun(
+      {
+        target: this.#internal.store,
+        layers,
+        codecs: this.#internal.codecs,
+        maxDecompressedBytes: 1 << 30,
+      },
+      record,
+      { ...cells },
     );
+    this.#views.set(runId, view);
+  }
+
+  #stageTrace(state: RunState, bytes: Uint8Array): Promise<void> {
+    const staged = stageBytes(this.#internal.store, MEDIA_TYPE_TRACE, bytes).then((trace) => {
+      const i = this.#closedRuns.indexOf(state);
+      if (i >= 0) this.#closedRuns[i] = { ...state, trace };
+    }, (error) => {
+      this.#traceError ??= error;
+    });
+    this.#traceStaging.push(staged);
+    return staged;
+  }
+
+  #input(status: ExperimentStatus, reason: string | null, requested: string | null) {
+    return {
+      status,
+      reason,
+      requestedImageName: requested,
+      attachments: attachmentEntries(this),
+      runs: this.#closedRuns,
+      annotations: this.annotations,
+      subject: this.#internal.subject,
+    };
+  }
+
+  async #autosave(): Promise<void> {
+    const session = this.#internal.session!;
+    try {
+      await Promise.all(this.#traceStaging);
+      const name = await session.checkpointName(this.#internal.imageName);
+      const runCount = this.#closedRuns.length;
+      const assembled = await assembleExperiment(
+        this.#input("draft", null, this.#internal.imageName),
+      );
+      await session.publishCheckpoint(name, assembled);
+      this.#schedule.saved(runCount);
+      this.#autosaveError = undefined;
+    } catch (error) {
+      this.#autosaveError = error;
+    }
+  }
+
+  /**
+   * Wait until every run closed so far is taken in (traces staged, views
+   * loaded, autosaves attempted).
+   *
+   * @returns Nothing.
+   */
+  settled(): Promise<void> {
+    return this.#chain;
   }
 
   /**
@@ -220,46 +392,141 @@ export class ExperimentBuilder extends AttachmentWriter {
    * @param fn The body.
    * @returns What `fn` returned.
    */
-  async withRun<T>(fn: (run: RunBuilder) => T | Promise<T>): Promise<T> {
+  async withRun<T>(fn: (run: Run) => T | Promise<T>): Promise<T> {
     const run = this.run();
     let result: T;
     try {
       result = await fn(run);
     } catch (error) {
       if (run.status === null) {
-        if (isInterruption(error)) run.interrupt(error);
-        else run.fail(error);
+        if (isInterruption(error)) await run.interrupt(error);
+        else await run.fail(error);
       }
       throw error;
     }
-    if (run.status === null) run.finish();
+    if (run.status === null) await run.finish();
     return result;
   }
 
-  async #publish(status: ExperimentStatus, reason: string | null): Promise<Experiment> {
+  /**
+   * The run-parameter table of the closed runs (what the committed
+   * Experiment's `runParameters()` will show).
+   *
+   * @returns The table.
+   */
+  runParameters(): RunParametersTable {
+    const runs = [...this.#closedRuns].sort((a, b) => a.runId - b.runId);
+    return runParametersView(
+      buildRunParameterTable(runs.map((r) => ({ runId: r.runId, params: r.parameters }))),
+      runs.map((r) => r.runId),
+    );
+  }
+
+  /**
+   * The unsealed Experiment as a read-only view (status `draft`), assembled
+   * on demand and never published: what attachment reads of an unsealed
+   * Experiment use.
+   *
+   * @returns The view.
+   */
+  draft(): Promise<SealedExperiment> {
+    if (this.#draft?.version === this.#version) return this.#draft.view;
+    const view = (async () => {
+      await this.#chain;
+      await Promise.all(this.#traceStaging);
+      const assembled = await assembleExperiment(
+        this.#input("draft", null, this.#internal.imageName),
+      );
+      const overlay = new OverlayTarget(this.#internal.store);
+      await storeAssembled(overlay, assembled);
+      return await loadSealedExperiment(overlay, assembled.manifestDescriptor, assembled.manifest, {
+        codecs: this.#internal.codecs,
+        allowDraft: true,
+        imageName: this.#internal.imageName,
+      });
+    })();
+    this.#draft = { version: this.#version, view };
+    view.catch(() => {
+      if (this.#draft?.view === view) this.#draft = undefined;
+    });
+    return view;
+  }
+
+  /**
+   * Change the image name the commit publishes under (the reference's
+   * `rename` of an unsealed Experiment). In a Local Registry the checkpoint
+   * moves with it: the old one is removed and, when there was one, a
+   * `draft` checkpoint is written under the new name.
+   *
+   * @param imageName The new image name.
+   * @returns Nothing.
+   * @throws {InvalidReferenceError} When the name does not parse.
+   * @throws {InvalidStateError} After commit.
+   */
+  async rename(imageName: string): Promise<void> {
+    this.#assertOpen("rename");
+    const next = canonicalizeReference(String(imageName));
+    const session = this.#internal.session;
+    const previous = this.#internal.imageName;
+    this.#internal.imageName = next;
+    this.#version++;
+    if (session === undefined || previous === next) return;
+    const work = this.#chain.then(async () => {
+      const removed = await session.removeRef(await session.checkpointName(previous));
+      if (removed) {
+        this.#schedule.forced(monotonicMs());
+        await this.#autosave();
+      }
+    });
+    this.#chain = work.catch(() => {});
+    await work;
+  }
+
+  async #publish(status: ExperimentStatus, reason: string | null): Promise<SealedExperiment> {
     this.#assertOpen(status === "finished" ? "commit" : status === "failed" ? "fail" : "interrupt");
+    if (status === "finished" && this.#openRuns.size > 0) {
+      throw new InvalidStateError(
+        `Cannot commit Experiment while ${this.#openRuns.size} Run handle(s) are still open`,
+      );
+    }
     this.#sealed = "committing";
     try {
+      await this.#chain;
       await Promise.all(this.#traceStaging);
       if (this.#traceError !== undefined) throw this.#traceError;
+      const requested = this.#internal.imageName;
+      const session = this.#internal.session;
       const checkpoint = status !== "finished";
-      const publishName = checkpoint
-        ? await checkpointName(this.#internal.imageName, this.#internal.registryId)
-        : this.#internal.imageName;
-      const result = await commitExperiment(this.#internal.store, {
-        status,
-        reason,
-        requestedImageName: checkpoint ? this.#internal.imageName : null,
-        attachments: attachmentEntries(this),
-        runs: this.#closedRuns,
-        annotations: this.annotations,
-        subject: this.#internal.subject,
-        imageName: publishName,
-      });
-      const exp = await loadExperiment(this.#internal.store, result.descriptor, result.manifest, {
-        codecs: this.#internal.codecs,
-      });
+      const assembled = await assembleExperiment(
+        this.#input(status, reason, checkpoint ? requested : null),
+      );
+      let published: string;
+      if (!checkpoint) {
+        await storeAssembled(this.#internal.store, assembled);
+        await this.#internal.store.tag(assembled.manifestDescriptor, requested);
+        published = requested;
+        if (session !== undefined) {
+          const name = await session.checkpointName(requested);
+          await session.removeRef(name).catch(() => false);
+          await session.reclaimCheckpoints(name).catch(() => {});
+        }
+      } else if (session !== undefined) {
+        published = await session.checkpointName(requested);
+        await session.publishCheckpoint(published, assembled);
+      } else {
+        published = await checkpointName(requested, this.#internal.registryId);
+        await storeAssembled(this.#internal.store, assembled);
+        await this.#internal.store.tag(assembled.manifestDescriptor, published);
+      }
+      const result = commitResult(assembled, published);
+      const exp = await loadSealedExperiment(
+        this.#internal.store,
+        result.descriptor,
+        result.manifest,
+        { codecs: this.#internal.codecs },
+      );
       this.#sealed = "sealed";
+      await session?.release();
       return exp;
     } catch (e) {
       this.#sealed = "open";
@@ -268,26 +535,29 @@ export class ExperimentBuilder extends AttachmentWriter {
   }
 
   /**
-   * Seal the Experiment as `finished` under its image name. Runs still open
-   * are dropped (their ids leave a gap), as in the reference.
+   * Seal the Experiment as `finished` under its image name (the reference's
+   * `commit`): every Run must have ended. In a Local Registry the name must
+   * not point at another manifest already, and the checkpoint of the name is
+   * removed.
    *
    * @returns The sealed Experiment (read model), backed by the builder's store.
    * @throws {InvalidArgumentError} When run-parameter columns mix incompatible types.
-   * @throws {InvalidStateError} When already sealed.
+   * @throws {InvalidStateError} When already sealed, or a Run is still open.
    */
-  commit(): Promise<Experiment> {
+  commit(): Promise<SealedExperiment> {
     return this.#publish("finished", null);
   }
 
   /**
    * Seal the Experiment as `failed`, as the reference does for an exception
-   * inside `with Experiment(...)`: published under the checkpoint name, with
-   * `outcome.reason` and `requested_image_name`.
+   * inside `with Experiment(...)`: published under the checkpoint name
+   * (replacing an earlier checkpoint), with `outcome.reason` and
+   * `requested_image_name`. Runs still open are left out.
    *
    * @param error The error (or reason text).
    * @returns The checkpoint Experiment.
    */
-  fail(error: unknown): Promise<Experiment> {
+  fail(error: unknown): Promise<SealedExperiment> {
     return this.#publish("failed", formatReason(error));
   }
 
@@ -297,7 +567,7 @@ export class ExperimentBuilder extends AttachmentWriter {
    * @param reason Optional error or text.
    * @returns The checkpoint Experiment.
    */
-  interrupt(reason?: unknown): Promise<Experiment> {
+  interrupt(reason?: unknown): Promise<SealedExperiment> {
     return this.#publish("interrupted", reason === undefined ? null : formatReason(reason));
   }
 
@@ -308,7 +578,7 @@ export class ExperimentBuilder extends AttachmentWriter {
    * @param fn The body.
    * @returns The sealed Experiment.
    */
-  async record(fn: (builder: this) => unknown): Promise<Experiment> {
+  async record(fn: (builder: this) => unknown): Promise<SealedExperiment> {
     try {
       await fn(this);
     } catch (error) {
@@ -319,6 +589,19 @@ export class ExperimentBuilder extends AttachmentWriter {
       throw error;
     }
     return await this.commit();
+  }
+
+  /**
+   * Give up an unsealed builder without sealing it (its Local Registry hold
+   * is released; what autosave published stays).
+   *
+   * @returns Nothing.
+   */
+  async abandon(): Promise<void> {
+    if (this.#sealed !== "open") return;
+    this.#sealed = "sealed";
+    await this.#chain;
+    await this.#internal.session?.release();
   }
 }
 
@@ -342,37 +625,106 @@ function resolveName(options: CreateExperimentOptions): string {
     }
     return canonicalizeReference(options.imageName);
   }
-  return anonymousExperimentName({
-    ...(options.registryId === undefined ? {} : { registryId: options.registryId }),
+  const when = {
     ...(options.now === undefined ? {} : { now: options.now() }),
     ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
+  };
+  if (options.localRegistry !== undefined) {
+    return anonymousLocalName(options.localRegistry.registryId, "experiment", when);
+  }
+  return anonymousExperimentName({
+    ...(options.registryId === undefined ? {} : { registryId: options.registryId }),
+    ...when,
   });
 }
 
+function storeOf(options: CreateExperimentOptions): Target {
+  return options.localRegistry?.storage ?? options.store ?? new MemoryTarget();
+}
+
 /**
- * Start recording an Experiment.
+ * Start recording an Experiment: in memory (or into `store`), or in a Local
+ * Registry session.
  *
- * @param options Image name (default anonymous), store, codecs, name inputs.
+ * @param options Image name (default anonymous), store or Local Registry, codecs, name inputs.
  * @returns The builder.
  * @throws {InvalidReferenceError} On an invalid image name.
  *
  * @example
  * ```ts
- * import { createExperiment } from "./experiment_builder.ts";
+ * import { createExperimentBuilder } from "./experiment_builder.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(createExperiment({ imageName: "alpine" }).imageName, "docker.io/library/alpine:latest");
- * assert.throws(() => createExperiment({ imageName: "INVALID/IMAGE" }), { code: "INVALID_REFERENCE" });
+ * assert.equal(createExperimentBuilder({ imageName: "alpine" }).imageName, "docker.io/library/alpine:latest");
+ * assert.throws(() => createExperimentBuilder({ imageName: "INVALID/IMAGE" }), { code: "INVALID_REFERENCE" });
  * ```
  */
-export function createExperiment(options: CreateExperimentOptions = {}): ExperimentBuilder {
+export function createExperimentBuilder(options: CreateExperimentOptions = {}): ExperimentBuilder {
   return construct({
     imageName: resolveName(options),
     registryId: options.registryId,
-    store: options.store ?? new MemoryTarget(),
+    store: storeOf(options),
+    session: options.localRegistry,
     codecs: options.codecs ?? defaultCodecs,
     nextRunId: 0,
     tracing: traceSettings(options),
+  });
+}
+
+async function sealedFrom(
+  parent: SealedExperiment | ArtifactSource,
+  codecs: CodecRegistry,
+  allowDraft: boolean,
+): Promise<{ exp: SealedExperiment; target: ReadOnlyTarget; owned: boolean }> {
+  if (parent instanceof SealedExperiment) {
+    return { exp: parent, target: parent.storage, owned: false };
+  }
+  const target = await openSource(parent);
+  try {
+    const descriptor = await target.resolve();
+    const { manifest } = parseManifest(await target.fetch(descriptor));
+    const exp = await loadSealedExperiment(target, descriptor, manifest, { codecs, allowDraft });
+    return { exp, target, owned: target !== parent };
+  } catch (e) {
+    if (target !== parent) await target.close().catch(() => {});
+    throw e;
+  }
+}
+
+async function childOf(
+  parent: SealedExperiment | ArtifactSource,
+  options: ForkExperimentOptions,
+  imageName: string,
+  annotations: Readonly<Record<string, string>> | undefined,
+  allowDraft: boolean,
+): Promise<ExperimentBuilder> {
+  const tracing = traceSettings(options);
+  const codecs = options.codecs ?? defaultCodecs;
+  const { exp, target, owned } = await sealedFrom(parent, codecs, allowDraft);
+  const store = storeOf(options);
+  let inherited;
+  try {
+    inherited = await inheritState(exp.config, exp.layers, target, store);
+  } finally {
+    if (owned) await target.close().catch(() => {});
+  }
+  const d = exp.manifestDescriptor;
+  const maxRun = inherited.runs.reduce((m, r) => Math.max(m, r.runId), -1);
+  return construct({
+    imageName,
+    registryId: options.registryId,
+    store,
+    session: options.localRegistry,
+    codecs,
+    subject: {
+      mediaType: d.mediaType || MEDIA_TYPE_IMAGE_MANIFEST,
+      digest: d.digest,
+      size: d.size,
+    },
+    nextRunId: maxRun + 1,
+    inherited,
+    ...(annotations === undefined ? {} : { annotations }),
+    tracing,
   });
 }
 
@@ -383,65 +735,87 @@ export function createExperiment(options: CreateExperimentOptions = {}): Experim
  * max run id + 1; manifest annotations are not inherited (as the reference).
  *
  * @param parent A committed Experiment, or a source (path, bytes, target) holding one.
- * @param options The child's image name and builder options.
+ * @param options The child's image name and builder options (`localRegistry` to record the child there).
  * @returns The child builder.
  * @throws {InvalidArgumentError} When the parent's blobs cannot be reached.
  *
  * @example
  * ```ts
- * import { createExperiment, forkExperiment } from "./experiment_builder.ts";
+ * import { createExperimentBuilder, forkExperimentBuilder } from "./experiment_builder.ts";
  * import assert from "node:assert/strict";
  *
- * const parentBuilder = createExperiment({ imageName: "example.com/demo/parent:v1" });
+ * const parentBuilder = createExperimentBuilder({ imageName: "example.com/demo/parent:v1" });
  * await parentBuilder.withRun((run) => run.logParameter("capacity", 47));
  * const parent = await parentBuilder.commit();
- * const child = await forkExperiment(parent, { imageName: "example.com/demo/child:v1" });
+ * const child = await forkExperimentBuilder(parent, { imageName: "example.com/demo/child:v1" });
  * assert.equal(child.run().runId, 1);
  * ```
  */
-export async function forkExperiment(
-  parent: Experiment | ArtifactSource,
+export function forkExperimentBuilder(
+  parent: SealedExperiment | ArtifactSource,
   options: ForkExperimentOptions = {},
 ): Promise<ExperimentBuilder> {
-  const tracing = traceSettings(options);
-  let exp: Experiment;
-  let target: ReadOnlyTarget;
-  const codecs = options.codecs ?? defaultCodecs;
-  if (parent instanceof Experiment) {
-    exp = parent;
-    target = parent.storage;
-  } else {
-    target = await openSource(parent);
-    try {
-      const descriptor = await target.resolve();
-      const { manifest } = parseManifest(await target.fetch(descriptor));
-      exp = await loadExperiment(target, descriptor, manifest, { codecs });
-    } catch (e) {
-      if (target !== parent) await target.close().catch(() => {});
-      throw e;
-    }
-  }
-  const store = options.store ?? new MemoryTarget();
-  let inherited;
+  let name: string;
   try {
-    inherited = await inheritState(exp.config, exp.layers, target, store);
-  } finally {
-    if (!(parent instanceof Experiment) && target !== parent) await target.close().catch(() => {});
+    name = resolveName(options);
+  } catch (e) {
+    return Promise.reject(e);
   }
-  const d = exp.manifestDescriptor;
-  const maxRun = inherited.runs.reduce((m, r) => Math.max(m, r.runId), -1);
-  return construct({
-    imageName: resolveName(options),
-    registryId: options.registryId,
-    store,
+  return childOf(parent, options, name, undefined, false);
+}
+
+/**
+ * Continue an Experiment from its checkpoint in a Local Registry (the
+ * reference's `Experiment.restore_from_checkpoint`): the checkpoint of
+ * `imageName` (`draft`, `failed` or `interrupted`) becomes a new unsealed
+ * Experiment under that name, with its attachments, runs, run parameters
+ * and manifest annotations, the checkpoint manifest as OCI `subject`, and
+ * new runs continuing at max run id + 1. The checkpoint stays until the
+ * commit removes it.
+ *
+ * @param session The Local Registry.
+ * @param imageName The requested image name (not the checkpoint's own name).
+ * @param options Builder options (trace storage, codecs).
+ * @returns The unsealed builder, recording into `session`.
+ * @throws {InvalidArgumentError} When there is no checkpoint for the name, or it belongs to another name.
+ * @throws {InvalidArtifactError} When the checkpoint is not a valid Experiment, or is `finished`.
+ */
+export async function restoreExperimentBuilder(
+  session: LocalRegistrySession,
+  imageName: string,
+  options: Omit<CreateExperimentOptions, "imageName" | "localRegistry" | "store"> = {},
+): Promise<ExperimentBuilder> {
+  const requested = canonicalizeReference(String(imageName));
+  const name = await session.checkpointName(requested);
+  const descriptor = await session.resolve(name);
+  if (descriptor === null) {
+    throw new InvalidArgumentError(
+      `No Experiment checkpoint found for requested image ${requested} at ${name}`,
+    );
+  }
+  const codecs = options.codecs ?? defaultCodecs;
+  const { manifest } = parseManifest(await session.storage.fetch(descriptor));
+  const checkpoint = await loadSealedExperiment(session.storage, descriptor, manifest, {
     codecs,
-    subject: {
-      mediaType: d.mediaType || MEDIA_TYPE_IMAGE_MANIFEST,
-      digest: d.digest,
-      size: d.size,
-    },
-    nextRunId: maxRun + 1,
-    inherited,
-    tracing,
+    allowDraft: true,
   });
+  if (checkpoint.requestedImageName !== requested) {
+    throw new InvalidArgumentError(
+      `Experiment checkpoint ${name} belongs to requested image ${
+        checkpoint.requestedImageName ?? "(none)"
+      }, not ${requested}`,
+    );
+  }
+  if (checkpoint.status === "finished") {
+    throw new InvalidArgumentError(`Experiment checkpoint ${name} has status finished`);
+  }
+  const builder = await childOf(
+    checkpoint,
+    { ...options, localRegistry: session },
+    requested,
+    checkpoint.annotations,
+    true,
+  );
+  await builder.settled();
+  return builder;
 }

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { OmmxError } from "../../errors.ts";
 import { pyFloat } from "../../../codecs/py_float.ts";
 import { TraceResult } from "../../../codecs/trace/trace_result.ts";
-import { createExperiment, forkExperiment } from "./experiment_builder.ts";
+import { createExperimentBuilder, forkExperimentBuilder } from "./experiment_builder.ts";
 import { experimentArchiveBytes } from "./save.ts";
-import type { RunBuilder } from "./run_builder.ts";
+import type { Run } from "./run.ts";
 import { sequentialTraceIds } from "./trace_options.ts";
-import { openExperiment } from "../read/open.ts";
+import { openSealedExperiment } from "../read/open.ts";
 
 const FIXTURES = new URL("../../../tests/fixtures/reference/", import.meta.url);
 const fixture = (name: string) => Deno.readFile(new URL(`${name}.ommx`, FIXTURES));
@@ -37,14 +37,15 @@ async function rejectsWith(
 }
 
 Deno.test("builder: the empty scenario is byte-identical to the reference's empty.ommx", async () => {
-  const exp = await createExperiment({ imageName: "ghcr.io/ommx-ts/corpus/empty:v1" }).commit();
+  const exp = await createExperimentBuilder({ imageName: "ghcr.io/ommx-ts/corpus/empty:v1" })
+    .commit();
   assert.deepEqual(await experimentArchiveBytes(exp), await fixture("empty"));
   assert.equal(exp.status, "finished");
   assert.equal(exp.layers.length, 1);
 });
 
 Deno.test("builder: the runs scenario (parameters, lifecycles, reasons) is byte-identical to runs.ommx", async () => {
-  const b = createExperiment({ imageName: "ghcr.io/ommx-ts/corpus/runs:v1" });
+  const b = createExperimentBuilder({ imageName: "ghcr.io/ommx-ts/corpus/runs:v1" });
   b.setAnnotation("org.example.scenario", "runs");
   b.setAnnotation("org.example.owner", "ommx-ts");
   await b.withRun((run) => {
@@ -95,7 +96,7 @@ Deno.test("builder: the runs scenario (parameters, lifecycles, reasons) is byte-
 });
 
 Deno.test("builder: fail() writes the checkpoint Experiment byte-identical to failed-experiment.ommx", async () => {
-  const b = createExperiment({
+  const b = createExperimentBuilder({
     imageName: "ghcr.io/ommx-ts/corpus/failed-experiment:v1",
     registryId: "b26f82c0",
   });
@@ -111,7 +112,7 @@ Deno.test("builder: fail() writes the checkpoint Experiment byte-identical to fa
   assert.equal(exp, null);
   assert.equal(b.sealed, true);
   // record() sealed it as failed; do the same explicitly to get the Experiment.
-  const b2 = createExperiment({
+  const b2 = createExperimentBuilder({
     imageName: "ghcr.io/ommx-ts/corpus/failed-experiment:v1",
     registryId: "b26f82c0",
   });
@@ -130,7 +131,7 @@ Deno.test("builder: fail() writes the checkpoint Experiment byte-identical to fa
 });
 
 Deno.test("builder: interrupt() is byte-identical to interrupted-experiment.ommx", async () => {
-  const b = createExperiment({
+  const b = createExperimentBuilder({
     imageName: "ghcr.io/ommx-ts/corpus/interrupted-experiment:v1",
     registryId: "b26f82c0",
   });
@@ -142,7 +143,7 @@ Deno.test("builder: interrupt() is byte-identical to interrupted-experiment.ommx
 
 Deno.test("fork: forking fork-parent.ommx reproduces fork-child.ommx byte for byte", async () => {
   const parentPath = new URL("fork-parent.ommx", FIXTURES).pathname;
-  const child = await forkExperiment(parentPath, {
+  const child = await forkExperimentBuilder(parentPath, {
     imageName: "ghcr.io/ommx-ts/corpus/fork-child:v1",
   });
   child.setAnnotation("org.example.role", "child");
@@ -161,13 +162,13 @@ Deno.test("fork: forking fork-parent.ommx reproduces fork-child.ommx byte for by
 });
 
 Deno.test("fork: a committed Experiment forks in memory; runs continue at max+1; annotations not inherited", async () => {
-  const pb = createExperiment({ imageName: "example.com/t/parent:v1" });
+  const pb = createExperimentBuilder({ imageName: "example.com/t/parent:v1" });
   pb.setAnnotation("org.example.role", "parent");
   await pb.logJson("dataset", { name: "demo" });
   await pb.withRun((run) => run.logParameter("x", 1));
   await pb.withRun((run) => run.logParameter("x", pyFloat(2)));
   const parent = await pb.commit();
-  const cb = await forkExperiment(parent, { imageName: "example.com/t/child:v1" });
+  const cb = await forkExperimentBuilder(parent, { imageName: "example.com/t/child:v1" });
   assert.deepEqual(cb.annotations, {});
   assert.deepEqual(cb.runIds, [0, 1]);
   await cb.withRun((run) => run.logParameter("x", 3));
@@ -184,7 +185,7 @@ Deno.test("fork: a committed Experiment forks in memory; runs continue at max+1;
 for (const storeTrace of [false, true]) {
   Deno.test(`builder: same calls twice give byte-identical archives (anonymous name with injected clock${storeTrace ? ", storeTrace with injected trace ids" : ""})`, async () => {
     const build = async () => {
-      const b = createExperiment({
+      const b = createExperimentBuilder({
         registryId: "0123abcd",
         now: () => new Date(2026, 10, 26, 12, 0, 0),
         nonce: "a1b2c3d4e5f6",
@@ -193,13 +194,13 @@ for (const storeTrace of [false, true]) {
       });
       b.setAnnotation("org.example.k", "v");
       await b.logJson("j", { a: [1, 2.5, NaN], b: "日本" });
-      await b.logBytes("raw", "text/plain", new TextEncoder().encode("hello"), {
+      await b.logAttachment("raw", "text/plain", new TextEncoder().encode("hello"), {
         compression: "zstd",
       });
       await b.withRun(async (run) => {
         run.logParameter("p", 1);
-        await run.logBytes("r", "application/octet-stream", new Uint8Array([1, 2, 3]));
-        await run.solve(
+        await run.logAttachment("r", "application/octet-stream", new Uint8Array([1, 2, 3]));
+        await run.logSolve(
           { name: "toy.Adapter", solve: () => ({ toBytes: () => new Uint8Array() }) },
           toyInstance,
         );
@@ -214,7 +215,7 @@ for (const storeTrace of [false, true]) {
         "0123abcd.ommx.local/experiment:20261126T120000-a1b2c3d4e5f6",
       ),
     );
-    const exp = await openExperiment(a);
+    const exp = await openSealedExperiment(a);
     assert.equal(exp.runs[0]!.hasTrace, storeTrace);
   });
 }
@@ -227,10 +228,10 @@ Deno.test("builder: attachments of every kind read back with the logged content"
       new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]),
     );
     await Deno.writeTextFile(`${dir}/problem.lp`, "Maximize\n obj: x\nEnd\n");
-    const b = createExperiment({ imageName: "example.com/t/att:v1" });
+    const b = createExperimentBuilder({ imageName: "example.com/t/att:v1" });
     await b.logJson("json", { x: NaN, y: [1, pyFloat(2)] });
-    await b.logBytes("bytes", "text/plain", new TextEncoder().encode("hi"));
-    await b.logBytes("bytes-zstd", "text/plain", new TextEncoder().encode("hi".repeat(100)), {
+    await b.logAttachment("bytes", "text/plain", new TextEncoder().encode("hi"));
+    await b.logAttachment("bytes-zstd", "text/plain", new TextEncoder().encode("hi".repeat(100)), {
       compression: "zstd",
     });
     await b.logFile("png", `${dir}/pixel.png`);
@@ -289,7 +290,7 @@ const toyInstance = {
 };
 
 Deno.test("run: solve/sample records via adapters and explicit record APIs", async () => {
-  const b = createExperiment({ imageName: "example.com/t/solve:v1" });
+  const b = createExperimentBuilder({ imageName: "example.com/t/solve:v1" });
   const solution = { toBytes: () => new Uint8Array() };
   const adapter = {
     name: "toy.Adapter",
@@ -303,11 +304,15 @@ Deno.test("run: solve/sample records via adapters and explicit record APIs", asy
       return solution;
     },
   };
-  await b.withRun(async (run: RunBuilder) => {
-    assert.equal(await run.solve(adapter, toyInstance, { time_limit: pyFloat(10) }), solution);
-    await assert.rejects(run.solve(adapter, toyInstance, { fail: true }), RuntimeError);
+  await b.withRun(async (run: Run) => {
+    const store = { storeDiagnostics: true };
+    assert.equal(
+      await run.logSolve(adapter, toyInstance, { time_limit: pyFloat(10) }, store),
+      solution,
+    );
+    await assert.rejects(run.logSolve(adapter, toyInstance, { fail: true }, store), RuntimeError);
     const controller = new AbortController();
-    await assert.rejects(run.solve({
+    await assert.rejects(run.logSolve({
       name: "toy.Abort",
       solve: () => {
         controller.abort();
@@ -352,7 +357,7 @@ Deno.test("run: solve/sample records via adapters and explicit record APIs", asy
 });
 
 Deno.test("run: logTrace stores one OTLP layer; a second trace is rejected", async () => {
-  const b = createExperiment({ imageName: "example.com/t/trace:v1" });
+  const b = createExperimentBuilder({ imageName: "example.com/t/trace:v1" });
   const run = b.run();
   await run.logTrace(new Uint8Array([0x0a, 0x00]));
   await rejectsWith(run.logTrace(new Uint8Array([1])), "INVALID_STATE");
@@ -367,10 +372,13 @@ Deno.test("run: logTrace stores one OTLP layer; a second trace is rejected", asy
 });
 
 Deno.test("bad input: each is a typed error", async () => {
-  await rejectsWith(() => createExperiment({ imageName: "INVALID/IMAGE" }), "INVALID_REFERENCE");
-  await rejectsWith(() => createExperiment({ imageName: "a b" }), "INVALID_REFERENCE");
-  await rejectsWith(() => createExperiment({ imageName: "" }), "INVALID_REFERENCE");
-  const b = createExperiment({ imageName: "example.com/t/bad:v1" });
+  await rejectsWith(
+    () => createExperimentBuilder({ imageName: "INVALID/IMAGE" }),
+    "INVALID_REFERENCE",
+  );
+  await rejectsWith(() => createExperimentBuilder({ imageName: "a b" }), "INVALID_REFERENCE");
+  await rejectsWith(() => createExperimentBuilder({ imageName: "" }), "INVALID_REFERENCE");
+  const b = createExperimentBuilder({ imageName: "example.com/t/bad:v1" });
   const reserved = await rejectsWith(
     () => b.setAnnotation("org.ommx.v1.foo", "x"),
     "INVALID_ARGUMENT",
@@ -378,7 +386,7 @@ Deno.test("bad input: each is a typed error", async () => {
   assert.equal(reserved.message, "Annotation key `org.ommx.v1.foo` is reserved for OMMX metadata");
   b.setAnnotation("org.ommx.user.foo", "ok");
   await rejectsWith(
-    b.logBytes("x", "text/plain", new Uint8Array(), {
+    b.logAttachment("x", "text/plain", new Uint8Array(), {
       annotations: { "org.ommx.v1.attachment.compression": "zstd" },
     }),
     "INVALID_ARGUMENT",
@@ -386,7 +394,7 @@ Deno.test("bad input: each is a typed error", async () => {
   await b.logJson("a", 1);
   const dup = await rejectsWith(b.logJson("a", 2), "ALREADY_EXISTS");
   assert.match(dup.message, /Attachment `a` already exists/);
-  await rejectsWith(b.logBytes("a", "text/plain", new Uint8Array()), "ALREADY_EXISTS");
+  await rejectsWith(b.logAttachment("a", "text/plain", new Uint8Array()), "ALREADY_EXISTS");
   await rejectsWith(b.logFile("f", "/nonexistent/file"), "INVALID_ARGUMENT");
   await rejectsWith(b.logFile("f", "/etc/hostname", { filename: "../x" }), "INVALID_ARGUMENT");
   const run = b.run();
@@ -424,8 +432,18 @@ Deno.test("bad input: each is a typed error", async () => {
 });
 
 Deno.test("bad input: writing after commit() is INVALID_STATE", async () => {
-  const b = createExperiment({ imageName: "example.com/t/sealed:v1" });
+  const b = createExperimentBuilder({ imageName: "example.com/t/sealed:v1" });
   const open = b.run();
+  // As the reference: no commit while a Run is open; fail() leaves open runs out.
+  await rejectsWith(b.commit(), "INVALID_STATE");
+  assert.equal(b.sealed, false);
+  const other = createExperimentBuilder({ imageName: "example.com/t/sealed:v2" });
+  const dropped = other.run();
+  const checkpoint = await other.fail(new Error("boom"));
+  assert.deepEqual(checkpoint.runs, []);
+  await dropped[Symbol.asyncDispose](); // dropped run: disposing is a no-op
+  assert.equal(dropped.status, null);
+  await open.finish();
   await b.commit();
   await rejectsWith(b.logJson("x", 1), "INVALID_STATE");
   await rejectsWith(() => b.setAnnotation("a", "b"), "INVALID_STATE");
@@ -433,11 +451,10 @@ Deno.test("bad input: writing after commit() is INVALID_STATE", async () => {
   await rejectsWith(b.commit(), "INVALID_STATE");
   await rejectsWith(b.fail(new Error("x")), "INVALID_STATE");
   await rejectsWith(() => open.logParameter("x", 1), "INVALID_STATE");
-  await open[Symbol.asyncDispose](); // dropped run: disposing is a no-op
 });
 
 Deno.test("run: await using finishes an open run; reasons follow the reference format", async () => {
-  const b = createExperiment({ imageName: "example.com/t/using:v1" });
+  const b = createExperimentBuilder({ imageName: "example.com/t/using:v1" });
   {
     await using run = b.run();
     run.logParameter("x", true);

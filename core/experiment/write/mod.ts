@@ -1,8 +1,8 @@
 /**
  * The write room: record an OMMX Experiment and seal it. Start with
- * {@linkcode createExperiment} (or {@linkcode forkExperiment} to continue a
+ * {@linkcode createExperimentBuilder} (or {@linkcode forkExperimentBuilder} to continue a
  * sealed one), log attachments and Runs (parameters, Solves, Samplings,
- * traces, adapters called through {@linkcode RunBuilder.solve}), then
+ * traces, adapters called through {@linkcode Run.solve}), then
  * `commit()`; save the sealed Experiment as a `.ommx` archive or a layout
  * directory, or push it to a registry. The write room builds on the read
  * room's exports (`../read/mod.ts`): a commit returns its sealed
@@ -10,10 +10,10 @@
  *
  * @example Record, commit, save in memory
  * ```ts
- * import { createExperiment, experimentArchiveBytes } from "./mod.ts";
+ * import { createExperimentBuilder, experimentArchiveBytes } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
- * const builder = createExperiment({ imageName: "example.com/demo/write:v1" });
+ * const builder = createExperimentBuilder({ imageName: "example.com/demo/write:v1" });
  * await builder.logJson("dataset", { rows: 3 });
  * const exp = await builder.commit();
  * assert.equal(exp.status, "finished");
@@ -26,9 +26,12 @@ export * from "./adapter.ts";
 export * from "./artifact_draft.ts";
 export * from "./artifact_io.ts";
 export * from "./attachment_writer.ts";
+export * from "./autosave_policy.ts";
 export * from "./experiment_builder.ts";
+export * from "./local_registry_session.ts";
+export * from "./open_solve.ts";
 export * from "./payload_like.ts";
 export * from "./push.ts";
-export * from "./run_builder.ts";
+export * from "./run.ts";
 export * from "./save.ts";
 export * from "./trace_options.ts";

@@ -11,8 +11,7 @@ import type { Descriptor } from "../../oci/descriptor.ts";
 import { parseReference } from "../../oci/reference.ts";
 import type { Target } from "../../oci/storage.ts";
 import { openLocalRegistry } from "../../oci/backends/local_registry.ts";
-import type { Experiment } from "../read/experiment.ts";
-import type { Artifact } from "../read/artifact.ts";
+import type { StoredExperiment } from "./save.ts";
 import { type LocalRegistrySource, openRegistrySource, type RegistrySource } from "../read/open.ts";
 
 /** Options of {@linkcode pushExperiment}. */
@@ -47,7 +46,7 @@ export interface PushExperimentOptions {
  * @returns The manifest descriptor at the destination.
  */
 export async function pushExperiment(
-  experiment: Experiment | Artifact,
+  experiment: StoredExperiment,
   destination: RegistrySource | LocalRegistrySource | Target,
   tag?: string,
   options: PushExperimentOptions = {},

@@ -23,7 +23,6 @@ import {
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
 import { openLayoutDir } from "../../oci/backends/layout_dir.ts";
 import { type TarWriteEntry, TarWriter } from "../../oci/tar/writer.ts";
-import { Experiment } from "../read/experiment.ts";
 
 /** Options of {@linkcode saveExperiment}. */
 export interface SaveOptions {
@@ -33,19 +32,37 @@ export interface SaveOptions {
   noSync?: boolean;
 }
 
+/**
+ * A sealed Experiment as save and push see it: the storage its blobs are in
+ * and its manifest descriptor (the package root's `Experiment` once
+ * committed or loaded, and the read room's `SealedExperiment`).
+ */
+export interface StoredExperiment {
+  /** Where the manifest, config and layers can be fetched. */
+  readonly storage: ReadOnlyTarget;
+  /** The manifest descriptor (with the image name as ref annotation, when named). */
+  readonly manifestDescriptor: Descriptor;
+  /** The image name, or `null`. */
+  readonly imageName: string | null;
+}
+
 /** What to save: a sealed Experiment (committed or opened), or a target + manifest descriptor. */
-export type SaveSource = Experiment | { target: ReadOnlyTarget; descriptor: Descriptor };
+export type SaveSource = StoredExperiment | { target: ReadOnlyTarget; descriptor: Descriptor };
 
 function resolveSource(source: SaveSource): { target: ReadOnlyTarget; descriptor: Descriptor } {
-  if (source instanceof Experiment) {
-    return { target: source.storage, descriptor: source.manifestDescriptor };
+  const s = source as Partial<StoredExperiment> & {
+    target?: ReadOnlyTarget;
+    descriptor?: Descriptor;
+  };
+  if (typeof s?.storage?.fetch === "function" && s.manifestDescriptor !== undefined) {
+    return { target: s.storage, descriptor: s.manifestDescriptor };
   }
-  if (typeof source?.target?.fetch !== "function" || source.descriptor === undefined) {
+  if (typeof s?.target?.fetch !== "function" || s.descriptor === undefined) {
     throw new InvalidArgumentError(
       "saveExperiment: pass an Experiment or { target, descriptor }",
     );
   }
-  return source;
+  return { target: s.target, descriptor: s.descriptor };
 }
 
 async function members(
@@ -109,11 +126,11 @@ export async function writeExperimentArchive(
  *
  * @example
  * ```ts
- * import { createExperiment } from "./experiment_builder.ts";
+ * import { createExperimentBuilder } from "./experiment_builder.ts";
  * import { experimentArchiveBytes } from "./save.ts";
  * import assert from "node:assert/strict";
  *
- * const exp = await createExperiment({ imageName: "example.com/demo/empty:v1" }).commit();
+ * const exp = await createExperimentBuilder({ imageName: "example.com/demo/empty:v1" }).commit();
  * const bytes = await experimentArchiveBytes(exp);
  * assert.equal(bytes.length % 512, 0);
  * assert.equal(new TextDecoder().decode(bytes.subarray(0, 10)), "oci-layout");
@@ -147,15 +164,15 @@ export async function experimentArchiveBytes(source: SaveSource): Promise<Uint8A
  *
  * @example
  * ```ts
- * import { createExperiment } from "./experiment_builder.ts";
+ * import { createExperimentBuilder } from "./experiment_builder.ts";
  * import { saveExperiment } from "./save.ts";
- * import { openExperiment } from "../read/open.ts";
+ * import { openSealedExperiment } from "../read/open.ts";
  * import assert from "node:assert/strict";
  *
  * const dir = await Deno.makeTempDir();
- * const exp = await createExperiment({ imageName: "example.com/demo/x:v1" }).commit();
+ * const exp = await createExperimentBuilder({ imageName: "example.com/demo/x:v1" }).commit();
  * await saveExperiment(exp, `${dir}/x.ommx`);
- * await using back = await openExperiment(`${dir}/x.ommx`);
+ * await using back = await openSealedExperiment(`${dir}/x.ommx`);
  * assert.equal(back.manifestDigest, exp.manifestDigest);
  * await assert.rejects(saveExperiment(exp, `${dir}/x.ommx`), { code: "ALREADY_EXISTS" });
  * await Deno.remove(dir, { recursive: true });

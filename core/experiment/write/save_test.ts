@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { MemoryTarget } from "../../oci/backends/memory.ts";
 import { OmmxError } from "../../errors.ts";
-import { createExperiment } from "./experiment_builder.ts";
+import { createExperimentBuilder } from "./experiment_builder.ts";
 import { experimentArchiveBytes, saveExperiment, saveExperimentLayout } from "./save.ts";
-import { openExperiment } from "../read/open.ts";
+import { openSealedExperiment } from "../read/open.ts";
 import { buildLargeExperiment } from "./_save_writer_test_util.ts";
 
 Deno.test("save: writes the archive, refuses to replace without overwrite, replaces with it", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const a = await createExperiment({ imageName: "example.com/t/a:v1" }).commit();
-    const b = await createExperiment({ imageName: "example.com/t/b:v1" }).commit();
+    const a = await createExperimentBuilder({ imageName: "example.com/t/a:v1" }).commit();
+    const b = await createExperimentBuilder({ imageName: "example.com/t/b:v1" }).commit();
     const path = `${dir}/x.ommx`;
     await saveExperiment(a, path);
     assert.deepEqual(await Deno.readFile(path), await experimentArchiveBytes(a));
@@ -18,7 +18,7 @@ Deno.test("save: writes the archive, refuses to replace without overwrite, repla
     assert.ok(err instanceof OmmxError && err.code === "ALREADY_EXISTS");
     assert.deepEqual(await Deno.readFile(path), await experimentArchiveBytes(a));
     await saveExperiment(b, path, { overwrite: true });
-    await using back = await openExperiment(path);
+    await using back = await openSealedExperiment(path);
     assert.equal(back.imageName, "example.com/t/b:v1");
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["x.ommx"]);
   } finally {
@@ -27,11 +27,11 @@ Deno.test("save: writes the archive, refuses to replace without overwrite, repla
 });
 
 Deno.test("save: an opened Experiment saves byte-identically; a missing blob is a typed error", async () => {
-  const exp = await createExperiment({ imageName: "example.com/t/a:v1" }).commit();
+  const exp = await createExperimentBuilder({ imageName: "example.com/t/a:v1" }).commit();
   const dir = await Deno.makeTempDir();
   try {
     await saveExperiment(exp, `${dir}/a.ommx`);
-    await using opened = await openExperiment(`${dir}/a.ommx`);
+    await using opened = await openSealedExperiment(`${dir}/a.ommx`);
     await saveExperiment(opened, `${dir}/b.ommx`);
     assert.deepEqual(await Deno.readFile(`${dir}/b.ommx`), await Deno.readFile(`${dir}/a.ommx`));
     const empty = new MemoryTarget();
@@ -49,11 +49,11 @@ Deno.test("save: an opened Experiment saves byte-identically; a missing blob is 
 Deno.test("saveLayout: writes an OCI layout directory that opens as the same Experiment", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const b = createExperiment({ imageName: "example.com/t/layout:v1" });
+    const b = createExperimentBuilder({ imageName: "example.com/t/layout:v1" });
     await b.logJson("j", [1, 2]);
     const exp = await b.commit();
     await saveExperimentLayout(exp, `${dir}/layout`);
-    await using back = await openExperiment(`${dir}/layout`);
+    await using back = await openSealedExperiment(`${dir}/layout`);
     assert.equal(back.manifestDigest, exp.manifestDigest);
     assert.deepEqual(await back.getJson("j"), [1, 2]);
   } finally {

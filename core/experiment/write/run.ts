@@ -1,6 +1,7 @@
 /**
- * `RunBuilder`: one Run being recorded — parameters, attachments, trace,
- * solve and sampling records — until it ends with `finish()`, `fail()` or
+ * `Run`: one Run being recorded (the reference's `Run`, what
+ * `Experiment.run()` starts) — parameters, attachments, trace, solve and
+ * sampling records — until it ends with `finish()`, `fail()` or
  * `interrupt()` (see `docs/glossary.md#experiment-config`).
  *
  * @module
@@ -21,10 +22,12 @@ import { attachmentEntries, AttachmentWriter, bindStaging } from "./attachment_w
 import { type LayerDescriptor, stageBytes } from "./_staging.ts";
 import type {
   AdapterContext,
+  AdapterInstance,
   AdapterOptionsInput,
   SamplerAdapter,
   SolverAdapter,
 } from "./adapter.ts";
+import { type OpenSolve, startOpenSolve } from "./open_solve.ts";
 import { adapterOptionsText } from "./_adapter_options.ts";
 import type { ProcessState, RunState } from "./_run_state.ts";
 import { formatReason, isInterruption } from "./_reason.ts";
@@ -66,6 +69,25 @@ export interface FailedRecordInput extends ProcessRecordInput {
   error?: unknown;
 }
 
+/** Options of {@linkcode Run.logSolve} and {@linkcode Run.logSample}. */
+export interface LogSolveOptions {
+  /**
+   * Store the diagnostics reports the adapter records with the record
+   * (Python `store_diagnostics=True`). Default `false`, as the reference:
+   * the adapter's `recordDiagnostic` is then a no-op.
+   */
+  storeDiagnostics?: boolean;
+  /** Abort signal passed to the adapter context. */
+  signal?: AbortSignal;
+}
+
+function checkStoreDiagnostics(value: unknown): boolean {
+  if (value !== undefined && typeof value !== "boolean") {
+    throw new InvalidArgumentError("storeDiagnostics must be a boolean");
+  }
+  return value === true;
+}
+
 /** A stored OTLP trace: raw bytes, or anything that serialises itself. */
 export type TraceInput =
   | Uint8Array
@@ -73,7 +95,7 @@ export type TraceInput =
   | { otlpProtobuf(): Uint8Array }
   | { toBytes(): Uint8Array };
 
-/** What a {@linkcode RunBuilder} needs from its Experiment. */
+/** What a {@linkcode Run} needs from its Experiment. */
 interface RunOwner {
   /** The blob store. */
   readonly store: Pusher;
@@ -84,12 +106,15 @@ interface RunOwner {
    */
   assertOpen(what: string): void;
   /**
-   * Called once when the run ends.
+   * Called once when the run ends; the promise settles when the closed run is
+   * in place (trace staged, read view loaded, autosave attempted) and never
+   * rejects.
    *
    * @param run The closed run.
    * @param trace The recorded trace (`storeTrace`), to be staged as the run's trace layer.
+   * @returns When the close is complete.
    */
-  closeRun(run: RunState, trace?: Uint8Array): void;
+  closeRun(run: RunState, trace?: Uint8Array): Promise<void>;
   /** Clock and ids when the Experiment stores traces (`storeTrace: true`). */
   readonly tracing?: TraceSettings | undefined;
 }
@@ -123,17 +148,20 @@ function spanName(kind: Kind): string {
   return kind === "solve" ? "solve" : "sample";
 }
 
-let construct: (runId: number, owner: RunOwner) => RunBuilder;
+let construct: (runId: number, owner: RunOwner) => Run;
 
 /**
- * One Run being recorded. Create it with `ExperimentBuilder.run()`.
+ * One Run being recorded (the reference's `Run`). Start it with
+ * `Experiment.run()` (or `ExperimentBuilder.run()`); it ends with
+ * {@linkcode Run.finish}, {@linkcode Run.fail} or {@linkcode Run.interrupt}
+ * and is then immutable (its read view is a `SealedRun`).
  *
  * @example Record and finish a run
  * ```ts
- * import { createExperiment } from "./experiment_builder.ts";
+ * import { createExperimentBuilder } from "./experiment_builder.ts";
  * import assert from "node:assert/strict";
  *
- * const builder = createExperiment({ imageName: "example.com/demo/exp:v1" });
+ * const builder = createExperimentBuilder({ imageName: "example.com/demo/exp:v1" });
  * const run = builder.run();
  * run.logParameter("solver", "toy");
  * await run.logJson("notes", { ok: true });
@@ -142,7 +170,7 @@ let construct: (runId: number, owner: RunOwner) => RunBuilder;
  * assert.equal(exp.runs[0]?.status, "finished");
  * ```
  */
-export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
+export class Run extends AttachmentWriter implements AsyncDisposable {
   /** The run id. */
   readonly runId: number;
   readonly #owner: RunOwner;
@@ -155,6 +183,9 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
   #tracePending = false;
   #status: RunStatus | null = null;
   #pending = 0;
+  readonly #openSolves = new Set<
+    { end(status: "failed" | "interrupted", cause: unknown): Promise<void> }
+  >();
   readonly #recorder: RunTraceRecorder | undefined;
 
   private constructor(runId: number, owner: RunOwner) {
@@ -171,7 +202,7 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
   }
 
   static {
-    construct = (runId, owner) => new RunBuilder(runId, owner);
+    construct = (runId, owner) => new Run(runId, owner);
   }
 
   /** `null` while open, else the final status. */
@@ -377,10 +408,11 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
     adapterName: string,
     instance: InstanceLike,
     options: Record<string, unknown>,
-    signal: AbortSignal | undefined,
+    callOptions: LogSolveOptions,
     invoke: (context: AdapterContext) => S | Promise<S>,
   ): Promise<S> {
-    this.#assertWritable(kind === "solve" ? "solve" : "sample");
+    this.#assertWritable(kind === "solve" ? "logSolve" : "logSample");
+    const storeDiagnostics = checkStoreDiagnostics(callOptions.storeDiagnostics);
     const optionsText = adapterOptionsText(options);
     const id = this.#allocate(kind);
     return await this.#track(async () => {
@@ -401,22 +433,7 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
       const span: OpenSpan | undefined = this.#recorder?.startSpan(spanName(kind), {
         adapter: adapterName,
       });
-      const contextFor = (parent: OpenSpan | undefined): AdapterContext => ({
-        recordDiagnostic: (report) => void diagnostics.push(report),
-        signal,
-        span: async (name, fn, attributes = {}) => {
-          const child = parent?.child(name, attributes);
-          try {
-            const value = await fn(contextFor(child));
-            child?.end();
-            return value;
-          } catch (error) {
-            child?.end(error);
-            throw error;
-          }
-        },
-      });
-      const context = contextFor(span);
+      const context = this.#context(span, diagnostics, storeDiagnostics, callOptions.signal);
       try {
         result = await invoke(context);
       } catch (error) {
@@ -441,132 +458,315 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
     });
   }
 
+  #context(
+    parent: OpenSpan | undefined,
+    diagnostics: unknown[],
+    storeDiagnostics: boolean,
+    signal: AbortSignal | undefined,
+  ): AdapterContext {
+    return {
+      recordDiagnostic: (report) => {
+        if (storeDiagnostics) diagnostics.push(report);
+      },
+      storeDiagnostics,
+      signal,
+      span: async (name, fn, attributes = {}) => {
+        const child = parent?.child(name, attributes);
+        try {
+          const value = await fn(this.#context(child, diagnostics, storeDiagnostics, signal));
+          child?.end();
+          return value;
+        } catch (error) {
+          child?.end(error);
+          throw error;
+        }
+      },
+    };
+  }
+
   /**
-   * Solve with a TypeScript adapter and record the Solve: the input as given,
-   * the output, `options` as the adapter options (Python `json.dumps` text),
-   * diagnostics the adapter recorded, and a failed (or, for an abort,
-   * interrupted) record when it throws — the error is re-thrown. In an
+   * Solve with a TypeScript adapter and record the Solve (the reference's
+   * `Run.log_solve`): the input as given, the output, `options` as the
+   * adapter options (Python `json.dumps` text), and a failed (or, for an
+   * abort, interrupted) record when the adapter throws — the error is
+   * re-thrown. Diagnostics the adapter records are stored only with
+   * `storeDiagnostics: true` (default off, as the reference). In an
    * Experiment created with `storeTrace: true`, the call is also a `solve`
-   * span (attribute `adapter`; status ERROR when it throws) in the run's trace:
-   * that is where its duration is kept.
+   * span (attribute `adapter`; status ERROR when it throws) in the run's
+   * trace: that is where its duration is kept.
+   *
+   * Python passes adapter options as keyword arguments next to
+   * `store_diagnostics`; here they are two objects, so no option name is
+   * reserved.
    *
    * @param adapter The adapter.
    * @param instance The instance.
    * @param options Adapter options (must be JSON-serialisable).
-   * @param callOptions An abort signal passed to the adapter context.
+   * @param callOptions `storeDiagnostics`, and an abort signal passed to the adapter context.
    * @returns The solution.
    */
-  solve<I extends InstanceLike, S extends ResultLike, O extends Record<string, unknown>>(
+  logSolve<I extends InstanceLike, S extends ResultLike, O extends Record<string, unknown>>(
     adapter: SolverAdapter<I, S, O>,
     instance: I,
     options: O = {} as O,
-    callOptions: { signal?: AbortSignal } = {},
+    callOptions: LogSolveOptions = {},
   ): Promise<S> {
     return this.#call(
       "solve",
       adapter.name,
       instance,
       options,
-      callOptions.signal,
+      callOptions,
       (ctx) => adapter.solve(instance, options, ctx),
     );
   }
 
   /**
-   * Sample with a TypeScript adapter and record the Sampling (see {@linkcode RunBuilder.solve}).
+   * Sample with a TypeScript adapter and record the Sampling (the
+   * reference's `Run.log_sample`; see {@linkcode Run.logSolve}).
    *
    * @param adapter The adapter.
    * @param instance The instance.
    * @param options Adapter options.
-   * @param callOptions An abort signal passed to the adapter context.
+   * @param callOptions `storeDiagnostics`, and an abort signal passed to the adapter context.
    * @returns The sample set.
    */
-  sample<I extends InstanceLike, S extends ResultLike, O extends Record<string, unknown>>(
+  logSample<I extends InstanceLike, S extends ResultLike, O extends Record<string, unknown>>(
     adapter: SamplerAdapter<I, S, O>,
     instance: I,
     options: O = {} as O,
-    callOptions: { signal?: AbortSignal } = {},
+    callOptions: LogSolveOptions = {},
   ): Promise<S> {
     return this.#call(
       "sampling",
       adapter.name,
       instance,
       options,
-      callOptions.signal,
+      callOptions,
       (ctx) => adapter.sample(instance, options, ctx),
     );
   }
 
-  #end(status: RunStatus, reason: string | null, cause?: unknown): void {
+  /**
+   * Open a Solve whose solver the caller runs (the reference's
+   * `Run.open_solve`): the solve id is reserved now; the record is written
+   * when the returned {@linkcode OpenSolve} ends (`finish`, `fail`,
+   * `interrupt`, or `await using`). Pass an adapter that can build a
+   * backend model ({@linkcode SolverAdapter.instantiate}) to use
+   * `solverInput` / `decode(data)` as in Python, or a plain adapter name for
+   * an external solver (then `finish(output)` records the Solution you
+   * built). With `storeTrace`, the Solve is a span `Solve` (attributes
+   * `ommx.solve.id`, `adapter`) of the run's trace, as the reference writes.
+   *
+   * @param adapter An adapter (its `name` is recorded) or an adapter name.
+   * @param instance The input Instance (stored as given).
+   * @param options Adapter options (JSON-serialisable); `logAdapterOption` adds more.
+   * @param openOptions `storeDiagnostics` (default `false`).
+   * @returns The open Solve; with an adapter that has `instantiate`, once its backend model is built.
+   * @throws {InvalidArgumentError} When options do not serialise or the adapter name is empty.
+   * @throws {InvalidStateError} After the run ended.
+   */
+  async openSolve<I extends InstanceLike, O extends Record<string, unknown>>(
+    adapter: SolverAdapter<I, ResultLike, O> | string,
+    instance: I,
+    options: O = {} as O,
+    openOptions: { storeDiagnostics?: boolean } = {},
+  ): Promise<OpenSolve> {
+    this.#assertWritable("openSolve");
+    const storeDiagnostics = checkStoreDiagnostics(openOptions.storeDiagnostics);
+    const adapterName = typeof adapter === "string" ? adapter : adapter?.name;
+    if (typeof adapterName !== "string" || adapterName === "") {
+      throw new InvalidArgumentError("openSolve: adapter must be an adapter or a non-empty name");
+    }
+    if (
+      instance === null || typeof instance !== "object" || typeof instance.toBytes !== "function"
+    ) {
+      throw new InvalidArgumentError("openSolve: instance must be an Instance");
+    }
+    adapterOptionsText(options);
+    const id = this.#allocate("solve");
+    const span = this.#recorder?.startSpan("Solve", {
+      "ommx.solve.id": BigInt(id),
+      adapter: adapterName,
+    });
+    const diagnosticsSink: unknown[] = [];
+    let backend: AdapterInstance | undefined;
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    this.#pending++;
+    let recorded = false;
+    const record = async (
+      status: RunStatus,
+      output: ResultLike | undefined,
+      optionsText: string,
+      diagnostics: readonly unknown[],
+      spanError: unknown,
+    ): Promise<void> => {
+      if (recorded) throw new InvalidStateError(`Solve ${id} has already been recorded`);
+      recorded = true;
+      this.#openSolves.delete(handle);
+      try {
+        if (status === "finished") span?.end(spanError);
+        else span?.end(spanError ?? status);
+        await this.#record(
+          "solve",
+          id,
+          status,
+          {
+            input: instance,
+            adapter: adapterName,
+            adapterOptions: optionsText,
+            diagnostics: [...diagnostics],
+          },
+          undefined,
+          output,
+        );
+      } finally {
+        this.#pending--;
+        settle();
+      }
+    };
+    const handle = {
+      end: async (status: "failed" | "interrupted", cause: unknown) => {
+        if (recorded) return await done;
+        await record(status, undefined, adapterOptionsText(options), diagnosticsSink, cause);
+      },
+    };
+    this.#openSolves.add(handle);
+    if (typeof adapter !== "string" && typeof adapter.instantiate === "function") {
+      try {
+        backend = await adapter.instantiate(
+          instance,
+          options,
+          this.#context(span, diagnosticsSink, storeDiagnostics, undefined),
+        );
+      } catch (error) {
+        await record(
+          isInterruption(error) ? "interrupted" : "failed",
+          undefined,
+          adapterOptionsText(options),
+          diagnosticsSink,
+          error,
+        );
+        throw error;
+      }
+    }
+    return startOpenSolve({
+      solveId: id,
+      adapterName,
+      options,
+      storeDiagnostics,
+      instance: backend,
+      record: (status, output, optionsText, diagnostics, spanError) =>
+        record(status, output, optionsText, [...diagnosticsSink, ...diagnostics], spanError),
+    });
+  }
+
+  #end(status: RunStatus, reason: string | null, cause?: unknown): Promise<void> {
     this.#assertWritable(
       status === "finished" ? "finish" : status === "failed" ? "fail" : "interrupt",
     );
-    if (this.#pending > 0) {
+    if (status === "finished" && this.#openSolves.size > 0) {
       throw new InvalidStateError(
-        `Run ${this.runId} still has ${this.#pending} solve/sampling record(s) in progress; await them before ending the run`,
+        `Run ${this.runId} still has ${this.#openSolves.size} open Solve(s); finish, fail or interrupt them before finishing the run`,
       );
     }
-    // the run's own trace, unless the user logged one (theirs wins)
-    const trace = this.#recorder === undefined || this.#trace !== undefined
-      ? undefined
-      : this.#recorder.finish(
-        status === "finished" ? null : { message: reason ?? "", error: cause },
+    if (this.#pending > this.#openSolves.size) {
+      throw new InvalidStateError(
+        `Run ${this.runId} still has ${
+          this.#pending - this.#openSolves.size
+        } solve/sampling record(s) in progress; await them before ending the run`,
       );
+    }
     this.#status = status;
-    this.#owner.closeRun({
-      runId: this.runId,
-      status,
-      reason,
-      attachments: new Map(attachmentEntries(this)),
-      ...(this.#trace === undefined ? {} : { trace: this.#trace }),
-      solves: [...this.#solves].sort((a, b) => a.id - b.id),
-      samplings: [...this.#samplings].sort((a, b) => a.id - b.id),
-      parameters: new Map(this.#parameters),
-    }, trace);
+    const close = (): Promise<void> => {
+      // the run's own trace, unless the user logged one (theirs wins)
+      const trace = this.#recorder === undefined || this.#trace !== undefined
+        ? undefined
+        : this.#recorder.finish(
+          status === "finished" ? null : { message: reason ?? "", error: cause },
+        );
+      return this.#owner.closeRun({
+        runId: this.runId,
+        status,
+        reason,
+        attachments: new Map(attachmentEntries(this)),
+        ...(this.#trace === undefined ? {} : { trace: this.#trace }),
+        solves: [...this.#solves].sort((a, b) => a.id - b.id),
+        samplings: [...this.#samplings].sort((a, b) => a.id - b.id),
+        parameters: new Map(this.#parameters),
+      }, trace);
+    };
+    if (this.#openSolves.size === 0) return close();
+    // Solves left open by a failing run are recorded first, with its status and cause.
+    const solveStatus = status === "interrupted" ? "interrupted" : "failed";
+    const why = cause ?? reason ?? status;
+    return Promise.all([...this.#openSolves].map((s) => s.end(solveStatus, why))).then(
+      close,
+      close,
+    );
   }
 
-  /** End the run as finished. */
-  finish(): void {
-    this.#end("finished", null);
+  /**
+   * End the run as finished (the reference's `Run.finish`). The run is
+   * closed at once; the promise settles when its Experiment has taken it in
+   * (and, in a Local Registry, after the autosave checkpoint it triggers).
+   *
+   * @returns When the close is complete.
+   * @throws {InvalidStateError} When the run already ended, or Solves are still open or in progress.
+   */
+  finish(): Promise<void> {
+    return this.#end("finished", null);
   }
 
   /**
    * End the run as failed; the reason is formatted as the reference does
-   * (`"<ErrorName>: <message>"`, ≤ 512 chars).
+   * (`"<ErrorName>: <message>"`, ≤ 512 chars). Solves still open are
+   * recorded `failed` with the same cause.
    *
    * @param error The error (or a reason text).
+   * @returns When the close is complete.
    */
-  fail(error: unknown): void {
-    this.#end("failed", formatReason(error), error);
+  fail(error: unknown): Promise<void> {
+    return this.#end("failed", formatReason(error), error);
   }
 
   /**
-   * End the run as interrupted.
+   * End the run as interrupted. Solves still open are recorded `interrupted`.
    *
    * @param reason Optional reason (an error or a text).
+   * @returns When the close is complete.
    */
-  interrupt(reason?: unknown): void {
-    this.#end("interrupted", reason === undefined ? null : formatReason(reason), reason);
+  interrupt(reason?: unknown): Promise<void> {
+    return this.#end("interrupted", reason === undefined ? null : formatReason(reason), reason);
   }
 
   /**
    * `await using` support: a run still open when its scope ends is finished
    * (as Python's `with exp.run()` on normal exit). A disposer cannot see a
-   * thrown error; use `ExperimentBuilder.withRun` or call `fail()` in a
-   * `catch` to record failures.
+   * thrown error; use `Experiment.withRun` or call `fail()` in a `catch` to
+   * record failures.
    *
    * @returns Nothing.
    */
-  [Symbol.asyncDispose](): Promise<void> {
-    if (this.#status === null) {
-      try {
-        this.finish();
-      } catch (e) {
-        // A run left open when its Experiment was sealed is dropped, as in the reference.
-        if (!(e instanceof InvalidStateError)) return Promise.reject(e);
-      }
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#status !== null) return;
+    try {
+      this.#owner.assertOpen("finish");
+    } catch {
+      // A run left open when its Experiment was sealed stays out of it, as in the reference.
+      return;
     }
-    return Promise.resolve();
+    await this.finish();
+  }
+
+  /**
+   * The same text as the reference's `Run.__repr__`.
+   *
+   * @returns `Run(run_id=N)` while open, `Run(finished=True)` after.
+   */
+  override toString(): string {
+    return this.#status === null ? `Run(run_id=${this.runId})` : "Run(finished=True)";
   }
 }
 
@@ -577,6 +777,6 @@ export class RunBuilder extends AttachmentWriter implements AsyncDisposable {
  * @param owner The Experiment's store, writability check, run-closing hook and trace settings.
  * @returns The open run.
  */
-export function startRun(runId: number, owner: RunOwner): RunBuilder {
+export function startRun(runId: number, owner: RunOwner): Run {
   return construct(runId, owner);
 }

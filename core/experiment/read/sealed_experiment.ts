@@ -1,5 +1,7 @@
 /**
- * `Experiment`: the sealed, read-only view of an Experiment artifact.
+ * `SealedExperiment`: the sealed, read-only view of an Experiment artifact
+ * (the Rust SDK's `SealedExperiment`; the public `Experiment` of the package
+ * root wraps it).
  *
  * @module
  */
@@ -31,7 +33,7 @@ import type { Table } from "../../../codecs/ommx/table.ts";
 import { experimentDisplay, runParametersDataFrame } from "./_display.ts";
 
 /** Options for loading an Experiment from a target. */
-export interface LoadExperimentOptions {
+export interface LoadSealedExperimentOptions {
   /** Codec registry for typed decoding. */
   codecs: CodecRegistry;
   /** Accept `draft` checkpoints (the reference refuses them on load). Default `false`. */
@@ -42,10 +44,10 @@ export interface LoadExperimentOptions {
   imageName?: string;
 }
 
-/** Progress callback of {@linkcode Experiment.verify}. */
+/** Progress callback of {@linkcode SealedExperiment.verify}. */
 export type VerifyProgress = (done: { bytes: number; totalBytes: number; blobs: number }) => void;
 
-/** Everything a loaded Experiment holds (built by {@linkcode loadExperiment}). */
+/** Everything a loaded Experiment holds (built by {@linkcode loadSealedExperiment}). */
 interface LoadedExperiment {
   readonly ctx: ReadContext;
   readonly manifestDescriptor: Descriptor;
@@ -57,13 +59,14 @@ interface LoadedExperiment {
   readonly imageName: string | null;
 }
 
-let construct: (loaded: LoadedExperiment) => Experiment;
+let construct: (loaded: LoadedExperiment) => SealedExperiment;
 
 /**
- * The sealed, read-only view of an Experiment. Open one with `openExperiment`
- * or get one from `ExperimentBuilder.commit()`.
+ * The sealed, read-only view of an Experiment: what `openSealedExperiment`
+ * and `ExperimentBuilder.commit()` return, and what the package root's
+ * `Experiment` shows once committed or loaded.
  */
-export class Experiment extends AttachmentHolder implements AsyncDisposable {
+export class SealedExperiment extends AttachmentHolder implements AsyncDisposable {
   readonly #ctx: ReadContext;
   readonly #manifestDescriptor: Descriptor;
   readonly #manifest: ImageManifest;
@@ -84,15 +87,15 @@ export class Experiment extends AttachmentHolder implements AsyncDisposable {
   }
 
   static {
-    construct = (loaded) => new Experiment(loaded);
+    construct = (loaded) => new SealedExperiment(loaded);
   }
 
   /**
    * The storage this Experiment reads its blobs from: the archive, layout
    * directory, registry or in-memory store it was opened from or committed
    * into. Every blob of the Experiment (the manifest at
-   * {@linkcode Experiment.manifestDescriptor}, the config, each of
-   * {@linkcode Experiment.layers}) can be fetched from it by descriptor,
+   * {@linkcode SealedExperiment.manifestDescriptor}, the config, each of
+   * {@linkcode SealedExperiment.layers}) can be fetched from it by descriptor,
    * verified against its digest; saving, pushing and forking copy from here.
    * The storage belongs to the Experiment: close the Experiment, not the
    * storage.
@@ -162,12 +165,14 @@ export class Experiment extends AttachmentHolder implements AsyncDisposable {
   }
 
   /**
-   * The run with `runId`.
+   * The run with `runId` (a lookup the reference does not have; its
+   * `runs` is the list, as {@linkcode SealedExperiment.runs}).
    *
    * @param runId The run id.
    * @returns The run.
+   * @throws {InvalidStateError} When no run has that id.
    */
-  run(runId: number): SealedRun {
+  runById(runId: number): SealedRun {
     const run = this.#runs.find((r) => r.runId === runId);
     if (run === undefined) {
       throw new InvalidStateError(
@@ -274,22 +279,22 @@ export class Experiment extends AttachmentHolder implements AsyncDisposable {
  * Load and validate an Experiment from any target, as the reference does on
  * import: every layer must exist, every index and media type is checked,
  * diagnostics and the run-parameter table are decoded; typed payloads are
- * decoded later, on access. The read room's entry for `openExperiment` and
+ * decoded later, on access. The read room's entry for `openSealedExperiment` and
  * for the write room (commit, fork).
  *
- * @param target The storage target; the Experiment reads from it (see {@linkcode Experiment.storage}).
+ * @param target The storage target; the Experiment reads from it (see {@linkcode SealedExperiment.storage}).
  * @param manifestDescriptor The manifest's descriptor (from `target.resolve()`).
  * @param manifest The parsed manifest.
  * @param options Load options.
  * @returns The Experiment.
  * @throws {InvalidArtifactError} When the artifact breaks a rule of the format.
  */
-export async function loadExperiment(
+export async function loadSealedExperiment(
   target: ReadOnlyTarget,
   manifestDescriptor: Descriptor,
   manifest: ImageManifest,
-  options: LoadExperimentOptions,
-): Promise<Experiment> {
+  options: LoadSealedExperimentOptions,
+): Promise<SealedExperiment> {
   if (manifest.artifactType !== ARTIFACT_TYPE_EXPERIMENT) {
     throw new InvalidArtifactError(
       `Experiment artifact type is ${

@@ -8,14 +8,14 @@ import {
   MEDIA_TYPE_RUN_PARAMETERS,
   MEDIA_TYPE_TRACE,
 } from "../../../codecs/media_types.ts";
-import { createExperiment, forkExperiment } from "../write/experiment_builder.ts";
+import { createExperimentBuilder, forkExperimentBuilder } from "../write/experiment_builder.ts";
 import { experimentArchiveBytes } from "../write/save.ts";
-import { type Experiment, loadExperiment } from "./experiment.ts";
-import { openExperiment } from "./open.ts";
+import { loadSealedExperiment, type SealedExperiment } from "./sealed_experiment.ts";
+import { openSealedExperiment } from "./open.ts";
 import { experimentConfig, memoryArtifact, PARAMS_LAYER } from "./_read_test_util.ts";
 
-async function recorded(): Promise<Experiment> {
-  const b = createExperiment({ imageName: "example.com/read/exp:v1" });
+async function recorded(): Promise<SealedExperiment> {
+  const b = createExperimentBuilder({ imageName: "example.com/read/exp:v1" });
   b.setAnnotation("org.example.owner", "me");
   await b.logJson("dataset", { rows: 3 });
   await b.withRun((run) => {
@@ -44,7 +44,7 @@ Deno.test("Experiment: the sealed view of a committed Experiment", async () => {
   assert.equal(exp.config.runParameters, 1);
   assert.deepEqual(exp.runs.map((r) => r.runId), [0, 1]);
   assert.ok(Object.isFrozen(exp.runs));
-  assert.equal(exp.run(1).parameters.seed, 2);
+  assert.equal(exp.runById(1).parameters.seed, 2);
   assert.deepEqual(exp.attachmentNames, ["dataset"]);
   assert.deepEqual(await exp.getJson("dataset"), { rows: 3 });
   const table = exp.runParameters();
@@ -55,20 +55,20 @@ Deno.test("Experiment: the sealed view of a committed Experiment", async () => {
   assert.deepEqual(table.rows.map((r) => r.values), [{ seed: 1, solver: "toy" }, { seed: 2 }]);
 });
 
-Deno.test("Experiment.run: an unknown run id is an InvalidStateError naming the runs", async () => {
+Deno.test("SealedExperiment.runById: an unknown run id is an InvalidStateError naming the runs", async () => {
   const exp = await recorded();
-  assert.throws(() => exp.run(7), (e) => {
+  assert.throws(() => exp.runById(7), (e) => {
     assert.ok(e instanceof InvalidStateError);
     assert.equal(e.message, "Experiment has no Run 7 (runs: 0, 1)");
     return true;
   });
-  const empty = await createExperiment({ imageName: "example.com/read/empty:v1" }).commit();
-  assert.throws(() => empty.run(0), /runs: none/);
+  const empty = await createExperimentBuilder({ imageName: "example.com/read/empty:v1" }).commit();
+  assert.throws(() => empty.runById(0), /runs: none/);
 });
 
 Deno.test("Experiment.storage: every blob of the Experiment, verified, from where it was opened", async () => {
   const committed = await recorded();
-  await using exp = await openExperiment(await experimentArchiveBytes(committed));
+  await using exp = await openSealedExperiment(await experimentArchiveBytes(committed));
   const manifestBytes = await exp.storage.fetch(exp.manifestDescriptor);
   assert.equal(await digestOf(manifestBytes), exp.manifestDigest);
   assert.deepEqual(parseManifest(manifestBytes).manifest, exp.manifest);
@@ -79,7 +79,7 @@ Deno.test("Experiment.storage: every blob of the Experiment, verified, from wher
     assert.equal(await digestOf(streamed), d.digest);
   }
   // A fork reaches its parent's blobs through the same accessor.
-  const child = await forkExperiment(exp, { imageName: "example.com/read/child:v1" });
+  const child = await forkExperimentBuilder(exp, { imageName: "example.com/read/child:v1" });
   const forked = await child.commit();
   assert.deepEqual(forked.subject?.digest, exp.manifestDigest);
   assert.deepEqual(await forked.getJson("dataset"), { rows: 3 });
@@ -110,17 +110,19 @@ Deno.test("Experiment.toString: the reference's repr, the name quoted as Python 
     config: experimentConfig(),
     layers: [PARAMS_LAYER],
   });
-  const unnamed = await loadExperiment(target, descriptor, manifest, { codecs: defaultCodecs });
+  const unnamed = await loadSealedExperiment(target, descriptor, manifest, {
+    codecs: defaultCodecs,
+  });
   assert.equal(unnamed.imageName, null);
   assert.equal(String(unnamed), "Experiment(image_name=None, state='sealed', open_runs=0)");
-  const named = await loadExperiment(target, descriptor, manifest, {
+  const named = await loadSealedExperiment(target, descriptor, manifest, {
     codecs: defaultCodecs,
     imageName: "it's\u200b",
   });
   assert.equal(String(named), `Experiment(image_name="it's\\u200b", state='sealed', open_runs=0)`);
 });
 
-Deno.test("loadExperiment: each broken rule is an InvalidArtifactError naming it", async () => {
+Deno.test("loadSealedExperiment: each broken rule is an InvalidArtifactError naming it", async () => {
   const cases: [string, Parameters<typeof memoryArtifact>[0], RegExp, boolean?][] = [
     [
       "artifact type",
@@ -164,7 +166,7 @@ Deno.test("loadExperiment: each broken rule is an InvalidArtifactError naming it
   for (const [name, artifact, message] of cases) {
     const { target, descriptor, manifest } = await memoryArtifact(artifact);
     await assert.rejects(
-      loadExperiment(target, descriptor, manifest, { codecs: defaultCodecs }),
+      loadSealedExperiment(target, descriptor, manifest, { codecs: defaultCodecs }),
       (e) => {
         assert.ok(e instanceof InvalidArtifactError, `${name}: ${e}`);
         assert.equal(e.code, "INVALID_ARTIFACT");
@@ -177,7 +179,7 @@ Deno.test("loadExperiment: each broken rule is an InvalidArtifactError naming it
     config: experimentConfig({ status: "draft" }),
     layers: [PARAMS_LAYER],
   });
-  const exp = await loadExperiment(draft.target, draft.descriptor, draft.manifest, {
+  const exp = await loadSealedExperiment(draft.target, draft.descriptor, draft.manifest, {
     codecs: defaultCodecs,
     allowDraft: true,
   });

@@ -1,0 +1,301 @@
+/**
+ * `LocalRegistrySession`: an open, writable OMMX Local Registry (the Python
+ * SDK's store) shared by the Experiments that live in it — where their
+ * payload blobs are stored as they are logged, their checkpoints published
+ * and replaced, their commits tagged, archives imported and remote images
+ * pulled. Reference-counted: the registry (and, for a temporary registry,
+ * its directory) is released when the last holder releases it.
+ *
+ * @module
+ */
+import { BlobNotFoundError, InvalidArgumentError } from "../../errors.ts";
+import type { Descriptor } from "../../oci/descriptor.ts";
+import { sha256Hex } from "../../oci/digest.ts";
+import { copyImage } from "../../oci/copy.ts";
+import { ANNOTATION_REF_NAME } from "../../oci/media_types.ts";
+import { parseReference, referenceKey, repositoryKey } from "../../oci/reference.ts";
+import type { ReadOnlyTarget } from "../../oci/storage.ts";
+import {
+  defaultLocalRegistryRoot,
+  type LocalRegistryTarget,
+  openLocalRegistry,
+} from "../../oci/backends/local_registry.ts";
+import {
+  checkpointRepository,
+  openRegistryIndex,
+  type OwnBlob,
+  putOwnBlob,
+  type RegistryIndex,
+  removeOwnBlobs,
+} from "../../oci/backends/_local_registry_checkpoints.ts";
+import { OMMX_EXPERIMENT_ARTIFACT_TYPE } from "../../oci/backends/_local_registry_store.ts";
+import { openRegistrySource, openSource } from "../read/open.ts";
+import type { AssembledExperiment } from "./_commit.ts";
+import { anonymousLocalName } from "./_anonymous_name.ts";
+
+/** Options of {@linkcode openLocalRegistrySession}. */
+export interface OpenLocalRegistrySessionOptions {
+  /** The registry root; default `OMMX_LOCAL_REGISTRY_ROOT`, else the reference's data directory. */
+  root?: string;
+  /** Create a new registry in a fresh temporary directory, removed on the last release. */
+  temporary?: boolean;
+}
+
+/** Superseded checkpoint generations kept before their own blobs are reclaimed. */
+const KEPT_GENERATIONS = 2;
+
+/**
+ * An open Local Registry. Create with {@linkcode openLocalRegistrySession};
+ * every holder calls {@linkcode LocalRegistrySession.release} once.
+ */
+export class LocalRegistrySession {
+  /** The registry root directory. */
+  readonly root: string;
+  /** The registry's id (its first 8 hex digits name its local repositories). */
+  readonly registryId: string;
+  /** Whether the registry lives in a temporary directory removed on the last release. */
+  readonly temporary: boolean;
+  readonly #target: LocalRegistryTarget;
+  readonly #index: RegistryIndex;
+  #holders = 1;
+  readonly #generations = new Map<string, OwnBlob[][]>();
+
+  /**
+   * Use {@linkcode openLocalRegistrySession}.
+   *
+   * @param init The opened registry.
+   */
+  constructor(init: {
+    root: string;
+    registryId: string;
+    temporary: boolean;
+    target: LocalRegistryTarget;
+    index: RegistryIndex;
+  }) {
+    this.root = init.root;
+    this.registryId = init.registryId;
+    this.temporary = init.temporary;
+    this.#target = init.target;
+    this.#index = init.index;
+  }
+
+  /** The registry as a storage target (blobs and tags); owned by the session, never close it. */
+  get storage(): LocalRegistryTarget {
+    return this.#target;
+  }
+
+  /** Whether the session was released by every holder. */
+  get released(): boolean {
+    return this.#holders === 0;
+  }
+
+  /**
+   * Add a holder.
+   *
+   * @returns This session.
+   */
+  retain(): this {
+    if (this.#holders === 0) throw new InvalidArgumentError(`${this.root}: session was released`);
+    this.#holders++;
+    return this;
+  }
+
+  /**
+   * Drop a holder; the last one closes the registry (and removes a temporary one).
+   *
+   * @returns Nothing.
+   */
+  async release(): Promise<void> {
+    if (this.#holders === 0) return;
+    if (--this.#holders > 0) return;
+    await this.#target.close();
+    this.#index.close();
+    if (this.temporary) {
+      const fs = await import("node:fs/promises");
+      await fs.rm(this.root, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * The manifest an image name points at here, or `null`.
+   *
+   * @param imageName The image name.
+   * @returns The manifest descriptor (annotated with the name), or `null`.
+   */
+  async resolve(imageName: string): Promise<Descriptor | null> {
+    try {
+      return await this.#target.resolve(imageName);
+    } catch (e) {
+      if (e instanceof BlobNotFoundError) return null;
+      throw e;
+    }
+  }
+
+  /**
+   * Point `imageName` at a manifest whose blobs are here; a name already
+   * pointing elsewhere is refused (`ReferenceConflictError`), as the
+   * reference refuses.
+   *
+   * @param manifest The manifest descriptor.
+   * @param imageName The image name.
+   * @returns The descriptor annotated with the name.
+   */
+  async tag(manifest: Descriptor, imageName: string): Promise<Descriptor> {
+    const bare = { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.size };
+    await this.#target.tag(bare, imageName);
+    return { ...bare, annotations: { [ANNOTATION_REF_NAME]: imageName } };
+  }
+
+  /**
+   * Copy an image of a remote registry here under its own name (what the
+   * reference's `Experiment.load` does for a name it does not have).
+   *
+   * @param imageName The remote image reference.
+   * @returns The manifest descriptor here.
+   */
+  async pull(imageName: string): Promise<Descriptor> {
+    const ref = parseReference(imageName);
+    const remote = await openRegistrySource({ registry: imageName });
+    try {
+      const source = await remote.resolve(ref.digest ?? ref.tag);
+      const copied = await copyImage(remote, this.#target, imageName, { manifest: source });
+      return { ...copied, annotations: { [ANNOTATION_REF_NAME]: imageName } };
+    } finally {
+      await remote.close();
+    }
+  }
+
+  /**
+   * Import an archive (`.ommx` file or OCI layout directory) holding one
+   * image, under its image name (an anonymous local name when it has none),
+   * as the reference's `import_archive`. A name already pointing at another
+   * manifest is refused.
+   *
+   * @param path The archive or directory.
+   * @returns The manifest descriptor here, annotated with the name.
+   */
+  async importArchive(path: string): Promise<Descriptor> {
+    const source: ReadOnlyTarget = await openSource(path);
+    try {
+      const descriptor = await source.resolve();
+      const name = descriptor.annotations?.[ANNOTATION_REF_NAME] ??
+        anonymousLocalName(this.registryId, "anonymous");
+      const copied = await copyImage(source, this.#target, name, { manifest: descriptor });
+      return { ...copied, annotations: { [ANNOTATION_REF_NAME]: name } };
+    } finally {
+      await source.close();
+    }
+  }
+
+  /**
+   * The checkpoint name of a requested image name in this registry:
+   * `<id8>.ommx.local/checkpoint:<sha256 hex of the name>`.
+   *
+   * @param requestedImageName The canonical requested name.
+   * @returns The checkpoint image name.
+   */
+  async checkpointName(requestedImageName: string): Promise<string> {
+    const hex = await sha256Hex(new TextEncoder().encode(requestedImageName));
+    return `${checkpointRepository(this.registryId)}:${hex}`;
+  }
+
+  /**
+   * Publish an assembled checkpoint under `name`, replacing its earlier
+   * target (the reference's checkpoint publication: payload blobs are
+   * already here; the table, config and manifest are stored, then the ref
+   * and the listing caches are replaced in one transaction). The table,
+   * config and manifest of checkpoints two generations older are removed
+   * when this session created them and nobody used them since.
+   *
+   * @param name The checkpoint image name.
+   * @param assembled The assembled checkpoint.
+   * @returns Nothing.
+   */
+  async publishCheckpoint(name: string, assembled: AssembledExperiment): Promise<void> {
+    const blobs = [
+      await putOwnBlob(this.root, assembled.table.digest, assembled.tableBytes),
+      await putOwnBlob(this.root, assembled.configDescriptor.digest, assembled.configBytes),
+      await putOwnBlob(this.root, assembled.manifestDescriptor.digest, assembled.manifestBytes),
+    ];
+    const ref = parseReference(name);
+    this.#index.replaceRef(repositoryKey(ref), referenceKey(ref), {
+      digest: assembled.manifestDescriptor.digest,
+      bytes: assembled.manifestBytes,
+      artifactType: OMMX_EXPERIMENT_ARTIFACT_TYPE,
+      configDigest: assembled.configDescriptor.digest,
+      configJson: assembled.configBytes,
+    });
+    const generations = this.#generations.get(name) ?? [];
+    generations.push(blobs);
+    this.#generations.set(name, generations);
+    if (generations.length > KEPT_GENERATIONS + 1) {
+      await removeOwnBlobs(this.root, this.#index, generations.shift()!);
+    }
+  }
+
+  /**
+   * Remove a ref (blobs stay for the reference's GC).
+   *
+   * @param imageName The image name.
+   * @returns Whether it existed.
+   */
+  removeRef(imageName: string): Promise<boolean> {
+    const ref = parseReference(imageName);
+    return Promise.resolve(this.#index.removeRef(repositoryKey(ref), referenceKey(ref)) !== null);
+  }
+
+  /**
+   * Remove the blobs of every superseded checkpoint of `name` this session
+   * wrote (after a commit removed the checkpoint ref).
+   *
+   * @param name The checkpoint image name.
+   * @returns Nothing.
+   */
+  async reclaimCheckpoints(name: string): Promise<void> {
+    const generations = this.#generations.get(name) ?? [];
+    this.#generations.delete(name);
+    await removeOwnBlobs(this.root, this.#index, generations.flat());
+  }
+}
+
+/**
+ * Open (and create when absent, as the reference does on first use) the
+ * Local Registry at `root`, or a new temporary one.
+ *
+ * @param options Root, or `temporary`.
+ * @returns The session, with one holder.
+ */
+export async function openLocalRegistrySession(
+  options: OpenLocalRegistrySessionOptions = {},
+): Promise<LocalRegistrySession> {
+  let root: string;
+  const temporary = options.temporary === true;
+  if (temporary) {
+    const fs = await import("node:fs/promises");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    root = await fs.mkdtemp(path.join(os.tmpdir(), "ommx-local-registry-"));
+  } else {
+    root = options.root ?? await defaultLocalRegistryRoot();
+  }
+  let target: LocalRegistryTarget | undefined;
+  try {
+    target = await openLocalRegistry({ root, writable: true, create: true });
+    const index = await openRegistryIndex(target.root, true);
+    const registryId = index.registryId(true)!;
+    return new LocalRegistrySession({
+      root: target.root,
+      registryId,
+      temporary,
+      target,
+      index,
+    });
+  } catch (e) {
+    await target?.close();
+    if (temporary) {
+      const fs = await import("node:fs/promises");
+      await fs.rm(root, { recursive: true, force: true }).catch(() => {});
+    }
+    throw e;
+  }
+}

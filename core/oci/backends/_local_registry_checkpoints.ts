@@ -1,0 +1,407 @@
+// Private: what Experiment checkpoints need from the OMMX Local Registry of
+// the Python/Rust SDK (schema version 2, ommx 3.0.0b7), on a connection of
+// their own (the LocalRegistryTarget keeps serving blobs and publishing):
+//
+// - the registry id: `ommx_local_registry_metadata.registry_id`, a UUID v4 in
+//   32 hex digits, created on first use with `INSERT OR IGNORE` (the SDK's
+//   `registry_id()`); its first 8 digits name the synthesised repositories
+//   `<id8>.ommx.local/{experiment,checkpoint,anonymous}`;
+// - replacing a ref as the SDK's `replace_experiment_ref` does: in one
+//   `BEGIN IMMEDIATE` transaction upsert `refs` (new `updated_at`), upsert
+//   `artifact_manifests` and, for an Experiment, `experiment_configs`, then
+//   delete cache rows no ref reaches any more;
+// - removing a ref as `delete_ref` does (same cache pruning);
+// - reading the checkpoint refs with their cached manifest and config;
+// - blobs written with a record of whether this process created them, and
+//   removing such a blob later only while nobody touched it since (the SDK
+//   refreshes the mtime of a blob it finds present, under `blobs/.lock`).
+import { InvalidArgumentError, InvalidArtifactError, UnsupportedError } from "../../errors.ts";
+import { verifyBytes } from "../digest.ts";
+import {
+  BLOB_LOCK_FILE,
+  configureConnection,
+  type Database,
+  GC_EXCLUSION_LOCK_FILE,
+  immediate,
+  rfc3339Utc,
+  SCHEMA_VERSION,
+  tempBlobName,
+  userVersion,
+  withFileLock,
+} from "./_local_registry_store.ts";
+
+/** The repository of checkpoint refs under a registry id: `<id8>.ommx.local/checkpoint`. */
+export function checkpointRepository(registryId: string): string {
+  return `${registryId.slice(0, 8)}.ommx.local/checkpoint`;
+}
+
+/** What a ref replacement or removal did. */
+export type RefUpdate = "inserted" | "replaced" | "unchanged";
+
+/** One checkpoint ref with whatever the listing caches hold for it. */
+export interface CheckpointRow {
+  /** The tag (sha256 hex of the requested image name). */
+  readonly reference: string;
+  /** Manifest digest. */
+  readonly manifestDigest: string;
+  /** `updated_at` as stored. */
+  readonly updatedAt: string;
+  /** Cached manifest bytes, when the cache has them. */
+  readonly manifestJson?: Uint8Array;
+  /** Cached config bytes, when the cache has them. */
+  readonly configJson?: Uint8Array;
+}
+
+/** The manifest to point a ref at, with the bytes the listing caches keep. */
+export interface PublishedManifest {
+  /** The manifest digest. */
+  readonly digest: string;
+  /** The manifest bytes. */
+  readonly bytes: Uint8Array;
+  /** Its `artifactType`. */
+  readonly artifactType: string;
+  /** Its config digest. */
+  readonly configDigest: string;
+  /** The config bytes (Experiments: cached in `experiment_configs`). */
+  readonly configJson?: Uint8Array;
+}
+
+function bytesOf(value: unknown): Uint8Array | undefined {
+  if (value instanceof Uint8Array) return value;
+  if (typeof value === "string") return new TextEncoder().encode(value);
+  return undefined;
+}
+
+/**
+ * A second connection to a Local Registry index, for checkpoint refs.
+ * Open with {@linkcode openRegistryIndex}; close when done.
+ */
+export class RegistryIndex {
+  readonly #db: Database;
+  /** The index file path, for messages. */
+  readonly path: string;
+  /** Whether the connection may write. */
+  readonly writable: boolean;
+
+  /**
+   * Use {@linkcode openRegistryIndex}.
+   *
+   * @param db The connection.
+   * @param path The index file.
+   * @param writable Whether writes are allowed.
+   */
+  constructor(db: Database, path: string, writable: boolean) {
+    this.#db = db;
+    this.path = path;
+    this.writable = writable;
+  }
+
+  /**
+   * The registry id, created (as the SDK does) when absent and `create` is set.
+   *
+   * @param create Create the id when the registry has none.
+   * @returns The 32-hex-digit id, or `null` when absent and not created.
+   */
+  registryId(create: boolean): string | null {
+    const read = () =>
+      (this.#db.prepare(
+        "SELECT value FROM ommx_local_registry_metadata WHERE key = 'registry_id'",
+      ).get() as Record<string, unknown> | undefined)?.value;
+    let id = read();
+    if (id === undefined && create && this.writable) {
+      const bytes = crypto.getRandomValues(new Uint8Array(16));
+      bytes[6] = (bytes[6]! & 0x0f) | 0x40; // UUID v4
+      bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+      const fresh = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+      this.#db.prepare(
+        "INSERT OR IGNORE INTO ommx_local_registry_metadata (key, value) VALUES ('registry_id', ?)",
+      ).run(fresh);
+      id = read();
+    }
+    if (id === undefined) return null;
+    if (typeof id !== "string" || !/^[0-9a-f]{8}/.test(id)) {
+      throw new InvalidArtifactError(`${this.path}: invalid registry_id ${JSON.stringify(id)}`);
+    }
+    return id;
+  }
+
+  /**
+   * The manifest digest `name:reference` points at, or `null`.
+   *
+   * @param name Repository key.
+   * @param reference Tag or digest.
+   * @returns The digest or `null`.
+   */
+  resolve(name: string, reference: string): string | null {
+    const row = this.#db.prepare(
+      "SELECT manifest_digest FROM refs WHERE name = ? AND reference = ?",
+    ).get(name, reference) as Record<string, unknown> | undefined;
+    return typeof row?.manifest_digest === "string" ? row.manifest_digest : null;
+  }
+
+  /**
+   * Whether any ref points at `digest`.
+   *
+   * @param digest A manifest digest.
+   * @returns `true` when referenced.
+   */
+  isReferenced(digest: string): boolean {
+    return this.#db.prepare("SELECT 1 AS x FROM refs WHERE manifest_digest = ? LIMIT 1").get(
+      digest,
+    ) !== undefined;
+  }
+
+  #pruneCaches(): void {
+    this.#db.exec(
+      `DELETE FROM artifact_manifests WHERE NOT EXISTS (
+         SELECT 1 FROM refs WHERE refs.manifest_digest = artifact_manifests.manifest_digest)`,
+    );
+    this.#db.exec(
+      `DELETE FROM experiment_configs WHERE NOT EXISTS (
+         SELECT 1 FROM artifact_manifests
+         WHERE artifact_manifests.config_digest = experiment_configs.config_digest)`,
+    );
+  }
+
+  /**
+   * Point `name:reference` at a manifest whose blobs are in place, replacing
+   * any earlier target, as the SDK's checkpoint publication does.
+   *
+   * @param name Repository key.
+   * @param reference Tag.
+   * @param manifest The manifest and the bytes the caches keep.
+   * @returns What changed.
+   */
+  replaceRef(name: string, reference: string, manifest: PublishedManifest): RefUpdate {
+    return immediate(this.#db, () => {
+      const previous = this.resolve(name, reference);
+      let update: RefUpdate = "unchanged";
+      if (previous !== manifest.digest) {
+        this.#db.prepare(
+          `INSERT INTO refs (name, reference, manifest_digest, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT(name, reference) DO UPDATE SET
+             manifest_digest = excluded.manifest_digest, updated_at = excluded.updated_at`,
+        ).run(name, reference, manifest.digest, rfc3339Utc(new Date()));
+        update = previous === null ? "inserted" : "replaced";
+      }
+      this.#db.prepare(
+        `INSERT INTO artifact_manifests (manifest_digest, manifest_json, artifact_type, config_digest)
+         VALUES (?, ?, ?, ?)
+         ON CONFLICT(manifest_digest) DO UPDATE SET
+           manifest_json = excluded.manifest_json,
+           artifact_type = excluded.artifact_type,
+           config_digest = excluded.config_digest`,
+      ).run(manifest.digest, manifest.bytes, manifest.artifactType, manifest.configDigest);
+      if (manifest.configJson !== undefined) {
+        this.#db.prepare(
+          `INSERT INTO experiment_configs (config_digest, config_json) VALUES (?, ?)
+           ON CONFLICT(config_digest) DO UPDATE SET config_json = excluded.config_json`,
+        ).run(manifest.configDigest, manifest.configJson);
+      }
+      this.#pruneCaches();
+      return update;
+    });
+  }
+
+  /**
+   * Remove `name:reference` (blobs stay for the SDK's GC), as `delete_ref`.
+   *
+   * @param name Repository key.
+   * @param reference Tag or digest.
+   * @returns The digest it pointed at, or `null` when there was no such ref.
+   */
+  removeRef(name: string, reference: string): string | null {
+    return immediate(this.#db, () => {
+      const previous = this.resolve(name, reference);
+      if (previous !== null) {
+        this.#db.prepare("DELETE FROM refs WHERE name = ? AND reference = ?").run(name, reference);
+      }
+      this.#pruneCaches();
+      return previous;
+    });
+  }
+
+  /**
+   * Every ref of repository `name`, with the cached manifest and config.
+   *
+   * @param name Repository key.
+   * @returns The rows, by reference.
+   */
+  refsWithCaches(name: string): CheckpointRow[] {
+    const rows = this.#db.prepare(
+      `SELECT refs.reference AS reference, refs.manifest_digest AS manifest_digest,
+              refs.updated_at AS updated_at, m.manifest_json AS manifest_json,
+              c.config_json AS config_json
+       FROM refs
+       LEFT JOIN artifact_manifests m ON m.manifest_digest = refs.manifest_digest
+       LEFT JOIN experiment_configs c ON c.config_digest = m.config_digest
+       WHERE refs.name = ? ORDER BY refs.reference`,
+    ).all(name) as Record<string, unknown>[];
+    return rows.map((row) => {
+      const manifestJson = bytesOf(row.manifest_json);
+      const configJson = bytesOf(row.config_json);
+      return {
+        reference: String(row.reference),
+        manifestDigest: String(row.manifest_digest),
+        updatedAt: String(row.updated_at),
+        ...(manifestJson === undefined ? {} : { manifestJson }),
+        ...(configJson === undefined ? {} : { configJson }),
+      };
+    });
+  }
+
+  /** Close the connection. */
+  close(): void {
+    this.#db.close();
+  }
+}
+
+/**
+ * Open a second connection to the index of the Local Registry at `root`
+ * (which must exist: open it with `openLocalRegistry` first).
+ *
+ * @param root The registry root.
+ * @param writable Open for writing (busy timeout and WAL as the SDK).
+ * @returns The connection.
+ * @throws {UnsupportedError} When `node:sqlite` is missing or the schema version is not 2.
+ */
+export async function openRegistryIndex(root: string, writable: boolean): Promise<RegistryIndex> {
+  let sqlite: typeof import("node:sqlite");
+  try {
+    sqlite = await import("node:sqlite");
+  } catch {
+    throw new UnsupportedError("the OMMX local registry needs node:sqlite (Deno 2.2+, Node 22.5+)");
+  }
+  const path = `${root}/index.sqlite3`;
+  let db: Database;
+  try {
+    db = new sqlite.DatabaseSync(path, { readOnly: !writable });
+  } catch (cause) {
+    throw new InvalidArgumentError(
+      `cannot open ${path}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+  }
+  try {
+    if (writable) configureConnection(db);
+    else db.exec("PRAGMA busy_timeout = 30000");
+    const version = userVersion(db);
+    if (version !== SCHEMA_VERSION) {
+      throw new UnsupportedError(
+        `${path}: local registry schema version ${version} is not supported (expected ${SCHEMA_VERSION})`,
+      );
+    }
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return new RegistryIndex(db, path, writable);
+}
+
+/** A blob this process wrote, as {@linkcode putOwnBlob} reports it. */
+export interface OwnBlob {
+  /** The digest. */
+  readonly digest: string;
+  /** The mtime (ms) set when this process created the file; absent when it was already there. */
+  readonly mark?: number;
+}
+
+function blobFile(root: string, digest: string): string {
+  return `${root}/blobs/sha256/${digest.slice("sha256:".length)}`;
+}
+
+/**
+ * Store a blob as the SDK does (temporary file, fsync, move into place under
+ * `blobs/.lock`; a blob already present is re-hashed and its mtime
+ * refreshed) and report whether this call created it. A created file's
+ * mtime is set one second into the past, to a value no later touch can
+ * produce: {@linkcode removeOwnBlob} deletes it only while it still has it.
+ *
+ * @param root The registry root.
+ * @param digest The blob's digest.
+ * @param bytes The content.
+ * @returns The digest, with the mark when created here.
+ */
+export async function putOwnBlob(
+  root: string,
+  digest: string,
+  bytes: Uint8Array,
+): Promise<OwnBlob> {
+  await verifyBytes(bytes, { digest, size: bytes.length });
+  const fs = await import("node:fs/promises");
+  const dir = `${root}/blobs/sha256`;
+  const final = blobFile(root, digest);
+  const lock = `${root}/${BLOB_LOCK_FILE}`;
+  const confirm = async (): Promise<boolean> => {
+    const present = await fs.readFile(final).then((b) => b, () => undefined);
+    if (present === undefined) return false;
+    await verifyBytes(new Uint8Array(present.buffer, present.byteOffset, present.byteLength), {
+      digest,
+      size: bytes.length,
+    });
+    const now = new Date();
+    await fs.utimes(final, now, now);
+    return true;
+  };
+  await fs.mkdir(dir, { recursive: true });
+  if (await withFileLock(lock, confirm)) return { digest };
+  const tmp = `${dir}/${tempBlobName()}`;
+  const handle = await fs.open(tmp, "wx");
+  let placed = false;
+  try {
+    let off = 0;
+    while (off < bytes.length) {
+      const { bytesWritten } = await handle.write(bytes, off, bytes.length - off);
+      off += bytesWritten;
+    }
+    await handle.sync();
+    await handle.close();
+    return await withFileLock(lock, async () => {
+      if (await confirm()) return { digest };
+      await fs.rename(tmp, final);
+      placed = true;
+      const mark = Math.floor(Date.now() / 1000) * 1000 - 1000;
+      await fs.utimes(final, new Date(mark), new Date(mark));
+      return { digest, mark };
+    });
+  } finally {
+    await handle.close().catch(() => {});
+    if (!placed) await fs.rm(tmp, { force: true }).catch(() => {});
+  }
+}
+
+/**
+ * Delete blobs this process created with {@linkcode putOwnBlob}, each only
+ * while its mtime still carries the mark (nobody stored or confirmed it
+ * since) and, for a manifest, while no ref points at it. Holds the SDK's GC
+ * exclusion lock and blob lock, as its deleting GC does.
+ *
+ * @param root The registry root.
+ * @param index The registry index (to check refs).
+ * @param blobs The blobs.
+ * @returns How many were deleted.
+ */
+export async function removeOwnBlobs(
+  root: string,
+  index: RegistryIndex,
+  blobs: readonly OwnBlob[],
+): Promise<number> {
+  const mine = blobs.filter((b) => b.mark !== undefined);
+  if (mine.length === 0) return 0;
+  const fs = await import("node:fs/promises");
+  return await withFileLock(
+    `${root}/${GC_EXCLUSION_LOCK_FILE}`,
+    () =>
+      withFileLock(`${root}/${BLOB_LOCK_FILE}`, async () => {
+        let removed = 0;
+        for (const blob of mine) {
+          const path = blobFile(root, blob.digest);
+          const st = await fs.stat(path).catch(() => undefined);
+          if (st === undefined || st.mtime.getTime() !== blob.mark) continue;
+          if (index.isReferenced(blob.digest)) continue;
+          await fs.rm(path, { force: true });
+          removed++;
+        }
+        return removed;
+      }),
+  );
+}
