@@ -33,7 +33,11 @@ import {
   type RegistrySource,
 } from "./read/open.ts";
 import type { RunParametersTable } from "./read/run_parameters.ts";
-import { SealedExperiment, type VerifyProgress } from "./read/sealed_experiment.ts";
+import {
+  loadSealedExperiment,
+  type SealedExperiment,
+  type VerifyProgress,
+} from "./read/sealed_experiment.ts";
 import type { SealedRun } from "./read/sealed_run.ts";
 import {
   createExperimentBuilder,
@@ -402,10 +406,12 @@ export class Experiment implements AsyncDisposable {
     options: { codecs?: CodecRegistry } = {},
   ): Promise<Experiment> {
     const codecs = codecsOf(options);
-    const sealed = await openSealedExperiment(artifact.storage, {
-      codecs,
-      reference: artifact.manifestDigest,
-    });
+    const sealed = await loadSealedExperiment(
+      artifact.storage,
+      artifact.manifestDescriptor,
+      artifact.manifest,
+      { codecs, ...(artifact.imageName === null ? {} : { imageName: artifact.imageName }) },
+    );
     return await Experiment.#fromSealed(sealed, { ownsStorage: false, codecs }, artifact.imageName);
   }
 
@@ -418,6 +424,14 @@ export class Experiment implements AsyncDisposable {
       throw new InvalidStateError(`Sealed Experiment is read-only; cannot ${what}`);
     }
     return builder;
+  }
+
+  #later<T>(what: string, fn: (builder: ExperimentBuilder) => Promise<T>): Promise<T> {
+    try {
+      return fn(this.#unsealed(what));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   #committed(what: string): SealedExperiment {
@@ -582,8 +596,8 @@ export class Experiment implements AsyncDisposable {
    * @param onProgress Called after each blob.
    * @returns Blob and byte counts.
    */
-  verify(onProgress?: VerifyProgress): Promise<{ blobs: number; bytes: number }> {
-    return this.#committed("verify").verify(onProgress);
+  async verify(onProgress?: VerifyProgress): Promise<{ blobs: number; bytes: number }> {
+    return await this.#committed("verify").verify(onProgress);
   }
 
   /**
@@ -596,8 +610,8 @@ export class Experiment implements AsyncDisposable {
    * @throws {InvalidStateError} Before commit.
    * @throws {AlreadyExistsError} When the file exists.
    */
-  save(path: string, options: SaveOptions = {}): Promise<string> {
-    return saveExperiment(this.#committed("save"), path, options);
+  async save(path: string, options: SaveOptions = {}): Promise<string> {
+    return await saveExperiment(this.#committed("save"), path, options);
   }
 
   /**
@@ -611,10 +625,13 @@ export class Experiment implements AsyncDisposable {
    * @returns The manifest descriptor at the destination.
    * @throws {InvalidStateError} Before commit.
    */
-  push(destination?: PushDestination, options: PushExperimentOptions = {}): Promise<Descriptor> {
+  async push(
+    destination?: PushDestination,
+    options: PushExperimentOptions = {},
+  ): Promise<Descriptor> {
     const sealed = this.#committed("push");
     const to = destination ?? { registry: this.#nameFor("push") };
-    return pushExperiment(sealed, to, undefined, options);
+    return await pushExperiment(sealed, to, undefined, options);
   }
 
   #nameFor(what: string): string {
@@ -690,16 +707,16 @@ export class Experiment implements AsyncDisposable {
         size: sealed.manifestDescriptor.size,
       };
       await storage.tag(bare, name);
-      descriptor = { ...bare, annotations: { REF_NAME: name } };
+      descriptor = { ...bare, annotations: { [REF_NAME]: name } };
     } else {
       throw new InvalidStateError(
         `Cannot rename: ${sealed.storage.location} cannot be written (import it with Experiment.importArchive first)`,
       );
     }
     const name = descriptor.annotations![REF_NAME]!;
-    const reopened = await openSealedExperiment(sealed.storage, {
+    const reopened = await loadSealedExperiment(sealed.storage, descriptor, sealed.manifest, {
       codecs: this.#state.codecs,
-      reference: name,
+      imageName: name,
     });
     this.#state.sealed = reopened;
     this.#state.imageName = name;
@@ -764,7 +781,7 @@ export class Experiment implements AsyncDisposable {
    * @returns What `fn` returned.
    */
   withRun<T>(fn: (run: Run) => T | Promise<T>): Promise<T> {
-    return this.#unsealed("open a Run").withRun(fn);
+    return this.#later("open a Run", (b) => b.withRun(fn));
   }
 
   /**
@@ -782,7 +799,7 @@ export class Experiment implements AsyncDisposable {
     bytes: Uint8Array,
     options: LogAttachmentOptions = {},
   ): Promise<void> {
-    return this.#unsealed("logAttachment").logAttachment(name, mediaType, bytes, options);
+    return this.#later("logAttachment", (b) => b.logAttachment(name, mediaType, bytes, options));
   }
 
   /**
@@ -794,7 +811,7 @@ export class Experiment implements AsyncDisposable {
    * @returns Nothing.
    */
   logJson(name: string, value: unknown, options: LogOptions = {}): Promise<void> {
-    return this.#unsealed("logJson").logJson(name, value, options);
+    return this.#later("logJson", (b) => b.logJson(name, value, options));
   }
 
   /**
@@ -807,7 +824,7 @@ export class Experiment implements AsyncDisposable {
    * @returns Nothing.
    */
   logFile(name: string, path: string, options: LogFileOptions = {}): Promise<void> {
-    return this.#unsealed("logFile").logFile(name, path, options);
+    return this.#later("logFile", (b) => b.logFile(name, path, options));
   }
 
   /**
@@ -825,7 +842,7 @@ export class Experiment implements AsyncDisposable {
     value: T,
     options: LogOptions = {},
   ): Promise<void> {
-    return this.#unsealed("logWithCodec").logWithCodec(codec, name, value, options);
+    return this.#later("logWithCodec", (b) => b.logWithCodec(codec, name, value, options));
   }
 
   /**
@@ -837,7 +854,7 @@ export class Experiment implements AsyncDisposable {
    * @returns Nothing.
    */
   logInstance(name: string, instance: InstanceLike, options: LogOptions = {}): Promise<void> {
-    return this.#unsealed("logInstance").logInstance(name, instance, options);
+    return this.#later("logInstance", (b) => b.logInstance(name, instance, options));
   }
 
   /**
@@ -853,7 +870,10 @@ export class Experiment implements AsyncDisposable {
     instance: InstanceLike,
     options: LogOptions = {},
   ): Promise<void> {
-    return this.#unsealed("logParametricInstance").logParametricInstance(name, instance, options);
+    return this.#later(
+      "logParametricInstance",
+      (b) => b.logParametricInstance(name, instance, options),
+    );
   }
 
   /**
@@ -865,7 +885,7 @@ export class Experiment implements AsyncDisposable {
    * @returns Nothing.
    */
   logSolution(name: string, solution: ResultLike, options: LogOptions = {}): Promise<void> {
-    return this.#unsealed("logSolution").logSolution(name, solution, options);
+    return this.#later("logSolution", (b) => b.logSolution(name, solution, options));
   }
 
   /**
@@ -877,7 +897,7 @@ export class Experiment implements AsyncDisposable {
    * @returns Nothing.
    */
   logSampleSet(name: string, sampleSet: ResultLike, options: LogOptions = {}): Promise<void> {
-    return this.#unsealed("logSampleSet").logSampleSet(name, sampleSet, options);
+    return this.#later("logSampleSet", (b) => b.logSampleSet(name, sampleSet, options));
   }
 
   async #seal(sealing: Promise<SealedExperiment>): Promise<this> {
@@ -911,7 +931,7 @@ export class Experiment implements AsyncDisposable {
    * @throws {ReferenceConflictError} When the name points at another manifest in the Local Registry.
    */
   commit(): Promise<this> {
-    return this.#seal(this.#unsealed("commit").commit());
+    return this.#later("commit", (b) => this.#seal(b.commit()));
   }
 
   /**
@@ -925,7 +945,7 @@ export class Experiment implements AsyncDisposable {
    * @returns This Experiment, sealed as the checkpoint.
    */
   fail(error: unknown): Promise<this> {
-    return this.#seal(this.#unsealed("fail").fail(error));
+    return this.#later("fail", (b) => this.#seal(b.fail(error)));
   }
 
   /**
@@ -936,7 +956,7 @@ export class Experiment implements AsyncDisposable {
    * @returns This Experiment, sealed as the checkpoint.
    */
   interrupt(reason?: unknown): Promise<this> {
-    return this.#seal(this.#unsealed("interrupt").interrupt(reason));
+    return this.#later("interrupt", (b) => this.#seal(b.interrupt(reason)));
   }
 
   /**

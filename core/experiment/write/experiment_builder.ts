@@ -710,7 +710,7 @@ async function childOf(
   }
   const d = exp.manifestDescriptor;
   const maxRun = inherited.runs.reduce((m, r) => Math.max(m, r.runId), -1);
-  return construct({
+  const builder = construct({
     imageName,
     registryId: options.registryId,
     store,
@@ -726,6 +726,8 @@ async function childOf(
     ...(annotations === undefined ? {} : { annotations }),
     tracing,
   });
+  await builder.settled();
+  return builder;
 }
 
 /**
@@ -809,13 +811,11 @@ export async function restoreExperimentBuilder(
   if (checkpoint.status === "finished") {
     throw new InvalidArgumentError(`Experiment checkpoint ${name} has status finished`);
   }
-  const builder = await childOf(
+  return await childOf(
     checkpoint,
     { ...options, localRegistry: session },
     requested,
     checkpoint.annotations,
     true,
   );
-  await builder.settled();
-  return builder;
 }

@@ -191,7 +191,7 @@ export class OpenSolve implements AsyncDisposable {
    *
    * @param name The option name.
    * @param value A JSON-serialisable value.
-   * @throws {InvalidArgumentError} When the options would no longer serialise (the option is not kept).
+   * @throws {EncodeError} When the options would no longer serialise as JSON (the option is not kept).
    * @throws {InvalidStateError} After the scope ended.
    */
   logAdapterOption(name: string, value: unknown): void {
@@ -205,9 +205,7 @@ export class OpenSolve implements AsyncDisposable {
     } catch (e) {
       if (had) this.#options.set(name, previous);
       else this.#options.delete(name);
-      throw new InvalidArgumentError(
-        `SolverAdapter kwargs must be JSON-serializable: ${(e as Error).message}`,
-      );
+      throw e;
     }
   }
 

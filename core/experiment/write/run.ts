@@ -626,10 +626,15 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
         settle();
       }
     };
+    let opened: OpenSolve | undefined;
     const handle = {
       end: async (status: "failed" | "interrupted", cause: unknown) => {
         if (recorded) return await done;
-        await record(status, undefined, adapterOptionsText(options), diagnosticsSink, cause);
+        if (opened !== undefined) {
+          await (status === "failed" ? opened.fail(cause) : opened.interrupt(cause));
+        } else {
+          await record(status, undefined, adapterOptionsText(options), diagnosticsSink, cause);
+        }
       },
     };
     this.#openSolves.add(handle);
@@ -651,7 +656,7 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
         throw error;
       }
     }
-    return startOpenSolve({
+    opened = startOpenSolve({
       solveId: id,
       adapterName,
       options,
@@ -660,6 +665,7 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
       record: (status, output, optionsText, diagnostics, spanError) =>
         record(status, output, optionsText, [...diagnosticsSink, ...diagnostics], spanError),
     });
+    return opened;
   }
 
   #end(status: RunStatus, reason: string | null, cause?: unknown): Promise<void> {
@@ -716,7 +722,15 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
    * @throws {InvalidStateError} When the run already ended, or Solves are still open or in progress.
    */
   finish(): Promise<void> {
-    return this.#end("finished", null);
+    return this.#ending("finished", null);
+  }
+
+  #ending(status: RunStatus, reason: string | null, cause?: unknown): Promise<void> {
+    try {
+      return this.#end(status, reason, cause);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**
@@ -728,7 +742,7 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
    * @returns When the close is complete.
    */
   fail(error: unknown): Promise<void> {
-    return this.#end("failed", formatReason(error), error);
+    return this.#ending("failed", formatReason(error), error);
   }
 
   /**
@@ -738,7 +752,11 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
    * @returns When the close is complete.
    */
   interrupt(reason?: unknown): Promise<void> {
-    return this.#end("interrupted", reason === undefined ? null : formatReason(reason), reason);
+    return this.#ending(
+      "interrupted",
+      reason === undefined ? null : formatReason(reason),
+      reason,
+    );
   }
 
   /**
