@@ -35,6 +35,7 @@ import { solves } from "./commands/solves.ts";
 import { get } from "./commands/get.ts";
 import { verify } from "./commands/verify.ts";
 import { push } from "./commands/push.ts";
+import { restore } from "./commands/restore.ts";
 import { diff } from "./commands/diff.ts";
 import { serve } from "./commands/serve.ts";
 import { ls } from "./commands/ls.ts";
@@ -54,6 +55,7 @@ const COMMANDS: readonly Command[] = [
   verify,
   diff,
   push,
+  restore,
   serve,
   // the OMMX Local Registry as a catalogue
   ls,

@@ -41,6 +41,7 @@ import { LayoutDirTarget } from "./layout_dir.ts";
 import { readRegularFile } from "../_regular_file.ts";
 import { ioError } from "../../_io_error.ts";
 import { writeAll } from "../../_atomic_file.ts";
+import { localRegistryRootOverride } from "./local_registry_root.ts";
 import {
   BLOB_LOCK_FILE,
   canLockFiles,
@@ -200,8 +201,9 @@ export function localRegistryRootFor(inputs: LocalRegistryRootInputs): string {
 }
 
 /**
- * The registry root of this process (reads the environment, platform and home
- * directory through `node:process` / `node:os`).
+ * The registry root of this process (the reference's `get_local_registry_root()`):
+ * the root given to `setLocalRegistryRoot`, else computed from the environment,
+ * platform and home directory (through `node:process` / `node:os`).
  *
  * @example Honour the override
  * ```ts
@@ -215,6 +217,8 @@ export function localRegistryRootFor(inputs: LocalRegistryRootInputs): string {
  * @returns The root directory.
  */
 export async function defaultLocalRegistryRoot(): Promise<string> {
+  const override = localRegistryRootOverride();
+  if (override !== undefined) return override;
   const process = await import("node:process");
   const os = await import("node:os");
   return localRegistryRootFor({

@@ -25,6 +25,7 @@ export * from "./archive.ts";
 export * from "./layout_dir.ts";
 export * from "./local_registry.ts";
 export * from "./local_registry_maintenance.ts";
+export * from "./local_registry_root.ts";
 export * from "./memory.ts";
 export * from "./registry_env_credentials.ts";
 export * from "./remote_registry.ts";
