@@ -156,7 +156,7 @@ Deno.test("Experiment (Local Registry): autosave policies, restore, commit remov
     exp.setAutosavePolicy(AutosavePolicy.disabled());
     await exp.withRun((run) => run.logParameter("i", 5));
     assert.equal((await checkpoint())?.runCount, 4);
-    assert.equal(blobCount(root) <= 5 + 3 * 3 + 1, true); // payloads + at most three checkpoint generations
+    assert.ok(blobCount(root) <= 6 + 5 * 3, `${blobCount(root)} blobs`); // payloads + ≤ 5 checkpoint generations
     await exp.close(); // as a killed process: unsealed, the checkpoint stays
 
     const restored = await Experiment.restoreFromCheckpoint(name, { root });
@@ -230,4 +230,25 @@ Deno.test("Experiment.withTempLocalRegistry: the directory lives until every hol
   assert.equal(art.runs.length, 2);
   await child.close();
   await assert.rejects(Deno.stat(root), Deno.errors.NotFound);
+});
+
+Deno.test("Experiment (Local Registry): disk stays linear — superseded checkpoints are reclaimed", async () => {
+  const root = await tempRoot();
+  try {
+    const exp = await Experiment.create("example.com/t/linear:v1", { root });
+    const counts = [];
+    for (let i = 0; i < 20; i++) {
+      await exp.withRun((run) => run.logParameter("i", i)); // no payload blob: only checkpoints
+      counts.push(blobCount(root));
+    }
+    // at most five generations of (table, config, manifest) at any time
+    assert.ok(Math.max(...counts) <= 15, `blob counts ${counts}`);
+    assert.equal((await listExperimentCheckpoints(null, { root }))[0]?.runCount, 20);
+    await exp.commit();
+    // the commit's own three blobs; every checkpoint blob this session wrote is gone
+    assert.equal(blobCount(root), 3);
+    await exp.close();
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });

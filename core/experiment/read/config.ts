@@ -314,9 +314,31 @@ function encodeRecord(r: ProcessRecord, idKey: string): string {
 }
 
 /**
+ * Encode one run record as the config stores it (an element of `runs`).
+ *
+ * @param run The run record.
+ * @returns Its JSON text, in the reference writer's key order.
+ */
+export function encodeRunRecord(run: RunRecord): string {
+  let r = `{"run_id":${run.runId},${encodeLifecycle(run.status, run.reason)}`;
+  r += `,"attachments":${encodeTable(run.attachments)}`;
+  if (run.trace !== undefined) r += `,"trace":${run.trace}`;
+  r += `,"solves":[${
+    [...run.solves].sort((a, b) => a.id - b.id).map((s) => encodeRecord(s, "solve_id")).join(",")
+  }]`;
+  r += `,"samplings":[${
+    [...run.samplings].sort((a, b) => a.id - b.id).map((s) => encodeRecord(s, "sampling_id"))
+      .join(",")
+  }]`;
+  return r + "}";
+}
+
+/**
  * Encode a config in the reference writer's fixed key order, compact (`docs/glossary.md#struct-order-json`).
  *
  * @param config The logical config.
+ * @param runTexts The runs already encoded with {@linkcode encodeRunRecord}, in ascending run
+ * id (a writer that keeps them between commits); default: encode `config.runs`.
  * @returns The config blob bytes.
  *
  * @example Round trip
@@ -335,25 +357,17 @@ function encodeRecord(r: ProcessRecord, idKey: string): string {
  * assert.equal(parseExperimentConfig(bytes).runs.length, 0);
  * ```
  */
-export function encodeExperimentConfig(config: ExperimentConfig): Uint8Array {
+export function encodeExperimentConfig(
+  config: ExperimentConfig,
+  runTexts?: readonly string[],
+): Uint8Array {
   let out = `{${encodeLifecycle(config.status, config.reason)}`;
   if (config.requestedImageName !== null) {
     out += `,"requested_image_name":${JSON.stringify(config.requestedImageName)}`;
   }
   out += `,"attachments":${encodeTable(config.attachments)},"runs":[`;
-  out += [...config.runs].sort((a, b) => a.runId - b.runId).map((run) => {
-    let r = `{"run_id":${run.runId},${encodeLifecycle(run.status, run.reason)}`;
-    r += `,"attachments":${encodeTable(run.attachments)}`;
-    if (run.trace !== undefined) r += `,"trace":${run.trace}`;
-    r += `,"solves":[${
-      [...run.solves].sort((a, b) => a.id - b.id).map((s) => encodeRecord(s, "solve_id")).join(",")
-    }]`;
-    r += `,"samplings":[${
-      [...run.samplings].sort((a, b) => a.id - b.id).map((s) => encodeRecord(s, "sampling_id"))
-        .join(",")
-    }]`;
-    return r + "}";
-  }).join(",");
+  out += (runTexts ?? [...config.runs].sort((a, b) => a.runId - b.runId).map(encodeRunRecord))
+    .join(",");
   out += `],"run_parameters":${config.runParameters}}`;
   return new TextEncoder().encode(out);
 }

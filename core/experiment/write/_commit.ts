@@ -8,7 +8,8 @@
  */
 import type { Descriptor } from "../../oci/descriptor.ts";
 import { digestOf } from "../../oci/digest.ts";
-import { encodeManifest, type ImageManifest } from "../../oci/manifest.ts";
+import type { ImageManifest } from "../../oci/manifest.ts";
+import { canonicalJson } from "../../oci/canonical_json.ts";
 import { ANNOTATION_REF_NAME, MEDIA_TYPE_IMAGE_MANIFEST } from "../../oci/media_types.ts";
 import type { Target } from "../../oci/storage.ts";
 import {
@@ -23,7 +24,7 @@ import {
 import {
   type AttachmentTable,
   encodeExperimentConfig,
-  type ExperimentConfig,
+  encodeRunRecord,
   type ExperimentStatus,
   type ProcessRecord,
   type RunRecord,
@@ -52,26 +53,6 @@ export interface CommitInput {
   readonly imageName: string;
 }
 
-/** The three blobs a commit adds to the payload blobs, as bytes. */
-export interface AssembledExperiment {
-  /** The run-parameter table layer. */
-  readonly table: LayerDescriptor;
-  /** Its MessagePack bytes. */
-  readonly tableBytes: Uint8Array;
-  /** The config. */
-  readonly config: ExperimentConfig;
-  /** The config descriptor. */
-  readonly configDescriptor: Descriptor;
-  /** The config bytes. */
-  readonly configBytes: Uint8Array;
-  /** The manifest. */
-  readonly manifest: ImageManifest;
-  /** The manifest descriptor (no annotations). */
-  readonly manifestDescriptor: Descriptor;
-  /** The manifest bytes. */
-  readonly manifestBytes: Uint8Array;
-}
-
 /** What a commit produced. */
 export interface CommitResult {
   /** The manifest descriptor with the ref-name annotation (as in `index.json`). */
@@ -80,10 +61,26 @@ export interface CommitResult {
   readonly manifest: ImageManifest;
   /** The manifest bytes. */
   readonly manifestBytes: Uint8Array;
-  /** The config. */
-  readonly config: ExperimentConfig;
   /** The config bytes. */
   readonly configBytes: Uint8Array;
+}
+
+/** The three blobs a commit adds to the payload blobs, as bytes. */
+export interface AssembledExperiment {
+  /** The run-parameter table layer. */
+  readonly table: LayerDescriptor;
+  /** Its MessagePack bytes. */
+  readonly tableBytes: Uint8Array;
+  /** The config descriptor. */
+  readonly configDescriptor: Descriptor;
+  /** The config bytes. */
+  readonly configBytes: Uint8Array;
+  /** The manifest (its layers are the writer's descriptors, not copies). */
+  readonly manifest: ImageManifest;
+  /** The manifest descriptor (no annotations). */
+  readonly manifestDescriptor: Descriptor;
+  /** The manifest bytes. */
+  readonly manifestBytes: Uint8Array;
 }
 
 /**
@@ -159,21 +156,89 @@ export function runRecord(run: RunState, add: (d: LayerDescriptor) => number): R
 }
 
 /**
+ * What an Experiment being recorded keeps between assemblies (autosaves):
+ * each closed run's layers and config text, and each layer's manifest text,
+ * so that an assembly encodes only what is new — the rest is concatenation.
+ */
+export interface AssemblyCache {
+  /** Per closed run: the layer index it started at, its layers and its config text. */
+  readonly runs: WeakMap<RunState, { offset: number; layers: LayerDescriptor[]; text: string }>;
+  /** Per layer descriptor: its canonical JSON text in the manifest. */
+  readonly layerTexts: WeakMap<LayerDescriptor, string>;
+}
+
+/**
+ * An empty {@linkcode AssemblyCache}.
+ *
+ * @returns The cache.
+ */
+export function newAssemblyCache(): AssemblyCache {
+  return { runs: new WeakMap(), layerTexts: new WeakMap() };
+}
+
+/**
+ * The manifest's canonical JSON (what `encodeManifest` writes: keys sorted,
+ * compact), with each layer's text taken from `cache`.
+ */
+function manifestText(
+  manifest: ImageManifest,
+  layers: readonly LayerDescriptor[],
+  cache: AssemblyCache,
+): string {
+  const layerTexts = layers.map((l) => {
+    let text = cache.layerTexts.get(l);
+    if (text === undefined) {
+      text = canonicalJson({
+        annotations: l.annotations,
+        digest: l.digest,
+        mediaType: l.mediaType,
+        size: l.size,
+      });
+      cache.layerTexts.set(l, text);
+    }
+    return text;
+  });
+  let out = "{";
+  if (manifest.annotations !== undefined) {
+    out += `"annotations":${canonicalJson(manifest.annotations)},`;
+  }
+  out += `"artifactType":${canonicalJson(manifest.artifactType)},"config":${
+    canonicalJson(manifest.config)
+  },"layers":[${layerTexts.join(",")}],"schemaVersion":2`;
+  if (manifest.subject !== undefined) out += `,"subject":${canonicalJson(manifest.subject)}`;
+  return out + "}";
+}
+
+/**
  * Assemble an Experiment (layer indices, run-parameter table, config,
  * manifest) as bytes, without storing anything.
  *
  * @param input The logical Experiment (`imageName` is not used).
+ * @param cache What earlier assemblies of the same Experiment encoded (runs and layers already seen are not encoded again).
  * @returns The three new blobs with their descriptors.
  * @throws {InvalidArgumentError} When run-parameter column types cannot be unified.
  */
 export async function assembleExperiment(
   input: Omit<CommitInput, "imageName">,
+  cache: AssemblyCache = newAssemblyCache(),
 ): Promise<AssembledExperiment> {
   const layers: LayerDescriptor[] = [];
   const add = (d: LayerDescriptor): number => layers.push(d) - 1;
   const attachments = attachmentTable(input.attachments, add);
   const sortedRuns = [...input.runs].sort((a, b) => a.runId - b.runId);
-  const runs = sortedRuns.map((run) => runRecord(run, add));
+  const runTexts: string[] = [];
+  for (const run of sortedRuns) {
+    const offset = layers.length;
+    const hit = cache.runs.get(run);
+    if (hit !== undefined && hit.offset === offset) {
+      for (const l of hit.layers) layers.push(l);
+      runTexts.push(hit.text);
+      continue;
+    }
+    const text = encodeRunRecord(runRecord(run, add));
+    cache.runs.set(run, { offset, layers: layers.slice(offset), text });
+    runTexts.push(text);
+  }
   const tableBytes = encodeRunParameterTable(
     buildRunParameterTable(sortedRuns.map((r) => ({ runId: r.runId, params: r.parameters }))),
   );
@@ -185,15 +250,14 @@ export async function assembleExperiment(
   };
   const runParameters = add(tableLayer);
 
-  const config: ExperimentConfig = {
+  const configBytes = encodeExperimentConfig({
     status: input.status,
     reason: input.status === "failed" || input.status === "interrupted" ? input.reason : null,
     requestedImageName: input.requestedImageName,
     attachments,
-    runs,
+    runs: [],
     runParameters,
-  };
-  const configBytes = encodeExperimentConfig(config);
+  }, runTexts);
   const configDescriptor: Descriptor = {
     mediaType: MEDIA_TYPE_EXPERIMENT_CONFIG,
     digest: await digestOf(configBytes),
@@ -210,12 +274,7 @@ export async function assembleExperiment(
     schemaVersion: 2,
     artifactType: ARTIFACT_TYPE_EXPERIMENT,
     config: configDescriptor,
-    layers: layers.map((l) => ({
-      mediaType: l.mediaType,
-      digest: l.digest,
-      size: l.size,
-      annotations: { ...l.annotations },
-    })),
+    layers,
   };
   if (input.subject !== undefined) {
     manifest.subject = {
@@ -225,7 +284,7 @@ export async function assembleExperiment(
     };
   }
   if (Object.keys(input.annotations).length > 0) manifest.annotations = { ...input.annotations };
-  const manifestBytes = encodeManifest(manifest);
+  const manifestBytes = new TextEncoder().encode(manifestText(manifest, layers, cache));
   const manifestDescriptor: Descriptor = {
     mediaType: MEDIA_TYPE_IMAGE_MANIFEST,
     digest: await digestOf(manifestBytes),
@@ -234,7 +293,6 @@ export async function assembleExperiment(
   return {
     table: tableLayer,
     tableBytes,
-    config,
     configDescriptor,
     configBytes,
     manifest,
@@ -275,7 +333,6 @@ export function commitResult(assembled: AssembledExperiment, imageName: string):
     },
     manifest: assembled.manifest,
     manifestBytes: assembled.manifestBytes,
-    config: assembled.config,
     configBytes: assembled.configBytes,
   };
 }

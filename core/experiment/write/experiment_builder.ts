@@ -44,7 +44,13 @@ import {
   type TraceClock,
   type TraceIdSource,
 } from "./trace_options.ts";
-import { assembleExperiment, commitResult, runRecord, storeAssembled } from "./_commit.ts";
+import {
+  assembleExperiment,
+  commitResult,
+  newAssemblyCache,
+  runRecord,
+  storeAssembled,
+} from "./_commit.ts";
 import { formatReason, isInterruption } from "./_reason.ts";
 import { anonymousExperimentName, anonymousLocalName, checkpointName } from "./_anonymous_name.ts";
 import { AutosavePolicy } from "./autosave_policy.ts";
@@ -147,6 +153,7 @@ export class ExperimentBuilder extends AttachmentWriter {
   #chain: Promise<void> = Promise.resolve();
   #autosaveError: unknown = undefined;
   #draft: { version: number; view: Promise<SealedExperiment> } | undefined;
+  readonly #assembly = newAssemblyCache();
   #version = 0;
 
   private constructor(internal: Internal) {
@@ -365,6 +372,7 @@ export class ExperimentBuilder extends AttachmentWriter {
       const runCount = this.#closedRuns.length;
       const assembled = await assembleExperiment(
         this.#input("draft", null, this.#internal.imageName),
+        this.#assembly,
       );
       await session.publishCheckpoint(name, assembled);
       this.#schedule.saved(runCount);
@@ -436,6 +444,7 @@ export class ExperimentBuilder extends AttachmentWriter {
       await Promise.all(this.#traceStaging);
       const assembled = await assembleExperiment(
         this.#input("draft", null, this.#internal.imageName),
+        this.#assembly,
       );
       const overlay = new OverlayTarget(this.#internal.store);
       await storeAssembled(overlay, assembled);
@@ -499,6 +508,7 @@ export class ExperimentBuilder extends AttachmentWriter {
       const checkpoint = status !== "finished";
       const assembled = await assembleExperiment(
         this.#input(status, reason, checkpoint ? requested : null),
+        this.#assembly,
       );
       let published: string;
       if (!checkpoint) {

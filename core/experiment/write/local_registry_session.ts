@@ -59,6 +59,7 @@ export class LocalRegistrySession {
   readonly #index: RegistryIndex;
   #holders = 1;
   readonly #generations = new Map<string, OwnBlob[][]>();
+  readonly #checkpointNames = new Map<string, string>();
 
   /**
    * Use {@linkcode openLocalRegistrySession}.
@@ -195,8 +196,13 @@ export class LocalRegistrySession {
    * @returns The checkpoint image name.
    */
   async checkpointName(requestedImageName: string): Promise<string> {
-    const hex = await sha256Hex(new TextEncoder().encode(requestedImageName));
-    return `${checkpointRepository(this.registryId)}:${hex}`;
+    let name = this.#checkpointNames.get(requestedImageName);
+    if (name === undefined) {
+      const hex = await sha256Hex(new TextEncoder().encode(requestedImageName));
+      name = `${checkpointRepository(this.registryId)}:${hex}`;
+      this.#checkpointNames.set(requestedImageName, name);
+    }
+    return name;
   }
 
   /**
@@ -204,8 +210,9 @@ export class LocalRegistrySession {
    * target (the reference's checkpoint publication: payload blobs are
    * already here; the table, config and manifest are stored, then the ref
    * and the listing caches are replaced in one transaction). The table,
-   * config and manifest of checkpoints two generations older are removed
-   * when this session created them and nobody used them since.
+   * config and manifest of checkpoints more than two generations older are
+   * removed (in batches) when this session created them and nobody used
+   * them since.
    *
    * @param name The checkpoint image name.
    * @param assembled The assembled checkpoint.
@@ -228,8 +235,10 @@ export class LocalRegistrySession {
     const generations = this.#generations.get(name) ?? [];
     generations.push(blobs);
     this.#generations.set(name, generations);
-    if (generations.length > KEPT_GENERATIONS + 1) {
-      await removeOwnBlobs(this.root, this.#index, generations.shift()!);
+    // Reclaim in batches (the locks cost more than the few unlinks).
+    if (generations.length > 2 * KEPT_GENERATIONS + 1) {
+      const old = generations.splice(0, generations.length - KEPT_GENERATIONS - 1);
+      await removeOwnBlobs(this.root, this.#index, old.flat());
     }
   }
 

@@ -342,8 +342,9 @@ export async function putOwnBlob(
     await fs.utimes(final, now, now);
     return true;
   };
-  await fs.mkdir(dir, { recursive: true });
-  if (await withFileLock(lock, confirm)) return { digest };
+  const present = await fs.stat(final).then(() => true, () => false);
+  if (present && await withFileLock(lock, confirm)) return { digest };
+  if (!present) await fs.mkdir(dir, { recursive: true });
   const tmp = `${dir}/${tempBlobName()}`;
   const handle = await fs.open(tmp, "wx");
   let placed = false;
