@@ -1,17 +1,25 @@
 /**
  * ommx-ts: record, seal, read, save and push OMMX Experiment artifacts from
  * TypeScript, in Deno, Node, Bun and browsers; byte-compatible with the
- * reference Python SDK.
+ * reference Python SDK, and shaped like it (`docs/python-parity.md` maps
+ * every member).
  *
- * Record with {@linkcode createExperiment} (or {@linkcode forkExperiment}):
- * log attachments and Runs (parameters, Solves and Samplings, adapters called
- * through {@linkcode Run.solve}), then `commit()` to get the sealed
- * {@linkcode Experiment}. Open a `.ommx` archive, an OCI layout directory, a
- * registry image, bytes or a `Blob` with {@linkcode openExperiment}; walk its
- * Runs, Solves and Samplings; read attachments through the codec registry,
- * always after a strict media-type check. Save with
- * {@linkcode saveExperiment}, publish with {@linkcode pushExperiment}.
- * Generic OMMX artifacts open with {@linkcode openArtifact}.
+ * One {@linkcode Experiment} object: unsealed while it records attachments
+ * and Runs ({@linkcode Experiment.run}; Solves through adapters with
+ * {@linkcode Run.logSolve}, or driven by hand with {@linkcode Run.openSolve}),
+ * then — after {@linkcode Experiment.commit} — the committed view to read,
+ * {@linkcode Experiment.save}, {@linkcode Experiment.push},
+ * {@linkcode Experiment.fork} or {@linkcode Experiment.rename}.
+ * {@linkcode Experiment.create} records into the Python SDK's Local Registry,
+ * with `draft` checkpoints after every Run ({@linkcode AutosavePolicy},
+ * {@linkcode Experiment.restoreFromCheckpoint},
+ * {@linkcode listExperimentCheckpoints}); {@linkcode createExperiment}
+ * records in memory. {@linkcode Experiment.load} /
+ * {@linkcode Experiment.importArchive} bring committed Experiments in;
+ * {@linkcode openExperiment} reads a `.ommx` archive, a layout directory, a
+ * registry image, bytes or a `Blob` in place. Attachments are read through
+ * the codec registry, always after a strict media-type check. Generic OMMX
+ * artifacts open with {@linkcode openArtifact}.
  *
  * @example Record an Experiment, commit it, read it back from its archive bytes
  * ```ts
@@ -32,22 +40,35 @@
  *     id, kind: "binary" as const, bound: { lower: 0, upper: 1 }, subscripts: [], parameters: {},
  *   })),
  * });
- * const builder = createExperiment({ imageName: "example.com/demo/knapsack:v1" });
- * await builder.withRun(async (run) => {
+ * const exp = createExperiment({ imageName: "example.com/demo/knapsack:v1" });
+ * await exp.withRun(async (run) => {
  *   run.logParameter("capacity", 47);
  *   await run.logSolve(
  *     { name: "toy.AllOnes", solve: (i: Instance) => Solution.evaluate(i, new Map([[1, 1], [2, 1]])) },
  *     instance,
  *   );
  * });
- * const committed = await builder.commit();
+ * await exp.commit();
  *
- * await using exp = await openExperiment(await experimentArchiveBytes(committed));
- * assert.equal(exp.imageName, "example.com/demo/knapsack:v1");
- * const [run] = exp.runs;
+ * await using back = await openExperiment(await experimentArchiveBytes(exp));
+ * assert.equal(back.imageName, "example.com/demo/knapsack:v1");
+ * const [run] = back.runs;
  * assert.equal(run?.parameters.capacity, 47);
  * assert.equal(run?.solves[0]?.adapter, "toy.AllOnes");
  * assert.equal((await run?.solves[0]?.getOutput())?.objective, 5);
+ * ```
+ *
+ * @example A sweep in a (temporary) Local Registry, checkpointed after every Run
+ * ```ts
+ * import { Experiment, listExperimentCheckpoints } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using exp = await Experiment.withTempLocalRegistry("example.com/demo/sweep:v1");
+ * for (const seed of [1, 2]) await exp.withRun((run) => run.logParameter("seed", seed));
+ * const [checkpoint] = await listExperimentCheckpoints(null, { root: exp.localRegistryRoot! });
+ * assert.equal(checkpoint?.runCount, 2); // what restoreFromCheckpoint would continue from
+ * await exp.commit();
+ * assert.deepEqual(await listExperimentCheckpoints(null, { root: exp.localRegistryRoot! }), []);
  * ```
  *
  * @module

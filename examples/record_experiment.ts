@@ -7,9 +7,7 @@
  *
  * @module
  */
-import { createExperimentBuilder } from "../core/experiment/write/experiment_builder.ts";
-import { saveExperiment } from "../core/experiment/write/save.ts";
-import { openSealedExperiment } from "../core/experiment/read/open.ts";
+import { createExperiment, openExperiment } from "../mod.ts";
 import { Function, Instance, Solution } from "../codecs/ommx/mod.ts";
 
 function knapsack(capacity: number): Instance {
@@ -66,30 +64,30 @@ const bruteForce = {
 
 // storeTrace: each run stores an OTLP trace (root span `Run`, one `solve`
 // span per run.logSolve() call): the only place the format keeps durations.
-const builder = createExperimentBuilder({
+const experiment = createExperiment({
   imageName: "localhost:5000/examples/knapsack-sweep:v1",
   storeTrace: true,
 });
-builder.setAnnotation("org.example.purpose", "capacity sweep");
-await builder.logJson("setup", { capacities: [20, 40, 60] });
+experiment.setAnnotation("org.example.purpose", "capacity sweep");
+await experiment.logJson("setup", { capacities: [20, 40, 60] });
 for (const capacity of [20, 40, 60]) {
-  await builder.withRun(async (run) => {
+  await experiment.withRun(async (run) => {
     run.logParameter("capacity", capacity);
     run.logParameter("solver", bruteForce.name);
     const solution = await run.logSolve(bruteForce, knapsack(capacity), { exhaustive: true });
     run.logParameter("objective", solution.objective);
   });
 }
-const experiment = await builder.commit();
+await experiment.commit();
 
 const dir = await Deno.makeTempDir({ prefix: "ommx-example-" });
 const path = `${dir}/knapsack-sweep.ommx`;
-await saveExperiment(experiment, path);
+await experiment.save(path);
 console.log(
   `saved ${path} (${(await Deno.stat(path)).size} bytes, manifest ${experiment.manifestDigest})`,
 );
 
-await using reopened = await openSealedExperiment(path);
+await using reopened = await openExperiment(path);
 console.log(String(reopened));
 console.log("annotations:", reopened.annotations);
 console.log("setup:", await reopened.getJson("setup"));

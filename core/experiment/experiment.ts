@@ -43,6 +43,7 @@ import {
   createExperimentBuilder,
   type CreateExperimentOptions,
   type ExperimentBuilder,
+  type ExperimentBuilderOptions,
   forkExperimentBuilder,
   type ForkExperimentOptions,
   restoreExperimentBuilder,
@@ -656,7 +657,7 @@ export class Experiment implements AsyncDisposable {
   async fork(imageName?: string | null, options: ForkOptions = {}): Promise<Experiment> {
     const sealed = this.#committed("fork");
     const session = this.#state.session;
-    const forkOptions: ForkExperimentOptions = {
+    const forkOptions: ExperimentBuilderOptions = {
       codecs: this.#state.codecs,
       ...(imageName === undefined || imageName === null ? {} : { imageName }),
       ...(options.storeTrace === undefined ? {} : { storeTrace: options.storeTrace }),
@@ -1185,10 +1186,8 @@ export class Experiment implements AsyncDisposable {
  * assert.throws(() => createExperiment({ imageName: "INVALID/IMAGE" }), { code: "INVALID_REFERENCE" });
  * ```
  */
-export function createExperiment(
-  options: Omit<CreateExperimentOptions, "localRegistry"> = {},
-): Experiment {
-  if ((options as CreateExperimentOptions).localRegistry !== undefined) {
+export function createExperiment(options: CreateExperimentOptions = {}): Experiment {
+  if ((options as { localRegistry?: unknown }).localRegistry !== undefined) {
     throw new InvalidArgumentError("createExperiment records in memory; use Experiment.create");
   }
   const builder = createExperimentBuilder(options);
@@ -1212,7 +1211,7 @@ export function createExperiment(
  */
 export async function forkExperiment(
   parent: Experiment | ArtifactSource,
-  options: Omit<ForkExperimentOptions, "localRegistry"> = {},
+  options: ForkExperimentOptions = {},
 ): Promise<Experiment> {
   let source: SealedExperiment | ArtifactSource;
   if (parent instanceof Experiment) {

@@ -53,12 +53,12 @@ import {
 } from "./_commit.ts";
 import { formatReason, isInterruption } from "./_reason.ts";
 import { anonymousExperimentName, anonymousLocalName, checkpointName } from "./_anonymous_name.ts";
-import { AutosavePolicy } from "./autosave_policy.ts";
+import type { AutosavePolicy } from "./autosave_policy.ts";
 import { AutosaveSchedule } from "./_autosave_schedule.ts";
 import type { LocalRegistrySession } from "./local_registry_session.ts";
 import { OverlayTarget } from "./_overlay_target.ts";
 
-/** Options of {@linkcode createExperimentBuilder}. */
+/** Options of creating an Experiment (`createExperiment`, `createExperimentBuilder`). */
 export interface CreateExperimentOptions {
   /** The image name to publish under (canonicalised); default: an anonymous local name (`docs/glossary.md#anonymous-and-checkpoint-names`). */
   imageName?: string;
@@ -70,14 +70,6 @@ export interface CreateExperimentOptions {
   nonce?: string;
   /** Where blobs are staged and the Experiment is published; default a new in-memory target (ignored with `localRegistry`). */
   store?: Target;
-  /**
-   * Record into this Local Registry, as the reference's `Experiment(...)`
-   * does: payload blobs are stored as they are logged, `draft` checkpoints
-   * published after Runs close, failed / interrupted checkpoints on `fail` /
-   * `interrupt`, the commit tagged there. The builder holds the session
-   * while unsealed (the caller keeps its own hold).
-   */
-  localRegistry?: LocalRegistrySession;
   /** Codecs for the committed Experiment's typed getters; default every built-in codec. */
   codecs?: CodecRegistry;
   /**
@@ -95,8 +87,20 @@ export interface CreateExperimentOptions {
   traceIds?: TraceIdSource;
 }
 
-/** Options of {@linkcode forkExperimentBuilder}. */
+/** Options of {@linkcode forkExperiment} / `forkExperimentBuilder`. */
 export interface ForkExperimentOptions extends CreateExperimentOptions {}
+
+/** Options of {@linkcode createExperimentBuilder} and {@linkcode forkExperimentBuilder}. */
+export interface ExperimentBuilderOptions extends CreateExperimentOptions {
+  /**
+   * Record into this Local Registry, as the reference's `Experiment(...)`
+   * does: payload blobs are stored as they are logged, `draft` checkpoints
+   * published after Runs close, failed / interrupted checkpoints on `fail` /
+   * `interrupt`, the commit tagged there. The builder holds the session
+   * while unsealed (the caller keeps its own hold).
+   */
+  localRegistry?: LocalRegistrySession;
+}
 
 const RESERVED_ANNOTATION_PREFIX = "org.ommx.v1.";
 
@@ -615,7 +619,7 @@ export class ExperimentBuilder extends AttachmentWriter {
   }
 }
 
-function traceSettings(options: CreateExperimentOptions): TraceSettings | undefined {
+function traceSettings(options: ExperimentBuilderOptions): TraceSettings | undefined {
   if (options.storeTrace !== undefined && typeof options.storeTrace !== "boolean") {
     throw new InvalidArgumentError("storeTrace must be a boolean");
   }
@@ -628,7 +632,7 @@ function traceSettings(options: CreateExperimentOptions): TraceSettings | undefi
   };
 }
 
-function resolveName(options: CreateExperimentOptions): string {
+function resolveName(options: ExperimentBuilderOptions): string {
   if (options.imageName !== undefined) {
     if (typeof options.imageName !== "string") {
       throw new InvalidArgumentError("imageName must be a string");
@@ -648,7 +652,7 @@ function resolveName(options: CreateExperimentOptions): string {
   });
 }
 
-function storeOf(options: CreateExperimentOptions): Target {
+function storeOf(options: ExperimentBuilderOptions): Target {
   return options.localRegistry?.storage ?? options.store ?? new MemoryTarget();
 }
 
@@ -669,7 +673,7 @@ function storeOf(options: CreateExperimentOptions): Target {
  * assert.throws(() => createExperimentBuilder({ imageName: "INVALID/IMAGE" }), { code: "INVALID_REFERENCE" });
  * ```
  */
-export function createExperimentBuilder(options: CreateExperimentOptions = {}): ExperimentBuilder {
+export function createExperimentBuilder(options: ExperimentBuilderOptions = {}): ExperimentBuilder {
   return construct({
     imageName: resolveName(options),
     registryId: options.registryId,
@@ -703,7 +707,7 @@ async function sealedFrom(
 
 async function childOf(
   parent: SealedExperiment | ArtifactSource,
-  options: ForkExperimentOptions,
+  options: ExperimentBuilderOptions,
   imageName: string,
   annotations: Readonly<Record<string, string>> | undefined,
   allowDraft: boolean,
@@ -765,7 +769,7 @@ async function childOf(
  */
 export function forkExperimentBuilder(
   parent: SealedExperiment | ArtifactSource,
-  options: ForkExperimentOptions = {},
+  options: ExperimentBuilderOptions = {},
 ): Promise<ExperimentBuilder> {
   let name: string;
   try {
@@ -795,7 +799,7 @@ export function forkExperimentBuilder(
 export async function restoreExperimentBuilder(
   session: LocalRegistrySession,
   imageName: string,
-  options: Omit<CreateExperimentOptions, "imageName" | "localRegistry" | "store"> = {},
+  options: Omit<CreateExperimentOptions, "imageName" | "store"> = {},
 ): Promise<ExperimentBuilder> {
   const requested = canonicalizeReference(String(imageName));
   const name = await session.checkpointName(requested);

@@ -1,12 +1,16 @@
 /**
- * The write room: record an OMMX Experiment and seal it. Start with
- * {@linkcode createExperimentBuilder} (or {@linkcode forkExperimentBuilder} to continue a
- * sealed one), log attachments and Runs (parameters, Solves, Samplings,
- * traces, adapters called through {@linkcode Run.solve}), then
- * `commit()`; save the sealed Experiment as a `.ommx` archive or a layout
- * directory, or push it to a registry. The write room builds on the read
- * room's exports (`../read/mod.ts`): a commit returns its sealed
- * `Experiment`, and save, push and fork copy from `Experiment.storage`.
+ * The write room: record an OMMX Experiment and seal it — the machinery
+ * under the package root's `Experiment`. {@linkcode createExperimentBuilder}
+ * (in memory, or in a {@linkcode LocalRegistrySession} with checkpoints),
+ * {@linkcode forkExperimentBuilder} and {@linkcode restoreExperimentBuilder}
+ * start an {@linkcode ExperimentBuilder}; log attachments and Runs
+ * (parameters, Solves, Samplings, traces, adapters called through
+ * {@linkcode Run.logSolve}, solvers driven by hand through
+ * {@linkcode OpenSolve}), then `commit()`; save the sealed Experiment as a
+ * `.ommx` archive or a layout directory, or push it to a registry. The
+ * write room builds on the read room's exports (`../read/mod.ts`): a commit
+ * returns its `SealedExperiment`, and save, push and fork copy from its
+ * `storage`.
  *
  * @example Record, commit, save in memory
  * ```ts

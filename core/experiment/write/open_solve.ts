@@ -141,6 +141,14 @@ export class OpenSolve implements AsyncDisposable {
   }
 
   /**
+   * The adapter's backend model object (the reference's `adapter`, the
+   * adapter instance): `null` when opened by adapter name.
+   */
+  get adapter(): AdapterInstance | null {
+    return this.#host.instance ?? null;
+  }
+
+  /**
    * The backend model the adapter built (the reference's `solver_input`).
    *
    * @throws {InvalidStateError} When opened by adapter name (an external

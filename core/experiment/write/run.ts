@@ -626,12 +626,13 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
         settle();
       }
     };
-    let opened: OpenSolve | undefined;
+    const opened: { solve?: OpenSolve } = {};
     const handle = {
       end: async (status: "failed" | "interrupted", cause: unknown) => {
         if (recorded) return await done;
-        if (opened !== undefined) {
-          await (status === "failed" ? opened.fail(cause) : opened.interrupt(cause));
+        const solve = opened.solve;
+        if (solve !== undefined) {
+          await (status === "failed" ? solve.fail(cause) : solve.interrupt(cause));
         } else {
           await record(status, undefined, adapterOptionsText(options), diagnosticsSink, cause);
         }
@@ -656,7 +657,7 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
         throw error;
       }
     }
-    opened = startOpenSolve({
+    const solve = startOpenSolve({
       solveId: id,
       adapterName,
       options,
@@ -665,7 +666,8 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
       record: (status, output, optionsText, diagnostics, spanError) =>
         record(status, output, optionsText, [...diagnosticsSink, ...diagnostics], spanError),
     });
-    return opened;
+    opened.solve = solve;
+    return solve;
   }
 
   #end(status: RunStatus, reason: string | null, cause?: unknown): Promise<void> {
