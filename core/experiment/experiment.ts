@@ -214,8 +214,8 @@ export class Experiment implements AsyncDisposable {
    * Start a new unsealed Experiment in a new temporary Local Registry (the
    * reference's `Experiment.with_temp_local_registry`): for examples and
    * tests that must not touch the user's registry. The registry directory
-   * is removed when this Experiment and everything derived from it (forks,
-   * its `artifact`) are closed.
+   * is removed when this Experiment and its forks are all closed (its
+   * `artifact` reads from the same registry: use it before that).
    *
    * @param imageName An image name; default anonymous.
    * @param options Trace storage, codecs.

@@ -12,6 +12,7 @@ The Local Registry is OMMX_LOCAL_REGISTRY_ROOT. Each command prints one JSON doc
   import PATH               Experiment.import_archive(PATH)
   push NAME                 load NAME, push() it to its own registry
   load NAME                 Experiment.load(NAME)
+  unsealed NAME             reprs and reads of an unsealed Experiment, then committed
 
 Every report also carries the manifest digest (from the artifact) and the subject digest.
 """
@@ -73,6 +74,25 @@ def main(argv: list[str]) -> int:
     elif cmd == "push":
         Experiment.load(argv[2]).push()
         print(json.dumps({"pushed": argv[2]}))
+    elif cmd == "unsealed":
+        exp = Experiment(argv[2])
+        views = {"new": repr(exp)}
+        exp.log_json("dataset", {"writer": "python"})
+        one_run(exp, 0)
+        open_run = exp.run()
+        views["open"] = repr(exp)
+        views["run"] = repr(open_run)
+        views["runs"] = [repr(r) for r in exp.runs]
+        views["attachment_names"] = exp.attachment_names
+        views["dataset"] = exp.get_json("dataset")
+        views["status"] = exp.status
+        views["i"] = {str(k): int(v) for k, v in exp.run_parameters_df().to_dict()["i"].items()}
+        open_run.finish()
+        views["finished_run"] = repr(open_run)
+        exp.commit()
+        views["sealed"] = repr(exp)
+        views["sealed_runs"] = [repr(r) for r in exp.runs]
+        print(json.dumps(views))
     elif cmd == "load":
         print(json.dumps(full(Experiment.load(argv[2]))))
     else:

@@ -197,3 +197,35 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "interop verbs: an unsealed Experiment reads and prints as Python's",
+  ignore,
+  async fn() {
+    await withRoots(2, async (pyRoot, root) => {
+      const name = "example.com/verbs/unsealed:v1";
+      const theirs = await py<Record<string, unknown>>(pyRoot, "unsealed", name);
+      const exp = await Experiment.create(name, { root });
+      const views: Record<string, unknown> = { new: String(exp) };
+      await exp.logJson("dataset", { writer: "python" });
+      await oneRun(exp, 0);
+      const open = exp.run();
+      views.open = String(exp);
+      views.run = String(open);
+      views.runs = exp.runs.map(String);
+      views.attachment_names = exp.attachmentNames;
+      views.dataset = await exp.getJson("dataset");
+      views.status = exp.status;
+      views.i = Object.fromEntries(
+        exp.runParameters().rows.map((r) => [String(r.runId), Number(r.values.i)]),
+      );
+      await open.finish();
+      views.finished_run = String(open);
+      await exp.commit();
+      views.sealed = String(exp);
+      views.sealed_runs = exp.runs.map(String);
+      await exp.close();
+      assert.deepEqual(views, theirs);
+    });
+  },
+});
