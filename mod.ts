@@ -135,7 +135,6 @@ export {
   type ListExperimentCheckpointsOptions,
 } from "./core/experiment/read/checkpoints.ts";
 export { type AutosaveKind, AutosavePolicy } from "./core/experiment/write/autosave_policy.ts";
-export { defaultLocalRegistryRoot as getLocalRegistryRoot } from "./core/oci/backends/local_registry.ts";
 export { setLocalRegistryRoot } from "./core/oci/backends/local_registry_root.ts";
 
 // Record, commit, save, push

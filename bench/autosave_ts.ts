@@ -32,7 +32,7 @@ function knapsack(capacity: number): Instance {
     constraints: [{
       id: 0,
       function: Function.linear(w.map((v, i) => [i, v]), -capacity),
-      equality: "lessThanOrEqualToZero" as const,
+      equality: "<=" as const,
       subscripts: [],
       parameters: {},
     }],

@@ -37,7 +37,7 @@ async function exists(path: string): Promise<boolean> {
 async function small(imageName: string) {
   const b = createExperiment({ imageName });
   await b.logJson("config", { seed: 7 });
-  await b.logBytes("payload", "application/octet-stream", new Uint8Array(5000).fill(3));
+  await b.logAttachment("payload", "application/octet-stream", new Uint8Array(5000).fill(3));
   return await b.commit();
 }
 
@@ -89,7 +89,7 @@ async function prepare(): Promise<void> {
   // a 4 GiB zstd bomb: 64 frames of 64 MiB (a repeating pattern: compressed blocks, no declared size)
   if (!(await exists(`${DATA}/bomb`))) {
     const b = createExperiment({ imageName: "example.com/bench/bomb:v1" });
-    await b.logBytes("bomb", "application/octet-stream", new Uint8Array(16), {
+    await b.logAttachment("bomb", "application/octet-stream", new Uint8Array(16), {
       compression: "zstd",
     });
     const exp = await b.commit();
@@ -108,7 +108,7 @@ async function prepare(): Promise<void> {
     }
     for (let i = 0; i < big.length; i += 997) big[i] = 0x30 + (i % 10);
     const b = createExperiment({ imageName: "example.com/bench/near-cap:v1" });
-    await b.logBytes("big", "text/csv", big, { compression: "zstd" });
+    await b.logAttachment("big", "text/csv", big, { compression: "zstd" });
     await saveExperiment(await b.commit(), `${DATA}/near-cap.ommx`);
   }
   // a 560 MiB JSON array: longer than the longest JS string (~512 M characters)
@@ -122,7 +122,7 @@ async function prepare(): Promise<void> {
     }
     doc.set(new TextEncoder().encode("0]"), n - 2);
     const b = createExperiment({ imageName: "example.com/bench/json:v1" });
-    await b.logBytes("doc", "application/json", doc, { compression: "zstd" });
+    await b.logAttachment("doc", "application/json", doc, { compression: "zstd" });
     await saveExperiment(await b.commit(), `${DATA}/json.ommx`);
   }
   await layout("index-devzero", async (dir) => {

@@ -220,8 +220,12 @@ async function ourArchives(): Promise<[string, Uint8Array][]> {
   const b = createExperiment({ imageName: "example.com/fuzz/ours:v1", storeTrace: true });
   b.setAnnotation("org.example.note", "fuzz base");
   await b.logJson("config", { seed: 7, tol: 0.5, tags: ["a", "b"] }, { compression: "zstd" });
-  await b.logBytes("blob", "application/octet-stream", new Uint8Array(3000).map((_, i) => i % 251));
-  await b.logBytes("csv", "text/csv", new TextEncoder().encode("a,b\n1,2\n".repeat(50)), {
+  await b.logAttachment(
+    "blob",
+    "application/octet-stream",
+    new Uint8Array(3000).map((_, i) => i % 251),
+  );
+  await b.logAttachment("csv", "text/csv", new TextEncoder().encode("a,b\n1,2\n".repeat(50)), {
     compression: "zstd",
   });
   await b.logInstance("instance", instance);
@@ -229,7 +233,7 @@ async function ourArchives(): Promise<[string, Uint8Array][]> {
     run.logParameter("capacity", 47);
     run.logParameter("solver", "toy");
     await run.logJson("notes", [1, 2, NaN]);
-    await run.solve(
+    await run.logSolve(
       {
         name: "toy.AllOnes",
         solve: (i: Instance) => Solution.evaluate(i, new Map([[1, 1], [2, 1]])),

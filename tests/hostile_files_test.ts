@@ -25,7 +25,7 @@ const GB = 1024 ** 3;
 async function sample(): Promise<Experiment> {
   const b = createExperiment({ imageName: IMAGE });
   await b.logJson("config", { seed: 7 });
-  await b.logBytes("payload", "application/octet-stream", new Uint8Array(5000).fill(3));
+  await b.logAttachment("payload", "application/octet-stream", new Uint8Array(5000).fill(3));
   return await b.commit();
 }
 

@@ -15,7 +15,7 @@ async function bigArchive(): Promise<{ bytes: Uint8Array; payload: Uint8Array }>
     crypto.getRandomValues(payload.subarray(i, i + 65536));
   }
   const b = createExperiment({ imageName: "example.com/http/source:v1" });
-  await b.logBytes("big", "application/octet-stream", payload);
+  await b.logAttachment("big", "application/octet-stream", payload);
   await b.logJson("small", { a: 1 });
   const exp = await b.commit();
   return { bytes: await experimentArchiveBytes(exp), payload };

@@ -12,7 +12,7 @@
 import { Experiment, listExperimentCheckpoints } from "../../mod.ts";
 import type { Command } from "../command.ts";
 import { toJsonText } from "../json.ts";
-import { escapeControls } from "../table.ts";
+import { escapeControls } from "../safe_text.ts";
 
 /** The `restore` command. */
 export const restore: Command = {

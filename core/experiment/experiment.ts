@@ -62,6 +62,7 @@ import type { InstanceLike, ResultLike } from "./write/payload_like.ts";
 import type { Run } from "./write/run.ts";
 import { saveExperiment, type SaveOptions } from "./write/save.ts";
 import { pushExperiment, type PushExperimentOptions } from "./write/push.ts";
+import { importArchive } from "./write/artifact_io.ts";
 import type { Target } from "../oci/storage.ts";
 import { ANNOTATION_REF_NAME as REF_NAME } from "../oci/media_types.ts";
 import { canonicalizeReference } from "../oci/reference.ts";
@@ -339,12 +340,16 @@ export class Experiment implements AsyncDisposable {
     path: string,
     options: LocalRegistryOptions = {},
   ): Promise<Experiment> {
-    const session = await openLocalRegistrySession(
-      options.root === undefined ? {} : { root: options.root },
-    );
-    let descriptor: Descriptor;
+    const root = options.root === undefined ? {} : { root: options.root };
+    // The import itself is the package's one `importArchive` (naming, validation, conflicts).
+    const imported = await importArchive(String(path), root);
+    const name = imported.imageName!;
+    await imported.close();
+    const session = await openLocalRegistrySession(root);
+    let descriptor: Descriptor | null;
     try {
-      descriptor = await session.importArchive(String(path));
+      descriptor = await session.resolve(name);
+      if (descriptor === null) throw new InvalidStateError(`${name} vanished after its import`);
     } catch (e) {
       await session.release();
       throw e;

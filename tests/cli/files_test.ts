@@ -20,8 +20,8 @@ async function bigExperiment(bytes: number): Promise<Experiment> {
   const b = createExperiment({ imageName: "example.com/files/big:v1" });
   const data = new Uint8Array(bytes);
   for (let i = 0; i < data.length; i += 4096) data[i] = i & 0xff;
-  await b.logBytes("big", "application/octet-stream", data);
-  await b.logBytes("packed", "application/octet-stream", data, { compression: "zstd" });
+  await b.logAttachment("big", "application/octet-stream", data);
+  await b.logAttachment("packed", "application/octet-stream", data, { compression: "zstd" });
   return await b.commit();
 }
 

@@ -42,7 +42,7 @@ const instance = new Instance({
 async function hostileArchive(dir: string): Promise<string> {
   const b = createExperiment({ imageName: "example.com/hostile/text:v1" });
   b.setAnnotation(`org.example.${EVIL}`, `value ${EVIL}`);
-  await b.logBytes(
+  await b.logAttachment(
     `name ${EVIL_NAME}`,
     `text/x-${EVIL}`,
     new TextEncoder().encode(`body ${EVIL}\n`),

@@ -44,7 +44,7 @@ import {
 } from "../../../codecs/media_types.ts";
 import { defaultCodecs } from "../../../codecs/default_codecs.ts";
 import { type ExperimentStatus, parseExperimentConfig } from "./config.ts";
-import { loadExperiment } from "./experiment.ts";
+import { loadSealedExperiment } from "./sealed_experiment.ts";
 
 /** One Experiment in the Local Registry (Python `ExperimentRef`). */
 export interface ExperimentRef {
@@ -439,7 +439,10 @@ async function experimentFromStore(
     size: record.manifestBytes.length,
   };
   // Validates the config and the presence of every layer, as the SDK's check does.
-  await loadExperiment(registry, descriptor, manifest, { codecs: defaultCodecs, allowDraft: true });
+  await loadSealedExperiment(registry, descriptor, manifest, {
+    codecs: defaultCodecs,
+    allowDraft: true,
+  });
   return await experimentRef(record.ref, await registry.fetch(manifest.config));
 }
 

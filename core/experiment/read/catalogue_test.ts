@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { InvalidArtifactError } from "../../errors.ts";
 import { Function, Instance, Solution } from "../../../codecs/ommx/mod.ts";
 import { openLocalRegistry } from "../../oci/backends/local_registry.ts";
-import { createExperiment } from "../write/experiment_builder.ts";
+import { createExperimentBuilder } from "../write/experiment_builder.ts";
 import { ArtifactDraft } from "../write/artifact_draft.ts";
 import {
   formatRegistryListWarning,
@@ -46,12 +46,12 @@ const allOnes = {
 /** An Experiment with `runs` runs of one Solve each. */
 async function experiment(root: string, name: string, runs: number) {
   const registry = await openLocalRegistry({ root, writable: true, create: true });
-  const builder = createExperiment({ imageName: name, store: registry });
+  const builder = createExperimentBuilder({ imageName: name, store: registry });
   builder.setAnnotation("org.example.team", "ops");
   for (let i = 0; i < runs; i++) {
     await builder.withRun(async (run) => {
       run.logParameter("i", i);
-      await run.solve(allOnes, instance);
+      await run.logSolve(allOnes, instance);
     });
   }
   await builder.commit();

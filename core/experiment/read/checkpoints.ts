@@ -6,38 +6,32 @@
  * @module
  */
 import { InvalidArgumentError, InvalidArtifactError } from "../../errors.ts";
-import { isDigest, sha256Hex, verifyBytes } from "../../oci/digest.ts";
-import { parseManifest } from "../../oci/manifest.ts";
+import { sha256Hex } from "../../oci/digest.ts";
 import { canonicalizeReference } from "../../oci/reference.ts";
-import { defaultLocalRegistryRoot } from "../../oci/backends/local_registry.ts";
-import {
-  checkpointRepository,
-  type CheckpointRow,
-  openRegistryIndex,
-} from "../../oci/backends/_local_registry_checkpoints.ts";
-import {
-  ARTIFACT_TYPE_EXPERIMENT,
-  MEDIA_TYPE_EXPERIMENT_CONFIG,
-} from "../../../codecs/media_types.ts";
+import { openExistingLocalRegistry } from "../../oci/backends/local_registry_maintenance.ts";
+import { localRepositoryKey } from "../../oci/backends/_local_registry_names.ts";
 import { reprStr } from "../../../codecs/_py_repr.ts";
 import { compareCodePoints } from "../../_code_points.ts";
-import { parseExperimentConfig } from "./config.ts";
+import {
+  catalogueExperiments,
+  type ExperimentRef,
+  formatRegistryListWarning,
+  type ListExperimentsOptions,
+} from "./catalogue.ts";
 
 /** The checkpoint statuses (`finished` Experiments are never checkpoints). */
 export type CheckpointStatus = "draft" | "failed" | "interrupted";
 
 const CHECKPOINT_STATUSES: readonly string[] = ["draft", "failed", "interrupted"];
 
-/** Options of {@linkcode listExperimentCheckpoints}. */
-export interface ListExperimentCheckpointsOptions {
+/**
+ * Options of {@linkcode listExperimentCheckpoints} (Python
+ * `list_experiment_checkpoints(prefix, *, statuses, root, strict)`); `root`,
+ * `strict` and `onWarning` as for `listExperiments`.
+ */
+export interface ListExperimentCheckpointsOptions extends ListExperimentsOptions {
   /** Only these statuses (`draft`, `failed`, `interrupted`); empty or absent: all. */
   statuses?: readonly CheckpointStatus[];
-  /** The registry root; default `OMMX_LOCAL_REGISTRY_ROOT`, else the reference's data directory. */
-  root?: string;
-  /** Fail on the first invalid checkpoint ref instead of skipping it. Default `false`. */
-  strict?: boolean;
-  /** Called for each checkpoint ref skipped as invalid (when not `strict`). */
-  onWarning?: (warning: { checkpointImageName: string; message: string }) => void;
 }
 
 /** Everything an {@linkcode ExperimentCheckpointRef} holds. */
@@ -138,45 +132,17 @@ function checkStatuses(statuses: readonly string[] | undefined): Set<string> {
   return out;
 }
 
-async function readBlob(root: string, digest: string): Promise<Uint8Array> {
-  if (!isDigest(digest)) throw new InvalidArtifactError(`invalid digest ${JSON.stringify(digest)}`);
-  const fs = await import("node:fs/promises");
-  const buf = await fs.readFile(`${root}/blobs/sha256/${digest.slice(7)}`).catch((cause) => {
-    throw new InvalidArtifactError(`blob ${digest} is missing: ${(cause as Error).message}`);
-  });
-  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  await verifyBytes(bytes, { digest, size: bytes.length });
-  return bytes;
-}
-
-async function project(
-  root: string,
-  repository: string,
-  row: CheckpointRow,
-): Promise<ExperimentCheckpointRef> {
-  const checkpointImageName = `${repository}:${row.reference}`;
-  const manifestBytes = row.manifestJson ?? await readBlob(root, row.manifestDigest);
-  await verifyBytes(manifestBytes, { digest: row.manifestDigest, size: manifestBytes.length });
-  const { manifest } = parseManifest(manifestBytes);
-  if (manifest.artifactType !== ARTIFACT_TYPE_EXPERIMENT) {
-    throw new InvalidArtifactError("Manifest is not an Experiment Artifact");
-  }
-  if (manifest.config.mediaType !== MEDIA_TYPE_EXPERIMENT_CONFIG) {
-    throw new InvalidArtifactError(
-      `Experiment config media type is ${manifest.config.mediaType}, expected ${MEDIA_TYPE_EXPERIMENT_CONFIG}`,
-    );
-  }
-  const configBytes = row.configJson ?? await readBlob(root, manifest.config.digest);
-  await verifyBytes(configBytes, manifest.config);
-  const config = parseExperimentConfig(configBytes);
-  if (config.requestedImageName === null) {
+/** The checkpoint view of an Experiment listed under the checkpoint repository, checked as the SDK checks it. */
+async function project(repository: string, ref: ExperimentRef): Promise<ExperimentCheckpointRef> {
+  const raw = ref.config.requested_image_name;
+  if (typeof raw !== "string") {
     throw new InvalidArtifactError(
       "Experiment checkpoint Config is missing `requested_image_name`",
     );
   }
   let requested: string;
   try {
-    requested = canonicalizeReference(config.requestedImageName);
+    requested = canonicalizeReference(raw);
   } catch (cause) {
     throw new InvalidArtifactError(
       `Experiment checkpoint Config contains an invalid \`requested_image_name\`: ${
@@ -184,37 +150,41 @@ async function project(
       }`,
     );
   }
-  if (config.status === "finished") {
+  if (ref.status === "finished") {
     throw new InvalidArtifactError("Internal Experiment checkpoint has `finished` status");
   }
   const expected = `${repository}:${await sha256Hex(new TextEncoder().encode(requested))}`;
-  if (expected !== checkpointImageName) {
+  if (expected !== ref.imageName) {
     throw new InvalidArtifactError(
-      `Experiment checkpoint ref does not match \`requested_image_name\`: expected ${expected}, got ${checkpointImageName}`,
+      `Experiment checkpoint ref does not match \`requested_image_name\`: expected ${expected}, got ${ref.imageName}`,
     );
   }
   return construct({
-    checkpointImageName,
+    checkpointImageName: ref.imageName,
     requestedImageName: requested,
-    manifestDigest: row.manifestDigest,
-    configDigest: manifest.config.digest,
-    updatedAt: row.updatedAt,
-    status: config.status as CheckpointStatus,
-    runCount: config.runs.length,
-    solveCount: config.runs.reduce((n, r) => n + r.solves.length, 0),
-    samplingCount: config.runs.reduce((n, r) => n + r.samplings.length, 0),
-    annotations: Object.freeze({ ...manifest.annotations }),
-    config: Object.freeze(JSON.parse(new TextDecoder().decode(configBytes))),
+    manifestDigest: ref.manifestDigest,
+    configDigest: ref.configDigest,
+    updatedAt: ref.updatedAt,
+    status: ref.status as CheckpointStatus,
+    runCount: ref.runCount,
+    solveCount: ref.solveCount,
+    samplingCount: ref.samplingCount,
+    annotations: ref.annotations,
+    config: ref.config,
   });
 }
 
 /**
  * The Experiment checkpoints of a Local Registry, by requested image name
- * (the reference's `list_experiment_checkpoints`): `prefix` matches the
- * requested name, not the internal checkpoint ref. Reads the registry's
- * listing caches, falling back to the blobs when a cache row is missing;
- * writes nothing. A registry that never synthesised a name has no
- * checkpoints.
+ * (the reference's `list_experiment_checkpoints`): the refs of this
+ * registry's `<id8>.ommx.local/checkpoint` repository, listed by the
+ * catalogue pass of `listExperiments` (manifests and configs only, cache
+ * copies re-hashed, the blobs read where a copy is missing), then checked
+ * as the SDK checks them — a `requested_image_name` that parses, a status
+ * other than `finished`, a checkpoint name that is the hash of the requested
+ * name — an invalid one skipped with a warning (`strict`: the listing
+ * fails). `prefix` matches the requested name, not the internal ref. Writes
+ * nothing; a registry that never synthesised a name has no checkpoints.
  *
  * @example
  * ```ts ignore
@@ -225,7 +195,7 @@ async function project(
  * ```
  *
  * @param prefix Only checkpoints whose requested image name starts with it.
- * @param options Statuses, root, strictness.
+ * @param options Statuses, root, strictness, warning sink.
  * @returns The checkpoints, by requested name then checkpoint name.
  * @throws {InvalidArgumentError} On a status filter with `finished` or an unknown status.
  * @throws {InvalidArtifactError} With `strict`, on the first invalid checkpoint ref.
@@ -235,46 +205,50 @@ export async function listExperimentCheckpoints(
   options: ListExperimentCheckpointsOptions = {},
 ): Promise<ExperimentCheckpointRef[]> {
   const statuses = checkStatuses(options.statuses);
-  const root = (options.root ?? await defaultLocalRegistryRoot()).replace(/\/+$/, "") || "/";
-  const fs = await import("node:fs/promises");
-  const present = await fs.stat(`${root}/index.sqlite3`).then((s) => s.isFile(), () => false);
-  if (!present) return [];
-  const index = await openRegistryIndex(root, false);
-  let rows: CheckpointRow[];
-  let repository: string;
+  const { registry } = await openExistingLocalRegistry(options.root, false);
+  if (registry === null) return [];
   try {
-    const id = index.registryId(false);
+    const id = await registry.registryId();
     if (id === null) return [];
-    repository = checkpointRepository(id);
-    rows = index.refsWithCaches(repository);
-  } finally {
-    index.close();
-  }
-  const out: ExperimentCheckpointRef[] = [];
-  for (const row of rows) {
-    let ref: ExperimentCheckpointRef;
-    try {
-      ref = await project(root, repository, row);
-    } catch (error) {
-      const message = (error as Error).message;
-      const checkpointImageName = `${repository}:${row.reference}`;
-      if (options.strict) {
-        throw new InvalidArtifactError(`Invalid checkpoint ${checkpointImageName}: ${message}`, {
-          cause: error,
-        });
+    const repository = localRepositoryKey(id, "checkpoint");
+    const strict = options.strict === true;
+    const listing = await catalogueExperiments(registry, `${repository}:`, {
+      strict,
+      include: (r) => r === repository,
+    });
+    const warnings = [...listing.warnings];
+    const out: ExperimentCheckpointRef[] = [];
+    for (const ref of listing.records) {
+      let checkpoint: ExperimentCheckpointRef;
+      try {
+        checkpoint = await project(repository, ref);
+      } catch (error) {
+        const warning = {
+          imageName: ref.imageName,
+          manifestDigest: ref.manifestDigest,
+          stage: "checkpoint projection" as const,
+          message: (error as Error).message,
+        };
+        if (strict) throw new InvalidArtifactError(formatRegistryListWarning(warning));
+        warnings.push(warning);
+        continue;
       }
-      options.onWarning?.({ checkpointImageName, message });
-      continue;
+      if (
+        prefix !== undefined && prefix !== null && !checkpoint.requestedImageName.startsWith(prefix)
+      ) {
+        continue;
+      }
+      if (statuses.size > 0 && !statuses.has(checkpoint.status)) continue;
+      out.push(checkpoint);
     }
-    if (prefix !== undefined && prefix !== null && !ref.requestedImageName.startsWith(prefix)) {
-      continue;
-    }
-    if (statuses.size > 0 && !statuses.has(ref.status)) continue;
-    out.push(ref);
+    const sink = options.onWarning ?? ((w) => console.warn(formatRegistryListWarning(w)));
+    for (const w of warnings) sink(w);
+    out.sort((a, b) =>
+      compareCodePoints(a.requestedImageName, b.requestedImageName) ||
+      compareCodePoints(a.checkpointImageName, b.checkpointImageName)
+    );
+    return out;
+  } finally {
+    await registry.close();
   }
-  out.sort((a, b) =>
-    compareCodePoints(a.requestedImageName, b.requestedImageName) ||
-    compareCodePoints(a.checkpointImageName, b.checkpointImageName)
-  );
-  return out;
 }

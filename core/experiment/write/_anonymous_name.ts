@@ -10,9 +10,9 @@
  */
 import { InvalidArgumentError } from "../../errors.ts";
 import { sha256Hex } from "../../oci/digest.ts";
+import { anonymousLocalName } from "../../oci/backends/_local_registry_names.ts";
 
 const ID8_RE = /^[0-9a-f]{8}$/;
-const NONCE_RE = /^[0-9a-f]{12}$/;
 
 function randomHex(bytes: number): string {
   const b = new Uint8Array(bytes);
@@ -51,10 +51,6 @@ function checkId8(id: string): string {
   return id;
 }
 
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, "0");
-}
-
 /** Inputs of {@linkcode anonymousExperimentName}; everything defaults to "now/random". */
 export interface AnonymousNameOptions {
   /** `<id8>`; default {@linkcode processRegistryId}. */
@@ -83,37 +79,12 @@ export interface AnonymousNameOptions {
  * ```
  */
 export function anonymousExperimentName(options: AnonymousNameOptions = {}): string {
-  return anonymousLocalName(options.registryId ?? processRegistryId(), "experiment", options);
-}
-
-/**
- * A synthesised local name `<id8>.ommx.local/<repository>:<YYYYMMDDTHHMMSS>-<nonce12>`
- * (`experiment` for anonymous Experiments, `anonymous` for unnamed imported
- * artifacts, as the reference).
- *
- * @param registryId The registry id (its first 8 hex digits are used).
- * @param repository The local repository.
- * @param options Time and nonce.
- * @returns The name.
- */
-export function anonymousLocalName(
-  registryId: string,
-  repository: "experiment" | "anonymous",
-  options: Omit<AnonymousNameOptions, "registryId"> = {},
-): string {
-  const id = checkId8(registryId.slice(0, 8));
-  const t = options.now ?? new Date();
-  if (Number.isNaN(t.getTime())) throw new InvalidArgumentError("anonymous name: invalid date");
-  const nonce = options.nonce ?? randomHex(6);
-  if (!NONCE_RE.test(nonce)) {
-    throw new InvalidArgumentError(
-      `nonce must be 12 lowercase hex characters, got ${JSON.stringify(nonce)}`,
-    );
-  }
-  const stamp = `${pad(t.getFullYear(), 4)}${pad(t.getMonth() + 1)}${pad(t.getDate())}T${
-    pad(t.getHours())
-  }${pad(t.getMinutes())}${pad(t.getSeconds())}`;
-  return `${id}.ommx.local/${repository}:${stamp}-${nonce}`;
+  return anonymousLocalName(
+    checkId8(options.registryId ?? processRegistryId()),
+    "experiment",
+    options.now,
+    options.nonce,
+  );
 }
 
 /**

@@ -42,7 +42,7 @@ import type { CodecRegistry } from "../../../codecs/registry.ts";
 import { defaultCodecs } from "../../../codecs/default_codecs.ts";
 import { ARTIFACT_TYPE_EXPERIMENT, ARTIFACT_TYPE_GENERIC } from "../../../codecs/media_types.ts";
 import { type Artifact, loadArtifact } from "../read/artifact.ts";
-import { loadExperiment } from "../read/experiment.ts";
+import { loadSealedExperiment } from "../read/sealed_experiment.ts";
 import { type LocalRegistrySource, openSource, type RegistrySource } from "../read/open.ts";
 import { pushExperiment, type PushExperimentOptions } from "./push.ts";
 import { saveExperiment, type SaveOptions } from "./save.ts";
@@ -146,7 +146,7 @@ export async function importArchive(
     }
     if (type === ARTIFACT_TYPE_EXPERIMENT) {
       // The SDK validates an Experiment before publishing it (every status is accepted).
-      await loadExperiment(source, descriptor, manifest, { codecs, allowDraft: true });
+      await loadSealedExperiment(source, descriptor, manifest, { codecs, allowDraft: true });
     }
     const registry = await openLocalRegistry({
       writable: true,

@@ -52,7 +52,8 @@ import {
   storeAssembled,
 } from "./_commit.ts";
 import { formatReason, isInterruption } from "./_reason.ts";
-import { anonymousExperimentName, anonymousLocalName, checkpointName } from "./_anonymous_name.ts";
+import { anonymousExperimentName, checkpointName } from "./_anonymous_name.ts";
+import { anonymousLocalName } from "../../oci/backends/_local_registry_names.ts";
 import type { AutosavePolicy } from "./autosave_policy.ts";
 import { AutosaveSchedule } from "./_autosave_schedule.ts";
 import type { LocalRegistrySession } from "./local_registry_session.ts";
@@ -639,16 +640,14 @@ function resolveName(options: ExperimentBuilderOptions): string {
     }
     return canonicalizeReference(options.imageName);
   }
-  const when = {
-    ...(options.now === undefined ? {} : { now: options.now() }),
-    ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
-  };
+  const now = options.now?.();
   if (options.localRegistry !== undefined) {
-    return anonymousLocalName(options.localRegistry.registryId, "experiment", when);
+    return anonymousLocalName(options.localRegistry.registryId, "experiment", now, options.nonce);
   }
   return anonymousExperimentName({
     ...(options.registryId === undefined ? {} : { registryId: options.registryId }),
-    ...when,
+    ...(now === undefined ? {} : { now }),
+    ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
   });
 }
 

@@ -14,14 +14,13 @@ import { sha256Hex } from "../../oci/digest.ts";
 import { copyImage } from "../../oci/copy.ts";
 import { ANNOTATION_REF_NAME } from "../../oci/media_types.ts";
 import { parseReference, referenceKey, repositoryKey } from "../../oci/reference.ts";
-import type { ReadOnlyTarget } from "../../oci/storage.ts";
 import {
   defaultLocalRegistryRoot,
   type LocalRegistryTarget,
   openLocalRegistry,
 } from "../../oci/backends/local_registry.ts";
+import { localRepositoryKey } from "../../oci/backends/_local_registry_names.ts";
 import {
-  checkpointRepository,
   openRegistryIndex,
   type OwnBlob,
   putOwnBlob,
@@ -29,9 +28,8 @@ import {
   removeOwnBlobs,
 } from "../../oci/backends/_local_registry_checkpoints.ts";
 import { OMMX_EXPERIMENT_ARTIFACT_TYPE } from "../../oci/backends/_local_registry_store.ts";
-import { openRegistrySource, openSource } from "../read/open.ts";
+import { openRegistrySource } from "../read/open.ts";
 import type { AssembledExperiment } from "./_commit.ts";
-import { anonymousLocalName } from "./_anonymous_name.ts";
 
 /** Options of {@linkcode openLocalRegistrySession}. */
 export interface OpenLocalRegistrySessionOptions {
@@ -167,28 +165,6 @@ export class LocalRegistrySession {
   }
 
   /**
-   * Import an archive (`.ommx` file or OCI layout directory) holding one
-   * image, under its image name (an anonymous local name when it has none),
-   * as the reference's `import_archive`. A name already pointing at another
-   * manifest is refused.
-   *
-   * @param path The archive or directory.
-   * @returns The manifest descriptor here, annotated with the name.
-   */
-  async importArchive(path: string): Promise<Descriptor> {
-    const source: ReadOnlyTarget = await openSource(path);
-    try {
-      const descriptor = await source.resolve();
-      const name = descriptor.annotations?.[ANNOTATION_REF_NAME] ??
-        anonymousLocalName(this.registryId, "anonymous");
-      const copied = await copyImage(source, this.#target, name, { manifest: descriptor });
-      return { ...copied, annotations: { [ANNOTATION_REF_NAME]: name } };
-    } finally {
-      await source.close();
-    }
-  }
-
-  /**
    * The checkpoint name of a requested image name in this registry:
    * `<id8>.ommx.local/checkpoint:<sha256 hex of the name>`.
    *
@@ -199,7 +175,7 @@ export class LocalRegistrySession {
     let name = this.#checkpointNames.get(requestedImageName);
     if (name === undefined) {
       const hex = await sha256Hex(new TextEncoder().encode(requestedImageName));
-      name = `${checkpointRepository(this.registryId)}:${hex}`;
+      name = `${localRepositoryKey(this.registryId, "checkpoint")}:${hex}`;
       this.#checkpointNames.set(requestedImageName, name);
     }
     return name;
@@ -248,9 +224,8 @@ export class LocalRegistrySession {
    * @param imageName The image name.
    * @returns Whether it existed.
    */
-  removeRef(imageName: string): Promise<boolean> {
-    const ref = parseReference(imageName);
-    return Promise.resolve(this.#index.removeRef(repositoryKey(ref), referenceKey(ref)) !== null);
+  async removeRef(imageName: string): Promise<boolean> {
+    return (await this.#target.removeReference(imageName)) !== null;
   }
 
   /**
@@ -290,8 +265,8 @@ export async function openLocalRegistrySession(
   let target: LocalRegistryTarget | undefined;
   try {
     target = await openLocalRegistry({ root, writable: true, create: true });
+    const registryId = (await target.registryId({ create: true }))!;
     const index = await openRegistryIndex(target.root, true);
-    const registryId = index.registryId(true)!;
     return new LocalRegistrySession({
       root: target.root,
       registryId,

@@ -1,17 +1,12 @@
 // Private: what Experiment checkpoints need from the OMMX Local Registry of
-// the Python/Rust SDK (schema version 2, ommx 3.0.0b7), on a connection of
-// their own (the LocalRegistryTarget keeps serving blobs and publishing):
+// the Python/Rust SDK (schema version 2, ommx 3.0.0b7) beyond what
+// LocalRegistryTarget offers (registry id, ref removal, listing), on a
+// connection of their own:
 //
-// - the registry id: `ommx_local_registry_metadata.registry_id`, a UUID v4 in
-//   32 hex digits, created on first use with `INSERT OR IGNORE` (the SDK's
-//   `registry_id()`); its first 8 digits name the synthesised repositories
-//   `<id8>.ommx.local/{experiment,checkpoint,anonymous}`;
 // - replacing a ref as the SDK's `replace_experiment_ref` does: in one
 //   `BEGIN IMMEDIATE` transaction upsert `refs` (new `updated_at`), upsert
 //   `artifact_manifests` and, for an Experiment, `experiment_configs`, then
 //   delete cache rows no ref reaches any more;
-// - removing a ref as `delete_ref` does (same cache pruning);
-// - reading the checkpoint refs with their cached manifest and config;
 // - blobs written with a record of whether this process created them, and
 //   removing such a blob later only while nobody touched it since (the SDK
 //   refreshes the mtime of a blob it finds present, under `blobs/.lock`).
@@ -23,34 +18,17 @@ import {
   type Database,
   GC_EXCLUSION_LOCK_FILE,
   immediate,
+  pruneListingCache,
   rfc3339Utc,
   SCHEMA_VERSION,
+  sqlite,
   tempBlobName,
   userVersion,
   withFileLock,
 } from "./_local_registry_store.ts";
 
-/** The repository of checkpoint refs under a registry id: `<id8>.ommx.local/checkpoint`. */
-export function checkpointRepository(registryId: string): string {
-  return `${registryId.slice(0, 8)}.ommx.local/checkpoint`;
-}
-
 /** What a ref replacement or removal did. */
 export type RefUpdate = "inserted" | "replaced" | "unchanged";
-
-/** One checkpoint ref with whatever the listing caches hold for it. */
-export interface CheckpointRow {
-  /** The tag (sha256 hex of the requested image name). */
-  readonly reference: string;
-  /** Manifest digest. */
-  readonly manifestDigest: string;
-  /** `updated_at` as stored. */
-  readonly updatedAt: string;
-  /** Cached manifest bytes, when the cache has them. */
-  readonly manifestJson?: Uint8Array;
-  /** Cached config bytes, when the cache has them. */
-  readonly configJson?: Uint8Array;
-}
 
 /** The manifest to point a ref at, with the bytes the listing caches keep. */
 export interface PublishedManifest {
@@ -64,12 +42,6 @@ export interface PublishedManifest {
   readonly configDigest: string;
   /** The config bytes (Experiments: cached in `experiment_configs`). */
   readonly configJson?: Uint8Array;
-}
-
-function bytesOf(value: unknown): Uint8Array | undefined {
-  if (value instanceof Uint8Array) return value;
-  if (typeof value === "string") return new TextEncoder().encode(value);
-  return undefined;
 }
 
 /**
@@ -97,35 +69,6 @@ export class RegistryIndex {
   }
 
   /**
-   * The registry id, created (as the SDK does) when absent and `create` is set.
-   *
-   * @param create Create the id when the registry has none.
-   * @returns The 32-hex-digit id, or `null` when absent and not created.
-   */
-  registryId(create: boolean): string | null {
-    const read = () =>
-      (this.#db.prepare(
-        "SELECT value FROM ommx_local_registry_metadata WHERE key = 'registry_id'",
-      ).get() as Record<string, unknown> | undefined)?.value;
-    let id = read();
-    if (id === undefined && create && this.writable) {
-      const bytes = crypto.getRandomValues(new Uint8Array(16));
-      bytes[6] = (bytes[6]! & 0x0f) | 0x40; // UUID v4
-      bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-      const fresh = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-      this.#db.prepare(
-        "INSERT OR IGNORE INTO ommx_local_registry_metadata (key, value) VALUES ('registry_id', ?)",
-      ).run(fresh);
-      id = read();
-    }
-    if (id === undefined) return null;
-    if (typeof id !== "string" || !/^[0-9a-f]{8}/.test(id)) {
-      throw new InvalidArtifactError(`${this.path}: invalid registry_id ${JSON.stringify(id)}`);
-    }
-    return id;
-  }
-
-  /**
    * The manifest digest `name:reference` points at, or `null`.
    *
    * @param name Repository key.
@@ -133,9 +76,10 @@ export class RegistryIndex {
    * @returns The digest or `null`.
    */
   resolve(name: string, reference: string): string | null {
-    const row = this.#db.prepare(
-      "SELECT manifest_digest FROM refs WHERE name = ? AND reference = ?",
-    ).get(name, reference) as Record<string, unknown> | undefined;
+    const row = sqlite(this.path, () =>
+      this.#db.prepare(
+        "SELECT manifest_digest FROM refs WHERE name = ? AND reference = ?",
+      ).get(name, reference)) as Record<string, unknown> | undefined;
     return typeof row?.manifest_digest === "string" ? row.manifest_digest : null;
   }
 
@@ -146,21 +90,11 @@ export class RegistryIndex {
    * @returns `true` when referenced.
    */
   isReferenced(digest: string): boolean {
-    return this.#db.prepare("SELECT 1 AS x FROM refs WHERE manifest_digest = ? LIMIT 1").get(
-      digest,
+    return sqlite(
+      this.path,
+      () =>
+        this.#db.prepare("SELECT 1 AS x FROM refs WHERE manifest_digest = ? LIMIT 1").get(digest),
     ) !== undefined;
-  }
-
-  #pruneCaches(): void {
-    this.#db.exec(
-      `DELETE FROM artifact_manifests WHERE NOT EXISTS (
-         SELECT 1 FROM refs WHERE refs.manifest_digest = artifact_manifests.manifest_digest)`,
-    );
-    this.#db.exec(
-      `DELETE FROM experiment_configs WHERE NOT EXISTS (
-         SELECT 1 FROM artifact_manifests
-         WHERE artifact_manifests.config_digest = experiment_configs.config_digest)`,
-    );
   }
 
   /**
@@ -173,6 +107,10 @@ export class RegistryIndex {
    * @returns What changed.
    */
   replaceRef(name: string, reference: string, manifest: PublishedManifest): RefUpdate {
+    return sqlite(this.path, () => this.#replaceRef(name, reference, manifest));
+  }
+
+  #replaceRef(name: string, reference: string, manifest: PublishedManifest): RefUpdate {
     return immediate(this.#db, () => {
       const previous = this.resolve(name, reference);
       let update: RefUpdate = "unchanged";
@@ -198,55 +136,8 @@ export class RegistryIndex {
            ON CONFLICT(config_digest) DO UPDATE SET config_json = excluded.config_json`,
         ).run(manifest.configDigest, manifest.configJson);
       }
-      this.#pruneCaches();
+      pruneListingCache(this.#db);
       return update;
-    });
-  }
-
-  /**
-   * Remove `name:reference` (blobs stay for the SDK's GC), as `delete_ref`.
-   *
-   * @param name Repository key.
-   * @param reference Tag or digest.
-   * @returns The digest it pointed at, or `null` when there was no such ref.
-   */
-  removeRef(name: string, reference: string): string | null {
-    return immediate(this.#db, () => {
-      const previous = this.resolve(name, reference);
-      if (previous !== null) {
-        this.#db.prepare("DELETE FROM refs WHERE name = ? AND reference = ?").run(name, reference);
-      }
-      this.#pruneCaches();
-      return previous;
-    });
-  }
-
-  /**
-   * Every ref of repository `name`, with the cached manifest and config.
-   *
-   * @param name Repository key.
-   * @returns The rows, by reference.
-   */
-  refsWithCaches(name: string): CheckpointRow[] {
-    const rows = this.#db.prepare(
-      `SELECT refs.reference AS reference, refs.manifest_digest AS manifest_digest,
-              refs.updated_at AS updated_at, m.manifest_json AS manifest_json,
-              c.config_json AS config_json
-       FROM refs
-       LEFT JOIN artifact_manifests m ON m.manifest_digest = refs.manifest_digest
-       LEFT JOIN experiment_configs c ON c.config_digest = m.config_digest
-       WHERE refs.name = ? ORDER BY refs.reference`,
-    ).all(name) as Record<string, unknown>[];
-    return rows.map((row) => {
-      const manifestJson = bytesOf(row.manifest_json);
-      const configJson = bytesOf(row.config_json);
-      return {
-        reference: String(row.reference),
-        manifestDigest: String(row.manifest_digest),
-        updatedAt: String(row.updated_at),
-        ...(manifestJson === undefined ? {} : { manifestJson }),
-        ...(configJson === undefined ? {} : { configJson }),
-      };
     });
   }
 

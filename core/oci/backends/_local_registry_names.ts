@@ -48,22 +48,33 @@ export function newRegistryId(): string {
   return crypto.randomUUID().replaceAll("-", "");
 }
 
+function randomNonce(): string {
+  const b = new Uint8Array(6);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, "0");
 }
 
 /**
  * `<id8>.ommx.local/<repository>:<local YYYYMMDDTHHMMSS>-<nonce12>`, the name
- * the SDK gives an anonymous Artifact (`repository = "anonymous"`).
+ * the SDK gives an anonymous Artifact (`repository = "anonymous"`) or an
+ * anonymous Experiment (`experiment`).
  */
 export function anonymousLocalName(
   registryId: string,
   repository: string,
   now: Date = new Date(),
+  nonce: string = randomNonce(),
 ): string {
-  const b = new Uint8Array(6);
-  crypto.getRandomValues(b);
-  const nonce = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  if (!/^[0-9a-f]{12}$/.test(nonce)) {
+    throw new InvalidArgumentError(
+      `nonce must be 12 lowercase hex characters, got ${JSON.stringify(nonce)}`,
+    );
+  }
+  if (Number.isNaN(now.getTime())) throw new InvalidArgumentError("anonymous name: invalid date");
   const stamp = `${pad(now.getFullYear(), 4)}${pad(now.getMonth() + 1)}${pad(now.getDate())}T${
     pad(now.getHours())
   }${pad(now.getMinutes())}${pad(now.getSeconds())}`;

@@ -99,6 +99,19 @@ export function sqlite<T>(where: string, fn: () => T): T {
   }
 }
 
+/** Drop listing-cache rows no ref uses any more (as the SDK does after deleting refs). */
+export function pruneListingCache(db: Database): void {
+  db.exec(
+    `DELETE FROM artifact_manifests WHERE NOT EXISTS (
+       SELECT 1 FROM refs WHERE refs.manifest_digest = artifact_manifests.manifest_digest)`,
+  );
+  db.exec(
+    `DELETE FROM experiment_configs WHERE NOT EXISTS (
+       SELECT 1 FROM artifact_manifests
+       WHERE artifact_manifests.config_digest = experiment_configs.config_digest)`,
+  );
+}
+
 /** Read `PRAGMA user_version`. */
 export function userVersion(db: Database): number {
   const row = db.prepare("PRAGMA user_version").get() as Record<string, unknown> | undefined;

@@ -55,6 +55,7 @@ import {
   OMMX_ARTIFACT_TYPE,
   OMMX_EXPERIMENT_ARTIFACT_TYPE,
   OMMX_EXPERIMENT_CONFIG_MEDIA_TYPE,
+  pruneListingCache,
   rfc3339Utc,
   sqlite,
   tempBlobName,
@@ -998,19 +999,6 @@ export class LocalRegistryTarget implements Target {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-}
-
-/** Drop listing-cache rows no ref uses any more (as the SDK does after deleting refs). */
-function pruneListingCache(db: Database): void {
-  db.exec(
-    `DELETE FROM artifact_manifests WHERE NOT EXISTS (
-       SELECT 1 FROM refs WHERE refs.manifest_digest = artifact_manifests.manifest_digest)`,
-  );
-  db.exec(
-    `DELETE FROM experiment_configs WHERE NOT EXISTS (
-       SELECT 1 FROM artifact_manifests
-       WHERE artifact_manifests.config_digest = experiment_configs.config_digest)`,
-  );
 }
 
 function manifestMediaType(bytes: Uint8Array, digest: string, location: string): string {
