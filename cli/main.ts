@@ -85,7 +85,7 @@ function helpText(): string {
     "",
     "every command takes --json (NaN/Infinity as strings, large int64 as decimal strings)",
     "  and --timeout <seconds> (else $OMMX_TS_TIMEOUT, else 30) for registries and http(s) sources",
-    "Local Registry commands (ls, rm, restore-ref, gc, prune, import, rename) use --root, else",
+    "Local Registry commands (ls, rm, restore-ref, gc, prune, import, rename, restore) use --root, else",
     "  $OMMX_LOCAL_REGISTRY_ROOT, else the Python SDK's data directory (~/.local/share/ommx on Linux)",
     "tables fit $COLUMNS if set, else the terminal width when stdout is a terminal (long cells end",
     "  in …); piped output without $COLUMNS is never cut; --wide shows every cell in full",
