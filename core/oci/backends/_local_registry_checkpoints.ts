@@ -10,7 +10,7 @@
 // - blobs written with a record of whether this process created them, and
 //   removing such a blob later only while nobody touched it since (the SDK
 //   refreshes the mtime of a blob it finds present, under `blobs/.lock`).
-import { InvalidArgumentError, InvalidArtifactError, UnsupportedError } from "../../errors.ts";
+import { InvalidArgumentError, UnsupportedError } from "../../errors.ts";
 import { verifyBytes } from "../digest.ts";
 import {
   BLOB_LOCK_FILE,
