@@ -101,6 +101,8 @@ interface State {
   session?: LocalRegistrySession | undefined;
   /** Close the sealed view's storage on `close()` (opened in place). */
   ownsStorage: boolean;
+  /** Sealed by this object's own `fail` / `interrupt` (the reference's `failed` state). */
+  checkpointed?: boolean;
   imageName: string | null;
   codecs: CodecRegistry;
   storeTrace: boolean;
@@ -455,11 +457,15 @@ export class Experiment implements AsyncDisposable {
     if (this.#closed) throw new InvalidStateError("Experiment was closed");
   }
 
-  /** `unsealed` while recording, `sealed` once committed or loaded, `failed` after `fail` / `interrupt` (the reference's repr states). */
+  /**
+   * The reference's repr state: `unsealed` while recording, `failed` after
+   * this object's own `fail` / `interrupt` published a checkpoint, `sealed`
+   * once committed or loaded (a loaded failed Experiment is `sealed` too;
+   * see {@linkcode Experiment.status}).
+   */
   get state(): ExperimentState {
-    const sealed = this.#state.sealed;
-    if (sealed === undefined) return "unsealed";
-    return sealed.status === "finished" ? "sealed" : "failed";
+    if (this.#state.sealed === undefined) return "unsealed";
+    return this.#state.checkpointed === true ? "failed" : "sealed";
   }
 
   /** The image name the Experiment is (or will be) published under; `null` for an unnamed opened archive. */
@@ -908,6 +914,7 @@ export class Experiment implements AsyncDisposable {
 
   async #seal(sealing: Promise<SealedExperiment>): Promise<this> {
     const sealed = await sealing;
+    this.#state.checkpointed = sealed.status !== "finished";
     const artifact = await loadArtifact(
       sealed.storage,
       sealed.manifestDescriptor,

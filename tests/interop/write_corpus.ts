@@ -22,6 +22,8 @@ import { stringifyPythonJson } from "../../codecs/json/stringify.ts";
 import { sha256Hex } from "../../core/oci/digest.ts";
 import { ExportTraceServiceRequestSchema } from "../../codecs/trace/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 
+/** Adapter diagnostics are opt-in (as the reference's `store_diagnostics=True`); the corpus keeps them. */
+const store = { storeDiagnostics: true };
 const out = Deno.args[0];
 if (!out) {
   console.error("usage: write_corpus.ts <out-dir>");
@@ -346,8 +348,8 @@ await all.withRun(async (run) => {
   run.logParameter("whole_float", pyFloat(3));
   const runAtts = await logAll(run, "run0");
   await run.logTrace(traceBytes(0));
-  await run.logSolve(bruteForce, knapsack(47), { time_limit: pyFloat(10), verbose: false });
-  await run.logSolve(bruteForce, knapsack(47), { fail: true }).catch(() => {});
+  await run.logSolve(bruteForce, knapsack(47), { time_limit: pyFloat(10), verbose: false }, store);
+  await run.logSolve(bruteForce, knapsack(47), { fail: true }, store).catch(() => {});
   await run.logFailedSolve({ input: knapsack(5), adapter: "ext.Solver", status: "interrupted" });
   await run.logFinishedSolve({
     input: knapsack(30),
@@ -578,9 +580,9 @@ const span = (
 // run 0: a solve, a failing solve and a sampling
 await traced.withRun(async (run) => {
   run.logParameter("traced", true);
-  await run.logSolve(bruteForce, knapsack(47), { time_limit: pyFloat(10) });
-  await run.logSolve(bruteForce, knapsack(47), { fail: true }).catch(() => {});
-  await run.logSample(toySampler, knapsack(47), { num_reads: 2 });
+  await run.logSolve(bruteForce, knapsack(47), { time_limit: pyFloat(10) }, store);
+  await run.logSolve(bruteForce, knapsack(47), { fail: true }, store).catch(() => {});
+  await run.logSample(toySampler, knapsack(47), { num_reads: 2 }, store);
 });
 const solveRecord = (id: number, status: string, options: unknown, hasOutput: boolean) => ({
   id,
@@ -637,7 +639,7 @@ tracedRuns.push({
 });
 // run 2: a trace logged explicitly wins over the recorded one
 await traced.withRun(async (run) => {
-  await run.logSolve(bruteForce, knapsack(47));
+  await run.logSolve(bruteForce, knapsack(47), {}, store);
   await run.logTrace(traceBytes(2));
 });
 tracedRuns.push({

@@ -298,6 +298,7 @@ async function writeAndReopen(corpusDir: string, outDir: string): Promise<unknow
         },
         input,
         { timeLimit: 10 },
+        { storeDiagnostics: true },
       );
     });
     await builder.withRun(() => {

@@ -280,7 +280,7 @@ export class OpenSolve implements AsyncDisposable {
         "OpenSolve.finish needs an output Solution (or a decode(...) before it)",
       );
     }
-    if (options.diagnostics !== undefined) this.#diagnostics.push(...options.diagnostics);
+    for (const report of options.diagnostics ?? []) this.#diagnostics.push(report);
     await this.#close("finished", "finished", result, undefined);
   }
 
