@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { openExperiment } from "../mod.ts";
 import { jupyterDisplay } from "../codecs/_jupyter_test_util.ts";
-import { createExperiment } from "../core/experiment/write/experiment_builder.ts";
+import { createExperimentBuilder } from "../core/experiment/write/experiment_builder.ts";
 
 const DEMO = new URL("../examples/demo.ommx", import.meta.url);
 
@@ -21,7 +21,7 @@ Deno.test("notebook display: Experiment, SealedRun, Solve, Sampling and TraceRes
   assert.ok(e.html.includes('<td class="status failed">failed</td>'));
   assert.ok(e.html.includes("capacity") && e.html.includes("time_limit"));
 
-  const run = exp.run(2);
+  const run = exp.runById(2);
   const r = await jupyterDisplay(run);
   assert.equal(r.text, run.toString());
   assert.ok(r.html.includes("<h3>Run 2</h3>"));
@@ -52,19 +52,19 @@ Deno.test("Experiment.runParametersDf: pandas' nullable dtypes, every run as a r
 
 Deno.test("notebook display: values from an archive are escaped in the Experiment's HTML", async () => {
   const evil = "<img src=x onerror=alert(1)>";
-  const builder = createExperiment({ imageName: "ghcr.io/a/b:evil" });
+  const builder = createExperimentBuilder({ imageName: "ghcr.io/a/b:evil" });
   builder.setAnnotation("org.ommx.user.note", evil);
   await builder.withRun((run) => run.logParameter(evil, evil));
   await using exp = await builder.commit();
   const d = await jupyterDisplay(exp);
   assert.ok(!d.html.includes("<img"), d.html);
   assert.equal((d.html.match(/&lt;img src=x onerror=alert\(1\)&gt;/g) ?? []).length, 3);
-  const r = await jupyterDisplay(exp.run(0));
+  const r = await jupyterDisplay(exp.runById(0));
   assert.ok(!r.html.includes("<img") && r.html.includes("&lt;img"));
 });
 
 Deno.test("notebook display: an Experiment with many runs lists the first 200 and counts the rest", async () => {
-  const builder = createExperiment({ imageName: "ghcr.io/a/b:many" });
+  const builder = createExperimentBuilder({ imageName: "ghcr.io/a/b:many" });
   for (let i = 0; i < 205; i++) await builder.withRun((run) => run.logParameter("i", i));
   await using exp = await builder.commit();
   const d = await jupyterDisplay(exp);

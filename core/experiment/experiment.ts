@@ -32,7 +32,8 @@ import {
   openSealedExperiment,
   type RegistrySource,
 } from "./read/open.ts";
-import type { RunParametersTable } from "./read/run_parameters.ts";
+import { runParametersDataFrame, type RunParametersTable } from "./read/run_parameters.ts";
+import type { Table } from "../../codecs/ommx/table.ts";
 import {
   loadSealedExperiment,
   type SealedExperiment,
@@ -603,6 +604,18 @@ export class Experiment implements AsyncDisposable {
   }
 
   /**
+   * The run-parameter table as a {@linkcode Table}, as Python's
+   * `run_parameters_df()` (index `run_id`, pandas' nullable dtypes; see
+   * `SealedExperiment.runParametersDf`); while unsealed, over the runs
+   * closed so far.
+   *
+   * @returns The table.
+   */
+  runParametersDf(): Table {
+    return runParametersDataFrame(this.runParameters());
+  }
+
+  /**
    * Read every blob of the committed Experiment, checking sizes and digests.
    *
    * @param onProgress Called after each blob.
@@ -1165,6 +1178,20 @@ export class Experiment implements AsyncDisposable {
   toString(): string {
     const name = this.imageName === null ? "None" : reprStr(this.imageName);
     return `Experiment(image_name=${name}, state='${this.state}', open_runs=${this.openRunCount})`;
+  }
+
+  /**
+   * The notebook display: the committed view's (name, status, annotations,
+   * one row per run) with this object's repr; while unsealed, the repr.
+   *
+   * @returns The MIME bundle (`text/plain`, and `text/html` once committed).
+   */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    const sealed = this.#state.sealed as
+      | (SealedExperiment & Record<symbol, (() => Record<string, string>) | undefined>)
+      | undefined;
+    const bundle = sealed?.[Symbol.for("Jupyter.display")]?.() ?? {};
+    return { ...bundle, "text/plain": this.toString() };
   }
 
   /** Deno's `console.log` rendering. */

@@ -252,3 +252,20 @@ Deno.test("Experiment (Local Registry): disk stays linear — superseded checkpo
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("Experiment.runParametersDf and the notebook display, unsealed and committed", async () => {
+  const exp = createExperiment({ imageName: "example.com/t/df:v1" });
+  await exp.withRun((run) => run.logParameter("capacity", 3));
+  const unsealed = exp.runParametersDf();
+  assert.deepEqual(unsealed.index.values, [0]);
+  assert.deepEqual(unsealed.columns.map((c) => [c.name, c.dtype]), [["capacity", "Int64"]]);
+  const display = (exp as unknown as Record<symbol, unknown>)[Symbol.for("Jupyter.display")];
+  assert.equal(typeof display, "function");
+  const show = () => (display as () => Record<string, string>).call(exp);
+  assert.deepEqual(show(), { "text/plain": String(exp) });
+  await exp.commit();
+  assert.match(exp.runParametersDf().toCsv(), /^run_id,capacity\n0,3\n$/);
+  const bundle = show();
+  assert.equal(bundle["text/plain"], String(exp));
+  assert.ok(bundle["text/html"]?.includes("capacity"));
+});

@@ -1,12 +1,10 @@
 /**
- * The run-parameter {@linkcode Table} (`Experiment.runParametersDf()`) and the
- * notebook displays of the sealed model: Experiment, SealedRun, Solve and
+ * The notebook displays of the sealed model: Experiment, SealedRun, Solve and
  * Sampling (HTML escaped, in the viewer's look; `text/plain` their repr).
  *
  * @module
  */
 
-import { Table, type TableCell, type TableColumn } from "../../../codecs/ommx/table.ts";
 import {
   headingHtml,
   type HtmlCell,
@@ -59,34 +57,6 @@ interface ExperimentShown {
 
 /** The most runs an Experiment's display lists (the rest are counted). */
 const MAX_RUNS_SHOWN = 200;
-
-const DTYPE = { bool: "boolean", int64: "Int64", float64: "Float64", string: "string" } as const;
-const TYPE = { bool: "bool", int64: "int", float64: "float", string: "string" } as const;
-
-/**
- * The run-parameter table as pandas shows it in `run_parameters_df()`:
- * index `run_id` (every run), one column per parameter in the reference's
- * order with pandas' nullable dtypes.
- *
- * @param view The typed table.
- * @returns The table.
- */
-export function runParametersDataFrame(view: RunParametersTable): Table {
-  const index: TableColumn = {
-    name: "run_id",
-    type: "int",
-    // pandas gives an empty index the dtype float64.
-    dtype: view.rows.length === 0 ? "float64" : "int64",
-    values: view.rows.map((r) => r.runId),
-  };
-  const columns = view.columns.map((c): TableColumn => ({
-    name: c.name,
-    type: TYPE[c.type],
-    dtype: DTYPE[c.type],
-    values: view.rows.map((r): TableCell => r.values[c.name] ?? null),
-  }));
-  return new Table(index, columns);
-}
 
 /** A parameter value as Python prints it in a table. */
 function parameterText(v: ParameterValue | undefined, type: ParameterType): string {

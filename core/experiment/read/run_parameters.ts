@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Table, type TableCell, type TableColumn } from "../../../codecs/ommx/table.ts";
 import { InvalidArgumentError, InvalidArtifactError } from "../../errors.ts";
 import { isFloat, PyFloat } from "../../../codecs/py_float.ts";
 import type { RunParameterTable } from "../../../codecs/msgpack/mod.ts";
@@ -173,4 +174,33 @@ export function checkParameterValue(name: string, value: ParameterInput): Parame
         }`,
       );
   }
+}
+
+const DTYPE = { bool: "boolean", int64: "Int64", float64: "Float64", string: "string" } as const;
+const TYPE = { bool: "bool", int64: "int", float64: "float", string: "string" } as const;
+
+/**
+ * The run-parameter table as pandas shows it in `run_parameters_df()`
+ * (what `Experiment.runParametersDf()` returns):
+ * index `run_id` (every run), one column per parameter in the reference's
+ * order with pandas' nullable dtypes.
+ *
+ * @param view The typed table.
+ * @returns The table.
+ */
+export function runParametersDataFrame(view: RunParametersTable): Table {
+  const index: TableColumn = {
+    name: "run_id",
+    type: "int",
+    // pandas gives an empty index the dtype float64.
+    dtype: view.rows.length === 0 ? "float64" : "int64",
+    values: view.rows.map((r) => r.runId),
+  };
+  const columns = view.columns.map((c): TableColumn => ({
+    name: c.name,
+    type: TYPE[c.type],
+    dtype: DTYPE[c.type],
+    values: view.rows.map((r): TableCell => r.values[c.name] ?? null),
+  }));
+  return new Table(index, columns);
 }

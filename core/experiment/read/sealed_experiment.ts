@@ -28,9 +28,13 @@ import { AttachmentNamespace, layerAt } from "./_attachments.ts";
 import { AttachmentHolder } from "./attachment_holder.ts";
 import { loadSealedRun, type SealedRun } from "./sealed_run.ts";
 import { reprStr } from "../../../codecs/_py_repr.ts";
-import { type RunParametersTable, runParametersView } from "./run_parameters.ts";
+import {
+  runParametersDataFrame,
+  type RunParametersTable,
+  runParametersView,
+} from "./run_parameters.ts";
 import type { Table } from "../../../codecs/ommx/table.ts";
-import { experimentDisplay, runParametersDataFrame } from "./_display.ts";
+import { experimentDisplay } from "./_display.ts";
 
 /** Options for loading an Experiment from a target. */
 export interface LoadSealedExperimentOptions {
