@@ -52,6 +52,12 @@ export const OMMX_ERROR_CODES = [
   "DATABASE",
   // analysis lookups (issue 12)
   "NOT_FOUND",
+  // solver outcomes (issue 14)
+  "NOT_APPLICABLE",
+  "INFEASIBLE",
+  "UNBOUNDED",
+  "NO_SOLUTION",
+  "ADAPTER_ERROR",
 ] as const;
 
 /** Stable machine-readable error codes. */
@@ -632,6 +638,94 @@ export class NoFeasibleSampleError extends NotFoundError {
   }
 }
 
+// Solver outcomes (the reference SDK's `ommx.adapter` exceptions), thrown by adapters.
+
+/**
+ * An adapter cannot take this instance (a constraint kind, a variable kind or
+ * a degree it does not handle); thrown before the solver is called. The
+ * reference SDK's `ommx.adapter.AdapterNotApplicableError`.
+ *
+ * @example
+ * ```ts
+ * import { AdapterNotApplicableError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new AdapterNotApplicableError("my.Adapter", ["objective degree 3 exceeds 2"]);
+ * assert.equal(err.code, "NOT_APPLICABLE");
+ * assert.equal(err.message, "my.Adapter is not applicable:\n- objective degree 3 exceeds 2");
+ * ```
+ */
+export class AdapterNotApplicableError extends OmmxError {
+  /** The adapter's name. */
+  readonly adapter: string;
+  /** Why, one line per violated requirement. */
+  readonly reasons: readonly string[];
+  /**
+   * Create the error.
+   *
+   * @param adapter The adapter's name.
+   * @param reasons Why, one line per violated requirement.
+   */
+  constructor(adapter: string, reasons: Iterable<string>) {
+    const list = Object.freeze([...reasons].map(String));
+    super(
+      "NOT_APPLICABLE",
+      `${adapter} is not applicable:${list.map((r) => `\n- ${r}`).join("")}`,
+    );
+    this.adapter = adapter;
+    this.reasons = list;
+  }
+}
+
+/**
+ * The solver proved the problem infeasible (the reference SDK's
+ * `ommx.InfeasibleDetected`; a Solve that throws it is recorded as failed).
+ */
+export class InfeasibleDetected extends OmmxError {
+  /**
+   * Create the error.
+   *
+   * @param message The solver's statement (the reference adapters say `Model was infeasible`).
+   * @param options The optional cause.
+   */
+  constructor(message = "Model was infeasible", options?: OmmxErrorOptions) {
+    super("INFEASIBLE", message, options);
+  }
+}
+
+/**
+ * The solver proved the problem unbounded (the reference SDK's
+ * `ommx.adapter.UnboundedDetected`; never for unboundedness that is only suspected).
+ */
+export class UnboundedDetected extends OmmxError {
+  /**
+   * Create the error.
+   *
+   * @param message The solver's statement (the reference adapters say `Model was unbounded`).
+   * @param options The optional cause.
+   */
+  constructor(message = "Model was unbounded", options?: OmmxErrorOptions) {
+    super("UNBOUNDED", message, options);
+  }
+}
+
+/**
+ * The solver stopped without any solution (e.g. a time limit before the first
+ * incumbent); this proves nothing about the problem. The reference SDK's
+ * `ommx.adapter.NoSolutionReturned`.
+ */
+export class NoSolutionReturned extends OmmxError {
+  /**
+   * Create the error.
+   *
+   * @param message Why no solution came back.
+   * @param options The optional cause.
+   */
+  constructor(message: string, options?: OmmxErrorOptions) {
+    super("NO_SOLUTION", message, options);
+  }
+}
+
 for (
   const [name, cls] of Object.entries({
     OmmxError,
@@ -660,5 +754,9 @@ for (
     DatabaseError,
     NotFoundError,
     NoFeasibleSampleError,
+    AdapterNotApplicableError,
+    InfeasibleDetected,
+    UnboundedDetected,
+    NoSolutionReturned,
   })
 ) ERROR_NAMES.set(cls, name);

@@ -12,7 +12,7 @@ Deno.test("errors: every built-in error is named after its class, by a literal",
   const classes = Object.entries(errors).filter(([, v]) =>
     typeof v === "function" && (v === OmmxError || v.prototype instanceof OmmxError)
   );
-  assert.equal(classes.length, 26);
+  assert.equal(classes.length, 30);
   for (const [exported, cls] of classes) {
     const err = Reflect.construct(cls as typeof OmmxError, ["INVALID_STATE", "x", 1]) as OmmxError;
     assert.equal(err.name, exported);
@@ -43,13 +43,14 @@ Deno.test("errors: subclasses outside the library keep their own name", () => {
 });
 
 Deno.test("errors: every code is listed once; every class throws a listed code", () => {
-  assert.equal(OMMX_ERROR_CODES.length, 27);
+  assert.equal(OMMX_ERROR_CODES.length, 32);
   assert.equal(new Set(OMMX_ERROR_CODES).size, OMMX_ERROR_CODES.length);
   const byClass = new Map<string, string>();
   const args: Record<string, unknown[]> = {
     OmmxError: ["INVALID_STATE", "x"],
     RegistryError: ["DENIED", "x"],
     NetworkError: ["TIMEOUT", "x"],
+    AdapterNotApplicableError: ["my.Adapter", ["reason"]],
   };
   for (const [name, cls] of Object.entries(errors)) {
     if (typeof cls !== "function" || !(cls === OmmxError || cls.prototype instanceof OmmxError)) {
@@ -61,6 +62,10 @@ Deno.test("errors: every code is listed once; every class throws a listed code",
   }
   assert.equal(byClass.get("ReferenceConflictError"), "ALREADY_EXISTS");
   assert.equal(byClass.get("InvalidArgumentError"), "INVALID_ARGUMENT");
+  assert.equal(byClass.get("AdapterNotApplicableError"), "NOT_APPLICABLE");
+  assert.equal(byClass.get("InfeasibleDetected"), "INFEASIBLE");
+  assert.equal(byClass.get("UnboundedDetected"), "UNBOUNDED");
+  assert.equal(byClass.get("NoSolutionReturned"), "NO_SOLUTION");
   assert.equal(byClass.get("IoError"), "IO");
   assert.equal(byClass.get("DatabaseError"), "DATABASE");
   assert.equal(byClass.has("UnsafePathError"), false);
@@ -97,4 +102,19 @@ Deno.test("errors: NetworkError keeps status and URL; RegistryError is one", () 
   assert.ok(registry instanceof NetworkError);
   assert.equal(registry.name, "RegistryError");
   assert.ok(OMMX_ERROR_CODES.includes("TIMEOUT") && OMMX_ERROR_CODES.includes("HTTP"));
+});
+
+Deno.test("errors: the solver outcomes read as the reference adapters' exceptions", () => {
+  const infeasible = new errors.InfeasibleDetected();
+  assert.equal(String(infeasible), "InfeasibleDetected: Model was infeasible");
+  assert.equal(infeasible.code, "INFEASIBLE");
+  assert.equal(String(new errors.UnboundedDetected()), "UnboundedDetected: Model was unbounded");
+  const none = new errors.NoSolutionReturned("time limit reached", { cause: 7 });
+  assert.equal(none.code, "NO_SOLUTION");
+  assert.equal(none.cause, 7);
+  const na = new errors.AdapterNotApplicableError("a.B", ["x", "y"]);
+  assert.equal(na.message, "a.B is not applicable:\n- x\n- y");
+  assert.equal(na.adapter, "a.B");
+  assert.deepEqual(na.reasons, ["x", "y"]);
+  assert.ok(Object.isFrozen(na.reasons));
 });

@@ -1,0 +1,504 @@
+/**
+ * The HiGHS solver adapter: {@linkcode HighsAdapter} (and the ready-made
+ * {@linkcode OMMXHighsAdapter}) solves an OMMX `Instance` with HiGHS compiled to WebAssembly
+ * (`npm:highs`) and returns a `Solution` evaluated on the Instance. It implements the
+ * `SolverAdapter` contract of `@ommx-ts/experiment`, so `run.solve(OMMXHighsAdapter, instance,
+ * options)` records the Solve (input, output, options, diagnostics, `convert`/`call`/`decode`
+ * trace spans) as the reference's `run.log_solve(OMMXHighsAdapter, instance)` does.
+ *
+ * @module
+ */
+import highsModule from "npm:highs@1.15.3";
+import type {
+  Highs,
+  HighsCallbackMap,
+  InitOptions,
+  Model,
+  ModelData,
+  ObjectiveSense,
+} from "npm:highs@1.15.3";
+import {
+  type AdapterContext,
+  InfeasibleDetected,
+  type Instance,
+  InvalidArgumentError,
+  NoSolutionReturned,
+  type Solution,
+  type SolverAdapter,
+  UnboundedDetected,
+} from "@ommx-ts/experiment";
+import { OMMXHighsAdapterError } from "./errors.ts";
+import { type HighsSettings, highsSettings, type HighsSolveOptions } from "./options.ts";
+import {
+  diagnosticRecord,
+  type HighsProgressSnapshot,
+  type HighsTerminationReport,
+} from "./diagnostics.ts";
+import { type HighsModelArrays, translate, type Translation } from "./_translate.ts";
+import { buildSolution, completeState } from "./_decode.ts";
+
+/**
+ * The package's loader. `npm:highs` declares itself CommonJS, so the type checker sees its
+ * default export as the module; at run time (its ES module build) it is the loader function.
+ */
+const loadHighs = highsModule as unknown as (options?: InitOptions) => Promise<Highs>;
+
+/** The adapter name recorded in the Experiment (`Solve.adapter`). */
+export const HIGHS_ADAPTER_NAME = "@ommx-ts/highs-adapter.OMMXHighsAdapter";
+
+/** How to load HiGHS and where its log goes; fixed for the adapter's lifetime. */
+export interface HighsAdapterInit {
+  /**
+   * Receives HiGHS's log, one line per call, for every solve (in addition to the console when a
+   * solve sets `verbose`). Without it, and without `verbose`, HiGHS prints nothing.
+   */
+  log?: (line: string) => void;
+  /**
+   * Where the loader finds `highs.wasm` (a URL or path), for bundles that do not keep it beside
+   * the loader. See `npm:highs`'s `locateFile`.
+   */
+  locateFile?: (file: string) => string;
+  /** The bytes of `highs.wasm`, when they are at hand (no lookup then). */
+  wasmBinary?: ArrayBuffer | ArrayBufferView;
+  /** A compiled `highs.wasm` module, to share one compilation between adapters. */
+  wasmModule?: WebAssembly.Module;
+}
+
+/** The HiGHS build an adapter runs. */
+export interface HighsVersionInfo {
+  /** HiGHS version, e.g. `1.15.1`. */
+  readonly version: string;
+  /** HiGHS git hash. */
+  readonly githash: string;
+}
+
+/** HiGHS model status codes (`highs.constants.modelStatus`) and their HiGHS texts. */
+const STATUS_TEXT: readonly string[] = [
+  "Not Set",
+  "Load error",
+  "Model error",
+  "Presolve error",
+  "Solve error",
+  "Postsolve error",
+  "Empty",
+  "Optimal",
+  "Infeasible",
+  "Primal infeasible or unbounded",
+  "Unbounded",
+  "Bound on objective reached",
+  "Target for objective reached",
+  "Time limit reached",
+  "Iteration limit reached",
+  "Unknown",
+  "Solution limit reached",
+  "Interrupted by user",
+  "Memory limit reached",
+  "Interrupted by HiGHS",
+];
+const NOT_SET = 0;
+const EMPTY = 6;
+const OPTIMAL = 7;
+const INFEASIBLE = 8;
+const UNBOUNDED_OR_INFEASIBLE = 9;
+const UNBOUNDED = 10;
+/** Statuses after which HiGHS reports no objective value (as the reference's report). */
+const NO_OBJECTIVE = new Set([0, 1, 2, 3, 4, 5, INFEASIBLE, UNBOUNDED_OR_INFEASIBLE, UNBOUNDED]);
+/** Statuses that are HiGHS failures. */
+const ERRORS = new Set([1, 2, 3, 4, 5]);
+/** HiGHS callback type of MIP logging (`highs.constants.callbackType.mipLogging`). */
+const MIP_LOGGING = 5;
+/** How many HiGHS log lines a failure message may quote. */
+const QUOTED_LINES = 5;
+
+const statusText = (status: number) => STATUS_TEXT[status] ?? `status ${status}`;
+
+/** A sink for HiGHS's printed lines during one synchronous stretch of a solve. */
+interface LogSink {
+  /** Receives every line. */
+  readonly line: (line: string) => void;
+  /** The last lines that look like HiGHS errors or warnings, for failure messages. */
+  readonly problems: string[];
+  /** Whether anyone reads the log (verbose, or a log callback): HiGHS logs the run only then. */
+  readonly listens: boolean;
+}
+
+/**
+ * A HiGHS solver adapter (HiGHS 1.15 as WebAssembly, from `npm:highs`).
+ *
+ * Solves linear problems over binary, integer, continuous, semi-continuous and semi-integer
+ * variables, and convex quadratic objectives (concave when maximising) of continuous problems;
+ * refuses anything else with an `AdapterNotApplicableError` before HiGHS is called. See the
+ * package README for the translation, the differences from the reference adapter, and the
+ * diagnostics.
+ *
+ * @example Solve a knapsack directly
+ * ```ts
+ * import { OMMXHighsAdapter } from "./mod.ts";
+ * import { Function, Instance } from "@ommx-ts/experiment";
+ * import assert from "node:assert/strict";
+ *
+ * const profit = [10, 13, 18, 32, 7, 15];
+ * const weight = [11, 15, 20, 35, 10, 33];
+ * const instance = new Instance({
+ *   sense: "maximize",
+ *   objective: Function.linear(profit.map((p, i) => [i, p])),
+ *   decisionVariables: profit.map((_, id) => ({
+ *     id, kind: "binary" as const, bound: { lower: 0, upper: 1 }, subscripts: [], parameters: {},
+ *   })),
+ *   constraints: [{
+ *     id: 0, equality: "<=", function: Function.linear(weight.map((w, i) => [i, w]), -47),
+ *     subscripts: [], parameters: {},
+ *   }],
+ * });
+ * const solution = await OMMXHighsAdapter.solve(instance, { timeLimit: 10 });
+ * assert.equal(solution.objective, 42);
+ * assert.equal(solution.optimality, "optimal");
+ * assert.deepEqual([...solution.state].filter(([, x]) => x > 0.5).map(([id]) => id), [0, 3]);
+ * ```
+ */
+export class HighsAdapter implements SolverAdapter<Instance, Solution, HighsSolveOptions> {
+  /** The adapter name recorded in the Experiment: {@linkcode HIGHS_ADAPTER_NAME}. */
+  readonly name: string = HIGHS_ADAPTER_NAME;
+  readonly #init: HighsAdapterInit;
+  #runtime: Promise<Highs> | undefined;
+  #sink: LogSink | undefined;
+
+  /**
+   * Create an adapter. HiGHS is loaded on the first solve (or {@linkcode HighsAdapter.load}).
+   *
+   * @param init How to load HiGHS and where its log goes.
+   */
+  constructor(init: HighsAdapterInit = {}) {
+    this.#init = { ...init };
+  }
+
+  /**
+   * Load HiGHS now (the first solve does otherwise), e.g. to keep the WebAssembly compilation
+   * out of the first solve's time.
+   *
+   * @returns The HiGHS build.
+   * @throws {OMMXHighsAdapterError} when the WebAssembly module cannot be loaded.
+   */
+  async load(): Promise<HighsVersionInfo> {
+    const highs = await this.#highs();
+    return { version: highs.version.string, githash: highs.version.gitHash };
+  }
+
+  #highs(): Promise<Highs> {
+    let runtime = this.#runtime;
+    if (runtime === undefined) {
+      const forward = (line: string) => this.#sink?.line(line);
+      const options: InitOptions = { print: forward, printErr: forward };
+      if (this.#init.locateFile !== undefined) options.locateFile = this.#init.locateFile;
+      if (this.#init.wasmBinary !== undefined) options.wasmBinary = this.#init.wasmBinary;
+      if (this.#init.wasmModule !== undefined) options.wasmModule = this.#init.wasmModule;
+      runtime = loadHighs(options).catch((cause: unknown) => {
+        this.#runtime = undefined;
+        throw new OMMXHighsAdapterError(
+          `Could not load the HiGHS WebAssembly module: ${
+            cause instanceof Error ? cause.message : String(cause)
+          }`,
+          { cause },
+        );
+      });
+      this.#runtime = runtime;
+    }
+    return runtime;
+  }
+
+  /** Run `fn` with HiGHS's printed lines going to `sink` (synchronous stretches only). */
+  #printingTo<T>(sink: LogSink, fn: () => T): T {
+    const previous = this.#sink;
+    this.#sink = sink;
+    try {
+      return fn();
+    } finally {
+      this.#sink = previous;
+    }
+  }
+
+  /**
+   * Solve an instance with HiGHS (the reference's `OMMXHighsAdapter.solve`).
+   *
+   * Everything that can be refused is refused before HiGHS runs: unknown or ill-typed options
+   * and non-finite numbers, inverted bounds or ids outside `[0, 2^53-1]` in the instance
+   * (`InvalidArgumentError`); quadratic constraints, indicator / one-hot / SOS1 constraints,
+   * objectives of degree 3 or more, quadratic objectives over non-continuous variables or that
+   * are not convex (`AdapterNotApplicableError`); constant constraints that cannot hold
+   * ({@linkcode OMMXHighsAdapterError}).
+   *
+   * With a context (as `run.solve` passes), the phases are `convert`, `call` and `decode`
+   * spans, and the diagnostics are recorded: a {@linkcode HighsProgressSnapshot} per HiGHS MIP
+   * logging callback and a {@linkcode HighsTerminationReport} after each HiGHS run.
+   *
+   * @param instance The instance.
+   * @param options Per-solve options (recorded as given by `run.solve`).
+   * @param context The recording context (`run.solve` passes one; optional when called directly).
+   * @returns The solution, evaluated on the instance; `optimality` is `optimal` when HiGHS
+   *   proved it (and the instance's output objective, if any, preserves optimality).
+   * @throws {InfeasibleDetected} when HiGHS proves the problem infeasible.
+   * @throws {UnboundedDetected} when HiGHS proves it unbounded.
+   * @throws {NoSolutionReturned} when HiGHS stops (a limit) without any solution.
+   * @throws {OMMXHighsAdapterError} when HiGHS fails or cannot tell infeasible from unbounded.
+   */
+  async solve(
+    instance: Instance,
+    options: HighsSolveOptions = {},
+    context?: AdapterContext,
+  ): Promise<Solution> {
+    const settings = highsSettings(options);
+    context?.signal?.throwIfAborted();
+    const highs = await this.#highs();
+    const phase = <T>(name: string, fn: () => T): Promise<T> =>
+      context === undefined ? Promise.resolve().then(fn) : context.span(name, () => fn());
+    const sink = this.#logSink(settings);
+    const held: { model?: Model } = {};
+    try {
+      const translation = await phase("convert", () => {
+        const t = translate(instance, this.name);
+        held.model = this.#printingTo(sink, () => {
+          const m = highs.createModel();
+          try {
+            configure(m, t.model, settings, sink, highs);
+            return m;
+          } catch (error) {
+            m.dispose();
+            throw error;
+          }
+        });
+        return t;
+      });
+      const model = held.model!;
+      context?.signal?.throwIfAborted();
+      const record = context === undefined
+        ? undefined
+        : (report: unknown) => context.recordDiagnostic(report);
+      const run = await phase(
+        "call",
+        () => this.#printingTo(sink, () => runHighs(model, translation, settings, highs, record)),
+      );
+      return await phase("decode", () => decode(instance, translation, model, run));
+    } finally {
+      held.model?.dispose();
+    }
+  }
+
+  #logSink(settings: HighsSettings): LogSink {
+    const user = this.#init.log;
+    const problems: string[] = [];
+    return {
+      problems,
+      listens: settings.verbose || user !== undefined,
+      line: (line) => {
+        if (/^\s*(ERROR|WARNING)/.test(line)) {
+          problems.push(line.trim());
+          if (problems.length > QUOTED_LINES) problems.shift();
+        }
+        if (user !== undefined) user(line);
+        if (settings.verbose) console.log(line);
+      },
+    };
+  }
+}
+
+/** The ready-made adapter (the reference's class name): `OMMXHighsAdapter.solve(instance)`. */
+export const OMMXHighsAdapter: HighsAdapter = new HighsAdapter();
+
+function quote(sink: LogSink): string {
+  return sink.problems.length === 0 ? "" : ` (HiGHS: ${sink.problems.join("; ")})`;
+}
+
+/** Options first (some decide what the model accepts), then the model. */
+function configure(
+  model: Model,
+  arrays: HighsModelArrays,
+  settings: HighsSettings,
+  sink: LogSink,
+  highs: Highs,
+): void {
+  // The log is captured (for failure messages) while the model is passed; the run logs only
+  // when someone listens.
+  model.options.set({ output_flag: true, log_to_console: true });
+  for (const [name, value] of settings.settings) {
+    try {
+      model.options.set(name, value);
+    } catch (cause) {
+      throw new InvalidArgumentError(
+        `HiGHS refused option ${name} = ${JSON.stringify(value)}: ${
+          cause instanceof Error ? cause.message : String(cause)
+        }${quote(sink)}`,
+      );
+    }
+  }
+  const data: ModelData = {
+    numCols: arrays.numCols,
+    numRows: arrays.numRows,
+    sense:
+      (arrays.maximize
+        ? highs.constants.objectiveSense.maximize
+        : highs.constants.objectiveSense.minimize) as ObjectiveSense,
+    offset: arrays.offset,
+    colCost: arrays.colCost,
+    colLower: arrays.colLower,
+    colUpper: arrays.colUpper,
+    rowLower: arrays.rowLower,
+    rowUpper: arrays.rowUpper,
+    matrix: {
+      format: "csr",
+      numRows: arrays.numRows,
+      numCols: arrays.numCols,
+      starts: arrays.starts,
+      indices: arrays.indices,
+      values: arrays.values,
+    },
+    ...(arrays.integrality === undefined ? {} : { integrality: arrays.integrality }),
+    ...(arrays.hessian === undefined ? {} : {
+      hessian: { format: "triangular" as const, dimension: arrays.numCols, ...arrays.hessian },
+    }),
+  };
+  try {
+    model.passModel(data);
+  } catch (cause) {
+    throw new OMMXHighsAdapterError(
+      `HiGHS refused the model: ${cause instanceof Error ? cause.message : String(cause)}${
+        quote(sink)
+      }`,
+      { cause },
+    );
+  }
+  model.options.set({ output_flag: sink.listens, log_to_console: sink.listens });
+}
+
+/** One HiGHS run's status and report. */
+interface RunResult {
+  readonly status: number;
+  readonly report: HighsTerminationReport | undefined;
+  readonly failure: unknown;
+}
+
+function terminationReport(model: Model, status: number, highs: Highs): HighsTerminationReport {
+  const info = (name: string): number => {
+    try {
+      return Number(model.info.get(name));
+    } catch {
+      return Number.NaN;
+    }
+  };
+  return {
+    status: statusText(status),
+    objective_value: NO_OBJECTIVE.has(status) ? null : info("objective_function_value"),
+    mip_dual_bound: info("mip_dual_bound"),
+    mip_gap: info("mip_gap"),
+    mip_node_count: info("mip_node_count"),
+    simplex_iteration_count: info("simplex_iteration_count"),
+    ipm_iteration_count: info("ipm_iteration_count"),
+    crossover_iteration_count: info("crossover_iteration_count"),
+    pdlp_iteration_count: info("pdlp_iteration_count"),
+    primal_dual_integral: info("primal_dual_integral"),
+    primal_solution_status: info("primal_solution_status"),
+    dual_solution_status: info("dual_solution_status"),
+    max_integrality_violation: info("max_integrality_violation"),
+    max_primal_infeasibility: info("max_primal_infeasibility"),
+    max_dual_infeasibility: info("max_dual_infeasibility"),
+    run_time_sec: model.getRunTime(),
+    highs_version: highs.version.string,
+    highs_githash: highs.version.gitHash,
+  };
+}
+
+/**
+ * Run HiGHS; when presolve could not tell infeasible from unbounded, run once more without
+ * presolve, which decides it (HiGHS's own advice for that status).
+ */
+function runHighs(
+  model: Model,
+  translation: Translation,
+  settings: HighsSettings,
+  highs: Highs,
+  record: ((report: unknown) => void) | undefined,
+): RunResult {
+  const once = (): RunResult => {
+    const callbacks: HighsCallbackMap = record === undefined ? {} : {
+      [MIP_LOGGING]: (event) => {
+        const d = event.data;
+        const snapshot: HighsProgressSnapshot = {
+          event: event.message,
+          solving_time_sec: d.running_time ?? Number.NaN,
+          mip_node_count: Number(d.mip_node_count ?? -1),
+          simplex_iteration_count: -1,
+          ipm_iteration_count: -1,
+          pdlp_iteration_count: -1,
+          objective_value: d.objective_function_value ?? Number.NaN,
+          primal_bound: d.mip_primal_bound ?? Number.NaN,
+          dual_bound: d.mip_dual_bound ?? Number.NaN,
+          gap: d.mip_gap ?? Number.NaN,
+        };
+        record(diagnosticRecord(snapshot));
+      },
+    };
+    let failure: unknown;
+    try {
+      model.run(callbacks);
+    } catch (error) {
+      failure = error;
+    }
+    const status = model.getModelStatus();
+    const report = status === NOT_SET ? undefined : terminationReport(model, status, highs);
+    if (report !== undefined) record?.(diagnosticRecord(report));
+    return { status, report, failure };
+  };
+  const first = once();
+  const presolveOff = settings.settings.some(([n, v]) => n === "presolve" && v === "off");
+  if (
+    first.failure === undefined && first.status === UNBOUNDED_OR_INFEASIBLE && !presolveOff &&
+    translation.model.numCols > 0
+  ) {
+    model.options.set("presolve", "off");
+    model.clearSolver();
+    return once();
+  }
+  return first;
+}
+
+function decode(
+  instance: Instance,
+  translation: Translation,
+  model: Model,
+  run: RunResult,
+): Solution {
+  const { status } = run;
+  if (run.failure !== undefined || ERRORS.has(status)) {
+    const cause = run.failure;
+    const detail = cause instanceof Error ? `: ${cause.message}` : "";
+    throw new OMMXHighsAdapterError(`HiGHS failed [status: ${statusText(status)}]${detail}`, {
+      cause,
+    });
+  }
+  if (status === NOT_SET) throw new OMMXHighsAdapterError("Model has not been optimized");
+  if (status === INFEASIBLE) throw new InfeasibleDetected("Model was infeasible");
+  if (status === UNBOUNDED) throw new UnboundedDetected("Model was unbounded");
+  if (status === UNBOUNDED_OR_INFEASIBLE) {
+    throw new OMMXHighsAdapterError(
+      "HiGHS could not tell whether the model is infeasible or unbounded [status: Primal infeasible or unbounded]",
+    );
+  }
+  const numCols = translation.model.numCols;
+  let colValue: ArrayLike<number> = new Float64Array(0);
+  let rowDual: ArrayLike<number> | undefined;
+  if (numCols > 0 && status !== EMPTY) {
+    if ((run.report?.primal_solution_status ?? 0) < 1) {
+      throw new NoSolutionReturned(
+        `HiGHS stopped without a solution [status: ${statusText(status)}]`,
+      );
+    }
+    const solution = model.getSolution();
+    colValue = solution.colValue;
+    rowDual = solution.rowDual;
+  }
+  const state = completeState(instance, translation, colValue);
+  return buildSolution(instance, translation, state, {
+    optimal: status === OPTIMAL,
+    relaxed: translation.integral && (run.report?.mip_node_count ?? 0) < 0,
+    rowDual,
+  });
+}
