@@ -101,7 +101,9 @@ interface Terms {
   degree: number;
 }
 
-const describeNumber = (x: number) => Number.isNaN(x) ? "NaN" : String(x);
+/** A number as text; integers beyond 2^53 in full (`2 ** 60` is 1152921504606846976). */
+const describeNumber = (x: number) =>
+  Number.isInteger(x) && !Number.isSafeInteger(x) ? BigInt(x).toString() : String(x);
 
 /** Merges the terms of functions, with one dense accumulator for all of them. */
 class TermCollector {

@@ -187,12 +187,7 @@ export class HighsAdapter implements SolverAdapter<Instance, Solution, HighsSolv
   #highs(): Promise<Highs> {
     let runtime = this.#runtime;
     if (runtime === undefined) {
-      const forward = (line: string) => this.#sink?.line(line);
-      const options: InitOptions = { print: forward, printErr: forward };
-      if (this.#init.locateFile !== undefined) options.locateFile = this.#init.locateFile;
-      if (this.#init.wasmBinary !== undefined) options.wasmBinary = this.#init.wasmBinary;
-      if (this.#init.wasmModule !== undefined) options.wasmModule = this.#init.wasmModule;
-      runtime = loadHighs(options).catch((cause: unknown) => {
+      runtime = this.#loadRuntime().catch((cause: unknown) => {
         this.#runtime = undefined;
         throw new OMMXHighsAdapterError(
           `Could not load the HiGHS WebAssembly module: ${
@@ -204,6 +199,35 @@ export class HighsAdapter implements SolverAdapter<Instance, Solution, HighsSolv
       this.#runtime = runtime;
     }
     return runtime;
+  }
+
+  async #loadRuntime(): Promise<Highs> {
+    const forward = (line: string) => this.#sink?.line(line);
+    const options: InitOptions & {
+      instantiateWasm?: (
+        imports: WebAssembly.Imports,
+        receive: (instance: WebAssembly.Instance) => void,
+      ) => Record<string, never>;
+    } = { print: forward, printErr: forward };
+    if (this.#init.locateFile !== undefined) options.locateFile = this.#init.locateFile;
+    const { wasmBinary, wasmModule } = this.#init;
+    if (wasmModule === undefined && wasmBinary === undefined) return await loadHighs(options);
+    // npm:highs 1.15.3 documents wasmBinary/wasmModule but its loader ignores them; Emscripten's
+    // instantiateWasm hook is honoured. It has no failure path, hence the race with `failed`.
+    const module = wasmModule ??
+      await WebAssembly.compile(
+        ArrayBuffer.isView(wasmBinary)
+          ? new Uint8Array(wasmBinary.buffer, wasmBinary.byteOffset, wasmBinary.byteLength)
+            .slice()
+          : new Uint8Array(wasmBinary!).slice(),
+      );
+    let fail: (error: unknown) => void = () => {};
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    options.instantiateWasm = (imports, receive) => {
+      WebAssembly.instantiate(module, imports).then(receive, fail);
+      return {};
+    };
+    return await Promise.race([loadHighs(options), failed]);
   }
 
   /** Run `fn` with HiGHS's printed lines going to `sink` (synchronous stretches only). */
