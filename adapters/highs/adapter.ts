@@ -283,7 +283,7 @@ export class HighsAdapter implements SolverAdapter<Instance, Solution, HighsSolv
         held.model = this.#printingTo(sink, () => {
           const m = highs.createModel();
           try {
-            configure(m, t.model, settings, sink, highs);
+            configure(m, t.model, settings, sink, highs, context !== undefined);
             return m;
           } catch (error) {
             m.dispose();
@@ -339,6 +339,7 @@ function configure(
   settings: HighsSettings,
   sink: LogSink,
   highs: Highs,
+  progress: boolean,
 ): void {
   // The log is captured (for failure messages) while the model is passed; the run logs only
   // when someone listens.
@@ -390,7 +391,9 @@ function configure(
       { cause },
     );
   }
-  model.options.set({ output_flag: sink.listens, log_to_console: sink.listens });
+  // HiGHS calls the MIP logging callback only while its output is on (as the reference keeps it,
+  // with log_to_console off); the console sink is ours, so nothing reaches stdout unless asked.
+  model.options.set({ output_flag: sink.listens || progress, log_to_console: sink.listens });
 }
 
 /** One HiGHS run's status and report. */
