@@ -2,7 +2,7 @@
  * The public-surface check of `deno task check`:
  *
  * 1. `_` means internal: in every library folder that has a `mod.ts`
- *    (below `core/` and `codecs/`), each `.ts` file whose name does not start
+ *    (below `core/`, `codecs/` and `adapters/`), each `.ts` file whose name does not start
  *    with `_` (tests and generated code aside) is re-exported whole
  *    (`export * from` / `export type * from`) by that `mod.ts`, or by the
  *    `mod.ts` of the nearest folder above it that has one.
@@ -17,7 +17,7 @@
  */
 
 const ROOT = new URL("../", import.meta.url).pathname;
-const LIBRARY_DIRS = ["core", "codecs"];
+const LIBRARY_DIRS = ["core", "codecs", "adapters"];
 
 function isInternalOrTest(name: string): boolean {
   return name.startsWith("_") || name.endsWith("_test.ts") || name === "mod.ts";

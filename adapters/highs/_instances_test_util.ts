@@ -6,8 +6,8 @@
 import {
   type Constraint,
   type DecisionVariable,
-  type Function as OmmxFunction,
   Function,
+  type Function as OmmxFunction,
   Instance,
   type InstanceData,
   type Kind,

@@ -10,13 +10,7 @@ import {
   UnboundedDetected,
 } from "@ommx-ts/experiment";
 import { HighsAdapter, OMMXHighsAdapter, OMMXHighsAdapterError } from "./mod.ts";
-import {
-  binary,
-  constraint,
-  instance,
-  knapsack,
-  variable,
-} from "./_instances_test_util.ts";
+import { binary, constraint, instance, knapsack, variable } from "./_instances_test_util.ts";
 
 const highs = OMMXHighsAdapter;
 const lin = (terms: [number, number][], c = 0) => Function.linear(terms, c);
@@ -148,10 +142,12 @@ Deno.test("highs: constant constraints are skipped within 1e-10, else refused as
       decisionVariables: [x],
       constraints: [constraint(4, equality, f)],
     }));
-  for (const [equality, f] of [["=", Function.constant(1e-11)], ["<=", Function.constant(-3)], [
-    "<=",
-    lin([[0, 0]], 1e-10),
-  ]] as const) {
+  for (
+    const [equality, f] of [["=", Function.constant(1e-11)], ["<=", Function.constant(-3)], [
+      "<=",
+      lin([[0, 0]], 1e-10),
+    ]] as const
+  ) {
     const solution = await solve(equality, f);
     assert.equal(solution.objective, 1);
     assert.equal(solution.constraints[0]?.dualVariable, undefined, "no row, no dual");
@@ -253,7 +249,11 @@ Deno.test("highs: terms are merged and zero terms dropped before the degree is t
 });
 
 Deno.test("highs: semi-continuous and semi-integer variables (beyond the reference)", async () => {
-  const semi = (kind: "semi-continuous" | "semi-integer", sense: "minimize" | "maximize", cap: number) =>
+  const semi = (
+    kind: "semi-continuous" | "semi-integer",
+    sense: "minimize" | "maximize",
+    cap: number,
+  ) =>
     highs.solve(instance({
       sense,
       objective: lin([[0, sense === "minimize" ? -1 : 1]]),
@@ -568,7 +568,11 @@ Deno.test("highs: an output objective that does not preserve optimality: unspeci
     objective: lin([[0, -10], [1, -13]]),
     decisionVariables: [variable(0, "continuous", 0, 1), variable(1, "continuous", 0, 1)],
     constraints: [constraint(0, "<=", lin([[0, 11], [1, 15]], -15))],
-    outputObjective: { sense: "maximize", function: lin([[0, 10], [1, 13]]), preservesOptimality: false },
+    outputObjective: {
+      sense: "maximize",
+      function: lin([[0, 10], [1, 13]]),
+      preservesOptimality: false,
+    },
   });
   const solution = await highs.solve(inst);
   assert.ok(Math.abs(solution.objective - (10 + 13 * 4 / 15)) < 1e-9);

@@ -78,7 +78,11 @@ Deno.test("highs: run.solve records the solve — options as given, diagnostics 
     assert.deepEqual(trace.children(solve).map((s) => s.name), ["convert", "call", "decode"]);
   }
   assert.equal(solves[1]!.status.code, "error");
-  assert.deepEqual(trace.children(solves[1]!).map((s) => s.status.code), ["unset", "unset", "error"]);
+  assert.deepEqual(trace.children(solves[1]!).map((s) => s.status.code), [
+    "unset",
+    "unset",
+    "error",
+  ]);
 });
 
 Deno.test("highs: floats of the diagnostics are marked PyFloat, so integral ones stay MessagePack floats (as Python writes them)", async () => {

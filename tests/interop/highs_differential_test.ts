@@ -26,8 +26,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   AdapterNotApplicableError,
-  Experiment,
-  InfeasibleDetected,
+  type Experiment,
   Instance,
   openArtifact,
   openExperiment,
@@ -35,7 +34,7 @@ import {
   type Solution,
   UnboundedDetected,
 } from "../../mod.ts";
-import { OMMXHighsAdapter, OMMXHighsAdapterError } from "../../adapters/highs/mod.ts";
+import { OMMXHighsAdapter } from "../../adapters/highs/mod.ts";
 import { referencePython } from "../../core/_tools_test_util.ts";
 import { runPythonJson, sha } from "./_python_test_util.ts";
 
@@ -60,7 +59,13 @@ type Outcome =
   | { kind: "error"; type: string; message: string };
 
 const num = (x: Num): number =>
-  typeof x === "number" ? x : x.$float === "NaN" ? NaN : x.$float === "Infinity" ? Infinity : -Infinity;
+  typeof x === "number"
+    ? x
+    : x.$float === "NaN"
+    ? NaN
+    : x.$float === "Infinity"
+    ? Infinity
+    : -Infinity;
 
 /** The reference's exception → the kind of error ours must throw. */
 const ERROR_KINDS: Record<string, string> = {
@@ -196,13 +201,19 @@ function compare(name: string, instance: Instance, ref: Outcome, ours: Solution 
   if (ref.kind === "error") {
     assert.ok(ours instanceof Error, `${name}: the reference fails (${ref.type}), ours solved`);
     const want = ERROR_KINDS[ref.type];
-    assert.ok(want !== undefined, `${name}: unexpected reference error ${ref.type}: ${ref.message}`);
+    assert.ok(
+      want !== undefined,
+      `${name}: unexpected reference error ${ref.type}: ${ref.message}`,
+    );
     assert.equal(ours.name, want, `${name}: ${ours}`);
     return;
   }
   assert.ok(!(ours instanceof Error), `${name}: the reference solves, ours fails: ${ours}`);
   const objective = num(ref.objective);
-  assert.ok(close(ours.objective, objective), `${name}: objective ${ours.objective} vs ${objective}`);
+  assert.ok(
+    close(ours.objective, objective),
+    `${name}: objective ${ours.objective} vs ${objective}`,
+  );
   assert.equal(ours.feasible, ref.feasible, `${name}: feasible`);
   assert.equal(ours.optimality, ref.optimality, `${name}: optimality`);
   assert.equal(ours.relaxation, ref.relaxation, `${name}: relaxation`);
@@ -211,7 +222,10 @@ function compare(name: string, instance: Instance, ref: Outcome, ours: Solution 
   const used = usedIds(instance);
   for (const [id, value] of refState) {
     if (UNIQUE_OPTIMUM.has(name) || !used.has(id)) {
-      assert.ok(close(ours.state.get(id)!, value), `${name}: x${id} = ${ours.state.get(id)} vs ${value}`);
+      assert.ok(
+        close(ours.state.get(id)!, value),
+        `${name}: x${id} = ${ours.state.get(id)} vs ${value}`,
+      );
     }
   }
   // The reference attaches row k's dual to the constraint with id k: right only when the rows
@@ -223,7 +237,10 @@ function compare(name: string, instance: Instance, ref: Outcome, ours: Solution 
   if (rowsAreIds) {
     for (const [id, dual] of Object.entries(ref.duals)) {
       const mine = ourDuals.get(Number(id));
-      assert.ok(mine !== undefined && close(mine, num(dual)), `${name}: dual of ${id}: ${mine} vs ${num(dual)}`);
+      assert.ok(
+        mine !== undefined && close(mine, num(dual)),
+        `${name}: dual of ${id}: ${mine} vs ${num(dual)}`,
+      );
     }
     assert.equal(
       [...ourDuals.values()].filter((d) => d !== undefined).length,
@@ -234,7 +251,8 @@ function compare(name: string, instance: Instance, ref: Outcome, ours: Solution 
 }
 
 Deno.test({
-  name: "interop: the HiGHS adapter agrees with ommx-highs-adapter 3.0.0b7 on the reference's instances, the corpus and the shared fixtures",
+  name:
+    "interop: the HiGHS adapter agrees with ommx-highs-adapter 3.0.0b7 on the reference's instances, the corpus and the shared fixtures",
   ignore: python === undefined,
   sanitizeResources: false,
   fn: async (t) => {
@@ -262,14 +280,29 @@ Deno.test({
           const instance = Instance.decode(bytes, "v2");
           const ours = await OMMXHighsAdapter.solve(instance).catch((e: Error) => e);
           compare(name, instance, reference[name]!, ours);
-          const key = `${reference[name]!.kind === "error" ? (reference[name] as { type: string }).type : "solution"}`;
+          const key = `${
+            reference[name]!.kind === "error"
+              ? (reference[name] as { type: string }).type
+              : "solution"
+          }`;
           tally[key] = (tally[key] ?? 0) + 1;
         });
       }
-      console.log(`highs differential: ${names.length} instances, reference outcomes ${JSON.stringify(tally)}`);
+      console.log(
+        `highs differential: ${names.length} instances, reference outcomes ${
+          JSON.stringify(tally)
+        }`,
+      );
       // Both sides solved and failed in every way this suite is meant to cover.
       assert.ok((tally.solution ?? 0) >= 10);
-      for (const kind of ["InfeasibleDetected", "UnboundedDetected", "OMMXHighsAdapterError", "PreparationTargetNotReachedError"]) {
+      for (
+        const kind of [
+          "InfeasibleDetected",
+          "UnboundedDetected",
+          "OMMXHighsAdapterError",
+          "PreparationTargetNotReachedError",
+        ]
+      ) {
         assert.ok((tally[kind] ?? 0) >= 1, `${kind}: ${JSON.stringify(tally)}`);
       }
     } finally {

@@ -31,7 +31,12 @@ const python = referencePython(
   "the Python import test of HiGHS-adapter Experiments (tests/interop/highs_python_import_test.ts)",
 );
 
-const v = (id: number, kind: "binary" | "integer" | "continuous", lower: number, upper: number) => ({
+const v = (
+  id: number,
+  kind: "binary" | "integer" | "continuous",
+  lower: number,
+  upper: number,
+) => ({
   id,
   kind,
   bound: { lower, upper },
@@ -113,7 +118,8 @@ type Report = {
 };
 
 Deno.test({
-  name: "interop: the Python SDK imports an Experiment solved with the TypeScript HiGHS adapter; its HighsDiagnosticsAnalyzer reads our diagnostics",
+  name:
+    "interop: the Python SDK imports an Experiment solved with the TypeScript HiGHS adapter; its HighsDiagnosticsAnalyzer reads our diagnostics",
   ignore: python === undefined,
   sanitizeResources: false,
   fn: async () => {
