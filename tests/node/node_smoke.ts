@@ -7,8 +7,9 @@
  * {@linkcode summarize} reads every archive of the reference corpus (every
  * attachment, decoded and raw; Solve/Sampling inputs, outputs and
  * diagnostics; traces; run parameters; `verify()`), records and saves a new
- * Experiment and reopens it, and returns a JSON-safe summary. Everything but
- * its `runtime` part must be identical across runtimes.
+ * Experiment and reopens it, solves with the HiGHS adapter (adapters/highs: its
+ * WebAssembly is found beside the bundle in Node), and returns a JSON-safe
+ * summary. Everything but its `runtime` part must be identical across runtimes.
  *
  * ```sh
  * node bundle.mjs tests/fixtures/reference   # prints the summary as JSON
@@ -20,6 +21,7 @@ import {
   createExperiment,
   type Experiment,
   experimentArchiveBytes,
+  Function as OmmxFunction,
   Instance,
   type OmmxError,
   openExperiment,
@@ -31,6 +33,7 @@ import {
   Solution,
   TraceResult,
 } from "../../mod.ts";
+import { OMMXHighsAdapter } from "../../adapters/highs/mod.ts";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -65,6 +68,8 @@ export interface Summary {
   corpus: Record<string, unknown>;
   /** The Experiment written and reopened. */
   written: unknown;
+  /** Solves with the HiGHS adapter, recorded and read back (no timings). */
+  highs: unknown;
   /** Runtime-dependent facts (not compared across runtimes). */
   runtime: RuntimeSummary;
 }
@@ -412,9 +417,111 @@ export async function summarize(corpusDir: string): Promise<Summary> {
       : typeof process.versions?.node === "string"
       ? "node"
       : "other";
-    return { corpus, written, runtime: { runtime, zstdWrite: await zstdWrite(outDir) } };
+    return {
+      corpus,
+      written,
+      highs: await highsSummary(),
+      runtime: { runtime, zstdWrite: await zstdWrite(outDir) },
+    };
   } finally {
     await rm(outDir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// solving with the HiGHS adapter
+
+function highsInstance(kind: "knapsack" | "infeasible" | "lp" | "qp"): Instance {
+  const v = (id: number, k: "binary" | "integer" | "continuous", lower: number, upper: number) => ({
+    id,
+    kind: k,
+    bound: { lower, upper },
+    subscripts: [],
+    parameters: {},
+  });
+  const c = (id: number, f: OmmxFunction) => ({
+    id,
+    equality: "<=" as const,
+    function: f,
+    subscripts: [],
+    parameters: {},
+  });
+  const p = [10, 13, 18, 32, 7, 15];
+  const w = [11, 15, 20, 35, 10, 33];
+  switch (kind) {
+    case "knapsack":
+      return new Instance({
+        sense: "maximize",
+        objective: OmmxFunction.linear(p.map((x, i) => [i, x])),
+        decisionVariables: p.map((_, i) => v(i, "binary", 0, 1)),
+        constraints: [c(0, OmmxFunction.linear(w.map((x, i) => [i, x]), -47))],
+      });
+    case "infeasible":
+      return new Instance({
+        sense: "maximize",
+        objective: OmmxFunction.linear([[0, 1]]),
+        decisionVariables: [v(0, "integer", 0, 3)],
+        constraints: [c(0, OmmxFunction.linear([[0, -1]], 4))],
+      });
+    case "lp":
+      return new Instance({
+        sense: "maximize",
+        objective: OmmxFunction.linear([[0, 10], [1, 13]]),
+        decisionVariables: [v(0, "continuous", 0, 1), v(1, "continuous", 0, 1)],
+        constraints: [c(4, OmmxFunction.linear([[0, 11], [1, 15]], -15))],
+      });
+    case "qp":
+      return new Instance({
+        sense: "minimize",
+        objective: OmmxFunction.quadratic([[0, 0, 1], [1, 1, 1]], [[0, -1]]),
+        decisionVariables: [v(0, "continuous", -1, 1), v(1, "continuous", -1, 1)],
+      });
+  }
+}
+
+const round = (x: number) => Math.round(x * 1e9) / 1e9;
+
+async function highsSummary(): Promise<unknown> {
+  const builder = createExperiment({ imageName: "localhost:5000/ommx-ts/node-smoke-highs:v1" });
+  let error: unknown = null;
+  await builder.withRun(async (run) => {
+    await run.solve(OMMXHighsAdapter, highsInstance("knapsack"), { timeLimit: 60 });
+    try {
+      await run.solve(OMMXHighsAdapter, highsInstance("infeasible"));
+    } catch (e) {
+      error = errorOf(e);
+    }
+  });
+  const exp = await openExperiment(await experimentArchiveBytes(await builder.commit()));
+  try {
+    const solves = [];
+    for (const solve of exp.runs[0]!.solves) {
+      const output = await solve.getOutput();
+      const diagnostics = solve.getDiagnostics() as Record<string, unknown>[];
+      solves.push({
+        status: solve.status,
+        adapter: solve.adapter,
+        options: solve.adapterOptionsJson,
+        objective: output?.objective ?? null,
+        optimality: output?.optimality ?? null,
+        state: output === null ? null : [...output.state].map(([id, x]) => [id, Math.abs(x)]),
+        termination: diagnostics.at(-1)?.status ?? null,
+        diagnosticKeys: diagnostics.map((d) => Object.keys(d).length),
+      });
+    }
+    const lp = await OMMXHighsAdapter.solve(highsInstance("lp"));
+    const qp = await OMMXHighsAdapter.solve(highsInstance("qp"));
+    return {
+      solves,
+      error,
+      lp: {
+        objective: round(lp.objective),
+        duals: lp.constraints.map((x) => round(x.dualVariable!)),
+      },
+      qp: { objective: round(qp.objective), x: round(qp.state.get(0)!) },
+    };
+  } finally {
+    await exp.close();
   }
 }
 

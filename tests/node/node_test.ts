@@ -3,7 +3,9 @@
  * and `--minify`, which renames classes) and run by `node` on the reference
  * corpus; its JSON summary must equal the one computed here in Deno. Node 20 has no zstd in `node:zlib`, so this covers
  * the pure-JS `fzstd` decoder, and the typed `UnsupportedError` of zstd
- * compression there. Skipped (one printed line) when `node` is not on PATH: found through
+ * compression there. The HiGHS adapter solves in Node as in Deno, its
+ * `highs.wasm` copied beside the bundle (as an application ships it; Node 20 is
+ * what this machine has, Node 22 runs the same bundle). Skipped (one printed line) when `node` is not on PATH: found through
  * core/_tools_test_util.ts, never by spawning `node` (Deno 2.9 runs itself for an absent `node`).
  *
  * @module
@@ -82,10 +84,21 @@ for (const minify of [false, true]) {
   });
 }
 
+/** Where Deno keeps `npm:highs@1.15.3` (its `build/highs.wasm` goes beside the bundle). */
+async function highsPackageDir(): Promise<string> {
+  const { stdout } = await run(Deno.execPath(), ["info", "--json", "npm:highs@1.15.3"]);
+  return (JSON.parse(stdout) as { npmPackages: Record<string, { localPath: string }> })
+    .npmPackages["highs@1.15.3"]!.localPath;
+}
+
 async function compareWithNode(minify: boolean): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "ommx-node-test-" });
   try {
     const script = await bundle(dir, minify);
+    await Deno.copyFile(
+      join(await highsPackageDir(), "build", "highs.wasm"),
+      join(dir, "highs.wasm"),
+    );
     // Run from an unrelated directory, so nothing resolves against the repo.
     const node = await run(NODE!, [script, CORPUS], dir);
     assert.equal(node.code, 0, `node failed:\n${node.stderr}`);
@@ -96,6 +109,20 @@ async function compareWithNode(minify: boolean): Promise<void> {
     assert.equal(inDeno.runtime.runtime, "deno");
     assert.deepEqual(inNode.corpus, inDeno.corpus);
     assert.deepEqual(inNode.written, inDeno.written);
+    assert.deepEqual(inNode.highs, inDeno.highs);
+    // deno-lint-ignore no-explicit-any
+    const highs = inNode.highs as any;
+    assert.equal(highs.solves[0].objective, 42);
+    assert.equal(highs.solves[0].optimality, "optimal");
+    assert.equal(highs.solves[0].termination, "Optimal");
+    assert.equal(highs.solves[1].status, "failed");
+    assert.equal(highs.solves[1].termination, "Infeasible");
+    assert.deepEqual(highs.error, {
+      name: "InfeasibleDetected",
+      code: "INFEASIBLE",
+      message: "Model was infeasible",
+    });
+    assert.equal(highs.qp.objective, -0.25);
 
     // Independent of Deno: raw attachment bytes (zstd ones decoded by fzstd on
     // Node 20) hash to what the reference SDK reports.
