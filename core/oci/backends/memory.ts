@@ -138,7 +138,14 @@ export class MemoryTarget implements Target {
   fetchStream(descriptor: Descriptor, options?: FetchOptions): ReadableStream<Uint8Array> {
     return verifiedStream(descriptor, () => {
       options?.signal?.throwIfAborted();
-      return ReadableStream.from([this.#get(descriptor).slice()]);
+      const bytes = this.#get(descriptor).slice();
+      // Not ReadableStream.from: Chromium (156) does not have it.
+      return new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(bytes);
+          controller.close();
+        },
+      });
     });
   }
 
