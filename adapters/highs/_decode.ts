@@ -45,15 +45,19 @@ export function completeState(
   const ids = translation.columnIds;
   for (let col = 0; col < ids.length; col++) state.set(ids[col]!, colValue[col]!);
   const dependency = instance.decisionVariableDependency;
-  for (const v of instance.decisionVariables) {
+  const variables = instance.decisionVariables;
+  if (state.size === variables.length) return state;
+  for (let p = 0; p < variables.length; p++) {
+    const v = variables[p]!;
     if (state.has(v.id)) continue;
     if (v.substitutedValue !== undefined) state.set(v.id, v.substitutedValue);
     else if (!dependency.has(v.id)) {
-      if (v.kind === "semi-continuous" || v.kind === "semi-integer") state.set(v.id, 0);
-      else {
-        const b = translation.bounds.get(v.id)!;
-        state.set(v.id, nearestToZero(b.lower, b.upper));
-      }
+      state.set(
+        v.id,
+        v.kind === "semi-continuous" || v.kind === "semi-integer"
+          ? 0
+          : nearestToZero(translation.lower[p]!, translation.upper[p]!),
+      );
     }
   }
   let pending = [...dependency].filter(([id]) => !state.has(id));

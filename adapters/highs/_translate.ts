@@ -78,12 +78,15 @@ export interface Translation {
   readonly columnIds: readonly number[];
   /** Constraint id of each row. */
   readonly rowIds: readonly number[];
-  /** Column of each used decision-variable id. */
-  readonly columnOf: ReadonlyMap<number, number>;
   /** Row of each constraint id that became a row. */
   readonly rowOf: ReadonlyMap<number, number>;
-  /** Bounds of every decision variable after the reference SDK's normalisation for its kind. */
-  readonly bounds: ReadonlyMap<number, { readonly lower: number; readonly upper: number }>;
+  /**
+   * Lower bound of each decision variable (by position in `instance.decisionVariables`) after
+   * the reference SDK's normalisation for its kind.
+   */
+  readonly lower: Float64Array;
+  /** Upper bound of each decision variable, likewise. */
+  readonly upper: Float64Array;
   /** Whether some column is integer, binary or semi-continuous/-integer. */
   readonly integral: boolean;
 }
@@ -105,15 +108,21 @@ interface Terms {
 const describeNumber = (x: number) =>
   Number.isInteger(x) && !Number.isSafeInteger(x) ? BigInt(x).toString() : String(x);
 
+/**
+ * Position of a variable id in `instance.decisionVariables` (sorted by id): the id itself when
+ * the ids are exactly `0..n-1` (the common case, no map), else a map.
+ */
+type PositionOf = (id: number) => number | undefined;
+
 /** Merges the terms of functions, with one dense accumulator for all of them. */
 class TermCollector {
-  readonly #position: ReadonlyMap<number, number>;
+  readonly #position: PositionOf;
   readonly #n: number;
   readonly #acc: Float64Array;
   readonly #stamp: Uint32Array;
   #epoch = 0;
 
-  constructor(position: ReadonlyMap<number, number>, n: number) {
+  constructor(position: PositionOf, n: number) {
     this.#position = position;
     this.#n = n;
     this.#acc = new Float64Array(n);
@@ -121,7 +130,7 @@ class TermCollector {
   }
 
   #positionOf(id: number, where: string): number {
-    const p = this.#position.get(id);
+    const p = this.#position(id);
     if (p !== undefined) return p;
     if (!Number.isSafeInteger(id) || id < 0) {
       throw new InvalidArgumentError(
@@ -282,8 +291,9 @@ function checkVariable(v: DecisionVariable): { lower: number; upper: number } {
 export function translate(instance: Instance, adapter: string): Translation {
   const variables = instance.decisionVariables;
   const n = variables.length;
-  const position = new Map<number, number>();
-  const bounds = new Map<number, { lower: number; upper: number }>();
+  const lower = new Float64Array(n);
+  const upper = new Float64Array(n);
+  let dense = true;
   for (let p = 0; p < n; p++) {
     const v = variables[p]!;
     if (!Number.isSafeInteger(v.id) || v.id < 0) {
@@ -291,11 +301,21 @@ export function translate(instance: Instance, adapter: string): Translation {
         `decision variable id ${describeNumber(v.id)} is not an integer in [0, 2^53-1]`,
       );
     }
-    if (position.has(v.id)) {
+    // Sorted by id: a repeated id is next to its twin.
+    if (p > 0 && variables[p - 1]!.id === v.id) {
       throw new InvalidArgumentError(`decision variable id ${v.id} is defined twice`);
     }
-    position.set(v.id, p);
-    bounds.set(v.id, checkVariable(v));
+    if (v.id !== p) dense = false;
+    const b = checkVariable(v);
+    lower[p] = b.lower;
+    upper[p] = b.upper;
+  }
+  let position: PositionOf;
+  if (dense) position = (id) => (id < n && variables[id]?.id === id ? id : undefined);
+  else {
+    const map = new Map<number, number>();
+    for (let p = 0; p < n; p++) map.set(variables[p]!.id, p);
+    position = (id) => map.get(id);
   }
 
   const reasons: string[] = [];
@@ -378,13 +398,12 @@ export function translate(instance: Instance, adapter: string): Translation {
   for (const r of rowTerms) for (const p of r.terms.linear) used[p] = 1;
   const columnOfPosition = new Int32Array(n).fill(-1);
   const columnIds: number[] = [];
-  const columnOf = new Map<number, number>();
+  const columnPositions: number[] = [];
   for (let p = 0; p < n; p++) {
     if (used[p] === 0) continue;
-    const id = variables[p]!.id;
     columnOfPosition[p] = columnIds.length;
-    columnOf.set(id, columnIds.length);
-    columnIds.push(id);
+    columnIds.push(variables[p]!.id);
+    columnPositions.push(p);
   }
   const numCols = columnIds.length;
   const dependent = columnIds.filter((id) => instance.decisionVariableDependency.has(id));
@@ -402,21 +421,20 @@ export function translate(instance: Instance, adapter: string): Translation {
   let integral = false;
   const discrete: number[] = [];
   for (let col = 0; col < numCols; col++) {
-    const id = columnIds[col]!;
-    const v = variables[position.get(id)!]!;
-    const b = bounds.get(id)!;
+    const p = columnPositions[col]!;
+    const v = variables[p]!;
     if (v.substitutedValue !== undefined) {
       colLower[col] = v.substitutedValue;
       colUpper[col] = v.substitutedValue;
     } else {
-      colLower[col] = b.lower;
-      colUpper[col] = b.upper;
+      colLower[col] = lower[p]!;
+      colUpper[col] = upper[p]!;
     }
     const t = COLUMN_TYPE[v.kind];
     types[col] = t;
     if (t !== 0) {
       integral = true;
-      discrete.push(id);
+      discrete.push(v.id);
     }
   }
 
@@ -493,9 +511,9 @@ export function translate(instance: Instance, adapter: string): Translation {
     },
     columnIds,
     rowIds,
-    columnOf,
     rowOf,
-    bounds,
+    lower,
+    upper,
     integral,
   };
 }
