@@ -162,6 +162,8 @@ export class HighsAdapter implements SolverAdapter<Instance, Solution, HighsSolv
   readonly #init: HighsAdapterInit;
   #runtime: Promise<Highs> | undefined;
   #sink: LogSink | undefined;
+  /** The sink of the model last handed out by `instantiate`, for the runs its caller starts. */
+  #openSink: LogSink | undefined;
 
   /**
    * Create an adapter. HiGHS is loaded on the first solve (or {@linkcode HighsAdapter.load}).
@@ -202,7 +204,7 @@ export class HighsAdapter implements SolverAdapter<Instance, Solution, HighsSolv
   }
 
   async #loadRuntime(): Promise<Highs> {
-    const forward = (line: string) => this.#sink?.line(line);
+    const forward = (line: string) => (this.#sink ?? this.#openSink)?.line(line);
     const options: InitOptions & {
       instantiateWasm?: (
         imports: WebAssembly.Imports,
@@ -273,30 +275,19 @@ export class HighsAdapter implements SolverAdapter<Instance, Solution, HighsSolv
     const settings = highsSettings(options);
     context?.signal?.throwIfAborted();
     const highs = await this.#highs();
-    const phase = <T>(name: string, fn: () => T): Promise<T> =>
-      context === undefined ? Promise.resolve().then(fn) : context.span(name, () => fn());
+    const phase = phaseRunner(context);
     const sink = this.#logSink(settings);
+    const store = storesDiagnostics(context);
     const held: { model?: Model } = {};
     try {
       const translation = await phase("convert", () => {
         const t = translate(instance, this.name);
-        held.model = this.#printingTo(sink, () => {
-          const m = highs.createModel();
-          try {
-            configure(m, t.model, settings, sink, highs, context !== undefined);
-            return m;
-          } catch (error) {
-            m.dispose();
-            throw error;
-          }
-        });
+        held.model = this.#build(highs, t, settings, sink, store);
         return t;
       });
       const model = held.model!;
       context?.signal?.throwIfAborted();
-      const record = context === undefined
-        ? undefined
-        : (report: unknown) => context.recordDiagnostic(report);
+      const record = store ? (report: unknown) => context!.recordDiagnostic(report) : undefined;
       const run = await phase(
         "call",
         () => this.#printingTo(sink, () => runHighs(model, translation, settings, highs, record)),
@@ -305,6 +296,81 @@ export class HighsAdapter implements SolverAdapter<Instance, Solution, HighsSolv
     } finally {
       held.model?.dispose();
     }
+  }
+
+  /**
+   * Build the HiGHS model of an instance without solving it — the reference's
+   * `OMMXHighsAdapter(instance)`, and what `run.openSolve(OMMXHighsAdapter, instance, options)`
+   * hands out: run {@linkcode HighsSolverInstance.solverInput} (a `npm:highs` `Model`) yourself,
+   * then {@linkcode HighsSolverInstance.decode} it. Checks and refusals are those of
+   * {@linkcode HighsAdapter.solve}; the options are applied to the model.
+   *
+   * @param instance The instance.
+   * @param options Per-solve options.
+   * @param context The recording context (its `convert` span), when called by a Run.
+   * @returns The model and its decoder.
+   *
+   * @example Drive HiGHS directly
+   * ```ts
+   * import { OMMXHighsAdapter } from "./mod.ts";
+   * import { Function, Instance } from "@ommx-ts/experiment";
+   * import assert from "node:assert/strict";
+   *
+   * const instance = new Instance({
+   *   sense: "maximize",
+   *   objective: Function.linear([[0, 1], [1, 2]]),
+   *   decisionVariables: [0, 1].map((id) => ({
+   *     id, kind: "binary" as const, bound: { lower: 0, upper: 1 }, subscripts: [], parameters: {},
+   *   })),
+   *   constraints: [{
+   *     id: 0, equality: "<=", function: Function.linear([[0, 1], [1, 1]], -1),
+   *     subscripts: [], parameters: {},
+   *   }],
+   * });
+   * using adapter = await OMMXHighsAdapter.instantiate(instance);
+   * adapter.solverInput.options.set("mip_rel_gap", 0);
+   * adapter.solverInput.run();
+   * const solution = await adapter.decode(adapter.solverInput);
+   * assert.equal(solution.objective, 2);
+   * ```
+   */
+  async instantiate(
+    instance: Instance,
+    options: HighsSolveOptions = {},
+    context?: AdapterContext,
+  ): Promise<HighsSolverInstance> {
+    const settings = highsSettings(options);
+    const highs = await this.#highs();
+    const sink = this.#logSink(settings);
+    return await phaseRunner(context)("convert", () => {
+      const translation = translate(instance, this.name);
+      const model = this.#build(highs, translation, settings, sink, storesDiagnostics(context));
+      return new HighsSolverInstance(instance, translation, model, highs, {
+        open: () => (this.#openSink = sink),
+        close: () => {
+          if (this.#openSink === sink) this.#openSink = undefined;
+        },
+      });
+    });
+  }
+
+  #build(
+    highs: Highs,
+    translation: Translation,
+    settings: HighsSettings,
+    sink: LogSink,
+    progress: boolean,
+  ): Model {
+    return this.#printingTo(sink, () => {
+      const model = highs.createModel();
+      try {
+        configure(model, translation.model, settings, sink, highs, progress);
+        return model;
+      } catch (error) {
+        model.dispose();
+        throw error;
+      }
+    });
   }
 
   #logSink(settings: HighsSettings): LogSink {
@@ -322,6 +388,124 @@ export class HighsAdapter implements SolverAdapter<Instance, Solution, HighsSolv
         if (settings.verbose) console.log(line);
       },
     };
+  }
+}
+
+/** Runs a phase as a span of the context, or just runs it. */
+function phaseRunner(context: AdapterContext | undefined) {
+  return <T>(name: string, fn: () => T): Promise<T> =>
+    context === undefined ? Promise.resolve().then(fn) : context.span(name, () => fn());
+}
+
+/**
+ * Whether the caller keeps diagnostics: a context that does not say otherwise
+ * (`storeDiagnostics: false` is the reference's `diagnostics=None`).
+ */
+function storesDiagnostics(context: AdapterContext | undefined): boolean {
+  return context !== undefined &&
+    (context as { readonly storeDiagnostics?: boolean }).storeDiagnostics !== false;
+}
+
+/** Frees a model nobody disposed once its instance is garbage-collected. */
+const orphans = new FinalizationRegistry<Model>((model) => model.dispose());
+
+/**
+ * A HiGHS model built from an instance, and its decoder — the reference's adapter instance
+ * (`solver_input`, `decode`, `decode_to_state`), from {@linkcode HighsAdapter.instantiate}.
+ * The model owns WebAssembly memory: {@linkcode HighsSolverInstance.dispose} (or `using`)
+ * frees it; an instance dropped without it is freed when garbage-collected.
+ */
+export class HighsSolverInstance implements Disposable {
+  /** The HiGHS model (a `npm:highs` persistent `Model`): set options, `run()` it, inspect it. */
+  readonly solverInput: Model;
+  readonly #instance: Instance;
+  readonly #translation: Translation;
+  readonly #highs: Highs;
+  readonly #log: { readonly open: () => void; readonly close: () => void };
+
+  /**
+   * Internal: made by {@linkcode HighsAdapter.instantiate}.
+   *
+   * @param instance The instance.
+   * @param translation Its translation.
+   * @param model The model.
+   * @param highs The runtime.
+   * @param log Routes the model's log while it is in use.
+   */
+  constructor(
+    instance: Instance,
+    translation: Translation,
+    model: Model,
+    highs: Highs,
+    log: { readonly open: () => void; readonly close: () => void },
+  ) {
+    this.solverInput = model;
+    this.#instance = instance;
+    this.#translation = translation;
+    this.#highs = highs;
+    this.#log = log;
+    log.open();
+    orphans.register(this, model, this);
+  }
+
+  #check(data: unknown): Model {
+    if (data !== this.solverInput) {
+      throw new InvalidArgumentError(
+        "decode takes the HiGHS model of this adapter instance (its solverInput)",
+      );
+    }
+    return this.solverInput;
+  }
+
+  #outcome(model: Model): RunResult {
+    const status = model.getModelStatus();
+    return {
+      status,
+      report: status === NOT_SET ? undefined : terminationReport(model, status, this.#highs),
+      failure: undefined,
+    };
+  }
+
+  /**
+   * The state of the used variables after the model was run (the reference's
+   * `decode_to_state`): variable id → column value.
+   *
+   * @param data The model ({@linkcode HighsSolverInstance.solverInput}) after `run()`.
+   * @returns Value by variable id.
+   * @throws As {@linkcode HighsSolverInstance.decode}.
+   */
+  decodeToState(data: unknown): Map<number, number> {
+    const model = this.#check(data);
+    const colValue = solutionColumns(this.#translation, model, this.#outcome(model)).colValue;
+    const ids = this.#translation.columnIds;
+    return new Map(ids.map((id, col) => [id, colValue[col]!]));
+  }
+
+  /**
+   * The Solution of the model after it was run (the reference's `decode`).
+   *
+   * @param data The model ({@linkcode HighsSolverInstance.solverInput}) after `run()`.
+   * @returns The solution, evaluated on the instance.
+   * @throws {OMMXHighsAdapterError} when the model has not been run, or HiGHS failed.
+   * @throws {InfeasibleDetected} / {UnboundedDetected} / {NoSolutionReturned} as `solve`.
+   */
+  decode(data: unknown): Promise<Solution> {
+    return Promise.resolve().then(() => {
+      const model = this.#check(data);
+      return decode(this.#instance, this.#translation, model, this.#outcome(model));
+    });
+  }
+
+  /** Free the model's WebAssembly memory (idempotent). */
+  dispose(): void {
+    this.#log.close();
+    orphans.unregister(this);
+    this.solverInput.dispose();
+  }
+
+  /** {@linkcode HighsSolverInstance.dispose}, for `using`. */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 }
 
@@ -487,12 +671,12 @@ function runHighs(
   return first;
 }
 
-function decode(
-  instance: Instance,
+/** Column values and row duals of a run that has a solution, or the error it ends in. */
+function solutionColumns(
   translation: Translation,
   model: Model,
   run: RunResult,
-): Solution {
+): { colValue: ArrayLike<number>; rowDual: ArrayLike<number> | undefined } {
   const { status } = run;
   if (run.failure !== undefined || ERRORS.has(status)) {
     const cause = run.failure;
@@ -509,22 +693,28 @@ function decode(
       "HiGHS could not tell whether the model is infeasible or unbounded [status: Primal infeasible or unbounded]",
     );
   }
-  const numCols = translation.model.numCols;
-  let colValue: ArrayLike<number> = new Float64Array(0);
-  let rowDual: ArrayLike<number> | undefined;
-  if (numCols > 0 && status !== EMPTY) {
-    if ((run.report?.primal_solution_status ?? 0) < 1) {
-      throw new NoSolutionReturned(
-        `HiGHS stopped without a solution [status: ${statusText(status)}]`,
-      );
-    }
-    const solution = model.getSolution();
-    colValue = solution.colValue;
-    rowDual = solution.rowDual;
+  if (translation.model.numCols === 0 || status === EMPTY) {
+    return { colValue: new Float64Array(0), rowDual: undefined };
   }
+  if ((run.report?.primal_solution_status ?? 0) < 1) {
+    throw new NoSolutionReturned(
+      `HiGHS stopped without a solution [status: ${statusText(status)}]`,
+    );
+  }
+  const solution = model.getSolution();
+  return { colValue: solution.colValue, rowDual: solution.rowDual };
+}
+
+function decode(
+  instance: Instance,
+  translation: Translation,
+  model: Model,
+  run: RunResult,
+): Solution {
+  const { colValue, rowDual } = solutionColumns(translation, model, run);
   const state = completeState(instance, translation, colValue);
   return buildSolution(instance, translation, state, {
-    optimal: status === OPTIMAL,
+    optimal: run.status === OPTIMAL,
     relaxed: translation.integral && (run.report?.mip_node_count ?? 0) < 0,
     rowDual,
   });

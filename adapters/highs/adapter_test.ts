@@ -640,3 +640,43 @@ Deno.test("highs: the WebAssembly can be handed over as bytes or as a compiled m
   const b = new HighsAdapter({ wasmModule: module });
   assert.equal((await a.solve(knapsack(30))).objective, (await b.solve(knapsack(30))).objective);
 });
+
+Deno.test("highs: instantiate builds the model for a caller that runs HiGHS itself (the reference's adapter instance)", async () => {
+  const lines: string[] = [];
+  const logged = new HighsAdapter({ log: (l) => lines.push(l) });
+  using adapter = await logged.instantiate(knapsack(), { timeLimit: 30 });
+  assert.equal(adapter.solverInput.options.get("time_limit"), 30);
+  assert.equal(adapter.solverInput.getDimensions().numCols, 6);
+  await assert.rejects(adapter.decode(adapter.solverInput), (e) => {
+    assert.ok(e instanceof OMMXHighsAdapterError);
+    assert.equal(e.message, "Model has not been optimized");
+    return true;
+  });
+  await assert.rejects(adapter.decode({}), InvalidArgumentError);
+  const before = lines.length;
+  adapter.solverInput.run();
+  assert.ok(lines.length > before, "the caller's run logs to the adapter's callback");
+  const solution = await adapter.decode(adapter.solverInput);
+  assert.equal(solution.objective, 42);
+  assert.equal(solution.optimality, "optimal");
+  const state = adapter.decodeToState(adapter.solverInput);
+  assert.deepEqual([...state.keys()], [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual([...state.values()].map(Math.abs), [1, 0, 0, 1, 0, 0]);
+  // The same refusals as solve, before any model exists.
+  await assert.rejects(
+    highs.instantiate(
+      instance({ objective: Function.constant(0), decisionVariables: [binary(0), binary(0)] }),
+    ),
+    InvalidArgumentError,
+  );
+  const infeasible = await highs.instantiate(instance({
+    sense: "maximize",
+    objective: lin([[0, 1]]),
+    decisionVariables: [variable(0, "integer", 0, 3)],
+    constraints: [constraint(0, "<=", lin([[0, -1]], 4))],
+  }));
+  infeasible.solverInput.run();
+  await assert.rejects(infeasible.decode(infeasible.solverInput), InfeasibleDetected);
+  infeasible.dispose();
+  infeasible.dispose();
+});
