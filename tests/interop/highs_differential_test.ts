@@ -110,6 +110,17 @@ const DIFFERENCES: Record<string, { reference: string; ours: (o: Solution | Erro
       assert.equal(o.objective, 4.5);
     },
   },
+  "fixed-binary": {
+    // A binary with bound [1, 1]: the reference sends [0, 1] to HiGHS and gets an infeasible
+    // Solution (x0 = 0, objective 1); ours keeps the bound.
+    reference: "solution",
+    ours: (o) => {
+      assert.ok(!(o instanceof Error), String(o));
+      assert.equal(o.state.get(0), 1);
+      assert.equal(o.objective, 0);
+      assert.equal(o.feasible, true);
+    },
+  },
   "one-hot": {
     // The reference lowers one-hot/indicator/SOS1 constraints (Instance.prepare) first; ours
     // refuses them before solving (issue 14).

@@ -24,7 +24,7 @@ import random
 import sys
 from pathlib import Path
 
-from ommx import DecisionVariable, Instance, OneHotConstraint
+from ommx import Bound, DecisionVariable, Instance, Kind, OneHotConstraint
 from ommx_highs_adapter import OMMXHighsAdapter
 
 SEED = 20260913
@@ -145,6 +145,12 @@ def cases() -> dict[str, Instance]:
     s = DecisionVariable.semi_continuous(0, lower=2, upper=5)
     out["semi-continuous"] = Instance.from_components(
         decision_variables=[s], objective=s, constraints={0: s <= 4.5}, sense=Instance.MAXIMIZE
+    )
+    # A binary fixed by its bound: the reference sends [0, 1] to HiGHS (documented difference).
+    fixed = DecisionVariable(0, Kind.Binary, Bound(1, 1))
+    free = DecisionVariable.binary(1)
+    out["fixed-binary"] = Instance.from_components(
+        decision_variables=[fixed, free], objective=-1 * fixed + free, constraints={}, sense=Instance.MAXIMIZE
     )
     # What the reference lowers (prepare) and ours refuses (documented difference).
     o = [DecisionVariable.binary(i) for i in range(3)]
