@@ -28,7 +28,12 @@ import {
   UnboundedDetected,
 } from "@ommx-ts/experiment";
 import { OMMXHighsAdapterError } from "./errors.ts";
-import { type HighsSettings, highsSettings, type HighsSolveOptions } from "./options.ts";
+import {
+  type HighsOptionValue,
+  type HighsSettings,
+  highsSettings,
+  type HighsSolveOptions,
+} from "./options.ts";
 import {
   diagnosticRecord,
   type HighsProgressSnapshot,
@@ -406,6 +411,37 @@ function storesDiagnostics(context: AdapterContext | undefined): boolean {
     (context as { readonly storeDiagnostics?: boolean }).storeDiagnostics !== false;
 }
 
+/**
+ * The members of a `npm:highs` (1.15) persistent `Model` that a caller of
+ * {@linkcode HighsAdapter.instantiate} typically needs; the object is the whole `Model` (cast it
+ * to `import("npm:highs@1.15.3").Model` for the rest: bases, ranging, IIS, MPS export, …).
+ */
+export interface HighsModel {
+  /** Run HiGHS to termination or a limit (synchronous; callbacks as in `npm:highs`). */
+  run(callbacks?: Readonly<Record<number, (event: unknown) => undefined>>): {
+    /** The HiGHS model status code. */
+    readonly modelStatus: number;
+  };
+  /** HiGHS options of this model, by snake_case name. */
+  readonly options: {
+    /** Set one option. */
+    set(name: string, value: HighsOptionValue): unknown;
+    /** Read one option. */
+    get(name: string): HighsOptionValue;
+  };
+  /** HiGHS information values (`mip_node_count`, `simplex_iteration_count`, …). */
+  readonly info: {
+    /** Read one value (64-bit counters as `bigint`). */
+    get(name: string): number | bigint;
+  };
+  /** The HiGHS model status code (7 optimal, 8 infeasible, 10 unbounded, 13 time limit, …). */
+  getModelStatus(): number;
+  /** The objective value of the current solution. */
+  getObjectiveValue(): number;
+  /** Seconds HiGHS spent in runs. */
+  getRunTime(): number;
+}
+
 /** Frees a model nobody disposed once its instance is garbage-collected. */
 const orphans = new FinalizationRegistry<Model>((model) => model.dispose());
 
@@ -417,7 +453,8 @@ const orphans = new FinalizationRegistry<Model>((model) => model.dispose());
  */
 export class HighsSolverInstance implements Disposable {
   /** The HiGHS model (a `npm:highs` persistent `Model`): set options, `run()` it, inspect it. */
-  readonly solverInput: Model;
+  readonly solverInput: HighsModel;
+  readonly #model: Model;
   readonly #instance: Instance;
   readonly #translation: Translation;
   readonly #highs: Highs;
@@ -439,7 +476,8 @@ export class HighsSolverInstance implements Disposable {
     highs: Highs,
     log: { readonly open: () => void; readonly close: () => void },
   ) {
-    this.solverInput = model;
+    this.solverInput = model as unknown as HighsModel;
+    this.#model = model;
     this.#instance = instance;
     this.#translation = translation;
     this.#highs = highs;
@@ -449,12 +487,12 @@ export class HighsSolverInstance implements Disposable {
   }
 
   #check(data: unknown): Model {
-    if (data !== this.solverInput) {
+    if (data !== this.#model) {
       throw new InvalidArgumentError(
         "decode takes the HiGHS model of this adapter instance (its solverInput)",
       );
     }
-    return this.solverInput;
+    return this.#model;
   }
 
   #outcome(model: Model): RunResult {
@@ -500,7 +538,7 @@ export class HighsSolverInstance implements Disposable {
   dispose(): void {
     this.#log.close();
     orphans.unregister(this);
-    this.solverInput.dispose();
+    this.#model.dispose();
   }
 
   /** {@linkcode HighsSolverInstance.dispose}, for `using`. */

@@ -38,3 +38,7 @@ export * from "./adapter.ts";
 export * from "./diagnostics.ts";
 export * from "./errors.ts";
 export * from "./options.ts";
+
+// The types of `@ommx-ts/experiment` this package's signatures name (`Instance`, `Solution`,
+// `AdapterContext`, … and what they name in turn), so that the package documents on its own.
+export type * from "@ommx-ts/experiment";

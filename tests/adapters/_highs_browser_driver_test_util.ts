@@ -56,7 +56,7 @@ try {
   }).output();
   if (!bundled.success) throw new Error(`deno bundle failed:\n${dec.decode(bundled.stderr)}`);
   await Deno.copyFile(await highsWasm(), join(dir, "highs.wasm"));
-  const files: Record<string, [string, Uint8Array]> = {
+  const files: Record<string, [string, Uint8Array<ArrayBuffer>]> = {
     "/": [
       "text/html",
       new TextEncoder().encode(
