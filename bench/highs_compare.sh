@@ -31,8 +31,11 @@ for impl in ("python", "ts"):
     over = [x for r in rows if r["impl"] == impl for x in r["overhead_ms"]]
     solver = [x for r in rows if r["impl"] == impl for x in r["solver_ms"]]
     objs = {r["objective"] for r in rows if r["impl"] == impl}
+    conv = [x for r in rows if r["impl"] == impl for x in r["convert_ms"]]
+    dec = [x for r in rows if r["impl"] == impl for x in r["decode_ms"]]
     med[impl] = statistics.median(over)
     print(f"{impl:6s} overhead median {med[impl]:8.1f} ms (n={len(over)}, min {min(over):.1f}, max {max(over):.1f}); "
+          f"convert {statistics.median(conv):.1f} ms, decode {statistics.median(dec):.1f} ms; "
           f"HiGHS median {statistics.median(solver):.1f} ms; objective {sorted(objs)}")
 print(f"ts/python overhead ratio: {med['ts'] / med['python']:.3f}  (raw samples: {sys.argv[1]})")
 PYEOF

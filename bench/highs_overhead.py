@@ -44,7 +44,7 @@ def run(path: str, iters: int) -> None:
     from ommx_highs_adapter import OMMXHighsAdapter
 
     inst = Instance.from_v2_bytes(open(path, "rb").read())
-    overhead, solver = [], []
+    overhead, solver, convert, decode = [], [], [], []
     objective = None
     # highspy prints a banner on fd 1 for every model: keep fd 1 for the JSON line.
     saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
@@ -65,13 +65,16 @@ def run(path: str, iters: int) -> None:
             if i > 0:
                 overhead.append(((t1 - t0) + (t3 - t2)) * 1000)
                 solver.append((t2 - t1) * 1000)
+                convert.append((t1 - t0) * 1000)
+                decode.append((t3 - t2) * 1000)
     finally:
         sys.stdout.flush()
         os.dup2(saved, 1)
         os.close(devnull)
         os.close(saved)
     print(json.dumps({"job": "highs-overhead", "impl": "python", "variables": len(inst.decision_variables),
-                      "overhead_ms": overhead, "solver_ms": solver, "objective": objective}))
+                      "overhead_ms": overhead, "solver_ms": solver, "convert_ms": convert,
+                      "decode_ms": decode, "objective": objective}))
 
 
 if __name__ == "__main__":

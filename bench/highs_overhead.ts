@@ -8,7 +8,8 @@
  *
  * Decodes FILE once (not timed), then ITERS times (after one warm-up call) calls
  * `OMMXHighsAdapter.solve` with a recording context and reports per call the overhead — the whole
- * call minus HiGHS's own run time (`run_time_sec` of the termination report) — and HiGHS's time.
+ * call minus HiGHS's own run time (`run_time_sec` of the termination report) — HiGHS's time, and
+ * the `convert` and `decode` phases (spans) on their own.
  * Prints one JSON line.
  *
  * @module
@@ -25,15 +26,25 @@ const instance = Instance.decode(await Deno.readFile(file), "v2");
 await OMMXHighsAdapter.load();
 const overhead: number[] = [];
 const solver: number[] = [];
+const convert: number[] = [];
+const decode: number[] = [];
 let objective = NaN;
 for (let i = 0; i <= Number(iterations ?? 5); i++) {
   let report: HighsTerminationReport | undefined;
+  const phases: Record<string, number> = {};
   const context: AdapterContext = {
     recordDiagnostic: (r) => {
       const record = r as Record<string, unknown>;
       if ("run_time_sec" in record) report = { run_time_sec: Number(record.run_time_sec) } as never;
     },
-    span: (_, fn) => Promise.resolve(fn(context)),
+    span: async (name, fn) => {
+      const t = performance.now();
+      try {
+        return await fn(context);
+      } finally {
+        phases[name] = (phases[name] ?? 0) + performance.now() - t;
+      }
+    },
   };
   const t0 = performance.now();
   const solution = await OMMXHighsAdapter.solve(instance, {}, context);
@@ -43,6 +54,8 @@ for (let i = 0; i <= Number(iterations ?? 5); i++) {
   if (i > 0) {
     overhead.push(total - highs);
     solver.push(highs);
+    convert.push(phases.convert ?? NaN);
+    decode.push(phases.decode ?? NaN);
   }
 }
 console.log(JSON.stringify({
@@ -51,5 +64,7 @@ console.log(JSON.stringify({
   variables: instance.decisionVariables.length,
   overhead_ms: overhead,
   solver_ms: solver,
+  convert_ms: convert,
+  decode_ms: decode,
   objective,
 }));
