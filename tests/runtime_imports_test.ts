@@ -8,8 +8,9 @@
  *   `Solution` class; it must print what this process reads. It runs with `--cached-only`: this
  *   module imports the same library, so Deno's cache already holds every package it needs.
  * - `deno task demo` with an empty `DENO_DIR` must download only npm packages the library code
- *   (`mod.ts`, `core/`, `codecs/`, `cli/`) names — no test-only package. Skipped with one printed
- *   line when the npm registry is unreachable.
+ *   (`mod.ts`, `core/`, `codecs/`, `cli/`, and the adapters under `adapters/`: the demo solves
+ *   with HiGHS) names — no test-only package. Skipped with one printed line when the npm registry
+ *   is unreachable.
  *
  * @module
  */
@@ -160,14 +161,14 @@ Deno.test("runtime imports: `deno task demo` on an empty Deno cache downloads on
     return;
   }
   const library = await npmPackages(
-    ["mod.ts", ...["core/", "codecs/", "cli/"].flatMap(tsFiles)]
+    ["mod.ts", ...["core/", "codecs/", "cli/", "adapters/"].flatMap(tsFiles)]
       .map((p) => fileURLToPath(new URL(p, ROOT)))
       .filter((p) => !isTestFile(p)),
   );
   const everything = await npmPackages(
-    ["mod.ts", "core/", "codecs/", "cli/", "tests/", "examples/", "bench/"].flatMap((p) =>
-      p.endsWith(".ts") ? [fileURLToPath(new URL(p, ROOT))] : tsFiles(p)
-    ),
+    ["mod.ts", "core/", "codecs/", "cli/", "adapters/", "tests/", "examples/", "bench/"].flatMap((
+      p,
+    ) => p.endsWith(".ts") ? [fileURLToPath(new URL(p, ROOT))] : tsFiles(p)),
   );
   const testOnly = [...everything].filter((name) => !library.has(name));
   assert.ok(library.has("@bufbuild/protobuf"), [...library].join(", "));
@@ -188,6 +189,7 @@ Deno.test("runtime imports: `deno task demo` on an empty Deno cache downloads on
     const downloaded = cachedPackages(denoDir);
     console.log(`empty-cache demo downloaded: ${downloaded.join(", ")}`);
     assert.ok(downloaded.includes("@bufbuild/protobuf"), downloaded.join(", "));
+    assert.ok(downloaded.includes("highs"), `the demo solves with HiGHS: ${downloaded.join(", ")}`);
     assert.deepEqual(
       downloaded.filter((name) => !library.has(name)),
       [],
