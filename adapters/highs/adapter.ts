@@ -262,6 +262,10 @@ export class HighsAdapter implements SolverAdapter<Instance, Solution, HighsSolv
    * spans, and the diagnostics are recorded: a {@linkcode HighsProgressSnapshot} per HiGHS MIP
    * logging callback and a {@linkcode HighsTerminationReport} after each HiGHS run.
    *
+   * HiGHS runs synchronously in the calling thread: the context's abort signal is checked
+   * before HiGHS starts, not during the run — bound the run with `timeLimit` (or solve in a
+   * Worker).
+   *
    * @param instance The instance.
    * @param options Per-solve options (recorded as given by `run.solve`).
    * @param context The recording context (`run.solve` passes one; optional when called directly).
