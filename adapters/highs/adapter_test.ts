@@ -360,8 +360,8 @@ Deno.test("highs: variables no objective or constraint uses get their bound's va
   // An unused semi-continuous variable is 0 — which ommx 3.0.0b7's evaluation reports as outside
   // its bound [2, 5] (it checks the bound alone); the Solution follows the reference.
   const semi = await highs.solve(instance({
-    ...inst.toData(),
-    decisionVariables: [...inst.decisionVariables, variable(12, "semi-continuous", 2, 5)],
+    ...withDependent.toData(),
+    decisionVariables: [...withDependent.decisionVariables, variable(12, "semi-continuous", 2, 5)],
   }));
   assert.equal(semi.state.get(12), 0);
   assert.equal(semi.feasible, false);
