@@ -33,6 +33,7 @@ for (let i = 0; i <= Number(iterations ?? 5); i++) {
   let report: HighsTerminationReport | undefined;
   const phases: Record<string, number> = {};
   const context: AdapterContext = {
+    storeDiagnostics: true,
     recordDiagnostic: (r) => {
       const record = r as Record<string, unknown>;
       if ("run_time_sec" in record) report = { run_time_sec: Number(record.run_time_sec) } as never;

@@ -77,7 +77,7 @@ async function main(args: string[]): Promise<void> {
   for (const capacity of CAPACITIES) {
     await builder.withRun(async (run) => {
       run.logParameter("capacity", capacity);
-      const solution = await run.solve(OMMXHighsAdapter, knapsack(capacity), { timeLimit: 10 });
+      const solution = await run.logSolve(OMMXHighsAdapter, knapsack(capacity), { timeLimit: 10 });
       run.logParameter("objective", solution.objective);
       const chosen = [...solution.state].filter(([, x]) => x > 0.5).map(([id]) => id);
       console.log(

@@ -2,7 +2,7 @@
  * The HiGHS solver adapter: {@linkcode HighsAdapter} (and the ready-made
  * {@linkcode OMMXHighsAdapter}) solves an OMMX `Instance` with HiGHS compiled to WebAssembly
  * (`npm:highs`) and returns a `Solution` evaluated on the Instance. It implements the
- * `SolverAdapter` contract of `@ommx-ts/experiment`, so `run.solve(OMMXHighsAdapter, instance,
+ * `SolverAdapter` contract of `@ommx-ts/experiment`, so `run.logSolve(OMMXHighsAdapter, instance,
  * options)` records the Solve (input, output, options, diagnostics, `convert`/`call`/`decode`
  * trace spans) as the reference's `run.log_solve(OMMXHighsAdapter, instance)` does.
  *
@@ -258,7 +258,7 @@ export class HighsAdapter implements SolverAdapter<Instance, Solution, HighsSolv
    * are not convex (`AdapterNotApplicableError`); constant constraints that cannot hold
    * ({@linkcode OMMXHighsAdapterError}).
    *
-   * With a context (as `run.solve` passes), the phases are `convert`, `call` and `decode`
+   * With a context (as `run.logSolve` passes), the phases are `convert`, `call` and `decode`
    * spans, and the diagnostics are recorded: a {@linkcode HighsProgressSnapshot} per HiGHS MIP
    * logging callback and a {@linkcode HighsTerminationReport} after each HiGHS run.
    *
@@ -267,8 +267,8 @@ export class HighsAdapter implements SolverAdapter<Instance, Solution, HighsSolv
    * Worker).
    *
    * @param instance The instance.
-   * @param options Per-solve options (recorded as given by `run.solve`).
-   * @param context The recording context (`run.solve` passes one; optional when called directly).
+   * @param options Per-solve options (recorded as given by `run.logSolve`).
+   * @param context The recording context (`run.logSolve` passes one; optional when called directly).
    * @returns The solution, evaluated on the instance; `optimality` is `optimal` when HiGHS
    *   proved it (and the instance's output objective, if any, preserves optimality).
    * @throws {InfeasibleDetected} when HiGHS proves the problem infeasible.
@@ -407,12 +407,11 @@ function phaseRunner(context: AdapterContext | undefined) {
 }
 
 /**
- * Whether the caller keeps diagnostics: a context that does not say otherwise
- * (`storeDiagnostics: false` is the reference's `diagnostics=None`).
+ * Whether the caller keeps diagnostics (`storeDiagnostics: true` on `run.logSolve` /
+ * `run.openSolve`, the reference's `store_diagnostics=True`): only then are reports built.
  */
 function storesDiagnostics(context: AdapterContext | undefined): boolean {
-  return context !== undefined &&
-    (context as { readonly storeDiagnostics?: boolean }).storeDiagnostics !== false;
+  return context?.storeDiagnostics === true;
 }
 
 /**

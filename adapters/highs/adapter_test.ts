@@ -599,7 +599,7 @@ Deno.test("highs: an aborted signal stops the solve before HiGHS runs", async ()
   const builder = createExperiment({ imageName: "example.com/highs/abort:v1" });
   await builder.withRun(async (run) => {
     await assert.rejects(
-      run.solve(highs, knapsack(), {}, { signal: controller.signal }),
+      run.logSolve(highs, knapsack(), {}, { signal: controller.signal }),
       (e) => e instanceof DOMException && e.name === "AbortError",
     );
   });

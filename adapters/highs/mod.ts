@@ -23,7 +23,7 @@
  * });
  * const builder = createExperiment({ imageName: "example.com/highs/demo:v1" });
  * await builder.withRun(async (run) => {
- *   const solution = await run.solve(OMMXHighsAdapter, instance, { timeLimit: 10 });
+ *   const solution = await run.logSolve(OMMXHighsAdapter, instance, { timeLimit: 10 });
  *   assert.equal(solution.objective, 15);
  * });
  * const exp = await builder.commit();

@@ -1,6 +1,6 @@
 /**
  * Per-solve options of the HiGHS adapter and their HiGHS option names. They are what
- * `run.solve(OMMXHighsAdapter, instance, options)` records as the Solve's adapter options,
+ * `run.logSolve(OMMXHighsAdapter, instance, options)` records as the Solve's adapter options,
  * exactly as given (the reference records its keyword arguments the same way).
  *
  * @module

@@ -17,14 +17,14 @@ import {
 } from "./mod.ts";
 import { constraint, instance, knapsack, variable } from "./_instances_test_util.ts";
 
-Deno.test("highs: run.solve records the solve — options as given, diagnostics with the reference's keys, convert/call/decode spans", async () => {
+Deno.test("highs: run.logSolve records the solve — options as given, diagnostics with the reference's keys, convert/call/decode spans", async () => {
   const builder = createExperiment({ imageName: "example.com/highs/record:v1", storeTrace: true });
   await builder.withRun(async (run) => {
-    const solution = await run.solve(OMMXHighsAdapter, knapsack(), {
+    const solution = await run.logSolve(OMMXHighsAdapter, knapsack(), {
       timeLimit: 60,
       mipRelGap: 0,
       presolve: false,
-    });
+    }, { storeDiagnostics: true });
     assert.equal(solution.objective, 42);
     const infeasible = instance({
       sense: "maximize",
@@ -32,7 +32,10 @@ Deno.test("highs: run.solve records the solve — options as given, diagnostics 
       decisionVariables: [variable(0, "integer", 0, 3)],
       constraints: [constraint(0, "<=", Function.linear([[0, -1]], 4))],
     });
-    await assert.rejects(run.solve(OMMXHighsAdapter, infeasible), InfeasibleDetected);
+    await assert.rejects(
+      run.logSolve(OMMXHighsAdapter, infeasible, {}, { storeDiagnostics: true }),
+      InfeasibleDetected,
+    );
   });
   const archive = await experimentArchiveBytes(await builder.commit());
   await using exp = await openExperiment(archive);
@@ -89,6 +92,7 @@ Deno.test("highs: floats of the diagnostics are marked PyFloat, so integral ones
   const reports: Record<string, unknown>[] = [];
   const context: AdapterContext = {
     recordDiagnostic: (r) => void reports.push(r as Record<string, unknown>),
+    storeDiagnostics: true,
     span: (_, fn) => Promise.resolve(fn(context)),
   };
   await OMMXHighsAdapter.solve(knapsack(), {}, context);

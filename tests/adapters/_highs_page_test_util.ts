@@ -45,7 +45,7 @@ async function main(): Promise<unknown> {
   const builder = createExperiment({ imageName: "localhost:5000/ommx-ts/browser-highs:v1" });
   await builder.withRun(async (run) => {
     run.logParameter("capacity", 47);
-    await run.solve(OMMXHighsAdapter, instance, { timeLimit: 30 });
+    await run.logSolve(OMMXHighsAdapter, instance, { timeLimit: 30 }, { storeDiagnostics: true });
   });
   await using exp = await openExperiment(await experimentArchiveBytes(await builder.commit()));
   const solve = exp.runs[0]!.solves[0]!;

@@ -31,6 +31,9 @@ const python = referencePython(
   "the Python import test of HiGHS-adapter Experiments (tests/interop/highs_python_import_test.ts)",
 );
 
+/** Diagnostics are stored only when asked (as the reference's `store_diagnostics=True`). */
+const DIAG = { storeDiagnostics: true };
+
 const v = (
   id: number,
   kind: "binary" | "integer" | "continuous",
@@ -129,12 +132,17 @@ Deno.test({
     });
     await builder.withRun(async (run) => {
       run.logParameter("capacity", 47);
-      await run.solve(OMMXHighsAdapter, knapsack(47), { timeLimit: 60, presolve: false });
-      await run.solve(OMMXHighsAdapter, lp, {});
-      await assert.rejects(run.solve(OMMXHighsAdapter, infeasible), InfeasibleDetected);
+      await run.logSolve(OMMXHighsAdapter, knapsack(47), { timeLimit: 60, presolve: false }, DIAG);
+      await run.logSolve(OMMXHighsAdapter, lp, {}, DIAG);
+      await assert.rejects(
+        run.logSolve(OMMXHighsAdapter, infeasible, {}, DIAG),
+        InfeasibleDetected,
+      );
     });
     await assert.rejects(
-      builder.withRun((run) => run.solve(OMMXHighsAdapter, infeasible, { mipRelGap: 0.01 })),
+      builder.withRun((run) =>
+        run.logSolve(OMMXHighsAdapter, infeasible, { mipRelGap: 0.01 }, DIAG)
+      ),
       InfeasibleDetected,
     );
     const dir = await Deno.makeTempDir({ prefix: "ommx-highs-import-" });

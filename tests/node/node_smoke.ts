@@ -485,9 +485,13 @@ async function highsSummary(): Promise<unknown> {
   const builder = createExperiment({ imageName: "localhost:5000/ommx-ts/node-smoke-highs:v1" });
   let error: unknown = null;
   await builder.withRun(async (run) => {
-    await run.solve(OMMXHighsAdapter, highsInstance("knapsack"), { timeLimit: 60 });
+    await run.logSolve(OMMXHighsAdapter, highsInstance("knapsack"), { timeLimit: 60 }, {
+      storeDiagnostics: true,
+    });
     try {
-      await run.solve(OMMXHighsAdapter, highsInstance("infeasible"));
+      await run.logSolve(OMMXHighsAdapter, highsInstance("infeasible"), {}, {
+        storeDiagnostics: true,
+      });
     } catch (e) {
       error = errorOf(e);
     }
