@@ -36,7 +36,7 @@ import {
 } from "./options.ts";
 import {
   diagnosticRecord,
-  type HighsProgressSnapshot,
+  progressSnapshotFromCallbackEvent,
   type HighsTerminationReport,
 } from "./diagnostics.ts";
 import { type HighsModelArrays, translate, type Translation } from "./_translate.ts";
@@ -353,8 +353,11 @@ export class HighsAdapter implements SolverAdapter<Instance, Solution, HighsSolv
     const sink = this.#logSink(settings);
     return await phaseRunner(context)("convert", () => {
       const translation = translate(instance, this.name);
-      const model = this.#build(highs, translation, settings, sink, storesDiagnostics(context));
+      const store = storesDiagnostics(context);
+      const model = this.#build(highs, translation, settings, sink, store);
       return new HighsSolverInstance(instance, translation, model, highs, {
+        settings,
+        record: store ? (report) => context!.recordDiagnostic(report) : undefined,
         open: () => (this.#openSink = sink),
         close: () => {
           if (this.#openSink === sink) this.#openSink = undefined;
@@ -445,6 +448,18 @@ export interface HighsModel {
   getRunTime(): number;
 }
 
+/** What {@linkcode HighsSolverInstance} needs from the adapter that made it. */
+interface SolverInstanceWiring {
+  /** The solve's checked settings. */
+  readonly settings: HighsSettings;
+  /** Where diagnostics go, when they are stored. */
+  readonly record: ((report: unknown) => void) | undefined;
+  /** Route the adapter's printed lines to this instance's log sink. */
+  readonly open: () => void;
+  /** Stop routing them. */
+  readonly close: () => void;
+}
+
 /** Frees a model nobody disposed once its instance is garbage-collected. */
 const orphans = new FinalizationRegistry<Model>((model) => model.dispose());
 
@@ -461,7 +476,7 @@ export class HighsSolverInstance implements Disposable {
   readonly #instance: Instance;
   readonly #translation: Translation;
   readonly #highs: Highs;
-  readonly #log: { readonly open: () => void; readonly close: () => void };
+  readonly #wiring: SolverInstanceWiring;
 
   /**
    * Internal: made by {@linkcode HighsAdapter.instantiate}.
@@ -470,26 +485,85 @@ export class HighsSolverInstance implements Disposable {
    * @param translation Its translation.
    * @param model The model.
    * @param highs The runtime.
-   * @param log Routes the model's log while it is in use.
+   * @param wiring The solve's settings, where its diagnostics go, and the routing of its log.
    */
   constructor(
     instance: Instance,
     translation: Translation,
     model: Model,
     highs: Highs,
-    log: { readonly open: () => void; readonly close: () => void },
+    wiring: SolverInstanceWiring,
   ) {
     this.solverInput = model as unknown as HighsModel;
     this.#model = model;
     this.#instance = instance;
     this.#translation = translation;
     this.#highs = highs;
-    this.#log = log;
-    log.open();
+    this.#wiring = wiring;
+    wiring.open();
     orphans.register(this, model, this);
   }
 
+  /**
+   * Run HiGHS on the model as {@linkcode HighsAdapter.solve} does, and return the model for
+   * {@linkcode HighsSolverInstance.decode}: with diagnostics stored (`run.openSolve(...,
+   * { storeDiagnostics: true })`), a {@linkcode HighsProgressSnapshot} per MIP logging callback
+   * and a {@linkcode HighsTerminationReport} after each HiGHS run go to the open Solve's
+   * diagnostics; when presolve cannot tell infeasible from unbounded, HiGHS runs once more
+   * without presolve. Options set on {@linkcode HighsSolverInstance.solverInput} before apply.
+   * Running `solverInput.run()` yourself is the reference's way (no diagnostics are recorded
+   * then; {@linkcode HighsSolverInstance.terminationReport} gives the report to record).
+   *
+   * Synchronous: HiGHS blocks the calling thread until it stops (bound it with `timeLimit`).
+   *
+   * @returns The model ({@linkcode HighsSolverInstance.solverInput}), run.
+   * @throws {OMMXHighsAdapterError} when HiGHS itself throws, or after
+   *   {@linkcode HighsSolverInstance.dispose}.
+   */
+  run(): HighsModel {
+    this.#assertLive();
+    const { failure, status } = runHighs(
+      this.#model,
+      this.#translation,
+      this.#wiring.settings,
+      this.#highs,
+      this.#wiring.record,
+    );
+    if (failure !== undefined) {
+      throw new OMMXHighsAdapterError(
+        `HiGHS failed [status: ${statusText(status)}]${
+          failure instanceof Error ? `: ${failure.message}` : ""
+        }`,
+        { cause: failure },
+      );
+    }
+    return this.solverInput;
+  }
+
+  /**
+   * HiGHS's summary of the model's last run — the reference's
+   * `HighsTerminationReport.from_model(model)`: what to record in an open Solve's diagnostics
+   * after running {@linkcode HighsSolverInstance.solverInput} yourself (through
+   * {@linkcode diagnosticRecord}, which keeps floats floats).
+   *
+   * @returns The report (status `"Not Set"` before any run).
+   * @throws {OMMXHighsAdapterError} after {@linkcode HighsSolverInstance.dispose}.
+   */
+  terminationReport(): HighsTerminationReport {
+    this.#assertLive();
+    return terminationReport(this.#model, this.#model.getModelStatus(), this.#highs);
+  }
+
+  #assertLive(): void {
+    if (this.#disposed) {
+      throw new OMMXHighsAdapterError("This HiGHS adapter instance has been disposed");
+    }
+  }
+
+  #disposed = false;
+
   #check(data: unknown): Model {
+    this.#assertLive();
     if (data !== this.#model) {
       throw new InvalidArgumentError(
         "decode takes the HiGHS model of this adapter instance (its solverInput)",
@@ -539,7 +613,9 @@ export class HighsSolverInstance implements Disposable {
 
   /** Free the model's WebAssembly memory (idempotent). */
   dispose(): void {
-    this.#log.close();
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#wiring.close();
     orphans.unregister(this);
     this.#model.dispose();
   }
@@ -671,22 +747,8 @@ function runHighs(
 ): RunResult {
   const once = (): RunResult => {
     const callbacks: HighsCallbackMap = record === undefined ? {} : {
-      [MIP_LOGGING]: (event) => {
-        const d = event.data;
-        const snapshot: HighsProgressSnapshot = {
-          event: event.message,
-          solving_time_sec: d.running_time ?? Number.NaN,
-          mip_node_count: Number(d.mip_node_count ?? -1),
-          simplex_iteration_count: -1,
-          ipm_iteration_count: -1,
-          pdlp_iteration_count: -1,
-          objective_value: d.objective_function_value ?? Number.NaN,
-          primal_bound: d.mip_primal_bound ?? Number.NaN,
-          dual_bound: d.mip_dual_bound ?? Number.NaN,
-          gap: d.mip_gap ?? Number.NaN,
-        };
-        record(diagnosticRecord(snapshot));
-      },
+      [MIP_LOGGING]: (event) =>
+        void record(diagnosticRecord(progressSnapshotFromCallbackEvent(event))),
     };
     let failure: unknown;
     try {

@@ -74,6 +74,70 @@ export interface HighsTerminationReport {
   highs_githash: string;
 }
 
+/**
+ * What {@linkcode progressSnapshotFromCallbackEvent} reads of a `npm:highs` MIP logging
+ * callback event (`Model.run({ 5: (event) => … })`).
+ */
+export interface HighsMipLoggingEvent {
+  /** The callback's message. */
+  readonly message: string;
+  /** The callback's data (`npm:highs` `CallbackData`). */
+  readonly data: {
+    /** Run time in seconds. */
+    readonly running_time?: number;
+    /** Branch-and-bound nodes (a `bigint` in `npm:highs`). */
+    readonly mip_node_count?: bigint | number;
+    /** Objective value. */
+    readonly objective_function_value?: number;
+    /** MIP primal bound. */
+    readonly mip_primal_bound?: number;
+    /** MIP dual bound. */
+    readonly mip_dual_bound?: number;
+    /** MIP relative gap. */
+    readonly mip_gap?: number;
+  };
+}
+
+/**
+ * The snapshot of one HiGHS MIP logging callback — the reference's
+ * `HighsProgressSnapshot.from_callback_event(event)` (a function here: the snapshot is a plain
+ * record type). Values HiGHS does not report in this callback are `-1` (counts) or `NaN`.
+ *
+ * @param event The `npm:highs` callback event.
+ * @returns The snapshot (pass it through {@linkcode diagnosticRecord} to record it).
+ *
+ * @example
+ * ```ts
+ * import { progressSnapshotFromCallbackEvent } from "./diagnostics.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const s = progressSnapshotFromCallbackEvent({
+ *   message: "MIP logging",
+ *   data: { running_time: 0.25, mip_node_count: 7n, mip_dual_bound: 50, mip_gap: 0.1 },
+ * });
+ * assert.equal(s.mip_node_count, 7);
+ * assert.equal(s.simplex_iteration_count, -1);
+ * assert.ok(Number.isNaN(s.objective_value));
+ * ```
+ */
+export function progressSnapshotFromCallbackEvent(
+  event: HighsMipLoggingEvent,
+): HighsProgressSnapshot {
+  const d = event.data;
+  return {
+    event: event.message,
+    solving_time_sec: d.running_time ?? Number.NaN,
+    mip_node_count: Number(d.mip_node_count ?? -1),
+    simplex_iteration_count: -1,
+    ipm_iteration_count: -1,
+    pdlp_iteration_count: -1,
+    objective_value: d.objective_function_value ?? Number.NaN,
+    primal_bound: d.mip_primal_bound ?? Number.NaN,
+    dual_bound: d.mip_dual_bound ?? Number.NaN,
+    gap: d.mip_gap ?? Number.NaN,
+  };
+}
+
 /** The snapshot's keys, in the reference dataclass's order. */
 export const HIGHS_PROGRESS_SNAPSHOT_KEYS: readonly (keyof HighsProgressSnapshot)[] = [
   "event",

@@ -3,7 +3,9 @@
  * (adapters/highs) is imported by the reference Python SDK (`Experiment.import_archive`, via
  * tests/interop/highs_import.py): statuses, failure reasons, adapter names and options, the
  * Solutions, the trace spans — and the diagnostics, read by the reference's own
- * `HighsDiagnosticsAnalyzer`.
+ * `HighsDiagnosticsAnalyzer`. Open Solves (`run.openSolve(OMMXHighsAdapter, …)`) are compared
+ * with the same open Solves recorded by the reference (`run.open_solve(OMMXHighsAdapter, …)`,
+ * tests/interop/highs_open_solve.py).
  *
  * Needs the reference SDK (OMMX_INTEROP_PYTHON, OMMX_PYTHON, or .cache/venv with python3 on PATH;
  * core/_tools_test_util.ts); skipped with one printed line otherwise.
@@ -20,8 +22,10 @@ import {
   saveExperiment,
 } from "../../mod.ts";
 import {
+  diagnosticRecord,
   HIGHS_PROGRESS_SNAPSHOT_KEYS,
   HIGHS_TERMINATION_REPORT_KEYS,
+  type HighsSolverInstance,
   OMMXHighsAdapter,
 } from "../../adapters/highs/mod.ts";
 import { referencePython } from "../../core/_tools_test_util.ts";
@@ -196,6 +200,118 @@ Deno.test({
           assert.ok(names.includes(span), `run ${run.run_id}: ${names.join(", ")}`);
         }
       }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+type SolveReport = Report["runs"][number]["solves"][number];
+
+/** What must agree between an open Solve of ours and the reference's (not the adapter name). */
+function openSolveView(s: SolveReport) {
+  return {
+    status: s.status,
+    adapter_options: s.adapter_options,
+    input_variables: s.input_variables,
+    output: s.output === null ? null : {
+      objective: s.output.objective,
+      feasible: s.output.feasible,
+      optimality: s.output.optimality,
+      // HiGHS 1.15 (ours) may return -0 where 1.16 (the reference's) returns 0.
+      state: Object.fromEntries(Object.entries(s.output.state).map(([k, x]) => [k, x + 0])),
+    },
+    termination_status: s.termination_status,
+    termination_objective_value: s.termination_objective_value,
+    termination_result_keys: s.termination_result_keys,
+    diagnostics_types: s.diagnostics_types,
+  };
+}
+
+Deno.test({
+  name:
+    "interop: open Solves driven by hand through the HiGHS adapter read in Python as the reference's own open_solve records",
+  ignore: python === undefined,
+  sanitizeResources: false,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "ommx-highs-open-" });
+    try {
+      // The reference records its sequence (tests/interop/highs_open_solve.py) …
+      const pyPath = join(dir, "python.ommx");
+      const recorded = await runPythonJson<{ solves: number }>(
+        python!,
+        "highs_open_solve.py",
+        [pyPath],
+        {},
+      );
+      assert.equal(recorded.solves, 2);
+
+      // … and we record the same, then one more driven by HighsSolverInstance.run().
+      const exp = createExperiment({
+        imageName: "localhost:5000/ommx-ts/highs-open:v1",
+        storeTrace: true,
+      });
+      await exp.withRun(async (run) => {
+        {
+          await using s = await run.openSolve(OMMXHighsAdapter, knapsack(47), {}, DIAG);
+          const model = s.solverInput as HighsSolverInstance["solverInput"];
+          model.options.set("mip_rel_gap", 0);
+          s.logAdapterOption("mip_rel_gap", 0);
+          model.run();
+          s.diagnostics!.record(
+            diagnosticRecord((s.adapter as HighsSolverInstance).terminationReport()),
+          );
+          await s.decode(model);
+        }
+        {
+          await using s = await run.openSolve(OMMXHighsAdapter, infeasible, {}, DIAG);
+          const model = s.solverInput as HighsSolverInstance["solverInput"];
+          model.run();
+          s.diagnostics!.record(
+            diagnosticRecord((s.adapter as HighsSolverInstance).terminationReport()),
+          );
+          await assert.rejects(s.decode(model), InfeasibleDetected);
+          // `await using` records a Solve left without a decoded output as failed, as Python's
+          // scope does when decode raised.
+        }
+        {
+          await using s = await run.openSolve(OMMXHighsAdapter, knapsack(30), {
+            timeLimit: 60,
+          }, DIAG);
+          await s.decode((s.adapter as HighsSolverInstance).run());
+        }
+      });
+      const tsPath = join(dir, "ts.ommx");
+      await saveExperiment(await exp.commit(), tsPath);
+
+      const ours = await runPythonJson<Report>(python!, "highs_import.py", [tsPath], {});
+      const theirs = await runPythonJson<Report>(python!, "highs_import.py", [pyPath], {});
+      assert.equal(ours.status, "finished");
+      const [run] = ours.runs;
+      const [refRun] = theirs.runs;
+      assert.equal(run!.status, "finished");
+      assert.deepEqual(
+        run!.solves.slice(0, 2).map(openSolveView),
+        refRun!.solves.map(openSolveView),
+      );
+      for (const s of run!.solves) {
+        assert.equal(s.adapter, "@ommx-ts/highs-adapter.OMMXHighsAdapter");
+      }
+      assert.deepEqual(refRun!.solves.map((s) => s.progress_records), [0, 0]);
+      assert.deepEqual(run!.solves.slice(0, 2).map((s) => s.progress_records), [0, 0]);
+
+      // HighsSolverInstance.run() records as logSolve does: progress snapshots, then the report.
+      const driven = run!.solves[2]!;
+      assert.equal(driven.status, "finished");
+      assert.deepEqual(driven.adapter_options, { timeLimit: 60 });
+      assert.equal(driven.output!.objective, 25);
+      assert.equal(driven.termination_status, "Optimal");
+      assert.ok(driven.progress_records >= 1);
+      assert.deepEqual(driven.progress_keys, [[...HIGHS_PROGRESS_SNAPSHOT_KEYS]]);
+
+      // Both traces hold a `Solve` span per open Solve.
+      assert.equal(run!.trace!.filter((n) => n === "Solve").length, 3);
+      assert.equal(refRun!.trace!.filter((n) => n === "Solve").length, 2);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
