@@ -36,8 +36,8 @@ import {
 } from "./options.ts";
 import {
   diagnosticRecord,
-  progressSnapshotFromCallbackEvent,
   type HighsTerminationReport,
+  progressSnapshotFromCallbackEvent,
 } from "./diagnostics.ts";
 import { type HighsModelArrays, translate, type Translation } from "./_translate.ts";
 import { buildSolution, completeState } from "./_decode.ts";
