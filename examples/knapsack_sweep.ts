@@ -15,7 +15,7 @@
  */
 import { dirname } from "node:path";
 import { OMMXHighsAdapter } from "../adapters/highs/mod.ts";
-import { createExperiment, Function, Instance, saveExperiment } from "../mod.ts";
+import { createExperiment, Function, Instance } from "../mod.ts";
 
 /** The items: profit and weight. */
 export const ITEMS: readonly { readonly profit: number; readonly weight: number }[] = [
@@ -69,15 +69,18 @@ async function main(args: string[]): Promise<void> {
   const path = args.find((a) => !a.startsWith("--")) ??
     `${await Deno.makeTempDir({ prefix: "ommx-knapsack-sweep-" })}/knapsack-sweep.ommx`;
 
-  const builder = createExperiment({
+  const experiment = createExperiment({
     imageName: "localhost:5000/ommx-ts/examples/knapsack-sweep:v1",
     storeTrace: true,
   });
-  await builder.logJson("items", ITEMS);
+  await experiment.logJson("items", ITEMS);
   for (const capacity of CAPACITIES) {
-    await builder.withRun(async (run) => {
+    await experiment.withRun(async (run) => {
       run.logParameter("capacity", capacity);
-      const solution = await run.logSolve(OMMXHighsAdapter, knapsack(capacity), { timeLimit: 10 });
+      // HiGHS's progress and termination reports are kept as the Solve's diagnostics.
+      const solution = await run.logSolve(OMMXHighsAdapter, knapsack(capacity), { timeLimit: 10 }, {
+        storeDiagnostics: true,
+      });
       run.logParameter("objective", solution.objective);
       const chosen = [...solution.state].filter(([, x]) => x > 0.5).map(([id]) => id);
       console.log(
@@ -87,9 +90,9 @@ async function main(args: string[]): Promise<void> {
       );
     });
   }
-  const experiment = await builder.commit();
+  await experiment.commit();
   await Deno.mkdir(dirname(path), { recursive: true });
-  await saveExperiment(experiment, path, { overwrite: true }); // a new sweep replaces the old one
+  await experiment.save(path, { overwrite: true }); // a new sweep replaces the old one
   console.log(`saved ${path}`);
   if (!serve) {
     console.log(`view it: deno run -A cli/main.ts serve ${path}`);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openExperiment } from "../mod.ts";
+import { HighsDiagnosticsAnalyzer } from "../adapters/highs/mod.ts";
 import { CAPACITIES, ITEMS } from "./knapsack_sweep.ts";
 
 const EXAMPLE = new URL("./knapsack_sweep.ts", import.meta.url).pathname;
@@ -54,6 +55,9 @@ Deno.test("knapsack_sweep.ts solves every capacity with HiGHS, records it, and t
       assert.equal(solution?.optimality, "optimal");
       assert.equal(solution?.feasible, true);
       assert.equal(run.parameters.objective, solution?.objective);
+      const diagnostics = new HighsDiagnosticsAnalyzer(solve!.getDiagnostics());
+      assert.equal(diagnostics.terminationStatus, "Optimal");
+      assert.equal(diagnostics.terminationObjectiveValue, solution?.objective);
       const trace = await run.getTrace();
       assert.deepEqual(
         trace?.spans.map((s) => s.name).filter((n) => n !== "Run").sort(),
