@@ -55,6 +55,20 @@ Deno.test("knapsack_sweep.ts solves every capacity with HiGHS, records it, and t
       assert.equal(solution?.optimality, "optimal");
       assert.equal(solution?.feasible, true);
       assert.equal(run.parameters.objective, solution?.objective);
+      // The input as modelled: x[i] binary, one named capacity constraint Σ weight·x ≤ capacity.
+      const input = await solve!.getInput();
+      assert.deepEqual(
+        input.decisionVariables.map((v) => [v.id, v.name, v.kind, v.subscripts]),
+        ITEMS.map((_, i) => [i, "x", "binary", [i]]),
+      );
+      const [constraint] = input.constraints;
+      assert.equal(constraint?.name, "capacity");
+      assert.equal(constraint?.equality, "<=");
+      assert.equal(constraint?.function.constant, -capacity);
+      assert.deepEqual(
+        [...constraint!.function.linearIds].map((id, k) => [id, constraint!.function.linearCoefficients[k]]),
+        ITEMS.map((item, i) => [i, item.weight]),
+      );
       const diagnostics = new HighsDiagnosticsAnalyzer(solve!.getDiagnostics());
       assert.equal(diagnostics.terminationStatus, "Optimal");
       assert.equal(diagnostics.terminationObjectiveValue, solution?.objective);
