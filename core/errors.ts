@@ -726,6 +726,85 @@ export class NoSolutionReturned extends OmmxError {
   }
 }
 
+// --- Instance and Function analysis (issue 12: evaluation, algebra, conversions) ---
+
+/** What an ID names, in {@linkcode UnknownIdError} and {@linkcode MissingIdError}. */
+export type IdRole =
+  | "decision variable"
+  | "constraint"
+  | "removed constraint"
+  | "named function"
+  | "parameter"
+  | "sample";
+
+function idList(ids: readonly number[]): string {
+  const shown = ids.slice(0, 20).join(", ");
+  return ids.length > 20 ? `${shown}, … (${ids.length} in all)` : shown;
+}
+
+/**
+ * An argument names IDs that do not exist where they are looked up (a state entry that is not a
+ * decision variable of the instance, a constraint ID the instance does not have, …). Its code
+ * is `INVALID_ARGUMENT`.
+ *
+ * @example
+ * ```ts
+ * import { UnknownIdError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * const e = new UnknownIdError("decision variable", [99], "the state");
+ * assert.equal(e.code, "INVALID_ARGUMENT");
+ * assert.deepEqual(e.ids, [99]);
+ * assert.match(e.message, /unknown decision variable ID 99/);
+ * ```
+ */
+export class UnknownIdError extends InvalidArgumentError {
+  /** What the IDs were taken for. */
+  readonly role: IdRole;
+  /** The unknown IDs, ascending. */
+  readonly ids: readonly number[];
+  /**
+   * Create the error.
+   *
+   * @param role What the IDs were taken for.
+   * @param ids The unknown IDs.
+   * @param where Where they came from (e.g. `the state`, `sample 3`).
+   */
+  constructor(role: IdRole, ids: readonly number[], where: string) {
+    const sorted = [...ids].sort((a, b) => a - b);
+    super(
+      `${where} names unknown ${role} ID${sorted.length === 1 ? "" : "s"} ${idList(sorted)}`,
+    );
+    this.role = role;
+    this.ids = Object.freeze(sorted);
+  }
+}
+
+/**
+ * IDs that must be given are missing (a state without a value for a variable the objective or an
+ * active constraint uses, a parameter without a value). Its code is `INVALID_ARGUMENT`.
+ */
+export class MissingIdError extends InvalidArgumentError {
+  /** What the IDs are. */
+  readonly role: IdRole;
+  /** The missing IDs, ascending. */
+  readonly ids: readonly number[];
+  /**
+   * Create the error.
+   *
+   * @param role What the IDs are.
+   * @param ids The missing IDs.
+   * @param where What misses them (e.g. `the state`, `sample 3`).
+   */
+  constructor(role: IdRole, ids: readonly number[], where: string) {
+    const sorted = [...ids].sort((a, b) => a - b);
+    super(
+      `${where} is missing required ${role} ID${sorted.length === 1 ? "" : "s"} ${idList(sorted)}`,
+    );
+    this.role = role;
+    this.ids = Object.freeze(sorted);
+  }
+}
+
 for (
   const [name, cls] of Object.entries({
     OmmxError,
@@ -758,5 +837,7 @@ for (
     InfeasibleDetected,
     UnboundedDetected,
     NoSolutionReturned,
+    UnknownIdError,
+    MissingIdError,
   })
 ) ERROR_NAMES.set(cls, name);

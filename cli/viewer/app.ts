@@ -824,7 +824,7 @@ async function renderProcess(run: SealedRun, p: ProcessSummary): Promise<void> {
   }
   if (solution !== undefined) {
     const input = await process.getInput();
-    const ev = input.evaluate(solution.state);
+    const ev = input.evaluateSummary(solution.state);
     parts.push(
       h(
         "h4",

@@ -13,7 +13,7 @@ import { Feature } from "./gen/ommx/v2/common_pb.ts";
 import { OutputObjectiveSchema } from "./gen/ommx/v2/output_objective_pb.ts";
 import { Instance } from "./instance.ts";
 import type { DecisionVariable } from "./instance_data.ts";
-import { ParametricInstance } from "./parametric_instance.ts";
+import { ParametricInstance } from "./instance.ts";
 import { Solution } from "./solution.ts";
 
 const bin = (id: number): DecisionVariable => ({

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mergeAnnotations } from "./annotations.ts";
 import { Function } from "./function.ts";
 import { Instance } from "./instance.ts";
-import { ParametricInstance } from "./parametric_instance.ts";
+import { ParametricInstance } from "./instance.ts";
 import { SampledValues } from "./sampled_values.ts";
 import { SampleSet } from "./sample_set.ts";
 import { Solution } from "./solution.ts";

@@ -20,7 +20,7 @@ import {
   MEDIA_TYPE_V2_SOLUTION,
 } from "../media_types.ts";
 import { Instance } from "./instance.ts";
-import { ParametricInstance } from "./parametric_instance.ts";
+import { ParametricInstance } from "./instance.ts";
 import { SampleSet } from "./sample_set.ts";
 import { Solution } from "./solution.ts";
 

@@ -6,27 +6,10 @@
  */
 
 import type { Function } from "./function.ts";
-import type {
-  Bound,
-  Equality,
-  InstanceDescription,
-  Kind,
-  Label,
-  RemovedReason,
-  Sense,
-} from "./types.ts";
+import type { DecisionVariable } from "./decision_variable.ts";
+import type { Equality, InstanceDescription, Label, RemovedReason, Sense } from "./types.ts";
 
-/** A decision variable. */
-export interface DecisionVariable extends Label {
-  /** Variable ID. */
-  id: number;
-  /** Domain. */
-  kind: Kind;
-  /** Bounds (±Infinity allowed; `[0, 0]` when absent in v1, as the reference reads it). */
-  bound: Bound;
-  /** Fixed value, if the variable was substituted. */
-  substitutedValue?: number;
-}
+export type { DecisionVariable } from "./decision_variable.ts";
 
 /** One lineage step of a derived constraint. */
 export interface Provenance {

@@ -34,10 +34,10 @@
 export type { AttachmentCodec } from "../codec.ts";
 export * from "./annotations.ts";
 export * from "./codecs.ts";
+export * from "./decision_variable.ts";
 export * from "./function.ts";
 export * from "./instance.ts";
 export type * from "./instance_data.ts";
-export * from "./parametric_instance.ts";
 export * from "./payload.ts";
 export * from "./problem.ts";
 export * from "./result.ts";

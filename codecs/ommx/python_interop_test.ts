@@ -8,7 +8,7 @@ import { Function } from "./function.ts";
 import { SampleSetSchema as V1SampleSetSchema } from "./gen/ommx/v1/sample_set_pb.ts";
 import { SolutionSchema as V1SolutionSchema } from "./gen/ommx/v1/solution_pb.ts";
 import { Instance } from "./instance.ts";
-import { ParametricInstance } from "./parametric_instance.ts";
+import { ParametricInstance } from "./instance.ts";
 import { SampledValues } from "./sampled_values.ts";
 import { SampleSet } from "./sample_set.ts";
 import { Solution } from "./solution.ts";

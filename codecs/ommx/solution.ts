@@ -26,7 +26,6 @@ import {
   type Solution as V2Solution,
   SolutionSchema as V2SolutionSchema,
 } from "./gen/ommx/v2/solution_pb.ts";
-import type { EvaluateOptions, Instance } from "./instance.ts";
 import type { ConstraintBase, DecisionVariable } from "./instance_data.ts";
 import { readV1DecisionVariable, wrap } from "./_instance_wire.ts";
 import type { OmmxVersion } from "./types.ts";
@@ -242,78 +241,20 @@ export class Solution extends ResultPayload<SolutionData> {
   }
 
   /**
-   * Evaluate an instance at a state and wrap the result as a solution (objective and sense
-   * are the instance's output objective when one is captured, as in the reference). The
-   * feasibility flags follow the reference's `Solution`: every constraint (removed ones only
-   * in `feasible`) and every decision variable's kind and bound, within `tolerance`.
+   * Evaluate an instance at a state: the same as `instance.evaluate(state, options)` (see
+   * `Instance.evaluate`), kept for code written before that returned a solution.
    *
    * @param instance The instance.
    * @param state Variable values.
-   * @param options Tolerance.
+   * @param options Tolerance (`atol`).
    * @returns The solution.
-   * @throws {InvalidArgumentError} when an indicator variable is neither 0 nor 1 within the
-   *   tolerance (the reference refuses that state too).
    */
-  static evaluate(
-    instance: Instance,
+  static evaluate<O>(
+    instance: { evaluate(state: ReadonlyMap<number, number>, options?: O): Solution },
     state: ReadonlyMap<number, number>,
-    options: EvaluateOptions = {},
+    options?: O,
   ): Solution {
-    const ev = instance.evaluate(state, options);
-    const atol = options.tolerance ?? DEFAULT_FEASIBILITY_ATOL;
-    const constraints: EvaluatedConstraint[] = [];
-    const rows = new Map<
-      string,
-      ConstraintBase & { variables?: number[]; indicatorVariable?: number }
-    >();
-    for (const c of [...instance.constraints, ...instance.removedConstraints]) {
-      rows.set(`regular:${c.id}`, c);
-    }
-    for (const c of instance.indicatorConstraints) rows.set(`indicator:${c.id}`, c);
-    for (const c of instance.oneHotConstraints) rows.set(`one-hot:${c.id}`, c);
-    for (const c of instance.sos1Constraints) rows.set(`sos1:${c.id}`, c);
-    for (const e of ev.constraints) {
-      const row = rows.get(`${e.kind}:${e.id}`)!;
-      const c: EvaluatedConstraint = {
-        id: e.id,
-        kind: e.kind,
-        value: e.kind === "regular" || e.kind === "indicator" ? e.value : 0,
-        usedDecisionVariableIds: [],
-        subscripts: row.subscripts,
-        parameters: row.parameters,
-      };
-      if (e.kind === "regular" || e.kind === "indicator") c.equality = e.equality;
-      if (row.name !== undefined) c.name = row.name;
-      if (row.description !== undefined) c.description = row.description;
-      if (row.removedReason) c.removedReason = row.removedReason;
-      if (row.variables) c.variables = row.variables;
-      if (row.indicatorVariable !== undefined) c.indicatorVariable = row.indicatorVariable;
-      constraints.push(c);
-    }
-    const full = new Map(state);
-    const data: SolutionData = {
-      state: full,
-      objective: ev.objective,
-      feasible: false,
-      optimality: "unspecified",
-      relaxation: "unspecified",
-      sense: ev.sense,
-      decisionVariables: instance.decisionVariables.map((v) => ({
-        ...v,
-        value: full.get(v.id) ?? 0,
-      })),
-      constraints,
-      namedFunctions: [],
-      annotations: {},
-      feasibilityAtol: atol,
-    };
-    const derived = deriveSolution(data, atol, (m) => new InvalidArgumentError(m));
-    return new Solution({
-      ...data,
-      constraints: derived.constraints,
-      feasible: derived.feasible,
-      feasibleRelaxed: derived.feasibleRelaxed,
-    });
+    return instance.evaluate(state, options);
   }
 
   /** Feasibility including removed constraints (same as {@linkcode Solution.feasible}). */
