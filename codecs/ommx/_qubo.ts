@@ -4,8 +4,9 @@
  * `PreparationPolicy.for_qubo` / `for_hubo` phases, each applied only while the instance is not
  * yet in the target class (used variables binary, minimisation, no active constraints, objective
  * degree ≤ 2 for QUBO), in this order: special constraints lowered, active objective converted
- * to minimisation, integer slack for inequalities, used integers log-encoded, fixed-weight
- * penalty, binary powers reduced (QUBO only).
+ * to minimisation, integer slack for inequalities, fixed-weight penalty, used integers
+ * log-encoded, binary powers reduced (QUBO only). (The penalty comes before the encoding, as
+ * measured on the reference: its removed constraints keep the integer variables.)
  *
  * Internal: used by `Instance`; not part of the published API.
  *
@@ -235,12 +236,12 @@ export function prepareFor(
       }
     },
     () => {
-      logEncode(d, [], atol);
-    },
-    () => {
       if (options.penaltyWeights !== undefined) {
         penaltyWithFixedWeights(d, weightsOf(options.penaltyWeights), atol);
       } else uniformPenaltyWithFixedWeight(d, options.uniformPenaltyWeight ?? 1, atol);
+    },
+    () => {
+      logEncode(d, [], atol);
     },
   ];
   if (target === "qubo") phases.push(() => void reduceBinaryPower(d));

@@ -815,9 +815,10 @@ export class Instance extends ProblemPayload<InstanceData> {
 
   /**
    * Read an MPS file as the reference does (`Instance.load_mps`): free or fixed format, gzip
-   * detected from the bytes; `OBJSENSE`, `RANGES`, `BOUNDS` (incl. `BV`, `LI`, `UI`, `SC`) and
-   * `MARKER` integer sections; variables get IDs 0, 1, … in column order and constraints in row
-   * order, names kept as in the reference.
+   * detected from the bytes; `OBJSENSE`, `RANGES`, `BOUNDS` (`LO UP FX MI PL BV FR UI LI`),
+   * `MARKER` integer blocks, `QUADOBJ` and `QCMATRIX`; variables get IDs 0, 1, … in column order
+   * and constraints in row order, named after them — or the IDs of a file this SDK (or the
+   * reference) wrote, from its `OMMX_VAR_<id>` / `OMMX_CONSTR_<id>` names.
    *
    * @param pathOrBytes A file path (Deno/Node) or the file's bytes.
    * @returns The instance.
@@ -832,12 +833,13 @@ export class Instance extends ProblemPayload<InstanceData> {
 
   /**
    * Write the instance as an MPS file (Python's `save_mps`; gzip-compressed unless
-   * `compress: false`, as the reference). Only linear objectives and constraints can be
-   * written.
+   * `compress: false`, as the reference): the objective, the active regular constraints (degree
+   * ≤ 2) and the variables they use, named `OMMX_VAR_<id>` / `OMMX_CONSTR_<id>`. The text is
+   * the reference's byte for byte; names, removed and special constraints are not kept.
    *
    * @param path The file path (Deno/Node).
    * @param options `compress` (default true).
-   * @throws {UnsupportedError} for a non-linear function or a special constraint.
+   * @throws {UnsupportedError} for a function of degree > 2.
    */
   async saveMps(path: string | URL, options: SaveMpsOptions = {}): Promise<void> {
     await writeFileBytes(path, await this.toMpsBytes(options));

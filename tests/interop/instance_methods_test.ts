@@ -433,3 +433,388 @@ Deno.test({
     });
   },
 });
+
+/** Instances for the QUBO path: binary and integer variables, both relations, both senses. */
+const QUBO_VARIANTS: Record<string, unknown>[] = [
+  { seed: 21, kinds: ["binary"], n: 5, quadratic: true },
+  { seed: 22, kinds: ["binary", "integer"], n: 4, maximize: true },
+  { seed: 23, kinds: ["integer"], n: 3, m: 2, named: false },
+  { seed: 24, kinds: ["binary"], n: 6, one_hot: true, m: 1 },
+  { seed: 25, kinds: ["binary", "integer"], n: 4, integral: false },
+  { seed: 26, kinds: ["binary", "integer"], n: 5, removed: true, maximize: true },
+  { seed: 27, kinds: ["binary", "continuous"], n: 4 },
+  { seed: 28, kinds: ["binary"], n: 4, m: 0, quadratic: true },
+  { seed: 29, kinds: ["integer", "binary"], n: 4, fix: { 1: 1 } },
+  { seed: 30, kinds: ["binary", "integer"], n: 4, log_encode: true },
+];
+
+function sameTerms(ours: [number[], number][], theirs: [number[], number][], what: string) {
+  const norm = (t: [number[], number][]) =>
+    t.map(([ids, c]) => [ids, r12(c)] as [number[], number]).sort((a, b) =>
+      a[0].join(",").localeCompare(b[0].join(","), "en", { numeric: true })
+    );
+  assert.deepEqual(norm(ours), norm(theirs), what);
+}
+
+Deno.test({
+  name:
+    "logEncode, convertActiveObjective, reduceBinaryPower, as/toQubo, as/toHubo equal the reference",
+  ignore,
+  fn: async () => {
+    const built = await oracle(python, QUBO_VARIANTS.map((v) => ({ op: "random_instance", ...v })));
+    const insts = built.map((a) => Instance.decode(unb64(ok<string>(a)), "v2"));
+    const requests: object[] = [];
+    const checks: ((a: Answer<unknown> | undefined) => void)[] = [];
+    let converted = 0;
+    const ask = (req: object, check: (a: Answer<unknown> | undefined) => void) => {
+      requests.push(req);
+      checks.push(check);
+    };
+    insts.forEach((inst, i) => {
+      const bytes = b64(inst.toBytes());
+      const what = `variant ${i} (${JSON.stringify(QUBO_VARIANTS[i])})`;
+      ask(
+        { op: "log_encode", instance: bytes, ids: [] },
+        (a) =>
+          sameOutcome(a, () => inst.logEncode(), (ours, theirs) =>
+            assertSameProblem(
+              ours,
+              Instance.decode(unb64(theirs as string), "v2"),
+              `${what} logEncode`,
+            ), `${what} logEncode`),
+      );
+      const someInteger = inst.decisionVariables.find((v) => v.kind === "integer");
+      if (someInteger) {
+        ask(
+          { op: "log_encode", instance: bytes, ids: [someInteger.id] },
+          (a) =>
+            sameOutcome(
+              a,
+              () => inst.logEncode([someInteger.id]),
+              (ours, theirs) =>
+                assertSameProblem(
+                  ours,
+                  Instance.decode(unb64(theirs as string), "v2"),
+                  `${what} logEncode one`,
+                ),
+              `${what} logEncode one`,
+            ),
+        );
+      }
+      ask(
+        { op: "log_encode", instance: bytes, ids: [inst.variableIds[0]!] },
+        (a) =>
+          sameOutcome(
+            a,
+            () => inst.logEncode([inst.variableIds[0]!]),
+            (ours, theirs) =>
+              assertSameProblem(
+                ours,
+                Instance.decode(unb64(theirs as string), "v2"),
+                `${what} logEncode first`,
+              ),
+            `${what} logEncode first`,
+          ),
+      );
+      for (const sense of ["minimize", "maximize"] as const) {
+        ask({ op: "convert_active_objective", instance: bytes, sense }, (a) => {
+          const py = ok<{ changed: boolean; instance: string }>(a);
+          const ours = inst.convertActiveObjective(sense);
+          assert.equal(ours.converted, py.changed);
+          assertSameProblem(
+            ours.instance,
+            Instance.decode(unb64(py.instance), "v2"),
+            `${what} convert ${sense}`,
+          );
+        });
+      }
+      ask({ op: "reduce_binary_power", instance: bytes }, (a) => {
+        const py = ok<{ changed: boolean; instance: string }>(a);
+        const ours = inst.reduceBinaryPower();
+        assert.equal(ours.reduced, py.changed);
+        assertSameProblem(
+          ours.instance,
+          Instance.decode(unb64(py.instance), "v2"),
+          `${what} reduce`,
+        );
+      });
+      for (const op of ["as_qubo_format", "as_hubo_format"] as const) {
+        ask(
+          { op, instance: bytes },
+          (a) =>
+            sameOutcome(
+              a,
+              () => op === "as_qubo_format" ? inst.asQuboFormat() : inst.asHuboFormat(),
+              (ours, theirs) => {
+                const py = theirs as { terms: [number[], number][]; offset: number };
+                const terms: [number[], number][] = "qubo" in ours
+                  ? ours.qubo.map(([x, y, v]) => [[x, y], v])
+                  : ours.hubo.map((m) => [m.ids, m.coefficient]);
+                sameTerms(terms, py.terms, `${what} ${op}`);
+                assert.equal(r12(ours.offset), r12(py.offset));
+              },
+              `${what} ${op}`,
+            ),
+        );
+      }
+      const options: { req: Record<string, unknown>; opts: Parameters<Instance["toQubo"]>[0] }[] = [
+        { req: {}, opts: {} },
+        { req: { uniform: 3.5 }, opts: { uniformPenaltyWeight: 3.5 } },
+        { req: { range: 2 }, opts: { inequalityIntegerSlackMaxRange: 2 } },
+      ];
+      const active = inst.constraints.map((c) => c.id);
+      if (active.length > 0) {
+        const weights = Object.fromEntries(active.map((id, k) => [id, k + 2]));
+        options.push({ req: { weights }, opts: { penaltyWeights: weights } });
+        options.push({ req: { weights: { 999: 1 } }, opts: { penaltyWeights: { 999: 1 } } });
+      }
+      for (const op of ["to_qubo", "to_hubo"] as const) {
+        for (const o of options) {
+          const label = `${what} ${op} ${JSON.stringify(o.req)}`;
+          ask(
+            { op, instance: bytes, ...o.req },
+            (a) =>
+              sameOutcome(
+                a,
+                () => op === "to_qubo" ? inst.toQubo(o.opts) : inst.toHubo(o.opts),
+                (ours, theirs) => {
+                  const py = theirs as {
+                    terms: [number[], number][];
+                    offset: number;
+                    instance: string;
+                  };
+                  const terms: [number[], number][] = "qubo" in ours
+                    ? ours.qubo.map(([x, y, v]) => [[x, y], v])
+                    : ours.hubo.map((m) => [m.ids, m.coefficient]);
+                  sameTerms(terms, py.terms, label);
+                  assert.equal(r12(ours.offset), r12(py.offset), label);
+                  const prepared = Instance.decode(unb64(py.instance), "v2");
+                  assertSameProblem(ours.instance, prepared, label);
+                  converted++;
+                },
+                label,
+              ),
+          );
+        }
+      }
+    });
+    const answers = await oracle(python, requests);
+    checks.forEach((check, k) => check(answers[k]));
+    assert.ok(converted >= 30, `only ${converted} QUBO/HUBO conversions succeeded`);
+    // the conflicting options are refused before anything happens, as by the reference
+    assert.throws(
+      () => insts[0]!.toQubo({ uniformPenaltyWeight: 1, penaltyWeights: {} }),
+      /mutually exclusive/,
+    );
+  },
+});
+
+const MPS_TEXTS: Record<string, string> = {
+  named: `NAME          TESTPROB
+ROWS
+ N  COST
+ L  LIM1
+ G  LIM2
+ E  MYEQN
+COLUMNS
+    XONE      COST         1   LIM1         1
+    XONE      LIM2         1
+    MARKER                 'MARKER'                 'INTORG'
+    YTWO      COST         4   LIM1         1
+    YTWO      MYEQN       -1
+    MARKER                 'MARKER'                 'INTEND'
+    ZTHREE    COST         9   LIM2         1
+    ZTHREE    MYEQN        1
+RHS
+    RHS1      LIM1         5   LIM2        10
+    RHS1      MYEQN        7   OBJ        2.5
+RANGES
+    RNG       LIM1       2.5   MYEQN       -3
+BOUNDS
+ UP BND1      XONE         4
+ LO BND1      YTWO        -1
+ UP BND1      YTWO         1
+ FR BND1      ZTHREE
+ENDATA
+`,
+  objsense: `* a comment
+NAME quad
+OBJSENSE
+    MAX
+ROWS
+ N obj
+ L c1
+COLUMNS
+    x  obj  1.5  c1  2
+    y  c1  1e-7
+    z  obj  0
+RHS
+    rhs  c1  -2.5E+1
+BOUNDS
+ BV BND x
+ LI BND y -3
+ UI BND y 1e1
+ MI BND z
+QUADOBJ
+    x  y  2
+    y  x  0.5
+    y  y  -1
+QCMATRIX c1
+    x  z  3
+ENDATA
+`,
+  bad_number: `NAME bad
+ROWS
+ N obj
+ L c1
+COLUMNS
+    x  obj  0x10
+ENDATA
+`,
+  unknown_row: `NAME bad
+ROWS
+ N obj
+COLUMNS
+    x  nope  1
+ENDATA
+`,
+  infinite_rhs: `NAME bad
+ROWS
+ N obj
+ L c1
+COLUMNS
+    x  c1  1
+RHS
+    rhs  c1  inf
+ENDATA
+`,
+  semi_continuous_bound: `NAME bad
+ROWS
+ N obj
+COLUMNS
+    x  obj  1
+BOUNDS
+ SC BND x 4
+ENDATA
+`,
+  short_bound: `NAME bad
+ROWS
+ N obj
+COLUMNS
+    x  obj  1
+BOUNDS
+ UP BND x
+ENDATA
+`,
+  bad_header: `NAME bad
+ROWZ
+ENDATA
+`,
+  two_objectives: `NAME bad
+ROWS
+ N a
+ N b
+ENDATA
+`,
+};
+
+Deno.test({
+  name: "MPS: loadMps / saveMps / toMpsBytes equal the reference both ways (gzip and plain)",
+  ignore,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "ommx-mps-" });
+    try {
+      const linear = await oracle(python, [
+        { op: "random_instance", seed: 41, quadratic: false, named: false },
+        {
+          op: "random_instance",
+          seed: 42,
+          quadratic: true,
+          quadratic_constraints: true,
+          named: false,
+          maximize: true,
+        },
+        {
+          op: "random_instance",
+          seed: 43,
+          quadratic: false,
+          named: false,
+          kinds: ["binary", "integer"],
+          removed: true,
+        },
+        {
+          op: "random_instance",
+          seed: 44,
+          quadratic: false,
+          named: false,
+          id_stride: 5,
+          integral: false,
+        },
+      ]);
+      const insts = linear.map((a) => Instance.decode(unb64(ok<string>(a)), "v2"));
+      const requests: object[] = [];
+      const files: string[] = [];
+      insts.forEach((inst, i) => {
+        for (const compress of [true, false]) {
+          const py = `${dir}/py-${i}-${compress}.mps`;
+          requests.push({ op: "save_mps", instance: b64(inst.toBytes()), path: py, compress });
+          files.push(py);
+        }
+      });
+      for (const [name, text] of Object.entries(MPS_TEXTS)) {
+        const path = `${dir}/${name}.mps`;
+        await Deno.writeTextFile(path, text);
+        files.push(path);
+      }
+      // ours, written first, for the reference to read
+      for (const [i, inst] of insts.entries()) {
+        for (const compress of [true, false]) {
+          const path = `${dir}/ts-${i}-${compress}.mps`;
+          await inst.saveMps(path, { compress });
+          files.push(path);
+        }
+      }
+      const saved = await oracle(python, requests);
+      saved.forEach((a) => ok(a));
+      const loaded = await oracle(python, files.map((path) => ({ op: "load_mps", path })));
+      let compared = 0;
+      for (const [k, path] of files.entries()) {
+        const ours = await Instance.loadMps(path).then((x) => x, (e) => e as Error);
+        const theirs = loaded[k]!;
+        if ("error" in theirs) {
+          assert.ok(
+            ours instanceof Error,
+            `${path}: the reference refuses (${theirs.error.message}) but ommx-ts reads it`,
+          );
+          assert.equal((ours as { code?: string }).code, "DECODE_ERROR", String(ours));
+          continue;
+        }
+        assert.ok(!(ours instanceof Error), `${path}: ${ours}`);
+        assertSameProblem(
+          ours as Instance,
+          Instance.decode(unb64(theirs.ok as string), "v2"),
+          path,
+        );
+        compared++;
+      }
+      assert.ok(compared >= 18, `only ${compared} files compared`);
+      // byte for byte: our plain MPS text is the reference's
+      for (const i of insts.keys()) {
+        const ts = await Deno.readTextFile(`${dir}/ts-${i}-false.mps`);
+        const py = await Deno.readTextFile(`${dir}/py-${i}-false.mps`);
+        assert.equal(ts, py, `MPS text of instance ${i}`);
+        const gz = await Deno.readFile(`${dir}/ts-${i}-true.mps`);
+        assert.deepEqual([gz[0], gz[1]], [0x1f, 0x8b]);
+      }
+      // bytes in, too
+      const bytes = await Deno.readFile(`${dir}/py-0-true.mps`);
+      assertSameProblem(
+        await Instance.loadMps(bytes),
+        await Instance.loadMps(`${dir}/py-0-true.mps`),
+        "bytes",
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -257,7 +257,9 @@ def main() -> int:
     for req in requests:
         try:
             answers.append({"ok": run(req)})
-        except Exception as e:  # noqa: BLE001
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as e:  # noqa: BLE001 (a Rust panic is a BaseException)
             if req.get("trace"):
                 traceback.print_exc()
             answers.append({"error": {"type": type(e).__name__, "message": str(e)}})
