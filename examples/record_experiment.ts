@@ -8,29 +8,18 @@
  * @module
  */
 import { createExperiment, openExperiment } from "../mod.ts";
-import { Function, Instance, Solution } from "../codecs/ommx/mod.ts";
+import { DecisionVariable, Function, Instance, Solution } from "../codecs/ommx/mod.ts";
 
 function knapsack(capacity: number): Instance {
   const weights = [11, 15, 20, 35];
   const profits = [10, 13, 18, 32];
-  return new Instance({
+  const x = weights.map((_, i) => DecisionVariable.binary(i, { name: "x", subscripts: [i] }));
+  return Instance.fromComponents({
     sense: "maximize",
     description: { name: `knapsack-${capacity}`, authors: ["example"] },
-    objective: Function.linear(profits.map((p, i) => [i, p] as [number, number])),
-    decisionVariables: weights.map((_, i) => ({
-      id: i,
-      kind: "binary" as const,
-      bound: { lower: 0, upper: 1 },
-      subscripts: [],
-      parameters: {},
-    })),
-    constraints: [{
-      id: 0,
-      equality: "<=" as const,
-      function: Function.linear(weights.map((w, i) => [i, w] as [number, number]), -capacity),
-      subscripts: [],
-      parameters: {},
-    }],
+    objective: Function.sum(x.map((xi, i) => xi.mul(profits[i]!))),
+    decisionVariables: x,
+    constraints: { 0: Function.sum(x.map((xi, i) => xi.mul(weights[i]!))).le(capacity) },
   });
 }
 
@@ -42,23 +31,21 @@ const bruteForce = {
     _options: Record<string, unknown>,
     ctx: { recordDiagnostic(r: unknown): void },
   ) {
-    let best: { state: Map<number, number>; objective: number } | undefined;
+    let best: Map<number, number> | undefined;
+    let bestObjective = -Infinity;
     const ids = instance.variableIds;
     for (let mask = 0; mask < 1 << ids.length; mask++) {
       const state = new Map(ids.map((id, k) => [id, (mask >> k) & 1]));
-      const ev = instance.evaluate(state);
-      if (ev.feasible && (best === undefined || ev.objective > best.objective)) {
-        best = { state, objective: ev.objective };
+      const { objective, feasible } = instance.evaluateSummary(state); // the cheap path
+      if (feasible && objective > bestObjective) {
+        best = state;
+        bestObjective = objective;
       }
     }
     ctx.recordDiagnostic({ enumerated: 1 << ids.length });
     if (!best) throw new Error("infeasible");
-    return new Solution({
-      state: best.state,
-      objective: best.objective,
-      feasible: true,
-      optimality: "optimal",
-    });
+    // every state was tried: the evaluated Solution is optimal
+    return new Solution({ ...instance.evaluate(best).toData(), optimality: "optimal" });
   },
 };
 

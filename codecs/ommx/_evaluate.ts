@@ -49,11 +49,11 @@ import type {
 import { SampledValues } from "./sampled_values.ts";
 import {
   binaryActivity,
+  consistentBound,
   constraintFeasible,
   constraintLabel,
   oneHotStage,
   sos1Stage,
-  variableValueValid,
 } from "./_feasibility.ts";
 
 /** A function compiled over the dense variable index. */
@@ -134,6 +134,10 @@ function nearestToZero(b: Bound): number {
   return 0;
 }
 
+const KIND_BINARY = 0;
+const KIND_INTEGRAL = 1;
+const KIND_REAL = 2;
+
 /** How one variable is filled in when populating a state. */
 const Role = { Used: 0, Fixed: 1, Dependent: 2, Irrelevant: 3 } as const;
 type Role = typeof Role[keyof typeof Role];
@@ -171,6 +175,17 @@ export class Evaluator {
   readonly named: { n: NamedFunction; f: Compiled }[];
   /** Columns of used variables (objective and active constraints). */
   readonly usedCols: Int32Array;
+  #stamp = 0;
+  #given: Int32Array;
+  #raw: Float64Array;
+  #dense: Int32Array | undefined;
+  #kinds: Uint8Array;
+  #checksFor:
+    | {
+      atol: number;
+      checks: { lo: Float64Array; hi: Float64Array; integral: Uint8Array; ok: Uint8Array };
+    }
+    | undefined;
 
   constructor(p: ProblemData) {
     this.variables = [...p.decisionVariables].sort((a, b) => a.id - b.id);
@@ -253,6 +268,22 @@ export class Evaluator {
         : nearestToZero(v.bound);
     });
     for (const c of this.usedCols) this.roles[c] = Role.Used;
+    this.#given = new Int32Array(n);
+    this.#raw = new Float64Array(n);
+    this.#kinds = Uint8Array.from(
+      this.variables,
+      (v) =>
+        v.kind === "binary"
+          ? KIND_BINARY
+          : v.kind === "integer" || v.kind === "semi-integer"
+          ? KIND_INTEGRAL
+          : KIND_REAL,
+    );
+    const maxId = n === 0 ? -1 : this.ids[n - 1]!;
+    if (maxId < 4 * n + 1024) {
+      this.#dense = new Int32Array(maxId + 1).fill(-1);
+      this.ids.forEach((id, c) => (this.#dense![id] = c));
+    }
     this.dependencies = dependencyOrder(p.decisionVariableDependency).map(([id, f]) => ({
       id,
       col: index.get(id)!,
@@ -273,14 +304,18 @@ export class Evaluator {
    */
   populate(state: StateLike, atol: number, where: string, row: Float64Array): void {
     const n = this.ids.length;
-    const given = new Uint8Array(n);
-    const raw = new Float64Array(n);
+    const stamp = ++this.#stamp;
+    const given = this.#given;
+    const raw = this.#raw;
+    const dense = this.#dense;
     let unknown: number[] | undefined;
     const put = (id: number, v: number) => {
-      const c = this.index.get(id);
-      if (c === undefined) (unknown ??= []).push(id);
+      const c = dense !== undefined
+        ? (id >= 0 && id < dense.length ? dense[id]! : -1)
+        : (this.index.get(id) ?? -1);
+      if (c < 0) (unknown ??= []).push(id);
       else {
-        given[c] = 1;
+        given[c] = stamp;
         raw[c] = v;
       }
     };
@@ -291,31 +326,40 @@ export class Evaluator {
     }
     if (unknown !== undefined) throw new UnknownIdError("decision variable", unknown, where);
     let missing: number[] | undefined;
-    for (const c of this.usedCols) if (!given[c]) (missing ??= []).push(this.ids[c]!);
+    for (const c of this.usedCols) if (given[c] !== stamp) (missing ??= []).push(this.ids[c]!);
     if (missing !== undefined) throw new MissingIdError("decision variable", missing, where);
+    const roles = this.roles;
+    const kinds = this.#kinds;
     for (let c = 0; c < n; c++) {
-      if (given[c] && !Number.isFinite(raw[c]!)) {
+      const isGiven = given[c] === stamp;
+      const x = raw[c]!;
+      if (isGiven && !Number.isFinite(x)) {
         throw new InvalidArgumentError(
-          `${where}: the value of decision variable ${this.ids[c]} is ${raw[c]}, not finite`,
+          `${where}: the value of decision variable ${this.ids[c]} is ${x}, not finite`,
         );
       }
-    }
-    for (let c = 0; c < n; c++) {
-      const role = this.roles[c]!;
+      const role = roles[c]!;
       if (role === Role.Fixed) {
         const fixed = this.fixed[c]!;
-        if (given[c] && !(Math.abs(raw[c]! - fixed) <= atol)) {
+        if (isGiven && !(Math.abs(x - fixed) <= atol)) {
           throw new InvalidArgumentError(
-            `${where}: decision variable ${this.ids[c]} is fixed to ${fixed}, but the value ${
-              raw[c]
-            } is given (tolerance ${atol})`,
+            `${where}: decision variable ${
+              this.ids[c]
+            } is fixed to ${fixed}, but the value ${x} is given (tolerance ${atol})`,
           );
         }
         row[c] = fixed;
-      } else if (given[c]) {
-        row[c] = role === Role.Dependent
-          ? raw[c]!
-          : canonicalValue(this.variables[c]!.kind, raw[c]!, atol);
+      } else if (isGiven) {
+        if (role === Role.Dependent) row[c] = x;
+        else {
+          const k = kinds[c]!;
+          if (k === KIND_BINARY) {
+            row[c] = Math.abs(x) <= atol ? 0 : Math.abs(x - 1) <= atol ? 1 : x;
+          } else if (k === KIND_INTEGRAL) {
+            const r = Math.round(x);
+            row[c] = Math.abs(x - r) <= atol ? r : x;
+          } else row[c] = x;
+        }
       } else row[c] = this.defaults[c]!;
     }
     for (const d of this.dependencies) {
@@ -325,7 +369,7 @@ export class Evaluator {
           `${where}: dependent decision variable ${d.id} evaluates to ${value}`,
         );
       }
-      if (given[d.col] && !(Math.abs(raw[d.col]! - value) <= atol)) {
+      if (given[d.col] === stamp && !(Math.abs(raw[d.col]! - value) <= atol)) {
         throw new InvalidArgumentError(
           `${where}: the value ${
             raw[d.col]
@@ -336,11 +380,40 @@ export class Evaluator {
     }
   }
 
-  /** Whether every variable value of `row` satisfies its kind and bound. */
+  /** Normalised bounds and integrality per variable for one tolerance (cached). */
+  #checks(
+    atol: number,
+  ): { lo: Float64Array; hi: Float64Array; integral: Uint8Array; ok: Uint8Array } {
+    if (this.#checksFor?.atol === atol) return this.#checksFor.checks;
+    const n = this.ids.length;
+    const checks = {
+      lo: new Float64Array(n),
+      hi: new Float64Array(n),
+      integral: new Uint8Array(n),
+      ok: new Uint8Array(n),
+    };
+    this.variables.forEach((v, c) => {
+      const b = consistentBound(v.kind, v.bound, atol);
+      checks.ok[c] = b === undefined ? 0 : 1;
+      checks.lo[c] = b?.lower ?? 0;
+      checks.hi[c] = b?.upper ?? 0;
+      checks.integral[c] = v.kind === "continuous" || v.kind === "semi-continuous" ? 0 : 1;
+    });
+    this.#checksFor = { atol, checks };
+    return checks;
+  }
+
+  /** Whether every variable value of `row` satisfies its kind and bound (as `variableValueValid`). */
   variablesValid(row: Float64Array, atol: number): boolean {
-    for (let c = 0; c < this.ids.length; c++) {
-      const v = this.variables[c]!;
-      if (!variableValueValid(v.kind, v.bound, row[c]!, atol)) return false;
+    const { lo, hi, integral, ok } = this.#checks(atol);
+    for (let c = 0; c < row.length; c++) {
+      const x = row[c]!;
+      if (!ok[c] || !Number.isFinite(x)) return false;
+      const l = lo[c]!;
+      const h = hi[c]!;
+      if (!(l - x <= atol || l === -Infinity)) return false;
+      if (!(x - h <= atol || h === Infinity)) return false;
+      if (integral[c] && !(Math.abs(Math.round(x) - x) <= atol)) return false;
     }
     return true;
   }

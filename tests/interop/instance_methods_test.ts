@@ -17,7 +17,6 @@ import {
   SampleSet,
   Solution,
 } from "../../codecs/ommx/mod.ts";
-import type { StateLike } from "../../codecs/ommx/types.ts";
 import {
   type Answer,
   assertSameProblem,
