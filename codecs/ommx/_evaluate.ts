@@ -69,33 +69,32 @@ interface Compiled {
 }
 
 function compile(f: Function, index: ReadonlyMap<number, number>, what: string): Compiled {
-  const terms = f.terms;
   let constant = 0;
   let n = 0;
   let occurrences = 0;
-  for (const t of terms) {
-    if (t.ids.length === 0) constant = t.coefficient;
+  f.forEachTerm((ids, c) => {
+    if (ids.length === 0) constant = c;
     else {
       n++;
-      occurrences += t.ids.length;
+      occurrences += ids.length;
     }
-  }
+  });
   const cols = new Int32Array(occurrences);
   const offsets = new Int32Array(n + 1);
   const coefficients = new Float64Array(n);
   let k = 0;
   let t = 0;
   const unknown: number[] = [];
-  for (const term of terms) {
-    if (term.ids.length === 0) continue;
-    for (const id of term.ids) {
-      const c = index.get(id);
-      if (c === undefined) unknown.push(id);
-      cols[k++] = c ?? 0;
+  f.forEachTerm((ids, c) => {
+    if (ids.length === 0) return;
+    for (const id of ids) {
+      const col = index.get(id);
+      if (col === undefined) unknown.push(id);
+      cols[k++] = col ?? 0;
     }
-    coefficients[t] = term.coefficient;
+    coefficients[t] = c;
     offsets[++t] = k;
-  }
+  });
   if (unknown.length > 0) {
     throw new UnknownIdError("decision variable", [...new Set(unknown)], what);
   }
@@ -112,6 +111,43 @@ function run(c: Compiled, x: Float64Array): number {
     sum += p;
   }
   return sum;
+}
+
+/**
+ * The entries of a state (or a parameter assignment), every key checked to be a safe
+ * non-negative integer (a record key such as `"9007199254740993"` would otherwise round to
+ * another ID).
+ *
+ * @param state The state.
+ * @param where For messages (`the state`, `the parameter values`).
+ * @returns `[id, value]` pairs.
+ * @throws {InvalidArgumentError} naming a key that is no such integer.
+ */
+export function stateEntries(
+  state: StateLike,
+  where: string,
+): [number, number][] {
+  const out: [number, number][] = [];
+  const check = (id: number, key: unknown) => {
+    if (!Number.isSafeInteger(id) || id < 0 || String(key) !== String(id)) {
+      throw new InvalidArgumentError(
+        `${where}: ${JSON.stringify(String(key))} is not an ID (a non-negative integer up to 2^53-1)`,
+      );
+    }
+  };
+  if (state instanceof Map) {
+    for (const [id, v] of state as ReadonlyMap<number, number>) {
+      check(id, id);
+      out.push([id, v]);
+    }
+  } else {
+    for (const k in state) {
+      const id = Number(k);
+      check(id, k);
+      out.push([id, (state as Record<string, number>)[k]!]);
+    }
+  }
+  return out;
 }
 
 /** The value of `v` represented exactly for `kind` when within `atol` (see the module doc). */
@@ -309,20 +345,23 @@ export class Evaluator {
     const raw = this.#raw;
     const dense = this.#dense;
     let unknown: number[] | undefined;
-    const put = (id: number, v: number) => {
+    const put = (id: number, v: number, key: unknown) => {
       const c = dense !== undefined
         ? (id >= 0 && id < dense.length ? dense[id]! : -1)
         : (this.index.get(id) ?? -1);
-      if (c < 0) (unknown ??= []).push(id);
-      else {
+      if (c >= 0) {
         given[c] = stamp;
         raw[c] = v;
-      }
+      } else if (!Number.isSafeInteger(id) || id < 0 || String(key) !== String(id)) {
+        throw new InvalidArgumentError(
+          `${where}: ${JSON.stringify(String(key))} is not a decision-variable ID (a non-negative integer up to 2^53-1)`,
+        );
+      } else (unknown ??= []).push(id);
     };
     if (state instanceof Map) {
-      for (const [id, v] of state as ReadonlyMap<number, number>) put(id, v);
+      for (const [id, v] of state as ReadonlyMap<number, number>) put(id, v, id);
     } else {
-      for (const k in state) put(Number(k), (state as Record<string, number>)[k]!);
+      for (const k in state) put(Number(k), (state as Record<string, number>)[k]!, k);
     }
     if (unknown !== undefined) throw new UnknownIdError("decision variable", unknown, where);
     let missing: number[] | undefined;

@@ -19,9 +19,24 @@ export interface Term {
   coefficient: number;
 }
 
-/** Monomial key of sorted IDs (`""` for the constant). */
-export function monomialKey(sortedIds: readonly number[]): string {
-  return sortedIds.length === 1 ? String(sortedIds[0]) : sortedIds.join(",");
+const PAIR = 2 ** 26;
+
+/**
+ * Monomial key of sorted IDs: a number for the constant (`-0.5`), a variable (its ID) and a pair
+ * of IDs below 2^26 (negative), else the IDs joined by commas.
+ */
+export function monomialKey(sortedIds: readonly number[]): number | string {
+  switch (sortedIds.length) {
+    case 0:
+      return -0.5;
+    case 1:
+      return sortedIds[0]!;
+    case 2:
+      if (sortedIds[1]! < PAIR) return -1 - (sortedIds[0]! * PAIR + sortedIds[1]!);
+      return sortedIds.join(",");
+    default:
+      return sortedIds.join(",");
+  }
 }
 
 /**
@@ -30,7 +45,7 @@ export function monomialKey(sortedIds: readonly number[]): string {
  */
 export class Polynomial {
   /** Key → term. */
-  readonly terms: Map<string, Term> = new Map();
+  readonly terms: Map<number | string, Term> = new Map();
 
   /**
    * Add `coefficient` to the monomial `ids` (sorted here when `sorted` is false).
@@ -47,7 +62,11 @@ export class Polynomial {
       );
     }
     if (coefficient === 0) return;
-    const s = sorted || ids.length < 2 ? ids : [...ids].sort((a, b) => a - b);
+    const s = sorted || ids.length < 2
+      ? ids
+      : ids.length === 2
+      ? (ids[0]! <= ids[1]! ? ids : [ids[1]!, ids[0]!])
+      : [...ids].sort((a, b) => a - b);
     const key = monomialKey(s);
     const prev = this.terms.get(key);
     if (prev === undefined) {
@@ -78,7 +97,7 @@ export class Polynomial {
 
   /** The constant term (0 when absent). */
   constantTerm(): number {
-    return this.terms.get("")?.coefficient ?? 0;
+    return this.terms.get(-0.5)?.coefficient ?? 0;
   }
 
   /**

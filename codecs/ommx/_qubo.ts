@@ -82,32 +82,46 @@ function checkFormat(d: ProblemData, what: "QUBO" | "HUBO"): void {
 export function asQuboFormat(d: ProblemData): { qubo: [number, number, number][]; offset: number } {
   checkFormat(d, "QUBO");
   let offset = 0;
-  const quad = new Map<string, [number, number, number]>();
-  for (const t of d.objective.terms) {
-    const c = t.coefficient;
-    if (Math.abs(c) <= EPSILON) continue;
-    if (t.ids.length === 0) {
+  const quad = new Map<number | string, [number, number, number]>();
+  let tooHigh: readonly number[] | undefined;
+  d.objective.forEachTerm((ids, c) => {
+    if (Math.abs(c) <= EPSILON) return;
+    if (ids.length === 0) {
       offset += c;
-      continue;
+      return;
     }
-    if (t.ids.length > 2) {
-      throw new InvalidArgumentError(
-        `the objective has the term of degree ${t.ids.length} over [${
-          t.ids.join(", ")
-        }]; QUBO needs degree 2 at most`,
-      );
+    if (ids.length > 2) {
+      tooHigh ??= ids;
+      return;
     }
-    const i = t.ids[0]!;
-    const j = t.ids[t.ids.length - 1]!;
-    const key = `${i},${j}`;
+    const i = ids[0]!;
+    const j = ids[ids.length - 1]!;
+    const key = j < 2 ** 26 ? i * 2 ** 26 + j : `${i},${j}`;
     const prev = quad.get(key);
     const value = (prev?.[2] ?? 0) + c;
     if (prev) prev[2] = value;
     else quad.set(key, [i, j, value]);
     if (Math.abs(value) < EPSILON) quad.delete(key);
+  });
+  if (tooHigh) {
+    throw new InvalidArgumentError(
+      `the objective has the term of degree ${tooHigh.length} over [${
+        tooHigh.join(", ")
+      }]; QUBO needs degree 2 at most`,
+    );
   }
-  const qubo = [...quad.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  return { qubo, offset };
+  return { qubo: sortPairs(quad), offset };
+}
+
+/** The triples ascending by `(i, j)`: a native sort of the numeric keys when every key is one. */
+function sortPairs(
+  quad: Map<number | string, [number, number, number]>,
+): [number, number, number][] {
+  const keys = [...quad.keys()];
+  if (keys.every((k) => typeof k === "number")) {
+    return Array.from(Float64Array.from(keys as number[]).sort(), (k) => quad.get(k)!);
+  }
+  return [...quad.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 }
 
 function compareIds(a: readonly number[], b: readonly number[]): number {
@@ -127,21 +141,20 @@ export function asHuboFormat(d: ProblemData): { hubo: Monomial[]; offset: number
   checkFormat(d, "HUBO");
   let offset = 0;
   const hubo = new Map<string, Monomial>();
-  for (const t of d.objective.terms) {
-    const c = t.coefficient;
-    if (Math.abs(c) <= EPSILON) continue;
-    if (t.ids.length === 0) {
+  d.objective.forEachTerm((ids0, c) => {
+    if (Math.abs(c) <= EPSILON) return;
+    if (ids0.length === 0) {
       offset += c;
-      continue;
+      return;
     }
-    const ids = [...new Set(t.ids)];
+    const ids = [...new Set(ids0)];
     const key = ids.join(",");
     const prev = hubo.get(key);
     const value = (prev?.coefficient ?? 0) + c;
     if (prev) prev.coefficient = value;
     else hubo.set(key, { ids, coefficient: value });
     if (Math.abs(value) < EPSILON) hubo.delete(key);
-  }
+  });
   return { hubo: [...hubo.values()].sort((a, b) => compareIds(a.ids, b.ids)), offset };
 }
 

@@ -24,7 +24,7 @@ import type {
   VariableSetConstraint,
 } from "./instance_data.ts";
 import type { Bound, Label, Sense, StateLike } from "./types.ts";
-import { canonicalValue, dependencyOrder } from "./_evaluate.ts";
+import { canonicalValue, dependencyOrder, stateEntries } from "./_evaluate.ts";
 import { usedIdsOf } from "./_usage.ts";
 
 // ---------------------------------------------------------------- helpers
@@ -173,12 +173,7 @@ export function withParameterValues(
   p: ParametricInstanceData,
   values: ReadonlyMap<number, number> | Readonly<Record<number, number>>,
 ): InstanceData {
-  const map = new Map<number, number>();
-  if (values instanceof Map) {
-    for (const [k, v] of values as ReadonlyMap<number, number>) map.set(k, v);
-  } else {
-    for (const [k, v] of Object.entries(values)) map.set(Number(k), v as number);
-  }
+  const map = new Map(stateEntries(values, "the parameter values"));
   const missing = p.parameters.filter((q) => !map.has(q.id)).map((q) => q.id);
   if (missing.length > 0) throw new MissingIdError("parameter", missing, "the parameter values");
   const sub = (f: Function) => f.partialEvaluate(map);
@@ -846,9 +841,7 @@ const PROPAGATION = "ommx.Instance.partial_evaluate.unit_propagation";
 export function partialEvaluate(d: InstanceData, state: StateLike, atol: number): InstanceData {
   const byId = new Map(d.decisionVariables.map((v) => [v.id, v]));
   const given = new Map<number, number>();
-  const entries: [number, number][] = state instanceof Map
-    ? [...(state as ReadonlyMap<number, number>)]
-    : Object.entries(state).map(([k, v]) => [Number(k), v as number]);
+  const entries = stateEntries(state, "the state");
   const unknown = entries.filter(([id]) => !byId.has(id)).map(([id]) => id);
   if (unknown.length > 0) throw new UnknownIdError("decision variable", unknown, "the state");
   for (const [id, value] of entries.sort((a, b) => a[0] - b[0])) {

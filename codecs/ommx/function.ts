@@ -87,6 +87,7 @@ export class Function {
   readonly monomials: readonly Monomial[];
   #poly: Polynomial | undefined;
   #flatTerms: FlatTerms | undefined;
+  #required: Float64Array | undefined;
 
   /**
    * Low-level constructor; prefer the static builders.
@@ -350,7 +351,7 @@ export class Function {
 
   /** The function of a canonical polynomial, in the simplest form that fits its degree. */
   static #of(p: Polynomial): Function {
-    const f = Function.fromMonomials(p.sortedTerms() as Monomial[]);
+    const f = Function.fromMonomials([...p.terms.values()] as Monomial[]);
     f.#poly = p;
     return f;
   }
@@ -538,6 +539,16 @@ export class Function {
   }
 
   /**
+   * Visit every canonical term once, in no particular order (cheaper than
+   * {@linkcode Function.terms}, which sorts and copies).
+   *
+   * @param visit Called with the term's IDs (ascending; do not modify) and coefficient.
+   */
+  forEachTerm(visit: (ids: readonly number[], coefficient: number) => void): void {
+    for (const t of this.#polynomial().terms.values()) visit(t.ids, t.coefficient);
+  }
+
+  /**
    * The canonical terms (Python's `terms`, a dict there): one per monomial, IDs ascending,
    * coefficients summed and non-zero; ordered by degree, then by IDs.
    */
@@ -604,9 +615,12 @@ export class Function {
    * @returns The IDs.
    */
   requiredIds(): number[] {
-    const s = new Set<number>();
-    for (const t of this.#polynomial().terms.values()) for (const id of t.ids) s.add(id);
-    return [...s].sort((a, b) => a - b);
+    if (this.#required === undefined) {
+      const s = new Set<number>();
+      for (const t of this.#polynomial().terms.values()) for (const id of t.ids) s.add(id);
+      this.#required = Float64Array.from(s).sort();
+    }
+    return Array.from(this.#required);
   }
 
   /**

@@ -817,3 +817,92 @@ Deno.test({
     }
   },
 });
+
+const QOBLIB = new URL("../../../shared/fixtures/qoblib-labs/", import.meta.url);
+const qoblib = await (async () => {
+  try {
+    return [...Deno.readDirSync(QOBLIB)].map((e) => e.name).filter((n) => n.endsWith(".ommx")).sort();
+  } catch {
+    return [];
+  }
+})();
+if (!ignore && qoblib.length === 0) {
+  console.log(`instance_methods_test: QOBLIB cases skipped — ${QOBLIB.pathname} is absent`);
+}
+
+Deno.test({
+  name: "QOBLIB archives: evaluate, evaluateSamples, stats, partialEvaluate, QUBO path equal the reference",
+  ignore: ignore || qoblib.length === 0,
+  fn: async () => {
+    const { ommxLayers } = await import("../../codecs/ommx/_tar_scan_test_util.ts");
+    for (const name of qoblib) {
+      const layers = ommxLayers(await Deno.readFile(new URL(name, QOBLIB)));
+      const inst = Instance.decode(
+        layers.find((l) => l.mediaType === "application/org.ommx.v1.instance")!.bytes,
+        "v1",
+      );
+      const sol = Solution.decode(
+        layers.find((l) => l.mediaType === "application/org.ommx.v1.solution")!.bytes,
+        "v1",
+      );
+      const bytes = b64(inst.toBytes());
+      const rand = prng(name.length);
+      const samples = new Map<number, Map<number, number>>();
+      samples.set(0, new Map(sol.state));
+      for (let s = 1; s < 12; s++) {
+        samples.set(
+          s * 5,
+          new Map(inst.decisionVariables.map((v) => {
+            const lo = Number.isFinite(v.bound.lower) ? v.bound.lower : -2;
+            const hi = Number.isFinite(v.bound.upper) ? v.bound.upper : 2;
+            return [v.id, Math.min(hi, lo + Math.floor(rand() * (hi - lo + 1)))];
+          })),
+        );
+      }
+      const first = inst.variableIds[0]!;
+      const fix = new Map([[first, sol.state.get(first)!]]);
+      const small = name.includes("integer") || name.includes("labs007");
+      const requests: object[] = [
+        { op: "evaluate", instance: bytes, state: objectState(sol.state) },
+        {
+          op: "evaluate_samples",
+          instance: bytes,
+          samples: Object.fromEntries([...samples].map(([k, v]) => [k, objectState(v)])),
+        },
+        { op: "stats", instance: bytes },
+        { op: "partial_evaluate", instance: bytes, state: objectState(fix) },
+        { op: "as_qubo_format", instance: bytes },
+        ...(small ? [{ op: "to_qubo", instance: bytes }, { op: "to_hubo", instance: bytes }] : []),
+      ];
+      const a = await oracle(python, requests);
+      const ev = inst.evaluate(sol.state);
+      assert.deepEqual(normalSolution(ev), normalSolution(Solution.decode(unb64(ok(a[0])), "v2")), name);
+      assert.equal(r12(ev.objective), r12(sol.objective), `${name}: the stored objective`);
+      assert.deepEqual(
+        normalSampleSet(inst.evaluateSamples(samples)),
+        normalSampleSet(SampleSet.decode(unb64(ok(a[1])), "v2")),
+        name,
+      );
+      assert.deepEqual(inst.stats(), ok(a[2]), name);
+      assertSameProblem(inst.partialEvaluate(fix), Instance.decode(unb64(ok(a[3])), "v2"), name);
+      sameOutcome(a[4], () => inst.asQuboFormat(), (ours, theirs) => {
+        const py = theirs as { terms: [number[], number][]; offset: number };
+        sameTerms(ours.qubo.map(([i, j, v]) => [[i, j], v]), py.terms, `${name} asQuboFormat`);
+        assert.equal(r12(ours.offset), r12(py.offset));
+      }, `${name} asQuboFormat`);
+      if (small) {
+        for (const [k, target] of [[5, "qubo"], [6, "hubo"]] as const) {
+          sameOutcome(a[k], () => target === "qubo" ? inst.toQubo() : inst.toHubo(), (ours, theirs) => {
+            const py = theirs as { terms: [number[], number][]; offset: number; instance: string };
+            const terms: [number[], number][] = "qubo" in ours
+              ? ours.qubo.map(([i, j, v]) => [[i, j], v])
+              : ours.hubo.map((m) => [m.ids, m.coefficient]);
+            sameTerms(terms, py.terms, `${name} to_${target}`);
+            assert.equal(r12(ours.offset), r12(py.offset));
+            assertSameProblem(ours.instance, Instance.decode(unb64(py.instance), "v2"), `${name} ${target}`);
+          }, `${name} to_${target}`);
+        }
+      }
+    }
+  },
+});
