@@ -131,7 +131,9 @@ export function stateEntries(
   const check = (id: number, key: unknown) => {
     if (!Number.isSafeInteger(id) || id < 0 || String(key) !== String(id)) {
       throw new InvalidArgumentError(
-        `${where}: ${JSON.stringify(String(key))} is not an ID (a non-negative integer up to 2^53-1)`,
+        `${where}: ${
+          JSON.stringify(String(key))
+        } is not an ID (a non-negative integer up to 2^53-1)`,
       );
     }
   };
@@ -354,7 +356,9 @@ export class Evaluator {
         raw[c] = v;
       } else if (!Number.isSafeInteger(id) || id < 0 || String(key) !== String(id)) {
         throw new InvalidArgumentError(
-          `${where}: ${JSON.stringify(String(key))} is not a decision-variable ID (a non-negative integer up to 2^53-1)`,
+          `${where}: ${
+            JSON.stringify(String(key))
+          } is not a decision-variable ID (a non-negative integer up to 2^53-1)`,
         );
       } else (unknown ??= []).push(id);
     };

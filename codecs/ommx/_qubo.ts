@@ -13,14 +13,16 @@
  * @module
  */
 
-import { InvalidArgumentError, UnsupportedError } from "../../core/errors.ts";
+import { InvalidArgumentError } from "../../core/errors.ts";
 import type { Monomial } from "./function.ts";
 import type { InstanceData, ProblemData } from "./instance_data.ts";
 import { usedIdsOf } from "./_usage.ts";
 import {
   addIntegerSlackToInequality,
   convertActiveObjective,
+  convertAllIndicators,
   convertAllOneHots,
+  convertAllSos1,
   convertInequalityToEqualityWithIntegerSlack,
   ExactSlackUnavailable,
   logEncode,
@@ -221,17 +223,9 @@ export function prepareFor(
   if (done()) return d;
   const phases: (() => void)[] = [
     () => {
-      if (d.indicatorConstraints.some((c) => !c.removedReason)) {
-        throw new UnsupportedError(
-          "lowering indicator constraints for a QUBO/HUBO is not implemented by ommx-ts yet; convert them to regular constraints first",
-        );
-      }
-      if (d.sos1Constraints.some((c) => !c.removedReason)) {
-        throw new UnsupportedError(
-          "lowering SOS1 constraints for a QUBO/HUBO is not implemented by ommx-ts yet; convert them to regular constraints first",
-        );
-      }
+      convertAllIndicators(d);
       convertAllOneHots(d);
+      convertAllSos1(d);
     },
     () => {
       convertActiveObjective(d, "minimize");

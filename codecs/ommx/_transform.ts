@@ -247,12 +247,12 @@ export function penaltyMethod(d: InstanceData): ParametricInstanceData {
   const active = activeSorted(d);
   if (active.length === 0) return parametricOf(d, []);
   const base = firstParameterId(d);
-  let objective = d.objective;
+  const parts = [d.objective];
   const parameters: Parameter[] = [];
   const removed = new Map<number, Constraint>();
   active.forEach((c, i) => {
     const pid = base + i;
-    objective = objective.add(Function.from({ id: pid }).mul(c.function).mul(c.function));
+    parts.push(Function.from({ id: pid }).mul(c.function).mul(c.function));
     parameters.push({ id: pid, name: "penalty_weight", subscripts: [c.id], parameters: {} });
     removed.set(c.id, {
       ...c,
@@ -260,7 +260,7 @@ export function penaltyMethod(d: InstanceData): ParametricInstanceData {
     });
   });
   captureOutput(d, false);
-  d.objective = objective;
+  d.objective = Function.sum(parts);
   d.constraints = d.constraints.map((c) => removed.get(c.id) ?? c);
   return parametricOf(d, parameters);
 }
@@ -276,8 +276,7 @@ export function uniformPenaltyMethod(d: InstanceData): ParametricInstanceData {
   const active = activeSorted(d);
   if (active.length === 0) return parametricOf(d, []);
   const pid = firstParameterId(d);
-  let sum = Function.constant(0);
-  for (const c of active) sum = sum.add(c.function.mul(c.function));
+  const sum = Function.sum(active.map((c) => c.function.mul(c.function)));
   captureOutput(d, false);
   d.objective = d.objective.add(Function.from({ id: pid }).mul(sum));
   const ids = new Set(active.map((c) => c.id));
@@ -335,11 +334,11 @@ export function penaltyWithFixedWeights(
   if (active.length === 0) return;
   const sign = d.sense === "minimize" ? 1 : -1;
   const normalized = new Map([...weights].map(([k, w]) => [k, fixedWeight(w, atol)]));
-  let objective = d.objective;
+  const parts = [d.objective];
   for (const c of active) {
-    objective = objective.add(c.function.mul(c.function).mulScalar(sign * normalized.get(c.id)!));
+    parts.push(c.function.mul(c.function).mulScalar(sign * normalized.get(c.id)!));
   }
-  commitFixedPenalty(d, objective, operation);
+  commitFixedPenalty(d, Function.sum(parts), operation);
 }
 
 /**
@@ -355,8 +354,7 @@ export function uniformPenaltyWithFixedWeight(d: ProblemData, weight: number, at
   const active = activeSorted(d);
   if (active.length === 0) return;
   const w = (d.sense === "minimize" ? 1 : -1) * fixedWeight(weight, atol);
-  let penalty = Function.constant(0);
-  for (const c of active) penalty = penalty.add(c.function.mul(c.function));
+  const penalty = Function.sum(active.map((c) => c.function.mul(c.function)));
   commitFixedPenalty(d, d.objective.add(penalty.mulScalar(w)), operation);
 }
 
@@ -364,17 +362,18 @@ export function uniformPenaltyWithFixedWeight(d: ProblemData, weight: number, at
 
 function reduceFunction(f: Function, binary: ReadonlySet<number>): Function | undefined {
   let changed = false;
-  const terms = f.terms.map((t) => {
+  const terms: { ids: number[]; coefficient: number }[] = [];
+  f.forEachTerm((t, coefficient) => {
     const ids: number[] = [];
-    for (let i = 0; i < t.ids.length; i++) {
-      const id = t.ids[i]!;
-      if (i > 0 && t.ids[i - 1] === id && binary.has(id)) {
+    for (let i = 0; i < t.length; i++) {
+      const id = t[i]!;
+      if (i > 0 && t[i - 1] === id && binary.has(id)) {
         changed = true;
         continue;
       }
       ids.push(id);
     }
-    return { ids, coefficient: t.coefficient };
+    terms.push({ ids, coefficient });
   });
   if (!changed) return undefined;
   return Function.sum(terms.map((t) => Function.polynomial([t])));
@@ -400,8 +399,10 @@ export function reduceBinaryPower(d: ProblemData): boolean {
     return { ...c, function: f };
   });
   if (!changed) return false;
-  captureOutput(d, true);
-  if (objective) d.objective = objective;
+  if (objective) {
+    captureOutput(d, true); // only a rewritten objective is captured, as by the reference
+    d.objective = objective;
+  }
   d.constraints = constraints;
   return true;
 }
@@ -415,13 +416,17 @@ export function reduceBinaryPower(d: ProblemData): boolean {
 function substituteInto(f: Function, assignments: ReadonlyMap<number, Function>): Function {
   const required = f.requiredIds();
   if (!required.some((id) => assignments.has(id))) return f;
-  let out = Function.constant(0);
-  for (const t of f.terms) {
-    let term = Function.constant(t.coefficient);
-    for (const id of t.ids) term = term.mul(assignments.get(id) ?? Function.from({ id }));
-    out = out.add(term);
-  }
-  return out;
+  const parts: Function[] = [];
+  f.forEachTerm((ids, c) => {
+    if (!ids.some((id) => assignments.has(id))) {
+      parts.push(Function.polynomial([{ ids: [...ids], coefficient: c }]));
+      return;
+    }
+    let term = Function.constant(c);
+    for (const id of ids) term = term.mul(assignments.get(id) ?? Function.from({ id }));
+    parts.push(term);
+  });
+  return Function.sum(parts);
 }
 
 function touches(f: Function, ids: ReadonlySet<number>): boolean {
@@ -582,7 +587,8 @@ export function logEncode(d: InstanceData, ids: readonly number[], atol: number)
       Function.sum(terms.map(([id, c]) => Function.from({ id }).mulScalar(c))).add(s.offset),
     );
   }
-  captureOutput(d, true);
+  // the output objective is captured only when the objective itself is rewritten
+  if (touches(d.objective, new Set(assignments.keys()))) captureOutput(d, true);
   substituteWithFresh(d, assignments, fresh);
   return d;
 }
@@ -824,6 +830,168 @@ export function convertAllOneHots(d: ProblemData): void {
     });
   }
   d.oneHotConstraints = d.oneHotConstraints.map((c) => removed.get(c.id) ?? c);
+}
+
+/**
+ * The reference's `convert_all_indicators_to_constraints` (Big-M from the interval bound
+ * `[l, u]` of `f` over the variable bounds): `f + u y - u <= 0` when `u > 0`, and for an
+ * equality also `-f - l y + l <= 0` when `l < 0`; each new constraint has the provenance of its
+ * indicator constraint only; the indicator constraint is removed with the new IDs. Every
+ * indicator is checked before anything changes.
+ *
+ * @param d The data (changed in place).
+ * @throws {InvalidArgumentError} for a semi-continuous/semi-integer variable or an infinite
+ *   bound on a side that is needed.
+ */
+export function convertAllIndicators(d: ProblemData): void {
+  const active = d.indicatorConstraints.filter((c) => !c.removedReason)
+    .sort((a, b) => a.id - b.id);
+  const byId = new Map(d.decisionVariables.map((v) => [v.id, v]));
+  const bounds = boundsOf(d);
+  const plans = active.map((ic) => {
+    for (const vid of ic.function.requiredIds()) {
+      const v = byId.get(vid);
+      if (!v) throw new UnknownIdError("decision variable", [vid], `indicator constraint ${ic.id}`);
+      if (v.kind === "semi-integer" || v.kind === "semi-continuous") {
+        throw new InvalidArgumentError(
+          `cannot convert indicator constraint ${ic.id} with Big-M: decision variable ${vid} is ${v.kind}`,
+        );
+      }
+    }
+    const fb = ic.function.evaluateBound(bounds);
+    if (!Number.isFinite(fb.upper)) {
+      throw new InvalidArgumentError(
+        `cannot convert indicator constraint ${ic.id} with Big-M: its function has the upper bound ${fb.upper}`,
+      );
+    }
+    const out: Function[] = [];
+    const y = Function.from({ id: ic.indicatorVariable });
+    if (fb.upper > 0) out.push(ic.function.add(y.mulScalar(fb.upper)).add(-fb.upper));
+    if (ic.equality === "=") {
+      if (!Number.isFinite(fb.lower)) {
+        throw new InvalidArgumentError(
+          `cannot convert indicator constraint ${ic.id} with Big-M: its function has the lower bound ${fb.lower}`,
+        );
+      }
+      if (fb.lower < 0) out.push(ic.function.neg().add(y.mulScalar(-fb.lower)).add(fb.lower));
+    }
+    return { ic, out };
+  });
+  const removed = new Map<number, IndicatorConstraint>();
+  for (const { ic, out } of plans) {
+    const ids = out.map((f) => addGenerated(d, f, { kind: "indicator", id: ic.id }));
+    removed.set(ic.id, {
+      ...ic,
+      removedReason: reason("ommx.Instance.convert_indicator_to_constraint", {
+        constraint_ids: ids.join(","),
+      }),
+    });
+  }
+  d.indicatorConstraints = d.indicatorConstraints.map((c) => removed.get(c.id) ?? c);
+}
+
+function addGenerated(
+  d: ProblemData,
+  f: Function,
+  provenance: { kind: "indicator" | "sos1"; id: number },
+): number {
+  const id = unusedConstraintId(d);
+  d.constraints = [...d.constraints, {
+    id,
+    equality: "<=",
+    function: f,
+    subscripts: [],
+    parameters: {},
+    provenance: [provenance],
+  }];
+  return id;
+}
+
+/**
+ * The reference's `convert_all_sos1_to_constraints` (Big-M): a binary `[0, 1]` member is its own
+ * indicator, any other member `x ∈ [l, u]` gets a fresh binary `y` (named `ommx.sos1_indicator`,
+ * subscripts `[sos1 ID, x]`) with `x - u y <= 0` (when `u > 0`) and `l y - x <= 0` (when
+ * `l < 0`), then `Σ y - 1 <= 0`; the SOS1 constraint is removed with the new IDs. Every SOS1
+ * constraint is checked before anything changes.
+ *
+ * @param d The data (changed in place).
+ * @throws {InvalidArgumentError} for a semi kind, an infinite bound or a bound without 0.
+ */
+export function convertAllSos1(d: ProblemData): void {
+  const active = d.sos1Constraints.filter((c) => !c.removedReason).sort((a, b) => a.id - b.id);
+  const byId = new Map(d.decisionVariables.map((v) => [v.id, v]));
+  const plans = active.map((c) => ({
+    c,
+    members: [...new Set(c.variables)].sort((a, b) => a - b).map((x) => {
+      const v = byId.get(x);
+      if (!v) throw new UnknownIdError("decision variable", [x], `SOS1 constraint ${c.id}`);
+      if (v.kind === "binary" && v.bound.lower === 0 && v.bound.upper === 1) {
+        return { x, bound: undefined };
+      }
+      const what = `cannot convert SOS1 constraint ${c.id} with Big-M: decision variable ${x}`;
+      if (v.kind === "semi-integer" || v.kind === "semi-continuous") {
+        throw new InvalidArgumentError(`${what} is ${v.kind}`);
+      }
+      if (!Number.isFinite(v.bound.lower) || !Number.isFinite(v.bound.upper)) {
+        throw new InvalidArgumentError(
+          `${what} has the infinite bound [${v.bound.lower}, ${v.bound.upper}]`,
+        );
+      }
+      if (v.bound.lower > 0 || v.bound.upper < 0) {
+        throw new InvalidArgumentError(
+          `${what} has the bound [${v.bound.lower}, ${v.bound.upper}] without 0`,
+        );
+      }
+      return { x, bound: v.bound };
+    }),
+  }));
+  const removed = new Map<number, VariableSetConstraint>();
+  for (const { c, members } of plans) {
+    const indicator = new Map<number, number>();
+    for (const m of members) {
+      if (m.bound === undefined) {
+        indicator.set(m.x, m.x);
+        continue;
+      }
+      const y = nextVariableId(d);
+      d.decisionVariables = [...d.decisionVariables, {
+        id: y,
+        kind: "binary",
+        bound: { lower: 0, upper: 1 },
+        name: "ommx.sos1_indicator",
+        subscripts: [c.id, m.x],
+        parameters: {},
+      }];
+      indicator.set(m.x, y);
+    }
+    const ids: number[] = [];
+    for (const m of members) {
+      if (m.bound === undefined) continue;
+      const x = Function.from({ id: m.x });
+      const y = Function.from({ id: indicator.get(m.x)! });
+      if (m.bound.upper > 0) {
+        ids.push(addGenerated(d, x.add(y.mulScalar(-m.bound.upper)), { kind: "sos1", id: c.id }));
+      }
+      if (m.bound.lower < 0) {
+        ids.push(addGenerated(d, y.mulScalar(m.bound.lower).sub(x), { kind: "sos1", id: c.id }));
+      }
+    }
+    if (indicator.size > 0) {
+      const sum = Function.sum(
+        [...indicator.keys()].sort((a, b) => a - b).map((x) => ({
+          id: indicator.get(x)!,
+        })),
+      );
+      ids.push(addGenerated(d, sum.add(-1), { kind: "sos1", id: c.id }));
+    }
+    removed.set(c.id, {
+      ...c,
+      removedReason: reason("ommx.Instance.convert_sos1_to_constraints", {
+        constraint_ids: ids.join(","),
+      }),
+    });
+  }
+  d.sos1Constraints = d.sos1Constraints.map((c) => removed.get(c.id) ?? c);
 }
 
 // ---------------------------------------------------------------- partial evaluation

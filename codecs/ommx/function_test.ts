@@ -133,7 +133,8 @@ Deno.test("Function algebra refuses non-finite numbers and overflow", () => {
     () => x.add({ id: 2 }).evaluate({}),
     (e: unknown) =>
       e instanceof MissingIdError && e.code === "INVALID_ARGUMENT" &&
-      JSON.stringify(e.ids) === "[1,2]" && /missing required decision variable IDs 1, 2/.test(e.message),
+      JSON.stringify(e.ids) === "[1,2]" &&
+      /missing required decision variable IDs 1, 2/.test(e.message),
   );
 });
 

@@ -782,19 +782,20 @@ export class Instance extends ProblemPayload<InstanceData> {
   }
 
   /**
-   * Prepare the instance for a QUBO sampler and return the QUBO (Python's `to_qubo`): special
-   * constraints lowered, the active objective turned to minimisation (the original kept as the
-   * output objective), inequalities given integer slack (exact when the range is at most
-   * `inequalityIntegerSlackMaxRange`, else an inequality slack), used integers log-encoded,
-   * constraints penalised with fixed weights (uniform 1 by default) and binary powers reduced —
-   * each step only while the instance is not yet a QUBO, in that order. Python changes the
+   * Prepare the instance for a QUBO sampler and return the QUBO (Python's `to_qubo`): indicator,
+   * one-hot and SOS1 constraints lowered (Big-M), the active objective turned to minimisation
+   * (the original kept as the output objective), inequalities given integer slack (exact when the
+   * range is at most `inequalityIntegerSlackMaxRange`, else an inequality slack), constraints
+   * penalised with fixed weights (uniform 1 by default), used integers log-encoded and binary
+   * powers reduced — each step only while the instance is not yet a QUBO, in that order. Python changes the
    * instance in place; here the prepared instance is returned with the QUBO: evaluate the
    * sampler's states with it.
    *
    * @param options Penalty weights and the slack range.
    * @returns The QUBO, its offset and the prepared instance.
    * @throws {InvalidArgumentError} when both penalty options are given, the weights do not cover
-   *   exactly the constraints, or the instance cannot become a QUBO (e.g. continuous variables).
+   *   exactly the constraints ({UnknownIdError} / {MissingIdError}), a bound proves a constraint
+   *   infeasible, or the instance cannot become a QUBO (e.g. continuous variables).
    */
   toQubo(options: QuboConversionOptions = {}): QuboConversion {
     const d = prepareFor(this.toData(), "qubo", options);

@@ -9,6 +9,7 @@ import {
   UnknownIdError,
   UnsupportedError,
 } from "../../core/errors.ts";
+
 import { DecisionVariable } from "./decision_variable.ts";
 import { Function } from "./function.ts";
 import { Instance, ParametricInstance } from "./instance.ts";
@@ -383,7 +384,16 @@ Deno.test("logEncode, toQubo, asQuboFormat: the reference's QUBO for the documen
     decisionVariables: [DecisionVariable.binary(0), DecisionVariable.binary(1)],
     sos1Constraints: { 0: { variables: [0, 1], subscripts: [], parameters: {} } },
   });
-  assert.throws(() => sos1.toQubo(), UnsupportedError);
+  // SOS1 over binaries: the members are their own indicators, one cardinality constraint
+  const lowered = sos1.toQubo().instance;
+  assert.deepEqual(lowered.removedConstraints.map((c) => [c.id, c.provenance]), [[0, [{
+    kind: "sos1",
+    id: 0,
+  }]]]);
+  assert.deepEqual(lowered.sos1Constraints[0]!.removedReason, {
+    reason: "ommx.Instance.convert_sos1_to_constraints",
+    parameters: { constraint_ids: "0" },
+  });
 });
 
 Deno.test("MPS: write, read back, refuse what the reference refuses", async () => {

@@ -19,6 +19,7 @@ import {
 } from "../../codecs/ommx/mod.ts";
 import {
   type Answer,
+  assertSame,
   assertSameProblem,
   b64,
   fnReq,
@@ -445,6 +446,18 @@ const QUBO_VARIANTS: Record<string, unknown>[] = [
   { seed: 28, kinds: ["binary"], n: 4, m: 0, quadratic: true },
   { seed: 29, kinds: ["integer", "binary"], n: 4, fix: { 1: 1 } },
   { seed: 30, kinds: ["binary", "integer"], n: 4, log_encode: true },
+  { seed: 31, kinds: ["binary", "integer"], n: 5, indicator: true, m: 1 },
+  { seed: 32, kinds: ["binary", "integer", "continuous"], n: 6, sos1_mixed: true, m: 1 },
+  {
+    seed: 33,
+    kinds: ["binary", "integer"],
+    n: 6,
+    sos1_mixed: true,
+    indicator: true,
+    one_hot: true,
+  },
+  { seed: 34, kinds: ["binary", "integer"], n: 6, sos1_mixed: true, m: 0 },
+  { seed: 35, kinds: ["binary", "integer"], n: 6, indicator: true, one_hot: true, m: 0 },
 ];
 
 function sameTerms(ours: [number[], number][], theirs: [number[], number][], what: string) {
@@ -590,6 +603,7 @@ Deno.test({
                   const prepared = Instance.decode(unb64(py.instance), "v2");
                   assertSameProblem(ours.instance, prepared, label);
                   converted++;
+                  if (Deno.env.get("DEBUG_QUBO")) console.log("converted", label);
                 },
                 label,
               ),
@@ -821,7 +835,8 @@ Deno.test({
 const QOBLIB = new URL("../../../shared/fixtures/qoblib-labs/", import.meta.url);
 const qoblib = await (async () => {
   try {
-    return [...Deno.readDirSync(QOBLIB)].map((e) => e.name).filter((n) => n.endsWith(".ommx")).sort();
+    return [...Deno.readDirSync(QOBLIB)].map((e) => e.name).filter((n) => n.endsWith(".ommx"))
+      .sort();
   } catch {
     return [];
   }
@@ -831,7 +846,8 @@ if (!ignore && qoblib.length === 0) {
 }
 
 Deno.test({
-  name: "QOBLIB archives: evaluate, evaluateSamples, stats, partialEvaluate, QUBO path equal the reference",
+  name:
+    "QOBLIB archives: evaluate, evaluateSamples, stats, partialEvaluate, QUBO path equal the reference",
   ignore: ignore || qoblib.length === 0,
   fn: async () => {
     const { ommxLayers } = await import("../../codecs/ommx/_tar_scan_test_util.ts");
@@ -861,7 +877,10 @@ Deno.test({
       }
       const first = inst.variableIds[0]!;
       const fix = new Map([[first, sol.state.get(first)!]]);
-      const small = name.includes("integer") || name.includes("labs007");
+      // the converters on the archives below 0.5 MB (CPU is scarce), evaluation on all
+      const size = (await Deno.stat(new URL(name, QOBLIB))).size;
+      const big = size > 500_000;
+      const small = size < 40_000; // to_qubo / to_hubo (labs037 is the largest one: 25k HUBO terms)
       const requests: object[] = [
         { op: "evaluate", instance: bytes, state: objectState(sol.state) },
         {
@@ -870,20 +889,23 @@ Deno.test({
           samples: Object.fromEntries([...samples].map(([k, v]) => [k, objectState(v)])),
         },
         { op: "stats", instance: bytes },
-        { op: "partial_evaluate", instance: bytes, state: objectState(fix) },
-        { op: "as_qubo_format", instance: bytes },
+        ...(big ? [] : [
+          { op: "partial_evaluate", instance: bytes, state: objectState(fix) },
+          { op: "as_qubo_format", instance: bytes },
+        ]),
         ...(small ? [{ op: "to_qubo", instance: bytes }, { op: "to_hubo", instance: bytes }] : []),
       ];
       const a = await oracle(python, requests);
       const ev = inst.evaluate(sol.state);
-      assert.deepEqual(normalSolution(ev), normalSolution(Solution.decode(unb64(ok(a[0])), "v2")), name);
+      assertSame(normalSolution(ev), normalSolution(Solution.decode(unb64(ok(a[0])), "v2")), name);
       assert.equal(r12(ev.objective), r12(sol.objective), `${name}: the stored objective`);
-      assert.deepEqual(
+      assertSame(
         normalSampleSet(inst.evaluateSamples(samples)),
         normalSampleSet(SampleSet.decode(unb64(ok(a[1])), "v2")),
         name,
       );
       assert.deepEqual(inst.stats(), ok(a[2]), name);
+      if (big) continue;
       assertSameProblem(inst.partialEvaluate(fix), Instance.decode(unb64(ok(a[3])), "v2"), name);
       sameOutcome(a[4], () => inst.asQuboFormat(), (ours, theirs) => {
         const py = theirs as { terms: [number[], number][]; offset: number };
@@ -892,15 +914,28 @@ Deno.test({
       }, `${name} asQuboFormat`);
       if (small) {
         for (const [k, target] of [[5, "qubo"], [6, "hubo"]] as const) {
-          sameOutcome(a[k], () => target === "qubo" ? inst.toQubo() : inst.toHubo(), (ours, theirs) => {
-            const py = theirs as { terms: [number[], number][]; offset: number; instance: string };
-            const terms: [number[], number][] = "qubo" in ours
-              ? ours.qubo.map(([i, j, v]) => [[i, j], v])
-              : ours.hubo.map((m) => [m.ids, m.coefficient]);
-            sameTerms(terms, py.terms, `${name} to_${target}`);
-            assert.equal(r12(ours.offset), r12(py.offset));
-            assertSameProblem(ours.instance, Instance.decode(unb64(py.instance), "v2"), `${name} ${target}`);
-          }, `${name} to_${target}`);
+          sameOutcome(
+            a[k],
+            () => target === "qubo" ? inst.toQubo() : inst.toHubo(),
+            (ours, theirs) => {
+              const py = theirs as {
+                terms: [number[], number][];
+                offset: number;
+                instance: string;
+              };
+              const terms: [number[], number][] = "qubo" in ours
+                ? ours.qubo.map(([i, j, v]) => [[i, j], v])
+                : ours.hubo.map((m) => [m.ids, m.coefficient]);
+              sameTerms(terms, py.terms, `${name} to_${target}`);
+              assert.equal(r12(ours.offset), r12(py.offset));
+              assertSameProblem(
+                ours.instance,
+                Instance.decode(unb64(py.instance), "v2"),
+                `${name} ${target}`,
+              );
+            },
+            `${name} to_${target}`,
+          );
         }
       }
     }

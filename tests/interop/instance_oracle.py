@@ -126,6 +126,16 @@ def random_instance(req: dict):
         extra["one_hot_constraints"] = {4: OneHotConstraint(variables=[b.id for b in binaries[:3]])}
     if req.get("sos1") and len(binaries) >= 2:
         extra["sos1_constraints"] = {9: Sos1Constraint(variables=[b.id for b in binaries[-2:]])}
+    if req.get("sos1_mixed"):
+        # a binary member and bounded integer/continuous members (Big-M indicators when lowered)
+        members = [binaries[0].id] if binaries else []
+        members += [x.id for x in xs if x.kind != Kind.Binary and x.bound.lower <= 0 <= x.bound.upper][:2]
+        extra["sos1_constraints"] = {6: Sos1Constraint(variables=members)}
+    if req.get("indicator") and binaries:
+        extra["indicator_constraints"] = {
+            11: (lin(2) <= 0).with_indicator(binaries[0].id),
+            12: (lin(2) == 0).with_indicator(binaries[-1].id),
+        }
     if req.get("named", True):
         extra["named_functions"] = [NamedFunction(id=2, function=lin(2), name="nf", subscripts=[1])]
     inst = Instance.from_components(
