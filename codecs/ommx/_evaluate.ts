@@ -208,7 +208,8 @@ export class Evaluator {
   readonly objective: Compiled;
   readonly sense: Sense;
   readonly regular: FnRow<Constraint>[];
-  readonly indicator: (FnRow<IndicatorConstraint> & { ind: number })[];
+  /** Indicator rows: `ind` is the indicator's column, `used` the function's IDs and the indicator. */
+  readonly indicator: (FnRow<IndicatorConstraint> & { ind: number; used: number[] })[];
   readonly sets: SetRow[];
   readonly named: { n: NamedFunction; f: Compiled }[];
   /** Columns of used variables (objective and active constraints). */
@@ -254,7 +255,8 @@ export class Evaluator {
         for (const id of f.required) used.add(id);
         used.add(c.indicatorVariable);
       }
-      return { c, f, ind, removed: c.removedReason !== undefined };
+      const usedIds = [...new Set([...f.required, c.indicatorVariable])].sort((a, b) => a - b);
+      return { c, f, ind, used: usedIds, removed: c.removedReason !== undefined };
     });
     const setRow = (c: VariableSetConstraint, kind: "one-hot" | "sos1"): SetRow => {
       const unknown = c.variables.filter((id) => !index.has(id));
@@ -529,7 +531,7 @@ export class Evaluator {
       const ok = !on || constraintFeasible(r.c.equality, value, atol);
       note(ok, r.removed);
       constraints.push(
-        evaluatedRow(r.c, "indicator", value, ok, r.f.required, {
+        evaluatedRow(r.c, "indicator", value, ok, r.used, {
           equality: r.c.equality,
           indicatorVariable: r.c.indicatorVariable,
           indicatorActive: on,
@@ -663,7 +665,7 @@ export class Evaluator {
         })
       ),
       ...this.indicator.map((r, i) =>
-        sampledRow(r.c, "indicator", values(indValues[i]!), indFeasible[i]!, r.f.required, {
+        sampledRow(r.c, "indicator", values(indValues[i]!), indFeasible[i]!, r.used, {
           equality: r.c.equality,
           indicatorVariable: r.c.indicatorVariable,
         })
