@@ -834,7 +834,7 @@ Deno.test({
 });
 
 const QOBLIB = new URL("../../../shared/fixtures/qoblib-labs/", import.meta.url);
-const qoblib = await (async () => {
+const qoblib = (() => {
   try {
     return [...Deno.readDirSync(QOBLIB)].map((e) => e.name).filter((n) => n.endsWith(".ommx"))
       .sort();
