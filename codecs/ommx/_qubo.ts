@@ -31,6 +31,7 @@ import {
   uniformPenaltyWithFixedWeight,
 } from "./_transform.ts";
 import { DEFAULT_FEASIBILITY_ATOL } from "./_feasibility.ts";
+import { stateEntries } from "./_evaluate.ts";
 
 /** Options of `Instance.toQubo` / `toHubo` (Python's keyword arguments). */
 export interface QuboConversionOptions {
@@ -188,8 +189,7 @@ function mismatches(d: ProblemData, target: "qubo" | "hubo"): string[] {
 function weightsOf(
   w: ReadonlyMap<number, number> | Readonly<Record<number, number>>,
 ): Map<number, number> {
-  if (w instanceof Map) return new Map(w as ReadonlyMap<number, number>);
-  return new Map(Object.entries(w).map(([k, v]) => [Number(k), v as number]));
+  return new Map(stateEntries(w, "the penalty weights"));
 }
 
 /**

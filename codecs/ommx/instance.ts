@@ -214,6 +214,15 @@ function entriesOf<T>(
   const out: [number, T][] = m instanceof Map
     ? [...(m as ReadonlyMap<number, T>)]
     : Object.entries(m as Record<string, T>).map(([k, v]) => [Number(k), v]);
+  if (!(m instanceof Map)) {
+    for (const k of Object.keys(m)) {
+      if (String(Number(k)) !== k) {
+        throw new InvalidArgumentError(
+          `${what} ID ${JSON.stringify(k)} is not a non-negative safe integer`,
+        );
+      }
+    }
+  }
   for (const [id] of out) {
     if (!Number.isSafeInteger(id) || id < 0) {
       throw new InvalidArgumentError(`${what} ID ${id} is not a non-negative safe integer`);

@@ -191,6 +191,17 @@ Deno.test("Instance.fromComponents checks what the reference checks", () => {
     InvalidArgumentError,
     /constraint ID -2/,
   );
+  throwsTyped(
+    () =>
+      Instance.fromComponents({
+        sense: "minimize",
+        objective: x,
+        decisionVariables: [x],
+        constraints: JSON.parse(`{"1e3": null}`),
+      }),
+    InvalidArgumentError,
+    /constraint ID "1e3" is not a non-negative safe integer/,
+  );
 });
 
 Deno.test("Instance lookups, stats, usedDecisionVariables, requiredIds", () => {
