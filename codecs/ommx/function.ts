@@ -914,10 +914,15 @@ function checkId(id: number): void {
 function boundMul(a: Bound, b: Bound): Bound {
   const zero = (x: Bound) => x.lower === 0 && x.upper === 0;
   if (zero(a) || zero(b)) return { lower: 0, upper: 0 };
-  const products = [a.lower * b.lower, a.lower * b.upper, a.upper * b.lower, a.upper * b.upper];
+  const p = a.lower * b.lower;
+  const q = a.lower * b.upper;
+  const r = a.upper * b.lower;
+  const s = a.upper * b.upper;
   // 0 × ∞ has no value: the reference then knows nothing of the product.
-  if (products.some(Number.isNaN)) return { lower: -Infinity, upper: Infinity };
-  return { lower: Math.min(...products), upper: Math.max(...products) };
+  if (Number.isNaN(p) || Number.isNaN(q) || Number.isNaN(r) || Number.isNaN(s)) {
+    return { lower: -Infinity, upper: Infinity };
+  }
+  return { lower: Math.min(p, q, r, s), upper: Math.max(p, q, r, s) };
 }
 
 function boundPow(b: Bound, exp: number): Bound {
