@@ -32,7 +32,7 @@ for (let k = 0; k < iters; k++) {
   ss = inst.evaluateSamples(samples);
   ms.push(performance.now() - t0);
 }
-const feasible = ss.sampleIds.filter((s) => ss.feasible.get(s)).length;
+const feasible = ss.sampleIdsList.filter((s) => ss.feasible.get(s)).length;
 console.log(
   JSON.stringify({ impl: "ts", kind, cold, ms, samples: nSamples, vars: nVars, feasible }),
 );

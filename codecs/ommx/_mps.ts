@@ -26,7 +26,7 @@ import { Function } from "./function.ts";
 import type { Constraint, DecisionVariable, InstanceData } from "./instance_data.ts";
 import type { Bound, Equality, Kind } from "./types.ts";
 import { consistentBound, DEFAULT_FEASIBILITY_ATOL } from "./_feasibility.ts";
-import { usedIdsOf } from "./_analysis.ts";
+import { usedIdsOf } from "./_usage.ts";
 
 /** Options of `Instance.saveMps`. */
 export interface SaveMpsOptions {

@@ -132,7 +132,7 @@ Deno.test("Instance.evaluateSamples: sample IDs, arrays, per-sample errors", () 
     new Map([[7, { 0: 1, 1: 0, 2: 1, 10: 3 }], [2, { 0: 1, 1: 1, 2: 0, 10: 0 }]]),
   );
   assert.ok(ss instanceof SampleSet);
-  assert.deepEqual(ss.sampleIds, [2, 7]);
+  assert.deepEqual(ss.sampleIdsList, [2, 7]);
   assert.deepEqual([ss.objectives.get(7), ss.feasible.get(7), ss.feasible.get(2)], [
     8,
     true,

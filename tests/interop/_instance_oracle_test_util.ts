@@ -295,7 +295,7 @@ export function normalSampleSet(s: SampleSet): unknown {
   const flags = (m: ReadonlyMap<number, boolean>) => [...m].sort((a, b) => a[0] - b[0]);
   return {
     sense: s.sense,
-    sampleIds: s.sampleIds,
+    sampleIds: s.sampleIdsList,
     objectives: [...s.objectives].sort((a, b) => a[0] - b[0]).map(([k, v]) => [k, r12(v)]),
     feasible: flags(s.feasible),
     feasibleRelaxed: flags(s.feasibleRelaxed),
