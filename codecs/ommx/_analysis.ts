@@ -144,6 +144,7 @@ export function extractAll<T extends Label>(
  * @param rows The rows.
  * @param id The ID.
  * @param what What the rows are (for the error).
+ * @param message The error message, when it is not the default `Unknown <what> ID: <id>`.
  * @returns The row.
  * @throws {NotFoundError} when no row has the ID.
  */
@@ -151,9 +152,10 @@ export function byIdOrThrow<T extends { id: number }>(
   rows: readonly T[],
   id: number,
   what: string,
+  message?: string,
 ): T {
   const r = rows.find((r) => r.id === id);
-  if (r === undefined) throw new NotFoundError(what, id);
+  if (r === undefined) throw new NotFoundError(what, id, message);
   return r;
 }
 

@@ -27,6 +27,7 @@ import type {
   NamedFunction,
   Parameter,
   ParametricInstanceData,
+  ProblemData,
   VariableSetConstraint,
 } from "./instance_data.ts";
 import {
@@ -65,6 +66,7 @@ import {
 import { asHuboFormat, asQuboFormat, prepareFor, type QuboConversionOptions } from "./_qubo.ts";
 import { readMps, type SaveMpsOptions, writeMps } from "./_mps.ts";
 import { constraintFeasible, DEFAULT_FEASIBILITY_ATOL } from "./_feasibility.ts";
+import { byIdOrThrow } from "./_analysis.ts";
 
 export type { InstanceStats, QuboConversionOptions, SaveMpsOptions };
 
@@ -154,6 +156,20 @@ export interface InstanceComponents {
   namedFunctions?: readonly NamedFunction[];
   /** Description. */
   description?: InstanceDescription;
+}
+
+/** A parameter of {@linkcode ParametricInstance.fromComponents} (Python's `Parameter(id, …)`). */
+export type ParameterSpec = Pick<Parameter, "id"> & Partial<Label>;
+
+/**
+ * What {@linkcode ParametricInstance.fromComponents} takes (Python's
+ * `ParametricInstance.from_components` keyword arguments): those of an instance plus the
+ * parameters, whose IDs the functions may use like variables (a parameter is a
+ * {@linkcode FunctionLike}: `x.mul(p)`).
+ */
+export interface ParametricInstanceComponents extends InstanceComponents {
+  /** Parameters (IDs distinct from each other and from the decision variables). */
+  parameters: readonly ParameterSpec[];
 }
 
 /** QUBO coefficients: `[i, j, value]` with `i <= j`, ascending (Python's `{(i, j): value}`). */
@@ -323,82 +339,7 @@ export class Instance extends ProblemPayload<InstanceData> {
    * ```
    */
   static fromComponents(components: InstanceComponents): Instance {
-    const ids = new Set<number>();
-    const decisionVariables = components.decisionVariables.map((v) => {
-      if (!Number.isSafeInteger(v.id) || v.id < 0) {
-        throw new InvalidArgumentError(
-          `decision variable ID ${v.id} is not a non-negative safe integer`,
-        );
-      }
-      if (ids.has(v.id)) {
-        throw new InvalidArgumentError(`duplicate decision variable ID ${v.id}`);
-      }
-      ids.add(v.id);
-      const out: DecisionVariable = {
-        ...labelOf(v),
-        id: v.id,
-        kind: v.kind,
-        bound: { lower: v.bound.lower, upper: v.bound.upper },
-      };
-      if (v.substitutedValue !== undefined) out.substitutedValue = v.substitutedValue;
-      return out;
-    });
-    const check = (f: Function, where: string) => {
-      const unknown = f.requiredIds().filter((id) => !ids.has(id));
-      if (unknown.length > 0) throw new UnknownIdError("decision variable", unknown, where);
-    };
-    const checkVars = (vs: readonly number[], where: string) => {
-      const unknown = vs.filter((id) => !ids.has(id));
-      if (unknown.length > 0) throw new UnknownIdError("decision variable", unknown, where);
-    };
-    const objective = Function.from(components.objective);
-    check(objective, "the objective");
-    const constraints: Constraint[] = entriesOf(components.constraints, "constraint").map(
-      ([id, c]) => {
-        check(c.function, `regular constraint ${id}`);
-        return { ...labelOf(c), id, equality: c.equality, function: c.function };
-      },
-    );
-    const indicatorConstraints: IndicatorConstraint[] = entriesOf(
-      components.indicatorConstraints,
-      "indicator constraint",
-    ).map(([id, c]) => {
-      check(c.function, `indicator constraint ${id}`);
-      checkVars([c.indicatorVariable], `indicator constraint ${id}`);
-      return {
-        ...labelOf(c),
-        id,
-        indicatorVariable: c.indicatorVariable,
-        equality: c.equality,
-        function: c.function,
-      };
-    });
-    const sets = (
-      m: InstanceComponents["oneHotConstraints"],
-      what: string,
-    ): VariableSetConstraint[] =>
-      entriesOf(m, what).map(([id, c]) => {
-        checkVars(c.variables, `${what} ${id}`);
-        return { ...labelOf(c), id, variables: [...c.variables] };
-      });
-    const namedFunctions = (components.namedFunctions ?? []).map((n) => {
-      check(n.function, `named function ${n.id}`);
-      return { ...labelOf(n), id: n.id, function: n.function };
-    });
-    const data: InstanceData = {
-      sense: components.sense,
-      objective,
-      decisionVariables,
-      constraints,
-      indicatorConstraints,
-      oneHotConstraints: sets(components.oneHotConstraints, "one-hot constraint"),
-      sos1Constraints: sets(components.sos1Constraints, "SOS1 constraint"),
-      namedFunctions,
-      decisionVariableDependency: new Map(),
-      annotations: {},
-    };
-    if (components.description) data.description = components.description;
-    return new Instance(data);
+    return new Instance(problemFromComponents(components));
   }
 
   /**
@@ -605,59 +546,6 @@ export class Instance extends ProblemPayload<InstanceData> {
    */
   requiredIds(): number[] {
     return requiredIdsOf(this.toData());
-  }
-
-  /**
-   * A decision variable by ID (Python's `get_decision_variable_by_id`).
-   *
-   * @param id The variable ID.
-   * @returns The variable.
-   * @throws {UnknownIdError} when there is none.
-   */
-  getDecisionVariableById(id: number): DecisionVariable {
-    const v = this.decisionVariables.find((d) => d.id === id);
-    if (!v) throw new UnknownIdError("decision variable", [id], "getDecisionVariableById");
-    return v;
-  }
-
-  /**
-   * An active regular constraint by ID (Python's `get_constraint_by_id`).
-   *
-   * @param id The constraint ID.
-   * @returns The constraint.
-   * @throws {UnknownIdError} when there is none (a removed one: see
-   *   {@linkcode Instance.getRemovedConstraintById}).
-   */
-  getConstraintById(id: number): Constraint {
-    const c = this.constraints.find((d) => d.id === id);
-    if (!c) throw new UnknownIdError("constraint", [id], "getConstraintById");
-    return c;
-  }
-
-  /**
-   * A removed regular constraint by ID (Python's `get_removed_constraint_by_id`).
-   *
-   * @param id The constraint ID.
-   * @returns The constraint (with `removedReason`).
-   * @throws {UnknownIdError} when there is none.
-   */
-  getRemovedConstraintById(id: number): Constraint {
-    const c = this.removedConstraints.find((d) => d.id === id);
-    if (!c) throw new UnknownIdError("removed constraint", [id], "getRemovedConstraintById");
-    return c;
-  }
-
-  /**
-   * A named function by ID (Python's `get_named_function_by_id`).
-   *
-   * @param id The named-function ID.
-   * @returns The named function.
-   * @throws {UnknownIdError} when there is none.
-   */
-  getNamedFunctionById(id: number): NamedFunction {
-    const n = this.namedFunctions.find((d) => d.id === id);
-    if (!n) throw new UnknownIdError("named function", [id], "getNamedFunctionById");
-    return n;
   }
 
   /**
@@ -890,6 +778,109 @@ async function writeFileBytes(path: string | URL, bytes: Uint8Array): Promise<vo
   await writeFile(path, bytes);
 }
 
+/**
+ * The problem of `Instance.fromComponents` / `ParametricInstance.fromComponents`, checked as the
+ * reference checks it.
+ *
+ * @param components The components.
+ * @param parameters The parameters (ParametricInstance): functions may use their IDs too.
+ * @returns The problem data.
+ */
+function problemFromComponents(
+  components: InstanceComponents,
+  parameters?: readonly ParameterSpec[],
+): ProblemData {
+  const ids = new Set<number>();
+  const decisionVariables = components.decisionVariables.map((v) => {
+    if (!Number.isSafeInteger(v.id) || v.id < 0) {
+      throw new InvalidArgumentError(
+        `decision variable ID ${v.id} is not a non-negative safe integer`,
+      );
+    }
+    if (ids.has(v.id)) {
+      throw new InvalidArgumentError(`duplicate decision variable ID ${v.id}`);
+    }
+    ids.add(v.id);
+    const out: DecisionVariable = {
+      ...labelOf(v),
+      id: v.id,
+      kind: v.kind,
+      bound: { lower: v.bound.lower, upper: v.bound.upper },
+    };
+    if (v.substitutedValue !== undefined) out.substitutedValue = v.substitutedValue;
+    return out;
+  });
+  const known = new Set(ids);
+  for (const p of parameters ?? []) {
+    if (!Number.isSafeInteger(p.id) || p.id < 0) {
+      throw new InvalidArgumentError(`parameter ID ${p.id} is not a non-negative safe integer`);
+    }
+    if (ids.has(p.id)) {
+      throw new InvalidArgumentError(
+        `decision variable ID ${p.id} collides with a parameter ID`,
+      );
+    }
+    if (known.has(p.id)) throw new InvalidArgumentError(`duplicate parameter ID ${p.id}`);
+    known.add(p.id);
+  }
+  const check = (f: Function, where: string) => {
+    const unknown = f.requiredIds().filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new UnknownIdError("decision variable", unknown, where);
+  };
+  const checkVars = (vs: readonly number[], where: string) => {
+    const unknown = vs.filter((id) => !ids.has(id));
+    if (unknown.length > 0) throw new UnknownIdError("decision variable", unknown, where);
+  };
+  const objective = Function.from(components.objective);
+  check(objective, "the objective");
+  const constraints: Constraint[] = entriesOf(components.constraints, "constraint").map(
+    ([id, c]) => {
+      check(c.function, `regular constraint ${id}`);
+      return { ...labelOf(c), id, equality: c.equality, function: c.function };
+    },
+  );
+  const indicatorConstraints: IndicatorConstraint[] = entriesOf(
+    components.indicatorConstraints,
+    "indicator constraint",
+  ).map(([id, c]) => {
+    check(c.function, `indicator constraint ${id}`);
+    checkVars([c.indicatorVariable], `indicator constraint ${id}`);
+    return {
+      ...labelOf(c),
+      id,
+      indicatorVariable: c.indicatorVariable,
+      equality: c.equality,
+      function: c.function,
+    };
+  });
+  const sets = (
+    m: InstanceComponents["oneHotConstraints"],
+    what: string,
+  ): VariableSetConstraint[] =>
+    entriesOf(m, what).map(([id, c]) => {
+      checkVars(c.variables, `${what} ${id}`);
+      return { ...labelOf(c), id, variables: [...c.variables] };
+    });
+  const namedFunctions = (components.namedFunctions ?? []).map((n) => {
+    check(n.function, `named function ${n.id}`);
+    return { ...labelOf(n), id: n.id, function: n.function };
+  });
+  const data: ProblemData = {
+    sense: components.sense,
+    objective,
+    decisionVariables,
+    constraints,
+    indicatorConstraints,
+    oneHotConstraints: sets(components.oneHotConstraints, "one-hot constraint"),
+    sos1Constraints: sets(components.sos1Constraints, "SOS1 constraint"),
+    namedFunctions,
+    decisionVariableDependency: new Map(),
+    annotations: {},
+  };
+  if (components.description) data.description = components.description;
+  return data;
+}
+
 /** What a `ParametricInstance` tells its base class. */
 const PARAMETRIC_INSTANCE = problemKind<ParametricInstanceData, ParametricInstance>(
   "org.ommx.v1.parametric-instance",
@@ -955,6 +946,51 @@ export class ParametricInstance extends ProblemPayload<ParametricInstanceData> {
   }
 
   /**
+   * Build a parametric instance from its components (Python's
+   * `ParametricInstance.from_components`), with the checks of {@linkcode Instance.fromComponents}
+   * and the parameters' own: parameter IDs are distinct and no decision variable has one.
+   *
+   * @param components Sense, objective, decision variables, parameters, constraints by ID, …
+   * @returns The parametric instance.
+   * @throws {InvalidArgumentError} for duplicate or colliding IDs, invalid bounds or IDs.
+   * @throws {UnknownIdError} for a function that uses an ID that is neither a decision variable
+   *   nor a parameter.
+   *
+   * @example
+   * ```ts
+   * import { DecisionVariable, ParametricInstance } from "./mod.ts";
+   * import assert from "node:assert/strict";
+   * const x = DecisionVariable.continuous(0, { lower: 0, upper: 10 });
+   * const p = { id: 100, name: "capacity" };
+   * const pi = ParametricInstance.fromComponents({
+   *   sense: "maximize",
+   *   objective: x,
+   *   decisionVariables: [x],
+   *   parameters: [p],
+   *   constraints: { 0: x.le(p) }, // x - p <= 0
+   * });
+   * assert.deepEqual(pi.parameterIds, [100]);
+   * assert.equal(pi.withParameters({ 100: 4 }).evaluate({ 0: 5 }).feasible, false);
+   * ```
+   */
+  static fromComponents(components: ParametricInstanceComponents): ParametricInstance {
+    const problem = problemFromComponents(components, components.parameters);
+    const parameters: Parameter[] = components.parameters.map((p) => ({ ...labelOf(p), id: p.id }));
+    return new ParametricInstance({ ...problem, parameters });
+  }
+
+  /**
+   * A parameter by ID (Python's `get_parameter_by_id`).
+   *
+   * @param id The parameter ID.
+   * @returns The parameter.
+   * @throws {NotFoundError} when there is none (Python's `KeyError`).
+   */
+  getParameterById(id: number): Parameter {
+    return byIdOrThrow(this.parameters, id, "parameter", `Parameter with ID ${id} not found`);
+  }
+
+  /**
    * The content as plain data.
    *
    * @returns The data.
@@ -970,11 +1006,12 @@ export class ParametricInstance extends ProblemPayload<ParametricInstanceData> {
    * dependencies and the output objective. The instance records the values as its
    * `parameterValues`.
    *
-   * @param values Parameter ID → value (every parameter must be given; others are refused).
+   * @param values Parameter ID → value. Every parameter must be given; as in the reference, a
+   *   value for another ID is substituted too where a function uses that ID (a decision
+   *   variable's ID) and otherwise ignored.
    * @returns The instance.
    * @throws {MissingIdError} when a parameter has no value.
-   * @throws {UnknownIdError} when a value is given for an ID that is not a parameter.
-   * @throws {InvalidArgumentError} when a value is not finite.
+   * @throws {InvalidArgumentError} when a value is not finite or a key is not a safe ID.
    */
   withParameters(values: ReadonlyMap<number, number> | Readonly<Record<number, number>>): Instance {
     return new Instance(withParameterValues(this.toData(), values));

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import {
   InvalidArgumentError,
   MissingIdError,
+  NotFoundError,
   type OmmxError,
   UnknownIdError,
   UnsupportedError,
@@ -204,23 +205,110 @@ Deno.test("Instance.fromComponents checks what the reference checks", () => {
   );
 });
 
+Deno.test("ParametricInstance.fromComponents: parameters in functions, the reference's checks", () => {
+  const x = DecisionVariable.binary(0, { name: "x" });
+  const y = DecisionVariable.integer(1, { lower: 0, upper: 3 });
+  const p = { id: 100, name: "p", subscripts: [1] };
+  const q = { id: 101 };
+  const pi = ParametricInstance.fromComponents({
+    sense: "minimize",
+    objective: x.mul(p).add(y),
+    decisionVariables: [x, y],
+    parameters: [q, p],
+    constraints: { 0: x.add(y.mul(q)).le(p) },
+  });
+  assert.deepEqual(pi.parameterIds, [100, 101]);
+  assert.deepEqual(pi.getParameterById(100), {
+    id: 100,
+    name: "p",
+    subscripts: [1],
+    parameters: {},
+  });
+  assert.deepEqual(pi.getParameterById(101), { id: 101, subscripts: [], parameters: {} });
+  const inst = pi.withParameters({ 100: 2, 101: 1 });
+  assert.ok(inst.objective.almostEqual(x.mul(2).add(y)));
+  assert.ok(inst.getConstraintById(0).function.almostEqual(Function.sum([x, y, -2])));
+  // the bytes round-trip
+  const back = ParametricInstance.decode(pi.toBytes(), "v2");
+  assert.deepEqual(back.parameterIds, [100, 101]);
+  const base = { sense: "minimize" as const, objective: x, decisionVariables: [x, y] };
+  throwsTyped(
+    () => ParametricInstance.fromComponents({ ...base, parameters: [{ id: 1 }] }),
+    InvalidArgumentError,
+    /decision variable ID 1 collides with a parameter ID/,
+  );
+  throwsTyped(
+    () => ParametricInstance.fromComponents({ ...base, parameters: [p, p] }),
+    InvalidArgumentError,
+    /duplicate parameter ID 100/,
+  );
+  throwsTyped(
+    () => ParametricInstance.fromComponents({ ...base, parameters: [{ id: -1 }] }),
+    InvalidArgumentError,
+    /parameter ID -1 is not a non-negative safe integer/,
+  );
+  throwsTyped(
+    () =>
+      ParametricInstance.fromComponents({
+        ...base,
+        objective: x.mul({ id: 55 }),
+        parameters: [p],
+      }),
+    UnknownIdError,
+    /the objective names unknown decision variable ID 55/,
+    (e) => assert.deepEqual(e.ids, [55]),
+  );
+  // a parameter is no decision variable of a plain Instance
+  throwsTyped(
+    () => Instance.fromComponents({ ...base, objective: x.mul(p) }),
+    UnknownIdError,
+    /unknown decision variable ID 100/,
+  );
+});
+
 Deno.test("Instance lookups, stats, usedDecisionVariables, requiredIds", () => {
   const inst = knapsack();
   assert.equal(inst.getDecisionVariableById(10).name, "y");
   assert.equal(inst.getConstraintById(5).equality, "<=");
   assert.equal(inst.getNamedFunctionById(2).name, "twice");
-  throwsTyped(
+  // Python's KeyError: NotFoundError with the reference's message
+  const notFound = (fn: () => unknown, what: string, id: number, message: string) =>
+    assert.throws(fn, (e: unknown) => {
+      assert.ok(e instanceof NotFoundError, `expected NotFoundError, got ${e}`);
+      assert.equal(e.code, "NOT_FOUND");
+      assert.equal(e.what, what);
+      assert.equal(e.key, id);
+      assert.equal(e.message, message);
+      return true;
+    });
+  notFound(
     () => inst.getDecisionVariableById(4),
-    UnknownIdError,
-    /unknown decision variable ID 4/,
+    "decision variable",
+    4,
+    "Decision variable with ID 4 not found",
   );
-  throwsTyped(() => inst.getConstraintById(4), UnknownIdError, /unknown constraint ID 4/);
-  throwsTyped(
+  notFound(() => inst.getConstraintById(4), "constraint", 4, "Constraint with ID 4 not found");
+  notFound(
     () => inst.getRemovedConstraintById(3),
-    UnknownIdError,
-    /unknown removed constraint ID 3/,
+    "removed constraint",
+    3,
+    "Removed constraint with ID 3 not found",
   );
-  throwsTyped(() => inst.getNamedFunctionById(9), UnknownIdError, /unknown named function ID 9/);
+  notFound(
+    () => inst.getNamedFunctionById(9),
+    "named function",
+    9,
+    "Named function with ID 9 not found",
+  );
+  const pi = inst.penaltyMethod();
+  assert.equal(
+    pi.getRemovedConstraintById(3).removedReason?.reason,
+    "ommx.Instance.penalty_method",
+  );
+  assert.equal(pi.getDecisionVariableById(10).name, "y");
+  assert.equal(pi.getParameterById(11).name, "penalty_weight");
+  notFound(() => pi.getConstraintById(3), "constraint", 3, "Constraint with ID 3 not found");
+  notFound(() => pi.getParameterById(10), "parameter", 10, "Parameter with ID 10 not found");
   assert.deepEqual(inst.requiredIds(), [0, 1, 2, 10]);
   assert.deepEqual(inst.usedDecisionVariables.map((v) => v.id), [0, 1, 2, 10]);
   assert.deepEqual(inst.stats(), {

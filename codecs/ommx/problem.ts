@@ -23,6 +23,7 @@ import type { PayloadKind, Source } from "./_layer.ts";
 import type { DfOptions, InstanceConstraintsDfOptions, Table } from "./table.ts";
 import { problemConstraintsDf, problemNamedFunctionsDf } from "./_tables.ts";
 import { problemDisplay } from "./_payload_display.ts";
+import { byIdOrThrow } from "./_analysis.ts";
 
 /**
  * The base of `Instance` and `ParametricInstance`: an optimisation problem
@@ -100,6 +101,66 @@ export abstract class ProblemPayload<Data extends ProblemData> extends ProtobufP
       cs.filter((c) => !c.removedReason).length;
     return this.constraints.length + active(this.indicatorConstraints) +
       active(this.oneHotConstraints) + active(this.sos1Constraints);
+  }
+
+  /**
+   * A decision variable by ID (Python's `get_decision_variable_by_id`).
+   *
+   * @param id The variable ID.
+   * @returns The variable.
+   * @throws {NotFoundError} when there is none (Python's `KeyError`).
+   */
+  getDecisionVariableById(id: number): DecisionVariable {
+    return byIdOrThrow(
+      this.decisionVariables,
+      id,
+      "decision variable",
+      `Decision variable with ID ${id} not found`,
+    );
+  }
+
+  /**
+   * An active regular constraint by ID (Python's `get_constraint_by_id`).
+   *
+   * @param id The constraint ID.
+   * @returns The constraint.
+   * @throws {NotFoundError} when there is none (a removed one: see
+   *   {@linkcode ProblemPayload.getRemovedConstraintById}).
+   */
+  getConstraintById(id: number): Constraint {
+    return byIdOrThrow(this.constraints, id, "constraint", `Constraint with ID ${id} not found`);
+  }
+
+  /**
+   * A removed regular constraint by ID (Python's `get_removed_constraint_by_id`).
+   *
+   * @param id The constraint ID.
+   * @returns The constraint (with `removedReason`).
+   * @throws {NotFoundError} when there is none.
+   */
+  getRemovedConstraintById(id: number): Constraint {
+    return byIdOrThrow(
+      this.removedConstraints,
+      id,
+      "removed constraint",
+      `Removed constraint with ID ${id} not found`,
+    );
+  }
+
+  /**
+   * A named function by ID (Python's `get_named_function_by_id`).
+   *
+   * @param id The named-function ID.
+   * @returns The named function.
+   * @throws {NotFoundError} when there is none.
+   */
+  getNamedFunctionById(id: number): NamedFunction {
+    return byIdOrThrow(
+      this.namedFunctions,
+      id,
+      "named function",
+      `Named function with ID ${id} not found`,
+    );
   }
 
   /**

@@ -10,7 +10,9 @@
  */
 import assert from "node:assert/strict";
 import { referencePython } from "../../core/_tools_test_util.ts";
+import { NotFoundError } from "../../core/errors.ts";
 import {
+  DecisionVariable,
   Function,
   Instance,
   ParametricInstance,
@@ -991,5 +993,176 @@ Deno.test({
       // the objective reported is the original one, in the original sense
       assert.equal(ours.sense, insts[i]!.sense);
     });
+  },
+});
+
+// ---------------------------------------------------------------- the modelling surface
+
+type Terms = [number[], number][];
+interface ModelSpec {
+  sense: "minimize" | "maximize";
+  variables: {
+    id: number;
+    kind: "binary" | "integer" | "continuous" | "semi-integer" | "semi-continuous";
+    lower?: number;
+    upper?: number;
+    name?: string;
+    subscripts?: number[];
+    description?: string;
+  }[];
+  parameters?: { id: number; name?: string; subscripts?: number[] }[];
+  objective: Terms;
+  constraints: {
+    id: number;
+    lhs: Terms;
+    rel: "le" | "ge" | "eq";
+    rhs: Terms;
+    name?: string;
+    subscripts?: number[];
+  }[];
+  lookups: number[];
+}
+
+/** Build a spec with the TypeScript modelling surface, as `model()` does with Python's. */
+function buildModel(spec: ModelSpec): Instance | ParametricInstance {
+  const fn = (t: Terms) =>
+    Function.sum(t.map(([ids, c]) => Function.polynomial([{ ids, coefficient: c }])));
+  const factory = {
+    integer: DecisionVariable.integer,
+    continuous: DecisionVariable.continuous,
+    "semi-integer": DecisionVariable.semiInteger,
+    "semi-continuous": DecisionVariable.semiContinuous,
+  };
+  const xs = spec.variables.map((v) => {
+    const { id, kind, ...options } = v;
+    return kind === "binary" ? DecisionVariable.binary(id, options) : factory[kind](id, options);
+  });
+  const constraints = new Map(spec.constraints.map((c) => {
+    const lhs = fn(c.lhs);
+    const made = c.rel === "le"
+      ? lhs.le(fn(c.rhs))
+      : c.rel === "ge"
+      ? lhs.ge(fn(c.rhs))
+      : lhs.eq(fn(c.rhs));
+    return [c.id, {
+      ...made,
+      ...(c.name !== undefined ? { name: c.name } : {}),
+      ...(c.subscripts !== undefined ? { subscripts: c.subscripts } : {}),
+    }];
+  }));
+  const base = {
+    sense: spec.sense,
+    objective: fn(spec.objective),
+    decisionVariables: xs,
+    constraints,
+  };
+  return spec.parameters
+    ? ParametricInstance.fromComponents({ ...base, parameters: spec.parameters })
+    : Instance.fromComponents(base);
+}
+
+function randomModel(rand: () => number, i: number): ModelSpec {
+  const kinds = ["binary", "integer", "continuous", "semi-integer", "semi-continuous"] as const;
+  const n = 1 + Math.floor(rand() * 5);
+  const variables: ModelSpec["variables"] = [];
+  for (let k = 0; k < n; k++) {
+    const kind = kinds[Math.floor(rand() * kinds.length)]!;
+    const v: ModelSpec["variables"][number] = { id: k * 2 + (i % 2), kind };
+    if (kind !== "binary" && rand() < 0.8) {
+      // fractional bounds: integer kinds round them inwards (or refuse them)
+      v.lower = Math.round((rand() * 6 - 3) * 4) / 4;
+      v.upper = v.lower + Math.round(rand() * 4 * 4) / 4 - (rand() < 0.1 ? 1 : 0);
+    }
+    if (rand() < 0.7) v.name = "x";
+    if (rand() < 0.7) v.subscripts = [k];
+    if (rand() < 0.2) v.description = `variable ${k}`;
+    variables.push(v);
+  }
+  if (i % 11 === 5) variables.push({ ...variables[0]!, kind: "binary" }); // duplicate ID
+  const parameters: ModelSpec["parameters"] = i % 3 === 0
+    ? [{ id: 100, name: "p", subscripts: [0] }, { id: 101 }]
+    : undefined;
+  if (parameters && i % 9 === 0) parameters.push({ id: variables[0]!.id }); // collision
+  const ids = [...variables.map((v) => v.id), ...(parameters ?? []).map((p) => p.id)];
+  const pick = () => i % 13 === 7 && rand() < 0.3 ? 77 : ids[Math.floor(rand() * ids.length)]!; // 77: undefined
+  const terms = (): Terms =>
+    Array.from({ length: Math.floor(rand() * 4) }, () => [
+      Array.from({ length: Math.floor(rand() * 3) }, pick),
+      Math.floor(rand() * 9) - 4,
+    ]);
+  const rels = ["le", "ge", "eq"] as const;
+  const constraints: ModelSpec["constraints"] = Array.from(
+    { length: Math.floor(rand() * 4) },
+    (_, k) => ({
+      id: k * 3,
+      lhs: terms(),
+      rel: rels[Math.floor(rand() * 3)]!,
+      rhs: terms(),
+      ...(rand() < 0.5 ? { name: "c", subscripts: [k] } : {}),
+    }),
+  );
+  return {
+    sense: rand() < 0.5 ? "minimize" : "maximize",
+    variables,
+    ...(parameters ? { parameters } : {}),
+    objective: terms(),
+    constraints,
+    lookups: [0, 1, 3, 100, 101],
+  };
+}
+
+Deno.test({
+  name:
+    "modelling surface: DecisionVariable factories, le/ge/eq, Instance / ParametricInstance.fromComponents and get*ById equal the reference",
+  ignore,
+  fn: async () => {
+    const rand = prng(23);
+    const specs = Array.from({ length: 80 }, (_, i) => randomModel(rand, i));
+    const answers = await oracle(python, specs.map((s) => ({ op: "model", ...s })));
+    let built = 0;
+    let refused = 0;
+    specs.forEach((spec, i) => {
+      const what = `model ${i} ${JSON.stringify(spec)}`;
+      const answer = answers[i]!;
+      let ours: Instance | ParametricInstance | undefined;
+      let error: unknown;
+      try {
+        ours = buildModel(spec);
+      } catch (e) {
+        error = e;
+      }
+      if ("error" in answer) {
+        refused++;
+        assert.ok(ours === undefined, `${what}: the reference refuses (${answer.error.message})`);
+        assert.equal((error as { code?: string }).code, "INVALID_ARGUMENT", `${what}: ${error}`);
+        return;
+      }
+      if (error !== undefined) assert.fail(`${what}: ommx-ts refuses (${error})`);
+      built++;
+      const py = answer.ok as { instance: string; lookups: Record<string, string | null> };
+      const theirs = spec.parameters
+        ? ParametricInstance.decode(unb64(py.instance), "v2")
+        : Instance.decode(unb64(py.instance), "v2");
+      assertSameProblem(ours!, theirs, what);
+      // lookups: found, or NotFoundError with the reference's KeyError message
+      for (const [key, message] of Object.entries(py.lookups)) {
+        const [getter, id] = key.split(":") as [string, string];
+        const name = `get${
+          getter.split("_").map((w) => w[0]!.toUpperCase() + w.slice(1)).join("")
+        }ById`;
+        const call = () =>
+          (ours as unknown as Record<string, (id: number) => unknown>)[name]!(Number(id));
+        if (message === null) {
+          assert.ok(call(), `${what}: ${name}(${id})`);
+        } else {
+          assert.throws(call, (e: unknown) => {
+            assert.ok(e instanceof NotFoundError, `${what}: ${name}(${id}): ${e}`);
+            assert.equal(e.message, message);
+            return true;
+          });
+        }
+      }
+    });
+    assert.ok(built >= 40 && refused >= 5, `built ${built}, refused ${refused}`);
   },
 });

@@ -20,6 +20,8 @@ Requests (`instance` is a v2 Instance, `parametric` a v2 ParametricInstance):
   function                                                       {function, other?, state?, bounds?, atol?, scalar?}
   random_instance                                                {seed, ...}  (see random_instance())
   random_samples                                                 {instance, seed, num_samples, num_different}
+  model                                                          {sense, variables, objective, constraints,
+                                                                  parameters?, lookups}  (see model())
 """
 
 from __future__ import annotations
@@ -156,6 +158,55 @@ def random_instance(req: dict):
     return inst
 
 
+def model(req: dict) -> dict:
+    """Build a model with the modelling surface: `DecisionVariable.<kind>(id, lower=, upper=, …)`,
+    `Parameter(id, …)`, constraints as `lhs <= rhs` / `lhs >= rhs` / `lhs == rhs` of term lists,
+    then `Instance.from_components` (or `ParametricInstance.from_components` when `parameters` is
+    given). Returns the v2 bytes and, for every ID in `lookups`, what each `get_*_by_id` answers."""
+    from ommx import DecisionVariable, Instance, ParametricInstance, Parameter
+
+    def labels(d: dict) -> dict:
+        return {k: d[k] for k in ("name", "subscripts", "description") if k in d}
+
+    dvs = []
+    for v in req["variables"]:
+        kind = v["kind"].replace("-", "_")
+        if kind == "binary":
+            dvs.append(DecisionVariable.binary(v["id"], **labels(v)))
+        else:
+            bounds = {k: v[k] for k in ("lower", "upper") if k in v}
+            dvs.append(getattr(DecisionVariable, kind)(v["id"], **bounds, **labels(v)))
+    constraints = {}
+    for c in req["constraints"]:
+        lhs, rhs = function_from(c["lhs"]), function_from(c["rhs"])
+        con = lhs <= rhs if c["rel"] == "le" else lhs >= rhs if c["rel"] == "ge" else lhs == rhs
+        if "name" in c:
+            con.set_name(c["name"])
+        if "subscripts" in c:
+            con.set_subscripts(c["subscripts"])
+        constraints[c["id"]] = con
+    sense = Instance.MAXIMIZE if req["sense"] == "maximize" else Instance.MINIMIZE
+    objective = function_from(req["objective"])
+    if "parameters" in req:
+        params = [Parameter(p["id"], **labels(p)) for p in req["parameters"]]
+        inst = ParametricInstance.from_components(
+            sense=sense, objective=objective, decision_variables=dvs, constraints=constraints, parameters=params
+        )
+        getters = ["decision_variable", "constraint", "removed_constraint", "named_function", "parameter"]
+    else:
+        inst = Instance.from_components(sense=sense, objective=objective, decision_variables=dvs, constraints=constraints)
+        getters = ["decision_variable", "constraint", "removed_constraint", "named_function"]
+    lookups = {}
+    for g in getters:
+        for i in req["lookups"]:
+            try:
+                getattr(inst, f"get_{g}_by_id")(i)
+                lookups[f"{g}:{i}"] = None
+            except KeyError as e:
+                lookups[f"{g}:{i}"] = e.args[0]
+    return {"instance": b64(inst.to_v2_bytes()), "lookups": lookups}
+
+
 def run(req: dict):
     from ommx import Bound, Instance, ParametricInstance, Rng, Sense
 
@@ -195,6 +246,8 @@ def run(req: dict):
             out["bound"] = [b.lower, b.upper]
         return out
 
+    if op == "model":
+        return model(req)
     if op == "load_mps":
         return b64(Instance.load_mps(req["path"]).to_v2_bytes())
     if op == "with_parameters":
