@@ -37,6 +37,7 @@ import type {
 } from "./table.ts";
 import type { Equality, Kind, Label, RemovedReason } from "./types.ts";
 import { constraintViolation, evaluatedStage, sampledStage } from "./_analysis.ts";
+import { variableRoles } from "./_usage.ts";
 
 interface Flags {
   label: boolean;
@@ -141,42 +142,6 @@ function uniqueSorted(ids: readonly number[]): number[] {
 // ---------------------------------------------------------------- Instance / ParametricInstance
 
 /**
- * The role of every decision variable (`state_role`): `used` (objective or an
- * active constraint of any kind), else `fixed` (a substituted value), else
- * `dependent` (defined by `decisionVariableDependency`), else `irrelevant`.
- *
- * @param p The instance.
- * @returns ID → role.
- */
-export function decisionVariableRoles(p: ProblemView): Map<number, string> {
-  const used = new Set<number>(requiredIds(p.objective));
-  for (const c of p.constraints) for (const id of requiredIds(c.function)) used.add(id);
-  for (const c of p.indicatorConstraints) {
-    if (c.removedReason) continue;
-    for (const id of requiredIds(c.function)) used.add(id);
-    used.add(c.indicatorVariable);
-  }
-  for (const c of [...p.oneHotConstraints, ...p.sos1Constraints]) {
-    if (c.removedReason) continue;
-    for (const id of c.variables) used.add(id);
-  }
-  const roles = new Map<number, string>();
-  for (const v of p.decisionVariables) {
-    roles.set(
-      v.id,
-      used.has(v.id)
-        ? "used"
-        : v.substitutedValue !== undefined
-        ? "fixed"
-        : p.decisionVariableDependency.has(v.id)
-        ? "dependent"
-        : "irrelevant",
-    );
-  }
-  return roles;
-}
-
-/**
  * `Instance.decision_variables_df` (with `state_role`) or
  * `ParametricInstance.decision_variables_df` (without).
  *
@@ -191,7 +156,7 @@ export function problemDecisionVariablesDf(
   withRole: boolean,
 ): Table {
   const f = includeFlags(options.include);
-  const roles = withRole ? decisionVariableRoles(p) : undefined;
+  const roles = withRole ? variableRoles(p) : undefined;
   const b = new FrameBuilder("id");
   for (const v of byId(p.decisionVariables)) {
     b.row();

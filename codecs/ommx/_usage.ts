@@ -11,6 +11,25 @@
 
 import type { ProblemData } from "./instance_data.ts";
 
+/**
+ * What the usage analysis reads of a problem: its data, or the `Instance` / `ParametricInstance`
+ * itself (whose `constraints` are the active ones; removed ones are skipped either way).
+ */
+export type UsageView = {
+  readonly [
+    K in
+      | "objective"
+      | "decisionVariables"
+      | "constraints"
+      | "indicatorConstraints"
+      | "oneHotConstraints"
+      | "sos1Constraints"
+      | "decisionVariableDependency"
+  ]: ProblemData[K] extends (infer T)[] ? readonly T[]
+    : ProblemData[K] extends Map<infer K2, infer V> ? ReadonlyMap<K2, V>
+    : ProblemData[K];
+};
+
 /** `Instance.stats()`, with the reference's keys. */
 export interface InstanceStats {
   /** Decision-variable counts. */
@@ -63,7 +82,7 @@ export interface InstanceStats {
  * @param d The problem.
  * @returns The IDs.
  */
-export function usedIdsOf(d: ProblemData): number[] {
+export function usedIdsOf(d: UsageView): number[] {
   const used = new Set<number>(d.objective.requiredIds());
   for (const c of d.constraints) {
     if (!c.removedReason) { for (const id of c.function.requiredIds()) used.add(id); }
@@ -85,7 +104,7 @@ export function usedIdsOf(d: ProblemData): number[] {
  * @param d The problem.
  * @returns The IDs, ascending.
  */
-export function requiredIdsOf(d: ProblemData): number[] {
+export function requiredIdsOf(d: UsageView): number[] {
   return usedIdsOf(d);
 }
 
@@ -98,7 +117,7 @@ export type VariableRole = "used" | "fixed" | "dependent" | "irrelevant";
  * @param d The problem.
  * @returns Variable ID → role.
  */
-export function variableRoles(d: ProblemData): Map<number, VariableRole> {
+export function variableRoles(d: UsageView): Map<number, VariableRole> {
   const used = new Set(usedIdsOf(d));
   const out = new Map<number, VariableRole>();
   for (const v of [...d.decisionVariables].sort((a, b) => a.id - b.id)) {
@@ -119,7 +138,7 @@ export function variableRoles(d: ProblemData): Map<number, VariableRole> {
 /**
  * `Instance.stats()`.
  *
- * @param d The problem.
+ * @param d The problem data (removed constraints included).
  * @returns The statistics.
  */
 export function instanceStats(d: ProblemData): InstanceStats {

@@ -12,6 +12,7 @@ import type { Bound, Equality, Label, StateLike } from "./types.ts";
 import { stateGet } from "./_conversions.ts";
 import { WIRE_I64, WIRE_LEN, WireReader } from "./_wire.ts";
 import { Polynomial } from "./_polynomial.ts";
+import { requiredIdsWithoutMerging } from "./_required_ids.ts";
 
 /** Which member of the `ommx.v1.Function` oneof a function uses. */
 export type FunctionKind = "constant" | "linear" | "quadratic" | "polynomial";
@@ -616,9 +617,14 @@ export class Function {
    */
   requiredIds(): number[] {
     if (this.#required === undefined) {
-      const s = new Set<number>();
-      for (const t of this.#polynomial().terms.values()) for (const id of t.ids) s.add(id);
-      this.#required = Float64Array.from(s).sort();
+      const fast = this.#poly === undefined ? requiredIdsWithoutMerging(this) : undefined;
+      if (fast !== undefined) {
+        this.#required = Float64Array.from(fast);
+      } else {
+        const s = new Set<number>();
+        for (const t of this.#polynomial().terms.values()) for (const id of t.ids) s.add(id);
+        this.#required = Float64Array.from(s).sort();
+      }
     }
     return Array.from(this.#required);
   }

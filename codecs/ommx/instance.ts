@@ -534,7 +534,7 @@ export class Instance extends ProblemPayload<InstanceData> {
    * `used_decision_variables`), ascending by ID.
    */
   get usedDecisionVariables(): DecisionVariable[] {
-    const used = new Set(usedIdsOf(this.toData()));
+    const used = new Set(usedIdsOf(this));
     return this.decisionVariables.filter((v) => used.has(v.id));
   }
 
@@ -545,7 +545,7 @@ export class Instance extends ProblemPayload<InstanceData> {
    * @returns The IDs, ascending.
    */
   requiredIds(): number[] {
-    return requiredIdsOf(this.toData());
+    return requiredIdsOf(this);
   }
 
   /**
