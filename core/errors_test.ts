@@ -12,7 +12,7 @@ Deno.test("errors: every built-in error is named after its class, by a literal",
   const classes = Object.entries(errors).filter(([, v]) =>
     typeof v === "function" && (v === OmmxError || v.prototype instanceof OmmxError)
   );
-  assert.equal(classes.length, 30);
+  assert.equal(classes.length, 32);
   for (const [exported, cls] of classes) {
     const err = Reflect.construct(cls as typeof OmmxError, ["INVALID_STATE", "x", 1]) as OmmxError;
     assert.equal(err.name, exported);
