@@ -154,6 +154,7 @@ export class Function {
    * @param terms `[id, coefficient]` pairs.
    * @param constant The constant term.
    * @returns The function.
+   * @throws {InvalidArgumentError} naming an ID that is not a non-negative safe integer.
    *
    * @example
    * ```ts
@@ -166,6 +167,7 @@ export class Function {
     const ids: number[] = [];
     const cs: number[] = [];
     for (const [id, c] of terms) {
+      checkId(id);
       ids.push(id);
       cs.push(c);
     }
@@ -179,6 +181,7 @@ export class Function {
    * @param linearTerms `[id, coefficient]` pairs.
    * @param constant The constant term.
    * @returns The function.
+   * @throws {InvalidArgumentError} naming an ID that is not a non-negative safe integer.
    *
    * @example
    * ```ts
@@ -196,6 +199,8 @@ export class Function {
     const cols: number[] = [];
     const vals: number[] = [];
     for (const [r, c, v] of quadTerms) {
+      checkId(r);
+      checkId(c);
       rows.push(r);
       cols.push(c);
       vals.push(v);
@@ -217,6 +222,7 @@ export class Function {
    *
    * @param terms The monomials.
    * @returns The function.
+   * @throws {InvalidArgumentError} naming an ID that is not a non-negative safe integer.
    *
    * @example
    * ```ts
@@ -227,7 +233,9 @@ export class Function {
    * ```
    */
   static polynomial(terms: Iterable<Monomial>): Function {
-    return new Function("polynomial", 0, [], [], [], [], [], [...terms]);
+    const monomials = [...terms];
+    for (const m of monomials) for (const id of m.ids) checkId(id);
+    return new Function("polynomial", 0, [], [], [], [], [], monomials);
   }
 
   /**

@@ -127,6 +127,11 @@ Deno.test("Function algebra refuses non-finite numbers and overflow", () => {
   bad(() => x.add(NaN), /constant NaN is not finite/);
   bad(() => x.mulScalar(1e308).mulScalar(1e308), /overflows/);
   bad(() => Function.from({ id: -1 }), /variable ID -1/);
+  // IDs beyond the safe integer range (or not integers) are refused by every builder, named
+  bad(() => Function.linear([[2 ** 60, 1]]), /variable ID 1152921504606847000 is not/);
+  bad(() => Function.quadratic([[1, 2.5, 1]]), /variable ID 2.5 is not/);
+  bad(() => Function.quadratic([], [[-3, 1]]), /variable ID -3 is not/);
+  bad(() => Function.polynomial([{ ids: [1, 2, 2 ** 53], coefficient: 1 }]), /ID 9007199254740992/);
   bad(() => x.partialEvaluate({ 1: NaN }), /non-finite coefficient NaN/);
   bad(() => x.evaluate({ 1: Infinity }), /evaluates to Infinity/);
   assert.throws(
