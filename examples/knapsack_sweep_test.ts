@@ -66,7 +66,10 @@ Deno.test("knapsack_sweep.ts solves every capacity with HiGHS, records it, and t
       assert.equal(constraint?.equality, "<=");
       assert.equal(constraint?.function.constant, -capacity);
       assert.deepEqual(
-        [...constraint!.function.linearIds].map((id, k) => [id, constraint!.function.linearCoefficients[k]]),
+        [...constraint!.function.linearIds].map((
+          id,
+          k,
+        ) => [id, constraint!.function.linearCoefficients[k]]),
         ITEMS.map((item, i) => [i, item.weight]),
       );
       const diagnostics = new HighsDiagnosticsAnalyzer(solve!.getDiagnostics());
