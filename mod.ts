@@ -206,6 +206,12 @@ export {
   type RegistryListWarningStage,
 } from "./core/experiment/read/catalogue.ts";
 export {
+  listRemoteExperiments,
+  type ListRemoteExperimentsOptions,
+  type RemoteExperimentEntry,
+  type RemoteExperimentListing,
+} from "./core/experiment/read/remote_catalogue.ts";
+export {
   type AnonymousArtifactRef,
   gc,
   type GcBlob,

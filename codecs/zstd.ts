@@ -40,6 +40,7 @@ import {
   type OmmxError,
   UnsupportedError,
 } from "../core/errors.ts";
+import { hasNodeBuiltins } from "../core/_runtime.ts";
 
 /** The layer annotation that marks an attachment as stored compressed. */
 export const COMPRESSION_ANNOTATION = "org.ommx.v1.attachment.compression";
@@ -110,6 +111,8 @@ let nodeZstdPromise: Promise<NodeZstd | null> | undefined;
 
 function loadNodeZstd(): Promise<NodeZstd | null> {
   nodeZstdPromise ??= (async () => {
+    // A browser has no node:zlib; even a caught import() of it logs a console error.
+    if (!hasNodeBuiltins()) return null;
     try {
       const zlib = await import("node:zlib") as unknown as Partial<NodeZstd>;
       if (

@@ -2,12 +2,13 @@
  * SHA-256 digests: parsing, hashing and verification while reading.
  *
  * Hashing uses `node:crypto` when the runtime has it (Deno, Node, Bun) and
- * falls back to WebCrypto in browsers. The module is loaded lazily, so this
- * file never imports anything a browser cannot resolve.
+ * falls back to WebCrypto in browsers. The module is loaded lazily, and only
+ * in a runtime that has Node's built-ins, so a browser never tries to load it.
  *
  * @module
  */
 import { DigestMismatchError, InvalidDigestError, SizeMismatchError } from "../errors.ts";
+import { hasNodeBuiltins } from "../_runtime.ts";
 
 /** The only digest algorithm supported: `sha256`. */
 export const SHA256_ALGORITHM = "sha256";
@@ -132,6 +133,8 @@ let nodeCrypto: Promise<NodeCryptoLike | null> | undefined;
 
 function loadNodeCrypto(): Promise<NodeCryptoLike | null> {
   nodeCrypto ??= (async () => {
+    // A browser has no node:crypto; even a caught import() of it logs a console error.
+    if (!hasNodeBuiltins()) return null;
     try {
       const mod = (await import("node:crypto")) as unknown as NodeCryptoLike;
       return typeof mod.createHash === "function" ? mod : null;

@@ -43,7 +43,8 @@ import {
   MEDIA_TYPE_EXPERIMENT_CONFIG,
 } from "../../../codecs/media_types.ts";
 import { defaultCodecs } from "../../../codecs/default_codecs.ts";
-import { type ExperimentStatus, parseExperimentConfig } from "./config.ts";
+import type { ExperimentStatus } from "./config.ts";
+import { experimentRefFrom } from "./_experiment_ref.ts";
 import { loadSealedExperiment } from "./sealed_experiment.ts";
 
 /** One Experiment in the Local Registry (Python `ExperimentRef`). */
@@ -400,26 +401,7 @@ async function experimentRef(
       `Cached Experiment Config JSON does not match ${artifact.configDigest}`,
     );
   }
-  const typed = parseExperimentConfig(configBytes);
-  const config = JSON.parse(new TextDecoder().decode(configBytes)) as Record<string, unknown>;
-  let solveCount = 0;
-  let samplingCount = 0;
-  for (const run of typed.runs) {
-    solveCount += run.solves.length;
-    samplingCount += run.samplings.length;
-  }
-  return {
-    imageName: artifact.imageName,
-    manifestDigest: artifact.manifestDigest,
-    configDigest: artifact.configDigest,
-    updatedAt: artifact.updatedAt,
-    status: typed.status,
-    runCount: typed.runs.length,
-    solveCount,
-    samplingCount,
-    annotations: artifact.annotations,
-    config,
-  };
+  return experimentRefFrom(artifact, configBytes);
 }
 
 /** The SDK's full Experiment check (its back-fill source): open the Experiment from the store. */

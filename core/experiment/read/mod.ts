@@ -33,6 +33,7 @@ export * from "./checkpoints.ts";
 export * from "./config.ts";
 export * from "./open.ts";
 export * from "./process.ts";
+export * from "./remote_catalogue.ts";
 export * from "./run_parameters.ts";
 export * from "./sealed_experiment.ts";
 export * from "./sealed_run.ts";

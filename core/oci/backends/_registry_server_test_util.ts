@@ -18,6 +18,15 @@ export interface RegistryServerOptions {
   redirectBlobs?: boolean;
   /** Omit `Docker-Content-Digest` on manifest responses. */
   noDigestHeader?: boolean;
+  /**
+   * Answer `GET /v2/<repo>/tags/list` with this instead of the stored tags
+   * (tests of hostile tag lists); `undefined` keeps the default answer:
+   * the repository's tags in code-unit order, paged by `n`/`last` with a
+   * `Link: <…>; rel="next"` header.
+   */
+  tagList?: (repo: string, url: URL) => Response | undefined;
+  /** Most tags per tag-list page, whatever `n` asks (default: as asked). */
+  tagPageSize?: number;
 }
 
 /** A running test registry. */
@@ -100,6 +109,29 @@ export function startRegistryServer(options: RegistryServerOptions = {}): Regist
     const denied = authorized(req);
     if (denied) return denied;
     if (url.pathname === "/v2/") return json(200, {});
+    const tagList = /^\/v2\/(.+?)\/tags\/list$/.exec(url.pathname);
+    if (tagList) {
+      const repo = tagList[1]!;
+      const custom = options.tagList?.(repo, url);
+      if (custom) return custom;
+      const all = [...(tags.get(repo)?.keys() ?? [])].filter((t) => !t.startsWith("sha256:"))
+        .sort();
+      if (!tags.has(repo)) return notFound("NAME_UNKNOWN");
+      const last = url.searchParams.get("last");
+      const n = Math.min(
+        Number(url.searchParams.get("n") ?? all.length),
+        options.tagPageSize ?? Infinity,
+      );
+      const rest = last === null ? all : all.filter((t) => t > last);
+      const page = rest.slice(0, n);
+      const headers: Record<string, string> = {};
+      if (rest.length > n) {
+        headers.Link = `</v2/${repo}/tags/list?n=${n}&last=${
+          encodeURIComponent(page.at(-1)!)
+        }>; rel="next"`;
+      }
+      return json(200, { name: repo, tags: page }, headers);
+    }
     const m = /^\/v2\/(.+?)\/(manifests|blobs\/uploads|blobs)\/(.*)$/.exec(url.pathname);
     if (!m) return notFound("NOT_FOUND");
     const [, repo, kind, ref] = m as unknown as [string, string, string, string];

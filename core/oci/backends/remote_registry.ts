@@ -67,6 +67,14 @@ export type RegistryCredentials =
   | { readonly username: string; readonly password: string }
   | { readonly token: string };
 
+/** What {@linkcode RemoteTarget.listTags} returns. */
+export interface TagList {
+  /** The tags, in the registry's order, as sent (not validated as references). */
+  readonly tags: string[];
+  /** Whether the registry had more tags than the limit. */
+  readonly truncated: boolean;
+}
+
 /** Looks up credentials for a registry host (`host[:port]`). */
 export type CredentialsProvider = (
   registry: string,
@@ -90,6 +98,10 @@ export interface OpenRemoteRegistryOptions extends NetworkOptions {
 
 /** Largest token response read, in bytes. */
 const MAX_TOKEN_RESPONSE = 1 << 20;
+/** Largest tag-list page read, in bytes. */
+const MAX_TAG_PAGE = 1 << 20;
+/** Most tag-list pages followed. */
+const MAX_TAG_PAGES = 1000;
 /** Bytes of an error body read for its message and error codes; the rest is dropped. */
 const MAX_ERROR_BODY = 64 << 10;
 
@@ -740,6 +752,105 @@ export class RemoteTarget implements Target {
     }
     const bytes = await this.fetch(d);
     await this.#putManifest(ref.tag, d.mediaType, bytes, d.digest);
+  }
+
+  /**
+   * The tags of this repository: `GET /v2/<repo>/tags/list` (OCI Distribution
+   * "Listing Tags"; the Python SDK has no counterpart), following
+   * `Link: <…>; rel="next"` pages as long as they stay on the registry's own
+   * origin. Bounded: each page body at most 1 MiB, at most `limit` tags
+   * (`truncated` says whether the registry had more) and 1,000 pages. The
+   * tags are returned as the registry sent them (strings only, in its
+   * order, duplicates dropped); a caller parses each before using it as a
+   * reference, since a hostile registry may send anything.
+   *
+   * @param options `limit`: the most tags returned (default 10,000).
+   * @returns The tags and whether the list was cut at `limit`.
+   * @throws {BlobNotFoundError} When the registry does not know the repository (404).
+   * @throws {RegistryError} On another HTTP error, a body that is not a tag list, or a next page on another origin.
+   * @throws {LimitExceededError} When a page is larger than 1 MiB.
+   */
+  async listTags(options: { limit?: number } = {}): Promise<TagList> {
+    const limit = options.limit ?? 10_000;
+    if (!Number.isSafeInteger(limit) || limit < 1) {
+      throw new InvalidArgumentError(`listTags: limit must be a positive integer, got ${limit}`);
+    }
+    const display = `${this.reference.registry}/${this.reference.repository}`;
+    const tags: string[] = [];
+    const seen = new Set<string>();
+    let url: string | null = `${this.baseUrl}/v2/${this.reference.repository}/tags/list?n=${
+      Math.min(limit + 1, 1000)
+    }`;
+    for (let page = 0; url !== null; page++) {
+      if (page >= MAX_TAG_PAGES) {
+        throw new RegistryError(
+          "REGISTRY",
+          `list tags of ${display}: more than ${MAX_TAG_PAGES} pages`,
+          { url: displayUrl(url) },
+        );
+      }
+      const answer = await this.#request(
+        { method: "GET", url, headers: { Accept: "application/json" }, idempotent: true },
+        "pull",
+      );
+      const res = answer.response;
+      if (res.status === 404) {
+        await res.body?.cancel().catch(() => {});
+        throw new BlobNotFoundError(display, this.baseUrl);
+      }
+      if (!res.ok) await this.#fail(answer, `list tags of ${display}`, url);
+      const bytes = await readBounded("registry", answer, MAX_TAG_PAGE, "tag list", "throw");
+      let body: unknown;
+      try {
+        body = JSON.parse(new TextDecoder().decode(bytes));
+      } catch (cause) {
+        throw new RegistryError("REGISTRY", `list tags of ${display}: the answer is not JSON`, {
+          cause,
+          status: res.status,
+          url: displayUrl(url),
+        });
+      }
+      const list = (body as { tags?: unknown } | null)?.tags;
+      if (list !== null && list !== undefined && !Array.isArray(list)) {
+        throw new RegistryError(
+          "REGISTRY",
+          `list tags of ${display}: "tags" is not a list`,
+          { status: res.status, url: displayUrl(url) },
+        );
+      }
+      for (const tag of list ?? []) {
+        if (typeof tag !== "string" || seen.has(tag)) continue;
+        if (tags.length === limit) return { tags, truncated: true };
+        seen.add(tag);
+        tags.push(tag);
+      }
+      url = this.#nextPage(res.headers.get("link"), answer.url, display);
+    }
+    return { tags, truncated: false };
+  }
+
+  /** The `rel="next"` URL of a `Link` header, resolved; only on the registry's own origin. */
+  #nextPage(link: string | null, base: string, display: string): string | null {
+    if (link === null) return null;
+    for (const part of link.split(",")) {
+      const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+      if (m === null || !/(?:^|;)\s*rel\s*=\s*"?next"?\s*(?:;|$)/i.test(m[2]!)) continue;
+      let next: URL;
+      try {
+        next = new URL(m[1]!, base);
+      } catch {
+        break;
+      }
+      if (next.origin !== this.#origin) {
+        throw new RegistryError(
+          "REGISTRY",
+          `list tags of ${display}: refused a next page on another origin (${displayUrl(next)})`,
+          { url: displayUrl(base) },
+        );
+      }
+      return next.href;
+    }
+    return null;
   }
 
   /**

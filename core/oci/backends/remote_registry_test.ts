@@ -319,3 +319,74 @@ Deno.test("RemoteTarget: HTTP failures keep the status and the registry's error 
     });
   }
 });
+
+Deno.test("RemoteTarget.listTags: pages through Link headers, limit, errors", async () => {
+  await withServer({ tagPageSize: 2 }, async (server) => {
+    const names = ["a", "b", "c", "d", "e"];
+    server.tags.set("team/exp", new Map(names.map((t) => [t, "sha256:" + "0".repeat(64)])));
+    const target = await openRemoteRegistry(`${server.host}/team/exp`);
+    assert.deepEqual(await target.listTags(), { tags: names, truncated: false });
+    assert.equal(server.log.filter((l) => l.includes("/tags/list")).length, 3);
+    assert.deepEqual(await target.listTags({ limit: 3 }), {
+      tags: ["a", "b", "c"],
+      truncated: true,
+    });
+    assert.deepEqual(await target.listTags({ limit: 5 }), { tags: names, truncated: false });
+    await assert.rejects(target.listTags({ limit: 0 }), InvalidArgumentError);
+    const missing = await openRemoteRegistry(`${server.host}/team/none`);
+    await assert.rejects(missing.listTags(), BlobNotFoundError);
+  });
+});
+
+Deno.test("RemoteTarget.listTags: hostile answers are refused or passed on as data", async () => {
+  let answer: () => Response = () => new Response(null);
+  await withServer({ tagList: () => answer() }, async (server) => {
+    const target = await openRemoteRegistry(`${server.host}/team/exp`);
+    // Non-strings and duplicates dropped; hostile strings passed on as sent.
+    answer = () => Response.json({ tags: ["v1", 7, null, "<script>", "v1"] });
+    assert.deepEqual(await target.listTags(), { tags: ["v1", "<script>"], truncated: false });
+    answer = () => Response.json({ tags: null });
+    assert.deepEqual(await target.listTags(), { tags: [], truncated: false });
+    answer = () => new Response("not json");
+    await assert.rejects(
+      target.listTags(),
+      (e) => e instanceof RegistryError && /not JSON/.test(e.message),
+    );
+    answer = () => Response.json({ tags: "v1" });
+    await assert.rejects(
+      target.listTags(),
+      (e) => e instanceof RegistryError && /not a list/.test(e.message),
+    );
+    // A next page on another origin is refused (no request goes there).
+    answer = () =>
+      Response.json({ tags: ["v1"] }, {
+        headers: { Link: '<http://127.0.0.2:1/v2/team/exp/tags/list?last=v1>; rel="next"' },
+      });
+    await assert.rejects(
+      target.listTags(),
+      (e) => e instanceof RegistryError && /another origin/.test(e.message),
+    );
+    // A page over 1 MiB.
+    answer = () =>
+      Response.json({ tags: [Array(600_000).fill("x").join("") + "y".repeat(500_000)] });
+    await assert.rejects(
+      target.listTags(),
+      (e) => e instanceof OmmxError && e.code === "LIMIT_EXCEEDED",
+    );
+    // A registry error carries its status.
+    answer = () => Response.json({ errors: [{ code: "DENIED" }] }, { status: 403 });
+    await assert.rejects(
+      target.listTags(),
+      (e) => e instanceof RegistryError && e.code === "DENIED",
+    );
+    // A next page pointing back at itself forever stops at the page cap.
+    answer = () =>
+      Response.json({ tags: [] }, {
+        headers: { Link: `</v2/team/exp/tags/list>; rel="next"` },
+      });
+    await assert.rejects(
+      target.listTags(),
+      (e) => e instanceof RegistryError && /pages/.test(e.message),
+    );
+  });
+});
