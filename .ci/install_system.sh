@@ -10,8 +10,12 @@ command -v tar >/dev/null 2>&1 || need+=(tar)
 # Real OCI registry (CNCF distribution 2.8) for tests/registry/ (the test starts and stops it itself).
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
-# headless browser for the viewer test (tests/cli/viewer_test.ts)
+# headless browser for the viewer tests (tests/cli/viewer_test.ts, tests/cli/viewer_registry_test.ts)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Japanese/Chinese/Korean glyphs for the viewer's CJK check (tests/cli/viewer_registry_test.ts)
+if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=ja file 2>/dev/null)" ]; then
+  need+=(fonts-noto-cjk)
+fi
 if [ "${#need[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null 2>&1 || true

@@ -38,6 +38,8 @@ export interface CommandSpec {
   positionals: readonly string[];
   /** Names of optional positionals after the required ones, in order (absent when not given). */
   optionalPositionals?: readonly string[];
+  /** Name of a repeatable last positional: every argument after the others (`ParsedArgs.rest`). */
+  rest?: string;
   /** Options by long name (`json` is added to every command). */
   options: Readonly<Record<string, OptionSpec>>;
 }
@@ -48,6 +50,8 @@ export interface ParsedArgs {
   usage?: string;
   /** Positionals by name. */
   positionals: Record<string, string>;
+  /** The arguments after the named positionals, when the command takes a repeatable one. */
+  rest?: string[];
   /** Option values (`true` for flags present, the string for value options). */
   values: Record<string, string | boolean | undefined>;
 }
@@ -90,7 +94,7 @@ export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): Pa
     throw new UsageError(`missing argument ${missing}`, spec.usage);
   }
   const allNames = [...names, ...(spec.optionalPositionals ?? [])];
-  if (parsed.positionals.length > allNames.length) {
+  if (spec.rest === undefined && parsed.positionals.length > allNames.length) {
     throw new UsageError(
       `unexpected argument ${JSON.stringify(parsed.positionals[allNames.length])}`,
       spec.usage,
@@ -112,7 +116,13 @@ export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): Pa
   allNames.forEach((n, i) => {
     if (i < parsed.positionals.length) positionals[n] = parsed.positionals[i]!;
   });
-  return { usage: spec.usage, positionals, values: parsed.values as ParsedArgs["values"] };
+  const rest = spec.rest === undefined ? {} : { rest: parsed.positionals.slice(allNames.length) };
+  return {
+    usage: spec.usage,
+    positionals,
+    ...rest,
+    values: parsed.values as ParsedArgs["values"],
+  };
 }
 
 function cleanMessage(message: string): string {

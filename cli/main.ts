@@ -38,6 +38,7 @@ import { push } from "./commands/push.ts";
 import { restore } from "./commands/restore.ts";
 import { diff } from "./commands/diff.ts";
 import { serve } from "./commands/serve.ts";
+import { report } from "./commands/report.ts";
 import { ls } from "./commands/ls.ts";
 import { rm } from "./commands/rm.ts";
 import { restoreRef } from "./commands/restore_ref.ts";
@@ -57,6 +58,7 @@ const COMMANDS: readonly Command[] = [
   push,
   restore,
   serve,
+  report,
   // the OMMX Local Registry as a catalogue
   ls,
   rm,

@@ -15,9 +15,14 @@
  * as `—`). A failed or interrupted *run* keeps the best objective of the
  * Solves that finished before it stopped; the CLI and viewer mark such runs.
  *
+ * **Best objective of an Experiment** ({@linkcode summarizeExperiment}): the
+ * same rule over every record of every run, runs in id order (Solves before
+ * Samplings within a run): the best of its runs' best objectives, in the sense
+ * of the first eligible record. The viewer's listing and comparison show it.
+ *
  * @module
  */
-import type { SampleSet, Sampling, SealedRun, Solution, Solve } from "../mod.ts";
+import type { Experiment, SampleSet, Sampling, SealedRun, Solution, Solve } from "../mod.ts";
 import type { ParameterValue } from "../mod.ts";
 import { parsePythonJson } from "../codecs/json/mod.ts";
 
@@ -229,13 +234,7 @@ export function countsForBest(p: ProcessSummary): boolean {
  * @returns The summary.
  */
 export function summarizeRun(run: SealedRun, processes: readonly ProcessSummary[]): RunSummary {
-  let best: ProcessSummary | null = null;
-  const eligible = processes.filter(countsForBest);
-  const sense = eligible[0]?.sense ?? null;
-  for (const p of eligible) {
-    if (p.sense !== sense) continue;
-    if (best === null || better(best.objective!, p.objective!, sense)) best = p;
-  }
+  const best = bestRecord(processes);
   return {
     runId: run.runId,
     status: run.status,
@@ -247,6 +246,76 @@ export function summarizeRun(run: SealedRun, processes: readonly ProcessSummary[
     hasTrace: run.hasTrace,
     bestObjective: best?.objective ?? null,
     best: best === null ? null : { kind: best.kind, id: best.id },
+  };
+}
+
+/**
+ * The record that gives the best objective among `processes` (the rule in
+ * the module doc): eligible records only ({@linkcode countsForBest}), in the
+ * sense of the first one, the best objective in that sense.
+ *
+ * @param processes Records in order (a run's: Solves before Samplings).
+ * @returns The best record, or `null` when none is eligible.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { bestRecord, type ProcessSummary } from "./summary.ts";
+ * const rec = (id: number, objective: number, sense: string) =>
+ *   ({ id, objective, sense, status: "finished", feasible: true, relaxation: null }) as unknown as ProcessSummary;
+ * assert.equal(bestRecord([rec(0, 5, "minimize"), rec(1, 3, "minimize"), rec(2, 1, "maximize")])?.id, 1);
+ * assert.equal(bestRecord([]), null);
+ * ```
+ */
+export function bestRecord(processes: readonly ProcessSummary[]): ProcessSummary | null {
+  let best: ProcessSummary | null = null;
+  const eligible = processes.filter(countsForBest);
+  const sense = eligible[0]?.sense ?? null;
+  for (const p of eligible) {
+    if (p.sense !== sense) continue;
+    if (best === null || better(best.objective!, p.objective!, sense)) best = p;
+  }
+  return best;
+}
+
+/** An Experiment's runs summarised, and its best objective. */
+export interface ExperimentSummary {
+  /** Each run's summary, in run-id order. */
+  runs: RunSummary[];
+  /** Each run's record summaries, by run id. */
+  processes: Map<number, ProcessSummary[]>;
+  /** The Experiment's best objective (rule in the module doc), or `null`. */
+  bestObjective: number | null;
+  /** Which record gave it. */
+  best: { runId: number; kind: "solve" | "sampling"; id: number } | null;
+  /** The sense the best objective is taken in, when known. */
+  sense: SenseName | null;
+}
+
+/**
+ * Summarise every run of an Experiment and take its best objective (the rule
+ * is in the module doc). Reads and decodes every Solve and Sampling output.
+ *
+ * @param exp The Experiment.
+ * @returns Runs, records and the best objective.
+ */
+export async function summarizeExperiment(exp: Experiment): Promise<ExperimentSummary> {
+  const runs: RunSummary[] = [];
+  const processes = new Map<number, ProcessSummary[]>();
+  const all: ProcessSummary[] = [];
+  for (const run of [...exp.runs].sort((a, b) => a.runId - b.runId)) {
+    const p = await summarizeProcesses(run);
+    processes.set(run.runId, p);
+    runs.push(summarizeRun(run, p));
+    all.push(...p);
+  }
+  const best = bestRecord(all);
+  return {
+    runs,
+    processes,
+    bestObjective: best?.objective ?? null,
+    best: best === null ? null : { runId: best.runId, kind: best.kind, id: best.id },
+    sense: best?.sense ?? null,
   };
 }
 

@@ -269,3 +269,36 @@ export function jupyterCommand(purpose: string): string | undefined {
   );
   return undefined;
 }
+
+/**
+ * A font with Japanese glyphs, for the viewer's CJK check, printing the skip line when there is
+ * none: `OMMX_TEST_CJK_FONT` when set (a font file, trusted), else the first file
+ * `fc-list :lang=ja file` names (fontconfig's `fc-list` found on PATH, as Chromium uses
+ * fontconfig; a reduced PATH without it counts as no font).
+ *
+ * @param purpose What the caller would run, completing "to run …" (name the test file).
+ * @returns The font file's path, or undefined.
+ */
+export async function cjkFont(purpose: string): Promise<string | undefined> {
+  const explicit = env("OMMX_TEST_CJK_FONT");
+  if (explicit !== undefined) return explicit;
+  const fcList = findOnPath("fc-list");
+  let found: string | undefined;
+  if (fcList !== undefined) {
+    try {
+      const out = await new Deno.Command(fcList, {
+        args: [":lang=ja", "file"],
+        stdout: "piped",
+        stderr: "null",
+      }).output();
+      found = new TextDecoder().decode(out.stdout).split("\n")
+        .map((l) => l.replace(/:\s*$/, "").trim()).find((l) => l !== "");
+    } catch {
+      found = undefined;
+    }
+  }
+  if (found === undefined) {
+    printSkip("CJK font", "Debian package fonts-noto-cjk (or set OMMX_TEST_CJK_FONT)", purpose);
+  }
+  return found;
+}

@@ -26,7 +26,7 @@
  *
  * @module
  */
-import { InvalidArtifactError } from "../../errors.ts";
+import { InvalidArtifactError, OmmxError } from "../../errors.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import { digestOf, isDigest } from "../../oci/digest.ts";
 import { type ImageManifest, parseManifest } from "../../oci/manifest.ts";
@@ -107,6 +107,11 @@ export interface RegistryListWarning {
   readonly stage: RegistryListWarningStage;
   /** What was wrong, and whether the record was read from the blobs instead. */
   readonly message: string;
+  /**
+   * The error code of what was wrong (`INVALID_ARTIFACT`, `BLOB_NOT_FOUND`,
+   * `DIGEST_MISMATCH`, …; an ommx-ts addition, the SDK's warning is text).
+   */
+  readonly code: string;
 }
 
 /** Options of {@linkcode listExperiments} (Python `list_experiments(prefix, *, root, strict)`). */
@@ -143,6 +148,7 @@ export interface ListArtifactsOptions extends ListExperimentsOptions {
  * assert.equal(
  *   formatRegistryListWarning({
  *     imageName: "a\u001b:v1", manifestDigest: "sha256:00", stage: "manifest backfill", message: "gone",
+ *     code: "BLOB_NOT_FOUND",
  *   }),
  *   "Local Registry listing issue for a\\x1b:v1 (sha256:00) during manifest backfill: gone",
  * );
@@ -156,6 +162,11 @@ export function formatRegistryListWarning(w: RegistryListWarning): string {
 
 // deno-lint-ignore no-control-regex
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** The error code of anything thrown (`INVALID_ARTIFACT` for one without). */
+function codeOf(e: unknown): string {
+  return e instanceof OmmxError ? e.code : "INVALID_ARTIFACT";
+}
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -292,8 +303,14 @@ async function artifactFromStore(
 class Warnings {
   readonly list: RegistryListWarning[] = [];
   constructor(readonly strict: boolean) {}
-  add(imageName: string, manifestDigest: string, stage: RegistryListWarningStage, message: string) {
-    const w: RegistryListWarning = { imageName, manifestDigest, stage, message };
+  add(
+    imageName: string,
+    manifestDigest: string,
+    stage: RegistryListWarningStage,
+    message: string,
+    code = "INVALID_ARTIFACT",
+  ) {
+    const w: RegistryListWarning = { imageName, manifestDigest, stage, message, code };
     if (this.strict) throw new InvalidArtifactError(formatRegistryListWarning(w));
     if (
       !this.list.some((x) =>
@@ -308,8 +325,9 @@ class Warnings {
     manifestDigest: string,
     stage: RegistryListWarningStage,
     message: string,
+    code = "INVALID_ARTIFACT",
   ) {
-    this.list.push({ imageName, manifestDigest, stage, message });
+    this.list.push({ imageName, manifestDigest, stage, message, code });
   }
 }
 
@@ -343,7 +361,7 @@ async function artifactPass(
     try {
       listed.set(row, await artifactFromStore(registry, row, id.imageName, id.rawDigest));
     } catch (e) {
-      warnings.add(id.rawImageName, id.rawDigest, "manifest backfill", messageOf(e));
+      warnings.add(id.rawImageName, id.rawDigest, "manifest backfill", messageOf(e), codeOf(e));
     }
   }
   const invalid: [LocalRegistryCatalogueRow, Identity, string][] = [];
@@ -378,6 +396,7 @@ async function artifactPass(
         id.rawDigest,
         "manifest cache repair",
         `Invalid cached Manifest: ${message}; blob store read failed: ${messageOf(e)}`,
+        codeOf(e),
       );
     }
   }
@@ -504,6 +523,7 @@ export async function catalogueExperiments(
         record.ref.manifestDigest,
         "experiment config backfill",
         messageOf(e),
+        codeOf(e),
       );
     }
   }
@@ -539,6 +559,7 @@ export async function catalogueExperiments(
         record.ref.manifestDigest,
         "experiment config cache repair",
         `Invalid cached Experiment projection: ${message}; blob store read failed: ${messageOf(e)}`,
+        codeOf(e),
       );
     }
   }
