@@ -249,8 +249,8 @@ function renderRuns(): void {
     ["best", "best objective", "", undefined],
   ];
   const sorted = [...st.rows].sort((a, b) => {
-    const c = compareCells(sortValue(a, st.sortKey), sortValue(b, st.sortKey));
-    return (st.sortDesc ? -c : c) || a.group - b.group || a.run.runId - b.run.runId;
+    return compareCells(sortValue(a, st.sortKey), sortValue(b, st.sortKey), st.sortDesc) ||
+      a.group - b.group || a.run.runId - b.run.runId;
   });
   const head = h(
     "tr",

@@ -224,18 +224,22 @@ function sortValue(r: RunView, key: string): SortCell {
 }
 
 /**
- * Compare two sort cells: missing last, numbers before text, numbers by value, text by locale.
+ * Compare two sort cells: missing cells last in either direction, numbers
+ * before text, numbers by value, text by locale.
  *
  * @param a One cell.
  * @param b The other.
+ * @param desc Descending.
  * @returns Negative, zero or positive.
  */
-export function compareCells(a: SortCell, b: SortCell): number {
+export function compareCells(a: SortCell, b: SortCell, desc = false): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
-  if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === "number") return -1;
-  if (typeof b === "number") return 1;
-  return a.localeCompare(b);
+  let c: number;
+  if (typeof a === "number" && typeof b === "number") c = a < b ? -1 : a > b ? 1 : 0;
+  else if (typeof a === "number") c = -1;
+  else if (typeof b === "number") c = 1;
+  else c = a.localeCompare(b);
+  return desc ? -c : c;
 }
 
 function renderRuns(): void {
@@ -255,8 +259,8 @@ function renderRuns(): void {
     ["best", "best objective"],
   ];
   const sorted = [...view.runs].sort((a, b) => {
-    const c = compareCells(sortValue(a, st.sortKey), sortValue(b, st.sortKey));
-    return (st.sortDesc ? -c : c) || a.runId - b.runId;
+    return compareCells(sortValue(a, st.sortKey), sortValue(b, st.sortKey), st.sortDesc) ||
+      a.runId - b.runId;
   });
   const head = h(
     "tr",

@@ -274,8 +274,7 @@ function sortValue(e: Entry, key: string): number | string | null {
 function sortRows(): void {
   const st = state!;
   const sorted = [...st.order].sort((a, b) => {
-    const c = compareCells(sortValue(a, st.sortKey), sortValue(b, st.sortKey));
-    return (st.sortDesc ? -c : c) ||
+    return compareCells(sortValue(a, st.sortKey), sortValue(b, st.sortKey), st.sortDesc) ||
       (a.row.imageName < b.row.imageName ? -1 : a.row.imageName > b.row.imageName ? 1 : 0);
   });
   const body = byId("listing-table").querySelector("tbody")!;

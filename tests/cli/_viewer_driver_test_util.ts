@@ -68,16 +68,19 @@ const context = await chromium.launchPersistentContext(userDataDir, {
   args: ARGS,
   viewport: { width: 1400, height: 1000 },
 });
-const seen: Record<string, unknown> = { pageErrors: [] as string[] };
+const seen: Record<string, unknown> = { pageErrors: [] as string[], consoleErrors: [] as string[] };
 const pageErrors = seen.pageErrors as string[];
+const consoleErrors = seen.consoleErrors as string[];
 try {
   const page = await context.newPage();
   page.on("pageerror", (e) => pageErrors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
   seen.httpStatus = (await page.goto(server.url))?.status();
   await page.waitForSelector("body[data-state=ready], body[data-state=error]", { timeout: 30_000 });
   seen.state = await page.evaluate(() => document.body.dataset.state);
   seen.error = await page.locator("#error").textContent();
   seen.title = await page.locator("#title").textContent();
+  seen.image = await page.locator("#overview dd").first().textContent();
   seen.tableRows = await page.locator("#runs-table tbody tr").count();
   seen.pointRunIds = await page.locator("#plot .point[data-run-id]").evaluateAll((els) =>
     els.map((e) => Number(e.getAttribute("data-run-id")))
@@ -129,6 +132,7 @@ try {
   // The committed page as a plain file, reading a picked .ommx.
   const plain = await context.newPage();
   plain.on("pageerror", (e) => pageErrors.push(e.message));
+  plain.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
   await plain.goto(new URL("cli/viewer/viewer.html", `file://${ROOT}`).href);
   await plain.waitForSelector("body[data-state=empty]");
   await plain.setInputFiles("#file", `${ROOT}tests/fixtures/reference/runs.ommx`);

@@ -42,7 +42,9 @@ Deno.test({
 
     assert.equal(seen.httpStatus, 200);
     assert.equal(seen.state, "ready", seen.error);
-    assert.equal(seen.title, "ghcr.io/ommx-ts/examples/knapsack-sweep:v1");
+    // The header names the served file; the image name is in the overview.
+    assert.equal(seen.title, "demo.ommx");
+    assert.equal(seen.image, "ghcr.io/ommx-ts/examples/knapsack-sweep:v1");
     // One table row and one plot point per run (every demo run has a best objective).
     assert.equal(seen.tableRows, runs.length);
     assert.deepEqual([...seen.pointRunIds].sort((a, b) => a - b), runs.map((r) => r.runId));
@@ -69,7 +71,7 @@ Deno.test({
     assert.equal(seen.sampleRows, 4);
     assert.equal(seen.archiveBytes, (await Deno.stat(demo)).size);
     // The committed viewer.html as a plain file.
-    assert.equal(seen.plainTitle, "ghcr.io/ommx-ts/corpus/runs:v1");
+    assert.equal(seen.plainTitle, "runs.ommx");
     assert.equal(seen.plainRows, 6);
     // Best objective: only finished, feasible, non-relaxed solves, in the instance's sense; — when none.
     assert.deepEqual(seen.bestRows.map((r: { best: string }) => r.best), EXPECTED_BEST);
@@ -101,6 +103,7 @@ Deno.test({
     assert.deepEqual(diff["status"], ["finished", "✗ failed"]);
     assert.deepEqual(diff["trace"], ["no", "no"]);
     assert.deepEqual(seen.pageErrors, []);
+    assert.deepEqual(seen.consoleErrors, []);
     assert.ok((await Deno.stat(seen.screenshot)).size > 10_000);
     console.log(`viewer screenshot: ${seen.screenshot}`);
   },
