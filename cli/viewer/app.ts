@@ -183,6 +183,7 @@ function enableDrop(): void {
 // ---------------------------------------------------------------- start
 
 function start(): void {
+  performance.mark("ommx-start");
   const boot = readBoot();
   document.body.dataset.origin = boot?.origin ?? "file";
   if (boot === null) {
@@ -220,6 +221,7 @@ function start(): void {
       return;
   }
   document.body.dataset.state = "ready";
+  performance.mark("ommx-ready");
 }
 
 start();

@@ -267,7 +267,9 @@ export function viewerHandler(template: string, content: ViewerContent): {
           if (!Number.isSafeInteger(from) || from < 0) {
             throw new HttpError(400, "INVALID_ARGUMENT", "from must be a non-negative integer");
           }
-          const events = content.listing.stream(from, req.signal);
+          // Ends when the listing is complete or the server stops; a client that goes away
+          // cancels the body (below). (Deno's request.signal also fires on success.)
+          const events = content.listing.stream(from);
           const encoder = new TextEncoder();
           const body = new ReadableStream<Uint8Array>({
             async pull(controller) {
