@@ -307,7 +307,7 @@ export async function summarizeExperiment(exp: Experiment): Promise<ExperimentSu
     const p = await summarizeProcesses(run);
     processes.set(run.runId, p);
     runs.push(summarizeRun(run, p));
-    all.push(...p);
+    for (const x of p) all.push(x);
   }
   const best = bestRecord(all);
   return {

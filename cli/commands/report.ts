@@ -14,6 +14,7 @@ import type { Command } from "../command.ts";
 import { sourceFromArg } from "../command.ts";
 import { UsageError } from "../args.ts";
 import { toJsonText } from "../json.ts";
+import { oneLine } from "../safe_text.ts";
 import { writeFileAtomic } from "../write_file.ts";
 import { renderPage } from "../viewer/boot.ts";
 import { comparisonReport, experimentReport } from "../viewer/report.ts";
@@ -69,7 +70,7 @@ export const report: Command = {
           experiments: exps.map((e, i) => ({ label: names[i], imageName: e.imageName })),
         }));
       } else {
-        await io.out(`${path}\n`);
+        await io.out(`${oneLine(path)}\n`);
       }
       return 0;
     } finally {

@@ -97,7 +97,7 @@ function renderOverview(): void {
         h(
           "tr",
           {},
-          ...["experiment", "status", "runs", "solves", "samplings", "best objective", "digest"]
+          ["experiment", "status", "runs", "solves", "samplings", "best objective", "digest"]
             .map(
               (t) => h("th", {}, t),
             ),
@@ -106,7 +106,7 @@ function renderOverview(): void {
       h(
         "tbody",
         {},
-        ...st.views.map((v, i) =>
+        st.views.map((v, i) =>
           h(
             "tr",
             { "data-group": i },
@@ -145,7 +145,7 @@ function renderPlot(): void {
       },
     },
     h("option", { value: "run", selected: st.plotParam === "run" }, "run id"),
-    ...columns.map((c) =>
+    columns.map((c) =>
       h(
         "option",
         { value: c.name, selected: c.name === st.plotParam },
@@ -176,7 +176,7 @@ function renderPlot(): void {
   const legend = h(
     "ul",
     { id: "compare-legend", class: "toolbar" },
-    ...st.views.map((v, i) =>
+    st.views.map((v, i) =>
       h(
         "li",
         { "data-group": i, class: "group-entry" },
@@ -255,7 +255,7 @@ function renderRuns(): void {
   const head = h(
     "tr",
     {},
-    ...keys.map(([key, text, cls, title]) =>
+    keys.map(([key, text, cls, title]) =>
       h(
         "th",
         {
@@ -286,7 +286,7 @@ function renderRuns(): void {
       h("td", { class: "name" }, label(group)),
       h("td", { class: "num" }, String(run.runId)),
       h("td", {}, statusBadge(run.status)),
-      ...columns.map((c) => {
+      columns.map((c) => {
         const cell = run.params[c.name];
         return h("td", { class: cell?.value === null ? "" : "num" }, cell?.text ?? "");
       }),
@@ -299,7 +299,7 @@ function renderRuns(): void {
     "compare-runs",
     `Runs (${st.rows.length})`,
     tableBox(
-      h("table", { id: "compare-table" }, h("thead", {}, head), h("tbody", {}, ...rows)),
+      h("table", { id: "compare-table" }, h("thead", {}, head), h("tbody", {}, rows)),
       true,
     ),
     h(

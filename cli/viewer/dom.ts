@@ -10,14 +10,28 @@
 import { visibleText } from "./boot.ts";
 import { statusText } from "../format.ts";
 
-/** A child of an element: a node, text, or nothing. */
-export type Child = Node | string | number | null | undefined | false;
+/** A child of an element: a node, text, nothing, or a list of children (appended in a loop, never spread). */
+export type Child = Node | string | number | null | undefined | false | readonly Child[];
 
-function append(el: Element, children: Child[]): void {
+function append(el: Element, children: readonly Child[]): void {
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;
-    el.append(typeof c === "string" ? visibleText(c) : typeof c === "number" ? String(c) : c);
+    if (Array.isArray(c)) append(el, c);
+    else {el.append(
+        typeof c === "string" ? visibleText(c) : typeof c === "number" ? String(c) : c as Node,
+      );}
   }
+}
+
+/**
+ * Replace an element's children with these (a loop: a list may be long).
+ *
+ * @param el The element.
+ * @param children The new children.
+ */
+export function setChildren(el: Element, children: readonly Child[]): void {
+  el.replaceChildren();
+  append(el, children);
 }
 
 function setAttrs(el: Element, attrs: Record<string, unknown>): void {
@@ -102,7 +116,7 @@ export function section(id: string, title: string, ...children: Child[]): void {
  * @returns The `<dl>`.
  */
 export function kv(pairs: readonly (readonly [string, Child])[]): HTMLElement {
-  return h("dl", { class: "kv" }, ...pairs.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+  return h("dl", { class: "kv" }, pairs.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
 }
 
 /**
@@ -195,8 +209,9 @@ export function statusBadge(status: string, text?: string): HTMLElement {
  */
 export function layout(sections: readonly (readonly [string, boolean])[]): void {
   byId("error").hidden = true;
-  byId("page").replaceChildren(
-    ...sections.map(([id, wide]) =>
+  setChildren(
+    byId("page"),
+    sections.map(([id, wide]) =>
       h("section", { id, class: wide ? "wide" : undefined, hidden: true })
     ),
   );
@@ -220,6 +235,6 @@ export function setTitle(title: string): void {
  */
 export function showError(code: string, message: string): void {
   const el = byId("error");
-  el.replaceChildren(h("span", { class: "error-code" }, code), ": ", message);
+  setChildren(el, [h("span", { class: "error-code" }, code), ": ", message]);
   el.hidden = false;
 }

@@ -154,7 +154,7 @@ function attachmentsTable(items: readonly AttachmentView[], runId: number | null
       h(
         "tr",
         {},
-        ...["attachment", "media type", "size", "compression", "digest", ""].map((t) =>
+        ["attachment", "media type", "size", "compression", "digest", ""].map((t) =>
           h("th", {}, t)
         ),
       ),
@@ -162,7 +162,7 @@ function attachmentsTable(items: readonly AttachmentView[], runId: number | null
     h(
       "tbody",
       {},
-      ...items.map((a) => {
+      items.map((a) => {
         const file = a.filename ?? a.name.replace(/[\\/]/g, "_");
         const direct = source.attachmentUrl?.(runId, a.name);
         const link = direct !== undefined
@@ -265,7 +265,7 @@ function renderRuns(): void {
   const head = h(
     "tr",
     {},
-    ...keys.map(([key, label]) =>
+    keys.map(([key, label]) =>
       h(
         "th",
         {
@@ -298,7 +298,7 @@ function renderRuns(): void {
       h("td", { class: "num" }, String(r.runId)),
       h("td", {}, statusBadge(r.status)),
       h("td", { class: "reason", title: r.reason ?? "" }, r.reason ?? ""),
-      ...view.columns.map((c) =>
+      view.columns.map((c) =>
         h("td", { class: c.type === "string" ? "" : "num" }, r.params[c.name]?.text ?? "")
       ),
       h("td", { class: "num" }, String(r.solves)),
@@ -318,7 +318,7 @@ function renderRuns(): void {
   section(
     "runs",
     `Runs (${view.runs.length})`,
-    tableBox(h("table", { id: "runs-table" }, h("thead", {}, head), h("tbody", {}, ...rows)), true),
+    tableBox(h("table", { id: "runs-table" }, h("thead", {}, head), h("tbody", {}, rows)), true),
   );
 }
 
@@ -349,7 +349,7 @@ function renderPlot(): void {
         renderPlot();
       },
     },
-    ...options.map((o) =>
+    options.map((o) =>
       h("option", { value: o, selected: o === st.plotParam }, o === "run" ? "run id" : o)
     ),
   );
@@ -420,7 +420,7 @@ function renderDiff(): void {
           renderDiff();
         },
       },
-      ...view.runs.map((r) =>
+      view.runs.map((r) =>
         h("option", { value: r.runId, selected: r.runId === st[which] }, `run ${r.runId}`)
       ),
     );
@@ -465,7 +465,7 @@ function renderDiff(): void {
       h(
         "tbody",
         {},
-        ...rows.map(([name, x, y], i) =>
+        rows.map(([name, x, y], i) =>
           h(
             "tr",
             {
@@ -520,7 +520,7 @@ async function renderRunDetail(): Promise<void> {
         h(
           "tr",
           {},
-          ...["kind", "id", "status", "adapter", "objective", "feasible", "reason"].map((t) =>
+          ["kind", "id", "status", "adapter", "objective", "feasible", "reason"].map((t) =>
             h("th", {}, t)
           ),
         ),
@@ -528,7 +528,7 @@ async function renderRunDetail(): Promise<void> {
       h(
         "tbody",
         {},
-        ...run.processes.map((p) =>
+        run.processes.map((p) =>
           h(
             "tr",
             {
@@ -618,7 +618,7 @@ function renderProcess(_detail: RunDetail, p: ProcessDetail): void {
           h(
             "tbody",
             {},
-            ...p.samples.map((x) =>
+            p.samples.map((x) =>
               h(
                 "tr",
                 {},
@@ -647,7 +647,7 @@ function renderProcess(_detail: RunDetail, p: ProcessDetail): void {
             h(
               "tr",
               {},
-              ...["id", "kind", "relation", "value", "violation", "feasible"].map((t) =>
+              ["id", "kind", "relation", "value", "violation", "feasible"].map((t) =>
                 h("th", {}, t)
               ),
             ),
@@ -655,7 +655,7 @@ function renderProcess(_detail: RunDetail, p: ProcessDetail): void {
           h(
             "tbody",
             {},
-            ...p.constraints.map((c) =>
+            p.constraints.map((c) =>
               h(
                 "tr",
                 { class: c.feasible ? undefined : "violated" },

@@ -141,8 +141,11 @@ export function scatterPlot(options: {
     return chart;
   }
   const xs = points.map((p) => p.x), ys = points.map((p) => p.y);
-  let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  // reduce, not Math.min(...xs): a plot may have hundreds of thousands of points
+  const lo = (v: number[]) => v.reduce((a, b) => Math.min(a, b), Infinity);
+  const hi = (v: number[]) => v.reduce((a, b) => Math.max(a, b), -Infinity);
+  let [x0, x1] = [lo(xs), hi(xs)];
+  let [y0, y1] = [lo(ys), hi(ys)];
   if (x0 === x1) [x0, x1] = [x0 - 1, x1 + 1];
   if (y0 === y1) [y0, y1] = [y0 - 1, y1 + 1];
   const padX = (x1 - x0) * 0.05, padY = (y1 - y0) * 0.08;

@@ -10,7 +10,17 @@
  * @module
  */
 /// <reference lib="dom" />
-import { byId, digestEl, h, layout, section, setTitle, statusBadge, tableBox } from "./dom.ts";
+import {
+  byId,
+  digestEl,
+  h,
+  layout,
+  section,
+  setChildren,
+  setTitle,
+  statusBadge,
+  tableBox,
+} from "./dom.ts";
 import type { ListingEvent, RegistryBoot } from "./boot.ts";
 import type { BestUpdate, ListingRow } from "./model.ts";
 import { compareCells } from "./experiment_page.ts";
@@ -88,7 +98,7 @@ export function showRegistry(boot: RegistryBoot, events: ListingEvents): void {
     "select",
     { id: "status-filter", "aria-label": "status", onchange: applyFilter },
     h("option", { value: "" }, "any status"),
-    ...STATUSES.map((s) => h("option", { value: s }, s)),
+    STATUSES.map((s) => h("option", { value: s }, s)),
   );
   const compare = h("button", {
     type: "button",
@@ -111,7 +121,7 @@ export function showRegistry(boot: RegistryBoot, events: ListingEvents): void {
     "tr",
     {},
     h("th", {}, ""),
-    ...keys.map(([key, label]) =>
+    keys.map(([key, label]) =>
       h("th", {
         class: "sortable",
         "data-key": key,
@@ -278,7 +288,7 @@ function sortRows(): void {
       (a.row.imageName < b.row.imageName ? -1 : a.row.imageName > b.row.imageName ? 1 : 0);
   });
   const body = byId("listing-table").querySelector("tbody")!;
-  body.replaceChildren(...sorted.map((e) => e.tr));
+  setChildren(body, sorted.map((e) => e.tr));
   for (const th of byId("listing-table").querySelectorAll("th[data-key]")) {
     const key = th.getAttribute("data-key");
     th.setAttribute(
@@ -302,9 +312,7 @@ function applyFilter(): void {
 }
 
 function renderNotes(): void {
-  byId("listing-notes").replaceChildren(
-    ...state!.notes.map((n) => h("p", { class: "muted note" }, n)),
-  );
+  setChildren(byId("listing-notes"), state!.notes.map((n) => h("p", { class: "muted note" }, n)));
 }
 
 function updateStatus(): void {

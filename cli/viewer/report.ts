@@ -38,7 +38,10 @@ export const REPORT_LIMITS = {
 function base64(bytes: Uint8Array): string {
   let out = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
-    out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    let chunk = "";
+    const end = Math.min(bytes.length, i + 0x8000);
+    for (let j = i; j < end; j++) chunk += String.fromCharCode(bytes[j]!);
+    out += chunk;
   }
   return btoa(out);
 }
