@@ -43,6 +43,7 @@ Deno.test("viewer server: Local Registry listing, events, pages, API, escaping",
     const res = await fetch(server.url);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+    assert.equal(res.headers.get("content-security-policy"), "frame-ancestors 'none'");
     const html = await res.text();
     assert.equal(scripts(html), 2, "the boot data and the app, nothing else");
     assert.match(html, /<h1 id="title">Local Registry<\/h1>/);
@@ -113,6 +114,7 @@ Deno.test("viewer server: Local Registry listing, events, pages, API, escaping",
       `${server.url}api/attachment?${query}&name=${encodeURIComponent(HOSTILE.attachment)}`,
     );
     assert.equal(att.headers.get("content-type"), "application/octet-stream");
+    assert.equal(att.headers.get("x-content-type-options"), "nosniff");
     assert.match(att.headers.get("content-disposition") ?? "", /^attachment; filename\*=UTF-8''/);
     assert.deepEqual(JSON.parse(await att.text()), { a: 1 });
     for (
@@ -280,4 +282,17 @@ Deno.test("report: one self-contained file, atomic, not overwritten without --ov
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("docs/demo-report.html is a report of examples/demo.ommx", async () => {
+  const html = await Deno.readTextFile(`${ROOT}docs/demo-report.html`);
+  const boot = bootOf(html) as Any;
+  await using demo = await openExperiment(`${ROOT}examples/demo.ommx`);
+  assert.equal(boot.mode, "experiment");
+  assert.equal(boot.origin, "report");
+  assert.equal(boot.view.label, "demo.ommx");
+  assert.equal(boot.view.manifestDigest, demo.manifestDigest);
+  assert.equal(Object.keys(boot.details).length, demo.runs.length);
+  assert.match(html, /connect-src 'none'/);
+  assert.equal(scripts(html), 2);
 });
