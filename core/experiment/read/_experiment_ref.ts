@@ -5,8 +5,31 @@
  *
  * @module
  */
-import { parseExperimentConfig } from "./config.ts";
-import type { ExperimentRef } from "./catalogue.ts";
+import { type ExperimentStatus, parseExperimentConfig } from "./config.ts";
+
+/** One Experiment in the Local Registry (Python `ExperimentRef`). */
+export interface ExperimentRef {
+  /** The image name (canonical display form). */
+  readonly imageName: string;
+  /** The manifest digest: the Experiment's immutable identity. */
+  readonly manifestDigest: string;
+  /** The digest of its config document. */
+  readonly configDigest: string;
+  /** When the name was last written (RFC 3339, as stored). */
+  readonly updatedAt: string;
+  /** The Experiment status (`finished`, `failed`, `interrupted`; `draft` only for checkpoints). */
+  readonly status: ExperimentStatus;
+  /** Number of Runs recorded (closed Runs). */
+  readonly runCount: number;
+  /** Solves across all Runs. */
+  readonly solveCount: number;
+  /** Samplings across all Runs. */
+  readonly samplingCount: number;
+  /** Manifest annotations. */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** The complete config document, as parsed JSON (snake_case keys, as stored). */
+  readonly config: Readonly<Record<string, unknown>>;
+}
 
 /**
  * Build the record: the counts and status from the parsed config, the whole

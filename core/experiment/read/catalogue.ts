@@ -43,33 +43,10 @@ import {
   MEDIA_TYPE_EXPERIMENT_CONFIG,
 } from "../../../codecs/media_types.ts";
 import { defaultCodecs } from "../../../codecs/default_codecs.ts";
-import type { ExperimentStatus } from "./config.ts";
-import { experimentRefFrom } from "./_experiment_ref.ts";
+import { type ExperimentRef, experimentRefFrom } from "./_experiment_ref.ts";
 import { loadSealedExperiment } from "./sealed_experiment.ts";
 
-/** One Experiment in the Local Registry (Python `ExperimentRef`). */
-export interface ExperimentRef {
-  /** The image name (canonical display form). */
-  readonly imageName: string;
-  /** The manifest digest: the Experiment's immutable identity. */
-  readonly manifestDigest: string;
-  /** The digest of its config document. */
-  readonly configDigest: string;
-  /** When the name was last written (RFC 3339, as stored). */
-  readonly updatedAt: string;
-  /** The Experiment status (`finished`, `failed`, `interrupted`; `draft` only for checkpoints). */
-  readonly status: ExperimentStatus;
-  /** Number of Runs recorded (closed Runs). */
-  readonly runCount: number;
-  /** Solves across all Runs. */
-  readonly solveCount: number;
-  /** Samplings across all Runs. */
-  readonly samplingCount: number;
-  /** Manifest annotations. */
-  readonly annotations: Readonly<Record<string, string>>;
-  /** The complete config document, as parsed JSON (snake_case keys, as stored). */
-  readonly config: Readonly<Record<string, unknown>>;
-}
+export type { ExperimentRef } from "./_experiment_ref.ts";
 
 /** One OMMX artifact (any kind, Experiments included) in the Local Registry (Python `ArtifactRef`). */
 export interface ArtifactRef {
