@@ -16,7 +16,10 @@
 export const VIEWER_RULES: readonly (readonly [selector: string, declarations: string])[] = [
   [
     ":root",
-    "--fg: #1d2330; --muted: #6b7280; --line: #d9dde5; --bg: #fff; --accent: #2563eb; --soft: #f3f5f9; --ok: #15803d; --bad: #b91c1c; --warn: #b45309; font-family: system-ui, sans-serif; font-size: 14px;",
+    "--fg: #1d2330; --muted: #6b7280; --line: #d9dde5; --bg: #fff; --accent: #2563eb; --soft: #f3f5f9; --ok: #15803d; --bad: #b91c1c; --warn: #b45309; " +
+    '--sans: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Noto Sans CJK JP", "Noto Sans JP", "Source Han Sans JP", "Yu Gothic UI", "Yu Gothic", Meiryo, "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif; ' +
+    '--mono: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", "Noto Sans Mono CJK JP", "Noto Sans CJK JP", monospace; ' +
+    "font-family: var(--sans); font-size: 14px;",
   ],
   ["h3", "font-size: 14px; margin: 14px 0 6px;"],
   ["h4", "font-size: 13px; margin: 12px 0 4px;"],
@@ -39,6 +42,7 @@ export const VIEWER_RULES: readonly (readonly [selector: string, declarations: s
   ["dl.kv dd", "margin: 0; overflow-wrap: anywhere;"],
   ["pre", "white-space: pre-wrap; margin: 0; font-size: 12px;"],
   ["code", "font-size: 12px;"],
+  ["pre,\ncode", "font-family: var(--mono); overflow-wrap: anywhere;"],
   ["tr.not-finished td", "background: #fdf2f2;"],
   ["td.full-reason", "white-space: pre-wrap; overflow-wrap: anywhere; max-width: 28em;"],
   [".scroll", "overflow-x: auto;"],
