@@ -193,11 +193,21 @@ export function scatterPlot(options: {
       color,
     ));
   }
-  chart.append(statusLegend(points.map((p) => p.status), L, 14));
+  // Grouped, colour means the Experiment: the status legend shows shapes only, in a neutral grey.
+  const neutral = groups === undefined ? undefined : NEUTRAL_COLOR;
+  chart.append(statusLegend(points.map((p) => p.status), L, 14, neutral));
   return chart;
 }
 
-function statusLegend(statuses: readonly string[], left: number, y: number): SVGElement {
+/** The status legend's colour when points are coloured by group (shape alone tells the status). */
+const NEUTRAL_COLOR = "#6b7280";
+
+function statusLegend(
+  statuses: readonly string[],
+  left: number,
+  y: number,
+  color: string | undefined,
+): SVGElement {
   const counts = new Map<string, number>();
   for (const st of statuses) counts.set(st, (counts.get(st) ?? 0) + 1);
   const shown = [...counts.keys()].sort((a, b) =>
@@ -212,7 +222,7 @@ function statusLegend(statuses: readonly string[], left: number, y: number): SVG
       s(
         "g",
         { class: "legend-entry", "data-status": st },
-        statusMark(st, x + 6, y, { class: `point ${st}` }),
+        statusMark(st, x + 6, y, { class: `point ${st}` }, undefined, color),
         s("text", { x: x + 18, y: y + 4 }, label),
       ),
     );

@@ -185,10 +185,21 @@ try {
       els.map((e) => ({
         group: Number(e.getAttribute("data-group")),
         run: Number(e.getAttribute("data-run-id")),
-        fill: getComputedStyle(e).fill,
+        // a failed run's × is drawn by its stroke, the other marks by their fill
+        color: e.classList.contains("failed")
+          ? getComputedStyle(e).stroke
+          : getComputedStyle(e).fill,
       }))
     ),
     legend: await page.locator("#compare-legend li").allTextContents(),
+    statusLegend: await page.locator("#plot-legend .legend-entry").evaluateAll((els) =>
+      els.map((e) => ({
+        status: e.getAttribute("data-status"),
+        color: e.getAttribute("data-status") === "failed"
+          ? getComputedStyle(e.querySelector(".point")!).stroke
+          : getComputedStyle(e.querySelector(".point")!).fill,
+      }))
+    ),
   };
   seen.compareShot = await shot(page, "compare.png");
 

@@ -182,17 +182,25 @@ Deno.test({
           groups.filter((g: number) => g === 0).length,
           groups.filter((g: number) => g === 1).length,
         ],
-        PYTHON === undefined ? [5, 1] : [5, 5],
+        PYTHON === undefined ? [5, 2] : [5, 5],
       );
-      const fills = new Set(seen.compare.points.map((p: Any) => `${p.group} ${p.fill}`));
-      assert.equal(fills.size, 2, "one colour per Experiment");
+      const colors = new Set(seen.compare.points.map((p: Any) => `${p.group} ${p.color}`));
+      assert.equal(colors.size, 2, "one colour per Experiment, whatever the run status");
       assert.notEqual(
-        seen.compare.points.find((p: Any) => p.group === 0).fill,
-        seen.compare.points.find((p: Any) => p.group === 1).fill,
+        seen.compare.points.find((p: Any) => p.group === 0).color,
+        seen.compare.points.find((p: Any) => p.group === 1).color,
       );
+      // Colour means the Experiment: the status legend shows shapes in a neutral grey.
+      assert.deepEqual(
+        seen.compare.statusLegend.map((e: Any) => e.status),
+        PYTHON === undefined ? ["finished", "failed"] : ["finished"],
+      );
+      for (const entry of seen.compare.statusLegend) {
+        assert.equal(entry.color, "rgb(107, 114, 128)", entry.status);
+      }
       assert.deepEqual(seen.compare.legend, [
-        `${compare[0]} (${PYTHON === undefined ? 5 : 5})`,
-        `${compare[1]} (${PYTHON === undefined ? 1 : 5})`,
+        `${compare[0]} (5)`,
+        `${compare[1]} (${PYTHON === undefined ? 2 : 5})`,
       ]);
 
       // Hostile names and values: text, never markup; nothing ran.

@@ -295,4 +295,9 @@ Deno.test("docs/demo-report.html is a report of examples/demo.ommx", async () =>
   assert.equal(Object.keys(boot.details).length, demo.runs.length);
   assert.match(html, /connect-src 'none'/);
   assert.equal(scripts(html), 2);
+  // The same page code as serve: the committed viewer's script (`deno task viewer` rebuilds both).
+  const app = (page: string) => /<script type="module">([\s\S]*?)<\/script>/.exec(page)?.[1];
+  const viewer = await Deno.readTextFile(`${ROOT}cli/viewer/viewer.html`);
+  assert.ok(app(viewer) !== undefined && app(viewer)!.length > 10_000);
+  assert.ok(app(html) === app(viewer), "docs/demo-report.html is stale: run deno task viewer");
 });
