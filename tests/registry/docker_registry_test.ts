@@ -14,6 +14,7 @@ import { digestOf } from "../../core/oci/digest.ts";
 import { DigestMismatchError } from "../../core/errors.ts";
 import { openSealedExperiment } from "../../core/experiment/read/open.ts";
 import type { SealedExperiment } from "../../core/experiment/read/sealed_experiment.ts";
+import { listRemoteExperiments } from "../../core/experiment/read/remote_catalogue.ts";
 import { copyImage } from "../../core/oci/copy.ts";
 import { requireTool, TOOLS } from "../../core/_tools_test_util.ts";
 
@@ -197,6 +198,56 @@ Deno.test({
               await target.close();
             }
           }
+        },
+      );
+
+      await t.step(
+        "tags/list: listTags and listRemoteExperiments read a real registry's tags",
+        async () => {
+          const repo = `${registry.host}/ours/listing`;
+          for (const scenario of SCENARIOS) {
+            const archive = await openArchiveFile(`${FIXTURES}${scenario}.ommx`);
+            const target = await openRemoteRegistry(`${repo}:${scenario}`);
+            try {
+              await copyImage(archive, target, scenario);
+            } finally {
+              await archive.close();
+              await target.close();
+            }
+          }
+          const target = await openRemoteRegistry(repo);
+          try {
+            // distribution 2.8 ignores `n` and sends its tags in storage order, not sorted
+            const all = await target.listTags();
+            assert.equal(all.truncated, false);
+            assert.deepEqual([...all.tags].sort(), [...SCENARIOS].sort());
+            assert.deepEqual(await target.listTags({ limit: 2 }), {
+              tags: all.tags.slice(0, 2),
+              truncated: true,
+            });
+          } finally {
+            await target.close();
+          }
+          const { entries, truncated } = await listRemoteExperiments(repo);
+          assert.equal(truncated, false);
+          assert.deepEqual(entries.map((e) => e.tag).sort(), [...SCENARIOS].sort());
+          for (const entry of entries) {
+            assert.equal(entry.error, null, entry.tag);
+            await using exp = await openSealedExperiment(`${FIXTURES}${entry.tag}.ommx`);
+            const ref = entry.experiment!;
+            assert.equal(ref.imageName, `${repo}:${entry.tag}`);
+            assert.equal(ref.manifestDigest, exp.manifestDigest);
+            assert.equal(ref.status, exp.status);
+            assert.equal(ref.runCount, exp.runs.length);
+            assert.equal(
+              ref.solveCount,
+              exp.runs.reduce((n, r) => n + r.solves.length, 0),
+            );
+          }
+          await assert.rejects(
+            listRemoteExperiments(`${registry.host}/ours/no-such-repo`),
+            { code: "BLOB_NOT_FOUND" },
+          );
         },
       );
 
