@@ -144,7 +144,7 @@ async function loadFile(source: Blob, label: string): Promise<void> {
     showExperiment(view, {
       runDetail: (runId) => buildRunDetail(exp, runId, summary.processes.get(runId) ?? []),
       attachment: async (runId, name) => {
-        const owner = runId === null ? exp : exp.run(runId);
+        const owner = runId === null ? exp : exp.runById(runId);
         const info = owner.attachmentInfo(name);
         return new Blob([(await owner.getBlob(name)) as Uint8Array<ArrayBuffer>], {
           type: info.mediaType,

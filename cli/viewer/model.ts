@@ -351,7 +351,7 @@ export function experimentViewOf(
     label: label ?? exp.imageName ?? "unnamed experiment",
     imageName: exp.imageName,
     manifestDigest: exp.manifestDigest,
-    status: exp.status,
+    status: exp.status ?? "unsealed",
     reason: exp.lifecycleReason,
     subject: exp.subject?.digest ?? null,
     annotations: Object.entries(exp.annotations),
@@ -513,7 +513,7 @@ export async function buildRunDetail(
   runId: number,
   processes: readonly ProcessSummary[],
 ): Promise<RunDetail> {
-  const run = exp.run(runId);
+  const run = exp.runById(runId);
   const details: ProcessDetail[] = [];
   for (const p of processes) {
     const process: Solve | Sampling = p.kind === "solve"

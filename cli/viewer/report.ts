@@ -89,7 +89,7 @@ export async function experimentReport(
   for (const [runId, owner] of owners) {
     for (const name of owner.attachmentNames) {
       const stored =
-        (runId === null ? exp.attachmentInfo(name) : exp.run(runId).attachmentInfo(name))
+        (runId === null ? exp.attachmentInfo(name) : exp.runById(runId).attachmentInfo(name))
           .descriptor.size;
       if (stored > limits.attachment || embedded + stored > limits.attachments) continue;
       const bytes = await owner.getBlob(name);

@@ -250,7 +250,7 @@ export function viewerHandler(template: string, content: ViewerContent): {
           if (name === null) {
             throw new HttpError(400, "INVALID_ARGUMENT", "missing name=<attachment>");
           }
-          const owner = runId === null ? exp : exp.run(runId);
+          const owner = runId === null ? exp : exp.runById(runId);
           const bytes = await owner.getBlob(name);
           const file = (owner.attachmentInfo(name).filename ?? name).replace(/[\\/]/g, "_");
           return new Response(bytes as Uint8Array<ArrayBuffer>, {

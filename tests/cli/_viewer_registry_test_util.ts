@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { createExperiment } from "../../core/experiment/write/experiment_builder.ts";
+import { createExperimentBuilder } from "../../core/experiment/write/experiment_builder.ts";
 import { openLocalRegistry } from "../../core/oci/backends/local_registry.ts";
 import { Function, Instance, Solution } from "../../codecs/ommx/mod.ts";
 import { parseManifest } from "../../core/oci/manifest.ts";
@@ -129,9 +129,9 @@ export async function writeViewerRegistry(root: string, n: number): Promise<Writ
   try {
     const build = async (
       imageName: string,
-      fn: (b: ReturnType<typeof createExperiment>) => Promise<void>,
+      fn: (b: ReturnType<typeof createExperimentBuilder>) => Promise<void>,
     ) => {
-      const b = createExperiment({ imageName, store: registry });
+      const b = createExperimentBuilder({ imageName, store: registry });
       await fn(b);
       await b.commit();
       names.push(imageName);
@@ -144,7 +144,7 @@ export async function writeViewerRegistry(root: string, n: number): Promise<Writ
             run.logParameter("capacity", 30 + 5 * r + (i % 7));
             run.logParameter("seed", i);
             run.logParameter("solver", "greedy");
-            await run.solve(greedy, knapsack(30 + 5 * r + (i % 7)));
+            await run.logSolve(greedy, knapsack(30 + 5 * r + (i % 7)));
           });
         }
       });
@@ -155,7 +155,7 @@ export async function writeViewerRegistry(root: string, n: number): Promise<Writ
           run.logParameter("capacity", capacity);
           run.logParameter("seed", 1);
           run.logParameter("solver", "greedy");
-          await run.solve(greedy, knapsack(capacity));
+          await run.logSolve(greedy, knapsack(capacity));
         });
         sweep[String(capacity)] = greedyProfit(capacity);
       }
@@ -168,11 +168,11 @@ export async function writeViewerRegistry(root: string, n: number): Promise<Writ
         run.logParameter("note", HOSTILE.controlValue);
         run.logParameter(HOSTILE.japaneseName, HOSTILE.japaneseValue);
         run.logParameter("capacity", 40);
-        await run.solve(greedy, knapsack(40));
+        await run.logSolve(greedy, knapsack(40));
       });
       await b.withRun(async (run) => {
         run.logParameter("capacity", 50);
-        await run.solve(greedy, knapsack(50));
+        await run.logSolve(greedy, knapsack(50));
         const e = new Error(HOSTILE.reason);
         e.name = "RuntimeError";
         run.fail(e);
@@ -195,7 +195,7 @@ export async function writeViewerRegistry(root: string, n: number): Promise<Writ
               r * k,
             );
           }
-          await run.solve(greedy, knapsack(30 + 10 * r));
+          await run.logSolve(greedy, knapsack(30 + 10 * r));
         });
       }
     });
@@ -203,7 +203,7 @@ export async function writeViewerRegistry(root: string, n: number): Promise<Writ
       await b.withRun(async (run) => {
         // A capacity no other Experiment uses: its Solution blob is its own (blobs are shared).
         run.logParameter("capacity", 77);
-        await run.solve(greedy, knapsack(77));
+        await run.logSolve(greedy, knapsack(77));
       });
     });
   } finally {

@@ -94,7 +94,7 @@ Deno.test("buildRunDetail: constraints capped at DETAIL_LIMITS, the total kept",
   });
   const b = createExperiment({ imageName: "example.com/x/many:v1" });
   await b.withRun((run) =>
-    run.solve(
+    run.logSolve(
       { name: "t.One", solve: (i: Instance) => Solution.evaluate(i, new Map([[0, 1]])) },
       inst,
     )

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { InvalidArgumentError, InvalidArtifactError } from "../../errors.ts";
+import { InvalidArgumentError, InvalidArtifactError, OmmxError } from "../../errors.ts";
 import { sha256Hex } from "../../oci/digest.ts";
 import { canonicalizeReference } from "../../oci/reference.ts";
 import { openExistingLocalRegistry } from "../../oci/backends/local_registry_maintenance.ts";
@@ -228,6 +228,7 @@ export async function listExperimentCheckpoints(
           manifestDigest: ref.manifestDigest,
           stage: "checkpoint projection" as const,
           message: (error as Error).message,
+          code: error instanceof OmmxError ? error.code : "INVALID_ARTIFACT",
         };
         if (strict) throw new InvalidArtifactError(formatRegistryListWarning(warning));
         warnings.push(warning);

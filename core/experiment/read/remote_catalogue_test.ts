@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { Function, Instance, Solution } from "../../../codecs/ommx/mod.ts";
 import { startRegistryServer } from "../../oci/backends/_registry_server_test_util.ts";
-import { createExperiment } from "../write/experiment_builder.ts";
+import { createExperimentBuilder } from "../write/experiment_builder.ts";
 import { pushExperiment } from "../write/push.ts";
 import { ArtifactDraft } from "../write/artifact_draft.ts";
 import { pushArtifact } from "../write/artifact_io.ts";
@@ -31,11 +31,11 @@ Deno.test("listRemoteExperiments: tags in order, counts, other kinds and failure
   const server = startRegistryServer({ tagPageSize: 2 });
   try {
     for (const [tag, runs] of [["v1", 1], ["v2", 3], ["v3", 0]] as const) {
-      const b = createExperiment({ imageName: `${server.host}/team/exp:${tag}` });
+      const b = createExperimentBuilder({ imageName: `${server.host}/team/exp:${tag}` });
       for (let i = 0; i < runs; i++) {
         await b.withRun(async (run) => {
           run.logParameter("i", i);
-          await run.solve(one, instance);
+          await run.logSolve(one, instance);
         });
       }
       await pushExperiment(await b.commit(), { registry: `${server.host}/team/exp:${tag}` });
