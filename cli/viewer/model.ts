@@ -418,7 +418,7 @@ async function processDetail(
   let constraints: ConstraintRow[] = [];
   let constraintCount = 0;
   if (solution !== undefined) {
-    const ev = (await process.getInput()).evaluate(solution.state);
+    const ev = (await process.getInput()).evaluateSummary(solution.state);
     constraintCount = ev.constraints.length;
     constraints = ev.constraints.slice(0, DETAIL_LIMITS.constraints).map((c) => ({
       id: c.id,
