@@ -1,7 +1,8 @@
 /**
- * A capacity sweep modelled, solved and recorded in TypeScript: a knapsack, one Run per capacity
- * solved with HiGHS (`@ommx-ts/highs-adapter`, WebAssembly), saved as a `.ommx` archive that the
- * Python SDK opens too — then listed, or opened in the viewer.
+ * A capacity sweep modelled, solved and recorded in TypeScript: a knapsack built with the
+ * modelling surface (`DecisionVariable.binary`, `Function.sum`, `le`, `Instance.fromComponents`,
+ * as in Python), one Run per capacity solved with HiGHS (`@ommx-ts/highs-adapter`, WebAssembly),
+ * saved as a `.ommx` archive that the Python SDK opens too — then listed, or opened in the viewer.
  *
  * ```sh
  * deno run -A examples/knapsack_sweep.ts                      # writes a temporary archive
@@ -15,7 +16,7 @@
  */
 import { dirname } from "node:path";
 import { OMMXHighsAdapter } from "../adapters/highs/mod.ts";
-import { createExperiment, Function, Instance } from "../mod.ts";
+import { createExperiment, DecisionVariable, Function, Instance } from "../mod.ts";
 
 /** The items: profit and weight. */
 export const ITEMS: readonly { readonly profit: number; readonly weight: number }[] = [
@@ -41,26 +42,18 @@ export const CAPACITIES: readonly number[] = [20, 40, 60, 80, 100, 120, 140, 160
  * @returns The instance.
  */
 export function knapsack(capacity: number): Instance {
-  return new Instance({
+  const x = ITEMS.map((_, i) => DecisionVariable.binary(i, { name: "x", subscripts: [i] }));
+  return Instance.fromComponents({
     sense: "maximize",
     description: { name: "knapsack", authors: ["ommx-ts examples"] },
-    objective: Function.linear(ITEMS.map((item, i) => [i, item.profit])),
-    decisionVariables: ITEMS.map((_, i) => ({
-      id: i,
-      name: "x",
-      kind: "binary" as const,
-      bound: { lower: 0, upper: 1 },
-      subscripts: [i],
-      parameters: {},
-    })),
-    constraints: [{
-      id: 0,
-      name: "capacity",
-      equality: "<=" as const,
-      function: Function.linear(ITEMS.map((item, i) => [i, item.weight]), -capacity),
-      subscripts: [],
-      parameters: {},
-    }],
+    objective: Function.sum(x.map((xi, i) => xi.mul(ITEMS[i]!.profit))),
+    decisionVariables: x,
+    constraints: {
+      0: {
+        ...Function.sum(x.map((xi, i) => xi.mul(ITEMS[i]!.weight))).le(capacity),
+        name: "capacity",
+      },
+    },
   });
 }
 
