@@ -195,11 +195,21 @@ export class LocalRegistrySession {
    * @returns Nothing.
    */
   async publishCheckpoint(name: string, assembled: AssembledExperiment): Promise<void> {
-    const blobs = [
-      await putOwnBlob(this.root, assembled.table.digest, assembled.tableBytes),
-      await putOwnBlob(this.root, assembled.configDescriptor.digest, assembled.configBytes),
-      await putOwnBlob(this.root, assembled.manifestDescriptor.digest, assembled.manifestBytes),
-    ];
+    // The three files are written (and fsynced) concurrently; the assembly
+    // hashed them already.
+    const hashed = { hashed: true };
+    const outcomes = await Promise.allSettled([
+      putOwnBlob(this.root, assembled.table.digest, assembled.tableBytes, hashed),
+      putOwnBlob(this.root, assembled.configDescriptor.digest, assembled.configBytes, hashed),
+      putOwnBlob(this.root, assembled.manifestDescriptor.digest, assembled.manifestBytes, hashed),
+    ]);
+    const blobs = outcomes.flatMap((o) => o.status === "fulfilled" ? [o.value] : []);
+    const failed = outcomes.find((o) => o.status === "rejected");
+    if (failed !== undefined) {
+      // Take back what this attempt created; the ref still names the last checkpoint.
+      await removeOwnBlobs(this.root, this.#index, blobs).catch(() => {});
+      throw failed.reason;
+    }
     const ref = parseReference(name);
     this.#index.replaceRef(repositoryKey(ref), referenceKey(ref), {
       digest: assembled.manifestDescriptor.digest,

@@ -210,14 +210,19 @@ function blobFile(root: string, digest: string): string {
  * @param root The registry root.
  * @param digest The blob's digest.
  * @param bytes The content.
+ * @param options `hashed`: the caller computed `digest` from these very bytes
+ * (a checkpoint's table, config and manifest are hashed while assembled), so
+ * they are not hashed a second time; a blob found already present is still
+ * verified.
  * @returns The digest, with the mark when created here.
  */
 export async function putOwnBlob(
   root: string,
   digest: string,
   bytes: Uint8Array,
+  options: { readonly hashed?: boolean } = {},
 ): Promise<OwnBlob> {
-  await verifyBytes(bytes, { digest, size: bytes.length });
+  if (options.hashed !== true) await verifyBytes(bytes, { digest, size: bytes.length });
   const fs = await import("node:fs/promises");
   const dir = `${root}/blobs/sha256`;
   const final = blobFile(root, digest);
@@ -284,14 +289,20 @@ export async function removeOwnBlobs(
     `${root}/${GC_EXCLUSION_LOCK_FILE}`,
     () =>
       withFileLock(`${root}/${BLOB_LOCK_FILE}`, async () => {
-        let removed = 0;
-        for (const blob of mine) {
+        // Each blob is checked and unlinked on its own (concurrently: the
+        // unlinks of large files wait on the file system, not on each other).
+        const outcomes = await Promise.allSettled(mine.map(async (blob) => {
           const path = blobFile(root, blob.digest);
           const st = await fs.stat(path).catch(() => undefined);
-          if (st === undefined || st.mtime.getTime() !== blob.mark) continue;
-          if (index.isReferenced(blob.digest)) continue;
+          if (st === undefined || st.mtime.getTime() !== blob.mark) return 0;
+          if (index.isReferenced(blob.digest)) return 0;
           await fs.rm(path, { force: true });
-          removed++;
+          return 1;
+        }));
+        let removed = 0;
+        for (const outcome of outcomes) {
+          if (outcome.status === "rejected") throw outcome.reason;
+          removed += outcome.value;
         }
         return removed;
       }),
