@@ -282,7 +282,10 @@ export async function removeOwnBlobs(
   index: RegistryIndex,
   blobs: readonly OwnBlob[],
 ): Promise<number> {
-  const mine = blobs.filter((b) => b.mark !== undefined);
+  // One entry per digest (the latest), as they are unlinked concurrently.
+  const mine = [
+    ...new Map(blobs.filter((b) => b.mark !== undefined).map((b) => [b.digest, b])).values(),
+  ];
   if (mine.length === 0) return 0;
   const fs = await import("node:fs/promises");
   return await withFileLock(

@@ -90,3 +90,31 @@ Deno.test("own blobs: removed only while untouched since this process created th
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("own blobs: `hashed` stores without a re-hash; several removed at once", async () => {
+  const root = await registry();
+  try {
+    const index = await openRegistryIndex(root, true);
+    const path = (d: string) => `${root}/blobs/sha256/${d.slice(7)}`;
+    const blobs = await Promise.all(["t", "c", "m"].map(async (x) => {
+      const bytes = enc(`checkpoint ${x}`);
+      return await putOwnBlob(root, await digestOf(bytes), bytes, { hashed: true });
+    }));
+    for (const b of blobs) {
+      assert.equal(typeof b.mark, "number");
+      assert.equal(await digestOf(await Deno.readFile(path(b.digest))), b.digest);
+    }
+    // present already: confirmed from the file on disk, so not ours to remove
+    const again = await putOwnBlob(root, blobs[0]!.digest, enc("checkpoint t"), { hashed: true });
+    assert.equal(again.mark, undefined);
+    // duplicates in the list are counted once; the two untouched go in one batch
+    assert.equal(await removeOwnBlobs(root, index, [...blobs, blobs[1]!, blobs[2]!]), 2);
+    assert.ok((await Deno.stat(path(blobs[0]!.digest))).isFile);
+    for (const b of blobs.slice(1)) {
+      await assert.rejects(Deno.stat(path(b.digest)), Deno.errors.NotFound);
+    }
+    index.close();
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
