@@ -10,6 +10,14 @@ import { ioError } from "../_io_error.ts";
 import { checkRange, type RandomAccessSource } from "./random_access.ts";
 import { openRegularFile } from "./_regular_file.ts";
 
+/**
+ * Reads up to this size are made with a synchronous positioned read: for the
+ * small payloads of a many-run archive, one awaited read costs ~20 µs of
+ * promise and event-loop round trips against ~4 µs for `readSync`, and a page
+ * cache hit does not block. Larger reads stay asynchronous.
+ */
+const SYNC_READ_MAX = 256 * 1024;
+
 /** A file-backed source; call `close()` when done. */
 export interface FileSource extends RandomAccessSource {
   /** The path it was opened from. */
@@ -56,6 +64,7 @@ export async function openFileSource(path: string): Promise<FileSource> {
     throw ioError(e, "open", path);
   }
   const { handle, size } = opened;
+  const { readSync } = await import("node:fs");
   let closed = false;
   return {
     path,
@@ -63,12 +72,18 @@ export async function openFileSource(path: string): Promise<FileSource> {
     ownsReads: true,
     async read(offset: number, length: number): Promise<Uint8Array> {
       checkRange(size, offset, length);
+      if (closed) {
+        throw ioError(Object.assign(new Error("file is closed"), { code: "EBADF" }), "read", path);
+      }
       const buf = new Uint8Array(length);
+      const sync = length <= SYNC_READ_MAX;
       let done = 0;
       while (done < length) {
         let bytesRead: number;
         try {
-          ({ bytesRead } = await handle.read(buf, done, length - done, offset + done));
+          bytesRead = sync
+            ? readSync(handle.fd, buf, done, length - done, offset + done)
+            : (await handle.read(buf, done, length - done, offset + done)).bytesRead;
         } catch (e) {
           throw ioError(e, "read", path);
         }

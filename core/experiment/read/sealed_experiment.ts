@@ -10,6 +10,7 @@ import type { Descriptor } from "../../oci/descriptor.ts";
 import { ANNOTATION_REF_NAME } from "../../oci/media_types.ts";
 import type { ImageManifest } from "../../oci/manifest.ts";
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
+import { verifyBlobs } from "../../oci/_parallel_verify.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import {
   ARTIFACT_TYPE_EXPERIMENT,
@@ -218,23 +219,11 @@ export class SealedExperiment extends AttachmentHolder implements AsyncDisposabl
    * @returns Blob and byte counts.
    */
   async verify(onProgress?: VerifyProgress): Promise<{ blobs: number; bytes: number }> {
-    const all = [this.#manifest.config, ...this.#manifest.layers];
-    const seen = new Set<string>();
-    const unique = all.filter((d) => !seen.has(d.digest) && seen.add(d.digest));
-    const totalBytes = unique.reduce((n, d) => n + d.size, 0);
-    let bytes = 0;
-    let blobs = 0;
-    for (const d of unique) {
-      const reader = this.#ctx.target.fetchStream(d).getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        bytes += value.byteLength;
-      }
-      blobs++;
-      onProgress?.({ bytes, totalBytes, blobs });
-    }
-    return { blobs, bytes };
+    return await verifyBlobs(
+      this.#ctx.target,
+      [this.#manifest.config, ...this.#manifest.layers],
+      onProgress === undefined ? {} : { onProgress },
+    );
   }
 
   /** Release the underlying storage (file handles). */

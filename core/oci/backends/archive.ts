@@ -46,6 +46,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
   #source: RandomAccessSource;
   #blobs: Map<string, TarEntry>;
   #chunkSize: number;
+  #filePath: string | undefined;
 
   /**
    * Use {@linkcode openArchive} instead.
@@ -60,6 +61,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
     source: RandomAccessSource;
     blobs: Map<string, TarEntry>;
     chunkSize: number;
+    filePath?: string | undefined;
   }) {
     this.location = init.location;
     this.layout = init.layout;
@@ -68,6 +70,24 @@ export class ArchiveTarget implements ReadOnlyTarget {
     this.#source = init.source;
     this.#blobs = init.blobs;
     this.#chunkSize = init.chunkSize;
+    this.#filePath = init.filePath;
+  }
+
+  /**
+   * Where a blob's bytes lie in the archive file, so that they can be hashed
+   * elsewhere (a worker thread of `Experiment.verify`).
+   *
+   * @param descriptor The blob's descriptor.
+   * @returns The file, offset and size; `undefined` unless the archive was opened by path.
+   * @throws {BlobNotFoundError} When missing.
+   * @throws {SizeMismatchError} When the member's size differs.
+   */
+  blobFileRange(
+    descriptor: Descriptor,
+  ): { path: string; offset: number; size: number } | undefined {
+    if (this.#filePath === undefined) return undefined;
+    const entry = this.#entry(descriptor);
+    return { path: this.#filePath, offset: entry.offset, size: entry.size };
   }
 
   /**
@@ -188,6 +208,9 @@ export class ArchiveTarget implements ReadOnlyTarget {
   }
 }
 
+/** Sources opened by {@linkcode openArchiveFile}, and their paths. */
+const filePaths = new WeakMap<RandomAccessSource, string>();
+
 async function readSmall(
   source: RandomAccessSource,
   entry: TarEntry,
@@ -266,6 +289,7 @@ export async function openArchive(
       source,
       blobs,
       chunkSize: options.chunkSize ?? 1 << 20,
+      filePath: filePaths.get(source),
     });
   } catch (e) {
     await source.close?.().catch(() => {});
@@ -300,5 +324,7 @@ export async function openArchiveFile(
   path: string,
   options: OpenArchiveOptions = {},
 ): Promise<ArchiveTarget> {
-  return await openArchive(await openFileSource(path), { location: path, ...options });
+  const source = await openFileSource(path);
+  filePaths.set(source, path);
+  return await openArchive(source, { location: path, ...options });
 }
