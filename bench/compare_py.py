@@ -8,6 +8,9 @@ Usage:
       every run's id/status, every solve's id/status/adapter/adapter_options, every sampling, and
       `run_parameters_df()`. Reports the wall time of that block (interpreter and module import
       excluded; `import_s` reports the latter).
+  python bench/compare_py.py zstd ARCHIVE NAME ITERS
+      `Experiment.import_archive(ARCHIVE)` once (fresh temporary local registry), then ITERS times
+      `get_blob(NAME)` (zstd decode) and `get_json(NAME)` (decode + JSON parse); ms per call.
   python bench/compare_py.py decode KIND FILE ITERS
       KIND is instance-v1 | instance-v2 | sample-set-v1 | sample-set-v2: times
       `Instance.from_vN_bytes` / `SampleSet.from_vN_bytes` on FILE's bytes ITERS times (after one
@@ -69,10 +72,33 @@ def decode(kind: str, file: str, iters: int) -> dict:
     return {"job": f"decode:{kind}", "impl": "python", "bytes": len(data), "ms": ms}
 
 
+def zstd(path: str, name: str, iters: int) -> dict:
+    reg = tempfile.mkdtemp(prefix="ommx-bench-pyreg-")
+    os.environ["OMMX_LOCAL_REGISTRY_ROOT"] = reg
+    try:
+        from ommx.experiment import Experiment
+
+        exp = Experiment.import_archive(path)
+        blob_ms, json_ms, n = [], [], 0
+        for _ in range(iters):
+            t0 = time.perf_counter()
+            n = len(exp.get_blob(name))
+            t1 = time.perf_counter()
+            exp.get_json(name)
+            t2 = time.perf_counter()
+            blob_ms.append((t1 - t0) * 1e3)
+            json_ms.append((t2 - t1) * 1e3)
+        return {"job": "zstd", "impl": "python", "bytes": n, "blob_ms": blob_ms, "json_ms": json_ms}
+    finally:
+        shutil.rmtree(reg, ignore_errors=True)
+
+
 def main() -> int:
     args = sys.argv[1:]
     if args[:1] == ["open-list"] and len(args) == 2:
         out = open_list(args[1])
+    elif args[:1] == ["zstd"] and len(args) == 4:
+        out = zstd(args[1], args[2], int(args[3]))
     elif args[:1] == ["decode"] and len(args) == 4:
         out = decode(args[1], args[2], int(args[3]))
     else:

@@ -9,6 +9,9 @@
  *     Python side).
  *   deno run -A bench/compare_ts.ts verify ARCHIVE ITERS
  *     `openExperiment(ARCHIVE)` once, then `verify()` ITERS times; reports ms and bytes.
+ *   deno run -A bench/compare_ts.ts zstd ARCHIVE NAME ITERS
+ *     `openExperiment(ARCHIVE)` once, then ITERS times `getBlob(NAME)` (zstd decode) and
+ *     `getJson(NAME)` (decode + JSON parse); ms per call.
  *   deno run -A bench/compare_ts.ts decode KIND FILE ITERS
  *     KIND is instance-v1 | instance-v2 | sample-set-v1 | sample-set-v2: `Instance.decode` /
  *     `SampleSet.decode` on FILE's bytes ITERS times after one warm-up call.
@@ -73,6 +76,25 @@ async function main(args: string[]): Promise<number> {
     console.log(JSON.stringify({ job: "verify", impl: "ts", bytes, ms }));
     return 0;
   }
+  if (job === "zstd" && a !== undefined && b !== undefined) {
+    const { openExperiment } = await import("../mod.ts");
+    await using exp = await openExperiment(a);
+    const blobMs: number[] = [];
+    const jsonMs: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < Number(c ?? 5); i++) {
+      const t0 = performance.now();
+      bytes = (await exp.getBlob(b)).byteLength;
+      const t1 = performance.now();
+      await exp.getJson(b);
+      jsonMs.push(performance.now() - t1);
+      blobMs.push(t1 - t0);
+    }
+    console.log(
+      JSON.stringify({ job: "zstd", impl: "ts", bytes, blob_ms: blobMs, json_ms: jsonMs }),
+    );
+    return 0;
+  }
   if (job === "decode" && a !== undefined && b !== undefined) {
     const [what, version] = [a.slice(0, a.lastIndexOf("-")), a.slice(a.lastIndexOf("-") + 1)];
     if ((what !== "instance" && what !== "sample-set") || (version !== "v1" && version !== "v2")) {
@@ -94,7 +116,7 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   console.error(
-    "usage: compare_ts.ts open-list ARCHIVE ITERS | verify ARCHIVE ITERS | decode KIND FILE ITERS",
+    "usage: compare_ts.ts open-list ARCHIVE ITERS | verify ARCHIVE ITERS | zstd ARCHIVE NAME ITERS | decode KIND FILE ITERS",
   );
   return 2;
 }

@@ -1,32 +1,39 @@
 #!/usr/bin/env python3
-"""Write `.cache/bench/many_runs.ommx`: an OMMX Experiment with many runs, using the reference SDK.
+"""Write an OMMX Experiment with many runs of realistic, distinct content, using the reference SDK.
 
 Usage: python bench/gen_many_runs.py [OUT] [N_RUNS]   (defaults: .cache/bench/many_runs.ommx, 1000)
 
-Every run logs four parameters (bool, int, float, str) and one or two real HiGHS solves of a
-tiny knapsack (`Run.log_solve`). The local registry used while writing is a fresh temporary
-directory (OMMX_LOCAL_REGISTRY_ROOT), removed afterwards.
+Run i solves its own random knapsack (seeded by i: 4–12 items, random profits, weights and
+capacity, so every run's input Instance and output Solution are distinct payloads) with real HiGHS
+(`Run.log_solve`); every second run solves a second, different knapsack with adapter options.
+Parameters differ per run: `presolve` (bool), `seed` (int), `time_limit` (float), `solver` (str),
+and `penalty` (float, only on every third run, so the table has missing cells). The local registry
+used while writing is a fresh temporary directory (OMMX_LOCAL_REGISTRY_ROOT), removed afterwards;
+autosave checkpoints are off (each would rewrite the growing config).
 """
 
 from __future__ import annotations
 
 import os
+import random
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 
-def knapsack(capacity: int):
+def knapsack(rng: random.Random):
     from ommx import DecisionVariable, Instance
 
-    p = [10, 13, 18, 32]
-    w = [11, 15, 20, 35]
-    x = [DecisionVariable.binary(i) for i in range(4)]
+    n = rng.randint(4, 12)
+    p = [rng.randint(1, 100) for _ in range(n)]
+    w = [rng.randint(1, 60) for _ in range(n)]
+    cap = rng.randint(sum(w) // 4, sum(w) // 2)
+    x = [DecisionVariable.binary(i) for i in range(n)]
     return Instance.from_components(
         decision_variables=x,
-        objective=sum(p[i] * x[i] for i in range(4)),
-        constraints={0: sum(w[i] * x[i] for i in range(4)) <= capacity},
+        objective=sum(p[i] * x[i] for i in range(n)),
+        constraints={0: sum(w[i] * x[i] for i in range(n)) <= cap},
         sense=Instance.MAXIMIZE,
     )
 
@@ -35,23 +42,27 @@ def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else ".cache/bench/many_runs.ommx").resolve()
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="ommx-bench-reg-") as reg:
+    with tempfile.TemporaryDirectory(prefix="ommx-bench-reg-", dir=out.parent) as reg:
         os.environ["OMMX_LOCAL_REGISTRY_ROOT"] = reg
-        from ommx.experiment import Experiment
+        from ommx.experiment import AutosavePolicy, Experiment
         from ommx_highs_adapter import OMMXHighsAdapter
 
         t0 = time.perf_counter()
-        inst = [knapsack(c) for c in (20, 35, 47, 60)]
         with Experiment(f"ghcr.io/ommx-ts/bench/many-runs:n{n}") as exp:
+            # Without this every closed run checkpoints the whole (growing) config: O(n^2) bytes.
+            exp.set_autosave_policy(AutosavePolicy.disabled())
             for i in range(n):
+                rng = random.Random(i)
                 with exp.run() as run:
                     run.log_parameter("presolve", i % 2 == 0)
                     run.log_parameter("seed", i)
-                    run.log_parameter("time_limit", 0.5 + i / 100)
-                    run.log_parameter("solver", f"highs-{i % 7}")
-                    run.log_solve(OMMXHighsAdapter, inst[i % 4])
+                    run.log_parameter("time_limit", round(rng.uniform(0.1, 60.0), 3))
+                    run.log_parameter("solver", f"highs-{rng.choice('abcdefg')}{i % 13}")
+                    if i % 3 == 0:
+                        run.log_parameter("penalty", rng.uniform(0, 10))
+                    run.log_solve(OMMXHighsAdapter, knapsack(rng))
                     if i % 2 == 1:
-                        run.log_solve(OMMXHighsAdapter, inst[(i + 1) % 4], verbose=False)
+                        run.log_solve(OMMXHighsAdapter, knapsack(rng), verbose=False)
         if out.exists():
             out.unlink()
         exp.save(out)

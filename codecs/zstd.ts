@@ -681,8 +681,14 @@ function checkOptions(options: DecompressZstdOptions): {
   };
 }
 
-/** Outputs up to this size are kept from the counting pass (no second pass). */
-const KEEP_FROM_COUNT = 4 << 20;
+/**
+ * Outputs up to this size are kept from the counting pass (no second pass):
+ * a frame without a declared size (what streaming encoders, the reference
+ * SDK's included, write) is then decoded once. Larger outputs are counted
+ * and decoded again into one exact buffer, so a bomb costs at most this much
+ * memory before it hits the cap.
+ */
+const KEEP_FROM_COUNT = 24 << 20;
 
 /**
  * Decompress zstd data (one or more concatenated frames, skippable frames
@@ -751,26 +757,28 @@ export async function decompressZstd(
     return out;
   };
   if (walk.allDeclared) return fill(new Uint8Array(walk.declared));
-  // Count the output (keeping it while it is small), then fill an exact buffer.
-  let kept: Uint8Array | null = new Uint8Array(Math.min(64 << 10, max));
+  // Count the output (keeping copies of its chunks while it is small), then fill an exact buffer.
+  let kept: Uint8Array[] | null = [];
   const count = new ZstdDecoding(subject, max, factory, (chunk) => {
     if (kept === null) return;
-    const at = count.total - chunk.length;
-    const need = at + chunk.length;
-    if (need > KEEP_FROM_COUNT) {
+    if (count.total > KEEP_FROM_COUNT) {
       kept = null;
       return;
     }
-    if (need > kept.length) {
-      const grown = new Uint8Array(Math.min(KEEP_FROM_COUNT, Math.max(need, kept.length * 2)));
-      grown.set(kept.subarray(0, at));
-      kept = grown;
-    }
-    kept.set(chunk, at);
+    kept.push(chunk.slice()); // the decoder reuses its output buffer
   });
   count.feed(bytes);
   count.finish();
-  if (kept !== null) return kept.slice(0, count.total);
+  if (kept !== null) {
+    if (kept.length === 1 && kept[0]!.length === count.total) return kept[0]!;
+    const out = new Uint8Array(count.total);
+    let at = 0;
+    for (const c of kept) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
   return fill(new Uint8Array(count.total));
 }
 
