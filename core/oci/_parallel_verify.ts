@@ -130,7 +130,9 @@ function runPool(
       const request: HashRequest = { id: 0, ...job.range };
       w.postMessage(request);
     };
-    const url = new URL("./_hash_worker.ts", import.meta.url);
+    // Beside this module: `.ts` from source, `.js` in a bundle or compiled package (`deno task bundle`).
+    const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
+    const url = new URL(`./_hash_worker.${ext}`, import.meta.url);
     for (let i = 0; i < count; i++) {
       let w: Worker;
       try {
