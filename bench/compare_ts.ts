@@ -9,6 +9,12 @@
  *     Python side).
  *   deno run -A bench/compare_ts.ts verify ARCHIVE ITERS
  *     `openExperiment(ARCHIVE)` once, then `verify()` ITERS times; reports ms and bytes.
+ *   deno run -A bench/compare_ts.ts hash-limit MIB ITERS
+ *     One SHA-256 stream (`node:crypto`, 4 MiB updates) over MIB MiB in memory: the single-stream
+ *     limit `verify` is compared with; reports ms and bytes.
+ *   deno run -A bench/compare_ts.ts import ITERS
+ *     Fresh `import("../mod.ts")` cost is not measurable twice in a process; this reports the
+ *     first one (module graph load and evaluation, runtime start excluded).
  *   deno run -A bench/compare_ts.ts zstd ARCHIVE NAME ITERS
  *     `openExperiment(ARCHIVE)` once, then ITERS times `getBlob(NAME)` (zstd decode) and
  *     `getJson(NAME)` (decode + JSON parse); ms per call.
@@ -18,7 +24,7 @@
  *
  * @module
  */
-import { Instance, type OmmxVersion, SampleSet } from "../codecs/ommx/mod.ts";
+import type { OmmxVersion } from "../codecs/ommx/mod.ts";
 
 /** Open an experiment and touch everything a listing shows; returns counts and a checksum. */
 async function openList(
@@ -76,6 +82,26 @@ async function main(args: string[]): Promise<number> {
     console.log(JSON.stringify({ job: "verify", impl: "ts", bytes, ms }));
     return 0;
   }
+  if (job === "hash-limit" && a !== undefined) {
+    const { createHash } = await import("node:crypto");
+    const buf = new Uint8Array(Number(a) << 20).map((_, i) => i * 31);
+    const ms: number[] = [];
+    for (let i = 0; i < Number(b ?? 3); i++) {
+      const t0 = performance.now();
+      const h = createHash("sha256");
+      for (let o = 0; o < buf.length; o += 4 << 20) h.update(buf.subarray(o, o + (4 << 20)));
+      h.digest("hex");
+      ms.push(performance.now() - t0);
+    }
+    console.log(JSON.stringify({ job: "hash-limit", impl: "ts", bytes: buf.length, ms }));
+    return 0;
+  }
+  if (job === "import") {
+    const t0 = performance.now();
+    await import("../mod.ts");
+    console.log(JSON.stringify({ job: "import", impl: "ts", ms: [performance.now() - t0] }));
+    return 0;
+  }
   if (job === "zstd" && a !== undefined && b !== undefined) {
     const { openExperiment } = await import("../mod.ts");
     await using exp = await openExperiment(a);
@@ -101,6 +127,7 @@ async function main(args: string[]): Promise<number> {
       console.error(`unknown kind ${a}`);
       return 2;
     }
+    const { Instance, SampleSet } = await import("../codecs/ommx/mod.ts");
     const decode = what === "instance"
       ? (x: Uint8Array) => Instance.decode(x, version as OmmxVersion)
       : (x: Uint8Array) => SampleSet.decode(x, version as OmmxVersion);
@@ -116,7 +143,7 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   console.error(
-    "usage: compare_ts.ts open-list ARCHIVE ITERS | verify ARCHIVE ITERS | zstd ARCHIVE NAME ITERS | decode KIND FILE ITERS",
+    "usage: compare_ts.ts open-list ARCHIVE ITERS | verify ARCHIVE ITERS | hash-limit MIB ITERS | import | zstd ARCHIVE NAME ITERS | decode KIND FILE ITERS",
   );
   return 2;
 }

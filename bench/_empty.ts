@@ -1,0 +1,1 @@
+// `bench/compare_python.sh`: a process that imports nothing (bare Deno start-up).
