@@ -1,13 +1,14 @@
 /**
  * Internal: the worker of {@linkcode verifyBlobs} (`_parallel_verify.ts`).
  * It receives `{ id, path, offset, size }`, reads that byte range of a local
- * file in 4 MiB synchronous reads into one reused buffer (memory stays at the
- * buffer), hashes it with SHA-256 and answers `{ id, hex }`, or `{ id, error }`
- * with the message and the OS error code. It never throws out of the handler.
+ * file in 4 MiB reads into two reused buffers (the next read runs while the
+ * current chunk is hashed; memory stays at the buffers), hashes it with
+ * SHA-256 and answers `{ id, hex }`, or `{ id, error }` with the message and
+ * the OS error code. It never throws out of the handler.
  *
  * @module
  */
-import { closeSync, openSync, readSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { createHash } from "node:crypto";
 
 /** A request: hash `size` bytes of `path` from `offset`. */
@@ -38,7 +39,20 @@ export interface HashFailure {
 }
 
 const CHUNK = 4 << 20;
-let buffer: Uint8Array | undefined;
+let buffers: [Uint8Array, Uint8Array] | undefined;
+
+type Handle = Awaited<ReturnType<typeof open>>;
+
+/** Fill `buf[0, n)` from `position`; fewer bytes only at the end of the file. */
+async function readFull(h: Handle, buf: Uint8Array, n: number, position: number): Promise<number> {
+  let done = 0;
+  while (done < n) {
+    const { bytesRead } = await h.read(buf, done, n - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done;
+}
 
 /**
  * Hash a byte range of a file.
@@ -46,20 +60,28 @@ let buffer: Uint8Array | undefined;
  * @param req What to hash.
  * @returns The answer.
  */
-export function hashRange(req: HashRequest): HashAnswer {
-  let fd: number | undefined;
+export async function hashRange(req: HashRequest): Promise<HashAnswer> {
+  let h: Handle | undefined;
   try {
-    fd = openSync(req.path, "r");
-    buffer ??= new Uint8Array(CHUNK);
+    h = await open(req.path, "r");
+    const bufs = buffers ??= [new Uint8Array(CHUNK), new Uint8Array(CHUNK)];
     const hash = createHash("sha256");
     let done = 0;
-    while (done < req.size) {
-      const n = readSync(fd, buffer, 0, Math.min(CHUNK, req.size - done), req.offset + done);
-      if (n === 0) {
+    let which = 0;
+    let want = Math.min(CHUNK, req.size);
+    let pending = want > 0 ? readFull(h, bufs[0], want, req.offset) : undefined;
+    while (pending !== undefined) {
+      const n = await pending;
+      if (n < want) {
         return { id: req.id, error: `${req.path} shrank while being read`, shrank: true };
       }
-      hash.update(buffer.subarray(0, n));
+      const current = bufs[which]!;
       done += n;
+      which ^= 1;
+      want = Math.min(CHUNK, req.size - done);
+      pending = want > 0 ? readFull(h, bufs[which]!, want, req.offset + done) : undefined;
+      pending?.catch(() => {}); // awaited on the next turn
+      hash.update(current.subarray(0, n));
     }
     return { id: req.id, hex: hash.digest("hex") };
   } catch (e) {
@@ -70,7 +92,7 @@ export function hashRange(req: HashRequest): HashAnswer {
       ...(typeof code === "string" ? { code } : {}),
     };
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    await h?.close().catch(() => {});
   }
 }
 
@@ -87,5 +109,5 @@ if (
   globalThis instanceof (globalThis as unknown as { WorkerGlobalScope: typeof Object })
       .WorkerGlobalScope
 ) {
-  scope.onmessage = (event) => scope.postMessage(hashRange(event.data));
+  scope.onmessage = async (event) => scope.postMessage(await hashRange(event.data));
 }

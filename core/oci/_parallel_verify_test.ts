@@ -139,11 +139,11 @@ Deno.test("hashRange (the worker's job): digest, a range past the end, a missing
   try {
     await Deno.writeFile(path, bytes);
     const mid = bytes.subarray(5, 9_000_005);
-    const ok = hashRange({ id: 7, path, offset: 5, size: mid.length });
+    const ok = await hashRange({ id: 7, path, offset: 5, size: mid.length });
     assert.deepEqual(ok, { id: 7, hex: descriptorOf(mid).digest.slice(7) });
-    const short = hashRange({ id: 1, path, offset: 9_999_000, size: 2000 });
+    const short = await hashRange({ id: 1, path, offset: 9_999_000, size: 2000 });
     assert.equal("shrank" in short && short.shrank, true);
-    const missing = hashRange({ id: 2, path: `${path}.missing`, offset: 0, size: 1 });
+    const missing = await hashRange({ id: 2, path: `${path}.missing`, offset: 0, size: 1 });
     assert.equal("code" in missing && missing.code, "ENOENT");
   } finally {
     await Deno.remove(path);
