@@ -205,6 +205,38 @@ export function summarizeProcesses(run: SealedRun): Promise<ProcessSummary[]> {
 }
 
 /**
+ * Summarise many runs, at most `concurrency` at a time, in input order. A
+ * bounded number in flight keeps memory flat (each run's payloads are decoded
+ * and dropped before the next runs start) while a remote source still reads
+ * several payloads at once.
+ *
+ * @example
+ * ```ts ignore
+ * const summaries = await summarizeRuns(experiment.runs);
+ * ```
+ *
+ * @param runs The runs.
+ * @param concurrency How many runs are summarised at once (default 8).
+ * @returns One summary per run, in order.
+ */
+export async function summarizeRuns(
+  runs: readonly SealedRun[],
+  concurrency = 8,
+): Promise<RunSummary[]> {
+  const out: RunSummary[] = new Array(runs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < runs.length) {
+      const i = next++;
+      const run = runs[i]!;
+      out[i] = summarizeRun(run, await summarizeProcesses(run));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, runs.length) }, worker));
+  return out;
+}
+
+/**
  * Whether a record counts for its run's best objective (see the module doc):
  * finished, a feasible output, not an LP relaxation, a number objective.
  *

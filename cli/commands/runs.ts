@@ -9,7 +9,7 @@ import { sourceFromArg, tableWidth } from "../command.ts";
 import { toJsonText } from "../json.ts";
 import { renderTable } from "../table.ts";
 import { formatObjective, formatParameter, statusText } from "../format.ts";
-import { summarizeProcesses, summarizeRun } from "../summary.ts";
+import { summarizeRuns } from "../summary.ts";
 
 /** The `runs` command. */
 export const runs: Command = {
@@ -24,9 +24,7 @@ export const runs: Command = {
   async run(args, io) {
     await using exp = await openExperiment(await sourceFromArg(args.positionals.source!, args));
     const columns = exp.runParameters().columns;
-    const summaries = await Promise.all(
-      exp.runs.map(async (r) => summarizeRun(r, await summarizeProcesses(r))),
-    );
+    const summaries = await summarizeRuns(exp.runs);
     if (args.values.json) {
       await io.out(toJsonText({ columns, runs: summaries }));
       return 0;
