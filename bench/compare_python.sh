@@ -153,7 +153,8 @@ for f in big_1g big_single; do
   ts verify "$DATA/$f.ommx" 3 | sed "s/\"job\":\"verify\"/\"job\":\"verify:$f\"/" >>"$OUT"
   echo "{\"job\":\"verify-rss:$f\",\"impl\":\"ts\",$(timed deno run -A cli/main.ts verify "$DATA/$f.ommx")}" >>"$OUT"
 done
-echo "{\"job\":\"rss-bare\",\"impl\":\"ts\",$(timed deno run -A bench/_empty.ts)}" >>"$OUT"
+# The runtime with the CLI's modules loaded and no work done: what `verify` adds is measured over it.
+echo "{\"job\":\"rss-bare\",\"impl\":\"ts\",$(timed deno run -A cli/main.ts --help)}" >>"$OUT"
 fi
 
 if want zstd; then
@@ -250,7 +251,7 @@ if pick("hash-limit"):
         rss = pick(f"verify-rss:{f}")[0]["rss_kb"] / 1024
         ok = gbs >= 1.8 if f == "big_1g" else gbs >= 0.95 * limit
         print(f"    verify {f}: {v['bytes']/1e9:.2f} GB, median {med(v['ms']):.0f} ms = {gbs:.2f} GB/s ({target}) {met(ok)};"
-              f" peak RSS of `ommx-ts verify` {rss:.0f} MiB = runtime {bare_rss:.0f} + {rss - bare_rss:.0f} (target <= 64 over the runtime) {met(rss - bare_rss <= 64)}")
+              f" peak RSS of `ommx-ts verify` {rss:.0f} MiB = runtime+modules (`ommx-ts --help`) {bare_rss:.0f} + {rss - bare_rss:.0f} (target <= 64 over the runtime) {met(rss - bare_rss <= 64)}")
 if pick("zstd"):
     pb = [m for r in pick("zstd", "python") for m in r["blob_ms"]]
     tb = [m for r in pick("zstd", "ts") for m in r["blob_ms"]]
