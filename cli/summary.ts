@@ -219,20 +219,55 @@ export function summarizeProcesses(run: SealedRun): Promise<ProcessSummary[]> {
  * @param concurrency How many runs are summarised at once (default 8).
  * @returns One summary per run, in order.
  */
-export async function summarizeRuns(
+export function summarizeRuns(
   runs: readonly SealedRun[],
   concurrency = 8,
 ): Promise<RunSummary[]> {
-  const out: RunSummary[] = new Array(runs.length);
+  return mapBounded(
+    runs,
+    concurrency,
+    async (run) => summarizeRun(run, await summarizeProcesses(run)),
+  );
+}
+
+/**
+ * Map over items with at most `limit` calls in flight, results in input order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mapBounded } from "./summary.ts";
+ * let active = 0;
+ * let most = 0;
+ * const out = await mapBounded([1, 2, 3, 4, 5], 2, async (x) => {
+ *   most = Math.max(most, ++active);
+ *   await new Promise((r) => setTimeout(r, 1));
+ *   active--;
+ *   return x * 10;
+ * });
+ * assert.deepEqual(out, [10, 20, 30, 40, 50]);
+ * assert.equal(most, 2);
+ * ```
+ *
+ * @param items The inputs.
+ * @param limit Most calls at once.
+ * @param fn The call.
+ * @returns The results.
+ */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
-    while (next < runs.length) {
+    while (next < items.length) {
       const i = next++;
-      const run = runs[i]!;
-      out[i] = summarizeRun(run, await summarizeProcesses(run));
+      out[i] = await fn(items[i]!);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, runs.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
 

@@ -10,7 +10,7 @@ import { parseNonNegativeInt } from "../args.ts";
 import { toJsonText } from "../json.ts";
 import { renderTable } from "../table.ts";
 import { formatCompact, formatObjective, statusText } from "../format.ts";
-import { type ProcessSummary, summarizeProcesses } from "../summary.ts";
+import { mapBounded, type ProcessSummary, summarizeProcesses } from "../summary.ts";
 
 const USAGE = "ommx-ts solves <source> [--run N] [--wide | --json]";
 
@@ -43,7 +43,7 @@ export const solves: Command = {
     const runId = typeof runArg === "string" ? parseNonNegativeInt(runArg, "--run", USAGE) : null;
     await using exp = await openExperiment(await sourceFromArg(args.positionals.source!, args));
     const selected = runId === null ? exp.runs : [exp.runById(runId)];
-    const all = (await Promise.all(selected.map(summarizeProcesses))).flat();
+    const all = (await mapBounded(selected, 8, summarizeProcesses)).flat();
     const solveRows = all.filter((p) => p.kind === "solve");
     const samplingRows = all.filter((p) => p.kind === "sampling");
     if (args.values.json) {
