@@ -6,7 +6,8 @@
 #   SAMPLES=9 bash bench/compare_python.sh  # more samples per job (default 7)
 #   JOBS="cli verify" bash bench/compare_python.sh   # only some sections (open decode cli import
 #                                                    # verify zstd; default all)
-#   CLI_RUNS="1000 5000" ...                         # archive sizes of the cli section
+#   CLI_RUNS="1000 5000" BIG_SAMPLES=1 ...           # archive sizes of the cli section; samples at
+#                                                    # 20,000 runs (default 3)
 #
 # Jobs: (a) open + list the 1000-run archive; (b) peak RSS while opening + listing the 2 GB
 # archive, and open + list time of the 1 GB vs 2 GB archives; verify() GB/s of the 1 GB archive;
@@ -126,7 +127,7 @@ deno task bundle >/dev/null 2>&1
 for n in $CLI_RUNS; do
   f="$DATA/many_runs_$n.ommx"; [ "$n" = 1000 ] && f="$DATA/many_runs.ommx"
   [ -f "$f" ] || continue
-  k=$SAMPLES; [ "$n" -ge 5000 ] && k=$(( SAMPLES < 5 ? SAMPLES : 5 )); [ "$n" -ge 20000 ] && k=3
+  k=$SAMPLES; [ "$n" -ge 5000 ] && k=$(( SAMPLES < 5 ? SAMPLES : 5 )); [ "$n" -ge 20000 ] && k=${BIG_SAMPLES:-3}
   for cmd in runs inspect params; do
     flag=--json; [ "$cmd" = params ] && flag=--csv
     for i in $(seq "$k"); do
