@@ -111,13 +111,13 @@ for j in "${jobs[@]}"; do
 done
 fi
 
-# One whole process: wall ms (date) and peak RSS KiB (/usr/bin/time), as a JSON fragment.
+# One whole process: wall ms (date), peak RSS KiB and exit code (/usr/bin/time), as a JSON fragment.
 timed() {
-  local t0 t1 kb
+  local t0 t1 out
   t0=$(date +%s%N)
-  kb=$(/usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -n 1)
+  out=$(/usr/bin/time -f "%M %x" "$@" 2>&1 >/dev/null | tail -n 1)
   t1=$(date +%s%N)
-  echo "\"wall_ms\": $(((t1 - t0) / 1000000)), \"rss_kb\": $kb"
+  echo "\"wall_ms\": $(((t1 - t0) / 1000000)), \"rss_kb\": ${out% *}, \"exit\": ${out#* }"
 }
 
 if want cli; then

@@ -41,6 +41,10 @@ for job in sorted({r["job"] for r in rows if r["job"].startswith("decode:")}):
         mb = next(r["bytes"] for r in pick(job) if r["file"] == f) / 1e6
         print(f"    {job[7:]:14} {f.split('/')[-1]:28} {mb:6.2f} MB  python {med(p):7.1f} ms ({mb/med(p)*1e3:6.1f} MB/s)"
               f"  ts {med(t):7.1f} ms ({mb/med(t)*1e3:6.1f} MB/s)  ts/python {med(t)/med(p):5.2f}  {met(med(t)/med(p) <= 0.5)}")
+failed = [r for r in rows if r.get("exit", 0) != 0]
+for r in failed:
+    print(f"FAILED (exit {r['exit']}, left out): {json.dumps(r)}")
+rows = [r for r in rows if r.get("exit", 0) == 0]
 cli = pick("cli")
 if cli:
     print("(d) CLI whole processes: median wall ms [min-max], peak RSS MiB; speed-up = python / ts")

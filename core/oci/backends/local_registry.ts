@@ -27,7 +27,7 @@ import {
 } from "../../errors.ts";
 import { type Descriptor, parseDescriptor } from "../descriptor.ts";
 import { createVerifier, isDigest, verifyBytes } from "../digest.ts";
-import { type ImageManifest, parseManifest } from "../manifest.ts";
+import { type ImageManifest, MAX_MANIFEST_SIZE, parseManifest } from "../manifest.ts";
 import { encodeOciLayout, parseOciLayout } from "../layout.ts";
 import {
   ANNOTATION_REF_NAME,
@@ -136,7 +136,7 @@ export interface OpenLocalRegistryOptions {
   root?: string;
   /** Chunk size for streaming reads (default 1 MiB). */
   chunkSize?: number;
-  /** Largest manifest accepted by {@linkcode LocalRegistryTarget.resolve} (default 4 MiB). */
+  /** Largest manifest accepted by {@linkcode LocalRegistryTarget.resolve} (default {@linkcode MAX_MANIFEST_SIZE}, 64 MiB). */
   maxManifestSize?: number;
   /** The image name `resolve()` uses when called without one. */
   imageName?: string;
@@ -1146,7 +1146,7 @@ export async function openLocalRegistry(
       schemaVersion: version,
       blobs,
       fs,
-      maxManifestSize: options.maxManifestSize ?? 4 << 20,
+      maxManifestSize: options.maxManifestSize ?? MAX_MANIFEST_SIZE,
       imageName: options.imageName,
       writable,
     });

@@ -17,7 +17,7 @@
  * credentials go to a realm on another origin only over HTTPS; redirects and
  * upload locations on another origin get no `Authorization`); a response
  * timeout on every request and a progress timeout on every body; size caps on
- * manifests (4 MiB), token responses (1 MiB) and error bodies (64 KiB read);
+ * manifests (64 MiB, `MAX_MANIFEST_SIZE`), token responses (1 MiB) and error bodies (64 KiB read);
  * bounded retries with backoff for idempotent requests.
  *
  * @module
@@ -42,6 +42,7 @@ import {
 } from "../media_types.ts";
 import { formatReference, type ImageReference, parseReference } from "../reference.ts";
 import type { FetchOptions, Target } from "../storage.ts";
+import { MAX_MANIFEST_SIZE } from "../manifest.ts";
 import { collectVerified } from "./_push.ts";
 import { isLoopbackHost, type NetworkOptions } from "../network.ts";
 import {
@@ -92,7 +93,7 @@ export interface OpenRemoteRegistryOptions extends NetworkOptions {
    * for true loopback hosts (see {@linkcode usesPlainHttp}).
    */
   plainHttp?: boolean;
-  /** Largest manifest accepted, in bytes (default 4 MiB). */
+  /** Largest manifest accepted, in bytes (default {@linkcode MAX_MANIFEST_SIZE}, 64 MiB). */
   maxManifestSize?: number;
 }
 
@@ -906,6 +907,6 @@ export async function openRemoteRegistry(
     settings: httpSettings(options),
     credentials,
     plainHttp: options.plainHttp ?? usesPlainHttp(ref.registry),
-    maxManifestSize: options.maxManifestSize ?? 4 << 20,
+    maxManifestSize: options.maxManifestSize ?? MAX_MANIFEST_SIZE,
   });
 }
