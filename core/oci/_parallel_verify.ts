@@ -124,7 +124,8 @@ function runPool(
       w.onerror = (event: ErrorEvent) => {
         // The worker did not start or died: this thread hashes what it held and what is queued.
         event.preventDefault();
-        leftovers.push(job.d, ...queue.splice(0).map((j) => j.d));
+        leftovers.push(job.d);
+        for (const j of queue.splice(0)) leftovers.push(j.d);
         retire(w);
       };
       const request: HashRequest = { id: 0, ...job.range };
@@ -145,7 +146,7 @@ function runPool(
       next(w);
     }
     if (active === 0) {
-      leftovers.push(...queue.splice(0).map((j) => j.d));
+      for (const j of queue.splice(0)) leftovers.push(j.d);
       finish();
     }
   });
