@@ -31,7 +31,6 @@
  * @module
  */
 
-import { Decompress } from "npm:fzstd@0.1.1";
 import {
   DecodeError,
   InvalidArgumentError,
@@ -242,9 +241,11 @@ function nativeDecoders(zlib: NodeZstd, subject: string): DecoderFactory | null 
 
 /**
  * The pure-JS decoder (`fzstd`), fed in 64 KiB slices. It keeps references to
- * input it cannot decode yet, so it gets copies.
+ * input it cannot decode yet, so it gets copies. Loaded on first use: where
+ * `node:zlib` has zstd (Deno, Node ≥ 22.15) it is never needed.
  */
-function jsDecoders(subject: string): DecoderFactory {
+async function jsDecoders(subject: string): Promise<DecoderFactory> {
+  const { Decompress } = await import("npm:fzstd@0.1.1");
   return (sink) => {
     const d = new Decompress((chunk: Uint8Array) => {
       if (chunk.length > 0) sink(chunk);
@@ -273,7 +274,7 @@ async function decoderFactory(
   implementation: ZstdImplementation,
   subject: string,
 ): Promise<DecoderFactory> {
-  if (implementation === "js") return jsDecoders(subject);
+  if (implementation === "js") return await jsDecoders(subject);
   const zlib = await loadNodeZstd();
   const native = zlib === null ? null : nativeDecoders(zlib, subject);
   if (native !== null) return native;
@@ -284,7 +285,7 @@ async function decoderFactory(
         : "node:zlib's zstd decoder does not expose the synchronous handle this decoder needs",
     );
   }
-  return jsDecoders(subject);
+  return await jsDecoders(subject);
 }
 
 // ---------------------------------------------------------------------------
