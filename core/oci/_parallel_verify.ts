@@ -84,6 +84,24 @@ interface Job {
   range: BlobFileRange;
 }
 
+/** The worker module beside this one: `.ts` from source, `.js` in a bundle or compiled package. */
+const WORKER_URL = new URL(
+  `./_hash_worker.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`,
+  import.meta.url,
+);
+
+/** Whether the worker module can be loaded (a local copy without it would only print an error). */
+async function workerPresent(): Promise<boolean> {
+  if (WORKER_URL.protocol !== "file:") return true;
+  try {
+    const fs = await import("node:fs");
+    const { fileURLToPath } = await import("node:url");
+    return fs.existsSync(fileURLToPath(WORKER_URL));
+  } catch {
+    return false;
+  }
+}
+
 /** Run jobs on a pool of workers; resolves with the descriptors no worker could take. */
 function runPool(
   jobs: Job[],
@@ -131,9 +149,7 @@ function runPool(
       const request: HashRequest = { id: 0, ...job.range };
       w.postMessage(request);
     };
-    // Beside this module: `.ts` from source, `.js` in a bundle or compiled package (`deno task bundle`).
-    const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
-    const url = new URL(`./_hash_worker.${ext}`, import.meta.url);
+    const url = WORKER_URL;
     for (let i = 0; i < count; i++) {
       let w: Worker;
       try {
@@ -182,7 +198,7 @@ export async function verifyBlobs(
   };
   const minSize = options.minParallelSize ?? 16 << 20;
   const locate = (storage as Partial<FileRangeSource>).blobFileRange;
-  const maxWorkers = typeof Worker === "function" ? options.workers ?? defaultWorkers() : 0;
+  let maxWorkers = typeof Worker === "function" ? options.workers ?? defaultWorkers() : 0;
   const jobs: Job[] = [];
   const here: Descriptor[] = [];
   for (const d of unique) {
@@ -191,6 +207,10 @@ export async function verifyBlobs(
       : undefined;
     if (range !== undefined) jobs.push({ d, range });
     else here.push(d);
+  }
+  if (jobs.length > 0 && !(await workerPresent())) {
+    maxWorkers = 0;
+    for (const j of jobs.splice(0)) here.push(j.d);
   }
   jobs.sort((a, b) => b.d.size - a.d.size); // largest first: the pool finishes together
   const pool = jobs.length > 0
