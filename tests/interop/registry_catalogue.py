@@ -23,7 +23,8 @@ Usage (the registry root comes from OMMX_LOCAL_REGISTRY_ROOT; every command prin
                                               report every committed name and digest
     registry_catalogue.py check NAME...       Artifact.load each name and read every layer blob
     registry_catalogue.py gc-loop STOP GRACE  gc(delete=True, grace_period=GRACE) again and again until
-                                              the file STOP exists; report passes and deletions
+                                              the file STOP exists (after the first pass it creates
+                                              STOP.started); report passes and deletions
 """
 
 from __future__ import annotations
@@ -316,6 +317,8 @@ def gc_loop(stop: str, grace: str) -> dict:
         passes += 1
         deleted += [b.digest for b in r.deleted_blobs]
         skipped += len(r.skipped_blobs)
+        if passes == 1:
+            open(stop + ".started", "w").close()
         if done:
             break
         time.sleep(0.01)

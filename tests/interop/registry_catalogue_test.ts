@@ -321,7 +321,11 @@ Deno.test({
       const doomed = await oldOrphan(root, crypto.getRandomValues(new Uint8Array(100)));
       const collector = py(root, "gc-loop", stop, "1h");
       const names: string[] = [];
-      for (let i = 0; i < 12; i++) {
+      // Keep committing until the SDK has finished a pass (its start-up can outlast 12 commits),
+      // so at least one of its deleting passes overlaps our writes.
+      const started = async () => await Deno.stat(`${stop}.started`).then(() => true, () => false);
+      const deadline = Date.now() + 60_000;
+      for (let i = 0; i < 12 || (!(await started()) && Date.now() < deadline); i++) {
         const draft = ArtifactDraft.new(`example.com/writer/ts:${i}`, { root });
         await draft.addLayer("application/octet-stream", shared);
         await draft.addLayer(
@@ -331,6 +335,7 @@ Deno.test({
         await using artifact = await draft.commit();
         names.push(artifact.imageName!);
       }
+      assert.ok(await started(), "the SDK's gc loop finished a pass while ommx-ts committed");
       await Deno.writeTextFile(stop, "");
       const loop = await collector;
       assert.ok(loop.passes >= 2, `the SDK ran ${loop.passes} gc passes`);
@@ -344,6 +349,7 @@ Deno.test({
       assert.ok(report.reachableBlobs.some((b) => b.digest === sharedDigest));
     } finally {
       await Deno.remove(stop).catch(() => {});
+      await Deno.remove(`${stop}.started`).catch(() => {});
       await Deno.remove(root, { recursive: true });
     }
   },
