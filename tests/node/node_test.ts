@@ -4,8 +4,8 @@
  * corpus; its JSON summary must equal the one computed here in Deno. Node 20 has no zstd in `node:zlib`, so this covers
  * the pure-JS `fzstd` decoder, and the typed `UnsupportedError` of zstd
  * compression there. The HiGHS adapter solves in Node as in Deno, its
- * `highs.wasm` copied beside the bundle (as an application ships it; Node 20 is
- * what this machine has, Node 22 runs the same bundle). Skipped (one printed line) when `node` is not on PATH: found through
+ * `highs.wasm` copied beside the bundle (as an application ships it). `.ci/run` runs this file with the system's
+ * Node 20 and again with Node 22 (`OMMX_TEST_NODE`, from `.ci/install_node22.sh`). Skipped (one printed line) when `node` is not on PATH: found through
  * core/_tools_test_util.ts, never by spawning `node` (Deno 2.9 runs itself for an absent `node`).
  *
  * @module
