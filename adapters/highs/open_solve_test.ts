@@ -186,3 +186,22 @@ Deno.test("highs open solve: a disposed adapter instance refuses run, decode and
   assert.throws(() => adapter.decodeToState(adapter.solverInput), OMMXHighsAdapterError);
   await assert.rejects(adapter.decode(adapter.solverInput), OMMXHighsAdapterError);
 });
+
+Deno.test("highs open solve: the HiGHS model is freed when the open Solve's scope ends, not later", async () => {
+  const exp = createExperiment({ imageName: "example.com/highs/open-free:v1" });
+  let adapter: HighsSolverInstance | undefined;
+  await exp.withRun(async (run) => {
+    {
+      await using solve = await run.openSolve(OMMXHighsAdapter, knapsack());
+      adapter = solve.adapter as HighsSolverInstance;
+      await solve.decode(adapter.run());
+      assert.equal(adapter.terminationReport().status, "Optimal"); // alive inside the scope
+    }
+    assert.throws(() => adapter!.terminationReport(), OMMXHighsAdapterError); // freed at its end
+    const failed = await run.openSolve(OMMXHighsAdapter, knapsack());
+    await failed.fail(new Error("gave up"));
+    assert.throws(() => (failed.adapter as HighsSolverInstance).run(), OMMXHighsAdapterError);
+  });
+  const back = await sealed(exp);
+  assert.deepEqual(back.runs[0]!.solves.map((s) => s.status), ["finished", "failed"]);
+});

@@ -49,6 +49,8 @@ export interface AdapterContext {
 /**
  * The backend model of one adapter call, for {@linkcode Run.openSolve}: what
  * the reference's adapter instance offers (`solver_input`, `decode(data)`).
+ * When it is also `Disposable`, the open Solve disposes it once the Solve is
+ * recorded.
  */
 export interface AdapterInstance<S extends ResultLike = ResultLike> {
   /** The backend solver model built from the instance (e.g. a solver's problem object). */

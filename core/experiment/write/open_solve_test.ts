@@ -158,3 +158,46 @@ Deno.test("logSolve: diagnostics are stored only with storeDiagnostics, as the r
     [true, false, true],
   );
 });
+
+Deno.test("openSolve: a Disposable backend model is disposed once, when its Solve is recorded (finish, fail, interrupt, scope end)", async () => {
+  const disposed: string[] = [];
+  const disposable = (label: string, throws = false): typeof modelAdapter => ({
+    name: "toy.Disposable",
+    solve: () => output,
+    instantiate: () => ({
+      solverInput: label,
+      decode: () => output,
+      [Symbol.dispose]() {
+        disposed.push(label);
+        if (throws) throw new Error("cannot free");
+      },
+    }),
+  });
+  const b = createExperimentBuilder({ imageName: "example.com/t/dispose:v1" });
+  const run = b.run();
+  const a = await run.openSolve(disposable("finish"), input);
+  assert.deepEqual(disposed, []);
+  assert.equal(a.solverInput, "finish");
+  await a.finish(output);
+  assert.deepEqual(disposed, ["finish"]);
+  const f = await run.openSolve(disposable("fail"), input);
+  await f.fail(new Error("boom"));
+  const i = await run.openSolve(disposable("interrupt"), input);
+  await i.interrupt();
+  {
+    await using s = await run.openSolve(disposable("scope"), input);
+    await s.decode("data");
+    assert.deepEqual(disposed, ["finish", "fail", "interrupt"]);
+  }
+  // a backend whose dispose throws: the record still stands, nothing is thrown at the caller
+  const t = await run.openSolve(disposable("throws", true), input);
+  await t.finish(output);
+  await t[Symbol.asyncDispose]();
+  assert.deepEqual(disposed, ["finish", "fail", "interrupt", "scope", "throws"]);
+  await run.finish();
+  const exp = await b.commit();
+  assert.deepEqual(
+    exp.runs[0]!.solves.map((s) => s.status),
+    ["finished", "failed", "interrupted", "finished", "finished"],
+  );
+});

@@ -558,6 +558,13 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
    * built). With `storeTrace`, the Solve is a span `Solve` (attributes
    * `ommx.solve.id`, `adapter`) of the run's trace, as the reference writes.
    *
+   * The backend model `instantiate` built belongs to the open Solve: once
+   * the record is written (any outcome) its `[Symbol.dispose]()` runs when it
+   * has one — e.g. the HiGHS adapter's WebAssembly memory is freed at the
+   * scope's end, not whenever the garbage collector gets to it (the reference
+   * leaves the Python object to its garbage collector). Read `solverInput`
+   * and call `decode` inside the scope.
+   *
    * @param adapter An adapter (its `name` is recorded) or an adapter name.
    * @param instance The input Instance (stored as given).
    * @param options Adapter options (JSON-serialisable); `logAdapterOption` adds more.
@@ -623,6 +630,7 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
         );
       } finally {
         this.#pending--;
+        releaseBackend(backend);
         settle();
       }
     };
@@ -799,4 +807,15 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
  */
 export function startRun(runId: number, owner: RunOwner): Run {
   return construct(runId, owner);
+}
+
+/** Dispose an open Solve's backend model (when it is `Disposable`) once its record is written. */
+function releaseBackend(backend: AdapterInstance | undefined): void {
+  const dispose = (backend as Partial<Disposable> | undefined)?.[Symbol.dispose];
+  if (typeof dispose !== "function") return;
+  try {
+    dispose.call(backend);
+  } catch {
+    // The record is written; a backend that fails to free itself has nothing left to report to.
+  }
 }
