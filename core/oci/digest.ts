@@ -114,6 +114,14 @@ export interface Hasher {
    */
   update(chunk: Uint8Array): void;
   /**
+   * A new hasher in the same state (the bytes fed so far), independent of
+   * this one: hash a common prefix once, then finish several copies with
+   * different endings.
+   *
+   * @returns The copy.
+   */
+  copy(): Hasher;
+  /**
    * Finish and return the 64-char lowercase hex digest. Call once.
    *
    * @returns The hex digest.
@@ -123,6 +131,7 @@ export interface Hasher {
 
 interface NodeHash {
   update(data: Uint8Array): NodeHash;
+  copy(): NodeHash;
   digest(encoding: "hex"): string;
 }
 interface NodeCryptoLike {
@@ -167,6 +176,9 @@ class NodeHasher implements Hasher {
   update(chunk: Uint8Array): void {
     this.#hash.update(chunk);
   }
+  copy(): Hasher {
+    return new NodeHasher(this.#hash.copy());
+  }
   digestHex(): Promise<string> {
     return Promise.resolve(this.#hash.digest("hex"));
   }
@@ -180,6 +192,13 @@ class BufferingHasher implements Hasher {
     // Copy: callers may reuse their buffers.
     this.#chunks.push(chunk.slice());
     this.#length += chunk.length;
+  }
+  copy(): Hasher {
+    // The chunks are private copies and never mutated: share them.
+    const other = new BufferingHasher();
+    other.#chunks = [...this.#chunks];
+    other.#length = this.#length;
+    return other;
   }
   digestHex(): Promise<string> {
     const all = new Uint8Array(this.#length);

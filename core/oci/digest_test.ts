@@ -57,6 +57,22 @@ Deno.test("digest: known vectors; incremental equals one-shot", async () => {
   );
 });
 
+Deno.test("digest: a hasher's copy continues from the same state, independently", async () => {
+  const h = await createHasher();
+  h.update(enc.encode("a"));
+  const c1 = h.copy();
+  h.update(enc.encode("b"));
+  const c2 = h.copy();
+  c1.update(enc.encode("bc"));
+  c2.update(enc.encode("c"));
+  h.update(enc.encode("x"));
+  const c3 = c2.copy();
+  assert.equal(await c1.digestHex(), ABC);
+  assert.equal(await c2.digestHex(), ABC);
+  assert.equal(await c3.digestHex(), ABC); // copied before c2 was finished
+  assert.equal(await h.digestHex(), await sha256Hex(enc.encode("abx")));
+});
+
 Deno.test("digest: verifyBytes, verify and the verifying stream", async () => {
   const data = enc.encode("hello world");
   const good = { digest: await digestOf(data), size: data.length };
