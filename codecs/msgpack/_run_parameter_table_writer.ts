@@ -1,0 +1,231 @@
+/**
+ * {@linkcode RunParameterTableWriter}: the run-parameter table built run by
+ * run, in ascending run id, keeping each column's encoded cells between
+ * encodes — what a writer that publishes the table after every Run (a
+ * checkpoint) needs, instead of rebuilding and re-encoding the table from
+ * every run each time. Its bytes are those of
+ * `encodeRunParameterTable(buildRunParameterTable(runs))` for the same runs,
+ * with the same type unification (an `int64` column meeting a `float64`
+ * value becomes `float64`).
+ *
+ * @module
+ */
+import { InvalidArgumentError } from "../../core/errors.ts";
+import { ByteBuffer } from "../../core/_bytes.ts";
+import { compareCodePoints } from "../../core/_code_points.ts";
+import { MsgpackWriter } from "./_wire.ts";
+import {
+  buildRunParameterTable,
+  type RunParameters,
+  type RunParameterType,
+} from "./run_parameter_table.ts";
+
+/** One cell as logged: its run, its value normalised by type, the type of the value alone. */
+interface Cell {
+  readonly runId: number;
+  readonly value: boolean | number | bigint | string;
+  readonly type: RunParameterType;
+}
+
+/** A column: its unified type, its cells (ascending run id) and their encoding under that type. */
+interface Column {
+  type: RunParameterType;
+  readonly cells: Cell[];
+  /** How many cells hold a `float64` value (an `int64` column with one becomes `float64`). */
+  floats: number;
+  readonly bytes: ByteBuffer;
+  /** The end offset in `bytes` of each cell. */
+  readonly ends: number[];
+}
+
+function encodeCell(out: ByteBuffer, type: RunParameterType, cell: Cell): void {
+  const w = new MsgpackWriter();
+  w.int(cell.runId);
+  const v = cell.value;
+  switch (type) {
+    case "bool":
+      w.bool(v as boolean);
+      break;
+    case "string":
+      w.str(v as string);
+      break;
+    case "int64":
+      w.int(v as number | bigint);
+      break;
+    case "float64":
+      w.float64(typeof v === "bigint" ? Number(v) : v as number);
+      break;
+  }
+  out.append(w.finish());
+}
+
+function reencode(column: Column): void {
+  column.bytes.truncate(0);
+  column.ends.length = 0;
+  for (const cell of column.cells) {
+    encodeCell(column.bytes, column.type, cell);
+    column.ends.push(column.bytes.length);
+  }
+}
+
+/**
+ * The run-parameter table built incrementally: append runs in ascending run
+ * id, cut back to an earlier number of runs, encode at any point.
+ *
+ * @example Same bytes as a full rebuild
+ * ```ts
+ * import { RunParameterTableWriter } from "./_run_parameter_table_writer.ts";
+ * import { buildRunParameterTable, encodeRunParameterTable } from "./run_parameter_table.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const runs = [
+ *   { runId: 0, params: { seed: 1 } },
+ *   { runId: 1, params: { seed: 2.5, solver: "x" } },
+ * ];
+ * const w = new RunParameterTableWriter();
+ * for (const run of runs) w.append(run);
+ * assert.deepEqual(w.encode(), encodeRunParameterTable(buildRunParameterTable(runs)));
+ * ```
+ */
+export class RunParameterTableWriter {
+  readonly #runs: RunParameters[] = [];
+  readonly #columns = new Map<string, Column>();
+  #names: string[] | undefined = [];
+
+  /** How many runs were appended (and not cut off). */
+  get runCount(): number {
+    return this.#runs.length;
+  }
+
+  /**
+   * Append a run's parameters (kept by reference: they must not change
+   * afterwards). On an error nothing changes.
+   *
+   * @param run The run: its id above every run appended so far.
+   * @throws {InvalidArgumentError} On an invalid or non-ascending run id, an
+   * unsupported value, an int64 overflow or a type no column unification
+   * allows (the messages of `buildRunParameterTable`).
+   */
+  append(run: RunParameters): void {
+    let added: [string, Cell][];
+    try {
+      added = this.#check(run);
+    } catch (error) {
+      // The error a full build of these runs gives (which column, which run
+      // is named first depends on the order a full build checks in).
+      if (error instanceof InvalidArgumentError) {
+        buildRunParameterTable([...this.#runs, run]);
+      }
+      throw error;
+    }
+    this.#runs.push(run);
+    for (const [name, cell] of added) {
+      let column = this.#columns.get(name);
+      if (column === undefined) {
+        column = { type: cell.type, cells: [], floats: 0, bytes: new ByteBuffer(64), ends: [] };
+        this.#columns.set(name, column);
+        this.#names = undefined;
+      }
+      column.cells.push(cell);
+      if (cell.type === "float64") column.floats++;
+      if (column.type === "int64" && cell.type === "float64") {
+        column.type = "float64";
+        reencode(column);
+      } else {
+        encodeCell(column.bytes, column.type, cell);
+        column.ends.push(column.bytes.length);
+      }
+    }
+  }
+
+  /** The run's cells, checked against the columns; throws without changing anything. */
+  #check(run: RunParameters): [string, Cell][] {
+    const last = this.#runs[this.#runs.length - 1]?.runId;
+    // Validation and normalisation of the run's own cells, as a full build does.
+    const own = buildRunParameterTable([run]);
+    if (last !== undefined && !(run.runId > last)) {
+      throw new InvalidArgumentError(
+        `Run ${run.runId} appended after run ${last} (run ids must ascend)`,
+      );
+    }
+    const added: [string, Cell][] = [];
+    for (const [name, col] of own.columns) {
+      const value = col.values.get(run.runId)!;
+      const cell: Cell = { runId: run.runId, value, type: col.type };
+      const existing = this.#columns.get(name);
+      if (existing !== undefined && !compatible(existing.type, cell.type)) {
+        const first = existing.cells[0]!;
+        const other = [...existing.cells, cell].find((c) => c.type !== first.type)!;
+        throw new InvalidArgumentError(
+          `Run parameter ${
+            JSON.stringify(name)
+          } has incompatible types: ${first.type} in run ${first.runId}, ${other.type} in run ${other.runId}`,
+        );
+      }
+      added.push([name, cell]);
+    }
+    return added;
+  }
+
+  /**
+   * Keep only the first `runCount` runs appended.
+   *
+   * @param runCount How many runs to keep (no-op when at least {@linkcode RunParameterTableWriter.runCount}).
+   */
+  truncate(runCount: number): void {
+    if (runCount >= this.#runs.length) return;
+    const cut = this.#runs[Math.max(0, runCount)]!.runId;
+    this.#runs.length = Math.max(0, runCount);
+    for (const [name, column] of this.#columns) {
+      let n = column.cells.length;
+      while (n > 0 && column.cells[n - 1]!.runId >= cut) {
+        if (column.cells[n - 1]!.type === "float64") column.floats--;
+        n--;
+      }
+      if (n === column.cells.length) continue;
+      if (n === 0) {
+        this.#columns.delete(name);
+        this.#names = undefined;
+        continue;
+      }
+      column.cells.length = n;
+      column.ends.length = n;
+      column.bytes.truncate(column.ends[n - 1]!);
+      if (column.type === "float64" && column.floats === 0) {
+        // Its only float cells are gone: the column is int64 again.
+        column.type = "int64";
+        reencode(column);
+      }
+    }
+  }
+
+  /**
+   * The table's MessagePack bytes (what `encodeRunParameterTable` writes).
+   *
+   * @returns A new array.
+   */
+  encode(): Uint8Array {
+    this.#names ??= [...this.#columns.keys()].sort(compareCodePoints);
+    const w = new MsgpackWriter();
+    w.mapHeader(1);
+    w.str("columns");
+    w.mapHeader(this.#names.length);
+    for (const name of this.#names) {
+      const column = this.#columns.get(name)!;
+      w.str(name);
+      w.mapHeader(2);
+      w.str("type");
+      w.str(column.type);
+      w.str("values");
+      w.mapHeader(column.cells.length);
+      w.raw(column.bytes.view());
+    }
+    return w.finish();
+  }
+}
+
+function compatible(column: RunParameterType, value: RunParameterType): boolean {
+  if (column === value) return true;
+  const numeric = (t: RunParameterType) => t === "int64" || t === "float64";
+  return numeric(column) && numeric(value);
+}

@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import fc from "npm:fast-check@4.11.0";
+import { InvalidArgumentError } from "../../core/errors.ts";
+import { pyFloat } from "../py_float.ts";
+import { RunParameterTableWriter } from "./_run_parameter_table_writer.ts";
+import {
+  buildRunParameterTable,
+  encodeRunParameterTable,
+  type RunParameterInput,
+  type RunParameters,
+} from "./run_parameter_table.ts";
+
+/** What the writer must reproduce: a full build and encode, or the error of one. */
+function rebuild(runs: readonly RunParameters[]): Uint8Array | Error {
+  try {
+    return encodeRunParameterTable(buildRunParameterTable(runs));
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+// Few names, so that columns meet values of other types (int64 → float64, and conflicts).
+const name = fc.constantFrom("a", "b", "c", "\u{1F600}", "\uFFFD", "long name ".repeat(4));
+const value: fc.Arbitrary<RunParameterInput> = fc.oneof(
+  fc.integer({ min: -70_000, max: 70_000 }),
+  fc.constantFrom(0, 2 ** 40, -(2 ** 53) + 1, 2 ** 60),
+  fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }),
+  fc.double(),
+  fc.double().map(pyFloat),
+  fc.boolean(),
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom(2n ** 64n, 2 ** 70), // int64 overflow
+);
+const params = fc.dictionary(name, value, { maxKeys: 4 }).map((d) => new Map(Object.entries(d)));
+// A sequence of steps: append the next run (ids ascending with gaps), or cut back.
+const step = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant("append" as const), params }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("truncate" as const), keep: fc.nat(12) }) },
+);
+
+Deno.test("RunParameterTableWriter: equals a full rebuild after every step, errors included", () => {
+  fc.assert(
+    fc.property(fc.array(step, { maxLength: 30 }), fc.integer({ min: 1, max: 3 }), (steps, gap) => {
+      const writer = new RunParameterTableWriter();
+      const runs: RunParameters[] = [];
+      let nextId = 0;
+      for (const s of steps) {
+        if (s.kind === "truncate") {
+          writer.truncate(s.keep);
+          runs.length = Math.min(runs.length, s.keep);
+          nextId = runs.length === 0 ? 0 : runs[runs.length - 1]!.runId + gap;
+        } else {
+          const run = { runId: nextId, params: s.params };
+          const expected = rebuild([...runs, run]);
+          let error: unknown;
+          try {
+            writer.append(run);
+          } catch (e) {
+            error = e;
+          }
+          if (expected instanceof Error) {
+            // A run a full build refuses is refused with the same error; nothing changes.
+            assert.ok(error instanceof InvalidArgumentError, String(error));
+            assert.equal((error as Error).message, expected.message);
+          } else {
+            assert.equal(error, undefined);
+            runs.push(run);
+            nextId += gap;
+          }
+        }
+        assert.equal(writer.runCount, runs.length);
+        assert.deepEqual(writer.encode(), rebuild(runs));
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
+
+Deno.test("RunParameterTableWriter: an int64 column widened by a float narrows back when cut", () => {
+  const w = new RunParameterTableWriter();
+  const runs = [
+    { runId: 0, params: { x: 1, s: "a" } },
+    { runId: 1, params: { x: 2 ** 60 } },
+    { runId: 5, params: { x: 0.5, y: true } },
+  ];
+  for (const r of runs) w.append(r);
+  assert.deepEqual(w.encode(), rebuild(runs));
+  w.truncate(2);
+  assert.deepEqual(w.encode(), rebuild(runs.slice(0, 2)));
+  w.truncate(0);
+  assert.deepEqual(w.encode(), rebuild([]));
+  assert.equal(w.runCount, 0);
+});
+
+Deno.test("RunParameterTableWriter: run ids must ascend; the state stays as it was", () => {
+  const w = new RunParameterTableWriter();
+  w.append({ runId: 3, params: { x: 1 } });
+  assert.throws(() => w.append({ runId: 3, params: { x: 2 } }), InvalidArgumentError);
+  assert.throws(() => w.append({ runId: 2, params: {} }), InvalidArgumentError);
+  assert.throws(() => w.append({ runId: -1, params: {} }), InvalidArgumentError);
+  assert.throws(() => w.append({ runId: 4, params: { x: "s" } }), /incompatible types/);
+  assert.deepEqual(w.encode(), rebuild([{ runId: 3, params: { x: 1 } }]));
+});
