@@ -18,10 +18,6 @@ import {
   MEDIA_TYPE_RUN_PARAMETERS,
 } from "../../../codecs/media_types.ts";
 import {
-  buildRunParameterTable,
-  encodeRunParameterTable,
-} from "../../../codecs/msgpack/run_parameter_table.ts";
-import {
   type AttachmentTable,
   encodeExperimentConfig,
   encodeRunRecord,
@@ -30,6 +26,8 @@ import {
   type RunRecord,
 } from "../read/config.ts";
 import { sortByCodePoint } from "../../_code_points.ts";
+import { concatBytes } from "../../_bytes.ts";
+import { AssemblyCache } from "./_assembly_cache.ts";
 import { type AttachmentEntry, type LayerDescriptor, stageBytes } from "./_staging.ts";
 import type { ProcessState, RunState } from "./_run_state.ts";
 
@@ -156,92 +154,48 @@ export function runRecord(run: RunState, add: (d: LayerDescriptor) => number): R
 }
 
 /**
- * What an Experiment being recorded keeps between assemblies (autosaves):
- * each closed run's layers and config text, and each layer's manifest text,
- * so that an assembly encodes only what is new — the rest is concatenation.
- */
-export interface AssemblyCache {
-  /** Per closed run: the layer index it started at, its layers and its config text. */
-  readonly runs: WeakMap<RunState, { offset: number; layers: LayerDescriptor[]; text: string }>;
-  /** Per layer descriptor: its canonical JSON text in the manifest. */
-  readonly layerTexts: WeakMap<LayerDescriptor, string>;
-}
-
-/**
  * An empty {@linkcode AssemblyCache}.
  *
  * @returns The cache.
  */
 export function newAssemblyCache(): AssemblyCache {
-  return { runs: new WeakMap(), layerTexts: new WeakMap() };
+  return new AssemblyCache();
 }
 
-/**
- * The manifest's canonical JSON (what `encodeManifest` writes: keys sorted,
- * compact), with each layer's text taken from `cache`.
- */
-function manifestText(
-  manifest: ImageManifest,
-  layers: readonly LayerDescriptor[],
-  cache: AssemblyCache,
-): string {
-  const layerTexts = layers.map((l) => {
-    let text = cache.layerTexts.get(l);
-    if (text === undefined) {
-      text = canonicalJson({
-        annotations: l.annotations,
-        digest: l.digest,
-        mediaType: l.mediaType,
-        size: l.size,
-      });
-      cache.layerTexts.set(l, text);
-    }
-    return text;
-  });
-  let out = "{";
-  if (manifest.annotations !== undefined) {
-    out += `"annotations":${canonicalJson(manifest.annotations)},`;
-  }
-  out += `"artifactType":${canonicalJson(manifest.artifactType)},"config":${
-    canonicalJson(manifest.config)
-  },"layers":[${layerTexts.join(",")}],"schemaVersion":2`;
-  if (manifest.subject !== undefined) out += `,"subject":${canonicalJson(manifest.subject)}`;
-  return out + "}";
-}
+const encoder = new TextEncoder();
 
 /**
  * Assemble an Experiment (layer indices, run-parameter table, config,
  * manifest) as bytes, without storing anything.
  *
  * @param input The logical Experiment (`imageName` is not used).
- * @param cache What earlier assemblies of the same Experiment encoded (runs and layers already seen are not encoded again).
+ * @param cache What earlier assemblies of the same Experiment encoded (runs already seen in the same place are not encoded again).
  * @returns The three new blobs with their descriptors.
  * @throws {InvalidArgumentError} When run-parameter column types cannot be unified.
  */
-export async function assembleExperiment(
+export function assembleExperiment(
   input: Omit<CommitInput, "imageName">,
   cache: AssemblyCache = newAssemblyCache(),
+): Promise<AssembledExperiment> {
+  return cache.exclusive(() => assemble(input, cache));
+}
+
+async function assemble(
+  input: Omit<CommitInput, "imageName">,
+  cache: AssemblyCache,
 ): Promise<AssembledExperiment> {
   const layers: LayerDescriptor[] = [];
   const add = (d: LayerDescriptor): number => layers.push(d) - 1;
   const attachments = attachmentTable(input.attachments, add);
+  const attachmentLayers = layers.length;
   const sortedRuns = [...input.runs].sort((a, b) => a.runId - b.runId);
-  const runTexts: string[] = [];
-  for (const run of sortedRuns) {
-    const offset = layers.length;
-    const hit = cache.runs.get(run);
-    if (hit !== undefined && hit.offset === offset) {
-      for (const l of hit.layers) layers.push(l);
-      runTexts.push(hit.text);
-      continue;
-    }
-    const text = encodeRunRecord(runRecord(run, add));
-    cache.runs.set(run, { offset, layers: layers.slice(offset), text });
-    runTexts.push(text);
-  }
-  const tableBytes = encodeRunParameterTable(
-    buildRunParameterTable(sortedRuns.map((r) => ({ runId: r.runId, params: r.parameters }))),
+  cache.sync(
+    attachmentLayers,
+    sortedRuns,
+    (run, addRunLayer) => encodeRunRecord(runRecord(run, addRunLayer)),
   );
+  for (const l of cache.layers) layers.push(l);
+  const tableBytes = cache.tableBytes();
   const tableLayer: LayerDescriptor = {
     mediaType: MEDIA_TYPE_RUN_PARAMETERS,
     digest: await digestOf(tableBytes),
@@ -250,17 +204,21 @@ export async function assembleExperiment(
   };
   const runParameters = add(tableLayer);
 
-  const configBytes = encodeExperimentConfig({
+  // The config without runs is `<head>],"run_parameters":N}`; the runs' text goes between.
+  const frame = encodeExperimentConfig({
     status: input.status,
     reason: input.status === "failed" || input.status === "interrupted" ? input.reason : null,
     requestedImageName: input.requestedImageName,
     attachments,
     runs: [],
     runParameters,
-  }, runTexts);
+  }, []);
+  const tail = encoder.encode(`],"run_parameters":${runParameters}}`);
+  const head = frame.subarray(0, frame.length - tail.length);
+  const configBytes = concatBytes([head, cache.configRuns, tail]);
   const configDescriptor: Descriptor = {
     mediaType: MEDIA_TYPE_EXPERIMENT_CONFIG,
-    digest: await digestOf(configBytes),
+    digest: `sha256:${await cache.configHex(head, tail)}`,
     size: configBytes.length,
   };
   const manifest: {
@@ -284,7 +242,30 @@ export async function assembleExperiment(
     };
   }
   if (Object.keys(input.annotations).length > 0) manifest.annotations = { ...input.annotations };
-  const manifestBytes = new TextEncoder().encode(manifestText(manifest, layers, cache));
+  // The manifest's canonical JSON (what `encodeManifest` writes: keys sorted,
+  // compact), the runs' layers' text taken from the cache.
+  let before = "{";
+  if (manifest.annotations !== undefined) {
+    before += `"annotations":${canonicalJson(manifest.annotations)},`;
+  }
+  before += `"artifactType":${canonicalJson(manifest.artifactType)},"config":${
+    canonicalJson(manifest.config)
+  },"layers":[`;
+  const parts: Uint8Array[] = [encoder.encode(before)];
+  const comma = Uint8Array.of(0x2c);
+  const layerParts = [
+    ...layers.slice(0, attachmentLayers).map((l) => cache.layerText(l)),
+    cache.manifestLayers,
+    cache.layerText(tableLayer),
+  ].filter((p) => p.length > 0);
+  layerParts.forEach((p, i) => {
+    if (i > 0) parts.push(comma);
+    parts.push(p);
+  });
+  let after = `],"schemaVersion":2`;
+  if (manifest.subject !== undefined) after += `,"subject":${canonicalJson(manifest.subject)}`;
+  parts.push(encoder.encode(after + "}"));
+  const manifestBytes = concatBytes(parts);
   const manifestDescriptor: Descriptor = {
     mediaType: MEDIA_TYPE_IMAGE_MANIFEST,
     digest: await digestOf(manifestBytes),

@@ -1,0 +1,215 @@
+/**
+ * {@linkcode AssemblyCache}: what an Experiment being recorded keeps between
+ * assemblies (autosaves), so that a checkpoint encodes only the runs closed
+ * since the last one. The closed runs' part of the config (the `runs` array
+ * text) and of the manifest (their layers' text) are kept as encoded bytes in
+ * append-only buffers, the config's SHA-256 state after the last run is kept
+ * (a checkpoint finishes a copy of it), and the run-parameter table is built
+ * run by run ({@linkcode RunParameterTableWriter}). A checkpoint then copies
+ * and hashes a few buffers instead of joining and encoding thousands of
+ * strings; the bytes are those of a fresh assembly.
+ *
+ * Assemblies using one cache run one at a time
+ * ({@linkcode AssemblyCache.exclusive}). The cache follows the runs by identity, in ascending run id: a run that is
+ * not where the cache has it (a run closing before one with a lower id, a run
+ * replaced by a copy, an Experiment attachment added, which moves every run's
+ * layer indices) cuts the cache back to the runs before it.
+ *
+ * @module
+ */
+import { ByteBuffer } from "../../_bytes.ts";
+import { createHasher, type Hasher } from "../../oci/digest.ts";
+import { canonicalJson } from "../../oci/canonical_json.ts";
+import { RunParameterTableWriter } from "../../../codecs/msgpack/_run_parameter_table_writer.ts";
+import { buildRunParameterTable } from "../../../codecs/msgpack/run_parameter_table.ts";
+import type { LayerDescriptor } from "./_staging.ts";
+import type { RunState } from "./_run_state.ts";
+
+/** Encodes a closed run's config record, appending its layers with `add` (which returns the index). */
+export type RunEncoder = (run: RunState, add: (d: LayerDescriptor) => number) => string;
+
+const COMMA = Uint8Array.of(0x2c);
+const encoder = new TextEncoder();
+
+/** What the cache holds per run, in ascending run id. */
+interface Entry {
+  readonly run: RunState;
+  /** Ends (exclusive) in the flat layer list, the config buffer and the manifest buffer. */
+  readonly layerEnd: number;
+  readonly configEnd: number;
+  readonly manifestEnd: number;
+}
+
+/** The config hash state: the head it began with, and how much of the runs buffer it took in. */
+interface ConfigHash {
+  readonly head: Uint8Array;
+  readonly hasher: Hasher;
+  upTo: number;
+}
+
+/**
+ * The encoded part of an Experiment's closed runs, kept between assemblies.
+ * Create one per Experiment being recorded.
+ */
+export class AssemblyCache {
+  /** Layers before the first run's (the Experiment attachments) when the entries were made. */
+  #base = 0;
+  readonly #entries: Entry[] = [];
+  readonly #layers: LayerDescriptor[] = [];
+  /** The config's `runs` array content: each run's text, comma-separated. */
+  readonly #config = new ByteBuffer(4096);
+  /** The manifest's text of the runs' layers, comma-separated. */
+  readonly #manifest = new ByteBuffer(4096);
+  readonly #table = new RunParameterTableWriter();
+  readonly #layerTexts = new WeakMap<LayerDescriptor, Uint8Array>();
+  #hash: ConfigHash | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Run `fn` alone: assemblies of one Experiment may overlap (an autosave
+   * and a draft view), and the buffers they read stay valid only until the
+   * next {@linkcode AssemblyCache.sync}.
+   *
+   * @param fn The assembly.
+   * @returns What `fn` returned.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(fn);
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+
+  /**
+   * Bring the cache up to `runs`: keep the runs it has in the same place,
+   * cut the rest and encode the runs after them.
+   *
+   * @param base How many layers come before the first run's (the Experiment attachments).
+   * @param runs The closed runs, ascending by run id.
+   * @param encode How a run's config record is encoded.
+   * @throws {InvalidArgumentError} When run-parameter column types cannot be unified
+   * (the error a full build of every run's table gives).
+   */
+  sync(base: number, runs: readonly RunState[], encode: RunEncoder): void {
+    let keep = 0;
+    if (base === this.#base) {
+      const n = Math.min(runs.length, this.#entries.length);
+      while (keep < n && this.#entries[keep]!.run === runs[keep]) keep++;
+    }
+    this.#cut(keep);
+    this.#base = base;
+    for (let i = keep; i < runs.length; i++) {
+      const run = runs[i]!;
+      try {
+        this.#table.append({ runId: run.runId, params: run.parameters });
+      } catch (error) {
+        // What a full build of every run refuses first (a later run may hold an earlier error).
+        buildRunParameterTable(runs.map((r) => ({ runId: r.runId, params: r.parameters })));
+        throw error;
+      }
+      const first = this.#layers.length;
+      const text = encode(run, (d) => base + this.#layers.push(d) - 1);
+      if (this.#entries.length > 0) this.#config.append(COMMA);
+      this.#config.append(encoder.encode(text));
+      for (let j = first; j < this.#layers.length; j++) {
+        if (this.#manifest.length > 0) this.#manifest.append(COMMA);
+        this.#manifest.append(this.layerText(this.#layers[j]!));
+      }
+      this.#entries.push({
+        run,
+        layerEnd: this.#layers.length,
+        configEnd: this.#config.length,
+        manifestEnd: this.#manifest.length,
+      });
+    }
+  }
+
+  #cut(keep: number): void {
+    if (keep >= this.#entries.length) return;
+    const last = this.#entries[keep - 1];
+    this.#entries.length = keep;
+    this.#layers.length = last?.layerEnd ?? 0;
+    this.#config.truncate(last?.configEnd ?? 0);
+    this.#manifest.truncate(last?.manifestEnd ?? 0);
+    this.#table.truncate(keep);
+    if (this.#hash !== undefined && this.#hash.upTo > this.#config.length) this.#hash = undefined;
+  }
+
+  /** The runs' layers, in order (after the `base` layers given to {@linkcode AssemblyCache.sync}). */
+  get layers(): readonly LayerDescriptor[] {
+    return this.#layers;
+  }
+
+  /**
+   * The config's `runs` array content (run texts, comma-separated), as a view
+   * valid until the next {@linkcode AssemblyCache.sync}.
+   */
+  get configRuns(): Uint8Array {
+    return this.#config.view();
+  }
+
+  /**
+   * The manifest's text of the runs' layers (comma-separated), as a view
+   * valid until the next {@linkcode AssemblyCache.sync}.
+   */
+  get manifestLayers(): Uint8Array {
+    return this.#manifest.view();
+  }
+
+  /**
+   * The run-parameter table of the runs, encoded.
+   *
+   * @returns The MessagePack bytes.
+   */
+  tableBytes(): Uint8Array {
+    return this.#table.encode();
+  }
+
+  /**
+   * A layer's canonical JSON text in the manifest (cached per descriptor).
+   *
+   * @param layer The layer.
+   * @returns Its UTF-8 text.
+   */
+  layerText(layer: LayerDescriptor): Uint8Array {
+    let text = this.#layerTexts.get(layer);
+    if (text === undefined) {
+      text = encoder.encode(canonicalJson({
+        annotations: layer.annotations,
+        digest: layer.digest,
+        mediaType: layer.mediaType,
+        size: layer.size,
+      }));
+      this.#layerTexts.set(layer, text);
+    }
+    return text;
+  }
+
+  /**
+   * SHA-256 (hex) of `head` + the runs' config text + `tail`, continuing the
+   * hash of the last call when `head` is the same and the runs were only
+   * appended to since.
+   *
+   * @param head The config text up to its `runs` array content.
+   * @param tail The config text after it.
+   * @returns The hex digest.
+   */
+  async configHex(head: Uint8Array, tail: Uint8Array): Promise<string> {
+    let hash = this.#hash;
+    if (hash === undefined || !sameBytes(hash.head, head)) {
+      const hasher = await createHasher();
+      hasher.update(head);
+      hash = this.#hash = { head: head.slice(), hasher, upTo: 0 };
+    }
+    hash.hasher.update(this.#config.view(hash.upTo));
+    hash.upTo = this.#config.length;
+    const finish = hash.hasher.copy();
+    finish.update(tail);
+    return await finish.digestHex();
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

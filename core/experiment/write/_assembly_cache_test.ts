@@ -1,0 +1,241 @@
+import assert from "node:assert/strict";
+import fc from "npm:fast-check@4.11.0";
+import { digestOf } from "../../oci/digest.ts";
+import { encodeManifest } from "../../oci/manifest.ts";
+import { MEDIA_TYPE_IMAGE_MANIFEST } from "../../oci/media_types.ts";
+import type { Descriptor } from "../../oci/descriptor.ts";
+import {
+  ARTIFACT_TYPE_EXPERIMENT,
+  MEDIA_TYPE_EXPERIMENT_CONFIG,
+  MEDIA_TYPE_RUN_PARAMETERS,
+} from "../../../codecs/media_types.ts";
+import {
+  buildRunParameterTable,
+  encodeRunParameterTable,
+} from "../../../codecs/msgpack/run_parameter_table.ts";
+import { pyFloat } from "../../../codecs/py_float.ts";
+import { encodeExperimentConfig, type ExperimentStatus } from "../read/config.ts";
+import type { ParameterInput } from "../read/run_parameters.ts";
+import { assembleExperiment, attachmentTable, newAssemblyCache, runRecord } from "./_commit.ts";
+import type { AttachmentEntry, LayerDescriptor } from "./_staging.ts";
+import type { RunState } from "./_run_state.ts";
+
+type Input = Parameters<typeof assembleExperiment>[0];
+const dec = new TextDecoder();
+
+/**
+ * The assembly as it was before the cache kept bytes: every run's record and
+ * the whole config, manifest and table encoded from scratch by the format's
+ * own encoders.
+ */
+async function fullRebuild(input: Input) {
+  const layers: LayerDescriptor[] = [];
+  const add = (d: LayerDescriptor): number => layers.push(d) - 1;
+  const attachments = attachmentTable(input.attachments, add);
+  const sorted = [...input.runs].sort((a, b) => a.runId - b.runId);
+  const records = sorted.map((r) => runRecord(r, add));
+  const tableBytes = encodeRunParameterTable(
+    buildRunParameterTable(sorted.map((r) => ({ runId: r.runId, params: r.parameters }))),
+  );
+  const runParameters = add({
+    mediaType: MEDIA_TYPE_RUN_PARAMETERS,
+    digest: await digestOf(tableBytes),
+    size: tableBytes.length,
+    annotations: {},
+  });
+  const configBytes = encodeExperimentConfig({
+    status: input.status,
+    reason: input.status === "failed" || input.status === "interrupted" ? input.reason : null,
+    requestedImageName: input.requestedImageName,
+    attachments,
+    runs: records,
+    runParameters,
+  });
+  const manifest: Record<string, unknown> = {
+    schemaVersion: 2,
+    artifactType: ARTIFACT_TYPE_EXPERIMENT,
+    config: {
+      mediaType: MEDIA_TYPE_EXPERIMENT_CONFIG,
+      digest: await digestOf(configBytes),
+      size: configBytes.length,
+    },
+    layers,
+  };
+  if (input.subject !== undefined) {
+    manifest.subject = {
+      mediaType: input.subject.mediaType || MEDIA_TYPE_IMAGE_MANIFEST,
+      digest: input.subject.digest,
+      size: input.subject.size,
+    };
+  }
+  if (Object.keys(input.annotations).length > 0) manifest.annotations = input.annotations;
+  const manifestBytes = encodeManifest(manifest as never);
+  return { tableBytes, configBytes, manifestBytes };
+}
+
+const layer = (i: number, mediaType = "application/json"): LayerDescriptor => ({
+  mediaType,
+  digest: `sha256:${i.toString(16).padStart(64, "0")}`,
+  size: i,
+  annotations: i % 3 === 0 ? {} : { "org.example.é": `v${i}`, "a\u0001": "x" },
+});
+
+// Shared descriptors (as a Solve of one of four instances shares its input layer).
+const INSTANCES = [1, 2, 3, 4].map((i) => layer(i, "application/org.ommx.v2.instance"));
+
+const paramValue: fc.Arbitrary<ParameterInput> = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: -1000, max: 1000 }) },
+  { weight: 2, arbitrary: fc.double({ noNaN: true }).map(pyFloat) },
+  { weight: 2, arbitrary: fc.string({ maxLength: 8 }) },
+  { weight: 1, arbitrary: fc.boolean() },
+);
+const runSpec = fc.record({
+  params: fc.dictionary(fc.constantFrom("seed", "solver", "x", "\u{1F600}"), paramValue, {
+    maxKeys: 3,
+  }),
+  attachments: fc.nat(2),
+  solves: fc.nat(2),
+  failed: fc.boolean(),
+});
+const op = fc.oneof(
+  { weight: 8, arbitrary: fc.record({ kind: fc.constant("close" as const), spec: runSpec }) },
+  // a run closing after one with a higher id (concurrent runs)
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("closeEarlier" as const), spec: runSpec }),
+  },
+  // a closed run replaced by a copy (its trace staged later)
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("trace" as const), at: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("attach" as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("status" as const),
+      status: fc.constantFrom<ExperimentStatus>("draft", "finished", "failed", "interrupted"),
+    }),
+  },
+);
+
+Deno.test("assembleExperiment: a long-lived cache gives the bytes of a full rebuild after every change", async () => {
+  let serial = 1000;
+  await fc.assert(
+    fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
+      const cache = newAssemblyCache();
+      const runs: RunState[] = [];
+      const attachments = new Map<string, AttachmentEntry>();
+      let status: ExperimentStatus = "draft";
+      let nextId = 0;
+      const skipped: number[] = [];
+      for (const o of ops) {
+        if (o.kind === "close" || o.kind === "closeEarlier") {
+          let runId: number;
+          if (o.kind === "closeEarlier" && skipped.length > 0) runId = skipped.shift()!;
+          else if (o.kind === "closeEarlier") {
+            skipped.push(nextId);
+            runId = nextId + 1;
+            nextId += 2;
+          } else runId = nextId++;
+          const s = o.spec;
+          runs.push({
+            runId,
+            status: s.failed ? "failed" : "finished",
+            reason: s.failed ? `RuntimeError: run ${runId}` : null,
+            attachments: new Map(
+              Array.from({ length: s.attachments }, (_, i) => [`a${i}`, {
+                descriptor: layer(serial++),
+              }]),
+            ),
+            solves: Array.from({ length: s.solves }, (_, id) => ({
+              id,
+              status: "finished" as const,
+              input: INSTANCES[(runId + id) % 4]!,
+              output: layer(serial++, "application/org.ommx.v2.solution"),
+              adapter: "bench.Fixed",
+              adapterOptions: "{}",
+            })),
+            samplings: [],
+            parameters: new Map(Object.entries(s.params)),
+          });
+        } else if (o.kind === "trace" && runs.length > 0) {
+          const i = o.at % runs.length;
+          runs[i] = { ...runs[i]!, trace: layer(serial++, "application/org.ommx.v1.trace") };
+        } else if (o.kind === "attach") {
+          attachments.set(`e${attachments.size}`, { descriptor: layer(serial++) });
+        } else if (o.kind === "status") {
+          status = o.status;
+        }
+        const input: Input = {
+          status,
+          reason: status === "failed" ? "boom" : status === "interrupted" ? "stop" : null,
+          requestedImageName: status === "finished" ? null : "example.com/a:b",
+          attachments,
+          runs,
+          annotations: status === "draft" ? { "org.example.k": "v" } : {},
+          subject: status === "interrupted"
+            ? { mediaType: "", digest: `sha256:${"f".repeat(64)}`, size: 3 } as Descriptor
+            : undefined,
+        };
+        let expected: Awaited<ReturnType<typeof fullRebuild>> | Error;
+        try {
+          expected = await fullRebuild(input);
+        } catch (e) {
+          expected = e as Error;
+        }
+        let got: Awaited<ReturnType<typeof assembleExperiment>> | Error;
+        try {
+          got = await assembleExperiment(input, cache);
+        } catch (e) {
+          got = e as Error;
+        }
+        if (expected instanceof Error) {
+          assert.ok(got instanceof Error, "a full rebuild fails, so must the cached assembly");
+          assert.equal(got.message, expected.message);
+          continue;
+        }
+        assert.ok(!(got instanceof Error), String(got));
+        assert.equal(dec.decode(got.configBytes), dec.decode(expected.configBytes));
+        assert.equal(dec.decode(got.manifestBytes), dec.decode(expected.manifestBytes));
+        assert.deepEqual(got.tableBytes, expected.tableBytes);
+        assert.equal(got.configDescriptor.digest, await digestOf(expected.configBytes));
+        assert.equal(got.manifestDescriptor.digest, await digestOf(expected.manifestBytes));
+        assert.equal(got.table.digest, await digestOf(expected.tableBytes));
+        assert.deepEqual(
+          got.manifest.layers,
+          JSON.parse(dec.decode(expected.manifestBytes)).layers,
+        );
+      }
+    }),
+    { numRuns: 150 },
+  );
+});
+
+Deno.test("assembleExperiment: overlapping assemblies with one cache each get their own bytes", async () => {
+  const cache = newAssemblyCache();
+  const run = (runId: number): RunState => ({
+    runId,
+    status: "finished",
+    reason: null,
+    attachments: new Map([["a", { descriptor: layer(100 + runId) }]]),
+    solves: [],
+    samplings: [],
+    parameters: new Map([["seed", runId]]),
+  });
+  const base = {
+    status: "draft" as const,
+    reason: null,
+    requestedImageName: "example.com/a:b",
+    attachments: new Map<string, AttachmentEntry>(),
+    annotations: {},
+  };
+  const inputs = [1, 5, 3, 8].map((n) => ({
+    ...base,
+    runs: Array.from({ length: n }, (_, i) => run(i)),
+  }));
+  const got = await Promise.all(inputs.map((input) => assembleExperiment(input, cache)));
+  for (let i = 0; i < inputs.length; i++) {
+    const expected = await fullRebuild(inputs[i]!);
+    assert.equal(dec.decode(got[i]!.configBytes), dec.decode(expected.configBytes));
+    assert.equal(got[i]!.configDescriptor.digest, await digestOf(expected.configBytes));
+    assert.equal(dec.decode(got[i]!.manifestBytes), dec.decode(expected.manifestBytes));
+  }
+});
