@@ -5,8 +5,9 @@
 //
 // - replacing a ref as the SDK's `replace_experiment_ref` does: in one
 //   `BEGIN IMMEDIATE` transaction upsert `refs` (new `updated_at`), upsert
-//   `artifact_manifests` and, for an Experiment, `experiment_configs`, then
-//   delete cache rows no ref reaches any more;
+//   `artifact_manifests` and, for an Experiment, `experiment_configs`, and
+//   delete cache rows no ref reaches any more (deleted before the upserts:
+//   the same end state, the old rows' pages reused);
 // - blobs written with a record of whether this process created them, and
 //   removing such a blob later only while nobody touched it since (the SDK
 //   refreshes the mtime of a blob it finds present, under `blobs/.lock`).
@@ -26,6 +27,9 @@ import {
   userVersion,
   withFileLock,
 } from "./_local_registry_store.ts";
+
+/** Pages in the WAL before this connection's commits run a WAL checkpoint (SQLite's default: 1,000). */
+export const WAL_AUTOCHECKPOINT_PAGES = 16_384;
 
 /** What a ref replacement or removal did. */
 export type RefUpdate = "inserted" | "replaced" | "unchanged";
@@ -122,6 +126,11 @@ export class RegistryIndex {
         ).run(name, reference, manifest.digest, rfc3339Utc(new Date()));
         update = previous === null ? "inserted" : "replaced";
       }
+      // The rows the ref no longer reaches go first, so that the new rows
+      // reuse their pages (a checkpoint's manifest and config are as large as
+      // the Experiment) instead of growing the file; the end state is the
+      // SDK's (upsert, then delete unreachable cache rows).
+      pruneListingCache(this.#db);
       this.#db.prepare(
         `INSERT INTO artifact_manifests (manifest_digest, manifest_json, artifact_type, config_digest)
          VALUES (?, ?, ?, ?)
@@ -136,7 +145,6 @@ export class RegistryIndex {
            ON CONFLICT(config_digest) DO UPDATE SET config_json = excluded.config_json`,
         ).run(manifest.configDigest, manifest.configJson);
       }
-      pruneListingCache(this.#db);
       return update;
     });
   }
@@ -173,8 +181,17 @@ export async function openRegistryIndex(root: string, writable: boolean): Promis
     );
   }
   try {
-    if (writable) configureConnection(db);
-    else db.exec("PRAGMA busy_timeout = 30000");
+    if (writable) {
+      configureConnection(db);
+      // This connection's own settings (nothing in the file changes): a page
+      // cache that holds a large checkpoint's manifest and config rows (the
+      // default 2 MiB does not, so replacing them re-read their overflow
+      // pages every time), and a WAL checkpoint every 16,384 pages (64 MiB
+      // at 4 KiB pages) instead of every 1,000, which a multi-MB checkpoint
+      // row crossed on nearly every commit.
+      db.exec("PRAGMA cache_size = -32768");
+      db.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    } else db.exec("PRAGMA busy_timeout = 30000");
     const version = userVersion(db);
     if (version !== SCHEMA_VERSION) {
       throw new UnsupportedError(
