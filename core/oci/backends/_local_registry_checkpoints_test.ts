@@ -54,6 +54,33 @@ Deno.test("registry index: replaceRef keeps the listing caches as the SDK does",
   }
 });
 
+Deno.test("registry index: replacing large cache rows reuses their pages (the file does not double)", async () => {
+  const root = await registry();
+  try {
+    const index = await openRegistryIndex(root, true);
+    const size = 1 << 20;
+    for (let n = 0; n < 6; n++) {
+      const bytes = new Uint8Array(size).fill(0x61 + n);
+      const config = new Uint8Array(size / 4).fill(0x41 + n);
+      index.replaceRef("h/c", "t", {
+        digest: await digestOf(bytes),
+        bytes,
+        artifactType: "application/org.ommx.v1.experiment",
+        configDigest: await digestOf(config),
+        configJson: config,
+      });
+    }
+    index.close(); // the last connection: the WAL goes into the file
+    // One generation of rows (1.25 MiB) and the small tables: the superseded rows are deleted
+    // before the new ones are written, so their pages are reused instead of freed afterwards
+    // (which left room for two generations: > 2.5 MiB).
+    const bytes = (await Deno.stat(`${root}/index.sqlite3`)).size;
+    assert.ok(bytes < 1.6 * 1.25 * size, `index.sqlite3 is ${bytes} bytes`);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("own blobs: removed only while untouched since this process created them", async () => {
   const root = await registry();
   try {
