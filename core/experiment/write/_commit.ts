@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { EncodeError } from "../../errors.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import { digestOf } from "../../oci/digest.ts";
 import type { ImageManifest } from "../../oci/manifest.ts";
@@ -163,6 +164,13 @@ export function newAssemblyCache(): AssemblyCache {
 }
 
 const encoder = new TextEncoder();
+const RUNS_OPEN = encoder.encode(`"runs":[`);
+
+function endsWith(bytes: Uint8Array, end: Uint8Array): boolean {
+  if (bytes.length < end.length) return false;
+  const at = bytes.length - end.length;
+  return end.every((b, i) => bytes[at + i] === b);
+}
 
 /**
  * Assemble an Experiment (layer indices, run-parameter table, config,
@@ -215,6 +223,11 @@ async function assemble(
   }, []);
   const tail = encoder.encode(`],"run_parameters":${runParameters}}`);
   const head = frame.subarray(0, frame.length - tail.length);
+  if (!endsWith(head, RUNS_OPEN) || !endsWith(frame, tail)) {
+    throw new EncodeError(
+      "Experiment config: the encoder no longer ends with runs and run_parameters",
+    );
+  }
   const configBytes = concatBytes([head, cache.configRuns, tail]);
   const configDescriptor: Descriptor = {
     mediaType: MEDIA_TYPE_EXPERIMENT_CONFIG,
