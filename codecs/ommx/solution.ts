@@ -52,6 +52,7 @@ import {
   V1ResultFields,
 } from "./_wire_common.ts";
 import { WireReader } from "./_wire.ts";
+import { readSolutionMessage } from "./_solution_wire.ts";
 import { resultKind } from "./_layer.ts";
 import { type ResultData, ResultPayload } from "./result.ts";
 import type { ConstraintKindName, ConstraintsDfOptions, DfOptions, Table } from "./table.ts";
@@ -875,7 +876,7 @@ function checkSidecars(col: Ctx & { entries: Record<string, unknown> }, what: st
 }
 
 function readV2(bytes: Uint8Array, what: string): SolutionData {
-  const m = fromBinary(V2SolutionSchema, bytes);
+  const m = readSolutionMessage(bytes);
   checkAnnotations(m.annotations, what);
   if (!m.decisionVariables) throw new DecodeError(`${what}: decision_variables is missing`);
   if (!Number.isFinite(m.objective)) throw new DecodeError(`${what}: objective is not finite`);
