@@ -16,13 +16,6 @@ import { EvaluatedConstraintSchema } from "./gen/ommx/v1/constraint_pb.ts";
 import { EvaluatedNamedFunctionSchema } from "./gen/ommx/v1/named_function_pb.ts";
 import { SolutionSchema as V1SolutionSchema } from "./gen/ommx/v1/solution_pb.ts";
 import {
-  EvaluatedIndicatorConstraintCollectionSchema,
-  EvaluatedOneHotConstraintCollectionSchema,
-  EvaluatedRegularConstraintCollectionSchema,
-  EvaluatedSos1ConstraintCollectionSchema,
-} from "./gen/ommx/v2/constraint_pb.ts";
-import { EvaluatedNamedFunctionTableSchema } from "./gen/ommx/v2/named_function_pb.ts";
-import {
   type Solution as V2Solution,
   SolutionSchema as V2SolutionSchema,
 } from "./gen/ommx/v2/solution_pb.ts";
@@ -875,17 +868,32 @@ function checkSidecars(col: Ctx & { entries: Record<string, unknown> }, what: st
   }
 }
 
+/** An absent constraint collection (read only). */
+const NO_CONSTRAINTS: {
+  readonly entries: Readonly<Record<string, never>>;
+  readonly removedReasons: Readonly<Record<string, never>>;
+  readonly contexts: Readonly<Record<string, never>>;
+} = Object.freeze({
+  entries: Object.freeze({}),
+  removedReasons: Object.freeze({}),
+  contexts: Object.freeze({}),
+});
+/** An absent named-function table (read only). */
+const NO_NAMED_FUNCTIONS: {
+  readonly entries: Readonly<Record<string, never>>;
+  readonly labels: Readonly<Record<string, never>>;
+} = Object.freeze({ entries: Object.freeze({}), labels: Object.freeze({}) });
+
 function readV2(bytes: Uint8Array, what: string): SolutionData {
   const m = readSolutionMessage(bytes);
   checkAnnotations(m.annotations, what);
   if (!m.decisionVariables) throw new DecodeError(`${what}: decision_variables is missing`);
   if (!Number.isFinite(m.objective)) throw new DecodeError(`${what}: objective is not finite`);
   if (m.feasibilityAtol !== undefined) checkAtol(m.feasibilityAtol, what);
-  const reg = m.evaluatedRegularConstraints ?? create(EvaluatedRegularConstraintCollectionSchema);
-  const ind = m.evaluatedIndicatorConstraints ??
-    create(EvaluatedIndicatorConstraintCollectionSchema);
-  const oh = m.evaluatedOneHotConstraints ?? create(EvaluatedOneHotConstraintCollectionSchema);
-  const sos = m.evaluatedSos1Constraints ?? create(EvaluatedSos1ConstraintCollectionSchema);
+  const reg = m.evaluatedRegularConstraints ?? NO_CONSTRAINTS;
+  const ind = m.evaluatedIndicatorConstraints ?? NO_CONSTRAINTS;
+  const oh = m.evaluatedOneHotConstraints ?? NO_CONSTRAINTS;
+  const sos = m.evaluatedSos1Constraints ?? NO_CONSTRAINTS;
   checkFeatures(m.requiredFeatures, {
     indicator: Object.keys(ind.entries).length > 0,
     "one-hot": Object.keys(oh.entries).length > 0,
@@ -958,7 +966,7 @@ function readV2(bytes: Uint8Array, what: string): SolutionData {
       constraints.push(decorate(c, col));
     }
   }
-  const nft = m.evaluatedNamedFunctions ?? create(EvaluatedNamedFunctionTableSchema);
+  const nft = m.evaluatedNamedFunctions ?? NO_NAMED_FUNCTIONS;
   const namedFunctions: EvaluatedNamedFunction[] = Object.entries(nft.entries).map(([k, e]) => ({
     ...labelFromMessage(nft.labels[k]),
     id: Number(k),
