@@ -416,3 +416,31 @@ Deno.test("decompressZstd: a 4 GiB bomb without declared sizes is rejected with 
   assert.ok(r.input < 1 << 20, `bomb of ${r.input} bytes`);
   assert.ok(r.extra < 64 * MiB, `rejecting the bomb cost ${r.extra} bytes of extra RSS`);
 });
+
+Deno.test("decompressZstd: undeclared sizes decode into one growing buffer, exact at every boundary", async () => {
+  if (!native()) return;
+  // The growing buffer starts at max(64 KiB, 4 × input) and doubles: highly compressible data
+  // (zeros) grows it many times, random data not at all; sizes around 64 KiB and a limit equal
+  // to the output, one byte below it, and concatenated frames.
+  const sizes = [0, 1, 65_535, 65_536, 65_537, 3 * MiB + 7];
+  for (const size of sizes) {
+    for (const data of [new Uint8Array(size), pseudoRandom(size)]) {
+      const packed = await compressZstd(data);
+      assert.equal(packed[4]! & 0xe0, 0, "the test frame declares no content size");
+      const twice = cat(packed, packed);
+      const both = cat(data, data);
+      for (const impl of IMPLS) {
+        const out = await decompressZstd(packed, { implementation: impl, maxOutputBytes: size });
+        assert.equal(out.buffer.byteLength, size, `${impl} ${size}: no slack`);
+        assert.deepEqual(out, data, `${impl} ${size}`);
+        assert.deepEqual(await decompressZstd(twice, { implementation: impl }), both);
+        if (size > 0) {
+          await assert.rejects(
+            decompressZstd(packed, { implementation: impl, maxOutputBytes: size - 1 }),
+            LimitExceededError,
+          );
+        }
+      }
+    }
+  }
+});
