@@ -25,6 +25,7 @@
 import type { Experiment, SampleSet, Sampling, SealedRun, Solution, Solve } from "../mod.ts";
 import type { ParameterValue } from "../mod.ts";
 import { parsePythonJson } from "../codecs/json/mod.ts";
+import { InvalidArtifactError, PyFloat } from "../mod.ts";
 
 /** Objective sense. */
 export type SenseName = "minimize" | "maximize";
@@ -127,6 +128,27 @@ function processReason(
 }
 
 /**
+ * A record's adapter options parsed once, Python floats kept as `PyFloat`. Whatever the
+ * `adapterOptions` getter refuses (not JSON, not a JSON object) it still refuses, with its error.
+ */
+function adapterOptionsOf(process: Solve | Sampling): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = parsePythonJson(process.adapterOptionsJson, { preserveFloats: true });
+  } catch (e) {
+    void process.adapterOptions; // throws the getter's error
+    throw e;
+  }
+  if (
+    typeof value !== "object" || value === null || Array.isArray(value) || value instanceof PyFloat
+  ) {
+    void process.adapterOptions; // throws InvalidArtifactError naming the record
+    throw new InvalidArtifactError(`adapter_options is not a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
  * Summarise a Solve or a Sampling (reads and decodes its output, and its input when the output has no sense).
  *
  * @param process The Solve or Sampling.
@@ -139,11 +161,7 @@ export async function summarizeProcess(
 ): Promise<ProcessSummary> {
   const isSolve = "solveId" in process;
   const diagnostics = diagnosticsSummary(process.getDiagnostics());
-  // `adapterOptions` validates (a JSON object); the re-parse keeps Python floats as PyFloat.
-  void process.adapterOptions;
-  const adapterOptions = parsePythonJson(process.adapterOptionsJson, {
-    preserveFloats: true,
-  }) as Record<string, unknown>;
+  const adapterOptions = adapterOptionsOf(process);
   const base: ProcessSummary = {
     kind: isSolve ? "solve" : "sampling",
     runId: process.runId,
