@@ -8,6 +8,7 @@
 #                                                    # verify zstd; default all)
 #   CLI_RUNS="1000 5000" BIG_SAMPLES=1 ...           # archive sizes of the cli section; samples at
 #                                                    # 20,000 runs (default 3)
+#   CLI_CMDS="runs" CLI_IMPLS="python-tmpfs ts" ...  # commands and implementations of the cli section
 #
 # Jobs: (a) open + list the 1000-run archive; (b) peak RSS while opening + listing the 2 GB
 # archive, and open + list time of the 1 GB vs 2 GB archives; verify() GB/s of the 1 GB archive;
@@ -25,6 +26,8 @@ DATA=.cache/bench
 SAMPLES="${SAMPLES:-7}"
 JOBS="${JOBS:-open decode cli import verify zstd}"
 CLI_RUNS="${CLI_RUNS:-1000 5000 20000}"
+# Which CLI commands the cli section runs (default all three).
+CLI_CMDS="${CLI_CMDS:-runs inspect params}"
 # python: the SDK's Local Registry on disk (as users have it); python-tmpfs: on /dev/shm (no disk
 # cost: the lower bound of the Python time); ts: the source CLI; ts-bundle: `deno task bundle`.
 CLI_IMPLS="${CLI_IMPLS:-python python-tmpfs ts ts-bundle}"
@@ -128,7 +131,7 @@ for n in $CLI_RUNS; do
   f="$DATA/many_runs_$n.ommx"; [ "$n" = 1000 ] && f="$DATA/many_runs.ommx"
   [ -f "$f" ] || continue
   k=$SAMPLES; [ "$n" -ge 5000 ] && k=$(( SAMPLES < 5 ? SAMPLES : 5 )); [ "$n" -ge 20000 ] && k=${BIG_SAMPLES:-3}
-  for cmd in runs inspect params; do
+  for cmd in $CLI_CMDS; do
     flag=--json; [ "$cmd" = params ] && flag=--csv
     for i in $(seq "$k"); do
       for impl in $CLI_IMPLS; do
