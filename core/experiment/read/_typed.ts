@@ -57,7 +57,15 @@ export async function decodeTyped<K extends OmmxPayloadKind>(
   // The built-in classes merge descriptor annotations the reference's way (message wins);
   // a caller-registered codec for an OMMX media type may return anything.
   if (typeof value?.mergeLayerAnnotations !== "function") return value as TypedPayloads[K];
+  // Nothing to merge (what the reference SDK writes): the merged copy would equal the freshly
+  // decoded object, which nothing else holds, so skip copying it.
+  if (isEmpty(annotations)) return value as TypedPayloads[K];
   return value.mergeLayerAnnotations(annotations) as TypedPayloads[K];
+}
+
+function isEmpty(record: Readonly<Record<string, string>>): boolean {
+  for (const _ in record) return false;
+  return true;
 }
 
 /**
