@@ -104,6 +104,15 @@ class Reader {
 
   /** A varint that must fit a JS number (lengths, tags). */
   small(): number {
+    // Fast path: one byte (most tags, lengths, enums and flags).
+    const pos = this.pos;
+    if (pos < this.end) {
+      const b = this.buf[pos]!;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return b;
+      }
+    }
     const v = this.varint();
     if (typeof v !== "number") this.fail(`varint ${v} too large here`);
     return v;
@@ -111,6 +120,14 @@ class Reader {
 
   /** A `uint64` as protobuf-es gives it. */
   u64(): bigint {
+    const pos = this.pos;
+    if (pos < this.end) {
+      const b = this.buf[pos]!;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return BigInt(b);
+      }
+    }
     return BigInt(this.varint());
   }
 
@@ -122,11 +139,27 @@ class Reader {
 
   /** An `int32` / enum as protobuf-es gives it: the low 32 bits, signed. */
   i32(): number {
+    const pos = this.pos;
+    if (pos < this.end) {
+      const b = this.buf[pos]!;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return b;
+      }
+    }
     const v = this.varint();
     return typeof v === "number" ? (v % 4294967296) | 0 : Number(BigInt.asIntN(32, v));
   }
 
   bool(): boolean {
+    const pos = this.pos;
+    if (pos < this.end) {
+      const b = this.buf[pos]!;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return b !== 0;
+      }
+    }
     const v = this.varint();
     return typeof v === "number" ? v !== 0 : v !== 0n;
   }
