@@ -9,9 +9,11 @@
  *
  * Where the two differ it is on malformed bytes only, and this reader is the
  * stricter: a known field with the wrong wire type, a length past the end of
- * its message, a truncated or over-long varint are a {@linkcode DecodeError}
- * (protobuf-es reads some of these as other values); the Rust core of the
- * reference SDK refuses them too.
+ * its message, a varint that overflows 64 bits are a {@linkcode DecodeError}
+ * (protobuf-es reads some of these as other values); the reference SDK
+ * (3.0.0b7) refuses them too. One rule is protobuf-es' and stricter than the
+ * reference: a tag takes at most 5 bytes (the reference accepts redundant
+ * longer encodings; see `docs/format-notes.md`).
  *
  * @module
  */
@@ -91,6 +93,8 @@ class Reader {
     for (let i = 1; i < 10; i++) {
       if (pos >= end) this.fail("truncated varint");
       b = buf[pos++]!;
+      // As the reference (prost): a tenth byte above 1 overflows 64 bits (protobuf-es truncates).
+      if (i === 9 && b > 1) this.fail("varint overflows 64 bits");
       v += (b & 0x7f) * mul;
       if (b < 0x80) {
         this.pos = pos;

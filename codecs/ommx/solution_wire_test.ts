@@ -337,6 +337,8 @@ Deno.test("v2 Solution reader: malformed bytes are a DecodeError, never a raw Ra
   const cases: [string, number[]][] = [
     ["truncated varint", [...tag(5, 0), 0x80]],
     ["varint longer than 10 bytes", [...tag(5, 0), ...Array(10).fill(0xff), 0x01]],
+    // The reference SDK refuses this one too; protobuf-es truncates it to 64 bits.
+    ["varint over 64 bits", [...tag(5, 0), ...Array(9).fill(0xff), 0x7f]],
     ["truncated double", [...tag(2, 1), 1, 2, 3]],
     ["length past the end", [...tag(3, 2), 10, 1, 2]],
     ["nested length past its message", len(3, [...tag(1, 2), 50, 0, 0])],
