@@ -29,6 +29,7 @@ import {
 import { isFloat, PyFloat } from "../py_float.ts";
 import { describeNode, type MsgpackNode, MsgpackReader, MsgpackWriter } from "./_wire.ts";
 import { compareCodePoints } from "../../core/_code_points.ts";
+import { readRunParameterTableFast } from "./_run_parameter_fast.ts";
 
 /** The four column types. */
 export type RunParameterType = "bool" | "int64" | "float64" | "string";
@@ -342,6 +343,11 @@ function fieldMap(
  * ```
  */
 export function decodeRunParameterTable(bytes: Uint8Array): RunParameterTable {
+  return readRunParameterTableFast(bytes) ?? decodeStrict(bytes);
+}
+
+/** The strict decoder over a tree of MessagePack nodes (the fast path declines to it). */
+function decodeStrict(bytes: Uint8Array): RunParameterTable {
   const subject = "run-parameter table";
   const fail = (msg: string): never => {
     throw new DecodeError(`${subject}: ${msg}`);
