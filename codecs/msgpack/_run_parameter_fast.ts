@@ -11,7 +11,19 @@
  * @module
  */
 
-import type { RunParameterColumn, RunParameterTable } from "./run_parameter_table.ts";
+/** One decoded column (structurally a `RunParameterColumn`; no import, to avoid a cycle). */
+export interface FastColumn {
+  /** The column type. */
+  readonly type: "bool" | "int64" | "float64" | "string";
+  /** Run id → value. */
+  readonly values: Map<number, boolean | number | bigint | string>;
+}
+
+/** A decoded table (structurally a `RunParameterTable`). */
+export interface FastTable {
+  /** Parameter name → column. */
+  readonly columns: Map<string, FastColumn>;
+}
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -142,7 +154,7 @@ class Bytes {
  * @param bytes The layer bytes.
  * @returns The table (as the strict decoder gives it), or `null`.
  */
-export function readRunParameterTableFast(bytes: Uint8Array): RunParameterTable | null {
+export function readRunParameterTableFast(bytes: Uint8Array): FastTable | null {
   if (!fastPathSwitch.enabled) return null;
   try {
     return read(new Bytes(bytes));
@@ -152,10 +164,10 @@ export function readRunParameterTableFast(bytes: Uint8Array): RunParameterTable 
   }
 }
 
-function read(r: Bytes): RunParameterTable {
+function read(r: Bytes): FastTable {
   if (r.mapHeader() !== 1 || r.str() !== "columns") throw DECLINE;
   const n = r.mapHeader();
-  const columns = new Map<string, RunParameterColumn>();
+  const columns = new Map<string, FastColumn>();
   for (let i = 0; i < n; i++) {
     const name = r.str();
     if (columns.has(name)) throw DECLINE;
@@ -199,7 +211,7 @@ function read(r: Bytes): RunParameterTable {
     if (type === "int64") {
       for (const v of values.values()) if (typeof v === "bigint" && v > I64_MAX) throw DECLINE;
     }
-    columns.set(name, { type, values } as RunParameterColumn);
+    columns.set(name, { type, values });
   }
   if (r.pos !== r.b.length) throw DECLINE;
   return { columns };

@@ -343,7 +343,7 @@ function fieldMap(
  * ```
  */
 export function decodeRunParameterTable(bytes: Uint8Array): RunParameterTable {
-  return readRunParameterTableFast(bytes) ?? decodeStrict(bytes);
+  return (readRunParameterTableFast(bytes) as RunParameterTable | null) ?? decodeStrict(bytes);
 }
 
 /** The strict decoder over a tree of MessagePack nodes (the fast path declines to it). */
