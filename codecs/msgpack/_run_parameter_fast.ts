@@ -82,14 +82,15 @@ class Bytes {
     this.need(n);
     const start = this.pos;
     this.pos += n;
-    let ascii = true;
-    for (let i = start; i < start + n; i++) {
-      if (this.b[i]! >= 0x80) {
-        ascii = false;
-        break;
+    if (n <= 64) {
+      let text = "";
+      for (let i = start; i < start + n; i++) {
+        const c = this.b[i]!;
+        if (c >= 0x80) break;
+        text += String.fromCharCode(c);
       }
+      if (text.length === n) return text;
     }
-    if (ascii && n <= 64) return String.fromCharCode(...this.b.subarray(start, start + n));
     try {
       return utf8.decode(this.b.subarray(start, start + n));
     } catch {
