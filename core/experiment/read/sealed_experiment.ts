@@ -11,6 +11,7 @@ import { ANNOTATION_REF_NAME } from "../../oci/media_types.ts";
 import type { ImageManifest } from "../../oci/manifest.ts";
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
 import { verifyBlobs } from "../../oci/_parallel_verify.ts";
+import { mapBounded } from "../../_each_bounded.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import {
   ARTIFACT_TYPE_EXPERIMENT,
@@ -312,9 +313,12 @@ export async function loadSealedExperiment(
     );
   }
   const missing: string[] = [];
-  await Promise.all(manifest.layers.map(async (d, i) => {
-    if (!(await target.exists(d))) missing.push(`layer ${i} (${d.digest}, ${d.size} bytes)`);
-  }));
+  // Bounded: an Experiment of thousands of runs has thousands of layers.
+  const present = await mapBounded(manifest.layers, 32, (d) => target.exists(d));
+  present.forEach((ok, i) => {
+    const d = manifest.layers[i]!;
+    if (!ok) missing.push(`layer ${i} (${d.digest}, ${d.size} bytes)`);
+  });
   if (missing.length > 0) {
     throw new InvalidArtifactError(
       `Missing or truncated blobs in ${target.location}: ${missing.join(", ")}`,
