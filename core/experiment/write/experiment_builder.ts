@@ -16,7 +16,7 @@ import type { Descriptor } from "../../oci/descriptor.ts";
 import { parseManifest } from "../../oci/manifest.ts";
 import { MEDIA_TYPE_IMAGE_MANIFEST } from "../../oci/media_types.ts";
 import { canonicalizeReference } from "../../oci/reference.ts";
-import type { ReadOnlyTarget, Target } from "../../oci/storage.ts";
+import type { Pusher, ReadOnlyTarget, Target } from "../../oci/storage.ts";
 import { MemoryTarget } from "../../oci/backends/memory.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import { defaultCodecs } from "../../../codecs/mod.ts";
@@ -34,6 +34,7 @@ import {
   bindStaging,
 } from "./attachment_writer.ts";
 import { type AttachmentEntry, type LayerDescriptor, stageBytes } from "./_staging.ts";
+import { PushQueue } from "./_push_queue.ts";
 import { inheritState } from "./_inherit.ts";
 import { type Run, startRun } from "./run.ts";
 import type { RunState } from "./_run_state.ts";
@@ -160,12 +161,17 @@ export class ExperimentBuilder extends AttachmentWriter {
   #draft: { version: number; view: Promise<SealedExperiment> } | undefined;
   readonly #assembly = newAssemblyCache();
   #version = 0;
+  /** Local Registry only: logged blobs are pushed while logging goes on (drained before reads and publishing). */
+  readonly #queue: PushQueue | undefined;
+  readonly #staging: Pusher;
 
   private constructor(internal: Internal) {
     super("experiment");
     this.#internal = internal;
+    this.#queue = internal.session !== undefined ? new PushQueue(internal.store) : undefined;
+    this.#staging = this.#queue ?? internal.store;
     bindStaging(this, {
-      store: internal.store,
+      store: this.#staging,
       assertWritable: (what) => {
         this.#assertOpen(what);
         this.#version++;
@@ -299,7 +305,7 @@ export class ExperimentBuilder extends AttachmentWriter {
     const runId = this.#internal.nextRunId++;
     this.#openRuns.add(runId);
     return startRun(runId, {
-      store: this.#internal.store,
+      store: this.#staging,
       assertOpen: (what) => this.#assertOpen(what),
       closeRun: (state, trace) => this.#closeRun(state, trace),
       tracing: this.#internal.tracing,
@@ -347,7 +353,7 @@ export class ExperimentBuilder extends AttachmentWriter {
   }
 
   #stageTrace(state: RunState, bytes: Uint8Array): Promise<void> {
-    const staged = stageBytes(this.#internal.store, MEDIA_TYPE_TRACE, bytes).then((trace) => {
+    const staged = stageBytes(this.#staging, MEDIA_TYPE_TRACE, bytes).then((trace) => {
       const i = this.#closedRuns.indexOf(state);
       if (i >= 0) this.#closedRuns[i] = { ...state, trace };
     }, (error) => {
@@ -373,6 +379,7 @@ export class ExperimentBuilder extends AttachmentWriter {
     const session = this.#internal.session!;
     try {
       await Promise.all(this.#traceStaging);
+      await this.#queue?.drain();
       const name = await session.checkpointName(this.#internal.imageName);
       const runCount = this.#closedRuns.length;
       const assembled = await assembleExperiment(
@@ -447,6 +454,7 @@ export class ExperimentBuilder extends AttachmentWriter {
     const view = (async () => {
       await this.#chain;
       await Promise.all(this.#traceStaging);
+      await this.#queue?.drain();
       const assembled = await assembleExperiment(
         this.#input("draft", null, this.#internal.imageName),
         this.#assembly,
@@ -508,6 +516,7 @@ export class ExperimentBuilder extends AttachmentWriter {
       await this.#chain;
       await Promise.all(this.#traceStaging);
       if (this.#traceError !== undefined) throw this.#traceError;
+      await this.#queue?.drain();
       const requested = this.#internal.imageName;
       const session = this.#internal.session;
       const checkpoint = status !== "finished";
@@ -616,6 +625,7 @@ export class ExperimentBuilder extends AttachmentWriter {
     if (this.#sealed !== "open") return;
     this.#sealed = "sealed";
     await this.#chain;
+    await this.#queue?.settle();
     await this.#internal.session?.release();
   }
 }

@@ -1,0 +1,113 @@
+/**
+ * Internal: the writer's push queue. Logging a payload into a Local Registry
+ * stores its blob at once (as the reference does), but each blob is a file
+ * created, written, fsynced and renamed: waiting for every one in turn makes
+ * the writer wait on the disk. The queue lets up to {@linkcode PUSH_QUEUE_LIMIT}
+ * pushes of small byte blobs run while logging goes on; everything that reads
+ * the store or publishes (a checkpoint, a draft view, the commit) drains it
+ * first, and a failed push is re-thrown from the next push or drain.
+ *
+ * @module
+ */
+import type { Descriptor } from "../../oci/descriptor.ts";
+import type { Pusher } from "../../oci/storage.ts";
+
+/** The most blob pushes one queue keeps in flight. */
+export const PUSH_QUEUE_LIMIT = 16;
+
+/** Byte blobs up to this size are queued (copied); larger ones and streams are pushed in turn. */
+export const PUSH_QUEUE_MAX_BYTES = 4 << 20;
+
+/**
+ * A {@linkcode Pusher} that starts small byte pushes and returns before they
+ * finish (at most {@linkcode PUSH_QUEUE_LIMIT} at a time). The bytes are
+ * copied, so the caller may reuse its buffer. A failure is kept: the next
+ * `push` or `drain` throws it, and so does every later one (a logged
+ * attachment whose blob is missing must not be committed).
+ */
+export class PushQueue implements Pusher {
+  readonly #inner: Pusher;
+  readonly #limit: number;
+  readonly #inFlight = new Map<string, Promise<void>>();
+  #failed = false;
+  #failure: unknown = undefined;
+
+  /**
+   * Queue pushes into `inner`.
+   *
+   * @param inner The store the blobs go to.
+   * @param limit The most pushes in flight.
+   */
+  constructor(inner: Pusher, limit = PUSH_QUEUE_LIMIT) {
+    this.#inner = inner;
+    this.#limit = Math.max(1, limit);
+  }
+
+  #rethrow(): void {
+    if (this.#failed) throw this.#failure;
+  }
+
+  /**
+   * Start pushing `content`; returns once the push is queued (a stream or a
+   * large blob: once it is stored).
+   *
+   * @param expected The descriptor the content must match.
+   * @param content The bytes, or a stream of them.
+   * @returns Nothing.
+   * @throws The first failure of an earlier queued push.
+   */
+  async push(
+    expected: Descriptor,
+    content: Uint8Array | ReadableStream<Uint8Array>,
+  ): Promise<void> {
+    try {
+      this.#rethrow();
+    } catch (e) {
+      if (content instanceof ReadableStream) await content.cancel().catch(() => {});
+      throw e;
+    }
+    if (!(content instanceof Uint8Array) || content.length > PUSH_QUEUE_MAX_BYTES) {
+      await this.#inner.push(expected, content);
+      return;
+    }
+    const key = expected.digest;
+    if (this.#inFlight.has(key)) return; // the same blob is already on its way
+    const bytes = content.slice();
+    while (this.#inFlight.size >= this.#limit) await Promise.race(this.#inFlight.values());
+    this.#rethrow();
+    if (this.#inFlight.has(key)) return;
+    const done = this.#inner.push(expected, bytes).then(
+      () => {},
+      (error) => {
+        if (!this.#failed) {
+          this.#failed = true;
+          this.#failure = error;
+        }
+      },
+    ).finally(() => {
+      this.#inFlight.delete(key);
+    });
+    this.#inFlight.set(key, done);
+  }
+
+  /**
+   * Wait until every queued push has finished.
+   *
+   * @returns Nothing.
+   * @throws The first failure of a queued push.
+   */
+  async drain(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight.values());
+    this.#rethrow();
+  }
+
+  /**
+   * Wait until every queued push has finished, ignoring failures (giving up
+   * an Experiment).
+   *
+   * @returns Nothing.
+   */
+  async settle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight.values());
+  }
+}
