@@ -57,6 +57,48 @@ export interface Pusher {
   push(expected: Descriptor, content: Uint8Array | ReadableStream<Uint8Array>): Promise<void>;
 }
 
+/** What {@linkcode FilePusher.pushFile} stored. */
+export interface DigestedBlob {
+  /** `sha256:<hex>` of the content. */
+  readonly digest: string;
+  /** Its size in bytes. */
+  readonly size: number;
+}
+
+/**
+ * A {@linkcode Pusher} that also stores a local file whose digest is not
+ * known yet: it copies the file into its own storage (staged on disk) while
+ * hashing it, then stores it under the digest it found — the file is read
+ * and hashed once, however large.
+ */
+export interface FilePusher extends Pusher {
+  /**
+   * Store a file's bytes.
+   *
+   * @param path The file.
+   * @returns The digest and size stored under.
+   */
+  pushFile(path: string): Promise<DigestedBlob>;
+}
+
+/**
+ * Whether a pusher can store a file itself.
+ *
+ * @example
+ * ```ts
+ * import { canPushFiles } from "./storage.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(canPushFiles({ push: async () => {} }), false);
+ * ```
+ *
+ * @param pusher The pusher.
+ * @returns `true` when it has `pushFile`.
+ */
+export function canPushFiles(pusher: Pusher): pusher is FilePusher {
+  return typeof (pusher as Partial<FilePusher>).pushFile === "function";
+}
+
 /** Resolves a reference (tag, full image name, or nothing) to a manifest descriptor. */
 export interface Resolver {
   /**

@@ -10,7 +10,7 @@
  * @module
  */
 import type { Descriptor } from "../../oci/descriptor.ts";
-import type { Pusher } from "../../oci/storage.ts";
+import { canPushFiles, type DigestedBlob, type FilePusher, type Pusher } from "../../oci/storage.ts";
 
 /** The most blob pushes one queue keeps in flight. */
 export const PUSH_QUEUE_LIMIT = 16;
@@ -31,6 +31,11 @@ export class PushQueue implements Pusher {
   readonly #inFlight = new Map<string, Promise<void>>();
   #failed = false;
   #failure: unknown = undefined;
+  /**
+   * Present when the inner store has it ({@linkcode FilePusher}): store a
+   * file, straight into the inner store.
+   */
+  readonly pushFile?: (path: string) => Promise<DigestedBlob>;
 
   /**
    * Queue pushes into `inner`.
@@ -41,6 +46,13 @@ export class PushQueue implements Pusher {
   constructor(inner: Pusher, limit = PUSH_QUEUE_LIMIT) {
     this.#inner = inner;
     this.#limit = Math.max(1, limit);
+    if (canPushFiles(inner)) {
+      const files: FilePusher = inner;
+      this.pushFile = (path) => {
+        this.#rethrow();
+        return files.pushFile(path);
+      };
+    }
   }
 
   #rethrow(): void {

@@ -7,6 +7,7 @@
  */
 import { AlreadyExistsError, InvalidArgumentError, InvalidStateError } from "../../errors.ts";
 import { createHasher } from "../../oci/digest.ts";
+import { canPushFiles } from "../../oci/storage.ts";
 import type { AttachmentCodec } from "../../../codecs/codec.ts";
 import { checkEncoded } from "../../../codecs/registry.ts";
 import { stringifyPythonJson } from "../../../codecs/json/stringify.ts";
@@ -234,6 +235,18 @@ export abstract class AttachmentWriter {
         return { entry: { descriptor: await this.#stage(mediaType, bytes, options), filename } };
       }
       const stored = storedMediaType(mediaType, options.compression ?? null);
+      const store = this.#store.store;
+      if (canPushFiles(store)) {
+        // Copied into the store while hashed: every byte read and hashed once.
+        const { digest, size } = await store.pushFile(String(path));
+        const descriptor: LayerDescriptor = {
+          mediaType: stored.mediaType,
+          digest,
+          size,
+          annotations: stored.annotations,
+        };
+        return { entry: { descriptor, filename } };
+      }
       const h = await createHasher();
       const reader = file.stream().getReader();
       let size = 0;
