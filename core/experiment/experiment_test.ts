@@ -269,3 +269,52 @@ Deno.test("Experiment.runParametersDf and the notebook display, unsealed and com
   assert.equal(bundle["text/plain"], String(exp));
   assert.ok(bundle["text/html"]?.includes("capacity"));
 });
+
+Deno.test("Experiment (Local Registry): logFile copies the file into the store once (pushFile, no stream push); queued payload blobs are all there at commit", async () => {
+  const root = await tempRoot();
+  const { LocalRegistryTarget } = await import("../oci/backends/local_registry.ts");
+  const proto = LocalRegistryTarget.prototype;
+  const pushFile = proto.pushFile;
+  const push = proto.push;
+  let files = 0;
+  let streamed = 0;
+  proto.pushFile = function (path) {
+    files++;
+    return pushFile.call(this, path);
+  };
+  proto.push = function (d, content) {
+    if (content instanceof ReadableStream) streamed++;
+    return push.call(this, d, content);
+  };
+  try {
+    const bytes = new Uint8Array(3 << 20).map((_, i) => (i * 7) & 0xff);
+    await Deno.writeFile(`${root}/data.bin`, bytes);
+    const exp = await Experiment.create("example.com/t/logfile:v1", { root });
+    exp.setAutosavePolicy(AutosavePolicy.disabled());
+    await exp.logFile("data", `${root}/data.bin`);
+    for (let i = 0; i < 40; i++) {
+      await exp.withRun(async (run) => {
+        run.logParameter("i", i);
+        await run.logJson("config", { i });
+        await run.logAttachment("raw", "application/octet-stream", new Uint8Array([i, i + 1]));
+      });
+    }
+    await exp.commit();
+    assert.equal(files, 1);
+    assert.equal(streamed, 0);
+    assert.deepEqual(await exp.getBlob("data"), bytes);
+    assert.equal(exp.runs.length, 40);
+    assert.deepEqual(await exp.runs[39]!.getJson("config"), { i: 39 });
+    assert.deepEqual(await exp.runs[17]!.getBlob("raw"), new Uint8Array([17, 18]));
+    // 1 file + 40 JSON + 40 raw + the run-parameter table + config + manifest; nothing staged left.
+    assert.equal(blobCount(root), 84);
+    assert.ok(
+      [...Deno.readDirSync(`${root}/blobs/sha256`)].every((e) => !e.name.startsWith(".blob-")),
+    );
+    await exp.close();
+  } finally {
+    proto.pushFile = pushFile;
+    proto.push = push;
+    await Deno.remove(root, { recursive: true });
+  }
+});

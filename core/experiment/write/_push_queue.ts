@@ -10,7 +10,12 @@
  * @module
  */
 import type { Descriptor } from "../../oci/descriptor.ts";
-import { canPushFiles, type DigestedBlob, type FilePusher, type Pusher } from "../../oci/storage.ts";
+import {
+  canPushFiles,
+  type DigestedBlob,
+  type FilePusher,
+  type Pusher,
+} from "../../oci/storage.ts";
 
 /** The most blob pushes one queue keeps in flight. */
 export const PUSH_QUEUE_LIMIT = 16;

@@ -257,7 +257,6 @@ interface TempFile {
   close(): Promise<void>;
 }
 
-
 interface DenoBlobFiles {
   open(
     path: string,

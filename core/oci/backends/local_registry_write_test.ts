@@ -524,3 +524,67 @@ Deno.test({
     });
   },
 });
+
+Deno.test("LocalRegistryTarget.push: concurrent pushes share the blob lock; each lands once, no temporary file left", async () => {
+  await withRegistry(async (root) => {
+    await using registry = await openLocalRegistry({ root, writable: true, create: true });
+    const blobs = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const bytes = enc.encode(`blob ${i} `.repeat(i + 1));
+        return { d: await blob("application/octet-stream", bytes), bytes };
+      }),
+    );
+    // Every blob pushed twice at once: the second of each pair finds the first in place.
+    await Promise.all([...blobs, ...blobs].map(({ d, bytes }) => registry.push(d, bytes)));
+    const names = await blobDir(root);
+    assert.deepEqual(names, blobs.map(({ d }) => d.digest.slice(7)).sort());
+    for (const { d, bytes } of blobs) {
+      assert.deepEqual(await registry.fetch(d), bytes);
+      assert.equal((await Deno.stat(`${root}/blobs/sha256/${d.digest.slice(7)}`)).nlink, 1);
+    }
+    // A blob placed by someone else between two pushes of this target is kept, not replaced.
+    const other = enc.encode("placed by another process");
+    const od = await blob("application/octet-stream", other);
+    await Deno.writeFile(`${root}/blobs/sha256/${od.digest.slice(7)}`, other);
+    const old = new Date(Date.now() - 3 * 24 * 3600 * 1000);
+    await Deno.utime(`${root}/blobs/sha256/${od.digest.slice(7)}`, old, old);
+    await registry.push(od, other);
+    const st = await Deno.stat(`${root}/blobs/sha256/${od.digest.slice(7)}`);
+    assert.ok(st.mtime!.getTime() > Date.now() - 60_000, "mtime refreshed");
+    assert.ok((await blobDir(root)).every((n) => !n.startsWith(".blob-")));
+  });
+});
+
+Deno.test("LocalRegistryTarget.pushFile: a file stored under the digest found while copying it", async () => {
+  await withRegistry(async (root) => {
+    await using registry = await openLocalRegistry({ root, writable: true, create: true });
+    const dir = await Deno.makeTempDir({ prefix: "ommx-lr-file-" });
+    try {
+      // Larger than the copy buffer and than the 16 MiB between two event-loop turns.
+      const bytes = new Uint8Array(17 * (1 << 20) + 12345);
+      for (let i = 0; i < bytes.length; i += 4096) bytes[i] = (i / 4096) & 0xff;
+      await Deno.writeFile(`${dir}/big.bin`, bytes);
+      const expected = await blob("application/octet-stream", bytes);
+      const got = await registry.pushFile(`${dir}/big.bin`);
+      assert.deepEqual(got, { digest: expected.digest, size: expected.size });
+      assert.deepEqual(await registry.fetch(expected), bytes);
+      assert.deepEqual(await blobDir(root), [expected.digest.slice(7)]);
+      // Again: the blob is kept (confirmed), nothing left behind.
+      assert.deepEqual(await registry.pushFile(`${dir}/big.bin`), got);
+      assert.deepEqual(await blobDir(root), [expected.digest.slice(7)]);
+      // An empty file, a missing file.
+      await Deno.writeFile(`${dir}/empty`, new Uint8Array());
+      assert.equal((await registry.pushFile(`${dir}/empty`)).size, 0);
+      await assert.rejects(registry.pushFile(`${dir}/missing`), { code: "IO" });
+      assert.ok((await blobDir(root)).every((n) => !n.startsWith(".blob-")));
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+    const readOnly = await openLocalRegistry({ root });
+    try {
+      await assert.rejects(readOnly.pushFile("/nonexistent"), InvalidStateError);
+    } finally {
+      await readOnly.close();
+    }
+  });
+});
