@@ -12,8 +12,9 @@
  */
 import assert from "node:assert/strict";
 import {
+  AutosavePolicy,
   createExperiment,
-  type Experiment,
+  Experiment,
   openExperiment,
   pushExperiment,
   ReferenceConflictError,
@@ -276,6 +277,44 @@ Deno.test({
       assert.match(new TextDecoder().decode(again.stderr), /ALREADY_EXISTS: .*already points to/);
     } finally {
       await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "interop: Experiment.create records 40 runs and a 3 MB logFile straight into a Local Registry (queued pushes, file copied once); the SDK loads it identically",
+  ignore: !python,
+  sanitizeResources: false,
+  fn: async () => {
+    const root = await Deno.makeTempDir({ prefix: "ommx-local-registry-writer-" });
+    try {
+      const file = `${root}/measurements.bin`;
+      const bytes = new Uint8Array(3 * (1 << 20) + 17).map((_, i) => (i * 31 + (i >> 12)) & 0xff);
+      await Deno.writeFile(file, bytes);
+      const name = "ghcr.io/ommx-ts/interop/writer:v1";
+      const exp = await Experiment.create(name, { root: `${root}/registry` });
+      exp.setAutosavePolicy(AutosavePolicy.disabled());
+      await exp.logFile("measurements", file);
+      await exp.logJson("settings", { runs: 40 });
+      for (let i = 0; i < 40; i++) {
+        await exp.withRun(async (run) => {
+          run.logParameter("seed", i);
+          run.logParameter("solver", `fixed-${i % 7}`);
+          await run.logJson("config", { i, capacity: 40 + i % 50 });
+          await run.logAttachment("raw", "application/octet-stream", new Uint8Array([i, 255 - i]));
+        });
+      }
+      await exp.commit();
+      const report = await readWithSdk(`${root}/registry`, name);
+      assert.deepEqual(report.experiments_listed, [[name, exp.manifestDigest]]);
+      const sdk = report.experiments[name]!;
+      assert.equal(sdk.attachments.measurements?.sha256, sha(bytes));
+      assert.equal(sdk.runs.length, 40);
+      assert.deepEqual(sdk, await expected(exp));
+      await exp.close();
+    } finally {
+      await Deno.remove(root, { recursive: true });
     }
   },
 });
