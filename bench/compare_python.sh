@@ -5,7 +5,9 @@
 #   bash bench/compare_python.sh            # all jobs; generates missing data in .cache/bench/
 #   SAMPLES=9 bash bench/compare_python.sh  # more samples per job (default 7)
 #   JOBS="cli verify" bash bench/compare_python.sh   # only some sections (open decode cli import
-#                                                    # verify zstd; default all)
+#                                                    # verify zstd writer logfile; default all)
+#   JOBS="writer logfile" WRITER_RUNS="1000 5000" ...  # the writer: runs into a Local Registry, and a
+#                                                    # 500 MB logFile (WRITER_SAMPLES, default 5)
 #   CLI_RUNS="1000 5000" BIG_SAMPLES=1 ...           # archive sizes of the cli section; samples at
 #                                                    # 20,000 runs (default 3)
 #   CLI_CMDS="runs" CLI_IMPLS="python-tmpfs ts" ...  # commands and implementations of the cli section
@@ -17,14 +19,19 @@
 # doing the same (bench/cli_py.py), whole processes, wall time and peak RSS, at 1,000 / 5,000 /
 # 20,000 runs; (e) the start-up cost of importing mod.ts; (f) verify() of a multi-blob and a
 # single-blob archive against one SHA-256 stream's limit, with peak RSS; (g) zstd decode and JSON
-# parse of a 20 MB JSON attachment.
+# parse of a 20 MB JSON attachment; (h) the writer: N runs (parameters, a JSON attachment, one
+# Solve of a distinct knapsack) into a fresh Local Registry on disk, autosave off, then commit
+# (bench/writer_py.py, bench/writer_ts.ts), and one 500 MB logFile + commit; whole processes,
+# wall time and peak RSS.
 # Python and TS samples are interleaved so that load from other processes hits both alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="$(bash tests/interop/setup_venv.sh | tail -n 1)"
 DATA=.cache/bench
 SAMPLES="${SAMPLES:-7}"
-JOBS="${JOBS:-open decode cli import verify zstd}"
+JOBS="${JOBS:-open decode cli import verify zstd writer logfile}"
+WRITER_RUNS="${WRITER_RUNS:-1000 5000}"
+WRITER_SAMPLES="${WRITER_SAMPLES:-5}"
 CLI_RUNS="${CLI_RUNS:-1000 5000 20000}"
 # Which CLI commands the cli section runs (default all three).
 CLI_CMDS="${CLI_CMDS:-runs inspect params}"
@@ -58,6 +65,9 @@ if want verify; then
 fi
 if want zstd; then
   [ -f "$DATA/zstd_json.ommx" ] || py bench/gen_zstd_json.py "$DATA/zstd_json.ommx" 20
+fi
+if want logfile; then
+  [ -f "$DATA/logfile_500m.bin" ] || head -c 524288000 /dev/urandom >"$DATA/logfile_500m.bin"
 fi
 want decode && { [ -f "$DATA/sampleset_binary.v2.pb" ] || py bench/gen_sample_set.py "$DATA" 1000 1000; }
 QOBLIB=../shared/fixtures/qoblib-labs/labs079__02_labs_models_quadratic_unconstrained.ommx
@@ -177,6 +187,37 @@ for round in 1 2 3; do
   py bench/compare_py.py zstd "$DATA/zstd_json.ommx" table 3 >>"$OUT"
   ts zstd "$DATA/zstd_json.ommx" table 3 >>"$OUT"
 done
+fi
+if want writer || want logfile; then
+# ---- (h) writer: runs into a Local Registry, and a 500 MB logFile ----------------------------
+echo "(h) writer" >&2
+# One sample in a fresh registry root on the same disk as the data (not tmpfs), removed after.
+writer_sample() {
+  local impl=$1 job=$2 arg=$3 root run
+  root=$(mktemp -d -p "$DATA" writer-root.XXXXXX)
+  case $impl in
+    python) run=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" bench/writer_py.py "$job" "$arg" "$root") ;;
+    ts) run=(deno run -A bench/writer_ts.ts "$job" "$arg" "$root") ;;
+  esac
+  echo "{\"job\":\"$job\",\"impl\":\"$impl\",\"arg\":\"$arg\",\"uptime\":\"$(uptime | sed 's/.*load average: //')\",$(timed "${run[@]}")}" >>"$OUT"
+  rm -rf "$root"
+}
+if want writer; then
+  for n in $WRITER_RUNS; do
+    for i in $(seq "$WRITER_SAMPLES"); do
+      writer_sample python writer "$n"
+      writer_sample ts writer "$n"
+    done
+  done
+fi
+if want logfile; then
+  for i in $(seq "$WRITER_SAMPLES"); do
+    cat "$DATA/logfile_500m.bin" >/dev/null
+    writer_sample python logfile "$DATA/logfile_500m.bin"
+    cat "$DATA/logfile_500m.bin" >/dev/null
+    writer_sample ts logfile "$DATA/logfile_500m.bin"
+  done
+fi
 fi
 echo "{\"job\":\"load\",\"when\":\"end\",\"uptime\":\"$(uptime)\"}" >>"$OUT"
 

@@ -111,3 +111,26 @@ if pick("zstd"):
     mb = pick("zstd")[0]["bytes"] / 1e6
     print(f"(g) zstd {mb:.0f} MB JSON attachment: get_blob python {med(pb):.0f} ms, ts {med(tb):.0f} ms -> ts/python {med(tb)/med(pb):.2f} (target <= 1) {met(med(tb) <= med(pb))}")
     print(f"    get_json (decode + parse): python {med(pj):.0f} ms, ts {med(tj):.0f} ms -> ts/python {med(tj)/med(pj):.2f}")
+
+wr = [r for r in rows if r["job"] in ("writer", "logfile")]
+if wr:
+    print("(h) writer, whole processes: median wall ms [min-max], median peak RSS MiB; speed-up = python / ts")
+    print("    targets: writer >= 2x faster, RSS <= Python's; logfile ts time <= 0.8x Python's, RSS <= 200 MB")
+    for job in ("writer", "logfile"):
+        for arg in sorted({r["arg"] for r in wr if r["job"] == job}, key=lambda a: (len(a), a)):
+            sel = {impl: [r for r in wr if r["job"] == job and r["arg"] == arg and r["impl"] == impl]
+                   for impl in ("python", "ts")}
+            if not sel["python"] or not sel["ts"]:
+                continue
+            w = {k: [r["wall_ms"] for r in v] for k, v in sel.items()}
+            rss = {k: med([r["rss_kb"] for r in v]) / 1024 for k, v in sel.items()}
+            loads = sorted({r.get("uptime", "") for r in sel["ts"] + sel["python"]})
+            ratio = med(w["python"]) / med(w["ts"])
+            label = f"{arg} runs" if job == "writer" else arg.split("/")[-1]
+            if job == "writer":
+                verdict = f"time {met(ratio >= 2)}, RSS {met(rss['ts'] <= rss['python'])}"
+            else:
+                verdict = f"time {met(1 / ratio <= 0.8)} ({1 / ratio:.2f}x), RSS {met(rss['ts'] * 1024 * 1024 <= 200e6)}"
+            print(f"    {job} {label}: python {med(w['python']):7.0f} ms [{rng(w['python'])}] {rss['python']:5.0f} MiB"
+                  f" | ts {med(w['ts']):7.0f} ms [{rng(w['ts'])}] {rss['ts']:5.0f} MiB | {ratio:4.2f}x  {verdict}")
+            print(f"      load (1/5/15 min) during the samples: {loads[0]} … {loads[-1]}")
