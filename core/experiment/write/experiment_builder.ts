@@ -331,7 +331,9 @@ export class ExperimentBuilder extends AttachmentWriter {
   }
 
   async #loadView(runId: number): Promise<void> {
-    const state = this.#closedRuns.find((r) => r.runId === runId);
+    // From the end: the run just closed is the last one (a front-to-back search made
+    // closing N runs quadratic).
+    const state = this.#closedRuns.findLast((r) => r.runId === runId);
     if (state === undefined) return;
     const layers: LayerDescriptor[] = [];
     const record = runRecord(state, (d) => layers.push(d) - 1);
