@@ -65,6 +65,45 @@ async function inside(root: string, real: string): Promise<boolean> {
   return rel === "" || (!rel.startsWith("..") && !nodePath.isAbsolute(rel));
 }
 
+interface DenoLstat {
+  lstatSync(path: string): { isFile: boolean; size: number };
+}
+
+/**
+ * The size of a plain regular file (not a link) by one synchronous `lstat`,
+ * where the runtime has a cheap one (Deno's: ~4 µs, against ~50 µs for an
+ * awaited `lstat` through `node:fs/promises`; an Experiment of 5,000 runs
+ * checks 15,000 blobs at commit). `null` when the path does not exist;
+ * `undefined` when the quick look cannot tell (a link, a directory, another
+ * error, no Deno): then {@linkcode checkRegularFile} decides.
+ *
+ * @example
+ * ```ts
+ * import { quickRegularFileSize } from "./_regular_file.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a`, "abc");
+ * assert.equal(quickRegularFileSize(`${dir}/a`), 3);
+ * assert.equal(quickRegularFileSize(`${dir}/missing`), null);
+ * assert.equal(quickRegularFileSize(dir), undefined);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @param path The file.
+ * @returns Its size, `null` (missing) or `undefined` (ask the full check).
+ */
+export function quickRegularFileSize(path: string): number | null | undefined {
+  const deno = (globalThis as { Deno?: Partial<DenoLstat> }).Deno;
+  if (typeof deno?.lstatSync !== "function") return undefined;
+  try {
+    const st = deno.lstatSync(path);
+    return st.isFile ? st.size : undefined;
+  } catch (e) {
+    return (e as { code?: unknown }).code === "ENOENT" ? null : undefined;
+  }
+}
+
 /**
  * The checks of {@linkcode openRegularFile} without opening the file (no
  * file descriptor is held): `lstat`, a link resolved and confined to the

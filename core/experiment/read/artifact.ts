@@ -15,6 +15,7 @@ import { validateDigest } from "../../oci/digest.ts";
 import { ANNOTATION_REF_NAME } from "../../oci/media_types.ts";
 import type { ImageManifest } from "../../oci/manifest.ts";
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
+import { mapBounded } from "../../_each_bounded.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import {
   ARTIFACT_TYPE_EXPERIMENT,
@@ -343,12 +344,13 @@ export async function loadArtifact(
       }, expected ${ARTIFACT_TYPE_GENERIC} or ${ARTIFACT_TYPE_EXPERIMENT}`,
     );
   }
-  for (const [i, d] of manifest.layers.entries()) {
-    if (!(await target.exists(d))) {
-      throw new InvalidArtifactError(
-        `Layer ${i} (${d.digest}, ${d.size} bytes) is missing from ${target.location}`,
-      );
-    }
+  const present = await mapBounded(manifest.layers, 32, (d) => target.exists(d));
+  const missing = present.indexOf(false);
+  if (missing >= 0) {
+    const d = manifest.layers[missing]!;
+    throw new InvalidArtifactError(
+      `Layer ${missing} (${d.digest}, ${d.size} bytes) is missing from ${target.location}`,
+    );
   }
   const ctx: ReadContext = {
     target,

@@ -218,7 +218,10 @@ export abstract class AttachmentWriter {
 
   /**
    * Log a file, streamed from disk. The filename recorded in the config is
-   * `options.filename` or the path's basename (as the reference does).
+   * `options.filename` or the path's basename (as the reference does). Into
+   * a Local Registry (without compression) the file is copied into the blob
+   * store while it is hashed: read and hashed once, staged on disk, memory
+   * bounded whatever its size.
    *
    * @param name The attachment name.
    * @param path The file path.

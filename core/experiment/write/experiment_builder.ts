@@ -99,7 +99,10 @@ export interface ExperimentBuilderOptions extends CreateExperimentOptions {
    * does: payload blobs are stored as they are logged, `draft` checkpoints
    * published after Runs close, failed / interrupted checkpoints on `fail` /
    * `interrupt`, the commit tagged there. The builder holds the session
-   * while unsealed (the caller keeps its own hold).
+   * while unsealed (the caller keeps its own hold). Small payload blobs are
+   * written in the background (up to 16 at once) while logging goes on;
+   * checkpoints, draft reads and the commit wait for them, and a failed
+   * write is thrown by the next logging call or the commit.
    */
   localRegistry?: LocalRegistrySession;
 }

@@ -38,6 +38,7 @@ import type { FetchOptions, Target } from "../storage.ts";
 import {
   checkRegularFile,
   openRegularFile,
+  quickRegularFileSize,
   readExactly,
   readRegularFile,
 } from "../_regular_file.ts";
@@ -155,6 +156,9 @@ export class LayoutDirTarget implements Target {
    * @throws {InvalidArtifactError} When the blob path is not a regular file or links out of the layout.
    */
   async exists(descriptor: Descriptor): Promise<boolean> {
+    const quick = quickRegularFileSize(this.#path(descriptor.digest));
+    if (quick === null) return false;
+    if (quick !== undefined) return quick === descriptor.size;
     try {
       const { size } = await checkRegularFile(
         this.#path(descriptor.digest),

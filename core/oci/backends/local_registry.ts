@@ -366,7 +366,7 @@ export class LocalRegistryTarget implements Target, FilePusher {
   #indexPath: string;
   #blobDirReady = false;
   #canLink = true;
-  /** Digests this target stored or confirmed (a bounded hint: checked again on use). */
+  /** Digests this target stored or confirmed (a hint only: checked again on use). */
   #placedHere = new Set<string>();
   #placing: PendingPlacement[] = [];
   #placer: Promise<void> | undefined;
