@@ -18,14 +18,14 @@ Deno.test("mapBounded keeps at most `limit` calls in flight and the input order"
 Deno.test("mapBounded rejects with the first failure and starts nothing after it", async () => {
   const started: number[] = [];
   await assert.rejects(
-    mapBounded([0, 1, 2, 3, 4, 5], 1, async (x) => {
+    mapBounded([0, 1, 2, 3, 4, 5], 1, (x) => {
       started.push(x);
-      if (x === 2) throw new Error("boom 2");
-      if (x === 3) throw new Error("boom 3");
-      return x;
+      if (x === 2) return Promise.reject(new Error("boom 2"));
+      if (x === 3) return Promise.reject(new Error("boom 3"));
+      return Promise.resolve(x);
     }),
     /boom 2/,
   );
   assert.deepEqual(started, [0, 1, 2]);
-  assert.deepEqual(await mapBounded([], 8, async () => 1), []);
+  assert.deepEqual(await mapBounded([], 8, () => Promise.resolve(1)), []);
 });
