@@ -224,7 +224,11 @@ export class ExperimentBuilder extends AttachmentWriter {
     return this.#openRuns.size;
   }
 
-  /** The storage blobs are staged in (and the commit published to). */
+  /**
+   * The storage blobs are staged in (and the commit published to). In a
+   * Local Registry a blob logged a moment ago may still be being written:
+   * await {@linkcode ExperimentBuilder.settled} before reading it here.
+   */
   get store(): Target {
     return this.#internal.store;
   }
@@ -401,12 +405,15 @@ export class ExperimentBuilder extends AttachmentWriter {
 
   /**
    * Wait until every run closed so far is taken in (traces staged, views
-   * loaded, autosaves attempted).
+   * loaded, autosaves attempted) and, in a Local Registry, every blob logged
+   * so far is written (a failed write is thrown by the next logging call or
+   * the commit, not here).
    *
    * @returns Nothing.
    */
-  settled(): Promise<void> {
-    return this.#chain;
+  async settled(): Promise<void> {
+    await this.#chain;
+    await this.#queue?.settle();
   }
 
   /**

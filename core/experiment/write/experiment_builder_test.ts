@@ -467,3 +467,31 @@ Deno.test("run: await using finishes an open run; reasons follow the reference f
   assert.equal(exp.runs[1]?.status, "interrupted");
   assert.equal(exp.config.runs[1]?.reason, "AbortError: stopped");
 });
+
+Deno.test("builder in a Local Registry: settled() waits for the blobs being written; they are in the store after it", async () => {
+  const { openLocalRegistrySession } = await import("./local_registry_session.ts");
+  const { digestOf } = await import("../../oci/digest.ts");
+  const session = await openLocalRegistrySession({ temporary: true });
+  try {
+    const b = createExperimentBuilder({
+      imageName: "example.com/t/settled:v1",
+      localRegistry: session,
+    });
+    const payloads = Array.from({ length: 40 }, (_, i) => new TextEncoder().encode(`payload ${i}`));
+    for (const [i, p] of payloads.entries()) {
+      await b.logAttachment(`p${i}`, "application/octet-stream", p);
+    }
+    await b.settled();
+    for (const p of payloads) {
+      const d = {
+        mediaType: "application/octet-stream",
+        digest: await digestOf(p),
+        size: p.length,
+      };
+      assert.equal(await b.store.exists(d), true);
+    }
+    await b.abandon();
+  } finally {
+    await session.release();
+  }
+});
