@@ -250,6 +250,36 @@ interface DenoSyncFiles {
   openSync(path: string, options: { read: true } | { write: true; createNew: true }): SyncFile;
 }
 
+/** Lets the event loop run once (a macrotask) between two parts of a long synchronous copy. */
+interface EventLoopTurn {
+  next(): Promise<void>;
+  close(): void;
+}
+
+/**
+ * A message to oneself: a macrotask without the 4 ms clamp nested
+ * `setTimeout(0)`s get (31 of those were 80 ms of a 500 MB copy).
+ */
+function eventLoopTurn(): EventLoopTurn {
+  if (typeof MessageChannel !== "function") {
+    return { next: () => new Promise((r) => setTimeout(r, 0)), close() {} };
+  }
+  const channel = new MessageChannel();
+  let wake: () => void = () => {};
+  channel.port1.onmessage = () => wake();
+  return {
+    next: () =>
+      new Promise<void>((resolve) => {
+        wake = resolve;
+        channel.port2.postMessage(0);
+      }),
+    close() {
+      channel.port1.close();
+      channel.port2.close();
+    },
+  };
+}
+
 /** A temporary blob file being written. */
 interface TempFile {
   write(chunk: Uint8Array): Promise<void>;
@@ -772,6 +802,7 @@ export class LocalRegistryTarget implements Target, FilePusher {
     }
     const tmp = `${dir}/${tempBlobName()}`;
     let out: SyncFile | undefined;
+    let turn: EventLoopTurn | undefined;
     let placed = false;
     try {
       try {
@@ -780,6 +811,7 @@ export class LocalRegistryTarget implements Target, FilePusher {
         throw ioError(e, "write", tmp);
       }
       const hasher = await createHasher();
+      turn = eventLoopTurn();
       const buf = new Uint8Array(1 << 20);
       let size = 0;
       let sinceYield = 0;
@@ -802,7 +834,7 @@ export class LocalRegistryTarget implements Target, FilePusher {
         sinceYield += n;
         if (sinceYield >= 16 << 20) {
           sinceYield = 0;
-          await new Promise((resolve) => setTimeout(resolve, 0));
+          await turn.next();
         }
       }
       await out.sync().catch((e) => {
@@ -818,6 +850,7 @@ export class LocalRegistryTarget implements Target, FilePusher {
       this.#placedHere.add(digest);
       return { digest, size };
     } finally {
+      turn?.close();
       src.close();
       out?.close();
       if (!placed) await removeFile(this.#fs, tmp);
