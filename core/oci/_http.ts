@@ -21,6 +21,7 @@ import {
   MIN_PROGRESS_BYTES,
   type NetworkOptions,
 } from "./network.ts";
+import { concatBytes } from "../_bytes.ts";
 
 /** Who is asking: registry failures are `RegistryError`s, others `NetworkError`s. */
 export type HttpPeer = "registry" | "http";
@@ -495,13 +496,7 @@ export async function readBounded(
     throw e;
   }
   await reader.cancel().catch(() => {});
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /**

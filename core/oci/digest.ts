@@ -9,6 +9,7 @@
  */
 import { DigestMismatchError, InvalidDigestError, SizeMismatchError } from "../errors.ts";
 import { hasNodeBuiltins } from "../_runtime.ts";
+import { concatBytes } from "../_bytes.ts";
 
 /** The only digest algorithm supported: `sha256`. */
 export const SHA256_ALGORITHM = "sha256";
@@ -201,12 +202,7 @@ class BufferingHasher implements Hasher {
     return other;
   }
   digestHex(): Promise<string> {
-    const all = new Uint8Array(this.#length);
-    let at = 0;
-    for (const c of this.#chunks) {
-      all.set(c, at);
-      at += c.length;
-    }
+    const all = concatBytes(this.#chunks);
     this.#chunks = [];
     return webCryptoHex(all);
   }

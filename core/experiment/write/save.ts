@@ -23,6 +23,7 @@ import {
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
 import { openLayoutDir } from "../../oci/backends/layout_dir.ts";
 import { type TarWriteEntry, TarWriter } from "../../oci/tar/writer.ts";
+import { concatBytes } from "../../_bytes.ts";
 
 /** Options of {@linkcode saveExperiment}. */
 export interface SaveOptions {
@@ -139,13 +140,7 @@ export async function writeExperimentArchive(
 export async function experimentArchiveBytes(source: SaveSource): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   await writeExperimentArchive(source, (c) => void chunks.push(c.slice()));
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /**

@@ -7,6 +7,7 @@
  * @module
  */
 import { InvalidArgumentError, SizeMismatchError } from "../../errors.ts";
+import { concatBytes } from "../../_bytes.ts";
 import { BLOCK, headerChecksum, paddingOf } from "./_header.ts";
 
 /** One member to write. */
@@ -243,13 +244,5 @@ export async function buildTar(
   const writer = new TarWriter({ write: (c) => void chunks.push(c) });
   for await (const entry of entries) await writer.add(entry);
   await writer.close();
-  let total = 0;
-  for (const c of chunks) total += c.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
