@@ -11,35 +11,13 @@
  *
  * @module
  */
-import { Experiment, Function, Instance, Solution } from "../mod.ts";
+import { Experiment, type Instance, Solution } from "../mod.ts";
+import { knapsack } from "./_knapsack.ts";
 
 const n = Number(Deno.args[0]);
 const root = Deno.args[1]!;
 
-function knapsack(capacity: number): Instance {
-  const p = [10, 13, 18, 32];
-  const w = [11, 15, 20, 35];
-  return new Instance({
-    sense: "maximize",
-    objective: Function.linear(p.map((v, i) => [i, v])),
-    decisionVariables: p.map((_, id) => ({
-      id,
-      kind: "binary" as const,
-      bound: { lower: 0, upper: 1 },
-      subscripts: [],
-      parameters: {},
-    })),
-    constraints: [{
-      id: 0,
-      function: Function.linear(w.map((v, i) => [i, v]), -capacity),
-      equality: "<=" as const,
-      subscripts: [],
-      parameters: {},
-    }],
-  });
-}
-
-const instances = [20, 35, 47, 60].map(knapsack);
+const instances = [20, 35, 47, 60].map((c) => knapsack([10, 13, 18, 32], [11, 15, 20, 35], c));
 const fixed = {
   name: "bench.Fixed",
   solve: (i: Instance) => Solution.evaluate(i, new Map([[0, 1], [1, 0], [2, 0], [3, 0]])),

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Function, Instance } from "../mod.ts";
+import { knapsack } from "./_knapsack.ts";
 import { OMMXHighsAdapter } from "../adapters/highs/mod.ts";
 
 const N = 10_000;
@@ -16,30 +16,13 @@ const next = () => 1 + ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) %
 const weight = Array.from({ length: N }, next);
 const profit = Array.from({ length: N }, next);
 const total = weight.reduce((a, b) => a + b, 0);
-const knapsack = new Instance({
-  sense: "maximize",
-  objective: Function.linear(profit.map((p, i) => [i, p])),
-  decisionVariables: profit.map((_, id) => ({
-    id,
-    kind: "binary" as const,
-    bound: { lower: 0, upper: 1 },
-    subscripts: [],
-    parameters: {},
-  })),
-  constraints: [{
-    id: 0,
-    equality: "<=",
-    function: Function.linear(weight.map((w, i) => [i, w]), -total),
-    subscripts: [],
-    parameters: {},
-  }],
-});
+const instance = knapsack(profit, weight, total);
 await OMMXHighsAdapter.load();
 
 Deno.bench({
   name: "highs: solve a 10,000-variable knapsack (translate, HiGHS, decode)",
   async fn() {
-    const solution = await OMMXHighsAdapter.solve(knapsack);
+    const solution = await OMMXHighsAdapter.solve(instance);
     if (solution.objective !== profit.reduce((a, b) => a + b, 0)) throw new Error("wrong optimum");
   },
 });

@@ -13,7 +13,8 @@
  *
  * @module
  */
-import { AutosavePolicy, Experiment, Function, Instance, Solution } from "../mod.ts";
+import { AutosavePolicy, Experiment, type Instance, Solution } from "../mod.ts";
+import { knapsack } from "./_knapsack.ts";
 
 const [job, arg, root] = Deno.args as [string, string, string];
 
@@ -31,31 +32,14 @@ if (job === "logfile") {
 
 const n = Number(arg);
 
-function knapsack(i: number): Instance {
+function runKnapsack(i: number): Instance {
   const k = 4 + i % 5;
   const p = Array.from({ length: k }, (_, j) => 10 + (i * 7 + j * 13) % 31);
   const w = Array.from({ length: k }, (_, j) => 11 + (i * 5 + j * 17) % 29);
-  return new Instance({
-    sense: "maximize",
-    objective: Function.linear(p.map((v, j) => [j, v])),
-    decisionVariables: p.map((_, id) => ({
-      id,
-      kind: "binary" as const,
-      bound: { lower: 0, upper: 1 },
-      subscripts: [],
-      parameters: {},
-    })),
-    constraints: [{
-      id: 0,
-      function: Function.linear(w.map((v, j) => [j, v]), -(40 + i % 50)),
-      equality: "<=" as const,
-      subscripts: [],
-      parameters: {},
-    }],
-  });
+  return knapsack(p, w, 40 + i % 50);
 }
 
-const instances = Array.from({ length: n }, (_, i) => knapsack(i));
+const instances = Array.from({ length: n }, (_, i) => runKnapsack(i));
 const fixed = {
   name: "bench.Fixed",
   solve: (inst: Instance) =>
