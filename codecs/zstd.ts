@@ -18,10 +18,8 @@
  * Memory: {@linkcode decompressZstd} returns one exact-size buffer and holds
  * nothing else of output size. When every frame declares its content size the
  * output is decoded straight into it; otherwise (the reference SDK's streaming
- * encoder writes no size) it is decoded into one growing buffer (the native
- * decoder writes in place through the handle's output offset), trimmed to the
- * exact size at the end, up to 24 MiB; past that the pass only counts and a
- * second pass fills the exact buffer, so a bomb costs at most those 24 MiB. {@linkcode decompressZstdStream}
+ * encoder writes no size) a first pass counts the output (keeping it when it is
+ * small) and a second pass fills the exact buffer. {@linkcode decompressZstdStream}
  * decodes a stream of compressed chunks into a stream of output chunks in
  * bounded memory (for writing a large attachment to a file).
  *
@@ -164,13 +162,7 @@ interface FrameDecoder {
   close(): void;
 }
 
-/**
- * Where a decoder that can write anywhere (the native one) puts its next output: `buf` from
- * `off` to its end. The sink then receives a view of that region, in place.
- */
-type Room = () => { buf: Uint8Array; off: number };
-
-type DecoderFactory = (sink: Sink, room?: Room) => FrameDecoder;
+type DecoderFactory = (sink: Sink) => FrameDecoder;
 
 /** An error raised by the sink (limit, declared size): passed through the decoders unwrapped. */
 class SinkError extends Error {
@@ -203,7 +195,7 @@ function nativeDecoders(zlib: NodeZstd, subject: string): DecoderFactory | null 
     probe?.close?.();
   } catch { /* nothing to release */ }
   if (!usable) return null;
-  return (sink, room) => {
+  return (sink) => {
     const stream = zlib.createZstdDecompress!();
     const handle = stream._handle!;
     const state = stream._writeState as Uint32Array;
@@ -213,26 +205,24 @@ function nativeDecoders(zlib: NodeZstd, subject: string): DecoderFactory | null 
     handle.onerror = (message: unknown) => {
       failure ??= new Error(String(message));
     };
+    const out = scratch ??= new Uint8Array(1 << 20);
     const run = (input: Uint8Array) => {
       let off = 0;
       let len = input.length;
       for (;;) {
-        const { buf: out, off: outOff } = room?.() ??
-          { buf: scratch ??= new Uint8Array(1 << 20), off: 0 };
-        const outLen = out.length - outOff;
         try {
-          handle.writeSync!(flush, input, off, len, out, outOff, outLen);
+          handle.writeSync!(flush, input, off, len, out, 0, out.length);
         } catch (e) {
           failure ??= e;
         }
         if (failure !== undefined) throw corrupt(subject, failure);
         const availOut = state[0]!;
         const availIn = state[1]!;
-        const have = outLen - availOut;
+        const have = out.length - availOut;
         const used = len - availIn;
         off += used;
         len = availIn;
-        if (have > 0) sink(out.subarray(outOff, outOff + have));
+        if (have > 0) sink(out.subarray(0, have));
         // Room left in the output: everything decodable so far was written.
         if (availOut > 0 && (len === 0 || (have === 0 && used === 0))) return;
       }
@@ -598,7 +588,6 @@ class ZstdDecoding {
     max: number,
     factory: DecoderFactory | null,
     sink: Sink,
-    room?: Room,
   ) {
     const tooLarge = (detail: string) =>
       new SinkError(
@@ -629,7 +618,7 @@ class ZstdDecoding {
         this.#frameOut = 0;
         if (f.contentSize === null) this.allDeclared = false;
         else this.declared += f.contentSize;
-        this.#decoder = factory?.(counted, room);
+        this.#decoder = factory?.(counted);
       },
       data: (bytes) => this.#decoder?.write(bytes),
       frameEnd: (f) => {
@@ -694,7 +683,7 @@ function checkOptions(options: DecompressZstdOptions): {
 }
 
 /**
- * Outputs up to this size are kept from the first pass (no second pass):
+ * Outputs up to this size are kept from the counting pass (no second pass):
  * a frame without a declared size (what streaming encoders, the reference
  * SDK's included, write) is then decoded once. Larger outputs are counted
  * and decoded again into one exact buffer, so a bomb costs at most this much
@@ -769,50 +758,30 @@ export async function decompressZstd(
     return out;
   };
   if (walk.allDeclared) return fill(new Uint8Array(walk.declared));
-  // Decode into one growing buffer (the native decoder writes into it in place) while the output
-  // is small; past KEEP_FROM_COUNT only count it, then fill an exact buffer in a second pass.
-  const keep = Math.min(KEEP_FROM_COUNT, max);
-  let kept: Uint8Array | null = new Uint8Array(
-    Math.min(keep, Math.max(MIN_ROOM, bytes.length * 4)),
-  );
-  let at = 0;
-  const room: Room = () => {
-    if (kept === null) return { buf: scratch ??= new Uint8Array(1 << 20), off: 0 };
-    if (kept.length - at < MIN_ROOM && kept.length < keep) {
-      const grown = new Uint8Array(Math.min(keep, kept.length * 2));
-      grown.set(kept.subarray(0, at));
-      kept = grown;
-    }
-    // At the cap the room may be a few bytes: output past it ends the keeping below.
-    return kept.length > at
-      ? { buf: kept, off: at }
-      : { buf: scratch ??= new Uint8Array(1 << 20), off: 0 };
-  };
+  // Count the output (keeping copies of its chunks while it is small), then fill an exact buffer.
+  let kept: Uint8Array[] | null = [];
   const count = new ZstdDecoding(subject, max, factory, (chunk) => {
     if (kept === null) return;
-    if (at + chunk.length > keep) {
+    if (count.total > KEEP_FROM_COUNT) {
       kept = null;
       return;
     }
-    if (chunk.buffer !== kept.buffer || chunk.byteOffset !== at) {
-      // Not written in place (the JS decoder, or the cap's overflow into scratch): copy.
-      if (at + chunk.length > kept.length) {
-        const grown = new Uint8Array(Math.min(keep, Math.max(kept.length * 2, at + chunk.length)));
-        grown.set(kept.subarray(0, at));
-        kept = grown;
-      }
-      kept.set(chunk, at);
-    }
-    at += chunk.length;
-  }, room);
+    kept.push(chunk.slice()); // the decoder reuses its output buffer
+  });
   count.feed(bytes);
   count.finish();
-  if (kept !== null) return at === kept.length ? kept : kept.slice(0, at);
+  if (kept !== null) {
+    if (kept.length === 1 && kept[0]!.length === count.total) return kept[0]!;
+    const out = new Uint8Array(count.total);
+    let at = 0;
+    for (const c of kept) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
   return fill(new Uint8Array(count.total));
 }
-
-/** The least output room handed to the native decoder when decoding into a growing buffer. */
-const MIN_ROOM = 64 << 10;
 
 /**
  * Decompress a stream of zstd bytes into a stream of output chunks, in
