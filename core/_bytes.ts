@@ -36,6 +36,28 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 /**
+ * Whether two byte arrays hold the same bytes.
+ *
+ * @example
+ * ```ts
+ * import { equalBytes } from "./_bytes.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(equalBytes(Uint8Array.of(1, 2), Uint8Array.of(1, 2)), true);
+ * assert.equal(equalBytes(Uint8Array.of(1, 2), Uint8Array.of(1)), false);
+ * ```
+ *
+ * @param a One array.
+ * @param b The other.
+ * @returns `true` when their lengths and every byte are equal.
+ */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
  * An append-only growable byte buffer (capacity doubles), which can be cut
  * back to an earlier length.
  *

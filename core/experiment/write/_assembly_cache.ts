@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { ByteBuffer } from "../../_bytes.ts";
+import { ByteBuffer, equalBytes } from "../../_bytes.ts";
 import { createHasher, type Hasher } from "../../oci/digest.ts";
 import { canonicalJson } from "../../oci/canonical_json.ts";
 import { RunParameterTableWriter } from "../../../codecs/msgpack/_run_parameter_table_writer.ts";
@@ -195,7 +195,7 @@ export class AssemblyCache {
    */
   async configHex(head: Uint8Array, tail: Uint8Array): Promise<string> {
     let hash = this.#hash;
-    if (hash === undefined || !sameBytes(hash.head, head)) {
+    if (hash === undefined || !equalBytes(hash.head, head)) {
       const hasher = await createHasher();
       hasher.update(head);
       hash = this.#hash = { head: head.slice(), hasher, upTo: 0 };
@@ -206,10 +206,4 @@ export class AssemblyCache {
     finish.update(tail);
     return await finish.digestHex();
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -27,7 +27,7 @@ import {
   type RunRecord,
 } from "../read/config.ts";
 import { sortByCodePoint } from "../../_code_points.ts";
-import { concatBytes } from "../../_bytes.ts";
+import { concatBytes, equalBytes } from "../../_bytes.ts";
 import { AssemblyCache } from "./_assembly_cache.ts";
 import { type AttachmentEntry, type LayerDescriptor, stageBytes } from "./_staging.ts";
 import type { ProcessState, RunState } from "./_run_state.ts";
@@ -167,9 +167,7 @@ const encoder = new TextEncoder();
 const RUNS_OPEN = encoder.encode(`"runs":[`);
 
 function endsWith(bytes: Uint8Array, end: Uint8Array): boolean {
-  if (bytes.length < end.length) return false;
-  const at = bytes.length - end.length;
-  return end.every((b, i) => bytes[at + i] === b);
+  return bytes.length >= end.length && equalBytes(bytes.subarray(bytes.length - end.length), end);
 }
 
 /**
