@@ -7,6 +7,12 @@
  */
 
 /**
+ * How many blob existence checks run at once when a manifest's blobs are
+ * checked (a store's `exists` is a file-system call or a request each).
+ */
+export const EXISTS_CONCURRENCY = 32;
+
+/**
  * Call `fn` on every item, at most `limit` calls at a time; results in input
  * order. The first failure rejects once the calls already started have
  * settled; no new call starts after it.

@@ -11,7 +11,7 @@ import { ANNOTATION_REF_NAME } from "../../oci/media_types.ts";
 import type { ImageManifest } from "../../oci/manifest.ts";
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
 import { verifyBlobs } from "../../oci/_parallel_verify.ts";
-import { mapBounded } from "../../_each_bounded.ts";
+import { EXISTS_CONCURRENCY, mapBounded } from "../../_each_bounded.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import {
   ARTIFACT_TYPE_EXPERIMENT,
@@ -314,7 +314,7 @@ export async function loadSealedExperiment(
   }
   const missing: string[] = [];
   // Bounded: an Experiment of thousands of runs has thousands of layers.
-  const present = await mapBounded(manifest.layers, 32, (d) => target.exists(d));
+  const present = await mapBounded(manifest.layers, EXISTS_CONCURRENCY, (d) => target.exists(d));
   present.forEach((ok, i) => {
     const d = manifest.layers[i]!;
     if (!ok) missing.push(`layer ${i} (${d.digest}, ${d.size} bytes)`);

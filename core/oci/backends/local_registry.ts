@@ -41,7 +41,7 @@ import type { DigestedBlob, FetchOptions, FilePusher, Target } from "../storage.
 import { LayoutDirTarget } from "./layout_dir.ts";
 import { readRegularFile } from "../_regular_file.ts";
 import { ioError } from "../../_io_error.ts";
-import { mapBounded } from "../../_each_bounded.ts";
+import { EXISTS_CONCURRENCY, mapBounded } from "../../_each_bounded.ts";
 import { writeAll } from "../../_atomic_file.ts";
 import { localRegistryRootOverride } from "./local_registry_root.ts";
 import {
@@ -350,9 +350,6 @@ async function removeFile(fs: Fs, path: string): Promise<void> {
   if (deno !== undefined) await deno.remove(path).catch(() => {});
   else await fs.rm(path, { force: true }).catch(() => {});
 }
-
-/** How many blob existence checks run at once when a tag checks a manifest's blobs. */
-const EXISTS_CONCURRENCY = 32;
 
 /** A pushed blob waiting to be moved into place under the blob lock. */
 interface PendingPlacement {
@@ -984,15 +981,11 @@ export class LocalRegistryTarget implements Target, FilePusher {
       if (verify) {
         await this.#verifyClosure(manifest, new Set([digest]));
       } else {
-        await mapBounded(
-          [manifest.config, ...manifest.layers],
-          EXISTS_CONCURRENCY,
-          async (blob) => {
-            if (!(await this.#blobs.exists(blob))) {
-              throw new BlobNotFoundError(blob.digest, this.location);
-            }
-          },
-        );
+        const blobs = [manifest.config, ...manifest.layers];
+        const present = await mapBounded(blobs, EXISTS_CONCURRENCY, (b) => this.#blobs.exists(b));
+        const missing = present.indexOf(false);
+        // The first missing blob in manifest order, as the one-by-one check named it.
+        if (missing >= 0) throw new BlobNotFoundError(blobs[missing]!.digest, this.location);
       }
       let configJson: Uint8Array | undefined;
       if (artifactType === OMMX_EXPERIMENT_ARTIFACT_TYPE) {

@@ -396,6 +396,14 @@ Deno.test("LocalRegistryTarget.tag: missing blobs, non-OMMX manifests and bad ar
       assert.equal(e.digest, img.layers[0]!.descriptor.digest);
       return true;
     });
+    // Config and layers missing: the first in manifest order (the config) is named.
+    const bare = await image("w");
+    await registry.push(bare.manifest, bare.manifestBytes);
+    await assert.rejects(registry.tag(bare.manifest, "ghcr.io/a/w:v1"), (e) => {
+      assert.ok(e instanceof BlobNotFoundError);
+      assert.equal(e.digest, bare.config.digest);
+      return true;
+    });
     // Manifest itself missing.
     const other = await image("y");
     await assert.rejects(registry.tag(other.manifest, "ghcr.io/a/b:v1"), {
