@@ -363,7 +363,7 @@ export class ExperimentBuilder extends AttachmentWriter {
 
   #stageTrace(state: RunState, bytes: Uint8Array): Promise<void> {
     const staged = stageBytes(this.#staging, MEDIA_TYPE_TRACE, bytes).then((trace) => {
-      const i = this.#closedRuns.indexOf(state);
+      const i = this.#closedRuns.lastIndexOf(state); // the run just closed: near the end
       if (i >= 0) this.#closedRuns[i] = { ...state, trace };
     }, (error) => {
       this.#traceError ??= error;
