@@ -16,4 +16,14 @@ for module in ommx trace; do
   rm -rf "$module/gen"
   "$buf" generate "$module/proto" --template buf.gen.yaml --output "$module"
 done
+# Lazy descriptors: every generated `fileDesc(...)`/`messageDesc(...)`/`enumDesc(...)` becomes
+# `lazyObject(() => ...)` (core/_lazy_object.ts), so importing the package builds no descriptor;
+# each boots on first use, synchronously. tests/import_cost_test.ts fails if this step is lost.
+find ommx/gen trace/gen -name '*_pb.ts' | while read -r file; do
+  helper="$(realpath --relative-to="$(dirname "$file")" "$root/core/_lazy_object.ts")"
+  perl -0pi -e '
+    s#(/\*\@__PURE__\*/\n  )((?:file|message|enum)Desc\(.*\));\n#$1lazyObject(() => $2);\n#g;
+    s#^(import \{ [^\}]*\} from "npm:\@bufbuild/protobuf\@[^"]*/codegenv2";\n)#$1import { lazyObject } from "'"$helper"'";\n#m;
+  ' "$file"
+done
 echo "generated: codecs/ommx/gen codecs/trace/gen"

@@ -11,13 +11,12 @@ import { type ImageManifest, MAX_MANIFEST_SIZE, parseManifest } from "../../oci/
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
 import { openArchive, openArchiveFile } from "../../oci/backends/archive.ts";
 import { openLayoutDir } from "../../oci/backends/layout_dir.ts";
-import {
-  openRemoteRegistry,
-  type OpenRemoteRegistryOptions,
-  type RemoteTarget,
+import type {
+  OpenRemoteRegistryOptions,
+  RemoteTarget,
 } from "../../oci/backends/remote_registry.ts";
 import { openLocalRegistry } from "../../oci/backends/local_registry.ts";
-import { type HttpSourceOptions, openHttpSource } from "../../oci/random_access_http.ts";
+import type { HttpSourceOptions } from "../../oci/random_access_http.ts";
 import { envCredentials } from "../../oci/backends/registry_env_credentials.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import { defaultCodecs } from "../../../codecs/mod.ts";
@@ -73,6 +72,8 @@ async function openUrlSource(source: UrlSource): Promise<ReadOnlyTarget> {
       `Unsupported URL ${JSON.stringify(href)}: a url source must be http: or https:`,
     );
   }
+  // Loaded on first use: the HTTP client is not part of importing the package.
+  const { openHttpSource } = await import("../../oci/random_access_http.ts");
   const http = await openHttpSource(href, options);
   return await openArchive(http, { location: href, readAheadBytes: HTTP_READ_AHEAD });
 }
@@ -115,6 +116,8 @@ export async function openRegistrySource(source: RegistrySource): Promise<Remote
   const { registry, ...options } = source;
   const serverSide = typeof (globalThis as { process?: unknown }).process === "object";
   if (options.credentials === undefined && serverSide) options.credentials = envCredentials();
+  // Loaded on first use: the registry client is not part of importing the package.
+  const { openRemoteRegistry } = await import("../../oci/backends/remote_registry.ts");
   return await openRemoteRegistry(registry, options);
 }
 

@@ -6,6 +6,7 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { OneHot } from "./one_hot_pb.ts";
 import { file_ommx_v1_one_hot } from "./one_hot_pb.ts";
 import type { SOS1 } from "./sos1_pb.ts";
@@ -16,7 +17,7 @@ import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
  * Describes the file ommx/v1/constraint_hints.proto.
  */
 export const file_ommx_v1_constraint_hints: GenFile = /*@__PURE__*/
-  fileDesc("Ch5vbW14L3YxL2NvbnN0cmFpbnRfaGludHMucHJvdG8SB29tbXgudjEibgoPQ29uc3RyYWludEhpbnRzEiwKE29uZV9ob3RfY29uc3RyYWludHMYAiADKAsyDy5vbW14LnYxLk9uZUhvdBInChBzb3MxX2NvbnN0cmFpbnRzGAMgAygLMg0ub21teC52MS5TT1MxSgQIARACYgZwcm90bzM", [file_ommx_v1_one_hot, file_ommx_v1_sos1]);
+  lazyObject(() => fileDesc("Ch5vbW14L3YxL2NvbnN0cmFpbnRfaGludHMucHJvdG8SB29tbXgudjEibgoPQ29uc3RyYWludEhpbnRzEiwKE29uZV9ob3RfY29uc3RyYWludHMYAiADKAsyDy5vbW14LnYxLk9uZUhvdBInChBzb3MxX2NvbnN0cmFpbnRzGAMgAygLMg0ub21teC52MS5TT1MxSgQIARACYgZwcm90bzM", [file_ommx_v1_one_hot, file_ommx_v1_sos1]));
 
 /**
  * Advisory structure hints.
@@ -40,5 +41,5 @@ export type ConstraintHints = Message<"ommx.v1.ConstraintHints"> & {
  * Use `create(ConstraintHintsSchema)` to create a new message.
  */
 export const ConstraintHintsSchema: GenMessage<ConstraintHints> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_constraint_hints, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_constraint_hints, 0));
 

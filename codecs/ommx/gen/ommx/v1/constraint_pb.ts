@@ -6,6 +6,7 @@
 
 import type { GenEnum, GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { Function } from "./function_pb.ts";
 import { file_ommx_v1_function } from "./function_pb.ts";
 import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
@@ -14,7 +15,7 @@ import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
  * Describes the file ommx/v1/constraint.proto.
  */
 export const file_ommx_v1_constraint: GenFile = /*@__PURE__*/
-  fileDesc("ChhvbW14L3YxL2NvbnN0cmFpbnQucHJvdG8SB29tbXgudjEiqAIKCkNvbnN0cmFpbnQSCgoCaWQYASABKAQSIwoIZXF1YWxpdHkYAiABKA4yES5vbW14LnYxLkVxdWFsaXR5EiMKCGZ1bmN0aW9uGAMgASgLMhEub21teC52MS5GdW5jdGlvbhISCgpzdWJzY3JpcHRzGAggAygDEjcKCnBhcmFtZXRlcnMYBSADKAsyIy5vbW14LnYxLkNvbnN0cmFpbnQuUGFyYW1ldGVyc0VudHJ5EhEKBG5hbWUYBiABKAlIAIgBARIYCgtkZXNjcmlwdGlvbhgHIAEoCUgBiAEBGjEKD1BhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9uYW1lQg4KDF9kZXNjcmlwdGlvbiLOBAoTRXZhbHVhdGVkQ29uc3RyYWludBIKCgJpZBgBIAEoBBIjCghlcXVhbGl0eRgCIAEoDjIRLm9tbXgudjEuRXF1YWxpdHkSFwoPZXZhbHVhdGVkX3ZhbHVlGAMgASgBEiIKGnVzZWRfZGVjaXNpb25fdmFyaWFibGVfaWRzGAQgAygEEhIKCnN1YnNjcmlwdHMYCSADKAMSQAoKcGFyYW1ldGVycxgFIAMoCzIsLm9tbXgudjEuRXZhbHVhdGVkQ29uc3RyYWludC5QYXJhbWV0ZXJzRW50cnkSEQoEbmFtZRgGIAEoCUgAiAEBEhgKC2Rlc2NyaXB0aW9uGAcgASgJSAGIAQESGgoNZHVhbF92YXJpYWJsZRgIIAEoAUgCiAEBEhsKDnJlbW92ZWRfcmVhc29uGAogASgJSAOIAQESXAoZcmVtb3ZlZF9yZWFzb25fcGFyYW1ldGVycxgLIAMoCzI5Lm9tbXgudjEuRXZhbHVhdGVkQ29uc3RyYWludC5SZW1vdmVkUmVhc29uUGFyYW1ldGVyc0VudHJ5GjEKD1BhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGj4KHFJlbW92ZWRSZWFzb25QYXJhbWV0ZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfbmFtZUIOCgxfZGVzY3JpcHRpb25CEAoOX2R1YWxfdmFyaWFibGVCEQoPX3JlbW92ZWRfcmVhc29uIvABChFSZW1vdmVkQ29uc3RyYWludBInCgpjb25zdHJhaW50GAEgASgLMhMub21teC52MS5Db25zdHJhaW50EhYKDnJlbW92ZWRfcmVhc29uGAIgASgJEloKGXJlbW92ZWRfcmVhc29uX3BhcmFtZXRlcnMYAyADKAsyNy5vbW14LnYxLlJlbW92ZWRDb25zdHJhaW50LlJlbW92ZWRSZWFzb25QYXJhbWV0ZXJzRW50cnkaPgocUmVtb3ZlZFJlYXNvblBhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBKmkKCEVxdWFsaXR5EhgKFEVRVUFMSVRZX1VOU1BFQ0lGSUVEEAASGgoWRVFVQUxJVFlfRVFVQUxfVE9fWkVSTxABEicKI0VRVUFMSVRZX0xFU1NfVEhBTl9PUl9FUVVBTF9UT19aRVJPEAJiBnByb3RvMw", [file_ommx_v1_function]);
+  lazyObject(() => fileDesc("ChhvbW14L3YxL2NvbnN0cmFpbnQucHJvdG8SB29tbXgudjEiqAIKCkNvbnN0cmFpbnQSCgoCaWQYASABKAQSIwoIZXF1YWxpdHkYAiABKA4yES5vbW14LnYxLkVxdWFsaXR5EiMKCGZ1bmN0aW9uGAMgASgLMhEub21teC52MS5GdW5jdGlvbhISCgpzdWJzY3JpcHRzGAggAygDEjcKCnBhcmFtZXRlcnMYBSADKAsyIy5vbW14LnYxLkNvbnN0cmFpbnQuUGFyYW1ldGVyc0VudHJ5EhEKBG5hbWUYBiABKAlIAIgBARIYCgtkZXNjcmlwdGlvbhgHIAEoCUgBiAEBGjEKD1BhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9uYW1lQg4KDF9kZXNjcmlwdGlvbiLOBAoTRXZhbHVhdGVkQ29uc3RyYWludBIKCgJpZBgBIAEoBBIjCghlcXVhbGl0eRgCIAEoDjIRLm9tbXgudjEuRXF1YWxpdHkSFwoPZXZhbHVhdGVkX3ZhbHVlGAMgASgBEiIKGnVzZWRfZGVjaXNpb25fdmFyaWFibGVfaWRzGAQgAygEEhIKCnN1YnNjcmlwdHMYCSADKAMSQAoKcGFyYW1ldGVycxgFIAMoCzIsLm9tbXgudjEuRXZhbHVhdGVkQ29uc3RyYWludC5QYXJhbWV0ZXJzRW50cnkSEQoEbmFtZRgGIAEoCUgAiAEBEhgKC2Rlc2NyaXB0aW9uGAcgASgJSAGIAQESGgoNZHVhbF92YXJpYWJsZRgIIAEoAUgCiAEBEhsKDnJlbW92ZWRfcmVhc29uGAogASgJSAOIAQESXAoZcmVtb3ZlZF9yZWFzb25fcGFyYW1ldGVycxgLIAMoCzI5Lm9tbXgudjEuRXZhbHVhdGVkQ29uc3RyYWludC5SZW1vdmVkUmVhc29uUGFyYW1ldGVyc0VudHJ5GjEKD1BhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGj4KHFJlbW92ZWRSZWFzb25QYXJhbWV0ZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfbmFtZUIOCgxfZGVzY3JpcHRpb25CEAoOX2R1YWxfdmFyaWFibGVCEQoPX3JlbW92ZWRfcmVhc29uIvABChFSZW1vdmVkQ29uc3RyYWludBInCgpjb25zdHJhaW50GAEgASgLMhMub21teC52MS5Db25zdHJhaW50EhYKDnJlbW92ZWRfcmVhc29uGAIgASgJEloKGXJlbW92ZWRfcmVhc29uX3BhcmFtZXRlcnMYAyADKAsyNy5vbW14LnYxLlJlbW92ZWRDb25zdHJhaW50LlJlbW92ZWRSZWFzb25QYXJhbWV0ZXJzRW50cnkaPgocUmVtb3ZlZFJlYXNvblBhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBKmkKCEVxdWFsaXR5EhgKFEVRVUFMSVRZX1VOU1BFQ0lGSUVEEAASGgoWRVFVQUxJVFlfRVFVQUxfVE9fWkVSTxABEicKI0VRVUFMSVRZX0xFU1NfVEhBTl9PUl9FUVVBTF9UT19aRVJPEAJiBnByb3RvMw", [file_ommx_v1_function]));
 
 /**
  * A regular constraint f(x) = 0 or f(x) <= 0.
@@ -63,7 +64,7 @@ export type Constraint = Message<"ommx.v1.Constraint"> & {
  * Use `create(ConstraintSchema)` to create a new message.
  */
 export const ConstraintSchema: GenMessage<Constraint> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_constraint, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_constraint, 0));
 
 /**
  * A constraint evaluated at one state.
@@ -132,7 +133,7 @@ export type EvaluatedConstraint = Message<"ommx.v1.EvaluatedConstraint"> & {
  * Use `create(EvaluatedConstraintSchema)` to create a new message.
  */
 export const EvaluatedConstraintSchema: GenMessage<EvaluatedConstraint> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_constraint, 1);
+  lazyObject(() => messageDesc(file_ommx_v1_constraint, 1));
 
 /**
  * A constraint set aside by preprocessing, with the reason.
@@ -161,7 +162,7 @@ export type RemovedConstraint = Message<"ommx.v1.RemovedConstraint"> & {
  * Use `create(RemovedConstraintSchema)` to create a new message.
  */
 export const RemovedConstraintSchema: GenMessage<RemovedConstraint> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_constraint, 2);
+  lazyObject(() => messageDesc(file_ommx_v1_constraint, 2));
 
 /**
  * How a constraint function relates to zero.
@@ -189,5 +190,5 @@ export enum Equality {
  * Describes the enum ommx.v1.Equality.
  */
 export const EqualitySchema: GenEnum<Equality> = /*@__PURE__*/
-  enumDesc(file_ommx_v1_constraint, 0);
+  lazyObject(() => enumDesc(file_ommx_v1_constraint, 0));
 

@@ -6,13 +6,14 @@
 
 import type { GenEnum, GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file ommx/v1/decision_variables.proto.
  */
 export const file_ommx_v1_decision_variables: GenFile = /*@__PURE__*/
-  fileDesc("CiBvbW14L3YxL2RlY2lzaW9uX3ZhcmlhYmxlcy5wcm90bxIHb21teC52MSIlCgVCb3VuZBINCgVsb3dlchgBIAEoARINCgV1cHBlchgCIAEoASKEBAoQRGVjaXNpb25WYXJpYWJsZRIKCgJpZBgBIAEoBBIsCgRraW5kGAIgASgOMh4ub21teC52MS5EZWNpc2lvblZhcmlhYmxlLktpbmQSIgoFYm91bmQYAyABKAsyDi5vbW14LnYxLkJvdW5kSACIAQESEQoEbmFtZRgEIAEoCUgBiAEBEhIKCnN1YnNjcmlwdHMYBSADKAMSPQoKcGFyYW1ldGVycxgGIAMoCzIpLm9tbXgudjEuRGVjaXNpb25WYXJpYWJsZS5QYXJhbWV0ZXJzRW50cnkSGAoLZGVzY3JpcHRpb24YByABKAlIAogBARIeChFzdWJzdGl0dXRlZF92YWx1ZRgIIAEoAUgDiAEBGjEKD1BhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIoUBCgRLaW5kEhQKEEtJTkRfVU5TUEVDSUZJRUQQABIPCgtLSU5EX0JJTkFSWRABEhAKDEtJTkRfSU5URUdFUhACEhMKD0tJTkRfQ09OVElOVU9VUxADEhUKEUtJTkRfU0VNSV9JTlRFR0VSEAQSGAoUS0lORF9TRU1JX0NPTlRJTlVPVVMQBUIICgZfYm91bmRCBwoFX25hbWVCDgoMX2Rlc2NyaXB0aW9uQhQKEl9zdWJzdGl0dXRlZF92YWx1ZWIGcHJvdG8z");
+  lazyObject(() => fileDesc("CiBvbW14L3YxL2RlY2lzaW9uX3ZhcmlhYmxlcy5wcm90bxIHb21teC52MSIlCgVCb3VuZBINCgVsb3dlchgBIAEoARINCgV1cHBlchgCIAEoASKEBAoQRGVjaXNpb25WYXJpYWJsZRIKCgJpZBgBIAEoBBIsCgRraW5kGAIgASgOMh4ub21teC52MS5EZWNpc2lvblZhcmlhYmxlLktpbmQSIgoFYm91bmQYAyABKAsyDi5vbW14LnYxLkJvdW5kSACIAQESEQoEbmFtZRgEIAEoCUgBiAEBEhIKCnN1YnNjcmlwdHMYBSADKAMSPQoKcGFyYW1ldGVycxgGIAMoCzIpLm9tbXgudjEuRGVjaXNpb25WYXJpYWJsZS5QYXJhbWV0ZXJzRW50cnkSGAoLZGVzY3JpcHRpb24YByABKAlIAogBARIeChFzdWJzdGl0dXRlZF92YWx1ZRgIIAEoAUgDiAEBGjEKD1BhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIoUBCgRLaW5kEhQKEEtJTkRfVU5TUEVDSUZJRUQQABIPCgtLSU5EX0JJTkFSWRABEhAKDEtJTkRfSU5URUdFUhACEhMKD0tJTkRfQ09OVElOVU9VUxADEhUKEUtJTkRfU0VNSV9JTlRFR0VSEAQSGAoUS0lORF9TRU1JX0NPTlRJTlVPVVMQBUIICgZfYm91bmRCBwoFX25hbWVCDgoMX2Rlc2NyaXB0aW9uQhQKEl9zdWJzdGl0dXRlZF92YWx1ZWIGcHJvdG8z"));
 
 /**
  * Inclusive lower/upper bound; infinities allowed.
@@ -36,7 +37,7 @@ export type Bound = Message<"ommx.v1.Bound"> & {
  * Use `create(BoundSchema)` to create a new message.
  */
 export const BoundSchema: GenMessage<Bound> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_decision_variables, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_decision_variables, 0));
 
 /**
  * A decision variable carrying its ID and labels inline.
@@ -90,7 +91,7 @@ export type DecisionVariable = Message<"ommx.v1.DecisionVariable"> & {
  * Use `create(DecisionVariableSchema)` to create a new message.
  */
 export const DecisionVariableSchema: GenMessage<DecisionVariable> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_decision_variables, 1);
+  lazyObject(() => messageDesc(file_ommx_v1_decision_variables, 1));
 
 /**
  * Variable domain.
@@ -133,5 +134,5 @@ export enum DecisionVariable_Kind {
  * Describes the enum ommx.v1.DecisionVariable.Kind.
  */
 export const DecisionVariable_KindSchema: GenEnum<DecisionVariable_Kind> = /*@__PURE__*/
-  enumDesc(file_ommx_v1_decision_variables, 1, 0);
+  lazyObject(() => enumDesc(file_ommx_v1_decision_variables, 1, 0));
 

@@ -6,6 +6,7 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { Linear } from "./linear_pb.ts";
 import { file_ommx_v1_linear } from "./linear_pb.ts";
 import type { Polynomial } from "./polynomial_pb.ts";
@@ -18,7 +19,7 @@ import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
  * Describes the file ommx/v1/function.proto.
  */
 export const file_ommx_v1_function: GenFile = /*@__PURE__*/
-  fileDesc("ChZvbW14L3YxL2Z1bmN0aW9uLnByb3RvEgdvbW14LnYxIqEBCghGdW5jdGlvbhISCghjb25zdGFudBgBIAEoAUgAEiEKBmxpbmVhchgCIAEoCzIPLm9tbXgudjEuTGluZWFySAASJwoJcXVhZHJhdGljGAMgASgLMhIub21teC52MS5RdWFkcmF0aWNIABIpCgpwb2x5bm9taWFsGAQgASgLMhMub21teC52MS5Qb2x5bm9taWFsSABCCgoIZnVuY3Rpb25iBnByb3RvMw", [file_ommx_v1_linear, file_ommx_v1_polynomial, file_ommx_v1_quadratic]);
+  lazyObject(() => fileDesc("ChZvbW14L3YxL2Z1bmN0aW9uLnByb3RvEgdvbW14LnYxIqEBCghGdW5jdGlvbhISCghjb25zdGFudBgBIAEoAUgAEiEKBmxpbmVhchgCIAEoCzIPLm9tbXgudjEuTGluZWFySAASJwoJcXVhZHJhdGljGAMgASgLMhIub21teC52MS5RdWFkcmF0aWNIABIpCgpwb2x5bm9taWFsGAQgASgLMhMub21teC52MS5Qb2x5bm9taWFsSABCCgoIZnVuY3Rpb25iBnByb3RvMw", [file_ommx_v1_linear, file_ommx_v1_polynomial, file_ommx_v1_quadratic]));
 
 /**
  * A real-valued function of decision variables; exactly one member must be set.
@@ -61,5 +62,5 @@ export type Function = Message<"ommx.v1.Function"> & {
  * Use `create(FunctionSchema)` to create a new message.
  */
 export const FunctionSchema: GenMessage<Function> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_function, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_function, 0));
 

@@ -6,6 +6,7 @@
 
 import type { GenEnum, GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { Constraint, RemovedConstraint } from "./constraint_pb.ts";
 import { file_ommx_v1_constraint } from "./constraint_pb.ts";
 import type { ConstraintHints } from "./constraint_hints_pb.ts";
@@ -22,7 +23,7 @@ import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
  * Describes the file ommx/v1/instance.proto.
  */
 export const file_ommx_v1_instance: GenFile = /*@__PURE__*/
-  fileDesc("ChZvbW14L3YxL2luc3RhbmNlLnByb3RvEgdvbW14LnYxIm8KClBhcmFtZXRlcnMSMQoHZW50cmllcxgBIAMoCzIgLm9tbXgudjEuUGFyYW1ldGVycy5FbnRyaWVzRW50cnkaLgoMRW50cmllc0VudHJ5EgsKA2tleRgBIAEoBBINCgV2YWx1ZRgCIAEoAToCOAEiuQgKCEluc3RhbmNlEjIKC2Rlc2NyaXB0aW9uGAEgASgLMh0ub21teC52MS5JbnN0YW5jZS5EZXNjcmlwdGlvbhI1ChJkZWNpc2lvbl92YXJpYWJsZXMYAiADKAsyGS5vbW14LnYxLkRlY2lzaW9uVmFyaWFibGUSJAoJb2JqZWN0aXZlGAMgASgLMhEub21teC52MS5GdW5jdGlvbhIoCgtjb25zdHJhaW50cxgEIAMoCzITLm9tbXgudjEuQ29uc3RyYWludBImCgVzZW5zZRgFIAEoDjIXLm9tbXgudjEuSW5zdGFuY2UuU2Vuc2USLAoKcGFyYW1ldGVycxgGIAEoCzITLm9tbXgudjEuUGFyYW1ldGVyc0gAiAEBEjIKEGNvbnN0cmFpbnRfaGludHMYByABKAsyGC5vbW14LnYxLkNvbnN0cmFpbnRIaW50cxI3ChNyZW1vdmVkX2NvbnN0cmFpbnRzGAggAygLMhoub21teC52MS5SZW1vdmVkQ29uc3RyYWludBJXChxkZWNpc2lvbl92YXJpYWJsZV9kZXBlbmRlbmN5GAkgAygLMjEub21teC52MS5JbnN0YW5jZS5EZWNpc2lvblZhcmlhYmxlRGVwZW5kZW5jeUVudHJ5Ei8KD25hbWVkX2Z1bmN0aW9ucxgKIAMoCzIWLm9tbXgudjEuTmFtZWRGdW5jdGlvbhI3Cgthbm5vdGF0aW9ucxgLIAMoCzIiLm9tbXgudjEuSW5zdGFuY2UuQW5ub3RhdGlvbnNFbnRyeRIWCg5mb3JtYXRfdmVyc2lvbhhkIAEoDRryAQoLRGVzY3JpcHRpb24SEQoEbmFtZRgBIAEoCUgAiAEBEhgKC2Rlc2NyaXB0aW9uGAIgASgJSAGIAQESDwoHYXV0aG9ycxgDIAMoCRIXCgpjcmVhdGVkX2J5GAQgASgJSAKIAQESFAoHY3JlYXRlZBgFIAEoCUgDiAEBEhQKB2xpY2Vuc2UYBiABKAlIBIgBARIUCgdkYXRhc2V0GAcgASgJSAWIAQFCBwoFX25hbWVCDgoMX2Rlc2NyaXB0aW9uQg0KC19jcmVhdGVkX2J5QgoKCF9jcmVhdGVkQgoKCF9saWNlbnNlQgoKCF9kYXRhc2V0GlQKH0RlY2lzaW9uVmFyaWFibGVEZXBlbmRlbmN5RW50cnkSCwoDa2V5GAEgASgEEiAKBXZhbHVlGAIgASgLMhEub21teC52MS5GdW5jdGlvbjoCOAEaMgoQQW5ub3RhdGlvbnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkYKBVNlbnNlEhUKEVNFTlNFX1VOU1BFQ0lGSUVEEAASEgoOU0VOU0VfTUlOSU1JWkUQARISCg5TRU5TRV9NQVhJTUlaRRACQg0KC19wYXJhbWV0ZXJzYgZwcm90bzM", [file_ommx_v1_constraint, file_ommx_v1_constraint_hints, file_ommx_v1_decision_variables, file_ommx_v1_function, file_ommx_v1_named_function]);
+  lazyObject(() => fileDesc("ChZvbW14L3YxL2luc3RhbmNlLnByb3RvEgdvbW14LnYxIm8KClBhcmFtZXRlcnMSMQoHZW50cmllcxgBIAMoCzIgLm9tbXgudjEuUGFyYW1ldGVycy5FbnRyaWVzRW50cnkaLgoMRW50cmllc0VudHJ5EgsKA2tleRgBIAEoBBINCgV2YWx1ZRgCIAEoAToCOAEiuQgKCEluc3RhbmNlEjIKC2Rlc2NyaXB0aW9uGAEgASgLMh0ub21teC52MS5JbnN0YW5jZS5EZXNjcmlwdGlvbhI1ChJkZWNpc2lvbl92YXJpYWJsZXMYAiADKAsyGS5vbW14LnYxLkRlY2lzaW9uVmFyaWFibGUSJAoJb2JqZWN0aXZlGAMgASgLMhEub21teC52MS5GdW5jdGlvbhIoCgtjb25zdHJhaW50cxgEIAMoCzITLm9tbXgudjEuQ29uc3RyYWludBImCgVzZW5zZRgFIAEoDjIXLm9tbXgudjEuSW5zdGFuY2UuU2Vuc2USLAoKcGFyYW1ldGVycxgGIAEoCzITLm9tbXgudjEuUGFyYW1ldGVyc0gAiAEBEjIKEGNvbnN0cmFpbnRfaGludHMYByABKAsyGC5vbW14LnYxLkNvbnN0cmFpbnRIaW50cxI3ChNyZW1vdmVkX2NvbnN0cmFpbnRzGAggAygLMhoub21teC52MS5SZW1vdmVkQ29uc3RyYWludBJXChxkZWNpc2lvbl92YXJpYWJsZV9kZXBlbmRlbmN5GAkgAygLMjEub21teC52MS5JbnN0YW5jZS5EZWNpc2lvblZhcmlhYmxlRGVwZW5kZW5jeUVudHJ5Ei8KD25hbWVkX2Z1bmN0aW9ucxgKIAMoCzIWLm9tbXgudjEuTmFtZWRGdW5jdGlvbhI3Cgthbm5vdGF0aW9ucxgLIAMoCzIiLm9tbXgudjEuSW5zdGFuY2UuQW5ub3RhdGlvbnNFbnRyeRIWCg5mb3JtYXRfdmVyc2lvbhhkIAEoDRryAQoLRGVzY3JpcHRpb24SEQoEbmFtZRgBIAEoCUgAiAEBEhgKC2Rlc2NyaXB0aW9uGAIgASgJSAGIAQESDwoHYXV0aG9ycxgDIAMoCRIXCgpjcmVhdGVkX2J5GAQgASgJSAKIAQESFAoHY3JlYXRlZBgFIAEoCUgDiAEBEhQKB2xpY2Vuc2UYBiABKAlIBIgBARIUCgdkYXRhc2V0GAcgASgJSAWIAQFCBwoFX25hbWVCDgoMX2Rlc2NyaXB0aW9uQg0KC19jcmVhdGVkX2J5QgoKCF9jcmVhdGVkQgoKCF9saWNlbnNlQgoKCF9kYXRhc2V0GlQKH0RlY2lzaW9uVmFyaWFibGVEZXBlbmRlbmN5RW50cnkSCwoDa2V5GAEgASgEEiAKBXZhbHVlGAIgASgLMhEub21teC52MS5GdW5jdGlvbjoCOAEaMgoQQW5ub3RhdGlvbnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkYKBVNlbnNlEhUKEVNFTlNFX1VOU1BFQ0lGSUVEEAASEgoOU0VOU0VfTUlOSU1JWkUQARISCg5TRU5TRV9NQVhJTUlaRRACQg0KC19wYXJhbWV0ZXJzYgZwcm90bzM", [file_ommx_v1_constraint, file_ommx_v1_constraint_hints, file_ommx_v1_decision_variables, file_ommx_v1_function, file_ommx_v1_named_function]));
 
 /**
  * Parameter ID to value.
@@ -41,7 +42,7 @@ export type Parameters = Message<"ommx.v1.Parameters"> & {
  * Use `create(ParametersSchema)` to create a new message.
  */
 export const ParametersSchema: GenMessage<Parameters> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_instance, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_instance, 0));
 
 /**
  * An optimisation problem (v1 layout).
@@ -115,7 +116,7 @@ export type Instance = Message<"ommx.v1.Instance"> & {
  * Use `create(InstanceSchema)` to create a new message.
  */
 export const InstanceSchema: GenMessage<Instance> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_instance, 1);
+  lazyObject(() => messageDesc(file_ommx_v1_instance, 1));
 
 /**
  * Descriptive metadata.
@@ -164,7 +165,7 @@ export type Instance_Description = Message<"ommx.v1.Instance.Description"> & {
  * Use `create(Instance_DescriptionSchema)` to create a new message.
  */
 export const Instance_DescriptionSchema: GenMessage<Instance_Description> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_instance, 1, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_instance, 1, 0));
 
 /**
  * Direction of optimisation.
@@ -192,5 +193,5 @@ export enum Instance_Sense {
  * Describes the enum ommx.v1.Instance.Sense.
  */
 export const Instance_SenseSchema: GenEnum<Instance_Sense> = /*@__PURE__*/
-  enumDesc(file_ommx_v1_instance, 1, 0);
+  lazyObject(() => enumDesc(file_ommx_v1_instance, 1, 0));
 

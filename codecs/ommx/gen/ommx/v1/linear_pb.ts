@@ -6,13 +6,14 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file ommx/v1/linear.proto.
  */
 export const file_ommx_v1_linear: GenFile = /*@__PURE__*/
-  fileDesc("ChRvbW14L3YxL2xpbmVhci5wcm90bxIHb21teC52MSJoCgZMaW5lYXISIwoFdGVybXMYASADKAsyFC5vbW14LnYxLkxpbmVhci5UZXJtEhAKCGNvbnN0YW50GAIgASgBGicKBFRlcm0SCgoCaWQYASABKAQSEwoLY29lZmZpY2llbnQYAiABKAFiBnByb3RvMw");
+  lazyObject(() => fileDesc("ChRvbW14L3YxL2xpbmVhci5wcm90bxIHb21teC52MSJoCgZMaW5lYXISIwoFdGVybXMYASADKAsyFC5vbW14LnYxLkxpbmVhci5UZXJtEhAKCGNvbnN0YW50GAIgASgBGicKBFRlcm0SCgoCaWQYASABKAQSEwoLY29lZmZpY2llbnQYAiABKAFiBnByb3RvMw"));
 
 /**
  * Affine function: sum of coefficient * x[id], plus a constant.
@@ -36,7 +37,7 @@ export type Linear = Message<"ommx.v1.Linear"> & {
  * Use `create(LinearSchema)` to create a new message.
  */
 export const LinearSchema: GenMessage<Linear> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_linear, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_linear, 0));
 
 /**
  * One coefficient * variable product.
@@ -60,5 +61,5 @@ export type Linear_Term = Message<"ommx.v1.Linear.Term"> & {
  * Use `create(Linear_TermSchema)` to create a new message.
  */
 export const Linear_TermSchema: GenMessage<Linear_Term> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_linear, 0, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_linear, 0, 0));
 

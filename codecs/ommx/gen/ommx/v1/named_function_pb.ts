@@ -6,6 +6,7 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { Function } from "./function_pb.ts";
 import { file_ommx_v1_function } from "./function_pb.ts";
 import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
@@ -14,7 +15,7 @@ import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
  * Describes the file ommx/v1/named_function.proto.
  */
 export const file_ommx_v1_named_function: GenFile = /*@__PURE__*/
-  fileDesc("ChxvbW14L3YxL25hbWVkX2Z1bmN0aW9uLnByb3RvEgdvbW14LnYxIokCCg1OYW1lZEZ1bmN0aW9uEgoKAmlkGAEgASgEEiMKCGZ1bmN0aW9uGAIgASgLMhEub21teC52MS5GdW5jdGlvbhISCgpzdWJzY3JpcHRzGAMgAygDEjoKCnBhcmFtZXRlcnMYBCADKAsyJi5vbW14LnYxLk5hbWVkRnVuY3Rpb24uUGFyYW1ldGVyc0VudHJ5EhEKBG5hbWUYBSABKAlIAIgBARIYCgtkZXNjcmlwdGlvbhgGIAEoCUgBiAEBGjEKD1BhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9uYW1lQg4KDF9kZXNjcmlwdGlvbiKzAgoWRXZhbHVhdGVkTmFtZWRGdW5jdGlvbhIKCgJpZBgBIAEoBBIXCg9ldmFsdWF0ZWRfdmFsdWUYAiABKAESIgoadXNlZF9kZWNpc2lvbl92YXJpYWJsZV9pZHMYAyADKAQSEgoKc3Vic2NyaXB0cxgEIAMoAxJDCgpwYXJhbWV0ZXJzGAUgAygLMi8ub21teC52MS5FdmFsdWF0ZWROYW1lZEZ1bmN0aW9uLlBhcmFtZXRlcnNFbnRyeRIRCgRuYW1lGAYgASgJSACIAQESGAoLZGVzY3JpcHRpb24YByABKAlIAYgBARoxCg9QYXJhbWV0ZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfbmFtZUIOCgxfZGVzY3JpcHRpb25iBnByb3RvMw", [file_ommx_v1_function]);
+  lazyObject(() => fileDesc("ChxvbW14L3YxL25hbWVkX2Z1bmN0aW9uLnByb3RvEgdvbW14LnYxIokCCg1OYW1lZEZ1bmN0aW9uEgoKAmlkGAEgASgEEiMKCGZ1bmN0aW9uGAIgASgLMhEub21teC52MS5GdW5jdGlvbhISCgpzdWJzY3JpcHRzGAMgAygDEjoKCnBhcmFtZXRlcnMYBCADKAsyJi5vbW14LnYxLk5hbWVkRnVuY3Rpb24uUGFyYW1ldGVyc0VudHJ5EhEKBG5hbWUYBSABKAlIAIgBARIYCgtkZXNjcmlwdGlvbhgGIAEoCUgBiAEBGjEKD1BhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9uYW1lQg4KDF9kZXNjcmlwdGlvbiKzAgoWRXZhbHVhdGVkTmFtZWRGdW5jdGlvbhIKCgJpZBgBIAEoBBIXCg9ldmFsdWF0ZWRfdmFsdWUYAiABKAESIgoadXNlZF9kZWNpc2lvbl92YXJpYWJsZV9pZHMYAyADKAQSEgoKc3Vic2NyaXB0cxgEIAMoAxJDCgpwYXJhbWV0ZXJzGAUgAygLMi8ub21teC52MS5FdmFsdWF0ZWROYW1lZEZ1bmN0aW9uLlBhcmFtZXRlcnNFbnRyeRIRCgRuYW1lGAYgASgJSACIAQESGAoLZGVzY3JpcHRpb24YByABKAlIAYgBARoxCg9QYXJhbWV0ZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfbmFtZUIOCgxfZGVzY3JpcHRpb25iBnByb3RvMw", [file_ommx_v1_function]));
 
 /**
  * An auxiliary named expression.
@@ -58,7 +59,7 @@ export type NamedFunction = Message<"ommx.v1.NamedFunction"> & {
  * Use `create(NamedFunctionSchema)` to create a new message.
  */
 export const NamedFunctionSchema: GenMessage<NamedFunction> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_named_function, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_named_function, 0));
 
 /**
  * A named function evaluated at one state.
@@ -107,5 +108,5 @@ export type EvaluatedNamedFunction = Message<"ommx.v1.EvaluatedNamedFunction"> &
  * Use `create(EvaluatedNamedFunctionSchema)` to create a new message.
  */
 export const EvaluatedNamedFunctionSchema: GenMessage<EvaluatedNamedFunction> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_named_function, 1);
+  lazyObject(() => messageDesc(file_ommx_v1_named_function, 1));
 

@@ -6,13 +6,14 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file ommx/v1/one_hot.proto.
  */
 export const file_ommx_v1_one_hot: GenFile = /*@__PURE__*/
-  fileDesc("ChVvbW14L3YxL29uZV9ob3QucHJvdG8SB29tbXgudjEiOwoGT25lSG90EhUKDWNvbnN0cmFpbnRfaWQYASABKAQSGgoSZGVjaXNpb25fdmFyaWFibGVzGAIgAygEYgZwcm90bzM");
+  lazyObject(() => fileDesc("ChVvbW14L3YxL29uZV9ob3QucHJvdG8SB29tbXgudjEiOwoGT25lSG90EhUKDWNvbnN0cmFpbnRfaWQYASABKAQSGgoSZGVjaXNpb25fdmFyaWFibGVzGAIgAygEYgZwcm90bzM"));
 
 /**
  * Hint: the listed binaries sum to one (derived from a regular constraint).
@@ -36,5 +37,5 @@ export type OneHot = Message<"ommx.v1.OneHot"> & {
  * Use `create(OneHotSchema)` to create a new message.
  */
 export const OneHotSchema: GenMessage<OneHot> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_one_hot, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_one_hot, 0));
 

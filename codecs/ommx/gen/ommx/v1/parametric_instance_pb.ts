@@ -6,6 +6,7 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { Constraint, RemovedConstraint } from "./constraint_pb.ts";
 import { file_ommx_v1_constraint } from "./constraint_pb.ts";
 import type { ConstraintHints } from "./constraint_hints_pb.ts";
@@ -24,7 +25,7 @@ import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
  * Describes the file ommx/v1/parametric_instance.proto.
  */
 export const file_ommx_v1_parametric_instance: GenFile = /*@__PURE__*/
-  fileDesc("CiFvbW14L3YxL3BhcmFtZXRyaWNfaW5zdGFuY2UucHJvdG8SB29tbXgudjEi3AEKCVBhcmFtZXRlchIKCgJpZBgBIAEoBBIRCgRuYW1lGAIgASgJSACIAQESEgoKc3Vic2NyaXB0cxgDIAMoAxI2CgpwYXJhbWV0ZXJzGAQgAygLMiIub21teC52MS5QYXJhbWV0ZXIuUGFyYW1ldGVyc0VudHJ5EhgKC2Rlc2NyaXB0aW9uGAUgASgJSAGIAQEaMQoPUGFyYW1ldGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCBwoFX25hbWVCDgoMX2Rlc2NyaXB0aW9uIoUGChJQYXJhbWV0cmljSW5zdGFuY2USMgoLZGVzY3JpcHRpb24YASABKAsyHS5vbW14LnYxLkluc3RhbmNlLkRlc2NyaXB0aW9uEjUKEmRlY2lzaW9uX3ZhcmlhYmxlcxgCIAMoCzIZLm9tbXgudjEuRGVjaXNpb25WYXJpYWJsZRImCgpwYXJhbWV0ZXJzGAMgAygLMhIub21teC52MS5QYXJhbWV0ZXISJAoJb2JqZWN0aXZlGAQgASgLMhEub21teC52MS5GdW5jdGlvbhIoCgtjb25zdHJhaW50cxgFIAMoCzITLm9tbXgudjEuQ29uc3RyYWludBImCgVzZW5zZRgGIAEoDjIXLm9tbXgudjEuSW5zdGFuY2UuU2Vuc2USMgoQY29uc3RyYWludF9oaW50cxgHIAEoCzIYLm9tbXgudjEuQ29uc3RyYWludEhpbnRzEjcKE3JlbW92ZWRfY29uc3RyYWludHMYCCADKAsyGi5vbW14LnYxLlJlbW92ZWRDb25zdHJhaW50EmEKHGRlY2lzaW9uX3ZhcmlhYmxlX2RlcGVuZGVuY3kYCSADKAsyOy5vbW14LnYxLlBhcmFtZXRyaWNJbnN0YW5jZS5EZWNpc2lvblZhcmlhYmxlRGVwZW5kZW5jeUVudHJ5Ei8KD25hbWVkX2Z1bmN0aW9ucxgKIAMoCzIWLm9tbXgudjEuTmFtZWRGdW5jdGlvbhJBCgthbm5vdGF0aW9ucxgLIAMoCzIsLm9tbXgudjEuUGFyYW1ldHJpY0luc3RhbmNlLkFubm90YXRpb25zRW50cnkSFgoOZm9ybWF0X3ZlcnNpb24YZCABKA0aVAofRGVjaXNpb25WYXJpYWJsZURlcGVuZGVuY3lFbnRyeRILCgNrZXkYASABKAQSIAoFdmFsdWUYAiABKAsyES5vbW14LnYxLkZ1bmN0aW9uOgI4ARoyChBBbm5vdGF0aW9uc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFiBnByb3RvMw", [file_ommx_v1_constraint, file_ommx_v1_constraint_hints, file_ommx_v1_decision_variables, file_ommx_v1_function, file_ommx_v1_instance, file_ommx_v1_named_function]);
+  lazyObject(() => fileDesc("CiFvbW14L3YxL3BhcmFtZXRyaWNfaW5zdGFuY2UucHJvdG8SB29tbXgudjEi3AEKCVBhcmFtZXRlchIKCgJpZBgBIAEoBBIRCgRuYW1lGAIgASgJSACIAQESEgoKc3Vic2NyaXB0cxgDIAMoAxI2CgpwYXJhbWV0ZXJzGAQgAygLMiIub21teC52MS5QYXJhbWV0ZXIuUGFyYW1ldGVyc0VudHJ5EhgKC2Rlc2NyaXB0aW9uGAUgASgJSAGIAQEaMQoPUGFyYW1ldGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCBwoFX25hbWVCDgoMX2Rlc2NyaXB0aW9uIoUGChJQYXJhbWV0cmljSW5zdGFuY2USMgoLZGVzY3JpcHRpb24YASABKAsyHS5vbW14LnYxLkluc3RhbmNlLkRlc2NyaXB0aW9uEjUKEmRlY2lzaW9uX3ZhcmlhYmxlcxgCIAMoCzIZLm9tbXgudjEuRGVjaXNpb25WYXJpYWJsZRImCgpwYXJhbWV0ZXJzGAMgAygLMhIub21teC52MS5QYXJhbWV0ZXISJAoJb2JqZWN0aXZlGAQgASgLMhEub21teC52MS5GdW5jdGlvbhIoCgtjb25zdHJhaW50cxgFIAMoCzITLm9tbXgudjEuQ29uc3RyYWludBImCgVzZW5zZRgGIAEoDjIXLm9tbXgudjEuSW5zdGFuY2UuU2Vuc2USMgoQY29uc3RyYWludF9oaW50cxgHIAEoCzIYLm9tbXgudjEuQ29uc3RyYWludEhpbnRzEjcKE3JlbW92ZWRfY29uc3RyYWludHMYCCADKAsyGi5vbW14LnYxLlJlbW92ZWRDb25zdHJhaW50EmEKHGRlY2lzaW9uX3ZhcmlhYmxlX2RlcGVuZGVuY3kYCSADKAsyOy5vbW14LnYxLlBhcmFtZXRyaWNJbnN0YW5jZS5EZWNpc2lvblZhcmlhYmxlRGVwZW5kZW5jeUVudHJ5Ei8KD25hbWVkX2Z1bmN0aW9ucxgKIAMoCzIWLm9tbXgudjEuTmFtZWRGdW5jdGlvbhJBCgthbm5vdGF0aW9ucxgLIAMoCzIsLm9tbXgudjEuUGFyYW1ldHJpY0luc3RhbmNlLkFubm90YXRpb25zRW50cnkSFgoOZm9ybWF0X3ZlcnNpb24YZCABKA0aVAofRGVjaXNpb25WYXJpYWJsZURlcGVuZGVuY3lFbnRyeRILCgNrZXkYASABKAQSIAoFdmFsdWUYAiABKAsyES5vbW14LnYxLkZ1bmN0aW9uOgI4ARoyChBBbm5vdGF0aW9uc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFiBnByb3RvMw", [file_ommx_v1_constraint, file_ommx_v1_constraint_hints, file_ommx_v1_decision_variables, file_ommx_v1_function, file_ommx_v1_instance, file_ommx_v1_named_function]));
 
 /**
  * A placeholder value substituted when instantiating.
@@ -63,7 +64,7 @@ export type Parameter = Message<"ommx.v1.Parameter"> & {
  * Use `create(ParameterSchema)` to create a new message.
  */
 export const ParameterSchema: GenMessage<Parameter> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_parametric_instance, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_parametric_instance, 0));
 
 /**
  * An Instance whose functions may reference parameters (v1 layout).
@@ -137,5 +138,5 @@ export type ParametricInstance = Message<"ommx.v1.ParametricInstance"> & {
  * Use `create(ParametricInstanceSchema)` to create a new message.
  */
 export const ParametricInstanceSchema: GenMessage<ParametricInstance> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_parametric_instance, 1);
+  lazyObject(() => messageDesc(file_ommx_v1_parametric_instance, 1));
 

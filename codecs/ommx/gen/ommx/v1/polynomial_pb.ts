@@ -6,13 +6,14 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file ommx/v1/polynomial.proto.
  */
 export const file_ommx_v1_polynomial: GenFile = /*@__PURE__*/
-  fileDesc("ChhvbW14L3YxL3BvbHlub21pYWwucHJvdG8SB29tbXgudjEiLAoITW9ub21pYWwSCwoDaWRzGAEgAygEEhMKC2NvZWZmaWNpZW50GAIgASgBIi4KClBvbHlub21pYWwSIAoFdGVybXMYASADKAsyES5vbW14LnYxLk1vbm9taWFsYgZwcm90bzM");
+  lazyObject(() => fileDesc("ChhvbW14L3YxL3BvbHlub21pYWwucHJvdG8SB29tbXgudjEiLAoITW9ub21pYWwSCwoDaWRzGAEgAygEEhMKC2NvZWZmaWNpZW50GAIgASgBIi4KClBvbHlub21pYWwSIAoFdGVybXMYASADKAsyES5vbW14LnYxLk1vbm9taWFsYgZwcm90bzM"));
 
 /**
  * coefficient times the product of x[id] over ids (an id may repeat for powers).
@@ -36,7 +37,7 @@ export type Monomial = Message<"ommx.v1.Monomial"> & {
  * Use `create(MonomialSchema)` to create a new message.
  */
 export const MonomialSchema: GenMessage<Monomial> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_polynomial, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_polynomial, 0));
 
 /**
  * A sum of monomials.
@@ -55,5 +56,5 @@ export type Polynomial = Message<"ommx.v1.Polynomial"> & {
  * Use `create(PolynomialSchema)` to create a new message.
  */
 export const PolynomialSchema: GenMessage<Polynomial> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_polynomial, 1);
+  lazyObject(() => messageDesc(file_ommx_v1_polynomial, 1));
 

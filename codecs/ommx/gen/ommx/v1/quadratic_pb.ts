@@ -6,6 +6,7 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { Linear } from "./linear_pb.ts";
 import { file_ommx_v1_linear } from "./linear_pb.ts";
 import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
@@ -14,7 +15,7 @@ import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
  * Describes the file ommx/v1/quadratic.proto.
  */
 export const file_ommx_v1_quadratic: GenFile = /*@__PURE__*/
-  fileDesc("ChdvbW14L3YxL3F1YWRyYXRpYy5wcm90bxIHb21teC52MSJrCglRdWFkcmF0aWMSDAoEcm93cxgBIAMoBBIPCgdjb2x1bW5zGAIgAygEEg4KBnZhbHVlcxgDIAMoARIkCgZsaW5lYXIYBCABKAsyDy5vbW14LnYxLkxpbmVhckgAiAEBQgkKB19saW5lYXJiBnByb3RvMw", [file_ommx_v1_linear]);
+  lazyObject(() => fileDesc("ChdvbW14L3YxL3F1YWRyYXRpYy5wcm90bxIHb21teC52MSJrCglRdWFkcmF0aWMSDAoEcm93cxgBIAMoBBIPCgdjb2x1bW5zGAIgAygEEg4KBnZhbHVlcxgDIAMoARIkCgZsaW5lYXIYBCABKAsyDy5vbW14LnYxLkxpbmVhckgAiAEBQgkKB19saW5lYXJiBnByb3RvMw", [file_ommx_v1_linear]));
 
 /**
  * Quadratic function in coordinate form: values[k] * x[rows[k]] * x[columns[k]] summed, plus linear.
@@ -48,5 +49,5 @@ export type Quadratic = Message<"ommx.v1.Quadratic"> & {
  * Use `create(QuadraticSchema)` to create a new message.
  */
 export const QuadraticSchema: GenMessage<Quadratic> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_quadratic, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_quadratic, 0));
 

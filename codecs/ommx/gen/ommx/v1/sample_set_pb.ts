@@ -6,6 +6,7 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { Equality } from "./constraint_pb.ts";
 import { file_ommx_v1_constraint } from "./constraint_pb.ts";
 import type { DecisionVariable } from "./decision_variables_pb.ts";
@@ -20,7 +21,7 @@ import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
  * Describes the file ommx/v1/sample_set.proto.
  */
 export const file_ommx_v1_sample_set: GenFile = /*@__PURE__*/
-  fileDesc("ChhvbW14L3YxL3NhbXBsZV9zZXQucHJvdG8SB29tbXgudjEidQoHU2FtcGxlcxIuCgdlbnRyaWVzGAEgAygLMh0ub21teC52MS5TYW1wbGVzLlNhbXBsZXNFbnRyeRo6CgxTYW1wbGVzRW50cnkSHQoFc3RhdGUYASABKAsyDi5vbW14LnYxLlN0YXRlEgsKA2lkcxgCIAMoBCJ9Cg1TYW1wbGVkVmFsdWVzEjoKB2VudHJpZXMYASADKAsyKS5vbW14LnYxLlNhbXBsZWRWYWx1ZXMuU2FtcGxlZFZhbHVlc0VudHJ5GjAKElNhbXBsZWRWYWx1ZXNFbnRyeRINCgV2YWx1ZRgBIAEoARILCgNpZHMYAiADKAQiiQEKF1NhbXBsZWREZWNpc2lvblZhcmlhYmxlEjQKEWRlY2lzaW9uX3ZhcmlhYmxlGAEgASgLMhkub21teC52MS5EZWNpc2lvblZhcmlhYmxlEiwKB3NhbXBsZXMYAiABKAsyFi5vbW14LnYxLlNhbXBsZWRWYWx1ZXNIAIgBAUIKCghfc2FtcGxlcyKgBQoRU2FtcGxlZENvbnN0cmFpbnQSCgoCaWQYASABKAQSIwoIZXF1YWxpdHkYAiABKA4yES5vbW14LnYxLkVxdWFsaXR5EhEKBG5hbWUYAyABKAlIAIgBARISCgpzdWJzY3JpcHRzGAQgAygDEj4KCnBhcmFtZXRlcnMYBSADKAsyKi5vbW14LnYxLlNhbXBsZWRDb25zdHJhaW50LlBhcmFtZXRlcnNFbnRyeRIYCgtkZXNjcmlwdGlvbhgGIAEoCUgBiAEBEhsKDnJlbW92ZWRfcmVhc29uGAcgASgJSAKIAQESWgoZcmVtb3ZlZF9yZWFzb25fcGFyYW1ldGVycxgIIAMoCzI3Lm9tbXgudjEuU2FtcGxlZENvbnN0cmFpbnQuUmVtb3ZlZFJlYXNvblBhcmFtZXRlcnNFbnRyeRIwChBldmFsdWF0ZWRfdmFsdWVzGAkgASgLMhYub21teC52MS5TYW1wbGVkVmFsdWVzEiIKGnVzZWRfZGVjaXNpb25fdmFyaWFibGVfaWRzGAogAygEEjoKCGZlYXNpYmxlGAsgAygLMigub21teC52MS5TYW1wbGVkQ29uc3RyYWludC5GZWFzaWJsZUVudHJ5GjEKD1BhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGj4KHFJlbW92ZWRSZWFzb25QYXJhbWV0ZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARovCg1GZWFzaWJsZUVudHJ5EgsKA2tleRgBIAEoBBINCgV2YWx1ZRgCIAEoCDoCOAFCBwoFX25hbWVCDgoMX2Rlc2NyaXB0aW9uQhEKD19yZW1vdmVkX3JlYXNvbiLIAgoUU2FtcGxlZE5hbWVkRnVuY3Rpb24SCgoCaWQYASABKAQSEQoEbmFtZRgCIAEoCUgAiAEBEhIKCnN1YnNjcmlwdHMYAyADKAMSQQoKcGFyYW1ldGVycxgEIAMoCzItLm9tbXgudjEuU2FtcGxlZE5hbWVkRnVuY3Rpb24uUGFyYW1ldGVyc0VudHJ5EhgKC2Rlc2NyaXB0aW9uGAUgASgJSAGIAQESMAoQZXZhbHVhdGVkX3ZhbHVlcxgGIAEoCzIWLm9tbXgudjEuU2FtcGxlZFZhbHVlcxIiChp1c2VkX2RlY2lzaW9uX3ZhcmlhYmxlX2lkcxgHIAMoBBoxCg9QYXJhbWV0ZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfbmFtZUIOCgxfZGVzY3JpcHRpb24inQYKCVNhbXBsZVNldBIqCgpvYmplY3RpdmVzGAEgASgLMhYub21teC52MS5TYW1wbGVkVmFsdWVzEjwKEmRlY2lzaW9uX3ZhcmlhYmxlcxgCIAMoCzIgLm9tbXgudjEuU2FtcGxlZERlY2lzaW9uVmFyaWFibGUSLwoLY29uc3RyYWludHMYAyADKAsyGi5vbW14LnYxLlNhbXBsZWRDb25zdHJhaW50EjYKD25hbWVkX2Z1bmN0aW9ucxgIIAMoCzIdLm9tbXgudjEuU2FtcGxlZE5hbWVkRnVuY3Rpb24SMgoIZmVhc2libGUYBCADKAsyIC5vbW14LnYxLlNhbXBsZVNldC5GZWFzaWJsZUVudHJ5EkkKEmZlYXNpYmxlX3VucmVsYXhlZBgGIAMoCzIpLm9tbXgudjEuU2FtcGxlU2V0LkZlYXNpYmxlVW5yZWxheGVkRW50cnlCAhgBEkEKEGZlYXNpYmxlX3JlbGF4ZWQYByADKAsyJy5vbW14LnYxLlNhbXBsZVNldC5GZWFzaWJsZVJlbGF4ZWRFbnRyeRImCgVzZW5zZRgFIAEoDjIXLm9tbXgudjEuSW5zdGFuY2UuU2Vuc2USKgoIbWV0YWRhdGEYCSABKAsyGC5vbW14LnYxLlByb2Nlc3NNZXRhZGF0YRI4Cgthbm5vdGF0aW9ucxgKIAMoCzIjLm9tbXgudjEuU2FtcGxlU2V0LkFubm90YXRpb25zRW50cnkSFgoOZm9ybWF0X3ZlcnNpb24YZCABKA0aLwoNRmVhc2libGVFbnRyeRILCgNrZXkYASABKAQSDQoFdmFsdWUYAiABKAg6AjgBGjgKFkZlYXNpYmxlVW5yZWxheGVkRW50cnkSCwoDa2V5GAEgASgEEg0KBXZhbHVlGAIgASgIOgI4ARo2ChRGZWFzaWJsZVJlbGF4ZWRFbnRyeRILCgNrZXkYASABKAQSDQoFdmFsdWUYAiABKAg6AjgBGjIKEEFubm90YXRpb25zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AWIGcHJvdG8z", [file_ommx_v1_constraint, file_ommx_v1_decision_variables, file_ommx_v1_instance, file_ommx_v1_solution]);
+  lazyObject(() => fileDesc("ChhvbW14L3YxL3NhbXBsZV9zZXQucHJvdG8SB29tbXgudjEidQoHU2FtcGxlcxIuCgdlbnRyaWVzGAEgAygLMh0ub21teC52MS5TYW1wbGVzLlNhbXBsZXNFbnRyeRo6CgxTYW1wbGVzRW50cnkSHQoFc3RhdGUYASABKAsyDi5vbW14LnYxLlN0YXRlEgsKA2lkcxgCIAMoBCJ9Cg1TYW1wbGVkVmFsdWVzEjoKB2VudHJpZXMYASADKAsyKS5vbW14LnYxLlNhbXBsZWRWYWx1ZXMuU2FtcGxlZFZhbHVlc0VudHJ5GjAKElNhbXBsZWRWYWx1ZXNFbnRyeRINCgV2YWx1ZRgBIAEoARILCgNpZHMYAiADKAQiiQEKF1NhbXBsZWREZWNpc2lvblZhcmlhYmxlEjQKEWRlY2lzaW9uX3ZhcmlhYmxlGAEgASgLMhkub21teC52MS5EZWNpc2lvblZhcmlhYmxlEiwKB3NhbXBsZXMYAiABKAsyFi5vbW14LnYxLlNhbXBsZWRWYWx1ZXNIAIgBAUIKCghfc2FtcGxlcyKgBQoRU2FtcGxlZENvbnN0cmFpbnQSCgoCaWQYASABKAQSIwoIZXF1YWxpdHkYAiABKA4yES5vbW14LnYxLkVxdWFsaXR5EhEKBG5hbWUYAyABKAlIAIgBARISCgpzdWJzY3JpcHRzGAQgAygDEj4KCnBhcmFtZXRlcnMYBSADKAsyKi5vbW14LnYxLlNhbXBsZWRDb25zdHJhaW50LlBhcmFtZXRlcnNFbnRyeRIYCgtkZXNjcmlwdGlvbhgGIAEoCUgBiAEBEhsKDnJlbW92ZWRfcmVhc29uGAcgASgJSAKIAQESWgoZcmVtb3ZlZF9yZWFzb25fcGFyYW1ldGVycxgIIAMoCzI3Lm9tbXgudjEuU2FtcGxlZENvbnN0cmFpbnQuUmVtb3ZlZFJlYXNvblBhcmFtZXRlcnNFbnRyeRIwChBldmFsdWF0ZWRfdmFsdWVzGAkgASgLMhYub21teC52MS5TYW1wbGVkVmFsdWVzEiIKGnVzZWRfZGVjaXNpb25fdmFyaWFibGVfaWRzGAogAygEEjoKCGZlYXNpYmxlGAsgAygLMigub21teC52MS5TYW1wbGVkQ29uc3RyYWludC5GZWFzaWJsZUVudHJ5GjEKD1BhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGj4KHFJlbW92ZWRSZWFzb25QYXJhbWV0ZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARovCg1GZWFzaWJsZUVudHJ5EgsKA2tleRgBIAEoBBINCgV2YWx1ZRgCIAEoCDoCOAFCBwoFX25hbWVCDgoMX2Rlc2NyaXB0aW9uQhEKD19yZW1vdmVkX3JlYXNvbiLIAgoUU2FtcGxlZE5hbWVkRnVuY3Rpb24SCgoCaWQYASABKAQSEQoEbmFtZRgCIAEoCUgAiAEBEhIKCnN1YnNjcmlwdHMYAyADKAMSQQoKcGFyYW1ldGVycxgEIAMoCzItLm9tbXgudjEuU2FtcGxlZE5hbWVkRnVuY3Rpb24uUGFyYW1ldGVyc0VudHJ5EhgKC2Rlc2NyaXB0aW9uGAUgASgJSAGIAQESMAoQZXZhbHVhdGVkX3ZhbHVlcxgGIAEoCzIWLm9tbXgudjEuU2FtcGxlZFZhbHVlcxIiChp1c2VkX2RlY2lzaW9uX3ZhcmlhYmxlX2lkcxgHIAMoBBoxCg9QYXJhbWV0ZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfbmFtZUIOCgxfZGVzY3JpcHRpb24inQYKCVNhbXBsZVNldBIqCgpvYmplY3RpdmVzGAEgASgLMhYub21teC52MS5TYW1wbGVkVmFsdWVzEjwKEmRlY2lzaW9uX3ZhcmlhYmxlcxgCIAMoCzIgLm9tbXgudjEuU2FtcGxlZERlY2lzaW9uVmFyaWFibGUSLwoLY29uc3RyYWludHMYAyADKAsyGi5vbW14LnYxLlNhbXBsZWRDb25zdHJhaW50EjYKD25hbWVkX2Z1bmN0aW9ucxgIIAMoCzIdLm9tbXgudjEuU2FtcGxlZE5hbWVkRnVuY3Rpb24SMgoIZmVhc2libGUYBCADKAsyIC5vbW14LnYxLlNhbXBsZVNldC5GZWFzaWJsZUVudHJ5EkkKEmZlYXNpYmxlX3VucmVsYXhlZBgGIAMoCzIpLm9tbXgudjEuU2FtcGxlU2V0LkZlYXNpYmxlVW5yZWxheGVkRW50cnlCAhgBEkEKEGZlYXNpYmxlX3JlbGF4ZWQYByADKAsyJy5vbW14LnYxLlNhbXBsZVNldC5GZWFzaWJsZVJlbGF4ZWRFbnRyeRImCgVzZW5zZRgFIAEoDjIXLm9tbXgudjEuSW5zdGFuY2UuU2Vuc2USKgoIbWV0YWRhdGEYCSABKAsyGC5vbW14LnYxLlByb2Nlc3NNZXRhZGF0YRI4Cgthbm5vdGF0aW9ucxgKIAMoCzIjLm9tbXgudjEuU2FtcGxlU2V0LkFubm90YXRpb25zRW50cnkSFgoOZm9ybWF0X3ZlcnNpb24YZCABKA0aLwoNRmVhc2libGVFbnRyeRILCgNrZXkYASABKAQSDQoFdmFsdWUYAiABKAg6AjgBGjgKFkZlYXNpYmxlVW5yZWxheGVkRW50cnkSCwoDa2V5GAEgASgEEg0KBXZhbHVlGAIgASgIOgI4ARo2ChRGZWFzaWJsZVJlbGF4ZWRFbnRyeRILCgNrZXkYASABKAQSDQoFdmFsdWUYAiABKAg6AjgBGjIKEEFubm90YXRpb25zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AWIGcHJvdG8z", [file_ommx_v1_constraint, file_ommx_v1_decision_variables, file_ommx_v1_instance, file_ommx_v1_solution]));
 
 /**
  * Sample ID to state, grouping samples with identical states.
@@ -39,7 +40,7 @@ export type Samples = Message<"ommx.v1.Samples"> & {
  * Use `create(SamplesSchema)` to create a new message.
  */
 export const SamplesSchema: GenMessage<Samples> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_sample_set, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_sample_set, 0));
 
 /**
  * One state shared by several sample IDs.
@@ -63,7 +64,7 @@ export type Samples_SamplesEntry = Message<"ommx.v1.Samples.SamplesEntry"> & {
  * Use `create(Samples_SamplesEntrySchema)` to create a new message.
  */
 export const Samples_SamplesEntrySchema: GenMessage<Samples_SamplesEntry> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_sample_set, 0, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_sample_set, 0, 0));
 
 /**
  * Per-sample scalars, grouping sample IDs that share a value.
@@ -82,7 +83,7 @@ export type SampledValues = Message<"ommx.v1.SampledValues"> & {
  * Use `create(SampledValuesSchema)` to create a new message.
  */
 export const SampledValuesSchema: GenMessage<SampledValues> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_sample_set, 1);
+  lazyObject(() => messageDesc(file_ommx_v1_sample_set, 1));
 
 /**
  * One value shared by several sample IDs.
@@ -106,7 +107,7 @@ export type SampledValues_SampledValuesEntry = Message<"ommx.v1.SampledValues.Sa
  * Use `create(SampledValues_SampledValuesEntrySchema)` to create a new message.
  */
 export const SampledValues_SampledValuesEntrySchema: GenMessage<SampledValues_SampledValuesEntry> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_sample_set, 1, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_sample_set, 1, 0));
 
 /**
  * A decision variable with its value in each sample.
@@ -130,7 +131,7 @@ export type SampledDecisionVariable = Message<"ommx.v1.SampledDecisionVariable">
  * Use `create(SampledDecisionVariableSchema)` to create a new message.
  */
 export const SampledDecisionVariableSchema: GenMessage<SampledDecisionVariable> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_sample_set, 2);
+  lazyObject(() => messageDesc(file_ommx_v1_sample_set, 2));
 
 /**
  * A constraint evaluated in each sample.
@@ -199,7 +200,7 @@ export type SampledConstraint = Message<"ommx.v1.SampledConstraint"> & {
  * Use `create(SampledConstraintSchema)` to create a new message.
  */
 export const SampledConstraintSchema: GenMessage<SampledConstraint> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_sample_set, 3);
+  lazyObject(() => messageDesc(file_ommx_v1_sample_set, 3));
 
 /**
  * A named function evaluated in each sample.
@@ -248,7 +249,7 @@ export type SampledNamedFunction = Message<"ommx.v1.SampledNamedFunction"> & {
  * Use `create(SampledNamedFunctionSchema)` to create a new message.
  */
 export const SampledNamedFunctionSchema: GenMessage<SampledNamedFunction> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_sample_set, 4);
+  lazyObject(() => messageDesc(file_ommx_v1_sample_set, 4));
 
 /**
  * A set of samples of one instance (v1 layout).
@@ -318,5 +319,5 @@ export type SampleSet = Message<"ommx.v1.SampleSet"> & {
  * Use `create(SampleSetSchema)` to create a new message.
  */
 export const SampleSetSchema: GenMessage<SampleSet> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_sample_set, 5);
+  lazyObject(() => messageDesc(file_ommx_v1_sample_set, 5));
 

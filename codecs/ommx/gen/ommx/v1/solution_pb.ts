@@ -6,6 +6,7 @@
 
 import type { GenEnum, GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { EvaluatedConstraint } from "./constraint_pb.ts";
 import { file_ommx_v1_constraint } from "./constraint_pb.ts";
 import type { DecisionVariable } from "./decision_variables_pb.ts";
@@ -20,7 +21,7 @@ import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
  * Describes the file ommx/v1/solution.proto.
  */
 export const file_ommx_v1_solution: GenFile = /*@__PURE__*/
-  fileDesc("ChZvbW14L3YxL3NvbHV0aW9uLnByb3RvEgdvbW14LnYxImUKBVN0YXRlEiwKB2VudHJpZXMYASADKAsyGy5vbW14LnYxLlN0YXRlLkVudHJpZXNFbnRyeRouCgxFbnRyaWVzRW50cnkSCwoDa2V5GAEgASgEEg0KBXZhbHVlGAIgASgBOgI4ASK1AQoPUHJvY2Vzc01ldGFkYXRhEhUKCGluc3RhbmNlGAEgASgJSACIAQESEwoGc29sdmVyGAIgASgJSAGIAQESFwoKcGFyYW1ldGVycxgDIAEoCUgCiAEBEhIKBXN0YXJ0GAQgASgJSAOIAQESEAoDZW5kGAUgASgJSASIAQFCCwoJX2luc3RhbmNlQgkKB19zb2x2ZXJCDQoLX3BhcmFtZXRlcnNCCAoGX3N0YXJ0QgYKBF9lbmQihQUKCFNvbHV0aW9uEh0KBXN0YXRlGAEgASgLMg4ub21teC52MS5TdGF0ZRIRCglvYmplY3RpdmUYAiABKAESNQoSZGVjaXNpb25fdmFyaWFibGVzGAMgAygLMhkub21teC52MS5EZWNpc2lvblZhcmlhYmxlEjsKFWV2YWx1YXRlZF9jb25zdHJhaW50cxgEIAMoCzIcLm9tbXgudjEuRXZhbHVhdGVkQ29uc3RyYWludBJCChlldmFsdWF0ZWRfbmFtZWRfZnVuY3Rpb25zGAsgAygLMh8ub21teC52MS5FdmFsdWF0ZWROYW1lZEZ1bmN0aW9uEhAKCGZlYXNpYmxlGAUgASgIEh0KEGZlYXNpYmxlX3JlbGF4ZWQYCSABKAhIAIgBARIeChJmZWFzaWJsZV91bnJlbGF4ZWQYCCABKAhCAhgBEicKCm9wdGltYWxpdHkYBiABKA4yEy5vbW14LnYxLk9wdGltYWxpdHkSJwoKcmVsYXhhdGlvbhgHIAEoDjITLm9tbXgudjEuUmVsYXhhdGlvbhImCgVzZW5zZRgKIAEoDjIXLm9tbXgudjEuSW5zdGFuY2UuU2Vuc2USKgoIbWV0YWRhdGEYDCABKAsyGC5vbW14LnYxLlByb2Nlc3NNZXRhZGF0YRI3Cgthbm5vdGF0aW9ucxgNIAMoCzIiLm9tbXgudjEuU29sdXRpb24uQW5ub3RhdGlvbnNFbnRyeRIWCg5mb3JtYXRfdmVyc2lvbhhkIAEoDRoyChBBbm5vdGF0aW9uc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCEwoRX2ZlYXNpYmxlX3JlbGF4ZWQiDAoKSW5mZWFzaWJsZSILCglVbmJvdW5kZWQingEKBlJlc3VsdBIPCgVlcnJvchgBIAEoCUgAEiUKCHNvbHV0aW9uGAIgASgLMhEub21teC52MS5Tb2x1dGlvbkgAEikKCmluZmVhc2libGUYAyABKAsyEy5vbW14LnYxLkluZmVhc2libGVIABInCgl1bmJvdW5kZWQYBCABKAsyEi5vbW14LnYxLlVuYm91bmRlZEgAQggKBnJlc3VsdCpcCgpPcHRpbWFsaXR5EhoKFk9QVElNQUxJVFlfVU5TUEVDSUZJRUQQABIWChJPUFRJTUFMSVRZX09QVElNQUwQARIaChZPUFRJTUFMSVRZX05PVF9PUFRJTUFMEAIqQwoKUmVsYXhhdGlvbhIaChZSRUxBWEFUSU9OX1VOU1BFQ0lGSUVEEAASGQoVUkVMQVhBVElPTl9MUF9SRUxBWEVEEAFiBnByb3RvMw", [file_ommx_v1_constraint, file_ommx_v1_decision_variables, file_ommx_v1_instance, file_ommx_v1_named_function]);
+  lazyObject(() => fileDesc("ChZvbW14L3YxL3NvbHV0aW9uLnByb3RvEgdvbW14LnYxImUKBVN0YXRlEiwKB2VudHJpZXMYASADKAsyGy5vbW14LnYxLlN0YXRlLkVudHJpZXNFbnRyeRouCgxFbnRyaWVzRW50cnkSCwoDa2V5GAEgASgEEg0KBXZhbHVlGAIgASgBOgI4ASK1AQoPUHJvY2Vzc01ldGFkYXRhEhUKCGluc3RhbmNlGAEgASgJSACIAQESEwoGc29sdmVyGAIgASgJSAGIAQESFwoKcGFyYW1ldGVycxgDIAEoCUgCiAEBEhIKBXN0YXJ0GAQgASgJSAOIAQESEAoDZW5kGAUgASgJSASIAQFCCwoJX2luc3RhbmNlQgkKB19zb2x2ZXJCDQoLX3BhcmFtZXRlcnNCCAoGX3N0YXJ0QgYKBF9lbmQihQUKCFNvbHV0aW9uEh0KBXN0YXRlGAEgASgLMg4ub21teC52MS5TdGF0ZRIRCglvYmplY3RpdmUYAiABKAESNQoSZGVjaXNpb25fdmFyaWFibGVzGAMgAygLMhkub21teC52MS5EZWNpc2lvblZhcmlhYmxlEjsKFWV2YWx1YXRlZF9jb25zdHJhaW50cxgEIAMoCzIcLm9tbXgudjEuRXZhbHVhdGVkQ29uc3RyYWludBJCChlldmFsdWF0ZWRfbmFtZWRfZnVuY3Rpb25zGAsgAygLMh8ub21teC52MS5FdmFsdWF0ZWROYW1lZEZ1bmN0aW9uEhAKCGZlYXNpYmxlGAUgASgIEh0KEGZlYXNpYmxlX3JlbGF4ZWQYCSABKAhIAIgBARIeChJmZWFzaWJsZV91bnJlbGF4ZWQYCCABKAhCAhgBEicKCm9wdGltYWxpdHkYBiABKA4yEy5vbW14LnYxLk9wdGltYWxpdHkSJwoKcmVsYXhhdGlvbhgHIAEoDjITLm9tbXgudjEuUmVsYXhhdGlvbhImCgVzZW5zZRgKIAEoDjIXLm9tbXgudjEuSW5zdGFuY2UuU2Vuc2USKgoIbWV0YWRhdGEYDCABKAsyGC5vbW14LnYxLlByb2Nlc3NNZXRhZGF0YRI3Cgthbm5vdGF0aW9ucxgNIAMoCzIiLm9tbXgudjEuU29sdXRpb24uQW5ub3RhdGlvbnNFbnRyeRIWCg5mb3JtYXRfdmVyc2lvbhhkIAEoDRoyChBBbm5vdGF0aW9uc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCEwoRX2ZlYXNpYmxlX3JlbGF4ZWQiDAoKSW5mZWFzaWJsZSILCglVbmJvdW5kZWQingEKBlJlc3VsdBIPCgVlcnJvchgBIAEoCUgAEiUKCHNvbHV0aW9uGAIgASgLMhEub21teC52MS5Tb2x1dGlvbkgAEikKCmluZmVhc2libGUYAyABKAsyEy5vbW14LnYxLkluZmVhc2libGVIABInCgl1bmJvdW5kZWQYBCABKAsyEi5vbW14LnYxLlVuYm91bmRlZEgAQggKBnJlc3VsdCpcCgpPcHRpbWFsaXR5EhoKFk9QVElNQUxJVFlfVU5TUEVDSUZJRUQQABIWChJPUFRJTUFMSVRZX09QVElNQUwQARIaChZPUFRJTUFMSVRZX05PVF9PUFRJTUFMEAIqQwoKUmVsYXhhdGlvbhIaChZSRUxBWEFUSU9OX1VOU1BFQ0lGSUVEEAASGQoVUkVMQVhBVElPTl9MUF9SRUxBWEVEEAFiBnByb3RvMw", [file_ommx_v1_constraint, file_ommx_v1_decision_variables, file_ommx_v1_instance, file_ommx_v1_named_function]));
 
 /**
  * Variable ID to value.
@@ -39,7 +40,7 @@ export type State = Message<"ommx.v1.State"> & {
  * Use `create(StateSchema)` to create a new message.
  */
 export const StateSchema: GenMessage<State> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_solution, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_solution, 0));
 
 /**
  * Who produced a result and when.
@@ -78,7 +79,7 @@ export type ProcessMetadata = Message<"ommx.v1.ProcessMetadata"> & {
  * Use `create(ProcessMetadataSchema)` to create a new message.
  */
 export const ProcessMetadataSchema: GenMessage<ProcessMetadata> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_solution, 1);
+  lazyObject(() => messageDesc(file_ommx_v1_solution, 1));
 
 /**
  * An evaluated solution (v1 layout).
@@ -163,7 +164,7 @@ export type Solution = Message<"ommx.v1.Solution"> & {
  * Use `create(SolutionSchema)` to create a new message.
  */
 export const SolutionSchema: GenMessage<Solution> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_solution, 2);
+  lazyObject(() => messageDesc(file_ommx_v1_solution, 2));
 
 /**
  * Marker: the problem is infeasible.
@@ -178,7 +179,7 @@ export type Infeasible = Message<"ommx.v1.Infeasible"> & {
  * Use `create(InfeasibleSchema)` to create a new message.
  */
 export const InfeasibleSchema: GenMessage<Infeasible> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_solution, 3);
+  lazyObject(() => messageDesc(file_ommx_v1_solution, 3));
 
 /**
  * Marker: the problem is unbounded.
@@ -193,7 +194,7 @@ export type Unbounded = Message<"ommx.v1.Unbounded"> & {
  * Use `create(UnboundedSchema)` to create a new message.
  */
 export const UnboundedSchema: GenMessage<Unbounded> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_solution, 4);
+  lazyObject(() => messageDesc(file_ommx_v1_solution, 4));
 
 /**
  * Adapter result envelope.
@@ -236,7 +237,7 @@ export type Result = Message<"ommx.v1.Result"> & {
  * Use `create(ResultSchema)` to create a new message.
  */
 export const ResultSchema: GenMessage<Result> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_solution, 5);
+  lazyObject(() => messageDesc(file_ommx_v1_solution, 5));
 
 /**
  * Whether a solver proved optimality.
@@ -264,7 +265,7 @@ export enum Optimality {
  * Describes the enum ommx.v1.Optimality.
  */
 export const OptimalitySchema: GenEnum<Optimality> = /*@__PURE__*/
-  enumDesc(file_ommx_v1_solution, 0);
+  lazyObject(() => enumDesc(file_ommx_v1_solution, 0));
 
 /**
  * Whether the solution is of a relaxed problem.
@@ -287,5 +288,5 @@ export enum Relaxation {
  * Describes the enum ommx.v1.Relaxation.
  */
 export const RelaxationSchema: GenEnum<Relaxation> = /*@__PURE__*/
-  enumDesc(file_ommx_v1_solution, 1);
+  lazyObject(() => enumDesc(file_ommx_v1_solution, 1));
 

@@ -6,13 +6,14 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file ommx/v1/sos1.proto.
  */
 export const file_ommx_v1_sos1: GenFile = /*@__PURE__*/
-  fileDesc("ChJvbW14L3YxL3NvczEucHJvdG8SB29tbXgudjEiXgoEU09TMRIcChRiaW5hcnlfY29uc3RyYWludF9pZBgBIAEoBBIcChRiaWdfbV9jb25zdHJhaW50X2lkcxgCIAMoBBIaChJkZWNpc2lvbl92YXJpYWJsZXMYAyADKARiBnByb3RvMw");
+  lazyObject(() => fileDesc("ChJvbW14L3YxL3NvczEucHJvdG8SB29tbXgudjEiXgoEU09TMRIcChRiaW5hcnlfY29uc3RyYWludF9pZBgBIAEoBBIcChRiaWdfbV9jb25zdHJhaW50X2lkcxgCIAMoBBIaChJkZWNpc2lvbl92YXJpYWJsZXMYAyADKARiBnByb3RvMw"));
 
 /**
  * Hint: at most one listed variable is non-zero.
@@ -41,5 +42,5 @@ export type SOS1 = Message<"ommx.v1.SOS1"> & {
  * Use `create(SOS1Schema)` to create a new message.
  */
 export const SOS1Schema: GenMessage<SOS1> = /*@__PURE__*/
-  messageDesc(file_ommx_v1_sos1, 0);
+  lazyObject(() => messageDesc(file_ommx_v1_sos1, 0));
 

@@ -6,13 +6,14 @@
 
 import type { GenEnum, GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file ommx/v2/common.proto.
  */
 export const file_ommx_v2_common: GenFile = /*@__PURE__*/
-  fileDesc("ChRvbW14L3YyL2NvbW1vbi5wcm90bxIHb21teC52MiLYAQoNTW9kZWxpbmdMYWJlbBIRCgRuYW1lGAEgASgJSACIAQESEgoKc3Vic2NyaXB0cxgCIAMoAxI6CgpwYXJhbWV0ZXJzGAMgAygLMiYub21teC52Mi5Nb2RlbGluZ0xhYmVsLlBhcmFtZXRlcnNFbnRyeRIYCgtkZXNjcmlwdGlvbhgEIAEoCUgBiAEBGjEKD1BhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9uYW1lQg4KDF9kZXNjcmlwdGlvbiqfAQoHRmVhdHVyZRIXChNGRUFUVVJFX1VOU1BFQ0lGSUVEEAASIAocRkVBVFVSRV9DT05TVFJBSU5UX0lORElDQVRPUhABEh4KGkZFQVRVUkVfQ09OU1RSQUlOVF9PTkVfSE9UEAISGwoXRkVBVFVSRV9DT05TVFJBSU5UX1NPUzEQAxIcChhGRUFUVVJFX09VVFBVVF9PQkpFQ1RJVkUQBGIGcHJvdG8z");
+  lazyObject(() => fileDesc("ChRvbW14L3YyL2NvbW1vbi5wcm90bxIHb21teC52MiLYAQoNTW9kZWxpbmdMYWJlbBIRCgRuYW1lGAEgASgJSACIAQESEgoKc3Vic2NyaXB0cxgCIAMoAxI6CgpwYXJhbWV0ZXJzGAMgAygLMiYub21teC52Mi5Nb2RlbGluZ0xhYmVsLlBhcmFtZXRlcnNFbnRyeRIYCgtkZXNjcmlwdGlvbhgEIAEoCUgBiAEBGjEKD1BhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9uYW1lQg4KDF9kZXNjcmlwdGlvbiqfAQoHRmVhdHVyZRIXChNGRUFUVVJFX1VOU1BFQ0lGSUVEEAASIAocRkVBVFVSRV9DT05TVFJBSU5UX0lORElDQVRPUhABEh4KGkZFQVRVUkVfQ09OU1RSQUlOVF9PTkVfSE9UEAISGwoXRkVBVFVSRV9DT05TVFJBSU5UX1NPUzEQAxIcChhGRUFUVVJFX09VVFBVVF9PQkpFQ1RJVkUQBGIGcHJvdG8z"));
 
 /**
  * Human-facing label of one row, e.g. x[1,2].
@@ -46,7 +47,7 @@ export type ModelingLabel = Message<"ommx.v2.ModelingLabel"> & {
  * Use `create(ModelingLabelSchema)` to create a new message.
  */
 export const ModelingLabelSchema: GenMessage<ModelingLabel> = /*@__PURE__*/
-  messageDesc(file_ommx_v2_common, 0);
+  lazyObject(() => messageDesc(file_ommx_v2_common, 0));
 
 /**
  * Optional payload features a reader must understand.
@@ -87,5 +88,5 @@ export enum Feature {
  * Describes the enum ommx.v2.Feature.
  */
 export const FeatureSchema: GenEnum<Feature> = /*@__PURE__*/
-  enumDesc(file_ommx_v2_common, 0);
+  lazyObject(() => enumDesc(file_ommx_v2_common, 0));
 

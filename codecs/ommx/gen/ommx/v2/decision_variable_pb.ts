@@ -6,6 +6,7 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { Bound, DecisionVariable_Kind } from "../v1/decision_variables_pb.ts";
 import { file_ommx_v1_decision_variables } from "../v1/decision_variables_pb.ts";
 import type { SampledValues } from "../v1/sample_set_pb.ts";
@@ -18,7 +19,7 @@ import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
  * Describes the file ommx/v2/decision_variable.proto.
  */
 export const file_ommx_v2_decision_variable: GenFile = /*@__PURE__*/
-  fileDesc("Ch9vbW14L3YyL2RlY2lzaW9uX3ZhcmlhYmxlLnByb3RvEgdvbW14LnYyIl8KEERlY2lzaW9uVmFyaWFibGUSLAoEa2luZBgBIAEoDjIeLm9tbXgudjEuRGVjaXNpb25WYXJpYWJsZS5LaW5kEh0KBWJvdW5kGAIgASgLMg4ub21teC52MS5Cb3VuZCJ3ChlFdmFsdWF0ZWREZWNpc2lvblZhcmlhYmxlEiwKBGtpbmQYASABKA4yHi5vbW14LnYxLkRlY2lzaW9uVmFyaWFibGUuS2luZBIdCgVib3VuZBgCIAEoCzIOLm9tbXgudjEuQm91bmQSDQoFdmFsdWUYAyABKAEijwEKF1NhbXBsZWREZWNpc2lvblZhcmlhYmxlEiwKBGtpbmQYASABKA4yHi5vbW14LnYxLkRlY2lzaW9uVmFyaWFibGUuS2luZBIdCgVib3VuZBgCIAEoCzIOLm9tbXgudjEuQm91bmQSJwoHc2FtcGxlcxgDIAEoCzIWLm9tbXgudjEuU2FtcGxlZFZhbHVlcyKeAwoVRGVjaXNpb25WYXJpYWJsZVRhYmxlEjwKB2VudHJpZXMYASADKAsyKy5vbW14LnYyLkRlY2lzaW9uVmFyaWFibGVUYWJsZS5FbnRyaWVzRW50cnkSOgoGbGFiZWxzGAIgAygLMioub21teC52Mi5EZWNpc2lvblZhcmlhYmxlVGFibGUuTGFiZWxzRW50cnkSRQoMZml4ZWRfdmFsdWVzGAMgAygLMi8ub21teC52Mi5EZWNpc2lvblZhcmlhYmxlVGFibGUuRml4ZWRWYWx1ZXNFbnRyeRpJCgxFbnRyaWVzRW50cnkSCwoDa2V5GAEgASgEEigKBXZhbHVlGAIgASgLMhkub21teC52Mi5EZWNpc2lvblZhcmlhYmxlOgI4ARpFCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAQSJQoFdmFsdWUYAiABKAsyFi5vbW14LnYyLk1vZGVsaW5nTGFiZWw6AjgBGjIKEEZpeGVkVmFsdWVzRW50cnkSCwoDa2V5GAEgASgEEg0KBXZhbHVlGAIgASgBOgI4ASLHAgoeRXZhbHVhdGVkRGVjaXNpb25WYXJpYWJsZVRhYmxlEkUKB2VudHJpZXMYASADKAsyNC5vbW14LnYyLkV2YWx1YXRlZERlY2lzaW9uVmFyaWFibGVUYWJsZS5FbnRyaWVzRW50cnkSQwoGbGFiZWxzGAIgAygLMjMub21teC52Mi5FdmFsdWF0ZWREZWNpc2lvblZhcmlhYmxlVGFibGUuTGFiZWxzRW50cnkaUgoMRW50cmllc0VudHJ5EgsKA2tleRgBIAEoBBIxCgV2YWx1ZRgCIAEoCzIiLm9tbXgudjIuRXZhbHVhdGVkRGVjaXNpb25WYXJpYWJsZToCOAEaRQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgEEiUKBXZhbHVlGAIgASgLMhYub21teC52Mi5Nb2RlbGluZ0xhYmVsOgI4ASK/AgocU2FtcGxlZERlY2lzaW9uVmFyaWFibGVUYWJsZRJDCgdlbnRyaWVzGAEgAygLMjIub21teC52Mi5TYW1wbGVkRGVjaXNpb25WYXJpYWJsZVRhYmxlLkVudHJpZXNFbnRyeRJBCgZsYWJlbHMYAiADKAsyMS5vbW14LnYyLlNhbXBsZWREZWNpc2lvblZhcmlhYmxlVGFibGUuTGFiZWxzRW50cnkaUAoMRW50cmllc0VudHJ5EgsKA2tleRgBIAEoBBIvCgV2YWx1ZRgCIAEoCzIgLm9tbXgudjIuU2FtcGxlZERlY2lzaW9uVmFyaWFibGU6AjgBGkUKC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoBBIlCgV2YWx1ZRgCIAEoCzIWLm9tbXgudjIuTW9kZWxpbmdMYWJlbDoCOAFiBnByb3RvMw", [file_ommx_v1_decision_variables, file_ommx_v1_sample_set, file_ommx_v2_common]);
+  lazyObject(() => fileDesc("Ch9vbW14L3YyL2RlY2lzaW9uX3ZhcmlhYmxlLnByb3RvEgdvbW14LnYyIl8KEERlY2lzaW9uVmFyaWFibGUSLAoEa2luZBgBIAEoDjIeLm9tbXgudjEuRGVjaXNpb25WYXJpYWJsZS5LaW5kEh0KBWJvdW5kGAIgASgLMg4ub21teC52MS5Cb3VuZCJ3ChlFdmFsdWF0ZWREZWNpc2lvblZhcmlhYmxlEiwKBGtpbmQYASABKA4yHi5vbW14LnYxLkRlY2lzaW9uVmFyaWFibGUuS2luZBIdCgVib3VuZBgCIAEoCzIOLm9tbXgudjEuQm91bmQSDQoFdmFsdWUYAyABKAEijwEKF1NhbXBsZWREZWNpc2lvblZhcmlhYmxlEiwKBGtpbmQYASABKA4yHi5vbW14LnYxLkRlY2lzaW9uVmFyaWFibGUuS2luZBIdCgVib3VuZBgCIAEoCzIOLm9tbXgudjEuQm91bmQSJwoHc2FtcGxlcxgDIAEoCzIWLm9tbXgudjEuU2FtcGxlZFZhbHVlcyKeAwoVRGVjaXNpb25WYXJpYWJsZVRhYmxlEjwKB2VudHJpZXMYASADKAsyKy5vbW14LnYyLkRlY2lzaW9uVmFyaWFibGVUYWJsZS5FbnRyaWVzRW50cnkSOgoGbGFiZWxzGAIgAygLMioub21teC52Mi5EZWNpc2lvblZhcmlhYmxlVGFibGUuTGFiZWxzRW50cnkSRQoMZml4ZWRfdmFsdWVzGAMgAygLMi8ub21teC52Mi5EZWNpc2lvblZhcmlhYmxlVGFibGUuRml4ZWRWYWx1ZXNFbnRyeRpJCgxFbnRyaWVzRW50cnkSCwoDa2V5GAEgASgEEigKBXZhbHVlGAIgASgLMhkub21teC52Mi5EZWNpc2lvblZhcmlhYmxlOgI4ARpFCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAQSJQoFdmFsdWUYAiABKAsyFi5vbW14LnYyLk1vZGVsaW5nTGFiZWw6AjgBGjIKEEZpeGVkVmFsdWVzRW50cnkSCwoDa2V5GAEgASgEEg0KBXZhbHVlGAIgASgBOgI4ASLHAgoeRXZhbHVhdGVkRGVjaXNpb25WYXJpYWJsZVRhYmxlEkUKB2VudHJpZXMYASADKAsyNC5vbW14LnYyLkV2YWx1YXRlZERlY2lzaW9uVmFyaWFibGVUYWJsZS5FbnRyaWVzRW50cnkSQwoGbGFiZWxzGAIgAygLMjMub21teC52Mi5FdmFsdWF0ZWREZWNpc2lvblZhcmlhYmxlVGFibGUuTGFiZWxzRW50cnkaUgoMRW50cmllc0VudHJ5EgsKA2tleRgBIAEoBBIxCgV2YWx1ZRgCIAEoCzIiLm9tbXgudjIuRXZhbHVhdGVkRGVjaXNpb25WYXJpYWJsZToCOAEaRQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgEEiUKBXZhbHVlGAIgASgLMhYub21teC52Mi5Nb2RlbGluZ0xhYmVsOgI4ASK/AgocU2FtcGxlZERlY2lzaW9uVmFyaWFibGVUYWJsZRJDCgdlbnRyaWVzGAEgAygLMjIub21teC52Mi5TYW1wbGVkRGVjaXNpb25WYXJpYWJsZVRhYmxlLkVudHJpZXNFbnRyeRJBCgZsYWJlbHMYAiADKAsyMS5vbW14LnYyLlNhbXBsZWREZWNpc2lvblZhcmlhYmxlVGFibGUuTGFiZWxzRW50cnkaUAoMRW50cmllc0VudHJ5EgsKA2tleRgBIAEoBBIvCgV2YWx1ZRgCIAEoCzIgLm9tbXgudjIuU2FtcGxlZERlY2lzaW9uVmFyaWFibGU6AjgBGkUKC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoBBIlCgV2YWx1ZRgCIAEoCzIWLm9tbXgudjIuTW9kZWxpbmdMYWJlbDoCOAFiBnByb3RvMw", [file_ommx_v1_decision_variables, file_ommx_v1_sample_set, file_ommx_v2_common]));
 
 /**
  * Definition row (ID is the table key).
@@ -42,7 +43,7 @@ export type DecisionVariable = Message<"ommx.v2.DecisionVariable"> & {
  * Use `create(DecisionVariableSchema)` to create a new message.
  */
 export const DecisionVariableSchema: GenMessage<DecisionVariable> = /*@__PURE__*/
-  messageDesc(file_ommx_v2_decision_variable, 0);
+  lazyObject(() => messageDesc(file_ommx_v2_decision_variable, 0));
 
 /**
  * Row with its value in one solution.
@@ -71,7 +72,7 @@ export type EvaluatedDecisionVariable = Message<"ommx.v2.EvaluatedDecisionVariab
  * Use `create(EvaluatedDecisionVariableSchema)` to create a new message.
  */
 export const EvaluatedDecisionVariableSchema: GenMessage<EvaluatedDecisionVariable> = /*@__PURE__*/
-  messageDesc(file_ommx_v2_decision_variable, 1);
+  lazyObject(() => messageDesc(file_ommx_v2_decision_variable, 1));
 
 /**
  * Row with its value in each sample.
@@ -100,7 +101,7 @@ export type SampledDecisionVariable = Message<"ommx.v2.SampledDecisionVariable">
  * Use `create(SampledDecisionVariableSchema)` to create a new message.
  */
 export const SampledDecisionVariableSchema: GenMessage<SampledDecisionVariable> = /*@__PURE__*/
-  messageDesc(file_ommx_v2_decision_variable, 2);
+  lazyObject(() => messageDesc(file_ommx_v2_decision_variable, 2));
 
 /**
  * Decision variables by ID, with labels and fixed values.
@@ -129,7 +130,7 @@ export type DecisionVariableTable = Message<"ommx.v2.DecisionVariableTable"> & {
  * Use `create(DecisionVariableTableSchema)` to create a new message.
  */
 export const DecisionVariableTableSchema: GenMessage<DecisionVariableTable> = /*@__PURE__*/
-  messageDesc(file_ommx_v2_decision_variable, 3);
+  lazyObject(() => messageDesc(file_ommx_v2_decision_variable, 3));
 
 /**
  * Evaluated decision variables by ID.
@@ -153,7 +154,7 @@ export type EvaluatedDecisionVariableTable = Message<"ommx.v2.EvaluatedDecisionV
  * Use `create(EvaluatedDecisionVariableTableSchema)` to create a new message.
  */
 export const EvaluatedDecisionVariableTableSchema: GenMessage<EvaluatedDecisionVariableTable> = /*@__PURE__*/
-  messageDesc(file_ommx_v2_decision_variable, 4);
+  lazyObject(() => messageDesc(file_ommx_v2_decision_variable, 4));
 
 /**
  * Sampled decision variables by ID.
@@ -177,5 +178,5 @@ export type SampledDecisionVariableTable = Message<"ommx.v2.SampledDecisionVaria
  * Use `create(SampledDecisionVariableTableSchema)` to create a new message.
  */
 export const SampledDecisionVariableTableSchema: GenMessage<SampledDecisionVariableTable> = /*@__PURE__*/
-  messageDesc(file_ommx_v2_decision_variable, 5);
+  lazyObject(() => messageDesc(file_ommx_v2_decision_variable, 5));
 

@@ -6,6 +6,7 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { Function } from "../v1/function_pb.ts";
 import { file_ommx_v1_function } from "../v1/function_pb.ts";
 import type { SampledValues } from "../v1/sample_set_pb.ts";
@@ -18,7 +19,7 @@ import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
  * Describes the file ommx/v2/named_function.proto.
  */
 export const file_ommx_v2_named_function: GenFile = /*@__PURE__*/
-  fileDesc("ChxvbW14L3YyL25hbWVkX2Z1bmN0aW9uLnByb3RvEgdvbW14LnYyIjQKDU5hbWVkRnVuY3Rpb24SIwoIZnVuY3Rpb24YASABKAsyES5vbW14LnYxLkZ1bmN0aW9uIlUKFkV2YWx1YXRlZE5hbWVkRnVuY3Rpb24SFwoPZXZhbHVhdGVkX3ZhbHVlGAEgASgBEiIKGnVzZWRfZGVjaXNpb25fdmFyaWFibGVfaWRzGAIgAygEImwKFFNhbXBsZWROYW1lZEZ1bmN0aW9uEjAKEGV2YWx1YXRlZF92YWx1ZXMYASABKAsyFi5vbW14LnYxLlNhbXBsZWRWYWx1ZXMSIgoadXNlZF9kZWNpc2lvbl92YXJpYWJsZV9pZHMYAiADKAQilwIKEk5hbWVkRnVuY3Rpb25UYWJsZRI5CgdlbnRyaWVzGAEgAygLMigub21teC52Mi5OYW1lZEZ1bmN0aW9uVGFibGUuRW50cmllc0VudHJ5EjcKBmxhYmVscxgCIAMoCzInLm9tbXgudjIuTmFtZWRGdW5jdGlvblRhYmxlLkxhYmVsc0VudHJ5GkYKDEVudHJpZXNFbnRyeRILCgNrZXkYASABKAQSJQoFdmFsdWUYAiABKAsyFi5vbW14LnYyLk5hbWVkRnVuY3Rpb246AjgBGkUKC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoBBIlCgV2YWx1ZRgCIAEoCzIWLm9tbXgudjIuTW9kZWxpbmdMYWJlbDoCOAEiuwIKG0V2YWx1YXRlZE5hbWVkRnVuY3Rpb25UYWJsZRJCCgdlbnRyaWVzGAEgAygLMjEub21teC52Mi5FdmFsdWF0ZWROYW1lZEZ1bmN0aW9uVGFibGUuRW50cmllc0VudHJ5EkAKBmxhYmVscxgCIAMoCzIwLm9tbXgudjIuRXZhbHVhdGVkTmFtZWRGdW5jdGlvblRhYmxlLkxhYmVsc0VudHJ5Gk8KDEVudHJpZXNFbnRyeRILCgNrZXkYASABKAQSLgoFdmFsdWUYAiABKAsyHy5vbW14LnYyLkV2YWx1YXRlZE5hbWVkRnVuY3Rpb246AjgBGkUKC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoBBIlCgV2YWx1ZRgCIAEoCzIWLm9tbXgudjIuTW9kZWxpbmdMYWJlbDoCOAEiswIKGVNhbXBsZWROYW1lZEZ1bmN0aW9uVGFibGUSQAoHZW50cmllcxgBIAMoCzIvLm9tbXgudjIuU2FtcGxlZE5hbWVkRnVuY3Rpb25UYWJsZS5FbnRyaWVzRW50cnkSPgoGbGFiZWxzGAIgAygLMi4ub21teC52Mi5TYW1wbGVkTmFtZWRGdW5jdGlvblRhYmxlLkxhYmVsc0VudHJ5Gk0KDEVudHJpZXNFbnRyeRILCgNrZXkYASABKAQSLAoFdmFsdWUYAiABKAsyHS5vbW14LnYyLlNhbXBsZWROYW1lZEZ1bmN0aW9uOgI4ARpFCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAQSJQoFdmFsdWUYAiABKAsyFi5vbW14LnYyLk1vZGVsaW5nTGFiZWw6AjgBYgZwcm90bzM", [file_ommx_v1_function, file_ommx_v1_sample_set, file_ommx_v2_common]);
+  lazyObject(() => fileDesc("ChxvbW14L3YyL25hbWVkX2Z1bmN0aW9uLnByb3RvEgdvbW14LnYyIjQKDU5hbWVkRnVuY3Rpb24SIwoIZnVuY3Rpb24YASABKAsyES5vbW14LnYxLkZ1bmN0aW9uIlUKFkV2YWx1YXRlZE5hbWVkRnVuY3Rpb24SFwoPZXZhbHVhdGVkX3ZhbHVlGAEgASgBEiIKGnVzZWRfZGVjaXNpb25fdmFyaWFibGVfaWRzGAIgAygEImwKFFNhbXBsZWROYW1lZEZ1bmN0aW9uEjAKEGV2YWx1YXRlZF92YWx1ZXMYASABKAsyFi5vbW14LnYxLlNhbXBsZWRWYWx1ZXMSIgoadXNlZF9kZWNpc2lvbl92YXJpYWJsZV9pZHMYAiADKAQilwIKEk5hbWVkRnVuY3Rpb25UYWJsZRI5CgdlbnRyaWVzGAEgAygLMigub21teC52Mi5OYW1lZEZ1bmN0aW9uVGFibGUuRW50cmllc0VudHJ5EjcKBmxhYmVscxgCIAMoCzInLm9tbXgudjIuTmFtZWRGdW5jdGlvblRhYmxlLkxhYmVsc0VudHJ5GkYKDEVudHJpZXNFbnRyeRILCgNrZXkYASABKAQSJQoFdmFsdWUYAiABKAsyFi5vbW14LnYyLk5hbWVkRnVuY3Rpb246AjgBGkUKC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoBBIlCgV2YWx1ZRgCIAEoCzIWLm9tbXgudjIuTW9kZWxpbmdMYWJlbDoCOAEiuwIKG0V2YWx1YXRlZE5hbWVkRnVuY3Rpb25UYWJsZRJCCgdlbnRyaWVzGAEgAygLMjEub21teC52Mi5FdmFsdWF0ZWROYW1lZEZ1bmN0aW9uVGFibGUuRW50cmllc0VudHJ5EkAKBmxhYmVscxgCIAMoCzIwLm9tbXgudjIuRXZhbHVhdGVkTmFtZWRGdW5jdGlvblRhYmxlLkxhYmVsc0VudHJ5Gk8KDEVudHJpZXNFbnRyeRILCgNrZXkYASABKAQSLgoFdmFsdWUYAiABKAsyHy5vbW14LnYyLkV2YWx1YXRlZE5hbWVkRnVuY3Rpb246AjgBGkUKC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoBBIlCgV2YWx1ZRgCIAEoCzIWLm9tbXgudjIuTW9kZWxpbmdMYWJlbDoCOAEiswIKGVNhbXBsZWROYW1lZEZ1bmN0aW9uVGFibGUSQAoHZW50cmllcxgBIAMoCzIvLm9tbXgudjIuU2FtcGxlZE5hbWVkRnVuY3Rpb25UYWJsZS5FbnRyaWVzRW50cnkSPgoGbGFiZWxzGAIgAygLMi4ub21teC52Mi5TYW1wbGVkTmFtZWRGdW5jdGlvblRhYmxlLkxhYmVsc0VudHJ5Gk0KDEVudHJpZXNFbnRyeRILCgNrZXkYASABKAQSLAoFdmFsdWUYAiABKAsyHS5vbW14LnYyLlNhbXBsZWROYW1lZEZ1bmN0aW9uOgI4ARpFCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAQSJQoFdmFsdWUYAiABKAsyFi5vbW14LnYyLk1vZGVsaW5nTGFiZWw6AjgBYgZwcm90bzM", [file_ommx_v1_function, file_ommx_v1_sample_set, file_ommx_v2_common]));
 
 /**
  * Definition row (ID is the table key).
@@ -37,7 +38,7 @@ export type NamedFunction = Message<"ommx.v2.NamedFunction"> & {
  * Use `create(NamedFunctionSchema)` to create a new message.
  */
 export const NamedFunctionSchema: GenMessage<NamedFunction> = /*@__PURE__*/
-  messageDesc(file_ommx_v2_named_function, 0);
+  lazyObject(() => messageDesc(file_ommx_v2_named_function, 0));
 
 /**
  * Named function evaluated at one state.
@@ -61,7 +62,7 @@ export type EvaluatedNamedFunction = Message<"ommx.v2.EvaluatedNamedFunction"> &
  * Use `create(EvaluatedNamedFunctionSchema)` to create a new message.
  */
 export const EvaluatedNamedFunctionSchema: GenMessage<EvaluatedNamedFunction> = /*@__PURE__*/
-  messageDesc(file_ommx_v2_named_function, 1);
+  lazyObject(() => messageDesc(file_ommx_v2_named_function, 1));
 
 /**
  * Named function evaluated in each sample.
@@ -85,7 +86,7 @@ export type SampledNamedFunction = Message<"ommx.v2.SampledNamedFunction"> & {
  * Use `create(SampledNamedFunctionSchema)` to create a new message.
  */
 export const SampledNamedFunctionSchema: GenMessage<SampledNamedFunction> = /*@__PURE__*/
-  messageDesc(file_ommx_v2_named_function, 2);
+  lazyObject(() => messageDesc(file_ommx_v2_named_function, 2));
 
 /**
  * Named functions by ID.
@@ -109,7 +110,7 @@ export type NamedFunctionTable = Message<"ommx.v2.NamedFunctionTable"> & {
  * Use `create(NamedFunctionTableSchema)` to create a new message.
  */
 export const NamedFunctionTableSchema: GenMessage<NamedFunctionTable> = /*@__PURE__*/
-  messageDesc(file_ommx_v2_named_function, 3);
+  lazyObject(() => messageDesc(file_ommx_v2_named_function, 3));
 
 /**
  * Evaluated named functions by ID.
@@ -133,7 +134,7 @@ export type EvaluatedNamedFunctionTable = Message<"ommx.v2.EvaluatedNamedFunctio
  * Use `create(EvaluatedNamedFunctionTableSchema)` to create a new message.
  */
 export const EvaluatedNamedFunctionTableSchema: GenMessage<EvaluatedNamedFunctionTable> = /*@__PURE__*/
-  messageDesc(file_ommx_v2_named_function, 4);
+  lazyObject(() => messageDesc(file_ommx_v2_named_function, 4));
 
 /**
  * Sampled named functions by ID.
@@ -157,5 +158,5 @@ export type SampledNamedFunctionTable = Message<"ommx.v2.SampledNamedFunctionTab
  * Use `create(SampledNamedFunctionTableSchema)` to create a new message.
  */
 export const SampledNamedFunctionTableSchema: GenMessage<SampledNamedFunctionTable> = /*@__PURE__*/
-  messageDesc(file_ommx_v2_named_function, 5);
+  lazyObject(() => messageDesc(file_ommx_v2_named_function, 5));
 

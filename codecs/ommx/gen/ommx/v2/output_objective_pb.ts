@@ -8,6 +8,7 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { Function } from "../v1/function_pb.ts";
 import { file_ommx_v1_function } from "../v1/function_pb.ts";
 import type { Instance_Sense } from "../v1/instance_pb.ts";
@@ -18,7 +19,7 @@ import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
  * Describes the file ommx/v2/output_objective.proto.
  */
 export const file_ommx_v2_output_objective: GenFile = /*@__PURE__*/
-  fileDesc("Ch5vbW14L3YyL291dHB1dF9vYmplY3RpdmUucHJvdG8SB29tbXgudjIifAoPT3V0cHV0T2JqZWN0aXZlEiYKBXNlbnNlGAEgASgOMhcub21teC52MS5JbnN0YW5jZS5TZW5zZRIjCghmdW5jdGlvbhgCIAEoCzIRLm9tbXgudjEuRnVuY3Rpb24SHAoUcHJlc2VydmVzX29wdGltYWxpdHkYAyABKAhiBnByb3RvMw", [file_ommx_v1_function, file_ommx_v1_instance]);
+  lazyObject(() => fileDesc("Ch5vbW14L3YyL291dHB1dF9vYmplY3RpdmUucHJvdG8SB29tbXgudjIifAoPT3V0cHV0T2JqZWN0aXZlEiYKBXNlbnNlGAEgASgOMhcub21teC52MS5JbnN0YW5jZS5TZW5zZRIjCghmdW5jdGlvbhgCIAEoCzIRLm9tbXgudjEuRnVuY3Rpb24SHAoUcHJlc2VydmVzX29wdGltYWxpdHkYAyABKAhiBnByb3RvMw", [file_ommx_v1_function, file_ommx_v1_instance]));
 
 /**
  * The objective (and its direction) that evaluation reports, kept when the active objective
@@ -54,5 +55,5 @@ export type OutputObjective = Message<"ommx.v2.OutputObjective"> & {
  * Use `create(OutputObjectiveSchema)` to create a new message.
  */
 export const OutputObjectiveSchema: GenMessage<OutputObjective> = /*@__PURE__*/
-  messageDesc(file_ommx_v2_output_objective, 0);
+  lazyObject(() => messageDesc(file_ommx_v2_output_objective, 0));
 

@@ -6,6 +6,7 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../core/_lazy_object.ts";
 import type { ModelingLabel } from "./common_pb.ts";
 import { file_ommx_v2_common } from "./common_pb.ts";
 import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
@@ -14,7 +15,7 @@ import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
  * Describes the file ommx/v2/parameter.proto.
  */
 export const file_ommx_v2_parameter: GenFile = /*@__PURE__*/
-  fileDesc("ChdvbW14L3YyL3BhcmFtZXRlci5wcm90bxIHb21teC52MiKZAQoOUGFyYW1ldGVyVGFibGUSCwoDaWRzGAEgAygEEjMKBmxhYmVscxgCIAMoCzIjLm9tbXgudjIuUGFyYW1ldGVyVGFibGUuTGFiZWxzRW50cnkaRQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgEEiUKBXZhbHVlGAIgASgLMhYub21teC52Mi5Nb2RlbGluZ0xhYmVsOgI4AWIGcHJvdG8z", [file_ommx_v2_common]);
+  lazyObject(() => fileDesc("ChdvbW14L3YyL3BhcmFtZXRlci5wcm90bxIHb21teC52MiKZAQoOUGFyYW1ldGVyVGFibGUSCwoDaWRzGAEgAygEEjMKBmxhYmVscxgCIAMoCzIjLm9tbXgudjIuUGFyYW1ldGVyVGFibGUuTGFiZWxzRW50cnkaRQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgEEiUKBXZhbHVlGAIgASgLMhYub21teC52Mi5Nb2RlbGluZ0xhYmVsOgI4AWIGcHJvdG8z", [file_ommx_v2_common]));
 
 /**
  * Parameter IDs (a set) and their labels.
@@ -38,5 +39,5 @@ export type ParameterTable = Message<"ommx.v2.ParameterTable"> & {
  * Use `create(ParameterTableSchema)` to create a new message.
  */
 export const ParameterTableSchema: GenMessage<ParameterTable> = /*@__PURE__*/
-  messageDesc(file_ommx_v2_parameter, 0);
+  lazyObject(() => messageDesc(file_ommx_v2_parameter, 0));
 

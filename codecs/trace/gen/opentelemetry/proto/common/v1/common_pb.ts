@@ -7,13 +7,14 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../../../core/_lazy_object.ts";
 import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
 
 /**
  * Describes the file opentelemetry/proto/common/v1/common.proto.
  */
 export const file_opentelemetry_proto_common_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("CipvcGVudGVsZW1ldHJ5L3Byb3RvL2NvbW1vbi92MS9jb21tb24ucHJvdG8SHW9wZW50ZWxlbWV0cnkucHJvdG8uY29tbW9uLnYxIowCCghBbnlWYWx1ZRIWCgxzdHJpbmdfdmFsdWUYASABKAlIABIUCgpib29sX3ZhbHVlGAIgASgISAASEwoJaW50X3ZhbHVlGAMgASgDSAASFgoMZG91YmxlX3ZhbHVlGAQgASgBSAASQAoLYXJyYXlfdmFsdWUYBSABKAsyKS5vcGVudGVsZW1ldHJ5LnByb3RvLmNvbW1vbi52MS5BcnJheVZhbHVlSAASQwoMa3ZsaXN0X3ZhbHVlGAYgASgLMisub3BlbnRlbGVtZXRyeS5wcm90by5jb21tb24udjEuS2V5VmFsdWVMaXN0SAASFQoLYnl0ZXNfdmFsdWUYByABKAxIAEIHCgV2YWx1ZSJFCgpBcnJheVZhbHVlEjcKBnZhbHVlcxgBIAMoCzInLm9wZW50ZWxlbWV0cnkucHJvdG8uY29tbW9uLnYxLkFueVZhbHVlIkcKDEtleVZhbHVlTGlzdBI3CgZ2YWx1ZXMYASADKAsyJy5vcGVudGVsZW1ldHJ5LnByb3RvLmNvbW1vbi52MS5LZXlWYWx1ZSJPCghLZXlWYWx1ZRILCgNrZXkYASABKAkSNgoFdmFsdWUYAiABKAsyJy5vcGVudGVsZW1ldHJ5LnByb3RvLmNvbW1vbi52MS5BbnlWYWx1ZSKUAQoUSW5zdHJ1bWVudGF0aW9uU2NvcGUSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEjsKCmF0dHJpYnV0ZXMYAyADKAsyJy5vcGVudGVsZW1ldHJ5LnByb3RvLmNvbW1vbi52MS5LZXlWYWx1ZRIgChhkcm9wcGVkX2F0dHJpYnV0ZXNfY291bnQYBCABKA1iBnByb3RvMw");
+  lazyObject(() => fileDesc("CipvcGVudGVsZW1ldHJ5L3Byb3RvL2NvbW1vbi92MS9jb21tb24ucHJvdG8SHW9wZW50ZWxlbWV0cnkucHJvdG8uY29tbW9uLnYxIowCCghBbnlWYWx1ZRIWCgxzdHJpbmdfdmFsdWUYASABKAlIABIUCgpib29sX3ZhbHVlGAIgASgISAASEwoJaW50X3ZhbHVlGAMgASgDSAASFgoMZG91YmxlX3ZhbHVlGAQgASgBSAASQAoLYXJyYXlfdmFsdWUYBSABKAsyKS5vcGVudGVsZW1ldHJ5LnByb3RvLmNvbW1vbi52MS5BcnJheVZhbHVlSAASQwoMa3ZsaXN0X3ZhbHVlGAYgASgLMisub3BlbnRlbGVtZXRyeS5wcm90by5jb21tb24udjEuS2V5VmFsdWVMaXN0SAASFQoLYnl0ZXNfdmFsdWUYByABKAxIAEIHCgV2YWx1ZSJFCgpBcnJheVZhbHVlEjcKBnZhbHVlcxgBIAMoCzInLm9wZW50ZWxlbWV0cnkucHJvdG8uY29tbW9uLnYxLkFueVZhbHVlIkcKDEtleVZhbHVlTGlzdBI3CgZ2YWx1ZXMYASADKAsyJy5vcGVudGVsZW1ldHJ5LnByb3RvLmNvbW1vbi52MS5LZXlWYWx1ZSJPCghLZXlWYWx1ZRILCgNrZXkYASABKAkSNgoFdmFsdWUYAiABKAsyJy5vcGVudGVsZW1ldHJ5LnByb3RvLmNvbW1vbi52MS5BbnlWYWx1ZSKUAQoUSW5zdHJ1bWVudGF0aW9uU2NvcGUSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEjsKCmF0dHJpYnV0ZXMYAyADKAsyJy5vcGVudGVsZW1ldHJ5LnByb3RvLmNvbW1vbi52MS5LZXlWYWx1ZRIgChhkcm9wcGVkX2F0dHJpYnV0ZXNfY291bnQYBCABKA1iBnByb3RvMw"));
 
 /**
  * A dynamically typed attribute value; exactly one member is set.
@@ -74,7 +75,7 @@ export type AnyValue = Message<"opentelemetry.proto.common.v1.AnyValue"> & {
  * Use `create(AnyValueSchema)` to create a new message.
  */
 export const AnyValueSchema: GenMessage<AnyValue> = /*@__PURE__*/
-  messageDesc(file_opentelemetry_proto_common_v1_common, 0);
+  lazyObject(() => messageDesc(file_opentelemetry_proto_common_v1_common, 0));
 
 /**
  * An ordered list of values.
@@ -93,7 +94,7 @@ export type ArrayValue = Message<"opentelemetry.proto.common.v1.ArrayValue"> & {
  * Use `create(ArrayValueSchema)` to create a new message.
  */
 export const ArrayValueSchema: GenMessage<ArrayValue> = /*@__PURE__*/
-  messageDesc(file_opentelemetry_proto_common_v1_common, 1);
+  lazyObject(() => messageDesc(file_opentelemetry_proto_common_v1_common, 1));
 
 /**
  * An ordered list of key/value pairs (keys should be unique).
@@ -112,7 +113,7 @@ export type KeyValueList = Message<"opentelemetry.proto.common.v1.KeyValueList">
  * Use `create(KeyValueListSchema)` to create a new message.
  */
 export const KeyValueListSchema: GenMessage<KeyValueList> = /*@__PURE__*/
-  messageDesc(file_opentelemetry_proto_common_v1_common, 2);
+  lazyObject(() => messageDesc(file_opentelemetry_proto_common_v1_common, 2));
 
 /**
  * One attribute.
@@ -136,7 +137,7 @@ export type KeyValue = Message<"opentelemetry.proto.common.v1.KeyValue"> & {
  * Use `create(KeyValueSchema)` to create a new message.
  */
 export const KeyValueSchema: GenMessage<KeyValue> = /*@__PURE__*/
-  messageDesc(file_opentelemetry_proto_common_v1_common, 3);
+  lazyObject(() => messageDesc(file_opentelemetry_proto_common_v1_common, 3));
 
 /**
  * The library or component that produced telemetry.
@@ -170,5 +171,5 @@ export type InstrumentationScope = Message<"opentelemetry.proto.common.v1.Instru
  * Use `create(InstrumentationScopeSchema)` to create a new message.
  */
 export const InstrumentationScopeSchema: GenMessage<InstrumentationScope> = /*@__PURE__*/
-  messageDesc(file_opentelemetry_proto_common_v1_common, 4);
+  lazyObject(() => messageDesc(file_opentelemetry_proto_common_v1_common, 4));
 

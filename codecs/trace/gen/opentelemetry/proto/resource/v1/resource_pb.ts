@@ -6,6 +6,7 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../../../core/_lazy_object.ts";
 import type { KeyValue } from "../../common/v1/common_pb.ts";
 import { file_opentelemetry_proto_common_v1_common } from "../../common/v1/common_pb.ts";
 import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
@@ -14,7 +15,7 @@ import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
  * Describes the file opentelemetry/proto/resource/v1/resource.proto.
  */
 export const file_opentelemetry_proto_resource_v1_resource: GenFile = /*@__PURE__*/
-  fileDesc("Ci5vcGVudGVsZW1ldHJ5L3Byb3RvL3Jlc291cmNlL3YxL3Jlc291cmNlLnByb3RvEh9vcGVudGVsZW1ldHJ5LnByb3RvLnJlc291cmNlLnYxImkKCFJlc291cmNlEjsKCmF0dHJpYnV0ZXMYASADKAsyJy5vcGVudGVsZW1ldHJ5LnByb3RvLmNvbW1vbi52MS5LZXlWYWx1ZRIgChhkcm9wcGVkX2F0dHJpYnV0ZXNfY291bnQYAiABKA1iBnByb3RvMw", [file_opentelemetry_proto_common_v1_common]);
+  lazyObject(() => fileDesc("Ci5vcGVudGVsZW1ldHJ5L3Byb3RvL3Jlc291cmNlL3YxL3Jlc291cmNlLnByb3RvEh9vcGVudGVsZW1ldHJ5LnByb3RvLnJlc291cmNlLnYxImkKCFJlc291cmNlEjsKCmF0dHJpYnV0ZXMYASADKAsyJy5vcGVudGVsZW1ldHJ5LnByb3RvLmNvbW1vbi52MS5LZXlWYWx1ZRIgChhkcm9wcGVkX2F0dHJpYnV0ZXNfY291bnQYAiABKA1iBnByb3RvMw", [file_opentelemetry_proto_common_v1_common]));
 
 /**
  * The entity (process, host, ...) that produced the telemetry.
@@ -38,5 +39,5 @@ export type Resource = Message<"opentelemetry.proto.resource.v1.Resource"> & {
  * Use `create(ResourceSchema)` to create a new message.
  */
 export const ResourceSchema: GenMessage<Resource> = /*@__PURE__*/
-  messageDesc(file_opentelemetry_proto_resource_v1_resource, 0);
+  lazyObject(() => messageDesc(file_opentelemetry_proto_resource_v1_resource, 0));
 

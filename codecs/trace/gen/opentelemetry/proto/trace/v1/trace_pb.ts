@@ -7,6 +7,7 @@
 
 import type { GenEnum, GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../../../core/_lazy_object.ts";
 import type { InstrumentationScope, KeyValue } from "../../common/v1/common_pb.ts";
 import { file_opentelemetry_proto_common_v1_common } from "../../common/v1/common_pb.ts";
 import type { Resource } from "../../resource/v1/resource_pb.ts";
@@ -17,7 +18,7 @@ import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
  * Describes the file opentelemetry/proto/trace/v1/trace.proto.
  */
 export const file_opentelemetry_proto_trace_v1_trace: GenFile = /*@__PURE__*/
-  fileDesc("CihvcGVudGVsZW1ldHJ5L3Byb3RvL3RyYWNlL3YxL3RyYWNlLnByb3RvEhxvcGVudGVsZW1ldHJ5LnByb3RvLnRyYWNlLnYxIp8BCg1SZXNvdXJjZVNwYW5zEjsKCHJlc291cmNlGAEgASgLMikub3BlbnRlbGVtZXRyeS5wcm90by5yZXNvdXJjZS52MS5SZXNvdXJjZRI9CgtzY29wZV9zcGFucxgCIAMoCzIoLm9wZW50ZWxlbWV0cnkucHJvdG8udHJhY2UudjEuU2NvcGVTcGFucxISCgpzY2hlbWFfdXJsGAMgASgJIpcBCgpTY29wZVNwYW5zEkIKBXNjb3BlGAEgASgLMjMub3BlbnRlbGVtZXRyeS5wcm90by5jb21tb24udjEuSW5zdHJ1bWVudGF0aW9uU2NvcGUSMQoFc3BhbnMYAiADKAsyIi5vcGVudGVsZW1ldHJ5LnByb3RvLnRyYWNlLnYxLlNwYW4SEgoKc2NoZW1hX3VybBgDIAEoCSKECAoEU3BhbhIQCgh0cmFjZV9pZBgBIAEoDBIPCgdzcGFuX2lkGAIgASgMEhMKC3RyYWNlX3N0YXRlGAMgASgJEhYKDnBhcmVudF9zcGFuX2lkGAQgASgMEg0KBWZsYWdzGBAgASgHEgwKBG5hbWUYBSABKAkSOQoEa2luZBgGIAEoDjIrLm9wZW50ZWxlbWV0cnkucHJvdG8udHJhY2UudjEuU3Bhbi5TcGFuS2luZBIcChRzdGFydF90aW1lX3VuaXhfbmFubxgHIAEoBhIaChJlbmRfdGltZV91bml4X25hbm8YCCABKAYSOwoKYXR0cmlidXRlcxgJIAMoCzInLm9wZW50ZWxlbWV0cnkucHJvdG8uY29tbW9uLnYxLktleVZhbHVlEiAKGGRyb3BwZWRfYXR0cmlidXRlc19jb3VudBgKIAEoDRI4CgZldmVudHMYCyADKAsyKC5vcGVudGVsZW1ldHJ5LnByb3RvLnRyYWNlLnYxLlNwYW4uRXZlbnQSHAoUZHJvcHBlZF9ldmVudHNfY291bnQYDCABKA0SNgoFbGlua3MYDSADKAsyJy5vcGVudGVsZW1ldHJ5LnByb3RvLnRyYWNlLnYxLlNwYW4uTGluaxIbChNkcm9wcGVkX2xpbmtzX2NvdW50GA4gASgNEjQKBnN0YXR1cxgPIAEoCzIkLm9wZW50ZWxlbWV0cnkucHJvdG8udHJhY2UudjEuU3RhdHVzGowBCgVFdmVudBIWCg50aW1lX3VuaXhfbmFubxgBIAEoBhIMCgRuYW1lGAIgASgJEjsKCmF0dHJpYnV0ZXMYAyADKAsyJy5vcGVudGVsZW1ldHJ5LnByb3RvLmNvbW1vbi52MS5LZXlWYWx1ZRIgChhkcm9wcGVkX2F0dHJpYnV0ZXNfY291bnQYBCABKA0arAEKBExpbmsSEAoIdHJhY2VfaWQYASABKAwSDwoHc3Bhbl9pZBgCIAEoDBITCgt0cmFjZV9zdGF0ZRgDIAEoCRI7CgphdHRyaWJ1dGVzGAQgAygLMicub3BlbnRlbGVtZXRyeS5wcm90by5jb21tb24udjEuS2V5VmFsdWUSIAoYZHJvcHBlZF9hdHRyaWJ1dGVzX2NvdW50GAUgASgNEg0KBWZsYWdzGAYgASgHIpkBCghTcGFuS2luZBIZChVTUEFOX0tJTkRfVU5TUEVDSUZJRUQQABIWChJTUEFOX0tJTkRfSU5URVJOQUwQARIUChBTUEFOX0tJTkRfU0VSVkVSEAISFAoQU1BBTl9LSU5EX0NMSUVOVBADEhYKElNQQU5fS0lORF9QUk9EVUNFUhAEEhYKElNQQU5fS0lORF9DT05TVU1FUhAFIq4BCgZTdGF0dXMSDwoHbWVzc2FnZRgCIAEoCRI9CgRjb2RlGAMgASgOMi8ub3BlbnRlbGVtZXRyeS5wcm90by50cmFjZS52MS5TdGF0dXMuU3RhdHVzQ29kZSJOCgpTdGF0dXNDb2RlEhUKEVNUQVRVU19DT0RFX1VOU0VUEAASEgoOU1RBVFVTX0NPREVfT0sQARIVChFTVEFUVVNfQ09ERV9FUlJPUhACSgQIARACYgZwcm90bzM", [file_opentelemetry_proto_common_v1_common, file_opentelemetry_proto_resource_v1_resource]);
+  lazyObject(() => fileDesc("CihvcGVudGVsZW1ldHJ5L3Byb3RvL3RyYWNlL3YxL3RyYWNlLnByb3RvEhxvcGVudGVsZW1ldHJ5LnByb3RvLnRyYWNlLnYxIp8BCg1SZXNvdXJjZVNwYW5zEjsKCHJlc291cmNlGAEgASgLMikub3BlbnRlbGVtZXRyeS5wcm90by5yZXNvdXJjZS52MS5SZXNvdXJjZRI9CgtzY29wZV9zcGFucxgCIAMoCzIoLm9wZW50ZWxlbWV0cnkucHJvdG8udHJhY2UudjEuU2NvcGVTcGFucxISCgpzY2hlbWFfdXJsGAMgASgJIpcBCgpTY29wZVNwYW5zEkIKBXNjb3BlGAEgASgLMjMub3BlbnRlbGVtZXRyeS5wcm90by5jb21tb24udjEuSW5zdHJ1bWVudGF0aW9uU2NvcGUSMQoFc3BhbnMYAiADKAsyIi5vcGVudGVsZW1ldHJ5LnByb3RvLnRyYWNlLnYxLlNwYW4SEgoKc2NoZW1hX3VybBgDIAEoCSKECAoEU3BhbhIQCgh0cmFjZV9pZBgBIAEoDBIPCgdzcGFuX2lkGAIgASgMEhMKC3RyYWNlX3N0YXRlGAMgASgJEhYKDnBhcmVudF9zcGFuX2lkGAQgASgMEg0KBWZsYWdzGBAgASgHEgwKBG5hbWUYBSABKAkSOQoEa2luZBgGIAEoDjIrLm9wZW50ZWxlbWV0cnkucHJvdG8udHJhY2UudjEuU3Bhbi5TcGFuS2luZBIcChRzdGFydF90aW1lX3VuaXhfbmFubxgHIAEoBhIaChJlbmRfdGltZV91bml4X25hbm8YCCABKAYSOwoKYXR0cmlidXRlcxgJIAMoCzInLm9wZW50ZWxlbWV0cnkucHJvdG8uY29tbW9uLnYxLktleVZhbHVlEiAKGGRyb3BwZWRfYXR0cmlidXRlc19jb3VudBgKIAEoDRI4CgZldmVudHMYCyADKAsyKC5vcGVudGVsZW1ldHJ5LnByb3RvLnRyYWNlLnYxLlNwYW4uRXZlbnQSHAoUZHJvcHBlZF9ldmVudHNfY291bnQYDCABKA0SNgoFbGlua3MYDSADKAsyJy5vcGVudGVsZW1ldHJ5LnByb3RvLnRyYWNlLnYxLlNwYW4uTGluaxIbChNkcm9wcGVkX2xpbmtzX2NvdW50GA4gASgNEjQKBnN0YXR1cxgPIAEoCzIkLm9wZW50ZWxlbWV0cnkucHJvdG8udHJhY2UudjEuU3RhdHVzGowBCgVFdmVudBIWCg50aW1lX3VuaXhfbmFubxgBIAEoBhIMCgRuYW1lGAIgASgJEjsKCmF0dHJpYnV0ZXMYAyADKAsyJy5vcGVudGVsZW1ldHJ5LnByb3RvLmNvbW1vbi52MS5LZXlWYWx1ZRIgChhkcm9wcGVkX2F0dHJpYnV0ZXNfY291bnQYBCABKA0arAEKBExpbmsSEAoIdHJhY2VfaWQYASABKAwSDwoHc3Bhbl9pZBgCIAEoDBITCgt0cmFjZV9zdGF0ZRgDIAEoCRI7CgphdHRyaWJ1dGVzGAQgAygLMicub3BlbnRlbGVtZXRyeS5wcm90by5jb21tb24udjEuS2V5VmFsdWUSIAoYZHJvcHBlZF9hdHRyaWJ1dGVzX2NvdW50GAUgASgNEg0KBWZsYWdzGAYgASgHIpkBCghTcGFuS2luZBIZChVTUEFOX0tJTkRfVU5TUEVDSUZJRUQQABIWChJTUEFOX0tJTkRfSU5URVJOQUwQARIUChBTUEFOX0tJTkRfU0VSVkVSEAISFAoQU1BBTl9LSU5EX0NMSUVOVBADEhYKElNQQU5fS0lORF9QUk9EVUNFUhAEEhYKElNQQU5fS0lORF9DT05TVU1FUhAFIq4BCgZTdGF0dXMSDwoHbWVzc2FnZRgCIAEoCRI9CgRjb2RlGAMgASgOMi8ub3BlbnRlbGVtZXRyeS5wcm90by50cmFjZS52MS5TdGF0dXMuU3RhdHVzQ29kZSJOCgpTdGF0dXNDb2RlEhUKEVNUQVRVU19DT0RFX1VOU0VUEAASEgoOU1RBVFVTX0NPREVfT0sQARIVChFTVEFUVVNfQ09ERV9FUlJPUhACSgQIARACYgZwcm90bzM", [file_opentelemetry_proto_common_v1_common, file_opentelemetry_proto_resource_v1_resource]));
 
 /**
  * Spans grouped by the resource that produced them.
@@ -46,7 +47,7 @@ export type ResourceSpans = Message<"opentelemetry.proto.trace.v1.ResourceSpans"
  * Use `create(ResourceSpansSchema)` to create a new message.
  */
 export const ResourceSpansSchema: GenMessage<ResourceSpans> = /*@__PURE__*/
-  messageDesc(file_opentelemetry_proto_trace_v1_trace, 0);
+  lazyObject(() => messageDesc(file_opentelemetry_proto_trace_v1_trace, 0));
 
 /**
  * Spans grouped by instrumentation scope.
@@ -75,7 +76,7 @@ export type ScopeSpans = Message<"opentelemetry.proto.trace.v1.ScopeSpans"> & {
  * Use `create(ScopeSpansSchema)` to create a new message.
  */
 export const ScopeSpansSchema: GenMessage<ScopeSpans> = /*@__PURE__*/
-  messageDesc(file_opentelemetry_proto_trace_v1_trace, 1);
+  lazyObject(() => messageDesc(file_opentelemetry_proto_trace_v1_trace, 1));
 
 /**
  * One timed operation.
@@ -169,7 +170,7 @@ export type Span = Message<"opentelemetry.proto.trace.v1.Span"> & {
  * Use `create(SpanSchema)` to create a new message.
  */
 export const SpanSchema: GenMessage<Span> = /*@__PURE__*/
-  messageDesc(file_opentelemetry_proto_trace_v1_trace, 2);
+  lazyObject(() => messageDesc(file_opentelemetry_proto_trace_v1_trace, 2));
 
 /**
  * A timestamped annotation on a span.
@@ -203,7 +204,7 @@ export type Span_Event = Message<"opentelemetry.proto.trace.v1.Span.Event"> & {
  * Use `create(Span_EventSchema)` to create a new message.
  */
 export const Span_EventSchema: GenMessage<Span_Event> = /*@__PURE__*/
-  messageDesc(file_opentelemetry_proto_trace_v1_trace, 2, 0);
+  lazyObject(() => messageDesc(file_opentelemetry_proto_trace_v1_trace, 2, 0));
 
 /**
  * A pointer to another span.
@@ -247,7 +248,7 @@ export type Span_Link = Message<"opentelemetry.proto.trace.v1.Span.Link"> & {
  * Use `create(Span_LinkSchema)` to create a new message.
  */
 export const Span_LinkSchema: GenMessage<Span_Link> = /*@__PURE__*/
-  messageDesc(file_opentelemetry_proto_trace_v1_trace, 2, 1);
+  lazyObject(() => messageDesc(file_opentelemetry_proto_trace_v1_trace, 2, 1));
 
 /**
  * The role of a span in a call.
@@ -290,7 +291,7 @@ export enum Span_SpanKind {
  * Describes the enum opentelemetry.proto.trace.v1.Span.SpanKind.
  */
 export const Span_SpanKindSchema: GenEnum<Span_SpanKind> = /*@__PURE__*/
-  enumDesc(file_opentelemetry_proto_trace_v1_trace, 2, 0);
+  lazyObject(() => enumDesc(file_opentelemetry_proto_trace_v1_trace, 2, 0));
 
 /**
  * Outcome of a span.
@@ -314,7 +315,7 @@ export type Status = Message<"opentelemetry.proto.trace.v1.Status"> & {
  * Use `create(StatusSchema)` to create a new message.
  */
 export const StatusSchema: GenMessage<Status> = /*@__PURE__*/
-  messageDesc(file_opentelemetry_proto_trace_v1_trace, 3);
+  lazyObject(() => messageDesc(file_opentelemetry_proto_trace_v1_trace, 3));
 
 /**
  * Status codes.
@@ -342,5 +343,5 @@ export enum Status_StatusCode {
  * Describes the enum opentelemetry.proto.trace.v1.Status.StatusCode.
  */
 export const Status_StatusCodeSchema: GenEnum<Status_StatusCode> = /*@__PURE__*/
-  enumDesc(file_opentelemetry_proto_trace_v1_trace, 3, 0);
+  lazyObject(() => enumDesc(file_opentelemetry_proto_trace_v1_trace, 3, 0));
 

@@ -7,6 +7,7 @@
 
 import type { GenFile, GenMessage } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
 import { fileDesc, messageDesc } from "npm:@bufbuild/protobuf@2.17.0/codegenv2";
+import { lazyObject } from "../../../../../../../../core/_lazy_object.ts";
 import type { ResourceSpans } from "../../../trace/v1/trace_pb.ts";
 import { file_opentelemetry_proto_trace_v1_trace } from "../../../trace/v1/trace_pb.ts";
 import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
@@ -15,7 +16,7 @@ import type { Message } from "npm:@bufbuild/protobuf@2.17.0";
  * Describes the file opentelemetry/proto/collector/trace/v1/trace_service.proto.
  */
 export const file_opentelemetry_proto_collector_trace_v1_trace_service: GenFile = /*@__PURE__*/
-  fileDesc("CjpvcGVudGVsZW1ldHJ5L3Byb3RvL2NvbGxlY3Rvci90cmFjZS92MS90cmFjZV9zZXJ2aWNlLnByb3RvEiZvcGVudGVsZW1ldHJ5LnByb3RvLmNvbGxlY3Rvci50cmFjZS52MSJgChlFeHBvcnRUcmFjZVNlcnZpY2VSZXF1ZXN0EkMKDnJlc291cmNlX3NwYW5zGAEgAygLMisub3BlbnRlbGVtZXRyeS5wcm90by50cmFjZS52MS5SZXNvdXJjZVNwYW5zYgZwcm90bzM", [file_opentelemetry_proto_trace_v1_trace]);
+  lazyObject(() => fileDesc("CjpvcGVudGVsZW1ldHJ5L3Byb3RvL2NvbGxlY3Rvci90cmFjZS92MS90cmFjZV9zZXJ2aWNlLnByb3RvEiZvcGVudGVsZW1ldHJ5LnByb3RvLmNvbGxlY3Rvci50cmFjZS52MSJgChlFeHBvcnRUcmFjZVNlcnZpY2VSZXF1ZXN0EkMKDnJlc291cmNlX3NwYW5zGAEgAygLMisub3BlbnRlbGVtZXRyeS5wcm90by50cmFjZS52MS5SZXNvdXJjZVNwYW5zYgZwcm90bzM", [file_opentelemetry_proto_trace_v1_trace]));
 
 /**
  * A batch of spans.
@@ -34,5 +35,5 @@ export type ExportTraceServiceRequest = Message<"opentelemetry.proto.collector.t
  * Use `create(ExportTraceServiceRequestSchema)` to create a new message.
  */
 export const ExportTraceServiceRequestSchema: GenMessage<ExportTraceServiceRequest> = /*@__PURE__*/
-  messageDesc(file_opentelemetry_proto_collector_trace_v1_trace_service, 0);
+  lazyObject(() => messageDesc(file_opentelemetry_proto_collector_trace_v1_trace_service, 0));
 

@@ -1,0 +1,120 @@
+/**
+ * Importing the package root stays cheap (issue 13, target 2): what `mod.ts` loads and builds
+ * at import is what every process pays before its first line.
+ *
+ * - The remote registry client and the HTTP range reader (`core/oci/backends/remote_registry.ts`,
+ *   `core/oci/_http.ts`, `core/oci/random_access_http.ts`) are not in the static module graph of
+ *   `mod.ts` (`deno info --json`, following runtime imports only): `openExperiment` loads them
+ *   with a dynamic `import()` when a `registry` or `url` source is opened.
+ * - No protobuf descriptor of the generated modules (`codecs/*\/gen/`) is built by importing
+ *   `mod.ts`: a fresh process imports it and every generated module and finds every exported
+ *   `file_*` / `*Schema` stand-in without own properties (`core/_lazy_object.ts`, applied by
+ *   `codecs/gen.sh`); after an `Instance` round trip the schemas it used are built.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+
+const ROOT = new URL("../", import.meta.url);
+const dec = new TextDecoder();
+
+interface InfoModule {
+  specifier: string;
+  dependencies?: { code?: { specifier: string }; isDynamic?: boolean }[];
+}
+
+/** The modules `import("mod.ts")` evaluates: static runtime imports only (no types, no dynamic). */
+async function staticRuntimeGraph(entry: URL): Promise<Set<string>> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", fileURLToPath(entry)],
+    cwd: fileURLToPath(ROOT),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, dec.decode(out.stderr));
+  const info = JSON.parse(dec.decode(out.stdout)) as { modules: InfoModule[] };
+  const byUrl = new Map(info.modules.map((m) => [m.specifier, m]));
+  const seen = new Set<string>();
+  const stack = [entry.href];
+  while (stack.length > 0) {
+    const url = stack.pop()!;
+    if (seen.has(url)) continue;
+    seen.add(url);
+    for (const dep of byUrl.get(url)?.dependencies ?? []) {
+      if (!dep.isDynamic && dep.code) stack.push(dep.code.specifier);
+    }
+  }
+  return seen;
+}
+
+Deno.test("import cost: mod.ts does not statically load the remote registry and HTTP clients", async () => {
+  const graph = await staticRuntimeGraph(new URL("mod.ts", ROOT));
+  const own = [...graph].filter((u) => u.startsWith(ROOT.href));
+  assert.ok(own.length > 100, `only ${own.length} modules of ours found`);
+  assert.ok(graph.has(new URL("core/experiment/read/open.ts", ROOT).href), "open.ts is loaded");
+  for (
+    const path of [
+      "core/oci/backends/remote_registry.ts",
+      "core/oci/_http.ts",
+      "core/oci/random_access_http.ts",
+    ]
+  ) {
+    assert.ok(!graph.has(new URL(path, ROOT).href), `${path} is loaded by importing mod.ts`);
+  }
+});
+
+async function generatedModules(): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: URL): Promise<void> => {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isDirectory) await walk(new URL(`${e.name}/`, dir));
+      else if (e.name.endsWith("_pb.ts")) out.push(new URL(e.name, dir).href);
+    }
+  };
+  for (const codec of ["ommx", "trace"]) await walk(new URL(`codecs/${codec}/gen/`, ROOT));
+  return out.sort();
+}
+
+Deno.test("import cost: importing mod.ts builds no protobuf descriptor; first use builds it", async () => {
+  const gen = await generatedModules();
+  assert.ok(gen.length >= 20, `only ${gen.length} generated modules found`);
+  const url = (path: string) => JSON.stringify(new URL(path, ROOT).href);
+  const script = [
+    `import { Function, Instance } from ${url("mod.ts")};`,
+    `import { InstanceSchema } from ${url("codecs/ommx/gen/ommx/v2/instance_pb.ts")};`,
+    `const gen = ${JSON.stringify(gen)};`,
+    `const built = [];`,
+    `let descs = 0;`,
+    `for (const m of gen) {`,
+    `  for (const [name, value] of Object.entries(await import(m))) {`,
+    `    if (!/^file_|Schema$/.test(name)) continue;`,
+    `    descs++;`,
+    `    if (Object.getOwnPropertyNames(value).length > 0) built.push(name);`,
+    `  }`,
+    `}`,
+    `const inst = new Instance({ sense: "minimize", objective: Function.linear([[1, 2]]),`,
+    `  decisionVariables: [{ id: 1, kind: "binary", bound: { lower: 0, upper: 1 },`,
+    `    subscripts: [], parameters: {} }] });`,
+    `const back = Instance.decode(inst.toBytes(), "v2");`,
+    `console.log(JSON.stringify({ descs, built, sense: back.sense,`,
+    `  usedTypeName: InstanceSchema.typeName }));`,
+  ].join("\n");
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-config", script],
+    cwd: fileURLToPath(ROOT),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, dec.decode(out.stderr));
+  const result = JSON.parse(dec.decode(out.stdout)) as {
+    descs: number;
+    built: string[];
+    sense: unknown;
+    usedTypeName: string;
+  };
+  assert.ok(result.descs > 100, `only ${result.descs} descriptors found`);
+  assert.deepEqual(result.built, [], "descriptors built by importing mod.ts");
+  assert.equal(result.sense, "minimize", "the round trip decodes");
+  assert.equal(result.usedTypeName, "ommx.v2.Instance", "a descriptor builds on first use");
+});
