@@ -34,6 +34,22 @@
  * assert.equal(built, 1);
  * ```
  *
+ * @example A failing build throws at every read until it succeeds
+ * ```ts
+ * import { lazyObject } from "./_lazy_object.ts";
+ * import assert from "node:assert/strict";
+ *
+ * let fail = true;
+ * const o = lazyObject(() => {
+ *   if (fail) throw new RangeError("not yet");
+ *   return { ok: true };
+ * });
+ * assert.throws(() => o.ok, RangeError);
+ * assert.throws(() => o.ok, RangeError);
+ * fail = false;
+ * assert.equal(o.ok, true);
+ * ```
+ *
  * @typeParam T The built object's type.
  * @param init Builds the object; called at most once, on first use.
  * @returns The stand-in, typed as the built object.
@@ -42,8 +58,14 @@ export function lazyObject<T extends object>(init: () => T): T {
   let done = false;
   const materialize = (): void => {
     if (done) return;
-    done = true;
-    const real = init();
+    done = true; // a read during init() finds nothing rather than recursing
+    let real: T;
+    try {
+      real = init();
+    } catch (e) {
+      done = false; // the next read tries again and throws the same way
+      throw e;
+    }
     Object.defineProperties(self, Object.getOwnPropertyDescriptors(real));
     Object.setPrototypeOf(self, Object.getPrototypeOf(real));
   };
