@@ -10,6 +10,10 @@
  * - A writer killed with SIGKILL mid-sweep (a Deno writer, then a Python one): the other SDK
  *   restores every Run whose close was reported, continues and commits.
  * - The four autosave policies checkpoint after the same Runs in both SDKs.
+ * - Our `draft` checkpoints carry no listing-cache rows (`artifact_manifests` /
+ *   `experiment_configs`): after many of them, and after a killed writer, Python lists them
+ *   (backfilling the rows from the blobs), restores, commits and loads them; the next draft
+ *   prunes the backfilled rows again.
  * - After each scenario the reference's `gc()` finds no missing blob and no invalid manifest.
  *
  * Skipped with one printed line without the venv.
@@ -77,6 +81,40 @@ async function report(exp: Experiment): Promise<Report> {
   };
 }
 
+/** The listing-cache rows of `manifestDigest`: [artifact_manifests, experiment_configs]. */
+async function cacheRows(root: string, manifestDigest: string): Promise<[number, number]> {
+  const { DatabaseSync } = await import("node:sqlite");
+  const db = new DatabaseSync(`${root}/index.sqlite3`, { readOnly: true });
+  try {
+    const m = db.prepare(
+      "SELECT count(*) AS n FROM artifact_manifests WHERE manifest_digest = ?",
+    ).get(manifestDigest) as { n: number };
+    const c = db.prepare(
+      `SELECT count(*) AS n FROM experiment_configs WHERE config_digest IN
+         (SELECT config_digest FROM artifact_manifests WHERE manifest_digest = ?)`,
+    ).get(manifestDigest) as { n: number };
+    return [Number(m.n), Number(c.n)];
+  } finally {
+    db.close();
+  }
+}
+
+/** The manifest digest a ref points at (`null` when absent). */
+async function refDigest(root: string, imageName: string): Promise<string | null> {
+  const { DatabaseSync } = await import("node:sqlite");
+  const db = new DatabaseSync(`${root}/index.sqlite3`, { readOnly: true });
+  try {
+    const colon = imageName.lastIndexOf(":");
+    const row = db.prepare("SELECT manifest_digest FROM refs WHERE name = ? AND reference = ?")
+      .get(imageName.slice(0, colon), imageName.slice(colon + 1)) as
+        | { manifest_digest: string }
+        | undefined;
+    return row?.manifest_digest ?? null;
+  } finally {
+    db.close();
+  }
+}
+
 function fields(c: ExperimentCheckpointRef): Record<string, unknown> {
   return {
     checkpoint_image_name: c.checkpointImageName,
@@ -141,7 +179,11 @@ Deno.test({
       for (let i = 0; i < 3; i++) await oneRun(exp, i);
       await exp.close(); // unsealed: the draft checkpoint is what remains
       const ours = (await listExperimentCheckpoints(null, { root })).map(fields);
+      // a draft has no listing-cache rows, and our listing read the blobs without writing them
+      assert.deepEqual(await cacheRows(root, ours[0]!.manifest_digest as string), [0, 0]);
       const theirs = await py<Record<string, unknown>[]>(root, "list");
+      // the reference's listing backfilled them from the blobs
+      assert.deepEqual(await cacheRows(root, ours[0]!.manifest_digest as string), [1, 1]);
       assert.equal(ours.length, 1);
       assert.deepEqual(ours, theirs);
       assert.equal(ours[0]!.status, "draft");
@@ -259,6 +301,10 @@ Deno.test({
         }),
         5,
       );
+      const killedCheckpoint = (await listExperimentCheckpoints(tsName, { root }))[0]!;
+      assert.deepEqual(await cacheRows(root, killedCheckpoint.manifestDigest), [0, 0]);
+      const listedByPython = await py<Record<string, unknown>[]>(root, "list");
+      assert.deepEqual(listedByPython, [fields(killedCheckpoint)]);
       const py1 = await py<{ before: Report; after: Report }>(root, "restore", tsName, "2");
       const kept = py1.before.runs.length;
       assert.ok(kept >= lastTs + 1, `${kept} runs restored, ${lastTs + 1} reported closed`);
@@ -328,6 +374,75 @@ Deno.test({
         assert.deepEqual(counts, theirs.counts, spec);
         assert.equal(String(policy), theirs.repr);
       }
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "interop checkpoints: after many drafts without listing-cache rows, Python lists, restores and loads",
+  ignore,
+  async fn() {
+    await withRoot(async (root) => {
+      const name = "example.com/interop/many-drafts:v1";
+      const exp = await Experiment.create(name, { root });
+      await exp.logJson("dataset", { writer: "deno" });
+      const checkpoint = async () => (await listExperimentCheckpoints(name, { root }))[0]!;
+      for (let i = 0; i < 30; i++) await oneRun(exp, i);
+      let cp = await checkpoint();
+      assert.equal(cp.runCount, 30);
+      assert.deepEqual(await cacheRows(root, cp.manifestDigest), [0, 0]);
+      // Python lists (and backfills) while the writer is still open
+      let theirs = await py<Record<string, unknown>[]>(root, "list");
+      assert.deepEqual(theirs, [fields(cp)]);
+      assert.deepEqual(await cacheRows(root, cp.manifestDigest), [1, 1]);
+      // the next drafts prune the backfilled rows and write none
+      const backfilled = cp.manifestDigest;
+      for (let i = 30; i < 45; i++) await oneRun(exp, i);
+      cp = await checkpoint();
+      assert.equal(cp.runCount, 45);
+      assert.deepEqual(await cacheRows(root, backfilled), [0, 0]);
+      assert.deepEqual(await cacheRows(root, cp.manifestDigest), [0, 0]);
+      assert.equal(await refDigest(root, cp.checkpointImageName), cp.manifestDigest);
+      theirs = await py<Record<string, unknown>[]>(root, "list");
+      assert.deepEqual(theirs, [fields(cp)]);
+      assert.deepEqual(await py(root, "list", "draft"), theirs);
+      await exp.close();
+
+      const restored = await py<{ before: Report; after: Report }>(root, "restore", name, "2");
+      assert.deepEqual(restored.before.runs.map((r) => r.run_id), [...Array(45).keys()]);
+      assert.deepEqual(
+        restored.before.runs.map((r) => r.attachments.r),
+        [...Array(45).keys()].map((i) => ({ i })),
+      );
+      assert.deepEqual(restored.before.attachments, { dataset: { writer: "deno" } });
+      assert.equal(restored.after.runs.length, 47);
+      await using committed = await Experiment.load(name, { root });
+      assert.deepEqual(await report(committed), restored.after);
+      assert.deepEqual(await py<Report>(root, "load", name), restored.after);
+      assert.equal(committed.subject?.digest, cp.manifestDigest);
+      assert.deepEqual(await listExperimentCheckpoints(null, { root }), []);
+      assert.deepEqual(await py(root, "list"), []);
+    });
+  },
+});
+
+Deno.test({
+  name: "interop checkpoints: our final commit after drafts keeps the listing-cache rows",
+  ignore,
+  async fn() {
+    await withRoot(async (root) => {
+      const name = "example.com/interop/commit-rows:v1";
+      const exp = await Experiment.create(name, { root });
+      for (let i = 0; i < 5; i++) await oneRun(exp, i);
+      await exp.commit();
+      const digest = await refDigest(root, name);
+      assert.notEqual(digest, null);
+      // the commit writes the rows as the reference's publication does
+      assert.deepEqual(await cacheRows(root, digest!), [1, 1]);
+      await exp.close();
+      assert.equal((await py<Report>(root, "load", name)).runs.length, 5);
+      assert.deepEqual(await py(root, "list"), []);
     });
   },
 });

@@ -395,7 +395,8 @@ export class ExperimentBuilder extends AttachmentWriter {
         this.#input("draft", null, this.#internal.imageName),
         this.#assembly,
       );
-      await session.publishCheckpoint(name, assembled);
+      // A draft without listing-cache rows: every listing backfills them.
+      await session.publishCheckpoint(name, assembled, { listingCache: false });
       this.#schedule.saved(runCount);
       this.#autosaveError = undefined;
     } catch (error) {

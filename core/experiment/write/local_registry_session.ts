@@ -190,11 +190,24 @@ export class LocalRegistrySession {
    * removed (in batches) when this session created them and nobody used
    * them since.
    *
+   * Autosaves (`draft`) pass `listingCache: false`: the ref moves but the
+   * manifest and config are not copied into the listing-cache rows, which
+   * the reference's listings backfill from the blobs (ours read the blobs)
+   * and which were the largest part of a large checkpoint's autosave
+   * (docs/format-notes.md, "Experiment checkpoints"). `failed` /
+   * `interrupted` checkpoints keep the rows, as the reference writes them.
+   *
    * @param name The checkpoint image name.
    * @param assembled The assembled checkpoint.
+   * @param options `listingCache` (default `true`): write the
+   * `artifact_manifests` / `experiment_configs` rows.
    * @returns Nothing.
    */
-  async publishCheckpoint(name: string, assembled: AssembledExperiment): Promise<void> {
+  async publishCheckpoint(
+    name: string,
+    assembled: AssembledExperiment,
+    options: { readonly listingCache?: boolean } = {},
+  ): Promise<void> {
     // The three files are written (and fsynced) concurrently; the assembly
     // hashed them already.
     const hashed = { hashed: true };
@@ -217,7 +230,7 @@ export class LocalRegistrySession {
       artifactType: OMMX_EXPERIMENT_ARTIFACT_TYPE,
       configDigest: assembled.configDescriptor.digest,
       configJson: assembled.configBytes,
-    });
+    }, { listingCache: options.listingCache !== false });
     const generations = this.#generations.get(name) ?? [];
     generations.push(blobs);
     this.#generations.set(name, generations);

@@ -7,7 +7,10 @@
 //   `BEGIN IMMEDIATE` transaction upsert `refs` (new `updated_at`), upsert
 //   `artifact_manifests` and, for an Experiment, `experiment_configs`, and
 //   delete cache rows no ref reaches any more (deleted before the upserts:
-//   the same end state, the old rows' pages reused);
+//   the same end state, the old rows' pages reused) — or, for a draft
+//   checkpoint, the ref and the deletion only: the rows are a listing cache
+//   every SDK listing backfills from the blobs (see docs/format-notes.md,
+//   "Experiment checkpoints");
 // - blobs written with a record of whether this process created them, and
 //   removing such a blob later only while nobody touched it since (the SDK
 //   refreshes the mtime of a blob it finds present, under `blobs/.lock`).
@@ -30,6 +33,19 @@ import {
 
 /** Pages in the WAL before this connection's commits run a WAL checkpoint (SQLite's default: 1,000). */
 export const WAL_AUTOCHECKPOINT_PAGES = 16_384;
+
+/** Options of {@linkcode RegistryIndex.replaceRef}. */
+export interface ReplaceRefOptions {
+  /**
+   * Write the `artifact_manifests` / `experiment_configs` rows of the new
+   * target (default `true`, as the SDK's `replace_experiment_ref`). With
+   * `false` only the ref changes (and unreachable rows are deleted as
+   * always): the SDK's and our listings backfill a missing row from the
+   * manifest and config blobs, so this skips copying a large checkpoint's
+   * manifest and config into the index on every autosave.
+   */
+  readonly listingCache?: boolean;
+}
 
 /** What a ref replacement or removal did. */
 export type RefUpdate = "inserted" | "replaced" | "unchanged";
@@ -108,13 +124,27 @@ export class RegistryIndex {
    * @param name Repository key.
    * @param reference Tag.
    * @param manifest The manifest and the bytes the caches keep.
+   * @param options `listingCache: false` leaves the new target's cache rows out.
    * @returns What changed.
    */
-  replaceRef(name: string, reference: string, manifest: PublishedManifest): RefUpdate {
-    return sqlite(this.path, () => this.#replaceRef(name, reference, manifest));
+  replaceRef(
+    name: string,
+    reference: string,
+    manifest: PublishedManifest,
+    options: ReplaceRefOptions = {},
+  ): RefUpdate {
+    return sqlite(
+      this.path,
+      () => this.#replaceRef(name, reference, manifest, options.listingCache !== false),
+    );
   }
 
-  #replaceRef(name: string, reference: string, manifest: PublishedManifest): RefUpdate {
+  #replaceRef(
+    name: string,
+    reference: string,
+    manifest: PublishedManifest,
+    listingCache: boolean,
+  ): RefUpdate {
     return immediate(this.#db, () => {
       const previous = this.resolve(name, reference);
       let update: RefUpdate = "unchanged";
@@ -131,6 +161,7 @@ export class RegistryIndex {
       // the Experiment) instead of growing the file; the end state is the
       // SDK's (upsert, then delete unreachable cache rows).
       pruneListingCache(this.#db);
+      if (!listingCache) return update;
       this.#db.prepare(
         `INSERT INTO artifact_manifests (manifest_digest, manifest_json, artifact_type, config_digest)
          VALUES (?, ?, ?, ?)

@@ -54,6 +54,48 @@ Deno.test("registry index: replaceRef keeps the listing caches as the SDK does",
   }
 });
 
+Deno.test("registry index: replaceRef without the listing cache moves the ref and prunes old rows", async () => {
+  const root = await registry();
+  try {
+    const index = await openRegistryIndex(root, true);
+    const target = async (n: number) => {
+      const bytes = enc(`{"n":${n}}`);
+      const config = enc(`{"c":${n}}`);
+      return {
+        digest: await digestOf(bytes),
+        bytes,
+        artifactType: "application/org.ommx.v1.experiment",
+        configDigest: await digestOf(config),
+        configJson: config,
+      };
+    };
+    const { DatabaseSync } = await import("node:sqlite");
+    const rows = () => {
+      const db = new DatabaseSync(`${root}/index.sqlite3`, { readOnly: true });
+      try {
+        const count = (t: string) =>
+          Number((db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n);
+        return [count("artifact_manifests"), count("experiment_configs")];
+      } finally {
+        db.close();
+      }
+    };
+    // a checkpoint with rows (as a failed one, or a listing's backfill), then drafts without
+    assert.equal(index.replaceRef("h/c", "t", await target(1)), "inserted");
+    assert.deepEqual(rows(), [1, 1]);
+    const two = await target(2);
+    assert.equal(index.replaceRef("h/c", "t", two, { listingCache: false }), "replaced");
+    assert.equal(index.resolve("h/c", "t"), two.digest);
+    // the superseded rows are gone, and none was written for the new target
+    assert.deepEqual(rows(), [0, 0]);
+    assert.equal(index.replaceRef("h/c", "t", two, { listingCache: false }), "unchanged");
+    assert.deepEqual(rows(), [0, 0]);
+    index.close();
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("registry index: replacing large cache rows reuses their pages (the file does not double)", async () => {
   const root = await registry();
   try {
