@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { CorruptArchiveError, DigestMismatchError } from "../../errors.ts";
+import type { Descriptor } from "../descriptor.ts";
+import { digestOf } from "../digest.ts";
+import type { RandomAccessSource } from "../random_access.ts";
+import { buildTar, type TarWriteEntry } from "../tar/writer.ts";
+import { openArchive, openArchiveFile } from "./archive.ts";
+
+/** A run of small blobs (and one large one in the middle) stored next to each other. */
+async function build(opts: { corrupt?: number } = {}) {
+  const blobs: { desc: Descriptor; bytes: Uint8Array }[] = [];
+  const entries: TarWriteEntry[] = [];
+  for (let i = 0; i < 40; i++) {
+    const size = i === 20 ? 100_000 : 1 + (i * 97) % 1500;
+    const bytes = new Uint8Array(size).map((_, j) => (i * 31 + j * 7) % 256);
+    const desc = { mediaType: "application/octet-stream", digest: await digestOf(bytes), size };
+    const stored = opts.corrupt === i ? bytes.map((b, j) => j === size >> 1 ? b ^ 1 : b) : bytes;
+    blobs.push({ desc, bytes });
+    entries.push({ name: `blobs/sha256/${desc.digest.slice(7)}`, size, body: stored });
+  }
+  const index = new TextEncoder().encode('{"schemaVersion":2,"manifests":[]}');
+  entries.push({ name: "index.json", size: index.length, body: index });
+  return { tar: await buildTar(entries), blobs };
+}
+
+/** A source handing out fresh arrays (as a file does) that counts its reads. */
+function countingSource(tar: Uint8Array): RandomAccessSource & { reads: number } {
+  return {
+    size: tar.length,
+    ownsReads: true,
+    reads: 0,
+    read(offset: number, length: number): Promise<Uint8Array> {
+      this.reads++;
+      return Promise.resolve(tar.slice(offset, offset + length));
+    },
+  };
+}
+
+const is = (cls: abstract new (...a: never[]) => Error, code: string) => (e: unknown) =>
+  e instanceof cls && (e as { code?: string }).code === code;
+
+Deno.test("archive read-ahead: small blobs read front to back share reads, each exactly its bytes", async () => {
+  const { tar, blobs } = await build();
+  const src = countingSource(tar);
+  const target = await openArchive(src);
+  const before = src.reads;
+  const got: Uint8Array[] = [];
+  for (const b of blobs) got.push(await target.fetch(b.desc));
+  blobs.forEach((b, i) => assert.deepEqual(got[i], b.bytes, `blob ${i}`));
+  // 40 blobs: the first alone, one window for the next ones up to the large blob, the large blob
+  // alone, then the next one alone (it does not start after the large blob's window) and a window.
+  const reads = src.reads - before;
+  assert.ok(reads <= 6, `${reads} reads for 40 blobs`);
+  // Each result is its own copy: changing one changes neither the archive nor a later fetch.
+  got[3]!.fill(0);
+  assert.deepEqual(await target.fetch(blobs[3]!.desc), blobs[3]!.bytes);
+  assert.deepEqual(await target.fetch(blobs[4]!.desc), blobs[4]!.bytes);
+  assert.notEqual(got[4]!.buffer, got[5]!.buffer);
+  await target.close();
+});
+
+Deno.test("archive read-ahead: concurrent fetches in order and in reverse return exact bytes", async () => {
+  const { tar, blobs } = await build();
+  const src = countingSource(tar);
+  const target = await openArchive(src);
+  const before = src.reads;
+  const all = await Promise.all(blobs.map((b) => target.fetch(b.desc)));
+  blobs.forEach((b, i) => assert.deepEqual(all[i], b.bytes, `blob ${i}`));
+  assert.ok(src.reads - before < blobs.length / 2, `${src.reads - before} reads`);
+  const reversed = await Promise.all([...blobs].reverse().map((b) => target.fetch(b.desc)));
+  [...blobs].reverse().forEach((b, i) => assert.deepEqual(reversed[i], b.bytes));
+});
+
+Deno.test("archive read-ahead: a corrupted blob in the middle of a window is DIGEST_MISMATCH naming it", async () => {
+  const { tar, blobs } = await build({ corrupt: 7 });
+  const src = countingSource(tar);
+  const target = await openArchive(src);
+  const before = src.reads;
+  for (let i = 0; i < 12; i++) {
+    const b = blobs[i]!;
+    if (i === 7) {
+      await assert.rejects(target.fetch(b.desc), (e: unknown) => {
+        assert.ok(is(DigestMismatchError, "DIGEST_MISMATCH")(e), String(e));
+        assert.equal((e as DigestMismatchError).expected, b.desc.digest);
+        assert.match((e as Error).message, new RegExp(b.desc.digest.slice(7)));
+        return true;
+      });
+    } else {
+      assert.deepEqual(await target.fetch(b.desc), b.bytes, `blob ${i}`);
+    }
+  }
+  assert.ok(src.reads - before <= 2, `${src.reads - before} reads for 12 blobs`);
+});
+
+Deno.test("archive read-ahead: a file truncated after opening gives CORRUPT_ARCHIVE, intact blobs still read", async () => {
+  const { tar, blobs } = await build();
+  const path = await Deno.makeTempFile({ suffix: ".ommx" });
+  try {
+    await Deno.writeFile(path, tar);
+    const target = await openArchiveFile(path);
+    try {
+      assert.deepEqual(await target.fetch(blobs[0]!.desc), blobs[0]!.bytes);
+      // Cut the file in the middle of blob 5: blob 1's window reaches past the end.
+      const cut = target.blobFileRange(blobs[5]!.desc)!;
+      await Deno.truncate(path, cut.offset + 10);
+      for (let i = 1; i < 5; i++) {
+        assert.deepEqual(await target.fetch(blobs[i]!.desc), blobs[i]!.bytes, `blob ${i}`);
+      }
+      await assert.rejects(
+        target.fetch(blobs[5]!.desc),
+        is(CorruptArchiveError, "CORRUPT_ARCHIVE"),
+      );
+      await assert.rejects(
+        target.fetch(blobs[9]!.desc),
+        is(CorruptArchiveError, "CORRUPT_ARCHIVE"),
+      );
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
