@@ -7,6 +7,7 @@
  * @module
  */
 import type { Descriptor } from "./descriptor.ts";
+import { EXISTS_CONCURRENCY, mapBounded } from "../_each_bounded.ts";
 
 /** Options for a single blob fetch. */
 export interface FetchOptions {
@@ -44,6 +45,41 @@ export interface ReadOnlyStorage extends Fetcher {
    * @returns `true` when present with a matching size.
    */
   exists(descriptor: Descriptor): Promise<boolean>;
+  /**
+   * Optional: {@linkcode ReadOnlyStorage.exists} for many blobs in one call,
+   * for a backend that answers from an index in memory (no promise per blob).
+   *
+   * @param descriptors The blobs' descriptors.
+   * @returns One answer per descriptor, in order.
+   */
+  existsAll?(descriptors: readonly Descriptor[]): Promise<boolean[]>;
+}
+
+/**
+ * Whether each blob exists with its descriptor's size: the storage's
+ * `existsAll` when it has one, else `exists` per blob with a bounded number
+ * of checks at once.
+ *
+ * @example
+ * ```ts
+ * import { existsEach } from "./storage.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const d = { mediaType: "x/y", digest: "sha256:" + "0".repeat(64), size: 1 };
+ * const storage = { exists: (x: typeof d) => Promise.resolve(x.size === 1) };
+ * assert.deepEqual(await existsEach(storage, [d, { ...d, size: 2 }]), [true, false]);
+ * ```
+ *
+ * @param storage The storage.
+ * @param descriptors The blobs' descriptors.
+ * @returns One answer per descriptor, in order.
+ */
+export function existsEach(
+  storage: Pick<ReadOnlyStorage, "exists" | "existsAll">,
+  descriptors: readonly Descriptor[],
+): Promise<boolean[]> {
+  if (storage.existsAll !== undefined) return storage.existsAll(descriptors);
+  return mapBounded(descriptors, EXISTS_CONCURRENCY, (d) => storage.exists(d));
 }
 
 /** Pushes blobs, verifying them against the expected descriptor. */

@@ -14,8 +14,7 @@ import type { Descriptor } from "../../oci/descriptor.ts";
 import { validateDigest } from "../../oci/digest.ts";
 import { ANNOTATION_REF_NAME } from "../../oci/media_types.ts";
 import type { ImageManifest } from "../../oci/manifest.ts";
-import type { ReadOnlyTarget } from "../../oci/storage.ts";
-import { EXISTS_CONCURRENCY, mapBounded } from "../../_each_bounded.ts";
+import { existsEach, type ReadOnlyTarget } from "../../oci/storage.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import {
   ARTIFACT_TYPE_EXPERIMENT,
@@ -344,7 +343,7 @@ export async function loadArtifact(
       }, expected ${ARTIFACT_TYPE_GENERIC} or ${ARTIFACT_TYPE_EXPERIMENT}`,
     );
   }
-  const present = await mapBounded(manifest.layers, EXISTS_CONCURRENCY, (d) => target.exists(d));
+  const present = await existsEach(target, manifest.layers);
   const missing = present.indexOf(false);
   if (missing >= 0) {
     const d = manifest.layers[missing]!;

@@ -9,9 +9,8 @@ import { InvalidArtifactError, InvalidStateError } from "../../errors.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import { ANNOTATION_REF_NAME } from "../../oci/media_types.ts";
 import type { ImageManifest } from "../../oci/manifest.ts";
-import type { ReadOnlyTarget } from "../../oci/storage.ts";
+import { existsEach, type ReadOnlyTarget } from "../../oci/storage.ts";
 import { verifyBlobs } from "../../oci/_parallel_verify.ts";
-import { EXISTS_CONCURRENCY, mapBounded } from "../../_each_bounded.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import {
   ARTIFACT_TYPE_EXPERIMENT,
@@ -313,8 +312,8 @@ export async function loadSealedExperiment(
     );
   }
   const missing: string[] = [];
-  // Bounded: an Experiment of thousands of runs has thousands of layers.
-  const present = await mapBounded(manifest.layers, EXISTS_CONCURRENCY, (d) => target.exists(d));
+  // One call for an indexed store; bounded per-blob checks otherwise (thousands of layers).
+  const present = await existsEach(target, manifest.layers);
   present.forEach((ok, i) => {
     const d = manifest.layers[i]!;
     if (!ok) missing.push(`layer ${i} (${d.digest}, ${d.size} bytes)`);

@@ -161,6 +161,18 @@ export class ArchiveTarget implements ReadOnlyTarget {
   }
 
   /**
+   * {@linkcode ArchiveTarget.exists} for many blobs, answered from the tar index.
+   *
+   * @param descriptors The blobs' descriptors.
+   * @returns One answer per descriptor, in order.
+   */
+  existsAll(descriptors: readonly Descriptor[]): Promise<boolean[]> {
+    return Promise.resolve(
+      descriptors.map((d) => this.#blobs.get(d.digest)?.size === d.size),
+    );
+  }
+
+  /**
    * Read and verify a whole blob.
    *
    * @param descriptor The blob's descriptor.

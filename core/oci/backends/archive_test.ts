@@ -18,6 +18,7 @@ import {
   MEDIA_TYPE_IMAGE_MANIFEST,
 } from "../media_types.ts";
 import { bytesSource } from "../random_access.ts";
+import { existsEach } from "../storage.ts";
 import { buildTar, type TarWriteEntry } from "../tar/writer.ts";
 import { openArchive, openArchiveFile } from "./archive.ts";
 
@@ -260,4 +261,19 @@ Deno.test("archive: reference .ommx fixtures open and verify every blob", async 
       await target.close();
     }
   }
+});
+
+Deno.test("archive: existsAll answers as exists does, per descriptor in order", async () => {
+  const { tar, layer, manifest } = await build();
+  const target = await openArchive(tar);
+  const missing = { ...layer, digest: `sha256:${"0".repeat(64)}` };
+  const wrongSize = { ...layer, size: layer.size + 1 };
+  const ds = [layer, missing, manifest, wrongSize];
+  const each = await Promise.all(ds.map((d) => target.exists(d)));
+  assert.deepEqual(each, [true, false, true, false]);
+  assert.deepEqual(await target.existsAll(ds), each);
+  assert.deepEqual(await existsEach(target, ds), each);
+  const [viaExists] = await Promise.all([existsEach({ exists: (d) => target.exists(d) }, ds)]);
+  assert.deepEqual(viaExists, each);
+  await target.close();
 });
