@@ -72,7 +72,46 @@ export function jsonSafe(value: unknown): unknown {
  * ```
  */
 export function toJsonText(value: unknown): string {
-  return jsonTerminalSafe(JSON.stringify(jsonSafe(value), null, 2)) + "\n";
+  return jsonTerminalSafe(JSON.stringify(unchangedIfSafe(value), null, 2)) + "\n";
+}
+
+/**
+ * {@linkcode jsonSafe}, but a value `JSON.stringify` already writes exactly as
+ * it writes the `jsonSafe` copy is returned as it is (no copy of a large
+ * listing when nothing in it needs replacing); the rest is copied by
+ * `jsonSafe`. Only plain objects and arrays without `toJSON` (and objects
+ * without an own `__proto__` key, which the copy drops) are passed through.
+ */
+function unchangedIfSafe(value: unknown): unknown {
+  return writtenAsIs(value) ? value : jsonSafe(value);
+}
+
+function writtenAsIs(value: unknown): boolean {
+  switch (typeof value) {
+    case "number":
+      return Number.isFinite(value);
+    case "string":
+    case "boolean":
+    case "undefined":
+      return true;
+    case "object":
+      break;
+    default:
+      return false; // bigint; functions and symbols: left to the copy
+  }
+  if (value === null) return true;
+  const proto = Object.getPrototypeOf(value);
+  if ("toJSON" in (value as object)) return false;
+  if (proto === Array.prototype) {
+    const a = value as unknown[];
+    for (let i = 0; i < a.length; i++) if (!writtenAsIs(a[i])) return false;
+    return true;
+  }
+  if (proto !== Object.prototype && proto !== null) return false;
+  if (Object.hasOwn(value as object, "__proto__")) return false;
+  const o = value as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!writtenAsIs(o[k])) return false;
+  return true;
 }
 
 function toBase64(bytes: Uint8Array): string {

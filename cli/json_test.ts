@@ -34,3 +34,46 @@ Deno.test("jsonSafe: a PyFloat is written as its number (NaN as a string)", () =
   assert.deepEqual(jsonSafe({ t: pyFloat(10), n: pyFloat(NaN) }), { t: 10, n: "NaN" });
   assert.equal(toJsonText([pyFloat(1.5)]), "[\n  1.5\n]\n");
 });
+
+Deno.test("toJsonText writes what JSON.stringify writes for the jsonSafe copy (values passed through or copied)", async () => {
+  const fc = (await import("npm:fast-check@4.11.0")).default;
+  const { jsonTerminalSafe } = await import("./safe_text.ts");
+  const reference = (v: unknown) => jsonTerminalSafe(JSON.stringify(jsonSafe(v), null, 2)) + "\n";
+  class Point {
+    constructor(readonly x: number, readonly y: number) {}
+    get sum(): number {
+      return this.x + this.y;
+    }
+  }
+  const nullProto = Object.assign(Object.create(null), { b: 1, a: [NaN] });
+  // deno-lint-ignore no-sparse-arrays
+  const sparse = [1, , 3];
+  const special: unknown[] = [
+    { runs: [{ a: 1, b: null, c: "x\u001b\u202e", d: undefined, e: [undefined, () => 1] }] },
+    { deep: { deeper: [{ x: NaN }, { y: -Infinity }, { z: 2n ** 70n }] } },
+    JSON.parse('{"__proto__": {"a": 1}, "b": 2}'),
+    { when: new Date(0), p: new Point(1, 2), m: new Map<unknown, unknown>([[2, NaN], [1, "a"]]) },
+    { toJSON: () => "replaced", a: 1 },
+    Object.assign([1, 2], { toJSON: () => "arr" }),
+    { bytes: new Uint8Array([1, 2, 3]), f: pyFloat(2), g: pyFloat(NaN), s: Symbol("s") },
+    nullProto,
+    sparse,
+    { "2": 1, "1": 2, b: 3, a: 4, [Symbol("k")]: 5 },
+    -0,
+    [[], {}, [[{}]]],
+  ];
+  special.forEach((v, i) => assert.equal(toJsonText(v), reference(v), `value ${i}`));
+  fc.assert(
+    fc.property(fc.anything({ withMap: true, withBigInt: true, withNullPrototype: true }), (v) => {
+      let expected: string;
+      try {
+        expected = reference(v);
+      } catch (e) {
+        assert.throws(() => toJsonText(v), (e as Error).constructor as typeof Error);
+        return;
+      }
+      assert.equal(toJsonText(v), expected);
+    }),
+    { numRuns: 2000 },
+  );
+});
