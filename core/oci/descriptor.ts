@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { InvalidArtifactError } from "../errors.ts";
-import { isDigest } from "./digest.ts";
+import { checkAnnotations, checkDescriptor } from "./_descriptor_json.ts";
 import { MEDIA_TYPE_EMPTY_JSON } from "./media_types.ts";
 
 /** An OCI content descriptor. Every blob is addressed by one. */
@@ -39,10 +38,6 @@ export const EMPTY_JSON_DESCRIPTOR: Descriptor = Object.freeze({
   size: 2,
 });
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /**
  * Validate an annotations map from untrusted JSON.
  *
@@ -61,15 +56,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * @throws {InvalidArtifactError} When not an object of strings.
  */
 export function parseAnnotations(value: unknown, where: string): Record<string, string> {
-  if (!isPlainObject(value)) throw new InvalidArtifactError(`${where}: must be an object`);
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== "string") {
-      throw new InvalidArtifactError(`${where}[${JSON.stringify(k)}]: must be a string`);
-    }
-    out[k] = v;
-  }
-  return out;
+  return checkAnnotations(value, where, undefined, "", false);
 }
 
 /**
@@ -99,34 +86,5 @@ export function parseAnnotations(value: unknown, where: string): Record<string, 
  * @throws {InvalidArtifactError} When a field is missing or malformed.
  */
 export function parseDescriptor(value: unknown, where = "descriptor"): Descriptor {
-  if (!isPlainObject(value)) throw new InvalidArtifactError(`${where}: must be an object`);
-  const { mediaType, digest, size, annotations, artifactType } = value;
-  if (typeof mediaType !== "string") {
-    throw new InvalidArtifactError(`${where}.mediaType: must be a string`);
-  }
-  if (!isDigest(digest)) {
-    throw new InvalidArtifactError(
-      `${where}.digest: invalid digest ${JSON.stringify(digest)} (need sha256:<64 lowercase hex>)`,
-    );
-  }
-  if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
-    throw new InvalidArtifactError(`${where}.size: must be a non-negative safe integer`);
-  }
-  const out: {
-    mediaType: string;
-    digest: string;
-    size: number;
-    annotations?: Record<string, string>;
-    artifactType?: string;
-  } = { mediaType, digest, size };
-  if (annotations !== undefined) {
-    out.annotations = parseAnnotations(annotations, `${where}.annotations`);
-  }
-  if (artifactType !== undefined) {
-    if (typeof artifactType !== "string") {
-      throw new InvalidArtifactError(`${where}.artifactType: must be a string`);
-    }
-    out.artifactType = artifactType;
-  }
-  return out;
+  return checkDescriptor(value, where, undefined, false);
 }

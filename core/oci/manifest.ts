@@ -5,7 +5,8 @@
  */
 import { InvalidArtifactError } from "../errors.ts";
 import { canonicalJsonBytes } from "./canonical_json.ts";
-import { type Descriptor, parseAnnotations, parseDescriptor } from "./descriptor.ts";
+import type { Descriptor } from "./descriptor.ts";
+import { checkAnnotations, checkDescriptor } from "./_descriptor_json.ts";
 import { MEDIA_TYPE_ARTIFACT_MANIFEST, MEDIA_TYPE_IMAGE_MANIFEST } from "./media_types.ts";
 import { isObject, parseJsonBytes } from "./_json.ts";
 
@@ -107,14 +108,22 @@ export function parseManifest(bytes: Uint8Array): ParsedManifest {
     -readonly [K in keyof ImageManifest]: ImageManifest[K];
   } = {
     schemaVersion: 2,
-    config: parseDescriptor(config, "manifest.config"),
-    layers: layers.map((l, i) => parseDescriptor(l, `manifest.layers[${i}]`)),
+    config: checkDescriptor(config, "manifest.config", undefined, true),
+    layers: layers.map((l, i) => checkDescriptor(l, "manifest.layers", i, true)),
   };
   if (mediaType !== undefined) manifest.mediaType = mediaType as string;
   if (artifactType !== undefined) manifest.artifactType = artifactType;
-  if (subject !== undefined) manifest.subject = parseDescriptor(subject, "manifest.subject");
+  if (subject !== undefined) {
+    manifest.subject = checkDescriptor(subject, "manifest.subject", undefined, true);
+  }
   if (annotations !== undefined) {
-    manifest.annotations = parseAnnotations(annotations, "manifest.annotations");
+    manifest.annotations = checkAnnotations(
+      annotations,
+      "manifest.annotations",
+      undefined,
+      "",
+      true,
+    );
   }
   return { manifest, bytes };
 }

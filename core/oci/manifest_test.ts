@@ -74,3 +74,60 @@ Deno.test("manifest: invalid manifests are InvalidArtifactError", () => {
   for (const text of bad) assert.throws(() => parseManifest(enc.encode(text)), isInvalid, text);
   assert.throws(() => parseManifest(new Uint8Array([0xff, 0xfe])), isInvalid);
 });
+
+Deno.test("manifest: layers checked as parseDescriptor checks them, the message naming the layer", async () => {
+  const { parseDescriptor } = await import("./descriptor.ts");
+  const d = "sha256:" + "2".repeat(64);
+  const good = [
+    { mediaType: "x", digest: d, size: 1, annotations: { b: "2", a: "1", "1": "n" }, urls: [] },
+    { size: 3, digest: d, mediaType: "y", annotations: {}, artifactType: "t" },
+    { mediaType: "z", digest: d, size: 0 },
+    JSON.parse(
+      `{"mediaType":"p","digest":"${d}","size":2,"annotations":{"__proto__":"v","k":"w"}}`,
+    ),
+  ];
+  const manifest = (layers: unknown[]) =>
+    enc.encode(JSON.stringify({
+      schemaVersion: 2,
+      config: { mediaType: "c", digest: d, size: 2 },
+      layers,
+    }));
+  const parsed = parseManifest(manifest(good)).manifest.layers;
+  good.forEach((l, i) => {
+    const expected = parseDescriptor(JSON.parse(JSON.stringify(l)), "l");
+    assert.deepEqual(parsed[i], expected);
+    assert.deepEqual(Object.keys(parsed[i]!), Object.keys(expected));
+    assert.deepEqual(
+      Object.keys(parsed[i]!.annotations ?? {}),
+      Object.keys(expected.annotations ?? {}),
+    );
+  });
+  const cases: [unknown, string][] = [
+    [1, "manifest.layers[4]: must be an object"],
+    [{ mediaType: 1, digest: d, size: 1 }, "manifest.layers[4].mediaType: must be a string"],
+    [
+      { mediaType: "x", digest: "sha256:00", size: 1 },
+      'manifest.layers[4].digest: invalid digest "sha256:00"',
+    ],
+    [{ mediaType: "x", digest: d, size: -1 }, "manifest.layers[4].size: must be a non-negative"],
+    [
+      { mediaType: "x", digest: d, size: 1, annotations: [] },
+      "manifest.layers[4].annotations: must be an object",
+    ],
+    [
+      { mediaType: "x", digest: d, size: 1, annotations: { a: "1", b: 2 } },
+      'manifest.layers[4].annotations["b"]: must be a string',
+    ],
+    [
+      { mediaType: "x", digest: d, size: 1, artifactType: 3 },
+      "manifest.layers[4].artifactType: must be a string",
+    ],
+  ];
+  for (const [bad, message] of cases) {
+    assert.throws(() => parseManifest(manifest([...good, bad])), (e: unknown) => {
+      assert.ok(isInvalid(e));
+      assert.ok((e as Error).message.startsWith(message), (e as Error).message);
+      return true;
+    });
+  }
+});
