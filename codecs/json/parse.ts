@@ -93,7 +93,7 @@ export function parsePythonJson(
         `${subject}: Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)`,
       );
     }
-    bytes = new TextEncoder().encode(input);
+    bytes = UTF8_ENCODER.encode(input);
   } else {
     bytes = input;
     if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
@@ -106,6 +106,9 @@ export function parsePythonJson(
     options.maxDepth ?? 1000,
   ).parseDocument();
 }
+
+/** One encoder for every string input (constructing one per call cost more than parsing `{}`). */
+const UTF8_ENCODER = new TextEncoder();
 
 /** Python's limit on the digits of an `int` parsed from text (`sys.get_int_max_str_digits()`). */
 const MAX_INT_DIGITS = 4300;
