@@ -29,7 +29,12 @@ import type {
   SampleSet,
   Solution,
 } from "../../../codecs/ommx/mod.ts";
-import { DEFAULT_MAX_DECOMPRESSED_BYTES, fetchPayload, type ReadContext } from "./_read_context.ts";
+import {
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+  fetchPayload,
+  layersFoundIn,
+  type ReadContext,
+} from "./_read_context.ts";
 import { decodeLayer, decodeTyped, type TypedPayloads } from "./_typed.ts";
 
 /** Options for loading a generic artifact. */
@@ -343,7 +348,7 @@ export async function loadArtifact(
       }, expected ${ARTIFACT_TYPE_GENERIC} or ${ARTIFACT_TYPE_EXPERIMENT}`,
     );
   }
-  const present = await existsEach(target, manifest.layers);
+  const present = layersFoundIn(manifest, target) ? [] : await existsEach(target, manifest.layers);
   const missing = present.indexOf(false);
   if (missing >= 0) {
     const d = manifest.layers[missing]!;

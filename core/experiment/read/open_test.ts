@@ -131,3 +131,26 @@ Deno.test("openArtifact: a generic artifact's layers; an Experiment opens as one
     message: "memory: a reference is required (0 tags present)",
   });
 });
+
+Deno.test("openExperiment: each layer's presence is asked of the store once (the Artifact view reuses the check)", async () => {
+  const { openArchive } = await import("../../oci/backends/archive.ts");
+  const { openExperiment } = await import("../experiment.ts");
+  const b = createExperimentBuilder({ imageName: "example.com/read/once:v1" });
+  await b.logJson("tag", { n: 1 });
+  await b.logJson("other", { n: 2 });
+  const t = await openArchive(await experimentArchiveBytes(await b.commit()));
+  const asked: string[] = [];
+  const wrapped: ReadOnlyTarget = {
+    location: t.location,
+    resolve: (r) => t.resolve(r),
+    fetch: (d, o) => t.fetch(d, o),
+    fetchStream: (d, o) => t.fetchStream(d, o),
+    exists: (d) => (asked.push(d.digest), t.exists(d)),
+    existsAll: (ds) => (asked.push(...ds.map((d) => d.digest)), t.existsAll(ds)),
+    close: () => t.close(),
+  };
+  await using exp = await openExperiment(wrapped);
+  const layers = exp.artifact.layers.map((d) => d.digest);
+  assert.ok(layers.length >= 3);
+  assert.deepEqual(asked, layers);
+});
