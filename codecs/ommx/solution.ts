@@ -861,9 +861,11 @@ function decorate(c: EvaluatedConstraint, col: Ctx): EvaluatedConstraint {
 }
 
 function checkSidecars(col: Ctx & { entries: Record<string, unknown> }, what: string): void {
-  for (const k of [...Object.keys(col.removedReasons), ...Object.keys(col.contexts)]) {
-    if (!(k in col.entries)) {
-      throw new DecodeError(`${what}: sidecar references unknown constraint ${k}`);
+  for (const side of [col.removedReasons, col.contexts]) {
+    for (const k of Object.keys(side)) {
+      if (!(k in col.entries)) {
+        throw new DecodeError(`${what}: sidecar references unknown constraint ${k}`);
+      }
     }
   }
 }
@@ -915,8 +917,9 @@ function readV2(bytes: Uint8Array, what: string): SolutionData {
       value: v.value,
     });
   }
-  const byId = new Map(dvs.map((v) => [v.id, v]));
+  let byId: Map<number, EvaluatedDecisionVariable> | undefined; // built only when labels exist
   for (const [k, l] of Object.entries(m.decisionVariables.labels)) {
+    byId ??= new Map(dvs.map((v) => [v.id, v]));
     const v = byId.get(Number(k));
     if (!v) throw new DecodeError(`${what}: label for unknown decision variable ${k}`);
     Object.assign(v, labelFromMessage(l));
