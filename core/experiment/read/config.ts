@@ -86,6 +86,19 @@ function fail(path: string, what: string): never {
   throw new InvalidArtifactError(`Failed to decode Experiment config: ${path}: ${what}`);
 }
 
+/** {@linkcode u64} of `obj[key]`, the path `${path}.${key}` built only for a message. */
+function u64At(obj: Record<string, Json>, key: string, path: string): number {
+  const v = obj[key];
+  if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return v;
+  return u64(v, `${path}.${key}`);
+}
+
+/** {@linkcode str} of `obj[key]`, the path `${path}.${key}` built only for a message. */
+function strAt(obj: Record<string, Json>, key: string, path: string): string {
+  const v = obj[key];
+  return typeof v === "string" ? v : str(v, `${path}.${key}`);
+}
+
 function u64(v: Json, path: string): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
     fail(path, `expected a non-negative integer, got ${JSON.stringify(v)}`);
@@ -112,7 +125,7 @@ function lifecycle(
 ): { status: string; reason: string | null } {
   const raw = obj.status ?? statusDefault;
   if (raw === undefined) fail(`${path}.status`, "missing");
-  const status = str(raw, `${path}.status`);
+  const status = typeof raw === "string" ? raw : str(raw, `${path}.status`);
   if (!allowed.includes(status)) fail(`${path}.status`, `unknown ${kind} status ${status}`);
   const outcome = obj.outcome;
   if (outcome === undefined || outcome === null) return { status, reason: null };
@@ -155,15 +168,15 @@ function attachmentTable(v: Json, path: string): AttachmentTable {
 
 function processRecord(v: Json, path: string, idKey: string, kind: string): ProcessRecord {
   if (!isObject(v)) fail(path, "expected an object");
-  const id = u64(v[idKey], `${path}.${idKey}`);
+  const id = u64At(v, idKey, path);
   const { status } = lifecycle({ status: v.status }, path, RUN_STATUSES, kind, "finished");
-  const input = u64(v.input, `${path}.input`);
+  const input = u64At(v, "input", path);
   const hasOutput = v.output !== undefined && v.output !== null;
-  const adapter = str(v.adapter, `${path}.adapter`);
+  const adapter = strAt(v, "adapter", path);
   const optionsRaw = v.adapter_options;
   const adapterOptions = optionsRaw === undefined || optionsRaw === null
     ? "{}"
-    : str(optionsRaw, `${path}.adapter_options`);
+    : strAt(v, "adapter_options", path);
   const record: {
     id: number;
     status: RunStatus;
@@ -173,9 +186,9 @@ function processRecord(v: Json, path: string, idKey: string, kind: string): Proc
     adapterOptions: string;
     diagnostics?: number;
   } = { id, status: status as RunStatus, input, adapter, adapterOptions };
-  if (hasOutput) record.output = u64(v.output, `${path}.output`);
+  if (hasOutput) record.output = u64At(v, "output", path);
   if (v.diagnostics !== undefined && v.diagnostics !== null) {
-    record.diagnostics = u64(v.diagnostics, `${path}.diagnostics`);
+    record.diagnostics = u64At(v, "diagnostics", path);
   }
   return record;
 }
@@ -206,7 +219,7 @@ function records(
 
 function runRecord(v: Json, path: string): RunRecord {
   if (!isObject(v)) fail(path, "expected an object");
-  const runId = u64(v.run_id, `${path}.run_id`);
+  const runId = u64At(v, "run_id", path);
   const { status, reason } = lifecycle(v, path, RUN_STATUSES, "Run", "finished");
   const run: {
     runId: number;
@@ -224,7 +237,7 @@ function runRecord(v: Json, path: string): RunRecord {
     solves: records(v.solves, `${path}.solves`, "solve_id", "Solve", runId),
     samplings: records(v.samplings, `${path}.samplings`, "sampling_id", "Sampling", runId),
   };
-  if (v.trace !== undefined && v.trace !== null) run.trace = u64(v.trace, `${path}.trace`);
+  if (v.trace !== undefined && v.trace !== null) run.trace = u64At(v, "trace", path);
   return run;
 }
 
