@@ -116,3 +116,35 @@ Deno.test("config: re-encoding every reference config reproduces its bytes", asy
   }
   assert.ok(checked >= 10, `checked ${checked} configs`);
 });
+
+Deno.test("config: a bad record field's message names its key path", () => {
+  const cases: [Record<string, unknown>, string][] = [
+    [run({ run_id: "0" }), '$.runs[1].run_id: expected a non-negative integer, got "0"'],
+    [run({ run_id: -1 }), "$.runs[1].run_id: expected a non-negative integer, got -1"],
+    [run({ status: 3 }), "$.runs[1].status: expected a string, got 3"],
+    [run({ trace: 1.5 }), "$.runs[1].trace: expected a non-negative integer, got 1.5"],
+    [run({ solves: [solve(), solve({ solve_id: 1, input: null })] }), "$.runs[1].solves[1].input:"],
+    [run({ solves: [solve({ solve_id: true })] }), "$.runs[1].solves[0].solve_id:"],
+    [run({ solves: [solve({ adapter: 1 })] }), "$.runs[1].solves[0].adapter: expected a string"],
+    [run({ solves: [solve({ adapter_options: {} })] }), "$.runs[1].solves[0].adapter_options:"],
+    [run({ solves: [solve({ output: "1" })] }), "$.runs[1].solves[0].output:"],
+    [run({ solves: [solve({ diagnostics: -2 })] }), "$.runs[1].solves[0].diagnostics:"],
+    [
+      run({ samplings: [{ ...solve(), solve_id: undefined }] }),
+      "$.runs[1].samplings[0].sampling_id:",
+    ],
+  ];
+  for (const [bad, message] of cases) {
+    const doc = { ...base(), runs: [run(), { ...bad, run_id: bad.run_id ?? 1 }] };
+    assert.throws(() => parseExperimentConfig(enc(doc)), (e: unknown) => {
+      assert.equal((e as { code?: string }).code, "INVALID_ARTIFACT", String(e));
+      assert.ok(
+        (e as Error).message.startsWith(`Failed to decode Experiment config: ${message}`),
+        (e as Error).message,
+      );
+      return true;
+    });
+  }
+  const big = { ...base(), runs: [run({ run_id: 2 ** 53 })] };
+  assert.throws(() => parseExperimentConfig(enc(big)), { code: "UNSUPPORTED" });
+});
