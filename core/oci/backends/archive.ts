@@ -27,7 +27,8 @@ import {
 import { blobSource, bytesSource, type RandomAccessSource } from "../random_access.ts";
 import { openFileSource } from "../random_access_file.ts";
 import type { FetchOptions, ReadOnlyTarget } from "../storage.ts";
-import { indexTar, type TarEntry, type TarIndexOptions } from "../tar/reader.ts";
+import type { TarIndexOptions } from "../tar/reader.ts";
+import { walkTar } from "../tar/_walk.ts";
 import { resolveInIndex } from "./_resolve.ts";
 
 /** Blobs up to this size may be served from the read-ahead window. */
@@ -44,6 +45,16 @@ interface ReadWindow {
   readonly start: number;
   readonly end: number;
   readonly bytes: Promise<Uint8Array>;
+}
+
+/**
+ * The blob members of an archive, compactly: digest → member number, and the
+ * members' data offsets and sizes in two number arrays (no object per member).
+ */
+interface BlobIndex {
+  readonly numbers: Map<string, number>;
+  readonly offsets: number[];
+  readonly sizes: number[];
 }
 
 /** Options for {@linkcode openArchive}. */
@@ -67,7 +78,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
   /** The raw `index.json` bytes. */
   readonly indexBytes: Uint8Array;
   #source: RandomAccessSource;
-  #blobs: Map<string, TarEntry>;
+  #blobs: BlobIndex;
   #chunkSize: number;
   #filePath: string | undefined;
   #window: ReadWindow | undefined;
@@ -85,7 +96,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
     index: ImageIndex;
     indexBytes: Uint8Array;
     source: RandomAccessSource;
-    blobs: Map<string, TarEntry>;
+    blobs: BlobIndex;
     chunkSize: number;
     filePath?: string | undefined;
   }) {
@@ -112,8 +123,8 @@ export class ArchiveTarget implements ReadOnlyTarget {
     descriptor: Descriptor,
   ): { path: string; offset: number; size: number } | undefined {
     if (this.#filePath === undefined) return undefined;
-    const entry = this.#entry(descriptor);
-    return { path: this.#filePath, offset: entry.offset, size: entry.size };
+    const n = this.#member(descriptor);
+    return { path: this.#filePath, offset: this.#blobs.offsets[n]!, size: descriptor.size };
   }
 
   /**
@@ -122,7 +133,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
    * @returns The digests.
    */
   blobDigests(): string[] {
-    return [...this.#blobs.keys()];
+    return [...this.#blobs.numbers.keys()];
   }
 
   /**
@@ -141,13 +152,21 @@ export class ArchiveTarget implements ReadOnlyTarget {
     }
   }
 
-  #entry(descriptor: Descriptor): TarEntry {
-    const entry = this.#blobs.get(descriptor.digest);
-    if (!entry) throw new BlobNotFoundError(descriptor.digest, this.location);
-    if (entry.size !== descriptor.size) {
-      throw new SizeMismatchError(descriptor.digest, descriptor.size, entry.size);
+  /** The blob's member number, checked against the descriptor's size. */
+  #member(descriptor: Descriptor): number {
+    const n = this.#blobs.numbers.get(descriptor.digest);
+    if (n === undefined) throw new BlobNotFoundError(descriptor.digest, this.location);
+    const size = this.#blobs.sizes[n]!;
+    if (size !== descriptor.size) {
+      throw new SizeMismatchError(descriptor.digest, descriptor.size, size);
     }
-    return entry;
+    return n;
+  }
+
+  /** Whether the blob is present with the descriptor's size. */
+  #has(descriptor: Descriptor): boolean {
+    const n = this.#blobs.numbers.get(descriptor.digest);
+    return n !== undefined && this.#blobs.sizes[n] === descriptor.size;
   }
 
   /**
@@ -157,7 +176,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
    * @returns `true` when present with a matching size.
    */
   exists(descriptor: Descriptor): Promise<boolean> {
-    return Promise.resolve(this.#blobs.get(descriptor.digest)?.size === descriptor.size);
+    return Promise.resolve(this.#has(descriptor));
   }
 
   /**
@@ -168,7 +187,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
    */
   existsAll(descriptors: readonly Descriptor[]): Promise<boolean[]> {
     return Promise.resolve(
-      descriptors.map((d) => this.#blobs.get(d.digest)?.size === d.size),
+      descriptors.map((d) => this.#has(d)),
     );
   }
 
@@ -184,10 +203,12 @@ export class ArchiveTarget implements ReadOnlyTarget {
    */
   async fetch(descriptor: Descriptor, options?: FetchOptions): Promise<Uint8Array> {
     options?.signal?.throwIfAborted();
-    const entry = this.#entry(descriptor);
-    const bytes = entry.size <= READ_AHEAD_BLOB_MAX && this.#source.ownsReads
-      ? await this.#readAhead(entry.offset, entry.size)
-      : await this.#source.read(entry.offset, entry.size);
+    const n = this.#member(descriptor);
+    const offset = this.#blobs.offsets[n]!;
+    const size = descriptor.size;
+    const bytes = size <= READ_AHEAD_BLOB_MAX && this.#source.ownsReads
+      ? await this.#readAhead(offset, size)
+      : await this.#source.read(offset, size);
     await verifyBytes(bytes, descriptor);
     return bytes;
   }
@@ -243,19 +264,20 @@ export class ArchiveTarget implements ReadOnlyTarget {
     const source = this.#source;
     const chunkSize = this.#chunkSize;
     return verifiedStream(descriptor, () => {
-      const entry = this.#entry(descriptor);
+      const offset = this.#blobs.offsets[this.#member(descriptor)]!;
+      const size = descriptor.size;
       let pos = 0;
       let pending: Promise<Uint8Array> | undefined;
       // Copy unless the source hands out fresh arrays, so a zero-copy view of
       // the caller's bytes is never handed out mutable.
       const readAt = async (at: number, n: number): Promise<Uint8Array> => {
-        const bytes = await source.read(entry.offset + at, n);
+        const bytes = await source.read(offset + at, n);
         return source.ownsReads ? bytes : bytes.slice();
       };
       return new ReadableStream<Uint8Array>({
         pull: async (controller) => {
           options?.signal?.throwIfAborted();
-          const n = Math.min(chunkSize, entry.size - pos);
+          const n = Math.min(chunkSize, size - pos);
           if (n <= 0) {
             controller.close();
             return;
@@ -264,7 +286,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
           pos += n;
           // Start reading the next chunk before this one is hashed, so file
           // I/O and SHA-256 overlap.
-          const next = Math.min(chunkSize, entry.size - pos);
+          const next = Math.min(chunkSize, size - pos);
           pending = next > 0 ? readAt(pos, next) : undefined;
           pending?.catch(() => {}); // surfaced by the next pull
           controller.enqueue(chunk);
@@ -289,9 +311,16 @@ export class ArchiveTarget implements ReadOnlyTarget {
 /** Sources opened by {@linkcode openArchiveFile}, and their paths. */
 const filePaths = new WeakMap<RandomAccessSource, string>();
 
+/** A member's name, data offset and size. */
+interface Member {
+  readonly name: string;
+  readonly offset: number;
+  readonly size: number;
+}
+
 async function readSmall(
   source: RandomAccessSource,
-  entry: TarEntry,
+  entry: Member,
   limit: number,
   location: string,
 ): Promise<Uint8Array> {
@@ -341,18 +370,21 @@ export async function openArchive(
   const location = options.location ?? "archive";
   const limit = options.maxIndexSize ?? 4 << 20;
   try {
-    const entries = await indexTar(source, options);
-    const blobs = new Map<string, TarEntry>();
-    let layoutEntry: TarEntry | undefined;
-    let indexEntry: TarEntry | undefined;
-    for (const e of entries) {
-      if (e.name === OCI_LAYOUT_FILE) layoutEntry = e;
-      else if (e.name === OCI_INDEX_FILE) indexEntry = e;
+    const blobs: BlobIndex = { numbers: new Map(), offsets: [], sizes: [] };
+    let layoutEntry: Member | undefined;
+    let indexEntry: Member | undefined;
+    await walkTar(source, options, (name, offset, size) => {
+      if (name === OCI_LAYOUT_FILE) layoutEntry = { name, offset, size };
+      else if (name === OCI_INDEX_FILE) indexEntry = { name, offset, size };
       else {
-        const digest = digestFromBlobPath(e.name);
-        if (digest !== undefined && !blobs.has(digest)) blobs.set(digest, e);
+        const digest = digestFromBlobPath(name);
+        if (digest !== undefined && !blobs.numbers.has(digest)) {
+          blobs.numbers.set(digest, blobs.offsets.length);
+          blobs.offsets.push(offset);
+          blobs.sizes.push(size);
+        }
       }
-    }
+    });
     const layout = layoutEntry
       ? parseOciLayout(await readSmall(source, layoutEntry, limit, location))
       : undefined;

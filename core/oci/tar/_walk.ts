@@ -1,0 +1,228 @@
+/**
+ * The tar header walk behind `indexTar`, without building an entry object per
+ * member: the caller's visitor receives each regular-file member's fields and
+ * keeps what it needs (the archive backend keeps only offsets and sizes of
+ * blob members). Same checks, order and errors as `indexTar`.
+ *
+ * @module
+ */
+import { CorruptArchiveError, LimitExceededError } from "../../errors.ts";
+import type { RandomAccessSource } from "../random_access.ts";
+import { BLOCK, headerChecksum, paddingOf } from "./_header.ts";
+
+/** Limits of {@linkcode walkTar} (the public `TarIndexOptions`). */
+export interface WalkTarOptions {
+  /** Largest pax extended header or GNU long name body accepted, in bytes. Default 1 MiB. */
+  maxMetadataSize?: number;
+  /** Read-ahead window for headers, in bytes. Default 256 KiB. */
+  readAheadBytes?: number;
+}
+
+/**
+ * Receives one regular-file member: path (leading `./` removed, never a
+ * directory), data offset, data length, type flag, permission bits,
+ * modification time and the offset of its header.
+ */
+export type TarMemberVisitor = (
+  name: string,
+  offset: number,
+  size: number,
+  type: string,
+  mode: number,
+  mtime: number,
+  headerOffset: number,
+) => void;
+
+const utf8 = new TextDecoder("utf-8");
+
+function cString(h: Uint8Array, start: number, length: number): string {
+  let end = start;
+  const stop = start + length;
+  while (end < stop && h[end] !== 0) end++;
+  return utf8.decode(h.subarray(start, end));
+}
+
+function parseNumeric(
+  h: Uint8Array,
+  start: number,
+  length: number,
+  what: string,
+  at: number,
+): number {
+  const first = h[start] as number;
+  if (first & 0x80) {
+    if (first === 0xff) {
+      throw new CorruptArchiveError(`tar header at offset ${at}: negative ${what}`);
+    }
+    let v = first & 0x7f;
+    for (let i = start + 1; i < start + length; i++) {
+      v = v * 256 + (h[i] as number);
+      if (v > Number.MAX_SAFE_INTEGER) {
+        throw new LimitExceededError(`tar header at offset ${at}: ${what} exceeds 2^53-1`);
+      }
+    }
+    return v;
+  }
+  let s = start;
+  let e = start + length;
+  while (s < e && (h[s] === 0x20 || h[s] === 0)) s++;
+  // A NUL ends the field; trailing spaces are tolerated.
+  let n = s;
+  while (n < e && h[n] !== 0) n++;
+  e = n;
+  while (e > s && h[e - 1] === 0x20) e--;
+  let v = 0;
+  for (let i = s; i < e; i++) {
+    const c = h[i] as number;
+    if (c < 0x30 || c > 0x37) {
+      throw new CorruptArchiveError(`tar header at offset ${at}: ${what} field is not octal`);
+    }
+    v = v * 8 + (c - 0x30);
+  }
+  return v;
+}
+
+function isZeroBlock(h: Uint8Array): boolean {
+  for (let i = 0; i < h.length; i++) if (h[i] !== 0) return false;
+  return true;
+}
+
+interface PaxOverrides {
+  path?: string;
+  size?: number;
+}
+
+function parsePax(body: Uint8Array, at: number): PaxOverrides {
+  const out: PaxOverrides = {};
+  let pos = 0;
+  while (pos < body.length) {
+    if (body[pos] === 0) break; // trailing NUL padding written by some tools
+    let sp = pos;
+    while (sp < body.length && body[sp] !== 0x20) sp++;
+    const len = Number(utf8.decode(body.subarray(pos, sp)));
+    if (!Number.isSafeInteger(len) || len <= sp - pos + 1 || pos + len > body.length) {
+      throw new CorruptArchiveError(`pax header at offset ${at}: malformed record length`);
+    }
+    const record = body.subarray(sp + 1, pos + len);
+    if (record[record.length - 1] !== 0x0a) {
+      throw new CorruptArchiveError(`pax header at offset ${at}: record not newline-terminated`);
+    }
+    const eq = record.indexOf(0x3d);
+    if (eq < 0) throw new CorruptArchiveError(`pax header at offset ${at}: record without '='`);
+    const key = utf8.decode(record.subarray(0, eq));
+    const value = utf8.decode(record.subarray(eq + 1, record.length - 1));
+    if (key === "path") out.path = value;
+    else if (key === "size") {
+      if (!/^[0-9]+$/.test(value)) {
+        throw new CorruptArchiveError(`pax header at offset ${at}: invalid size ${value}`);
+      }
+      const size = Number(value);
+      if (!Number.isSafeInteger(size)) {
+        throw new LimitExceededError(`pax header at offset ${at}: size ${value} exceeds 2^53-1`);
+      }
+      out.size = size;
+    }
+    pos += len;
+  }
+  return out;
+}
+
+function stripDotSlash(name: string): string {
+  let n = name;
+  while (n.startsWith("./")) n = n.slice(2);
+  return n;
+}
+
+/**
+ * Walk the headers of a tar archive, calling `visit` for every regular-file
+ * member in archive order (duplicates included). Every header checksum is
+ * verified; see `indexTar` for the errors.
+ *
+ * @param source The archive bytes.
+ * @param options Limits.
+ * @param visit Called once per regular-file member.
+ * @returns When the walk is done.
+ */
+export async function walkTar(
+  source: RandomAccessSource,
+  options: WalkTarOptions,
+  visit: TarMemberVisitor,
+): Promise<void> {
+  const maxMeta = options.maxMetadataSize ?? 1 << 20;
+  const total = source.size;
+  let pax: PaxOverrides = {};
+  let longName: string | undefined;
+  // Headers are read through a read-ahead window: an archive of many small
+  // blobs then costs a few large reads instead of one read per member.
+  const windowSize = options.readAheadBytes ?? 256 * 1024;
+  let windowStart = 0;
+  let window: Uint8Array = new Uint8Array(0);
+  const readHeader = async (at: number, length: number): Promise<Uint8Array> => {
+    if (at < windowStart || at + length > windowStart + window.length) {
+      windowStart = at;
+      window = await source.read(at, Math.min(Math.max(length, windowSize), total - at));
+    }
+    return window.subarray(at - windowStart, at - windowStart + length);
+  };
+  let pos = 0;
+  while (pos < total) {
+    if (pos + BLOCK > total) {
+      throw new CorruptArchiveError(
+        `truncated tar: ${total - pos} bytes at offset ${pos} are not a full header`,
+      );
+    }
+    const h = await readHeader(pos, BLOCK);
+    if (isZeroBlock(h)) break;
+    const stored = parseNumeric(h, 148, 8, "checksum", pos);
+    const sum = headerChecksum(h);
+    if (stored !== sum.unsigned && stored !== sum.signed) {
+      throw new CorruptArchiveError(
+        `tar header at offset ${pos}: bad checksum (stored ${stored}, computed ${sum.unsigned})`,
+      );
+    }
+    const typeByte = h[156] as number;
+    const type = typeByte === 0 ? "0" : String.fromCharCode(typeByte);
+    const isMeta = type === "x" || type === "g" || type === "L" || type === "K";
+    let size = parseNumeric(h, 124, 12, "size", pos);
+    if (!isMeta && pax.size !== undefined) size = pax.size;
+    const dataOffset = pos + BLOCK;
+    if (dataOffset + size > total) {
+      throw new CorruptArchiveError(
+        `tar member at offset ${pos} declares ${size} bytes, which run past the end of the ` +
+          `archive (${total} bytes)`,
+      );
+    }
+    if (type === "x" || type === "L") {
+      if (size > maxMeta) {
+        throw new LimitExceededError(
+          `tar ${type === "x" ? "pax header" : "GNU long name"} at offset ${pos} is ${size} ` +
+            `bytes (limit ${maxMeta})`,
+        );
+      }
+      const body = (await readHeader(dataOffset, size)).slice();
+      if (type === "x") pax = { ...pax, ...parsePax(body, pos) };
+      else longName = cString(body, 0, body.length);
+    } else if (!isMeta) {
+      if (type === "0" || type === "7") {
+        let name: string;
+        if (pax.path !== undefined) name = pax.path;
+        else if (longName !== undefined) name = longName;
+        else {
+          name = cString(h, 0, 100);
+          // POSIX ustar ("ustar\0"): prepend the prefix field. GNU ("ustar  ") uses it otherwise.
+          const posix = h[257] === 0x75 && h[262] === 0 && h[263] === 0x30 && h[264] === 0x30;
+          if (posix && h[345] !== 0) name = `${cString(h, 345, 155)}/${name}`;
+        }
+        name = stripDotSlash(name);
+        if (name.length > 0 && !name.endsWith("/")) {
+          const mode = parseNumeric(h, 100, 8, "mode", pos);
+          const mtime = parseNumeric(h, 136, 12, "mtime", pos);
+          visit(name, dataOffset, size, type, mode, mtime, pos);
+        }
+      }
+      pax = {};
+      longName = undefined;
+    }
+    pos = dataOffset + size + paddingOf(size);
+  }
+}
