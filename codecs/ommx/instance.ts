@@ -283,7 +283,13 @@ function labelOf(l: Partial<Label>): Label {
 export class Instance extends ProblemPayload<InstanceData> {
   /** Parameter values the instance was built with, if recorded. */
   readonly parameterValues: ReadonlyMap<number, number> | undefined;
-  #evaluator: Evaluator | undefined;
+  /**
+   * The compiled evaluator, held weakly: reused while anything still uses it (every call in one
+   * synchronous job, a running `evaluateSamples`), rebuilt after a collection. Held strongly, it
+   * kept ~5 KB of typed arrays alive per Instance for as long as the Instance lived (the writer
+   * benchmark's 4,500 kept instances: 24 MiB of a 78 MiB live heap).
+   */
+  #evaluator: WeakRef<Evaluator> | undefined;
 
   /**
    * Build an instance from plain data (missing collections default to empty). Prefer
@@ -366,8 +372,12 @@ export class Instance extends ProblemPayload<InstanceData> {
   }
 
   #eval(): Evaluator {
-    this.#evaluator ??= new Evaluator(this.toData());
-    return this.#evaluator;
+    let ev = this.#evaluator?.deref();
+    if (ev === undefined) {
+      ev = new Evaluator(this.toData());
+      this.#evaluator = new WeakRef(ev);
+    }
+    return ev;
   }
 
   /**
