@@ -50,6 +50,7 @@ import { indexTar } from "../core/oci/tar/reader.ts";
 import { bytesSource } from "../core/oci/random_access.ts";
 import { archivePath, COMMITTED_CORPUS, corpusArchives } from "./conformance/_corpus_test_util.ts";
 import { buildTestArchive, type TestLayer } from "./_archive_test_util.ts";
+import { mulberry32 as rng } from "../core/_random_test_util.ts";
 
 const SEED = Number(Deno.env.get("OMMX_FUZZ_SEED") ?? 20261202);
 const CASES = Number(Deno.env.get("OMMX_FUZZ_CASES") ?? 5000);
@@ -60,18 +61,6 @@ const HAVE_MKFIFO = findOnPath("mkfifo") !== undefined;
 const RSS_HEADROOM = 768 * 1024 * 1024;
 
 // ---------------------------------------------------------------- randomness
-
-/** mulberry32: small, fast, reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Dice {
   constructor(readonly next: () => number) {}

@@ -10,18 +10,7 @@ import { bytesSource } from "../random_access.ts";
 import { indexTar } from "../tar/reader.ts";
 import { buildTar, type TarWriteEntry } from "../tar/writer.ts";
 import { openArchive, openArchiveFile } from "./archive.ts";
-
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from "../../_random_test_util.ts";
 
 const randomHex = (next: () => number) =>
   Array.from({ length: 64 }, () => "0123456789abcdef"[Math.floor(next() * 16)]).join("");
