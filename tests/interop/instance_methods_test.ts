@@ -34,24 +34,13 @@ import {
   termsOf,
   unb64,
 } from "./_instance_oracle_test_util.ts";
+import { mulberry32 as prng } from "../../core/_random_test_util.ts";
 
 const found = referencePython(
   "the Instance/Function differential tests (tests/interop/instance_methods_test.ts)",
 );
 const python = found ?? "";
 const ignore = found === undefined;
-
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomFunction(rand: () => number, integral: boolean): Function {
   const n = Math.floor(rand() * 6);
