@@ -17,6 +17,7 @@ import {
   LimitExceededError,
   UnsupportedError,
 } from "../core/errors.ts";
+import { concatBytes } from "../core/_bytes.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const IMPLS: ZstdImplementation[] = ["js", "node"];
@@ -268,13 +269,7 @@ function rawFrameDeclared(data: Uint8Array): Uint8Array {
     const bh = (piece.length << 3) | last;
     parts.push(new Uint8Array([bh & 0xff, (bh >> 8) & 0xff, bh >> 16]), piece);
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 function repeatBytes(frame: Uint8Array, times: number): Uint8Array {

@@ -13,6 +13,7 @@ import { type Solution as SolutionMessage, SolutionSchema } from "./gen/ommx/v2/
 import { readSolutionMessage } from "./_solution_wire.ts";
 import { Solution } from "./solution.ts";
 import { tarMembers } from "./_tar_scan_test_util.ts";
+import { concatBytes } from "../../core/_bytes.ts";
 
 const reflective = (bytes: Uint8Array) =>
   fromBinary(SolutionSchema, bytes, { readUnknownFields: false });
@@ -22,16 +23,6 @@ function assertSame(actual: unknown, expected: unknown, note = ""): void {
   assert.deepStrictEqual(actual, expected, note);
   const show = (v: unknown) => Deno.inspect(v, { depth: Infinity, sorted: false, compact: true });
   assert.equal(show(actual), show(expected), note);
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 // ---------- the corpus ----------
@@ -221,7 +212,7 @@ Deno.test("v2 Solution reader: concatenated messages merge as protobuf-es merges
   // map entries append (a repeated map key keeps its first position, its last value).
   fc.assert(
     fc.property(solutionInit, solutionInit, (a, b) => {
-      const bytes = concat(encode(a), encode(b), encode(a));
+      const bytes = concatBytes([encode(a), encode(b), encode(a)]);
       assertSame(readSolutionMessage(bytes), reflective(bytes));
     }),
     { numRuns: 150 },
