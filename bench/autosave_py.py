@@ -16,33 +16,16 @@ import os
 import sys
 import time
 
+from _fixed_adapter import fixed_adapter
+
 
 def main() -> int:
     n, root = int(sys.argv[1]), sys.argv[2]
     os.environ["OMMX_LOCAL_REGISTRY_ROOT"] = root
     from ommx import DecisionVariable, Instance
-    from ommx.adapter import SolverAdapter
     from ommx.experiment import Experiment
 
-    class Fixed(SolverAdapter):
-        INPUT_CLASS = None  # solve() is overridden: no preparation, no applicability check
-
-        @classmethod
-        def solve(cls, instance, *, diagnostics=None):
-            return instance.evaluate({0: 1, 1: 0, 2: 0, 3: 0})
-
-        @classmethod
-        def solve_without_preparation(cls, instance, *, diagnostics=None):
-            return cls.solve(instance)
-
-        @property
-        def solver_input(self):
-            return None
-
-        def decode(self, data):
-            raise NotImplementedError
-
-    Fixed.__module__, Fixed.__qualname__ = "bench", "Fixed"
+    Fixed = fixed_adapter()
 
     def knapsack(capacity: int) -> Instance:
         p, w = [10, 13, 18, 32], [11, 15, 20, 35]

@@ -19,12 +19,13 @@ import os
 import sys
 import time
 
+from _fixed_adapter import fixed_adapter
+
 
 def main() -> int:
     job, arg, root = sys.argv[1], sys.argv[2], sys.argv[3]
     os.environ["OMMX_LOCAL_REGISTRY_ROOT"] = root
     from ommx import DecisionVariable, Instance
-    from ommx.adapter import SolverAdapter
     from ommx.experiment import AutosavePolicy, Experiment
 
     if job == "logfile":
@@ -39,25 +40,7 @@ def main() -> int:
 
     n = int(arg)
 
-    class Fixed(SolverAdapter):
-        INPUT_CLASS = None  # solve() is overridden: no preparation, no applicability check
-
-        @classmethod
-        def solve(cls, instance, *, diagnostics=None):
-            return instance.evaluate({i: 1 if i == 0 else 0 for i in range(len(instance.decision_variables))})
-
-        @classmethod
-        def solve_without_preparation(cls, instance, *, diagnostics=None):
-            return cls.solve(instance)
-
-        @property
-        def solver_input(self):
-            return None
-
-        def decode(self, data):
-            raise NotImplementedError
-
-    Fixed.__module__, Fixed.__qualname__ = "bench", "Fixed"
+    Fixed = fixed_adapter()
 
     def knapsack(i: int) -> Instance:
         k = 4 + i % 5
