@@ -11,6 +11,7 @@
  */
 import { InvalidArtifactError } from "../errors.ts";
 import { isDigest } from "./digest.ts";
+import { isObject } from "./_json.ts";
 
 /** What `checkDescriptor` returns (the `Descriptor` of `descriptor.ts`, which imports this file). */
 interface CheckedDescriptor {
@@ -19,10 +20,6 @@ interface CheckedDescriptor {
   readonly size: number;
   readonly annotations?: Readonly<Record<string, string>>;
   readonly artifactType?: string;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** `where`, or `where[index]` when an index is given. */
@@ -48,7 +45,7 @@ export function checkAnnotations(
   suffix: string,
   owned: boolean,
 ): Record<string, string> {
-  if (!isPlainObject(value)) {
+  if (!isObject(value)) {
     throw new InvalidArtifactError(`${at(where, index)}${suffix}: must be an object`);
   }
   // A plain JSON object without an own "__proto__" key (which a copy treats the way the
@@ -94,7 +91,7 @@ export function checkDescriptor(
   index: number | undefined,
   owned: boolean,
 ): CheckedDescriptor {
-  if (!isPlainObject(value)) {
+  if (!isObject(value)) {
     throw new InvalidArtifactError(`${at(where, index)}: must be an object`);
   }
   const { mediaType, digest, size, annotations, artifactType } = value;
