@@ -22,7 +22,7 @@ import type { CodecRegistry } from "../../codecs/registry.ts";
 import type { Instance, ParametricInstance, SampleSet, Solution } from "../../codecs/ommx/mod.ts";
 import { defaultCodecs } from "../../codecs/default_codecs.ts";
 import { reprStr } from "../../codecs/_py_repr.ts";
-import { type Artifact, loadArtifact } from "./read/artifact.ts";
+import { type Artifact, artifactOfSealedExperiment } from "./read/artifact.ts";
 import type { AttachmentInfo } from "./read/attachment_info.ts";
 import type { ExperimentConfig, ExperimentStatus } from "./read/config.ts";
 import {
@@ -114,7 +114,7 @@ let wrapSealed: (
   sealed: SealedExperiment,
   codecs: CodecRegistry,
   ownsStorage: boolean,
-) => Promise<Experiment>;
+) => Experiment;
 let sealedOf: (exp: Experiment) => SealedExperiment | undefined;
 
 function codecsOf(options: { codecs?: CodecRegistry }): CodecRegistry {
@@ -269,27 +269,22 @@ export class Experiment implements AsyncDisposable {
       const name = descriptor.annotations?.[REF_NAME];
       if (name === undefined) throw new InvalidArgumentError("the imported image has no name");
       const sealed = await openSealedExperiment(session.storage, { codecs, reference: name });
-      return await Experiment.#fromSealed(sealed, { session, ownsStorage: false, codecs }, name);
+      return Experiment.#fromSealed(sealed, { session, ownsStorage: false, codecs }, name);
     } catch (e) {
       await session.release();
       throw e;
     }
   }
 
-  static async #fromSealed(
+  static #fromSealed(
     sealed: SealedExperiment,
     where: { session?: LocalRegistrySession; ownsStorage: boolean; codecs: CodecRegistry },
     imageName: string | null = sealed.imageName,
-  ): Promise<Experiment> {
-    const artifact = await loadArtifact(
-      sealed.storage,
-      sealed.manifestDescriptor,
-      sealed.manifest,
-      {
-        codecs: where.codecs,
-        ...(imageName === null ? {} : { imageName }),
-      },
-    );
+  ): Experiment {
+    const artifact = artifactOfSealedExperiment(sealed, {
+      codecs: where.codecs,
+      ...(imageName === null ? {} : { imageName }),
+    });
     return construct({
       sealed,
       artifact,
@@ -421,7 +416,7 @@ export class Experiment implements AsyncDisposable {
       artifact.manifest,
       { codecs, ...(artifact.imageName === null ? {} : { imageName: artifact.imageName }) },
     );
-    return await Experiment.#fromSealed(sealed, { ownsStorage: false, codecs }, artifact.imageName);
+    return Experiment.#fromSealed(sealed, { ownsStorage: false, codecs }, artifact.imageName);
   }
 
   // ---- state ----------------------------------------------------------------
@@ -745,15 +740,10 @@ export class Experiment implements AsyncDisposable {
     });
     this.#state.sealed = reopened;
     this.#state.imageName = name;
-    this.#state.artifact = await loadArtifact(
-      reopened.storage,
-      reopened.manifestDescriptor,
-      reopened.manifest,
-      {
-        codecs: this.#state.codecs,
-        imageName: name,
-      },
-    );
+    this.#state.artifact = artifactOfSealedExperiment(reopened, {
+      codecs: this.#state.codecs,
+      imageName: name,
+    });
   }
 
   // ---- recording ---------------------------------------------------------------
@@ -928,15 +918,10 @@ export class Experiment implements AsyncDisposable {
   async #seal(sealing: Promise<SealedExperiment>): Promise<this> {
     const sealed = await sealing;
     this.#state.checkpointed = sealed.status !== "finished";
-    const artifact = await loadArtifact(
-      sealed.storage,
-      sealed.manifestDescriptor,
-      sealed.manifest,
-      {
-        codecs: this.#state.codecs,
-        ...(sealed.imageName === null ? {} : { imageName: sealed.imageName }),
-      },
-    );
+    const artifact = artifactOfSealedExperiment(sealed, {
+      codecs: this.#state.codecs,
+      ...(sealed.imageName === null ? {} : { imageName: sealed.imageName }),
+    });
     this.#state.sealed = sealed;
     this.#state.artifact = artifact;
     this.#state.imageName = this.#state.builder!.imageName;
@@ -1297,7 +1282,7 @@ export async function openExperiment(
 ): Promise<Experiment> {
   const sealed = await openSealedExperiment(source, options);
   try {
-    return await wrapSealed(sealed, codecsOf(options), source !== sealed.storage);
+    return wrapSealed(sealed, codecsOf(options), source !== sealed.storage);
   } catch (e) {
     if (sealed.storage !== source) await sealed.close().catch(() => {});
     throw e;

@@ -52,32 +52,3 @@ export async function fetchPayload(
   }
   return await ctx.target.fetch(descriptor);
 }
-
-/**
- * Manifests (parsed objects) whose every layer a loader found in a target.
- * The sealed Experiment's loader records its check; a second view of the
- * same manifest object over the same target (the Artifact view every opened
- * Experiment also builds) then need not ask the store about every layer again.
- */
-const layersFound = new WeakMap<object, ReadOnlyTarget>();
-
-/**
- * Record that every layer of `manifest` was found in `target`.
- *
- * @param manifest The parsed manifest object.
- * @param target The target checked.
- */
-export function recordLayersFound(manifest: object, target: ReadOnlyTarget): void {
-  layersFound.set(manifest, target);
-}
-
-/**
- * Whether {@linkcode recordLayersFound} recorded this manifest object for this target.
- *
- * @param manifest The parsed manifest object.
- * @param target The target.
- * @returns `true` when its layers were found there already.
- */
-export function layersFoundIn(manifest: object, target: ReadOnlyTarget): boolean {
-  return layersFound.get(manifest) === target;
-}

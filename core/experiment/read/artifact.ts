@@ -29,12 +29,8 @@ import type {
   SampleSet,
   Solution,
 } from "../../../codecs/ommx/mod.ts";
-import {
-  DEFAULT_MAX_DECOMPRESSED_BYTES,
-  fetchPayload,
-  layersFoundIn,
-  type ReadContext,
-} from "./_read_context.ts";
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, fetchPayload, type ReadContext } from "./_read_context.ts";
+import type { SealedExperiment } from "./sealed_experiment.ts";
 import { decodeLayer, decodeTyped, type TypedPayloads } from "./_typed.ts";
 
 /** Options for loading a generic artifact. */
@@ -348,14 +344,53 @@ export async function loadArtifact(
       }, expected ${ARTIFACT_TYPE_GENERIC} or ${ARTIFACT_TYPE_EXPERIMENT}`,
     );
   }
-  const present = layersFoundIn(manifest, target) ? [] : await existsEach(target, manifest.layers);
-  const missing = present.indexOf(false);
+  const missing = (await existsEach(target, manifest.layers)).indexOf(false);
   if (missing >= 0) {
     const d = manifest.layers[missing]!;
     throw new InvalidArtifactError(
       `Layer ${missing} (${d.digest}, ${d.size} bytes) is missing from ${target.location}`,
     );
   }
+  return artifactOver(target, manifestDescriptor, manifest, options);
+}
+
+/**
+ * The generic-artifact view of a sealed Experiment: the same storage, manifest
+ * and layers. Its layers are not asked of the storage again — a
+ * {@linkcode SealedExperiment} exists only once its loader found every one of
+ * them there.
+ *
+ * @example
+ * ```ts
+ * import { artifactOfSealedExperiment, openSealedExperiment } from "./mod.ts";
+ * import { defaultCodecs } from "../../../codecs/mod.ts";
+ * import { createExperimentBuilder, experimentArchiveBytes } from "../write/mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const builder = createExperimentBuilder({ imageName: "example.com/demo/view:v1" });
+ * await builder.withRun((run) => run.logParameter("seed", 7));
+ * await using sealed = await openSealedExperiment(await experimentArchiveBytes(await builder.commit()));
+ * const artifact = artifactOfSealedExperiment(sealed, { codecs: defaultCodecs });
+ * assert.equal(artifact.imageName, "example.com/demo/view:v1");
+ * ```
+ *
+ * @param sealed The sealed Experiment.
+ * @param options Codecs, and the image name to report (default: the ref-name annotation).
+ * @returns The artifact view.
+ */
+export function artifactOfSealedExperiment(
+  sealed: SealedExperiment,
+  options: LoadArtifactOptions,
+): Artifact {
+  return artifactOver(sealed.storage, sealed.manifestDescriptor, sealed.manifest, options);
+}
+
+function artifactOver(
+  target: ReadOnlyTarget,
+  manifestDescriptor: Descriptor,
+  manifest: ImageManifest,
+  options: LoadArtifactOptions,
+): Artifact {
   const ctx: ReadContext = {
     target,
     layers: manifest.layers,

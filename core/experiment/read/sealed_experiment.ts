@@ -24,7 +24,6 @@ import {
   fetchPayload,
   MAX_CONFIG_SIZE,
   type ReadContext,
-  recordLayersFound,
 } from "./_read_context.ts";
 import { AttachmentNamespace, layerAt } from "./_attachments.ts";
 import { AttachmentHolder } from "./attachment_holder.ts";
@@ -324,7 +323,6 @@ export async function loadSealedExperiment(
       `Missing or truncated blobs in ${target.location}: ${missing.join(", ")}`,
     );
   }
-  recordLayersFound(manifest, target);
   const ctx: ReadContext = {
     target,
     layers: manifest.layers,
