@@ -304,6 +304,7 @@ export {
   type SaveMpsOptions,
   Solution,
   type SolutionData,
+  type SolutionSummary,
   type VariableLabelOptions,
   type VariableOptions,
 } from "./codecs/ommx/mod.ts";

@@ -22,7 +22,7 @@
  *
  * @module
  */
-import type { Experiment, SampleSet, Sampling, SealedRun, Solution, Solve } from "../mod.ts";
+import type { Experiment, SampleSet, Sampling, SealedRun, Solve } from "../mod.ts";
 import type { ParameterValue } from "../mod.ts";
 import { parsePythonJson } from "../codecs/json/mod.ts";
 import { InvalidArtifactError, PyFloat } from "../mod.ts";
@@ -179,19 +179,22 @@ export async function summarizeProcess(
     diagnostics,
     reason: processReason(process.status, diagnostics, run),
   };
-  const output = await process.getOutput();
-  if (output === null) return base;
-  let sense: SenseName | null = output.sense ?? null;
-  if (sense === null) sense = (await process.getInput()).sense;
-  base.sense = sense;
   if (isSolve) {
-    const s = output as Solution;
+    // Only the summary fields are printed: the v2 reader skips building the rest.
+    const s = await (process as Solve).getOutputSummary();
+    if (s === null) return base;
+    base.sense = s.sense ?? (await process.getInput()).sense;
     base.objective = s.objective;
     base.feasible = s.feasible;
     base.optimality = s.optimality;
     base.relaxation = s.relaxation;
     return base;
   }
+  const output = await process.getOutput();
+  if (output === null) return base;
+  let sense: SenseName | null = output.sense ?? null;
+  if (sense === null) sense = (await process.getInput()).sense;
+  base.sense = sense;
   const ss = output as SampleSet;
   const ids = ss.sampleIdsList;
   let bestFeasible: number | null = null;

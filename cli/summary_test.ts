@@ -26,6 +26,7 @@ function fakeSolve(json: string): { solve: Solve; getterCalls: () => number } {
     },
     getDiagnostics: () => [],
     getOutput: () => Promise.resolve(null),
+    getOutputSummary: () => Promise.resolve(null),
   } as unknown as Solve;
   return { solve, getterCalls: () => calls };
 }

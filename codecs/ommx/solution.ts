@@ -150,6 +150,20 @@ export interface SolutionData extends ResultData {
   namedFunctions: EvaluatedNamedFunction[];
 }
 
+/** The fields of a solution that a listing shows ({@linkcode Solution.decodeSummary}). */
+export interface SolutionSummary {
+  /** Objective value. */
+  readonly objective: number;
+  /** Feasibility including removed constraints. */
+  readonly feasible: boolean;
+  /** Optimality claim. */
+  readonly optimality: Optimality;
+  /** Relaxation status. */
+  readonly relaxation: Relaxation;
+  /** Direction (undefined = unknown). */
+  readonly sense: Sense | undefined;
+}
+
 /** What a `Solution` tells its base class. */
 const SOLUTION = resultKind<SolutionData, Solution>("org.ommx.v1.solution", {
   v1Message: (bytes) => fromBinary(V1SolutionSchema, bytes),
@@ -567,6 +581,41 @@ export class Solution extends ResultPayload<SolutionData> {
   }
 
   /**
+   * Decode only the summary of a payload: objective, feasibility, optimality, relaxation
+   * and sense. The bytes pass every check {@linkcode Solution.decode} makes, in the same
+   * order, so a payload `decode` refuses is refused here with the same error; for
+   * `ommx.v2` the variable, constraint and named-function objects are not built
+   * (`ommx.v1` payloads are decoded whole: their feasibility is derived from the values).
+   *
+   * @example
+   * ```ts
+   * import { Function, Instance, Solution } from "./mod.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const inst = new Instance({
+   *   objective: Function.linear([[1, 3]]),
+   *   decisionVariables: [{ id: 1, kind: "integer", bound: { lower: 0, upper: 5 }, subscripts: [], parameters: {} }],
+   *   sense: "maximize",
+   * });
+   * const bytes = Solution.evaluate(inst, new Map([[1, 2]])).toBytes();
+   * const s = Solution.decodeSummary(bytes, "v2");
+   * assert.deepEqual({ ...s }, {
+   *   objective: 6, feasible: true, optimality: "unspecified", relaxation: "unspecified", sense: "maximize",
+   * });
+   * ```
+   *
+   * @param bytes The payload.
+   * @param version Which package (from the media type).
+   * @returns The summary.
+   * @throws {DecodeError} for every payload {@linkcode Solution.decode} refuses, with its message.
+   */
+  static decodeSummary(bytes: Uint8Array, version: OmmxVersion): SolutionSummary {
+    if (version === "v1") return summaryOf(Solution.decode(bytes, version));
+    const what = `application/org.ommx.${version}.solution`;
+    return wrap(what, () => readV2Summary(bytes, what));
+  }
+
+  /**
    * The content as plain data.
    *
    * @returns The data.
@@ -885,6 +934,100 @@ const NO_NAMED_FUNCTIONS: {
   readonly entries: Readonly<Record<string, never>>;
   readonly labels: Readonly<Record<string, never>>;
 } = Object.freeze({ entries: Object.freeze({}), labels: Object.freeze({}) });
+
+/**
+ * The summary of a decoded solution.
+ *
+ * @param s The solution.
+ * @returns Its summary fields.
+ */
+function summaryOf(s: Solution): SolutionSummary {
+  return {
+    objective: s.objective,
+    feasible: s.feasible,
+    optimality: s.optimality,
+    relaxation: s.relaxation,
+    sense: s.sense,
+  };
+}
+
+/**
+ * {@linkcode readV2}'s checks, in its order and with its errors, without building the
+ * variables, constraints and named functions: what `Solution.decodeSummary` reads. Keep the
+ * two in step (`solution_summary_test.ts` compares them on valid and refused payloads).
+ */
+function readV2Summary(bytes: Uint8Array, what: string): SolutionSummary {
+  const m = readSolutionMessage(bytes);
+  checkAnnotations(m.annotations, what);
+  if (!m.decisionVariables) throw new DecodeError(`${what}: decision_variables is missing`);
+  if (!Number.isFinite(m.objective)) throw new DecodeError(`${what}: objective is not finite`);
+  if (m.feasibilityAtol !== undefined) checkAtol(m.feasibilityAtol, what);
+  const reg = m.evaluatedRegularConstraints ?? NO_CONSTRAINTS;
+  const ind = m.evaluatedIndicatorConstraints ?? NO_CONSTRAINTS;
+  const oh = m.evaluatedOneHotConstraints ?? NO_CONSTRAINTS;
+  const sos = m.evaluatedSos1Constraints ?? NO_CONSTRAINTS;
+  checkFeatures(m.requiredFeatures, {
+    indicator: Object.keys(ind.entries).length > 0,
+    "one-hot": Object.keys(oh.entries).length > 0,
+    sos1: Object.keys(sos.entries).length > 0,
+  }, what);
+  for (const col of [reg, ind, oh, sos]) checkSidecars(col, what);
+  const dvEntries = m.decisionVariables.entries;
+  for (const k of Object.keys(dvEntries)) {
+    const v = dvEntries[k]!;
+    if (!v.bound) throw new DecodeError(`${what}: decision variable ${Number(k)} has no bound`);
+    kindFromNumber(v.kind);
+  }
+  let ids: Set<number> | undefined; // built only when labels exist, as readV2's map
+  const labels = m.decisionVariables.labels;
+  for (const k of Object.keys(labels)) {
+    ids ??= new Set(Object.keys(dvEntries).map(Number));
+    if (!ids.has(Number(k))) {
+      throw new DecodeError(`${what}: label for unknown decision variable ${k}`);
+    }
+    labelFromMessage(labels[k]);
+  }
+  for (const k of Object.keys(reg.entries)) {
+    const e = reg.entries[k]!;
+    equalityFromNumber(e.equality);
+    for (const x of e.usedDecisionVariableIds) safe(x);
+    checkDecoration(Number(k), reg);
+  }
+  for (const k of Object.keys(ind.entries)) {
+    const e = ind.entries[k]!;
+    equalityFromNumber(e.equality);
+    safe(e.indicatorVariable);
+    for (const x of e.usedDecisionVariableIds) safe(x);
+    checkDecoration(Number(k), ind);
+  }
+  for (const col of [oh, sos]) {
+    for (const k of Object.keys(col.entries)) {
+      const e = col.entries[k]!;
+      for (const x of e.variables) safe(x);
+      for (const x of e.usedDecisionVariableIds) safe(x);
+      if (e.activeVariable !== undefined) safe(e.activeVariable);
+      checkDecoration(Number(k), col);
+    }
+  }
+  const nft = m.evaluatedNamedFunctions ?? NO_NAMED_FUNCTIONS;
+  for (const k of Object.keys(nft.entries)) {
+    labelFromMessage(nft.labels[k]);
+    for (const x of nft.entries[k]!.usedDecisionVariableIds) safe(x);
+  }
+  return {
+    objective: m.objective,
+    feasible: m.feasible,
+    optimality: optimalityFromNumber(m.optimality),
+    relaxation: relaxationFromNumber(m.relaxation),
+    sense: senseFromNumber(m.sense, "unspecified-ok"),
+  };
+}
+
+/** {@linkcode decorate}'s checks (a context label's subscripts), without the copy. */
+function checkDecoration(id: number, col: Ctx): void {
+  const ctx = col.contexts[String(id)];
+  if (ctx?.label) labelFromMessage(ctx.label);
+}
 
 function readV2(bytes: Uint8Array, what: string): SolutionData {
   const m = readSolutionMessage(bytes);

@@ -16,7 +16,10 @@ import {
 } from "../../../codecs/media_types.ts";
 import { decodeDiagnostics } from "../../../codecs/msgpack/mod.ts";
 import { parsePythonJson } from "../../../codecs/json/mod.ts";
-import type { Instance, SampleSet, Solution } from "../../../codecs/ommx/mod.ts";
+import type { Instance, SampleSet, SolutionSummary } from "../../../codecs/ommx/mod.ts";
+import { Solution } from "../../../codecs/ommx/solution.ts";
+import { ommxV1SolutionCodec, ommxV2SolutionCodec } from "../../../codecs/ommx/codecs.ts";
+import type { AttachmentCodec } from "../../../codecs/codec.ts";
 import type { ProcessRecord, RunStatus } from "./config.ts";
 import { fetchPayload, type ReadContext } from "./_read_context.ts";
 import { layerAt } from "./_attachments.ts";
@@ -154,6 +157,33 @@ export abstract class ProcessView<Output> {
   }
 
   /**
+   * The output read through `fast` (a summary decoder of the codec `codec`) when the
+   * registry decodes its media type with that very codec and the layer has no annotations
+   * to merge; otherwise `pick` of {@linkcode ProcessView.getOutput}. The same fetch, limit
+   * and errors as `getOutput` either way.
+   *
+   * @param codec The built-in codec `fast` stands for.
+   * @param fast Its summary decoder (refusing what the codec refuses, with its errors).
+   * @param pick The summary of a decoded output.
+   * @returns The summary, or `null` unless finished.
+   */
+  protected async outputSummary<R>(
+    codec: AttachmentCodec<unknown>,
+    fast: (bytes: Uint8Array) => R,
+    pick: (output: Output) => R,
+  ): Promise<R | null> {
+    const d = this.#output;
+    if (d === null) return null;
+    if (
+      d.mediaType !== codec.mediaType || this.#ctx.codecs.get(d.mediaType) !== codec ||
+      (d.annotations !== undefined && !isEmpty(d.annotations))
+    ) {
+      return pick((await this.getOutput())!);
+    }
+    return fast(await fetchPayload(this.#ctx, d, `${this.#what} output`));
+  }
+
+  /**
    * A one-line summary in the spirit of Python's `repr`.
    *
    * @returns E.g. `Solve(run_id=0, solve_id=1, status='finished', adapter='…')`.
@@ -255,6 +285,31 @@ export class Solve extends ProcessView<Solution> {
   get solveId(): number {
     return this.id;
   }
+
+  /**
+   * The output's summary (objective, feasibility, optimality, relaxation, sense), or
+   * `null` unless finished: the same values, fetch and errors as reading them from
+   * {@linkcode ProcessView.getOutput}, but the built-in `ommx.v2` Solution reader builds
+   * no variable, constraint or named-function objects for it (see
+   * `Solution.decodeSummary`). A registry with its own Solution codec, or an output layer
+   * with annotations to merge, is read through `getOutput`.
+   *
+   * @returns The summary, or `null`.
+   */
+  getOutputSummary(): Promise<SolutionSummary | null> {
+    const version = this.outputDescriptor?.mediaType === MEDIA_TYPE_V1_SOLUTION ? "v1" : "v2";
+    return this.outputSummary(
+      version === "v1" ? ommxV1SolutionCodec : ommxV2SolutionCodec,
+      (bytes) => Solution.decodeSummary(bytes, version),
+      (s) => ({
+        objective: s.objective,
+        feasible: s.feasible,
+        optimality: s.optimality,
+        relaxation: s.relaxation,
+        sense: s.sense,
+      }),
+    );
+  }
 }
 
 /** One Sampling record: an Instance given to a sampler adapter, and its SampleSet. */
@@ -305,4 +360,9 @@ export async function loadSampling(
   record: ProcessRecord,
 ): Promise<Sampling> {
   return constructSampling(await loadProcess(ctx, runId, record, SAMPLING));
+}
+
+function isEmpty(record: Readonly<Record<string, string>>): boolean {
+  for (const _ in record) return false;
+  return true;
 }

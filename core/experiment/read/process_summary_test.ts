@@ -1,0 +1,139 @@
+// Solve.getOutputSummary: the values getOutput's Solution gives, through the registry's own
+// codec when it is not the built-in one, and the same errors for bad payloads and limits.
+import assert from "node:assert/strict";
+import { createCodecRegistry } from "../../../codecs/registry.ts";
+import { defaultCodecs } from "../../../codecs/default_codecs.ts";
+import {
+  MEDIA_TYPE_V1_SOLUTION,
+  MEDIA_TYPE_V2_INSTANCE,
+  MEDIA_TYPE_V2_SOLUTION,
+} from "../../../codecs/media_types.ts";
+import { ommxV2SolutionCodec } from "../../../codecs/ommx/codecs.ts";
+import { Function } from "../../../codecs/ommx/function.ts";
+import { Instance } from "../../../codecs/ommx/instance.ts";
+import { Solution } from "../../../codecs/ommx/solution.ts";
+import type { CodecRegistry } from "../../../codecs/registry.ts";
+import { loadSealedExperiment } from "./sealed_experiment.ts";
+import {
+  experimentConfig,
+  memoryArtifact,
+  PARAMS_LAYER,
+  type TestLayer,
+} from "./_read_test_util.ts";
+import type { Solve } from "./process.ts";
+
+const instance = new Instance({
+  sense: "maximize",
+  objective: Function.linear([[1, 2]]),
+  decisionVariables: [{
+    id: 1,
+    kind: "binary",
+    bound: { lower: 0, upper: 1 },
+    subscripts: [],
+    parameters: {},
+  }],
+});
+const solution = Solution.evaluate(instance, new Map([[1, 1]]));
+
+/** One run with a finished Solve (output: `output`) and a failed one. */
+async function solves(
+  output: TestLayer,
+  options: { codecs?: CodecRegistry; maxDecompressedBytes?: number } = {},
+): Promise<[Solve, Solve]> {
+  const config = experimentConfig({
+    runs: [{
+      run_id: 0,
+      attachments: { entries: {} },
+      solves: [
+        { solve_id: 0, status: "finished", input: 0, output: 1, adapter: "a" },
+        { solve_id: 1, status: "failed", input: 0, adapter: "a" },
+      ],
+    }],
+  }, 2);
+  const layers = [{ mediaType: MEDIA_TYPE_V2_INSTANCE, bytes: instance.toBytes() }, output];
+  const { target, descriptor, manifest } = await memoryArtifact({
+    config,
+    layers: [...layers, PARAMS_LAYER],
+  });
+  const exp = await loadSealedExperiment(target, descriptor, manifest, {
+    codecs: options.codecs ?? defaultCodecs,
+    ...(options.maxDecompressedBytes === undefined
+      ? {}
+      : { maxDecompressedBytes: options.maxDecompressedBytes }),
+  });
+  const [a, b] = exp.runById(0).solves;
+  return [a!, b!];
+}
+
+async function fields(solve: Solve): Promise<Record<string, unknown> | null> {
+  const s = await solve.getOutput();
+  if (s === null) return null;
+  return {
+    objective: s.objective,
+    feasible: s.feasible,
+    optimality: s.optimality,
+    relaxation: s.relaxation,
+    sense: s.sense,
+  };
+}
+
+Deno.test("Solve.getOutputSummary: the decoded Solution's fields; null without output", async () => {
+  const [done, failed] = await solves({
+    mediaType: MEDIA_TYPE_V2_SOLUTION,
+    bytes: solution.toBytes(),
+  });
+  const summary = await done.getOutputSummary();
+  assert.deepEqual({ ...summary }, await fields(done));
+  assert.deepEqual({ ...summary }, {
+    objective: 2,
+    feasible: true,
+    optimality: "unspecified",
+    relaxation: "unspecified",
+    sense: "maximize",
+  });
+  assert.equal(await failed.getOutputSummary(), null);
+  // Layer annotations (merged by getOutput) do not change the summary.
+  const [annotated] = await solves({
+    mediaType: MEDIA_TYPE_V2_SOLUTION,
+    bytes: solution.toBytes(),
+    annotations: { "org.ommx.v1.solution.solver": "toy" },
+  });
+  assert.deepEqual({ ...await annotated.getOutputSummary() }, await fields(annotated));
+});
+
+Deno.test("Solve.getOutputSummary: a registry's own Solution codec is used, as getOutput uses it", async () => {
+  const other = Solution.evaluate(instance, new Map([[1, 0]]));
+  const codecs = createCodecRegistry(defaultCodecs).with({
+    ...ommxV2SolutionCodec,
+    decode: () => other,
+  }, { override: true });
+  const [done] = await solves({ mediaType: MEDIA_TYPE_V2_SOLUTION, bytes: solution.toBytes() }, {
+    codecs,
+  });
+  assert.equal((await done.getOutputSummary())?.objective, 0);
+  assert.deepEqual({ ...await done.getOutputSummary() }, await fields(done));
+});
+
+Deno.test("Solve.getOutputSummary: bad payloads and limits fail with getOutput's errors", async () => {
+  const bad: TestLayer[] = [
+    { mediaType: MEDIA_TYPE_V2_SOLUTION, bytes: new Uint8Array([0x0a, 0x05, 0x01]) },
+    { mediaType: MEDIA_TYPE_V2_SOLUTION, bytes: new Uint8Array([0x11, 0, 0, 0, 0, 0, 0, 0xf8]) },
+    { mediaType: MEDIA_TYPE_V1_SOLUTION, bytes: new Uint8Array([0xff]) },
+  ];
+  for (const [i, layer] of bad.entries()) {
+    const [done] = await solves(layer);
+    const error = await done.getOutput().then(() => null, (e) => e as Error);
+    assert.ok(error, `case ${i}: getOutput accepted it`);
+    await assert.rejects(done.getOutputSummary(), (e) => {
+      assert.equal((e as Error).constructor, error.constructor, `case ${i}`);
+      assert.equal((e as Error).message, error.message, `case ${i}`);
+      return true;
+    });
+  }
+  const [big] = await solves({ mediaType: MEDIA_TYPE_V2_SOLUTION, bytes: solution.toBytes() }, {
+    maxDecompressedBytes: 12,
+  });
+  const error = await big.getOutput().then(() => null, (e) => e as Error);
+  assert.match(String(error), /more than the limit of 12 bytes/);
+  await assert.rejects(big.getOutputSummary(), (e) => (e as Error).message === error!.message);
+});
