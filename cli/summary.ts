@@ -128,13 +128,35 @@ function processReason(
 }
 
 /**
+ * Adapter options already parsed, by their text: flat objects only (every value a string,
+ * number, boolean, `null` or bigint; no `__proto__` key), so a shallow copy of one equals a
+ * fresh parse. The records of an Experiment share a few option texts (`{}` most of all).
+ * Bounded: once full, further texts are parsed each time.
+ */
+const FLAT_OPTIONS = new Map<string, Readonly<Record<string, unknown>>>();
+const FLAT_OPTIONS_MAX = 256;
+
+function isFlat(value: Record<string, unknown>): boolean {
+  if (Object.hasOwn(value, "__proto__")) return false;
+  for (const k in value) {
+    const v = value[k];
+    if (v !== null && typeof v === "object") return false;
+  }
+  return true;
+}
+
+/**
  * A record's adapter options parsed once, Python floats kept as `PyFloat`. Whatever the
  * `adapterOptions` getter refuses (not JSON, not a JSON object) it still refuses, with its error.
+ * A text parsed before into a flat object is answered with a fresh copy of that object.
  */
 function adapterOptionsOf(process: Solve | Sampling): Record<string, unknown> {
+  const text = process.adapterOptionsJson;
+  const known = FLAT_OPTIONS.get(text);
+  if (known !== undefined) return { ...known };
   let value: unknown;
   try {
-    value = parsePythonJson(process.adapterOptionsJson, { preserveFloats: true });
+    value = parsePythonJson(text, { preserveFloats: true });
   } catch (e) {
     void process.adapterOptions; // throws the getter's error
     throw e;
@@ -145,7 +167,11 @@ function adapterOptionsOf(process: Solve | Sampling): Record<string, unknown> {
     void process.adapterOptions; // throws InvalidArtifactError naming the record
     throw new InvalidArtifactError(`adapter_options is not a JSON object`);
   }
-  return value as Record<string, unknown>;
+  const options = value as Record<string, unknown>;
+  if (FLAT_OPTIONS.size < FLAT_OPTIONS_MAX && isFlat(options)) {
+    FLAT_OPTIONS.set(text, { ...options });
+  }
+  return options;
 }
 
 /**

@@ -53,3 +53,33 @@ Deno.test("summarizeProcess: options that are not a JSON object fail as the gett
   // The non-object cases name the record, as the getter's error does.
   await assert.rejects(summarizeProcess(fakeSolve("1.5").solve), /Run 1 Solve 3 adapter_options/);
 });
+
+Deno.test("summarizeProcess: records sharing an options text get equal, separate objects", async () => {
+  for (
+    const json of [
+      "{}",
+      '{"verbose": false, "threads": 2, "name": "x", "big": 12345678901234567890}',
+      '{"__proto__": 1, "a": null}',
+      '{"nested": {"a": [1]}}',
+      '{"time_limit": 10.0}',
+    ]
+  ) {
+    const first = await summarizeProcess(fakeSolve(json).solve);
+    const expected = parsePythonJson(json, { preserveFloats: true });
+    assert.deepStrictEqual(first.adapterOptions, expected, json);
+    first.adapterOptions.added = true; // a caller may change its summary
+    if ("nested" in first.adapterOptions) {
+      (first.adapterOptions.nested as Record<string, unknown>).a = 0;
+    }
+    let previous = first.adapterOptions;
+    for (let i = 0; i < 3; i++) {
+      const again = await summarizeProcess(fakeSolve(json).solve);
+      assert.notEqual(again.adapterOptions, previous, json);
+      assert.deepStrictEqual(again.adapterOptions, expected, json);
+      assert.equal(Object.getPrototypeOf(again.adapterOptions), Object.prototype, json);
+      assert.deepEqual(Object.keys(again.adapterOptions), Object.keys(expected as object), json);
+      previous = again.adapterOptions;
+      previous.added = i;
+    }
+  }
+});
