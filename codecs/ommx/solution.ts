@@ -586,6 +586,8 @@ export class Solution extends ResultPayload<SolutionData> {
    * order, so a payload `decode` refuses is refused here with the same error; for
    * `ommx.v2` the variable, constraint and named-function objects are not built
    * (`ommx.v1` payloads are decoded whole: their feasibility is derived from the values).
+   * A TypeScript addition (the Python SDK always builds the whole `Solution`): listings
+   * such as the CLI's `runs` read thousands of outputs and print only these fields.
    *
    * @example
    * ```ts

@@ -292,7 +292,8 @@ export class Solve extends ProcessView<Solution> {
    * {@linkcode ProcessView.getOutput}, but the built-in `ommx.v2` Solution reader builds
    * no variable, constraint or named-function objects for it (see
    * `Solution.decodeSummary`). A registry with its own Solution codec, or an output layer
-   * with annotations to merge, is read through `getOutput`.
+   * with annotations to merge, is read through `getOutput`. A TypeScript addition (the
+   * Python SDK has only `Solve.output`), for listings that print only these fields.
    *
    * @returns The summary, or `null`.
    */
