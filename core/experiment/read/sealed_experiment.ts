@@ -288,6 +288,61 @@ export async function loadSealedExperiment(
   manifest: ImageManifest,
   options: LoadSealedExperimentOptions,
 ): Promise<SealedExperiment> {
+  checkManifest(manifest);
+  const config = parseExperimentConfig(await target.fetch(manifest.config));
+  return await build(target, manifestDescriptor, manifest, config, undefined, options);
+}
+
+/**
+ * What the writer that just stored an Experiment already holds: its config
+ * as a record (what {@linkcode parseExperimentConfig} gives on the config
+ * blob) and the run-parameter table's bytes.
+ */
+export interface WrittenExperiment {
+  /** The config, as the parser would give it on the stored bytes. */
+  readonly config: ExperimentConfig;
+  /** The run-parameter table's MessagePack bytes (the blob at `config.runParameters`). */
+  readonly tableBytes: Uint8Array;
+}
+
+/**
+ * The sealed view of an Experiment the caller has just written into `target`,
+ * built from what the writer holds ({@linkcode WrittenExperiment}) instead of
+ * fetching, hashing and parsing its config and table again. Every other check
+ * of {@linkcode loadSealedExperiment} is made the same way: the manifest's
+ * artifact and config media types, the config size limit, the draft rule,
+ * every layer present in `target`, every index and media type of the runs,
+ * Solves and Samplings, the table decoded. The result is the one
+ * {@linkcode loadSealedExperiment} gives on the stored bytes (the writer's
+ * differential test compares the two).
+ *
+ * @param target The storage target the Experiment was written into.
+ * @param manifestDescriptor The manifest's descriptor (with the ref-name annotation).
+ * @param manifest The manifest.
+ * @param written The config and the table bytes the writer stored.
+ * @param options Load options.
+ * @returns The Experiment.
+ * @throws {InvalidArtifactError} When the artifact breaks a rule of the format.
+ */
+export async function sealWrittenExperiment(
+  target: ReadOnlyTarget,
+  manifestDescriptor: Descriptor,
+  manifest: ImageManifest,
+  written: WrittenExperiment,
+  options: LoadSealedExperimentOptions,
+): Promise<SealedExperiment> {
+  checkManifest(manifest);
+  return await build(
+    target,
+    manifestDescriptor,
+    manifest,
+    written.config,
+    written.tableBytes,
+    options,
+  );
+}
+
+function checkManifest(manifest: ImageManifest): void {
   if (manifest.artifactType !== ARTIFACT_TYPE_EXPERIMENT) {
     throw new InvalidArtifactError(
       `Experiment artifact type is ${
@@ -305,7 +360,17 @@ export async function loadSealedExperiment(
       `Experiment config (${manifest.config.digest}) is ${manifest.config.size} bytes, more than the limit of ${MAX_CONFIG_SIZE}`,
     );
   }
-  const config = parseExperimentConfig(await target.fetch(manifest.config));
+}
+
+/** The checks and views after the config: `tableBytes` given, the table is not fetched. */
+async function build(
+  target: ReadOnlyTarget,
+  manifestDescriptor: Descriptor,
+  manifest: ImageManifest,
+  config: ExperimentConfig,
+  tableBytes: Uint8Array | undefined,
+  options: LoadSealedExperimentOptions,
+): Promise<SealedExperiment> {
   if (config.status === "draft" && !options.allowDraft) {
     throw new InvalidArtifactError(
       "Experiment config status is draft, expected finished or failed or interrupted (pass allowDraft to read checkpoints)",
@@ -339,7 +404,12 @@ export async function loadSealedExperiment(
   }
   let table;
   try {
-    table = decodeRunParameterTable(await fetchPayload(ctx, paramLayer, "run-parameter table"));
+    // Bytes in hand within the size cap are used as they are; otherwise the fetch (and its cap error).
+    table = decodeRunParameterTable(
+      tableBytes !== undefined && paramLayer.size <= ctx.maxDecompressedBytes
+        ? tableBytes
+        : await fetchPayload(ctx, paramLayer, "run-parameter table"),
+    );
   } catch (cause) {
     throw new InvalidArtifactError(
       `Invalid run-parameter table: ${(cause as Error).message}`,

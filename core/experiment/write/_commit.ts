@@ -22,6 +22,7 @@ import {
   type AttachmentTable,
   encodeExperimentConfig,
   encodeRunRecord,
+  type ExperimentConfig,
   type ExperimentStatus,
   type ProcessRecord,
   type RunRecord,
@@ -213,7 +214,7 @@ async function assemble(
   // The config without runs is `<head>],"run_parameters":N}`; the runs' text goes between.
   const frame = encodeExperimentConfig({
     status: input.status,
-    reason: input.status === "failed" || input.status === "interrupted" ? input.reason : null,
+    reason: configReason(input),
     requestedImageName: input.requestedImageName,
     attachments,
     runs: [],
@@ -290,6 +291,52 @@ async function assemble(
     manifest,
     manifestDescriptor,
     manifestBytes,
+  };
+}
+
+/** The config's reason: only a failed or interrupted Experiment has one. */
+function configReason(input: Omit<CommitInput, "imageName">): string | null {
+  return input.status === "failed" || input.status === "interrupted" ? input.reason : null;
+}
+
+/**
+ * The config of an assembled Experiment as the parser gives it on the
+ * config bytes (`parseExperimentConfig`), rebuilt from the
+ * writer's state: the same records with the same layer indices as the
+ * assembly gave them (attachments, then the runs in ascending id, then the
+ * run-parameter table). Every layer the records name is checked to be the
+ * very descriptor the assembled manifest holds at that index; when one is
+ * not (the state changed since the assembly), `undefined`, and the caller
+ * reads the stored config instead.
+ *
+ * @param input What was assembled (the same input object).
+ * @param assembled The assembly of `input`.
+ * @returns The config, or `undefined`.
+ */
+export function writtenConfig(
+  input: Omit<CommitInput, "imageName">,
+  assembled: AssembledExperiment,
+): ExperimentConfig | undefined {
+  const layers = assembled.manifest.layers;
+  let next = 0;
+  let same = true;
+  const add = (d: LayerDescriptor): number => {
+    if (layers[next] !== d) same = false;
+    return next++;
+  };
+  const attachments = attachmentTable(input.attachments, add);
+  const runs = [...input.runs].sort((a, b) => a.runId - b.runId).map((r) => runRecord(r, add));
+  const runParameters = next;
+  if (!same || layers.length !== runParameters + 1 || layers[runParameters] !== assembled.table) {
+    return undefined;
+  }
+  return {
+    status: input.status,
+    reason: configReason(input),
+    requestedImageName: input.requestedImageName,
+    attachments,
+    runs,
+    runParameters,
   };
 }
 

@@ -22,7 +22,11 @@ import type { CodecRegistry } from "../../../codecs/registry.ts";
 import { defaultCodecs } from "../../../codecs/mod.ts";
 import { buildRunParameterTable } from "../../../codecs/msgpack/run_parameter_table.ts";
 import { MEDIA_TYPE_TRACE } from "../../../codecs/media_types.ts";
-import { loadSealedExperiment, SealedExperiment } from "../read/sealed_experiment.ts";
+import {
+  loadSealedExperiment,
+  SealedExperiment,
+  sealWrittenExperiment,
+} from "../read/sealed_experiment.ts";
 import { loadSealedRun, type SealedRun } from "../read/sealed_run.ts";
 import { type ArtifactSource, openSource } from "../read/open.ts";
 import type { ExperimentStatus } from "../read/config.ts";
@@ -51,6 +55,7 @@ import {
   newAssemblyCache,
   runRecord,
   storeAssembled,
+  writtenConfig,
 } from "./_commit.ts";
 import { formatReason, isInterruption } from "./_reason.ts";
 import { anonymousExperimentName, checkpointName } from "./_anonymous_name.ts";
@@ -533,10 +538,8 @@ export class ExperimentBuilder extends AttachmentWriter {
       const requested = this.#internal.imageName;
       const session = this.#internal.session;
       const checkpoint = status !== "finished";
-      const assembled = await assembleExperiment(
-        this.#input(status, reason, checkpoint ? requested : null),
-        this.#assembly,
-      );
+      const input = this.#input(status, reason, checkpoint ? requested : null);
+      const assembled = await assembleExperiment(input, this.#assembly);
       let published: string;
       if (!checkpoint) {
         await storeAssembled(this.#internal.store, assembled);
@@ -556,12 +559,20 @@ export class ExperimentBuilder extends AttachmentWriter {
         await this.#internal.store.tag(assembled.manifestDescriptor, published);
       }
       const result = commitResult(assembled, published);
-      const exp = await loadSealedExperiment(
-        this.#internal.store,
-        result.descriptor,
-        result.manifest,
-        { codecs: this.#internal.codecs },
-      );
+      // The view from what this builder holds (the config not fetched and parsed again).
+      const config = writtenConfig(input, assembled);
+      const options = { codecs: this.#internal.codecs };
+      const exp = config === undefined
+        ? await loadSealedExperiment(
+          this.#internal.store,
+          result.descriptor,
+          result.manifest,
+          options,
+        )
+        : await sealWrittenExperiment(this.#internal.store, result.descriptor, result.manifest, {
+          config,
+          tableBytes: assembled.tableBytes,
+        }, options);
       this.#sealed = "sealed";
       await session?.release();
       return exp;

@@ -1,0 +1,215 @@
+/**
+ * Differential test of the view a commit returns: the builder builds it from
+ * its own state (`sealWrittenExperiment`), and it must be what the loader
+ * gives on the bytes just written (`openSealedExperiment` of the archive, and
+ * of the Local Registry the Experiment was committed into) — runs, Solves,
+ * Samplings, attachments, parameters, statuses, reasons, digests — on seeded
+ * Experiments.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { mulberry32 } from "../../_random_test_util.ts";
+import { createExperimentBuilder } from "./experiment_builder.ts";
+import type { Run } from "./run.ts";
+import { experimentArchiveBytes } from "./save.ts";
+import { openSealedExperiment } from "../read/open.ts";
+import { loadSealedExperiment, type SealedExperiment } from "../read/sealed_experiment.ts";
+import { parseManifest } from "../../oci/manifest.ts";
+import { Experiment } from "../experiment.ts";
+import { AutosavePolicy } from "./autosave_policy.ts";
+import { defaultCodecs } from "../../../codecs/mod.ts";
+import { MemoryTarget } from "../../oci/backends/memory.ts";
+import type { Descriptor } from "../../oci/descriptor.ts";
+import type { FetchOptions } from "../../oci/storage.ts";
+
+class RuntimeError extends Error {
+  override name = "RuntimeError";
+}
+
+const bytesOf = (text: string) => new TextEncoder().encode(text);
+const instanceOf = (i: number) => ({
+  toBytes: () => bytesOf(`instance ${i}`),
+  numVariables: 0,
+  numConstraints: 0,
+});
+const solver = {
+  name: "toy.Solver",
+  solve(i: { toBytes(): Uint8Array }, options: { fail?: boolean; k?: number }) {
+    if (options.fail) throw new RuntimeError("infeasible");
+    return { toBytes: () => bytesOf(`solution of ${new TextDecoder().decode(i.toBytes())}`) };
+  },
+};
+const sampler = {
+  name: "toy.Sampler",
+  sample: (_i: unknown, options: { n?: number }) => ({
+    toBytes: () => bytesOf(`samples ${options.n ?? 0}`),
+  }),
+};
+
+/** What a recorder needs from a builder or the root's Experiment. */
+interface Recorder {
+  run(): Run;
+  logJson(name: string, value: unknown): Promise<void>;
+  setAnnotation(key: string, value: string): void;
+}
+
+/** A seeded Experiment: parameters of every type, attachments, Solves and Samplings (some failing), run lifecycles. */
+async function record(seed: number, exp: Recorder, runs: number): Promise<void> {
+  const rnd = mulberry32(seed);
+  const pick = (n: number) => Math.floor(rnd() * n);
+  exp.setAnnotation("org.example.seed", String(seed));
+  if (rnd() < 0.7) await exp.logJson("dataset", { seed, rows: pick(100) });
+  if (rnd() < 0.5) await exp.logJson("ゼロ", [seed]);
+  for (let i = 0; i < runs; i++) {
+    const run = exp.run();
+    run.logParameter("i", i);
+    if (rnd() < 0.8) run.logParameter("solver", `s-${pick(4)}`);
+    if (rnd() < 0.5) run.logParameter("x", rnd() < 0.5 ? pick(9) : rnd());
+    if (rnd() < 0.3) run.logParameter("flag", rnd() < 0.5);
+    if (rnd() < 0.2) run.logParameter("big", 2n ** 62n + BigInt(i));
+    if (rnd() < 0.5) await run.logJson("config", { i, k: pick(5) });
+    if (rnd() < 0.2) await run.logJson("extra", { note: "日本" });
+    for (let s = pick(3); s > 0; s--) {
+      const fail = rnd() < 0.2;
+      await run.logSolve(solver, instanceOf(pick(6)), { fail, k: pick(3) }).catch((e) => {
+        if (!(e instanceof RuntimeError)) throw e;
+      });
+    }
+    if (rnd() < 0.4) await run.logSample(sampler, instanceOf(pick(6)), { n: pick(4) });
+    const end = rnd();
+    if (end < 0.15) run.fail(new RuntimeError(`run ${i} failed\n detail`));
+    else if (end < 0.25) run.interrupt(new Error(`stop ${i}`));
+    else run.finish();
+  }
+}
+
+/** Everything a reader sees of an Experiment, as plain data. */
+function snapshot(exp: SealedExperiment) {
+  return {
+    manifestDigest: exp.manifestDigest,
+    manifestDescriptor: {
+      digest: exp.manifestDescriptor.digest,
+      size: exp.manifestDescriptor.size,
+    },
+    layers: exp.layers,
+    annotations: exp.annotations,
+    status: exp.status,
+    lifecycleReason: exp.lifecycleReason,
+    requestedImageName: exp.requestedImageName,
+    subject: exp.subject,
+    config: JSON.parse(JSON.stringify(exp.config, mapsAsEntries)),
+    attachments: exp.attachmentNames.map((n) => [n, exp.attachmentInfo(n)]),
+    runParameters: exp.runParameters(),
+    runs: exp.runs.map((r) => ({
+      runId: r.runId,
+      status: r.status,
+      reason: r.lifecycleReason,
+      parameters: r.parameters,
+      hasTrace: r.hasTrace,
+      attachments: r.attachmentNames.map((n) => [n, r.attachmentInfo(n)]),
+      solves: r.solves.map((s) => ({
+        id: s.solveId,
+        status: s.status,
+        adapter: s.adapter,
+        options: s.adapterOptionsJson,
+        input: s.inputDescriptor,
+        output: s.outputDescriptor,
+        diagnostics: s.getDiagnostics(),
+        text: s.toString(),
+      })),
+      samplings: r.samplings.map((s) => ({
+        id: s.samplingId,
+        status: s.status,
+        adapter: s.adapter,
+        options: s.adapterOptionsJson,
+        input: s.inputDescriptor,
+        output: s.outputDescriptor,
+        diagnostics: s.getDiagnostics(),
+        text: s.toString(),
+      })),
+      text: `${r}`,
+    })),
+  };
+}
+
+function mapsAsEntries(_key: string, value: unknown): unknown {
+  if (value instanceof Map) return { map: [...value.entries()] };
+  if (typeof value === "bigint") return { bigint: String(value) };
+  return value;
+}
+
+for (const seed of [1, 2, 3, 4, 5, 6]) {
+  Deno.test(`commit view: seed ${seed}, in memory — the builder's view equals the loader's on the archive`, async () => {
+    const b = createExperimentBuilder({ imageName: `example.com/t/diff:s${seed}` });
+    await record(seed, b, 12 + seed * 3);
+    const fresh = seed % 3 === 0 ? "fail" : seed % 3 === 1 ? "commit" : "interrupt";
+    const committed = fresh === "commit"
+      ? await b.commit()
+      : fresh === "fail"
+      ? await b.fail(new RuntimeError("whole experiment"))
+      : await b.interrupt(new Error("stopped"));
+    const loaded = await openSealedExperiment(await experimentArchiveBytes(committed), {
+      allowDraft: true,
+    });
+    const again = snapshot(loaded);
+    // The archive's index names the image; the commit's view names it too.
+    assert.deepEqual(snapshot(committed), again);
+    assert.ok(again.runs.length > 0);
+  });
+}
+
+Deno.test("commit view: a Local Registry commit's view equals the loader's on the registry", async () => {
+  const root = await Deno.makeTempDir({ prefix: "ommx-commit-view-" });
+  try {
+    for (const seed of [11, 12]) {
+      const exp = await Experiment.create(`example.com/t/registry:s${seed}`, { root });
+      exp.setAutosavePolicy(seed === 11 ? AutosavePolicy.disabled() : AutosavePolicy.everyNRuns(7));
+      await record(seed, exp, 40);
+      await exp.commit();
+      const store = exp.storage;
+      const descriptor = exp.manifestDescriptor;
+      const { manifest } = parseManifest(await store.fetch(descriptor));
+      const loaded = await loadSealedExperiment(store, descriptor, manifest, {
+        codecs: defaultCodecs,
+      });
+      assert.deepEqual(snapshotOf(exp), snapshot(loaded));
+      await exp.close();
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+/** A memory store that records the digests fetched from it. */
+class CountingTarget extends MemoryTarget {
+  readonly fetched: string[] = [];
+  override fetch(descriptor: Descriptor, options?: FetchOptions): Promise<Uint8Array> {
+    this.fetched.push(descriptor.digest);
+    return super.fetch(descriptor, options);
+  }
+  override fetchStream(descriptor: Descriptor, options?: FetchOptions) {
+    this.fetched.push(descriptor.digest);
+    return super.fetchStream(descriptor, options);
+  }
+}
+
+Deno.test("commit view: the commit reads neither the config nor the run-parameter table back from the store", async () => {
+  const store = new CountingTarget();
+  const b = createExperimentBuilder({ imageName: "example.com/t/diff:nofetch", store });
+  await record(7, b, 20);
+  const before = store.fetched.length;
+  const exp = await b.commit();
+  const table = exp.layers[exp.config.runParameters]!.digest;
+  const fetched = store.fetched.slice(before);
+  assert.ok(!fetched.includes(exp.manifest.config.digest), "config fetched again");
+  assert.ok(!fetched.includes(table), "run-parameter table fetched again");
+  // And the view is the loader's.
+  const loaded = await openSealedExperiment(await experimentArchiveBytes(exp));
+  assert.deepEqual(snapshot(exp), snapshot(loaded));
+});
+
+/** The root's Experiment shows its sealed view's getters. */
+function snapshotOf(exp: Experiment) {
+  return snapshot(exp as unknown as SealedExperiment);
+}
