@@ -17,7 +17,8 @@
  *
  * @module
  */
-import { ByteBuffer, equalBytes } from "../../_bytes.ts";
+import { equalBytes } from "../../_bytes.ts";
+import { ByteChunks } from "../../_byte_chunks.ts";
 import { createHasher, type Hasher } from "../../oci/digest.ts";
 import { canonicalJson } from "../../oci/canonical_json.ts";
 import { RunParameterTableWriter } from "../../../codecs/msgpack/_run_parameter_table_writer.ts";
@@ -67,9 +68,9 @@ export class AssemblyCache {
   readonly #entries: Entry[] = [];
   readonly #layers: LayerDescriptor[] = [];
   /** The config's `runs` array content: each run's text, comma-separated. */
-  readonly #config = new ByteBuffer(4096);
+  readonly #config = new ByteChunks();
   /** The manifest's text of the runs' layers, comma-separated. */
-  readonly #manifest = new ByteBuffer(4096);
+  readonly #manifest = new ByteChunks();
   readonly #table = new RunParameterTableWriter();
   readonly #layerTexts = new WeakMap<LayerDescriptor, Uint8Array>();
   #hash: ConfigHash | undefined;
@@ -119,7 +120,7 @@ export class AssemblyCache {
       const first = this.#layers.length;
       const text = encode(run, (d) => base + this.#layers.push(d) - 1);
       if (this.#entries.length > 0) this.#config.append(COMMA);
-      this.#config.append(encoder.encode(text));
+      this.#config.appendText(text);
       // The run's layers as one text, encoded once (not cached per descriptor: a Run's layers
       // are written here once, and 15,000 small cached arrays at 5,000 runs stayed alive).
       let layersText = "";
@@ -127,7 +128,7 @@ export class AssemblyCache {
         if (this.#manifest.length > 0 || layersText.length > 0) layersText += ",";
         layersText += layerJson(this.#layers[j]!);
       }
-      if (layersText.length > 0) this.#manifest.append(encoder.encode(layersText));
+      if (layersText.length > 0) this.#manifest.appendText(layersText);
       this.#entries.push({
         run,
         layerEnd: this.#layers.length,
@@ -154,19 +155,19 @@ export class AssemblyCache {
   }
 
   /**
-   * The config's `runs` array content (run texts, comma-separated), as a view
-   * valid until the next {@linkcode AssemblyCache.sync}.
+   * The config's `runs` array content (run texts, comma-separated), valid
+   * until the next {@linkcode AssemblyCache.sync}.
    */
-  get configRuns(): Uint8Array {
-    return this.#config.view();
+  get configRuns(): ByteChunks {
+    return this.#config;
   }
 
   /**
-   * The manifest's text of the runs' layers (comma-separated), as a view
-   * valid until the next {@linkcode AssemblyCache.sync}.
+   * The manifest's text of the runs' layers (comma-separated), valid until
+   * the next {@linkcode AssemblyCache.sync}.
    */
-  get manifestLayers(): Uint8Array {
-    return this.#manifest.view();
+  get manifestLayers(): ByteChunks {
+    return this.#manifest;
   }
 
   /**
@@ -209,7 +210,7 @@ export class AssemblyCache {
       hasher.update(head);
       hash = this.#hash = { head: head.slice(), hasher, upTo: 0 };
     }
-    hash.hasher.update(this.#config.view(hash.upTo));
+    for (const piece of this.#config.pieces(hash.upTo)) hash.hasher.update(piece);
     hash.upTo = this.#config.length;
     const finish = hash.hasher.copy();
     finish.update(tail);

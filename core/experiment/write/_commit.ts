@@ -28,7 +28,8 @@ import {
   type RunRecord,
 } from "../read/config.ts";
 import { sortByCodePoint } from "../../_code_points.ts";
-import { concatBytes, equalBytes } from "../../_bytes.ts";
+import { equalBytes } from "../../_bytes.ts";
+import type { ByteChunks } from "../../_byte_chunks.ts";
 import { AssemblyCache } from "./_assembly_cache.ts";
 import { type AttachmentEntry, type LayerDescriptor, stageBytes } from "./_staging.ts";
 import type { ProcessState, RunState } from "./_run_state.ts";
@@ -227,7 +228,11 @@ async function assemble(
       "Experiment config: the encoder no longer ends with runs and run_parameters",
     );
   }
-  const configBytes = concatBytes([head, cache.configRuns, tail]);
+  // One exactly sized array, the runs' text copied in from the cache's chunks.
+  const runsText = cache.configRuns;
+  const configBytes = new Uint8Array(head.length + runsText.length + tail.length);
+  configBytes.set(head, 0);
+  configBytes.set(tail, runsText.copyTo(configBytes, head.length));
   const configDescriptor: Descriptor = {
     mediaType: MEDIA_TYPE_EXPERIMENT_CONFIG,
     digest: `sha256:${await cache.configHex(head, tail)}`,
@@ -263,7 +268,8 @@ async function assemble(
   before += `"artifactType":${canonicalJson(manifest.artifactType)},"config":${
     canonicalJson(manifest.config)
   },"layers":[`;
-  const parts: Uint8Array[] = [encoder.encode(before)];
+  // The pieces in order, then one exactly sized array (the runs' layers copied from the cache's chunks).
+  const parts: (Uint8Array | ByteChunks)[] = [encoder.encode(before)];
   const comma = Uint8Array.of(0x2c);
   const layerParts = [
     ...layers.slice(0, attachmentLayers).map((l) => cache.layerText(l)),
@@ -277,7 +283,16 @@ async function assemble(
   let after = `],"schemaVersion":2`;
   if (manifest.subject !== undefined) after += `,"subject":${canonicalJson(manifest.subject)}`;
   parts.push(encoder.encode(after + "}"));
-  const manifestBytes = concatBytes(parts);
+  const manifestBytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    if (p instanceof Uint8Array) {
+      manifestBytes.set(p, at);
+      at += p.length;
+    } else {
+      at = p.copyTo(manifestBytes, at);
+    }
+  }
   const manifestDescriptor: Descriptor = {
     mediaType: MEDIA_TYPE_IMAGE_MANIFEST,
     digest: await digestOf(manifestBytes),
