@@ -244,6 +244,30 @@ async function loadProcess(
   record: ProcessRecord,
   kind: ProcessKind,
 ): Promise<LoadedProcess> {
+  const loaded = processOf(ctx, runId, record, kind);
+  if (record.diagnostics === undefined) return loaded;
+  const what = `Run ${runId} ${kind.label} ${record.id}`;
+  const d = layerAt(ctx, record.diagnostics, `${what} diagnostics`);
+  checkMediaType(d, [MEDIA_TYPE_DIAGNOSTICS], `${what} diagnostics`);
+  let diagnostics: unknown[];
+  try {
+    diagnostics = decodeDiagnostics(await fetchPayload(ctx, d, `${what} diagnostics`));
+  } catch (cause) {
+    throw new InvalidArtifactError(
+      `Invalid ${what} diagnostics: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+  return { ...loaded, diagnostics };
+}
+
+/** The checks that need no read: input and output layers (diagnostics left empty). */
+function processOf(
+  ctx: ReadContext,
+  runId: number,
+  record: ProcessRecord,
+  kind: ProcessKind,
+): LoadedProcess {
   const what = `Run ${runId} ${kind.label} ${record.id}`;
   const input = layerAt(ctx, record.input, `${what} input`);
   checkMediaType(input, [MEDIA_TYPE_V1_INSTANCE, MEDIA_TYPE_V2_INSTANCE], `${what} input`);
@@ -252,20 +276,17 @@ async function loadProcess(
     output = layerAt(ctx, record.output, `${what} output`);
     checkMediaType(output, kind.outputTypes, `${what} output`);
   }
-  let diagnostics: unknown[] = [];
-  if (record.diagnostics !== undefined) {
-    const d = layerAt(ctx, record.diagnostics, `${what} diagnostics`);
-    checkMediaType(d, [MEDIA_TYPE_DIAGNOSTICS], `${what} diagnostics`);
-    try {
-      diagnostics = decodeDiagnostics(await fetchPayload(ctx, d, `${what} diagnostics`));
-    } catch (cause) {
-      throw new InvalidArtifactError(
-        `Invalid ${what} diagnostics: ${(cause as Error).message}`,
-        { cause },
-      );
-    }
-  }
-  return { ctx, runId, record, input, output, diagnostics, kind };
+  return { ctx, runId, record, input, output, diagnostics: [], kind };
+}
+
+/** A record's process view without a read, or `undefined` when it has a diagnostics layer. */
+function processWithoutRead(
+  ctx: ReadContext,
+  runId: number,
+  record: ProcessRecord,
+  kind: ProcessKind,
+): LoadedProcess | undefined {
+  return record.diagnostics === undefined ? processOf(ctx, runId, record, kind) : undefined;
 }
 
 let constructSolve: (loaded: LoadedProcess) => Solve;
@@ -366,4 +387,43 @@ export async function loadSampling(
 function isEmpty(record: Readonly<Record<string, string>>): boolean {
   for (const _ in record) return false;
   return true;
+}
+
+/**
+ * {@linkcode loadSolve} without a read: the same checks and view for a record
+ * with no diagnostics layer; `undefined` for one with (its diagnostics must
+ * be fetched: use {@linkcode loadSolve}).
+ *
+ * @param ctx The artifact context.
+ * @param runId The owning run.
+ * @param record The Solve record.
+ * @returns The view, or `undefined`.
+ * @throws {InvalidArtifactError} When a layer index or media type is wrong.
+ */
+export function solveWithoutRead(
+  ctx: ReadContext,
+  runId: number,
+  record: ProcessRecord,
+): Solve | undefined {
+  const loaded = processWithoutRead(ctx, runId, record, SOLVE);
+  return loaded === undefined ? undefined : constructSolve(loaded);
+}
+
+/**
+ * {@linkcode loadSampling} without a read: the same checks and view for a
+ * record with no diagnostics layer; `undefined` for one with.
+ *
+ * @param ctx The artifact context.
+ * @param runId The owning run.
+ * @param record The Sampling record.
+ * @returns The view, or `undefined`.
+ * @throws {InvalidArtifactError} When a layer index or media type is wrong.
+ */
+export function samplingWithoutRead(
+  ctx: ReadContext,
+  runId: number,
+  record: ProcessRecord,
+): Sampling | undefined {
+  const loaded = processWithoutRead(ctx, runId, record, SAMPLING);
+  return loaded === undefined ? undefined : constructSampling(loaded);
 }

@@ -11,7 +11,14 @@ import type { RunRecord, RunStatus } from "./config.ts";
 import { fetchPayload, type ReadContext } from "./_read_context.ts";
 import { AttachmentNamespace, layerAt } from "./_attachments.ts";
 import { AttachmentHolder } from "./attachment_holder.ts";
-import { loadSampling, loadSolve, type Sampling, type Solve } from "./process.ts";
+import {
+  loadSampling,
+  loadSolve,
+  type Sampling,
+  samplingWithoutRead,
+  type Solve,
+  solveWithoutRead,
+} from "./process.ts";
 import type { ParameterValue } from "./run_parameters.ts";
 import { reprStr } from "../../../codecs/_py_repr.ts";
 import { sealedRunDisplay } from "./_display.ts";
@@ -146,6 +153,43 @@ export async function loadSealedRun(
   record: RunRecord,
   parameters: Record<string, ParameterValue>,
 ): Promise<SealedRun> {
+  const { attachments, trace } = runParts(ctx, record);
+  const solves = await Promise.all(record.solves.map((s) => loadSolve(ctx, record.runId, s)));
+  const samplings = await Promise.all(
+    record.samplings.map((s) => loadSampling(ctx, record.runId, s)),
+  );
+  return construct({ ctx, record, attachments, trace, solves, samplings, parameters });
+}
+
+/**
+ * {@linkcode loadSealedRun} without a read: the same checks and view for a
+ * run none of whose Solves and Samplings has a diagnostics layer (nothing to
+ * fetch); `undefined` for one with (use {@linkcode loadSealedRun}).
+ *
+ * @param ctx The artifact context.
+ * @param record The config's run record.
+ * @param parameters This run's cells of the run-parameter table.
+ * @returns The view, or `undefined`.
+ * @throws {InvalidArtifactError} When a layer index or media type is wrong.
+ */
+export function sealedRunWithoutRead(
+  ctx: ReadContext,
+  record: RunRecord,
+  parameters: Record<string, ParameterValue>,
+): SealedRun | undefined {
+  if (record.solves.some((s) => s.diagnostics !== undefined)) return undefined;
+  if (record.samplings.some((s) => s.diagnostics !== undefined)) return undefined;
+  const { attachments, trace } = runParts(ctx, record);
+  const solves = record.solves.map((s) => solveWithoutRead(ctx, record.runId, s)!);
+  const samplings = record.samplings.map((s) => samplingWithoutRead(ctx, record.runId, s)!);
+  return construct({ ctx, record, attachments, trace, solves, samplings, parameters });
+}
+
+/** A run's attachments and trace layer, checked. */
+function runParts(
+  ctx: ReadContext,
+  record: RunRecord,
+): { attachments: AttachmentNamespace; trace: Descriptor | null } {
   const where = `run ${record.runId}`;
   const attachments = new AttachmentNamespace(ctx, record.attachments, where);
   let trace: Descriptor | null = null;
@@ -157,9 +201,5 @@ export async function loadSealedRun(
       );
     }
   }
-  const solves = await Promise.all(record.solves.map((s) => loadSolve(ctx, record.runId, s)));
-  const samplings = await Promise.all(
-    record.samplings.map((s) => loadSampling(ctx, record.runId, s)),
-  );
-  return construct({ ctx, record, attachments, trace, solves, samplings, parameters });
+  return { attachments, trace };
 }

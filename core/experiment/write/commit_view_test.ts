@@ -107,7 +107,7 @@ function snapshot(exp: SealedExperiment) {
       reason: r.lifecycleReason,
       parameters: r.parameters,
       hasTrace: r.hasTrace,
-      attachments: r.attachmentNames.map((n) => [n, r.attachmentInfo(n)]),
+      attachments: r.attachmentNames.map((n) => [n, r.attachmentInfo(n)] as const),
       solves: r.solves.map((s) => ({
         id: s.solveId,
         status: s.status,
@@ -180,6 +180,46 @@ Deno.test("commit view: a Local Registry commit's view equals the loader's on th
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("commit view: closedRuns (views built on first use) show what the committed runs show", async () => {
+  for (const seed of [21, 22, 23]) {
+    const b = createExperimentBuilder({ imageName: `example.com/t/closed:s${seed}` });
+    await record(seed, b, 25);
+    await b.settled();
+    const closed = b.closedRuns;
+    const exp = await b.commit();
+    // By design (as before views were built on first use), a closed run's view counts layer
+    // indices within the run and types its cells by its own parameters, not the whole table.
+    const strip = (runs: ReturnType<typeof snapshot>["runs"]) =>
+      runs.map(({ parameters: _, text: __, attachments, ...rest }) => ({
+        ...rest,
+        attachments: attachments.map(([n, info]) => [n, { ...info, layerIndex: 0 }]),
+      }));
+    assert.deepEqual(
+      strip(snapshot({ ...snapshotSource(exp), runs: closed } as SealedExperiment).runs),
+      strip(snapshot(exp).runs),
+    );
+    assert.equal(closed.length, exp.runs.length);
+  }
+});
+
+/** The getters `snapshot` reads, from a sealed Experiment (so `runs` can be swapped). */
+function snapshotSource(exp: SealedExperiment) {
+  return {
+    manifestDigest: exp.manifestDigest,
+    manifestDescriptor: exp.manifestDescriptor,
+    layers: exp.layers,
+    annotations: exp.annotations,
+    status: exp.status,
+    lifecycleReason: exp.lifecycleReason,
+    requestedImageName: exp.requestedImageName,
+    subject: exp.subject,
+    config: exp.config,
+    attachmentNames: exp.attachmentNames,
+    attachmentInfo: (n: string) => exp.attachmentInfo(n),
+    runParameters: () => exp.runParameters(),
+  };
+}
 
 /** A memory store that records the digests fetched from it. */
 class CountingTarget extends MemoryTarget {

@@ -27,7 +27,7 @@ import {
   SealedExperiment,
   sealWrittenExperiment,
 } from "../read/sealed_experiment.ts";
-import { loadSealedRun, type SealedRun } from "../read/sealed_run.ts";
+import { loadSealedRun, type SealedRun, sealedRunWithoutRead } from "../read/sealed_run.ts";
 import { type ArtifactSource, openSource } from "../read/open.ts";
 import type { ExperimentStatus } from "../read/config.ts";
 import { type RunParametersTable, runParametersView } from "../read/run_parameters.ts";
@@ -159,7 +159,8 @@ export class ExperimentBuilder extends AttachmentWriter {
   readonly #annotations = new Map<string, string>();
   readonly #closedRuns: RunState[] = [];
   readonly #openRuns = new Set<number>();
-  readonly #views = new Map<number, SealedRun>();
+  /** Closed runs' views, or how to build one on first use (runs with nothing to read). */
+  readonly #views = new Map<number, SealedRun | (() => SealedRun | undefined)>();
   #sealed: "open" | "committing" | "sealed" = "open";
   readonly #traceStaging: Promise<void>[] = [];
   #traceError: unknown = undefined;
@@ -262,7 +263,21 @@ export class ExperimentBuilder extends AttachmentWriter {
    * the promise of its `finish()` / `fail()` / `interrupt()` settled.
    */
   get closedRuns(): readonly SealedRun[] {
-    return [...this.#views.values()].sort((a, b) => a.runId - b.runId);
+    const views: SealedRun[] = [];
+    for (const [runId, entry] of this.#views) {
+      if (typeof entry !== "function") {
+        views.push(entry);
+        continue;
+      }
+      const view = entry();
+      if (view === undefined) {
+        this.#views.delete(runId);
+      } else {
+        this.#views.set(runId, view);
+        views.push(view);
+      }
+    }
+    return views.sort((a, b) => a.runId - b.runId);
   }
 
   #assertOpen(what: string): void {
@@ -347,23 +362,41 @@ export class ExperimentBuilder extends AttachmentWriter {
     // closing N runs quadratic).
     const state = this.#closedRuns.findLast((r) => r.runId === runId);
     if (state === undefined) return;
+    const diagnostics = state.solves.some((p) => p.diagnostics !== undefined) ||
+      state.samplings.some((p) => p.diagnostics !== undefined);
+    if (!diagnostics) {
+      // Nothing to read: the view is built from this state when first asked for
+      // (`closedRuns`); a writer that never asks keeps no view objects per run.
+      this.#views.set(runId, () => {
+        try {
+          const { ctx, record, cells } = this.#viewInputs(state);
+          return sealedRunWithoutRead(ctx, record, cells);
+        } catch {
+          return undefined; // as a failed load: no view
+        }
+      });
+      return;
+    }
+    const { ctx, record, cells } = this.#viewInputs(state);
+    this.#views.set(runId, await loadSealedRun(ctx, record, cells));
+  }
+
+  /** What a closed run's view is loaded from: its own layers, record and parameter cells. */
+  #viewInputs(state: RunState) {
+    const runId = state.runId;
     const layers: LayerDescriptor[] = [];
     const record = runRecord(state, (d) => layers.push(d) - 1);
     const cells = runParametersView(
       buildRunParameterTable([{ runId, params: state.parameters }]),
       [runId],
     ).rows[0]?.values ?? {};
-    const view = await loadSealedRun(
-      {
-        target: this.#internal.store,
-        layers,
-        codecs: this.#internal.codecs,
-        maxDecompressedBytes: 1 << 30,
-      },
-      record,
-      { ...cells },
-    );
-    this.#views.set(runId, view);
+    const ctx = {
+      target: this.#internal.store,
+      layers,
+      codecs: this.#internal.codecs,
+      maxDecompressedBytes: 1 << 30,
+    };
+    return { ctx, record, cells: { ...cells } };
   }
 
   #stageTrace(state: RunState, bytes: Uint8Array): Promise<void> {
