@@ -1,17 +1,21 @@
 /**
  * Internal: verify many blobs, hashing the large ones of a local file in
- * parallel on worker threads. SHA-256 is sequential within a blob, so one
- * blob is one worker's job; with several large blobs every core hashes. A
- * storage that can say where a blob's bytes lie in a local file
- * ({@linkcode FileRangeSource}, e.g. an archive opened by path) hands those
- * blobs to up to `workers` workers (`_hash_worker.ts`: 4 MiB synchronous reads
- * into one reused buffer, so memory stays at a few MiB per worker); everything
- * else (small blobs, other storages, runtimes without `Worker`) streams through
- * the storage's own verifying `fetchStream` on this thread meanwhile. A worker
- * that cannot start (e.g. a bundled copy without the worker file) leaves its
+ * parallel lanes. SHA-256 is sequential within a blob, so one blob is one
+ * lane's job; with several large blobs every core hashes. A storage that can
+ * say where a blob's bytes lie in a local file ({@linkcode FileRangeSource},
+ * e.g. an archive opened by path) has those blobs hashed by
+ * {@linkcode hashRange} (`_hash_range.ts`: 4 MiB reads into two reused
+ * buffers, the next read in the runtime's thread pool while the current chunk
+ * is hashed), on this thread and on up to `workers` worker threads
+ * (`_hash_worker.ts`), largest first from one queue. This thread is always a
+ * lane: one large blob never waits for a worker to start, and a worker is
+ * started only for a second large blob. Everything else (small blobs, other
+ * storages) streams through the storage's own verifying `fetchStream` on this
+ * thread, before it takes large blobs. A worker that cannot start (e.g. a
+ * bundled copy without the worker file, a runtime without `Worker`) leaves its
  * blobs to this thread. The first mismatch stops every worker and rejects.
  *
- * The workers read the file by path: a file replaced after it was opened is
+ * The lanes read the file by path: a file replaced after it was opened is
  * hashed as it is now (its bytes must still match every digest to pass).
  *
  * @module
@@ -20,7 +24,7 @@ import { CorruptArchiveError, DigestMismatchError, IoError } from "../errors.ts"
 import { ioError } from "../_io_error.ts";
 import type { Descriptor } from "./descriptor.ts";
 import type { ReadOnlyStorage } from "./storage.ts";
-import type { HashAnswer, HashFailure, HashRequest } from "./_hash_worker.ts";
+import { type HashAnswer, type HashFailure, hashRange, type HashRequest } from "./_hash_range.ts";
 
 /** Where a blob's bytes lie in a local file. */
 export interface BlobFileRange {
@@ -47,7 +51,10 @@ export interface FileRangeSource {
 export interface VerifyBlobsOptions {
   /** Called after each blob (in completion order). */
   onProgress?: (done: { bytes: number; totalBytes: number; blobs: number }) => void;
-  /** Most workers (default: the number of cores, at most 8; 0 = none). */
+  /**
+   * Most worker threads besides this one, which hashes too (default: the
+   * number of cores − 1, at most 7; 0 = every large blob on this thread).
+   */
   workers?: number;
   /** Smallest blob handed to a worker (default 16 MiB). */
   minParallelSize?: number;
@@ -56,7 +63,7 @@ export interface VerifyBlobsOptions {
 function defaultWorkers(): number {
   const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
     ?.hardwareConcurrency;
-  return Math.max(1, Math.min(typeof n === "number" && n > 0 ? n : 2, 8));
+  return Math.max(0, Math.min(typeof n === "number" && n > 0 ? n : 2, 8) - 1);
 }
 
 async function readThrough(storage: ReadOnlyStorage, d: Descriptor): Promise<void> {
@@ -102,17 +109,27 @@ async function workerPresent(): Promise<boolean> {
   }
 }
 
-/** Run jobs on a pool of workers; resolves with the descriptors no worker could take. */
+/** Check one lane's answer against its job. */
+function check(answer: HashAnswer, job: Job): Error | undefined {
+  if ("error" in answer) return answerError(answer, job.range.path);
+  const actual = `sha256:${answer.hex}`;
+  return actual === job.d.digest ? undefined : new DigestMismatchError(job.d.digest, actual);
+}
+
+/**
+ * Run the jobs of `queue` (shared: this thread takes from it too) on up to
+ * `count` workers; resolves when every worker has retired, with the jobs a
+ * worker took but could not do (it did not start or died).
+ */
 function runPool(
-  jobs: Job[],
+  queue: Job[],
   count: number,
   done: (d: Descriptor) => void,
-): { result: Promise<Descriptor[]>; stop: () => void } {
+): { result: Promise<Job[]>; stop: () => void } {
   const workers: Worker[] = [];
   let stop = () => {};
-  const result = new Promise<Descriptor[]>((resolve, reject) => {
-    const queue = [...jobs];
-    const leftovers: Descriptor[] = [];
+  const result = new Promise<Job[]>((resolve, reject) => {
+    const leftovers: Job[] = [];
     let active = 0;
     let finished = false;
     const finish = (error?: unknown) => {
@@ -132,18 +149,15 @@ function runPool(
       const job = queue.shift();
       if (job === undefined) return retire(w);
       w.onmessage = (event: MessageEvent<HashAnswer>) => {
-        const answer = event.data;
-        if ("error" in answer) return finish(answerError(answer, job.range.path));
-        const actual = `sha256:${answer.hex}`;
-        if (actual !== job.d.digest) return finish(new DigestMismatchError(job.d.digest, actual));
+        const error = check(event.data, job);
+        if (error !== undefined) return finish(error);
         done(job.d);
         next(w);
       };
       w.onerror = (event: ErrorEvent) => {
-        // The worker did not start or died: this thread hashes what it held and what is queued.
+        // The worker did not start or died: this thread hashes what it held.
         event.preventDefault();
-        leftovers.push(job.d);
-        for (const j of queue.splice(0)) leftovers.push(j.d);
+        leftovers.push(job);
         retire(w);
       };
       const request: HashRequest = { id: 0, ...job.range };
@@ -161,17 +175,15 @@ function runPool(
       active++;
       next(w);
     }
-    if (active === 0) {
-      for (const j of queue.splice(0)) leftovers.push(j.d);
-      finish();
-    }
+    if (active === 0) finish();
   });
   return { result, stop };
 }
 
 /**
  * Read every blob once (deduplicated by digest), checking size and digest;
- * large blobs of a {@linkcode FileRangeSource} are hashed on worker threads.
+ * large blobs of a {@linkcode FileRangeSource} are hashed in parallel lanes
+ * (this thread and worker threads).
  *
  * @param storage Where the blobs are.
  * @param descriptors The blobs.
@@ -198,37 +210,46 @@ export async function verifyBlobs(
   };
   const minSize = options.minParallelSize ?? 16 << 20;
   const locate = (storage as Partial<FileRangeSource>).blobFileRange;
-  let maxWorkers = typeof Worker === "function" ? options.workers ?? defaultWorkers() : 0;
-  const jobs: Job[] = [];
+  const queue: Job[] = [];
   const here: Descriptor[] = [];
   for (const d of unique) {
-    const range = maxWorkers > 0 && d.size >= minSize && typeof locate === "function"
+    const range = d.size >= minSize && typeof locate === "function"
       ? locate.call(storage, d)
       : undefined;
-    if (range !== undefined) jobs.push({ d, range });
+    if (range !== undefined) queue.push({ d, range });
     else here.push(d);
   }
-  if (jobs.length > 0 && !(await workerPresent())) {
-    maxWorkers = 0;
-    for (const j of jobs.splice(0)) here.push(j.d);
-  }
-  jobs.sort((a, b) => b.d.size - a.d.size); // largest first: the pool finishes together
-  const pool = jobs.length > 0
-    ? runPool(jobs, Math.min(jobs.length, maxWorkers), done)
+  queue.sort((a, b) => b.d.size - a.d.size); // largest first: the lanes finish together
+  // This thread is one lane: workers only for the large blobs beyond the first.
+  let workers = Math.min(
+    queue.length - 1,
+    typeof Worker === "function" ? options.workers ?? defaultWorkers() : 0,
+  );
+  if (workers > 0 && !(await workerPresent())) workers = 0;
+  const pool = workers > 0
+    ? runPool(queue, workers, done)
     : { result: Promise.resolve([]), stop: () => {} };
   pool.result.catch(() => {}); // awaited below; a rejection meanwhile is not unhandled
+  let failed = false;
+  pool.result.catch(() => failed = true);
+  const lane = async (jobs: Job[]) => {
+    for (let job = jobs.shift(); job !== undefined && !failed; job = jobs.shift()) {
+      const error = check(await hashRange({ id: 0, ...job.range }), job);
+      if (error !== undefined) throw error;
+      done(job.d);
+    }
+  };
   try {
     for (const d of here) {
+      if (failed) break;
       await readThrough(storage, d);
       done(d);
     }
+    await lane(queue);
   } catch (e) {
     pool.stop();
     throw e;
   }
-  for (const d of await pool.result) {
-    await readThrough(storage, d);
-    done(d);
-  }
+  await lane(await pool.result);
   return { blobs, bytes };
 }

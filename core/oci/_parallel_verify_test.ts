@@ -4,7 +4,7 @@ import { buildTar, type TarWriteEntry } from "./tar/writer.ts";
 import { openArchiveFile } from "./backends/archive.ts";
 import type { Descriptor } from "./descriptor.ts";
 import { verifyBlobs } from "./_parallel_verify.ts";
-import { hashRange } from "./_hash_worker.ts";
+import { hashRange } from "./_hash_range.ts";
 
 const te = new TextEncoder();
 
@@ -124,6 +124,85 @@ Deno.test("verifyBlobs: an archive truncated after opening is a typed error, not
       await assert.rejects(
         verifyBlobs(target, descriptors, { workers: 2, minParallelSize: SMALL }),
         (e: Error & { code?: string }) => ["CORRUPT_ARCHIVE", "DIGEST_MISMATCH"].includes(e.code!),
+      );
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+/** Run `f` with `Worker` replaced by a constructor that counts and refuses (no thread starts). */
+async function countingWorkers(f: () => Promise<void>): Promise<number> {
+  const real = globalThis.Worker;
+  let started = 0;
+  (globalThis as { Worker: unknown }).Worker = function () {
+    started++;
+    throw new Error("no workers in this test");
+  };
+  try {
+    await f();
+  } finally {
+    globalThis.Worker = real;
+  }
+  return started;
+}
+
+Deno.test("verifyBlobs: this thread is a lane — one large blob starts no worker, three try one", async () => {
+  const blobs = [blob(300_000, 1), blob(200_000, 2), blob(250_000, 3), blob(64, 4)];
+  const { path, descriptors } = await archive(blobs);
+  try {
+    const target = await openArchiveFile(path);
+    try {
+      const single = [descriptors[0]!, descriptors[3]!];
+      let r: { blobs: number; bytes: number } | undefined;
+      const one = await countingWorkers(async () => {
+        r = await verifyBlobs(target, single, { workers: 2, minParallelSize: SMALL });
+      });
+      assert.equal(one, 0);
+      assert.deepEqual(r, { blobs: 2, bytes: 300_064 });
+      const three = await countingWorkers(async () => {
+        r = await verifyBlobs(target, descriptors, { workers: 2, minParallelSize: SMALL });
+      });
+      assert.equal(three, 1); // the first refusal means no worker support: no second try
+      // The worker refused to start: this thread hashed all three.
+      assert.deepEqual(r, { blobs: 4, bytes: 750_064 });
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("verifyBlobs on this thread: a byte flipped in the last 4 MiB chunk is a DIGEST_MISMATCH naming the blob", async () => {
+  const blobs = [blob(9 << 20, 5), blob(64, 6)];
+  const bad = blobs[0]!.slice();
+  bad[bad.length - 1]! ^= 1;
+  const { path, descriptors } = await archive(blobs, [bad]);
+  try {
+    const target = await openArchiveFile(path);
+    try {
+      await assert.rejects(
+        verifyBlobs(target, descriptors, { workers: 0, minParallelSize: SMALL }),
+        (e: Error & { code?: string; expected?: string; actual?: string }) => {
+          assert.equal(e.code, "DIGEST_MISMATCH");
+          assert.equal(e.expected, descriptors[0]!.digest);
+          assert.equal(e.actual, descriptorOf(bad).digest);
+          return true;
+        },
+      );
+      // Truncated inside the last chunk: the file ended early, a CORRUPT_ARCHIVE naming it.
+      await Deno.truncate(path, 512 + (9 << 20) - 10);
+      await assert.rejects(
+        verifyBlobs(target, descriptors, { workers: 0, minParallelSize: SMALL }),
+        (e: Error & { code?: string }) => {
+          assert.equal(e.code, "CORRUPT_ARCHIVE");
+          assert.match(e.message, /shrank/);
+          assert.ok(e.message.includes(path));
+          return true;
+        },
       );
     } finally {
       await target.close();
