@@ -28,6 +28,7 @@ import {
 } from "../../errors.ts";
 import { type Descriptor, parseDescriptor } from "../descriptor.ts";
 import { createHasher, createVerifier, isDigest, verifyBytes } from "../digest.ts";
+import { copyHashing } from "./_copy_hashing.ts";
 import { type ImageManifest, MAX_MANIFEST_SIZE, parseManifest } from "../manifest.ts";
 import { encodeOciLayout, parseOciLayout } from "../layout.ts";
 import {
@@ -238,46 +239,21 @@ export async function defaultLocalRegistryRoot(): Promise<string> {
 type Sqlite = typeof import("node:sqlite");
 type Fs = typeof import("node:fs/promises");
 
-/** The synchronous file API `pushFile` copies with (Deno's). */
-interface SyncFile {
-  readSync(p: Uint8Array): number | null;
-  writeSync(p: Uint8Array): number;
+/** A file as `pushFile` uses it (Deno's `FsFile`). */
+interface CopyFile {
+  read(p: Uint8Array): Promise<number | null>;
+  write(p: Uint8Array): Promise<number>;
   sync(): Promise<void>;
+  syncData(): Promise<void>;
   close(): void;
 }
 
-interface DenoSyncFiles {
-  openSync(path: string, options: { read: true } | { write: true; createNew: true }): SyncFile;
-}
-
-/** Lets the event loop run once (a macrotask) between two parts of a long synchronous copy. */
-interface EventLoopTurn {
-  next(): Promise<void>;
-  close(): void;
-}
-
-/**
- * A message to oneself: a macrotask without the 4 ms clamp nested
- * `setTimeout(0)`s get (31 of those were 80 ms of a 500 MB copy).
- */
-function eventLoopTurn(): EventLoopTurn {
-  if (typeof MessageChannel !== "function") {
-    return { next: () => new Promise((r) => setTimeout(r, 0)), close() {} };
-  }
-  const channel = new MessageChannel();
-  let wake: () => void = () => {};
-  channel.port1.onmessage = () => wake();
-  return {
-    next: () =>
-      new Promise<void>((resolve) => {
-        wake = resolve;
-        channel.port2.postMessage(0);
-      }),
-    close() {
-      channel.port1.close();
-      channel.port2.close();
-    },
-  };
+/** The file API `pushFile` copies with (Deno's). */
+interface DenoCopyFiles {
+  open(
+    path: string,
+    options: { read: true } | { write: true; createNew: true } | { write: true },
+  ): Promise<CopyFile>;
 }
 
 /** A temporary blob file being written. */
@@ -772,10 +748,12 @@ export class LocalRegistryTarget implements Target, FilePusher {
    * Store a file's bytes, reading and hashing them once: they are copied to a
    * temporary file in `blobs/sha256/` while hashed, which is fsynced and
    * moved into place under the digest found, as
-   * {@linkcode LocalRegistryTarget.push} does. One 1 MiB buffer whatever the
-   * size. The copy uses synchronous reads and writes (an awaited operation
-   * per MiB costs about as much as the copy itself) and lets the event loop
-   * run after every 16 MiB.
+   * {@linkcode LocalRegistryTarget.push} does. The copy is a pipeline
+   * (`_copy_hashing.ts`): reads and writes run in the runtime's thread pool
+   * while this thread hashes, through a ring of 4 × 8 MiB buffers whatever the
+   * size, and the data written is flushed every 64 MiB on the way, so the
+   * final fsync before the move waits for the last part only. The copy holds
+   * exactly the bytes hashed, also when the file changes meanwhile.
    *
    * @param path The file.
    * @returns The digest and size stored under.
@@ -790,50 +768,32 @@ export class LocalRegistryTarget implements Target, FilePusher {
     } catch (e) {
       throw ioError(e, "create the directory", dir);
     }
-    const deno = (globalThis as { Deno?: DenoSyncFiles }).Deno!;
-    let src: SyncFile;
+    const deno = (globalThis as { Deno?: DenoCopyFiles }).Deno!;
+    let src: CopyFile;
     try {
-      src = deno.openSync(path, { read: true });
+      src = await deno.open(path, { read: true });
     } catch (e) {
       throw ioError(e, "read", path);
     }
     const tmp = `${dir}/${tempBlobName()}`;
-    let out: SyncFile | undefined;
-    let turn: EventLoopTurn | undefined;
+    let out: CopyFile | undefined;
+    let flusher: CopyFile | undefined;
     let placed = false;
     try {
       try {
-        out = deno.openSync(tmp, { write: true, createNew: true });
+        out = await deno.open(tmp, { write: true, createNew: true });
+        // A second handle for the flushes on the way, so that they never queue behind the writes.
+        flusher = await deno.open(tmp, { write: true });
       } catch (e) {
         throw ioError(e, "write", tmp);
       }
       const hasher = await createHasher();
-      turn = eventLoopTurn();
-      const buf = new Uint8Array(1 << 20);
-      let size = 0;
-      let sinceYield = 0;
-      while (true) {
-        let n: number | null;
-        try {
-          n = src.readSync(buf);
-        } catch (e) {
-          throw ioError(e, "read", path);
-        }
-        if (n === null) break;
-        const chunk = buf.subarray(0, n);
-        hasher.update(chunk);
-        try {
-          for (let off = 0; off < n;) off += out.writeSync(chunk.subarray(off));
-        } catch (e) {
-          throw ioError(e, "write", tmp);
-        }
-        size += n;
-        sinceYield += n;
-        if (sinceYield >= 16 << 20) {
-          sinceYield = 0;
-          await turn.next();
-        }
-      }
+      const syncer = flusher;
+      const size = await copyHashing(src, out, hasher, {
+        sourcePath: path,
+        sinkPath: tmp,
+        syncData: () => syncer.syncData(),
+      });
       await out.sync().catch((e) => {
         throw ioError(e, "write", tmp);
       });
@@ -847,9 +807,9 @@ export class LocalRegistryTarget implements Target, FilePusher {
       this.#placedHere.add(digest);
       return { digest, size };
     } finally {
-      turn?.close();
       src.close();
       out?.close();
+      flusher?.close();
       if (!placed) await removeFile(this.#fs, tmp);
     }
   }

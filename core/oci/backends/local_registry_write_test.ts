@@ -563,12 +563,52 @@ Deno.test("LocalRegistryTarget.push: concurrent pushes share the blob lock; each
   });
 });
 
+Deno.test("LocalRegistryTarget.pushFile: a file shrinking during the copy is stored as read — the blob holds exactly the bytes hashed", async () => {
+  await withRegistry(async (root) => {
+    await using registry = await openLocalRegistry({ root, writable: true, create: true });
+    const dir = await Deno.makeTempDir({ prefix: "ommx-lr-file-" });
+    const path = `${dir}/shrinking.bin`;
+    const bytes = new Uint8Array(40 << 20);
+    for (let i = 0; i < bytes.length; i += 512) bytes[i] = (i / 512) & 0xff;
+    await Deno.writeFile(path, bytes);
+    // The source cut to 10 MiB once its first read returned (the next reads already run).
+    const open = Deno.open;
+    Deno.open = async (p: string | URL, options?: Deno.OpenOptions) => {
+      const f = await open(p, options);
+      if (p !== path) return f;
+      const read = f.read.bind(f);
+      let cut = false;
+      f.read = async (b: Uint8Array) => {
+        const n = await read(b);
+        if (!cut) {
+          cut = true;
+          await Deno.truncate(path, 10 << 20);
+        }
+        return n;
+      };
+      return f;
+    };
+    try {
+      const got = await registry.pushFile(path);
+      assert.equal(got.size, 10 << 20); // 8 MiB read before the cut, the 2 MiB left after it
+      const stored = await Deno.readFile(`${root}/blobs/sha256/${got.digest.slice(7)}`);
+      assert.equal(stored.length, got.size);
+      assert.deepEqual(stored, bytes.subarray(0, got.size));
+      assert.equal(got.digest, (await blob("application/octet-stream", stored)).digest);
+      assert.ok((await blobDir(root)).every((n) => !n.startsWith(".blob-")));
+    } finally {
+      Deno.open = open;
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
 Deno.test("LocalRegistryTarget.pushFile: a file stored under the digest found while copying it", async () => {
   await withRegistry(async (root) => {
     await using registry = await openLocalRegistry({ root, writable: true, create: true });
     const dir = await Deno.makeTempDir({ prefix: "ommx-lr-file-" });
     try {
-      // Larger than the copy buffer and than the 16 MiB between two event-loop turns.
+      // Larger than two of the copy's 8 MiB chunks (the last one short).
       const bytes = new Uint8Array(17 * (1 << 20) + 12345);
       for (let i = 0; i < bytes.length; i += 4096) bytes[i] = (i / 4096) & 0xff;
       await Deno.writeFile(`${dir}/big.bin`, bytes);
