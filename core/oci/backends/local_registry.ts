@@ -242,7 +242,7 @@ type Fs = typeof import("node:fs/promises");
 /** A file as `pushFile` uses it (Deno's `FsFile`). */
 interface CopyFile {
   read(p: Uint8Array): Promise<number | null>;
-  write(p: Uint8Array): Promise<number>;
+  writeSync(p: Uint8Array): number;
   sync(): Promise<void>;
   syncData(): Promise<void>;
   close(): void;
@@ -749,10 +749,11 @@ export class LocalRegistryTarget implements Target, FilePusher {
    * temporary file in `blobs/sha256/` while hashed, which is fsynced and
    * moved into place under the digest found, as
    * {@linkcode LocalRegistryTarget.push} does. The copy is a pipeline
-   * (`_copy_hashing.ts`): reads and writes run in the runtime's thread pool
-   * while this thread hashes, through a ring of 4 × 8 MiB buffers whatever the
-   * size, and the data written is flushed every 64 MiB on the way, so the
-   * final fsync before the move waits for the last part only. The copy holds
+   * (`_copy_hashing.ts`): the next 8 MiB are read in the runtime's thread
+   * pool while this thread hashes and writes the current ones (64 KiB
+   * writes), two buffers whatever the size, and the data written is flushed
+   * every 64 MiB on the way, so the final fsync before the move waits for the
+   * last part only. The copy holds
    * exactly the bytes hashed, also when the file changes meanwhile.
    *
    * @param path The file.
