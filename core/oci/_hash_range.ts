@@ -4,8 +4,8 @@
  * this thread. The range is read in 4 MiB reads into two buffers, the next
  * read running in the runtime's thread pool while the current chunk is
  * hashed, so a lane hashes at nearly one SHA-256 stream's rate when a second
- * core is free. Memory stays at the two buffers (reused across calls, never
- * shared by two calls at once). `node:fs/promises` and `node:crypto` are
+ * core is free. Memory stays at the two buffers (the next call reuses them
+ * unless collected meanwhile; two calls at once never share them). `node:fs/promises` and `node:crypto` are
  * loaded on the first call, so importing this module costs nothing in a
  * browser.
  *
@@ -40,8 +40,11 @@ export interface HashFailure {
 }
 
 const CHUNK = 4 << 20;
-/** Buffer pairs not in use: a call takes one and puts it back. */
-const spare: [Uint8Array, Uint8Array][] = [];
+/**
+ * The last call's buffers, for the next call (already faulted in); held
+ * weakly, so that an idle thread does not keep 8 MiB after a verify.
+ */
+let spare: WeakRef<[Uint8Array, Uint8Array]> | undefined;
 
 type Fs = typeof import("node:fs/promises");
 type Handle = Awaited<ReturnType<Fs["open"]>>;
@@ -65,7 +68,8 @@ async function readFull(h: Handle, buf: Uint8Array, n: number, position: number)
  */
 export async function hashRange(req: HashRequest): Promise<HashAnswer> {
   let h: Handle | undefined;
-  const bufs = spare.pop() ?? [new Uint8Array(CHUNK), new Uint8Array(CHUNK)];
+  const bufs = spare?.deref() ?? [new Uint8Array(CHUNK), new Uint8Array(CHUNK)];
+  spare = undefined; // never shared by two calls at once
   let pending: Promise<number> | undefined;
   try {
     const { open } = await import("node:fs/promises");
@@ -102,6 +106,6 @@ export async function hashRange(req: HashRequest): Promise<HashAnswer> {
     // A read still running (after a failure) must end before the buffers are reused.
     await pending?.catch(() => {});
     await h?.close().catch(() => {});
-    spare.push(bufs);
+    spare = new WeakRef(bufs);
   }
 }
