@@ -29,6 +29,8 @@ import { openFileSource } from "../random_access_file.ts";
 import type { FetchOptions, ReadOnlyTarget } from "../storage.ts";
 import type { TarIndexOptions } from "../tar/reader.ts";
 import { walkTar } from "../tar/_walk.ts";
+import { BLOB_PATH_HEX_START, isBlobPathBytes } from "../_blob_path_bytes.ts";
+import { ArchiveBlobIndex } from "./_archive_blob_index.ts";
 import { resolveInIndex } from "./_resolve.ts";
 
 /** Blobs up to this size may be served from the read-ahead window. */
@@ -51,12 +53,6 @@ interface ReadWindow {
  * The blob members of an archive, compactly: digest → member number, and the
  * members' data offsets and sizes in two number arrays (no object per member).
  */
-interface BlobIndex {
-  readonly numbers: Map<string, number>;
-  readonly offsets: number[];
-  readonly sizes: number[];
-}
-
 /** Options for {@linkcode openArchive}. */
 export interface OpenArchiveOptions extends TarIndexOptions {
   /** Name used in messages (default: `archive`). */
@@ -78,7 +74,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
   /** The raw `index.json` bytes. */
   readonly indexBytes: Uint8Array;
   #source: RandomAccessSource;
-  #blobs: BlobIndex;
+  #blobs: ArchiveBlobIndex;
   #chunkSize: number;
   #filePath: string | undefined;
   #window: ReadWindow | undefined;
@@ -96,7 +92,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
     index: ImageIndex;
     indexBytes: Uint8Array;
     source: RandomAccessSource;
-    blobs: BlobIndex;
+    blobs: ArchiveBlobIndex;
     chunkSize: number;
     filePath?: string | undefined;
   }) {
@@ -133,7 +129,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
    * @returns The digests.
    */
   blobDigests(): string[] {
-    return [...this.#blobs.numbers.keys()];
+    return this.#blobs.digests();
   }
 
   /**
@@ -154,7 +150,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
 
   /** The blob's member number, checked against the descriptor's size. */
   #member(descriptor: Descriptor): number {
-    const n = this.#blobs.numbers.get(descriptor.digest);
+    const n = this.#blobs.get(descriptor.digest);
     if (n === undefined) throw new BlobNotFoundError(descriptor.digest, this.location);
     const size = this.#blobs.sizes[n]!;
     if (size !== descriptor.size) {
@@ -165,7 +161,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
 
   /** Whether the blob is present with the descriptor's size. */
   #has(descriptor: Descriptor): boolean {
-    const n = this.#blobs.numbers.get(descriptor.digest);
+    const n = this.#blobs.get(descriptor.digest);
     return n !== undefined && this.#blobs.sizes[n] === descriptor.size;
   }
 
@@ -370,21 +366,28 @@ export async function openArchive(
   const location = options.location ?? "archive";
   const limit = options.maxIndexSize ?? 4 << 20;
   try {
-    const blobs: BlobIndex = { numbers: new Map(), offsets: [], sizes: [] };
+    const blobs = new ArchiveBlobIndex();
     let layoutEntry: Member | undefined;
     let indexEntry: Member | undefined;
-    await walkTar(source, options, (name, offset, size) => {
-      if (name === OCI_LAYOUT_FILE) layoutEntry = { name, offset, size };
-      else if (name === OCI_INDEX_FILE) indexEntry = { name, offset, size };
-      else {
-        const digest = digestFromBlobPath(name);
-        if (digest !== undefined && !blobs.numbers.has(digest)) {
-          blobs.numbers.set(digest, blobs.offsets.length);
-          blobs.offsets.push(offset);
-          blobs.sizes.push(size);
+    await walkTar(
+      source,
+      options,
+      (name, offset, size) => {
+        if (name === OCI_LAYOUT_FILE) layoutEntry = { name, offset, size };
+        else if (name === OCI_INDEX_FILE) indexEntry = { name, offset, size };
+        else {
+          const digest = digestFromBlobPath(name);
+          if (digest !== undefined) blobs.addDigest(digest, offset, size);
         }
-      }
-    });
+      },
+      // Most members are `blobs/sha256/<hex>` in the header's name field: their hex digits go
+      // into the index as bytes; any other name is decoded and handled above.
+      (header, nameEnd, offset, size) => {
+        if (!isBlobPathBytes(header, nameEnd)) return false;
+        blobs.addHex(header, BLOB_PATH_HEX_START, offset, size);
+        return true;
+      },
+    );
     const layout = layoutEntry
       ? parseOciLayout(await readSmall(source, layoutEntry, limit, location))
       : undefined;

@@ -2,7 +2,10 @@
  * The tar header walk behind `indexTar`, without building an entry object per
  * member: the caller's visitor receives each regular-file member's fields and
  * keeps what it needs (the archive backend keeps only offsets and sizes of
- * blob members). Same checks, order and errors as `indexTar`.
+ * blob members). Same checks, order and errors as `indexTar`. A caller may
+ * also look at a member's name as header bytes before it is decoded (see
+ * {@linkcode TarRawNameVisitor}): the archive backend reads a blob's digest
+ * from them without a string for the name.
  *
  * @module
  */
@@ -32,6 +35,23 @@ export type TarMemberVisitor = (
   mtime: number,
   headerOffset: number,
 ) => void;
+
+/**
+ * Receives a regular-file member whose path is the header's name field alone
+ * (no pax `path`, no GNU long name, no ustar prefix) as bytes, before the
+ * name is decoded: `header[0..nameEnd)`, non-empty, not starting with `./`
+ * or a UTF-8 byte-order mark, not ending with `/` — so the name the walk
+ * would decode is exactly these bytes as UTF-8. Return `true` when the member
+ * is handled; on `false` the walk decodes the name and calls the
+ * {@linkcode TarMemberVisitor} as usual. `header` is only valid during the
+ * call.
+ */
+export type TarRawNameVisitor = (
+  header: Uint8Array,
+  nameEnd: number,
+  offset: number,
+  size: number,
+) => boolean;
 
 const utf8 = new TextDecoder("utf-8");
 
@@ -140,13 +160,15 @@ function stripDotSlash(name: string): string {
  *
  * @param source The archive bytes.
  * @param options Limits.
- * @param visit Called once per regular-file member.
+ * @param visit Called once per regular-file member (unless `rawName` handled it).
+ * @param rawName Optional: offered each member whose name is the header's name field alone first.
  * @returns When the walk is done.
  */
 export async function walkTar(
   source: RandomAccessSource,
   options: WalkTarOptions,
   visit: TarMemberVisitor,
+  rawName?: TarRawNameVisitor,
 ): Promise<void> {
   const maxMeta = options.maxMetadataSize ?? 1 << 20;
   const total = source.size;
@@ -204,20 +226,39 @@ export async function walkTar(
       else longName = cString(body, 0, body.length);
     } else if (!isMeta) {
       if (type === "0" || type === "7") {
-        let name: string;
+        let name: string | undefined;
+        let rawEnd = -1;
         if (pax.path !== undefined) name = pax.path;
         else if (longName !== undefined) name = longName;
         else {
-          name = cString(h, 0, 100);
+          let end = 0;
+          while (end < 100 && h[end] !== 0) end++;
           // POSIX ustar ("ustar\0"): prepend the prefix field. GNU ("ustar  ") uses it otherwise.
           const posix = h[257] === 0x75 && h[262] === 0 && h[263] === 0x30 && h[264] === 0x30;
-          if (posix && h[345] !== 0) name = `${cString(h, 345, 155)}/${name}`;
+          if (posix && h[345] !== 0) {
+            name = `${cString(h, 345, 155)}/${utf8.decode(h.subarray(0, end))}`;
+          } else if (
+            // The name is these bytes as they stand: nothing to strip, not empty, not a directory.
+            // (0x2f is `/`, never part of a multi-byte UTF-8 sequence; 0xef may start a BOM,
+            // which the decoder drops.)
+            rawName !== undefined && end > 0 && h[end - 1] !== 0x2f && h[0] !== 0xef &&
+            !(h[0] === 0x2e && h[1] === 0x2f)
+          ) rawEnd = end;
+          else name = utf8.decode(h.subarray(0, end));
         }
-        name = stripDotSlash(name);
-        if (name.length > 0 && !name.endsWith("/")) {
+        if (rawEnd >= 0) {
           const mode = parseNumeric(h, 100, 8, "mode", pos);
           const mtime = parseNumeric(h, 136, 12, "mtime", pos);
-          visit(name, dataOffset, size, type, mode, mtime, pos);
+          if (!rawName!(h, rawEnd, dataOffset, size)) {
+            visit(utf8.decode(h.subarray(0, rawEnd)), dataOffset, size, type, mode, mtime, pos);
+          }
+        } else {
+          name = stripDotSlash(name!);
+          if (name.length > 0 && !name.endsWith("/")) {
+            const mode = parseNumeric(h, 100, 8, "mode", pos);
+            const mtime = parseNumeric(h, 136, 12, "mtime", pos);
+            visit(name, dataOffset, size, type, mode, mtime, pos);
+          }
         }
       }
       pax = {};
