@@ -37,42 +37,50 @@ export class ArchiveBlobIndex {
   }
 
   /**
-   * Add a blob whose 64 lowercase hex digits are `bytes[start..start+64)`
-   * (already checked by the caller), unless its digest is already indexed.
+   * Add a blob whose digest's hex digits are `bytes[start..start+64)`, unless
+   * its digest is already indexed (the first member wins).
    *
    * @param bytes Holds the hex digits.
    * @param start Where they start.
    * @param offset The member's data offset.
    * @param size The member's data size.
+   * @returns `false`, adding nothing, when those 64 bytes are not all lowercase hex digits.
    */
-  addHex(bytes: Uint8Array, start: number, offset: number, size: number): void {
-    let h = 0;
-    for (let i = 0; i < 8; i++) h = (h << 4) | hexValue(bytes[start + i] as number);
-    const mask = this.#slots.length - 1;
+  addHex(bytes: Uint8Array, start: number, offset: number, size: number): boolean {
+    const n = this.#count;
+    if ((n + 1) * HEX > this.#hex.length) this.#growHex();
+    // Copied to the next free place while checked; kept only if new.
     const hex = this.#hex;
+    const at = n * HEX;
+    let h = 0;
+    for (let i = 0; i < HEX; i++) {
+      const c = bytes[start + i] as number;
+      const d = hexValue(c);
+      if (d < 0) return false;
+      if (i < 8) h = (h << 4) | d;
+      hex[at + i] = c;
+    }
+    const mask = this.#slots.length - 1;
     for (let s = h & mask;; s = (s + 1) & mask) {
       const v = this.#slots[s] as number;
       if (v === 0) {
-        const n = this.#count;
-        if ((n + 1) * HEX > hex.length) this.#growHex();
-        const into = this.#hex;
-        for (let i = 0; i < HEX; i++) into[n * HEX + i] = bytes[start + i] as number;
         this.#slots[s] = n + 1;
         this.offsets.push(offset);
         this.sizes.push(size);
         this.#count = n + 1;
         if (this.#count * 2 > this.#slots.length) this.#rehash();
-        return;
+        return true;
       }
       const base = (v - 1) * HEX;
       let i = 0;
-      while (i < HEX && hex[base + i] === bytes[start + i]) i++;
-      if (i === HEX) return; // duplicate: the first member wins
+      while (i < HEX && hex[base + i] === hex[at + i]) i++;
+      if (i === HEX) return true; // duplicate: the first member wins
     }
   }
 
   /**
-   * Add a blob by its `sha256:<64 lowercase hex>` digest (already checked).
+   * Add a blob by its `sha256:<64 lowercase hex>` digest (already checked),
+   * unless it is already indexed.
    *
    * @param digest The digest.
    * @param offset The member's data offset.

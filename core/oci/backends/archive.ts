@@ -29,7 +29,7 @@ import { openFileSource } from "../random_access_file.ts";
 import type { FetchOptions, ReadOnlyTarget } from "../storage.ts";
 import type { TarIndexOptions } from "../tar/reader.ts";
 import { walkTar } from "../tar/_walk.ts";
-import { BLOB_PATH_HEX_START, isBlobPathBytes } from "../_blob_path_bytes.ts";
+import { BLOB_PATH_HEX_START, hasBlobPathShape } from "../_blob_path_bytes.ts";
 import { ArchiveBlobIndex } from "./_archive_blob_index.ts";
 import { resolveInIndex } from "./_resolve.ts";
 
@@ -382,10 +382,9 @@ export async function openArchive(
       },
       // Most members are `blobs/sha256/<hex>` in the header's name field: their hex digits go
       // into the index as bytes; any other name is decoded and handled above.
-      (header, nameEnd, offset, size) => {
-        if (!isBlobPathBytes(header, nameEnd)) return false;
-        blobs.addHex(header, BLOB_PATH_HEX_START, offset, size);
-        return true;
+      (bytes, nameStart, nameEnd, offset, size) => {
+        return hasBlobPathShape(bytes, nameStart, nameEnd) &&
+          blobs.addHex(bytes, nameStart + BLOB_PATH_HEX_START, offset, size);
       },
     );
     const layout = layoutEntry

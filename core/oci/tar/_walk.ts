@@ -39,15 +39,16 @@ export type TarMemberVisitor = (
 /**
  * Receives a regular-file member whose path is the header's name field alone
  * (no pax `path`, no GNU long name, no ustar prefix) as bytes, before the
- * name is decoded: `header[0..nameEnd)`, non-empty, not starting with `./`
- * or a UTF-8 byte-order mark, not ending with `/` — so the name the walk
+ * name is decoded: `bytes[nameStart..nameEnd)`, non-empty, not starting with
+ * `./` or a UTF-8 byte-order mark, not ending with `/` — so the name the walk
  * would decode is exactly these bytes as UTF-8. Return `true` when the member
  * is handled; on `false` the walk decodes the name and calls the
- * {@linkcode TarMemberVisitor} as usual. `header` is only valid during the
- * call.
+ * {@linkcode TarMemberVisitor} as usual. `bytes` (the walk's read-ahead
+ * window) is only valid during the call.
  */
 export type TarRawNameVisitor = (
-  header: Uint8Array,
+  bytes: Uint8Array,
+  nameStart: number,
   nameEnd: number,
   offset: number,
   size: number,
@@ -102,8 +103,8 @@ function parseNumeric(
   return v;
 }
 
-function isZeroBlock(h: Uint8Array): boolean {
-  for (let i = 0; i < h.length; i++) if (h[i] !== 0) return false;
+function isZeroBlock(w: Uint8Array, b: number): boolean {
+  for (let i = b; i < b + BLOCK; i++) if (w[i] !== 0) return false;
   return true;
 }
 
@@ -175,16 +176,22 @@ export async function walkTar(
   let pax: PaxOverrides = {};
   let longName: string | undefined;
   // Headers are read through a read-ahead window: an archive of many small
-  // blobs then costs a few large reads instead of one read per member.
+  // blobs then costs a few large reads instead of one read per member. A
+  // header is read in place (`w`, from `b`): no view and no await per member.
   const windowSize = options.readAheadBytes ?? 256 * 1024;
   let windowStart = 0;
-  let window: Uint8Array = new Uint8Array(0);
-  const readHeader = async (at: number, length: number): Promise<Uint8Array> => {
-    if (at < windowStart || at + length > windowStart + window.length) {
+  let w: Uint8Array = new Uint8Array(0);
+  let words: Uint32Array | undefined;
+  /** Make `[at, at + length)` part of the window; returns its start in `w`. */
+  const fill = async (at: number, length: number): Promise<number> => {
+    if (at < windowStart || at + length > windowStart + w.length) {
       windowStart = at;
-      window = await source.read(at, Math.min(Math.max(length, windowSize), total - at));
+      w = await source.read(at, Math.min(Math.max(length, windowSize), total - at));
+      words = w.byteOffset % 4 === 0
+        ? new Uint32Array(w.buffer, w.byteOffset, w.length >>> 2)
+        : undefined;
     }
-    return window.subarray(at - windowStart, at - windowStart + length);
+    return at - windowStart;
   };
   let pos = 0;
   while (pos < total) {
@@ -193,19 +200,21 @@ export async function walkTar(
         `truncated tar: ${total - pos} bytes at offset ${pos} are not a full header`,
       );
     }
-    const h = await readHeader(pos, BLOCK);
-    if (isZeroBlock(h)) break;
-    const stored = parseNumeric(h, 148, 8, "checksum", pos);
-    const sum = headerChecksum(h);
+    const b = pos >= windowStart && pos + BLOCK <= windowStart + w.length
+      ? pos - windowStart
+      : await fill(pos, BLOCK);
+    if (isZeroBlock(w, b)) break;
+    const stored = parseNumeric(w, b + 148, 8, "checksum", pos);
+    const sum = headerChecksum(w, b, words);
     if (stored !== sum.unsigned && stored !== sum.signed) {
       throw new CorruptArchiveError(
         `tar header at offset ${pos}: bad checksum (stored ${stored}, computed ${sum.unsigned})`,
       );
     }
-    const typeByte = h[156] as number;
+    const typeByte = w[b + 156] as number;
     const type = typeByte === 0 ? "0" : String.fromCharCode(typeByte);
     const isMeta = type === "x" || type === "g" || type === "L" || type === "K";
-    let size = parseNumeric(h, 124, 12, "size", pos);
+    let size = parseNumeric(w, b + 124, 12, "size", pos);
     if (!isMeta && pax.size !== undefined) size = pax.size;
     const dataOffset = pos + BLOCK;
     if (dataOffset + size > total) {
@@ -221,7 +230,8 @@ export async function walkTar(
             `bytes (limit ${maxMeta})`,
         );
       }
-      const body = (await readHeader(dataOffset, size)).slice();
+      const d = await fill(dataOffset, size);
+      const body = w.slice(d, d + size);
       if (type === "x") pax = { ...pax, ...parsePax(body, pos) };
       else longName = cString(body, 0, body.length);
     } else if (!isMeta) {
@@ -231,32 +241,33 @@ export async function walkTar(
         if (pax.path !== undefined) name = pax.path;
         else if (longName !== undefined) name = longName;
         else {
-          let end = 0;
-          while (end < 100 && h[end] !== 0) end++;
+          let end = b;
+          while (end < b + 100 && w[end] !== 0) end++;
           // POSIX ustar ("ustar\0"): prepend the prefix field. GNU ("ustar  ") uses it otherwise.
-          const posix = h[257] === 0x75 && h[262] === 0 && h[263] === 0x30 && h[264] === 0x30;
-          if (posix && h[345] !== 0) {
-            name = `${cString(h, 345, 155)}/${utf8.decode(h.subarray(0, end))}`;
+          const posix = w[b + 257] === 0x75 && w[b + 262] === 0 && w[b + 263] === 0x30 &&
+            w[b + 264] === 0x30;
+          if (posix && w[b + 345] !== 0) {
+            name = `${cString(w, b + 345, 155)}/${utf8.decode(w.subarray(b, end))}`;
           } else if (
             // The name is these bytes as they stand: nothing to strip, not empty, not a directory.
             // (0x2f is `/`, never part of a multi-byte UTF-8 sequence; 0xef may start a BOM,
             // which the decoder drops.)
-            rawName !== undefined && end > 0 && h[end - 1] !== 0x2f && h[0] !== 0xef &&
-            !(h[0] === 0x2e && h[1] === 0x2f)
+            rawName !== undefined && end > b && w[end - 1] !== 0x2f && w[b] !== 0xef &&
+            !(w[b] === 0x2e && w[b + 1] === 0x2f)
           ) rawEnd = end;
-          else name = utf8.decode(h.subarray(0, end));
+          else name = utf8.decode(w.subarray(b, end));
         }
         if (rawEnd >= 0) {
-          const mode = parseNumeric(h, 100, 8, "mode", pos);
-          const mtime = parseNumeric(h, 136, 12, "mtime", pos);
-          if (!rawName!(h, rawEnd, dataOffset, size)) {
-            visit(utf8.decode(h.subarray(0, rawEnd)), dataOffset, size, type, mode, mtime, pos);
+          const mode = parseNumeric(w, b + 100, 8, "mode", pos);
+          const mtime = parseNumeric(w, b + 136, 12, "mtime", pos);
+          if (!rawName!(w, b, rawEnd, dataOffset, size)) {
+            visit(utf8.decode(w.subarray(b, rawEnd)), dataOffset, size, type, mode, mtime, pos);
           }
         } else {
           name = stripDotSlash(name!);
           if (name.length > 0 && !name.endsWith("/")) {
-            const mode = parseNumeric(h, 100, 8, "mode", pos);
-            const mtime = parseNumeric(h, 136, 12, "mtime", pos);
+            const mode = parseNumeric(w, b + 100, 8, "mode", pos);
+            const mtime = parseNumeric(w, b + 136, 12, "mtime", pos);
             visit(name, dataOffset, size, type, mode, mtime, pos);
           }
         }
