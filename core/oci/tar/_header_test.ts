@@ -24,3 +24,21 @@ Deno.test("headerChecksum: word-at-a-time sums equal byte-by-byte sums, aligned 
     }
   }
 });
+
+Deno.test("headerChecksum: a header inside a larger buffer, by base, with or without its words", () => {
+  for (let t = 0; t < 200; t++) {
+    const buf = new Uint8Array(2048);
+    crypto.getRandomValues(buf);
+    const words = new Uint32Array(buf.buffer);
+    for (const base of [0, 4, 512, 1024, 1536]) {
+      const expected = byteByByte(buf.subarray(base, base + 512));
+      assert.deepEqual(headerChecksum(buf, base, words), expected, `trial ${t} base ${base}`);
+      assert.deepEqual(headerChecksum(buf, base), expected, `trial ${t} base ${base}, no words`);
+    }
+    // Unaligned bytes: the byte loop.
+    const odd = buf.subarray(1);
+    for (const base of [0, 3, 511]) {
+      assert.deepEqual(headerChecksum(odd, base), byteByByte(odd.subarray(base, base + 512)));
+    }
+  }
+});
