@@ -13,6 +13,7 @@ import type { ImageManifest } from "../../oci/manifest.ts";
 import { canonicalJson } from "../../oci/canonical_json.ts";
 import { ANNOTATION_REF_NAME, MEDIA_TYPE_IMAGE_MANIFEST } from "../../oci/media_types.ts";
 import type { Target } from "../../oci/storage.ts";
+import { LocalRegistryTarget } from "../../oci/backends/local_registry.ts";
 import {
   ARTIFACT_TYPE_EXPERIMENT,
   MEDIA_TYPE_EXPERIMENT_CONFIG,
@@ -372,6 +373,34 @@ export async function storeAssembled(
 }
 
 /**
+ * Point `reference` at an assembled Experiment just stored by
+ * {@linkcode storeAssembled}. A Local Registry is handed the manifest and
+ * config it was pushed a moment before (the very arrays, so it recognises
+ * them as its own), and neither reads them back nor parses the manifest
+ * again to fill its listing-cache rows; other targets are tagged as usual.
+ *
+ * @param target The store the assembled blobs were pushed to.
+ * @param assembled The assembled Experiment.
+ * @param reference The image name.
+ * @returns Nothing.
+ */
+export async function tagAssembled(
+  target: Target,
+  assembled: AssembledExperiment,
+  reference: string,
+): Promise<void> {
+  if (target instanceof LocalRegistryTarget) {
+    await target.tag(assembled.manifestDescriptor, reference, {
+      bytes: assembled.manifestBytes,
+      manifest: assembled.manifest,
+      configBytes: assembled.configBytes,
+    });
+  } else {
+    await target.tag(assembled.manifestDescriptor, reference);
+  }
+}
+
+/**
  * The result of a commit as the read side wants it: the manifest descriptor
  * annotated with the name.
  *
@@ -402,6 +431,6 @@ export function commitResult(assembled: AssembledExperiment, imageName: string):
 export async function commitExperiment(target: Target, input: CommitInput): Promise<CommitResult> {
   const assembled = await assembleExperiment(input);
   await storeAssembled(target, assembled);
-  await target.tag(assembled.manifestDescriptor, input.imageName);
+  await tagAssembled(target, assembled, input.imageName);
   return commitResult(assembled, input.imageName);
 }

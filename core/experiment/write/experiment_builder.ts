@@ -55,6 +55,7 @@ import {
   newAssemblyCache,
   runRecord,
   storeAssembled,
+  tagAssembled,
   writtenConfig,
 } from "./_commit.ts";
 import { formatReason, isInterruption } from "./_reason.ts";
@@ -576,7 +577,7 @@ export class ExperimentBuilder extends AttachmentWriter {
       let published: string;
       if (!checkpoint) {
         await storeAssembled(this.#internal.store, assembled);
-        await this.#internal.store.tag(assembled.manifestDescriptor, requested);
+        await tagAssembled(this.#internal.store, assembled, requested);
         published = requested;
         if (session !== undefined) {
           const name = await session.checkpointName(requested);
@@ -589,7 +590,7 @@ export class ExperimentBuilder extends AttachmentWriter {
       } else {
         published = await checkpointName(requested, this.#internal.registryId);
         await storeAssembled(this.#internal.store, assembled);
-        await this.#internal.store.tag(assembled.manifestDescriptor, published);
+        await tagAssembled(this.#internal.store, assembled, published);
       }
       const result = commitResult(assembled, published);
       // The view from what this builder holds (the config not fetched and parsed again).

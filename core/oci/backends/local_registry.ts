@@ -349,6 +349,26 @@ function text(row: Record<string, unknown>, column: string, where: string): stri
 }
 
 /**
+ * What a caller of {@linkcode LocalRegistryTarget.tag} already holds of a
+ * manifest it pushed to the same target with
+ * {@linkcode LocalRegistryTarget.push}: the tag then neither reads the
+ * manifest (and config) back from disk nor parses it again. Used only when
+ * `bytes` is the very array this target pushed (and hashed) under the
+ * tagged digest, and `configBytes` the very array it pushed under the
+ * config's digest; anything else is read and checked as without it. The
+ * arrays must not have been modified since they were pushed, and `manifest`
+ * must be what `bytes` parse to (the caller built both).
+ */
+export interface KnownManifest {
+  /** The manifest bytes, the same array passed to `push`. */
+  readonly bytes: Uint8Array;
+  /** The parsed manifest of those bytes. */
+  readonly manifest: ImageManifest;
+  /** The config bytes, the same array passed to `push` (an Experiment's listing cache keeps them). */
+  readonly configBytes?: Uint8Array;
+}
+
+/**
  * The OMMX Local Registry. Create with {@linkcode openLocalRegistry}; `push`
  * and `tag` need `writable: true`.
  */
@@ -371,6 +391,8 @@ export class LocalRegistryTarget implements Target, FilePusher {
   #canLink = true;
   /** Digests this target stored or confirmed (a hint only: checked again on use). */
   #placedHere = new Set<string>();
+  /** Arrays this target pushed, with the digest it hashed them to (see {@linkcode KnownManifest}). */
+  #pushedBytes = new WeakMap<Uint8Array, string>();
   #placing: PendingPlacement[] = [];
   #placer: Promise<void> | undefined;
 
@@ -715,12 +737,16 @@ export class LocalRegistryTarget implements Target, FilePusher {
           await this.#confirmExisting(d, final);
           return true;
         });
-        if (kept) return;
+        if (kept) {
+          this.#pushedBytes.set(content, d.digest);
+          return;
+        }
       }
       await this.#writeTemp(dir, async (write) => {
         await write(content);
         return d;
       });
+      this.#pushedBytes.set(content, d.digest);
       return;
     }
     const reader = content.getReader();
@@ -878,8 +904,14 @@ export class LocalRegistryTarget implements Target, FilePusher {
    * too). The whole check-and-publish holds the SDK's GC exclusion lock, so
    * a concurrent `ommx gc` cannot delete blobs between the check and the ref.
    *
+   * With `known` (the manifest and config bytes this target pushed a moment
+   * before, see {@linkcode KnownManifest}) the manifest and config are not
+   * read back and the manifest is not parsed again; the rows written are the
+   * same bytes. Every blob's presence is still checked.
+   *
    * @param descriptor The manifest descriptor (image manifest media type).
    * @param reference The full image name, canonicalised as the SDK does (`docs/glossary.md#canonical-image-name`).
+   * @param known What the caller holds of a manifest it pushed here (optional).
    * @returns Nothing.
    * @throws {InvalidStateError} When opened read-only or closed.
    * @throws {ReferenceConflictError} When the name points at another manifest (code `ALREADY_EXISTS`).
@@ -888,7 +920,7 @@ export class LocalRegistryTarget implements Target, FilePusher {
    * @throws {UnsupportedError} When the manifest's `artifactType` is not an OMMX one.
    * @throws {InvalidReferenceError} When the name does not parse.
    */
-  async tag(descriptor: Descriptor, reference: string): Promise<void> {
+  async tag(descriptor: Descriptor, reference: string, known?: KnownManifest): Promise<void> {
     this.#requireWritable("tag");
     const d = parseDescriptor(descriptor, "tag descriptor");
     if (d.mediaType !== MEDIA_TYPE_IMAGE_MANIFEST) {
@@ -898,7 +930,13 @@ export class LocalRegistryTarget implements Target, FilePusher {
         }; the local registry names only '${MEDIA_TYPE_IMAGE_MANIFEST}'`,
       );
     }
-    await this.#publishExisting("tag", d.digest, d.size, reference, false);
+    await this.#publishExisting("tag", d.digest, d.size, reference, false, known);
+  }
+
+  /** Whether `bytes` is an array this target pushed under `digest`. */
+  #pushedHere(bytes: Uint8Array | undefined, digest: string): bytes is Uint8Array {
+    return bytes !== undefined && this.#pushedBytes.get(bytes) === digest &&
+      this.#placedHere.has(digest);
   }
 
   /**
@@ -915,6 +953,7 @@ export class LocalRegistryTarget implements Target, FilePusher {
     size: number | undefined,
     reference: string,
     verify: boolean,
+    known?: KnownManifest,
   ): Promise<"inserted" | "unchanged"> {
     const ref = parseReference(reference);
     const name = repositoryKey(ref);
@@ -926,11 +965,14 @@ export class LocalRegistryTarget implements Target, FilePusher {
       );
     }
     return await withFileLock(`${this.root}/${GC_EXCLUSION_LOCK_FILE}`, async () => {
-      const bytes = await this.#readManifest(digest);
+      // Bytes this target pushed and hashed itself under this digest are
+      // not read back; any other manifest is read, hashed and parsed.
+      const own = known !== undefined && this.#pushedHere(known.bytes, digest) ? known : undefined;
+      const bytes = own?.bytes ?? await this.#readManifest(digest);
       if (size !== undefined && bytes.length !== size) {
         throw new SizeMismatchError(digest, size, bytes.length);
       }
-      const { manifest } = parseManifest(bytes);
+      const manifest = own?.manifest ?? parseManifest(bytes).manifest;
       const artifactType = manifest.artifactType;
       if (artifactType !== OMMX_ARTIFACT_TYPE && artifactType !== OMMX_EXPERIMENT_ARTIFACT_TYPE) {
         throw new UnsupportedError(
@@ -957,7 +999,10 @@ export class LocalRegistryTarget implements Target, FilePusher {
             }, expected '${OMMX_EXPERIMENT_CONFIG_MEDIA_TYPE}'`,
           );
         }
-        configJson = await this.#blobs.fetch(manifest.config);
+        configJson = this.#pushedHere(own?.configBytes, manifest.config.digest) &&
+            own.configBytes.length === manifest.config.size
+          ? own.configBytes
+          : await this.#blobs.fetch(manifest.config);
       }
       const db = this.#requireWritable(operation);
       return sqlite(this.#indexPath, () =>
