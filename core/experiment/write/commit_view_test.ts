@@ -9,6 +9,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { mulberry32 } from "../../_random_test_util.ts";
 import { createExperimentBuilder } from "./experiment_builder.ts";
 import type { Run } from "./run.ts";
@@ -20,6 +21,7 @@ import { Experiment } from "../experiment.ts";
 import { AutosavePolicy } from "./autosave_policy.ts";
 import { defaultCodecs } from "../../../codecs/mod.ts";
 import { MemoryTarget } from "../../oci/backends/memory.ts";
+import { LocalRegistryTarget, openLocalRegistry } from "../../oci/backends/local_registry.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import type { FetchOptions } from "../../oci/storage.ts";
 
@@ -253,3 +255,82 @@ Deno.test("commit view: the commit reads neither the config nor the run-paramete
 function snapshotOf(exp: Experiment) {
   return snapshot(exp as unknown as SealedExperiment);
 }
+
+/** The listing-cache rows of one manifest, as the Local Registry's index holds them. */
+function listingRows(root: string, digest: string) {
+  const db = new DatabaseSync(`${root}/index.sqlite3`, { readOnly: true });
+  try {
+    const manifest = db.prepare(
+      "SELECT manifest_digest, manifest_json, artifact_type, config_digest FROM artifact_manifests WHERE manifest_digest = ?",
+    ).all(digest) as Record<string, unknown>[];
+    const config = db.prepare(
+      "SELECT config_digest, config_json FROM experiment_configs WHERE config_digest = ?",
+    ).all(String(manifest[0]?.config_digest)) as Record<string, unknown>[];
+    return { manifest, config };
+  } finally {
+    db.close();
+  }
+}
+
+Deno.test("commit view: a Local Registry commit's tag reads neither the manifest nor the config back, and writes the rows a tag from disk writes", async () => {
+  const root = await Deno.makeTempDir({ prefix: "ommx-commit-tag-" });
+  const original = LocalRegistryTarget.prototype.tag;
+  const seen: { digest: string; known: boolean }[] = [];
+  // While the commit's tag runs, the manifest and config files hold same-size garbage: a
+  // tag that reads either back fails its digest check (and the commit with it).
+  LocalRegistryTarget.prototype.tag = async function (descriptor, reference, known) {
+    seen.push({ digest: descriptor.digest, known: known !== undefined });
+    const path = (digest: string) => `${root}/blobs/sha256/${digest.slice("sha256:".length)}`;
+    const manifestBytes = await Deno.readFile(path(descriptor.digest));
+    const configDigest = parseManifest(manifestBytes).manifest.config.digest;
+    const configBytes = await Deno.readFile(path(configDigest));
+    const garble = (b: Uint8Array) => b.map((x) => x ^ 0x55);
+    await Deno.writeFile(path(descriptor.digest), garble(manifestBytes));
+    await Deno.writeFile(path(configDigest), garble(configBytes));
+    try {
+      return await original.call(this, descriptor, reference, known);
+    } finally {
+      await Deno.writeFile(path(descriptor.digest), manifestBytes);
+      await Deno.writeFile(path(configDigest), configBytes);
+    }
+  };
+  try {
+    const exp = await Experiment.create("example.com/t/registry:tag", { root });
+    exp.setAutosavePolicy(AutosavePolicy.disabled());
+    await record(31, exp, 30);
+    await exp.commit();
+    LocalRegistryTarget.prototype.tag = original;
+    const digest = exp.manifestDescriptor.digest;
+    assert.deepEqual(seen, [{ digest, known: true }]);
+    const committed = listingRows(root, digest);
+    assert.equal(committed.manifest.length, 1);
+    assert.equal(committed.config.length, 1);
+    // The rows hold the blobs' bytes.
+    const blobs = `${root}/blobs/sha256`;
+    assert.deepEqual(
+      new Uint8Array(committed.manifest[0]!.manifest_json as Uint8Array),
+      await Deno.readFile(`${blobs}/${digest.slice(7)}`),
+    );
+    assert.equal(committed.manifest[0]!.artifact_type, "application/org.ommx.v1.experiment");
+    assert.equal(committed.manifest[0]!.config_digest, exp.manifest.config.digest);
+    assert.deepEqual(
+      new Uint8Array(committed.config[0]!.config_json as Uint8Array),
+      await Deno.readFile(`${blobs}/${exp.manifest.config.digest.slice(7)}`),
+    );
+    const descriptor = exp.manifestDescriptor;
+    await exp.close();
+    // A tag that reads the manifest and config from disk (a fresh target: nothing it pushed)
+    // writes the very same rows over them.
+    {
+      await using fresh = await openLocalRegistry({ root, writable: true });
+      await fresh.tag(
+        { mediaType: descriptor.mediaType, digest, size: descriptor.size },
+        "example.com/t/registry:again",
+      );
+    }
+    assert.deepEqual(listingRows(root, digest), committed);
+  } finally {
+    LocalRegistryTarget.prototype.tag = original;
+    await Deno.remove(root, { recursive: true });
+  }
+});

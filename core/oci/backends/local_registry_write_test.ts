@@ -14,6 +14,7 @@ import {
 } from "../../errors.ts";
 import type { Descriptor } from "../descriptor.ts";
 import { digestOf } from "../digest.ts";
+import { parseManifest } from "../manifest.ts";
 import { type LocalRegistryTarget, openLocalRegistry } from "./local_registry.ts";
 import { rfc3339Utc } from "./_local_registry_store.ts";
 import { referencePython } from "../../_tools_test_util.ts";
@@ -634,5 +635,82 @@ Deno.test("LocalRegistryTarget.pushFile: a file stored under the digest found wh
     } finally {
       await readOnly.close();
     }
+  });
+});
+
+/** Overwrite a blob file with same-size garbage: reading it back fails its digest check. */
+async function garble(root: string, d: Descriptor): Promise<void> {
+  const path = `${root}/blobs/sha256/${d.digest.slice("sha256:".length)}`;
+  await Deno.writeFile(path, (await Deno.readFile(path)).map((b) => b ^ 0x55));
+}
+
+function known(img: Image) {
+  return {
+    bytes: img.manifestBytes,
+    manifest: parseManifest(img.manifestBytes).manifest,
+    configBytes: img.configBytes,
+  };
+}
+
+Deno.test("LocalRegistryTarget.tag with the manifest and config this target pushed: not read back, same rows, blobs still checked", async () => {
+  await withRegistry(async (root) => {
+    await using registry = await openLocalRegistry({ root, writable: true, create: true });
+    const exp = await image("known");
+    await pushAll(registry, exp);
+    await garble(root, exp.manifest);
+    await garble(root, exp.config);
+    // Read back, the files would fail their digests; the arrays pushed here are used instead.
+    await registry.tag(exp.manifest, "ghcr.io/a/known:v1", known(exp));
+    const manifests = rows(root, "SELECT * FROM artifact_manifests");
+    assert.deepEqual(manifests.map((m) => [m.manifest_digest, m.artifact_type, m.config_digest]), [
+      [exp.manifest.digest, "application/org.ommx.v1.experiment", exp.config.digest],
+    ]);
+    assert.deepEqual(new Uint8Array(manifests[0]!.manifest_json as Uint8Array), exp.manifestBytes);
+    const configs = rows(root, "SELECT * FROM experiment_configs");
+    assert.deepEqual(new Uint8Array(configs[0]!.config_json as Uint8Array), exp.configBytes);
+    // Without them the tag reads the (now garbled) manifest and fails.
+    await assert.rejects(registry.tag(exp.manifest, "ghcr.io/a/known:v2"), DigestMismatchError);
+    // The manifest's blobs must still be present.
+    await Deno.remove(`${root}/blobs/sha256/${exp.layers[0]!.descriptor.digest.slice(7)}`);
+    await assert.rejects(
+      registry.tag(exp.manifest, "ghcr.io/a/known:v3", known(exp)),
+      BlobNotFoundError,
+    );
+  });
+});
+
+Deno.test("LocalRegistryTarget.tag with bytes this target did not push (or not under that digest) reads and checks the manifest and config", async () => {
+  await withRegistry(async (root) => {
+    await using registry = await openLocalRegistry({ root, writable: true, create: true });
+    const exp = await image("foreign");
+    const other = await image("other");
+    await pushAll(registry, exp);
+    await pushAll(registry, other);
+    await garble(root, exp.manifest);
+    // Pushed by another target (another process, the SDK): read, and the garbage is caught.
+    {
+      await using second = await openLocalRegistry({ root, writable: true });
+      await assert.rejects(
+        second.tag(exp.manifest, "ghcr.io/a/f:v1", known(exp)),
+        DigestMismatchError,
+      );
+    }
+    // Equal bytes, but not the array pushed here.
+    const copy = { ...known(exp), bytes: exp.manifestBytes.slice() };
+    await assert.rejects(registry.tag(exp.manifest, "ghcr.io/a/f:v2", copy), DigestMismatchError);
+    // An array pushed here, but under another digest.
+    await assert.rejects(
+      registry.tag(exp.manifest, "ghcr.io/a/f:v3", known(other)),
+      DigestMismatchError,
+    );
+    // The manifest pushed here but a config array that was not: the config is read and checked.
+    await garble(root, other.config);
+    const configCopy = { ...known(other), configBytes: other.configBytes.slice() };
+    await assert.rejects(
+      registry.tag(other.manifest, "ghcr.io/a/f:v4", configCopy),
+      DigestMismatchError,
+    );
+    assert.deepEqual(rows(root, "SELECT * FROM refs"), []);
+    assert.deepEqual(rows(root, "SELECT * FROM artifact_manifests"), []);
   });
 });
