@@ -4,27 +4,16 @@
 // ~2 KB a run of heap: ~11 MiB of peak RSS at 5,000 runs). Checked in a child Deno with
 // `--expose-gc`, counting `SealedRun` objects in V8 heap snapshots (`node:v8`).
 import assert from "node:assert/strict";
+import { runHeapChild } from "../../_heap_child_test_util.ts";
 
 const CHILD = `
-import v8 from "node:v8";
 import { createExperimentBuilder } from ${
   JSON.stringify(new URL("./experiment_builder.ts", import.meta.url).href)
 };
 
-const dir = Deno.args[0];
-function count(name) {
+function count(label) {
   globalThis.gc();
-  const path = v8.writeHeapSnapshot(dir + "/" + name + ".heapsnapshot");
-  const snap = JSON.parse(Deno.readTextFileSync(path));
-  Deno.removeSync(path);
-  const fields = snap.snapshot.meta.node_fields;
-  const types = snap.snapshot.meta.node_types[0];
-  const t = fields.indexOf("type"), n = fields.indexOf("name");
-  let found = 0;
-  for (let i = 0; i < snap.nodes.length; i += fields.length) {
-    if (types[snap.nodes[i + t]] === "object" && snap.strings[snap.nodes[i + n]] === "SealedRun") found++;
-  }
-  return found;
+  return countObjects(label, "SealedRun");
 }
 
 const bytes = (s) => new TextEncoder().encode(s);
@@ -53,35 +42,13 @@ console.log(JSON.stringify({
 `;
 
 Deno.test("builder: no SealedRun view is kept per closed run until closedRuns asks for them", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "ommx-run-views-" });
-  try {
-    const script = `${dir}/child.ts`;
-    await Deno.writeTextFile(script, CHILD);
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-lock",
-        "--allow-read",
-        "--allow-write",
-        "--v8-flags=--expose-gc",
-        script,
-        dir,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, stderr);
-    const result = JSON.parse(new TextDecoder().decode(out.stdout));
-    assert.deepEqual(result, {
-      closed: 0,
-      asked: 10,
-      runIds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-      same: true,
-      solves: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
-      committed: 10,
-    });
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  const result = await runHeapChild("ommx-run-views-", CHILD);
+  assert.deepEqual(result, {
+    closed: 0,
+    asked: 10,
+    runIds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    same: true,
+    solves: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+    committed: 10,
+  });
 });

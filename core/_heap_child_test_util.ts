@@ -1,0 +1,65 @@
+/**
+ * Test helper: run a script in a child Deno with `--expose-gc` and count objects of a class in
+ * V8 heap snapshots there. Memory-retention tests use it to show that something is released.
+ *
+ * @module
+ */
+import { AssertionError } from "node:assert";
+
+/** Prepended to every child script: `dir` (a scratch directory) and `countObjects`. */
+const PRELUDE = `
+import v8 from "node:v8";
+const dir = Deno.args[0];
+/** The number of live objects named \`name\` in a heap snapshot labelled \`label\` (no GC here). */
+function countObjects(label, name) {
+  const path = v8.writeHeapSnapshot(dir + "/" + label + ".heapsnapshot");
+  const snap = JSON.parse(Deno.readTextFileSync(path));
+  Deno.removeSync(path);
+  const fields = snap.snapshot.meta.node_fields;
+  const types = snap.snapshot.meta.node_types[0];
+  const t = fields.indexOf("type"), n = fields.indexOf("name");
+  let found = 0;
+  for (let i = 0; i < snap.nodes.length; i += fields.length) {
+    if (types[snap.nodes[i + t]] === "object" && snap.strings[snap.nodes[i + n]] === name) found++;
+  }
+  return found;
+}
+`;
+
+/**
+ * Run `body` (a module's source; it may use `dir`, `countObjects(label, name)` and
+ * `globalThis.gc()`) in a child Deno and return the JSON it printed on stdout.
+ *
+ * @param prefix The scratch directory's name prefix.
+ * @param body The child's source after the prelude.
+ * @returns The parsed stdout.
+ * @throws {AssertionError} When the child exits with a non-zero code (its stderr in the message).
+ */
+export async function runHeapChild(prefix: string, body: string): Promise<unknown> {
+  const dir = await Deno.makeTempDir({ prefix });
+  try {
+    const script = `${dir}/child.ts`;
+    await Deno.writeTextFile(script, PRELUDE + body);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-lock",
+        "--allow-read",
+        "--allow-write",
+        "--v8-flags=--expose-gc",
+        script,
+        dir,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (out.code !== 0) {
+      throw new AssertionError({
+        message: `child exited with ${out.code}: ${new TextDecoder().decode(out.stderr)}`,
+      });
+    }
+    return JSON.parse(new TextDecoder().decode(out.stdout));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
