@@ -5,13 +5,11 @@
 // reach each semantic check, on byte flips and truncations, and on hand-made refusals (one per
 // check of the v2 reader).
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { join } from "node:path";
 import fc from "npm:fast-check@4.11.0";
 import { create, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { SolutionSchema } from "./gen/ommx/v2/solution_pb.ts";
 import { Solution } from "./solution.ts";
-import { tarMembers } from "./_tar_scan_test_util.ts";
+import { corpusArchives, solutionLayers } from "./_tar_scan_test_util.ts";
 import { mulberry32 } from "../../core/_random_test_util.ts";
 
 type Outcome =
@@ -52,53 +50,9 @@ function assertSameOutcome(bytes: Uint8Array, note = "", version: "v1" | "v2" = 
 
 // ---------- the corpus ----------
 
-const HERE = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-
-function archives(): string[] {
-  const out: string[] = [];
-  for (
-    const dir of [
-      "../../tests/fixtures/reference",
-      "../../examples",
-      "../../../shared/fixtures/ommx-repo",
-      "../../../shared/fixtures/qoblib-labs",
-    ]
-  ) {
-    try {
-      for (const e of Deno.readDirSync(HERE(dir))) {
-        if (e.name.endsWith(".ommx")) out.push(join(HERE(dir), e.name));
-      }
-    } catch {
-      // ../shared is absent in a clone outside the workplace.
-    }
-  }
-  return out.sort();
-}
-
-/** Every Solution layer (`v1` and `v2`) named by a manifest of the archive. */
-function solutions(path: string): { version: "v1" | "v2"; bytes: Uint8Array }[] {
-  const members = tarMembers(Deno.readFileSync(path));
-  const out: { version: "v1" | "v2"; bytes: Uint8Array }[] = [];
-  const dec = new TextDecoder();
-  for (const [name, bytes] of members) {
-    if (!name.startsWith("blobs/") || bytes[0] !== 0x7b) continue;
-    let doc: { layers?: { mediaType: string; digest: string }[] };
-    try {
-      doc = JSON.parse(dec.decode(bytes));
-    } catch {
-      continue;
-    }
-    for (const l of doc.layers ?? []) {
-      const m = /^application\/org\.ommx\.(v1|v2)\.solution$/.exec(l.mediaType);
-      if (!m) continue;
-      const b = members.get(`blobs/${l.digest.replace(":", "/")}`);
-      if (b) out.push({ version: m[1] as "v1" | "v2", bytes: b });
-    }
-  }
-  return out;
-}
-
-const CORPUS = archives().flatMap((path) => solutions(path).map((s) => ({ ...s, path })));
+const CORPUS = corpusArchives().flatMap((path) =>
+  solutionLayers(path).map((s) => ({ ...s, path }))
+);
 
 Deno.test("Solution.decodeSummary: every Solution of the corpus gives the decoded Solution's fields", () => {
   let v2 = 0;

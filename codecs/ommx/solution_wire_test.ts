@@ -4,15 +4,13 @@
 // messages, on concatenations (merged messages, repeated map keys) and on hand-made wire forms
 // (unpacked repeated fields, unknown fields and groups); malformed bytes are a DecodeError.
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { join } from "node:path";
 import fc from "npm:fast-check@4.11.0";
 import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { DecodeError, OmmxError } from "../../core/errors.ts";
 import { type Solution as SolutionMessage, SolutionSchema } from "./gen/ommx/v2/solution_pb.ts";
 import { readSolutionMessage } from "./_solution_wire.ts";
 import { Solution } from "./solution.ts";
-import { tarMembers } from "./_tar_scan_test_util.ts";
+import { corpusArchives, solutionLayers } from "./_tar_scan_test_util.ts";
 import { concatBytes } from "../../core/_bytes.ts";
 
 const reflective = (bytes: Uint8Array) =>
@@ -27,55 +25,11 @@ function assertSame(actual: unknown, expected: unknown, note = ""): void {
 
 // ---------- the corpus ----------
 
-const HERE = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-
-function archives(): string[] {
-  const out: string[] = [];
-  for (
-    const dir of [
-      "../../tests/fixtures/reference",
-      "../../examples",
-      "../../../shared/fixtures/ommx-repo",
-      "../../../shared/fixtures/qoblib-labs",
-    ]
-  ) {
-    try {
-      for (const e of Deno.readDirSync(HERE(dir))) {
-        if (e.name.endsWith(".ommx")) out.push(join(HERE(dir), e.name));
-      }
-    } catch {
-      // ../shared is absent in a clone outside the workplace.
-    }
-  }
-  return out.sort();
-}
-
-/** Every layer of media type `application/org.ommx.v2.solution` in every manifest of an archive. */
-function v2Solutions(path: string): Uint8Array[] {
-  const members = tarMembers(Deno.readFileSync(path));
-  const out: Uint8Array[] = [];
-  const dec = new TextDecoder();
-  for (const [name, bytes] of members) {
-    if (!name.startsWith("blobs/") || bytes[0] !== 0x7b) continue;
-    let doc: { layers?: { mediaType: string; digest: string }[] };
-    try {
-      doc = JSON.parse(dec.decode(bytes));
-    } catch {
-      continue;
-    }
-    for (const l of doc.layers ?? []) {
-      if (l.mediaType !== "application/org.ommx.v2.solution") continue;
-      const b = members.get(`blobs/${l.digest.replace(":", "/")}`);
-      if (b) out.push(b);
-    }
-  }
-  return out;
-}
-
 Deno.test("v2 Solution reader: every v2 Solution of the corpus decodes as protobuf-es decodes it", () => {
   let n = 0;
-  for (const path of archives()) {
-    for (const bytes of v2Solutions(path)) {
+  for (const path of corpusArchives()) {
+    for (const { version, bytes } of solutionLayers(path)) {
+      if (version !== "v2") continue;
       assertSame(readSolutionMessage(bytes), reflective(bytes), path);
       n++;
     }
