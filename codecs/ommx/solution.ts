@@ -954,11 +954,11 @@ function summaryOf(s: Solution): SolutionSummary {
 }
 
 /**
- * {@linkcode readV2}'s checks, in its order and with its errors, without building the
- * variables, constraints and named functions: what `Solution.decodeSummary` reads. Keep the
- * two in step (`solution_summary_test.ts` compares them on valid and refused payloads).
+ * The first checks of {@linkcode readV2} and {@linkcode readV2Summary}, in their order: the
+ * wire message, annotations, decision variables present, a finite objective, the tolerance,
+ * required features and the constraint sidecars.
  */
-function readV2Summary(bytes: Uint8Array, what: string): SolutionSummary {
+function readV2Head(bytes: Uint8Array, what: string) {
   const m = readSolutionMessage(bytes);
   checkAnnotations(m.annotations, what);
   if (!m.decisionVariables) throw new DecodeError(`${what}: decision_variables is missing`);
@@ -974,14 +974,24 @@ function readV2Summary(bytes: Uint8Array, what: string): SolutionSummary {
     sos1: Object.keys(sos.entries).length > 0,
   }, what);
   for (const col of [reg, ind, oh, sos]) checkSidecars(col, what);
-  const dvEntries = m.decisionVariables.entries;
+  return { m, dvs: m.decisionVariables, reg, ind, oh, sos };
+}
+
+/**
+ * {@linkcode readV2}'s checks, in its order and with its errors, without building the
+ * variables, constraints and named functions: what `Solution.decodeSummary` reads. Keep the
+ * two in step (`solution_summary_test.ts` compares them on valid and refused payloads).
+ */
+function readV2Summary(bytes: Uint8Array, what: string): SolutionSummary {
+  const { m, dvs: dvTable, reg, ind, oh, sos } = readV2Head(bytes, what);
+  const dvEntries = dvTable.entries;
   for (const k of Object.keys(dvEntries)) {
     const v = dvEntries[k]!;
     if (!v.bound) throw new DecodeError(`${what}: decision variable ${Number(k)} has no bound`);
     kindFromNumber(v.kind);
   }
   let ids: Set<number> | undefined; // built only when labels exist, as readV2's map
-  const labels = m.decisionVariables.labels;
+  const labels = dvTable.labels;
   for (const k of Object.keys(labels)) {
     ids ??= new Set(Object.keys(dvEntries).map(Number));
     if (!ids.has(Number(k))) {
@@ -1032,24 +1042,10 @@ function checkDecoration(id: number, col: Ctx): void {
 }
 
 function readV2(bytes: Uint8Array, what: string): SolutionData {
-  const m = readSolutionMessage(bytes);
-  checkAnnotations(m.annotations, what);
-  if (!m.decisionVariables) throw new DecodeError(`${what}: decision_variables is missing`);
-  if (!Number.isFinite(m.objective)) throw new DecodeError(`${what}: objective is not finite`);
-  if (m.feasibilityAtol !== undefined) checkAtol(m.feasibilityAtol, what);
-  const reg = m.evaluatedRegularConstraints ?? NO_CONSTRAINTS;
-  const ind = m.evaluatedIndicatorConstraints ?? NO_CONSTRAINTS;
-  const oh = m.evaluatedOneHotConstraints ?? NO_CONSTRAINTS;
-  const sos = m.evaluatedSos1Constraints ?? NO_CONSTRAINTS;
-  checkFeatures(m.requiredFeatures, {
-    indicator: Object.keys(ind.entries).length > 0,
-    "one-hot": Object.keys(oh.entries).length > 0,
-    sos1: Object.keys(sos.entries).length > 0,
-  }, what);
-  for (const col of [reg, ind, oh, sos]) checkSidecars(col, what);
+  const { m, dvs: dvTable, reg, ind, oh, sos } = readV2Head(bytes, what);
   const state = new Map<number, number>();
   const dvs: EvaluatedDecisionVariable[] = [];
-  for (const [k, v] of Object.entries(m.decisionVariables.entries)) {
+  for (const [k, v] of Object.entries(dvTable.entries)) {
     const id = Number(k);
     if (!v.bound) throw new DecodeError(`${what}: decision variable ${id} has no bound`);
     state.set(id, v.value);
@@ -1063,7 +1059,7 @@ function readV2(bytes: Uint8Array, what: string): SolutionData {
     });
   }
   let byId: Map<number, EvaluatedDecisionVariable> | undefined; // built only when labels exist
-  for (const [k, l] of Object.entries(m.decisionVariables.labels)) {
+  for (const [k, l] of Object.entries(dvTable.labels)) {
     byId ??= new Map(dvs.map((v) => [v.id, v]));
     const v = byId.get(Number(k));
     if (!v) throw new DecodeError(`${what}: label for unknown decision variable ${k}`);
