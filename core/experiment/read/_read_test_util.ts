@@ -15,8 +15,23 @@ import {
   MEDIA_TYPE_EXPERIMENT_CONFIG,
   MEDIA_TYPE_RUN_PARAMETERS,
 } from "../../../codecs/media_types.ts";
+import { Function } from "../../../codecs/ommx/function.ts";
+import { Instance } from "../../../codecs/ommx/instance.ts";
 
 const te = new TextEncoder();
+
+/** A one-variable Instance (maximise 2·x1, x1 binary) for Solves in read tests. */
+export const TINY_INSTANCE: Instance = new Instance({
+  sense: "maximize",
+  objective: Function.linear([[1, 2]]),
+  decisionVariables: [{
+    id: 1,
+    kind: "binary",
+    bound: { lower: 0, upper: 1 },
+    subscripts: [],
+    parameters: {},
+  }],
+});
 
 /** The run-parameter table with no columns. */
 export const EMPTY_PARAMS: Uint8Array = new Uint8Array([

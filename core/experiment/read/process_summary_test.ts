@@ -9,8 +9,6 @@ import {
   MEDIA_TYPE_V2_SOLUTION,
 } from "../../../codecs/media_types.ts";
 import { ommxV2SolutionCodec } from "../../../codecs/ommx/codecs.ts";
-import { Function } from "../../../codecs/ommx/function.ts";
-import { Instance } from "../../../codecs/ommx/instance.ts";
 import { Solution } from "../../../codecs/ommx/solution.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import { loadSealedExperiment } from "./sealed_experiment.ts";
@@ -19,20 +17,11 @@ import {
   memoryArtifact,
   PARAMS_LAYER,
   type TestLayer,
+  TINY_INSTANCE,
 } from "./_read_test_util.ts";
 import type { Solve } from "./process.ts";
 
-const instance = new Instance({
-  sense: "maximize",
-  objective: Function.linear([[1, 2]]),
-  decisionVariables: [{
-    id: 1,
-    kind: "binary",
-    bound: { lower: 0, upper: 1 },
-    subscripts: [],
-    parameters: {},
-  }],
-});
+const instance = TINY_INSTANCE;
 const solution = Solution.evaluate(instance, new Map([[1, 1]]));
 
 /** One run with a finished Solve (output: `output`) and a failed one. */

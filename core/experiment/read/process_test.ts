@@ -8,26 +8,20 @@ import {
   MEDIA_TYPE_V2_SAMPLE_SET,
   MEDIA_TYPE_V2_SOLUTION,
 } from "../../../codecs/media_types.ts";
-import { Function } from "../../../codecs/ommx/function.ts";
 import { Instance } from "../../../codecs/ommx/instance.ts";
 import { SampledValues } from "../../../codecs/ommx/sampled_values.ts";
 import { SampleSet } from "../../../codecs/ommx/sample_set.ts";
 import { Solution } from "../../../codecs/ommx/solution.ts";
 import { createExperimentBuilder } from "../write/experiment_builder.ts";
 import { loadSealedExperiment } from "./sealed_experiment.ts";
-import { experimentConfig, memoryArtifact, PARAMS_LAYER } from "./_read_test_util.ts";
+import {
+  experimentConfig,
+  memoryArtifact,
+  PARAMS_LAYER,
+  TINY_INSTANCE,
+} from "./_read_test_util.ts";
 
-const instance = new Instance({
-  sense: "maximize",
-  objective: Function.linear([[1, 2]]),
-  decisionVariables: [{
-    id: 1,
-    kind: "binary",
-    bound: { lower: 0, upper: 1 },
-    subscripts: [],
-    parameters: {},
-  }],
-});
+const instance = TINY_INSTANCE;
 
 Deno.test("Solve and Sampling: records, their layers and decoded payloads", async () => {
   const b = createExperimentBuilder({ imageName: "example.com/read/process:v1" });

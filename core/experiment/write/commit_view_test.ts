@@ -24,6 +24,7 @@ import { MemoryTarget } from "../../oci/backends/memory.ts";
 import { LocalRegistryTarget, openLocalRegistry } from "../../oci/backends/local_registry.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import type { FetchOptions } from "../../oci/storage.ts";
+import type { Sampling, Solve } from "../read/process.ts";
 
 class RuntimeError extends Error {
   override name = "RuntimeError";
@@ -86,6 +87,20 @@ async function record(seed: number, exp: Recorder, runs: number): Promise<void> 
   }
 }
 
+/** What a Solve or Sampling view shows, for comparing two views. */
+function processView(id: number, s: Solve | Sampling) {
+  return {
+    id,
+    status: s.status,
+    adapter: s.adapter,
+    options: s.adapterOptionsJson,
+    input: s.inputDescriptor,
+    output: s.outputDescriptor,
+    diagnostics: s.getDiagnostics(),
+    text: s.toString(),
+  };
+}
+
 /** Everything a reader sees of an Experiment, as plain data. */
 function snapshot(exp: SealedExperiment) {
   return {
@@ -110,26 +125,8 @@ function snapshot(exp: SealedExperiment) {
       parameters: r.parameters,
       hasTrace: r.hasTrace,
       attachments: r.attachmentNames.map((n) => [n, r.attachmentInfo(n)] as const),
-      solves: r.solves.map((s) => ({
-        id: s.solveId,
-        status: s.status,
-        adapter: s.adapter,
-        options: s.adapterOptionsJson,
-        input: s.inputDescriptor,
-        output: s.outputDescriptor,
-        diagnostics: s.getDiagnostics(),
-        text: s.toString(),
-      })),
-      samplings: r.samplings.map((s) => ({
-        id: s.samplingId,
-        status: s.status,
-        adapter: s.adapter,
-        options: s.adapterOptionsJson,
-        input: s.inputDescriptor,
-        output: s.outputDescriptor,
-        diagnostics: s.getDiagnostics(),
-        text: s.toString(),
-      })),
+      solves: r.solves.map((s) => processView(s.solveId, s)),
+      samplings: r.samplings.map((s) => processView(s.samplingId, s)),
       text: `${r}`,
     })),
   };
