@@ -8,7 +8,7 @@ import {
   MEDIA_TYPE_V2_SAMPLE_SET,
   MEDIA_TYPE_V2_SOLUTION,
 } from "../../../codecs/media_types.ts";
-import { Instance } from "../../../codecs/ommx/instance.ts";
+import type { Instance } from "../../../codecs/ommx/instance.ts";
 import { SampledValues } from "../../../codecs/ommx/sampled_values.ts";
 import { SampleSet } from "../../../codecs/ommx/sample_set.ts";
 import { Solution } from "../../../codecs/ommx/solution.ts";
