@@ -46,6 +46,7 @@ import {
 } from "./_wire_common.ts";
 import { WireReader } from "./_wire.ts";
 import { readSolutionMessage } from "./_solution_wire.ts";
+import { type SolutionSummary, summaryFields } from "./_solution_summary.ts";
 import { resultKind } from "./_layer.ts";
 import { type ResultData, ResultPayload } from "./result.ts";
 import type { ConstraintKindName, ConstraintsDfOptions, DfOptions, Table } from "./table.ts";
@@ -150,19 +151,7 @@ export interface SolutionData extends ResultData {
   namedFunctions: EvaluatedNamedFunction[];
 }
 
-/** The fields of a solution that a listing shows ({@linkcode Solution.decodeSummary}). */
-export interface SolutionSummary {
-  /** Objective value. */
-  readonly objective: number;
-  /** Feasibility including removed constraints. */
-  readonly feasible: boolean;
-  /** Optimality claim. */
-  readonly optimality: Optimality;
-  /** Relaxation status. */
-  readonly relaxation: Relaxation;
-  /** Direction (undefined = unknown). */
-  readonly sense: Sense | undefined;
-}
+export type { SolutionSummary };
 
 /** What a `Solution` tells its base class. */
 const SOLUTION = resultKind<SolutionData, Solution>("org.ommx.v1.solution", {
@@ -612,7 +601,7 @@ export class Solution extends ResultPayload<SolutionData> {
    * @throws {DecodeError} for every payload {@linkcode Solution.decode} refuses, with its message.
    */
   static decodeSummary(bytes: Uint8Array, version: OmmxVersion): SolutionSummary {
-    if (version === "v1") return summaryOf(Solution.decode(bytes, version));
+    if (version === "v1") return summaryFields(Solution.decode(bytes, version));
     const what = `application/org.ommx.${version}.solution`;
     return wrap(what, () => readV2Summary(bytes, what));
   }
@@ -936,22 +925,6 @@ const NO_NAMED_FUNCTIONS: {
   readonly entries: Readonly<Record<string, never>>;
   readonly labels: Readonly<Record<string, never>>;
 } = Object.freeze({ entries: Object.freeze({}), labels: Object.freeze({}) });
-
-/**
- * The summary of a decoded solution.
- *
- * @param s The solution.
- * @returns Its summary fields.
- */
-function summaryOf(s: Solution): SolutionSummary {
-  return {
-    objective: s.objective,
-    feasible: s.feasible,
-    optimality: s.optimality,
-    relaxation: s.relaxation,
-    sense: s.sense,
-  };
-}
 
 /**
  * The first checks of {@linkcode readV2} and {@linkcode readV2Summary}, in their order: the

@@ -18,6 +18,7 @@ import { decodeDiagnostics } from "../../../codecs/msgpack/mod.ts";
 import { parsePythonJson } from "../../../codecs/json/mod.ts";
 import type { Instance, SampleSet, SolutionSummary } from "../../../codecs/ommx/mod.ts";
 import { Solution } from "../../../codecs/ommx/solution.ts";
+import { summaryFields } from "../../../codecs/ommx/_solution_summary.ts";
 import { ommxV1SolutionCodec, ommxV2SolutionCodec } from "../../../codecs/ommx/codecs.ts";
 import type { AttachmentCodec } from "../../../codecs/codec.ts";
 import type { ProcessRecord, RunStatus } from "./config.ts";
@@ -279,16 +280,6 @@ function processOf(
   return { ctx, runId, record, input, output, diagnostics: [], kind };
 }
 
-/** A record's process view without a read, or `undefined` when it has a diagnostics layer. */
-function processWithoutRead(
-  ctx: ReadContext,
-  runId: number,
-  record: ProcessRecord,
-  kind: ProcessKind,
-): LoadedProcess | undefined {
-  return record.diagnostics === undefined ? processOf(ctx, runId, record, kind) : undefined;
-}
-
 let constructSolve: (loaded: LoadedProcess) => Solve;
 let constructSampling: (loaded: LoadedProcess) => Sampling;
 
@@ -323,13 +314,7 @@ export class Solve extends ProcessView<Solution> {
     return this.outputSummary(
       version === "v1" ? ommxV1SolutionCodec : ommxV2SolutionCodec,
       (bytes) => Solution.decodeSummary(bytes, version),
-      (s) => ({
-        objective: s.objective,
-        feasible: s.feasible,
-        optimality: s.optimality,
-        relaxation: s.relaxation,
-        sense: s.sense,
-      }),
+      summaryFields,
     );
   }
 }
@@ -405,8 +390,8 @@ export function solveWithoutRead(
   runId: number,
   record: ProcessRecord,
 ): Solve | undefined {
-  const loaded = processWithoutRead(ctx, runId, record, SOLVE);
-  return loaded === undefined ? undefined : constructSolve(loaded);
+  if (record.diagnostics !== undefined) return undefined;
+  return constructSolve(processOf(ctx, runId, record, SOLVE));
 }
 
 /**
@@ -424,6 +409,6 @@ export function samplingWithoutRead(
   runId: number,
   record: ProcessRecord,
 ): Sampling | undefined {
-  const loaded = processWithoutRead(ctx, runId, record, SAMPLING);
-  return loaded === undefined ? undefined : constructSampling(loaded);
+  if (record.diagnostics !== undefined) return undefined;
+  return constructSampling(processOf(ctx, runId, record, SAMPLING));
 }
