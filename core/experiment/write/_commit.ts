@@ -229,11 +229,7 @@ async function assemble(
       "Experiment config: the encoder no longer ends with runs and run_parameters",
     );
   }
-  // One exactly sized array, the runs' text copied in from the cache's chunks.
-  const runsText = cache.configRuns;
-  const configBytes = new Uint8Array(head.length + runsText.length + tail.length);
-  configBytes.set(head, 0);
-  configBytes.set(tail, runsText.copyTo(configBytes, head.length));
+  const configBytes = joinPieces([head, cache.configRuns, tail]);
   const configDescriptor: Descriptor = {
     mediaType: MEDIA_TYPE_EXPERIMENT_CONFIG,
     digest: `sha256:${await cache.configHex(head, tail)}`,
@@ -269,7 +265,7 @@ async function assemble(
   before += `"artifactType":${canonicalJson(manifest.artifactType)},"config":${
     canonicalJson(manifest.config)
   },"layers":[`;
-  // The pieces in order, then one exactly sized array (the runs' layers copied from the cache's chunks).
+  // The pieces in order (the runs' layers are the cache's chunks), joined once.
   const parts: (Uint8Array | ByteChunks)[] = [encoder.encode(before)];
   const comma = Uint8Array.of(0x2c);
   const layerParts = [
@@ -284,16 +280,7 @@ async function assemble(
   let after = `],"schemaVersion":2`;
   if (manifest.subject !== undefined) after += `,"subject":${canonicalJson(manifest.subject)}`;
   parts.push(encoder.encode(after + "}"));
-  const manifestBytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    if (p instanceof Uint8Array) {
-      manifestBytes.set(p, at);
-      at += p.length;
-    } else {
-      at = p.copyTo(manifestBytes, at);
-    }
-  }
+  const manifestBytes = joinPieces(parts);
   const manifestDescriptor: Descriptor = {
     mediaType: MEDIA_TYPE_IMAGE_MANIFEST,
     digest: await digestOf(manifestBytes),
@@ -308,6 +295,24 @@ async function assemble(
     manifestDescriptor,
     manifestBytes,
   };
+}
+
+/**
+ * The pieces joined into one exactly sized array: byte arrays copied as they
+ * are, the cache's chunked text copied chunk by chunk (no intermediate array).
+ */
+function joinPieces(pieces: readonly (Uint8Array | ByteChunks)[]): Uint8Array {
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pieces) {
+    if (p instanceof Uint8Array) {
+      out.set(p, at);
+      at += p.length;
+    } else {
+      at = p.copyTo(out, at);
+    }
+  }
+  return out;
 }
 
 /** The config's reason: only a failed or interrupted Experiment has one. */
