@@ -1,0 +1,258 @@
+/**
+ * The static protobuf codecs (`codecs/*\/gen/**\/*_static.ts`, written by
+ * `codecs/gen_static.ts` on the wire runtime `core/_protobuf.ts`) behave as
+ * protobuf-es, the oracle, for every generated message type:
+ *
+ * - `create(init)` gives the object protobuf-es's `create` gives;
+ * - for random messages, static `toBinary` equals protobuf-es's byte for byte,
+ *   and static `fromBinary` deep-equals protobuf-es's;
+ * - for random and mutated bytes both refuse (the same error class and
+ *   message) or both accept with deep-equal messages, which encode back to the
+ *   same bytes (unknown fields kept and written back);
+ * - the enums carry protobuf-es's values.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import fc from "npm:fast-check@4.11.0";
+import {
+  create as pbCreate,
+  type DescField,
+  type DescMessage,
+  fromBinary as pbFromBinary,
+  toBinary as pbToBinary,
+} from "npm:@bufbuild/protobuf@2.17.0";
+import {
+  create,
+  fromBinary,
+  type Message,
+  type MessageSchema,
+  toBinary,
+} from "../core/_protobuf.ts";
+
+const ROOT = new URL("../", import.meta.url);
+
+interface Pair {
+  name: string;
+  pb: DescMessage;
+  fast: MessageSchema<Message>;
+}
+
+async function pairs(): Promise<{ messages: Pair[]; enums: [string, object, object][] }> {
+  const files: URL[] = [];
+  const walk = async (dir: URL): Promise<void> => {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isDirectory) await walk(new URL(`${e.name}/`, dir));
+      else if (e.name.endsWith("_static.ts")) files.push(new URL(e.name, dir));
+    }
+  };
+  for (const codec of ["ommx", "trace"]) await walk(new URL(`codecs/${codec}/gen/`, ROOT));
+  const messages: Pair[] = [];
+  const enums: [string, object, object][] = [];
+  for (const file of files.sort((a, b) => a.href.localeCompare(b.href))) {
+    const fast = await import(file.href) as Record<string, unknown>;
+    const pb = await import(file.href.replace(/_static\.ts$/, "_pb.ts")) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(fast)) {
+      if (name.endsWith("Schema")) {
+        messages.push({
+          name,
+          pb: pb[name] as DescMessage,
+          fast: value as MessageSchema<Message>,
+        });
+      } else enums.push([name, value as object, pb[name] as object]);
+    }
+    // Every protobuf-es message schema has its static codec.
+    for (const [name, value] of Object.entries(pb)) {
+      if (name.endsWith("Schema") && (value as { kind: string }).kind === "message") {
+        assert.ok(name in fast, `${file.pathname}: ${name} has no static codec`);
+      }
+    }
+  }
+  return { messages, enums };
+}
+
+const { messages, enums } = await pairs();
+
+const U64 = fc.bigInt(0n, 2n ** 64n - 1n);
+const I64 = fc.bigInt(-(2n ** 63n), 2n ** 63n - 1n);
+const STRING = fc.oneof(fc.string(), fc.string({ unit: "binary" }));
+
+function scalar(t: number): fc.Arbitrary<unknown> {
+  switch (t) {
+    case 1:
+      return fc.oneof(fc.double(), fc.constantFrom(0, -0, NaN, Infinity));
+    case 3:
+      return I64;
+    case 4:
+    case 6:
+      return U64;
+    case 5:
+      return fc.integer({ min: -0x80000000, max: 0x7fffffff });
+    case 7:
+    case 13:
+      return fc.integer({ min: 0, max: 0xffffffff });
+    case 8:
+      return fc.boolean();
+    case 9:
+      return STRING;
+    case 12:
+      return fc.uint8Array({ maxLength: 8 });
+    default:
+      throw new Error(`scalar type ${t} not covered by the test`);
+  }
+}
+
+function enumValue(f: { enum: { values: { number: number }[] } }): fc.Arbitrary<number> {
+  return fc.oneof(
+    fc.constantFrom(...f.enum.values.map((v) => v.number)),
+    fc.integer({ min: -0x80000000, max: 0x7fffffff }),
+  );
+}
+
+/** A random init object for a message type, nested at most `depth` levels. */
+function messageInit(desc: DescMessage, depth: number): fc.Arbitrary<Record<string, unknown>> {
+  const parts: Record<string, fc.Arbitrary<unknown>> = {};
+  for (const member of desc.members) {
+    if (member.kind === "oneof") {
+      const cases = member.fields
+        .filter((f) => f.fieldKind !== "message" || depth > 0)
+        .map((f) => fieldValue(f, depth).map((value) => ({ case: f.localName, value })));
+      parts[member.localName] = fc.oneof(fc.constant({ case: undefined }), ...cases);
+      continue;
+    }
+    if (member.fieldKind === "message" && depth === 0) continue;
+    const value = fieldValue(member, depth);
+    parts[member.localName] = member.fieldKind === "list" || member.fieldKind === "map"
+      ? value
+      : fc.option(value, { nil: undefined });
+  }
+  return fc.record(parts, { requiredKeys: [] }) as fc.Arbitrary<Record<string, unknown>>;
+}
+
+function fieldValue(f: DescField, depth: number): fc.Arbitrary<unknown> {
+  const small = { maxLength: depth > 1 ? 3 : 2 };
+  switch (f.fieldKind) {
+    case "scalar":
+      return scalar(f.scalar);
+    case "enum":
+      return enumValue(f);
+    case "message":
+      return messageInit(f.message, depth - 1);
+    case "list":
+      if (f.listKind === "message") {
+        return depth > 0 ? fc.array(messageInit(f.message, depth - 1), small) : fc.constant([]);
+      }
+      return fc.array(f.listKind === "enum" ? enumValue(f) : scalar(f.scalar), small);
+    case "map": {
+      const key = f.mapKey === 9 ? STRING : U64.map(String);
+      const value = f.mapKind === "message"
+        ? (depth > 0 ? messageInit(f.message, depth - 1) : null)
+        : f.mapKind === "enum"
+        ? enumValue(f)
+        : scalar(f.scalar);
+      if (value === null) return fc.constant({});
+      return fc.array(fc.tuple(key, value), small).map((entries) => {
+        const o: Record<string, unknown> = {};
+        for (const [k, v] of entries) {
+          Object.defineProperty(o, k as string, {
+            value: v,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        }
+        return o;
+      });
+    }
+  }
+}
+
+/** The outcome of a call: its value or its error (class and message). */
+function outcome<T>(f: () => T): { ok: T } | { error: string } {
+  try {
+    return { ok: f() };
+  } catch (e) {
+    return { error: `${(e as Error).constructor.name}: ${(e as Error).message}` };
+  }
+}
+
+/** Random bytes shaped like protobuf: valid encodings, mutated, truncated or extended. */
+function mutations(valid: Uint8Array): fc.Arbitrary<Uint8Array> {
+  return fc.oneof(
+    fc.uint8Array({ maxLength: 40 }),
+    fc.nat({ max: valid.length }).map((n) => valid.subarray(0, n)),
+    fc.tuple(fc.nat({ max: Math.max(0, valid.length - 1) }), fc.nat({ max: 255 })).map(
+      ([i, b]) => {
+        const copy = valid.slice();
+        if (copy.length > 0) copy[i] = b;
+        return copy;
+      },
+    ),
+    fc.uint8Array({ maxLength: 12 }).map((tail) => {
+      const out = new Uint8Array(valid.length + tail.length);
+      out.set(valid);
+      out.set(tail, valid.length);
+      return out;
+    }),
+  );
+}
+
+Deno.test("static protobuf: every generated message type has a static codec", () => {
+  assert.ok(messages.length >= 90, `only ${messages.length} message types found`);
+  for (const { name, pb, fast } of messages) {
+    assert.equal(fast.typeName, pb.typeName, name);
+  }
+});
+
+Deno.test("static protobuf: the enums carry protobuf-es's values", () => {
+  assert.ok(enums.length >= 8, `only ${enums.length} enums found`);
+  for (const [name, fast, pb] of enums) {
+    const expected = Object.fromEntries(
+      Object.entries(pb).filter(([, v]) => typeof v === "number"),
+    );
+    assert.deepEqual({ ...fast }, expected, name);
+  }
+});
+
+for (const { name, pb, fast } of messages) {
+  Deno.test(`static protobuf: ${name} create/encode/decode as protobuf-es`, () => {
+    assert.deepEqual(create(fast), pbCreate(pb), "empty create");
+    fc.assert(
+      fc.property(messageInit(pb, 3), (init) => {
+        const expected = pbCreate(pb, init);
+        assert.deepEqual(create(fast, init as never), expected, "create");
+        const bytes = pbToBinary(pb, expected);
+        assert.deepEqual(toBinary(fast, expected), bytes, "encode");
+        const decoded = fromBinary(fast, bytes);
+        assert.deepEqual(decoded, pbFromBinary(pb, bytes), "decode");
+        assert.deepEqual(toBinary(fast, decoded), pbToBinary(pb, decoded), "re-encode");
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  Deno.test(`static protobuf: ${name} malformed bytes as protobuf-es`, () => {
+    const valid = fc.sample(messageInit(pb, 2).map((i) => pbToBinary(pb, pbCreate(pb, i))), {
+      numRuns: 8,
+      seed: 13,
+    });
+    fc.assert(
+      fc.property(fc.constantFrom(...valid).chain(mutations), (bytes) => {
+        const want = outcome(() => pbFromBinary(pb, bytes));
+        const got = outcome(() => fromBinary(fast, bytes));
+        if ("error" in want) {
+          assert.deepEqual(got, want, "both refuse");
+          return;
+        }
+        assert.ok("ok" in got, `static refused: ${"error" in got ? got.error : ""}`);
+        assert.deepEqual(got.ok, want.ok, "decode");
+        assert.deepEqual(
+          outcome(() => toBinary(fast, got.ok)),
+          outcome(() => pbToBinary(pb, want.ok)),
+          "re-encode",
+        );
+      }),
+      { numRuns: 120 },
+    );
+  });
+}
