@@ -113,7 +113,7 @@ class FileGen {
 
   #schemaRef(desc: DescMessage): string {
     const name = `${this.#names.get(desc.typeName)!}Schema`;
-    if (desc.file === this.#file) return name;
+    if (desc.file.name === this.#file.name) return name;
     const target = outPath(desc.file);
     let alias = this.#imports.get(target);
     if (alias === undefined) {

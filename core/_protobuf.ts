@@ -15,6 +15,12 @@
  */
 
 import type { UnknownField } from "npm:@bufbuild/protobuf@2.17.0";
+import type { WireType } from "npm:@bufbuild/protobuf@2.17.0/wire";
+
+export type { UnknownField };
+
+/** The wire type of length-delimited fields (protobuf-es's `WireType.LengthDelimited`). */
+export const LENGTH_DELIMITED = 2 as WireType.LengthDelimited;
 
 /** The recursion limit of protobuf-es's `fromBinary` (nested messages). */
 const RECURSION_LIMIT = 100;
@@ -83,6 +89,9 @@ export interface MessageSchema<T extends Message> {
 
 type Scalar = Uint8Array | bigint | boolean | string | number;
 
+/** The message type of a schema (protobuf-es's `MessageShape`). */
+export type MessageShape<S> = S extends MessageSchema<infer T> ? T : never;
+
 /** An initializer of a field, as protobuf-es's `MessageInitShape` types it. */
 export type FieldInit<F> = F extends Scalar ? F
   : F extends Array<infer U> ? Array<FieldInit<U>>
@@ -125,7 +134,10 @@ export function isMessage<T extends Message>(
  * @param init Field values.
  * @returns The message.
  */
-export function create<T extends Message>(schema: MessageSchema<T>, init?: MessageInit<T>): T {
+export function create<T extends Message>(
+  schema: MessageSchema<T>,
+  init?: NoInfer<MessageInit<T>>,
+): T {
   if (isMessage(init, schema)) return init;
   return schema.create(init);
 }

@@ -6,6 +6,9 @@
  *   `core/oci/_http.ts`, `core/oci/random_access_http.ts`) are not in the static module graph of
  *   `mod.ts` (`deno info --json`, following runtime imports only): `openExperiment` loads them
  *   with a dynamic `import()` when a `registry` or `url` source is opened.
+ * - protobuf-es is off the runtime path: neither `npm:@bufbuild/protobuf` nor any generated
+ *   `*_pb.ts` is reachable from `mod.ts` or `cli/main.ts` by a non-type import; the library
+ *   encodes and decodes with the static codecs (`*_static.ts`, `codecs/gen_static.ts`).
  * - No protobuf descriptor of the generated modules (`codecs/*\/gen/`) is built by importing
  *   `mod.ts`: a fresh process imports it and every generated module and finds every exported
  *   `file_*` / `*Schema` stand-in without own properties (`core/_lazy_object.ts`, applied by
@@ -61,6 +64,18 @@ Deno.test("import cost: mod.ts does not statically load the remote registry and 
     ]
   ) {
     assert.ok(!graph.has(new URL(path, ROOT).href), `${path} is loaded by importing mod.ts`);
+  }
+});
+
+Deno.test("import cost: protobuf-es and the *_pb.ts modules are not runtime imports of mod.ts or the CLI", async () => {
+  for (const entry of ["mod.ts", "cli/main.ts"]) {
+    const graph = await staticRuntimeGraph(new URL(entry, ROOT));
+    assert.ok(
+      graph.has(new URL("codecs/ommx/gen/ommx/v2/instance_static.ts", ROOT).href),
+      `${entry}: the static codecs are loaded`,
+    );
+    const offending = [...graph].filter((u) => /@bufbuild\/protobuf|_pb\.ts$/.test(u));
+    assert.deepEqual(offending, [], `${entry} loads protobuf-es at run time`);
   }
 });
 

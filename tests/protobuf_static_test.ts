@@ -176,6 +176,13 @@ function outcome<T>(f: () => T): { ok: T } | { error: string } {
   }
 }
 
+/** Whether a decoded value holds a NaN anywhere. */
+function hasNaN(v: unknown): boolean {
+  if (typeof v === "number") return Number.isNaN(v);
+  if (v === null || typeof v !== "object" || v instanceof Uint8Array) return false;
+  return Object.values(v).some(hasNaN);
+}
+
 /** Random bytes shaped like protobuf: valid encodings, mutated, truncated or extended. */
 function mutations(valid: Uint8Array): fc.Arbitrary<Uint8Array> {
   return fc.oneof(
@@ -246,11 +253,13 @@ for (const { name, pb, fast } of messages) {
         }
         assert.ok("ok" in got, `static refused: ${"error" in got ? got.error : ""}`);
         assert.deepEqual(got.ok, want.ok, "decode");
-        assert.deepEqual(
-          outcome(() => toBinary(fast, got.ok)),
-          outcome(() => pbToBinary(pb, want.ok)),
-          "re-encode",
-        );
+        const again = outcome(() => toBinary(fast, got.ok));
+        const wantAgain = outcome(() => pbToBinary(pb, want.ok));
+        if (hasNaN(want.ok) && "ok" in again && "ok" in wantAgain) {
+          // V8 may or may not keep a NaN's payload bits through a JS number (both codecs write
+          // doubles with DataView.setFloat64), so compare what the bytes decode to.
+          assert.deepEqual(pbFromBinary(pb, again.ok), pbFromBinary(pb, wantAgain.ok), "re-encode");
+        } else assert.deepEqual(again, wantAgain, "re-encode");
       }),
       { numRuns: 120 },
     );

@@ -5,24 +5,24 @@
  * @module
  */
 
-import { create, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
+import { create, type MessageShape, toBinary } from "../../core/_protobuf.ts";
 import { DecodeError, OmmxError, UnsupportedError } from "../../core/errors.ts";
 import { Function } from "./function.ts";
-import { ParametersSchema } from "./gen/ommx/v1/instance_pb.ts";
-import { ParameterSchema as V1ParameterSchema } from "./gen/ommx/v1/parametric_instance_pb.ts";
+import { ParametersSchema } from "./gen/ommx/v1/instance_static.ts";
+import { ParameterSchema as V1ParameterSchema } from "./gen/ommx/v1/parametric_instance_static.ts";
 import {
   ConstraintContextSchema,
   IndicatorConstraintCollectionSchema,
   OneHotConstraintCollectionSchema,
   RegularConstraintCollectionSchema,
   Sos1ConstraintCollectionSchema,
-} from "./gen/ommx/v2/constraint_pb.ts";
-import { DecisionVariableTableSchema } from "./gen/ommx/v2/decision_variable_pb.ts";
-import { InstanceSchema as V2InstanceSchema } from "./gen/ommx/v2/instance_pb.ts";
-import { NamedFunctionTableSchema } from "./gen/ommx/v2/named_function_pb.ts";
-import { OutputObjectiveSchema } from "./gen/ommx/v2/output_objective_pb.ts";
-import { ParameterTableSchema } from "./gen/ommx/v2/parameter_pb.ts";
-import { ParametricInstanceSchema as V2ParametricInstanceSchema } from "./gen/ommx/v2/parametric_instance_pb.ts";
+} from "./gen/ommx/v2/constraint_static.ts";
+import { DecisionVariableTableSchema } from "./gen/ommx/v2/decision_variable_static.ts";
+import { InstanceSchema as V2InstanceSchema } from "./gen/ommx/v2/instance_static.ts";
+import { NamedFunctionTableSchema } from "./gen/ommx/v2/named_function_static.ts";
+import { OutputObjectiveSchema } from "./gen/ommx/v2/output_objective_static.ts";
+import { ParameterTableSchema } from "./gen/ommx/v2/parameter_static.ts";
+import { ParametricInstanceSchema as V2ParametricInstanceSchema } from "./gen/ommx/v2/parametric_instance_static.ts";
 import type {
   Constraint,
   ConstraintBase,
@@ -585,7 +585,7 @@ function collectionInit<T extends ConstraintBase>(
   const active: [number, object][] = [];
   const removed: [number, object][] = [];
   const reasons: [number, ReturnType<typeof removedReasonToMessage>][] = [];
-  const contexts: [number, ReturnType<typeof create<typeof ConstraintContextSchema>>][] = [];
+  const contexts: [number, MessageShape<typeof ConstraintContextSchema>][] = [];
   for (const c of rows) {
     if (c.removedReason) {
       removed.push([c.id, toRow(c)]);
@@ -715,7 +715,7 @@ function commonV2(d: Omit<InstanceData, "parameterValues">) {
  */
 export function instanceToV2Message(
   d: InstanceData,
-): ReturnType<typeof create<typeof V2InstanceSchema>> {
+): MessageShape<typeof V2InstanceSchema> {
   return create(V2InstanceSchema, {
     ...commonV2(d),
     ...(d.parameterValues
@@ -746,7 +746,7 @@ export function encodeInstanceData(d: InstanceData): Uint8Array {
  */
 export function parametricToV2Message(
   d: ParametricInstanceData,
-): ReturnType<typeof create<typeof V2ParametricInstanceSchema>> {
+): MessageShape<typeof V2ParametricInstanceSchema> {
   return create(V2ParametricInstanceSchema, {
     ...commonV2(d),
     parameters: create(ParameterTableSchema, {

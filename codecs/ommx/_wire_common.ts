@@ -5,24 +5,27 @@
  * @module
  */
 
-import { create, fromBinary, type MessageInitShape } from "npm:@bufbuild/protobuf@2.17.0";
+import {
+  create,
+  fromBinary,
+  type Message,
+  type MessageInit,
+  type MessageSchema,
+} from "../../core/_protobuf.ts";
 import type { Function } from "./function.ts";
-import { type Function as FunctionMessage, FunctionSchema } from "./gen/ommx/v1/function_pb.ts";
-import { LinearSchema } from "./gen/ommx/v1/linear_pb.ts";
-import { MonomialSchema, PolynomialSchema } from "./gen/ommx/v1/polynomial_pb.ts";
-import { QuadraticSchema } from "./gen/ommx/v1/quadratic_pb.ts";
+import type { Function as FunctionMessage } from "./gen/ommx/v1/function_pb.ts";
+import { FunctionSchema } from "./gen/ommx/v1/function_static.ts";
+import { LinearSchema } from "./gen/ommx/v1/linear_static.ts";
+import { MonomialSchema, PolynomialSchema } from "./gen/ommx/v1/polynomial_static.ts";
+import { QuadraticSchema } from "./gen/ommx/v1/quadratic_static.ts";
 import { DecodeError, UnsupportedError } from "../../core/errors.ts";
-import {
-  type Instance_Description,
-  Instance_DescriptionSchema,
-} from "./gen/ommx/v1/instance_pb.ts";
-import { ProcessMetadataSchema } from "./gen/ommx/v1/solution_pb.ts";
-import { type ModelingLabel, ModelingLabelSchema } from "./gen/ommx/v2/common_pb.ts";
-import {
-  ConstraintContextSchema,
-  type RemovedReason as RemovedReasonMessage,
-  RemovedReasonSchema,
-} from "./gen/ommx/v2/constraint_pb.ts";
+import type { Instance_Description } from "./gen/ommx/v1/instance_pb.ts";
+import { Instance_DescriptionSchema } from "./gen/ommx/v1/instance_static.ts";
+import { ProcessMetadataSchema } from "./gen/ommx/v1/solution_static.ts";
+import type { ModelingLabel } from "./gen/ommx/v2/common_pb.ts";
+import { ModelingLabelSchema } from "./gen/ommx/v2/common_static.ts";
+import type { RemovedReason as RemovedReasonMessage } from "./gen/ommx/v2/constraint_pb.ts";
+import { ConstraintContextSchema, RemovedReasonSchema } from "./gen/ommx/v2/constraint_static.ts";
 import type { Provenance } from "./instance_data.ts";
 import type { InstanceDescription, Label, ProcessMetadata, RemovedReason } from "./types.ts";
 import { WIRE_I64, WIRE_VARINT, WireReader } from "./_wire.ts";
@@ -154,10 +157,7 @@ export function readU64MsgEntry<T>(r: WireReader, readValue: (r: WireReader) => 
  * @param schema Generated schema.
  * @returns The message.
  */
-export function readGeneric<S extends Parameters<typeof fromBinary>[0]>(
-  r: WireReader,
-  schema: S,
-): ReturnType<typeof fromBinary<S>> {
+export function readGeneric<T extends Message>(r: WireReader, schema: MessageSchema<T>): T {
   return fromBinary(schema, r.bytes());
 }
 
@@ -297,7 +297,7 @@ export function readDescription(r: WireReader): InstanceDescription {
 export function descriptionToMessage(d: InstanceDescription): Instance_Description {
   return create(
     Instance_DescriptionSchema,
-    d as MessageInitShape<typeof Instance_DescriptionSchema>,
+    d as MessageInit<Instance_Description>,
   );
 }
 

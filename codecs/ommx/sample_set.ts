@@ -6,23 +6,28 @@
  * @module
  */
 
-import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
-import { WireType } from "npm:@bufbuild/protobuf@2.17.0/wire";
-import { DecodeError, EncodeError, NotFoundError } from "../../core/errors.ts";
 import {
-  type SampledValues as SampledValuesMessage,
+  create,
+  fromBinary,
+  LENGTH_DELIMITED,
+  type Message,
+  type MessageSchema,
+  toBinary,
+  type UnknownField,
+} from "../../core/_protobuf.ts";
+import { DecodeError, EncodeError, NotFoundError } from "../../core/errors.ts";
+import type { SampledValues as SampledValuesMessage } from "./gen/ommx/v1/sample_set_pb.ts";
+import {
   SampledValuesSchema,
   SampleSetSchema as V1SampleSetSchema,
-} from "./gen/ommx/v1/sample_set_pb.ts";
+} from "./gen/ommx/v1/sample_set_static.ts";
 import {
   SampledIndicatorConstraintCollectionSchema,
   SampledOneHotConstraintCollectionSchema,
   SampledSos1ConstraintCollectionSchema,
-} from "./gen/ommx/v2/constraint_pb.ts";
-import {
-  type SampleSet as V2SampleSet,
-  SampleSetSchema as V2SampleSetSchema,
-} from "./gen/ommx/v2/sample_set_pb.ts";
+} from "./gen/ommx/v2/constraint_static.ts";
+import type { SampleSet as V2SampleSet } from "./gen/ommx/v2/sample_set_pb.ts";
+import { SampleSetSchema as V2SampleSetSchema } from "./gen/ommx/v2/sample_set_static.ts";
 import type { ConstraintBase, DecisionVariable } from "./instance_data.ts";
 import { readV1DecisionVariable, wrap } from "./_instance_wire.ts";
 import type { OmmxVersion } from "./types.ts";
@@ -1255,7 +1260,10 @@ function readV2(bytes: Uint8Array, what: string): SampleSetData {
       : kind === "one-hot"
       ? SampledOneHotConstraintCollectionSchema
       : SampledSos1ConstraintCollectionSchema;
-    const rows = convertSpecial(fromBinary(schema, b) as unknown as GenericSpecial, kind);
+    const rows = convertSpecial(
+      fromBinary(schema as MessageSchema<Message>, b) as unknown as GenericSpecial,
+      kind,
+    );
     if (rows.length > 0) present[kind] = true;
     for (const row of rows) d.constraints.push(row);
   }
@@ -1273,11 +1281,11 @@ function wrapField(no: number, body: Uint8Array): Uint8Array {
 
 // ---------- v2 encode ----------
 
-function raw(no: number, body: Uint8Array): { no: number; wireType: WireType; data: Uint8Array } {
+function raw(no: number, body: Uint8Array): UnknownField {
   const w = new WireWriter(body.length + varintLength(body.length));
   w.varint(body.length);
   w.raw(body);
-  return { no, wireType: WireType.LengthDelimited, data: w.finish() };
+  return { no, wireType: LENGTH_DELIMITED, data: w.finish() };
 }
 
 function boolRec(m: ReadonlyMap<number, boolean>): Record<string, boolean> {
@@ -1294,9 +1302,9 @@ function valuesInit(v: SampledValues): SampledValuesMessage {
   return m;
 }
 
-function rawEntries(v: SampledValues): { no: number; wireType: WireType; data: Uint8Array }[] {
+function rawEntries(v: SampledValues): UnknownField[] {
   // Re-read the fast encoding's entries so each becomes one unknown field 1.
-  const out: { no: number; wireType: WireType; data: Uint8Array }[] = [];
+  const out: UnknownField[] = [];
   const r = new WireReader(v.encode());
   while (!r.done()) {
     r.tag();

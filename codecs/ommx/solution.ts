@@ -5,20 +5,18 @@
  * @module
  */
 
-import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
+import { create, fromBinary, toBinary } from "../../core/_protobuf.ts";
 import {
   DecodeError,
   EncodeError,
   InvalidArgumentError,
   NotFoundError,
 } from "../../core/errors.ts";
-import { EvaluatedConstraintSchema } from "./gen/ommx/v1/constraint_pb.ts";
-import { EvaluatedNamedFunctionSchema } from "./gen/ommx/v1/named_function_pb.ts";
-import { SolutionSchema as V1SolutionSchema } from "./gen/ommx/v1/solution_pb.ts";
-import {
-  type Solution as V2Solution,
-  SolutionSchema as V2SolutionSchema,
-} from "./gen/ommx/v2/solution_pb.ts";
+import { EvaluatedConstraintSchema } from "./gen/ommx/v1/constraint_static.ts";
+import { EvaluatedNamedFunctionSchema } from "./gen/ommx/v1/named_function_static.ts";
+import { SolutionSchema as V1SolutionSchema } from "./gen/ommx/v1/solution_static.ts";
+import type { Solution as V2Solution } from "./gen/ommx/v2/solution_pb.ts";
+import { SolutionSchema as V2SolutionSchema } from "./gen/ommx/v2/solution_static.ts";
 import type { ConstraintBase, DecisionVariable } from "./instance_data.ts";
 import { readV1DecisionVariable, wrap } from "./_instance_wire.ts";
 import type { OmmxVersion } from "./types.ts";

@@ -6,20 +6,18 @@
  * @module
  */
 
-import { create, fromBinary, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
+import { create, fromBinary, toBinary } from "../../core/_protobuf.ts";
 import { DecodeError, InvalidArgumentError } from "../../core/errors.ts";
 import { PyFloat } from "../py_float.ts";
 import { stringifyPythonJson } from "../json/stringify.ts";
-import {
-  type ExportTraceServiceRequest,
-  ExportTraceServiceRequestSchema,
-} from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import type { ExportTraceServiceRequest } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import { ExportTraceServiceRequestSchema } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_static.ts";
 import type { AnyValue, KeyValue } from "./gen/opentelemetry/proto/common/v1/common_pb.ts";
+import type { Span } from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
 import {
-  type Span,
   Span_SpanKind,
   Status_StatusCode,
-} from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
+} from "./gen/opentelemetry/proto/trace/v1/trace_static.ts";
 import { pyFixed, pyRepr, type PyValue, reprBytes } from "../_py_repr.ts";
 import { escapeHtml, headingHtml, type HtmlCell, jupyterBundle, tableHtml } from "../_display.ts";
 

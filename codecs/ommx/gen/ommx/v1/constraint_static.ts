@@ -18,7 +18,6 @@ import {
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "./function_static.ts";
-import * as $1 from "./constraint_static.ts";
 
 /** The values of enum `ommx.v1.Equality` (as protobuf-es's `Equality`). */
 export const Equality = {
@@ -457,7 +456,7 @@ export const RemovedConstraintSchema: MessageSchema<pb.RemovedConstraint> = {
     const m: any = { $typeName: "ommx.v1.RemovedConstraint" };
     let v: any;
     v = init?.constraint;
-    if (v != null) m.constraint = initMessage($1.ConstraintSchema, v);
+    if (v != null) m.constraint = initMessage(ConstraintSchema, v);
     v = init?.removedReason;
     m.removedReason = v != null ? v : "";
     v = init?.removedReasonParameters;
@@ -472,7 +471,7 @@ export const RemovedConstraintSchema: MessageSchema<pb.RemovedConstraint> = {
       const v = m.constraint;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "constraint")) {
         w.tag(1, 2).fork();
-        $1.ConstraintSchema.encode(v, w);
+        ConstraintSchema.encode(v, w);
         w.join();
       }
     }
@@ -515,8 +514,8 @@ export const RemovedConstraintSchema: MessageSchema<pb.RemovedConstraint> = {
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.constraint === undefined ? $1.ConstraintSchema.create() : m.constraint;
-          $1.ConstraintSchema.decode(c, r, ctx, r.uint32());
+          const c = m.constraint === undefined ? ConstraintSchema.create() : m.constraint;
+          ConstraintSchema.decode(c, r, ctx, r.uint32());
           m.constraint = c;
           break;
         }

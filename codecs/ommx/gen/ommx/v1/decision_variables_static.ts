@@ -17,7 +17,6 @@ import {
   uint64Key,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
-import * as $0 from "./decision_variables_static.ts";
 
 /** The values of enum `ommx.v1.DecisionVariable.Kind` (as protobuf-es's `DecisionVariable_Kind`). */
 export const DecisionVariable_Kind = {
@@ -97,7 +96,7 @@ export const DecisionVariableSchema: MessageSchema<pb.DecisionVariable> = {
     v = init?.kind;
     m.kind = v != null ? v : 0;
     v = init?.bound;
-    if (v != null) m.bound = initMessage($0.BoundSchema, v);
+    if (v != null) m.bound = initMessage(BoundSchema, v);
     v = init?.name;
     if (v != null) m.name = v;
     v = init?.subscripts;
@@ -140,7 +139,7 @@ export const DecisionVariableSchema: MessageSchema<pb.DecisionVariable> = {
       const v = m.bound;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "bound")) {
         w.tag(3, 2).fork();
-        $0.BoundSchema.encode(v, w);
+        BoundSchema.encode(v, w);
         w.join();
       }
     }
@@ -220,8 +219,8 @@ export const DecisionVariableSchema: MessageSchema<pb.DecisionVariable> = {
           break;
         }
         case 3: {
-          const c = m.bound === undefined ? $0.BoundSchema.create() : m.bound;
-          $0.BoundSchema.decode(c, r, ctx, r.uint32());
+          const c = m.bound === undefined ? BoundSchema.create() : m.bound;
+          BoundSchema.decode(c, r, ctx, r.uint32());
           m.bound = c;
           break;
         }

@@ -17,12 +17,11 @@ import {
   uint64Key,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
-import * as $0 from "./instance_static.ts";
-import * as $1 from "./decision_variables_static.ts";
-import * as $2 from "./function_static.ts";
-import * as $3 from "./constraint_static.ts";
-import * as $4 from "./constraint_hints_static.ts";
-import * as $5 from "./named_function_static.ts";
+import * as $0 from "./decision_variables_static.ts";
+import * as $1 from "./function_static.ts";
+import * as $2 from "./constraint_static.ts";
+import * as $3 from "./constraint_hints_static.ts";
+import * as $4 from "./named_function_static.ts";
 
 /** The values of enum `ommx.v1.Instance.Sense` (as protobuf-es's `Instance_Sense`). */
 export const Instance_Sense = {
@@ -100,30 +99,30 @@ export const InstanceSchema: MessageSchema<pb.Instance> = {
     const m: any = { $typeName: "ommx.v1.Instance" };
     let v: any;
     v = init?.description;
-    if (v != null) m.description = initMessage($0.Instance_DescriptionSchema, v);
+    if (v != null) m.description = initMessage(Instance_DescriptionSchema, v);
     v = init?.decisionVariables;
-    m.decisionVariables = Array.isArray(v) ? v.map((x: unknown) => initMessage($1.DecisionVariableSchema, x)) : (v ?? []);
+    m.decisionVariables = Array.isArray(v) ? v.map((x: unknown) => initMessage($0.DecisionVariableSchema, x)) : (v ?? []);
     v = init?.objective;
-    if (v != null) m.objective = initMessage($2.FunctionSchema, v);
+    if (v != null) m.objective = initMessage($1.FunctionSchema, v);
     v = init?.constraints;
-    m.constraints = Array.isArray(v) ? v.map((x: unknown) => initMessage($3.ConstraintSchema, x)) : (v ?? []);
+    m.constraints = Array.isArray(v) ? v.map((x: unknown) => initMessage($2.ConstraintSchema, x)) : (v ?? []);
     v = init?.sense;
     m.sense = v != null ? v : 0;
     v = init?.parameters;
-    if (v != null) m.parameters = initMessage($0.ParametersSchema, v);
+    if (v != null) m.parameters = initMessage(ParametersSchema, v);
     v = init?.constraintHints;
-    if (v != null) m.constraintHints = initMessage($4.ConstraintHintsSchema, v);
+    if (v != null) m.constraintHints = initMessage($3.ConstraintHintsSchema, v);
     v = init?.removedConstraints;
-    m.removedConstraints = Array.isArray(v) ? v.map((x: unknown) => initMessage($3.RemovedConstraintSchema, x)) : (v ?? []);
+    m.removedConstraints = Array.isArray(v) ? v.map((x: unknown) => initMessage($2.RemovedConstraintSchema, x)) : (v ?? []);
     v = init?.decisionVariableDependency;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.decisionVariableDependency = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($2.FunctionSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.FunctionSchema, v[k]));
       m.decisionVariableDependency = c;
     }
     v = init?.namedFunctions;
-    m.namedFunctions = Array.isArray(v) ? v.map((x: unknown) => initMessage($5.NamedFunctionSchema, x)) : (v ?? []);
+    m.namedFunctions = Array.isArray(v) ? v.map((x: unknown) => initMessage($4.NamedFunctionSchema, x)) : (v ?? []);
     v = init?.annotations;
     m.annotations = v ?? {};
     v = init?.formatVersion;
@@ -138,26 +137,26 @@ export const InstanceSchema: MessageSchema<pb.Instance> = {
       const v = m.description;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "description")) {
         w.tag(1, 2).fork();
-        $0.Instance_DescriptionSchema.encode(v, w);
+        Instance_DescriptionSchema.encode(v, w);
         w.join();
       }
     }
     for (const x of m.decisionVariables) {
       w.tag(2, 2).fork();
-      $1.DecisionVariableSchema.encode(x === undefined ? $1.DecisionVariableSchema.create() : x, w);
+      $0.DecisionVariableSchema.encode(x === undefined ? $0.DecisionVariableSchema.create() : x, w);
       w.join();
     }
     {
       const v = m.objective;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "objective")) {
         w.tag(3, 2).fork();
-        $2.FunctionSchema.encode(v, w);
+        $1.FunctionSchema.encode(v, w);
         w.join();
       }
     }
     for (const x of m.constraints) {
       w.tag(4, 2).fork();
-      $3.ConstraintSchema.encode(x === undefined ? $3.ConstraintSchema.create() : x, w);
+      $2.ConstraintSchema.encode(x === undefined ? $2.ConstraintSchema.create() : x, w);
       w.join();
     }
     {
@@ -175,7 +174,7 @@ export const InstanceSchema: MessageSchema<pb.Instance> = {
       const v = m.parameters;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "parameters")) {
         w.tag(6, 2).fork();
-        $0.ParametersSchema.encode(v, w);
+        ParametersSchema.encode(v, w);
         w.join();
       }
     }
@@ -183,13 +182,13 @@ export const InstanceSchema: MessageSchema<pb.Instance> = {
       const v = m.constraintHints;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "constraintHints")) {
         w.tag(7, 2).fork();
-        $4.ConstraintHintsSchema.encode(v, w);
+        $3.ConstraintHintsSchema.encode(v, w);
         w.join();
       }
     }
     for (const x of m.removedConstraints) {
       w.tag(8, 2).fork();
-      $3.RemovedConstraintSchema.encode(x === undefined ? $3.RemovedConstraintSchema.create() : x, w);
+      $2.RemovedConstraintSchema.encode(x === undefined ? $2.RemovedConstraintSchema.create() : x, w);
       w.join();
     }
     {
@@ -204,14 +203,14 @@ export const InstanceSchema: MessageSchema<pb.Instance> = {
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $2.FunctionSchema.encode(x === undefined ? $2.FunctionSchema.create() : x, w);
+        $1.FunctionSchema.encode(x === undefined ? $1.FunctionSchema.create() : x, w);
         w.join();
         w.join();
       }
     }
     for (const x of m.namedFunctions) {
       w.tag(10, 2).fork();
-      $5.NamedFunctionSchema.encode(x === undefined ? $5.NamedFunctionSchema.create() : x, w);
+      $4.NamedFunctionSchema.encode(x === undefined ? $4.NamedFunctionSchema.create() : x, w);
       w.join();
     }
     {
@@ -253,26 +252,26 @@ export const InstanceSchema: MessageSchema<pb.Instance> = {
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.description === undefined ? $0.Instance_DescriptionSchema.create() : m.description;
-          $0.Instance_DescriptionSchema.decode(c, r, ctx, r.uint32());
+          const c = m.description === undefined ? Instance_DescriptionSchema.create() : m.description;
+          Instance_DescriptionSchema.decode(c, r, ctx, r.uint32());
           m.description = c;
           break;
         }
         case 2: {
-          const c = $1.DecisionVariableSchema.create();
-          $1.DecisionVariableSchema.decode(c, r, ctx, r.uint32());
+          const c = $0.DecisionVariableSchema.create();
+          $0.DecisionVariableSchema.decode(c, r, ctx, r.uint32());
           m.decisionVariables.push(c);
           break;
         }
         case 3: {
-          const c = m.objective === undefined ? $2.FunctionSchema.create() : m.objective;
-          $2.FunctionSchema.decode(c, r, ctx, r.uint32());
+          const c = m.objective === undefined ? $1.FunctionSchema.create() : m.objective;
+          $1.FunctionSchema.decode(c, r, ctx, r.uint32());
           m.objective = c;
           break;
         }
         case 4: {
-          const c = $3.ConstraintSchema.create();
-          $3.ConstraintSchema.decode(c, r, ctx, r.uint32());
+          const c = $2.ConstraintSchema.create();
+          $2.ConstraintSchema.decode(c, r, ctx, r.uint32());
           m.constraints.push(c);
           break;
         }
@@ -281,20 +280,20 @@ export const InstanceSchema: MessageSchema<pb.Instance> = {
           break;
         }
         case 6: {
-          const c = m.parameters === undefined ? $0.ParametersSchema.create() : m.parameters;
-          $0.ParametersSchema.decode(c, r, ctx, r.uint32());
+          const c = m.parameters === undefined ? ParametersSchema.create() : m.parameters;
+          ParametersSchema.decode(c, r, ctx, r.uint32());
           m.parameters = c;
           break;
         }
         case 7: {
-          const c = m.constraintHints === undefined ? $4.ConstraintHintsSchema.create() : m.constraintHints;
-          $4.ConstraintHintsSchema.decode(c, r, ctx, r.uint32());
+          const c = m.constraintHints === undefined ? $3.ConstraintHintsSchema.create() : m.constraintHints;
+          $3.ConstraintHintsSchema.decode(c, r, ctx, r.uint32());
           m.constraintHints = c;
           break;
         }
         case 8: {
-          const c = $3.RemovedConstraintSchema.create();
-          $3.RemovedConstraintSchema.decode(c, r, ctx, r.uint32());
+          const c = $2.RemovedConstraintSchema.create();
+          $2.RemovedConstraintSchema.decode(c, r, ctx, r.uint32());
           m.removedConstraints.push(c);
           break;
         }
@@ -306,17 +305,17 @@ export const InstanceSchema: MessageSchema<pb.Instance> = {
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $2.FunctionSchema.create() : val;
-              $2.FunctionSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? $1.FunctionSchema.create() : val;
+              $1.FunctionSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.decisionVariableDependency, key === undefined ? 0n : key, val === undefined ? $2.FunctionSchema.create() : val);
+          setOwn(m.decisionVariableDependency, key === undefined ? 0n : key, val === undefined ? $1.FunctionSchema.create() : val);
           break;
         }
         case 10: {
-          const c = $5.NamedFunctionSchema.create();
-          $5.NamedFunctionSchema.decode(c, r, ctx, r.uint32());
+          const c = $4.NamedFunctionSchema.create();
+          $4.NamedFunctionSchema.decode(c, r, ctx, r.uint32());
           m.namedFunctions.push(c);
           break;
         }

@@ -17,7 +17,6 @@ import {
   uint64Key,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
-import * as $0 from "./linear_static.ts";
 
 /** Message `ommx.v1.Linear`: create, encode and decode as protobuf-es. */
 export const LinearSchema: MessageSchema<pb.Linear> = {
@@ -26,7 +25,7 @@ export const LinearSchema: MessageSchema<pb.Linear> = {
     const m: any = { $typeName: "ommx.v1.Linear" };
     let v: any;
     v = init?.terms;
-    m.terms = Array.isArray(v) ? v.map((x: unknown) => initMessage($0.Linear_TermSchema, x)) : (v ?? []);
+    m.terms = Array.isArray(v) ? v.map((x: unknown) => initMessage(Linear_TermSchema, x)) : (v ?? []);
     v = init?.constant;
     m.constant = v != null ? v : 0;
     return m;
@@ -37,7 +36,7 @@ export const LinearSchema: MessageSchema<pb.Linear> = {
     }
     for (const x of m.terms) {
       w.tag(1, 2).fork();
-      $0.Linear_TermSchema.encode(x === undefined ? $0.Linear_TermSchema.create() : x, w);
+      Linear_TermSchema.encode(x === undefined ? Linear_TermSchema.create() : x, w);
       w.join();
     }
     {
@@ -56,8 +55,8 @@ export const LinearSchema: MessageSchema<pb.Linear> = {
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = $0.Linear_TermSchema.create();
-          $0.Linear_TermSchema.decode(c, r, ctx, r.uint32());
+          const c = Linear_TermSchema.create();
+          Linear_TermSchema.decode(c, r, ctx, r.uint32());
           m.terms.push(c);
           break;
         }

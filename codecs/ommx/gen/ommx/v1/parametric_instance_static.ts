@@ -19,11 +19,10 @@ import {
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "./instance_static.ts";
 import * as $1 from "./decision_variables_static.ts";
-import * as $2 from "./parametric_instance_static.ts";
-import * as $3 from "./function_static.ts";
-import * as $4 from "./constraint_static.ts";
-import * as $5 from "./constraint_hints_static.ts";
-import * as $6 from "./named_function_static.ts";
+import * as $2 from "./function_static.ts";
+import * as $3 from "./constraint_static.ts";
+import * as $4 from "./constraint_hints_static.ts";
+import * as $5 from "./named_function_static.ts";
 
 /** Message `ommx.v1.Parameter`: create, encode and decode as protobuf-es. */
 export const ParameterSchema: MessageSchema<pb.Parameter> = {
@@ -172,26 +171,26 @@ export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
     v = init?.decisionVariables;
     m.decisionVariables = Array.isArray(v) ? v.map((x: unknown) => initMessage($1.DecisionVariableSchema, x)) : (v ?? []);
     v = init?.parameters;
-    m.parameters = Array.isArray(v) ? v.map((x: unknown) => initMessage($2.ParameterSchema, x)) : (v ?? []);
+    m.parameters = Array.isArray(v) ? v.map((x: unknown) => initMessage(ParameterSchema, x)) : (v ?? []);
     v = init?.objective;
-    if (v != null) m.objective = initMessage($3.FunctionSchema, v);
+    if (v != null) m.objective = initMessage($2.FunctionSchema, v);
     v = init?.constraints;
-    m.constraints = Array.isArray(v) ? v.map((x: unknown) => initMessage($4.ConstraintSchema, x)) : (v ?? []);
+    m.constraints = Array.isArray(v) ? v.map((x: unknown) => initMessage($3.ConstraintSchema, x)) : (v ?? []);
     v = init?.sense;
     m.sense = v != null ? v : 0;
     v = init?.constraintHints;
-    if (v != null) m.constraintHints = initMessage($5.ConstraintHintsSchema, v);
+    if (v != null) m.constraintHints = initMessage($4.ConstraintHintsSchema, v);
     v = init?.removedConstraints;
-    m.removedConstraints = Array.isArray(v) ? v.map((x: unknown) => initMessage($4.RemovedConstraintSchema, x)) : (v ?? []);
+    m.removedConstraints = Array.isArray(v) ? v.map((x: unknown) => initMessage($3.RemovedConstraintSchema, x)) : (v ?? []);
     v = init?.decisionVariableDependency;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.decisionVariableDependency = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($3.FunctionSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage($2.FunctionSchema, v[k]));
       m.decisionVariableDependency = c;
     }
     v = init?.namedFunctions;
-    m.namedFunctions = Array.isArray(v) ? v.map((x: unknown) => initMessage($6.NamedFunctionSchema, x)) : (v ?? []);
+    m.namedFunctions = Array.isArray(v) ? v.map((x: unknown) => initMessage($5.NamedFunctionSchema, x)) : (v ?? []);
     v = init?.annotations;
     m.annotations = v ?? {};
     v = init?.formatVersion;
@@ -217,20 +216,20 @@ export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
     }
     for (const x of m.parameters) {
       w.tag(3, 2).fork();
-      $2.ParameterSchema.encode(x === undefined ? $2.ParameterSchema.create() : x, w);
+      ParameterSchema.encode(x === undefined ? ParameterSchema.create() : x, w);
       w.join();
     }
     {
       const v = m.objective;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "objective")) {
         w.tag(4, 2).fork();
-        $3.FunctionSchema.encode(v, w);
+        $2.FunctionSchema.encode(v, w);
         w.join();
       }
     }
     for (const x of m.constraints) {
       w.tag(5, 2).fork();
-      $4.ConstraintSchema.encode(x === undefined ? $4.ConstraintSchema.create() : x, w);
+      $3.ConstraintSchema.encode(x === undefined ? $3.ConstraintSchema.create() : x, w);
       w.join();
     }
     {
@@ -248,13 +247,13 @@ export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
       const v = m.constraintHints;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "constraintHints")) {
         w.tag(7, 2).fork();
-        $5.ConstraintHintsSchema.encode(v, w);
+        $4.ConstraintHintsSchema.encode(v, w);
         w.join();
       }
     }
     for (const x of m.removedConstraints) {
       w.tag(8, 2).fork();
-      $4.RemovedConstraintSchema.encode(x === undefined ? $4.RemovedConstraintSchema.create() : x, w);
+      $3.RemovedConstraintSchema.encode(x === undefined ? $3.RemovedConstraintSchema.create() : x, w);
       w.join();
     }
     {
@@ -269,14 +268,14 @@ export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $3.FunctionSchema.encode(x === undefined ? $3.FunctionSchema.create() : x, w);
+        $2.FunctionSchema.encode(x === undefined ? $2.FunctionSchema.create() : x, w);
         w.join();
         w.join();
       }
     }
     for (const x of m.namedFunctions) {
       w.tag(10, 2).fork();
-      $6.NamedFunctionSchema.encode(x === undefined ? $6.NamedFunctionSchema.create() : x, w);
+      $5.NamedFunctionSchema.encode(x === undefined ? $5.NamedFunctionSchema.create() : x, w);
       w.join();
     }
     {
@@ -330,20 +329,20 @@ export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
           break;
         }
         case 3: {
-          const c = $2.ParameterSchema.create();
-          $2.ParameterSchema.decode(c, r, ctx, r.uint32());
+          const c = ParameterSchema.create();
+          ParameterSchema.decode(c, r, ctx, r.uint32());
           m.parameters.push(c);
           break;
         }
         case 4: {
-          const c = m.objective === undefined ? $3.FunctionSchema.create() : m.objective;
-          $3.FunctionSchema.decode(c, r, ctx, r.uint32());
+          const c = m.objective === undefined ? $2.FunctionSchema.create() : m.objective;
+          $2.FunctionSchema.decode(c, r, ctx, r.uint32());
           m.objective = c;
           break;
         }
         case 5: {
-          const c = $4.ConstraintSchema.create();
-          $4.ConstraintSchema.decode(c, r, ctx, r.uint32());
+          const c = $3.ConstraintSchema.create();
+          $3.ConstraintSchema.decode(c, r, ctx, r.uint32());
           m.constraints.push(c);
           break;
         }
@@ -352,14 +351,14 @@ export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
           break;
         }
         case 7: {
-          const c = m.constraintHints === undefined ? $5.ConstraintHintsSchema.create() : m.constraintHints;
-          $5.ConstraintHintsSchema.decode(c, r, ctx, r.uint32());
+          const c = m.constraintHints === undefined ? $4.ConstraintHintsSchema.create() : m.constraintHints;
+          $4.ConstraintHintsSchema.decode(c, r, ctx, r.uint32());
           m.constraintHints = c;
           break;
         }
         case 8: {
-          const c = $4.RemovedConstraintSchema.create();
-          $4.RemovedConstraintSchema.decode(c, r, ctx, r.uint32());
+          const c = $3.RemovedConstraintSchema.create();
+          $3.RemovedConstraintSchema.decode(c, r, ctx, r.uint32());
           m.removedConstraints.push(c);
           break;
         }
@@ -371,17 +370,17 @@ export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $3.FunctionSchema.create() : val;
-              $3.FunctionSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? $2.FunctionSchema.create() : val;
+              $2.FunctionSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.decisionVariableDependency, key === undefined ? 0n : key, val === undefined ? $3.FunctionSchema.create() : val);
+          setOwn(m.decisionVariableDependency, key === undefined ? 0n : key, val === undefined ? $2.FunctionSchema.create() : val);
           break;
         }
         case 10: {
-          const c = $6.NamedFunctionSchema.create();
-          $6.NamedFunctionSchema.decode(c, r, ctx, r.uint32());
+          const c = $5.NamedFunctionSchema.create();
+          $5.NamedFunctionSchema.decode(c, r, ctx, r.uint32());
           m.namedFunctions.push(c);
           break;
         }

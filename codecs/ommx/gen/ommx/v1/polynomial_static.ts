@@ -17,7 +17,6 @@ import {
   uint64Key,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
-import * as $0 from "./polynomial_static.ts";
 
 /** Message `ommx.v1.Monomial`: create, encode and decode as protobuf-es. */
 export const MonomialSchema: MessageSchema<pb.Monomial> = {
@@ -89,7 +88,7 @@ export const PolynomialSchema: MessageSchema<pb.Polynomial> = {
     const m: any = { $typeName: "ommx.v1.Polynomial" };
     let v: any;
     v = init?.terms;
-    m.terms = Array.isArray(v) ? v.map((x: unknown) => initMessage($0.MonomialSchema, x)) : (v ?? []);
+    m.terms = Array.isArray(v) ? v.map((x: unknown) => initMessage(MonomialSchema, x)) : (v ?? []);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
@@ -98,7 +97,7 @@ export const PolynomialSchema: MessageSchema<pb.Polynomial> = {
     }
     for (const x of m.terms) {
       w.tag(1, 2).fork();
-      $0.MonomialSchema.encode(x === undefined ? $0.MonomialSchema.create() : x, w);
+      MonomialSchema.encode(x === undefined ? MonomialSchema.create() : x, w);
       w.join();
     }
     writeUnknown(w, m.$unknown);
@@ -110,8 +109,8 @@ export const PolynomialSchema: MessageSchema<pb.Polynomial> = {
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = $0.MonomialSchema.create();
-          $0.MonomialSchema.decode(c, r, ctx, r.uint32());
+          const c = MonomialSchema.create();
+          MonomialSchema.decode(c, r, ctx, r.uint32());
           m.terms.push(c);
           break;
         }

@@ -17,9 +17,8 @@ import {
   uint64Key,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
-import * as $0 from "./sample_set_static.ts";
-import * as $1 from "./solution_static.ts";
-import * as $2 from "./decision_variables_static.ts";
+import * as $0 from "./solution_static.ts";
+import * as $1 from "./decision_variables_static.ts";
 
 /** Message `ommx.v1.Samples`: create, encode and decode as protobuf-es. */
 export const SamplesSchema: MessageSchema<pb.Samples> = {
@@ -28,7 +27,7 @@ export const SamplesSchema: MessageSchema<pb.Samples> = {
     const m: any = { $typeName: "ommx.v1.Samples" };
     let v: any;
     v = init?.entries;
-    m.entries = Array.isArray(v) ? v.map((x: unknown) => initMessage($0.Samples_SamplesEntrySchema, x)) : (v ?? []);
+    m.entries = Array.isArray(v) ? v.map((x: unknown) => initMessage(Samples_SamplesEntrySchema, x)) : (v ?? []);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
@@ -37,7 +36,7 @@ export const SamplesSchema: MessageSchema<pb.Samples> = {
     }
     for (const x of m.entries) {
       w.tag(1, 2).fork();
-      $0.Samples_SamplesEntrySchema.encode(x === undefined ? $0.Samples_SamplesEntrySchema.create() : x, w);
+      Samples_SamplesEntrySchema.encode(x === undefined ? Samples_SamplesEntrySchema.create() : x, w);
       w.join();
     }
     writeUnknown(w, m.$unknown);
@@ -49,8 +48,8 @@ export const SamplesSchema: MessageSchema<pb.Samples> = {
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = $0.Samples_SamplesEntrySchema.create();
-          $0.Samples_SamplesEntrySchema.decode(c, r, ctx, r.uint32());
+          const c = Samples_SamplesEntrySchema.create();
+          Samples_SamplesEntrySchema.decode(c, r, ctx, r.uint32());
           m.entries.push(c);
           break;
         }
@@ -70,7 +69,7 @@ export const Samples_SamplesEntrySchema: MessageSchema<pb.Samples_SamplesEntry> 
     const m: any = { $typeName: "ommx.v1.Samples.SamplesEntry" };
     let v: any;
     v = init?.state;
-    if (v != null) m.state = initMessage($1.StateSchema, v);
+    if (v != null) m.state = initMessage($0.StateSchema, v);
     v = init?.ids;
     m.ids = v ?? [];
     return m;
@@ -83,7 +82,7 @@ export const Samples_SamplesEntrySchema: MessageSchema<pb.Samples_SamplesEntry> 
       const v = m.state;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "state")) {
         w.tag(1, 2).fork();
-        $1.StateSchema.encode(v, w);
+        $0.StateSchema.encode(v, w);
         w.join();
       }
     }
@@ -107,8 +106,8 @@ export const Samples_SamplesEntrySchema: MessageSchema<pb.Samples_SamplesEntry> 
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.state === undefined ? $1.StateSchema.create() : m.state;
-          $1.StateSchema.decode(c, r, ctx, r.uint32());
+          const c = m.state === undefined ? $0.StateSchema.create() : m.state;
+          $0.StateSchema.decode(c, r, ctx, r.uint32());
           m.state = c;
           break;
         }
@@ -136,7 +135,7 @@ export const SampledValuesSchema: MessageSchema<pb.SampledValues> = {
     const m: any = { $typeName: "ommx.v1.SampledValues" };
     let v: any;
     v = init?.entries;
-    m.entries = Array.isArray(v) ? v.map((x: unknown) => initMessage($0.SampledValues_SampledValuesEntrySchema, x)) : (v ?? []);
+    m.entries = Array.isArray(v) ? v.map((x: unknown) => initMessage(SampledValues_SampledValuesEntrySchema, x)) : (v ?? []);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
@@ -145,7 +144,7 @@ export const SampledValuesSchema: MessageSchema<pb.SampledValues> = {
     }
     for (const x of m.entries) {
       w.tag(1, 2).fork();
-      $0.SampledValues_SampledValuesEntrySchema.encode(x === undefined ? $0.SampledValues_SampledValuesEntrySchema.create() : x, w);
+      SampledValues_SampledValuesEntrySchema.encode(x === undefined ? SampledValues_SampledValuesEntrySchema.create() : x, w);
       w.join();
     }
     writeUnknown(w, m.$unknown);
@@ -157,8 +156,8 @@ export const SampledValuesSchema: MessageSchema<pb.SampledValues> = {
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = $0.SampledValues_SampledValuesEntrySchema.create();
-          $0.SampledValues_SampledValuesEntrySchema.decode(c, r, ctx, r.uint32());
+          const c = SampledValues_SampledValuesEntrySchema.create();
+          SampledValues_SampledValuesEntrySchema.decode(c, r, ctx, r.uint32());
           m.entries.push(c);
           break;
         }
@@ -241,9 +240,9 @@ export const SampledDecisionVariableSchema: MessageSchema<pb.SampledDecisionVari
     const m: any = { $typeName: "ommx.v1.SampledDecisionVariable" };
     let v: any;
     v = init?.decisionVariable;
-    if (v != null) m.decisionVariable = initMessage($2.DecisionVariableSchema, v);
+    if (v != null) m.decisionVariable = initMessage($1.DecisionVariableSchema, v);
     v = init?.samples;
-    if (v != null) m.samples = initMessage($0.SampledValuesSchema, v);
+    if (v != null) m.samples = initMessage(SampledValuesSchema, v);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
@@ -254,7 +253,7 @@ export const SampledDecisionVariableSchema: MessageSchema<pb.SampledDecisionVari
       const v = m.decisionVariable;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "decisionVariable")) {
         w.tag(1, 2).fork();
-        $2.DecisionVariableSchema.encode(v, w);
+        $1.DecisionVariableSchema.encode(v, w);
         w.join();
       }
     }
@@ -262,7 +261,7 @@ export const SampledDecisionVariableSchema: MessageSchema<pb.SampledDecisionVari
       const v = m.samples;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "samples")) {
         w.tag(2, 2).fork();
-        $0.SampledValuesSchema.encode(v, w);
+        SampledValuesSchema.encode(v, w);
         w.join();
       }
     }
@@ -275,14 +274,14 @@ export const SampledDecisionVariableSchema: MessageSchema<pb.SampledDecisionVari
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.decisionVariable === undefined ? $2.DecisionVariableSchema.create() : m.decisionVariable;
-          $2.DecisionVariableSchema.decode(c, r, ctx, r.uint32());
+          const c = m.decisionVariable === undefined ? $1.DecisionVariableSchema.create() : m.decisionVariable;
+          $1.DecisionVariableSchema.decode(c, r, ctx, r.uint32());
           m.decisionVariable = c;
           break;
         }
         case 2: {
-          const c = m.samples === undefined ? $0.SampledValuesSchema.create() : m.samples;
-          $0.SampledValuesSchema.decode(c, r, ctx, r.uint32());
+          const c = m.samples === undefined ? SampledValuesSchema.create() : m.samples;
+          SampledValuesSchema.decode(c, r, ctx, r.uint32());
           m.samples = c;
           break;
         }
@@ -318,7 +317,7 @@ export const SampledConstraintSchema: MessageSchema<pb.SampledConstraint> = {
     v = init?.removedReasonParameters;
     m.removedReasonParameters = v ?? {};
     v = init?.evaluatedValues;
-    if (v != null) m.evaluatedValues = initMessage($0.SampledValuesSchema, v);
+    if (v != null) m.evaluatedValues = initMessage(SampledValuesSchema, v);
     v = init?.usedDecisionVariableIds;
     m.usedDecisionVariableIds = v ?? [];
     v = init?.feasible;
@@ -437,7 +436,7 @@ export const SampledConstraintSchema: MessageSchema<pb.SampledConstraint> = {
       const v = m.evaluatedValues;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "evaluatedValues")) {
         w.tag(9, 2).fork();
-        $0.SampledValuesSchema.encode(v, w);
+        SampledValuesSchema.encode(v, w);
         w.join();
       }
     }
@@ -532,8 +531,8 @@ export const SampledConstraintSchema: MessageSchema<pb.SampledConstraint> = {
           break;
         }
         case 9: {
-          const c = m.evaluatedValues === undefined ? $0.SampledValuesSchema.create() : m.evaluatedValues;
-          $0.SampledValuesSchema.decode(c, r, ctx, r.uint32());
+          const c = m.evaluatedValues === undefined ? SampledValuesSchema.create() : m.evaluatedValues;
+          SampledValuesSchema.decode(c, r, ctx, r.uint32());
           m.evaluatedValues = c;
           break;
         }
@@ -585,7 +584,7 @@ export const SampledNamedFunctionSchema: MessageSchema<pb.SampledNamedFunction> 
     v = init?.description;
     if (v != null) m.description = v;
     v = init?.evaluatedValues;
-    if (v != null) m.evaluatedValues = initMessage($0.SampledValuesSchema, v);
+    if (v != null) m.evaluatedValues = initMessage(SampledValuesSchema, v);
     v = init?.usedDecisionVariableIds;
     m.usedDecisionVariableIds = v ?? [];
     return m;
@@ -661,7 +660,7 @@ export const SampledNamedFunctionSchema: MessageSchema<pb.SampledNamedFunction> 
       const v = m.evaluatedValues;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "evaluatedValues")) {
         w.tag(6, 2).fork();
-        $0.SampledValuesSchema.encode(v, w);
+        SampledValuesSchema.encode(v, w);
         w.join();
       }
     }
@@ -719,8 +718,8 @@ export const SampledNamedFunctionSchema: MessageSchema<pb.SampledNamedFunction> 
           break;
         }
         case 6: {
-          const c = m.evaluatedValues === undefined ? $0.SampledValuesSchema.create() : m.evaluatedValues;
-          $0.SampledValuesSchema.decode(c, r, ctx, r.uint32());
+          const c = m.evaluatedValues === undefined ? SampledValuesSchema.create() : m.evaluatedValues;
+          SampledValuesSchema.decode(c, r, ctx, r.uint32());
           m.evaluatedValues = c;
           break;
         }
@@ -748,13 +747,13 @@ export const SampleSetSchema: MessageSchema<pb.SampleSet> = {
     const m: any = { $typeName: "ommx.v1.SampleSet" };
     let v: any;
     v = init?.objectives;
-    if (v != null) m.objectives = initMessage($0.SampledValuesSchema, v);
+    if (v != null) m.objectives = initMessage(SampledValuesSchema, v);
     v = init?.decisionVariables;
-    m.decisionVariables = Array.isArray(v) ? v.map((x: unknown) => initMessage($0.SampledDecisionVariableSchema, x)) : (v ?? []);
+    m.decisionVariables = Array.isArray(v) ? v.map((x: unknown) => initMessage(SampledDecisionVariableSchema, x)) : (v ?? []);
     v = init?.constraints;
-    m.constraints = Array.isArray(v) ? v.map((x: unknown) => initMessage($0.SampledConstraintSchema, x)) : (v ?? []);
+    m.constraints = Array.isArray(v) ? v.map((x: unknown) => initMessage(SampledConstraintSchema, x)) : (v ?? []);
     v = init?.namedFunctions;
-    m.namedFunctions = Array.isArray(v) ? v.map((x: unknown) => initMessage($0.SampledNamedFunctionSchema, x)) : (v ?? []);
+    m.namedFunctions = Array.isArray(v) ? v.map((x: unknown) => initMessage(SampledNamedFunctionSchema, x)) : (v ?? []);
     v = init?.feasible;
     m.feasible = v ?? {};
     v = init?.feasibleUnrelaxed;
@@ -764,7 +763,7 @@ export const SampleSetSchema: MessageSchema<pb.SampleSet> = {
     v = init?.sense;
     m.sense = v != null ? v : 0;
     v = init?.metadata;
-    if (v != null) m.metadata = initMessage($1.ProcessMetadataSchema, v);
+    if (v != null) m.metadata = initMessage($0.ProcessMetadataSchema, v);
     v = init?.annotations;
     m.annotations = v ?? {};
     v = init?.formatVersion;
@@ -779,18 +778,18 @@ export const SampleSetSchema: MessageSchema<pb.SampleSet> = {
       const v = m.objectives;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "objectives")) {
         w.tag(1, 2).fork();
-        $0.SampledValuesSchema.encode(v, w);
+        SampledValuesSchema.encode(v, w);
         w.join();
       }
     }
     for (const x of m.decisionVariables) {
       w.tag(2, 2).fork();
-      $0.SampledDecisionVariableSchema.encode(x === undefined ? $0.SampledDecisionVariableSchema.create() : x, w);
+      SampledDecisionVariableSchema.encode(x === undefined ? SampledDecisionVariableSchema.create() : x, w);
       w.join();
     }
     for (const x of m.constraints) {
       w.tag(3, 2).fork();
-      $0.SampledConstraintSchema.encode(x === undefined ? $0.SampledConstraintSchema.create() : x, w);
+      SampledConstraintSchema.encode(x === undefined ? SampledConstraintSchema.create() : x, w);
       w.join();
     }
     {
@@ -851,14 +850,14 @@ export const SampleSetSchema: MessageSchema<pb.SampleSet> = {
     }
     for (const x of m.namedFunctions) {
       w.tag(8, 2).fork();
-      $0.SampledNamedFunctionSchema.encode(x === undefined ? $0.SampledNamedFunctionSchema.create() : x, w);
+      SampledNamedFunctionSchema.encode(x === undefined ? SampledNamedFunctionSchema.create() : x, w);
       w.join();
     }
     {
       const v = m.metadata;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "metadata")) {
         w.tag(9, 2).fork();
-        $1.ProcessMetadataSchema.encode(v, w);
+        $0.ProcessMetadataSchema.encode(v, w);
         w.join();
       }
     }
@@ -901,26 +900,26 @@ export const SampleSetSchema: MessageSchema<pb.SampleSet> = {
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.objectives === undefined ? $0.SampledValuesSchema.create() : m.objectives;
-          $0.SampledValuesSchema.decode(c, r, ctx, r.uint32());
+          const c = m.objectives === undefined ? SampledValuesSchema.create() : m.objectives;
+          SampledValuesSchema.decode(c, r, ctx, r.uint32());
           m.objectives = c;
           break;
         }
         case 2: {
-          const c = $0.SampledDecisionVariableSchema.create();
-          $0.SampledDecisionVariableSchema.decode(c, r, ctx, r.uint32());
+          const c = SampledDecisionVariableSchema.create();
+          SampledDecisionVariableSchema.decode(c, r, ctx, r.uint32());
           m.decisionVariables.push(c);
           break;
         }
         case 3: {
-          const c = $0.SampledConstraintSchema.create();
-          $0.SampledConstraintSchema.decode(c, r, ctx, r.uint32());
+          const c = SampledConstraintSchema.create();
+          SampledConstraintSchema.decode(c, r, ctx, r.uint32());
           m.constraints.push(c);
           break;
         }
         case 8: {
-          const c = $0.SampledNamedFunctionSchema.create();
-          $0.SampledNamedFunctionSchema.decode(c, r, ctx, r.uint32());
+          const c = SampledNamedFunctionSchema.create();
+          SampledNamedFunctionSchema.decode(c, r, ctx, r.uint32());
           m.namedFunctions.push(c);
           break;
         }
@@ -971,8 +970,8 @@ export const SampleSetSchema: MessageSchema<pb.SampleSet> = {
           break;
         }
         case 9: {
-          const c = m.metadata === undefined ? $1.ProcessMetadataSchema.create() : m.metadata;
-          $1.ProcessMetadataSchema.decode(c, r, ctx, r.uint32());
+          const c = m.metadata === undefined ? $0.ProcessMetadataSchema.create() : m.metadata;
+          $0.ProcessMetadataSchema.decode(c, r, ctx, r.uint32());
           m.metadata = c;
           break;
         }

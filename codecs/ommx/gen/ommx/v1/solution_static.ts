@@ -17,10 +17,9 @@ import {
   uint64Key,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
-import * as $0 from "./solution_static.ts";
-import * as $1 from "./decision_variables_static.ts";
-import * as $2 from "./constraint_static.ts";
-import * as $3 from "./named_function_static.ts";
+import * as $0 from "./decision_variables_static.ts";
+import * as $1 from "./constraint_static.ts";
+import * as $2 from "./named_function_static.ts";
 
 /** The values of enum `ommx.v1.Optimality` (as protobuf-es's `Optimality`). */
 export const Optimality = {
@@ -220,15 +219,15 @@ export const SolutionSchema: MessageSchema<pb.Solution> = {
     const m: any = { $typeName: "ommx.v1.Solution" };
     let v: any;
     v = init?.state;
-    if (v != null) m.state = initMessage($0.StateSchema, v);
+    if (v != null) m.state = initMessage(StateSchema, v);
     v = init?.objective;
     m.objective = v != null ? v : 0;
     v = init?.decisionVariables;
-    m.decisionVariables = Array.isArray(v) ? v.map((x: unknown) => initMessage($1.DecisionVariableSchema, x)) : (v ?? []);
+    m.decisionVariables = Array.isArray(v) ? v.map((x: unknown) => initMessage($0.DecisionVariableSchema, x)) : (v ?? []);
     v = init?.evaluatedConstraints;
-    m.evaluatedConstraints = Array.isArray(v) ? v.map((x: unknown) => initMessage($2.EvaluatedConstraintSchema, x)) : (v ?? []);
+    m.evaluatedConstraints = Array.isArray(v) ? v.map((x: unknown) => initMessage($1.EvaluatedConstraintSchema, x)) : (v ?? []);
     v = init?.evaluatedNamedFunctions;
-    m.evaluatedNamedFunctions = Array.isArray(v) ? v.map((x: unknown) => initMessage($3.EvaluatedNamedFunctionSchema, x)) : (v ?? []);
+    m.evaluatedNamedFunctions = Array.isArray(v) ? v.map((x: unknown) => initMessage($2.EvaluatedNamedFunctionSchema, x)) : (v ?? []);
     v = init?.feasible;
     m.feasible = v != null ? v : false;
     v = init?.feasibleRelaxed;
@@ -242,7 +241,7 @@ export const SolutionSchema: MessageSchema<pb.Solution> = {
     v = init?.sense;
     m.sense = v != null ? v : 0;
     v = init?.metadata;
-    if (v != null) m.metadata = initMessage($0.ProcessMetadataSchema, v);
+    if (v != null) m.metadata = initMessage(ProcessMetadataSchema, v);
     v = init?.annotations;
     m.annotations = v ?? {};
     v = init?.formatVersion;
@@ -257,7 +256,7 @@ export const SolutionSchema: MessageSchema<pb.Solution> = {
       const v = m.state;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "state")) {
         w.tag(1, 2).fork();
-        $0.StateSchema.encode(v, w);
+        StateSchema.encode(v, w);
         w.join();
       }
     }
@@ -270,12 +269,12 @@ export const SolutionSchema: MessageSchema<pb.Solution> = {
     }
     for (const x of m.decisionVariables) {
       w.tag(3, 2).fork();
-      $1.DecisionVariableSchema.encode(x === undefined ? $1.DecisionVariableSchema.create() : x, w);
+      $0.DecisionVariableSchema.encode(x === undefined ? $0.DecisionVariableSchema.create() : x, w);
       w.join();
     }
     for (const x of m.evaluatedConstraints) {
       w.tag(4, 2).fork();
-      $2.EvaluatedConstraintSchema.encode(x === undefined ? $2.EvaluatedConstraintSchema.create() : x, w);
+      $1.EvaluatedConstraintSchema.encode(x === undefined ? $1.EvaluatedConstraintSchema.create() : x, w);
       w.join();
     }
     {
@@ -334,14 +333,14 @@ export const SolutionSchema: MessageSchema<pb.Solution> = {
     }
     for (const x of m.evaluatedNamedFunctions) {
       w.tag(11, 2).fork();
-      $3.EvaluatedNamedFunctionSchema.encode(x === undefined ? $3.EvaluatedNamedFunctionSchema.create() : x, w);
+      $2.EvaluatedNamedFunctionSchema.encode(x === undefined ? $2.EvaluatedNamedFunctionSchema.create() : x, w);
       w.join();
     }
     {
       const v = m.metadata;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "metadata")) {
         w.tag(12, 2).fork();
-        $0.ProcessMetadataSchema.encode(v, w);
+        ProcessMetadataSchema.encode(v, w);
         w.join();
       }
     }
@@ -384,8 +383,8 @@ export const SolutionSchema: MessageSchema<pb.Solution> = {
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.state === undefined ? $0.StateSchema.create() : m.state;
-          $0.StateSchema.decode(c, r, ctx, r.uint32());
+          const c = m.state === undefined ? StateSchema.create() : m.state;
+          StateSchema.decode(c, r, ctx, r.uint32());
           m.state = c;
           break;
         }
@@ -394,20 +393,20 @@ export const SolutionSchema: MessageSchema<pb.Solution> = {
           break;
         }
         case 3: {
-          const c = $1.DecisionVariableSchema.create();
-          $1.DecisionVariableSchema.decode(c, r, ctx, r.uint32());
+          const c = $0.DecisionVariableSchema.create();
+          $0.DecisionVariableSchema.decode(c, r, ctx, r.uint32());
           m.decisionVariables.push(c);
           break;
         }
         case 4: {
-          const c = $2.EvaluatedConstraintSchema.create();
-          $2.EvaluatedConstraintSchema.decode(c, r, ctx, r.uint32());
+          const c = $1.EvaluatedConstraintSchema.create();
+          $1.EvaluatedConstraintSchema.decode(c, r, ctx, r.uint32());
           m.evaluatedConstraints.push(c);
           break;
         }
         case 11: {
-          const c = $3.EvaluatedNamedFunctionSchema.create();
-          $3.EvaluatedNamedFunctionSchema.decode(c, r, ctx, r.uint32());
+          const c = $2.EvaluatedNamedFunctionSchema.create();
+          $2.EvaluatedNamedFunctionSchema.decode(c, r, ctx, r.uint32());
           m.evaluatedNamedFunctions.push(c);
           break;
         }
@@ -436,8 +435,8 @@ export const SolutionSchema: MessageSchema<pb.Solution> = {
           break;
         }
         case 12: {
-          const c = m.metadata === undefined ? $0.ProcessMetadataSchema.create() : m.metadata;
-          $0.ProcessMetadataSchema.decode(c, r, ctx, r.uint32());
+          const c = m.metadata === undefined ? ProcessMetadataSchema.create() : m.metadata;
+          ProcessMetadataSchema.decode(c, r, ctx, r.uint32());
           m.metadata = c;
           break;
         }
@@ -532,13 +531,13 @@ export const ResultSchema: MessageSchema<pb.Result> = {
         m.result = { case: "error", value: v.value };
         break;
       case "solution":
-        m.result = { case: "solution", value: initMessage($0.SolutionSchema, v.value) };
+        m.result = { case: "solution", value: initMessage(SolutionSchema, v.value) };
         break;
       case "infeasible":
-        m.result = { case: "infeasible", value: initMessage($0.InfeasibleSchema, v.value) };
+        m.result = { case: "infeasible", value: initMessage(InfeasibleSchema, v.value) };
         break;
       case "unbounded":
-        m.result = { case: "unbounded", value: initMessage($0.UnboundedSchema, v.value) };
+        m.result = { case: "unbounded", value: initMessage(UnboundedSchema, v.value) };
         break;
       default:
         m.result = { case: undefined };
@@ -559,17 +558,17 @@ export const ResultSchema: MessageSchema<pb.Result> = {
     }
     if (m.result.case === "solution") {
       w.tag(2, 2).fork();
-      $0.SolutionSchema.encode(m.result.value, w);
+      SolutionSchema.encode(m.result.value, w);
       w.join();
     }
     if (m.result.case === "infeasible") {
       w.tag(3, 2).fork();
-      $0.InfeasibleSchema.encode(m.result.value, w);
+      InfeasibleSchema.encode(m.result.value, w);
       w.join();
     }
     if (m.result.case === "unbounded") {
       w.tag(4, 2).fork();
-      $0.UnboundedSchema.encode(m.result.value, w);
+      UnboundedSchema.encode(m.result.value, w);
       w.join();
     }
     writeUnknown(w, m.$unknown);
@@ -586,22 +585,22 @@ export const ResultSchema: MessageSchema<pb.Result> = {
         }
         case 2: {
           const o = m.result;
-          const c = o.case === "solution" && o.value !== undefined ? o.value : $0.SolutionSchema.create();
-          $0.SolutionSchema.decode(c, r, ctx, r.uint32());
+          const c = o.case === "solution" && o.value !== undefined ? o.value : SolutionSchema.create();
+          SolutionSchema.decode(c, r, ctx, r.uint32());
           m.result = { case: "solution", value: c };
           break;
         }
         case 3: {
           const o = m.result;
-          const c = o.case === "infeasible" && o.value !== undefined ? o.value : $0.InfeasibleSchema.create();
-          $0.InfeasibleSchema.decode(c, r, ctx, r.uint32());
+          const c = o.case === "infeasible" && o.value !== undefined ? o.value : InfeasibleSchema.create();
+          InfeasibleSchema.decode(c, r, ctx, r.uint32());
           m.result = { case: "infeasible", value: c };
           break;
         }
         case 4: {
           const o = m.result;
-          const c = o.case === "unbounded" && o.value !== undefined ? o.value : $0.UnboundedSchema.create();
-          $0.UnboundedSchema.decode(c, r, ctx, r.uint32());
+          const c = o.case === "unbounded" && o.value !== undefined ? o.value : UnboundedSchema.create();
+          UnboundedSchema.decode(c, r, ctx, r.uint32());
           m.result = { case: "unbounded", value: c };
           break;
         }

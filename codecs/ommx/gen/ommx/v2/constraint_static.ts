@@ -18,9 +18,8 @@ import {
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "./common_static.ts";
-import * as $1 from "./constraint_static.ts";
-import * as $2 from "../v1/function_static.ts";
-import * as $3 from "../v1/sample_set_static.ts";
+import * as $1 from "../v1/function_static.ts";
+import * as $2 from "../v1/sample_set_static.ts";
 
 /** Message `ommx.v2.Provenance`: create, encode and decode as protobuf-es. */
 export const ProvenanceSchema: MessageSchema<pb.Provenance> = {
@@ -110,7 +109,7 @@ export const ConstraintContextSchema: MessageSchema<pb.ConstraintContext> = {
     v = init?.label;
     if (v != null) m.label = initMessage($0.ModelingLabelSchema, v);
     v = init?.provenance;
-    m.provenance = Array.isArray(v) ? v.map((x: unknown) => initMessage($1.ProvenanceSchema, x)) : (v ?? []);
+    m.provenance = Array.isArray(v) ? v.map((x: unknown) => initMessage(ProvenanceSchema, x)) : (v ?? []);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
@@ -127,7 +126,7 @@ export const ConstraintContextSchema: MessageSchema<pb.ConstraintContext> = {
     }
     for (const x of m.provenance) {
       w.tag(2, 2).fork();
-      $1.ProvenanceSchema.encode(x === undefined ? $1.ProvenanceSchema.create() : x, w);
+      ProvenanceSchema.encode(x === undefined ? ProvenanceSchema.create() : x, w);
       w.join();
     }
     writeUnknown(w, m.$unknown);
@@ -145,8 +144,8 @@ export const ConstraintContextSchema: MessageSchema<pb.ConstraintContext> = {
           break;
         }
         case 2: {
-          const c = $1.ProvenanceSchema.create();
-          $1.ProvenanceSchema.decode(c, r, ctx, r.uint32());
+          const c = ProvenanceSchema.create();
+          ProvenanceSchema.decode(c, r, ctx, r.uint32());
           m.provenance.push(c);
           break;
         }
@@ -249,7 +248,7 @@ export const RegularConstraintSchema: MessageSchema<pb.RegularConstraint> = {
     v = init?.equality;
     m.equality = v != null ? v : 0;
     v = init?.function;
-    if (v != null) m.function = initMessage($2.FunctionSchema, v);
+    if (v != null) m.function = initMessage($1.FunctionSchema, v);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
@@ -271,7 +270,7 @@ export const RegularConstraintSchema: MessageSchema<pb.RegularConstraint> = {
       const v = m.function;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "function")) {
         w.tag(2, 2).fork();
-        $2.FunctionSchema.encode(v, w);
+        $1.FunctionSchema.encode(v, w);
         w.join();
       }
     }
@@ -288,8 +287,8 @@ export const RegularConstraintSchema: MessageSchema<pb.RegularConstraint> = {
           break;
         }
         case 2: {
-          const c = m.function === undefined ? $2.FunctionSchema.create() : m.function;
-          $2.FunctionSchema.decode(c, r, ctx, r.uint32());
+          const c = m.function === undefined ? $1.FunctionSchema.create() : m.function;
+          $1.FunctionSchema.decode(c, r, ctx, r.uint32());
           m.function = c;
           break;
         }
@@ -313,7 +312,7 @@ export const IndicatorConstraintSchema: MessageSchema<pb.IndicatorConstraint> = 
     v = init?.equality;
     m.equality = v != null ? v : 0;
     v = init?.function;
-    if (v != null) m.function = initMessage($2.FunctionSchema, v);
+    if (v != null) m.function = initMessage($1.FunctionSchema, v);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
@@ -346,7 +345,7 @@ export const IndicatorConstraintSchema: MessageSchema<pb.IndicatorConstraint> = 
       const v = m.function;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "function")) {
         w.tag(3, 2).fork();
-        $2.FunctionSchema.encode(v, w);
+        $1.FunctionSchema.encode(v, w);
         w.join();
       }
     }
@@ -367,8 +366,8 @@ export const IndicatorConstraintSchema: MessageSchema<pb.IndicatorConstraint> = 
           break;
         }
         case 3: {
-          const c = m.function === undefined ? $2.FunctionSchema.create() : m.function;
-          $2.FunctionSchema.decode(c, r, ctx, r.uint32());
+          const c = m.function === undefined ? $1.FunctionSchema.create() : m.function;
+          $1.FunctionSchema.decode(c, r, ctx, r.uint32());
           m.function = c;
           break;
         }
@@ -491,28 +490,28 @@ export const RegularConstraintCollectionSchema: MessageSchema<pb.RegularConstrai
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.active = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.RegularConstraintSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(RegularConstraintSchema, v[k]));
       m.active = c;
     }
     v = init?.removed;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.removed = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.RegularConstraintSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(RegularConstraintSchema, v[k]));
       m.removed = c;
     }
     v = init?.removedReasons;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.removedReasons = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.RemovedReasonSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(RemovedReasonSchema, v[k]));
       m.removedReasons = c;
     }
     v = init?.contexts;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.contexts = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.ConstraintContextSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(ConstraintContextSchema, v[k]));
       m.contexts = c;
     }
     return m;
@@ -533,7 +532,7 @@ export const RegularConstraintCollectionSchema: MessageSchema<pb.RegularConstrai
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.RegularConstraintSchema.encode(x === undefined ? $1.RegularConstraintSchema.create() : x, w);
+        RegularConstraintSchema.encode(x === undefined ? RegularConstraintSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -550,7 +549,7 @@ export const RegularConstraintCollectionSchema: MessageSchema<pb.RegularConstrai
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.RegularConstraintSchema.encode(x === undefined ? $1.RegularConstraintSchema.create() : x, w);
+        RegularConstraintSchema.encode(x === undefined ? RegularConstraintSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -567,7 +566,7 @@ export const RegularConstraintCollectionSchema: MessageSchema<pb.RegularConstrai
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.RemovedReasonSchema.encode(x === undefined ? $1.RemovedReasonSchema.create() : x, w);
+        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -584,7 +583,7 @@ export const RegularConstraintCollectionSchema: MessageSchema<pb.RegularConstrai
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.ConstraintContextSchema.encode(x === undefined ? $1.ConstraintContextSchema.create() : x, w);
+        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -605,12 +604,12 @@ export const RegularConstraintCollectionSchema: MessageSchema<pb.RegularConstrai
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.RegularConstraintSchema.create() : val;
-              $1.RegularConstraintSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? RegularConstraintSchema.create() : val;
+              RegularConstraintSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.active, key === undefined ? 0n : key, val === undefined ? $1.RegularConstraintSchema.create() : val);
+          setOwn(m.active, key === undefined ? 0n : key, val === undefined ? RegularConstraintSchema.create() : val);
           break;
         }
         case 2: {
@@ -621,12 +620,12 @@ export const RegularConstraintCollectionSchema: MessageSchema<pb.RegularConstrai
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.RegularConstraintSchema.create() : val;
-              $1.RegularConstraintSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? RegularConstraintSchema.create() : val;
+              RegularConstraintSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.removed, key === undefined ? 0n : key, val === undefined ? $1.RegularConstraintSchema.create() : val);
+          setOwn(m.removed, key === undefined ? 0n : key, val === undefined ? RegularConstraintSchema.create() : val);
           break;
         }
         case 3: {
@@ -637,12 +636,12 @@ export const RegularConstraintCollectionSchema: MessageSchema<pb.RegularConstrai
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.RemovedReasonSchema.create() : val;
-              $1.RemovedReasonSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? RemovedReasonSchema.create() : val;
+              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? $1.RemovedReasonSchema.create() : val);
+          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
           break;
         }
         case 4: {
@@ -653,12 +652,12 @@ export const RegularConstraintCollectionSchema: MessageSchema<pb.RegularConstrai
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.ConstraintContextSchema.create() : val;
-              $1.ConstraintContextSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? ConstraintContextSchema.create() : val;
+              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? $1.ConstraintContextSchema.create() : val);
+          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
           break;
         }
         default:
@@ -680,28 +679,28 @@ export const IndicatorConstraintCollectionSchema: MessageSchema<pb.IndicatorCons
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.active = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.IndicatorConstraintSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(IndicatorConstraintSchema, v[k]));
       m.active = c;
     }
     v = init?.removed;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.removed = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.IndicatorConstraintSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(IndicatorConstraintSchema, v[k]));
       m.removed = c;
     }
     v = init?.removedReasons;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.removedReasons = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.RemovedReasonSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(RemovedReasonSchema, v[k]));
       m.removedReasons = c;
     }
     v = init?.contexts;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.contexts = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.ConstraintContextSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(ConstraintContextSchema, v[k]));
       m.contexts = c;
     }
     return m;
@@ -722,7 +721,7 @@ export const IndicatorConstraintCollectionSchema: MessageSchema<pb.IndicatorCons
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.IndicatorConstraintSchema.encode(x === undefined ? $1.IndicatorConstraintSchema.create() : x, w);
+        IndicatorConstraintSchema.encode(x === undefined ? IndicatorConstraintSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -739,7 +738,7 @@ export const IndicatorConstraintCollectionSchema: MessageSchema<pb.IndicatorCons
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.IndicatorConstraintSchema.encode(x === undefined ? $1.IndicatorConstraintSchema.create() : x, w);
+        IndicatorConstraintSchema.encode(x === undefined ? IndicatorConstraintSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -756,7 +755,7 @@ export const IndicatorConstraintCollectionSchema: MessageSchema<pb.IndicatorCons
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.RemovedReasonSchema.encode(x === undefined ? $1.RemovedReasonSchema.create() : x, w);
+        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -773,7 +772,7 @@ export const IndicatorConstraintCollectionSchema: MessageSchema<pb.IndicatorCons
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.ConstraintContextSchema.encode(x === undefined ? $1.ConstraintContextSchema.create() : x, w);
+        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -794,12 +793,12 @@ export const IndicatorConstraintCollectionSchema: MessageSchema<pb.IndicatorCons
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.IndicatorConstraintSchema.create() : val;
-              $1.IndicatorConstraintSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? IndicatorConstraintSchema.create() : val;
+              IndicatorConstraintSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.active, key === undefined ? 0n : key, val === undefined ? $1.IndicatorConstraintSchema.create() : val);
+          setOwn(m.active, key === undefined ? 0n : key, val === undefined ? IndicatorConstraintSchema.create() : val);
           break;
         }
         case 2: {
@@ -810,12 +809,12 @@ export const IndicatorConstraintCollectionSchema: MessageSchema<pb.IndicatorCons
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.IndicatorConstraintSchema.create() : val;
-              $1.IndicatorConstraintSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? IndicatorConstraintSchema.create() : val;
+              IndicatorConstraintSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.removed, key === undefined ? 0n : key, val === undefined ? $1.IndicatorConstraintSchema.create() : val);
+          setOwn(m.removed, key === undefined ? 0n : key, val === undefined ? IndicatorConstraintSchema.create() : val);
           break;
         }
         case 3: {
@@ -826,12 +825,12 @@ export const IndicatorConstraintCollectionSchema: MessageSchema<pb.IndicatorCons
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.RemovedReasonSchema.create() : val;
-              $1.RemovedReasonSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? RemovedReasonSchema.create() : val;
+              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? $1.RemovedReasonSchema.create() : val);
+          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
           break;
         }
         case 4: {
@@ -842,12 +841,12 @@ export const IndicatorConstraintCollectionSchema: MessageSchema<pb.IndicatorCons
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.ConstraintContextSchema.create() : val;
-              $1.ConstraintContextSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? ConstraintContextSchema.create() : val;
+              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? $1.ConstraintContextSchema.create() : val);
+          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
           break;
         }
         default:
@@ -869,28 +868,28 @@ export const OneHotConstraintCollectionSchema: MessageSchema<pb.OneHotConstraint
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.active = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.OneHotConstraintSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(OneHotConstraintSchema, v[k]));
       m.active = c;
     }
     v = init?.removed;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.removed = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.OneHotConstraintSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(OneHotConstraintSchema, v[k]));
       m.removed = c;
     }
     v = init?.removedReasons;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.removedReasons = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.RemovedReasonSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(RemovedReasonSchema, v[k]));
       m.removedReasons = c;
     }
     v = init?.contexts;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.contexts = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.ConstraintContextSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(ConstraintContextSchema, v[k]));
       m.contexts = c;
     }
     return m;
@@ -911,7 +910,7 @@ export const OneHotConstraintCollectionSchema: MessageSchema<pb.OneHotConstraint
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.OneHotConstraintSchema.encode(x === undefined ? $1.OneHotConstraintSchema.create() : x, w);
+        OneHotConstraintSchema.encode(x === undefined ? OneHotConstraintSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -928,7 +927,7 @@ export const OneHotConstraintCollectionSchema: MessageSchema<pb.OneHotConstraint
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.OneHotConstraintSchema.encode(x === undefined ? $1.OneHotConstraintSchema.create() : x, w);
+        OneHotConstraintSchema.encode(x === undefined ? OneHotConstraintSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -945,7 +944,7 @@ export const OneHotConstraintCollectionSchema: MessageSchema<pb.OneHotConstraint
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.RemovedReasonSchema.encode(x === undefined ? $1.RemovedReasonSchema.create() : x, w);
+        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -962,7 +961,7 @@ export const OneHotConstraintCollectionSchema: MessageSchema<pb.OneHotConstraint
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.ConstraintContextSchema.encode(x === undefined ? $1.ConstraintContextSchema.create() : x, w);
+        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -983,12 +982,12 @@ export const OneHotConstraintCollectionSchema: MessageSchema<pb.OneHotConstraint
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.OneHotConstraintSchema.create() : val;
-              $1.OneHotConstraintSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? OneHotConstraintSchema.create() : val;
+              OneHotConstraintSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.active, key === undefined ? 0n : key, val === undefined ? $1.OneHotConstraintSchema.create() : val);
+          setOwn(m.active, key === undefined ? 0n : key, val === undefined ? OneHotConstraintSchema.create() : val);
           break;
         }
         case 2: {
@@ -999,12 +998,12 @@ export const OneHotConstraintCollectionSchema: MessageSchema<pb.OneHotConstraint
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.OneHotConstraintSchema.create() : val;
-              $1.OneHotConstraintSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? OneHotConstraintSchema.create() : val;
+              OneHotConstraintSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.removed, key === undefined ? 0n : key, val === undefined ? $1.OneHotConstraintSchema.create() : val);
+          setOwn(m.removed, key === undefined ? 0n : key, val === undefined ? OneHotConstraintSchema.create() : val);
           break;
         }
         case 3: {
@@ -1015,12 +1014,12 @@ export const OneHotConstraintCollectionSchema: MessageSchema<pb.OneHotConstraint
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.RemovedReasonSchema.create() : val;
-              $1.RemovedReasonSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? RemovedReasonSchema.create() : val;
+              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? $1.RemovedReasonSchema.create() : val);
+          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
           break;
         }
         case 4: {
@@ -1031,12 +1030,12 @@ export const OneHotConstraintCollectionSchema: MessageSchema<pb.OneHotConstraint
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.ConstraintContextSchema.create() : val;
-              $1.ConstraintContextSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? ConstraintContextSchema.create() : val;
+              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? $1.ConstraintContextSchema.create() : val);
+          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
           break;
         }
         default:
@@ -1058,28 +1057,28 @@ export const Sos1ConstraintCollectionSchema: MessageSchema<pb.Sos1ConstraintColl
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.active = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.Sos1ConstraintSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(Sos1ConstraintSchema, v[k]));
       m.active = c;
     }
     v = init?.removed;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.removed = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.Sos1ConstraintSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(Sos1ConstraintSchema, v[k]));
       m.removed = c;
     }
     v = init?.removedReasons;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.removedReasons = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.RemovedReasonSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(RemovedReasonSchema, v[k]));
       m.removedReasons = c;
     }
     v = init?.contexts;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.contexts = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.ConstraintContextSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(ConstraintContextSchema, v[k]));
       m.contexts = c;
     }
     return m;
@@ -1100,7 +1099,7 @@ export const Sos1ConstraintCollectionSchema: MessageSchema<pb.Sos1ConstraintColl
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.Sos1ConstraintSchema.encode(x === undefined ? $1.Sos1ConstraintSchema.create() : x, w);
+        Sos1ConstraintSchema.encode(x === undefined ? Sos1ConstraintSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -1117,7 +1116,7 @@ export const Sos1ConstraintCollectionSchema: MessageSchema<pb.Sos1ConstraintColl
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.Sos1ConstraintSchema.encode(x === undefined ? $1.Sos1ConstraintSchema.create() : x, w);
+        Sos1ConstraintSchema.encode(x === undefined ? Sos1ConstraintSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -1134,7 +1133,7 @@ export const Sos1ConstraintCollectionSchema: MessageSchema<pb.Sos1ConstraintColl
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.RemovedReasonSchema.encode(x === undefined ? $1.RemovedReasonSchema.create() : x, w);
+        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -1151,7 +1150,7 @@ export const Sos1ConstraintCollectionSchema: MessageSchema<pb.Sos1ConstraintColl
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.ConstraintContextSchema.encode(x === undefined ? $1.ConstraintContextSchema.create() : x, w);
+        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -1172,12 +1171,12 @@ export const Sos1ConstraintCollectionSchema: MessageSchema<pb.Sos1ConstraintColl
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.Sos1ConstraintSchema.create() : val;
-              $1.Sos1ConstraintSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? Sos1ConstraintSchema.create() : val;
+              Sos1ConstraintSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.active, key === undefined ? 0n : key, val === undefined ? $1.Sos1ConstraintSchema.create() : val);
+          setOwn(m.active, key === undefined ? 0n : key, val === undefined ? Sos1ConstraintSchema.create() : val);
           break;
         }
         case 2: {
@@ -1188,12 +1187,12 @@ export const Sos1ConstraintCollectionSchema: MessageSchema<pb.Sos1ConstraintColl
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.Sos1ConstraintSchema.create() : val;
-              $1.Sos1ConstraintSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? Sos1ConstraintSchema.create() : val;
+              Sos1ConstraintSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.removed, key === undefined ? 0n : key, val === undefined ? $1.Sos1ConstraintSchema.create() : val);
+          setOwn(m.removed, key === undefined ? 0n : key, val === undefined ? Sos1ConstraintSchema.create() : val);
           break;
         }
         case 3: {
@@ -1204,12 +1203,12 @@ export const Sos1ConstraintCollectionSchema: MessageSchema<pb.Sos1ConstraintColl
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.RemovedReasonSchema.create() : val;
-              $1.RemovedReasonSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? RemovedReasonSchema.create() : val;
+              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? $1.RemovedReasonSchema.create() : val);
+          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
           break;
         }
         case 4: {
@@ -1220,12 +1219,12 @@ export const Sos1ConstraintCollectionSchema: MessageSchema<pb.Sos1ConstraintColl
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.ConstraintContextSchema.create() : val;
-              $1.ConstraintContextSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? ConstraintContextSchema.create() : val;
+              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? $1.ConstraintContextSchema.create() : val);
+          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
           break;
         }
         default:
@@ -1678,21 +1677,21 @@ export const EvaluatedRegularConstraintCollectionSchema: MessageSchema<pb.Evalua
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.EvaluatedRegularConstraintSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(EvaluatedRegularConstraintSchema, v[k]));
       m.entries = c;
     }
     v = init?.removedReasons;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.removedReasons = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.RemovedReasonSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(RemovedReasonSchema, v[k]));
       m.removedReasons = c;
     }
     v = init?.contexts;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.contexts = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.ConstraintContextSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(ConstraintContextSchema, v[k]));
       m.contexts = c;
     }
     return m;
@@ -1713,7 +1712,7 @@ export const EvaluatedRegularConstraintCollectionSchema: MessageSchema<pb.Evalua
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.EvaluatedRegularConstraintSchema.encode(x === undefined ? $1.EvaluatedRegularConstraintSchema.create() : x, w);
+        EvaluatedRegularConstraintSchema.encode(x === undefined ? EvaluatedRegularConstraintSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -1730,7 +1729,7 @@ export const EvaluatedRegularConstraintCollectionSchema: MessageSchema<pb.Evalua
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.RemovedReasonSchema.encode(x === undefined ? $1.RemovedReasonSchema.create() : x, w);
+        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -1747,7 +1746,7 @@ export const EvaluatedRegularConstraintCollectionSchema: MessageSchema<pb.Evalua
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.ConstraintContextSchema.encode(x === undefined ? $1.ConstraintContextSchema.create() : x, w);
+        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -1768,12 +1767,12 @@ export const EvaluatedRegularConstraintCollectionSchema: MessageSchema<pb.Evalua
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.EvaluatedRegularConstraintSchema.create() : val;
-              $1.EvaluatedRegularConstraintSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? EvaluatedRegularConstraintSchema.create() : val;
+              EvaluatedRegularConstraintSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? $1.EvaluatedRegularConstraintSchema.create() : val);
+          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? EvaluatedRegularConstraintSchema.create() : val);
           break;
         }
         case 2: {
@@ -1784,12 +1783,12 @@ export const EvaluatedRegularConstraintCollectionSchema: MessageSchema<pb.Evalua
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.RemovedReasonSchema.create() : val;
-              $1.RemovedReasonSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? RemovedReasonSchema.create() : val;
+              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? $1.RemovedReasonSchema.create() : val);
+          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
           break;
         }
         case 3: {
@@ -1800,12 +1799,12 @@ export const EvaluatedRegularConstraintCollectionSchema: MessageSchema<pb.Evalua
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.ConstraintContextSchema.create() : val;
-              $1.ConstraintContextSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? ConstraintContextSchema.create() : val;
+              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? $1.ConstraintContextSchema.create() : val);
+          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
           break;
         }
         default:
@@ -1827,21 +1826,21 @@ export const EvaluatedIndicatorConstraintCollectionSchema: MessageSchema<pb.Eval
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.EvaluatedIndicatorConstraintSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(EvaluatedIndicatorConstraintSchema, v[k]));
       m.entries = c;
     }
     v = init?.removedReasons;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.removedReasons = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.RemovedReasonSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(RemovedReasonSchema, v[k]));
       m.removedReasons = c;
     }
     v = init?.contexts;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.contexts = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.ConstraintContextSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(ConstraintContextSchema, v[k]));
       m.contexts = c;
     }
     return m;
@@ -1862,7 +1861,7 @@ export const EvaluatedIndicatorConstraintCollectionSchema: MessageSchema<pb.Eval
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.EvaluatedIndicatorConstraintSchema.encode(x === undefined ? $1.EvaluatedIndicatorConstraintSchema.create() : x, w);
+        EvaluatedIndicatorConstraintSchema.encode(x === undefined ? EvaluatedIndicatorConstraintSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -1879,7 +1878,7 @@ export const EvaluatedIndicatorConstraintCollectionSchema: MessageSchema<pb.Eval
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.RemovedReasonSchema.encode(x === undefined ? $1.RemovedReasonSchema.create() : x, w);
+        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -1896,7 +1895,7 @@ export const EvaluatedIndicatorConstraintCollectionSchema: MessageSchema<pb.Eval
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.ConstraintContextSchema.encode(x === undefined ? $1.ConstraintContextSchema.create() : x, w);
+        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -1917,12 +1916,12 @@ export const EvaluatedIndicatorConstraintCollectionSchema: MessageSchema<pb.Eval
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.EvaluatedIndicatorConstraintSchema.create() : val;
-              $1.EvaluatedIndicatorConstraintSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? EvaluatedIndicatorConstraintSchema.create() : val;
+              EvaluatedIndicatorConstraintSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? $1.EvaluatedIndicatorConstraintSchema.create() : val);
+          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? EvaluatedIndicatorConstraintSchema.create() : val);
           break;
         }
         case 2: {
@@ -1933,12 +1932,12 @@ export const EvaluatedIndicatorConstraintCollectionSchema: MessageSchema<pb.Eval
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.RemovedReasonSchema.create() : val;
-              $1.RemovedReasonSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? RemovedReasonSchema.create() : val;
+              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? $1.RemovedReasonSchema.create() : val);
+          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
           break;
         }
         case 3: {
@@ -1949,12 +1948,12 @@ export const EvaluatedIndicatorConstraintCollectionSchema: MessageSchema<pb.Eval
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.ConstraintContextSchema.create() : val;
-              $1.ConstraintContextSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? ConstraintContextSchema.create() : val;
+              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? $1.ConstraintContextSchema.create() : val);
+          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
           break;
         }
         default:
@@ -1976,21 +1975,21 @@ export const EvaluatedOneHotConstraintCollectionSchema: MessageSchema<pb.Evaluat
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.EvaluatedOneHotConstraintSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(EvaluatedOneHotConstraintSchema, v[k]));
       m.entries = c;
     }
     v = init?.removedReasons;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.removedReasons = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.RemovedReasonSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(RemovedReasonSchema, v[k]));
       m.removedReasons = c;
     }
     v = init?.contexts;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.contexts = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.ConstraintContextSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(ConstraintContextSchema, v[k]));
       m.contexts = c;
     }
     return m;
@@ -2011,7 +2010,7 @@ export const EvaluatedOneHotConstraintCollectionSchema: MessageSchema<pb.Evaluat
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.EvaluatedOneHotConstraintSchema.encode(x === undefined ? $1.EvaluatedOneHotConstraintSchema.create() : x, w);
+        EvaluatedOneHotConstraintSchema.encode(x === undefined ? EvaluatedOneHotConstraintSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -2028,7 +2027,7 @@ export const EvaluatedOneHotConstraintCollectionSchema: MessageSchema<pb.Evaluat
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.RemovedReasonSchema.encode(x === undefined ? $1.RemovedReasonSchema.create() : x, w);
+        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -2045,7 +2044,7 @@ export const EvaluatedOneHotConstraintCollectionSchema: MessageSchema<pb.Evaluat
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.ConstraintContextSchema.encode(x === undefined ? $1.ConstraintContextSchema.create() : x, w);
+        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -2066,12 +2065,12 @@ export const EvaluatedOneHotConstraintCollectionSchema: MessageSchema<pb.Evaluat
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.EvaluatedOneHotConstraintSchema.create() : val;
-              $1.EvaluatedOneHotConstraintSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? EvaluatedOneHotConstraintSchema.create() : val;
+              EvaluatedOneHotConstraintSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? $1.EvaluatedOneHotConstraintSchema.create() : val);
+          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? EvaluatedOneHotConstraintSchema.create() : val);
           break;
         }
         case 2: {
@@ -2082,12 +2081,12 @@ export const EvaluatedOneHotConstraintCollectionSchema: MessageSchema<pb.Evaluat
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.RemovedReasonSchema.create() : val;
-              $1.RemovedReasonSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? RemovedReasonSchema.create() : val;
+              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? $1.RemovedReasonSchema.create() : val);
+          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
           break;
         }
         case 3: {
@@ -2098,12 +2097,12 @@ export const EvaluatedOneHotConstraintCollectionSchema: MessageSchema<pb.Evaluat
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.ConstraintContextSchema.create() : val;
-              $1.ConstraintContextSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? ConstraintContextSchema.create() : val;
+              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? $1.ConstraintContextSchema.create() : val);
+          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
           break;
         }
         default:
@@ -2125,21 +2124,21 @@ export const EvaluatedSos1ConstraintCollectionSchema: MessageSchema<pb.Evaluated
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.EvaluatedSos1ConstraintSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(EvaluatedSos1ConstraintSchema, v[k]));
       m.entries = c;
     }
     v = init?.removedReasons;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.removedReasons = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.RemovedReasonSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(RemovedReasonSchema, v[k]));
       m.removedReasons = c;
     }
     v = init?.contexts;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.contexts = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.ConstraintContextSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(ConstraintContextSchema, v[k]));
       m.contexts = c;
     }
     return m;
@@ -2160,7 +2159,7 @@ export const EvaluatedSos1ConstraintCollectionSchema: MessageSchema<pb.Evaluated
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.EvaluatedSos1ConstraintSchema.encode(x === undefined ? $1.EvaluatedSos1ConstraintSchema.create() : x, w);
+        EvaluatedSos1ConstraintSchema.encode(x === undefined ? EvaluatedSos1ConstraintSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -2177,7 +2176,7 @@ export const EvaluatedSos1ConstraintCollectionSchema: MessageSchema<pb.Evaluated
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.RemovedReasonSchema.encode(x === undefined ? $1.RemovedReasonSchema.create() : x, w);
+        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -2194,7 +2193,7 @@ export const EvaluatedSos1ConstraintCollectionSchema: MessageSchema<pb.Evaluated
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.ConstraintContextSchema.encode(x === undefined ? $1.ConstraintContextSchema.create() : x, w);
+        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -2215,12 +2214,12 @@ export const EvaluatedSos1ConstraintCollectionSchema: MessageSchema<pb.Evaluated
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.EvaluatedSos1ConstraintSchema.create() : val;
-              $1.EvaluatedSos1ConstraintSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? EvaluatedSos1ConstraintSchema.create() : val;
+              EvaluatedSos1ConstraintSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? $1.EvaluatedSos1ConstraintSchema.create() : val);
+          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? EvaluatedSos1ConstraintSchema.create() : val);
           break;
         }
         case 2: {
@@ -2231,12 +2230,12 @@ export const EvaluatedSos1ConstraintCollectionSchema: MessageSchema<pb.Evaluated
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.RemovedReasonSchema.create() : val;
-              $1.RemovedReasonSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? RemovedReasonSchema.create() : val;
+              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? $1.RemovedReasonSchema.create() : val);
+          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
           break;
         }
         case 3: {
@@ -2247,12 +2246,12 @@ export const EvaluatedSos1ConstraintCollectionSchema: MessageSchema<pb.Evaluated
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.ConstraintContextSchema.create() : val;
-              $1.ConstraintContextSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? ConstraintContextSchema.create() : val;
+              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? $1.ConstraintContextSchema.create() : val);
+          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
           break;
         }
         default:
@@ -2319,13 +2318,13 @@ export const SampledRegularConstraintSchema: MessageSchema<pb.SampledRegularCons
     v = init?.equality;
     m.equality = v != null ? v : 0;
     v = init?.evaluatedValues;
-    if (v != null) m.evaluatedValues = initMessage($3.SampledValuesSchema, v);
+    if (v != null) m.evaluatedValues = initMessage($2.SampledValuesSchema, v);
     v = init?.feasible;
     m.feasible = v ?? {};
     v = init?.usedDecisionVariableIds;
     m.usedDecisionVariableIds = v ?? [];
     v = init?.dualVariables;
-    if (v != null) m.dualVariables = initMessage($3.SampledValuesSchema, v);
+    if (v != null) m.dualVariables = initMessage($2.SampledValuesSchema, v);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
@@ -2347,7 +2346,7 @@ export const SampledRegularConstraintSchema: MessageSchema<pb.SampledRegularCons
       const v = m.evaluatedValues;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "evaluatedValues")) {
         w.tag(2, 2).fork();
-        $3.SampledValuesSchema.encode(v, w);
+        $2.SampledValuesSchema.encode(v, w);
         w.join();
       }
     }
@@ -2381,7 +2380,7 @@ export const SampledRegularConstraintSchema: MessageSchema<pb.SampledRegularCons
       const v = m.dualVariables;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "dualVariables")) {
         w.tag(5, 2).fork();
-        $3.SampledValuesSchema.encode(v, w);
+        $2.SampledValuesSchema.encode(v, w);
         w.join();
       }
     }
@@ -2398,8 +2397,8 @@ export const SampledRegularConstraintSchema: MessageSchema<pb.SampledRegularCons
           break;
         }
         case 2: {
-          const c = m.evaluatedValues === undefined ? $3.SampledValuesSchema.create() : m.evaluatedValues;
-          $3.SampledValuesSchema.decode(c, r, ctx, r.uint32());
+          const c = m.evaluatedValues === undefined ? $2.SampledValuesSchema.create() : m.evaluatedValues;
+          $2.SampledValuesSchema.decode(c, r, ctx, r.uint32());
           m.evaluatedValues = c;
           break;
         }
@@ -2426,8 +2425,8 @@ export const SampledRegularConstraintSchema: MessageSchema<pb.SampledRegularCons
           break;
         }
         case 5: {
-          const c = m.dualVariables === undefined ? $3.SampledValuesSchema.create() : m.dualVariables;
-          $3.SampledValuesSchema.decode(c, r, ctx, r.uint32());
+          const c = m.dualVariables === undefined ? $2.SampledValuesSchema.create() : m.dualVariables;
+          $2.SampledValuesSchema.decode(c, r, ctx, r.uint32());
           m.dualVariables = c;
           break;
         }
@@ -2451,7 +2450,7 @@ export const SampledIndicatorConstraintSchema: MessageSchema<pb.SampledIndicator
     v = init?.equality;
     m.equality = v != null ? v : 0;
     v = init?.evaluatedValues;
-    if (v != null) m.evaluatedValues = initMessage($3.SampledValuesSchema, v);
+    if (v != null) m.evaluatedValues = initMessage($2.SampledValuesSchema, v);
     v = init?.feasible;
     m.feasible = v ?? {};
     v = init?.indicatorActive;
@@ -2490,7 +2489,7 @@ export const SampledIndicatorConstraintSchema: MessageSchema<pb.SampledIndicator
       const v = m.evaluatedValues;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "evaluatedValues")) {
         w.tag(3, 2).fork();
-        $3.SampledValuesSchema.encode(v, w);
+        $2.SampledValuesSchema.encode(v, w);
         w.join();
       }
     }
@@ -2552,8 +2551,8 @@ export const SampledIndicatorConstraintSchema: MessageSchema<pb.SampledIndicator
           break;
         }
         case 3: {
-          const c = m.evaluatedValues === undefined ? $3.SampledValuesSchema.create() : m.evaluatedValues;
-          $3.SampledValuesSchema.decode(c, r, ctx, r.uint32());
+          const c = m.evaluatedValues === undefined ? $2.SampledValuesSchema.create() : m.evaluatedValues;
+          $2.SampledValuesSchema.decode(c, r, ctx, r.uint32());
           m.evaluatedValues = c;
           break;
         }
@@ -2616,7 +2615,7 @@ export const SampledOneHotConstraintSchema: MessageSchema<pb.SampledOneHotConstr
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.activeVariable = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.SampledActiveVariableSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(SampledActiveVariableSchema, v[k]));
       m.activeVariable = c;
     }
     v = init?.usedDecisionVariableIds;
@@ -2665,7 +2664,7 @@ export const SampledOneHotConstraintSchema: MessageSchema<pb.SampledOneHotConstr
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.SampledActiveVariableSchema.encode(x === undefined ? $1.SampledActiveVariableSchema.create() : x, w);
+        SampledActiveVariableSchema.encode(x === undefined ? SampledActiveVariableSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -2719,12 +2718,12 @@ export const SampledOneHotConstraintSchema: MessageSchema<pb.SampledOneHotConstr
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.SampledActiveVariableSchema.create() : val;
-              $1.SampledActiveVariableSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? SampledActiveVariableSchema.create() : val;
+              SampledActiveVariableSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.activeVariable, key === undefined ? 0n : key, val === undefined ? $1.SampledActiveVariableSchema.create() : val);
+          setOwn(m.activeVariable, key === undefined ? 0n : key, val === undefined ? SampledActiveVariableSchema.create() : val);
           break;
         }
         case 4: {
@@ -2758,7 +2757,7 @@ export const SampledSos1ConstraintSchema: MessageSchema<pb.SampledSos1Constraint
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.activeVariable = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.SampledActiveVariableSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(SampledActiveVariableSchema, v[k]));
       m.activeVariable = c;
     }
     v = init?.usedDecisionVariableIds;
@@ -2807,7 +2806,7 @@ export const SampledSos1ConstraintSchema: MessageSchema<pb.SampledSos1Constraint
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.SampledActiveVariableSchema.encode(x === undefined ? $1.SampledActiveVariableSchema.create() : x, w);
+        SampledActiveVariableSchema.encode(x === undefined ? SampledActiveVariableSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -2861,12 +2860,12 @@ export const SampledSos1ConstraintSchema: MessageSchema<pb.SampledSos1Constraint
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.SampledActiveVariableSchema.create() : val;
-              $1.SampledActiveVariableSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? SampledActiveVariableSchema.create() : val;
+              SampledActiveVariableSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.activeVariable, key === undefined ? 0n : key, val === undefined ? $1.SampledActiveVariableSchema.create() : val);
+          setOwn(m.activeVariable, key === undefined ? 0n : key, val === undefined ? SampledActiveVariableSchema.create() : val);
           break;
         }
         case 4: {
@@ -2896,21 +2895,21 @@ export const SampledRegularConstraintCollectionSchema: MessageSchema<pb.SampledR
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.SampledRegularConstraintSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(SampledRegularConstraintSchema, v[k]));
       m.entries = c;
     }
     v = init?.removedReasons;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.removedReasons = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.RemovedReasonSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(RemovedReasonSchema, v[k]));
       m.removedReasons = c;
     }
     v = init?.contexts;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.contexts = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.ConstraintContextSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(ConstraintContextSchema, v[k]));
       m.contexts = c;
     }
     return m;
@@ -2931,7 +2930,7 @@ export const SampledRegularConstraintCollectionSchema: MessageSchema<pb.SampledR
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.SampledRegularConstraintSchema.encode(x === undefined ? $1.SampledRegularConstraintSchema.create() : x, w);
+        SampledRegularConstraintSchema.encode(x === undefined ? SampledRegularConstraintSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -2948,7 +2947,7 @@ export const SampledRegularConstraintCollectionSchema: MessageSchema<pb.SampledR
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.RemovedReasonSchema.encode(x === undefined ? $1.RemovedReasonSchema.create() : x, w);
+        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -2965,7 +2964,7 @@ export const SampledRegularConstraintCollectionSchema: MessageSchema<pb.SampledR
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.ConstraintContextSchema.encode(x === undefined ? $1.ConstraintContextSchema.create() : x, w);
+        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -2986,12 +2985,12 @@ export const SampledRegularConstraintCollectionSchema: MessageSchema<pb.SampledR
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.SampledRegularConstraintSchema.create() : val;
-              $1.SampledRegularConstraintSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? SampledRegularConstraintSchema.create() : val;
+              SampledRegularConstraintSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? $1.SampledRegularConstraintSchema.create() : val);
+          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? SampledRegularConstraintSchema.create() : val);
           break;
         }
         case 2: {
@@ -3002,12 +3001,12 @@ export const SampledRegularConstraintCollectionSchema: MessageSchema<pb.SampledR
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.RemovedReasonSchema.create() : val;
-              $1.RemovedReasonSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? RemovedReasonSchema.create() : val;
+              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? $1.RemovedReasonSchema.create() : val);
+          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
           break;
         }
         case 3: {
@@ -3018,12 +3017,12 @@ export const SampledRegularConstraintCollectionSchema: MessageSchema<pb.SampledR
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.ConstraintContextSchema.create() : val;
-              $1.ConstraintContextSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? ConstraintContextSchema.create() : val;
+              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? $1.ConstraintContextSchema.create() : val);
+          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
           break;
         }
         default:
@@ -3045,21 +3044,21 @@ export const SampledIndicatorConstraintCollectionSchema: MessageSchema<pb.Sample
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.SampledIndicatorConstraintSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(SampledIndicatorConstraintSchema, v[k]));
       m.entries = c;
     }
     v = init?.removedReasons;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.removedReasons = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.RemovedReasonSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(RemovedReasonSchema, v[k]));
       m.removedReasons = c;
     }
     v = init?.contexts;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.contexts = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.ConstraintContextSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(ConstraintContextSchema, v[k]));
       m.contexts = c;
     }
     return m;
@@ -3080,7 +3079,7 @@ export const SampledIndicatorConstraintCollectionSchema: MessageSchema<pb.Sample
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.SampledIndicatorConstraintSchema.encode(x === undefined ? $1.SampledIndicatorConstraintSchema.create() : x, w);
+        SampledIndicatorConstraintSchema.encode(x === undefined ? SampledIndicatorConstraintSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -3097,7 +3096,7 @@ export const SampledIndicatorConstraintCollectionSchema: MessageSchema<pb.Sample
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.RemovedReasonSchema.encode(x === undefined ? $1.RemovedReasonSchema.create() : x, w);
+        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -3114,7 +3113,7 @@ export const SampledIndicatorConstraintCollectionSchema: MessageSchema<pb.Sample
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.ConstraintContextSchema.encode(x === undefined ? $1.ConstraintContextSchema.create() : x, w);
+        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -3135,12 +3134,12 @@ export const SampledIndicatorConstraintCollectionSchema: MessageSchema<pb.Sample
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.SampledIndicatorConstraintSchema.create() : val;
-              $1.SampledIndicatorConstraintSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? SampledIndicatorConstraintSchema.create() : val;
+              SampledIndicatorConstraintSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? $1.SampledIndicatorConstraintSchema.create() : val);
+          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? SampledIndicatorConstraintSchema.create() : val);
           break;
         }
         case 2: {
@@ -3151,12 +3150,12 @@ export const SampledIndicatorConstraintCollectionSchema: MessageSchema<pb.Sample
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.RemovedReasonSchema.create() : val;
-              $1.RemovedReasonSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? RemovedReasonSchema.create() : val;
+              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? $1.RemovedReasonSchema.create() : val);
+          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
           break;
         }
         case 3: {
@@ -3167,12 +3166,12 @@ export const SampledIndicatorConstraintCollectionSchema: MessageSchema<pb.Sample
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.ConstraintContextSchema.create() : val;
-              $1.ConstraintContextSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? ConstraintContextSchema.create() : val;
+              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? $1.ConstraintContextSchema.create() : val);
+          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
           break;
         }
         default:
@@ -3194,21 +3193,21 @@ export const SampledOneHotConstraintCollectionSchema: MessageSchema<pb.SampledOn
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.SampledOneHotConstraintSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(SampledOneHotConstraintSchema, v[k]));
       m.entries = c;
     }
     v = init?.removedReasons;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.removedReasons = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.RemovedReasonSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(RemovedReasonSchema, v[k]));
       m.removedReasons = c;
     }
     v = init?.contexts;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.contexts = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.ConstraintContextSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(ConstraintContextSchema, v[k]));
       m.contexts = c;
     }
     return m;
@@ -3229,7 +3228,7 @@ export const SampledOneHotConstraintCollectionSchema: MessageSchema<pb.SampledOn
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.SampledOneHotConstraintSchema.encode(x === undefined ? $1.SampledOneHotConstraintSchema.create() : x, w);
+        SampledOneHotConstraintSchema.encode(x === undefined ? SampledOneHotConstraintSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -3246,7 +3245,7 @@ export const SampledOneHotConstraintCollectionSchema: MessageSchema<pb.SampledOn
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.RemovedReasonSchema.encode(x === undefined ? $1.RemovedReasonSchema.create() : x, w);
+        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -3263,7 +3262,7 @@ export const SampledOneHotConstraintCollectionSchema: MessageSchema<pb.SampledOn
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.ConstraintContextSchema.encode(x === undefined ? $1.ConstraintContextSchema.create() : x, w);
+        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -3284,12 +3283,12 @@ export const SampledOneHotConstraintCollectionSchema: MessageSchema<pb.SampledOn
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.SampledOneHotConstraintSchema.create() : val;
-              $1.SampledOneHotConstraintSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? SampledOneHotConstraintSchema.create() : val;
+              SampledOneHotConstraintSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? $1.SampledOneHotConstraintSchema.create() : val);
+          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? SampledOneHotConstraintSchema.create() : val);
           break;
         }
         case 2: {
@@ -3300,12 +3299,12 @@ export const SampledOneHotConstraintCollectionSchema: MessageSchema<pb.SampledOn
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.RemovedReasonSchema.create() : val;
-              $1.RemovedReasonSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? RemovedReasonSchema.create() : val;
+              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? $1.RemovedReasonSchema.create() : val);
+          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
           break;
         }
         case 3: {
@@ -3316,12 +3315,12 @@ export const SampledOneHotConstraintCollectionSchema: MessageSchema<pb.SampledOn
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.ConstraintContextSchema.create() : val;
-              $1.ConstraintContextSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? ConstraintContextSchema.create() : val;
+              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? $1.ConstraintContextSchema.create() : val);
+          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
           break;
         }
         default:
@@ -3343,21 +3342,21 @@ export const SampledSos1ConstraintCollectionSchema: MessageSchema<pb.SampledSos1
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.SampledSos1ConstraintSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(SampledSos1ConstraintSchema, v[k]));
       m.entries = c;
     }
     v = init?.removedReasons;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.removedReasons = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.RemovedReasonSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(RemovedReasonSchema, v[k]));
       m.removedReasons = c;
     }
     v = init?.contexts;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.contexts = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($1.ConstraintContextSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(ConstraintContextSchema, v[k]));
       m.contexts = c;
     }
     return m;
@@ -3378,7 +3377,7 @@ export const SampledSos1ConstraintCollectionSchema: MessageSchema<pb.SampledSos1
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.SampledSos1ConstraintSchema.encode(x === undefined ? $1.SampledSos1ConstraintSchema.create() : x, w);
+        SampledSos1ConstraintSchema.encode(x === undefined ? SampledSos1ConstraintSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -3395,7 +3394,7 @@ export const SampledSos1ConstraintCollectionSchema: MessageSchema<pb.SampledSos1
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.RemovedReasonSchema.encode(x === undefined ? $1.RemovedReasonSchema.create() : x, w);
+        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -3412,7 +3411,7 @@ export const SampledSos1ConstraintCollectionSchema: MessageSchema<pb.SampledSos1
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $1.ConstraintContextSchema.encode(x === undefined ? $1.ConstraintContextSchema.create() : x, w);
+        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -3433,12 +3432,12 @@ export const SampledSos1ConstraintCollectionSchema: MessageSchema<pb.SampledSos1
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.SampledSos1ConstraintSchema.create() : val;
-              $1.SampledSos1ConstraintSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? SampledSos1ConstraintSchema.create() : val;
+              SampledSos1ConstraintSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? $1.SampledSos1ConstraintSchema.create() : val);
+          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? SampledSos1ConstraintSchema.create() : val);
           break;
         }
         case 2: {
@@ -3449,12 +3448,12 @@ export const SampledSos1ConstraintCollectionSchema: MessageSchema<pb.SampledSos1
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.RemovedReasonSchema.create() : val;
-              $1.RemovedReasonSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? RemovedReasonSchema.create() : val;
+              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? $1.RemovedReasonSchema.create() : val);
+          setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
           break;
         }
         case 3: {
@@ -3465,12 +3464,12 @@ export const SampledSos1ConstraintCollectionSchema: MessageSchema<pb.SampledSos1
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.ConstraintContextSchema.create() : val;
-              $1.ConstraintContextSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? ConstraintContextSchema.create() : val;
+              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? $1.ConstraintContextSchema.create() : val);
+          setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
           break;
         }
         default:

@@ -19,8 +19,7 @@ import {
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "../v1/decision_variables_static.ts";
 import * as $1 from "../v1/sample_set_static.ts";
-import * as $2 from "./decision_variable_static.ts";
-import * as $3 from "./common_static.ts";
+import * as $2 from "./common_static.ts";
 
 /** Message `ommx.v2.DecisionVariable`: create, encode and decode as protobuf-es. */
 export const DecisionVariableSchema: MessageSchema<pb.DecisionVariable> = {
@@ -247,14 +246,14 @@ export const DecisionVariableTableSchema: MessageSchema<pb.DecisionVariableTable
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($2.DecisionVariableSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(DecisionVariableSchema, v[k]));
       m.entries = c;
     }
     v = init?.labels;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.labels = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($3.ModelingLabelSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage($2.ModelingLabelSchema, v[k]));
       m.labels = c;
     }
     v = init?.fixedValues;
@@ -277,7 +276,7 @@ export const DecisionVariableTableSchema: MessageSchema<pb.DecisionVariableTable
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $2.DecisionVariableSchema.encode(x === undefined ? $2.DecisionVariableSchema.create() : x, w);
+        DecisionVariableSchema.encode(x === undefined ? DecisionVariableSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -294,7 +293,7 @@ export const DecisionVariableTableSchema: MessageSchema<pb.DecisionVariableTable
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $3.ModelingLabelSchema.encode(x === undefined ? $3.ModelingLabelSchema.create() : x, w);
+        $2.ModelingLabelSchema.encode(x === undefined ? $2.ModelingLabelSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -330,12 +329,12 @@ export const DecisionVariableTableSchema: MessageSchema<pb.DecisionVariableTable
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $2.DecisionVariableSchema.create() : val;
-              $2.DecisionVariableSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? DecisionVariableSchema.create() : val;
+              DecisionVariableSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? $2.DecisionVariableSchema.create() : val);
+          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? DecisionVariableSchema.create() : val);
           break;
         }
         case 2: {
@@ -346,12 +345,12 @@ export const DecisionVariableTableSchema: MessageSchema<pb.DecisionVariableTable
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $3.ModelingLabelSchema.create() : val;
-              $3.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? $2.ModelingLabelSchema.create() : val;
+              $2.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $3.ModelingLabelSchema.create() : val);
+          setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $2.ModelingLabelSchema.create() : val);
           break;
         }
         case 3: {
@@ -387,14 +386,14 @@ export const EvaluatedDecisionVariableTableSchema: MessageSchema<pb.EvaluatedDec
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($2.EvaluatedDecisionVariableSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(EvaluatedDecisionVariableSchema, v[k]));
       m.entries = c;
     }
     v = init?.labels;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.labels = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($3.ModelingLabelSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage($2.ModelingLabelSchema, v[k]));
       m.labels = c;
     }
     return m;
@@ -415,7 +414,7 @@ export const EvaluatedDecisionVariableTableSchema: MessageSchema<pb.EvaluatedDec
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $2.EvaluatedDecisionVariableSchema.encode(x === undefined ? $2.EvaluatedDecisionVariableSchema.create() : x, w);
+        EvaluatedDecisionVariableSchema.encode(x === undefined ? EvaluatedDecisionVariableSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -432,7 +431,7 @@ export const EvaluatedDecisionVariableTableSchema: MessageSchema<pb.EvaluatedDec
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $3.ModelingLabelSchema.encode(x === undefined ? $3.ModelingLabelSchema.create() : x, w);
+        $2.ModelingLabelSchema.encode(x === undefined ? $2.ModelingLabelSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -453,12 +452,12 @@ export const EvaluatedDecisionVariableTableSchema: MessageSchema<pb.EvaluatedDec
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $2.EvaluatedDecisionVariableSchema.create() : val;
-              $2.EvaluatedDecisionVariableSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? EvaluatedDecisionVariableSchema.create() : val;
+              EvaluatedDecisionVariableSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? $2.EvaluatedDecisionVariableSchema.create() : val);
+          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? EvaluatedDecisionVariableSchema.create() : val);
           break;
         }
         case 2: {
@@ -469,12 +468,12 @@ export const EvaluatedDecisionVariableTableSchema: MessageSchema<pb.EvaluatedDec
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $3.ModelingLabelSchema.create() : val;
-              $3.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? $2.ModelingLabelSchema.create() : val;
+              $2.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $3.ModelingLabelSchema.create() : val);
+          setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $2.ModelingLabelSchema.create() : val);
           break;
         }
         default:
@@ -496,14 +495,14 @@ export const SampledDecisionVariableTableSchema: MessageSchema<pb.SampledDecisio
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($2.SampledDecisionVariableSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(SampledDecisionVariableSchema, v[k]));
       m.entries = c;
     }
     v = init?.labels;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.labels = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($3.ModelingLabelSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage($2.ModelingLabelSchema, v[k]));
       m.labels = c;
     }
     return m;
@@ -524,7 +523,7 @@ export const SampledDecisionVariableTableSchema: MessageSchema<pb.SampledDecisio
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $2.SampledDecisionVariableSchema.encode(x === undefined ? $2.SampledDecisionVariableSchema.create() : x, w);
+        SampledDecisionVariableSchema.encode(x === undefined ? SampledDecisionVariableSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -541,7 +540,7 @@ export const SampledDecisionVariableTableSchema: MessageSchema<pb.SampledDecisio
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $3.ModelingLabelSchema.encode(x === undefined ? $3.ModelingLabelSchema.create() : x, w);
+        $2.ModelingLabelSchema.encode(x === undefined ? $2.ModelingLabelSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -562,12 +561,12 @@ export const SampledDecisionVariableTableSchema: MessageSchema<pb.SampledDecisio
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $2.SampledDecisionVariableSchema.create() : val;
-              $2.SampledDecisionVariableSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? SampledDecisionVariableSchema.create() : val;
+              SampledDecisionVariableSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? $2.SampledDecisionVariableSchema.create() : val);
+          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? SampledDecisionVariableSchema.create() : val);
           break;
         }
         case 2: {
@@ -578,12 +577,12 @@ export const SampledDecisionVariableTableSchema: MessageSchema<pb.SampledDecisio
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $3.ModelingLabelSchema.create() : val;
-              $3.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? $2.ModelingLabelSchema.create() : val;
+              $2.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $3.ModelingLabelSchema.create() : val);
+          setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $2.ModelingLabelSchema.create() : val);
           break;
         }
         default:

@@ -19,8 +19,7 @@ import {
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "../v1/function_static.ts";
 import * as $1 from "../v1/sample_set_static.ts";
-import * as $2 from "./named_function_static.ts";
-import * as $3 from "./common_static.ts";
+import * as $2 from "./common_static.ts";
 
 /** Message `ommx.v2.NamedFunction`: create, encode and decode as protobuf-es. */
 export const NamedFunctionSchema: MessageSchema<pb.NamedFunction> = {
@@ -206,14 +205,14 @@ export const NamedFunctionTableSchema: MessageSchema<pb.NamedFunctionTable> = {
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($2.NamedFunctionSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(NamedFunctionSchema, v[k]));
       m.entries = c;
     }
     v = init?.labels;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.labels = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($3.ModelingLabelSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage($2.ModelingLabelSchema, v[k]));
       m.labels = c;
     }
     return m;
@@ -234,7 +233,7 @@ export const NamedFunctionTableSchema: MessageSchema<pb.NamedFunctionTable> = {
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $2.NamedFunctionSchema.encode(x === undefined ? $2.NamedFunctionSchema.create() : x, w);
+        NamedFunctionSchema.encode(x === undefined ? NamedFunctionSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -251,7 +250,7 @@ export const NamedFunctionTableSchema: MessageSchema<pb.NamedFunctionTable> = {
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $3.ModelingLabelSchema.encode(x === undefined ? $3.ModelingLabelSchema.create() : x, w);
+        $2.ModelingLabelSchema.encode(x === undefined ? $2.ModelingLabelSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -272,12 +271,12 @@ export const NamedFunctionTableSchema: MessageSchema<pb.NamedFunctionTable> = {
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $2.NamedFunctionSchema.create() : val;
-              $2.NamedFunctionSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? NamedFunctionSchema.create() : val;
+              NamedFunctionSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? $2.NamedFunctionSchema.create() : val);
+          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? NamedFunctionSchema.create() : val);
           break;
         }
         case 2: {
@@ -288,12 +287,12 @@ export const NamedFunctionTableSchema: MessageSchema<pb.NamedFunctionTable> = {
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $3.ModelingLabelSchema.create() : val;
-              $3.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? $2.ModelingLabelSchema.create() : val;
+              $2.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $3.ModelingLabelSchema.create() : val);
+          setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $2.ModelingLabelSchema.create() : val);
           break;
         }
         default:
@@ -315,14 +314,14 @@ export const EvaluatedNamedFunctionTableSchema: MessageSchema<pb.EvaluatedNamedF
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($2.EvaluatedNamedFunctionSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(EvaluatedNamedFunctionSchema, v[k]));
       m.entries = c;
     }
     v = init?.labels;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.labels = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($3.ModelingLabelSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage($2.ModelingLabelSchema, v[k]));
       m.labels = c;
     }
     return m;
@@ -343,7 +342,7 @@ export const EvaluatedNamedFunctionTableSchema: MessageSchema<pb.EvaluatedNamedF
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $2.EvaluatedNamedFunctionSchema.encode(x === undefined ? $2.EvaluatedNamedFunctionSchema.create() : x, w);
+        EvaluatedNamedFunctionSchema.encode(x === undefined ? EvaluatedNamedFunctionSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -360,7 +359,7 @@ export const EvaluatedNamedFunctionTableSchema: MessageSchema<pb.EvaluatedNamedF
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $3.ModelingLabelSchema.encode(x === undefined ? $3.ModelingLabelSchema.create() : x, w);
+        $2.ModelingLabelSchema.encode(x === undefined ? $2.ModelingLabelSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -381,12 +380,12 @@ export const EvaluatedNamedFunctionTableSchema: MessageSchema<pb.EvaluatedNamedF
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $2.EvaluatedNamedFunctionSchema.create() : val;
-              $2.EvaluatedNamedFunctionSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? EvaluatedNamedFunctionSchema.create() : val;
+              EvaluatedNamedFunctionSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? $2.EvaluatedNamedFunctionSchema.create() : val);
+          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? EvaluatedNamedFunctionSchema.create() : val);
           break;
         }
         case 2: {
@@ -397,12 +396,12 @@ export const EvaluatedNamedFunctionTableSchema: MessageSchema<pb.EvaluatedNamedF
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $3.ModelingLabelSchema.create() : val;
-              $3.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? $2.ModelingLabelSchema.create() : val;
+              $2.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $3.ModelingLabelSchema.create() : val);
+          setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $2.ModelingLabelSchema.create() : val);
           break;
         }
         default:
@@ -424,14 +423,14 @@ export const SampledNamedFunctionTableSchema: MessageSchema<pb.SampledNamedFunct
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($2.SampledNamedFunctionSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage(SampledNamedFunctionSchema, v[k]));
       m.entries = c;
     }
     v = init?.labels;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.labels = v ?? {};
     else {
       const c = {};
-      for (const k of Object.keys(v)) setOwn(c, k, initMessage($3.ModelingLabelSchema, v[k]));
+      for (const k of Object.keys(v)) setOwn(c, k, initMessage($2.ModelingLabelSchema, v[k]));
       m.labels = c;
     }
     return m;
@@ -452,7 +451,7 @@ export const SampledNamedFunctionTableSchema: MessageSchema<pb.SampledNamedFunct
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $2.SampledNamedFunctionSchema.encode(x === undefined ? $2.SampledNamedFunctionSchema.create() : x, w);
+        SampledNamedFunctionSchema.encode(x === undefined ? SampledNamedFunctionSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -469,7 +468,7 @@ export const SampledNamedFunctionTableSchema: MessageSchema<pb.SampledNamedFunct
         }
         w.tag(2, 2).fork();
         const x = rec[k];
-        $3.ModelingLabelSchema.encode(x === undefined ? $3.ModelingLabelSchema.create() : x, w);
+        $2.ModelingLabelSchema.encode(x === undefined ? $2.ModelingLabelSchema.create() : x, w);
         w.join();
         w.join();
       }
@@ -490,12 +489,12 @@ export const SampledNamedFunctionTableSchema: MessageSchema<pb.SampledNamedFunct
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $2.SampledNamedFunctionSchema.create() : val;
-              $2.SampledNamedFunctionSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? SampledNamedFunctionSchema.create() : val;
+              SampledNamedFunctionSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? $2.SampledNamedFunctionSchema.create() : val);
+          setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? SampledNamedFunctionSchema.create() : val);
           break;
         }
         case 2: {
@@ -506,12 +505,12 @@ export const SampledNamedFunctionTableSchema: MessageSchema<pb.SampledNamedFunct
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $3.ModelingLabelSchema.create() : val;
-              $3.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
+              const c = val === undefined ? $2.ModelingLabelSchema.create() : val;
+              $2.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
               val = c;
             } else skipField(r, ctx);
           }
-          setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $3.ModelingLabelSchema.create() : val);
+          setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $2.ModelingLabelSchema.create() : val);
           break;
         }
         default:

@@ -17,7 +17,6 @@ import {
   uint64Key,
   writeUnknown,
 } from "../../../../../../../core/_protobuf.ts";
-import * as $0 from "./common_static.ts";
 
 /** Message `opentelemetry.proto.common.v1.AnyValue`: create, encode and decode as protobuf-es. */
 export const AnyValueSchema: MessageSchema<pb.AnyValue> = {
@@ -40,10 +39,10 @@ export const AnyValueSchema: MessageSchema<pb.AnyValue> = {
         m.value = { case: "doubleValue", value: v.value };
         break;
       case "arrayValue":
-        m.value = { case: "arrayValue", value: initMessage($0.ArrayValueSchema, v.value) };
+        m.value = { case: "arrayValue", value: initMessage(ArrayValueSchema, v.value) };
         break;
       case "kvlistValue":
-        m.value = { case: "kvlistValue", value: initMessage($0.KeyValueListSchema, v.value) };
+        m.value = { case: "kvlistValue", value: initMessage(KeyValueListSchema, v.value) };
         break;
       case "bytesValue":
         m.value = { case: "bytesValue", value: toU8Arr(v.value) };
@@ -83,12 +82,12 @@ export const AnyValueSchema: MessageSchema<pb.AnyValue> = {
     }
     if (m.value.case === "arrayValue") {
       w.tag(5, 2).fork();
-      $0.ArrayValueSchema.encode(m.value.value, w);
+      ArrayValueSchema.encode(m.value.value, w);
       w.join();
     }
     if (m.value.case === "kvlistValue") {
       w.tag(6, 2).fork();
-      $0.KeyValueListSchema.encode(m.value.value, w);
+      KeyValueListSchema.encode(m.value.value, w);
       w.join();
     }
     if (m.value.case === "bytesValue") {
@@ -121,15 +120,15 @@ export const AnyValueSchema: MessageSchema<pb.AnyValue> = {
         }
         case 5: {
           const o = m.value;
-          const c = o.case === "arrayValue" && o.value !== undefined ? o.value : $0.ArrayValueSchema.create();
-          $0.ArrayValueSchema.decode(c, r, ctx, r.uint32());
+          const c = o.case === "arrayValue" && o.value !== undefined ? o.value : ArrayValueSchema.create();
+          ArrayValueSchema.decode(c, r, ctx, r.uint32());
           m.value = { case: "arrayValue", value: c };
           break;
         }
         case 6: {
           const o = m.value;
-          const c = o.case === "kvlistValue" && o.value !== undefined ? o.value : $0.KeyValueListSchema.create();
-          $0.KeyValueListSchema.decode(c, r, ctx, r.uint32());
+          const c = o.case === "kvlistValue" && o.value !== undefined ? o.value : KeyValueListSchema.create();
+          KeyValueListSchema.decode(c, r, ctx, r.uint32());
           m.value = { case: "kvlistValue", value: c };
           break;
         }
@@ -153,7 +152,7 @@ export const ArrayValueSchema: MessageSchema<pb.ArrayValue> = {
     const m: any = { $typeName: "opentelemetry.proto.common.v1.ArrayValue" };
     let v: any;
     v = init?.values;
-    m.values = Array.isArray(v) ? v.map((x: unknown) => initMessage($0.AnyValueSchema, x)) : (v ?? []);
+    m.values = Array.isArray(v) ? v.map((x: unknown) => initMessage(AnyValueSchema, x)) : (v ?? []);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
@@ -162,7 +161,7 @@ export const ArrayValueSchema: MessageSchema<pb.ArrayValue> = {
     }
     for (const x of m.values) {
       w.tag(1, 2).fork();
-      $0.AnyValueSchema.encode(x === undefined ? $0.AnyValueSchema.create() : x, w);
+      AnyValueSchema.encode(x === undefined ? AnyValueSchema.create() : x, w);
       w.join();
     }
     writeUnknown(w, m.$unknown);
@@ -174,8 +173,8 @@ export const ArrayValueSchema: MessageSchema<pb.ArrayValue> = {
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = $0.AnyValueSchema.create();
-          $0.AnyValueSchema.decode(c, r, ctx, r.uint32());
+          const c = AnyValueSchema.create();
+          AnyValueSchema.decode(c, r, ctx, r.uint32());
           m.values.push(c);
           break;
         }
@@ -195,7 +194,7 @@ export const KeyValueListSchema: MessageSchema<pb.KeyValueList> = {
     const m: any = { $typeName: "opentelemetry.proto.common.v1.KeyValueList" };
     let v: any;
     v = init?.values;
-    m.values = Array.isArray(v) ? v.map((x: unknown) => initMessage($0.KeyValueSchema, x)) : (v ?? []);
+    m.values = Array.isArray(v) ? v.map((x: unknown) => initMessage(KeyValueSchema, x)) : (v ?? []);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
@@ -204,7 +203,7 @@ export const KeyValueListSchema: MessageSchema<pb.KeyValueList> = {
     }
     for (const x of m.values) {
       w.tag(1, 2).fork();
-      $0.KeyValueSchema.encode(x === undefined ? $0.KeyValueSchema.create() : x, w);
+      KeyValueSchema.encode(x === undefined ? KeyValueSchema.create() : x, w);
       w.join();
     }
     writeUnknown(w, m.$unknown);
@@ -216,8 +215,8 @@ export const KeyValueListSchema: MessageSchema<pb.KeyValueList> = {
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = $0.KeyValueSchema.create();
-          $0.KeyValueSchema.decode(c, r, ctx, r.uint32());
+          const c = KeyValueSchema.create();
+          KeyValueSchema.decode(c, r, ctx, r.uint32());
           m.values.push(c);
           break;
         }
@@ -239,7 +238,7 @@ export const KeyValueSchema: MessageSchema<pb.KeyValue> = {
     v = init?.key;
     m.key = v != null ? v : "";
     v = init?.value;
-    if (v != null) m.value = initMessage($0.AnyValueSchema, v);
+    if (v != null) m.value = initMessage(AnyValueSchema, v);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
@@ -261,7 +260,7 @@ export const KeyValueSchema: MessageSchema<pb.KeyValue> = {
       const v = m.value;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "value")) {
         w.tag(2, 2).fork();
-        $0.AnyValueSchema.encode(v, w);
+        AnyValueSchema.encode(v, w);
         w.join();
       }
     }
@@ -278,8 +277,8 @@ export const KeyValueSchema: MessageSchema<pb.KeyValue> = {
           break;
         }
         case 2: {
-          const c = m.value === undefined ? $0.AnyValueSchema.create() : m.value;
-          $0.AnyValueSchema.decode(c, r, ctx, r.uint32());
+          const c = m.value === undefined ? AnyValueSchema.create() : m.value;
+          AnyValueSchema.decode(c, r, ctx, r.uint32());
           m.value = c;
           break;
         }
@@ -303,7 +302,7 @@ export const InstrumentationScopeSchema: MessageSchema<pb.InstrumentationScope> 
     v = init?.version;
     m.version = v != null ? v : "";
     v = init?.attributes;
-    m.attributes = Array.isArray(v) ? v.map((x: unknown) => initMessage($0.KeyValueSchema, x)) : (v ?? []);
+    m.attributes = Array.isArray(v) ? v.map((x: unknown) => initMessage(KeyValueSchema, x)) : (v ?? []);
     v = init?.droppedAttributesCount;
     m.droppedAttributesCount = v != null ? v : 0;
     return m;
@@ -336,7 +335,7 @@ export const InstrumentationScopeSchema: MessageSchema<pb.InstrumentationScope> 
     }
     for (const x of m.attributes) {
       w.tag(3, 2).fork();
-      $0.KeyValueSchema.encode(x === undefined ? $0.KeyValueSchema.create() : x, w);
+      KeyValueSchema.encode(x === undefined ? KeyValueSchema.create() : x, w);
       w.join();
     }
     {
@@ -367,8 +366,8 @@ export const InstrumentationScopeSchema: MessageSchema<pb.InstrumentationScope> 
           break;
         }
         case 3: {
-          const c = $0.KeyValueSchema.create();
-          $0.KeyValueSchema.decode(c, r, ctx, r.uint32());
+          const c = KeyValueSchema.create();
+          KeyValueSchema.decode(c, r, ctx, r.uint32());
           m.attributes.push(c);
           break;
         }

@@ -18,8 +18,7 @@ import {
   writeUnknown,
 } from "../../../../../../../core/_protobuf.ts";
 import * as $0 from "../../resource/v1/resource_static.ts";
-import * as $1 from "./trace_static.ts";
-import * as $2 from "../../common/v1/common_static.ts";
+import * as $1 from "../../common/v1/common_static.ts";
 
 /** The values of enum `opentelemetry.proto.trace.v1.Span.SpanKind` (as protobuf-es's `Span_SpanKind`). */
 export const Span_SpanKind = {
@@ -51,7 +50,7 @@ export const ResourceSpansSchema: MessageSchema<pb.ResourceSpans> = {
     v = init?.resource;
     if (v != null) m.resource = initMessage($0.ResourceSchema, v);
     v = init?.scopeSpans;
-    m.scopeSpans = Array.isArray(v) ? v.map((x: unknown) => initMessage($1.ScopeSpansSchema, x)) : (v ?? []);
+    m.scopeSpans = Array.isArray(v) ? v.map((x: unknown) => initMessage(ScopeSpansSchema, x)) : (v ?? []);
     v = init?.schemaUrl;
     m.schemaUrl = v != null ? v : "";
     return m;
@@ -70,7 +69,7 @@ export const ResourceSpansSchema: MessageSchema<pb.ResourceSpans> = {
     }
     for (const x of m.scopeSpans) {
       w.tag(2, 2).fork();
-      $1.ScopeSpansSchema.encode(x === undefined ? $1.ScopeSpansSchema.create() : x, w);
+      ScopeSpansSchema.encode(x === undefined ? ScopeSpansSchema.create() : x, w);
       w.join();
     }
     {
@@ -99,8 +98,8 @@ export const ResourceSpansSchema: MessageSchema<pb.ResourceSpans> = {
           break;
         }
         case 2: {
-          const c = $1.ScopeSpansSchema.create();
-          $1.ScopeSpansSchema.decode(c, r, ctx, r.uint32());
+          const c = ScopeSpansSchema.create();
+          ScopeSpansSchema.decode(c, r, ctx, r.uint32());
           m.scopeSpans.push(c);
           break;
         }
@@ -124,9 +123,9 @@ export const ScopeSpansSchema: MessageSchema<pb.ScopeSpans> = {
     const m: any = { $typeName: "opentelemetry.proto.trace.v1.ScopeSpans" };
     let v: any;
     v = init?.scope;
-    if (v != null) m.scope = initMessage($2.InstrumentationScopeSchema, v);
+    if (v != null) m.scope = initMessage($1.InstrumentationScopeSchema, v);
     v = init?.spans;
-    m.spans = Array.isArray(v) ? v.map((x: unknown) => initMessage($1.SpanSchema, x)) : (v ?? []);
+    m.spans = Array.isArray(v) ? v.map((x: unknown) => initMessage(SpanSchema, x)) : (v ?? []);
     v = init?.schemaUrl;
     m.schemaUrl = v != null ? v : "";
     return m;
@@ -139,13 +138,13 @@ export const ScopeSpansSchema: MessageSchema<pb.ScopeSpans> = {
       const v = m.scope;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "scope")) {
         w.tag(1, 2).fork();
-        $2.InstrumentationScopeSchema.encode(v, w);
+        $1.InstrumentationScopeSchema.encode(v, w);
         w.join();
       }
     }
     for (const x of m.spans) {
       w.tag(2, 2).fork();
-      $1.SpanSchema.encode(x === undefined ? $1.SpanSchema.create() : x, w);
+      SpanSchema.encode(x === undefined ? SpanSchema.create() : x, w);
       w.join();
     }
     {
@@ -168,14 +167,14 @@ export const ScopeSpansSchema: MessageSchema<pb.ScopeSpans> = {
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.scope === undefined ? $2.InstrumentationScopeSchema.create() : m.scope;
-          $2.InstrumentationScopeSchema.decode(c, r, ctx, r.uint32());
+          const c = m.scope === undefined ? $1.InstrumentationScopeSchema.create() : m.scope;
+          $1.InstrumentationScopeSchema.decode(c, r, ctx, r.uint32());
           m.scope = c;
           break;
         }
         case 2: {
-          const c = $1.SpanSchema.create();
-          $1.SpanSchema.decode(c, r, ctx, r.uint32());
+          const c = SpanSchema.create();
+          SpanSchema.decode(c, r, ctx, r.uint32());
           m.spans.push(c);
           break;
         }
@@ -217,19 +216,19 @@ export const SpanSchema: MessageSchema<pb.Span> = {
     v = init?.endTimeUnixNano;
     m.endTimeUnixNano = v != null ? v : 0n;
     v = init?.attributes;
-    m.attributes = Array.isArray(v) ? v.map((x: unknown) => initMessage($2.KeyValueSchema, x)) : (v ?? []);
+    m.attributes = Array.isArray(v) ? v.map((x: unknown) => initMessage($1.KeyValueSchema, x)) : (v ?? []);
     v = init?.droppedAttributesCount;
     m.droppedAttributesCount = v != null ? v : 0;
     v = init?.events;
-    m.events = Array.isArray(v) ? v.map((x: unknown) => initMessage($1.Span_EventSchema, x)) : (v ?? []);
+    m.events = Array.isArray(v) ? v.map((x: unknown) => initMessage(Span_EventSchema, x)) : (v ?? []);
     v = init?.droppedEventsCount;
     m.droppedEventsCount = v != null ? v : 0;
     v = init?.links;
-    m.links = Array.isArray(v) ? v.map((x: unknown) => initMessage($1.Span_LinkSchema, x)) : (v ?? []);
+    m.links = Array.isArray(v) ? v.map((x: unknown) => initMessage(Span_LinkSchema, x)) : (v ?? []);
     v = init?.droppedLinksCount;
     m.droppedLinksCount = v != null ? v : 0;
     v = init?.status;
-    if (v != null) m.status = initMessage($1.StatusSchema, v);
+    if (v != null) m.status = initMessage(StatusSchema, v);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
@@ -314,7 +313,7 @@ export const SpanSchema: MessageSchema<pb.Span> = {
     }
     for (const x of m.attributes) {
       w.tag(9, 2).fork();
-      $2.KeyValueSchema.encode(x === undefined ? $2.KeyValueSchema.create() : x, w);
+      $1.KeyValueSchema.encode(x === undefined ? $1.KeyValueSchema.create() : x, w);
       w.join();
     }
     {
@@ -330,7 +329,7 @@ export const SpanSchema: MessageSchema<pb.Span> = {
     }
     for (const x of m.events) {
       w.tag(11, 2).fork();
-      $1.Span_EventSchema.encode(x === undefined ? $1.Span_EventSchema.create() : x, w);
+      Span_EventSchema.encode(x === undefined ? Span_EventSchema.create() : x, w);
       w.join();
     }
     {
@@ -346,7 +345,7 @@ export const SpanSchema: MessageSchema<pb.Span> = {
     }
     for (const x of m.links) {
       w.tag(13, 2).fork();
-      $1.Span_LinkSchema.encode(x === undefined ? $1.Span_LinkSchema.create() : x, w);
+      Span_LinkSchema.encode(x === undefined ? Span_LinkSchema.create() : x, w);
       w.join();
     }
     {
@@ -364,7 +363,7 @@ export const SpanSchema: MessageSchema<pb.Span> = {
       const v = m.status;
       if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "status")) {
         w.tag(15, 2).fork();
-        $1.StatusSchema.encode(v, w);
+        StatusSchema.encode(v, w);
         w.join();
       }
     }
@@ -424,8 +423,8 @@ export const SpanSchema: MessageSchema<pb.Span> = {
           break;
         }
         case 9: {
-          const c = $2.KeyValueSchema.create();
-          $2.KeyValueSchema.decode(c, r, ctx, r.uint32());
+          const c = $1.KeyValueSchema.create();
+          $1.KeyValueSchema.decode(c, r, ctx, r.uint32());
           m.attributes.push(c);
           break;
         }
@@ -434,8 +433,8 @@ export const SpanSchema: MessageSchema<pb.Span> = {
           break;
         }
         case 11: {
-          const c = $1.Span_EventSchema.create();
-          $1.Span_EventSchema.decode(c, r, ctx, r.uint32());
+          const c = Span_EventSchema.create();
+          Span_EventSchema.decode(c, r, ctx, r.uint32());
           m.events.push(c);
           break;
         }
@@ -444,8 +443,8 @@ export const SpanSchema: MessageSchema<pb.Span> = {
           break;
         }
         case 13: {
-          const c = $1.Span_LinkSchema.create();
-          $1.Span_LinkSchema.decode(c, r, ctx, r.uint32());
+          const c = Span_LinkSchema.create();
+          Span_LinkSchema.decode(c, r, ctx, r.uint32());
           m.links.push(c);
           break;
         }
@@ -454,8 +453,8 @@ export const SpanSchema: MessageSchema<pb.Span> = {
           break;
         }
         case 15: {
-          const c = m.status === undefined ? $1.StatusSchema.create() : m.status;
-          $1.StatusSchema.decode(c, r, ctx, r.uint32());
+          const c = m.status === undefined ? StatusSchema.create() : m.status;
+          StatusSchema.decode(c, r, ctx, r.uint32());
           m.status = c;
           break;
         }
@@ -479,7 +478,7 @@ export const Span_EventSchema: MessageSchema<pb.Span_Event> = {
     v = init?.name;
     m.name = v != null ? v : "";
     v = init?.attributes;
-    m.attributes = Array.isArray(v) ? v.map((x: unknown) => initMessage($2.KeyValueSchema, x)) : (v ?? []);
+    m.attributes = Array.isArray(v) ? v.map((x: unknown) => initMessage($1.KeyValueSchema, x)) : (v ?? []);
     v = init?.droppedAttributesCount;
     m.droppedAttributesCount = v != null ? v : 0;
     return m;
@@ -512,7 +511,7 @@ export const Span_EventSchema: MessageSchema<pb.Span_Event> = {
     }
     for (const x of m.attributes) {
       w.tag(3, 2).fork();
-      $2.KeyValueSchema.encode(x === undefined ? $2.KeyValueSchema.create() : x, w);
+      $1.KeyValueSchema.encode(x === undefined ? $1.KeyValueSchema.create() : x, w);
       w.join();
     }
     {
@@ -543,8 +542,8 @@ export const Span_EventSchema: MessageSchema<pb.Span_Event> = {
           break;
         }
         case 3: {
-          const c = $2.KeyValueSchema.create();
-          $2.KeyValueSchema.decode(c, r, ctx, r.uint32());
+          const c = $1.KeyValueSchema.create();
+          $1.KeyValueSchema.decode(c, r, ctx, r.uint32());
           m.attributes.push(c);
           break;
         }
@@ -574,7 +573,7 @@ export const Span_LinkSchema: MessageSchema<pb.Span_Link> = {
     v = init?.traceState;
     m.traceState = v != null ? v : "";
     v = init?.attributes;
-    m.attributes = Array.isArray(v) ? v.map((x: unknown) => initMessage($2.KeyValueSchema, x)) : (v ?? []);
+    m.attributes = Array.isArray(v) ? v.map((x: unknown) => initMessage($1.KeyValueSchema, x)) : (v ?? []);
     v = init?.droppedAttributesCount;
     m.droppedAttributesCount = v != null ? v : 0;
     v = init?.flags;
@@ -612,7 +611,7 @@ export const Span_LinkSchema: MessageSchema<pb.Span_Link> = {
     }
     for (const x of m.attributes) {
       w.tag(4, 2).fork();
-      $2.KeyValueSchema.encode(x === undefined ? $2.KeyValueSchema.create() : x, w);
+      $1.KeyValueSchema.encode(x === undefined ? $1.KeyValueSchema.create() : x, w);
       w.join();
     }
     {
@@ -658,8 +657,8 @@ export const Span_LinkSchema: MessageSchema<pb.Span_Link> = {
           break;
         }
         case 4: {
-          const c = $2.KeyValueSchema.create();
-          $2.KeyValueSchema.decode(c, r, ctx, r.uint32());
+          const c = $1.KeyValueSchema.create();
+          $1.KeyValueSchema.decode(c, r, ctx, r.uint32());
           m.attributes.push(c);
           break;
         }
