@@ -78,9 +78,9 @@ function readExpr(t: number, utf8: boolean): string {
   return t === S.STRING ? `r.string(${utf8})` : `r.${info.read}`;
 }
 
-/** Whether a scalar writer can throw (so its errors get protobuf-es's field prefix). */
-function canThrow(t: number): boolean {
-  return t !== S.DOUBLE && t !== S.BOOL && t !== S.BYTES;
+/** Whether writing a field calls a scalar writer (whose errors protobuf-es prefixes with the field). */
+function fieldCanThrow(f: DescField): boolean {
+  return f.fieldKind !== "message" && !(f.fieldKind === "list" && f.listKind === "message");
 }
 
 interface FileOut {
@@ -103,7 +103,7 @@ class FileGen {
   readonly #names: Map<string, string>;
   readonly #out: string;
   readonly #imports = new Map<string, string>(); // static module path -> alias
-  readonly #lines: string[] = [];
+  #wrap = false;
 
   constructor(file: DescFile, names: Map<string, string>, out: string) {
     this.#file = file;
@@ -141,14 +141,17 @@ class FileGen {
       `  type BinaryReader,`,
       `  type BinaryWriter,`,
       `  enterMessage,`,
+      `  checkType,`,
       `  fieldWriteError,`,
       `  initMessage,`,
       `  type MessageSchema,`,
       `  type ReadContext,`,
+      `  readMessage,`,
       `  readUnknown,`,
       `  setOwn,`,
       `  skipField,`,
       `  uint64Key,`,
+      `  writeMessage,`,
       `  writeUnknown,`,
       `} from "${relative(this.#out, runtime.pathname)}";`,
     ];
@@ -177,12 +180,19 @@ class FileGen {
   #message(m: DescMessage): string {
     const name = this.#names.get(m.typeName)!;
     const type = this.#typeRef(m);
+    const t = `${name}$`;
+    const sorted = sortedFields(m);
+    // One try/catch per message gives scalar write errors protobuf-es's field prefix: `f` names
+    // the field being written ("" while a child message writes, whose errors pass unchanged).
+    this.#wrap = sorted.some((f) => fieldCanThrow(f));
+    const body = sorted.flatMap((f) => this.#encodeField(f));
     return [
+      `const ${t} = ${JSON.stringify(m.typeName)};`,
       `/** Message \`${m.typeName}\`: create, encode and decode as protobuf-es. */`,
       `export const ${name}Schema: MessageSchema<${type}> = {`,
-      `  typeName: ${JSON.stringify(m.typeName)},`,
+      `  typeName: ${t},`,
       `  create(init?: any): ${type} {`,
-      `    const m: any = { $typeName: ${JSON.stringify(m.typeName)} };`,
+      `    const m: any = { $typeName: ${t} };`,
       `    let v: any;`,
       ...m.members.flatMap((member) =>
         member.kind === "oneof" ? this.#createOneof(member) : this.#createField(member)
@@ -190,20 +200,21 @@ class FileGen {
       `    return m;`,
       `  },`,
       `  encode(m: any, w: BinaryWriter): void {`,
-      ...(m.fields.length > 0
+      ...(sorted.length > 0 ? [`    checkType(m, ${t}, ${JSON.stringify(sorted[0]!.name)});`] : []),
+      ...(this.#wrap
         ? [
-          `    if (m.$typeName !== ${JSON.stringify(m.typeName)}) {`,
-          `      throw new Error(\`cannot use ${
-            sortedFields(m)[0]!.toString()
-          } with message \${m.$typeName}\`);`,
+          `    let f = "";`,
+          `    try {`,
+          ...body.map((l) => `      ${l}`),
+          `    } catch (e) {`,
+          `      throw f === "" ? e : fieldWriteError(${t}, f, e);`,
           `    }`,
         ]
-        : []),
-      ...sortedFields(m).flatMap((f) => this.#encodeField(f)).map((l) => `    ${l}`),
+        : body.map((l) => `    ${l}`)),
       `    writeUnknown(w, m.$unknown);`,
       `  },`,
       `  decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {`,
-      `    enterMessage(ctx, ${JSON.stringify(m.typeName)});`,
+      `    enterMessage(ctx, ${t});`,
       `    const end = r.pos + len;`,
       `    const unknown = m.$unknown ?? [];`,
       `    while (r.pos < end) {`,
@@ -299,28 +310,19 @@ class FileGen {
     ];
   }
 
-  /** Write scalar `v` of type `t` (no tag), with protobuf-es's error prefix. */
+  /** Write scalar `v` of type `t` (no tag); `f` names the field for a writer error. */
   #writeScalar(f: DescField, t: number, v: string): string[] {
-    const call = `w.${scalarInfo(t).write}(${v});`;
-    if (!canThrow(t)) return [call];
-    return [
-      `try {`,
-      `  ${call}`,
-      `} catch (e) {`,
-      `  throw fieldWriteError(${JSON.stringify(f.parent.typeName)}, ${
-        JSON.stringify(f.name)
-      }, e);`,
-      `}`,
-    ];
+    return [`f = ${JSON.stringify(f.name)};`, `w.${scalarInfo(t).write}(${v});`];
+  }
+
+  /** Encode child message `v` as field `no` (its errors pass unchanged). */
+  #writeChild(no: number, s: string, v: string): string[] {
+    return [...(this.#wrap ? [`f = "";`] : []), `writeMessage(w, ${no}, ${s}, ${v});`];
   }
 
   #writeValue(f: DescField, v: string): string[] {
     if (f.fieldKind === "message") {
-      return [
-        `w.tag(${f.number}, 2).fork();`,
-        `${this.#schemaRef(f.message)}.encode(${v}, w);`,
-        `w.join();`,
-      ];
+      return this.#writeChild(f.number, this.#schemaRef(f.message), v);
     }
     const t = f.fieldKind === "enum" ? S.INT32 : (f as { scalar: number }).scalar;
     return [`w.tag(${f.number}, ${scalarInfo(t).wire});`, ...this.#writeScalar(f, t, v)];
@@ -341,7 +343,7 @@ class FileGen {
         }
         let cond: string;
         if (f.presence !== IMPLICIT) {
-          cond = `v !== undefined && Object.prototype.hasOwnProperty.call(m, ${JSON.stringify(n)})`;
+          cond = `v !== undefined && Object.hasOwn(m, ${JSON.stringify(n)})`;
         } else if (f.fieldKind === "enum") {
           cond = `v !== ${f.enum.values[0]!.number}`;
         } else {
@@ -377,9 +379,7 @@ class FileGen {
           const s = this.#schemaRef(f.message);
           return [
             `for (const x of m.${n}) {`,
-            `  w.tag(${f.number}, 2).fork();`,
-            `  ${s}.encode(x === undefined ? ${s}.create() : x, w);`,
-            `  w.join();`,
+            ...this.#writeChild(f.number, s, "x").map((l) => `  ${l}`),
             `}`,
           ];
         }
@@ -417,10 +417,7 @@ class FileGen {
         if (f.mapKind === "message") {
           const s = this.#schemaRef(f.message);
           lines.push(
-            `    w.tag(2, 2).fork();`,
-            `    const x = rec[k];`,
-            `    ${s}.encode(x === undefined ? ${s}.create() : x, w);`,
-            `    w.join();`,
+            ...this.#writeChild(2, s, "rec[k]").map((l) => `    ${l}`),
           );
         } else {
           const t = f.mapKind === "enum" ? S.INT32 : f.scalar;
@@ -454,29 +451,18 @@ class FileGen {
         if (f.delimitedEncoding) throw new Error(`groups are not supported (${f})`);
         if (f.oneof) {
           const o = f.oneof.localName;
+          const c = JSON.stringify(n);
           return [
             `const o = m.${o};`,
-            `const c = o.case === ${
-              JSON.stringify(n)
-            } && o.value !== undefined ? o.value : ${s}.create();`,
-            `${s}.decode(c, r, ctx, r.uint32());`,
-            `m.${o} = { case: ${JSON.stringify(n)}, value: c };`,
+            `m.${o} = { case: ${c}, value: readMessage(${s}, o.case === ${c} ? o.value : undefined, r, ctx) };`,
           ];
         }
-        return [
-          `const c = m.${n} === undefined ? ${s}.create() : m.${n};`,
-          `${s}.decode(c, r, ctx, r.uint32());`,
-          `m.${n} = c;`,
-        ];
+        return [`m.${n} = readMessage(${s}, m.${n}, r, ctx);`];
       }
       case "list": {
         if (f.listKind === "message") {
           const s = this.#schemaRef(f.message);
-          return [
-            `const c = ${s}.create();`,
-            `${s}.decode(c, r, ctx, r.uint32());`,
-            `m.${n}.push(c);`,
-          ];
+          return [`m.${n}.push(readMessage(${s}, undefined, r, ctx));`];
         }
         const t = f.listKind === "enum" ? S.INT32 : f.scalar;
         const read = readExpr(t, f.utf8Validation);
@@ -496,11 +482,7 @@ class FileGen {
         let valZero: string;
         if (f.mapKind === "message") {
           const s = this.#schemaRef(f.message);
-          valRead = [
-            `const c = val === undefined ? ${s}.create() : val;`,
-            `${s}.decode(c, r, ctx, r.uint32());`,
-            `val = c;`,
-          ];
+          valRead = [`val = readMessage(${s}, val, r, ctx);`];
           valZero = `${s}.create()`;
         } else if (f.mapKind === "enum") {
           valRead = [`val = r.int32();`];

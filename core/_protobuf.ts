@@ -203,6 +203,47 @@ export function enterMessage(ctx: ReadContext, typeName: string): void {
 }
 
 /**
+ * Read a length-prefixed message field, merging into the value already there
+ * (protobuf-es's rule for a repeated singular message field).
+ *
+ * @param schema The field's message schema.
+ * @param existing The field's current value (a new message when undefined).
+ * @param reader The reader, at the length prefix.
+ * @param ctx The recursion state.
+ * @returns The message read.
+ */
+export function readMessage<T extends Message>(
+  schema: MessageSchema<T>,
+  existing: T | undefined,
+  reader: BinaryReader,
+  ctx: ReadContext,
+): T {
+  const child = existing === undefined ? schema.create() : existing;
+  schema.decode(child, reader, ctx, reader.uint32());
+  return child;
+}
+
+/**
+ * Write a message field: tag, length prefix, fields (an undefined list item or
+ * map value is written as the empty message, as protobuf-es does).
+ *
+ * @param writer The writer.
+ * @param fieldNo The field number.
+ * @param schema The field's message schema.
+ * @param value The message.
+ */
+export function writeMessage<T extends Message>(
+  writer: BinaryWriter,
+  fieldNo: number,
+  schema: MessageSchema<T>,
+  value: T | undefined,
+): void {
+  writer.tag(fieldNo, 2).fork();
+  schema.encode(value === undefined ? schema.create() : value, writer);
+  writer.join();
+}
+
+/**
  * Skip the field the reader just read the tag of and keep it as unknown.
  *
  * @param reader The reader, after the tag.
@@ -272,6 +313,19 @@ export function uint64Key(key: string): bigint | string {
     return parseUint64(key);
   } catch {
     return key;
+  }
+}
+
+/**
+ * Refuse to encode a message of another type (protobuf-es's `ForeignFieldError` message).
+ *
+ * @param message The message.
+ * @param typeName The schema's type name.
+ * @param field The name of the schema's first field (by number).
+ */
+export function checkType(message: Message, typeName: string, field: string): void {
+  if (message.$typeName !== typeName) {
+    throw new Error(`cannot use field ${typeName}.${field} with message ${message.$typeName}`);
   }
 }
 

@@ -265,3 +265,32 @@ for (const { name, pb, fast } of messages) {
     );
   });
 }
+
+/** Values no scalar field accepts as its own type (some are accepted by the writer anyway). */
+const BAD_VALUES: unknown[] = [-1n, 2n ** 64n, 1.5, -1, 2 ** 32, "12", "x", null, {}, true, 3n];
+
+Deno.test("static protobuf: bad field values fail to encode as in protobuf-es", () => {
+  let compared = 0;
+  for (const { name, pb, fast } of messages) {
+    for (const f of pb.fields) {
+      if (f.oneof || (f.fieldKind !== "scalar" && f.fieldKind !== "enum")) continue;
+      for (const bad of BAD_VALUES) {
+        const m = pbCreate(pb) as unknown as Record<string, unknown>;
+        m[f.localName] = bad;
+        const want = outcome(() => pbToBinary(pb, m as never));
+        const got = outcome(() => toBinary(fast, m as never));
+        assert.deepEqual(got, want, `${name}.${f.localName} = ${String(bad)}`);
+        compared++;
+      }
+    }
+    if (pb.fields.length > 0) {
+      // A message of another type: protobuf-es's ForeignFieldError message.
+      const foreign = { ...pbCreate(pb), $typeName: "other.Type" };
+      const want = outcome(() => pbToBinary(pb, foreign as never));
+      const got = outcome(() => toBinary(fast, foreign as never));
+      assert.ok("error" in want && "error" in got, name);
+      assert.equal(got.error.replace(/^\w+: /, ""), want.error.replace(/^\w+: /, ""), name);
+    }
+  }
+  assert.ok(compared > 500, `only ${compared} cases`);
+});

@@ -7,24 +7,28 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "./one_hot_static.ts";
 import * as $1 from "./sos1_static.ts";
 
+const ConstraintHints$ = "ommx.v1.ConstraintHints";
 /** Message `ommx.v1.ConstraintHints`: create, encode and decode as protobuf-es. */
 export const ConstraintHintsSchema: MessageSchema<pb.ConstraintHints> = {
-  typeName: "ommx.v1.ConstraintHints",
+  typeName: ConstraintHints$,
   create(init?: any): pb.ConstraintHints {
-    const m: any = { $typeName: "ommx.v1.ConstraintHints" };
+    const m: any = { $typeName: ConstraintHints$ };
     let v: any;
     v = init?.oneHotConstraints;
     m.oneHotConstraints = Array.isArray(v) ? v.map((x: unknown) => initMessage($0.OneHotSchema, x)) : (v ?? []);
@@ -33,37 +37,27 @@ export const ConstraintHintsSchema: MessageSchema<pb.ConstraintHints> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.ConstraintHints") {
-      throw new Error(`cannot use field ommx.v1.ConstraintHints.one_hot_constraints with message ${m.$typeName}`);
-    }
+    checkType(m, ConstraintHints$, "one_hot_constraints");
     for (const x of m.oneHotConstraints) {
-      w.tag(2, 2).fork();
-      $0.OneHotSchema.encode(x === undefined ? $0.OneHotSchema.create() : x, w);
-      w.join();
+      writeMessage(w, 2, $0.OneHotSchema, x);
     }
     for (const x of m.sos1Constraints) {
-      w.tag(3, 2).fork();
-      $1.SOS1Schema.encode(x === undefined ? $1.SOS1Schema.create() : x, w);
-      w.join();
+      writeMessage(w, 3, $1.SOS1Schema, x);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.ConstraintHints");
+    enterMessage(ctx, ConstraintHints$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 2: {
-          const c = $0.OneHotSchema.create();
-          $0.OneHotSchema.decode(c, r, ctx, r.uint32());
-          m.oneHotConstraints.push(c);
+          m.oneHotConstraints.push(readMessage($0.OneHotSchema, undefined, r, ctx));
           break;
         }
         case 3: {
-          const c = $1.SOS1Schema.create();
-          $1.SOS1Schema.decode(c, r, ctx, r.uint32());
-          m.sos1Constraints.push(c);
+          m.sos1Constraints.push(readMessage($1.SOS1Schema, undefined, r, ctx));
           break;
         }
         default:

@@ -7,14 +7,17 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "./function_static.ts";
@@ -28,11 +31,12 @@ export const Equality = {
 /** Enum `ommx.v1.Equality`. */
 export type Equality = pb.Equality;
 
+const Constraint$ = "ommx.v1.Constraint";
 /** Message `ommx.v1.Constraint`: create, encode and decode as protobuf-es. */
 export const ConstraintSchema: MessageSchema<pb.Constraint> = {
-  typeName: "ommx.v1.Constraint",
+  typeName: Constraint$,
   create(init?: any): pb.Constraint {
-    const m: any = { $typeName: "ommx.v1.Constraint" };
+    const m: any = { $typeName: Constraint$ };
     let v: any;
     v = init?.id;
     m.id = v != null ? v : 0n;
@@ -51,95 +55,76 @@ export const ConstraintSchema: MessageSchema<pb.Constraint> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.Constraint") {
-      throw new Error(`cannot use field ommx.v1.Constraint.id with message ${m.$typeName}`);
-    }
-    {
-      const v = m.id;
-      if (v != 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, Constraint$, "id");
+    let f = "";
+    try {
+      {
+        const v = m.id;
+        if (v != 0) {
+          w.tag(1, 0);
+          f = "id";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Constraint", "id", e);
         }
       }
-    }
-    {
-      const v = m.equality;
-      if (v !== 0) {
-        w.tag(2, 0);
-        try {
+      {
+        const v = m.equality;
+        if (v !== 0) {
+          w.tag(2, 0);
+          f = "equality";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Constraint", "equality", e);
         }
       }
-    }
-    {
-      const v = m.function;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "function")) {
-        w.tag(3, 2).fork();
-        $0.FunctionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.function;
+        if (v !== undefined && Object.hasOwn(m, "function")) {
+          f = "";
+          writeMessage(w, 3, $0.FunctionSchema, v);
+        }
       }
-    }
-    {
-      const rec = m.parameters;
-      for (const k of Object.keys(rec)) {
-        w.tag(5, 2).fork();
-        w.tag(1, 2);
-        try {
+      {
+        const rec = m.parameters;
+        for (const k of Object.keys(rec)) {
+          w.tag(5, 2).fork();
+          w.tag(1, 2);
+          f = "parameters";
           w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Constraint", "parameters", e);
-        }
-        w.tag(2, 2);
-        try {
+          w.tag(2, 2);
+          f = "parameters";
           w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Constraint", "parameters", e);
+          w.join();
+        }
+      }
+      {
+        const v = m.name;
+        if (v !== undefined && Object.hasOwn(m, "name")) {
+          w.tag(6, 2);
+          f = "name";
+          w.string(v);
+        }
+      }
+      {
+        const v = m.description;
+        if (v !== undefined && Object.hasOwn(m, "description")) {
+          w.tag(7, 2);
+          f = "description";
+          w.string(v);
+        }
+      }
+      if (m.subscripts.length > 0) {
+        w.tag(8, 2).fork();
+        for (const x of m.subscripts) {
+          f = "subscripts";
+          w.int64(x);
         }
         w.join();
       }
-    }
-    {
-      const v = m.name;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "name")) {
-        w.tag(6, 2);
-        try {
-          w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Constraint", "name", e);
-        }
-      }
-    }
-    {
-      const v = m.description;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "description")) {
-        w.tag(7, 2);
-        try {
-          w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Constraint", "description", e);
-        }
-      }
-    }
-    if (m.subscripts.length > 0) {
-      w.tag(8, 2).fork();
-      for (const x of m.subscripts) {
-        try {
-          w.int64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Constraint", "subscripts", e);
-        }
-      }
-      w.join();
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Constraint$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Constraint");
+    enterMessage(ctx, Constraint$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -153,9 +138,7 @@ export const ConstraintSchema: MessageSchema<pb.Constraint> = {
           break;
         }
         case 3: {
-          const c = m.function === undefined ? $0.FunctionSchema.create() : m.function;
-          $0.FunctionSchema.decode(c, r, ctx, r.uint32());
-          m.function = c;
+          m.function = readMessage($0.FunctionSchema, m.function, r, ctx);
           break;
         }
         case 8: {
@@ -197,11 +180,12 @@ export const ConstraintSchema: MessageSchema<pb.Constraint> = {
   },
 };
 
+const EvaluatedConstraint$ = "ommx.v1.EvaluatedConstraint";
 /** Message `ommx.v1.EvaluatedConstraint`: create, encode and decode as protobuf-es. */
 export const EvaluatedConstraintSchema: MessageSchema<pb.EvaluatedConstraint> = {
-  typeName: "ommx.v1.EvaluatedConstraint",
+  typeName: EvaluatedConstraint$,
   create(init?: any): pb.EvaluatedConstraint {
-    const m: any = { $typeName: "ommx.v1.EvaluatedConstraint" };
+    const m: any = { $typeName: EvaluatedConstraint$ };
     let v: any;
     v = init?.id;
     m.id = v != null ? v : 0n;
@@ -228,142 +212,114 @@ export const EvaluatedConstraintSchema: MessageSchema<pb.EvaluatedConstraint> = 
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.EvaluatedConstraint") {
-      throw new Error(`cannot use field ommx.v1.EvaluatedConstraint.id with message ${m.$typeName}`);
-    }
-    {
-      const v = m.id;
-      if (v != 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, EvaluatedConstraint$, "id");
+    let f = "";
+    try {
+      {
+        const v = m.id;
+        if (v != 0) {
+          w.tag(1, 0);
+          f = "id";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedConstraint", "id", e);
         }
       }
-    }
-    {
-      const v = m.equality;
-      if (v !== 0) {
-        w.tag(2, 0);
-        try {
+      {
+        const v = m.equality;
+        if (v !== 0) {
+          w.tag(2, 0);
+          f = "equality";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedConstraint", "equality", e);
         }
       }
-    }
-    {
-      const v = m.evaluatedValue;
-      if (!Object.is(v, 0)) {
-        w.tag(3, 1);
-        w.double(v);
+      {
+        const v = m.evaluatedValue;
+        if (!Object.is(v, 0)) {
+          w.tag(3, 1);
+          f = "evaluated_value";
+          w.double(v);
+        }
       }
-    }
-    if (m.usedDecisionVariableIds.length > 0) {
-      w.tag(4, 2).fork();
-      for (const x of m.usedDecisionVariableIds) {
-        try {
+      if (m.usedDecisionVariableIds.length > 0) {
+        w.tag(4, 2).fork();
+        for (const x of m.usedDecisionVariableIds) {
+          f = "used_decision_variable_ids";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedConstraint", "used_decision_variable_ids", e);
-        }
-      }
-      w.join();
-    }
-    {
-      const rec = m.parameters;
-      for (const k of Object.keys(rec)) {
-        w.tag(5, 2).fork();
-        w.tag(1, 2);
-        try {
-          w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedConstraint", "parameters", e);
-        }
-        w.tag(2, 2);
-        try {
-          w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedConstraint", "parameters", e);
         }
         w.join();
       }
-    }
-    {
-      const v = m.name;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "name")) {
-        w.tag(6, 2);
-        try {
-          w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedConstraint", "name", e);
+      {
+        const rec = m.parameters;
+        for (const k of Object.keys(rec)) {
+          w.tag(5, 2).fork();
+          w.tag(1, 2);
+          f = "parameters";
+          w.string(k);
+          w.tag(2, 2);
+          f = "parameters";
+          w.string(rec[k]);
+          w.join();
         }
       }
-    }
-    {
-      const v = m.description;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "description")) {
-        w.tag(7, 2);
-        try {
+      {
+        const v = m.name;
+        if (v !== undefined && Object.hasOwn(m, "name")) {
+          w.tag(6, 2);
+          f = "name";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedConstraint", "description", e);
         }
       }
-    }
-    {
-      const v = m.dualVariable;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "dualVariable")) {
-        w.tag(8, 1);
-        w.double(v);
+      {
+        const v = m.description;
+        if (v !== undefined && Object.hasOwn(m, "description")) {
+          w.tag(7, 2);
+          f = "description";
+          w.string(v);
+        }
       }
-    }
-    if (m.subscripts.length > 0) {
-      w.tag(9, 2).fork();
-      for (const x of m.subscripts) {
-        try {
+      {
+        const v = m.dualVariable;
+        if (v !== undefined && Object.hasOwn(m, "dualVariable")) {
+          w.tag(8, 1);
+          f = "dual_variable";
+          w.double(v);
+        }
+      }
+      if (m.subscripts.length > 0) {
+        w.tag(9, 2).fork();
+        for (const x of m.subscripts) {
+          f = "subscripts";
           w.int64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedConstraint", "subscripts", e);
-        }
-      }
-      w.join();
-    }
-    {
-      const v = m.removedReason;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "removedReason")) {
-        w.tag(10, 2);
-        try {
-          w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedConstraint", "removed_reason", e);
-        }
-      }
-    }
-    {
-      const rec = m.removedReasonParameters;
-      for (const k of Object.keys(rec)) {
-        w.tag(11, 2).fork();
-        w.tag(1, 2);
-        try {
-          w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedConstraint", "removed_reason_parameters", e);
-        }
-        w.tag(2, 2);
-        try {
-          w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedConstraint", "removed_reason_parameters", e);
         }
         w.join();
       }
+      {
+        const v = m.removedReason;
+        if (v !== undefined && Object.hasOwn(m, "removedReason")) {
+          w.tag(10, 2);
+          f = "removed_reason";
+          w.string(v);
+        }
+      }
+      {
+        const rec = m.removedReasonParameters;
+        for (const k of Object.keys(rec)) {
+          w.tag(11, 2).fork();
+          w.tag(1, 2);
+          f = "removed_reason_parameters";
+          w.string(k);
+          w.tag(2, 2);
+          f = "removed_reason_parameters";
+          w.string(rec[k]);
+          w.join();
+        }
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(EvaluatedConstraint$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.EvaluatedConstraint");
+    enterMessage(ctx, EvaluatedConstraint$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -449,11 +405,12 @@ export const EvaluatedConstraintSchema: MessageSchema<pb.EvaluatedConstraint> = 
   },
 };
 
+const RemovedConstraint$ = "ommx.v1.RemovedConstraint";
 /** Message `ommx.v1.RemovedConstraint`: create, encode and decode as protobuf-es. */
 export const RemovedConstraintSchema: MessageSchema<pb.RemovedConstraint> = {
-  typeName: "ommx.v1.RemovedConstraint",
+  typeName: RemovedConstraint$,
   create(init?: any): pb.RemovedConstraint {
-    const m: any = { $typeName: "ommx.v1.RemovedConstraint" };
+    const m: any = { $typeName: RemovedConstraint$ };
     let v: any;
     v = init?.constraint;
     if (v != null) m.constraint = initMessage(ConstraintSchema, v);
@@ -464,59 +421,50 @@ export const RemovedConstraintSchema: MessageSchema<pb.RemovedConstraint> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.RemovedConstraint") {
-      throw new Error(`cannot use field ommx.v1.RemovedConstraint.constraint with message ${m.$typeName}`);
-    }
-    {
-      const v = m.constraint;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "constraint")) {
-        w.tag(1, 2).fork();
-        ConstraintSchema.encode(v, w);
-        w.join();
+    checkType(m, RemovedConstraint$, "constraint");
+    let f = "";
+    try {
+      {
+        const v = m.constraint;
+        if (v !== undefined && Object.hasOwn(m, "constraint")) {
+          f = "";
+          writeMessage(w, 1, ConstraintSchema, v);
+        }
       }
-    }
-    {
-      const v = m.removedReason;
-      if (v !== "") {
-        w.tag(2, 2);
-        try {
+      {
+        const v = m.removedReason;
+        if (v !== "") {
+          w.tag(2, 2);
+          f = "removed_reason";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.RemovedConstraint", "removed_reason", e);
         }
       }
-    }
-    {
-      const rec = m.removedReasonParameters;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 2);
-        try {
+      {
+        const rec = m.removedReasonParameters;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 2);
+          f = "removed_reason_parameters";
           w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.RemovedConstraint", "removed_reason_parameters", e);
-        }
-        w.tag(2, 2);
-        try {
+          w.tag(2, 2);
+          f = "removed_reason_parameters";
           w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.RemovedConstraint", "removed_reason_parameters", e);
+          w.join();
         }
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(RemovedConstraint$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.RemovedConstraint");
+    enterMessage(ctx, RemovedConstraint$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.constraint === undefined ? ConstraintSchema.create() : m.constraint;
-          ConstraintSchema.decode(c, r, ctx, r.uint32());
-          m.constraint = c;
+          m.constraint = readMessage(ConstraintSchema, m.constraint, r, ctx);
           break;
         }
         case 2: {

@@ -7,14 +7,17 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 
@@ -30,11 +33,12 @@ export const DecisionVariable_Kind = {
 /** Enum `ommx.v1.DecisionVariable.Kind`. */
 export type DecisionVariable_Kind = pb.DecisionVariable_Kind;
 
+const Bound$ = "ommx.v1.Bound";
 /** Message `ommx.v1.Bound`: create, encode and decode as protobuf-es. */
 export const BoundSchema: MessageSchema<pb.Bound> = {
-  typeName: "ommx.v1.Bound",
+  typeName: Bound$,
   create(init?: any): pb.Bound {
-    const m: any = { $typeName: "ommx.v1.Bound" };
+    const m: any = { $typeName: Bound$ };
     let v: any;
     v = init?.lower;
     m.lower = v != null ? v : 0;
@@ -43,27 +47,32 @@ export const BoundSchema: MessageSchema<pb.Bound> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.Bound") {
-      throw new Error(`cannot use field ommx.v1.Bound.lower with message ${m.$typeName}`);
-    }
-    {
-      const v = m.lower;
-      if (!Object.is(v, 0)) {
-        w.tag(1, 1);
-        w.double(v);
+    checkType(m, Bound$, "lower");
+    let f = "";
+    try {
+      {
+        const v = m.lower;
+        if (!Object.is(v, 0)) {
+          w.tag(1, 1);
+          f = "lower";
+          w.double(v);
+        }
       }
-    }
-    {
-      const v = m.upper;
-      if (!Object.is(v, 0)) {
-        w.tag(2, 1);
-        w.double(v);
+      {
+        const v = m.upper;
+        if (!Object.is(v, 0)) {
+          w.tag(2, 1);
+          f = "upper";
+          w.double(v);
+        }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Bound$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Bound");
+    enterMessage(ctx, Bound$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -85,11 +94,12 @@ export const BoundSchema: MessageSchema<pb.Bound> = {
   },
 };
 
+const DecisionVariable$ = "ommx.v1.DecisionVariable";
 /** Message `ommx.v1.DecisionVariable`: create, encode and decode as protobuf-es. */
 export const DecisionVariableSchema: MessageSchema<pb.DecisionVariable> = {
-  typeName: "ommx.v1.DecisionVariable",
+  typeName: DecisionVariable$,
   create(init?: any): pb.DecisionVariable {
-    const m: any = { $typeName: "ommx.v1.DecisionVariable" };
+    const m: any = { $typeName: DecisionVariable$ };
     let v: any;
     v = init?.id;
     m.id = v != null ? v : 0n;
@@ -110,102 +120,84 @@ export const DecisionVariableSchema: MessageSchema<pb.DecisionVariable> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.DecisionVariable") {
-      throw new Error(`cannot use field ommx.v1.DecisionVariable.id with message ${m.$typeName}`);
-    }
-    {
-      const v = m.id;
-      if (v != 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, DecisionVariable$, "id");
+    let f = "";
+    try {
+      {
+        const v = m.id;
+        if (v != 0) {
+          w.tag(1, 0);
+          f = "id";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.DecisionVariable", "id", e);
         }
       }
-    }
-    {
-      const v = m.kind;
-      if (v !== 0) {
-        w.tag(2, 0);
-        try {
+      {
+        const v = m.kind;
+        if (v !== 0) {
+          w.tag(2, 0);
+          f = "kind";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.DecisionVariable", "kind", e);
         }
       }
-    }
-    {
-      const v = m.bound;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "bound")) {
-        w.tag(3, 2).fork();
-        BoundSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.bound;
+        if (v !== undefined && Object.hasOwn(m, "bound")) {
+          f = "";
+          writeMessage(w, 3, BoundSchema, v);
+        }
       }
-    }
-    {
-      const v = m.name;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "name")) {
-        w.tag(4, 2);
-        try {
+      {
+        const v = m.name;
+        if (v !== undefined && Object.hasOwn(m, "name")) {
+          w.tag(4, 2);
+          f = "name";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.DecisionVariable", "name", e);
         }
       }
-    }
-    if (m.subscripts.length > 0) {
-      w.tag(5, 2).fork();
-      for (const x of m.subscripts) {
-        try {
+      if (m.subscripts.length > 0) {
+        w.tag(5, 2).fork();
+        for (const x of m.subscripts) {
+          f = "subscripts";
           w.int64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.DecisionVariable", "subscripts", e);
-        }
-      }
-      w.join();
-    }
-    {
-      const rec = m.parameters;
-      for (const k of Object.keys(rec)) {
-        w.tag(6, 2).fork();
-        w.tag(1, 2);
-        try {
-          w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.DecisionVariable", "parameters", e);
-        }
-        w.tag(2, 2);
-        try {
-          w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.DecisionVariable", "parameters", e);
         }
         w.join();
       }
-    }
-    {
-      const v = m.description;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "description")) {
-        w.tag(7, 2);
-        try {
-          w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.DecisionVariable", "description", e);
+      {
+        const rec = m.parameters;
+        for (const k of Object.keys(rec)) {
+          w.tag(6, 2).fork();
+          w.tag(1, 2);
+          f = "parameters";
+          w.string(k);
+          w.tag(2, 2);
+          f = "parameters";
+          w.string(rec[k]);
+          w.join();
         }
       }
-    }
-    {
-      const v = m.substitutedValue;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "substitutedValue")) {
-        w.tag(8, 1);
-        w.double(v);
+      {
+        const v = m.description;
+        if (v !== undefined && Object.hasOwn(m, "description")) {
+          w.tag(7, 2);
+          f = "description";
+          w.string(v);
+        }
       }
+      {
+        const v = m.substitutedValue;
+        if (v !== undefined && Object.hasOwn(m, "substitutedValue")) {
+          w.tag(8, 1);
+          f = "substituted_value";
+          w.double(v);
+        }
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(DecisionVariable$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.DecisionVariable");
+    enterMessage(ctx, DecisionVariable$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -219,9 +211,7 @@ export const DecisionVariableSchema: MessageSchema<pb.DecisionVariable> = {
           break;
         }
         case 3: {
-          const c = m.bound === undefined ? BoundSchema.create() : m.bound;
-          BoundSchema.decode(c, r, ctx, r.uint32());
-          m.bound = c;
+          m.bound = readMessage(BoundSchema, m.bound, r, ctx);
           break;
         }
         case 4: {

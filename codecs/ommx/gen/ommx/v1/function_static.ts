@@ -7,25 +7,29 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "./linear_static.ts";
 import * as $1 from "./quadratic_static.ts";
 import * as $2 from "./polynomial_static.ts";
 
+const Function$ = "ommx.v1.Function";
 /** Message `ommx.v1.Function`: create, encode and decode as protobuf-es. */
 export const FunctionSchema: MessageSchema<pb.Function> = {
-  typeName: "ommx.v1.Function",
+  typeName: Function$,
   create(init?: any): pb.Function {
-    const m: any = { $typeName: "ommx.v1.Function" };
+    const m: any = { $typeName: Function$ };
     let v: any;
     v = init?.function;
     switch (v?.case) {
@@ -47,32 +51,33 @@ export const FunctionSchema: MessageSchema<pb.Function> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.Function") {
-      throw new Error(`cannot use field ommx.v1.Function.constant with message ${m.$typeName}`);
-    }
-    if (m.function.case === "constant") {
-      w.tag(1, 1);
-      w.double(m.function.value);
-    }
-    if (m.function.case === "linear") {
-      w.tag(2, 2).fork();
-      $0.LinearSchema.encode(m.function.value, w);
-      w.join();
-    }
-    if (m.function.case === "quadratic") {
-      w.tag(3, 2).fork();
-      $1.QuadraticSchema.encode(m.function.value, w);
-      w.join();
-    }
-    if (m.function.case === "polynomial") {
-      w.tag(4, 2).fork();
-      $2.PolynomialSchema.encode(m.function.value, w);
-      w.join();
+    checkType(m, Function$, "constant");
+    let f = "";
+    try {
+      if (m.function.case === "constant") {
+        w.tag(1, 1);
+        f = "constant";
+        w.double(m.function.value);
+      }
+      if (m.function.case === "linear") {
+        f = "";
+        writeMessage(w, 2, $0.LinearSchema, m.function.value);
+      }
+      if (m.function.case === "quadratic") {
+        f = "";
+        writeMessage(w, 3, $1.QuadraticSchema, m.function.value);
+      }
+      if (m.function.case === "polynomial") {
+        f = "";
+        writeMessage(w, 4, $2.PolynomialSchema, m.function.value);
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Function$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Function");
+    enterMessage(ctx, Function$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -83,23 +88,17 @@ export const FunctionSchema: MessageSchema<pb.Function> = {
         }
         case 2: {
           const o = m.function;
-          const c = o.case === "linear" && o.value !== undefined ? o.value : $0.LinearSchema.create();
-          $0.LinearSchema.decode(c, r, ctx, r.uint32());
-          m.function = { case: "linear", value: c };
+          m.function = { case: "linear", value: readMessage($0.LinearSchema, o.case === "linear" ? o.value : undefined, r, ctx) };
           break;
         }
         case 3: {
           const o = m.function;
-          const c = o.case === "quadratic" && o.value !== undefined ? o.value : $1.QuadraticSchema.create();
-          $1.QuadraticSchema.decode(c, r, ctx, r.uint32());
-          m.function = { case: "quadratic", value: c };
+          m.function = { case: "quadratic", value: readMessage($1.QuadraticSchema, o.case === "quadratic" ? o.value : undefined, r, ctx) };
           break;
         }
         case 4: {
           const o = m.function;
-          const c = o.case === "polynomial" && o.value !== undefined ? o.value : $2.PolynomialSchema.create();
-          $2.PolynomialSchema.decode(c, r, ctx, r.uint32());
-          m.function = { case: "polynomial", value: c };
+          m.function = { case: "polynomial", value: readMessage($2.PolynomialSchema, o.case === "polynomial" ? o.value : undefined, r, ctx) };
           break;
         }
         default:

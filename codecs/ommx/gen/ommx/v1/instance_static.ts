@@ -7,14 +7,17 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "./decision_variables_static.ts";
@@ -32,39 +35,41 @@ export const Instance_Sense = {
 /** Enum `ommx.v1.Instance.Sense`. */
 export type Instance_Sense = pb.Instance_Sense;
 
+const Parameters$ = "ommx.v1.Parameters";
 /** Message `ommx.v1.Parameters`: create, encode and decode as protobuf-es. */
 export const ParametersSchema: MessageSchema<pb.Parameters> = {
-  typeName: "ommx.v1.Parameters",
+  typeName: Parameters$,
   create(init?: any): pb.Parameters {
-    const m: any = { $typeName: "ommx.v1.Parameters" };
+    const m: any = { $typeName: Parameters$ };
     let v: any;
     v = init?.entries;
     m.entries = v ?? {};
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.Parameters") {
-      throw new Error(`cannot use field ommx.v1.Parameters.entries with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.entries;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, Parameters$, "entries");
+    let f = "";
+    try {
+      {
+        const rec = m.entries;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "entries";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Parameters", "entries", e);
+          w.tag(2, 1);
+          f = "entries";
+          w.double(rec[k]);
+          w.join();
         }
-        w.tag(2, 1);
-        w.double(rec[k]);
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Parameters$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Parameters");
+    enterMessage(ctx, Parameters$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -92,11 +97,12 @@ export const ParametersSchema: MessageSchema<pb.Parameters> = {
   },
 };
 
+const Instance$ = "ommx.v1.Instance";
 /** Message `ommx.v1.Instance`: create, encode and decode as protobuf-es. */
 export const InstanceSchema: MessageSchema<pb.Instance> = {
-  typeName: "ommx.v1.Instance",
+  typeName: Instance$,
   create(init?: any): pb.Instance {
-    const m: any = { $typeName: "ommx.v1.Instance" };
+    const m: any = { $typeName: Instance$ };
     let v: any;
     v = init?.description;
     if (v != null) m.description = initMessage(Instance_DescriptionSchema, v);
@@ -130,149 +136,119 @@ export const InstanceSchema: MessageSchema<pb.Instance> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.Instance") {
-      throw new Error(`cannot use field ommx.v1.Instance.description with message ${m.$typeName}`);
-    }
-    {
-      const v = m.description;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "description")) {
-        w.tag(1, 2).fork();
-        Instance_DescriptionSchema.encode(v, w);
-        w.join();
+    checkType(m, Instance$, "description");
+    let f = "";
+    try {
+      {
+        const v = m.description;
+        if (v !== undefined && Object.hasOwn(m, "description")) {
+          f = "";
+          writeMessage(w, 1, Instance_DescriptionSchema, v);
+        }
       }
-    }
-    for (const x of m.decisionVariables) {
-      w.tag(2, 2).fork();
-      $0.DecisionVariableSchema.encode(x === undefined ? $0.DecisionVariableSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.objective;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "objective")) {
-        w.tag(3, 2).fork();
-        $1.FunctionSchema.encode(v, w);
-        w.join();
+      for (const x of m.decisionVariables) {
+        f = "";
+        writeMessage(w, 2, $0.DecisionVariableSchema, x);
       }
-    }
-    for (const x of m.constraints) {
-      w.tag(4, 2).fork();
-      $2.ConstraintSchema.encode(x === undefined ? $2.ConstraintSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.sense;
-      if (v !== 0) {
-        w.tag(5, 0);
-        try {
+      {
+        const v = m.objective;
+        if (v !== undefined && Object.hasOwn(m, "objective")) {
+          f = "";
+          writeMessage(w, 3, $1.FunctionSchema, v);
+        }
+      }
+      for (const x of m.constraints) {
+        f = "";
+        writeMessage(w, 4, $2.ConstraintSchema, x);
+      }
+      {
+        const v = m.sense;
+        if (v !== 0) {
+          w.tag(5, 0);
+          f = "sense";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Instance", "sense", e);
         }
       }
-    }
-    {
-      const v = m.parameters;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "parameters")) {
-        w.tag(6, 2).fork();
-        ParametersSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.parameters;
+        if (v !== undefined && Object.hasOwn(m, "parameters")) {
+          f = "";
+          writeMessage(w, 6, ParametersSchema, v);
+        }
       }
-    }
-    {
-      const v = m.constraintHints;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "constraintHints")) {
-        w.tag(7, 2).fork();
-        $3.ConstraintHintsSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.constraintHints;
+        if (v !== undefined && Object.hasOwn(m, "constraintHints")) {
+          f = "";
+          writeMessage(w, 7, $3.ConstraintHintsSchema, v);
+        }
       }
-    }
-    for (const x of m.removedConstraints) {
-      w.tag(8, 2).fork();
-      $2.RemovedConstraintSchema.encode(x === undefined ? $2.RemovedConstraintSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const rec = m.decisionVariableDependency;
-      for (const k of Object.keys(rec)) {
-        w.tag(9, 2).fork();
-        w.tag(1, 0);
-        try {
+      for (const x of m.removedConstraints) {
+        f = "";
+        writeMessage(w, 8, $2.RemovedConstraintSchema, x);
+      }
+      {
+        const rec = m.decisionVariableDependency;
+        for (const k of Object.keys(rec)) {
+          w.tag(9, 2).fork();
+          w.tag(1, 0);
+          f = "decision_variable_dependency";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Instance", "decision_variable_dependency", e);
+          f = "";
+          writeMessage(w, 2, $1.FunctionSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        $1.FunctionSchema.encode(x === undefined ? $1.FunctionSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    for (const x of m.namedFunctions) {
-      w.tag(10, 2).fork();
-      $4.NamedFunctionSchema.encode(x === undefined ? $4.NamedFunctionSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const rec = m.annotations;
-      for (const k of Object.keys(rec)) {
-        w.tag(11, 2).fork();
-        w.tag(1, 2);
-        try {
+      for (const x of m.namedFunctions) {
+        f = "";
+        writeMessage(w, 10, $4.NamedFunctionSchema, x);
+      }
+      {
+        const rec = m.annotations;
+        for (const k of Object.keys(rec)) {
+          w.tag(11, 2).fork();
+          w.tag(1, 2);
+          f = "annotations";
           w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Instance", "annotations", e);
-        }
-        w.tag(2, 2);
-        try {
+          w.tag(2, 2);
+          f = "annotations";
           w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Instance", "annotations", e);
+          w.join();
         }
-        w.join();
       }
-    }
-    {
-      const v = m.formatVersion;
-      if (v != 0) {
-        w.tag(100, 0);
-        try {
+      {
+        const v = m.formatVersion;
+        if (v != 0) {
+          w.tag(100, 0);
+          f = "format_version";
           w.uint32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Instance", "format_version", e);
         }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Instance$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Instance");
+    enterMessage(ctx, Instance$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.description === undefined ? Instance_DescriptionSchema.create() : m.description;
-          Instance_DescriptionSchema.decode(c, r, ctx, r.uint32());
-          m.description = c;
+          m.description = readMessage(Instance_DescriptionSchema, m.description, r, ctx);
           break;
         }
         case 2: {
-          const c = $0.DecisionVariableSchema.create();
-          $0.DecisionVariableSchema.decode(c, r, ctx, r.uint32());
-          m.decisionVariables.push(c);
+          m.decisionVariables.push(readMessage($0.DecisionVariableSchema, undefined, r, ctx));
           break;
         }
         case 3: {
-          const c = m.objective === undefined ? $1.FunctionSchema.create() : m.objective;
-          $1.FunctionSchema.decode(c, r, ctx, r.uint32());
-          m.objective = c;
+          m.objective = readMessage($1.FunctionSchema, m.objective, r, ctx);
           break;
         }
         case 4: {
-          const c = $2.ConstraintSchema.create();
-          $2.ConstraintSchema.decode(c, r, ctx, r.uint32());
-          m.constraints.push(c);
+          m.constraints.push(readMessage($2.ConstraintSchema, undefined, r, ctx));
           break;
         }
         case 5: {
@@ -280,21 +256,15 @@ export const InstanceSchema: MessageSchema<pb.Instance> = {
           break;
         }
         case 6: {
-          const c = m.parameters === undefined ? ParametersSchema.create() : m.parameters;
-          ParametersSchema.decode(c, r, ctx, r.uint32());
-          m.parameters = c;
+          m.parameters = readMessage(ParametersSchema, m.parameters, r, ctx);
           break;
         }
         case 7: {
-          const c = m.constraintHints === undefined ? $3.ConstraintHintsSchema.create() : m.constraintHints;
-          $3.ConstraintHintsSchema.decode(c, r, ctx, r.uint32());
-          m.constraintHints = c;
+          m.constraintHints = readMessage($3.ConstraintHintsSchema, m.constraintHints, r, ctx);
           break;
         }
         case 8: {
-          const c = $2.RemovedConstraintSchema.create();
-          $2.RemovedConstraintSchema.decode(c, r, ctx, r.uint32());
-          m.removedConstraints.push(c);
+          m.removedConstraints.push(readMessage($2.RemovedConstraintSchema, undefined, r, ctx));
           break;
         }
         case 9: {
@@ -305,18 +275,14 @@ export const InstanceSchema: MessageSchema<pb.Instance> = {
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $1.FunctionSchema.create() : val;
-              $1.FunctionSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage($1.FunctionSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.decisionVariableDependency, key === undefined ? 0n : key, val === undefined ? $1.FunctionSchema.create() : val);
           break;
         }
         case 10: {
-          const c = $4.NamedFunctionSchema.create();
-          $4.NamedFunctionSchema.decode(c, r, ctx, r.uint32());
-          m.namedFunctions.push(c);
+          m.namedFunctions.push(readMessage($4.NamedFunctionSchema, undefined, r, ctx));
           break;
         }
         case 11: {
@@ -346,11 +312,12 @@ export const InstanceSchema: MessageSchema<pb.Instance> = {
   },
 };
 
+const Instance_Description$ = "ommx.v1.Instance.Description";
 /** Message `ommx.v1.Instance.Description`: create, encode and decode as protobuf-es. */
 export const Instance_DescriptionSchema: MessageSchema<pb.Instance_Description> = {
-  typeName: "ommx.v1.Instance.Description",
+  typeName: Instance_Description$,
   create(init?: any): pb.Instance_Description {
-    const m: any = { $typeName: "ommx.v1.Instance.Description" };
+    const m: any = { $typeName: Instance_Description$ };
     let v: any;
     v = init?.name;
     if (v != null) m.name = v;
@@ -369,87 +336,69 @@ export const Instance_DescriptionSchema: MessageSchema<pb.Instance_Description> 
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.Instance.Description") {
-      throw new Error(`cannot use field ommx.v1.Instance.Description.name with message ${m.$typeName}`);
-    }
-    {
-      const v = m.name;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "name")) {
-        w.tag(1, 2);
-        try {
+    checkType(m, Instance_Description$, "name");
+    let f = "";
+    try {
+      {
+        const v = m.name;
+        if (v !== undefined && Object.hasOwn(m, "name")) {
+          w.tag(1, 2);
+          f = "name";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Instance.Description", "name", e);
         }
       }
-    }
-    {
-      const v = m.description;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "description")) {
-        w.tag(2, 2);
-        try {
+      {
+        const v = m.description;
+        if (v !== undefined && Object.hasOwn(m, "description")) {
+          w.tag(2, 2);
+          f = "description";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Instance.Description", "description", e);
         }
       }
-    }
-    for (const x of m.authors) {
-      w.tag(3, 2);
-      try {
+      for (const x of m.authors) {
+        w.tag(3, 2);
+        f = "authors";
         w.string(x);
-      } catch (e) {
-        throw fieldWriteError("ommx.v1.Instance.Description", "authors", e);
       }
-    }
-    {
-      const v = m.createdBy;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "createdBy")) {
-        w.tag(4, 2);
-        try {
+      {
+        const v = m.createdBy;
+        if (v !== undefined && Object.hasOwn(m, "createdBy")) {
+          w.tag(4, 2);
+          f = "created_by";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Instance.Description", "created_by", e);
         }
       }
-    }
-    {
-      const v = m.created;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "created")) {
-        w.tag(5, 2);
-        try {
+      {
+        const v = m.created;
+        if (v !== undefined && Object.hasOwn(m, "created")) {
+          w.tag(5, 2);
+          f = "created";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Instance.Description", "created", e);
         }
       }
-    }
-    {
-      const v = m.license;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "license")) {
-        w.tag(6, 2);
-        try {
+      {
+        const v = m.license;
+        if (v !== undefined && Object.hasOwn(m, "license")) {
+          w.tag(6, 2);
+          f = "license";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Instance.Description", "license", e);
         }
       }
-    }
-    {
-      const v = m.dataset;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "dataset")) {
-        w.tag(7, 2);
-        try {
+      {
+        const v = m.dataset;
+        if (v !== undefined && Object.hasOwn(m, "dataset")) {
+          w.tag(7, 2);
+          f = "dataset";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Instance.Description", "dataset", e);
         }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Instance_Description$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Instance.Description");
+    enterMessage(ctx, Instance_Description$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {

@@ -7,22 +7,26 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 
+const Linear$ = "ommx.v1.Linear";
 /** Message `ommx.v1.Linear`: create, encode and decode as protobuf-es. */
 export const LinearSchema: MessageSchema<pb.Linear> = {
-  typeName: "ommx.v1.Linear",
+  typeName: Linear$,
   create(init?: any): pb.Linear {
-    const m: any = { $typeName: "ommx.v1.Linear" };
+    const m: any = { $typeName: Linear$ };
     let v: any;
     v = init?.terms;
     m.terms = Array.isArray(v) ? v.map((x: unknown) => initMessage(Linear_TermSchema, x)) : (v ?? []);
@@ -31,33 +35,34 @@ export const LinearSchema: MessageSchema<pb.Linear> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.Linear") {
-      throw new Error(`cannot use field ommx.v1.Linear.terms with message ${m.$typeName}`);
-    }
-    for (const x of m.terms) {
-      w.tag(1, 2).fork();
-      Linear_TermSchema.encode(x === undefined ? Linear_TermSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.constant;
-      if (!Object.is(v, 0)) {
-        w.tag(2, 1);
-        w.double(v);
+    checkType(m, Linear$, "terms");
+    let f = "";
+    try {
+      for (const x of m.terms) {
+        f = "";
+        writeMessage(w, 1, Linear_TermSchema, x);
       }
+      {
+        const v = m.constant;
+        if (!Object.is(v, 0)) {
+          w.tag(2, 1);
+          f = "constant";
+          w.double(v);
+        }
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Linear$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Linear");
+    enterMessage(ctx, Linear$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = Linear_TermSchema.create();
-          Linear_TermSchema.decode(c, r, ctx, r.uint32());
-          m.terms.push(c);
+          m.terms.push(readMessage(Linear_TermSchema, undefined, r, ctx));
           break;
         }
         case 2: {
@@ -73,11 +78,12 @@ export const LinearSchema: MessageSchema<pb.Linear> = {
   },
 };
 
+const Linear_Term$ = "ommx.v1.Linear.Term";
 /** Message `ommx.v1.Linear.Term`: create, encode and decode as protobuf-es. */
 export const Linear_TermSchema: MessageSchema<pb.Linear_Term> = {
-  typeName: "ommx.v1.Linear.Term",
+  typeName: Linear_Term$,
   create(init?: any): pb.Linear_Term {
-    const m: any = { $typeName: "ommx.v1.Linear.Term" };
+    const m: any = { $typeName: Linear_Term$ };
     let v: any;
     v = init?.id;
     m.id = v != null ? v : 0n;
@@ -86,31 +92,32 @@ export const Linear_TermSchema: MessageSchema<pb.Linear_Term> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.Linear.Term") {
-      throw new Error(`cannot use field ommx.v1.Linear.Term.id with message ${m.$typeName}`);
-    }
-    {
-      const v = m.id;
-      if (v != 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, Linear_Term$, "id");
+    let f = "";
+    try {
+      {
+        const v = m.id;
+        if (v != 0) {
+          w.tag(1, 0);
+          f = "id";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Linear.Term", "id", e);
         }
       }
-    }
-    {
-      const v = m.coefficient;
-      if (!Object.is(v, 0)) {
-        w.tag(2, 1);
-        w.double(v);
+      {
+        const v = m.coefficient;
+        if (!Object.is(v, 0)) {
+          w.tag(2, 1);
+          f = "coefficient";
+          w.double(v);
+        }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Linear_Term$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Linear.Term");
+    enterMessage(ctx, Linear_Term$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {

@@ -7,23 +7,27 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "./function_static.ts";
 
+const NamedFunction$ = "ommx.v1.NamedFunction";
 /** Message `ommx.v1.NamedFunction`: create, encode and decode as protobuf-es. */
 export const NamedFunctionSchema: MessageSchema<pb.NamedFunction> = {
-  typeName: "ommx.v1.NamedFunction",
+  typeName: NamedFunction$,
   create(init?: any): pb.NamedFunction {
-    const m: any = { $typeName: "ommx.v1.NamedFunction" };
+    const m: any = { $typeName: NamedFunction$ };
     let v: any;
     v = init?.id;
     m.id = v != null ? v : 0n;
@@ -40,84 +44,68 @@ export const NamedFunctionSchema: MessageSchema<pb.NamedFunction> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.NamedFunction") {
-      throw new Error(`cannot use field ommx.v1.NamedFunction.id with message ${m.$typeName}`);
-    }
-    {
-      const v = m.id;
-      if (v != 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, NamedFunction$, "id");
+    let f = "";
+    try {
+      {
+        const v = m.id;
+        if (v != 0) {
+          w.tag(1, 0);
+          f = "id";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.NamedFunction", "id", e);
         }
       }
-    }
-    {
-      const v = m.function;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "function")) {
-        w.tag(2, 2).fork();
-        $0.FunctionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.function;
+        if (v !== undefined && Object.hasOwn(m, "function")) {
+          f = "";
+          writeMessage(w, 2, $0.FunctionSchema, v);
+        }
       }
-    }
-    if (m.subscripts.length > 0) {
-      w.tag(3, 2).fork();
-      for (const x of m.subscripts) {
-        try {
+      if (m.subscripts.length > 0) {
+        w.tag(3, 2).fork();
+        for (const x of m.subscripts) {
+          f = "subscripts";
           w.int64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.NamedFunction", "subscripts", e);
-        }
-      }
-      w.join();
-    }
-    {
-      const rec = m.parameters;
-      for (const k of Object.keys(rec)) {
-        w.tag(4, 2).fork();
-        w.tag(1, 2);
-        try {
-          w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.NamedFunction", "parameters", e);
-        }
-        w.tag(2, 2);
-        try {
-          w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.NamedFunction", "parameters", e);
         }
         w.join();
       }
-    }
-    {
-      const v = m.name;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "name")) {
-        w.tag(5, 2);
-        try {
-          w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.NamedFunction", "name", e);
+      {
+        const rec = m.parameters;
+        for (const k of Object.keys(rec)) {
+          w.tag(4, 2).fork();
+          w.tag(1, 2);
+          f = "parameters";
+          w.string(k);
+          w.tag(2, 2);
+          f = "parameters";
+          w.string(rec[k]);
+          w.join();
         }
       }
-    }
-    {
-      const v = m.description;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "description")) {
-        w.tag(6, 2);
-        try {
+      {
+        const v = m.name;
+        if (v !== undefined && Object.hasOwn(m, "name")) {
+          w.tag(5, 2);
+          f = "name";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.NamedFunction", "description", e);
         }
       }
+      {
+        const v = m.description;
+        if (v !== undefined && Object.hasOwn(m, "description")) {
+          w.tag(6, 2);
+          f = "description";
+          w.string(v);
+        }
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(NamedFunction$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.NamedFunction");
+    enterMessage(ctx, NamedFunction$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -127,9 +115,7 @@ export const NamedFunctionSchema: MessageSchema<pb.NamedFunction> = {
           break;
         }
         case 2: {
-          const c = m.function === undefined ? $0.FunctionSchema.create() : m.function;
-          $0.FunctionSchema.decode(c, r, ctx, r.uint32());
-          m.function = c;
+          m.function = readMessage($0.FunctionSchema, m.function, r, ctx);
           break;
         }
         case 3: {
@@ -171,11 +157,12 @@ export const NamedFunctionSchema: MessageSchema<pb.NamedFunction> = {
   },
 };
 
+const EvaluatedNamedFunction$ = "ommx.v1.EvaluatedNamedFunction";
 /** Message `ommx.v1.EvaluatedNamedFunction`: create, encode and decode as protobuf-es. */
 export const EvaluatedNamedFunctionSchema: MessageSchema<pb.EvaluatedNamedFunction> = {
-  typeName: "ommx.v1.EvaluatedNamedFunction",
+  typeName: EvaluatedNamedFunction$,
   create(init?: any): pb.EvaluatedNamedFunction {
-    const m: any = { $typeName: "ommx.v1.EvaluatedNamedFunction" };
+    const m: any = { $typeName: EvaluatedNamedFunction$ };
     let v: any;
     v = init?.id;
     m.id = v != null ? v : 0n;
@@ -194,94 +181,77 @@ export const EvaluatedNamedFunctionSchema: MessageSchema<pb.EvaluatedNamedFuncti
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.EvaluatedNamedFunction") {
-      throw new Error(`cannot use field ommx.v1.EvaluatedNamedFunction.id with message ${m.$typeName}`);
-    }
-    {
-      const v = m.id;
-      if (v != 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, EvaluatedNamedFunction$, "id");
+    let f = "";
+    try {
+      {
+        const v = m.id;
+        if (v != 0) {
+          w.tag(1, 0);
+          f = "id";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedNamedFunction", "id", e);
         }
       }
-    }
-    {
-      const v = m.evaluatedValue;
-      if (!Object.is(v, 0)) {
-        w.tag(2, 1);
-        w.double(v);
+      {
+        const v = m.evaluatedValue;
+        if (!Object.is(v, 0)) {
+          w.tag(2, 1);
+          f = "evaluated_value";
+          w.double(v);
+        }
       }
-    }
-    if (m.usedDecisionVariableIds.length > 0) {
-      w.tag(3, 2).fork();
-      for (const x of m.usedDecisionVariableIds) {
-        try {
+      if (m.usedDecisionVariableIds.length > 0) {
+        w.tag(3, 2).fork();
+        for (const x of m.usedDecisionVariableIds) {
+          f = "used_decision_variable_ids";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedNamedFunction", "used_decision_variable_ids", e);
-        }
-      }
-      w.join();
-    }
-    if (m.subscripts.length > 0) {
-      w.tag(4, 2).fork();
-      for (const x of m.subscripts) {
-        try {
-          w.int64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedNamedFunction", "subscripts", e);
-        }
-      }
-      w.join();
-    }
-    {
-      const rec = m.parameters;
-      for (const k of Object.keys(rec)) {
-        w.tag(5, 2).fork();
-        w.tag(1, 2);
-        try {
-          w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedNamedFunction", "parameters", e);
-        }
-        w.tag(2, 2);
-        try {
-          w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedNamedFunction", "parameters", e);
         }
         w.join();
       }
-    }
-    {
-      const v = m.name;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "name")) {
-        w.tag(6, 2);
-        try {
-          w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedNamedFunction", "name", e);
+      if (m.subscripts.length > 0) {
+        w.tag(4, 2).fork();
+        for (const x of m.subscripts) {
+          f = "subscripts";
+          w.int64(x);
+        }
+        w.join();
+      }
+      {
+        const rec = m.parameters;
+        for (const k of Object.keys(rec)) {
+          w.tag(5, 2).fork();
+          w.tag(1, 2);
+          f = "parameters";
+          w.string(k);
+          w.tag(2, 2);
+          f = "parameters";
+          w.string(rec[k]);
+          w.join();
         }
       }
-    }
-    {
-      const v = m.description;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "description")) {
-        w.tag(7, 2);
-        try {
+      {
+        const v = m.name;
+        if (v !== undefined && Object.hasOwn(m, "name")) {
+          w.tag(6, 2);
+          f = "name";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.EvaluatedNamedFunction", "description", e);
         }
       }
+      {
+        const v = m.description;
+        if (v !== undefined && Object.hasOwn(m, "description")) {
+          w.tag(7, 2);
+          f = "description";
+          w.string(v);
+        }
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(EvaluatedNamedFunction$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.EvaluatedNamedFunction");
+    enterMessage(ctx, EvaluatedNamedFunction$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {

@@ -7,22 +7,26 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 
+const OneHot$ = "ommx.v1.OneHot";
 /** Message `ommx.v1.OneHot`: create, encode and decode as protobuf-es. */
 export const OneHotSchema: MessageSchema<pb.OneHot> = {
-  typeName: "ommx.v1.OneHot",
+  typeName: OneHot$,
   create(init?: any): pb.OneHot {
-    const m: any = { $typeName: "ommx.v1.OneHot" };
+    const m: any = { $typeName: OneHot$ };
     let v: any;
     v = init?.constraintId;
     m.constraintId = v != null ? v : 0n;
@@ -31,35 +35,32 @@ export const OneHotSchema: MessageSchema<pb.OneHot> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.OneHot") {
-      throw new Error(`cannot use field ommx.v1.OneHot.constraint_id with message ${m.$typeName}`);
-    }
-    {
-      const v = m.constraintId;
-      if (v != 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, OneHot$, "constraint_id");
+    let f = "";
+    try {
+      {
+        const v = m.constraintId;
+        if (v != 0) {
+          w.tag(1, 0);
+          f = "constraint_id";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.OneHot", "constraint_id", e);
         }
       }
-    }
-    if (m.decisionVariables.length > 0) {
-      w.tag(2, 2).fork();
-      for (const x of m.decisionVariables) {
-        try {
+      if (m.decisionVariables.length > 0) {
+        w.tag(2, 2).fork();
+        for (const x of m.decisionVariables) {
+          f = "decision_variables";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.OneHot", "decision_variables", e);
         }
+        w.join();
       }
-      w.join();
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(OneHot$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.OneHot");
+    enterMessage(ctx, OneHot$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {

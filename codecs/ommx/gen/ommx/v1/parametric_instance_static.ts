@@ -7,14 +7,17 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "./instance_static.ts";
@@ -24,11 +27,12 @@ import * as $3 from "./constraint_static.ts";
 import * as $4 from "./constraint_hints_static.ts";
 import * as $5 from "./named_function_static.ts";
 
+const Parameter$ = "ommx.v1.Parameter";
 /** Message `ommx.v1.Parameter`: create, encode and decode as protobuf-es. */
 export const ParameterSchema: MessageSchema<pb.Parameter> = {
-  typeName: "ommx.v1.Parameter",
+  typeName: Parameter$,
   create(init?: any): pb.Parameter {
-    const m: any = { $typeName: "ommx.v1.Parameter" };
+    const m: any = { $typeName: Parameter$ };
     let v: any;
     v = init?.id;
     m.id = v != null ? v : 0n;
@@ -43,76 +47,61 @@ export const ParameterSchema: MessageSchema<pb.Parameter> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.Parameter") {
-      throw new Error(`cannot use field ommx.v1.Parameter.id with message ${m.$typeName}`);
-    }
-    {
-      const v = m.id;
-      if (v != 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, Parameter$, "id");
+    let f = "";
+    try {
+      {
+        const v = m.id;
+        if (v != 0) {
+          w.tag(1, 0);
+          f = "id";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Parameter", "id", e);
         }
       }
-    }
-    {
-      const v = m.name;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "name")) {
-        w.tag(2, 2);
-        try {
+      {
+        const v = m.name;
+        if (v !== undefined && Object.hasOwn(m, "name")) {
+          w.tag(2, 2);
+          f = "name";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Parameter", "name", e);
         }
       }
-    }
-    if (m.subscripts.length > 0) {
-      w.tag(3, 2).fork();
-      for (const x of m.subscripts) {
-        try {
+      if (m.subscripts.length > 0) {
+        w.tag(3, 2).fork();
+        for (const x of m.subscripts) {
+          f = "subscripts";
           w.int64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Parameter", "subscripts", e);
-        }
-      }
-      w.join();
-    }
-    {
-      const rec = m.parameters;
-      for (const k of Object.keys(rec)) {
-        w.tag(4, 2).fork();
-        w.tag(1, 2);
-        try {
-          w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Parameter", "parameters", e);
-        }
-        w.tag(2, 2);
-        try {
-          w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Parameter", "parameters", e);
         }
         w.join();
       }
-    }
-    {
-      const v = m.description;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "description")) {
-        w.tag(5, 2);
-        try {
-          w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Parameter", "description", e);
+      {
+        const rec = m.parameters;
+        for (const k of Object.keys(rec)) {
+          w.tag(4, 2).fork();
+          w.tag(1, 2);
+          f = "parameters";
+          w.string(k);
+          w.tag(2, 2);
+          f = "parameters";
+          w.string(rec[k]);
+          w.join();
         }
       }
+      {
+        const v = m.description;
+        if (v !== undefined && Object.hasOwn(m, "description")) {
+          w.tag(5, 2);
+          f = "description";
+          w.string(v);
+        }
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Parameter$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Parameter");
+    enterMessage(ctx, Parameter$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -160,11 +149,12 @@ export const ParameterSchema: MessageSchema<pb.Parameter> = {
   },
 };
 
+const ParametricInstance$ = "ommx.v1.ParametricInstance";
 /** Message `ommx.v1.ParametricInstance`: create, encode and decode as protobuf-es. */
 export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
-  typeName: "ommx.v1.ParametricInstance",
+  typeName: ParametricInstance$,
   create(init?: any): pb.ParametricInstance {
-    const m: any = { $typeName: "ommx.v1.ParametricInstance" };
+    const m: any = { $typeName: ParametricInstance$ };
     let v: any;
     v = init?.description;
     if (v != null) m.description = initMessage($0.Instance_DescriptionSchema, v);
@@ -198,152 +188,120 @@ export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.ParametricInstance") {
-      throw new Error(`cannot use field ommx.v1.ParametricInstance.description with message ${m.$typeName}`);
-    }
-    {
-      const v = m.description;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "description")) {
-        w.tag(1, 2).fork();
-        $0.Instance_DescriptionSchema.encode(v, w);
-        w.join();
+    checkType(m, ParametricInstance$, "description");
+    let f = "";
+    try {
+      {
+        const v = m.description;
+        if (v !== undefined && Object.hasOwn(m, "description")) {
+          f = "";
+          writeMessage(w, 1, $0.Instance_DescriptionSchema, v);
+        }
       }
-    }
-    for (const x of m.decisionVariables) {
-      w.tag(2, 2).fork();
-      $1.DecisionVariableSchema.encode(x === undefined ? $1.DecisionVariableSchema.create() : x, w);
-      w.join();
-    }
-    for (const x of m.parameters) {
-      w.tag(3, 2).fork();
-      ParameterSchema.encode(x === undefined ? ParameterSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.objective;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "objective")) {
-        w.tag(4, 2).fork();
-        $2.FunctionSchema.encode(v, w);
-        w.join();
+      for (const x of m.decisionVariables) {
+        f = "";
+        writeMessage(w, 2, $1.DecisionVariableSchema, x);
       }
-    }
-    for (const x of m.constraints) {
-      w.tag(5, 2).fork();
-      $3.ConstraintSchema.encode(x === undefined ? $3.ConstraintSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.sense;
-      if (v !== 0) {
-        w.tag(6, 0);
-        try {
+      for (const x of m.parameters) {
+        f = "";
+        writeMessage(w, 3, ParameterSchema, x);
+      }
+      {
+        const v = m.objective;
+        if (v !== undefined && Object.hasOwn(m, "objective")) {
+          f = "";
+          writeMessage(w, 4, $2.FunctionSchema, v);
+        }
+      }
+      for (const x of m.constraints) {
+        f = "";
+        writeMessage(w, 5, $3.ConstraintSchema, x);
+      }
+      {
+        const v = m.sense;
+        if (v !== 0) {
+          w.tag(6, 0);
+          f = "sense";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.ParametricInstance", "sense", e);
         }
       }
-    }
-    {
-      const v = m.constraintHints;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "constraintHints")) {
-        w.tag(7, 2).fork();
-        $4.ConstraintHintsSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.constraintHints;
+        if (v !== undefined && Object.hasOwn(m, "constraintHints")) {
+          f = "";
+          writeMessage(w, 7, $4.ConstraintHintsSchema, v);
+        }
       }
-    }
-    for (const x of m.removedConstraints) {
-      w.tag(8, 2).fork();
-      $3.RemovedConstraintSchema.encode(x === undefined ? $3.RemovedConstraintSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const rec = m.decisionVariableDependency;
-      for (const k of Object.keys(rec)) {
-        w.tag(9, 2).fork();
-        w.tag(1, 0);
-        try {
+      for (const x of m.removedConstraints) {
+        f = "";
+        writeMessage(w, 8, $3.RemovedConstraintSchema, x);
+      }
+      {
+        const rec = m.decisionVariableDependency;
+        for (const k of Object.keys(rec)) {
+          w.tag(9, 2).fork();
+          w.tag(1, 0);
+          f = "decision_variable_dependency";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.ParametricInstance", "decision_variable_dependency", e);
+          f = "";
+          writeMessage(w, 2, $2.FunctionSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        $2.FunctionSchema.encode(x === undefined ? $2.FunctionSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    for (const x of m.namedFunctions) {
-      w.tag(10, 2).fork();
-      $5.NamedFunctionSchema.encode(x === undefined ? $5.NamedFunctionSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const rec = m.annotations;
-      for (const k of Object.keys(rec)) {
-        w.tag(11, 2).fork();
-        w.tag(1, 2);
-        try {
+      for (const x of m.namedFunctions) {
+        f = "";
+        writeMessage(w, 10, $5.NamedFunctionSchema, x);
+      }
+      {
+        const rec = m.annotations;
+        for (const k of Object.keys(rec)) {
+          w.tag(11, 2).fork();
+          w.tag(1, 2);
+          f = "annotations";
           w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.ParametricInstance", "annotations", e);
-        }
-        w.tag(2, 2);
-        try {
+          w.tag(2, 2);
+          f = "annotations";
           w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.ParametricInstance", "annotations", e);
+          w.join();
         }
-        w.join();
       }
-    }
-    {
-      const v = m.formatVersion;
-      if (v != 0) {
-        w.tag(100, 0);
-        try {
+      {
+        const v = m.formatVersion;
+        if (v != 0) {
+          w.tag(100, 0);
+          f = "format_version";
           w.uint32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.ParametricInstance", "format_version", e);
         }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(ParametricInstance$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.ParametricInstance");
+    enterMessage(ctx, ParametricInstance$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.description === undefined ? $0.Instance_DescriptionSchema.create() : m.description;
-          $0.Instance_DescriptionSchema.decode(c, r, ctx, r.uint32());
-          m.description = c;
+          m.description = readMessage($0.Instance_DescriptionSchema, m.description, r, ctx);
           break;
         }
         case 2: {
-          const c = $1.DecisionVariableSchema.create();
-          $1.DecisionVariableSchema.decode(c, r, ctx, r.uint32());
-          m.decisionVariables.push(c);
+          m.decisionVariables.push(readMessage($1.DecisionVariableSchema, undefined, r, ctx));
           break;
         }
         case 3: {
-          const c = ParameterSchema.create();
-          ParameterSchema.decode(c, r, ctx, r.uint32());
-          m.parameters.push(c);
+          m.parameters.push(readMessage(ParameterSchema, undefined, r, ctx));
           break;
         }
         case 4: {
-          const c = m.objective === undefined ? $2.FunctionSchema.create() : m.objective;
-          $2.FunctionSchema.decode(c, r, ctx, r.uint32());
-          m.objective = c;
+          m.objective = readMessage($2.FunctionSchema, m.objective, r, ctx);
           break;
         }
         case 5: {
-          const c = $3.ConstraintSchema.create();
-          $3.ConstraintSchema.decode(c, r, ctx, r.uint32());
-          m.constraints.push(c);
+          m.constraints.push(readMessage($3.ConstraintSchema, undefined, r, ctx));
           break;
         }
         case 6: {
@@ -351,15 +309,11 @@ export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
           break;
         }
         case 7: {
-          const c = m.constraintHints === undefined ? $4.ConstraintHintsSchema.create() : m.constraintHints;
-          $4.ConstraintHintsSchema.decode(c, r, ctx, r.uint32());
-          m.constraintHints = c;
+          m.constraintHints = readMessage($4.ConstraintHintsSchema, m.constraintHints, r, ctx);
           break;
         }
         case 8: {
-          const c = $3.RemovedConstraintSchema.create();
-          $3.RemovedConstraintSchema.decode(c, r, ctx, r.uint32());
-          m.removedConstraints.push(c);
+          m.removedConstraints.push(readMessage($3.RemovedConstraintSchema, undefined, r, ctx));
           break;
         }
         case 9: {
@@ -370,18 +324,14 @@ export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $2.FunctionSchema.create() : val;
-              $2.FunctionSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage($2.FunctionSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.decisionVariableDependency, key === undefined ? 0n : key, val === undefined ? $2.FunctionSchema.create() : val);
           break;
         }
         case 10: {
-          const c = $5.NamedFunctionSchema.create();
-          $5.NamedFunctionSchema.decode(c, r, ctx, r.uint32());
-          m.namedFunctions.push(c);
+          m.namedFunctions.push(readMessage($5.NamedFunctionSchema, undefined, r, ctx));
           break;
         }
         case 11: {

@@ -7,22 +7,26 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 
+const Monomial$ = "ommx.v1.Monomial";
 /** Message `ommx.v1.Monomial`: create, encode and decode as protobuf-es. */
 export const MonomialSchema: MessageSchema<pb.Monomial> = {
-  typeName: "ommx.v1.Monomial",
+  typeName: Monomial$,
   create(init?: any): pb.Monomial {
-    const m: any = { $typeName: "ommx.v1.Monomial" };
+    const m: any = { $typeName: Monomial$ };
     let v: any;
     v = init?.ids;
     m.ids = v ?? [];
@@ -31,31 +35,32 @@ export const MonomialSchema: MessageSchema<pb.Monomial> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.Monomial") {
-      throw new Error(`cannot use field ommx.v1.Monomial.ids with message ${m.$typeName}`);
-    }
-    if (m.ids.length > 0) {
-      w.tag(1, 2).fork();
-      for (const x of m.ids) {
-        try {
+    checkType(m, Monomial$, "ids");
+    let f = "";
+    try {
+      if (m.ids.length > 0) {
+        w.tag(1, 2).fork();
+        for (const x of m.ids) {
+          f = "ids";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Monomial", "ids", e);
+        }
+        w.join();
+      }
+      {
+        const v = m.coefficient;
+        if (!Object.is(v, 0)) {
+          w.tag(2, 1);
+          f = "coefficient";
+          w.double(v);
         }
       }
-      w.join();
-    }
-    {
-      const v = m.coefficient;
-      if (!Object.is(v, 0)) {
-        w.tag(2, 1);
-        w.double(v);
-      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Monomial$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Monomial");
+    enterMessage(ctx, Monomial$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -81,37 +86,32 @@ export const MonomialSchema: MessageSchema<pb.Monomial> = {
   },
 };
 
+const Polynomial$ = "ommx.v1.Polynomial";
 /** Message `ommx.v1.Polynomial`: create, encode and decode as protobuf-es. */
 export const PolynomialSchema: MessageSchema<pb.Polynomial> = {
-  typeName: "ommx.v1.Polynomial",
+  typeName: Polynomial$,
   create(init?: any): pb.Polynomial {
-    const m: any = { $typeName: "ommx.v1.Polynomial" };
+    const m: any = { $typeName: Polynomial$ };
     let v: any;
     v = init?.terms;
     m.terms = Array.isArray(v) ? v.map((x: unknown) => initMessage(MonomialSchema, x)) : (v ?? []);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.Polynomial") {
-      throw new Error(`cannot use field ommx.v1.Polynomial.terms with message ${m.$typeName}`);
-    }
+    checkType(m, Polynomial$, "terms");
     for (const x of m.terms) {
-      w.tag(1, 2).fork();
-      MonomialSchema.encode(x === undefined ? MonomialSchema.create() : x, w);
-      w.join();
+      writeMessage(w, 1, MonomialSchema, x);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Polynomial");
+    enterMessage(ctx, Polynomial$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = MonomialSchema.create();
-          MonomialSchema.decode(c, r, ctx, r.uint32());
-          m.terms.push(c);
+          m.terms.push(readMessage(MonomialSchema, undefined, r, ctx));
           break;
         }
         default:

@@ -7,23 +7,27 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "./linear_static.ts";
 
+const Quadratic$ = "ommx.v1.Quadratic";
 /** Message `ommx.v1.Quadratic`: create, encode and decode as protobuf-es. */
 export const QuadraticSchema: MessageSchema<pb.Quadratic> = {
-  typeName: "ommx.v1.Quadratic",
+  typeName: Quadratic$,
   create(init?: any): pb.Quadratic {
-    const m: any = { $typeName: "ommx.v1.Quadratic" };
+    const m: any = { $typeName: Quadratic$ };
     let v: any;
     v = init?.rows;
     m.rows = v ?? [];
@@ -36,50 +40,47 @@ export const QuadraticSchema: MessageSchema<pb.Quadratic> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.Quadratic") {
-      throw new Error(`cannot use field ommx.v1.Quadratic.rows with message ${m.$typeName}`);
-    }
-    if (m.rows.length > 0) {
-      w.tag(1, 2).fork();
-      for (const x of m.rows) {
-        try {
+    checkType(m, Quadratic$, "rows");
+    let f = "";
+    try {
+      if (m.rows.length > 0) {
+        w.tag(1, 2).fork();
+        for (const x of m.rows) {
+          f = "rows";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Quadratic", "rows", e);
         }
-      }
-      w.join();
-    }
-    if (m.columns.length > 0) {
-      w.tag(2, 2).fork();
-      for (const x of m.columns) {
-        try {
-          w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Quadratic", "columns", e);
-        }
-      }
-      w.join();
-    }
-    if (m.values.length > 0) {
-      w.tag(3, 2).fork();
-      for (const x of m.values) {
-        w.double(x);
-      }
-      w.join();
-    }
-    {
-      const v = m.linear;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "linear")) {
-        w.tag(4, 2).fork();
-        $0.LinearSchema.encode(v, w);
         w.join();
       }
+      if (m.columns.length > 0) {
+        w.tag(2, 2).fork();
+        for (const x of m.columns) {
+          f = "columns";
+          w.uint64(x);
+        }
+        w.join();
+      }
+      if (m.values.length > 0) {
+        w.tag(3, 2).fork();
+        for (const x of m.values) {
+          f = "values";
+          w.double(x);
+        }
+        w.join();
+      }
+      {
+        const v = m.linear;
+        if (v !== undefined && Object.hasOwn(m, "linear")) {
+          f = "";
+          writeMessage(w, 4, $0.LinearSchema, v);
+        }
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Quadratic$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Quadratic");
+    enterMessage(ctx, Quadratic$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -109,9 +110,7 @@ export const QuadraticSchema: MessageSchema<pb.Quadratic> = {
           break;
         }
         case 4: {
-          const c = m.linear === undefined ? $0.LinearSchema.create() : m.linear;
-          $0.LinearSchema.decode(c, r, ctx, r.uint32());
-          m.linear = c;
+          m.linear = readMessage($0.LinearSchema, m.linear, r, ctx);
           break;
         }
         default:

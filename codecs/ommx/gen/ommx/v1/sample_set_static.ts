@@ -7,50 +7,48 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "./solution_static.ts";
 import * as $1 from "./decision_variables_static.ts";
 
+const Samples$ = "ommx.v1.Samples";
 /** Message `ommx.v1.Samples`: create, encode and decode as protobuf-es. */
 export const SamplesSchema: MessageSchema<pb.Samples> = {
-  typeName: "ommx.v1.Samples",
+  typeName: Samples$,
   create(init?: any): pb.Samples {
-    const m: any = { $typeName: "ommx.v1.Samples" };
+    const m: any = { $typeName: Samples$ };
     let v: any;
     v = init?.entries;
     m.entries = Array.isArray(v) ? v.map((x: unknown) => initMessage(Samples_SamplesEntrySchema, x)) : (v ?? []);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.Samples") {
-      throw new Error(`cannot use field ommx.v1.Samples.entries with message ${m.$typeName}`);
-    }
+    checkType(m, Samples$, "entries");
     for (const x of m.entries) {
-      w.tag(1, 2).fork();
-      Samples_SamplesEntrySchema.encode(x === undefined ? Samples_SamplesEntrySchema.create() : x, w);
-      w.join();
+      writeMessage(w, 1, Samples_SamplesEntrySchema, x);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Samples");
+    enterMessage(ctx, Samples$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = Samples_SamplesEntrySchema.create();
-          Samples_SamplesEntrySchema.decode(c, r, ctx, r.uint32());
-          m.entries.push(c);
+          m.entries.push(readMessage(Samples_SamplesEntrySchema, undefined, r, ctx));
           break;
         }
         default:
@@ -62,11 +60,12 @@ export const SamplesSchema: MessageSchema<pb.Samples> = {
   },
 };
 
+const Samples_SamplesEntry$ = "ommx.v1.Samples.SamplesEntry";
 /** Message `ommx.v1.Samples.SamplesEntry`: create, encode and decode as protobuf-es. */
 export const Samples_SamplesEntrySchema: MessageSchema<pb.Samples_SamplesEntry> = {
-  typeName: "ommx.v1.Samples.SamplesEntry",
+  typeName: Samples_SamplesEntry$,
   create(init?: any): pb.Samples_SamplesEntry {
-    const m: any = { $typeName: "ommx.v1.Samples.SamplesEntry" };
+    const m: any = { $typeName: Samples_SamplesEntry$ };
     let v: any;
     v = init?.state;
     if (v != null) m.state = initMessage($0.StateSchema, v);
@@ -75,40 +74,37 @@ export const Samples_SamplesEntrySchema: MessageSchema<pb.Samples_SamplesEntry> 
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.Samples.SamplesEntry") {
-      throw new Error(`cannot use field ommx.v1.Samples.SamplesEntry.state with message ${m.$typeName}`);
-    }
-    {
-      const v = m.state;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "state")) {
-        w.tag(1, 2).fork();
-        $0.StateSchema.encode(v, w);
-        w.join();
-      }
-    }
-    if (m.ids.length > 0) {
-      w.tag(2, 2).fork();
-      for (const x of m.ids) {
-        try {
-          w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Samples.SamplesEntry", "ids", e);
+    checkType(m, Samples_SamplesEntry$, "state");
+    let f = "";
+    try {
+      {
+        const v = m.state;
+        if (v !== undefined && Object.hasOwn(m, "state")) {
+          f = "";
+          writeMessage(w, 1, $0.StateSchema, v);
         }
       }
-      w.join();
+      if (m.ids.length > 0) {
+        w.tag(2, 2).fork();
+        for (const x of m.ids) {
+          f = "ids";
+          w.uint64(x);
+        }
+        w.join();
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Samples_SamplesEntry$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Samples.SamplesEntry");
+    enterMessage(ctx, Samples_SamplesEntry$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.state === undefined ? $0.StateSchema.create() : m.state;
-          $0.StateSchema.decode(c, r, ctx, r.uint32());
-          m.state = c;
+          m.state = readMessage($0.StateSchema, m.state, r, ctx);
           break;
         }
         case 2: {
@@ -128,37 +124,32 @@ export const Samples_SamplesEntrySchema: MessageSchema<pb.Samples_SamplesEntry> 
   },
 };
 
+const SampledValues$ = "ommx.v1.SampledValues";
 /** Message `ommx.v1.SampledValues`: create, encode and decode as protobuf-es. */
 export const SampledValuesSchema: MessageSchema<pb.SampledValues> = {
-  typeName: "ommx.v1.SampledValues",
+  typeName: SampledValues$,
   create(init?: any): pb.SampledValues {
-    const m: any = { $typeName: "ommx.v1.SampledValues" };
+    const m: any = { $typeName: SampledValues$ };
     let v: any;
     v = init?.entries;
     m.entries = Array.isArray(v) ? v.map((x: unknown) => initMessage(SampledValues_SampledValuesEntrySchema, x)) : (v ?? []);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.SampledValues") {
-      throw new Error(`cannot use field ommx.v1.SampledValues.entries with message ${m.$typeName}`);
-    }
+    checkType(m, SampledValues$, "entries");
     for (const x of m.entries) {
-      w.tag(1, 2).fork();
-      SampledValues_SampledValuesEntrySchema.encode(x === undefined ? SampledValues_SampledValuesEntrySchema.create() : x, w);
-      w.join();
+      writeMessage(w, 1, SampledValues_SampledValuesEntrySchema, x);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.SampledValues");
+    enterMessage(ctx, SampledValues$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = SampledValues_SampledValuesEntrySchema.create();
-          SampledValues_SampledValuesEntrySchema.decode(c, r, ctx, r.uint32());
-          m.entries.push(c);
+          m.entries.push(readMessage(SampledValues_SampledValuesEntrySchema, undefined, r, ctx));
           break;
         }
         default:
@@ -170,11 +161,12 @@ export const SampledValuesSchema: MessageSchema<pb.SampledValues> = {
   },
 };
 
+const SampledValues_SampledValuesEntry$ = "ommx.v1.SampledValues.SampledValuesEntry";
 /** Message `ommx.v1.SampledValues.SampledValuesEntry`: create, encode and decode as protobuf-es. */
 export const SampledValues_SampledValuesEntrySchema: MessageSchema<pb.SampledValues_SampledValuesEntry> = {
-  typeName: "ommx.v1.SampledValues.SampledValuesEntry",
+  typeName: SampledValues_SampledValuesEntry$,
   create(init?: any): pb.SampledValues_SampledValuesEntry {
-    const m: any = { $typeName: "ommx.v1.SampledValues.SampledValuesEntry" };
+    const m: any = { $typeName: SampledValues_SampledValuesEntry$ };
     let v: any;
     v = init?.value;
     m.value = v != null ? v : 0;
@@ -183,31 +175,32 @@ export const SampledValues_SampledValuesEntrySchema: MessageSchema<pb.SampledVal
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.SampledValues.SampledValuesEntry") {
-      throw new Error(`cannot use field ommx.v1.SampledValues.SampledValuesEntry.value with message ${m.$typeName}`);
-    }
-    {
-      const v = m.value;
-      if (!Object.is(v, 0)) {
-        w.tag(1, 1);
-        w.double(v);
-      }
-    }
-    if (m.ids.length > 0) {
-      w.tag(2, 2).fork();
-      for (const x of m.ids) {
-        try {
-          w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledValues.SampledValuesEntry", "ids", e);
+    checkType(m, SampledValues_SampledValuesEntry$, "value");
+    let f = "";
+    try {
+      {
+        const v = m.value;
+        if (!Object.is(v, 0)) {
+          w.tag(1, 1);
+          f = "value";
+          w.double(v);
         }
       }
-      w.join();
+      if (m.ids.length > 0) {
+        w.tag(2, 2).fork();
+        for (const x of m.ids) {
+          f = "ids";
+          w.uint64(x);
+        }
+        w.join();
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampledValues_SampledValuesEntry$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.SampledValues.SampledValuesEntry");
+    enterMessage(ctx, SampledValues_SampledValuesEntry$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -233,11 +226,12 @@ export const SampledValues_SampledValuesEntrySchema: MessageSchema<pb.SampledVal
   },
 };
 
+const SampledDecisionVariable$ = "ommx.v1.SampledDecisionVariable";
 /** Message `ommx.v1.SampledDecisionVariable`: create, encode and decode as protobuf-es. */
 export const SampledDecisionVariableSchema: MessageSchema<pb.SampledDecisionVariable> = {
-  typeName: "ommx.v1.SampledDecisionVariable",
+  typeName: SampledDecisionVariable$,
   create(init?: any): pb.SampledDecisionVariable {
-    const m: any = { $typeName: "ommx.v1.SampledDecisionVariable" };
+    const m: any = { $typeName: SampledDecisionVariable$ };
     let v: any;
     v = init?.decisionVariable;
     if (v != null) m.decisionVariable = initMessage($1.DecisionVariableSchema, v);
@@ -246,43 +240,33 @@ export const SampledDecisionVariableSchema: MessageSchema<pb.SampledDecisionVari
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.SampledDecisionVariable") {
-      throw new Error(`cannot use field ommx.v1.SampledDecisionVariable.decision_variable with message ${m.$typeName}`);
-    }
+    checkType(m, SampledDecisionVariable$, "decision_variable");
     {
       const v = m.decisionVariable;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "decisionVariable")) {
-        w.tag(1, 2).fork();
-        $1.DecisionVariableSchema.encode(v, w);
-        w.join();
+      if (v !== undefined && Object.hasOwn(m, "decisionVariable")) {
+        writeMessage(w, 1, $1.DecisionVariableSchema, v);
       }
     }
     {
       const v = m.samples;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "samples")) {
-        w.tag(2, 2).fork();
-        SampledValuesSchema.encode(v, w);
-        w.join();
+      if (v !== undefined && Object.hasOwn(m, "samples")) {
+        writeMessage(w, 2, SampledValuesSchema, v);
       }
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.SampledDecisionVariable");
+    enterMessage(ctx, SampledDecisionVariable$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.decisionVariable === undefined ? $1.DecisionVariableSchema.create() : m.decisionVariable;
-          $1.DecisionVariableSchema.decode(c, r, ctx, r.uint32());
-          m.decisionVariable = c;
+          m.decisionVariable = readMessage($1.DecisionVariableSchema, m.decisionVariable, r, ctx);
           break;
         }
         case 2: {
-          const c = m.samples === undefined ? SampledValuesSchema.create() : m.samples;
-          SampledValuesSchema.decode(c, r, ctx, r.uint32());
-          m.samples = c;
+          m.samples = readMessage(SampledValuesSchema, m.samples, r, ctx);
           break;
         }
         default:
@@ -294,11 +278,12 @@ export const SampledDecisionVariableSchema: MessageSchema<pb.SampledDecisionVari
   },
 };
 
+const SampledConstraint$ = "ommx.v1.SampledConstraint";
 /** Message `ommx.v1.SampledConstraint`: create, encode and decode as protobuf-es. */
 export const SampledConstraintSchema: MessageSchema<pb.SampledConstraint> = {
-  typeName: "ommx.v1.SampledConstraint",
+  typeName: SampledConstraint$,
   create(init?: any): pb.SampledConstraint {
-    const m: any = { $typeName: "ommx.v1.SampledConstraint" };
+    const m: any = { $typeName: SampledConstraint$ };
     let v: any;
     v = init?.id;
     m.id = v != null ? v : 0n;
@@ -325,151 +310,118 @@ export const SampledConstraintSchema: MessageSchema<pb.SampledConstraint> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.SampledConstraint") {
-      throw new Error(`cannot use field ommx.v1.SampledConstraint.id with message ${m.$typeName}`);
-    }
-    {
-      const v = m.id;
-      if (v != 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, SampledConstraint$, "id");
+    let f = "";
+    try {
+      {
+        const v = m.id;
+        if (v != 0) {
+          w.tag(1, 0);
+          f = "id";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledConstraint", "id", e);
         }
       }
-    }
-    {
-      const v = m.equality;
-      if (v !== 0) {
-        w.tag(2, 0);
-        try {
+      {
+        const v = m.equality;
+        if (v !== 0) {
+          w.tag(2, 0);
+          f = "equality";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledConstraint", "equality", e);
         }
       }
-    }
-    {
-      const v = m.name;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "name")) {
-        w.tag(3, 2);
-        try {
+      {
+        const v = m.name;
+        if (v !== undefined && Object.hasOwn(m, "name")) {
+          w.tag(3, 2);
+          f = "name";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledConstraint", "name", e);
         }
       }
-    }
-    if (m.subscripts.length > 0) {
-      w.tag(4, 2).fork();
-      for (const x of m.subscripts) {
-        try {
+      if (m.subscripts.length > 0) {
+        w.tag(4, 2).fork();
+        for (const x of m.subscripts) {
+          f = "subscripts";
           w.int64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledConstraint", "subscripts", e);
         }
+        w.join();
       }
-      w.join();
-    }
-    {
-      const rec = m.parameters;
-      for (const k of Object.keys(rec)) {
-        w.tag(5, 2).fork();
-        w.tag(1, 2);
-        try {
+      {
+        const rec = m.parameters;
+        for (const k of Object.keys(rec)) {
+          w.tag(5, 2).fork();
+          w.tag(1, 2);
+          f = "parameters";
           w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledConstraint", "parameters", e);
-        }
-        w.tag(2, 2);
-        try {
+          w.tag(2, 2);
+          f = "parameters";
           w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledConstraint", "parameters", e);
+          w.join();
         }
-        w.join();
       }
-    }
-    {
-      const v = m.description;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "description")) {
-        w.tag(6, 2);
-        try {
+      {
+        const v = m.description;
+        if (v !== undefined && Object.hasOwn(m, "description")) {
+          w.tag(6, 2);
+          f = "description";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledConstraint", "description", e);
         }
       }
-    }
-    {
-      const v = m.removedReason;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "removedReason")) {
-        w.tag(7, 2);
-        try {
+      {
+        const v = m.removedReason;
+        if (v !== undefined && Object.hasOwn(m, "removedReason")) {
+          w.tag(7, 2);
+          f = "removed_reason";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledConstraint", "removed_reason", e);
         }
       }
-    }
-    {
-      const rec = m.removedReasonParameters;
-      for (const k of Object.keys(rec)) {
-        w.tag(8, 2).fork();
-        w.tag(1, 2);
-        try {
+      {
+        const rec = m.removedReasonParameters;
+        for (const k of Object.keys(rec)) {
+          w.tag(8, 2).fork();
+          w.tag(1, 2);
+          f = "removed_reason_parameters";
           w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledConstraint", "removed_reason_parameters", e);
-        }
-        w.tag(2, 2);
-        try {
+          w.tag(2, 2);
+          f = "removed_reason_parameters";
           w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledConstraint", "removed_reason_parameters", e);
+          w.join();
         }
-        w.join();
       }
-    }
-    {
-      const v = m.evaluatedValues;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "evaluatedValues")) {
-        w.tag(9, 2).fork();
-        SampledValuesSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.evaluatedValues;
+        if (v !== undefined && Object.hasOwn(m, "evaluatedValues")) {
+          f = "";
+          writeMessage(w, 9, SampledValuesSchema, v);
+        }
       }
-    }
-    if (m.usedDecisionVariableIds.length > 0) {
-      w.tag(10, 2).fork();
-      for (const x of m.usedDecisionVariableIds) {
-        try {
+      if (m.usedDecisionVariableIds.length > 0) {
+        w.tag(10, 2).fork();
+        for (const x of m.usedDecisionVariableIds) {
+          f = "used_decision_variable_ids";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledConstraint", "used_decision_variable_ids", e);
         }
-      }
-      w.join();
-    }
-    {
-      const rec = m.feasible;
-      for (const k of Object.keys(rec)) {
-        w.tag(11, 2).fork();
-        w.tag(1, 0);
-        try {
-          w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledConstraint", "feasible", e);
-        }
-        w.tag(2, 0);
-        w.bool(rec[k]);
         w.join();
       }
+      {
+        const rec = m.feasible;
+        for (const k of Object.keys(rec)) {
+          w.tag(11, 2).fork();
+          w.tag(1, 0);
+          f = "feasible";
+          w.uint64(uint64Key(k));
+          w.tag(2, 0);
+          f = "feasible";
+          w.bool(rec[k]);
+          w.join();
+        }
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampledConstraint$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.SampledConstraint");
+    enterMessage(ctx, SampledConstraint$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -531,9 +483,7 @@ export const SampledConstraintSchema: MessageSchema<pb.SampledConstraint> = {
           break;
         }
         case 9: {
-          const c = m.evaluatedValues === undefined ? SampledValuesSchema.create() : m.evaluatedValues;
-          SampledValuesSchema.decode(c, r, ctx, r.uint32());
-          m.evaluatedValues = c;
+          m.evaluatedValues = readMessage(SampledValuesSchema, m.evaluatedValues, r, ctx);
           break;
         }
         case 10: {
@@ -567,11 +517,12 @@ export const SampledConstraintSchema: MessageSchema<pb.SampledConstraint> = {
   },
 };
 
+const SampledNamedFunction$ = "ommx.v1.SampledNamedFunction";
 /** Message `ommx.v1.SampledNamedFunction`: create, encode and decode as protobuf-es. */
 export const SampledNamedFunctionSchema: MessageSchema<pb.SampledNamedFunction> = {
-  typeName: "ommx.v1.SampledNamedFunction",
+  typeName: SampledNamedFunction$,
   create(init?: any): pb.SampledNamedFunction {
-    const m: any = { $typeName: "ommx.v1.SampledNamedFunction" };
+    const m: any = { $typeName: SampledNamedFunction$ };
     let v: any;
     v = init?.id;
     m.id = v != null ? v : 0n;
@@ -590,95 +541,76 @@ export const SampledNamedFunctionSchema: MessageSchema<pb.SampledNamedFunction> 
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.SampledNamedFunction") {
-      throw new Error(`cannot use field ommx.v1.SampledNamedFunction.id with message ${m.$typeName}`);
-    }
-    {
-      const v = m.id;
-      if (v != 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, SampledNamedFunction$, "id");
+    let f = "";
+    try {
+      {
+        const v = m.id;
+        if (v != 0) {
+          w.tag(1, 0);
+          f = "id";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledNamedFunction", "id", e);
         }
       }
-    }
-    {
-      const v = m.name;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "name")) {
-        w.tag(2, 2);
-        try {
+      {
+        const v = m.name;
+        if (v !== undefined && Object.hasOwn(m, "name")) {
+          w.tag(2, 2);
+          f = "name";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledNamedFunction", "name", e);
         }
       }
-    }
-    if (m.subscripts.length > 0) {
-      w.tag(3, 2).fork();
-      for (const x of m.subscripts) {
-        try {
+      if (m.subscripts.length > 0) {
+        w.tag(3, 2).fork();
+        for (const x of m.subscripts) {
+          f = "subscripts";
           w.int64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledNamedFunction", "subscripts", e);
         }
+        w.join();
       }
-      w.join();
-    }
-    {
-      const rec = m.parameters;
-      for (const k of Object.keys(rec)) {
-        w.tag(4, 2).fork();
-        w.tag(1, 2);
-        try {
+      {
+        const rec = m.parameters;
+        for (const k of Object.keys(rec)) {
+          w.tag(4, 2).fork();
+          w.tag(1, 2);
+          f = "parameters";
           w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledNamedFunction", "parameters", e);
-        }
-        w.tag(2, 2);
-        try {
+          w.tag(2, 2);
+          f = "parameters";
           w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledNamedFunction", "parameters", e);
+          w.join();
         }
-        w.join();
       }
-    }
-    {
-      const v = m.description;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "description")) {
-        w.tag(5, 2);
-        try {
+      {
+        const v = m.description;
+        if (v !== undefined && Object.hasOwn(m, "description")) {
+          w.tag(5, 2);
+          f = "description";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledNamedFunction", "description", e);
         }
       }
-    }
-    {
-      const v = m.evaluatedValues;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "evaluatedValues")) {
-        w.tag(6, 2).fork();
-        SampledValuesSchema.encode(v, w);
+      {
+        const v = m.evaluatedValues;
+        if (v !== undefined && Object.hasOwn(m, "evaluatedValues")) {
+          f = "";
+          writeMessage(w, 6, SampledValuesSchema, v);
+        }
+      }
+      if (m.usedDecisionVariableIds.length > 0) {
+        w.tag(7, 2).fork();
+        for (const x of m.usedDecisionVariableIds) {
+          f = "used_decision_variable_ids";
+          w.uint64(x);
+        }
         w.join();
       }
-    }
-    if (m.usedDecisionVariableIds.length > 0) {
-      w.tag(7, 2).fork();
-      for (const x of m.usedDecisionVariableIds) {
-        try {
-          w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampledNamedFunction", "used_decision_variable_ids", e);
-        }
-      }
-      w.join();
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampledNamedFunction$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.SampledNamedFunction");
+    enterMessage(ctx, SampledNamedFunction$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -718,9 +650,7 @@ export const SampledNamedFunctionSchema: MessageSchema<pb.SampledNamedFunction> 
           break;
         }
         case 6: {
-          const c = m.evaluatedValues === undefined ? SampledValuesSchema.create() : m.evaluatedValues;
-          SampledValuesSchema.decode(c, r, ctx, r.uint32());
-          m.evaluatedValues = c;
+          m.evaluatedValues = readMessage(SampledValuesSchema, m.evaluatedValues, r, ctx);
           break;
         }
         case 7: {
@@ -740,11 +670,12 @@ export const SampledNamedFunctionSchema: MessageSchema<pb.SampledNamedFunction> 
   },
 };
 
+const SampleSet$ = "ommx.v1.SampleSet";
 /** Message `ommx.v1.SampleSet`: create, encode and decode as protobuf-es. */
 export const SampleSetSchema: MessageSchema<pb.SampleSet> = {
-  typeName: "ommx.v1.SampleSet",
+  typeName: SampleSet$,
   create(init?: any): pb.SampleSet {
-    const m: any = { $typeName: "ommx.v1.SampleSet" };
+    const m: any = { $typeName: SampleSet$ };
     let v: any;
     v = init?.objectives;
     if (v != null) m.objectives = initMessage(SampledValuesSchema, v);
@@ -771,156 +702,128 @@ export const SampleSetSchema: MessageSchema<pb.SampleSet> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.SampleSet") {
-      throw new Error(`cannot use field ommx.v1.SampleSet.objectives with message ${m.$typeName}`);
-    }
-    {
-      const v = m.objectives;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "objectives")) {
-        w.tag(1, 2).fork();
-        SampledValuesSchema.encode(v, w);
-        w.join();
-      }
-    }
-    for (const x of m.decisionVariables) {
-      w.tag(2, 2).fork();
-      SampledDecisionVariableSchema.encode(x === undefined ? SampledDecisionVariableSchema.create() : x, w);
-      w.join();
-    }
-    for (const x of m.constraints) {
-      w.tag(3, 2).fork();
-      SampledConstraintSchema.encode(x === undefined ? SampledConstraintSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const rec = m.feasible;
-      for (const k of Object.keys(rec)) {
-        w.tag(4, 2).fork();
-        w.tag(1, 0);
-        try {
-          w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampleSet", "feasible", e);
+    checkType(m, SampleSet$, "objectives");
+    let f = "";
+    try {
+      {
+        const v = m.objectives;
+        if (v !== undefined && Object.hasOwn(m, "objectives")) {
+          f = "";
+          writeMessage(w, 1, SampledValuesSchema, v);
         }
-        w.tag(2, 0);
-        w.bool(rec[k]);
-        w.join();
       }
-    }
-    {
-      const v = m.sense;
-      if (v !== 0) {
-        w.tag(5, 0);
-        try {
+      for (const x of m.decisionVariables) {
+        f = "";
+        writeMessage(w, 2, SampledDecisionVariableSchema, x);
+      }
+      for (const x of m.constraints) {
+        f = "";
+        writeMessage(w, 3, SampledConstraintSchema, x);
+      }
+      {
+        const rec = m.feasible;
+        for (const k of Object.keys(rec)) {
+          w.tag(4, 2).fork();
+          w.tag(1, 0);
+          f = "feasible";
+          w.uint64(uint64Key(k));
+          w.tag(2, 0);
+          f = "feasible";
+          w.bool(rec[k]);
+          w.join();
+        }
+      }
+      {
+        const v = m.sense;
+        if (v !== 0) {
+          w.tag(5, 0);
+          f = "sense";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampleSet", "sense", e);
         }
       }
-    }
-    {
-      const rec = m.feasibleUnrelaxed;
-      for (const k of Object.keys(rec)) {
-        w.tag(6, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.feasibleUnrelaxed;
+        for (const k of Object.keys(rec)) {
+          w.tag(6, 2).fork();
+          w.tag(1, 0);
+          f = "feasible_unrelaxed";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampleSet", "feasible_unrelaxed", e);
+          w.tag(2, 0);
+          f = "feasible_unrelaxed";
+          w.bool(rec[k]);
+          w.join();
         }
-        w.tag(2, 0);
-        w.bool(rec[k]);
-        w.join();
       }
-    }
-    {
-      const rec = m.feasibleRelaxed;
-      for (const k of Object.keys(rec)) {
-        w.tag(7, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.feasibleRelaxed;
+        for (const k of Object.keys(rec)) {
+          w.tag(7, 2).fork();
+          w.tag(1, 0);
+          f = "feasible_relaxed";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampleSet", "feasible_relaxed", e);
+          w.tag(2, 0);
+          f = "feasible_relaxed";
+          w.bool(rec[k]);
+          w.join();
         }
-        w.tag(2, 0);
-        w.bool(rec[k]);
-        w.join();
       }
-    }
-    for (const x of m.namedFunctions) {
-      w.tag(8, 2).fork();
-      SampledNamedFunctionSchema.encode(x === undefined ? SampledNamedFunctionSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.metadata;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "metadata")) {
-        w.tag(9, 2).fork();
-        $0.ProcessMetadataSchema.encode(v, w);
-        w.join();
+      for (const x of m.namedFunctions) {
+        f = "";
+        writeMessage(w, 8, SampledNamedFunctionSchema, x);
       }
-    }
-    {
-      const rec = m.annotations;
-      for (const k of Object.keys(rec)) {
-        w.tag(10, 2).fork();
-        w.tag(1, 2);
-        try {
+      {
+        const v = m.metadata;
+        if (v !== undefined && Object.hasOwn(m, "metadata")) {
+          f = "";
+          writeMessage(w, 9, $0.ProcessMetadataSchema, v);
+        }
+      }
+      {
+        const rec = m.annotations;
+        for (const k of Object.keys(rec)) {
+          w.tag(10, 2).fork();
+          w.tag(1, 2);
+          f = "annotations";
           w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampleSet", "annotations", e);
-        }
-        w.tag(2, 2);
-        try {
+          w.tag(2, 2);
+          f = "annotations";
           w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampleSet", "annotations", e);
+          w.join();
         }
-        w.join();
       }
-    }
-    {
-      const v = m.formatVersion;
-      if (v != 0) {
-        w.tag(100, 0);
-        try {
+      {
+        const v = m.formatVersion;
+        if (v != 0) {
+          w.tag(100, 0);
+          f = "format_version";
           w.uint32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SampleSet", "format_version", e);
         }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampleSet$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.SampleSet");
+    enterMessage(ctx, SampleSet$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.objectives === undefined ? SampledValuesSchema.create() : m.objectives;
-          SampledValuesSchema.decode(c, r, ctx, r.uint32());
-          m.objectives = c;
+          m.objectives = readMessage(SampledValuesSchema, m.objectives, r, ctx);
           break;
         }
         case 2: {
-          const c = SampledDecisionVariableSchema.create();
-          SampledDecisionVariableSchema.decode(c, r, ctx, r.uint32());
-          m.decisionVariables.push(c);
+          m.decisionVariables.push(readMessage(SampledDecisionVariableSchema, undefined, r, ctx));
           break;
         }
         case 3: {
-          const c = SampledConstraintSchema.create();
-          SampledConstraintSchema.decode(c, r, ctx, r.uint32());
-          m.constraints.push(c);
+          m.constraints.push(readMessage(SampledConstraintSchema, undefined, r, ctx));
           break;
         }
         case 8: {
-          const c = SampledNamedFunctionSchema.create();
-          SampledNamedFunctionSchema.decode(c, r, ctx, r.uint32());
-          m.namedFunctions.push(c);
+          m.namedFunctions.push(readMessage(SampledNamedFunctionSchema, undefined, r, ctx));
           break;
         }
         case 4: {
@@ -970,9 +873,7 @@ export const SampleSetSchema: MessageSchema<pb.SampleSet> = {
           break;
         }
         case 9: {
-          const c = m.metadata === undefined ? $0.ProcessMetadataSchema.create() : m.metadata;
-          $0.ProcessMetadataSchema.decode(c, r, ctx, r.uint32());
-          m.metadata = c;
+          m.metadata = readMessage($0.ProcessMetadataSchema, m.metadata, r, ctx);
           break;
         }
         case 10: {

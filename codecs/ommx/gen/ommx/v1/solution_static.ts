@@ -7,14 +7,17 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "./decision_variables_static.ts";
@@ -38,39 +41,41 @@ export const Relaxation = {
 /** Enum `ommx.v1.Relaxation`. */
 export type Relaxation = pb.Relaxation;
 
+const State$ = "ommx.v1.State";
 /** Message `ommx.v1.State`: create, encode and decode as protobuf-es. */
 export const StateSchema: MessageSchema<pb.State> = {
-  typeName: "ommx.v1.State",
+  typeName: State$,
   create(init?: any): pb.State {
-    const m: any = { $typeName: "ommx.v1.State" };
+    const m: any = { $typeName: State$ };
     let v: any;
     v = init?.entries;
     m.entries = v ?? {};
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.State") {
-      throw new Error(`cannot use field ommx.v1.State.entries with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.entries;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, State$, "entries");
+    let f = "";
+    try {
+      {
+        const rec = m.entries;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "entries";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.State", "entries", e);
+          w.tag(2, 1);
+          f = "entries";
+          w.double(rec[k]);
+          w.join();
         }
-        w.tag(2, 1);
-        w.double(rec[k]);
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(State$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.State");
+    enterMessage(ctx, State$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -98,11 +103,12 @@ export const StateSchema: MessageSchema<pb.State> = {
   },
 };
 
+const ProcessMetadata$ = "ommx.v1.ProcessMetadata";
 /** Message `ommx.v1.ProcessMetadata`: create, encode and decode as protobuf-es. */
 export const ProcessMetadataSchema: MessageSchema<pb.ProcessMetadata> = {
-  typeName: "ommx.v1.ProcessMetadata",
+  typeName: ProcessMetadata$,
   create(init?: any): pb.ProcessMetadata {
-    const m: any = { $typeName: "ommx.v1.ProcessMetadata" };
+    const m: any = { $typeName: ProcessMetadata$ };
     let v: any;
     v = init?.instance;
     if (v != null) m.instance = v;
@@ -117,68 +123,56 @@ export const ProcessMetadataSchema: MessageSchema<pb.ProcessMetadata> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.ProcessMetadata") {
-      throw new Error(`cannot use field ommx.v1.ProcessMetadata.instance with message ${m.$typeName}`);
-    }
-    {
-      const v = m.instance;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "instance")) {
-        w.tag(1, 2);
-        try {
+    checkType(m, ProcessMetadata$, "instance");
+    let f = "";
+    try {
+      {
+        const v = m.instance;
+        if (v !== undefined && Object.hasOwn(m, "instance")) {
+          w.tag(1, 2);
+          f = "instance";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.ProcessMetadata", "instance", e);
         }
       }
-    }
-    {
-      const v = m.solver;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "solver")) {
-        w.tag(2, 2);
-        try {
+      {
+        const v = m.solver;
+        if (v !== undefined && Object.hasOwn(m, "solver")) {
+          w.tag(2, 2);
+          f = "solver";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.ProcessMetadata", "solver", e);
         }
       }
-    }
-    {
-      const v = m.parameters;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "parameters")) {
-        w.tag(3, 2);
-        try {
+      {
+        const v = m.parameters;
+        if (v !== undefined && Object.hasOwn(m, "parameters")) {
+          w.tag(3, 2);
+          f = "parameters";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.ProcessMetadata", "parameters", e);
         }
       }
-    }
-    {
-      const v = m.start;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "start")) {
-        w.tag(4, 2);
-        try {
+      {
+        const v = m.start;
+        if (v !== undefined && Object.hasOwn(m, "start")) {
+          w.tag(4, 2);
+          f = "start";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.ProcessMetadata", "start", e);
         }
       }
-    }
-    {
-      const v = m.end;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "end")) {
-        w.tag(5, 2);
-        try {
+      {
+        const v = m.end;
+        if (v !== undefined && Object.hasOwn(m, "end")) {
+          w.tag(5, 2);
+          f = "end";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.ProcessMetadata", "end", e);
         }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(ProcessMetadata$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.ProcessMetadata");
+    enterMessage(ctx, ProcessMetadata$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -212,11 +206,12 @@ export const ProcessMetadataSchema: MessageSchema<pb.ProcessMetadata> = {
   },
 };
 
+const Solution$ = "ommx.v1.Solution";
 /** Message `ommx.v1.Solution`: create, encode and decode as protobuf-es. */
 export const SolutionSchema: MessageSchema<pb.Solution> = {
-  typeName: "ommx.v1.Solution",
+  typeName: Solution$,
   create(init?: any): pb.Solution {
-    const m: any = { $typeName: "ommx.v1.Solution" };
+    const m: any = { $typeName: Solution$ };
     let v: any;
     v = init?.state;
     if (v != null) m.state = initMessage(StateSchema, v);
@@ -249,143 +244,125 @@ export const SolutionSchema: MessageSchema<pb.Solution> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.Solution") {
-      throw new Error(`cannot use field ommx.v1.Solution.state with message ${m.$typeName}`);
-    }
-    {
-      const v = m.state;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "state")) {
-        w.tag(1, 2).fork();
-        StateSchema.encode(v, w);
-        w.join();
-      }
-    }
-    {
-      const v = m.objective;
-      if (!Object.is(v, 0)) {
-        w.tag(2, 1);
-        w.double(v);
-      }
-    }
-    for (const x of m.decisionVariables) {
-      w.tag(3, 2).fork();
-      $0.DecisionVariableSchema.encode(x === undefined ? $0.DecisionVariableSchema.create() : x, w);
-      w.join();
-    }
-    for (const x of m.evaluatedConstraints) {
-      w.tag(4, 2).fork();
-      $1.EvaluatedConstraintSchema.encode(x === undefined ? $1.EvaluatedConstraintSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.feasible;
-      if (v !== false) {
-        w.tag(5, 0);
-        w.bool(v);
-      }
-    }
-    {
-      const v = m.optimality;
-      if (v !== 0) {
-        w.tag(6, 0);
-        try {
-          w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Solution", "optimality", e);
+    checkType(m, Solution$, "state");
+    let f = "";
+    try {
+      {
+        const v = m.state;
+        if (v !== undefined && Object.hasOwn(m, "state")) {
+          f = "";
+          writeMessage(w, 1, StateSchema, v);
         }
       }
-    }
-    {
-      const v = m.relaxation;
-      if (v !== 0) {
-        w.tag(7, 0);
-        try {
-          w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Solution", "relaxation", e);
+      {
+        const v = m.objective;
+        if (!Object.is(v, 0)) {
+          w.tag(2, 1);
+          f = "objective";
+          w.double(v);
         }
       }
-    }
-    {
-      const v = m.feasibleUnrelaxed;
-      if (v !== false) {
-        w.tag(8, 0);
-        w.bool(v);
+      for (const x of m.decisionVariables) {
+        f = "";
+        writeMessage(w, 3, $0.DecisionVariableSchema, x);
       }
-    }
-    {
-      const v = m.feasibleRelaxed;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "feasibleRelaxed")) {
-        w.tag(9, 0);
-        w.bool(v);
+      for (const x of m.evaluatedConstraints) {
+        f = "";
+        writeMessage(w, 4, $1.EvaluatedConstraintSchema, x);
       }
-    }
-    {
-      const v = m.sense;
-      if (v !== 0) {
-        w.tag(10, 0);
-        try {
-          w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Solution", "sense", e);
+      {
+        const v = m.feasible;
+        if (v !== false) {
+          w.tag(5, 0);
+          f = "feasible";
+          w.bool(v);
         }
       }
-    }
-    for (const x of m.evaluatedNamedFunctions) {
-      w.tag(11, 2).fork();
-      $2.EvaluatedNamedFunctionSchema.encode(x === undefined ? $2.EvaluatedNamedFunctionSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.metadata;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "metadata")) {
-        w.tag(12, 2).fork();
-        ProcessMetadataSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.optimality;
+        if (v !== 0) {
+          w.tag(6, 0);
+          f = "optimality";
+          w.int32(v);
+        }
       }
-    }
-    {
-      const rec = m.annotations;
-      for (const k of Object.keys(rec)) {
-        w.tag(13, 2).fork();
-        w.tag(1, 2);
-        try {
+      {
+        const v = m.relaxation;
+        if (v !== 0) {
+          w.tag(7, 0);
+          f = "relaxation";
+          w.int32(v);
+        }
+      }
+      {
+        const v = m.feasibleUnrelaxed;
+        if (v !== false) {
+          w.tag(8, 0);
+          f = "feasible_unrelaxed";
+          w.bool(v);
+        }
+      }
+      {
+        const v = m.feasibleRelaxed;
+        if (v !== undefined && Object.hasOwn(m, "feasibleRelaxed")) {
+          w.tag(9, 0);
+          f = "feasible_relaxed";
+          w.bool(v);
+        }
+      }
+      {
+        const v = m.sense;
+        if (v !== 0) {
+          w.tag(10, 0);
+          f = "sense";
+          w.int32(v);
+        }
+      }
+      for (const x of m.evaluatedNamedFunctions) {
+        f = "";
+        writeMessage(w, 11, $2.EvaluatedNamedFunctionSchema, x);
+      }
+      {
+        const v = m.metadata;
+        if (v !== undefined && Object.hasOwn(m, "metadata")) {
+          f = "";
+          writeMessage(w, 12, ProcessMetadataSchema, v);
+        }
+      }
+      {
+        const rec = m.annotations;
+        for (const k of Object.keys(rec)) {
+          w.tag(13, 2).fork();
+          w.tag(1, 2);
+          f = "annotations";
           w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Solution", "annotations", e);
-        }
-        w.tag(2, 2);
-        try {
+          w.tag(2, 2);
+          f = "annotations";
           w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Solution", "annotations", e);
+          w.join();
         }
-        w.join();
       }
-    }
-    {
-      const v = m.formatVersion;
-      if (v != 0) {
-        w.tag(100, 0);
-        try {
+      {
+        const v = m.formatVersion;
+        if (v != 0) {
+          w.tag(100, 0);
+          f = "format_version";
           w.uint32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.Solution", "format_version", e);
         }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Solution$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Solution");
+    enterMessage(ctx, Solution$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.state === undefined ? StateSchema.create() : m.state;
-          StateSchema.decode(c, r, ctx, r.uint32());
-          m.state = c;
+          m.state = readMessage(StateSchema, m.state, r, ctx);
           break;
         }
         case 2: {
@@ -393,21 +370,15 @@ export const SolutionSchema: MessageSchema<pb.Solution> = {
           break;
         }
         case 3: {
-          const c = $0.DecisionVariableSchema.create();
-          $0.DecisionVariableSchema.decode(c, r, ctx, r.uint32());
-          m.decisionVariables.push(c);
+          m.decisionVariables.push(readMessage($0.DecisionVariableSchema, undefined, r, ctx));
           break;
         }
         case 4: {
-          const c = $1.EvaluatedConstraintSchema.create();
-          $1.EvaluatedConstraintSchema.decode(c, r, ctx, r.uint32());
-          m.evaluatedConstraints.push(c);
+          m.evaluatedConstraints.push(readMessage($1.EvaluatedConstraintSchema, undefined, r, ctx));
           break;
         }
         case 11: {
-          const c = $2.EvaluatedNamedFunctionSchema.create();
-          $2.EvaluatedNamedFunctionSchema.decode(c, r, ctx, r.uint32());
-          m.evaluatedNamedFunctions.push(c);
+          m.evaluatedNamedFunctions.push(readMessage($2.EvaluatedNamedFunctionSchema, undefined, r, ctx));
           break;
         }
         case 5: {
@@ -435,9 +406,7 @@ export const SolutionSchema: MessageSchema<pb.Solution> = {
           break;
         }
         case 12: {
-          const c = m.metadata === undefined ? ProcessMetadataSchema.create() : m.metadata;
-          ProcessMetadataSchema.decode(c, r, ctx, r.uint32());
-          m.metadata = c;
+          m.metadata = readMessage(ProcessMetadataSchema, m.metadata, r, ctx);
           break;
         }
         case 13: {
@@ -467,11 +436,12 @@ export const SolutionSchema: MessageSchema<pb.Solution> = {
   },
 };
 
+const Infeasible$ = "ommx.v1.Infeasible";
 /** Message `ommx.v1.Infeasible`: create, encode and decode as protobuf-es. */
 export const InfeasibleSchema: MessageSchema<pb.Infeasible> = {
-  typeName: "ommx.v1.Infeasible",
+  typeName: Infeasible$,
   create(init?: any): pb.Infeasible {
-    const m: any = { $typeName: "ommx.v1.Infeasible" };
+    const m: any = { $typeName: Infeasible$ };
     let v: any;
     return m;
   },
@@ -479,7 +449,7 @@ export const InfeasibleSchema: MessageSchema<pb.Infeasible> = {
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Infeasible");
+    enterMessage(ctx, Infeasible$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -493,11 +463,12 @@ export const InfeasibleSchema: MessageSchema<pb.Infeasible> = {
   },
 };
 
+const Unbounded$ = "ommx.v1.Unbounded";
 /** Message `ommx.v1.Unbounded`: create, encode and decode as protobuf-es. */
 export const UnboundedSchema: MessageSchema<pb.Unbounded> = {
-  typeName: "ommx.v1.Unbounded",
+  typeName: Unbounded$,
   create(init?: any): pb.Unbounded {
-    const m: any = { $typeName: "ommx.v1.Unbounded" };
+    const m: any = { $typeName: Unbounded$ };
     let v: any;
     return m;
   },
@@ -505,7 +476,7 @@ export const UnboundedSchema: MessageSchema<pb.Unbounded> = {
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Unbounded");
+    enterMessage(ctx, Unbounded$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -519,11 +490,12 @@ export const UnboundedSchema: MessageSchema<pb.Unbounded> = {
   },
 };
 
+const Result$ = "ommx.v1.Result";
 /** Message `ommx.v1.Result`: create, encode and decode as protobuf-es. */
 export const ResultSchema: MessageSchema<pb.Result> = {
-  typeName: "ommx.v1.Result",
+  typeName: Result$,
   create(init?: any): pb.Result {
-    const m: any = { $typeName: "ommx.v1.Result" };
+    const m: any = { $typeName: Result$ };
     let v: any;
     v = init?.result;
     switch (v?.case) {
@@ -545,36 +517,33 @@ export const ResultSchema: MessageSchema<pb.Result> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.Result") {
-      throw new Error(`cannot use field ommx.v1.Result.error with message ${m.$typeName}`);
-    }
-    if (m.result.case === "error") {
-      w.tag(1, 2);
-      try {
+    checkType(m, Result$, "error");
+    let f = "";
+    try {
+      if (m.result.case === "error") {
+        w.tag(1, 2);
+        f = "error";
         w.string(m.result.value);
-      } catch (e) {
-        throw fieldWriteError("ommx.v1.Result", "error", e);
       }
-    }
-    if (m.result.case === "solution") {
-      w.tag(2, 2).fork();
-      SolutionSchema.encode(m.result.value, w);
-      w.join();
-    }
-    if (m.result.case === "infeasible") {
-      w.tag(3, 2).fork();
-      InfeasibleSchema.encode(m.result.value, w);
-      w.join();
-    }
-    if (m.result.case === "unbounded") {
-      w.tag(4, 2).fork();
-      UnboundedSchema.encode(m.result.value, w);
-      w.join();
+      if (m.result.case === "solution") {
+        f = "";
+        writeMessage(w, 2, SolutionSchema, m.result.value);
+      }
+      if (m.result.case === "infeasible") {
+        f = "";
+        writeMessage(w, 3, InfeasibleSchema, m.result.value);
+      }
+      if (m.result.case === "unbounded") {
+        f = "";
+        writeMessage(w, 4, UnboundedSchema, m.result.value);
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Result$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.Result");
+    enterMessage(ctx, Result$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -585,23 +554,17 @@ export const ResultSchema: MessageSchema<pb.Result> = {
         }
         case 2: {
           const o = m.result;
-          const c = o.case === "solution" && o.value !== undefined ? o.value : SolutionSchema.create();
-          SolutionSchema.decode(c, r, ctx, r.uint32());
-          m.result = { case: "solution", value: c };
+          m.result = { case: "solution", value: readMessage(SolutionSchema, o.case === "solution" ? o.value : undefined, r, ctx) };
           break;
         }
         case 3: {
           const o = m.result;
-          const c = o.case === "infeasible" && o.value !== undefined ? o.value : InfeasibleSchema.create();
-          InfeasibleSchema.decode(c, r, ctx, r.uint32());
-          m.result = { case: "infeasible", value: c };
+          m.result = { case: "infeasible", value: readMessage(InfeasibleSchema, o.case === "infeasible" ? o.value : undefined, r, ctx) };
           break;
         }
         case 4: {
           const o = m.result;
-          const c = o.case === "unbounded" && o.value !== undefined ? o.value : UnboundedSchema.create();
-          UnboundedSchema.decode(c, r, ctx, r.uint32());
-          m.result = { case: "unbounded", value: c };
+          m.result = { case: "unbounded", value: readMessage(UnboundedSchema, o.case === "unbounded" ? o.value : undefined, r, ctx) };
           break;
         }
         default:

@@ -7,22 +7,26 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 
+const SOS1$ = "ommx.v1.SOS1";
 /** Message `ommx.v1.SOS1`: create, encode and decode as protobuf-es. */
 export const SOS1Schema: MessageSchema<pb.SOS1> = {
-  typeName: "ommx.v1.SOS1",
+  typeName: SOS1$,
   create(init?: any): pb.SOS1 {
-    const m: any = { $typeName: "ommx.v1.SOS1" };
+    const m: any = { $typeName: SOS1$ };
     let v: any;
     v = init?.binaryConstraintId;
     m.binaryConstraintId = v != null ? v : 0n;
@@ -33,46 +37,40 @@ export const SOS1Schema: MessageSchema<pb.SOS1> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v1.SOS1") {
-      throw new Error(`cannot use field ommx.v1.SOS1.binary_constraint_id with message ${m.$typeName}`);
-    }
-    {
-      const v = m.binaryConstraintId;
-      if (v != 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, SOS1$, "binary_constraint_id");
+    let f = "";
+    try {
+      {
+        const v = m.binaryConstraintId;
+        if (v != 0) {
+          w.tag(1, 0);
+          f = "binary_constraint_id";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SOS1", "binary_constraint_id", e);
         }
       }
-    }
-    if (m.bigMConstraintIds.length > 0) {
-      w.tag(2, 2).fork();
-      for (const x of m.bigMConstraintIds) {
-        try {
+      if (m.bigMConstraintIds.length > 0) {
+        w.tag(2, 2).fork();
+        for (const x of m.bigMConstraintIds) {
+          f = "big_m_constraint_ids";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SOS1", "big_m_constraint_ids", e);
         }
+        w.join();
       }
-      w.join();
-    }
-    if (m.decisionVariables.length > 0) {
-      w.tag(3, 2).fork();
-      for (const x of m.decisionVariables) {
-        try {
+      if (m.decisionVariables.length > 0) {
+        w.tag(3, 2).fork();
+        for (const x of m.decisionVariables) {
+          f = "decision_variables";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v1.SOS1", "decision_variables", e);
         }
+        w.join();
       }
-      w.join();
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SOS1$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v1.SOS1");
+    enterMessage(ctx, SOS1$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {

@@ -7,14 +7,17 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 
@@ -29,11 +32,12 @@ export const Feature = {
 /** Enum `ommx.v2.Feature`. */
 export type Feature = pb.Feature;
 
+const ModelingLabel$ = "ommx.v2.ModelingLabel";
 /** Message `ommx.v2.ModelingLabel`: create, encode and decode as protobuf-es. */
 export const ModelingLabelSchema: MessageSchema<pb.ModelingLabel> = {
-  typeName: "ommx.v2.ModelingLabel",
+  typeName: ModelingLabel$,
   create(init?: any): pb.ModelingLabel {
-    const m: any = { $typeName: "ommx.v2.ModelingLabel" };
+    const m: any = { $typeName: ModelingLabel$ };
     let v: any;
     v = init?.name;
     if (v != null) m.name = v;
@@ -46,65 +50,53 @@ export const ModelingLabelSchema: MessageSchema<pb.ModelingLabel> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.ModelingLabel") {
-      throw new Error(`cannot use field ommx.v2.ModelingLabel.name with message ${m.$typeName}`);
-    }
-    {
-      const v = m.name;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "name")) {
-        w.tag(1, 2);
-        try {
+    checkType(m, ModelingLabel$, "name");
+    let f = "";
+    try {
+      {
+        const v = m.name;
+        if (v !== undefined && Object.hasOwn(m, "name")) {
+          w.tag(1, 2);
+          f = "name";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.ModelingLabel", "name", e);
         }
       }
-    }
-    if (m.subscripts.length > 0) {
-      w.tag(2, 2).fork();
-      for (const x of m.subscripts) {
-        try {
+      if (m.subscripts.length > 0) {
+        w.tag(2, 2).fork();
+        for (const x of m.subscripts) {
+          f = "subscripts";
           w.int64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.ModelingLabel", "subscripts", e);
-        }
-      }
-      w.join();
-    }
-    {
-      const rec = m.parameters;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 2);
-        try {
-          w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.ModelingLabel", "parameters", e);
-        }
-        w.tag(2, 2);
-        try {
-          w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.ModelingLabel", "parameters", e);
         }
         w.join();
       }
-    }
-    {
-      const v = m.description;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "description")) {
-        w.tag(4, 2);
-        try {
-          w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.ModelingLabel", "description", e);
+      {
+        const rec = m.parameters;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 2);
+          f = "parameters";
+          w.string(k);
+          w.tag(2, 2);
+          f = "parameters";
+          w.string(rec[k]);
+          w.join();
         }
       }
+      {
+        const v = m.description;
+        if (v !== undefined && Object.hasOwn(m, "description")) {
+          w.tag(4, 2);
+          f = "description";
+          w.string(v);
+        }
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(ModelingLabel$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.ModelingLabel");
+    enterMessage(ctx, ModelingLabel$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {

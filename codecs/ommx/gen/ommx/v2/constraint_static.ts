@@ -7,25 +7,29 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "./common_static.ts";
 import * as $1 from "../v1/function_static.ts";
 import * as $2 from "../v1/sample_set_static.ts";
 
+const Provenance$ = "ommx.v2.Provenance";
 /** Message `ommx.v2.Provenance`: create, encode and decode as protobuf-es. */
 export const ProvenanceSchema: MessageSchema<pb.Provenance> = {
-  typeName: "ommx.v2.Provenance",
+  typeName: Provenance$,
   create(init?: any): pb.Provenance {
-    const m: any = { $typeName: "ommx.v2.Provenance" };
+    const m: any = { $typeName: Provenance$ };
     let v: any;
     v = init?.source;
     switch (v?.case) {
@@ -44,37 +48,31 @@ export const ProvenanceSchema: MessageSchema<pb.Provenance> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.Provenance") {
-      throw new Error(`cannot use field ommx.v2.Provenance.indicator_constraint_id with message ${m.$typeName}`);
-    }
-    if (m.source.case === "indicatorConstraintId") {
-      w.tag(1, 0);
-      try {
+    checkType(m, Provenance$, "indicator_constraint_id");
+    let f = "";
+    try {
+      if (m.source.case === "indicatorConstraintId") {
+        w.tag(1, 0);
+        f = "indicator_constraint_id";
         w.uint64(m.source.value);
-      } catch (e) {
-        throw fieldWriteError("ommx.v2.Provenance", "indicator_constraint_id", e);
       }
-    }
-    if (m.source.case === "oneHotConstraintId") {
-      w.tag(2, 0);
-      try {
+      if (m.source.case === "oneHotConstraintId") {
+        w.tag(2, 0);
+        f = "one_hot_constraint_id";
         w.uint64(m.source.value);
-      } catch (e) {
-        throw fieldWriteError("ommx.v2.Provenance", "one_hot_constraint_id", e);
       }
-    }
-    if (m.source.case === "sos1ConstraintId") {
-      w.tag(3, 0);
-      try {
+      if (m.source.case === "sos1ConstraintId") {
+        w.tag(3, 0);
+        f = "sos1_constraint_id";
         w.uint64(m.source.value);
-      } catch (e) {
-        throw fieldWriteError("ommx.v2.Provenance", "sos1_constraint_id", e);
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Provenance$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.Provenance");
+    enterMessage(ctx, Provenance$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -100,11 +98,12 @@ export const ProvenanceSchema: MessageSchema<pb.Provenance> = {
   },
 };
 
+const ConstraintContext$ = "ommx.v2.ConstraintContext";
 /** Message `ommx.v2.ConstraintContext`: create, encode and decode as protobuf-es. */
 export const ConstraintContextSchema: MessageSchema<pb.ConstraintContext> = {
-  typeName: "ommx.v2.ConstraintContext",
+  typeName: ConstraintContext$,
   create(init?: any): pb.ConstraintContext {
-    const m: any = { $typeName: "ommx.v2.ConstraintContext" };
+    const m: any = { $typeName: ConstraintContext$ };
     let v: any;
     v = init?.label;
     if (v != null) m.label = initMessage($0.ModelingLabelSchema, v);
@@ -113,40 +112,30 @@ export const ConstraintContextSchema: MessageSchema<pb.ConstraintContext> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.ConstraintContext") {
-      throw new Error(`cannot use field ommx.v2.ConstraintContext.label with message ${m.$typeName}`);
-    }
+    checkType(m, ConstraintContext$, "label");
     {
       const v = m.label;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "label")) {
-        w.tag(1, 2).fork();
-        $0.ModelingLabelSchema.encode(v, w);
-        w.join();
+      if (v !== undefined && Object.hasOwn(m, "label")) {
+        writeMessage(w, 1, $0.ModelingLabelSchema, v);
       }
     }
     for (const x of m.provenance) {
-      w.tag(2, 2).fork();
-      ProvenanceSchema.encode(x === undefined ? ProvenanceSchema.create() : x, w);
-      w.join();
+      writeMessage(w, 2, ProvenanceSchema, x);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.ConstraintContext");
+    enterMessage(ctx, ConstraintContext$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.label === undefined ? $0.ModelingLabelSchema.create() : m.label;
-          $0.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
-          m.label = c;
+          m.label = readMessage($0.ModelingLabelSchema, m.label, r, ctx);
           break;
         }
         case 2: {
-          const c = ProvenanceSchema.create();
-          ProvenanceSchema.decode(c, r, ctx, r.uint32());
-          m.provenance.push(c);
+          m.provenance.push(readMessage(ProvenanceSchema, undefined, r, ctx));
           break;
         }
         default:
@@ -158,11 +147,12 @@ export const ConstraintContextSchema: MessageSchema<pb.ConstraintContext> = {
   },
 };
 
+const RemovedReason$ = "ommx.v2.RemovedReason";
 /** Message `ommx.v2.RemovedReason`: create, encode and decode as protobuf-es. */
 export const RemovedReasonSchema: MessageSchema<pb.RemovedReason> = {
-  typeName: "ommx.v2.RemovedReason",
+  typeName: RemovedReason$,
   create(init?: any): pb.RemovedReason {
-    const m: any = { $typeName: "ommx.v2.RemovedReason" };
+    const m: any = { $typeName: RemovedReason$ };
     let v: any;
     v = init?.reason;
     m.reason = v != null ? v : "";
@@ -171,43 +161,37 @@ export const RemovedReasonSchema: MessageSchema<pb.RemovedReason> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.RemovedReason") {
-      throw new Error(`cannot use field ommx.v2.RemovedReason.reason with message ${m.$typeName}`);
-    }
-    {
-      const v = m.reason;
-      if (v !== "") {
-        w.tag(1, 2);
-        try {
+    checkType(m, RemovedReason$, "reason");
+    let f = "";
+    try {
+      {
+        const v = m.reason;
+        if (v !== "") {
+          w.tag(1, 2);
+          f = "reason";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.RemovedReason", "reason", e);
         }
       }
-    }
-    {
-      const rec = m.parameters;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 2);
-        try {
+      {
+        const rec = m.parameters;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 2);
+          f = "parameters";
           w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.RemovedReason", "parameters", e);
-        }
-        w.tag(2, 2);
-        try {
+          w.tag(2, 2);
+          f = "parameters";
           w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.RemovedReason", "parameters", e);
+          w.join();
         }
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(RemovedReason$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.RemovedReason");
+    enterMessage(ctx, RemovedReason$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -239,11 +223,12 @@ export const RemovedReasonSchema: MessageSchema<pb.RemovedReason> = {
   },
 };
 
+const RegularConstraint$ = "ommx.v2.RegularConstraint";
 /** Message `ommx.v2.RegularConstraint`: create, encode and decode as protobuf-es. */
 export const RegularConstraintSchema: MessageSchema<pb.RegularConstraint> = {
-  typeName: "ommx.v2.RegularConstraint",
+  typeName: RegularConstraint$,
   create(init?: any): pb.RegularConstraint {
-    const m: any = { $typeName: "ommx.v2.RegularConstraint" };
+    const m: any = { $typeName: RegularConstraint$ };
     let v: any;
     v = init?.equality;
     m.equality = v != null ? v : 0;
@@ -252,32 +237,31 @@ export const RegularConstraintSchema: MessageSchema<pb.RegularConstraint> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.RegularConstraint") {
-      throw new Error(`cannot use field ommx.v2.RegularConstraint.equality with message ${m.$typeName}`);
-    }
-    {
-      const v = m.equality;
-      if (v !== 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, RegularConstraint$, "equality");
+    let f = "";
+    try {
+      {
+        const v = m.equality;
+        if (v !== 0) {
+          w.tag(1, 0);
+          f = "equality";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.RegularConstraint", "equality", e);
         }
       }
-    }
-    {
-      const v = m.function;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "function")) {
-        w.tag(2, 2).fork();
-        $1.FunctionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.function;
+        if (v !== undefined && Object.hasOwn(m, "function")) {
+          f = "";
+          writeMessage(w, 2, $1.FunctionSchema, v);
+        }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(RegularConstraint$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.RegularConstraint");
+    enterMessage(ctx, RegularConstraint$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -287,9 +271,7 @@ export const RegularConstraintSchema: MessageSchema<pb.RegularConstraint> = {
           break;
         }
         case 2: {
-          const c = m.function === undefined ? $1.FunctionSchema.create() : m.function;
-          $1.FunctionSchema.decode(c, r, ctx, r.uint32());
-          m.function = c;
+          m.function = readMessage($1.FunctionSchema, m.function, r, ctx);
           break;
         }
         default:
@@ -301,11 +283,12 @@ export const RegularConstraintSchema: MessageSchema<pb.RegularConstraint> = {
   },
 };
 
+const IndicatorConstraint$ = "ommx.v2.IndicatorConstraint";
 /** Message `ommx.v2.IndicatorConstraint`: create, encode and decode as protobuf-es. */
 export const IndicatorConstraintSchema: MessageSchema<pb.IndicatorConstraint> = {
-  typeName: "ommx.v2.IndicatorConstraint",
+  typeName: IndicatorConstraint$,
   create(init?: any): pb.IndicatorConstraint {
-    const m: any = { $typeName: "ommx.v2.IndicatorConstraint" };
+    const m: any = { $typeName: IndicatorConstraint$ };
     let v: any;
     v = init?.indicatorVariable;
     m.indicatorVariable = v != null ? v : 0n;
@@ -316,43 +299,39 @@ export const IndicatorConstraintSchema: MessageSchema<pb.IndicatorConstraint> = 
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.IndicatorConstraint") {
-      throw new Error(`cannot use field ommx.v2.IndicatorConstraint.indicator_variable with message ${m.$typeName}`);
-    }
-    {
-      const v = m.indicatorVariable;
-      if (v != 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, IndicatorConstraint$, "indicator_variable");
+    let f = "";
+    try {
+      {
+        const v = m.indicatorVariable;
+        if (v != 0) {
+          w.tag(1, 0);
+          f = "indicator_variable";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.IndicatorConstraint", "indicator_variable", e);
         }
       }
-    }
-    {
-      const v = m.equality;
-      if (v !== 0) {
-        w.tag(2, 0);
-        try {
+      {
+        const v = m.equality;
+        if (v !== 0) {
+          w.tag(2, 0);
+          f = "equality";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.IndicatorConstraint", "equality", e);
         }
       }
-    }
-    {
-      const v = m.function;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "function")) {
-        w.tag(3, 2).fork();
-        $1.FunctionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.function;
+        if (v !== undefined && Object.hasOwn(m, "function")) {
+          f = "";
+          writeMessage(w, 3, $1.FunctionSchema, v);
+        }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(IndicatorConstraint$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.IndicatorConstraint");
+    enterMessage(ctx, IndicatorConstraint$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -366,9 +345,7 @@ export const IndicatorConstraintSchema: MessageSchema<pb.IndicatorConstraint> = 
           break;
         }
         case 3: {
-          const c = m.function === undefined ? $1.FunctionSchema.create() : m.function;
-          $1.FunctionSchema.decode(c, r, ctx, r.uint32());
-          m.function = c;
+          m.function = readMessage($1.FunctionSchema, m.function, r, ctx);
           break;
         }
         default:
@@ -380,35 +357,36 @@ export const IndicatorConstraintSchema: MessageSchema<pb.IndicatorConstraint> = 
   },
 };
 
+const OneHotConstraint$ = "ommx.v2.OneHotConstraint";
 /** Message `ommx.v2.OneHotConstraint`: create, encode and decode as protobuf-es. */
 export const OneHotConstraintSchema: MessageSchema<pb.OneHotConstraint> = {
-  typeName: "ommx.v2.OneHotConstraint",
+  typeName: OneHotConstraint$,
   create(init?: any): pb.OneHotConstraint {
-    const m: any = { $typeName: "ommx.v2.OneHotConstraint" };
+    const m: any = { $typeName: OneHotConstraint$ };
     let v: any;
     v = init?.variables;
     m.variables = v ?? [];
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.OneHotConstraint") {
-      throw new Error(`cannot use field ommx.v2.OneHotConstraint.variables with message ${m.$typeName}`);
-    }
-    if (m.variables.length > 0) {
-      w.tag(1, 2).fork();
-      for (const x of m.variables) {
-        try {
+    checkType(m, OneHotConstraint$, "variables");
+    let f = "";
+    try {
+      if (m.variables.length > 0) {
+        w.tag(1, 2).fork();
+        for (const x of m.variables) {
+          f = "variables";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.OneHotConstraint", "variables", e);
         }
+        w.join();
       }
-      w.join();
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(OneHotConstraint$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.OneHotConstraint");
+    enterMessage(ctx, OneHotConstraint$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -430,35 +408,36 @@ export const OneHotConstraintSchema: MessageSchema<pb.OneHotConstraint> = {
   },
 };
 
+const Sos1Constraint$ = "ommx.v2.Sos1Constraint";
 /** Message `ommx.v2.Sos1Constraint`: create, encode and decode as protobuf-es. */
 export const Sos1ConstraintSchema: MessageSchema<pb.Sos1Constraint> = {
-  typeName: "ommx.v2.Sos1Constraint",
+  typeName: Sos1Constraint$,
   create(init?: any): pb.Sos1Constraint {
-    const m: any = { $typeName: "ommx.v2.Sos1Constraint" };
+    const m: any = { $typeName: Sos1Constraint$ };
     let v: any;
     v = init?.variables;
     m.variables = v ?? [];
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.Sos1Constraint") {
-      throw new Error(`cannot use field ommx.v2.Sos1Constraint.variables with message ${m.$typeName}`);
-    }
-    if (m.variables.length > 0) {
-      w.tag(1, 2).fork();
-      for (const x of m.variables) {
-        try {
+    checkType(m, Sos1Constraint$, "variables");
+    let f = "";
+    try {
+      if (m.variables.length > 0) {
+        w.tag(1, 2).fork();
+        for (const x of m.variables) {
+          f = "variables";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.Sos1Constraint", "variables", e);
         }
+        w.join();
       }
-      w.join();
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Sos1Constraint$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.Sos1Constraint");
+    enterMessage(ctx, Sos1Constraint$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -480,11 +459,12 @@ export const Sos1ConstraintSchema: MessageSchema<pb.Sos1Constraint> = {
   },
 };
 
+const RegularConstraintCollection$ = "ommx.v2.RegularConstraintCollection";
 /** Message `ommx.v2.RegularConstraintCollection`: create, encode and decode as protobuf-es. */
 export const RegularConstraintCollectionSchema: MessageSchema<pb.RegularConstraintCollection> = {
-  typeName: "ommx.v2.RegularConstraintCollection",
+  typeName: RegularConstraintCollection$,
   create(init?: any): pb.RegularConstraintCollection {
-    const m: any = { $typeName: "ommx.v2.RegularConstraintCollection" };
+    const m: any = { $typeName: RegularConstraintCollection$ };
     let v: any;
     v = init?.active;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.active = v ?? {};
@@ -517,81 +497,64 @@ export const RegularConstraintCollectionSchema: MessageSchema<pb.RegularConstrai
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.RegularConstraintCollection") {
-      throw new Error(`cannot use field ommx.v2.RegularConstraintCollection.active with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.active;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, RegularConstraintCollection$, "active");
+    let f = "";
+    try {
+      {
+        const rec = m.active;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "active";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.RegularConstraintCollection", "active", e);
+          f = "";
+          writeMessage(w, 2, RegularConstraintSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        RegularConstraintSchema.encode(x === undefined ? RegularConstraintSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.removed;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.removed;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "removed";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.RegularConstraintCollection", "removed", e);
+          f = "";
+          writeMessage(w, 2, RegularConstraintSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        RegularConstraintSchema.encode(x === undefined ? RegularConstraintSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.removedReasons;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.removedReasons;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 0);
+          f = "removed_reasons";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.RegularConstraintCollection", "removed_reasons", e);
+          f = "";
+          writeMessage(w, 2, RemovedReasonSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.contexts;
-      for (const k of Object.keys(rec)) {
-        w.tag(4, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.contexts;
+        for (const k of Object.keys(rec)) {
+          w.tag(4, 2).fork();
+          w.tag(1, 0);
+          f = "contexts";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.RegularConstraintCollection", "contexts", e);
+          f = "";
+          writeMessage(w, 2, ConstraintContextSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(RegularConstraintCollection$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.RegularConstraintCollection");
+    enterMessage(ctx, RegularConstraintCollection$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -604,9 +567,7 @@ export const RegularConstraintCollectionSchema: MessageSchema<pb.RegularConstrai
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? RegularConstraintSchema.create() : val;
-              RegularConstraintSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(RegularConstraintSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.active, key === undefined ? 0n : key, val === undefined ? RegularConstraintSchema.create() : val);
@@ -620,9 +581,7 @@ export const RegularConstraintCollectionSchema: MessageSchema<pb.RegularConstrai
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? RegularConstraintSchema.create() : val;
-              RegularConstraintSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(RegularConstraintSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.removed, key === undefined ? 0n : key, val === undefined ? RegularConstraintSchema.create() : val);
@@ -636,9 +595,7 @@ export const RegularConstraintCollectionSchema: MessageSchema<pb.RegularConstrai
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? RemovedReasonSchema.create() : val;
-              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(RemovedReasonSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
@@ -652,9 +609,7 @@ export const RegularConstraintCollectionSchema: MessageSchema<pb.RegularConstrai
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? ConstraintContextSchema.create() : val;
-              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(ConstraintContextSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
@@ -669,11 +624,12 @@ export const RegularConstraintCollectionSchema: MessageSchema<pb.RegularConstrai
   },
 };
 
+const IndicatorConstraintCollection$ = "ommx.v2.IndicatorConstraintCollection";
 /** Message `ommx.v2.IndicatorConstraintCollection`: create, encode and decode as protobuf-es. */
 export const IndicatorConstraintCollectionSchema: MessageSchema<pb.IndicatorConstraintCollection> = {
-  typeName: "ommx.v2.IndicatorConstraintCollection",
+  typeName: IndicatorConstraintCollection$,
   create(init?: any): pb.IndicatorConstraintCollection {
-    const m: any = { $typeName: "ommx.v2.IndicatorConstraintCollection" };
+    const m: any = { $typeName: IndicatorConstraintCollection$ };
     let v: any;
     v = init?.active;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.active = v ?? {};
@@ -706,81 +662,64 @@ export const IndicatorConstraintCollectionSchema: MessageSchema<pb.IndicatorCons
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.IndicatorConstraintCollection") {
-      throw new Error(`cannot use field ommx.v2.IndicatorConstraintCollection.active with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.active;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, IndicatorConstraintCollection$, "active");
+    let f = "";
+    try {
+      {
+        const rec = m.active;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "active";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.IndicatorConstraintCollection", "active", e);
+          f = "";
+          writeMessage(w, 2, IndicatorConstraintSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        IndicatorConstraintSchema.encode(x === undefined ? IndicatorConstraintSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.removed;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.removed;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "removed";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.IndicatorConstraintCollection", "removed", e);
+          f = "";
+          writeMessage(w, 2, IndicatorConstraintSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        IndicatorConstraintSchema.encode(x === undefined ? IndicatorConstraintSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.removedReasons;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.removedReasons;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 0);
+          f = "removed_reasons";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.IndicatorConstraintCollection", "removed_reasons", e);
+          f = "";
+          writeMessage(w, 2, RemovedReasonSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.contexts;
-      for (const k of Object.keys(rec)) {
-        w.tag(4, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.contexts;
+        for (const k of Object.keys(rec)) {
+          w.tag(4, 2).fork();
+          w.tag(1, 0);
+          f = "contexts";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.IndicatorConstraintCollection", "contexts", e);
+          f = "";
+          writeMessage(w, 2, ConstraintContextSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(IndicatorConstraintCollection$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.IndicatorConstraintCollection");
+    enterMessage(ctx, IndicatorConstraintCollection$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -793,9 +732,7 @@ export const IndicatorConstraintCollectionSchema: MessageSchema<pb.IndicatorCons
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? IndicatorConstraintSchema.create() : val;
-              IndicatorConstraintSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(IndicatorConstraintSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.active, key === undefined ? 0n : key, val === undefined ? IndicatorConstraintSchema.create() : val);
@@ -809,9 +746,7 @@ export const IndicatorConstraintCollectionSchema: MessageSchema<pb.IndicatorCons
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? IndicatorConstraintSchema.create() : val;
-              IndicatorConstraintSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(IndicatorConstraintSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.removed, key === undefined ? 0n : key, val === undefined ? IndicatorConstraintSchema.create() : val);
@@ -825,9 +760,7 @@ export const IndicatorConstraintCollectionSchema: MessageSchema<pb.IndicatorCons
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? RemovedReasonSchema.create() : val;
-              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(RemovedReasonSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
@@ -841,9 +774,7 @@ export const IndicatorConstraintCollectionSchema: MessageSchema<pb.IndicatorCons
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? ConstraintContextSchema.create() : val;
-              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(ConstraintContextSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
@@ -858,11 +789,12 @@ export const IndicatorConstraintCollectionSchema: MessageSchema<pb.IndicatorCons
   },
 };
 
+const OneHotConstraintCollection$ = "ommx.v2.OneHotConstraintCollection";
 /** Message `ommx.v2.OneHotConstraintCollection`: create, encode and decode as protobuf-es. */
 export const OneHotConstraintCollectionSchema: MessageSchema<pb.OneHotConstraintCollection> = {
-  typeName: "ommx.v2.OneHotConstraintCollection",
+  typeName: OneHotConstraintCollection$,
   create(init?: any): pb.OneHotConstraintCollection {
-    const m: any = { $typeName: "ommx.v2.OneHotConstraintCollection" };
+    const m: any = { $typeName: OneHotConstraintCollection$ };
     let v: any;
     v = init?.active;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.active = v ?? {};
@@ -895,81 +827,64 @@ export const OneHotConstraintCollectionSchema: MessageSchema<pb.OneHotConstraint
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.OneHotConstraintCollection") {
-      throw new Error(`cannot use field ommx.v2.OneHotConstraintCollection.active with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.active;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, OneHotConstraintCollection$, "active");
+    let f = "";
+    try {
+      {
+        const rec = m.active;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "active";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.OneHotConstraintCollection", "active", e);
+          f = "";
+          writeMessage(w, 2, OneHotConstraintSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        OneHotConstraintSchema.encode(x === undefined ? OneHotConstraintSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.removed;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.removed;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "removed";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.OneHotConstraintCollection", "removed", e);
+          f = "";
+          writeMessage(w, 2, OneHotConstraintSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        OneHotConstraintSchema.encode(x === undefined ? OneHotConstraintSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.removedReasons;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.removedReasons;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 0);
+          f = "removed_reasons";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.OneHotConstraintCollection", "removed_reasons", e);
+          f = "";
+          writeMessage(w, 2, RemovedReasonSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.contexts;
-      for (const k of Object.keys(rec)) {
-        w.tag(4, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.contexts;
+        for (const k of Object.keys(rec)) {
+          w.tag(4, 2).fork();
+          w.tag(1, 0);
+          f = "contexts";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.OneHotConstraintCollection", "contexts", e);
+          f = "";
+          writeMessage(w, 2, ConstraintContextSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(OneHotConstraintCollection$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.OneHotConstraintCollection");
+    enterMessage(ctx, OneHotConstraintCollection$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -982,9 +897,7 @@ export const OneHotConstraintCollectionSchema: MessageSchema<pb.OneHotConstraint
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? OneHotConstraintSchema.create() : val;
-              OneHotConstraintSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(OneHotConstraintSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.active, key === undefined ? 0n : key, val === undefined ? OneHotConstraintSchema.create() : val);
@@ -998,9 +911,7 @@ export const OneHotConstraintCollectionSchema: MessageSchema<pb.OneHotConstraint
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? OneHotConstraintSchema.create() : val;
-              OneHotConstraintSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(OneHotConstraintSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.removed, key === undefined ? 0n : key, val === undefined ? OneHotConstraintSchema.create() : val);
@@ -1014,9 +925,7 @@ export const OneHotConstraintCollectionSchema: MessageSchema<pb.OneHotConstraint
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? RemovedReasonSchema.create() : val;
-              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(RemovedReasonSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
@@ -1030,9 +939,7 @@ export const OneHotConstraintCollectionSchema: MessageSchema<pb.OneHotConstraint
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? ConstraintContextSchema.create() : val;
-              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(ConstraintContextSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
@@ -1047,11 +954,12 @@ export const OneHotConstraintCollectionSchema: MessageSchema<pb.OneHotConstraint
   },
 };
 
+const Sos1ConstraintCollection$ = "ommx.v2.Sos1ConstraintCollection";
 /** Message `ommx.v2.Sos1ConstraintCollection`: create, encode and decode as protobuf-es. */
 export const Sos1ConstraintCollectionSchema: MessageSchema<pb.Sos1ConstraintCollection> = {
-  typeName: "ommx.v2.Sos1ConstraintCollection",
+  typeName: Sos1ConstraintCollection$,
   create(init?: any): pb.Sos1ConstraintCollection {
-    const m: any = { $typeName: "ommx.v2.Sos1ConstraintCollection" };
+    const m: any = { $typeName: Sos1ConstraintCollection$ };
     let v: any;
     v = init?.active;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.active = v ?? {};
@@ -1084,81 +992,64 @@ export const Sos1ConstraintCollectionSchema: MessageSchema<pb.Sos1ConstraintColl
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.Sos1ConstraintCollection") {
-      throw new Error(`cannot use field ommx.v2.Sos1ConstraintCollection.active with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.active;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, Sos1ConstraintCollection$, "active");
+    let f = "";
+    try {
+      {
+        const rec = m.active;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "active";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.Sos1ConstraintCollection", "active", e);
+          f = "";
+          writeMessage(w, 2, Sos1ConstraintSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        Sos1ConstraintSchema.encode(x === undefined ? Sos1ConstraintSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.removed;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.removed;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "removed";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.Sos1ConstraintCollection", "removed", e);
+          f = "";
+          writeMessage(w, 2, Sos1ConstraintSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        Sos1ConstraintSchema.encode(x === undefined ? Sos1ConstraintSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.removedReasons;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.removedReasons;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 0);
+          f = "removed_reasons";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.Sos1ConstraintCollection", "removed_reasons", e);
+          f = "";
+          writeMessage(w, 2, RemovedReasonSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.contexts;
-      for (const k of Object.keys(rec)) {
-        w.tag(4, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.contexts;
+        for (const k of Object.keys(rec)) {
+          w.tag(4, 2).fork();
+          w.tag(1, 0);
+          f = "contexts";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.Sos1ConstraintCollection", "contexts", e);
+          f = "";
+          writeMessage(w, 2, ConstraintContextSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Sos1ConstraintCollection$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.Sos1ConstraintCollection");
+    enterMessage(ctx, Sos1ConstraintCollection$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -1171,9 +1062,7 @@ export const Sos1ConstraintCollectionSchema: MessageSchema<pb.Sos1ConstraintColl
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? Sos1ConstraintSchema.create() : val;
-              Sos1ConstraintSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(Sos1ConstraintSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.active, key === undefined ? 0n : key, val === undefined ? Sos1ConstraintSchema.create() : val);
@@ -1187,9 +1076,7 @@ export const Sos1ConstraintCollectionSchema: MessageSchema<pb.Sos1ConstraintColl
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? Sos1ConstraintSchema.create() : val;
-              Sos1ConstraintSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(Sos1ConstraintSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.removed, key === undefined ? 0n : key, val === undefined ? Sos1ConstraintSchema.create() : val);
@@ -1203,9 +1090,7 @@ export const Sos1ConstraintCollectionSchema: MessageSchema<pb.Sos1ConstraintColl
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? RemovedReasonSchema.create() : val;
-              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(RemovedReasonSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
@@ -1219,9 +1104,7 @@ export const Sos1ConstraintCollectionSchema: MessageSchema<pb.Sos1ConstraintColl
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? ConstraintContextSchema.create() : val;
-              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(ConstraintContextSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
@@ -1236,11 +1119,12 @@ export const Sos1ConstraintCollectionSchema: MessageSchema<pb.Sos1ConstraintColl
   },
 };
 
+const EvaluatedRegularConstraint$ = "ommx.v2.EvaluatedRegularConstraint";
 /** Message `ommx.v2.EvaluatedRegularConstraint`: create, encode and decode as protobuf-es. */
 export const EvaluatedRegularConstraintSchema: MessageSchema<pb.EvaluatedRegularConstraint> = {
-  typeName: "ommx.v2.EvaluatedRegularConstraint",
+  typeName: EvaluatedRegularConstraint$,
   create(init?: any): pb.EvaluatedRegularConstraint {
-    const m: any = { $typeName: "ommx.v2.EvaluatedRegularConstraint" };
+    const m: any = { $typeName: EvaluatedRegularConstraint$ };
     let v: any;
     v = init?.equality;
     m.equality = v != null ? v : 0;
@@ -1255,56 +1139,56 @@ export const EvaluatedRegularConstraintSchema: MessageSchema<pb.EvaluatedRegular
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.EvaluatedRegularConstraint") {
-      throw new Error(`cannot use field ommx.v2.EvaluatedRegularConstraint.equality with message ${m.$typeName}`);
-    }
-    {
-      const v = m.equality;
-      if (v !== 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, EvaluatedRegularConstraint$, "equality");
+    let f = "";
+    try {
+      {
+        const v = m.equality;
+        if (v !== 0) {
+          w.tag(1, 0);
+          f = "equality";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedRegularConstraint", "equality", e);
         }
       }
-    }
-    {
-      const v = m.evaluatedValue;
-      if (!Object.is(v, 0)) {
-        w.tag(2, 1);
-        w.double(v);
+      {
+        const v = m.evaluatedValue;
+        if (!Object.is(v, 0)) {
+          w.tag(2, 1);
+          f = "evaluated_value";
+          w.double(v);
+        }
       }
-    }
-    {
-      const v = m.feasible;
-      if (v !== false) {
-        w.tag(3, 0);
-        w.bool(v);
+      {
+        const v = m.feasible;
+        if (v !== false) {
+          w.tag(3, 0);
+          f = "feasible";
+          w.bool(v);
+        }
       }
-    }
-    if (m.usedDecisionVariableIds.length > 0) {
-      w.tag(4, 2).fork();
-      for (const x of m.usedDecisionVariableIds) {
-        try {
+      if (m.usedDecisionVariableIds.length > 0) {
+        w.tag(4, 2).fork();
+        for (const x of m.usedDecisionVariableIds) {
+          f = "used_decision_variable_ids";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedRegularConstraint", "used_decision_variable_ids", e);
+        }
+        w.join();
+      }
+      {
+        const v = m.dualVariable;
+        if (v !== undefined && Object.hasOwn(m, "dualVariable")) {
+          w.tag(5, 1);
+          f = "dual_variable";
+          w.double(v);
         }
       }
-      w.join();
-    }
-    {
-      const v = m.dualVariable;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "dualVariable")) {
-        w.tag(5, 1);
-        w.double(v);
-      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(EvaluatedRegularConstraint$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.EvaluatedRegularConstraint");
+    enterMessage(ctx, EvaluatedRegularConstraint$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -1342,11 +1226,12 @@ export const EvaluatedRegularConstraintSchema: MessageSchema<pb.EvaluatedRegular
   },
 };
 
+const EvaluatedIndicatorConstraint$ = "ommx.v2.EvaluatedIndicatorConstraint";
 /** Message `ommx.v2.EvaluatedIndicatorConstraint`: create, encode and decode as protobuf-es. */
 export const EvaluatedIndicatorConstraintSchema: MessageSchema<pb.EvaluatedIndicatorConstraint> = {
-  typeName: "ommx.v2.EvaluatedIndicatorConstraint",
+  typeName: EvaluatedIndicatorConstraint$,
   create(init?: any): pb.EvaluatedIndicatorConstraint {
-    const m: any = { $typeName: "ommx.v2.EvaluatedIndicatorConstraint" };
+    const m: any = { $typeName: EvaluatedIndicatorConstraint$ };
     let v: any;
     v = init?.indicatorVariable;
     m.indicatorVariable = v != null ? v : 0n;
@@ -1363,67 +1248,64 @@ export const EvaluatedIndicatorConstraintSchema: MessageSchema<pb.EvaluatedIndic
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.EvaluatedIndicatorConstraint") {
-      throw new Error(`cannot use field ommx.v2.EvaluatedIndicatorConstraint.indicator_variable with message ${m.$typeName}`);
-    }
-    {
-      const v = m.indicatorVariable;
-      if (v != 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, EvaluatedIndicatorConstraint$, "indicator_variable");
+    let f = "";
+    try {
+      {
+        const v = m.indicatorVariable;
+        if (v != 0) {
+          w.tag(1, 0);
+          f = "indicator_variable";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedIndicatorConstraint", "indicator_variable", e);
         }
       }
-    }
-    {
-      const v = m.equality;
-      if (v !== 0) {
-        w.tag(2, 0);
-        try {
+      {
+        const v = m.equality;
+        if (v !== 0) {
+          w.tag(2, 0);
+          f = "equality";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedIndicatorConstraint", "equality", e);
         }
       }
-    }
-    {
-      const v = m.evaluatedValue;
-      if (!Object.is(v, 0)) {
-        w.tag(3, 1);
-        w.double(v);
+      {
+        const v = m.evaluatedValue;
+        if (!Object.is(v, 0)) {
+          w.tag(3, 1);
+          f = "evaluated_value";
+          w.double(v);
+        }
       }
-    }
-    {
-      const v = m.feasible;
-      if (v !== false) {
-        w.tag(4, 0);
-        w.bool(v);
+      {
+        const v = m.feasible;
+        if (v !== false) {
+          w.tag(4, 0);
+          f = "feasible";
+          w.bool(v);
+        }
       }
-    }
-    {
-      const v = m.indicatorActive;
-      if (v !== false) {
-        w.tag(5, 0);
-        w.bool(v);
+      {
+        const v = m.indicatorActive;
+        if (v !== false) {
+          w.tag(5, 0);
+          f = "indicator_active";
+          w.bool(v);
+        }
       }
-    }
-    if (m.usedDecisionVariableIds.length > 0) {
-      w.tag(6, 2).fork();
-      for (const x of m.usedDecisionVariableIds) {
-        try {
+      if (m.usedDecisionVariableIds.length > 0) {
+        w.tag(6, 2).fork();
+        for (const x of m.usedDecisionVariableIds) {
+          f = "used_decision_variable_ids";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedIndicatorConstraint", "used_decision_variable_ids", e);
         }
+        w.join();
       }
-      w.join();
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(EvaluatedIndicatorConstraint$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.EvaluatedIndicatorConstraint");
+    enterMessage(ctx, EvaluatedIndicatorConstraint$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -1465,11 +1347,12 @@ export const EvaluatedIndicatorConstraintSchema: MessageSchema<pb.EvaluatedIndic
   },
 };
 
+const EvaluatedOneHotConstraint$ = "ommx.v2.EvaluatedOneHotConstraint";
 /** Message `ommx.v2.EvaluatedOneHotConstraint`: create, encode and decode as protobuf-es. */
 export const EvaluatedOneHotConstraintSchema: MessageSchema<pb.EvaluatedOneHotConstraint> = {
-  typeName: "ommx.v2.EvaluatedOneHotConstraint",
+  typeName: EvaluatedOneHotConstraint$,
   create(init?: any): pb.EvaluatedOneHotConstraint {
-    const m: any = { $typeName: "ommx.v2.EvaluatedOneHotConstraint" };
+    const m: any = { $typeName: EvaluatedOneHotConstraint$ };
     let v: any;
     v = init?.variables;
     m.variables = v ?? [];
@@ -1482,53 +1365,48 @@ export const EvaluatedOneHotConstraintSchema: MessageSchema<pb.EvaluatedOneHotCo
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.EvaluatedOneHotConstraint") {
-      throw new Error(`cannot use field ommx.v2.EvaluatedOneHotConstraint.variables with message ${m.$typeName}`);
-    }
-    if (m.variables.length > 0) {
-      w.tag(1, 2).fork();
-      for (const x of m.variables) {
-        try {
+    checkType(m, EvaluatedOneHotConstraint$, "variables");
+    let f = "";
+    try {
+      if (m.variables.length > 0) {
+        w.tag(1, 2).fork();
+        for (const x of m.variables) {
+          f = "variables";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedOneHotConstraint", "variables", e);
+        }
+        w.join();
+      }
+      {
+        const v = m.feasible;
+        if (v !== false) {
+          w.tag(2, 0);
+          f = "feasible";
+          w.bool(v);
         }
       }
-      w.join();
-    }
-    {
-      const v = m.feasible;
-      if (v !== false) {
-        w.tag(2, 0);
-        w.bool(v);
-      }
-    }
-    {
-      const v = m.activeVariable;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "activeVariable")) {
-        w.tag(3, 0);
-        try {
+      {
+        const v = m.activeVariable;
+        if (v !== undefined && Object.hasOwn(m, "activeVariable")) {
+          w.tag(3, 0);
+          f = "active_variable";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedOneHotConstraint", "active_variable", e);
         }
       }
-    }
-    if (m.usedDecisionVariableIds.length > 0) {
-      w.tag(4, 2).fork();
-      for (const x of m.usedDecisionVariableIds) {
-        try {
+      if (m.usedDecisionVariableIds.length > 0) {
+        w.tag(4, 2).fork();
+        for (const x of m.usedDecisionVariableIds) {
+          f = "used_decision_variable_ids";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedOneHotConstraint", "used_decision_variable_ids", e);
         }
+        w.join();
       }
-      w.join();
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(EvaluatedOneHotConstraint$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.EvaluatedOneHotConstraint");
+    enterMessage(ctx, EvaluatedOneHotConstraint$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -1566,11 +1444,12 @@ export const EvaluatedOneHotConstraintSchema: MessageSchema<pb.EvaluatedOneHotCo
   },
 };
 
+const EvaluatedSos1Constraint$ = "ommx.v2.EvaluatedSos1Constraint";
 /** Message `ommx.v2.EvaluatedSos1Constraint`: create, encode and decode as protobuf-es. */
 export const EvaluatedSos1ConstraintSchema: MessageSchema<pb.EvaluatedSos1Constraint> = {
-  typeName: "ommx.v2.EvaluatedSos1Constraint",
+  typeName: EvaluatedSos1Constraint$,
   create(init?: any): pb.EvaluatedSos1Constraint {
-    const m: any = { $typeName: "ommx.v2.EvaluatedSos1Constraint" };
+    const m: any = { $typeName: EvaluatedSos1Constraint$ };
     let v: any;
     v = init?.variables;
     m.variables = v ?? [];
@@ -1583,53 +1462,48 @@ export const EvaluatedSos1ConstraintSchema: MessageSchema<pb.EvaluatedSos1Constr
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.EvaluatedSos1Constraint") {
-      throw new Error(`cannot use field ommx.v2.EvaluatedSos1Constraint.variables with message ${m.$typeName}`);
-    }
-    if (m.variables.length > 0) {
-      w.tag(1, 2).fork();
-      for (const x of m.variables) {
-        try {
+    checkType(m, EvaluatedSos1Constraint$, "variables");
+    let f = "";
+    try {
+      if (m.variables.length > 0) {
+        w.tag(1, 2).fork();
+        for (const x of m.variables) {
+          f = "variables";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedSos1Constraint", "variables", e);
+        }
+        w.join();
+      }
+      {
+        const v = m.feasible;
+        if (v !== false) {
+          w.tag(2, 0);
+          f = "feasible";
+          w.bool(v);
         }
       }
-      w.join();
-    }
-    {
-      const v = m.feasible;
-      if (v !== false) {
-        w.tag(2, 0);
-        w.bool(v);
-      }
-    }
-    {
-      const v = m.activeVariable;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "activeVariable")) {
-        w.tag(3, 0);
-        try {
+      {
+        const v = m.activeVariable;
+        if (v !== undefined && Object.hasOwn(m, "activeVariable")) {
+          w.tag(3, 0);
+          f = "active_variable";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedSos1Constraint", "active_variable", e);
         }
       }
-    }
-    if (m.usedDecisionVariableIds.length > 0) {
-      w.tag(4, 2).fork();
-      for (const x of m.usedDecisionVariableIds) {
-        try {
+      if (m.usedDecisionVariableIds.length > 0) {
+        w.tag(4, 2).fork();
+        for (const x of m.usedDecisionVariableIds) {
+          f = "used_decision_variable_ids";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedSos1Constraint", "used_decision_variable_ids", e);
         }
+        w.join();
       }
-      w.join();
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(EvaluatedSos1Constraint$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.EvaluatedSos1Constraint");
+    enterMessage(ctx, EvaluatedSos1Constraint$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -1667,11 +1541,12 @@ export const EvaluatedSos1ConstraintSchema: MessageSchema<pb.EvaluatedSos1Constr
   },
 };
 
+const EvaluatedRegularConstraintCollection$ = "ommx.v2.EvaluatedRegularConstraintCollection";
 /** Message `ommx.v2.EvaluatedRegularConstraintCollection`: create, encode and decode as protobuf-es. */
 export const EvaluatedRegularConstraintCollectionSchema: MessageSchema<pb.EvaluatedRegularConstraintCollection> = {
-  typeName: "ommx.v2.EvaluatedRegularConstraintCollection",
+  typeName: EvaluatedRegularConstraintCollection$,
   create(init?: any): pb.EvaluatedRegularConstraintCollection {
-    const m: any = { $typeName: "ommx.v2.EvaluatedRegularConstraintCollection" };
+    const m: any = { $typeName: EvaluatedRegularConstraintCollection$ };
     let v: any;
     v = init?.entries;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
@@ -1697,64 +1572,52 @@ export const EvaluatedRegularConstraintCollectionSchema: MessageSchema<pb.Evalua
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.EvaluatedRegularConstraintCollection") {
-      throw new Error(`cannot use field ommx.v2.EvaluatedRegularConstraintCollection.entries with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.entries;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, EvaluatedRegularConstraintCollection$, "entries");
+    let f = "";
+    try {
+      {
+        const rec = m.entries;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "entries";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedRegularConstraintCollection", "entries", e);
+          f = "";
+          writeMessage(w, 2, EvaluatedRegularConstraintSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        EvaluatedRegularConstraintSchema.encode(x === undefined ? EvaluatedRegularConstraintSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.removedReasons;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.removedReasons;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "removed_reasons";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedRegularConstraintCollection", "removed_reasons", e);
+          f = "";
+          writeMessage(w, 2, RemovedReasonSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.contexts;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.contexts;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 0);
+          f = "contexts";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedRegularConstraintCollection", "contexts", e);
+          f = "";
+          writeMessage(w, 2, ConstraintContextSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(EvaluatedRegularConstraintCollection$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.EvaluatedRegularConstraintCollection");
+    enterMessage(ctx, EvaluatedRegularConstraintCollection$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -1767,9 +1630,7 @@ export const EvaluatedRegularConstraintCollectionSchema: MessageSchema<pb.Evalua
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? EvaluatedRegularConstraintSchema.create() : val;
-              EvaluatedRegularConstraintSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(EvaluatedRegularConstraintSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? EvaluatedRegularConstraintSchema.create() : val);
@@ -1783,9 +1644,7 @@ export const EvaluatedRegularConstraintCollectionSchema: MessageSchema<pb.Evalua
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? RemovedReasonSchema.create() : val;
-              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(RemovedReasonSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
@@ -1799,9 +1658,7 @@ export const EvaluatedRegularConstraintCollectionSchema: MessageSchema<pb.Evalua
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? ConstraintContextSchema.create() : val;
-              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(ConstraintContextSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
@@ -1816,11 +1673,12 @@ export const EvaluatedRegularConstraintCollectionSchema: MessageSchema<pb.Evalua
   },
 };
 
+const EvaluatedIndicatorConstraintCollection$ = "ommx.v2.EvaluatedIndicatorConstraintCollection";
 /** Message `ommx.v2.EvaluatedIndicatorConstraintCollection`: create, encode and decode as protobuf-es. */
 export const EvaluatedIndicatorConstraintCollectionSchema: MessageSchema<pb.EvaluatedIndicatorConstraintCollection> = {
-  typeName: "ommx.v2.EvaluatedIndicatorConstraintCollection",
+  typeName: EvaluatedIndicatorConstraintCollection$,
   create(init?: any): pb.EvaluatedIndicatorConstraintCollection {
-    const m: any = { $typeName: "ommx.v2.EvaluatedIndicatorConstraintCollection" };
+    const m: any = { $typeName: EvaluatedIndicatorConstraintCollection$ };
     let v: any;
     v = init?.entries;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
@@ -1846,64 +1704,52 @@ export const EvaluatedIndicatorConstraintCollectionSchema: MessageSchema<pb.Eval
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.EvaluatedIndicatorConstraintCollection") {
-      throw new Error(`cannot use field ommx.v2.EvaluatedIndicatorConstraintCollection.entries with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.entries;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, EvaluatedIndicatorConstraintCollection$, "entries");
+    let f = "";
+    try {
+      {
+        const rec = m.entries;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "entries";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedIndicatorConstraintCollection", "entries", e);
+          f = "";
+          writeMessage(w, 2, EvaluatedIndicatorConstraintSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        EvaluatedIndicatorConstraintSchema.encode(x === undefined ? EvaluatedIndicatorConstraintSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.removedReasons;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.removedReasons;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "removed_reasons";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedIndicatorConstraintCollection", "removed_reasons", e);
+          f = "";
+          writeMessage(w, 2, RemovedReasonSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.contexts;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.contexts;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 0);
+          f = "contexts";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedIndicatorConstraintCollection", "contexts", e);
+          f = "";
+          writeMessage(w, 2, ConstraintContextSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(EvaluatedIndicatorConstraintCollection$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.EvaluatedIndicatorConstraintCollection");
+    enterMessage(ctx, EvaluatedIndicatorConstraintCollection$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -1916,9 +1762,7 @@ export const EvaluatedIndicatorConstraintCollectionSchema: MessageSchema<pb.Eval
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? EvaluatedIndicatorConstraintSchema.create() : val;
-              EvaluatedIndicatorConstraintSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(EvaluatedIndicatorConstraintSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? EvaluatedIndicatorConstraintSchema.create() : val);
@@ -1932,9 +1776,7 @@ export const EvaluatedIndicatorConstraintCollectionSchema: MessageSchema<pb.Eval
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? RemovedReasonSchema.create() : val;
-              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(RemovedReasonSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
@@ -1948,9 +1790,7 @@ export const EvaluatedIndicatorConstraintCollectionSchema: MessageSchema<pb.Eval
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? ConstraintContextSchema.create() : val;
-              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(ConstraintContextSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
@@ -1965,11 +1805,12 @@ export const EvaluatedIndicatorConstraintCollectionSchema: MessageSchema<pb.Eval
   },
 };
 
+const EvaluatedOneHotConstraintCollection$ = "ommx.v2.EvaluatedOneHotConstraintCollection";
 /** Message `ommx.v2.EvaluatedOneHotConstraintCollection`: create, encode and decode as protobuf-es. */
 export const EvaluatedOneHotConstraintCollectionSchema: MessageSchema<pb.EvaluatedOneHotConstraintCollection> = {
-  typeName: "ommx.v2.EvaluatedOneHotConstraintCollection",
+  typeName: EvaluatedOneHotConstraintCollection$,
   create(init?: any): pb.EvaluatedOneHotConstraintCollection {
-    const m: any = { $typeName: "ommx.v2.EvaluatedOneHotConstraintCollection" };
+    const m: any = { $typeName: EvaluatedOneHotConstraintCollection$ };
     let v: any;
     v = init?.entries;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
@@ -1995,64 +1836,52 @@ export const EvaluatedOneHotConstraintCollectionSchema: MessageSchema<pb.Evaluat
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.EvaluatedOneHotConstraintCollection") {
-      throw new Error(`cannot use field ommx.v2.EvaluatedOneHotConstraintCollection.entries with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.entries;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, EvaluatedOneHotConstraintCollection$, "entries");
+    let f = "";
+    try {
+      {
+        const rec = m.entries;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "entries";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedOneHotConstraintCollection", "entries", e);
+          f = "";
+          writeMessage(w, 2, EvaluatedOneHotConstraintSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        EvaluatedOneHotConstraintSchema.encode(x === undefined ? EvaluatedOneHotConstraintSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.removedReasons;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.removedReasons;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "removed_reasons";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedOneHotConstraintCollection", "removed_reasons", e);
+          f = "";
+          writeMessage(w, 2, RemovedReasonSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.contexts;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.contexts;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 0);
+          f = "contexts";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedOneHotConstraintCollection", "contexts", e);
+          f = "";
+          writeMessage(w, 2, ConstraintContextSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(EvaluatedOneHotConstraintCollection$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.EvaluatedOneHotConstraintCollection");
+    enterMessage(ctx, EvaluatedOneHotConstraintCollection$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -2065,9 +1894,7 @@ export const EvaluatedOneHotConstraintCollectionSchema: MessageSchema<pb.Evaluat
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? EvaluatedOneHotConstraintSchema.create() : val;
-              EvaluatedOneHotConstraintSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(EvaluatedOneHotConstraintSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? EvaluatedOneHotConstraintSchema.create() : val);
@@ -2081,9 +1908,7 @@ export const EvaluatedOneHotConstraintCollectionSchema: MessageSchema<pb.Evaluat
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? RemovedReasonSchema.create() : val;
-              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(RemovedReasonSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
@@ -2097,9 +1922,7 @@ export const EvaluatedOneHotConstraintCollectionSchema: MessageSchema<pb.Evaluat
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? ConstraintContextSchema.create() : val;
-              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(ConstraintContextSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
@@ -2114,11 +1937,12 @@ export const EvaluatedOneHotConstraintCollectionSchema: MessageSchema<pb.Evaluat
   },
 };
 
+const EvaluatedSos1ConstraintCollection$ = "ommx.v2.EvaluatedSos1ConstraintCollection";
 /** Message `ommx.v2.EvaluatedSos1ConstraintCollection`: create, encode and decode as protobuf-es. */
 export const EvaluatedSos1ConstraintCollectionSchema: MessageSchema<pb.EvaluatedSos1ConstraintCollection> = {
-  typeName: "ommx.v2.EvaluatedSos1ConstraintCollection",
+  typeName: EvaluatedSos1ConstraintCollection$,
   create(init?: any): pb.EvaluatedSos1ConstraintCollection {
-    const m: any = { $typeName: "ommx.v2.EvaluatedSos1ConstraintCollection" };
+    const m: any = { $typeName: EvaluatedSos1ConstraintCollection$ };
     let v: any;
     v = init?.entries;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
@@ -2144,64 +1968,52 @@ export const EvaluatedSos1ConstraintCollectionSchema: MessageSchema<pb.Evaluated
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.EvaluatedSos1ConstraintCollection") {
-      throw new Error(`cannot use field ommx.v2.EvaluatedSos1ConstraintCollection.entries with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.entries;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, EvaluatedSos1ConstraintCollection$, "entries");
+    let f = "";
+    try {
+      {
+        const rec = m.entries;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "entries";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedSos1ConstraintCollection", "entries", e);
+          f = "";
+          writeMessage(w, 2, EvaluatedSos1ConstraintSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        EvaluatedSos1ConstraintSchema.encode(x === undefined ? EvaluatedSos1ConstraintSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.removedReasons;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.removedReasons;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "removed_reasons";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedSos1ConstraintCollection", "removed_reasons", e);
+          f = "";
+          writeMessage(w, 2, RemovedReasonSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.contexts;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.contexts;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 0);
+          f = "contexts";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedSos1ConstraintCollection", "contexts", e);
+          f = "";
+          writeMessage(w, 2, ConstraintContextSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(EvaluatedSos1ConstraintCollection$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.EvaluatedSos1ConstraintCollection");
+    enterMessage(ctx, EvaluatedSos1ConstraintCollection$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -2214,9 +2026,7 @@ export const EvaluatedSos1ConstraintCollectionSchema: MessageSchema<pb.Evaluated
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? EvaluatedSos1ConstraintSchema.create() : val;
-              EvaluatedSos1ConstraintSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(EvaluatedSos1ConstraintSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? EvaluatedSos1ConstraintSchema.create() : val);
@@ -2230,9 +2040,7 @@ export const EvaluatedSos1ConstraintCollectionSchema: MessageSchema<pb.Evaluated
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? RemovedReasonSchema.create() : val;
-              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(RemovedReasonSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
@@ -2246,9 +2054,7 @@ export const EvaluatedSos1ConstraintCollectionSchema: MessageSchema<pb.Evaluated
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? ConstraintContextSchema.create() : val;
-              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(ConstraintContextSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
@@ -2263,35 +2069,36 @@ export const EvaluatedSos1ConstraintCollectionSchema: MessageSchema<pb.Evaluated
   },
 };
 
+const SampledActiveVariable$ = "ommx.v2.SampledActiveVariable";
 /** Message `ommx.v2.SampledActiveVariable`: create, encode and decode as protobuf-es. */
 export const SampledActiveVariableSchema: MessageSchema<pb.SampledActiveVariable> = {
-  typeName: "ommx.v2.SampledActiveVariable",
+  typeName: SampledActiveVariable$,
   create(init?: any): pb.SampledActiveVariable {
-    const m: any = { $typeName: "ommx.v2.SampledActiveVariable" };
+    const m: any = { $typeName: SampledActiveVariable$ };
     let v: any;
     v = init?.variableId;
     if (v != null) m.variableId = v;
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.SampledActiveVariable") {
-      throw new Error(`cannot use field ommx.v2.SampledActiveVariable.variable_id with message ${m.$typeName}`);
-    }
-    {
-      const v = m.variableId;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "variableId")) {
-        w.tag(1, 0);
-        try {
+    checkType(m, SampledActiveVariable$, "variable_id");
+    let f = "";
+    try {
+      {
+        const v = m.variableId;
+        if (v !== undefined && Object.hasOwn(m, "variableId")) {
+          w.tag(1, 0);
+          f = "variable_id";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledActiveVariable", "variable_id", e);
         }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampledActiveVariable$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.SampledActiveVariable");
+    enterMessage(ctx, SampledActiveVariable$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -2309,11 +2116,12 @@ export const SampledActiveVariableSchema: MessageSchema<pb.SampledActiveVariable
   },
 };
 
+const SampledRegularConstraint$ = "ommx.v2.SampledRegularConstraint";
 /** Message `ommx.v2.SampledRegularConstraint`: create, encode and decode as protobuf-es. */
 export const SampledRegularConstraintSchema: MessageSchema<pb.SampledRegularConstraint> = {
-  typeName: "ommx.v2.SampledRegularConstraint",
+  typeName: SampledRegularConstraint$,
   create(init?: any): pb.SampledRegularConstraint {
-    const m: any = { $typeName: "ommx.v2.SampledRegularConstraint" };
+    const m: any = { $typeName: SampledRegularConstraint$ };
     let v: any;
     v = init?.equality;
     m.equality = v != null ? v : 0;
@@ -2328,66 +2136,59 @@ export const SampledRegularConstraintSchema: MessageSchema<pb.SampledRegularCons
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.SampledRegularConstraint") {
-      throw new Error(`cannot use field ommx.v2.SampledRegularConstraint.equality with message ${m.$typeName}`);
-    }
-    {
-      const v = m.equality;
-      if (v !== 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, SampledRegularConstraint$, "equality");
+    let f = "";
+    try {
+      {
+        const v = m.equality;
+        if (v !== 0) {
+          w.tag(1, 0);
+          f = "equality";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledRegularConstraint", "equality", e);
         }
       }
-    }
-    {
-      const v = m.evaluatedValues;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "evaluatedValues")) {
-        w.tag(2, 2).fork();
-        $2.SampledValuesSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.evaluatedValues;
+        if (v !== undefined && Object.hasOwn(m, "evaluatedValues")) {
+          f = "";
+          writeMessage(w, 2, $2.SampledValuesSchema, v);
+        }
       }
-    }
-    {
-      const rec = m.feasible;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.feasible;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 0);
+          f = "feasible";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledRegularConstraint", "feasible", e);
+          w.tag(2, 0);
+          f = "feasible";
+          w.bool(rec[k]);
+          w.join();
         }
-        w.tag(2, 0);
-        w.bool(rec[k]);
-        w.join();
       }
-    }
-    if (m.usedDecisionVariableIds.length > 0) {
-      w.tag(4, 2).fork();
-      for (const x of m.usedDecisionVariableIds) {
-        try {
+      if (m.usedDecisionVariableIds.length > 0) {
+        w.tag(4, 2).fork();
+        for (const x of m.usedDecisionVariableIds) {
+          f = "used_decision_variable_ids";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledRegularConstraint", "used_decision_variable_ids", e);
         }
-      }
-      w.join();
-    }
-    {
-      const v = m.dualVariables;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "dualVariables")) {
-        w.tag(5, 2).fork();
-        $2.SampledValuesSchema.encode(v, w);
         w.join();
       }
+      {
+        const v = m.dualVariables;
+        if (v !== undefined && Object.hasOwn(m, "dualVariables")) {
+          f = "";
+          writeMessage(w, 5, $2.SampledValuesSchema, v);
+        }
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampledRegularConstraint$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.SampledRegularConstraint");
+    enterMessage(ctx, SampledRegularConstraint$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -2397,9 +2198,7 @@ export const SampledRegularConstraintSchema: MessageSchema<pb.SampledRegularCons
           break;
         }
         case 2: {
-          const c = m.evaluatedValues === undefined ? $2.SampledValuesSchema.create() : m.evaluatedValues;
-          $2.SampledValuesSchema.decode(c, r, ctx, r.uint32());
-          m.evaluatedValues = c;
+          m.evaluatedValues = readMessage($2.SampledValuesSchema, m.evaluatedValues, r, ctx);
           break;
         }
         case 3: {
@@ -2425,9 +2224,7 @@ export const SampledRegularConstraintSchema: MessageSchema<pb.SampledRegularCons
           break;
         }
         case 5: {
-          const c = m.dualVariables === undefined ? $2.SampledValuesSchema.create() : m.dualVariables;
-          $2.SampledValuesSchema.decode(c, r, ctx, r.uint32());
-          m.dualVariables = c;
+          m.dualVariables = readMessage($2.SampledValuesSchema, m.dualVariables, r, ctx);
           break;
         }
         default:
@@ -2439,11 +2236,12 @@ export const SampledRegularConstraintSchema: MessageSchema<pb.SampledRegularCons
   },
 };
 
+const SampledIndicatorConstraint$ = "ommx.v2.SampledIndicatorConstraint";
 /** Message `ommx.v2.SampledIndicatorConstraint`: create, encode and decode as protobuf-es. */
 export const SampledIndicatorConstraintSchema: MessageSchema<pb.SampledIndicatorConstraint> = {
-  typeName: "ommx.v2.SampledIndicatorConstraint",
+  typeName: SampledIndicatorConstraint$,
   create(init?: any): pb.SampledIndicatorConstraint {
-    const m: any = { $typeName: "ommx.v2.SampledIndicatorConstraint" };
+    const m: any = { $typeName: SampledIndicatorConstraint$ };
     let v: any;
     v = init?.indicatorVariable;
     m.indicatorVariable = v != null ? v : 0n;
@@ -2460,84 +2258,73 @@ export const SampledIndicatorConstraintSchema: MessageSchema<pb.SampledIndicator
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.SampledIndicatorConstraint") {
-      throw new Error(`cannot use field ommx.v2.SampledIndicatorConstraint.indicator_variable with message ${m.$typeName}`);
-    }
-    {
-      const v = m.indicatorVariable;
-      if (v != 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, SampledIndicatorConstraint$, "indicator_variable");
+    let f = "";
+    try {
+      {
+        const v = m.indicatorVariable;
+        if (v != 0) {
+          w.tag(1, 0);
+          f = "indicator_variable";
           w.uint64(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledIndicatorConstraint", "indicator_variable", e);
         }
       }
-    }
-    {
-      const v = m.equality;
-      if (v !== 0) {
-        w.tag(2, 0);
-        try {
+      {
+        const v = m.equality;
+        if (v !== 0) {
+          w.tag(2, 0);
+          f = "equality";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledIndicatorConstraint", "equality", e);
         }
       }
-    }
-    {
-      const v = m.evaluatedValues;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "evaluatedValues")) {
-        w.tag(3, 2).fork();
-        $2.SampledValuesSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.evaluatedValues;
+        if (v !== undefined && Object.hasOwn(m, "evaluatedValues")) {
+          f = "";
+          writeMessage(w, 3, $2.SampledValuesSchema, v);
+        }
       }
-    }
-    {
-      const rec = m.feasible;
-      for (const k of Object.keys(rec)) {
-        w.tag(4, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.feasible;
+        for (const k of Object.keys(rec)) {
+          w.tag(4, 2).fork();
+          w.tag(1, 0);
+          f = "feasible";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledIndicatorConstraint", "feasible", e);
+          w.tag(2, 0);
+          f = "feasible";
+          w.bool(rec[k]);
+          w.join();
         }
-        w.tag(2, 0);
-        w.bool(rec[k]);
-        w.join();
       }
-    }
-    {
-      const rec = m.indicatorActive;
-      for (const k of Object.keys(rec)) {
-        w.tag(5, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.indicatorActive;
+        for (const k of Object.keys(rec)) {
+          w.tag(5, 2).fork();
+          w.tag(1, 0);
+          f = "indicator_active";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledIndicatorConstraint", "indicator_active", e);
+          w.tag(2, 0);
+          f = "indicator_active";
+          w.bool(rec[k]);
+          w.join();
         }
-        w.tag(2, 0);
-        w.bool(rec[k]);
-        w.join();
       }
-    }
-    if (m.usedDecisionVariableIds.length > 0) {
-      w.tag(6, 2).fork();
-      for (const x of m.usedDecisionVariableIds) {
-        try {
+      if (m.usedDecisionVariableIds.length > 0) {
+        w.tag(6, 2).fork();
+        for (const x of m.usedDecisionVariableIds) {
+          f = "used_decision_variable_ids";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledIndicatorConstraint", "used_decision_variable_ids", e);
         }
+        w.join();
       }
-      w.join();
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampledIndicatorConstraint$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.SampledIndicatorConstraint");
+    enterMessage(ctx, SampledIndicatorConstraint$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -2551,9 +2338,7 @@ export const SampledIndicatorConstraintSchema: MessageSchema<pb.SampledIndicator
           break;
         }
         case 3: {
-          const c = m.evaluatedValues === undefined ? $2.SampledValuesSchema.create() : m.evaluatedValues;
-          $2.SampledValuesSchema.decode(c, r, ctx, r.uint32());
-          m.evaluatedValues = c;
+          m.evaluatedValues = readMessage($2.SampledValuesSchema, m.evaluatedValues, r, ctx);
           break;
         }
         case 4: {
@@ -2601,11 +2386,12 @@ export const SampledIndicatorConstraintSchema: MessageSchema<pb.SampledIndicator
   },
 };
 
+const SampledOneHotConstraint$ = "ommx.v2.SampledOneHotConstraint";
 /** Message `ommx.v2.SampledOneHotConstraint`: create, encode and decode as protobuf-es. */
 export const SampledOneHotConstraintSchema: MessageSchema<pb.SampledOneHotConstraint> = {
-  typeName: "ommx.v2.SampledOneHotConstraint",
+  typeName: SampledOneHotConstraint$,
   create(init?: any): pb.SampledOneHotConstraint {
-    const m: any = { $typeName: "ommx.v2.SampledOneHotConstraint" };
+    const m: any = { $typeName: SampledOneHotConstraint$ };
     let v: any;
     v = init?.variables;
     m.variables = v ?? [];
@@ -2623,67 +2409,57 @@ export const SampledOneHotConstraintSchema: MessageSchema<pb.SampledOneHotConstr
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.SampledOneHotConstraint") {
-      throw new Error(`cannot use field ommx.v2.SampledOneHotConstraint.variables with message ${m.$typeName}`);
-    }
-    if (m.variables.length > 0) {
-      w.tag(1, 2).fork();
-      for (const x of m.variables) {
-        try {
+    checkType(m, SampledOneHotConstraint$, "variables");
+    let f = "";
+    try {
+      if (m.variables.length > 0) {
+        w.tag(1, 2).fork();
+        for (const x of m.variables) {
+          f = "variables";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledOneHotConstraint", "variables", e);
         }
+        w.join();
       }
-      w.join();
-    }
-    {
-      const rec = m.feasible;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.feasible;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "feasible";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledOneHotConstraint", "feasible", e);
+          w.tag(2, 0);
+          f = "feasible";
+          w.bool(rec[k]);
+          w.join();
         }
-        w.tag(2, 0);
-        w.bool(rec[k]);
-        w.join();
       }
-    }
-    {
-      const rec = m.activeVariable;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.activeVariable;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 0);
+          f = "active_variable";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledOneHotConstraint", "active_variable", e);
+          f = "";
+          writeMessage(w, 2, SampledActiveVariableSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        SampledActiveVariableSchema.encode(x === undefined ? SampledActiveVariableSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    if (m.usedDecisionVariableIds.length > 0) {
-      w.tag(4, 2).fork();
-      for (const x of m.usedDecisionVariableIds) {
-        try {
+      if (m.usedDecisionVariableIds.length > 0) {
+        w.tag(4, 2).fork();
+        for (const x of m.usedDecisionVariableIds) {
+          f = "used_decision_variable_ids";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledOneHotConstraint", "used_decision_variable_ids", e);
         }
+        w.join();
       }
-      w.join();
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampledOneHotConstraint$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.SampledOneHotConstraint");
+    enterMessage(ctx, SampledOneHotConstraint$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -2718,9 +2494,7 @@ export const SampledOneHotConstraintSchema: MessageSchema<pb.SampledOneHotConstr
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? SampledActiveVariableSchema.create() : val;
-              SampledActiveVariableSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(SampledActiveVariableSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.activeVariable, key === undefined ? 0n : key, val === undefined ? SampledActiveVariableSchema.create() : val);
@@ -2743,11 +2517,12 @@ export const SampledOneHotConstraintSchema: MessageSchema<pb.SampledOneHotConstr
   },
 };
 
+const SampledSos1Constraint$ = "ommx.v2.SampledSos1Constraint";
 /** Message `ommx.v2.SampledSos1Constraint`: create, encode and decode as protobuf-es. */
 export const SampledSos1ConstraintSchema: MessageSchema<pb.SampledSos1Constraint> = {
-  typeName: "ommx.v2.SampledSos1Constraint",
+  typeName: SampledSos1Constraint$,
   create(init?: any): pb.SampledSos1Constraint {
-    const m: any = { $typeName: "ommx.v2.SampledSos1Constraint" };
+    const m: any = { $typeName: SampledSos1Constraint$ };
     let v: any;
     v = init?.variables;
     m.variables = v ?? [];
@@ -2765,67 +2540,57 @@ export const SampledSos1ConstraintSchema: MessageSchema<pb.SampledSos1Constraint
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.SampledSos1Constraint") {
-      throw new Error(`cannot use field ommx.v2.SampledSos1Constraint.variables with message ${m.$typeName}`);
-    }
-    if (m.variables.length > 0) {
-      w.tag(1, 2).fork();
-      for (const x of m.variables) {
-        try {
+    checkType(m, SampledSos1Constraint$, "variables");
+    let f = "";
+    try {
+      if (m.variables.length > 0) {
+        w.tag(1, 2).fork();
+        for (const x of m.variables) {
+          f = "variables";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledSos1Constraint", "variables", e);
         }
+        w.join();
       }
-      w.join();
-    }
-    {
-      const rec = m.feasible;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.feasible;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "feasible";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledSos1Constraint", "feasible", e);
+          w.tag(2, 0);
+          f = "feasible";
+          w.bool(rec[k]);
+          w.join();
         }
-        w.tag(2, 0);
-        w.bool(rec[k]);
-        w.join();
       }
-    }
-    {
-      const rec = m.activeVariable;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.activeVariable;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 0);
+          f = "active_variable";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledSos1Constraint", "active_variable", e);
+          f = "";
+          writeMessage(w, 2, SampledActiveVariableSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        SampledActiveVariableSchema.encode(x === undefined ? SampledActiveVariableSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    if (m.usedDecisionVariableIds.length > 0) {
-      w.tag(4, 2).fork();
-      for (const x of m.usedDecisionVariableIds) {
-        try {
+      if (m.usedDecisionVariableIds.length > 0) {
+        w.tag(4, 2).fork();
+        for (const x of m.usedDecisionVariableIds) {
+          f = "used_decision_variable_ids";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledSos1Constraint", "used_decision_variable_ids", e);
         }
+        w.join();
       }
-      w.join();
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampledSos1Constraint$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.SampledSos1Constraint");
+    enterMessage(ctx, SampledSos1Constraint$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -2860,9 +2625,7 @@ export const SampledSos1ConstraintSchema: MessageSchema<pb.SampledSos1Constraint
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? SampledActiveVariableSchema.create() : val;
-              SampledActiveVariableSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(SampledActiveVariableSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.activeVariable, key === undefined ? 0n : key, val === undefined ? SampledActiveVariableSchema.create() : val);
@@ -2885,11 +2648,12 @@ export const SampledSos1ConstraintSchema: MessageSchema<pb.SampledSos1Constraint
   },
 };
 
+const SampledRegularConstraintCollection$ = "ommx.v2.SampledRegularConstraintCollection";
 /** Message `ommx.v2.SampledRegularConstraintCollection`: create, encode and decode as protobuf-es. */
 export const SampledRegularConstraintCollectionSchema: MessageSchema<pb.SampledRegularConstraintCollection> = {
-  typeName: "ommx.v2.SampledRegularConstraintCollection",
+  typeName: SampledRegularConstraintCollection$,
   create(init?: any): pb.SampledRegularConstraintCollection {
-    const m: any = { $typeName: "ommx.v2.SampledRegularConstraintCollection" };
+    const m: any = { $typeName: SampledRegularConstraintCollection$ };
     let v: any;
     v = init?.entries;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
@@ -2915,64 +2679,52 @@ export const SampledRegularConstraintCollectionSchema: MessageSchema<pb.SampledR
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.SampledRegularConstraintCollection") {
-      throw new Error(`cannot use field ommx.v2.SampledRegularConstraintCollection.entries with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.entries;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, SampledRegularConstraintCollection$, "entries");
+    let f = "";
+    try {
+      {
+        const rec = m.entries;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "entries";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledRegularConstraintCollection", "entries", e);
+          f = "";
+          writeMessage(w, 2, SampledRegularConstraintSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        SampledRegularConstraintSchema.encode(x === undefined ? SampledRegularConstraintSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.removedReasons;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.removedReasons;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "removed_reasons";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledRegularConstraintCollection", "removed_reasons", e);
+          f = "";
+          writeMessage(w, 2, RemovedReasonSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.contexts;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.contexts;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 0);
+          f = "contexts";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledRegularConstraintCollection", "contexts", e);
+          f = "";
+          writeMessage(w, 2, ConstraintContextSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampledRegularConstraintCollection$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.SampledRegularConstraintCollection");
+    enterMessage(ctx, SampledRegularConstraintCollection$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -2985,9 +2737,7 @@ export const SampledRegularConstraintCollectionSchema: MessageSchema<pb.SampledR
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? SampledRegularConstraintSchema.create() : val;
-              SampledRegularConstraintSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(SampledRegularConstraintSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? SampledRegularConstraintSchema.create() : val);
@@ -3001,9 +2751,7 @@ export const SampledRegularConstraintCollectionSchema: MessageSchema<pb.SampledR
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? RemovedReasonSchema.create() : val;
-              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(RemovedReasonSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
@@ -3017,9 +2765,7 @@ export const SampledRegularConstraintCollectionSchema: MessageSchema<pb.SampledR
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? ConstraintContextSchema.create() : val;
-              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(ConstraintContextSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
@@ -3034,11 +2780,12 @@ export const SampledRegularConstraintCollectionSchema: MessageSchema<pb.SampledR
   },
 };
 
+const SampledIndicatorConstraintCollection$ = "ommx.v2.SampledIndicatorConstraintCollection";
 /** Message `ommx.v2.SampledIndicatorConstraintCollection`: create, encode and decode as protobuf-es. */
 export const SampledIndicatorConstraintCollectionSchema: MessageSchema<pb.SampledIndicatorConstraintCollection> = {
-  typeName: "ommx.v2.SampledIndicatorConstraintCollection",
+  typeName: SampledIndicatorConstraintCollection$,
   create(init?: any): pb.SampledIndicatorConstraintCollection {
-    const m: any = { $typeName: "ommx.v2.SampledIndicatorConstraintCollection" };
+    const m: any = { $typeName: SampledIndicatorConstraintCollection$ };
     let v: any;
     v = init?.entries;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
@@ -3064,64 +2811,52 @@ export const SampledIndicatorConstraintCollectionSchema: MessageSchema<pb.Sample
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.SampledIndicatorConstraintCollection") {
-      throw new Error(`cannot use field ommx.v2.SampledIndicatorConstraintCollection.entries with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.entries;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, SampledIndicatorConstraintCollection$, "entries");
+    let f = "";
+    try {
+      {
+        const rec = m.entries;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "entries";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledIndicatorConstraintCollection", "entries", e);
+          f = "";
+          writeMessage(w, 2, SampledIndicatorConstraintSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        SampledIndicatorConstraintSchema.encode(x === undefined ? SampledIndicatorConstraintSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.removedReasons;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.removedReasons;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "removed_reasons";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledIndicatorConstraintCollection", "removed_reasons", e);
+          f = "";
+          writeMessage(w, 2, RemovedReasonSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.contexts;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.contexts;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 0);
+          f = "contexts";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledIndicatorConstraintCollection", "contexts", e);
+          f = "";
+          writeMessage(w, 2, ConstraintContextSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampledIndicatorConstraintCollection$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.SampledIndicatorConstraintCollection");
+    enterMessage(ctx, SampledIndicatorConstraintCollection$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -3134,9 +2869,7 @@ export const SampledIndicatorConstraintCollectionSchema: MessageSchema<pb.Sample
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? SampledIndicatorConstraintSchema.create() : val;
-              SampledIndicatorConstraintSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(SampledIndicatorConstraintSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? SampledIndicatorConstraintSchema.create() : val);
@@ -3150,9 +2883,7 @@ export const SampledIndicatorConstraintCollectionSchema: MessageSchema<pb.Sample
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? RemovedReasonSchema.create() : val;
-              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(RemovedReasonSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
@@ -3166,9 +2897,7 @@ export const SampledIndicatorConstraintCollectionSchema: MessageSchema<pb.Sample
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? ConstraintContextSchema.create() : val;
-              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(ConstraintContextSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
@@ -3183,11 +2912,12 @@ export const SampledIndicatorConstraintCollectionSchema: MessageSchema<pb.Sample
   },
 };
 
+const SampledOneHotConstraintCollection$ = "ommx.v2.SampledOneHotConstraintCollection";
 /** Message `ommx.v2.SampledOneHotConstraintCollection`: create, encode and decode as protobuf-es. */
 export const SampledOneHotConstraintCollectionSchema: MessageSchema<pb.SampledOneHotConstraintCollection> = {
-  typeName: "ommx.v2.SampledOneHotConstraintCollection",
+  typeName: SampledOneHotConstraintCollection$,
   create(init?: any): pb.SampledOneHotConstraintCollection {
-    const m: any = { $typeName: "ommx.v2.SampledOneHotConstraintCollection" };
+    const m: any = { $typeName: SampledOneHotConstraintCollection$ };
     let v: any;
     v = init?.entries;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
@@ -3213,64 +2943,52 @@ export const SampledOneHotConstraintCollectionSchema: MessageSchema<pb.SampledOn
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.SampledOneHotConstraintCollection") {
-      throw new Error(`cannot use field ommx.v2.SampledOneHotConstraintCollection.entries with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.entries;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, SampledOneHotConstraintCollection$, "entries");
+    let f = "";
+    try {
+      {
+        const rec = m.entries;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "entries";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledOneHotConstraintCollection", "entries", e);
+          f = "";
+          writeMessage(w, 2, SampledOneHotConstraintSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        SampledOneHotConstraintSchema.encode(x === undefined ? SampledOneHotConstraintSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.removedReasons;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.removedReasons;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "removed_reasons";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledOneHotConstraintCollection", "removed_reasons", e);
+          f = "";
+          writeMessage(w, 2, RemovedReasonSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.contexts;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.contexts;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 0);
+          f = "contexts";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledOneHotConstraintCollection", "contexts", e);
+          f = "";
+          writeMessage(w, 2, ConstraintContextSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampledOneHotConstraintCollection$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.SampledOneHotConstraintCollection");
+    enterMessage(ctx, SampledOneHotConstraintCollection$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -3283,9 +3001,7 @@ export const SampledOneHotConstraintCollectionSchema: MessageSchema<pb.SampledOn
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? SampledOneHotConstraintSchema.create() : val;
-              SampledOneHotConstraintSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(SampledOneHotConstraintSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? SampledOneHotConstraintSchema.create() : val);
@@ -3299,9 +3015,7 @@ export const SampledOneHotConstraintCollectionSchema: MessageSchema<pb.SampledOn
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? RemovedReasonSchema.create() : val;
-              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(RemovedReasonSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
@@ -3315,9 +3029,7 @@ export const SampledOneHotConstraintCollectionSchema: MessageSchema<pb.SampledOn
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? ConstraintContextSchema.create() : val;
-              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(ConstraintContextSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);
@@ -3332,11 +3044,12 @@ export const SampledOneHotConstraintCollectionSchema: MessageSchema<pb.SampledOn
   },
 };
 
+const SampledSos1ConstraintCollection$ = "ommx.v2.SampledSos1ConstraintCollection";
 /** Message `ommx.v2.SampledSos1ConstraintCollection`: create, encode and decode as protobuf-es. */
 export const SampledSos1ConstraintCollectionSchema: MessageSchema<pb.SampledSos1ConstraintCollection> = {
-  typeName: "ommx.v2.SampledSos1ConstraintCollection",
+  typeName: SampledSos1ConstraintCollection$,
   create(init?: any): pb.SampledSos1ConstraintCollection {
-    const m: any = { $typeName: "ommx.v2.SampledSos1ConstraintCollection" };
+    const m: any = { $typeName: SampledSos1ConstraintCollection$ };
     let v: any;
     v = init?.entries;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
@@ -3362,64 +3075,52 @@ export const SampledSos1ConstraintCollectionSchema: MessageSchema<pb.SampledSos1
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.SampledSos1ConstraintCollection") {
-      throw new Error(`cannot use field ommx.v2.SampledSos1ConstraintCollection.entries with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.entries;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, SampledSos1ConstraintCollection$, "entries");
+    let f = "";
+    try {
+      {
+        const rec = m.entries;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "entries";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledSos1ConstraintCollection", "entries", e);
+          f = "";
+          writeMessage(w, 2, SampledSos1ConstraintSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        SampledSos1ConstraintSchema.encode(x === undefined ? SampledSos1ConstraintSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.removedReasons;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.removedReasons;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "removed_reasons";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledSos1ConstraintCollection", "removed_reasons", e);
+          f = "";
+          writeMessage(w, 2, RemovedReasonSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        RemovedReasonSchema.encode(x === undefined ? RemovedReasonSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.contexts;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.contexts;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 0);
+          f = "contexts";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledSos1ConstraintCollection", "contexts", e);
+          f = "";
+          writeMessage(w, 2, ConstraintContextSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        ConstraintContextSchema.encode(x === undefined ? ConstraintContextSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampledSos1ConstraintCollection$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.SampledSos1ConstraintCollection");
+    enterMessage(ctx, SampledSos1ConstraintCollection$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -3432,9 +3133,7 @@ export const SampledSos1ConstraintCollectionSchema: MessageSchema<pb.SampledSos1
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? SampledSos1ConstraintSchema.create() : val;
-              SampledSos1ConstraintSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(SampledSos1ConstraintSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? SampledSos1ConstraintSchema.create() : val);
@@ -3448,9 +3147,7 @@ export const SampledSos1ConstraintCollectionSchema: MessageSchema<pb.SampledSos1
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? RemovedReasonSchema.create() : val;
-              RemovedReasonSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(RemovedReasonSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.removedReasons, key === undefined ? 0n : key, val === undefined ? RemovedReasonSchema.create() : val);
@@ -3464,9 +3161,7 @@ export const SampledSos1ConstraintCollectionSchema: MessageSchema<pb.SampledSos1
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? ConstraintContextSchema.create() : val;
-              ConstraintContextSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(ConstraintContextSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.contexts, key === undefined ? 0n : key, val === undefined ? ConstraintContextSchema.create() : val);

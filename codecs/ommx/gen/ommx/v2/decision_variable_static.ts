@@ -7,25 +7,29 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "../v1/decision_variables_static.ts";
 import * as $1 from "../v1/sample_set_static.ts";
 import * as $2 from "./common_static.ts";
 
+const DecisionVariable$ = "ommx.v2.DecisionVariable";
 /** Message `ommx.v2.DecisionVariable`: create, encode and decode as protobuf-es. */
 export const DecisionVariableSchema: MessageSchema<pb.DecisionVariable> = {
-  typeName: "ommx.v2.DecisionVariable",
+  typeName: DecisionVariable$,
   create(init?: any): pb.DecisionVariable {
-    const m: any = { $typeName: "ommx.v2.DecisionVariable" };
+    const m: any = { $typeName: DecisionVariable$ };
     let v: any;
     v = init?.kind;
     m.kind = v != null ? v : 0;
@@ -34,32 +38,31 @@ export const DecisionVariableSchema: MessageSchema<pb.DecisionVariable> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.DecisionVariable") {
-      throw new Error(`cannot use field ommx.v2.DecisionVariable.kind with message ${m.$typeName}`);
-    }
-    {
-      const v = m.kind;
-      if (v !== 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, DecisionVariable$, "kind");
+    let f = "";
+    try {
+      {
+        const v = m.kind;
+        if (v !== 0) {
+          w.tag(1, 0);
+          f = "kind";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.DecisionVariable", "kind", e);
         }
       }
-    }
-    {
-      const v = m.bound;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "bound")) {
-        w.tag(2, 2).fork();
-        $0.BoundSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.bound;
+        if (v !== undefined && Object.hasOwn(m, "bound")) {
+          f = "";
+          writeMessage(w, 2, $0.BoundSchema, v);
+        }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(DecisionVariable$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.DecisionVariable");
+    enterMessage(ctx, DecisionVariable$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -69,9 +72,7 @@ export const DecisionVariableSchema: MessageSchema<pb.DecisionVariable> = {
           break;
         }
         case 2: {
-          const c = m.bound === undefined ? $0.BoundSchema.create() : m.bound;
-          $0.BoundSchema.decode(c, r, ctx, r.uint32());
-          m.bound = c;
+          m.bound = readMessage($0.BoundSchema, m.bound, r, ctx);
           break;
         }
         default:
@@ -83,11 +84,12 @@ export const DecisionVariableSchema: MessageSchema<pb.DecisionVariable> = {
   },
 };
 
+const EvaluatedDecisionVariable$ = "ommx.v2.EvaluatedDecisionVariable";
 /** Message `ommx.v2.EvaluatedDecisionVariable`: create, encode and decode as protobuf-es. */
 export const EvaluatedDecisionVariableSchema: MessageSchema<pb.EvaluatedDecisionVariable> = {
-  typeName: "ommx.v2.EvaluatedDecisionVariable",
+  typeName: EvaluatedDecisionVariable$,
   create(init?: any): pb.EvaluatedDecisionVariable {
-    const m: any = { $typeName: "ommx.v2.EvaluatedDecisionVariable" };
+    const m: any = { $typeName: EvaluatedDecisionVariable$ };
     let v: any;
     v = init?.kind;
     m.kind = v != null ? v : 0;
@@ -98,39 +100,39 @@ export const EvaluatedDecisionVariableSchema: MessageSchema<pb.EvaluatedDecision
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.EvaluatedDecisionVariable") {
-      throw new Error(`cannot use field ommx.v2.EvaluatedDecisionVariable.kind with message ${m.$typeName}`);
-    }
-    {
-      const v = m.kind;
-      if (v !== 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, EvaluatedDecisionVariable$, "kind");
+    let f = "";
+    try {
+      {
+        const v = m.kind;
+        if (v !== 0) {
+          w.tag(1, 0);
+          f = "kind";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedDecisionVariable", "kind", e);
         }
       }
-    }
-    {
-      const v = m.bound;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "bound")) {
-        w.tag(2, 2).fork();
-        $0.BoundSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.bound;
+        if (v !== undefined && Object.hasOwn(m, "bound")) {
+          f = "";
+          writeMessage(w, 2, $0.BoundSchema, v);
+        }
       }
-    }
-    {
-      const v = m.value;
-      if (!Object.is(v, 0)) {
-        w.tag(3, 1);
-        w.double(v);
+      {
+        const v = m.value;
+        if (!Object.is(v, 0)) {
+          w.tag(3, 1);
+          f = "value";
+          w.double(v);
+        }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(EvaluatedDecisionVariable$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.EvaluatedDecisionVariable");
+    enterMessage(ctx, EvaluatedDecisionVariable$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -140,9 +142,7 @@ export const EvaluatedDecisionVariableSchema: MessageSchema<pb.EvaluatedDecision
           break;
         }
         case 2: {
-          const c = m.bound === undefined ? $0.BoundSchema.create() : m.bound;
-          $0.BoundSchema.decode(c, r, ctx, r.uint32());
-          m.bound = c;
+          m.bound = readMessage($0.BoundSchema, m.bound, r, ctx);
           break;
         }
         case 3: {
@@ -158,11 +158,12 @@ export const EvaluatedDecisionVariableSchema: MessageSchema<pb.EvaluatedDecision
   },
 };
 
+const SampledDecisionVariable$ = "ommx.v2.SampledDecisionVariable";
 /** Message `ommx.v2.SampledDecisionVariable`: create, encode and decode as protobuf-es. */
 export const SampledDecisionVariableSchema: MessageSchema<pb.SampledDecisionVariable> = {
-  typeName: "ommx.v2.SampledDecisionVariable",
+  typeName: SampledDecisionVariable$,
   create(init?: any): pb.SampledDecisionVariable {
-    const m: any = { $typeName: "ommx.v2.SampledDecisionVariable" };
+    const m: any = { $typeName: SampledDecisionVariable$ };
     let v: any;
     v = init?.kind;
     m.kind = v != null ? v : 0;
@@ -173,40 +174,38 @@ export const SampledDecisionVariableSchema: MessageSchema<pb.SampledDecisionVari
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.SampledDecisionVariable") {
-      throw new Error(`cannot use field ommx.v2.SampledDecisionVariable.kind with message ${m.$typeName}`);
-    }
-    {
-      const v = m.kind;
-      if (v !== 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, SampledDecisionVariable$, "kind");
+    let f = "";
+    try {
+      {
+        const v = m.kind;
+        if (v !== 0) {
+          w.tag(1, 0);
+          f = "kind";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledDecisionVariable", "kind", e);
         }
       }
-    }
-    {
-      const v = m.bound;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "bound")) {
-        w.tag(2, 2).fork();
-        $0.BoundSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.bound;
+        if (v !== undefined && Object.hasOwn(m, "bound")) {
+          f = "";
+          writeMessage(w, 2, $0.BoundSchema, v);
+        }
       }
-    }
-    {
-      const v = m.samples;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "samples")) {
-        w.tag(3, 2).fork();
-        $1.SampledValuesSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.samples;
+        if (v !== undefined && Object.hasOwn(m, "samples")) {
+          f = "";
+          writeMessage(w, 3, $1.SampledValuesSchema, v);
+        }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampledDecisionVariable$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.SampledDecisionVariable");
+    enterMessage(ctx, SampledDecisionVariable$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -216,15 +215,11 @@ export const SampledDecisionVariableSchema: MessageSchema<pb.SampledDecisionVari
           break;
         }
         case 2: {
-          const c = m.bound === undefined ? $0.BoundSchema.create() : m.bound;
-          $0.BoundSchema.decode(c, r, ctx, r.uint32());
-          m.bound = c;
+          m.bound = readMessage($0.BoundSchema, m.bound, r, ctx);
           break;
         }
         case 3: {
-          const c = m.samples === undefined ? $1.SampledValuesSchema.create() : m.samples;
-          $1.SampledValuesSchema.decode(c, r, ctx, r.uint32());
-          m.samples = c;
+          m.samples = readMessage($1.SampledValuesSchema, m.samples, r, ctx);
           break;
         }
         default:
@@ -236,11 +231,12 @@ export const SampledDecisionVariableSchema: MessageSchema<pb.SampledDecisionVari
   },
 };
 
+const DecisionVariableTable$ = "ommx.v2.DecisionVariableTable";
 /** Message `ommx.v2.DecisionVariableTable`: create, encode and decode as protobuf-es. */
 export const DecisionVariableTableSchema: MessageSchema<pb.DecisionVariableTable> = {
-  typeName: "ommx.v2.DecisionVariableTable",
+  typeName: DecisionVariableTable$,
   create(init?: any): pb.DecisionVariableTable {
-    const m: any = { $typeName: "ommx.v2.DecisionVariableTable" };
+    const m: any = { $typeName: DecisionVariableTable$ };
     let v: any;
     v = init?.entries;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
@@ -261,62 +257,53 @@ export const DecisionVariableTableSchema: MessageSchema<pb.DecisionVariableTable
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.DecisionVariableTable") {
-      throw new Error(`cannot use field ommx.v2.DecisionVariableTable.entries with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.entries;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, DecisionVariableTable$, "entries");
+    let f = "";
+    try {
+      {
+        const rec = m.entries;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "entries";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.DecisionVariableTable", "entries", e);
+          f = "";
+          writeMessage(w, 2, DecisionVariableSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        DecisionVariableSchema.encode(x === undefined ? DecisionVariableSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.labels;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.labels;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "labels";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.DecisionVariableTable", "labels", e);
+          f = "";
+          writeMessage(w, 2, $2.ModelingLabelSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        $2.ModelingLabelSchema.encode(x === undefined ? $2.ModelingLabelSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.fixedValues;
-      for (const k of Object.keys(rec)) {
-        w.tag(3, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.fixedValues;
+        for (const k of Object.keys(rec)) {
+          w.tag(3, 2).fork();
+          w.tag(1, 0);
+          f = "fixed_values";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.DecisionVariableTable", "fixed_values", e);
+          w.tag(2, 1);
+          f = "fixed_values";
+          w.double(rec[k]);
+          w.join();
         }
-        w.tag(2, 1);
-        w.double(rec[k]);
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(DecisionVariableTable$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.DecisionVariableTable");
+    enterMessage(ctx, DecisionVariableTable$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -329,9 +316,7 @@ export const DecisionVariableTableSchema: MessageSchema<pb.DecisionVariableTable
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? DecisionVariableSchema.create() : val;
-              DecisionVariableSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(DecisionVariableSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? DecisionVariableSchema.create() : val);
@@ -345,9 +330,7 @@ export const DecisionVariableTableSchema: MessageSchema<pb.DecisionVariableTable
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $2.ModelingLabelSchema.create() : val;
-              $2.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage($2.ModelingLabelSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $2.ModelingLabelSchema.create() : val);
@@ -376,11 +359,12 @@ export const DecisionVariableTableSchema: MessageSchema<pb.DecisionVariableTable
   },
 };
 
+const EvaluatedDecisionVariableTable$ = "ommx.v2.EvaluatedDecisionVariableTable";
 /** Message `ommx.v2.EvaluatedDecisionVariableTable`: create, encode and decode as protobuf-es. */
 export const EvaluatedDecisionVariableTableSchema: MessageSchema<pb.EvaluatedDecisionVariableTable> = {
-  typeName: "ommx.v2.EvaluatedDecisionVariableTable",
+  typeName: EvaluatedDecisionVariableTable$,
   create(init?: any): pb.EvaluatedDecisionVariableTable {
-    const m: any = { $typeName: "ommx.v2.EvaluatedDecisionVariableTable" };
+    const m: any = { $typeName: EvaluatedDecisionVariableTable$ };
     let v: any;
     v = init?.entries;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
@@ -399,47 +383,40 @@ export const EvaluatedDecisionVariableTableSchema: MessageSchema<pb.EvaluatedDec
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.EvaluatedDecisionVariableTable") {
-      throw new Error(`cannot use field ommx.v2.EvaluatedDecisionVariableTable.entries with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.entries;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, EvaluatedDecisionVariableTable$, "entries");
+    let f = "";
+    try {
+      {
+        const rec = m.entries;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "entries";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedDecisionVariableTable", "entries", e);
+          f = "";
+          writeMessage(w, 2, EvaluatedDecisionVariableSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        EvaluatedDecisionVariableSchema.encode(x === undefined ? EvaluatedDecisionVariableSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.labels;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.labels;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "labels";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedDecisionVariableTable", "labels", e);
+          f = "";
+          writeMessage(w, 2, $2.ModelingLabelSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        $2.ModelingLabelSchema.encode(x === undefined ? $2.ModelingLabelSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(EvaluatedDecisionVariableTable$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.EvaluatedDecisionVariableTable");
+    enterMessage(ctx, EvaluatedDecisionVariableTable$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -452,9 +429,7 @@ export const EvaluatedDecisionVariableTableSchema: MessageSchema<pb.EvaluatedDec
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? EvaluatedDecisionVariableSchema.create() : val;
-              EvaluatedDecisionVariableSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(EvaluatedDecisionVariableSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? EvaluatedDecisionVariableSchema.create() : val);
@@ -468,9 +443,7 @@ export const EvaluatedDecisionVariableTableSchema: MessageSchema<pb.EvaluatedDec
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $2.ModelingLabelSchema.create() : val;
-              $2.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage($2.ModelingLabelSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $2.ModelingLabelSchema.create() : val);
@@ -485,11 +458,12 @@ export const EvaluatedDecisionVariableTableSchema: MessageSchema<pb.EvaluatedDec
   },
 };
 
+const SampledDecisionVariableTable$ = "ommx.v2.SampledDecisionVariableTable";
 /** Message `ommx.v2.SampledDecisionVariableTable`: create, encode and decode as protobuf-es. */
 export const SampledDecisionVariableTableSchema: MessageSchema<pb.SampledDecisionVariableTable> = {
-  typeName: "ommx.v2.SampledDecisionVariableTable",
+  typeName: SampledDecisionVariableTable$,
   create(init?: any): pb.SampledDecisionVariableTable {
-    const m: any = { $typeName: "ommx.v2.SampledDecisionVariableTable" };
+    const m: any = { $typeName: SampledDecisionVariableTable$ };
     let v: any;
     v = init?.entries;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
@@ -508,47 +482,40 @@ export const SampledDecisionVariableTableSchema: MessageSchema<pb.SampledDecisio
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.SampledDecisionVariableTable") {
-      throw new Error(`cannot use field ommx.v2.SampledDecisionVariableTable.entries with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.entries;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, SampledDecisionVariableTable$, "entries");
+    let f = "";
+    try {
+      {
+        const rec = m.entries;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "entries";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledDecisionVariableTable", "entries", e);
+          f = "";
+          writeMessage(w, 2, SampledDecisionVariableSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        SampledDecisionVariableSchema.encode(x === undefined ? SampledDecisionVariableSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.labels;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.labels;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "labels";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledDecisionVariableTable", "labels", e);
+          f = "";
+          writeMessage(w, 2, $2.ModelingLabelSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        $2.ModelingLabelSchema.encode(x === undefined ? $2.ModelingLabelSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampledDecisionVariableTable$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.SampledDecisionVariableTable");
+    enterMessage(ctx, SampledDecisionVariableTable$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -561,9 +528,7 @@ export const SampledDecisionVariableTableSchema: MessageSchema<pb.SampledDecisio
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? SampledDecisionVariableSchema.create() : val;
-              SampledDecisionVariableSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(SampledDecisionVariableSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? SampledDecisionVariableSchema.create() : val);
@@ -577,9 +542,7 @@ export const SampledDecisionVariableTableSchema: MessageSchema<pb.SampledDecisio
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $2.ModelingLabelSchema.create() : val;
-              $2.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage($2.ModelingLabelSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $2.ModelingLabelSchema.create() : val);

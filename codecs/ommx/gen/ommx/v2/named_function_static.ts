@@ -7,54 +7,52 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "../v1/function_static.ts";
 import * as $1 from "../v1/sample_set_static.ts";
 import * as $2 from "./common_static.ts";
 
+const NamedFunction$ = "ommx.v2.NamedFunction";
 /** Message `ommx.v2.NamedFunction`: create, encode and decode as protobuf-es. */
 export const NamedFunctionSchema: MessageSchema<pb.NamedFunction> = {
-  typeName: "ommx.v2.NamedFunction",
+  typeName: NamedFunction$,
   create(init?: any): pb.NamedFunction {
-    const m: any = { $typeName: "ommx.v2.NamedFunction" };
+    const m: any = { $typeName: NamedFunction$ };
     let v: any;
     v = init?.function;
     if (v != null) m.function = initMessage($0.FunctionSchema, v);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.NamedFunction") {
-      throw new Error(`cannot use field ommx.v2.NamedFunction.function with message ${m.$typeName}`);
-    }
+    checkType(m, NamedFunction$, "function");
     {
       const v = m.function;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "function")) {
-        w.tag(1, 2).fork();
-        $0.FunctionSchema.encode(v, w);
-        w.join();
+      if (v !== undefined && Object.hasOwn(m, "function")) {
+        writeMessage(w, 1, $0.FunctionSchema, v);
       }
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.NamedFunction");
+    enterMessage(ctx, NamedFunction$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.function === undefined ? $0.FunctionSchema.create() : m.function;
-          $0.FunctionSchema.decode(c, r, ctx, r.uint32());
-          m.function = c;
+          m.function = readMessage($0.FunctionSchema, m.function, r, ctx);
           break;
         }
         default:
@@ -66,11 +64,12 @@ export const NamedFunctionSchema: MessageSchema<pb.NamedFunction> = {
   },
 };
 
+const EvaluatedNamedFunction$ = "ommx.v2.EvaluatedNamedFunction";
 /** Message `ommx.v2.EvaluatedNamedFunction`: create, encode and decode as protobuf-es. */
 export const EvaluatedNamedFunctionSchema: MessageSchema<pb.EvaluatedNamedFunction> = {
-  typeName: "ommx.v2.EvaluatedNamedFunction",
+  typeName: EvaluatedNamedFunction$,
   create(init?: any): pb.EvaluatedNamedFunction {
-    const m: any = { $typeName: "ommx.v2.EvaluatedNamedFunction" };
+    const m: any = { $typeName: EvaluatedNamedFunction$ };
     let v: any;
     v = init?.evaluatedValue;
     m.evaluatedValue = v != null ? v : 0;
@@ -79,31 +78,32 @@ export const EvaluatedNamedFunctionSchema: MessageSchema<pb.EvaluatedNamedFuncti
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.EvaluatedNamedFunction") {
-      throw new Error(`cannot use field ommx.v2.EvaluatedNamedFunction.evaluated_value with message ${m.$typeName}`);
-    }
-    {
-      const v = m.evaluatedValue;
-      if (!Object.is(v, 0)) {
-        w.tag(1, 1);
-        w.double(v);
-      }
-    }
-    if (m.usedDecisionVariableIds.length > 0) {
-      w.tag(2, 2).fork();
-      for (const x of m.usedDecisionVariableIds) {
-        try {
-          w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedNamedFunction", "used_decision_variable_ids", e);
+    checkType(m, EvaluatedNamedFunction$, "evaluated_value");
+    let f = "";
+    try {
+      {
+        const v = m.evaluatedValue;
+        if (!Object.is(v, 0)) {
+          w.tag(1, 1);
+          f = "evaluated_value";
+          w.double(v);
         }
       }
-      w.join();
+      if (m.usedDecisionVariableIds.length > 0) {
+        w.tag(2, 2).fork();
+        for (const x of m.usedDecisionVariableIds) {
+          f = "used_decision_variable_ids";
+          w.uint64(x);
+        }
+        w.join();
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(EvaluatedNamedFunction$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.EvaluatedNamedFunction");
+    enterMessage(ctx, EvaluatedNamedFunction$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -129,11 +129,12 @@ export const EvaluatedNamedFunctionSchema: MessageSchema<pb.EvaluatedNamedFuncti
   },
 };
 
+const SampledNamedFunction$ = "ommx.v2.SampledNamedFunction";
 /** Message `ommx.v2.SampledNamedFunction`: create, encode and decode as protobuf-es. */
 export const SampledNamedFunctionSchema: MessageSchema<pb.SampledNamedFunction> = {
-  typeName: "ommx.v2.SampledNamedFunction",
+  typeName: SampledNamedFunction$,
   create(init?: any): pb.SampledNamedFunction {
-    const m: any = { $typeName: "ommx.v2.SampledNamedFunction" };
+    const m: any = { $typeName: SampledNamedFunction$ };
     let v: any;
     v = init?.evaluatedValues;
     if (v != null) m.evaluatedValues = initMessage($1.SampledValuesSchema, v);
@@ -142,40 +143,37 @@ export const SampledNamedFunctionSchema: MessageSchema<pb.SampledNamedFunction> 
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.SampledNamedFunction") {
-      throw new Error(`cannot use field ommx.v2.SampledNamedFunction.evaluated_values with message ${m.$typeName}`);
-    }
-    {
-      const v = m.evaluatedValues;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "evaluatedValues")) {
-        w.tag(1, 2).fork();
-        $1.SampledValuesSchema.encode(v, w);
-        w.join();
-      }
-    }
-    if (m.usedDecisionVariableIds.length > 0) {
-      w.tag(2, 2).fork();
-      for (const x of m.usedDecisionVariableIds) {
-        try {
-          w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledNamedFunction", "used_decision_variable_ids", e);
+    checkType(m, SampledNamedFunction$, "evaluated_values");
+    let f = "";
+    try {
+      {
+        const v = m.evaluatedValues;
+        if (v !== undefined && Object.hasOwn(m, "evaluatedValues")) {
+          f = "";
+          writeMessage(w, 1, $1.SampledValuesSchema, v);
         }
       }
-      w.join();
+      if (m.usedDecisionVariableIds.length > 0) {
+        w.tag(2, 2).fork();
+        for (const x of m.usedDecisionVariableIds) {
+          f = "used_decision_variable_ids";
+          w.uint64(x);
+        }
+        w.join();
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampledNamedFunction$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.SampledNamedFunction");
+    enterMessage(ctx, SampledNamedFunction$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.evaluatedValues === undefined ? $1.SampledValuesSchema.create() : m.evaluatedValues;
-          $1.SampledValuesSchema.decode(c, r, ctx, r.uint32());
-          m.evaluatedValues = c;
+          m.evaluatedValues = readMessage($1.SampledValuesSchema, m.evaluatedValues, r, ctx);
           break;
         }
         case 2: {
@@ -195,11 +193,12 @@ export const SampledNamedFunctionSchema: MessageSchema<pb.SampledNamedFunction> 
   },
 };
 
+const NamedFunctionTable$ = "ommx.v2.NamedFunctionTable";
 /** Message `ommx.v2.NamedFunctionTable`: create, encode and decode as protobuf-es. */
 export const NamedFunctionTableSchema: MessageSchema<pb.NamedFunctionTable> = {
-  typeName: "ommx.v2.NamedFunctionTable",
+  typeName: NamedFunctionTable$,
   create(init?: any): pb.NamedFunctionTable {
-    const m: any = { $typeName: "ommx.v2.NamedFunctionTable" };
+    const m: any = { $typeName: NamedFunctionTable$ };
     let v: any;
     v = init?.entries;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
@@ -218,47 +217,40 @@ export const NamedFunctionTableSchema: MessageSchema<pb.NamedFunctionTable> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.NamedFunctionTable") {
-      throw new Error(`cannot use field ommx.v2.NamedFunctionTable.entries with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.entries;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, NamedFunctionTable$, "entries");
+    let f = "";
+    try {
+      {
+        const rec = m.entries;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "entries";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.NamedFunctionTable", "entries", e);
+          f = "";
+          writeMessage(w, 2, NamedFunctionSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        NamedFunctionSchema.encode(x === undefined ? NamedFunctionSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.labels;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.labels;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "labels";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.NamedFunctionTable", "labels", e);
+          f = "";
+          writeMessage(w, 2, $2.ModelingLabelSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        $2.ModelingLabelSchema.encode(x === undefined ? $2.ModelingLabelSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(NamedFunctionTable$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.NamedFunctionTable");
+    enterMessage(ctx, NamedFunctionTable$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -271,9 +263,7 @@ export const NamedFunctionTableSchema: MessageSchema<pb.NamedFunctionTable> = {
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? NamedFunctionSchema.create() : val;
-              NamedFunctionSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(NamedFunctionSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? NamedFunctionSchema.create() : val);
@@ -287,9 +277,7 @@ export const NamedFunctionTableSchema: MessageSchema<pb.NamedFunctionTable> = {
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $2.ModelingLabelSchema.create() : val;
-              $2.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage($2.ModelingLabelSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $2.ModelingLabelSchema.create() : val);
@@ -304,11 +292,12 @@ export const NamedFunctionTableSchema: MessageSchema<pb.NamedFunctionTable> = {
   },
 };
 
+const EvaluatedNamedFunctionTable$ = "ommx.v2.EvaluatedNamedFunctionTable";
 /** Message `ommx.v2.EvaluatedNamedFunctionTable`: create, encode and decode as protobuf-es. */
 export const EvaluatedNamedFunctionTableSchema: MessageSchema<pb.EvaluatedNamedFunctionTable> = {
-  typeName: "ommx.v2.EvaluatedNamedFunctionTable",
+  typeName: EvaluatedNamedFunctionTable$,
   create(init?: any): pb.EvaluatedNamedFunctionTable {
-    const m: any = { $typeName: "ommx.v2.EvaluatedNamedFunctionTable" };
+    const m: any = { $typeName: EvaluatedNamedFunctionTable$ };
     let v: any;
     v = init?.entries;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
@@ -327,47 +316,40 @@ export const EvaluatedNamedFunctionTableSchema: MessageSchema<pb.EvaluatedNamedF
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.EvaluatedNamedFunctionTable") {
-      throw new Error(`cannot use field ommx.v2.EvaluatedNamedFunctionTable.entries with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.entries;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, EvaluatedNamedFunctionTable$, "entries");
+    let f = "";
+    try {
+      {
+        const rec = m.entries;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "entries";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedNamedFunctionTable", "entries", e);
+          f = "";
+          writeMessage(w, 2, EvaluatedNamedFunctionSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        EvaluatedNamedFunctionSchema.encode(x === undefined ? EvaluatedNamedFunctionSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.labels;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.labels;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "labels";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.EvaluatedNamedFunctionTable", "labels", e);
+          f = "";
+          writeMessage(w, 2, $2.ModelingLabelSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        $2.ModelingLabelSchema.encode(x === undefined ? $2.ModelingLabelSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(EvaluatedNamedFunctionTable$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.EvaluatedNamedFunctionTable");
+    enterMessage(ctx, EvaluatedNamedFunctionTable$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -380,9 +362,7 @@ export const EvaluatedNamedFunctionTableSchema: MessageSchema<pb.EvaluatedNamedF
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? EvaluatedNamedFunctionSchema.create() : val;
-              EvaluatedNamedFunctionSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(EvaluatedNamedFunctionSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? EvaluatedNamedFunctionSchema.create() : val);
@@ -396,9 +376,7 @@ export const EvaluatedNamedFunctionTableSchema: MessageSchema<pb.EvaluatedNamedF
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $2.ModelingLabelSchema.create() : val;
-              $2.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage($2.ModelingLabelSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $2.ModelingLabelSchema.create() : val);
@@ -413,11 +391,12 @@ export const EvaluatedNamedFunctionTableSchema: MessageSchema<pb.EvaluatedNamedF
   },
 };
 
+const SampledNamedFunctionTable$ = "ommx.v2.SampledNamedFunctionTable";
 /** Message `ommx.v2.SampledNamedFunctionTable`: create, encode and decode as protobuf-es. */
 export const SampledNamedFunctionTableSchema: MessageSchema<pb.SampledNamedFunctionTable> = {
-  typeName: "ommx.v2.SampledNamedFunctionTable",
+  typeName: SampledNamedFunctionTable$,
   create(init?: any): pb.SampledNamedFunctionTable {
-    const m: any = { $typeName: "ommx.v2.SampledNamedFunctionTable" };
+    const m: any = { $typeName: SampledNamedFunctionTable$ };
     let v: any;
     v = init?.entries;
     if (v === null || typeof v !== "object" || Array.isArray(v)) m.entries = v ?? {};
@@ -436,47 +415,40 @@ export const SampledNamedFunctionTableSchema: MessageSchema<pb.SampledNamedFunct
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.SampledNamedFunctionTable") {
-      throw new Error(`cannot use field ommx.v2.SampledNamedFunctionTable.entries with message ${m.$typeName}`);
-    }
-    {
-      const rec = m.entries;
-      for (const k of Object.keys(rec)) {
-        w.tag(1, 2).fork();
-        w.tag(1, 0);
-        try {
+    checkType(m, SampledNamedFunctionTable$, "entries");
+    let f = "";
+    try {
+      {
+        const rec = m.entries;
+        for (const k of Object.keys(rec)) {
+          w.tag(1, 2).fork();
+          w.tag(1, 0);
+          f = "entries";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledNamedFunctionTable", "entries", e);
+          f = "";
+          writeMessage(w, 2, SampledNamedFunctionSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        SampledNamedFunctionSchema.encode(x === undefined ? SampledNamedFunctionSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const rec = m.labels;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.labels;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "labels";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampledNamedFunctionTable", "labels", e);
+          f = "";
+          writeMessage(w, 2, $2.ModelingLabelSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        $2.ModelingLabelSchema.encode(x === undefined ? $2.ModelingLabelSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampledNamedFunctionTable$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.SampledNamedFunctionTable");
+    enterMessage(ctx, SampledNamedFunctionTable$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -489,9 +461,7 @@ export const SampledNamedFunctionTableSchema: MessageSchema<pb.SampledNamedFunct
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? SampledNamedFunctionSchema.create() : val;
-              SampledNamedFunctionSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage(SampledNamedFunctionSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.entries, key === undefined ? 0n : key, val === undefined ? SampledNamedFunctionSchema.create() : val);
@@ -505,9 +475,7 @@ export const SampledNamedFunctionTableSchema: MessageSchema<pb.SampledNamedFunct
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $2.ModelingLabelSchema.create() : val;
-              $2.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage($2.ModelingLabelSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $2.ModelingLabelSchema.create() : val);

@@ -7,23 +7,27 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "../v1/function_static.ts";
 
+const OutputObjective$ = "ommx.v2.OutputObjective";
 /** Message `ommx.v2.OutputObjective`: create, encode and decode as protobuf-es. */
 export const OutputObjectiveSchema: MessageSchema<pb.OutputObjective> = {
-  typeName: "ommx.v2.OutputObjective",
+  typeName: OutputObjective$,
   create(init?: any): pb.OutputObjective {
-    const m: any = { $typeName: "ommx.v2.OutputObjective" };
+    const m: any = { $typeName: OutputObjective$ };
     let v: any;
     v = init?.sense;
     m.sense = v != null ? v : 0;
@@ -34,39 +38,39 @@ export const OutputObjectiveSchema: MessageSchema<pb.OutputObjective> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.OutputObjective") {
-      throw new Error(`cannot use field ommx.v2.OutputObjective.sense with message ${m.$typeName}`);
-    }
-    {
-      const v = m.sense;
-      if (v !== 0) {
-        w.tag(1, 0);
-        try {
+    checkType(m, OutputObjective$, "sense");
+    let f = "";
+    try {
+      {
+        const v = m.sense;
+        if (v !== 0) {
+          w.tag(1, 0);
+          f = "sense";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.OutputObjective", "sense", e);
         }
       }
-    }
-    {
-      const v = m.function;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "function")) {
-        w.tag(2, 2).fork();
-        $0.FunctionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.function;
+        if (v !== undefined && Object.hasOwn(m, "function")) {
+          f = "";
+          writeMessage(w, 2, $0.FunctionSchema, v);
+        }
       }
-    }
-    {
-      const v = m.preservesOptimality;
-      if (v !== false) {
-        w.tag(3, 0);
-        w.bool(v);
+      {
+        const v = m.preservesOptimality;
+        if (v !== false) {
+          w.tag(3, 0);
+          f = "preserves_optimality";
+          w.bool(v);
+        }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(OutputObjective$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.OutputObjective");
+    enterMessage(ctx, OutputObjective$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -76,9 +80,7 @@ export const OutputObjectiveSchema: MessageSchema<pb.OutputObjective> = {
           break;
         }
         case 2: {
-          const c = m.function === undefined ? $0.FunctionSchema.create() : m.function;
-          $0.FunctionSchema.decode(c, r, ctx, r.uint32());
-          m.function = c;
+          m.function = readMessage($0.FunctionSchema, m.function, r, ctx);
           break;
         }
         case 3: {

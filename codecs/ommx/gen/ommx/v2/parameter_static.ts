@@ -7,23 +7,27 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "./common_static.ts";
 
+const ParameterTable$ = "ommx.v2.ParameterTable";
 /** Message `ommx.v2.ParameterTable`: create, encode and decode as protobuf-es. */
 export const ParameterTableSchema: MessageSchema<pb.ParameterTable> = {
-  typeName: "ommx.v2.ParameterTable",
+  typeName: ParameterTable$,
   create(init?: any): pb.ParameterTable {
-    const m: any = { $typeName: "ommx.v2.ParameterTable" };
+    const m: any = { $typeName: ParameterTable$ };
     let v: any;
     v = init?.ids;
     m.ids = v ?? [];
@@ -37,41 +41,36 @@ export const ParameterTableSchema: MessageSchema<pb.ParameterTable> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.ParameterTable") {
-      throw new Error(`cannot use field ommx.v2.ParameterTable.ids with message ${m.$typeName}`);
-    }
-    if (m.ids.length > 0) {
-      w.tag(1, 2).fork();
-      for (const x of m.ids) {
-        try {
+    checkType(m, ParameterTable$, "ids");
+    let f = "";
+    try {
+      if (m.ids.length > 0) {
+        w.tag(1, 2).fork();
+        for (const x of m.ids) {
+          f = "ids";
           w.uint64(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.ParameterTable", "ids", e);
         }
+        w.join();
       }
-      w.join();
-    }
-    {
-      const rec = m.labels;
-      for (const k of Object.keys(rec)) {
-        w.tag(2, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.labels;
+        for (const k of Object.keys(rec)) {
+          w.tag(2, 2).fork();
+          w.tag(1, 0);
+          f = "labels";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.ParameterTable", "labels", e);
+          f = "";
+          writeMessage(w, 2, $0.ModelingLabelSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        $0.ModelingLabelSchema.encode(x === undefined ? $0.ModelingLabelSchema.create() : x, w);
-        w.join();
-        w.join();
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(ParameterTable$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.ParameterTable");
+    enterMessage(ctx, ParameterTable$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -92,9 +91,7 @@ export const ParameterTableSchema: MessageSchema<pb.ParameterTable> = {
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $0.ModelingLabelSchema.create() : val;
-              $0.ModelingLabelSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage($0.ModelingLabelSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.labels, key === undefined ? 0n : key, val === undefined ? $0.ModelingLabelSchema.create() : val);

@@ -7,14 +7,17 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "../v1/instance_static.ts";
@@ -25,11 +28,12 @@ import * as $4 from "./constraint_static.ts";
 import * as $5 from "./named_function_static.ts";
 import * as $6 from "./output_objective_static.ts";
 
+const ParametricInstance$ = "ommx.v2.ParametricInstance";
 /** Message `ommx.v2.ParametricInstance`: create, encode and decode as protobuf-es. */
 export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
-  typeName: "ommx.v2.ParametricInstance",
+  typeName: ParametricInstance$,
   create(init?: any): pb.ParametricInstance {
-    const m: any = { $typeName: "ommx.v2.ParametricInstance" };
+    const m: any = { $typeName: ParametricInstance$ };
     let v: any;
     v = init?.requiredFeatures;
     m.requiredFeatures = v ?? [];
@@ -67,151 +71,127 @@ export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.ParametricInstance") {
-      throw new Error(`cannot use field ommx.v2.ParametricInstance.required_features with message ${m.$typeName}`);
-    }
-    if (m.requiredFeatures.length > 0) {
-      w.tag(1, 2).fork();
-      for (const x of m.requiredFeatures) {
-        try {
+    checkType(m, ParametricInstance$, "required_features");
+    let f = "";
+    try {
+      if (m.requiredFeatures.length > 0) {
+        w.tag(1, 2).fork();
+        for (const x of m.requiredFeatures) {
+          f = "required_features";
           w.int32(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.ParametricInstance", "required_features", e);
+        }
+        w.join();
+      }
+      {
+        const v = m.description;
+        if (v !== undefined && Object.hasOwn(m, "description")) {
+          f = "";
+          writeMessage(w, 2, $0.Instance_DescriptionSchema, v);
         }
       }
-      w.join();
-    }
-    {
-      const v = m.description;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "description")) {
-        w.tag(2, 2).fork();
-        $0.Instance_DescriptionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.decisionVariables;
+        if (v !== undefined && Object.hasOwn(m, "decisionVariables")) {
+          f = "";
+          writeMessage(w, 3, $1.DecisionVariableTableSchema, v);
+        }
       }
-    }
-    {
-      const v = m.decisionVariables;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "decisionVariables")) {
-        w.tag(3, 2).fork();
-        $1.DecisionVariableTableSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.parameters;
+        if (v !== undefined && Object.hasOwn(m, "parameters")) {
+          f = "";
+          writeMessage(w, 4, $2.ParameterTableSchema, v);
+        }
       }
-    }
-    {
-      const v = m.parameters;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "parameters")) {
-        w.tag(4, 2).fork();
-        $2.ParameterTableSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.objective;
+        if (v !== undefined && Object.hasOwn(m, "objective")) {
+          f = "";
+          writeMessage(w, 5, $3.FunctionSchema, v);
+        }
       }
-    }
-    {
-      const v = m.objective;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "objective")) {
-        w.tag(5, 2).fork();
-        $3.FunctionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.regularConstraints;
+        if (v !== undefined && Object.hasOwn(m, "regularConstraints")) {
+          f = "";
+          writeMessage(w, 6, $4.RegularConstraintCollectionSchema, v);
+        }
       }
-    }
-    {
-      const v = m.regularConstraints;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "regularConstraints")) {
-        w.tag(6, 2).fork();
-        $4.RegularConstraintCollectionSchema.encode(v, w);
-        w.join();
-      }
-    }
-    {
-      const v = m.sense;
-      if (v !== 0) {
-        w.tag(7, 0);
-        try {
+      {
+        const v = m.sense;
+        if (v !== 0) {
+          w.tag(7, 0);
+          f = "sense";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.ParametricInstance", "sense", e);
         }
       }
-    }
-    {
-      const v = m.indicatorConstraints;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "indicatorConstraints")) {
-        w.tag(8, 2).fork();
-        $4.IndicatorConstraintCollectionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.indicatorConstraints;
+        if (v !== undefined && Object.hasOwn(m, "indicatorConstraints")) {
+          f = "";
+          writeMessage(w, 8, $4.IndicatorConstraintCollectionSchema, v);
+        }
       }
-    }
-    {
-      const v = m.oneHotConstraints;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "oneHotConstraints")) {
-        w.tag(9, 2).fork();
-        $4.OneHotConstraintCollectionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.oneHotConstraints;
+        if (v !== undefined && Object.hasOwn(m, "oneHotConstraints")) {
+          f = "";
+          writeMessage(w, 9, $4.OneHotConstraintCollectionSchema, v);
+        }
       }
-    }
-    {
-      const v = m.sos1Constraints;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "sos1Constraints")) {
-        w.tag(10, 2).fork();
-        $4.Sos1ConstraintCollectionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.sos1Constraints;
+        if (v !== undefined && Object.hasOwn(m, "sos1Constraints")) {
+          f = "";
+          writeMessage(w, 10, $4.Sos1ConstraintCollectionSchema, v);
+        }
       }
-    }
-    {
-      const rec = m.decisionVariableDependency;
-      for (const k of Object.keys(rec)) {
-        w.tag(11, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.decisionVariableDependency;
+        for (const k of Object.keys(rec)) {
+          w.tag(11, 2).fork();
+          w.tag(1, 0);
+          f = "decision_variable_dependency";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.ParametricInstance", "decision_variable_dependency", e);
+          f = "";
+          writeMessage(w, 2, $3.FunctionSchema, rec[k]);
+          w.join();
         }
-        w.tag(2, 2).fork();
-        const x = rec[k];
-        $3.FunctionSchema.encode(x === undefined ? $3.FunctionSchema.create() : x, w);
-        w.join();
-        w.join();
       }
-    }
-    {
-      const v = m.namedFunctions;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "namedFunctions")) {
-        w.tag(12, 2).fork();
-        $5.NamedFunctionTableSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.namedFunctions;
+        if (v !== undefined && Object.hasOwn(m, "namedFunctions")) {
+          f = "";
+          writeMessage(w, 12, $5.NamedFunctionTableSchema, v);
+        }
       }
-    }
-    {
-      const rec = m.annotations;
-      for (const k of Object.keys(rec)) {
-        w.tag(13, 2).fork();
-        w.tag(1, 2);
-        try {
+      {
+        const rec = m.annotations;
+        for (const k of Object.keys(rec)) {
+          w.tag(13, 2).fork();
+          w.tag(1, 2);
+          f = "annotations";
           w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.ParametricInstance", "annotations", e);
-        }
-        w.tag(2, 2);
-        try {
+          w.tag(2, 2);
+          f = "annotations";
           w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.ParametricInstance", "annotations", e);
+          w.join();
         }
-        w.join();
       }
-    }
-    {
-      const v = m.outputObjective;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "outputObjective")) {
-        w.tag(14, 2).fork();
-        $6.OutputObjectiveSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.outputObjective;
+        if (v !== undefined && Object.hasOwn(m, "outputObjective")) {
+          f = "";
+          writeMessage(w, 14, $6.OutputObjectiveSchema, v);
+        }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(ParametricInstance$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.ParametricInstance");
+    enterMessage(ctx, ParametricInstance$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -225,33 +205,23 @@ export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
           break;
         }
         case 2: {
-          const c = m.description === undefined ? $0.Instance_DescriptionSchema.create() : m.description;
-          $0.Instance_DescriptionSchema.decode(c, r, ctx, r.uint32());
-          m.description = c;
+          m.description = readMessage($0.Instance_DescriptionSchema, m.description, r, ctx);
           break;
         }
         case 3: {
-          const c = m.decisionVariables === undefined ? $1.DecisionVariableTableSchema.create() : m.decisionVariables;
-          $1.DecisionVariableTableSchema.decode(c, r, ctx, r.uint32());
-          m.decisionVariables = c;
+          m.decisionVariables = readMessage($1.DecisionVariableTableSchema, m.decisionVariables, r, ctx);
           break;
         }
         case 4: {
-          const c = m.parameters === undefined ? $2.ParameterTableSchema.create() : m.parameters;
-          $2.ParameterTableSchema.decode(c, r, ctx, r.uint32());
-          m.parameters = c;
+          m.parameters = readMessage($2.ParameterTableSchema, m.parameters, r, ctx);
           break;
         }
         case 5: {
-          const c = m.objective === undefined ? $3.FunctionSchema.create() : m.objective;
-          $3.FunctionSchema.decode(c, r, ctx, r.uint32());
-          m.objective = c;
+          m.objective = readMessage($3.FunctionSchema, m.objective, r, ctx);
           break;
         }
         case 6: {
-          const c = m.regularConstraints === undefined ? $4.RegularConstraintCollectionSchema.create() : m.regularConstraints;
-          $4.RegularConstraintCollectionSchema.decode(c, r, ctx, r.uint32());
-          m.regularConstraints = c;
+          m.regularConstraints = readMessage($4.RegularConstraintCollectionSchema, m.regularConstraints, r, ctx);
           break;
         }
         case 7: {
@@ -259,21 +229,15 @@ export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
           break;
         }
         case 8: {
-          const c = m.indicatorConstraints === undefined ? $4.IndicatorConstraintCollectionSchema.create() : m.indicatorConstraints;
-          $4.IndicatorConstraintCollectionSchema.decode(c, r, ctx, r.uint32());
-          m.indicatorConstraints = c;
+          m.indicatorConstraints = readMessage($4.IndicatorConstraintCollectionSchema, m.indicatorConstraints, r, ctx);
           break;
         }
         case 9: {
-          const c = m.oneHotConstraints === undefined ? $4.OneHotConstraintCollectionSchema.create() : m.oneHotConstraints;
-          $4.OneHotConstraintCollectionSchema.decode(c, r, ctx, r.uint32());
-          m.oneHotConstraints = c;
+          m.oneHotConstraints = readMessage($4.OneHotConstraintCollectionSchema, m.oneHotConstraints, r, ctx);
           break;
         }
         case 10: {
-          const c = m.sos1Constraints === undefined ? $4.Sos1ConstraintCollectionSchema.create() : m.sos1Constraints;
-          $4.Sos1ConstraintCollectionSchema.decode(c, r, ctx, r.uint32());
-          m.sos1Constraints = c;
+          m.sos1Constraints = readMessage($4.Sos1ConstraintCollectionSchema, m.sos1Constraints, r, ctx);
           break;
         }
         case 11: {
@@ -284,18 +248,14 @@ export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
             const no = r.tag();
             if (no === 1) key = r.uint64();
             else if (no === 2) {
-              const c = val === undefined ? $3.FunctionSchema.create() : val;
-              $3.FunctionSchema.decode(c, r, ctx, r.uint32());
-              val = c;
+              val = readMessage($3.FunctionSchema, val, r, ctx);
             } else skipField(r, ctx);
           }
           setOwn(m.decisionVariableDependency, key === undefined ? 0n : key, val === undefined ? $3.FunctionSchema.create() : val);
           break;
         }
         case 12: {
-          const c = m.namedFunctions === undefined ? $5.NamedFunctionTableSchema.create() : m.namedFunctions;
-          $5.NamedFunctionTableSchema.decode(c, r, ctx, r.uint32());
-          m.namedFunctions = c;
+          m.namedFunctions = readMessage($5.NamedFunctionTableSchema, m.namedFunctions, r, ctx);
           break;
         }
         case 13: {
@@ -313,9 +273,7 @@ export const ParametricInstanceSchema: MessageSchema<pb.ParametricInstance> = {
           break;
         }
         case 14: {
-          const c = m.outputObjective === undefined ? $6.OutputObjectiveSchema.create() : m.outputObjective;
-          $6.OutputObjectiveSchema.decode(c, r, ctx, r.uint32());
-          m.outputObjective = c;
+          m.outputObjective = readMessage($6.OutputObjectiveSchema, m.outputObjective, r, ctx);
           break;
         }
         default:

@@ -7,14 +7,17 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "../v1/sample_set_static.ts";
@@ -23,11 +26,12 @@ import * as $2 from "./constraint_static.ts";
 import * as $3 from "./named_function_static.ts";
 import * as $4 from "../v1/solution_static.ts";
 
+const SampleSet$ = "ommx.v2.SampleSet";
 /** Message `ommx.v2.SampleSet`: create, encode and decode as protobuf-es. */
 export const SampleSetSchema: MessageSchema<pb.SampleSet> = {
-  typeName: "ommx.v2.SampleSet",
+  typeName: SampleSet$,
   create(init?: any): pb.SampleSet {
-    const m: any = { $typeName: "ommx.v2.SampleSet" };
+    const m: any = { $typeName: SampleSet$ };
     let v: any;
     v = init?.requiredFeatures;
     m.requiredFeatures = v ?? [];
@@ -60,155 +64,135 @@ export const SampleSetSchema: MessageSchema<pb.SampleSet> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.SampleSet") {
-      throw new Error(`cannot use field ommx.v2.SampleSet.required_features with message ${m.$typeName}`);
-    }
-    if (m.requiredFeatures.length > 0) {
-      w.tag(1, 2).fork();
-      for (const x of m.requiredFeatures) {
-        try {
+    checkType(m, SampleSet$, "required_features");
+    let f = "";
+    try {
+      if (m.requiredFeatures.length > 0) {
+        w.tag(1, 2).fork();
+        for (const x of m.requiredFeatures) {
+          f = "required_features";
           w.int32(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampleSet", "required_features", e);
+        }
+        w.join();
+      }
+      {
+        const v = m.objectives;
+        if (v !== undefined && Object.hasOwn(m, "objectives")) {
+          f = "";
+          writeMessage(w, 2, $0.SampledValuesSchema, v);
         }
       }
-      w.join();
-    }
-    {
-      const v = m.objectives;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "objectives")) {
-        w.tag(2, 2).fork();
-        $0.SampledValuesSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.decisionVariables;
+        if (v !== undefined && Object.hasOwn(m, "decisionVariables")) {
+          f = "";
+          writeMessage(w, 3, $1.SampledDecisionVariableTableSchema, v);
+        }
       }
-    }
-    {
-      const v = m.decisionVariables;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "decisionVariables")) {
-        w.tag(3, 2).fork();
-        $1.SampledDecisionVariableTableSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.sampledRegularConstraints;
+        if (v !== undefined && Object.hasOwn(m, "sampledRegularConstraints")) {
+          f = "";
+          writeMessage(w, 4, $2.SampledRegularConstraintCollectionSchema, v);
+        }
       }
-    }
-    {
-      const v = m.sampledRegularConstraints;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "sampledRegularConstraints")) {
-        w.tag(4, 2).fork();
-        $2.SampledRegularConstraintCollectionSchema.encode(v, w);
-        w.join();
-      }
-    }
-    {
-      const rec = m.feasible;
-      for (const k of Object.keys(rec)) {
-        w.tag(5, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.feasible;
+        for (const k of Object.keys(rec)) {
+          w.tag(5, 2).fork();
+          w.tag(1, 0);
+          f = "feasible";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampleSet", "feasible", e);
+          w.tag(2, 0);
+          f = "feasible";
+          w.bool(rec[k]);
+          w.join();
         }
-        w.tag(2, 0);
-        w.bool(rec[k]);
-        w.join();
       }
-    }
-    {
-      const v = m.sense;
-      if (v !== 0) {
-        w.tag(6, 0);
-        try {
+      {
+        const v = m.sense;
+        if (v !== 0) {
+          w.tag(6, 0);
+          f = "sense";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampleSet", "sense", e);
         }
       }
-    }
-    {
-      const rec = m.feasibleRelaxed;
-      for (const k of Object.keys(rec)) {
-        w.tag(7, 2).fork();
-        w.tag(1, 0);
-        try {
+      {
+        const rec = m.feasibleRelaxed;
+        for (const k of Object.keys(rec)) {
+          w.tag(7, 2).fork();
+          w.tag(1, 0);
+          f = "feasible_relaxed";
           w.uint64(uint64Key(k));
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampleSet", "feasible_relaxed", e);
+          w.tag(2, 0);
+          f = "feasible_relaxed";
+          w.bool(rec[k]);
+          w.join();
         }
-        w.tag(2, 0);
-        w.bool(rec[k]);
-        w.join();
       }
-    }
-    {
-      const v = m.sampledNamedFunctions;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "sampledNamedFunctions")) {
-        w.tag(8, 2).fork();
-        $3.SampledNamedFunctionTableSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.sampledNamedFunctions;
+        if (v !== undefined && Object.hasOwn(m, "sampledNamedFunctions")) {
+          f = "";
+          writeMessage(w, 8, $3.SampledNamedFunctionTableSchema, v);
+        }
       }
-    }
-    {
-      const v = m.metadata;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "metadata")) {
-        w.tag(9, 2).fork();
-        $4.ProcessMetadataSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.metadata;
+        if (v !== undefined && Object.hasOwn(m, "metadata")) {
+          f = "";
+          writeMessage(w, 9, $4.ProcessMetadataSchema, v);
+        }
       }
-    }
-    {
-      const rec = m.annotations;
-      for (const k of Object.keys(rec)) {
-        w.tag(10, 2).fork();
-        w.tag(1, 2);
-        try {
+      {
+        const rec = m.annotations;
+        for (const k of Object.keys(rec)) {
+          w.tag(10, 2).fork();
+          w.tag(1, 2);
+          f = "annotations";
           w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampleSet", "annotations", e);
-        }
-        w.tag(2, 2);
-        try {
+          w.tag(2, 2);
+          f = "annotations";
           w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.SampleSet", "annotations", e);
+          w.join();
         }
-        w.join();
       }
-    }
-    {
-      const v = m.sampledIndicatorConstraints;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "sampledIndicatorConstraints")) {
-        w.tag(11, 2).fork();
-        $2.SampledIndicatorConstraintCollectionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.sampledIndicatorConstraints;
+        if (v !== undefined && Object.hasOwn(m, "sampledIndicatorConstraints")) {
+          f = "";
+          writeMessage(w, 11, $2.SampledIndicatorConstraintCollectionSchema, v);
+        }
       }
-    }
-    {
-      const v = m.sampledOneHotConstraints;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "sampledOneHotConstraints")) {
-        w.tag(12, 2).fork();
-        $2.SampledOneHotConstraintCollectionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.sampledOneHotConstraints;
+        if (v !== undefined && Object.hasOwn(m, "sampledOneHotConstraints")) {
+          f = "";
+          writeMessage(w, 12, $2.SampledOneHotConstraintCollectionSchema, v);
+        }
       }
-    }
-    {
-      const v = m.sampledSos1Constraints;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "sampledSos1Constraints")) {
-        w.tag(13, 2).fork();
-        $2.SampledSos1ConstraintCollectionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.sampledSos1Constraints;
+        if (v !== undefined && Object.hasOwn(m, "sampledSos1Constraints")) {
+          f = "";
+          writeMessage(w, 13, $2.SampledSos1ConstraintCollectionSchema, v);
+        }
       }
-    }
-    {
-      const v = m.feasibilityAtol;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "feasibilityAtol")) {
-        w.tag(14, 1);
-        w.double(v);
+      {
+        const v = m.feasibilityAtol;
+        if (v !== undefined && Object.hasOwn(m, "feasibilityAtol")) {
+          w.tag(14, 1);
+          f = "feasibility_atol";
+          w.double(v);
+        }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(SampleSet$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.SampleSet");
+    enterMessage(ctx, SampleSet$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -222,21 +206,15 @@ export const SampleSetSchema: MessageSchema<pb.SampleSet> = {
           break;
         }
         case 2: {
-          const c = m.objectives === undefined ? $0.SampledValuesSchema.create() : m.objectives;
-          $0.SampledValuesSchema.decode(c, r, ctx, r.uint32());
-          m.objectives = c;
+          m.objectives = readMessage($0.SampledValuesSchema, m.objectives, r, ctx);
           break;
         }
         case 3: {
-          const c = m.decisionVariables === undefined ? $1.SampledDecisionVariableTableSchema.create() : m.decisionVariables;
-          $1.SampledDecisionVariableTableSchema.decode(c, r, ctx, r.uint32());
-          m.decisionVariables = c;
+          m.decisionVariables = readMessage($1.SampledDecisionVariableTableSchema, m.decisionVariables, r, ctx);
           break;
         }
         case 4: {
-          const c = m.sampledRegularConstraints === undefined ? $2.SampledRegularConstraintCollectionSchema.create() : m.sampledRegularConstraints;
-          $2.SampledRegularConstraintCollectionSchema.decode(c, r, ctx, r.uint32());
-          m.sampledRegularConstraints = c;
+          m.sampledRegularConstraints = readMessage($2.SampledRegularConstraintCollectionSchema, m.sampledRegularConstraints, r, ctx);
           break;
         }
         case 5: {
@@ -272,15 +250,11 @@ export const SampleSetSchema: MessageSchema<pb.SampleSet> = {
           break;
         }
         case 8: {
-          const c = m.sampledNamedFunctions === undefined ? $3.SampledNamedFunctionTableSchema.create() : m.sampledNamedFunctions;
-          $3.SampledNamedFunctionTableSchema.decode(c, r, ctx, r.uint32());
-          m.sampledNamedFunctions = c;
+          m.sampledNamedFunctions = readMessage($3.SampledNamedFunctionTableSchema, m.sampledNamedFunctions, r, ctx);
           break;
         }
         case 9: {
-          const c = m.metadata === undefined ? $4.ProcessMetadataSchema.create() : m.metadata;
-          $4.ProcessMetadataSchema.decode(c, r, ctx, r.uint32());
-          m.metadata = c;
+          m.metadata = readMessage($4.ProcessMetadataSchema, m.metadata, r, ctx);
           break;
         }
         case 10: {
@@ -298,21 +272,15 @@ export const SampleSetSchema: MessageSchema<pb.SampleSet> = {
           break;
         }
         case 11: {
-          const c = m.sampledIndicatorConstraints === undefined ? $2.SampledIndicatorConstraintCollectionSchema.create() : m.sampledIndicatorConstraints;
-          $2.SampledIndicatorConstraintCollectionSchema.decode(c, r, ctx, r.uint32());
-          m.sampledIndicatorConstraints = c;
+          m.sampledIndicatorConstraints = readMessage($2.SampledIndicatorConstraintCollectionSchema, m.sampledIndicatorConstraints, r, ctx);
           break;
         }
         case 12: {
-          const c = m.sampledOneHotConstraints === undefined ? $2.SampledOneHotConstraintCollectionSchema.create() : m.sampledOneHotConstraints;
-          $2.SampledOneHotConstraintCollectionSchema.decode(c, r, ctx, r.uint32());
-          m.sampledOneHotConstraints = c;
+          m.sampledOneHotConstraints = readMessage($2.SampledOneHotConstraintCollectionSchema, m.sampledOneHotConstraints, r, ctx);
           break;
         }
         case 13: {
-          const c = m.sampledSos1Constraints === undefined ? $2.SampledSos1ConstraintCollectionSchema.create() : m.sampledSos1Constraints;
-          $2.SampledSos1ConstraintCollectionSchema.decode(c, r, ctx, r.uint32());
-          m.sampledSos1Constraints = c;
+          m.sampledSos1Constraints = readMessage($2.SampledSos1ConstraintCollectionSchema, m.sampledSos1Constraints, r, ctx);
           break;
         }
         case 14: {

@@ -7,14 +7,17 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../core/_protobuf.ts";
 import * as $0 from "./decision_variable_static.ts";
@@ -22,11 +25,12 @@ import * as $1 from "./constraint_static.ts";
 import * as $2 from "./named_function_static.ts";
 import * as $3 from "../v1/solution_static.ts";
 
+const Solution$ = "ommx.v2.Solution";
 /** Message `ommx.v2.Solution`: create, encode and decode as protobuf-es. */
 export const SolutionSchema: MessageSchema<pb.Solution> = {
-  typeName: "ommx.v2.Solution",
+  typeName: Solution$,
   create(init?: any): pb.Solution {
-    const m: any = { $typeName: "ommx.v2.Solution" };
+    const m: any = { $typeName: Solution$ };
     let v: any;
     v = init?.requiredFeatures;
     m.requiredFeatures = v ?? [];
@@ -63,160 +67,142 @@ export const SolutionSchema: MessageSchema<pb.Solution> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "ommx.v2.Solution") {
-      throw new Error(`cannot use field ommx.v2.Solution.required_features with message ${m.$typeName}`);
-    }
-    if (m.requiredFeatures.length > 0) {
-      w.tag(1, 2).fork();
-      for (const x of m.requiredFeatures) {
-        try {
+    checkType(m, Solution$, "required_features");
+    let f = "";
+    try {
+      if (m.requiredFeatures.length > 0) {
+        w.tag(1, 2).fork();
+        for (const x of m.requiredFeatures) {
+          f = "required_features";
           w.int32(x);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.Solution", "required_features", e);
+        }
+        w.join();
+      }
+      {
+        const v = m.objective;
+        if (!Object.is(v, 0)) {
+          w.tag(2, 1);
+          f = "objective";
+          w.double(v);
         }
       }
-      w.join();
-    }
-    {
-      const v = m.objective;
-      if (!Object.is(v, 0)) {
-        w.tag(2, 1);
-        w.double(v);
+      {
+        const v = m.decisionVariables;
+        if (v !== undefined && Object.hasOwn(m, "decisionVariables")) {
+          f = "";
+          writeMessage(w, 3, $0.EvaluatedDecisionVariableTableSchema, v);
+        }
       }
-    }
-    {
-      const v = m.decisionVariables;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "decisionVariables")) {
-        w.tag(3, 2).fork();
-        $0.EvaluatedDecisionVariableTableSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.evaluatedRegularConstraints;
+        if (v !== undefined && Object.hasOwn(m, "evaluatedRegularConstraints")) {
+          f = "";
+          writeMessage(w, 4, $1.EvaluatedRegularConstraintCollectionSchema, v);
+        }
       }
-    }
-    {
-      const v = m.evaluatedRegularConstraints;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "evaluatedRegularConstraints")) {
-        w.tag(4, 2).fork();
-        $1.EvaluatedRegularConstraintCollectionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.feasible;
+        if (v !== false) {
+          w.tag(5, 0);
+          f = "feasible";
+          w.bool(v);
+        }
       }
-    }
-    {
-      const v = m.feasible;
-      if (v !== false) {
-        w.tag(5, 0);
-        w.bool(v);
-      }
-    }
-    {
-      const v = m.optimality;
-      if (v !== 0) {
-        w.tag(6, 0);
-        try {
+      {
+        const v = m.optimality;
+        if (v !== 0) {
+          w.tag(6, 0);
+          f = "optimality";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.Solution", "optimality", e);
         }
       }
-    }
-    {
-      const v = m.relaxation;
-      if (v !== 0) {
-        w.tag(7, 0);
-        try {
+      {
+        const v = m.relaxation;
+        if (v !== 0) {
+          w.tag(7, 0);
+          f = "relaxation";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.Solution", "relaxation", e);
         }
       }
-    }
-    {
-      const v = m.feasibleRelaxed;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "feasibleRelaxed")) {
-        w.tag(8, 0);
-        w.bool(v);
+      {
+        const v = m.feasibleRelaxed;
+        if (v !== undefined && Object.hasOwn(m, "feasibleRelaxed")) {
+          w.tag(8, 0);
+          f = "feasible_relaxed";
+          w.bool(v);
+        }
       }
-    }
-    {
-      const v = m.sense;
-      if (v !== 0) {
-        w.tag(9, 0);
-        try {
+      {
+        const v = m.sense;
+        if (v !== 0) {
+          w.tag(9, 0);
+          f = "sense";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.Solution", "sense", e);
         }
       }
-    }
-    {
-      const v = m.evaluatedNamedFunctions;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "evaluatedNamedFunctions")) {
-        w.tag(10, 2).fork();
-        $2.EvaluatedNamedFunctionTableSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.evaluatedNamedFunctions;
+        if (v !== undefined && Object.hasOwn(m, "evaluatedNamedFunctions")) {
+          f = "";
+          writeMessage(w, 10, $2.EvaluatedNamedFunctionTableSchema, v);
+        }
       }
-    }
-    {
-      const v = m.metadata;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "metadata")) {
-        w.tag(11, 2).fork();
-        $3.ProcessMetadataSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.metadata;
+        if (v !== undefined && Object.hasOwn(m, "metadata")) {
+          f = "";
+          writeMessage(w, 11, $3.ProcessMetadataSchema, v);
+        }
       }
-    }
-    {
-      const rec = m.annotations;
-      for (const k of Object.keys(rec)) {
-        w.tag(12, 2).fork();
-        w.tag(1, 2);
-        try {
+      {
+        const rec = m.annotations;
+        for (const k of Object.keys(rec)) {
+          w.tag(12, 2).fork();
+          w.tag(1, 2);
+          f = "annotations";
           w.string(k);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.Solution", "annotations", e);
-        }
-        w.tag(2, 2);
-        try {
+          w.tag(2, 2);
+          f = "annotations";
           w.string(rec[k]);
-        } catch (e) {
-          throw fieldWriteError("ommx.v2.Solution", "annotations", e);
+          w.join();
         }
-        w.join();
       }
-    }
-    {
-      const v = m.evaluatedIndicatorConstraints;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "evaluatedIndicatorConstraints")) {
-        w.tag(13, 2).fork();
-        $1.EvaluatedIndicatorConstraintCollectionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.evaluatedIndicatorConstraints;
+        if (v !== undefined && Object.hasOwn(m, "evaluatedIndicatorConstraints")) {
+          f = "";
+          writeMessage(w, 13, $1.EvaluatedIndicatorConstraintCollectionSchema, v);
+        }
       }
-    }
-    {
-      const v = m.evaluatedOneHotConstraints;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "evaluatedOneHotConstraints")) {
-        w.tag(14, 2).fork();
-        $1.EvaluatedOneHotConstraintCollectionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.evaluatedOneHotConstraints;
+        if (v !== undefined && Object.hasOwn(m, "evaluatedOneHotConstraints")) {
+          f = "";
+          writeMessage(w, 14, $1.EvaluatedOneHotConstraintCollectionSchema, v);
+        }
       }
-    }
-    {
-      const v = m.evaluatedSos1Constraints;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "evaluatedSos1Constraints")) {
-        w.tag(15, 2).fork();
-        $1.EvaluatedSos1ConstraintCollectionSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.evaluatedSos1Constraints;
+        if (v !== undefined && Object.hasOwn(m, "evaluatedSos1Constraints")) {
+          f = "";
+          writeMessage(w, 15, $1.EvaluatedSos1ConstraintCollectionSchema, v);
+        }
       }
-    }
-    {
-      const v = m.feasibilityAtol;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "feasibilityAtol")) {
-        w.tag(16, 1);
-        w.double(v);
+      {
+        const v = m.feasibilityAtol;
+        if (v !== undefined && Object.hasOwn(m, "feasibilityAtol")) {
+          w.tag(16, 1);
+          f = "feasibility_atol";
+          w.double(v);
+        }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Solution$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "ommx.v2.Solution");
+    enterMessage(ctx, Solution$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -234,15 +220,11 @@ export const SolutionSchema: MessageSchema<pb.Solution> = {
           break;
         }
         case 3: {
-          const c = m.decisionVariables === undefined ? $0.EvaluatedDecisionVariableTableSchema.create() : m.decisionVariables;
-          $0.EvaluatedDecisionVariableTableSchema.decode(c, r, ctx, r.uint32());
-          m.decisionVariables = c;
+          m.decisionVariables = readMessage($0.EvaluatedDecisionVariableTableSchema, m.decisionVariables, r, ctx);
           break;
         }
         case 4: {
-          const c = m.evaluatedRegularConstraints === undefined ? $1.EvaluatedRegularConstraintCollectionSchema.create() : m.evaluatedRegularConstraints;
-          $1.EvaluatedRegularConstraintCollectionSchema.decode(c, r, ctx, r.uint32());
-          m.evaluatedRegularConstraints = c;
+          m.evaluatedRegularConstraints = readMessage($1.EvaluatedRegularConstraintCollectionSchema, m.evaluatedRegularConstraints, r, ctx);
           break;
         }
         case 5: {
@@ -266,15 +248,11 @@ export const SolutionSchema: MessageSchema<pb.Solution> = {
           break;
         }
         case 10: {
-          const c = m.evaluatedNamedFunctions === undefined ? $2.EvaluatedNamedFunctionTableSchema.create() : m.evaluatedNamedFunctions;
-          $2.EvaluatedNamedFunctionTableSchema.decode(c, r, ctx, r.uint32());
-          m.evaluatedNamedFunctions = c;
+          m.evaluatedNamedFunctions = readMessage($2.EvaluatedNamedFunctionTableSchema, m.evaluatedNamedFunctions, r, ctx);
           break;
         }
         case 11: {
-          const c = m.metadata === undefined ? $3.ProcessMetadataSchema.create() : m.metadata;
-          $3.ProcessMetadataSchema.decode(c, r, ctx, r.uint32());
-          m.metadata = c;
+          m.metadata = readMessage($3.ProcessMetadataSchema, m.metadata, r, ctx);
           break;
         }
         case 12: {
@@ -292,21 +270,15 @@ export const SolutionSchema: MessageSchema<pb.Solution> = {
           break;
         }
         case 13: {
-          const c = m.evaluatedIndicatorConstraints === undefined ? $1.EvaluatedIndicatorConstraintCollectionSchema.create() : m.evaluatedIndicatorConstraints;
-          $1.EvaluatedIndicatorConstraintCollectionSchema.decode(c, r, ctx, r.uint32());
-          m.evaluatedIndicatorConstraints = c;
+          m.evaluatedIndicatorConstraints = readMessage($1.EvaluatedIndicatorConstraintCollectionSchema, m.evaluatedIndicatorConstraints, r, ctx);
           break;
         }
         case 14: {
-          const c = m.evaluatedOneHotConstraints === undefined ? $1.EvaluatedOneHotConstraintCollectionSchema.create() : m.evaluatedOneHotConstraints;
-          $1.EvaluatedOneHotConstraintCollectionSchema.decode(c, r, ctx, r.uint32());
-          m.evaluatedOneHotConstraints = c;
+          m.evaluatedOneHotConstraints = readMessage($1.EvaluatedOneHotConstraintCollectionSchema, m.evaluatedOneHotConstraints, r, ctx);
           break;
         }
         case 15: {
-          const c = m.evaluatedSos1Constraints === undefined ? $1.EvaluatedSos1ConstraintCollectionSchema.create() : m.evaluatedSos1Constraints;
-          $1.EvaluatedSos1ConstraintCollectionSchema.decode(c, r, ctx, r.uint32());
-          m.evaluatedSos1Constraints = c;
+          m.evaluatedSos1Constraints = readMessage($1.EvaluatedSos1ConstraintCollectionSchema, m.evaluatedSos1Constraints, r, ctx);
           break;
         }
         case 16: {

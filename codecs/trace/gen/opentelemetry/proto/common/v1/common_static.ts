@@ -7,22 +7,26 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../../../core/_protobuf.ts";
 
+const AnyValue$ = "opentelemetry.proto.common.v1.AnyValue";
 /** Message `opentelemetry.proto.common.v1.AnyValue`: create, encode and decode as protobuf-es. */
 export const AnyValueSchema: MessageSchema<pb.AnyValue> = {
-  typeName: "opentelemetry.proto.common.v1.AnyValue",
+  typeName: AnyValue$,
   create(init?: any): pb.AnyValue {
-    const m: any = { $typeName: "opentelemetry.proto.common.v1.AnyValue" };
+    const m: any = { $typeName: AnyValue$ };
     let v: any;
     v = init?.value;
     switch (v?.case) {
@@ -53,51 +57,49 @@ export const AnyValueSchema: MessageSchema<pb.AnyValue> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "opentelemetry.proto.common.v1.AnyValue") {
-      throw new Error(`cannot use field opentelemetry.proto.common.v1.AnyValue.string_value with message ${m.$typeName}`);
-    }
-    if (m.value.case === "stringValue") {
-      w.tag(1, 2);
-      try {
+    checkType(m, AnyValue$, "string_value");
+    let f = "";
+    try {
+      if (m.value.case === "stringValue") {
+        w.tag(1, 2);
+        f = "string_value";
         w.string(m.value.value);
-      } catch (e) {
-        throw fieldWriteError("opentelemetry.proto.common.v1.AnyValue", "string_value", e);
       }
-    }
-    if (m.value.case === "boolValue") {
-      w.tag(2, 0);
-      w.bool(m.value.value);
-    }
-    if (m.value.case === "intValue") {
-      w.tag(3, 0);
-      try {
+      if (m.value.case === "boolValue") {
+        w.tag(2, 0);
+        f = "bool_value";
+        w.bool(m.value.value);
+      }
+      if (m.value.case === "intValue") {
+        w.tag(3, 0);
+        f = "int_value";
         w.int64(m.value.value);
-      } catch (e) {
-        throw fieldWriteError("opentelemetry.proto.common.v1.AnyValue", "int_value", e);
       }
-    }
-    if (m.value.case === "doubleValue") {
-      w.tag(4, 1);
-      w.double(m.value.value);
-    }
-    if (m.value.case === "arrayValue") {
-      w.tag(5, 2).fork();
-      ArrayValueSchema.encode(m.value.value, w);
-      w.join();
-    }
-    if (m.value.case === "kvlistValue") {
-      w.tag(6, 2).fork();
-      KeyValueListSchema.encode(m.value.value, w);
-      w.join();
-    }
-    if (m.value.case === "bytesValue") {
-      w.tag(7, 2);
-      w.bytes(m.value.value);
+      if (m.value.case === "doubleValue") {
+        w.tag(4, 1);
+        f = "double_value";
+        w.double(m.value.value);
+      }
+      if (m.value.case === "arrayValue") {
+        f = "";
+        writeMessage(w, 5, ArrayValueSchema, m.value.value);
+      }
+      if (m.value.case === "kvlistValue") {
+        f = "";
+        writeMessage(w, 6, KeyValueListSchema, m.value.value);
+      }
+      if (m.value.case === "bytesValue") {
+        w.tag(7, 2);
+        f = "bytes_value";
+        w.bytes(m.value.value);
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(AnyValue$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "opentelemetry.proto.common.v1.AnyValue");
+    enterMessage(ctx, AnyValue$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -120,16 +122,12 @@ export const AnyValueSchema: MessageSchema<pb.AnyValue> = {
         }
         case 5: {
           const o = m.value;
-          const c = o.case === "arrayValue" && o.value !== undefined ? o.value : ArrayValueSchema.create();
-          ArrayValueSchema.decode(c, r, ctx, r.uint32());
-          m.value = { case: "arrayValue", value: c };
+          m.value = { case: "arrayValue", value: readMessage(ArrayValueSchema, o.case === "arrayValue" ? o.value : undefined, r, ctx) };
           break;
         }
         case 6: {
           const o = m.value;
-          const c = o.case === "kvlistValue" && o.value !== undefined ? o.value : KeyValueListSchema.create();
-          KeyValueListSchema.decode(c, r, ctx, r.uint32());
-          m.value = { case: "kvlistValue", value: c };
+          m.value = { case: "kvlistValue", value: readMessage(KeyValueListSchema, o.case === "kvlistValue" ? o.value : undefined, r, ctx) };
           break;
         }
         case 7: {
@@ -145,37 +143,32 @@ export const AnyValueSchema: MessageSchema<pb.AnyValue> = {
   },
 };
 
+const ArrayValue$ = "opentelemetry.proto.common.v1.ArrayValue";
 /** Message `opentelemetry.proto.common.v1.ArrayValue`: create, encode and decode as protobuf-es. */
 export const ArrayValueSchema: MessageSchema<pb.ArrayValue> = {
-  typeName: "opentelemetry.proto.common.v1.ArrayValue",
+  typeName: ArrayValue$,
   create(init?: any): pb.ArrayValue {
-    const m: any = { $typeName: "opentelemetry.proto.common.v1.ArrayValue" };
+    const m: any = { $typeName: ArrayValue$ };
     let v: any;
     v = init?.values;
     m.values = Array.isArray(v) ? v.map((x: unknown) => initMessage(AnyValueSchema, x)) : (v ?? []);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "opentelemetry.proto.common.v1.ArrayValue") {
-      throw new Error(`cannot use field opentelemetry.proto.common.v1.ArrayValue.values with message ${m.$typeName}`);
-    }
+    checkType(m, ArrayValue$, "values");
     for (const x of m.values) {
-      w.tag(1, 2).fork();
-      AnyValueSchema.encode(x === undefined ? AnyValueSchema.create() : x, w);
-      w.join();
+      writeMessage(w, 1, AnyValueSchema, x);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "opentelemetry.proto.common.v1.ArrayValue");
+    enterMessage(ctx, ArrayValue$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = AnyValueSchema.create();
-          AnyValueSchema.decode(c, r, ctx, r.uint32());
-          m.values.push(c);
+          m.values.push(readMessage(AnyValueSchema, undefined, r, ctx));
           break;
         }
         default:
@@ -187,37 +180,32 @@ export const ArrayValueSchema: MessageSchema<pb.ArrayValue> = {
   },
 };
 
+const KeyValueList$ = "opentelemetry.proto.common.v1.KeyValueList";
 /** Message `opentelemetry.proto.common.v1.KeyValueList`: create, encode and decode as protobuf-es. */
 export const KeyValueListSchema: MessageSchema<pb.KeyValueList> = {
-  typeName: "opentelemetry.proto.common.v1.KeyValueList",
+  typeName: KeyValueList$,
   create(init?: any): pb.KeyValueList {
-    const m: any = { $typeName: "opentelemetry.proto.common.v1.KeyValueList" };
+    const m: any = { $typeName: KeyValueList$ };
     let v: any;
     v = init?.values;
     m.values = Array.isArray(v) ? v.map((x: unknown) => initMessage(KeyValueSchema, x)) : (v ?? []);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "opentelemetry.proto.common.v1.KeyValueList") {
-      throw new Error(`cannot use field opentelemetry.proto.common.v1.KeyValueList.values with message ${m.$typeName}`);
-    }
+    checkType(m, KeyValueList$, "values");
     for (const x of m.values) {
-      w.tag(1, 2).fork();
-      KeyValueSchema.encode(x === undefined ? KeyValueSchema.create() : x, w);
-      w.join();
+      writeMessage(w, 1, KeyValueSchema, x);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "opentelemetry.proto.common.v1.KeyValueList");
+    enterMessage(ctx, KeyValueList$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = KeyValueSchema.create();
-          KeyValueSchema.decode(c, r, ctx, r.uint32());
-          m.values.push(c);
+          m.values.push(readMessage(KeyValueSchema, undefined, r, ctx));
           break;
         }
         default:
@@ -229,11 +217,12 @@ export const KeyValueListSchema: MessageSchema<pb.KeyValueList> = {
   },
 };
 
+const KeyValue$ = "opentelemetry.proto.common.v1.KeyValue";
 /** Message `opentelemetry.proto.common.v1.KeyValue`: create, encode and decode as protobuf-es. */
 export const KeyValueSchema: MessageSchema<pb.KeyValue> = {
-  typeName: "opentelemetry.proto.common.v1.KeyValue",
+  typeName: KeyValue$,
   create(init?: any): pb.KeyValue {
-    const m: any = { $typeName: "opentelemetry.proto.common.v1.KeyValue" };
+    const m: any = { $typeName: KeyValue$ };
     let v: any;
     v = init?.key;
     m.key = v != null ? v : "";
@@ -242,32 +231,31 @@ export const KeyValueSchema: MessageSchema<pb.KeyValue> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "opentelemetry.proto.common.v1.KeyValue") {
-      throw new Error(`cannot use field opentelemetry.proto.common.v1.KeyValue.key with message ${m.$typeName}`);
-    }
-    {
-      const v = m.key;
-      if (v !== "") {
-        w.tag(1, 2);
-        try {
+    checkType(m, KeyValue$, "key");
+    let f = "";
+    try {
+      {
+        const v = m.key;
+        if (v !== "") {
+          w.tag(1, 2);
+          f = "key";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.common.v1.KeyValue", "key", e);
         }
       }
-    }
-    {
-      const v = m.value;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "value")) {
-        w.tag(2, 2).fork();
-        AnyValueSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.value;
+        if (v !== undefined && Object.hasOwn(m, "value")) {
+          f = "";
+          writeMessage(w, 2, AnyValueSchema, v);
+        }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(KeyValue$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "opentelemetry.proto.common.v1.KeyValue");
+    enterMessage(ctx, KeyValue$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -277,9 +265,7 @@ export const KeyValueSchema: MessageSchema<pb.KeyValue> = {
           break;
         }
         case 2: {
-          const c = m.value === undefined ? AnyValueSchema.create() : m.value;
-          AnyValueSchema.decode(c, r, ctx, r.uint32());
-          m.value = c;
+          m.value = readMessage(AnyValueSchema, m.value, r, ctx);
           break;
         }
         default:
@@ -291,11 +277,12 @@ export const KeyValueSchema: MessageSchema<pb.KeyValue> = {
   },
 };
 
+const InstrumentationScope$ = "opentelemetry.proto.common.v1.InstrumentationScope";
 /** Message `opentelemetry.proto.common.v1.InstrumentationScope`: create, encode and decode as protobuf-es. */
 export const InstrumentationScopeSchema: MessageSchema<pb.InstrumentationScope> = {
-  typeName: "opentelemetry.proto.common.v1.InstrumentationScope",
+  typeName: InstrumentationScope$,
   create(init?: any): pb.InstrumentationScope {
-    const m: any = { $typeName: "opentelemetry.proto.common.v1.InstrumentationScope" };
+    const m: any = { $typeName: InstrumentationScope$ };
     let v: any;
     v = init?.name;
     m.name = v != null ? v : "";
@@ -308,51 +295,44 @@ export const InstrumentationScopeSchema: MessageSchema<pb.InstrumentationScope> 
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "opentelemetry.proto.common.v1.InstrumentationScope") {
-      throw new Error(`cannot use field opentelemetry.proto.common.v1.InstrumentationScope.name with message ${m.$typeName}`);
-    }
-    {
-      const v = m.name;
-      if (v !== "") {
-        w.tag(1, 2);
-        try {
+    checkType(m, InstrumentationScope$, "name");
+    let f = "";
+    try {
+      {
+        const v = m.name;
+        if (v !== "") {
+          w.tag(1, 2);
+          f = "name";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.common.v1.InstrumentationScope", "name", e);
         }
       }
-    }
-    {
-      const v = m.version;
-      if (v !== "") {
-        w.tag(2, 2);
-        try {
+      {
+        const v = m.version;
+        if (v !== "") {
+          w.tag(2, 2);
+          f = "version";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.common.v1.InstrumentationScope", "version", e);
         }
       }
-    }
-    for (const x of m.attributes) {
-      w.tag(3, 2).fork();
-      KeyValueSchema.encode(x === undefined ? KeyValueSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.droppedAttributesCount;
-      if (v != 0) {
-        w.tag(4, 0);
-        try {
+      for (const x of m.attributes) {
+        f = "";
+        writeMessage(w, 3, KeyValueSchema, x);
+      }
+      {
+        const v = m.droppedAttributesCount;
+        if (v != 0) {
+          w.tag(4, 0);
+          f = "dropped_attributes_count";
           w.uint32(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.common.v1.InstrumentationScope", "dropped_attributes_count", e);
         }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(InstrumentationScope$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "opentelemetry.proto.common.v1.InstrumentationScope");
+    enterMessage(ctx, InstrumentationScope$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -366,9 +346,7 @@ export const InstrumentationScopeSchema: MessageSchema<pb.InstrumentationScope> 
           break;
         }
         case 3: {
-          const c = KeyValueSchema.create();
-          KeyValueSchema.decode(c, r, ctx, r.uint32());
-          m.attributes.push(c);
+          m.attributes.push(readMessage(KeyValueSchema, undefined, r, ctx));
           break;
         }
         case 4: {

@@ -7,23 +7,27 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../../../core/_protobuf.ts";
 import * as $0 from "../../common/v1/common_static.ts";
 
+const Resource$ = "opentelemetry.proto.resource.v1.Resource";
 /** Message `opentelemetry.proto.resource.v1.Resource`: create, encode and decode as protobuf-es. */
 export const ResourceSchema: MessageSchema<pb.Resource> = {
-  typeName: "opentelemetry.proto.resource.v1.Resource",
+  typeName: Resource$,
   create(init?: any): pb.Resource {
-    const m: any = { $typeName: "opentelemetry.proto.resource.v1.Resource" };
+    const m: any = { $typeName: Resource$ };
     let v: any;
     v = init?.attributes;
     m.attributes = Array.isArray(v) ? v.map((x: unknown) => initMessage($0.KeyValueSchema, x)) : (v ?? []);
@@ -32,37 +36,34 @@ export const ResourceSchema: MessageSchema<pb.Resource> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "opentelemetry.proto.resource.v1.Resource") {
-      throw new Error(`cannot use field opentelemetry.proto.resource.v1.Resource.attributes with message ${m.$typeName}`);
-    }
-    for (const x of m.attributes) {
-      w.tag(1, 2).fork();
-      $0.KeyValueSchema.encode(x === undefined ? $0.KeyValueSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.droppedAttributesCount;
-      if (v != 0) {
-        w.tag(2, 0);
-        try {
+    checkType(m, Resource$, "attributes");
+    let f = "";
+    try {
+      for (const x of m.attributes) {
+        f = "";
+        writeMessage(w, 1, $0.KeyValueSchema, x);
+      }
+      {
+        const v = m.droppedAttributesCount;
+        if (v != 0) {
+          w.tag(2, 0);
+          f = "dropped_attributes_count";
           w.uint32(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.resource.v1.Resource", "dropped_attributes_count", e);
         }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Resource$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "opentelemetry.proto.resource.v1.Resource");
+    enterMessage(ctx, Resource$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = $0.KeyValueSchema.create();
-          $0.KeyValueSchema.decode(c, r, ctx, r.uint32());
-          m.attributes.push(c);
+          m.attributes.push(readMessage($0.KeyValueSchema, undefined, r, ctx));
           break;
         }
         case 2: {

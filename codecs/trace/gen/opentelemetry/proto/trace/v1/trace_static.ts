@@ -7,14 +7,17 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../../../core/_protobuf.ts";
 import * as $0 from "../../resource/v1/resource_static.ts";
@@ -41,11 +44,12 @@ export const Status_StatusCode = {
 /** Enum `opentelemetry.proto.trace.v1.Status.StatusCode`. */
 export type Status_StatusCode = pb.Status_StatusCode;
 
+const ResourceSpans$ = "opentelemetry.proto.trace.v1.ResourceSpans";
 /** Message `opentelemetry.proto.trace.v1.ResourceSpans`: create, encode and decode as protobuf-es. */
 export const ResourceSpansSchema: MessageSchema<pb.ResourceSpans> = {
-  typeName: "opentelemetry.proto.trace.v1.ResourceSpans",
+  typeName: ResourceSpans$,
   create(init?: any): pb.ResourceSpans {
-    const m: any = { $typeName: "opentelemetry.proto.trace.v1.ResourceSpans" };
+    const m: any = { $typeName: ResourceSpans$ };
     let v: any;
     v = init?.resource;
     if (v != null) m.resource = initMessage($0.ResourceSchema, v);
@@ -56,51 +60,45 @@ export const ResourceSpansSchema: MessageSchema<pb.ResourceSpans> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "opentelemetry.proto.trace.v1.ResourceSpans") {
-      throw new Error(`cannot use field opentelemetry.proto.trace.v1.ResourceSpans.resource with message ${m.$typeName}`);
-    }
-    {
-      const v = m.resource;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "resource")) {
-        w.tag(1, 2).fork();
-        $0.ResourceSchema.encode(v, w);
-        w.join();
-      }
-    }
-    for (const x of m.scopeSpans) {
-      w.tag(2, 2).fork();
-      ScopeSpansSchema.encode(x === undefined ? ScopeSpansSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.schemaUrl;
-      if (v !== "") {
-        w.tag(3, 2);
-        try {
-          w.string(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.ResourceSpans", "schema_url", e);
+    checkType(m, ResourceSpans$, "resource");
+    let f = "";
+    try {
+      {
+        const v = m.resource;
+        if (v !== undefined && Object.hasOwn(m, "resource")) {
+          f = "";
+          writeMessage(w, 1, $0.ResourceSchema, v);
         }
       }
+      for (const x of m.scopeSpans) {
+        f = "";
+        writeMessage(w, 2, ScopeSpansSchema, x);
+      }
+      {
+        const v = m.schemaUrl;
+        if (v !== "") {
+          w.tag(3, 2);
+          f = "schema_url";
+          w.string(v);
+        }
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(ResourceSpans$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "opentelemetry.proto.trace.v1.ResourceSpans");
+    enterMessage(ctx, ResourceSpans$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.resource === undefined ? $0.ResourceSchema.create() : m.resource;
-          $0.ResourceSchema.decode(c, r, ctx, r.uint32());
-          m.resource = c;
+          m.resource = readMessage($0.ResourceSchema, m.resource, r, ctx);
           break;
         }
         case 2: {
-          const c = ScopeSpansSchema.create();
-          ScopeSpansSchema.decode(c, r, ctx, r.uint32());
-          m.scopeSpans.push(c);
+          m.scopeSpans.push(readMessage(ScopeSpansSchema, undefined, r, ctx));
           break;
         }
         case 3: {
@@ -116,11 +114,12 @@ export const ResourceSpansSchema: MessageSchema<pb.ResourceSpans> = {
   },
 };
 
+const ScopeSpans$ = "opentelemetry.proto.trace.v1.ScopeSpans";
 /** Message `opentelemetry.proto.trace.v1.ScopeSpans`: create, encode and decode as protobuf-es. */
 export const ScopeSpansSchema: MessageSchema<pb.ScopeSpans> = {
-  typeName: "opentelemetry.proto.trace.v1.ScopeSpans",
+  typeName: ScopeSpans$,
   create(init?: any): pb.ScopeSpans {
-    const m: any = { $typeName: "opentelemetry.proto.trace.v1.ScopeSpans" };
+    const m: any = { $typeName: ScopeSpans$ };
     let v: any;
     v = init?.scope;
     if (v != null) m.scope = initMessage($1.InstrumentationScopeSchema, v);
@@ -131,51 +130,45 @@ export const ScopeSpansSchema: MessageSchema<pb.ScopeSpans> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "opentelemetry.proto.trace.v1.ScopeSpans") {
-      throw new Error(`cannot use field opentelemetry.proto.trace.v1.ScopeSpans.scope with message ${m.$typeName}`);
-    }
-    {
-      const v = m.scope;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "scope")) {
-        w.tag(1, 2).fork();
-        $1.InstrumentationScopeSchema.encode(v, w);
-        w.join();
-      }
-    }
-    for (const x of m.spans) {
-      w.tag(2, 2).fork();
-      SpanSchema.encode(x === undefined ? SpanSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.schemaUrl;
-      if (v !== "") {
-        w.tag(3, 2);
-        try {
-          w.string(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.ScopeSpans", "schema_url", e);
+    checkType(m, ScopeSpans$, "scope");
+    let f = "";
+    try {
+      {
+        const v = m.scope;
+        if (v !== undefined && Object.hasOwn(m, "scope")) {
+          f = "";
+          writeMessage(w, 1, $1.InstrumentationScopeSchema, v);
         }
       }
+      for (const x of m.spans) {
+        f = "";
+        writeMessage(w, 2, SpanSchema, x);
+      }
+      {
+        const v = m.schemaUrl;
+        if (v !== "") {
+          w.tag(3, 2);
+          f = "schema_url";
+          w.string(v);
+        }
+      }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(ScopeSpans$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "opentelemetry.proto.trace.v1.ScopeSpans");
+    enterMessage(ctx, ScopeSpans$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = m.scope === undefined ? $1.InstrumentationScopeSchema.create() : m.scope;
-          $1.InstrumentationScopeSchema.decode(c, r, ctx, r.uint32());
-          m.scope = c;
+          m.scope = readMessage($1.InstrumentationScopeSchema, m.scope, r, ctx);
           break;
         }
         case 2: {
-          const c = SpanSchema.create();
-          SpanSchema.decode(c, r, ctx, r.uint32());
-          m.spans.push(c);
+          m.spans.push(readMessage(SpanSchema, undefined, r, ctx));
           break;
         }
         case 3: {
@@ -191,11 +184,12 @@ export const ScopeSpansSchema: MessageSchema<pb.ScopeSpans> = {
   },
 };
 
+const Span$ = "opentelemetry.proto.trace.v1.Span";
 /** Message `opentelemetry.proto.trace.v1.Span`: create, encode and decode as protobuf-es. */
 export const SpanSchema: MessageSchema<pb.Span> = {
-  typeName: "opentelemetry.proto.trace.v1.Span",
+  typeName: Span$,
   create(init?: any): pb.Span {
-    const m: any = { $typeName: "opentelemetry.proto.trace.v1.Span" };
+    const m: any = { $typeName: Span$ };
     let v: any;
     v = init?.traceId;
     m.traceId = v != null ? toU8Arr(v) : new Uint8Array(0);
@@ -232,156 +226,131 @@ export const SpanSchema: MessageSchema<pb.Span> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "opentelemetry.proto.trace.v1.Span") {
-      throw new Error(`cannot use field opentelemetry.proto.trace.v1.Span.trace_id with message ${m.$typeName}`);
-    }
-    {
-      const v = m.traceId;
-      if (!(v instanceof Uint8Array) || v.byteLength > 0) {
-        w.tag(1, 2);
-        w.bytes(v);
-      }
-    }
-    {
-      const v = m.spanId;
-      if (!(v instanceof Uint8Array) || v.byteLength > 0) {
-        w.tag(2, 2);
-        w.bytes(v);
-      }
-    }
-    {
-      const v = m.traceState;
-      if (v !== "") {
-        w.tag(3, 2);
-        try {
-          w.string(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Span", "trace_state", e);
+    checkType(m, Span$, "trace_id");
+    let f = "";
+    try {
+      {
+        const v = m.traceId;
+        if (!(v instanceof Uint8Array) || v.byteLength > 0) {
+          w.tag(1, 2);
+          f = "trace_id";
+          w.bytes(v);
         }
       }
-    }
-    {
-      const v = m.parentSpanId;
-      if (!(v instanceof Uint8Array) || v.byteLength > 0) {
-        w.tag(4, 2);
-        w.bytes(v);
-      }
-    }
-    {
-      const v = m.name;
-      if (v !== "") {
-        w.tag(5, 2);
-        try {
-          w.string(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Span", "name", e);
+      {
+        const v = m.spanId;
+        if (!(v instanceof Uint8Array) || v.byteLength > 0) {
+          w.tag(2, 2);
+          f = "span_id";
+          w.bytes(v);
         }
       }
-    }
-    {
-      const v = m.kind;
-      if (v !== 0) {
-        w.tag(6, 0);
-        try {
+      {
+        const v = m.traceState;
+        if (v !== "") {
+          w.tag(3, 2);
+          f = "trace_state";
+          w.string(v);
+        }
+      }
+      {
+        const v = m.parentSpanId;
+        if (!(v instanceof Uint8Array) || v.byteLength > 0) {
+          w.tag(4, 2);
+          f = "parent_span_id";
+          w.bytes(v);
+        }
+      }
+      {
+        const v = m.name;
+        if (v !== "") {
+          w.tag(5, 2);
+          f = "name";
+          w.string(v);
+        }
+      }
+      {
+        const v = m.kind;
+        if (v !== 0) {
+          w.tag(6, 0);
+          f = "kind";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Span", "kind", e);
         }
       }
-    }
-    {
-      const v = m.startTimeUnixNano;
-      if (v != 0) {
-        w.tag(7, 1);
-        try {
+      {
+        const v = m.startTimeUnixNano;
+        if (v != 0) {
+          w.tag(7, 1);
+          f = "start_time_unix_nano";
           w.fixed64(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Span", "start_time_unix_nano", e);
         }
       }
-    }
-    {
-      const v = m.endTimeUnixNano;
-      if (v != 0) {
-        w.tag(8, 1);
-        try {
+      {
+        const v = m.endTimeUnixNano;
+        if (v != 0) {
+          w.tag(8, 1);
+          f = "end_time_unix_nano";
           w.fixed64(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Span", "end_time_unix_nano", e);
         }
       }
-    }
-    for (const x of m.attributes) {
-      w.tag(9, 2).fork();
-      $1.KeyValueSchema.encode(x === undefined ? $1.KeyValueSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.droppedAttributesCount;
-      if (v != 0) {
-        w.tag(10, 0);
-        try {
+      for (const x of m.attributes) {
+        f = "";
+        writeMessage(w, 9, $1.KeyValueSchema, x);
+      }
+      {
+        const v = m.droppedAttributesCount;
+        if (v != 0) {
+          w.tag(10, 0);
+          f = "dropped_attributes_count";
           w.uint32(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Span", "dropped_attributes_count", e);
         }
       }
-    }
-    for (const x of m.events) {
-      w.tag(11, 2).fork();
-      Span_EventSchema.encode(x === undefined ? Span_EventSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.droppedEventsCount;
-      if (v != 0) {
-        w.tag(12, 0);
-        try {
+      for (const x of m.events) {
+        f = "";
+        writeMessage(w, 11, Span_EventSchema, x);
+      }
+      {
+        const v = m.droppedEventsCount;
+        if (v != 0) {
+          w.tag(12, 0);
+          f = "dropped_events_count";
           w.uint32(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Span", "dropped_events_count", e);
         }
       }
-    }
-    for (const x of m.links) {
-      w.tag(13, 2).fork();
-      Span_LinkSchema.encode(x === undefined ? Span_LinkSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.droppedLinksCount;
-      if (v != 0) {
-        w.tag(14, 0);
-        try {
+      for (const x of m.links) {
+        f = "";
+        writeMessage(w, 13, Span_LinkSchema, x);
+      }
+      {
+        const v = m.droppedLinksCount;
+        if (v != 0) {
+          w.tag(14, 0);
+          f = "dropped_links_count";
           w.uint32(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Span", "dropped_links_count", e);
         }
       }
-    }
-    {
-      const v = m.status;
-      if (v !== undefined && Object.prototype.hasOwnProperty.call(m, "status")) {
-        w.tag(15, 2).fork();
-        StatusSchema.encode(v, w);
-        w.join();
+      {
+        const v = m.status;
+        if (v !== undefined && Object.hasOwn(m, "status")) {
+          f = "";
+          writeMessage(w, 15, StatusSchema, v);
+        }
       }
-    }
-    {
-      const v = m.flags;
-      if (v != 0) {
-        w.tag(16, 5);
-        try {
+      {
+        const v = m.flags;
+        if (v != 0) {
+          w.tag(16, 5);
+          f = "flags";
           w.fixed32(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Span", "flags", e);
         }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Span$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "opentelemetry.proto.trace.v1.Span");
+    enterMessage(ctx, Span$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -423,9 +392,7 @@ export const SpanSchema: MessageSchema<pb.Span> = {
           break;
         }
         case 9: {
-          const c = $1.KeyValueSchema.create();
-          $1.KeyValueSchema.decode(c, r, ctx, r.uint32());
-          m.attributes.push(c);
+          m.attributes.push(readMessage($1.KeyValueSchema, undefined, r, ctx));
           break;
         }
         case 10: {
@@ -433,9 +400,7 @@ export const SpanSchema: MessageSchema<pb.Span> = {
           break;
         }
         case 11: {
-          const c = Span_EventSchema.create();
-          Span_EventSchema.decode(c, r, ctx, r.uint32());
-          m.events.push(c);
+          m.events.push(readMessage(Span_EventSchema, undefined, r, ctx));
           break;
         }
         case 12: {
@@ -443,9 +408,7 @@ export const SpanSchema: MessageSchema<pb.Span> = {
           break;
         }
         case 13: {
-          const c = Span_LinkSchema.create();
-          Span_LinkSchema.decode(c, r, ctx, r.uint32());
-          m.links.push(c);
+          m.links.push(readMessage(Span_LinkSchema, undefined, r, ctx));
           break;
         }
         case 14: {
@@ -453,9 +416,7 @@ export const SpanSchema: MessageSchema<pb.Span> = {
           break;
         }
         case 15: {
-          const c = m.status === undefined ? StatusSchema.create() : m.status;
-          StatusSchema.decode(c, r, ctx, r.uint32());
-          m.status = c;
+          m.status = readMessage(StatusSchema, m.status, r, ctx);
           break;
         }
         default:
@@ -467,11 +428,12 @@ export const SpanSchema: MessageSchema<pb.Span> = {
   },
 };
 
+const Span_Event$ = "opentelemetry.proto.trace.v1.Span.Event";
 /** Message `opentelemetry.proto.trace.v1.Span.Event`: create, encode and decode as protobuf-es. */
 export const Span_EventSchema: MessageSchema<pb.Span_Event> = {
-  typeName: "opentelemetry.proto.trace.v1.Span.Event",
+  typeName: Span_Event$,
   create(init?: any): pb.Span_Event {
-    const m: any = { $typeName: "opentelemetry.proto.trace.v1.Span.Event" };
+    const m: any = { $typeName: Span_Event$ };
     let v: any;
     v = init?.timeUnixNano;
     m.timeUnixNano = v != null ? v : 0n;
@@ -484,51 +446,44 @@ export const Span_EventSchema: MessageSchema<pb.Span_Event> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "opentelemetry.proto.trace.v1.Span.Event") {
-      throw new Error(`cannot use field opentelemetry.proto.trace.v1.Span.Event.time_unix_nano with message ${m.$typeName}`);
-    }
-    {
-      const v = m.timeUnixNano;
-      if (v != 0) {
-        w.tag(1, 1);
-        try {
+    checkType(m, Span_Event$, "time_unix_nano");
+    let f = "";
+    try {
+      {
+        const v = m.timeUnixNano;
+        if (v != 0) {
+          w.tag(1, 1);
+          f = "time_unix_nano";
           w.fixed64(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Span.Event", "time_unix_nano", e);
         }
       }
-    }
-    {
-      const v = m.name;
-      if (v !== "") {
-        w.tag(2, 2);
-        try {
+      {
+        const v = m.name;
+        if (v !== "") {
+          w.tag(2, 2);
+          f = "name";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Span.Event", "name", e);
         }
       }
-    }
-    for (const x of m.attributes) {
-      w.tag(3, 2).fork();
-      $1.KeyValueSchema.encode(x === undefined ? $1.KeyValueSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.droppedAttributesCount;
-      if (v != 0) {
-        w.tag(4, 0);
-        try {
+      for (const x of m.attributes) {
+        f = "";
+        writeMessage(w, 3, $1.KeyValueSchema, x);
+      }
+      {
+        const v = m.droppedAttributesCount;
+        if (v != 0) {
+          w.tag(4, 0);
+          f = "dropped_attributes_count";
           w.uint32(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Span.Event", "dropped_attributes_count", e);
         }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Span_Event$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "opentelemetry.proto.trace.v1.Span.Event");
+    enterMessage(ctx, Span_Event$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -542,9 +497,7 @@ export const Span_EventSchema: MessageSchema<pb.Span_Event> = {
           break;
         }
         case 3: {
-          const c = $1.KeyValueSchema.create();
-          $1.KeyValueSchema.decode(c, r, ctx, r.uint32());
-          m.attributes.push(c);
+          m.attributes.push(readMessage($1.KeyValueSchema, undefined, r, ctx));
           break;
         }
         case 4: {
@@ -560,11 +513,12 @@ export const Span_EventSchema: MessageSchema<pb.Span_Event> = {
   },
 };
 
+const Span_Link$ = "opentelemetry.proto.trace.v1.Span.Link";
 /** Message `opentelemetry.proto.trace.v1.Span.Link`: create, encode and decode as protobuf-es. */
 export const Span_LinkSchema: MessageSchema<pb.Span_Link> = {
-  typeName: "opentelemetry.proto.trace.v1.Span.Link",
+  typeName: Span_Link$,
   create(init?: any): pb.Span_Link {
-    const m: any = { $typeName: "opentelemetry.proto.trace.v1.Span.Link" };
+    const m: any = { $typeName: Span_Link$ };
     let v: any;
     v = init?.traceId;
     m.traceId = v != null ? toU8Arr(v) : new Uint8Array(0);
@@ -581,65 +535,60 @@ export const Span_LinkSchema: MessageSchema<pb.Span_Link> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "opentelemetry.proto.trace.v1.Span.Link") {
-      throw new Error(`cannot use field opentelemetry.proto.trace.v1.Span.Link.trace_id with message ${m.$typeName}`);
-    }
-    {
-      const v = m.traceId;
-      if (!(v instanceof Uint8Array) || v.byteLength > 0) {
-        w.tag(1, 2);
-        w.bytes(v);
+    checkType(m, Span_Link$, "trace_id");
+    let f = "";
+    try {
+      {
+        const v = m.traceId;
+        if (!(v instanceof Uint8Array) || v.byteLength > 0) {
+          w.tag(1, 2);
+          f = "trace_id";
+          w.bytes(v);
+        }
       }
-    }
-    {
-      const v = m.spanId;
-      if (!(v instanceof Uint8Array) || v.byteLength > 0) {
-        w.tag(2, 2);
-        w.bytes(v);
+      {
+        const v = m.spanId;
+        if (!(v instanceof Uint8Array) || v.byteLength > 0) {
+          w.tag(2, 2);
+          f = "span_id";
+          w.bytes(v);
+        }
       }
-    }
-    {
-      const v = m.traceState;
-      if (v !== "") {
-        w.tag(3, 2);
-        try {
+      {
+        const v = m.traceState;
+        if (v !== "") {
+          w.tag(3, 2);
+          f = "trace_state";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Span.Link", "trace_state", e);
         }
       }
-    }
-    for (const x of m.attributes) {
-      w.tag(4, 2).fork();
-      $1.KeyValueSchema.encode(x === undefined ? $1.KeyValueSchema.create() : x, w);
-      w.join();
-    }
-    {
-      const v = m.droppedAttributesCount;
-      if (v != 0) {
-        w.tag(5, 0);
-        try {
+      for (const x of m.attributes) {
+        f = "";
+        writeMessage(w, 4, $1.KeyValueSchema, x);
+      }
+      {
+        const v = m.droppedAttributesCount;
+        if (v != 0) {
+          w.tag(5, 0);
+          f = "dropped_attributes_count";
           w.uint32(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Span.Link", "dropped_attributes_count", e);
         }
       }
-    }
-    {
-      const v = m.flags;
-      if (v != 0) {
-        w.tag(6, 5);
-        try {
+      {
+        const v = m.flags;
+        if (v != 0) {
+          w.tag(6, 5);
+          f = "flags";
           w.fixed32(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Span.Link", "flags", e);
         }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Span_Link$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "opentelemetry.proto.trace.v1.Span.Link");
+    enterMessage(ctx, Span_Link$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
@@ -657,9 +606,7 @@ export const Span_LinkSchema: MessageSchema<pb.Span_Link> = {
           break;
         }
         case 4: {
-          const c = $1.KeyValueSchema.create();
-          $1.KeyValueSchema.decode(c, r, ctx, r.uint32());
-          m.attributes.push(c);
+          m.attributes.push(readMessage($1.KeyValueSchema, undefined, r, ctx));
           break;
         }
         case 5: {
@@ -679,11 +626,12 @@ export const Span_LinkSchema: MessageSchema<pb.Span_Link> = {
   },
 };
 
+const Status$ = "opentelemetry.proto.trace.v1.Status";
 /** Message `opentelemetry.proto.trace.v1.Status`: create, encode and decode as protobuf-es. */
 export const StatusSchema: MessageSchema<pb.Status> = {
-  typeName: "opentelemetry.proto.trace.v1.Status",
+  typeName: Status$,
   create(init?: any): pb.Status {
-    const m: any = { $typeName: "opentelemetry.proto.trace.v1.Status" };
+    const m: any = { $typeName: Status$ };
     let v: any;
     v = init?.message;
     m.message = v != null ? v : "";
@@ -692,35 +640,32 @@ export const StatusSchema: MessageSchema<pb.Status> = {
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "opentelemetry.proto.trace.v1.Status") {
-      throw new Error(`cannot use field opentelemetry.proto.trace.v1.Status.message with message ${m.$typeName}`);
-    }
-    {
-      const v = m.message;
-      if (v !== "") {
-        w.tag(2, 2);
-        try {
+    checkType(m, Status$, "message");
+    let f = "";
+    try {
+      {
+        const v = m.message;
+        if (v !== "") {
+          w.tag(2, 2);
+          f = "message";
           w.string(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Status", "message", e);
         }
       }
-    }
-    {
-      const v = m.code;
-      if (v !== 0) {
-        w.tag(3, 0);
-        try {
+      {
+        const v = m.code;
+        if (v !== 0) {
+          w.tag(3, 0);
+          f = "code";
           w.int32(v);
-        } catch (e) {
-          throw fieldWriteError("opentelemetry.proto.trace.v1.Status", "code", e);
         }
       }
+    } catch (e) {
+      throw f === "" ? e : fieldWriteError(Status$, f, e);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "opentelemetry.proto.trace.v1.Status");
+    enterMessage(ctx, Status$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {

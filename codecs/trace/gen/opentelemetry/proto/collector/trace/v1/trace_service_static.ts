@@ -7,49 +7,47 @@ import {
   type BinaryReader,
   type BinaryWriter,
   enterMessage,
+  checkType,
   fieldWriteError,
   initMessage,
   type MessageSchema,
   type ReadContext,
+  readMessage,
   readUnknown,
   setOwn,
   skipField,
   uint64Key,
+  writeMessage,
   writeUnknown,
 } from "../../../../../../../../core/_protobuf.ts";
 import * as $0 from "../../../trace/v1/trace_static.ts";
 
+const ExportTraceServiceRequest$ = "opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest";
 /** Message `opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest`: create, encode and decode as protobuf-es. */
 export const ExportTraceServiceRequestSchema: MessageSchema<pb.ExportTraceServiceRequest> = {
-  typeName: "opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest",
+  typeName: ExportTraceServiceRequest$,
   create(init?: any): pb.ExportTraceServiceRequest {
-    const m: any = { $typeName: "opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest" };
+    const m: any = { $typeName: ExportTraceServiceRequest$ };
     let v: any;
     v = init?.resourceSpans;
     m.resourceSpans = Array.isArray(v) ? v.map((x: unknown) => initMessage($0.ResourceSpansSchema, x)) : (v ?? []);
     return m;
   },
   encode(m: any, w: BinaryWriter): void {
-    if (m.$typeName !== "opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest") {
-      throw new Error(`cannot use field opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.resource_spans with message ${m.$typeName}`);
-    }
+    checkType(m, ExportTraceServiceRequest$, "resource_spans");
     for (const x of m.resourceSpans) {
-      w.tag(1, 2).fork();
-      $0.ResourceSpansSchema.encode(x === undefined ? $0.ResourceSpansSchema.create() : x, w);
-      w.join();
+      writeMessage(w, 1, $0.ResourceSpansSchema, x);
     }
     writeUnknown(w, m.$unknown);
   },
   decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {
-    enterMessage(ctx, "opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest");
+    enterMessage(ctx, ExportTraceServiceRequest$);
     const end = r.pos + len;
     const unknown = m.$unknown ?? [];
     while (r.pos < end) {
       switch (r.tag()) {
         case 1: {
-          const c = $0.ResourceSpansSchema.create();
-          $0.ResourceSpansSchema.decode(c, r, ctx, r.uint32());
-          m.resourceSpans.push(c);
+          m.resourceSpans.push(readMessage($0.ResourceSpansSchema, undefined, r, ctx));
           break;
         }
         default:
