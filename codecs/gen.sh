@@ -29,5 +29,5 @@ done
 # Static codecs: from the schemas just generated, `*_static.ts` beside every `*_pb.ts` (create,
 # encode, decode with protobuf-es's behaviour, on core/_protobuf.ts), so the library runs without
 # protobuf-es. tests/protobuf_static_test.ts checks them against protobuf-es.
-deno run --allow-read --allow-write "$root/codecs/gen_static.ts"
+deno run --allow-read --allow-write "$root/codecs/_gen_static.ts"
 echo "generated: codecs/ommx/gen codecs/trace/gen"

@@ -1,6 +1,6 @@
 /**
  * The runtime of the static protobuf codecs (`codecs/*\/gen/**\/*_static.ts`,
- * written by `codecs/gen_static.ts`): a binary reader and writer that behave
+ * written by `codecs/_gen_static.ts`): a binary reader and writer that behave
  * byte for byte and error for error like protobuf-es 2.17.0's
  * `BinaryReader`/`BinaryWriter` (the subset of scalar types the OMMX and OTLP
  * schemas use), the {@linkcode MessageSchema} contract each generated message

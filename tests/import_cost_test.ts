@@ -8,7 +8,7 @@
  *   with a dynamic `import()` when a `registry` or `url` source is opened.
  * - protobuf-es is off the runtime path: neither `npm:@bufbuild/protobuf` nor any generated
  *   `*_pb.ts` is reachable from `mod.ts` or `cli/main.ts` by a non-type import; the library
- *   encodes and decodes with the static codecs (`*_static.ts`, `codecs/gen_static.ts`).
+ *   encodes and decodes with the static codecs (`*_static.ts`, `codecs/_gen_static.ts`).
  * - No protobuf descriptor of the generated modules (`codecs/*\/gen/`) is built by importing
  *   `mod.ts`: a fresh process imports it and every generated module and finds every exported
  *   `file_*` / `*Schema` stand-in without own properties (`core/_lazy_object.ts`, applied by

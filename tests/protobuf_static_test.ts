@@ -1,6 +1,6 @@
 /**
  * The static protobuf codecs (`codecs/*\/gen/**\/*_static.ts`, written by
- * `codecs/gen_static.ts` on the wire runtime `core/_protobuf.ts`) behave as
+ * `codecs/_gen_static.ts` on the wire runtime `core/_protobuf.ts`) behave as
  * protobuf-es, the oracle, for every generated message type:
  *
  * - `create(init)` gives the object protobuf-es's `create` gives;
