@@ -151,7 +151,7 @@ export function readU64MsgEntry<T>(r: WireReader, readValue: (r: WireReader) => 
 }
 
 /**
- * Decode a small sub-message with the generic runtime.
+ * Decode a small sub-message with its generated static codec (`*_static.ts`).
  *
  * @param r Reader at the sub-message's length prefix.
  * @param schema Generated schema.

@@ -104,7 +104,7 @@ export abstract class ProtobufPayload<Data> {
 
   /**
    * The protobuf message: the `ommx.v1` message decoded lazily with the
-   * generic runtime for a v1 payload, else the `ommx.v2` message (built from
+   * generated static codec for a v1 payload, else the `ommx.v2` message (built from
    * the data, or decoded from the bytes).
    */
   get message(): OmmxMessage {
