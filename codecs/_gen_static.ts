@@ -414,18 +414,13 @@ class FileGen {
           `    w.tag(1, ${scalarInfo(f.mapKey).wire});`,
           ...this.#writeScalar(f, f.mapKey, key).map((l) => `    ${l}`),
         ];
-        if (f.mapKind === "message") {
-          const s = this.#schemaRef(f.message);
-          lines.push(
-            ...this.#writeChild(2, s, "rec[k]").map((l) => `    ${l}`),
-          );
-        } else {
-          const t = f.mapKind === "enum" ? S.INT32 : f.scalar;
-          lines.push(
-            `    w.tag(2, ${scalarInfo(t).wire});`,
-            ...this.#writeScalar(f, t, "rec[k]").map((l) => `    ${l}`),
-          );
-        }
+        const value = f.mapKind === "message"
+          ? this.#writeChild(2, this.#schemaRef(f.message), "rec[k]")
+          : [
+            `w.tag(2, ${scalarInfo(f.mapKind === "enum" ? S.INT32 : f.scalar).wire});`,
+            ...this.#writeScalar(f, f.mapKind === "enum" ? S.INT32 : f.scalar, "rec[k]"),
+          ];
+        for (const l of value) lines.push(`    ${l}`);
         lines.push(`    w.join();`, `  }`, `}`);
         return lines;
       }
@@ -525,7 +520,7 @@ function allMessages(file: DescFile): DescMessage[] {
 
 function allEnums(file: DescFile): DescEnum[] {
   const out: DescEnum[] = [...file.enums];
-  for (const m of allMessages(file)) out.push(...m.nestedEnums);
+  for (const m of allMessages(file)) for (const e of m.nestedEnums) out.push(e);
   return out;
 }
 
