@@ -1,16 +1,18 @@
 /**
  * Internal: hash a byte range of a local file with SHA-256, the job of
  * {@linkcode verifyBlobs}' lanes — the worker threads (`_hash_worker.ts`) and
- * this thread. The range is read in 4 MiB reads into two buffers, the next
- * read running in the runtime's thread pool while the current chunk is
- * hashed, so a lane hashes at nearly one SHA-256 stream's rate when a second
- * core is free. Memory stays at the two buffers (the next call reuses them
- * unless collected meanwhile; two calls at once never share them). `node:fs/promises` and `node:crypto` are
- * loaded on the first call, so importing this module costs nothing in a
- * browser.
+ * this thread. The range is read by {@linkcode readAhead} (`_read_ahead.ts`):
+ * 4 MiB reads into two buffers, the next read running in the runtime's thread
+ * pool while the current chunk is hashed, so a lane hashes at nearly one
+ * SHA-256 stream's rate when a second core is free. Memory stays at the two
+ * buffers (the next call reuses them unless collected meanwhile; two calls at
+ * once never share them). `node:fs/promises` and `node:crypto` are loaded on
+ * the first call, so importing this module costs nothing in a browser.
  *
  * @module
  */
+
+import { readAhead } from "./_read_ahead.ts";
 
 /** A request: hash `size` bytes of `path` from `offset`. */
 export interface HashRequest {
@@ -46,19 +48,7 @@ const CHUNK = 4 << 20;
  */
 let spare: WeakRef<[Uint8Array, Uint8Array]> | undefined;
 
-type Fs = typeof import("node:fs/promises");
-type Handle = Awaited<ReturnType<Fs["open"]>>;
-
-/** Fill `buf[0, n)` from `position`; fewer bytes only at the end of the file. */
-async function readFull(h: Handle, buf: Uint8Array, n: number, position: number): Promise<number> {
-  let done = 0;
-  while (done < n) {
-    const { bytesRead } = await h.read(buf, done, n - done, position + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
-  return done;
-}
+type Handle = Awaited<ReturnType<typeof import("node:fs/promises")["open"]>>;
 
 /**
  * Hash a byte range of a file.
@@ -70,29 +60,20 @@ export async function hashRange(req: HashRequest): Promise<HashAnswer> {
   let h: Handle | undefined;
   const bufs = spare?.deref() ?? [new Uint8Array(CHUNK), new Uint8Array(CHUNK)];
   spare = undefined; // never shared by two calls at once
-  let pending: Promise<number> | undefined;
   try {
     const { open } = await import("node:fs/promises");
     const { createHash } = await import("node:crypto");
-    h = await open(req.path, "r");
+    const handle = h = await open(req.path, "r");
     const hash = createHash("sha256");
     let done = 0;
-    let which = 0;
-    let want = Math.min(CHUNK, req.size);
-    pending = want > 0 ? readFull(h, bufs[0], want, req.offset) : undefined;
-    while (pending !== undefined) {
-      const n = await pending;
-      pending = undefined;
-      if (n < want) {
-        return { id: req.id, error: `${req.path} shrank while being read`, shrank: true };
-      }
-      const current = bufs[which]!;
-      done += n;
-      which ^= 1;
-      want = Math.min(CHUNK, req.size - done);
-      pending = want > 0 ? readFull(h, bufs[which]!, want, req.offset + done) : undefined;
-      pending?.catch(() => {}); // awaited on the next turn
-      hash.update(current.subarray(0, n));
+    const read = async (buf: Uint8Array, at: number) =>
+      (await handle.read(buf, 0, buf.length, req.offset + at)).bytesRead;
+    for await (const chunk of readAhead(read, bufs, req.size)) {
+      hash.update(chunk);
+      done += chunk.length;
+    }
+    if (done < req.size) {
+      return { id: req.id, error: `${req.path} shrank while being read`, shrank: true };
     }
     return { id: req.id, hex: hash.digest("hex") };
   } catch (e) {
@@ -103,8 +84,7 @@ export async function hashRange(req: HashRequest): Promise<HashAnswer> {
       ...(typeof code === "string" ? { code } : {}),
     };
   } finally {
-    // A read still running (after a failure) must end before the buffers are reused.
-    await pending?.catch(() => {});
+    // `readAhead` has waited for its read in flight: the buffers are free.
     await h?.close().catch(() => {});
     spare = new WeakRef(bufs);
   }

@@ -1,9 +1,10 @@
 /**
  * Internal: copy one open file into another while hashing it, the body of
- * `LocalRegistryTarget.pushFile`. The next chunk (8 MiB) is read in the
- * runtime's thread pool while this thread hashes the current one and writes
- * it, so reading costs no time on this thread (before, read, hash and write
- * ran one after another). Writes go in 64 KiB pieces, synchronously: larger
+ * `LocalRegistryTarget.pushFile`. The source is read by `readAhead`
+ * (`../_read_ahead.ts`): the next chunk (8 MiB) is read in the runtime's
+ * thread pool while this thread hashes the current one and writes it, so
+ * reading costs little time on this thread (before, read, hash and write ran
+ * one after another). Writes go in 64 KiB pieces, synchronously: larger
  * writes into a new file made the kernel build large page-cache folios, and
  * under memory pressure each 8 MiB write then cost up to 25 ms of system time
  * (`strace -c`: a 500 MB copy took 1.4–4 s of system time instead of 0.4 s;
@@ -19,6 +20,7 @@
  */
 import { ioError } from "../../_io_error.ts";
 import type { Hasher } from "../digest.ts";
+import { readAhead } from "../_read_ahead.ts";
 
 /** The reading end (Deno's `FsFile` has this shape). */
 export interface CopySource {
@@ -68,27 +70,19 @@ export async function copyHashing(
 ): Promise<number> {
   const chunk = options.chunkSize ?? 8 << 20;
   const piece = options.writeSize ?? 64 << 10;
-  const ring = [new Uint8Array(chunk), new Uint8Array(chunk)];
   const syncEvery = options.syncEvery ?? 64 << 20;
   const syncData = options.syncData;
   let syncing: Promise<void> | undefined;
   let flushed = true;
-  let reading: Promise<number> | undefined;
   let sinceSync = 0;
   let size = 0;
 
-  const readFull = async (buf: Uint8Array): Promise<number> => {
-    let n = 0;
+  const read = async (p: Uint8Array): Promise<number | null> => {
     try {
-      while (n < buf.length) {
-        const got = await source.read(buf.subarray(n));
-        if (got === null || got === 0) break;
-        n += got;
-      }
+      return await source.read(p);
     } catch (e) {
       throw ioError(e, "read", options.sourcePath);
     }
-    return n;
   };
   const writeAll = (bytes: Uint8Array): void => {
     try {
@@ -105,25 +99,12 @@ export async function copyHashing(
     });
 
   try {
-    let which = 0;
-    let nextRead = readFull(ring[0]!);
-    reading = nextRead;
-    for (;;) {
-      const n = await nextRead;
-      reading = undefined;
-      if (n === 0) break;
-      const current = ring[which]!.subarray(0, n);
-      which ^= 1;
-      // A short read only at the end of the file: nothing more to read then.
-      if (n === chunk) {
-        nextRead = readFull(ring[which]!);
-        nextRead.catch(() => {}); // awaited on the next turn (or in `finally`)
-        reading = nextRead;
-      }
+    // Leaving the loop early (a failed write or flush) waits for the read in flight.
+    for await (const current of readAhead(read, [new Uint8Array(chunk), new Uint8Array(chunk)])) {
       hasher.update(current);
       writeAll(current);
-      size += n;
-      sinceSync += n;
+      size += current.length;
+      sinceSync += current.length;
       if (syncData !== undefined && sinceSync >= syncEvery && flushed) {
         await syncing; // settled: throws when the last flush failed
         sinceSync = 0;
@@ -132,12 +113,11 @@ export async function copyHashing(
         syncing = flush().finally(() => flushed = true);
         syncing.catch(() => {}); // awaited before the next one, or below
       }
-      if (n < chunk) break;
     }
     await syncing;
     return size;
   } finally {
-    // On a failure, nothing may still use the buffers or the files when this returns.
-    await Promise.allSettled([reading, syncing]);
+    // On a failure, nothing may still use the copy when this returns.
+    await syncing?.catch(() => {});
   }
 }
