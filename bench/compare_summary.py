@@ -90,8 +90,8 @@ if pick("startup"):
           f" +{med(mod)-med(bare):.0f} ms (in-process import {med(imp):.0f} ms) (target <= 15 ms) {met(med(mod)-med(bare) <= 15)}")
 if pick("hash-limit"):
     h = pick("hash-limit")[0]
-    limit = h["bytes"] / 1e9 / (min(h["ms"]) / 1e3)
-    print(f"(f) one SHA-256 stream (node:crypto, in memory): {limit:.2f} GB/s")
+    limit = h["bytes"] / 1e9 / (med(h["ms"]) / 1e3)
+    print(f"(f) one SHA-256 stream (node:crypto, in memory, own process, median): {limit:.2f} GB/s")
     bare_rss = pick("rss-bare")[0]["rss_kb"] / 1024
     for f, target in (("big_1g", "multi-blob, target >= 1.8 GB/s"), ("big_single", "single blob, target >= 95% of one stream")):
         v = pick(f"verify:{f}")
@@ -101,6 +101,16 @@ if pick("hash-limit"):
         gbs = v["bytes"] / 1e9 / (med(v["ms"]) / 1e3)
         rss = pick(f"verify-rss:{f}")[0]["rss_kb"] / 1024
         ok = gbs >= 1.8 if f == "big_1g" else gbs >= 0.95 * limit
+        if "limit_ms" in v:
+            # The stream and verify alternating in one process: the median of the pairs' ratios.
+            ratios = [v["bytes"] / t / (v["limit_bytes"] / l) for t, l in zip(v["ms"], v["limit_ms"])]
+            ok = med(ratios) >= 0.95
+            sched = ""
+            if "cpu_ms" in v:
+                sched = (f"; this thread: CPU {med(v['cpu_ms']):.0f} ms (the stream's {med(v['limit_cpu_ms']):.0f}),"
+                         f" run queue {med(v['runq_ms']):.0f} ms (the stream's {med(v['limit_runq_ms']):.0f})")
+            print(f"    verify {f} against the stream in the same process: median ratio {med(ratios):.0%}"
+                  f" [{min(ratios):.0%}-{max(ratios):.0%}]{sched}")
         print(f"    verify {f}: {v['bytes']/1e9:.2f} GB, median {med(v['ms']):.0f} ms = {gbs:.2f} GB/s ({target}) {met(ok)};"
               f" peak RSS of `ommx-ts verify` {rss:.0f} MiB = runtime+modules (`ommx-ts --help`) {bare_rss:.0f} + {rss - bare_rss:.0f} (target <= 64 over the runtime) {met(rss - bare_rss <= 64)}")
 if pick("zstd"):

@@ -7,8 +7,14 @@
  *     id/status/adapter/adapterOptions, every sampling, and `runParameters()`; ITERS times in this
  *     process. `ms[0]` is the first (cold JIT) sample; module loading is not timed (as on the
  *     Python side).
- *   deno run -A bench/compare_ts.ts verify ARCHIVE ITERS
- *     `openExperiment(ARCHIVE)` once, then `verify()` ITERS times; reports ms and bytes.
+ *   deno run -A bench/compare_ts.ts verify ARCHIVE ITERS [LIMIT_MIB]
+ *     `openExperiment(ARCHIVE)` once, then `verify()` ITERS times; reports ms and bytes. With
+ *     LIMIT_MIB, each `verify()` is preceded by one SHA-256 stream over LIMIT_MIB MiB in memory
+ *     (as `hash-limit`), so that the stream limit and the verify rate come from the same process
+ *     and minute (`limit_ms`, `limit_bytes`); on Linux each sample also reports this thread's CPU
+ *     time and run-queue wait (`/proc/thread-self/schedstat`: `cpu_ms`, `runq_ms`,
+ *     `limit_cpu_ms`, `limit_runq_ms`) — the rest of the wall time this thread slept, waiting
+ *     for reads.
  *   deno run -A bench/compare_ts.ts hash-limit MIB ITERS
  *     One SHA-256 stream (`node:crypto`, 4 MiB updates) over MIB MiB in memory: the single-stream
  *     limit `verify` is compared with; reports ms and bytes.
@@ -54,6 +60,36 @@ async function openList(
   };
 }
 
+/** MIB MiB of input for the in-memory SHA-256 stream (the single-stream limit). */
+function streamInput(mib: number): Uint8Array {
+  return new Uint8Array(mib << 20).map((_, i) => i * 31);
+}
+
+/** One SHA-256 stream (`node:crypto`, 4 MiB updates) over `buf`. */
+async function hashStream(buf: Uint8Array): Promise<void> {
+  const { createHash } = await import("node:crypto");
+  const h = createHash("sha256");
+  for (let o = 0; o < buf.length; o += 4 << 20) h.update(buf.subarray(o, o + (4 << 20)));
+  h.digest("hex");
+}
+
+/** Wall ms of `f`. */
+async function timed(f: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await f();
+  return performance.now() - t0;
+}
+
+/** This thread's CPU ms and run-queue ms so far (Linux), else `undefined`. */
+function schedstat(): [number, number] | undefined {
+  try {
+    const [cpu, runq] = Deno.readTextFileSync("/proc/thread-self/schedstat").split(" ").map(Number);
+    return [cpu! / 1e6, runq! / 1e6];
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(args: string[]): Promise<number> {
   const [job, a, b, c] = args;
   if (job === "open-list" && a !== undefined) {
@@ -72,27 +108,32 @@ async function main(args: string[]): Promise<number> {
   if (job === "verify" && a !== undefined) {
     const { openExperiment } = await import("../mod.ts");
     await using exp = await openExperiment(a);
+    const buf = c === undefined ? undefined : streamInput(Number(c));
     const ms: number[] = [];
+    const limitMs: number[] = [];
+    const sched: Record<string, number[]> = {};
+    const push = (key: string, v: number) => (sched[key] ??= []).push(Math.round(v * 10) / 10);
     let bytes = 0;
     for (let i = 0; i < Number(b ?? 3); i++) {
-      const t0 = performance.now();
-      bytes = (await exp.verify()).bytes;
-      ms.push(performance.now() - t0);
+      if (buf !== undefined) {
+        const s0 = schedstat();
+        limitMs.push(await timed(() => hashStream(buf)));
+        const s1 = schedstat();
+        if (s0 && s1) push("limit_cpu_ms", s1[0] - s0[0]), push("limit_runq_ms", s1[1] - s0[1]);
+      }
+      const s0 = schedstat();
+      ms.push(await timed(async () => bytes = (await exp.verify()).bytes));
+      const s1 = schedstat();
+      if (s0 && s1) push("cpu_ms", s1[0] - s0[0]), push("runq_ms", s1[1] - s0[1]);
     }
-    console.log(JSON.stringify({ job: "verify", impl: "ts", bytes, ms }));
+    const limit = buf === undefined ? {} : { limit_bytes: buf.length, limit_ms: limitMs };
+    console.log(JSON.stringify({ job: "verify", impl: "ts", bytes, ms, ...limit, ...sched }));
     return 0;
   }
   if (job === "hash-limit" && a !== undefined) {
-    const { createHash } = await import("node:crypto");
-    const buf = new Uint8Array(Number(a) << 20).map((_, i) => i * 31);
+    const buf = streamInput(Number(a));
     const ms: number[] = [];
-    for (let i = 0; i < Number(b ?? 3); i++) {
-      const t0 = performance.now();
-      const h = createHash("sha256");
-      for (let o = 0; o < buf.length; o += 4 << 20) h.update(buf.subarray(o, o + (4 << 20)));
-      h.digest("hex");
-      ms.push(performance.now() - t0);
-    }
+    for (let i = 0; i < Number(b ?? 3); i++) ms.push(await timed(() => hashStream(buf)));
     console.log(JSON.stringify({ job: "hash-limit", impl: "ts", bytes: buf.length, ms }));
     return 0;
   }
