@@ -18,7 +18,12 @@ import {
   MEDIA_TYPE_RUN_PARAMETERS,
 } from "../../../codecs/media_types.ts";
 import { decodeRunParameterTable } from "../../../codecs/msgpack/mod.ts";
-import { type ExperimentConfig, type ExperimentStatus, parseExperimentConfig } from "./config.ts";
+import {
+  type ExperimentConfig,
+  type ExperimentStatus,
+  parseExperimentConfig,
+  type RunRecord,
+} from "./config.ts";
 import {
   DEFAULT_MAX_DECOMPRESSED_BYTES,
   fetchPayload,
@@ -27,9 +32,10 @@ import {
 } from "./_read_context.ts";
 import { AttachmentNamespace, layerAt } from "./_attachments.ts";
 import { AttachmentHolder } from "./attachment_holder.ts";
-import { loadSealedRun, type SealedRun } from "./sealed_run.ts";
+import { loadSealedRun, type SealedRun, sealedRunWithoutRead } from "./sealed_run.ts";
 import { reprStr } from "../../../codecs/_py_repr.ts";
 import {
+  type ParameterValue,
   runParametersDataFrame,
   type RunParametersTable,
   runParametersView,
@@ -362,6 +368,31 @@ function checkManifest(manifest: ImageManifest): void {
   }
 }
 
+/**
+ * Every run's view when none has a layer to read (no diagnostics) and every
+ * check passes: the views {@linkcode loadSealedRun} builds, without its three
+ * or more promises a run. `undefined` otherwise, and the caller loads the runs
+ * the ordinary way — so a run with diagnostics is read, and an invalid
+ * artifact fails with the error the ordinary way reports first.
+ */
+function runsWithoutRead(
+  ctx: ReadContext,
+  records: readonly RunRecord[],
+  cells: ReadonlyMap<number, Readonly<Record<string, ParameterValue>>>,
+): SealedRun[] | undefined {
+  const runs: SealedRun[] = [];
+  try {
+    for (const r of records) {
+      const run = sealedRunWithoutRead(ctx, r, { ...cells.get(r.runId) });
+      if (run === undefined) return undefined;
+      runs.push(run);
+    }
+  } catch {
+    return undefined;
+  }
+  return runs;
+}
+
 /** The checks and views after the config: `tableBytes` given, the table is not fetched. */
 async function build(
   target: ReadOnlyTarget,
@@ -418,9 +449,8 @@ async function build(
   }
   const parameters = runParametersView(table, config.runs.map((r) => r.runId));
   const cells = new Map(parameters.rows.map((r) => [r.runId, r.values]));
-  const runs = await Promise.all(
-    config.runs.map((r) => loadSealedRun(ctx, r, { ...cells.get(r.runId) })),
-  );
+  const runs = runsWithoutRead(ctx, config.runs, cells) ??
+    await Promise.all(config.runs.map((r) => loadSealedRun(ctx, r, { ...cells.get(r.runId) })));
   const imageName = options.imageName ??
     manifestDescriptor.annotations?.[ANNOTATION_REF_NAME] ?? null;
   return construct({
