@@ -116,6 +116,21 @@ function str(v: Json, path: string): string {
   return v;
 }
 
+/** The `status` value `raw` (`statusDefault` when absent or null), checked against `allowed`. */
+function statusOf(
+  raw: Json,
+  path: string,
+  allowed: readonly string[],
+  kind: string,
+  statusDefault?: string,
+): string {
+  const value = raw ?? statusDefault;
+  if (value === undefined) fail(`${path}.status`, "missing");
+  const status = typeof value === "string" ? value : str(value, `${path}.status`);
+  if (!allowed.includes(status)) fail(`${path}.status`, `unknown ${kind} status ${status}`);
+  return status;
+}
+
 function lifecycle(
   obj: Record<string, Json>,
   path: string,
@@ -123,10 +138,7 @@ function lifecycle(
   kind: string,
   statusDefault?: string,
 ): { status: string; reason: string | null } {
-  const raw = obj.status ?? statusDefault;
-  if (raw === undefined) fail(`${path}.status`, "missing");
-  const status = typeof raw === "string" ? raw : str(raw, `${path}.status`);
-  if (!allowed.includes(status)) fail(`${path}.status`, `unknown ${kind} status ${status}`);
+  const status = statusOf(obj.status, path, allowed, kind, statusDefault);
   const outcome = obj.outcome;
   if (outcome === undefined || outcome === null) return { status, reason: null };
   if (status === "draft" || status === "finished") {
@@ -143,7 +155,9 @@ function attachmentTable(v: Json, path: string): AttachmentTable {
   const entriesRaw = v.entries;
   if (!isObject(entriesRaw)) fail(`${path}.entries`, "expected an object");
   const entries = new Map<string, number>();
-  for (const name of sortByCodePoint(Object.keys(entriesRaw))) {
+  const names = Object.keys(entriesRaw);
+  // Most runs have no attachments: no sorted copy of an empty list.
+  for (const name of names.length === 0 ? names : sortByCodePoint(names)) {
     entries.set(name, u64(entriesRaw[name], `${path}.entries[${JSON.stringify(name)}]`));
   }
   const filenames = new Map<string, string>();
@@ -169,7 +183,7 @@ function attachmentTable(v: Json, path: string): AttachmentTable {
 function processRecord(v: Json, path: string, idKey: string, kind: string): ProcessRecord {
   if (!isObject(v)) fail(path, "expected an object");
   const id = u64At(v, idKey, path);
-  const { status } = lifecycle({ status: v.status }, path, RUN_STATUSES, kind, "finished");
+  const status = statusOf(v.status, path, RUN_STATUSES, kind, "finished");
   const input = u64At(v, "input", path);
   const hasOutput = v.output !== undefined && v.output !== null;
   const adapter = strAt(v, "adapter", path);
@@ -203,10 +217,11 @@ function records(
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) fail(path, "expected an array");
   const out = v.map((item, i) => processRecord(item, `${path}[${i}]`, idKey, kind));
-  const seen = new Set<number>();
+  // A set of ids only when there are two records or more to compare.
+  const seen = out.length > 1 ? new Set<number>() : undefined;
   for (const r of out) {
-    if (seen.has(r.id)) fail(path, `Run ${runId} contains duplicate ${kind} ${r.id}`);
-    seen.add(r.id);
+    if (seen?.has(r.id)) fail(path, `Run ${runId} contains duplicate ${kind} ${r.id}`);
+    seen?.add(r.id);
     if (r.status === "finished" && r.output === undefined) {
       fail(path, `Run ${runId} ${kind} ${r.id} is finished but has no output`);
     }
