@@ -9,6 +9,7 @@ import { CorruptArchiveError, InvalidArgumentError } from "../errors.ts";
 import { ioError } from "../_io_error.ts";
 import { checkRange, type RandomAccessSource } from "./random_access.ts";
 import { openRegularFile } from "./_regular_file.ts";
+import { registerReadInto } from "./_read_into.ts";
 
 /**
  * Reads up to this size are made with a synchronous positioned read: for the
@@ -66,32 +67,51 @@ export async function openFileSource(path: string): Promise<FileSource> {
   const { handle, size } = opened;
   const { readSync } = await import("node:fs");
   let closed = false;
-  return {
+  const shrank = (length: number, offset: number) =>
+    new CorruptArchiveError(
+      `${path}: file shrank while reading (wanted ${length} bytes at offset ${offset})`,
+    );
+  /** Fill `buf` from `offset` with synchronous positioned reads. */
+  const fillSync = (buf: Uint8Array, offset: number): void => {
+    const length = buf.length;
+    let done = 0;
+    while (done < length) {
+      let bytesRead: number;
+      try {
+        bytesRead = readSync(handle.fd, buf, done, length - done, offset + done);
+      } catch (e) {
+        throw ioError(e, "read", path);
+      }
+      if (bytesRead === 0) throw shrank(length, offset);
+      done += bytesRead;
+    }
+  };
+  const check = (offset: number, length: number): void => {
+    checkRange(size, offset, length);
+    if (closed) {
+      throw ioError(Object.assign(new Error("file is closed"), { code: "EBADF" }), "read", path);
+    }
+  };
+  const source: FileSource = {
     path,
     size,
     ownsReads: true,
     async read(offset: number, length: number): Promise<Uint8Array> {
-      checkRange(size, offset, length);
-      if (closed) {
-        throw ioError(Object.assign(new Error("file is closed"), { code: "EBADF" }), "read", path);
-      }
+      check(offset, length);
       const buf = new Uint8Array(length);
-      const sync = length <= SYNC_READ_MAX;
+      if (length <= SYNC_READ_MAX) {
+        fillSync(buf, offset);
+        return buf;
+      }
       let done = 0;
       while (done < length) {
         let bytesRead: number;
         try {
-          bytesRead = sync
-            ? readSync(handle.fd, buf, done, length - done, offset + done)
-            : (await handle.read(buf, done, length - done, offset + done)).bytesRead;
+          bytesRead = (await handle.read(buf, done, length - done, offset + done)).bytesRead;
         } catch (e) {
           throw ioError(e, "read", path);
         }
-        if (bytesRead === 0) {
-          throw new CorruptArchiveError(
-            `${path}: file shrank while reading (wanted ${length} bytes at offset ${offset})`,
-          );
-        }
+        if (bytesRead === 0) throw shrank(length, offset);
         done += bytesRead;
       }
       return buf;
@@ -102,4 +122,12 @@ export async function openFileSource(path: string): Promise<FileSource> {
       await handle.close();
     },
   };
+  // What `read` does for a small read, into the caller's buffer (see `_read_into.ts`).
+  registerReadInto(source, (offset, target) => {
+    if (target.length > SYNC_READ_MAX) return false;
+    check(offset, target.length);
+    fillSync(target, offset);
+    return true;
+  });
+  return source;
 }

@@ -13,7 +13,8 @@ import { bytesSource } from "../random_access.ts";
 import { indexTar, type TarEntry } from "../tar/reader.ts";
 import { encodeTarHeader } from "../tar/writer.ts";
 import { headerChecksum } from "../tar/_header.ts";
-import { openArchive } from "./archive.ts";
+import { openArchive, openArchiveFile } from "./archive.ts";
+import { openFileSource } from "../random_access_file.ts";
 import { mulberry32 as rng } from "../../_random_test_util.ts";
 
 const enc = new TextEncoder();
@@ -223,6 +224,37 @@ async function assertSameIndex(tar: Uint8Array, what: string): Promise<"ok" | "e
   const unaligned = new Uint8Array(tar.length + 1).subarray(1);
   unaligned.set(tar);
   assert.deepEqual(await outcome(() => indexTar(bytesSource(unaligned))), ref, `${what} unaligned`);
+  // Over a file the walk refills one window in place (`_read_into.ts`): the same entries or error.
+  const path = await Deno.makeTempFile({ suffix: ".ommx" });
+  try {
+    await Deno.writeFile(path, tar);
+    for (const readAheadBytes of [undefined, 512, 700, 1000, 4096]) {
+      const source = await openFileSource(path);
+      try {
+        assert.deepEqual(
+          await outcome(() =>
+            indexTar(source, readAheadBytes === undefined ? {} : { readAheadBytes })
+          ),
+          ref,
+          `${what}: file, window ${readAheadBytes}`,
+        );
+      } finally {
+        await source.close();
+      }
+    }
+    if ("ok" in ref && ref.ok.some((e) => e.name === "index.json")) {
+      const got = await outcome(async () => {
+        const target = await openArchiveFile(path, { readAheadBytes: 700 });
+        const digests = target.blobDigests();
+        await target.close();
+        return digests;
+      });
+      if ("ok" in got) assert.deepEqual(got.ok, [...reference(ref.ok).keys()], `${what}: file`);
+      else assert.match(got.error, /INVALID_ARTIFACT/, what);
+    }
+  } finally {
+    await Deno.remove(path);
+  }
   if ("error" in ref) {
     for (const readAheadBytes of [undefined, 512, 1000]) {
       const got = await outcome(() => archiveIndex(tar, readAheadBytes));
@@ -298,6 +330,37 @@ Deno.test("archive open path: byte flips and truncations give the same index or 
   }
   assert.ok(errors >= 20, `${errors} refusals`);
   assert.ok(same >= 20, `${same} opened`);
+});
+
+Deno.test("archive open path: a file that shrinks under the walk's window fails as a read does", async () => {
+  const tar = randomArchive(7);
+  const path = await Deno.makeTempFile({ suffix: ".ommx" });
+  try {
+    await Deno.writeFile(path, tar);
+    const source = await openFileSource(path);
+    try {
+      await Deno.truncate(path, 3000);
+      await assert.rejects(
+        indexTar(source, { readAheadBytes: 2048 }),
+        (e) => {
+          assert.equal((e as { code?: string }).code, "CORRUPT_ARCHIVE");
+          assert.equal(
+            (e as Error).message,
+            `${path}: file shrank while reading (wanted 2048 bytes at offset 2048)`,
+          );
+          return true;
+        },
+      );
+      // A read of the same range through `read` says the same.
+      await assert.rejects(source.read(2048, 2048), {
+        message: `${path}: file shrank while reading (wanted 2048 bytes at offset 2048)`,
+      });
+    } finally {
+      await source.close();
+    }
+  } finally {
+    await Deno.remove(path);
+  }
 });
 
 function pick<T>(next: () => number, xs: T[]): T {

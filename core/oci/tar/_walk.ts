@@ -11,6 +11,7 @@
  */
 import { CorruptArchiveError, LimitExceededError } from "../../errors.ts";
 import type { RandomAccessSource } from "../random_access.ts";
+import { readIntoOf } from "../_read_into.ts";
 import { BLOCK, headerChecksum, paddingOf } from "./_header.ts";
 
 /** Limits of {@linkcode walkTar} (the public `TarIndexOptions`). */
@@ -182,11 +183,22 @@ export async function walkTar(
   let windowStart = 0;
   let w: Uint8Array = new Uint8Array(0);
   let words: Uint32Array | undefined;
+  // A source that reads into a caller's buffer refills one window (allocated on the first
+  // read) instead of handing out a fresh one per read; nothing keeps a window past a member.
+  const readInto = readIntoOf(source);
+  let own: Uint8Array | undefined;
   /** Make `[at, at + length)` part of the window; returns its start in `w`. */
   const fill = async (at: number, length: number): Promise<number> => {
     if (at < windowStart || at + length > windowStart + w.length) {
       windowStart = at;
-      w = await source.read(at, Math.min(Math.max(length, windowSize), total - at));
+      const n = Math.min(Math.max(length, windowSize), total - at);
+      if (readInto !== undefined && n <= windowSize) {
+        own ??= new Uint8Array(windowSize);
+        w = own.subarray(0, n);
+        if (!readInto(at, w)) w = await source.read(at, n);
+      } else {
+        w = await source.read(at, n);
+      }
       words = w.byteOffset % 4 === 0
         ? new Uint32Array(w.buffer, w.byteOffset, w.length >>> 2)
         : undefined;
