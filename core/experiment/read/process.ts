@@ -262,6 +262,8 @@ async function loadProcess(
   return { ...loaded, diagnostics };
 }
 
+const INPUT_TYPES: readonly string[] = [MEDIA_TYPE_V1_INSTANCE, MEDIA_TYPE_V2_INSTANCE];
+
 /** The checks that need no read: input and output layers (diagnostics left empty). */
 function processOf(
   ctx: ReadContext,
@@ -269,15 +271,36 @@ function processOf(
   record: ProcessRecord,
   kind: ProcessKind,
 ): LoadedProcess {
+  // Layers in range with accepted media types (every record of a valid artifact) pass
+  // without the messages' texts; anything else is checked below, with them.
+  const input = ctx.layers[record.input];
+  const output = record.output === undefined ? null : ctx.layers[record.output];
+  if (
+    input === undefined || !INPUT_TYPES.includes(input.mediaType) || output === undefined ||
+    (output !== null && !kind.outputTypes.includes(output.mediaType))
+  ) {
+    checkLayers(ctx, runId, record, kind);
+  }
+  return {
+    ctx,
+    runId,
+    record,
+    input: input as Descriptor,
+    output: output as Descriptor | null,
+    diagnostics: [],
+    kind,
+  };
+}
+
+/** {@linkcode processOf}'s checks with their messages: throws on the first that fails. */
+function checkLayers(ctx: ReadContext, runId: number, record: ProcessRecord, kind: ProcessKind) {
   const what = `Run ${runId} ${kind.label} ${record.id}`;
   const input = layerAt(ctx, record.input, `${what} input`);
-  checkMediaType(input, [MEDIA_TYPE_V1_INSTANCE, MEDIA_TYPE_V2_INSTANCE], `${what} input`);
-  let output: Descriptor | null = null;
+  checkMediaType(input, INPUT_TYPES, `${what} input`);
   if (record.output !== undefined) {
-    output = layerAt(ctx, record.output, `${what} output`);
+    const output = layerAt(ctx, record.output, `${what} output`);
     checkMediaType(output, kind.outputTypes, `${what} output`);
   }
-  return { ctx, runId, record, input, output, diagnostics: [], kind };
 }
 
 let constructSolve: (loaded: LoadedProcess) => Solve;

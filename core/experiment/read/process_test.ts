@@ -127,6 +127,14 @@ Deno.test("loadSolve: wrong media types, bad diagnostics and options are Invalid
     [{ diagnostics: 1 }, /Invalid Run 0 Solve 4 diagnostics: media type is application\/json/],
     [{ diagnostics: 2 }, /Invalid Run 0 Solve 4 diagnostics: /],
     [{ input: 8 }, /Run 0 Solve 4 input LayerRef 8: LayerRef 8 is out of bounds for 4/],
+    [
+      { status: "finished", output: 8 },
+      /Run 0 Solve 4 output LayerRef 8: LayerRef 8 is out of bounds for 4/,
+    ],
+    [
+      { status: "finished", output: 0 },
+      /Invalid Run 0 Solve 4 output: media type is application\/org\.ommx\.v2\.instance/,
+    ],
   ];
   for (const [solve, message] of cases) {
     const { target, descriptor, manifest } = await memoryArtifact({
