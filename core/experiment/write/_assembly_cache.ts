@@ -20,7 +20,7 @@
 import { equalBytes } from "../../_bytes.ts";
 import { ByteChunks } from "../../_byte_chunks.ts";
 import { createHasher, type Hasher } from "../../oci/digest.ts";
-import { canonicalJson } from "../../oci/canonical_json.ts";
+import { canonicalJson, compareCodePoints } from "../../oci/canonical_json.ts";
 import { RunParameterTableWriter } from "../../../codecs/msgpack/_run_parameter_table_writer.ts";
 import { buildRunParameterTable } from "../../../codecs/msgpack/run_parameter_table.ts";
 import type { LayerDescriptor } from "./_staging.ts";
@@ -32,17 +32,37 @@ export type RunEncoder = (run: RunState, add: (d: LayerDescriptor) => number) =>
 const COMMA = Uint8Array.of(0x2c);
 const encoder = new TextEncoder();
 
-/** What the cache holds per run, in ascending run id. */
-/** A layer descriptor's canonical JSON text, as the manifest holds it. */
-function layerJson(layer: LayerDescriptor): string {
-  return canonicalJson({
-    annotations: layer.annotations,
-    digest: layer.digest,
-    mediaType: layer.mediaType,
-    size: layer.size,
-  });
+/**
+ * A layer descriptor's canonical JSON text, as the manifest holds it
+ * (`canonicalJson` of its four fields). The usual descriptor (string
+ * annotations, string digest and media type, a finite size) is written
+ * directly, its keys already in code point order: the generic writer's
+ * walk made ~13 KiB of garbage per run (paths, entry arrays, a `Set`).
+ * Anything else goes through `canonicalJson`.
+ */
+export function layerJson(layer: LayerDescriptor): string {
+  const { annotations, digest, mediaType, size } = layer;
+  if (
+    typeof annotations !== "object" || annotations === null || Array.isArray(annotations) ||
+    typeof digest !== "string" || typeof mediaType !== "string" || !Number.isFinite(size)
+  ) {
+    return canonicalJson({ annotations, digest, mediaType, size });
+  }
+  const keys = Object.keys(annotations);
+  let members = "";
+  if (keys.length > 1) keys.sort(compareCodePoints);
+  for (const key of keys) {
+    const value: unknown = annotations[key];
+    if (typeof value !== "string") return canonicalJson({ annotations, digest, mediaType, size });
+    if (members.length > 0) members += ",";
+    members += `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  }
+  return `{"annotations":{${members}},"digest":${JSON.stringify(digest)},"mediaType":${
+    JSON.stringify(mediaType)
+  },"size":${JSON.stringify(size)}}`;
 }
 
+/** What the cache holds per run, in ascending run id. */
 interface Entry {
   readonly run: RunState;
   /** Ends (exclusive) in the flat layer list, the config buffer and the manifest buffer. */

@@ -17,6 +17,8 @@ import { pyFloat } from "../../../codecs/py_float.ts";
 import { encodeExperimentConfig, type ExperimentStatus } from "../read/config.ts";
 import type { ParameterInput } from "../read/run_parameters.ts";
 import { assembleExperiment, attachmentTable, newAssemblyCache, runRecord } from "./_commit.ts";
+import { layerJson } from "./_assembly_cache.ts";
+import { canonicalJson } from "../../oci/canonical_json.ts";
 import type { AttachmentEntry, LayerDescriptor } from "./_staging.ts";
 import type { RunState } from "./_run_state.ts";
 
@@ -237,5 +239,60 @@ Deno.test("assembleExperiment: overlapping assemblies with one cache each get th
     assert.equal(dec.decode(got[i]!.configBytes), dec.decode(expected.configBytes));
     assert.equal(got[i]!.configDescriptor.digest, await digestOf(expected.configBytes));
     assert.equal(dec.decode(got[i]!.manifestBytes), dec.decode(expected.manifestBytes));
+  }
+});
+
+/** The text, or the message of the error thrown. */
+function outcome(write: () => string): string {
+  try {
+    return write();
+  } catch (e) {
+    return `threw ${(e as Error).message}`;
+  }
+}
+
+Deno.test("layerJson: the text canonicalJson gives, for any annotations, and for odd descriptors", () => {
+  const text = fc.oneof(
+    fc.string({ unit: "grapheme" }),
+    fc.string({ unit: "binary" }),
+    fc.constantFrom("", '"\\\n\u0000\u2028'),
+  );
+  fc.assert(
+    fc.property(
+      fc.dictionary(text, text, { maxKeys: 6 }),
+      text,
+      text,
+      fc.oneof(fc.nat(), fc.double()),
+      (annotations, digest, mediaType, size) => {
+        const layer = { annotations, digest, mediaType, size };
+        assert.equal(outcome(() => layerJson(layer)), outcome(() => canonicalJson(layer)));
+      },
+    ),
+    { numRuns: 500 },
+  );
+  // Keys in code point order (a surrogate pair sorts after U+FFFF, unlike UTF-16 order).
+  const keys = { "\uffff": "1", "\u{1f600}": "2", "b": "3", "a\u0000": "4", "": "5" };
+  const layer = { annotations: keys, digest: "sha256:00", mediaType: "m", size: 3 };
+  assert.equal(
+    layerJson(layer),
+    '{"annotations":{"":"5","a\\u0000":"4","b":"3","\uffff":"1","\u{1f600}":"2"},"digest":"sha256:00","mediaType":"m","size":3}',
+  );
+  // What the direct writer leaves to canonicalJson: its errors and its other values.
+  for (
+    const odd of [
+      { annotations: { n: 1 } },
+      { annotations: { u: undefined } },
+      { annotations: null },
+      { annotations: ["x"] },
+      { size: Number.NaN },
+      { digest: undefined },
+    ]
+  ) {
+    const l = { annotations: {}, digest: "sha256:00", mediaType: "m", size: 1, ...odd };
+    assert.equal(
+      outcome(() => layerJson(l as unknown as LayerDescriptor)),
+      outcome(() => canonicalJson(l)),
+      JSON.stringify(odd),
+    );
   }
 });
