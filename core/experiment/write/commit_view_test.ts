@@ -19,6 +19,7 @@ import { loadSealedExperiment, type SealedExperiment } from "../read/sealed_expe
 import { parseManifest } from "../../oci/manifest.ts";
 import { Experiment } from "../experiment.ts";
 import { AutosavePolicy } from "./autosave_policy.ts";
+import { AssemblyCache } from "./_assembly_cache.ts";
 import { defaultCodecs } from "../../../codecs/mod.ts";
 import { MemoryTarget } from "../../oci/backends/memory.ts";
 import { LocalRegistryTarget, openLocalRegistry } from "../../oci/backends/local_registry.ts";
@@ -329,5 +330,28 @@ Deno.test("commit view: a Local Registry commit's tag reads neither the manifest
   } finally {
     LocalRegistryTarget.prototype.tag = original;
     await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("commit view: runs closed in id order are encoded as they close, and the commit encodes none of them", async () => {
+  const original = AssemblyCache.prototype.sync;
+  let encoded = 0;
+  AssemblyCache.prototype.sync = function (base, runs, encode) {
+    return original.call(this, base, runs, (run, add) => {
+      encoded++;
+      return encode(run, add);
+    });
+  };
+  try {
+    const b = createExperimentBuilder({ imageName: "example.com/t/ahead:v1" });
+    await record(41, b, 12);
+    await b.settled();
+    assert.equal(encoded, 12);
+    const exp = await b.commit();
+    assert.equal(encoded, 12, "the commit encoded runs again");
+    const loaded = await openSealedExperiment(await experimentArchiveBytes(exp));
+    assert.deepEqual(snapshot(exp), snapshot(loaded));
+  } finally {
+    AssemblyCache.prototype.sync = original;
   }
 });

@@ -52,6 +52,7 @@ import {
 import {
   assembleExperiment,
   commitResult,
+  encodeRunsAhead,
   newAssemblyCache,
   runRecord,
   storeAssembled,
@@ -170,6 +171,8 @@ export class ExperimentBuilder extends AttachmentWriter {
   #autosaveError: unknown = undefined;
   #draft: { version: number; view: Promise<SealedExperiment> } | undefined;
   readonly #assembly = newAssemblyCache();
+  /** Whether the closed runs are in ascending id (then each is encoded into `#assembly` as it closes). */
+  #encodeAhead = true;
   #version = 0;
   /** Local Registry only: logged blobs are pushed while logging goes on (drained before reads and publishing). */
   readonly #queue: PushQueue | undefined;
@@ -194,6 +197,9 @@ export class ExperimentBuilder extends AttachmentWriter {
       for (const run of internal.inherited.runs) this.#closedRuns.push(run);
     }
     for (const [k, v] of Object.entries(internal.annotations ?? {})) this.#annotations.set(k, v);
+    this.#encodeAhead = this.#closedRuns.every((r, i, all) =>
+      i === 0 || all[i - 1]!.runId < r.runId
+    );
     this.#schedule = new AutosaveSchedule(this.#closedRuns.length);
     internal.session?.retain();
     if (this.#closedRuns.length > 0) {
@@ -342,12 +348,22 @@ export class ExperimentBuilder extends AttachmentWriter {
 
   #closeRun(state: RunState, trace: Uint8Array | undefined): Promise<void> {
     this.#openRuns.delete(state.runId);
+    const previous = this.#closedRuns.at(-1);
+    if (previous !== undefined && previous.runId > state.runId) this.#encodeAhead = false;
     this.#closedRuns.push(state);
     this.#version++;
     const staged = trace === undefined ? undefined : this.#stageTrace(state, trace);
     const closed = this.#chain.then(async () => {
       await staged;
       await this.#loadView(state.runId).catch(() => {});
+      if (this.#sealed === "open" && this.#encodeAhead) {
+        // The commit (or the next autosave) then finds this run encoded. Runs closing out
+        // of id order, or an error (which the assembly throws again), stop this.
+        await encodeRunsAhead(this.#assembly, attachmentEntries(this).size, this.#closedRuns)
+          .catch(() => {
+            this.#encodeAhead = false;
+          });
+      }
       if (this.#sealed === "open" && this.#internal.session !== undefined) {
         if (this.#schedule.begin(monotonicMs(), this.#closedRuns.length)) {
           await this.#autosave();
