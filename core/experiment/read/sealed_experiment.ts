@@ -309,6 +309,12 @@ export interface WrittenExperiment {
   readonly config: ExperimentConfig;
   /** The run-parameter table's MessagePack bytes (the blob at `config.runParameters`). */
   readonly tableBytes: Uint8Array;
+  /**
+   * Whether the writer has just checked that every layer is present in
+   * `target` with its size (a Local Registry's `tag` does, under its GC
+   * exclusion lock); then they are not checked again.
+   */
+  readonly layersPresent?: boolean;
 }
 
 /**
@@ -317,7 +323,8 @@ export interface WrittenExperiment {
  * fetching, hashing and parsing its config and table again. Every other check
  * of {@linkcode loadSealedExperiment} is made the same way: the manifest's
  * artifact and config media types, the config size limit, the draft rule,
- * every layer present in `target`, every index and media type of the runs,
+ * every layer present in `target` (unless the writer has just checked it,
+ * `layersPresent`), every index and media type of the runs,
  * Solves and Samplings, the table decoded. The result is the one
  * {@linkcode loadSealedExperiment} gives on the stored bytes (the writer's
  * differential test compares the two).
@@ -345,6 +352,7 @@ export async function sealWrittenExperiment(
     written.config,
     written.tableBytes,
     options,
+    written.layersPresent === true,
   );
 }
 
@@ -393,6 +401,25 @@ function runsWithoutRead(
   return runs;
 }
 
+/** Every layer present with its size, or the error naming those that are not. */
+async function checkLayersPresent(
+  target: ReadOnlyTarget,
+  layers: readonly Descriptor[],
+): Promise<void> {
+  const missing: string[] = [];
+  // One call for an indexed store; bounded per-blob checks otherwise (thousands of layers).
+  const present = await existsEach(target, layers);
+  present.forEach((ok, i) => {
+    const d = layers[i]!;
+    if (!ok) missing.push(`layer ${i} (${d.digest}, ${d.size} bytes)`);
+  });
+  if (missing.length > 0) {
+    throw new InvalidArtifactError(
+      `Missing or truncated blobs in ${target.location}: ${missing.join(", ")}`,
+    );
+  }
+}
+
 /** The checks and views after the config: `tableBytes` given, the table is not fetched. */
 async function build(
   target: ReadOnlyTarget,
@@ -401,24 +428,14 @@ async function build(
   config: ExperimentConfig,
   tableBytes: Uint8Array | undefined,
   options: LoadSealedExperimentOptions,
+  layersPresent = false,
 ): Promise<SealedExperiment> {
   if (config.status === "draft" && !options.allowDraft) {
     throw new InvalidArtifactError(
       "Experiment config status is draft, expected finished or failed or interrupted (pass allowDraft to read checkpoints)",
     );
   }
-  const missing: string[] = [];
-  // One call for an indexed store; bounded per-blob checks otherwise (thousands of layers).
-  const present = await existsEach(target, manifest.layers);
-  present.forEach((ok, i) => {
-    const d = manifest.layers[i]!;
-    if (!ok) missing.push(`layer ${i} (${d.digest}, ${d.size} bytes)`);
-  });
-  if (missing.length > 0) {
-    throw new InvalidArtifactError(
-      `Missing or truncated blobs in ${target.location}: ${missing.join(", ")}`,
-    );
-  }
+  if (!layersPresent) await checkLayersPresent(target, manifest.layers);
   const ctx: ReadContext = {
     target,
     layers: manifest.layers,

@@ -355,3 +355,43 @@ Deno.test("commit view: runs closed in id order are encoded as they close, and t
     AssemblyCache.prototype.sync = original;
   }
 });
+
+Deno.test("commit view: a Local Registry commit checks each layer's presence in its tag only, an in-memory one for the view", async () => {
+  const root = await Deno.makeTempDir({ prefix: "ommx-commit-present-" });
+  const original = LocalRegistryTarget.prototype.exists;
+  let checks = 0;
+  LocalRegistryTarget.prototype.exists = function (descriptor) {
+    checks++;
+    return original.call(this, descriptor);
+  };
+  try {
+    const exp = await Experiment.create("example.com/t/registry:present", { root });
+    exp.setAutosavePolicy(AutosavePolicy.disabled());
+    await record(51, exp, 10);
+    await exp.commit();
+    // The tag checked every blob under the GC exclusion lock; the view does not ask again.
+    assert.equal(checks, 0);
+    const { manifest } = parseManifest(await exp.storage.fetch(exp.manifestDescriptor));
+    const loaded = await loadSealedExperiment(exp.storage, exp.manifestDescriptor, manifest, {
+      codecs: defaultCodecs,
+    });
+    assert.equal(checks, manifest.layers.length, "the loader checks every layer");
+    assert.deepEqual(snapshotOf(exp), snapshot(loaded));
+    await exp.close();
+  } finally {
+    LocalRegistryTarget.prototype.exists = original;
+    await Deno.remove(root, { recursive: true });
+  }
+  // Elsewhere the view still checks every layer.
+  const store = new MemoryTarget();
+  const asked: string[] = [];
+  const exists = store.exists.bind(store);
+  store.exists = (d) => {
+    asked.push(d.digest);
+    return exists(d);
+  };
+  const b = createExperimentBuilder({ imageName: "example.com/t/memory:present", store });
+  await record(52, b, 10);
+  const exp = await b.commit();
+  for (const layer of exp.layers) assert.ok(asked.includes(layer.digest), layer.digest);
+});
