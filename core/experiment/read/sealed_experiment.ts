@@ -65,7 +65,8 @@ interface LoadedExperiment {
   readonly manifest: ImageManifest;
   readonly config: ExperimentConfig;
   readonly attachments: AttachmentNamespace;
-  readonly runs: SealedRun[];
+  /** The run views, or how to build them on first use. */
+  readonly runs: SealedRun[] | (() => SealedRun[]);
   readonly parameters: RunParametersTable;
   readonly imageName: string | null;
 }
@@ -82,7 +83,7 @@ export class SealedExperiment extends AttachmentHolder implements AsyncDisposabl
   readonly #manifestDescriptor: Descriptor;
   readonly #manifest: ImageManifest;
   readonly #config: ExperimentConfig;
-  readonly #runs: readonly SealedRun[];
+  #runs: readonly SealedRun[] | (() => SealedRun[]);
   readonly #parameters: RunParametersTable;
   readonly #imageName: string | null;
 
@@ -92,7 +93,7 @@ export class SealedExperiment extends AttachmentHolder implements AsyncDisposabl
     this.#manifestDescriptor = loaded.manifestDescriptor;
     this.#manifest = loaded.manifest;
     this.#config = loaded.config;
-    this.#runs = Object.freeze(loaded.runs);
+    this.#runs = typeof loaded.runs === "function" ? loaded.runs : Object.freeze(loaded.runs);
     this.#parameters = loaded.parameters;
     this.#imageName = loaded.imageName;
   }
@@ -172,6 +173,7 @@ export class SealedExperiment extends AttachmentHolder implements AsyncDisposabl
 
   /** Runs in ascending run id. */
   get runs(): readonly SealedRun[] {
+    if (typeof this.#runs === "function") this.#runs = Object.freeze(this.#runs());
     return this.#runs;
   }
 
@@ -184,11 +186,11 @@ export class SealedExperiment extends AttachmentHolder implements AsyncDisposabl
    * @throws {InvalidStateError} When no run has that id.
    */
   runById(runId: number): SealedRun {
-    const run = this.#runs.find((r) => r.runId === runId);
+    const run = this.runs.find((r) => r.runId === runId);
     if (run === undefined) {
       throw new InvalidStateError(
         `Experiment has no Run ${runId} (runs: ${
-          this.#runs.map((r) => r.runId).join(", ") || "none"
+          this.runs.map((r) => r.runId).join(", ") || "none"
         })`,
       );
     }
@@ -317,6 +319,12 @@ export interface WrittenExperiment {
   readonly layersPresent?: boolean;
 }
 
+/** Whether a run's view needs no read (no Solve or Sampling with a diagnostics layer). */
+function viewWithoutRead(run: ExperimentConfig["runs"][number]): boolean {
+  return run.solves.every((s) => s.diagnostics === undefined) &&
+    run.samplings.every((s) => s.diagnostics === undefined);
+}
+
 /**
  * The sealed view of an Experiment the caller has just written into `target`,
  * built from what the writer holds ({@linkcode WrittenExperiment}) instead of
@@ -325,7 +333,12 @@ export interface WrittenExperiment {
  * artifact and config media types, the config size limit, the draft rule,
  * every layer present in `target` (unless the writer has just checked it,
  * `layersPresent`), every index and media type of the runs,
- * Solves and Samplings, the table decoded. The result is the one
+ * Solves and Samplings, the table decoded. When no run has anything to read
+ * (no diagnostics layer), the run views are built on the first
+ * {@linkcode SealedExperiment.runs}, with their checks: the records are
+ * the writer's own, each layer index already checked against the manifest
+ * (a commit's caller rarely reads 5,000 runs back; built at once they took
+ * ~6 MiB of peak RSS). The result is the one
  * {@linkcode loadSealedExperiment} gives on the stored bytes (the writer's
  * differential test compares the two).
  *
@@ -352,7 +365,7 @@ export async function sealWrittenExperiment(
     written.config,
     written.tableBytes,
     options,
-    written.layersPresent === true,
+    { layersPresent: written.layersPresent === true },
   );
 }
 
@@ -420,7 +433,10 @@ async function checkLayersPresent(
   }
 }
 
-/** The checks and views after the config: `tableBytes` given, the table is not fetched. */
+/**
+ * The checks and views after the config: `tableBytes` given, the table is not
+ * fetched; `written` (the writer's own records) as {@linkcode sealWrittenExperiment} says.
+ */
 async function build(
   target: ReadOnlyTarget,
   manifestDescriptor: Descriptor,
@@ -428,14 +444,14 @@ async function build(
   config: ExperimentConfig,
   tableBytes: Uint8Array | undefined,
   options: LoadSealedExperimentOptions,
-  layersPresent = false,
+  written?: { readonly layersPresent: boolean },
 ): Promise<SealedExperiment> {
   if (config.status === "draft" && !options.allowDraft) {
     throw new InvalidArtifactError(
       "Experiment config status is draft, expected finished or failed or interrupted (pass allowDraft to read checkpoints)",
     );
   }
-  if (!layersPresent) await checkLayersPresent(target, manifest.layers);
+  if (written?.layersPresent !== true) await checkLayersPresent(target, manifest.layers);
   const ctx: ReadContext = {
     target,
     layers: manifest.layers,
@@ -466,8 +482,13 @@ async function build(
   }
   const parameters = runParametersView(table, config.runs.map((r) => r.runId));
   const cells = new Map(parameters.rows.map((r) => [r.runId, r.values]));
-  const runs = runsWithoutRead(ctx, config.runs, cells) ??
-    await Promise.all(config.runs.map((r) => loadSealedRun(ctx, r, { ...cells.get(r.runId) })));
+  // The writer's own records: their views are built on first use when nothing is to be read.
+  const runs = written !== undefined && config.runs.every(viewWithoutRead)
+    ? () => config.runs.map((r) => sealedRunWithoutRead(ctx, r, { ...cells.get(r.runId) })!)
+    : runsWithoutRead(ctx, config.runs, cells) ??
+      await Promise.all(
+        config.runs.map((r) => loadSealedRun(ctx, r, { ...cells.get(r.runId) })),
+      );
   const imageName = options.imageName ??
     manifestDescriptor.annotations?.[ANNOTATION_REF_NAME] ?? null;
   return construct({
