@@ -95,6 +95,9 @@ export class AssemblyCache {
   readonly #layerTexts = new WeakMap<LayerDescriptor, Uint8Array>();
   #hash: ConfigHash | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  /** The runs array of the last sync, and how many of its leading runs the entries still hold. */
+  #synced: readonly RunState[] | undefined;
+  #verified = 0;
 
   /**
    * Run `fn` alone: assemblies of one Experiment may overlap (an autosave
@@ -112,7 +115,11 @@ export class AssemblyCache {
 
   /**
    * Bring the cache up to `runs`: keep the runs it has in the same place,
-   * cut the rest and encode the runs after them.
+   * cut the rest and encode the runs after them. Given the very array of the
+   * last sync again (a builder's list of closed runs, appended to as runs
+   * close), the runs it held then are not compared again unless reported by
+   * {@linkcode AssemblyCache.replaced}: closing N runs one sync each stays
+   * linear.
    *
    * @param base How many layers come before the first run's (the Experiment attachments).
    * @param runs The closed runs, ascending by run id.
@@ -124,8 +131,10 @@ export class AssemblyCache {
     let keep = 0;
     if (base === this.#base) {
       const n = Math.min(runs.length, this.#entries.length);
+      if (runs === this.#synced) keep = Math.min(this.#verified, n);
       while (keep < n && this.#entries[keep]!.run === runs[keep]) keep++;
     }
+    this.#synced = undefined;
     this.#cut(keep);
     this.#base = base;
     for (let i = keep; i < runs.length; i++) {
@@ -156,6 +165,19 @@ export class AssemblyCache {
         manifestEnd: this.#manifest.length,
       });
     }
+    this.#synced = runs;
+    this.#verified = this.#entries.length;
+  }
+
+  /**
+   * Report that the run at `index` of the array last given to
+   * {@linkcode AssemblyCache.sync} was replaced (a copy with its trace), so
+   * that the next sync with that array compares it and those after it.
+   *
+   * @param index The replaced run's index in that array.
+   */
+  replaced(index: number): void {
+    this.#verified = Math.min(this.#verified, index);
   }
 
   #cut(keep: number): void {

@@ -14,7 +14,7 @@ import {
   encodeRunParameterTable,
 } from "../../../codecs/msgpack/run_parameter_table.ts";
 import { pyFloat } from "../../../codecs/py_float.ts";
-import { encodeExperimentConfig, type ExperimentStatus } from "../read/config.ts";
+import { encodeExperimentConfig, encodeRunRecord, type ExperimentStatus } from "../read/config.ts";
 import type { ParameterInput } from "../read/run_parameters.ts";
 import {
   assembleExperiment,
@@ -169,6 +169,7 @@ Deno.test("assembleExperiment: a long-lived cache gives the bytes of a full rebu
         } else if (o.kind === "trace" && runs.length > 0) {
           const i = o.at % runs.length;
           runs[i] = { ...runs[i]!, trace: layer(serial++, "application/org.ommx.v1.trace") };
+          cache.replaced(i); // as the builder reports it
         } else if (o.kind === "attach") {
           attachments.set(`e${attachments.size}`, { descriptor: layer(serial++) });
         } else if (o.kind === "status") {
@@ -299,6 +300,48 @@ Deno.test("encodeRunsAhead: the assembly after it encodes none of those runs aga
   assert.equal(dec.decode(got.manifestBytes), dec.decode(expected.manifestBytes));
   assert.deepEqual(got.tableBytes, expected.tableBytes);
 });
+
+Deno.test("AssemblyCache.sync: the same runs array again compares only runs reported replaced and those after", () => {
+  const encoded: number[] = [];
+  const encode = (run: RunState, add: (d: LayerDescriptor) => number) => {
+    encoded.push(run.runId);
+    return encodeRunRecordOf(run, add);
+  };
+  const runOf = (runId: number): RunState => ({
+    runId,
+    status: "finished",
+    reason: null,
+    attachments: new Map([["a", { descriptor: layer(300 + runId) }]]),
+    solves: [],
+    samplings: [],
+    parameters: new Map(),
+  });
+  const cache = newAssemblyCache();
+  const runs = [0, 1, 2].map(runOf);
+  cache.sync(0, runs, encode);
+  runs.push(runOf(3));
+  cache.sync(0, runs, encode);
+  assert.deepEqual(encoded, [0, 1, 2, 3]);
+  // Run 1 replaced by a copy (its trace staged) and reported: it and the runs after it again.
+  runs[1] = { ...runs[1]!, trace: layer(400, "application/org.ommx.v1.trace") };
+  cache.replaced(1);
+  runs.push(runOf(4));
+  cache.sync(0, runs, encode);
+  assert.deepEqual(encoded, [0, 1, 2, 3, 1, 2, 3, 4]);
+  // Not reported, a replacement is not seen with the same array (its runs are not compared
+  // again: closing N runs stays linear); another array (a sorted copy, as an assembly passes)
+  // is compared run by run.
+  runs[2] = { ...runs[2]! };
+  cache.sync(0, runs, encode);
+  assert.deepEqual(encoded, [0, 1, 2, 3, 1, 2, 3, 4]);
+  cache.sync(0, [...runs], encode);
+  assert.deepEqual(encoded, [0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4]);
+});
+
+/** A run's record text as the commit encodes it. */
+function encodeRunRecordOf(run: RunState, add: (d: LayerDescriptor) => number): string {
+  return encodeRunRecord(runRecord(run, add));
+}
 
 /** The text, or the message of the error thrown. */
 function outcome(write: () => string): string {

@@ -420,7 +420,10 @@ export class ExperimentBuilder extends AttachmentWriter {
   #stageTrace(state: RunState, bytes: Uint8Array): Promise<void> {
     const staged = stageBytes(this.#staging, MEDIA_TYPE_TRACE, bytes).then((trace) => {
       const i = this.#closedRuns.lastIndexOf(state); // the run just closed: near the end
-      if (i >= 0) this.#closedRuns[i] = { ...state, trace };
+      if (i >= 0) {
+        this.#closedRuns[i] = { ...state, trace };
+        this.#assembly.replaced(i);
+      }
     }, (error) => {
       this.#traceError ??= error;
     });
