@@ -18,6 +18,7 @@ import {
 } from "../../../codecs/media_types.ts";
 import { MediaTypeMismatchError } from "../../errors.ts";
 import type { ReadContext } from "./_read_context.ts";
+import { hasNoKeys } from "../../_no_keys.ts";
 
 /** The class each typed payload kind decodes to. */
 export interface TypedPayloads {
@@ -59,13 +60,8 @@ export async function decodeTyped<K extends OmmxPayloadKind>(
   if (typeof value?.mergeLayerAnnotations !== "function") return value as TypedPayloads[K];
   // Nothing to merge (what the reference SDK writes): the merged copy would equal the freshly
   // decoded object, which nothing else holds, so skip copying it.
-  if (isEmpty(annotations)) return value as TypedPayloads[K];
+  if (hasNoKeys(annotations)) return value as TypedPayloads[K];
   return value.mergeLayerAnnotations(annotations) as TypedPayloads[K];
-}
-
-function isEmpty(record: Readonly<Record<string, string>>): boolean {
-  for (const _ in record) return false;
-  return true;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { InvalidArtifactError, UnsupportedError } from "../../errors.ts";
 import { sortByCodePoint } from "../../_code_points.ts";
+import { hasNoKeys } from "../../_no_keys.ts";
 
 /** Lifecycle status of a sealed Experiment. */
 export type ExperimentStatus = "draft" | "finished" | "failed" | "interrupted";
@@ -150,14 +151,33 @@ function lifecycle(
   return { status, reason: str(reason, `${path}.outcome.reason`) };
 }
 
+/**
+ * The table of a namespace without attachments, shared by every such run
+ * (most runs): no two `Map`s a run. Read-only by its type; nothing mutates it.
+ */
+const EMPTY_ATTACHMENT_TABLE: AttachmentTable = Object.freeze({
+  entries: new Map<string, number>(),
+  filenames: new Map<string, string>(),
+});
+
+/** A record list without records, shared by every run that has none. */
+const NO_RECORDS: readonly ProcessRecord[] = Object.freeze([]);
+
+/** Whether the JSON value `v` is absent or an object without keys. */
+function isEmptyTableField(v: Json): boolean {
+  if (v === undefined || v === null) return true;
+  return isObject(v) && hasNoKeys(v);
+}
+
 function attachmentTable(v: Json, path: string): AttachmentTable {
   if (!isObject(v)) fail(path, "expected an attachment table object");
   const entriesRaw = v.entries;
   if (!isObject(entriesRaw)) fail(`${path}.entries`, "expected an object");
-  const entries = new Map<string, number>();
   const names = Object.keys(entriesRaw);
-  // Most runs have no attachments: no sorted copy of an empty list.
-  for (const name of names.length === 0 ? names : sortByCodePoint(names)) {
+  // Most runs have no attachments: the shared empty table.
+  if (names.length === 0 && isEmptyTableField(v.filenames)) return EMPTY_ATTACHMENT_TABLE;
+  const entries = new Map<string, number>();
+  for (const name of sortByCodePoint(names)) {
     entries.set(name, u64(entriesRaw[name], `${path}.entries[${JSON.stringify(name)}]`));
   }
   const filenames = new Map<string, string>();
@@ -213,8 +233,9 @@ function records(
   idKey: string,
   kind: string,
   runId: number,
-): ProcessRecord[] {
-  if (v === undefined || v === null) return [];
+): readonly ProcessRecord[] {
+  if (v === undefined || v === null) return NO_RECORDS;
+  if (Array.isArray(v) && v.length === 0) return NO_RECORDS;
   if (!Array.isArray(v)) fail(path, "expected an array");
   const out = v.map((item, i) => processRecord(item, `${path}[${i}]`, idKey, kind));
   // A set of ids only when there are two records or more to compare.
@@ -242,8 +263,8 @@ function runRecord(v: Json, path: string): RunRecord {
     reason: string | null;
     attachments: AttachmentTable;
     trace?: number;
-    solves: ProcessRecord[];
-    samplings: ProcessRecord[];
+    solves: readonly ProcessRecord[];
+    samplings: readonly ProcessRecord[];
   } = {
     runId,
     status: status as RunStatus,

@@ -148,3 +148,39 @@ Deno.test("config: a bad record field's message names its key path", () => {
   const big = { ...base(), runs: [run({ run_id: 2 ** 53 })] };
   assert.throws(() => parseExperimentConfig(enc(big)), { code: "UNSUPPORTED" });
 });
+
+Deno.test("config: runs without attachments or records share one empty table and list", () => {
+  const c = parseExperimentConfig(enc({
+    ...base(),
+    runs: [
+      run(),
+      run({ run_id: 1, attachments: { entries: {}, filenames: {} }, solves: [] }),
+      run({ run_id: 2, attachments: { entries: {}, filenames: null }, samplings: null }),
+      run({ run_id: 3, attachments: { entries: { a: 1 } } }),
+    ],
+  }));
+  const [r0, r1, r2, r3] = c.runs;
+  assert.equal(r0!.attachments, r1!.attachments);
+  assert.equal(r0!.attachments, r2!.attachments);
+  assert.equal(r0!.attachments, c.attachments);
+  assert.equal(r0!.attachments.entries.size, 0);
+  assert.equal(r0!.attachments.filenames.size, 0);
+  assert.ok(Object.isFrozen(r0!.attachments));
+  assert.notEqual(r3!.attachments, r0!.attachments);
+  assert.deepEqual([...r3!.attachments.entries], [["a", 1]]);
+  assert.equal(r0!.solves, r1!.solves);
+  assert.equal(r0!.samplings, r2!.samplings);
+  assert.equal(r0!.solves.length, 0);
+  assert.ok(Object.isFrozen(r0!.solves));
+  // An empty entry table with a filename, or a filename table that is not an object,
+  // still fails as before.
+  rejects(
+    { ...base(), runs: [run({ attachments: { entries: {}, filenames: { a: "a.txt" } } })] },
+    /filename for an attachment that does not exist/,
+  );
+  rejects(
+    { ...base(), runs: [run({ attachments: { entries: {}, filenames: "x" } })] },
+    /\$\.runs\[0\]\.attachments\.filenames: expected an object/,
+  );
+  rejects({ ...base(), runs: [run({ solves: {} })] }, /\$\.runs\[0\]\.solves: expected an array/);
+});

@@ -27,6 +27,7 @@ import { layerAt } from "./_attachments.ts";
 import { decodeTyped } from "./_typed.ts";
 import { reprStr } from "../../../codecs/_py_repr.ts";
 import { processDisplay } from "./_display.ts";
+import { hasNoKeys } from "../../_no_keys.ts";
 
 function checkMediaType(
   d: Descriptor,
@@ -177,7 +178,7 @@ export abstract class ProcessView<Output> {
     if (d === null) return null;
     if (
       d.mediaType !== codec.mediaType || this.#ctx.codecs.get(d.mediaType) !== codec ||
-      (d.annotations !== undefined && !isEmpty(d.annotations))
+      (d.annotations !== undefined && !hasNoKeys(d.annotations))
     ) {
       return pick((await this.getOutput())!);
     }
@@ -390,11 +391,6 @@ export async function loadSampling(
   record: ProcessRecord,
 ): Promise<Sampling> {
   return constructSampling(await loadProcess(ctx, runId, record, SAMPLING));
-}
-
-function isEmpty(record: Readonly<Record<string, string>>): boolean {
-  for (const _ in record) return false;
-  return true;
 }
 
 /**
