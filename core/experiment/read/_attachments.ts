@@ -53,6 +53,9 @@ export function layerAt(ctx: ReadContext, index: number, what: string): Descript
   return d;
 }
 
+/** The index of a namespace without attachments, shared (most runs have none). */
+const NO_INFOS: ReadonlyMap<string, AttachmentInfo> = new Map();
+
 /** One attachment namespace (the Experiment's or one Run's). */
 export class AttachmentNamespace {
   readonly #ctx: ReadContext;
@@ -69,6 +72,10 @@ export class AttachmentNamespace {
   constructor(ctx: ReadContext, table: AttachmentTable, where: string) {
     this.#ctx = ctx;
     this.#where = where;
+    if (table.entries.size === 0) {
+      this.#infos = NO_INFOS;
+      return;
+    }
     const infos = new Map<string, AttachmentInfo>();
     for (const [name, index] of table.entries) {
       const what = `${where} attachment \`${name}\``;

@@ -29,12 +29,20 @@ interface LoadedRun {
   readonly record: RunRecord;
   readonly attachments: AttachmentNamespace;
   readonly trace: Descriptor | null;
-  readonly solves: Solve[];
-  readonly samplings: Sampling[];
-  readonly parameters: Record<string, ParameterValue>;
+  readonly solves: readonly Solve[];
+  readonly samplings: readonly Sampling[];
+  readonly parameters: Readonly<Record<string, ParameterValue>>;
 }
 
 let construct: (loaded: LoadedRun) => SealedRun;
+
+/** The frozen empty list every run without Samplings (or Solves) shares. */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** `f` over `items`, or the shared {@linkcode NONE} when there are none. */
+function mapOrNone<T, U>(items: readonly T[], f: (item: T) => U): readonly U[] {
+  return items.length === 0 ? NONE : items.map(f);
+}
 
 /** Immutable view of a closed Run in an Experiment. */
 export class SealedRun extends AttachmentHolder {
@@ -151,7 +159,7 @@ export class SealedRun extends AttachmentHolder {
 export async function loadSealedRun(
   ctx: ReadContext,
   record: RunRecord,
-  parameters: Record<string, ParameterValue>,
+  parameters: Readonly<Record<string, ParameterValue>>,
 ): Promise<SealedRun> {
   const { attachments, trace } = runParts(ctx, record);
   const solves = await Promise.all(record.solves.map((s) => loadSolve(ctx, record.runId, s)));
@@ -175,13 +183,16 @@ export async function loadSealedRun(
 export function sealedRunWithoutRead(
   ctx: ReadContext,
   record: RunRecord,
-  parameters: Record<string, ParameterValue>,
+  parameters: Readonly<Record<string, ParameterValue>>,
 ): SealedRun | undefined {
   if (record.solves.some((s) => s.diagnostics !== undefined)) return undefined;
   if (record.samplings.some((s) => s.diagnostics !== undefined)) return undefined;
   const { attachments, trace } = runParts(ctx, record);
-  const solves = record.solves.map((s) => solveWithoutRead(ctx, record.runId, s)!);
-  const samplings = record.samplings.map((s) => samplingWithoutRead(ctx, record.runId, s)!);
+  const solves = mapOrNone(record.solves, (s) => solveWithoutRead(ctx, record.runId, s)!);
+  const samplings = mapOrNone(
+    record.samplings,
+    (s) => samplingWithoutRead(ctx, record.runId, s)!,
+  );
   return construct({ ctx, record, attachments, trace, solves, samplings, parameters });
 }
 
