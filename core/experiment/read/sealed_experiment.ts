@@ -399,12 +399,13 @@ function checkManifest(manifest: ImageManifest): void {
 function runsWithoutRead(
   ctx: ReadContext,
   records: readonly RunRecord[],
-  cells: ReadonlyMap<number, Readonly<Record<string, ParameterValue>>>,
+  cells: (r: RunRecord, i: number) => Readonly<Record<string, ParameterValue>>,
 ): SealedRun[] | undefined {
   const runs: SealedRun[] = [];
   try {
-    for (const r of records) {
-      const run = sealedRunWithoutRead(ctx, r, { ...cells.get(r.runId) });
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      const run = sealedRunWithoutRead(ctx, r, cells(r, i));
       if (run === undefined) return undefined;
       runs.push(run);
     }
@@ -412,6 +413,20 @@ function runsWithoutRead(
     return undefined;
   }
   return runs;
+}
+
+/**
+ * Run `runId`'s frozen cells in `table`: the row at `i` when the runs are in
+ * the table's (ascending) order, as the config's are; a search otherwise.
+ */
+function rowCells(
+  table: RunParametersTable,
+  runId: number,
+  i: number,
+): Readonly<Record<string, ParameterValue>> {
+  const row = table.rows[i];
+  if (row?.runId === runId) return row.values;
+  return table.rows.find((x) => x.runId === runId)?.values ?? {};
 }
 
 /** Every layer present with its size, or the error naming those that are not. */
@@ -481,14 +496,13 @@ async function build(
     );
   }
   const parameters = runParametersView(table, config.runs.map((r) => r.runId));
-  const cells = new Map(parameters.rows.map((r) => [r.runId, r.values]));
+  // Each run's view shares its frozen row of the table (no copy a run).
+  const cells = (r: RunRecord, i: number) => rowCells(parameters, r.runId, i);
   // The writer's own records: their views are built on first use when nothing is to be read.
   const runs = written !== undefined && config.runs.every(viewWithoutRead)
-    ? () => config.runs.map((r) => sealedRunWithoutRead(ctx, r, { ...cells.get(r.runId) })!)
+    ? () => config.runs.map((r, i) => sealedRunWithoutRead(ctx, r, cells(r, i))!)
     : runsWithoutRead(ctx, config.runs, cells) ??
-      await Promise.all(
-        config.runs.map((r) => loadSealedRun(ctx, r, { ...cells.get(r.runId) })),
-      );
+      await Promise.all(config.runs.map((r, i) => loadSealedRun(ctx, r, cells(r, i))));
   const imageName = options.imageName ??
     manifestDescriptor.annotations?.[ANNOTATION_REF_NAME] ?? null;
   return construct({

@@ -69,8 +69,13 @@ Deno.test("loadSealedExperiment: run views built without a read are the loader's
     assert.equal(r.solves[1]!.outputDescriptor, manifest.layers[2]);
     assert.deepEqual(r.parameters, {});
     assert.ok(Object.isFrozen(r.parameters));
-    // Each run holds its own cells object, not the table's row.
-    assert.notEqual(r.parameters, exp.runParameters().rows[i]!.values);
+    // Each run shares the table's frozen row: no copy a run.
+    assert.equal(r.parameters, exp.runParameters().rows[i]!.values);
+    // Runs without Samplings share one frozen empty list.
+    assert.equal(r.samplings, exp.runs[0]!.samplings);
+    assert.equal(r.samplings.length, 0);
+    assert.ok(Object.isFrozen(r.samplings));
+    assert.deepEqual(r.attachmentNames, []);
   }
 });
 
