@@ -12,6 +12,7 @@
 import { InvalidArtifactError } from "../errors.ts";
 import { isDigest } from "./digest.ts";
 import { isObject } from "./_json.ts";
+import type { StringPool } from "../_string_pool.ts";
 
 /** What `checkDescriptor` returns (the `Descriptor` of `descriptor.ts`, which imports this file). */
 interface CheckedDescriptor {
@@ -82,6 +83,7 @@ export function checkAnnotations(
  * @param where Where it was found (`manifest.layers`), for messages.
  * @param index Its index in `where`, or `undefined` when `where` names it alone.
  * @param owned Whether `value` is the caller's own fresh JSON (its annotations are then kept).
+ * @param pool Where the media type is shared with the other descriptors of one parse, if given.
  * @returns A fresh descriptor object.
  * @throws {InvalidArtifactError} When a field is missing or malformed.
  */
@@ -90,6 +92,7 @@ export function checkDescriptor(
   where: string,
   index: number | undefined,
   owned: boolean,
+  pool?: StringPool,
 ): CheckedDescriptor {
   if (!isObject(value)) {
     throw new InvalidArtifactError(`${at(where, index)}: must be an object`);
@@ -108,16 +111,20 @@ export function checkDescriptor(
   if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
     throw new InvalidArtifactError(`${at(where, index)}.size: must be a non-negative safe integer`);
   }
+  const type = pool === undefined ? mediaType : pool.intern(mediaType);
+  // One object literal a shape, so common annotations sit in-object (no property array).
   const out: {
     mediaType: string;
     digest: string;
     size: number;
     annotations?: Record<string, string>;
     artifactType?: string;
-  } = { mediaType, digest, size };
-  if (annotations !== undefined) {
-    out.annotations = checkAnnotations(annotations, where, index, ".annotations", owned);
-  }
+  } = annotations === undefined ? { mediaType: type, digest, size } : {
+    mediaType: type,
+    digest,
+    size,
+    annotations: checkAnnotations(annotations, where, index, ".annotations", owned),
+  };
   if (artifactType !== undefined) {
     if (typeof artifactType !== "string") {
       throw new InvalidArtifactError(`${at(where, index)}.artifactType: must be a string`);

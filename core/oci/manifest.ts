@@ -7,6 +7,7 @@ import { InvalidArtifactError } from "../errors.ts";
 import { canonicalJsonBytes } from "./canonical_json.ts";
 import type { Descriptor } from "./descriptor.ts";
 import { checkAnnotations, checkDescriptor } from "./_descriptor_json.ts";
+import { StringPool } from "../_string_pool.ts";
 import { MEDIA_TYPE_ARTIFACT_MANIFEST, MEDIA_TYPE_IMAGE_MANIFEST } from "./media_types.ts";
 import { isObject, parseJsonBytes } from "./_json.ts";
 
@@ -52,6 +53,12 @@ export interface ParsedManifest {
   readonly manifest: ImageManifest;
   /** The verbatim bytes (never re-serialise a manifest you did not write). */
   readonly bytes: Uint8Array;
+}
+
+/** The checked layers, their media types shared through one pool (a few types, thousands of layers). */
+function layersOf(layers: readonly unknown[]): Descriptor[] {
+  const pool = new StringPool();
+  return layers.map((l, i) => checkDescriptor(l, "manifest.layers", i, true, pool));
 }
 
 /**
@@ -109,7 +116,7 @@ export function parseManifest(bytes: Uint8Array): ParsedManifest {
   } = {
     schemaVersion: 2,
     config: checkDescriptor(config, "manifest.config", undefined, true),
-    layers: layers.map((l, i) => checkDescriptor(l, "manifest.layers", i, true)),
+    layers: layersOf(layers),
   };
   if (mediaType !== undefined) manifest.mediaType = mediaType as string;
   if (artifactType !== undefined) manifest.artifactType = artifactType;

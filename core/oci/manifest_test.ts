@@ -131,3 +131,31 @@ Deno.test("manifest: layers checked as parseDescriptor checks them, the message 
     });
   }
 });
+
+Deno.test("manifest: layers keep their keys in order, with or without annotations and artifactType", () => {
+  const layer = (extra: Record<string, unknown>) => ({
+    mediaType: "application/x",
+    digest: `sha256:${"a".repeat(64)}`,
+    size: 1,
+    ...extra,
+  });
+  const doc = {
+    schemaVersion: 2,
+    config: layer({}),
+    layers: [
+      layer({}),
+      layer({ annotations: { k: "v" } }),
+      layer({ artifactType: "t" }),
+      layer({ annotations: {}, artifactType: "t" }),
+    ],
+  };
+  const { manifest } = parseManifest(new TextEncoder().encode(JSON.stringify(doc)));
+  assert.deepEqual(manifest.layers.map((l) => Object.keys(l)), [
+    ["mediaType", "digest", "size"],
+    ["mediaType", "digest", "size", "annotations"],
+    ["mediaType", "digest", "size", "artifactType"],
+    ["mediaType", "digest", "size", "annotations", "artifactType"],
+  ]);
+  assert.deepEqual(manifest.layers[1]!.annotations, { k: "v" });
+  assert.ok(manifest.layers.every((l) => l.mediaType === "application/x"));
+});
