@@ -8,6 +8,7 @@
 import { InvalidArtifactError, UnsupportedError } from "../../errors.ts";
 import { sortByCodePoint } from "../../_code_points.ts";
 import { hasNoKeys } from "../../_no_keys.ts";
+import { StringPool } from "../../_string_pool.ts";
 
 /** Lifecycle status of a sealed Experiment. */
 export type ExperimentStatus = "draft" | "finished" | "failed" | "interrupted";
@@ -128,8 +129,10 @@ function statusOf(
   const value = raw ?? statusDefault;
   if (value === undefined) fail(`${path}.status`, "missing");
   const status = typeof value === "string" ? value : str(value, `${path}.status`);
-  if (!allowed.includes(status)) fail(`${path}.status`, `unknown ${kind} status ${status}`);
-  return status;
+  const i = allowed.indexOf(status);
+  if (i < 0) fail(`${path}.status`, `unknown ${kind} status ${status}`);
+  // The constant, not the parsed copy: one string for every record.
+  return allowed[i]!;
 }
 
 function lifecycle(
@@ -200,17 +203,24 @@ function attachmentTable(v: Json, path: string): AttachmentTable {
   return { entries, filenames };
 }
 
-function processRecord(v: Json, path: string, idKey: string, kind: string): ProcessRecord {
+function processRecord(
+  v: Json,
+  path: string,
+  idKey: string,
+  kind: string,
+  pool: StringPool,
+): ProcessRecord {
   if (!isObject(v)) fail(path, "expected an object");
   const id = u64At(v, idKey, path);
-  const status = statusOf(v.status, path, RUN_STATUSES, kind, "finished");
+  const status = statusOf(v.status, path, RUN_STATUSES, kind, "finished") as RunStatus;
   const input = u64At(v, "input", path);
   const hasOutput = v.output !== undefined && v.output !== null;
-  const adapter = strAt(v, "adapter", path);
+  // Adapter names and options repeat across records: one pooled string each.
+  const adapter = pool.intern(strAt(v, "adapter", path));
   const optionsRaw = v.adapter_options;
   const adapterOptions = optionsRaw === undefined || optionsRaw === null
     ? "{}"
-    : strAt(v, "adapter_options", path);
+    : pool.intern(strAt(v, "adapter_options", path));
   const record: {
     id: number;
     status: RunStatus;
@@ -219,8 +229,10 @@ function processRecord(v: Json, path: string, idKey: string, kind: string): Proc
     adapter: string;
     adapterOptions: string;
     diagnostics?: number;
-  } = { id, status: status as RunStatus, input, adapter, adapterOptions };
-  if (hasOutput) record.output = u64At(v, "output", path);
+  } = hasOutput
+    // The output in the literal: held in-object, no property array a record.
+    ? { id, status, input, adapter, adapterOptions, output: u64At(v, "output", path) }
+    : { id, status, input, adapter, adapterOptions };
   if (v.diagnostics !== undefined && v.diagnostics !== null) {
     record.diagnostics = u64At(v, "diagnostics", path);
   }
@@ -233,11 +245,12 @@ function records(
   idKey: string,
   kind: string,
   runId: number,
+  pool: StringPool,
 ): readonly ProcessRecord[] {
   if (v === undefined || v === null) return NO_RECORDS;
   if (Array.isArray(v) && v.length === 0) return NO_RECORDS;
   if (!Array.isArray(v)) fail(path, "expected an array");
-  const out = v.map((item, i) => processRecord(item, `${path}[${i}]`, idKey, kind));
+  const out = v.map((item, i) => processRecord(item, `${path}[${i}]`, idKey, kind, pool));
   // A set of ids only when there are two records or more to compare.
   const seen = out.length > 1 ? new Set<number>() : undefined;
   for (const r of out) {
@@ -253,7 +266,7 @@ function records(
   return out.sort((a, b) => a.id - b.id);
 }
 
-function runRecord(v: Json, path: string): RunRecord {
+function runRecord(v: Json, path: string, pool: StringPool): RunRecord {
   if (!isObject(v)) fail(path, "expected an object");
   const runId = u64At(v, "run_id", path);
   const { status, reason } = lifecycle(v, path, RUN_STATUSES, "Run", "finished");
@@ -270,8 +283,8 @@ function runRecord(v: Json, path: string): RunRecord {
     status: status as RunStatus,
     reason,
     attachments: attachmentTable(v.attachments, `${path}.attachments`),
-    solves: records(v.solves, `${path}.solves`, "solve_id", "Solve", runId),
-    samplings: records(v.samplings, `${path}.samplings`, "sampling_id", "Sampling", runId),
+    solves: records(v.solves, `${path}.solves`, "solve_id", "Solve", runId, pool),
+    samplings: records(v.samplings, `${path}.samplings`, "sampling_id", "Sampling", runId, pool),
   };
   if (v.trace !== undefined && v.trace !== null) run.trace = u64At(v, "trace", path);
   return run;
@@ -313,7 +326,8 @@ export function parseExperimentConfig(bytes: Uint8Array): ExperimentConfig {
     ? null
     : str(rin, "$.requested_image_name");
   if (!Array.isArray(doc.runs)) fail("$.runs", "expected an array");
-  const runs = doc.runs.map((r, i) => runRecord(r, `$.runs[${i}]`));
+  const pool = new StringPool();
+  const runs = doc.runs.map((r, i) => runRecord(r, `$.runs[${i}]`, pool));
   const seen = new Set<number>();
   for (const r of runs) {
     if (seen.has(r.runId)) fail("$.runs", `Experiment config contains duplicate Run ${r.runId}`);

@@ -184,3 +184,42 @@ Deno.test("config: runs without attachments or records share one empty table and
   );
   rejects({ ...base(), runs: [run({ solves: {} })] }, /\$\.runs\[0\]\.solves: expected an array/);
 });
+
+Deno.test("config: records keep their keys in order; statuses and adapters are the values read", () => {
+  const c = parseExperimentConfig(enc({
+    ...base(),
+    runs: [run({
+      solves: [
+        solve(),
+        solve({ solve_id: 1, status: "failed", output: null, adapter_options: '{"a": 1}' }),
+        solve({ solve_id: 2, diagnostics: 3, adapter_options: '{"a": 1}' }),
+      ],
+    })],
+  }));
+  const [s0, s1, s2] = c.runs[0]!.solves;
+  assert.deepEqual(Object.keys(s0!), [
+    "id",
+    "status",
+    "input",
+    "adapter",
+    "adapterOptions",
+    "output",
+  ]);
+  assert.deepEqual(Object.keys(s1!), ["id", "status", "input", "adapter", "adapterOptions"]);
+  assert.deepEqual(Object.keys(s2!), [
+    "id",
+    "status",
+    "input",
+    "adapter",
+    "adapterOptions",
+    "output",
+    "diagnostics",
+  ]);
+  assert.deepEqual([s0!.status, s1!.status, s2!.status], ["finished", "failed", "finished"]);
+  assert.deepEqual([s0!.adapter, s1!.adapter, s2!.adapter], ["a", "a", "a"]);
+  assert.deepEqual([s0!.adapterOptions, s1!.adapterOptions, s2!.adapterOptions], [
+    "{}",
+    '{"a": 1}',
+    '{"a": 1}',
+  ]);
+});
