@@ -13,6 +13,7 @@
 import { InvalidArtifactError, type OmmxError, SizeMismatchError } from "../errors.ts";
 import { ioError } from "../_io_error.ts";
 import type { FileHandle } from "../_atomic_file.ts";
+import { denoRegularFile, type PortFile } from "../_file_port.ts";
 
 type Fs = typeof import("node:fs/promises");
 type Stats = Awaited<ReturnType<Fs["lstat"]>>;
@@ -190,19 +191,82 @@ export async function openRegularFile(
     const fst = await handle.stat();
     if (!fst.isFile()) throw reject(`${what} (${path}) is ${kindOf(fst)}, not a regular file`);
     const size = fst.size;
-    if (options.expectedSize !== undefined && size !== options.expectedSize) {
-      throw new SizeMismatchError(options.digest ?? what, options.expectedSize, size);
-    }
-    if (options.maxSize !== undefined && size > options.maxSize) {
-      throw new InvalidArtifactError(
-        `${what} (${path}) is ${size} bytes, more than the limit of ${options.maxSize}`,
-      );
-    }
+    checkSize(path, options, size);
     return { handle, size };
   } catch (e) {
     await handle.close().catch(() => {});
     throw ioError(e, "read", path);
   }
+}
+
+/** The size rules of {@linkcode RegularFileOptions} (`expectedSize`, `maxSize`). */
+function checkSize(path: string, options: RegularFileOptions, size: number): void {
+  if (options.expectedSize !== undefined && size !== options.expectedSize) {
+    throw new SizeMismatchError(options.digest ?? options.what, options.expectedSize, size);
+  }
+  if (options.maxSize !== undefined && size > options.maxSize) {
+    throw new InvalidArtifactError(
+      `${options.what} (${path}) is ${size} bytes, more than the limit of ${options.maxSize}`,
+    );
+  }
+}
+
+/**
+ * {@linkcode openRegularFile} as a {@linkcode PortFile} (synchronous and
+ * awaited positioned reads). For a path the user named (no `root`), Deno's own
+ * file API opens it (`_file_port.ts`: no `node:fs` loaded); whatever that fast
+ * path cannot answer — another runtime, an OS error, a file swapped while
+ * opening — goes through {@linkcode openRegularFile}, so the errors are the
+ * same in every runtime.
+ *
+ * @example
+ * ```ts
+ * import { openPortFile } from "./_regular_file.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a`, "abc");
+ * const file = await openPortFile(`${dir}/a`, { what: "a" });
+ * const buf = new Uint8Array(2);
+ * assert.equal(file.readSync(buf, 0, 2, 1), 2);
+ * assert.equal(new TextDecoder().decode(buf), "bc");
+ * await file.close();
+ * await assert.rejects(openPortFile(dir, { what: "a" }), /a directory, not a regular file/);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @param path The file.
+ * @param options What it is, the root, the size rules.
+ * @returns The open file.
+ * @throws {InvalidArtifactError} As {@linkcode openRegularFile}.
+ * @throws {SizeMismatchError} As {@linkcode openRegularFile}.
+ * @throws {IoError} As {@linkcode openRegularFile}.
+ */
+export async function openPortFile(path: string, options: RegularFileOptions): Promise<PortFile> {
+  const fast = options.root === undefined ? await denoRegularFile(path) : undefined;
+  if (fast !== undefined && "kind" in fast) {
+    const reject = options.reject ?? ((m: string) => new InvalidArtifactError(m));
+    throw reject(`${options.what} (${path}) is ${fast.kind}, not a regular file`);
+  }
+  if (fast !== undefined) {
+    try {
+      checkSize(path, options, fast.size);
+    } catch (e) {
+      await fast.close();
+      throw e;
+    }
+    return fast;
+  }
+  const { handle, size } = await openRegularFile(path, options);
+  const { readSync } = await import("node:fs");
+  return {
+    size,
+    readSync: (buffer, offset, length, position) =>
+      readSync(handle.fd, buffer, offset, length, position),
+    read: async (buffer, offset, length, position) =>
+      (await handle.read(buffer, offset, length, position)).bytesRead,
+    close: () => handle.close(),
+  };
 }
 
 /**

@@ -1,14 +1,15 @@
 /**
  * A {@linkcode RandomAccessSource} over a local file (Deno, Node, Bun), read
- * with positioned reads. `node:fs/promises` is loaded lazily so that importing
- * this module in a browser does not fail; calling it there does.
+ * with positioned reads: Deno's own file API under Deno, `node:fs` (loaded
+ * lazily) in Node and Bun (`openPortFile`), so that importing this module in
+ * a browser does not fail; calling it there does.
  *
  * @module
  */
 import { CorruptArchiveError, InvalidArgumentError } from "../errors.ts";
 import { ioError } from "../_io_error.ts";
 import { checkRange, type RandomAccessSource } from "./random_access.ts";
-import { openRegularFile } from "./_regular_file.ts";
+import { openPortFile } from "./_regular_file.ts";
 import { registerReadInto } from "./_read_into.ts";
 
 /**
@@ -55,17 +56,16 @@ export interface FileSource extends RandomAccessSource {
  * @throws {IoError} When it cannot be opened (missing, no permission).
  */
 export async function openFileSource(path: string): Promise<FileSource> {
-  let opened;
+  let file;
   try {
-    opened = await openRegularFile(path, {
+    file = await openPortFile(path, {
       what: "archive",
       reject: (message) => new InvalidArgumentError(message),
     });
   } catch (e) {
     throw ioError(e, "open", path);
   }
-  const { handle, size } = opened;
-  const { readSync } = await import("node:fs");
+  const { size } = file;
   let closed = false;
   const shrank = (length: number, offset: number) =>
     new CorruptArchiveError(
@@ -78,7 +78,7 @@ export async function openFileSource(path: string): Promise<FileSource> {
     while (done < length) {
       let bytesRead: number;
       try {
-        bytesRead = readSync(handle.fd, buf, done, length - done, offset + done);
+        bytesRead = file.readSync(buf, done, length - done, offset + done);
       } catch (e) {
         throw ioError(e, "read", path);
       }
@@ -107,7 +107,7 @@ export async function openFileSource(path: string): Promise<FileSource> {
       while (done < length) {
         let bytesRead: number;
         try {
-          bytesRead = (await handle.read(buf, done, length - done, offset + done)).bytesRead;
+          bytesRead = await file.read(buf, done, length - done, offset + done);
         } catch (e) {
           throw ioError(e, "read", path);
         }
@@ -119,7 +119,7 @@ export async function openFileSource(path: string): Promise<FileSource> {
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      await handle.close();
+      await file.close();
     },
   };
   // What `read` does for a small read, into the caller's buffer (see `_read_into.ts`).

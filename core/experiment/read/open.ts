@@ -6,6 +6,7 @@
  * @module
  */
 import { InvalidArgumentError, InvalidArtifactError } from "../../errors.ts";
+import { denoIsDirectory } from "../../_file_port.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import { type ImageManifest, MAX_MANIFEST_SIZE, parseManifest } from "../../oci/manifest.ts";
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
@@ -163,13 +164,19 @@ export async function openSource(source: ArtifactSource): Promise<ReadOnlyTarget
   } else {
     throw new InvalidArgumentError(`Unsupported source ${Object.prototype.toString.call(source)}`);
   }
+  // Deno's own stat when it answers (no node:fs loaded); node:fs for the error text.
+  const isDirectory = await denoIsDirectory(path) ?? await nodeIsDirectory(path);
+  return isDirectory ? await openLayoutDir(path) : await openArchiveFile(path);
+}
+
+async function nodeIsDirectory(path: string): Promise<boolean> {
   const fs = await import("node:fs/promises");
   const stat = await fs.stat(path).catch((cause) => {
     throw new InvalidArgumentError(
       `Cannot open ${JSON.stringify(path)}: ${(cause as Error).message}`,
     );
   });
-  return stat.isDirectory() ? await openLayoutDir(path) : await openArchiveFile(path);
+  return stat.isDirectory();
 }
 
 async function loadManifest(

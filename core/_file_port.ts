@@ -1,0 +1,239 @@
+/**
+ * Internal: the read side of the file system through Deno's own API, where
+ * the library runs under Deno. Deno implements `node:fs` as a compatibility
+ * layer that costs ~20 ms to load on first use, more than a CLI command on a
+ * 1,000-run archive spends reading it; `Deno.lstat`, `Deno.open` and
+ * `FsFile.readSync` need nothing loaded.
+ *
+ * Each function is a fast path that answers only the ordinary case and
+ * returns `undefined` for everything else (no Deno, any OS error, a file that
+ * changed between the check and the open); the caller then takes its
+ * `node:fs` path, which gives the same result as before for the same input,
+ * including the very same error (code and message). Node and Bun never take
+ * these paths.
+ *
+ * @module
+ */
+
+/** What {@linkcode denoRegularFile} learnt from `lstat` when the path is not a regular file. */
+export interface NotRegularFile {
+  /** `a directory`, `a FIFO (named pipe)`, … as in the messages. */
+  readonly kind: string;
+}
+
+/** A regular file open for reading with positioned reads. */
+export interface PortFile {
+  /** Its size when it was opened. */
+  readonly size: number;
+  /**
+   * Read up to `length` bytes at `position` into `buffer` from `offset`, synchronously.
+   *
+   * @param buffer The target.
+   * @param offset Start in `buffer`.
+   * @param length How many bytes at most.
+   * @param position Where in the file.
+   * @returns The bytes read (0 at the end of the file).
+   */
+  readSync(buffer: Uint8Array, offset: number, length: number, position: number): number;
+  /**
+   * Read up to `length` bytes at `position` into `buffer` from `offset`;
+   * concurrent calls run one after another.
+   *
+   * @param buffer The target.
+   * @param offset Start in `buffer`.
+   * @param length How many bytes at most.
+   * @param position Where in the file.
+   * @returns The bytes read (0 at the end of the file).
+   */
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<number>;
+  /**
+   * Close the file.
+   *
+   * @returns Nothing.
+   */
+  close(): Promise<void>;
+}
+
+interface DenoFileInfo {
+  isFile: boolean;
+  isDirectory: boolean;
+  isSymlink: boolean;
+  isFifo?: boolean | null;
+  isSocket?: boolean | null;
+  isCharDevice?: boolean | null;
+  isBlockDevice?: boolean | null;
+  size: number;
+  dev: number;
+  ino: number | null;
+}
+
+interface DenoFsFile {
+  stat(): Promise<DenoFileInfo>;
+  seekSync(offset: number, whence: number): number;
+  readSync(buffer: Uint8Array): number | null;
+  seek(offset: number, whence: number): Promise<number>;
+  read(buffer: Uint8Array): Promise<number | null>;
+  close(): void;
+}
+
+interface DenoFs {
+  lstat(path: string): Promise<DenoFileInfo>;
+  stat(path: string): Promise<DenoFileInfo>;
+  realPath(path: string): Promise<string>;
+  open(path: string, options: { read: true }): Promise<DenoFsFile>;
+  SeekMode: { Start: number };
+}
+
+/**
+ * Whether the fast paths are taken under Deno (default `true`). Tests turn it
+ * off to run the `node:fs` paths on the same cases and compare.
+ */
+export const filePortSettings: { enabled: boolean } = { enabled: true };
+
+/** Deno's file API, or `undefined` outside Deno (or when turned off). */
+function denoFs(): DenoFs | undefined {
+  if (!filePortSettings.enabled) return undefined;
+  const deno = (globalThis as { Deno?: Partial<DenoFs> }).Deno;
+  return typeof deno?.open === "function" && typeof deno.lstat === "function" &&
+      deno.SeekMode !== undefined
+    ? deno as DenoFs
+    : undefined;
+}
+
+/** The words the messages use for a file that is not a regular file. */
+function kindOf(st: DenoFileInfo): string {
+  if (st.isDirectory) return "a directory";
+  if (st.isFifo) return "a FIFO (named pipe)";
+  if (st.isSocket) return "a socket";
+  if (st.isCharDevice) return "a character device";
+  if (st.isBlockDevice) return "a block device";
+  if (st.isSymlink) return "a symbolic link";
+  return "not a regular file";
+}
+
+/**
+ * Whether `path` (links followed) is a directory, by `Deno.stat`; `undefined`
+ * outside Deno or on any error (the caller's `node:fs` `stat` then reports it).
+ *
+ * @example
+ * ```ts
+ * import { denoIsDirectory } from "./_file_port.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await denoIsDirectory("core"), true);
+ * assert.equal(await denoIsDirectory("deno.json"), false);
+ * assert.equal(await denoIsDirectory("no/such/path"), undefined);
+ * ```
+ *
+ * @param path The path.
+ * @returns `true`, `false`, or `undefined` (ask `node:fs`).
+ */
+export async function denoIsDirectory(path: string): Promise<boolean | undefined> {
+  const deno = denoFs();
+  if (deno === undefined) return undefined;
+  try {
+    return (await deno.stat(path)).isDirectory;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Open a path the user named (links followed anywhere) for reading, when it
+ * is a regular file, through Deno's API: `lstat`, a link resolved with
+ * `realPath`, the open, then `fstat` on the handle, which must be the very
+ * file that was checked (same device and inode) — a file swapped meanwhile
+ * returns `undefined`, as does any OS error, so that the caller's `node:fs`
+ * path (non-blocking, no last-moment link) decides and reports.
+ *
+ * @example
+ * ```ts
+ * import { denoRegularFile, type PortFile } from "./_file_port.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a`, "abcdef");
+ * const file = await denoRegularFile(`${dir}/a`) as PortFile;
+ * const buf = new Uint8Array(3);
+ * assert.equal(file.readSync(buf, 0, 3, 2), 3);
+ * assert.equal(new TextDecoder().decode(buf), "cde");
+ * assert.equal(await file.read(buf, 1, 2, 5), 1);
+ * await file.close();
+ * assert.deepEqual(await denoRegularFile(dir), { kind: "a directory" });
+ * assert.equal(await denoRegularFile(`${dir}/missing`), undefined);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @param path The file.
+ * @returns The open file; what it is when not a regular file; `undefined` to ask `node:fs`.
+ */
+export async function denoRegularFile(
+  path: string,
+): Promise<PortFile | NotRegularFile | undefined> {
+  const deno = denoFs();
+  if (deno === undefined) return undefined;
+  const opened: DenoFsFile[] = [];
+  try {
+    let st = await deno.lstat(path);
+    let target = path;
+    if (st.isSymlink) {
+      target = await deno.realPath(path);
+      st = await deno.lstat(target);
+    }
+    if (!st.isFile) return { kind: kindOf(st) };
+    if (st.ino === null) return undefined;
+    // Two handles, each with its own file position: synchronous reads on one,
+    // awaited reads (a seek, then a read) one after another on the other.
+    let size = 0;
+    for (let i = 0; i < 2; i++) {
+      const file = await deno.open(target, { read: true });
+      opened.push(file);
+      const fst = await file.stat();
+      if (!fst.isFile || fst.dev !== st.dev || fst.ino !== st.ino) throw new Error("changed");
+      if (i === 0) size = fst.size;
+    }
+    return portFile(deno, opened[0]!, opened[1]!, size);
+  } catch {
+    for (const file of opened) {
+      try {
+        file.close();
+      } catch {
+        // already closed
+      }
+    }
+    return undefined;
+  }
+}
+
+function portFile(
+  deno: DenoFs,
+  syncFile: DenoFsFile,
+  asyncFile: DenoFsFile,
+  size: number,
+): PortFile {
+  const start = deno.SeekMode.Start;
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+  return {
+    size,
+    readSync(buffer, offset, length, position) {
+      syncFile.seekSync(position, start);
+      return syncFile.readSync(buffer.subarray(offset, offset + length)) ?? 0;
+    },
+    read(buffer, offset, length, position) {
+      const next = queue.then(async () => {
+        await asyncFile.seek(position, start);
+        return (await asyncFile.read(buffer.subarray(offset, offset + length))) ?? 0;
+      });
+      queue = next.catch(() => {});
+      return next;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await queue;
+      syncFile.close();
+      asyncFile.close();
+    },
+  };
+}
