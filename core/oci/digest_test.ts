@@ -123,3 +123,16 @@ Deno.test("digest: verify of 64 MiB is fast (native hashing in use)", async () =
   // Generous bound for a shared CI machine: ≥ 100 MiB/s.
   assert.ok(ms < 640, `verify of 64 MiB took ${ms.toFixed(0)} ms`);
 });
+
+Deno.test("digest: one-shot hashes agree with node:crypto, through WebCrypto first and node:crypto after", async () => {
+  const { createHash } = await import("node:crypto");
+  const shared = new Uint8Array(new SharedArrayBuffer(64)).fill(7);
+  const inputs = [
+    ...Array.from({ length: 70 }, (_, n) => new Uint8Array(n * 29).map((_, i) => i * n)),
+    new Uint8Array(1 << 20).fill(1).subarray(3, 1000003),
+    shared.subarray(5, 50),
+  ];
+  for (const bytes of inputs) {
+    assert.equal(await sha256Hex(bytes), createHash("sha256").update(bytes).digest("hex"));
+  }
+});
