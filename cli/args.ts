@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseSimpleArgs } from "./_simple_args.ts";
 
 /** A command-line mistake: reported with the command's usage line, exit code 2. */
 export class UsageError extends Error {
@@ -71,23 +71,21 @@ export interface ParsedArgs {
  * import assert from "node:assert/strict";
  * import { parseCommandArgs } from "./args.ts";
  * const spec = { usage: "x <source>", positionals: ["source"], options: {} };
- * const parsed = parseCommandArgs(spec, ["a.ommx", "--json"]);
+ * const parsed = await parseCommandArgs(spec, ["a.ommx", "--json"]);
  * assert.equal(parsed.positionals.source, "a.ommx");
  * assert.equal(parsed.values.json, true);
  * ```
  */
-export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): ParsedArgs {
+export async function parseCommandArgs(
+  spec: CommandSpec,
+  args: readonly string[],
+): Promise<ParsedArgs> {
   const options: Record<string, OptionSpec> = {
     json: { type: "boolean" },
     timeout: { type: "string" },
     ...spec.options,
   };
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
-  } catch (e) {
-    throw new UsageError(cleanMessage((e as Error).message), spec.usage);
-  }
+  const parsed = parseSimpleArgs(args, options) ?? await parseWithNode(args, options, spec.usage);
   const names = spec.positionals;
   if (parsed.positionals.length < names.length) {
     const missing = names.slice(parsed.positionals.length).map((n) => `<${n}>`).join(" ");
@@ -123,6 +121,20 @@ export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): Pa
     ...rest,
     values: parsed.values as ParsedArgs["values"],
   };
+}
+
+/** The lines `parseSimpleArgs` leaves: `node:util`'s `parseArgs`, loaded on first use. */
+async function parseWithNode(
+  args: readonly string[],
+  options: Record<string, OptionSpec>,
+  usage: string,
+): Promise<{ values: Record<string, unknown>; positionals: string[] }> {
+  const { parseArgs } = await import("node:util");
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new UsageError(cleanMessage((e as Error).message), usage);
+  }
 }
 
 function cleanMessage(message: string): string {

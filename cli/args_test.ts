@@ -7,15 +7,15 @@ const spec = {
   options: { run: { type: "string" as const }, output: { type: "string" as const, short: "o" } },
 };
 
-Deno.test("parseCommandArgs: positionals by name, options, --json everywhere", () => {
-  const p = parseCommandArgs(spec, ["a.ommx", "x", "-o", "out", "--run", "3", "--json"]);
+Deno.test("parseCommandArgs: positionals by name, options, --json everywhere", async () => {
+  const p = await parseCommandArgs(spec, ["a.ommx", "x", "-o", "out", "--run", "3", "--json"]);
   assert.deepEqual(p.positionals, { source: "a.ommx", name: "x" });
   assert.equal(p.values.output, "out");
   assert.equal(p.values.run, "3");
   assert.equal(p.values.json, true);
 });
 
-Deno.test("parseCommandArgs: unknown flags, missing and extra positionals are UsageErrors with the usage", () => {
+Deno.test("parseCommandArgs: unknown flags, missing and extra positionals are UsageErrors with the usage", async () => {
   for (
     const [args, message] of [
       [["a", "x", "--nope"], "unknown option '--nope'"],
@@ -24,7 +24,7 @@ Deno.test("parseCommandArgs: unknown flags, missing and extra positionals are Us
       [["a", "x", "--run"], "option '--run <value>' argument missing"],
     ] as const
   ) {
-    assert.throws(() => parseCommandArgs(spec, args), (e: unknown) => {
+    await assert.rejects(parseCommandArgs(spec, args), (e: unknown) => {
       assert.ok(e instanceof UsageError);
       assert.equal(e.message, message);
       assert.equal(e.usage, spec.usage);
@@ -40,13 +40,13 @@ Deno.test("parseNonNegativeInt rejects signs, fractions and huge values", () => 
   }
 });
 
-Deno.test("parseCommandArgs: --wide is for tables (not with --json or --csv), and takes no value", () => {
+Deno.test("parseCommandArgs: --wide is for tables (not with --json or --csv), and takes no value", async () => {
   const table = {
     usage: "ommx-ts params <source> [--csv | --wide | --json]",
     positionals: ["source"],
     options: { csv: { type: "boolean" as const }, wide: { type: "boolean" as const } },
   };
-  assert.equal(parseCommandArgs(table, ["a", "--wide"]).values.wide, true);
+  assert.equal((await parseCommandArgs(table, ["a", "--wide"])).values.wide, true);
   for (
     const [args, message] of [
       [
@@ -61,7 +61,7 @@ Deno.test("parseCommandArgs: --wide is for tables (not with --json or --csv), an
       [["a", "--wide=yes"], "option '--wide' does not take an argument"],
     ] as const
   ) {
-    assert.throws(() => parseCommandArgs(table, args), (e: unknown) => {
+    await assert.rejects(parseCommandArgs(table, args), (e: unknown) => {
       assert.ok(e instanceof UsageError);
       assert.equal(e.message, message);
       assert.equal(e.usage, table.usage);

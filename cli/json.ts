@@ -15,7 +15,6 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
 import { PyFloat } from "../codecs/json/mod.ts";
 import { jsonTerminalSafe } from "./safe_text.ts";
 
@@ -114,6 +113,7 @@ function writtenAsIs(value: unknown): boolean {
   return true;
 }
 
+/** Standard base64 with padding, by the runtime's `Uint8Array.prototype.toBase64` (no `node:buffer`). */
 function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+  return (bytes as Uint8Array & { toBase64(): string }).toBase64();
 }

@@ -77,3 +77,15 @@ Deno.test("toJsonText writes what JSON.stringify writes for the jsonSafe copy (v
     { numRuns: 2000 },
   );
 });
+
+Deno.test("jsonSafe: bytes are standard padded base64 of the view only (as node:buffer writes them)", async () => {
+  const { Buffer } = await import("node:buffer");
+  const all = new Uint8Array(300).map((_, i) => (i * 37 + 11) & 255);
+  for (const [start, end] of [[0, 0], [1, 2], [3, 5], [7, 10], [0, 300], [13, 200]]) {
+    const view = all.subarray(start, end);
+    assert.equal(
+      jsonSafe(view),
+      Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString("base64"),
+    );
+  }
+});

@@ -161,7 +161,7 @@ export async function main(argv: readonly string[], io: Io = denoIo): Promise<nu
     return 0;
   }
   try {
-    const parsed = parseCommandArgs(command.spec, rest);
+    const parsed = await parseCommandArgs(command.spec, rest);
     return await command.run(parsed, io);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -12,7 +12,6 @@
  *
  * @module
  */
-import { dirname, join, resolve } from "node:path";
 import { AlreadyExistsError, IoError } from "../mod.ts";
 
 /** Options of {@linkcode writeFileAtomic}. */
@@ -68,6 +67,8 @@ export async function writeFileAtomic(
   bytes: Uint8Array,
   options: WriteFileOptions = {},
 ): Promise<string> {
+  // Loaded here: the commands that write no file never load node:path.
+  const { dirname, join, resolve } = await import("node:path");
   const target = resolve(path);
   const temp = join(dirname(target), tempName());
   let created = false;

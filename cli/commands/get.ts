@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { openExperiment } from "../../mod.ts";
 import type { Command } from "../command.ts";
 import { sourceFromArg } from "../command.ts";
@@ -53,6 +52,8 @@ export const get: Command = {
     }
     // With -o, the size and hash are read back from the file (streamed), not held in memory.
     const bytes = path === null ? await owner.getBlob(name) : null;
+    // Loaded here, not at start-up: every other command would pay for node:crypto.
+    const { createHash } = await import("node:crypto");
     const hash = createHash("sha256");
     let size = 0;
     if (bytes !== null) {

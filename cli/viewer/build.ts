@@ -10,7 +10,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 
 /**
  * The page's Content-Security-Policy: only its own inline script (by hash)
@@ -66,6 +65,8 @@ export async function buildViewerHtml(): Promise<string> {
       if (!template.includes(marker)) throw new Error(`index.html lacks ${marker}`);
     }
     const script = `\n${js}`;
+    // Loaded here: `serve` is bundled into the CLI, whose other commands never hash.
+    const { createHash } = await import("node:crypto");
     const hash = createHash("sha256").update(script).digest("base64");
     return template.replace(
       "<!-- CSP -->",
