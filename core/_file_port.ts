@@ -12,6 +12,13 @@
  * including the very same error (code and message). Node and Bun never take
  * these paths.
  *
+ * One difference remains: Deno's `open` takes no `O_NONBLOCK`/`O_NOFOLLOW`,
+ * so the fast path is only used for a path the user named (links followed
+ * anywhere, no storage root to confine them to: a `.ommx` archive), never for
+ * the files of a layout directory or the Local Registry; and a regular file
+ * swapped for a FIFO in the microseconds between the `lstat` and the `open`
+ * would make the open wait for a writer, where `node:fs` fails at once.
+ *
  * @module
  */
 

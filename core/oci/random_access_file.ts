@@ -30,8 +30,9 @@ export interface FileSource extends RandomAccessSource {
 
 /**
  * Open `path` for positioned reads. Only a regular file is opened (checked
- * before opening and on the open handle, non-blocking: a FIFO or a device is
- * an {@linkcode InvalidArgumentError}, never a hang).
+ * before opening and on the open handle: a FIFO or a device is an
+ * {@linkcode InvalidArgumentError}, never a hang; `core/_file_port.ts` names
+ * the one race Deno's own `open` leaves).
  *
  * @example Read a temp file
  * ```ts
