@@ -63,3 +63,25 @@ export async function runHeapChild(prefix: string, body: string): Promise<unknow
     await Deno.remove(dir, { recursive: true });
   }
 }
+
+/**
+ * The opening of a child script about an Experiment builder's `SealedRun` views: imports
+ * `createExperimentBuilder` from `builderUrl` and defines `count(label)` (the live `SealedRun`s
+ * after a GC), `bytes(text)` and a toy `solver` whose Solution is `bytes("solution")`.
+ *
+ * @param builderUrl The URL of `core/experiment/write/experiment_builder.ts`.
+ * @returns The script's opening lines.
+ */
+export function sealedRunViewsChild(builderUrl: string): string {
+  return `
+import { createExperimentBuilder } from ${JSON.stringify(builderUrl)};
+
+function count(label) {
+  globalThis.gc();
+  return countObjects(label, "SealedRun");
+}
+
+const bytes = (s) => new TextEncoder().encode(s);
+const solver = { name: "toy.Solver", solve: () => ({ toBytes: () => bytes("solution") }) };
+`;
+}

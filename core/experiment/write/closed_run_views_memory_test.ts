@@ -4,21 +4,11 @@
 // ~2 KB a run of heap: ~11 MiB of peak RSS at 5,000 runs). Checked in a child Deno with
 // `--expose-gc`, counting `SealedRun` objects in V8 heap snapshots (`node:v8`).
 import assert from "node:assert/strict";
-import { runHeapChild } from "../../_heap_child_test_util.ts";
+import { runHeapChild, sealedRunViewsChild } from "../../_heap_child_test_util.ts";
 
-const CHILD = `
-import { createExperimentBuilder } from ${
-  JSON.stringify(new URL("./experiment_builder.ts", import.meta.url).href)
-};
-
-function count(label) {
-  globalThis.gc();
-  return countObjects(label, "SealedRun");
-}
-
-const bytes = (s) => new TextEncoder().encode(s);
-const solver = { name: "toy.Solver", solve: () => ({ toBytes: () => bytes("solution") }) };
-const b = createExperimentBuilder({ imageName: "example.com/t/views:v1" });
+const CHILD = `${
+  sealedRunViewsChild(new URL("./experiment_builder.ts", import.meta.url).href)
+}const b = createExperimentBuilder({ imageName: "example.com/t/views:v1" });
 for (let i = 0; i < 10; i++) {
   await b.withRun(async (run) => {
     run.logParameter("i", i);

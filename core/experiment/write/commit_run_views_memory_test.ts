@@ -4,21 +4,11 @@
 // (something to read) makes the views load at commit, as before. Checked in a child Deno with
 // `--expose-gc`, counting `SealedRun` objects in V8 heap snapshots (`node:v8`).
 import assert from "node:assert/strict";
-import { runHeapChild } from "../../_heap_child_test_util.ts";
+import { runHeapChild, sealedRunViewsChild } from "../../_heap_child_test_util.ts";
 
-const CHILD = `
-import { createExperimentBuilder } from ${
-  JSON.stringify(new URL("./experiment_builder.ts", import.meta.url).href)
-};
-
-function count(label) {
-  globalThis.gc();
-  return countObjects(label, "SealedRun");
-}
-
-const bytes = (s) => new TextEncoder().encode(s);
-const solver = { name: "toy.Solver", solve: () => ({ toBytes: () => bytes("solution") }) };
-const instance = (i) => ({ toBytes: () => bytes("instance " + i), numVariables: 0, numConstraints: 0 });
+const CHILD = `${
+  sealedRunViewsChild(new URL("./experiment_builder.ts", import.meta.url).href)
+}const instance = (i) => ({ toBytes: () => bytes("instance " + i), numVariables: 0, numConstraints: 0 });
 
 const b = createExperimentBuilder({ imageName: "example.com/t/commit-views:v1" });
 for (let i = 0; i < 10; i++) {
