@@ -113,7 +113,14 @@ function writtenAsIs(value: unknown): boolean {
   return true;
 }
 
-/** Standard base64 with padding, by the runtime's `Uint8Array.prototype.toBase64` (no `node:buffer`). */
-function toBase64(bytes: Uint8Array): string {
-  return (bytes as Uint8Array & { toBase64(): string }).toBase64();
+/**
+ * Standard base64 with padding, by the runtime's `Uint8Array.prototype.toBase64` (no
+ * `node:buffer`); `btoa` over the bytes where a runtime lacks it (Deno before V8 13.x, Node 22).
+ */
+export function toBase64(bytes: Uint8Array): string {
+  const native = (bytes as Uint8Array & { toBase64?: () => string }).toBase64;
+  if (typeof native === "function") return native.call(bytes);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!);
+  return btoa(binary);
 }

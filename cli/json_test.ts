@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { jsonSafe, toJsonText } from "./json.ts";
+import { jsonSafe, toBase64, toJsonText } from "./json.ts";
 import { pyFloat } from "../codecs/json/mod.ts";
 
 Deno.test("jsonSafe: non-finite numbers and bigints become strings, Maps objects, bytes base64", () => {
@@ -87,5 +87,16 @@ Deno.test("jsonSafe: bytes are standard padded base64 of the view only (as node:
       jsonSafe(view),
       Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString("base64"),
     );
+  }
+});
+
+Deno.test("toBase64: the btoa fallback (a runtime without Uint8Array.prototype.toBase64) writes the same text", async () => {
+  const { Buffer } = await import("node:buffer");
+  const bytes = new Uint8Array(300).map((_, i) => (i * 37) & 255);
+  for (const n of [0, 1, 2, 3, 299, 300]) {
+    const view = bytes.subarray(0, n);
+    const withoutNative = Object.assign(view.slice(), { toBase64: undefined });
+    assert.equal(toBase64(withoutNative), toBase64(view));
+    assert.equal(toBase64(withoutNative), Buffer.from(view).toString("base64"));
   }
 });
