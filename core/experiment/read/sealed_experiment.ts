@@ -32,7 +32,12 @@ import {
 } from "./_read_context.ts";
 import { AttachmentNamespace, layerAt } from "./_attachments.ts";
 import { AttachmentHolder } from "./attachment_holder.ts";
-import { loadSealedRun, type SealedRun, sealedRunWithoutRead } from "./sealed_run.ts";
+import {
+  loadSealedRun,
+  nothingToRead,
+  type SealedRun,
+  sealedRunWithoutRead,
+} from "./sealed_run.ts";
 import { reprStr } from "../../../codecs/_py_repr.ts";
 import {
   type ParameterValue,
@@ -319,12 +324,6 @@ export interface WrittenExperiment {
   readonly layersPresent?: boolean;
 }
 
-/** Whether a run's view needs no read (no Solve or Sampling with a diagnostics layer). */
-function viewWithoutRead(run: ExperimentConfig["runs"][number]): boolean {
-  return run.solves.every((s) => s.diagnostics === undefined) &&
-    run.samplings.every((s) => s.diagnostics === undefined);
-}
-
 /**
  * The sealed view of an Experiment the caller has just written into `target`,
  * built from what the writer holds ({@linkcode WrittenExperiment}) instead of
@@ -499,7 +498,7 @@ async function build(
   // Each run's view shares its frozen row of the table (no copy a run).
   const cells = (r: RunRecord, i: number) => rowCells(parameters, r.runId, i);
   // The writer's own records: their views are built on first use when nothing is to be read.
-  const runs = written !== undefined && config.runs.every(viewWithoutRead)
+  const runs = written !== undefined && config.runs.every(nothingToRead)
     ? () => config.runs.map((r, i) => sealedRunWithoutRead(ctx, r, cells(r, i))!)
     : runsWithoutRead(ctx, config.runs, cells) ??
       await Promise.all(config.runs.map((r, i) => loadSealedRun(ctx, r, cells(r, i))));

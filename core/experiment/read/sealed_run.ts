@@ -169,6 +169,27 @@ export async function loadSealedRun(
   return construct({ ctx, record, attachments, trace, solves, samplings, parameters });
 }
 
+/** A run's Solves and Samplings, as far as {@linkcode nothingToRead} looks at them. */
+export interface RunProcesses {
+  /** The Solves (their diagnostics layer, if any). */
+  readonly solves: readonly { readonly diagnostics?: unknown }[];
+  /** The Samplings (their diagnostics layer, if any). */
+  readonly samplings: readonly { readonly diagnostics?: unknown }[];
+}
+
+/**
+ * Whether a run's view needs no read: none of its Solves and Samplings has a
+ * diagnostics layer (then {@linkcode sealedRunWithoutRead} builds it). The
+ * config's run records and a builder's run states both answer it.
+ *
+ * @param run The run's Solves and Samplings.
+ * @returns `true` when nothing is to be fetched.
+ */
+export function nothingToRead(run: RunProcesses): boolean {
+  return run.solves.every((s) => s.diagnostics === undefined) &&
+    run.samplings.every((s) => s.diagnostics === undefined);
+}
+
 /**
  * {@linkcode loadSealedRun} without a read: the same checks and view for a
  * run none of whose Solves and Samplings has a diagnostics layer (nothing to
@@ -185,8 +206,7 @@ export function sealedRunWithoutRead(
   record: RunRecord,
   parameters: Readonly<Record<string, ParameterValue>>,
 ): SealedRun | undefined {
-  if (record.solves.some((s) => s.diagnostics !== undefined)) return undefined;
-  if (record.samplings.some((s) => s.diagnostics !== undefined)) return undefined;
+  if (!nothingToRead(record)) return undefined;
   const { attachments, trace } = runParts(ctx, record);
   const solves = mapOrNone(record.solves, (s) => solveWithoutRead(ctx, record.runId, s)!);
   const samplings = mapOrNone(

@@ -28,7 +28,12 @@ import {
   SealedExperiment,
   sealWrittenExperiment,
 } from "../read/sealed_experiment.ts";
-import { loadSealedRun, type SealedRun, sealedRunWithoutRead } from "../read/sealed_run.ts";
+import {
+  loadSealedRun,
+  nothingToRead,
+  type SealedRun,
+  sealedRunWithoutRead,
+} from "../read/sealed_run.ts";
 import { type ArtifactSource, openSource } from "../read/open.ts";
 import type { ExperimentStatus } from "../read/config.ts";
 import { type RunParametersTable, runParametersView } from "../read/run_parameters.ts";
@@ -380,9 +385,7 @@ export class ExperimentBuilder extends AttachmentWriter {
     // closing N runs quadratic).
     const state = this.#closedRuns.findLast((r) => r.runId === runId);
     if (state === undefined) return;
-    const diagnostics = state.solves.some((p) => p.diagnostics !== undefined) ||
-      state.samplings.some((p) => p.diagnostics !== undefined);
-    if (!diagnostics) {
+    if (nothingToRead(state)) {
       // Nothing to read: the view is built from this state when first asked for
       // (`closedRuns`); a writer that never asks keeps no view objects per run.
       this.#views.set(runId, () => {
