@@ -409,22 +409,24 @@ export async function storeAssembled(
  * @param target The store the assembled blobs were pushed to.
  * @param assembled The assembled Experiment.
  * @param reference The image name.
- * @returns Nothing.
+ * @returns Whether the tag has just checked every layer's presence (a Local
+ * Registry's does, under its GC exclusion lock; see `WrittenExperiment.layersPresent`).
  */
 export async function tagAssembled(
   target: Target,
   assembled: AssembledExperiment,
   reference: string,
-): Promise<void> {
+): Promise<boolean> {
   if (target instanceof LocalRegistryTarget) {
     await target.tag(assembled.manifestDescriptor, reference, {
       bytes: assembled.manifestBytes,
       manifest: assembled.manifest,
       configBytes: assembled.configBytes,
     });
-  } else {
-    await target.tag(assembled.manifestDescriptor, reference);
+    return true;
   }
+  await target.tag(assembled.manifestDescriptor, reference);
+  return false;
 }
 
 /**

@@ -18,7 +18,6 @@ import { MEDIA_TYPE_IMAGE_MANIFEST } from "../../oci/media_types.ts";
 import { canonicalizeReference } from "../../oci/reference.ts";
 import type { Pusher, ReadOnlyTarget, Target } from "../../oci/storage.ts";
 import { MemoryTarget } from "../../oci/backends/memory.ts";
-import { LocalRegistryTarget } from "../../oci/backends/local_registry.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import { defaultCodecs } from "../../../codecs/mod.ts";
 import { buildRunParameterTable } from "../../../codecs/msgpack/run_parameter_table.ts";
@@ -598,12 +597,11 @@ export class ExperimentBuilder extends AttachmentWriter {
       const input = this.#input(status, reason, checkpoint ? requested : null);
       const assembled = await assembleExperiment(input, this.#assembly);
       let published: string;
-      // Whether a Local Registry's tag has just checked every layer's presence (under its lock).
+      // Whether the tag has just checked every layer's presence (a Local Registry's, under its lock).
       let layersPresent = false;
       if (!checkpoint) {
         await storeAssembled(this.#internal.store, assembled);
-        await tagAssembled(this.#internal.store, assembled, requested);
-        layersPresent = this.#internal.store instanceof LocalRegistryTarget;
+        layersPresent = await tagAssembled(this.#internal.store, assembled, requested);
         published = requested;
         if (session !== undefined) {
           const name = await session.checkpointName(requested);
