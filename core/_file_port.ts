@@ -107,8 +107,33 @@ function denoFs(): DenoFs | undefined {
     : undefined;
 }
 
-/** The words the messages use for a file that is not a regular file. */
-function kindOf(st: DenoFileInfo): string {
+/**
+ * What a file is, in the flags `lstat` gives: Deno's `FileInfo` has them;
+ * `_regular_file.ts` reads Node's `Stats` into them.
+ */
+export interface FileKindFlags {
+  /** A directory. */
+  readonly isDirectory: boolean;
+  /** A FIFO (named pipe). */
+  readonly isFifo?: boolean | null;
+  /** A socket. */
+  readonly isSocket?: boolean | null;
+  /** A character device. */
+  readonly isCharDevice?: boolean | null;
+  /** A block device. */
+  readonly isBlockDevice?: boolean | null;
+  /** A symbolic link. */
+  readonly isSymlink: boolean;
+}
+
+/**
+ * The words the messages use for a file that is not a regular file, the same
+ * for the Deno and the `node:fs` paths.
+ *
+ * @param st The file's flags.
+ * @returns `a directory`, `a FIFO (named pipe)`, ….
+ */
+export function fileKind(st: FileKindFlags): string {
   if (st.isDirectory) return "a directory";
   if (st.isFifo) return "a FIFO (named pipe)";
   if (st.isSocket) return "a socket";
@@ -187,7 +212,7 @@ export async function denoRegularFile(
       target = await deno.realPath(path);
       st = await deno.lstat(target);
     }
-    if (!st.isFile) return { kind: kindOf(st) };
+    if (!st.isFile) return { kind: fileKind(st) };
     if (st.ino === null) return undefined;
     // Two handles, each with its own file position: synchronous reads on one,
     // awaited reads (a seek, then a read) one after another on the other.

@@ -13,7 +13,7 @@
 import { InvalidArtifactError, type OmmxError, SizeMismatchError } from "../errors.ts";
 import { ioError } from "../_io_error.ts";
 import type { FileHandle } from "../_atomic_file.ts";
-import { denoRegularFile, type PortFile } from "../_file_port.ts";
+import { denoRegularFile, fileKind, type PortFile } from "../_file_port.ts";
 
 type Fs = typeof import("node:fs/promises");
 type Stats = Awaited<ReturnType<Fs["lstat"]>>;
@@ -38,13 +38,19 @@ export interface RegularFileOptions {
 }
 
 function kindOf(st: Stats): string {
-  if (st.isDirectory()) return "a directory";
-  if (st.isFIFO()) return "a FIFO (named pipe)";
-  if (st.isSocket()) return "a socket";
-  if (st.isCharacterDevice()) return "a character device";
-  if (st.isBlockDevice()) return "a block device";
-  if (st.isSymbolicLink()) return "a symbolic link";
-  return "not a regular file";
+  return fileKind({
+    isDirectory: st.isDirectory(),
+    isFifo: st.isFIFO(),
+    isSocket: st.isSocket(),
+    isCharDevice: st.isCharacterDevice(),
+    isBlockDevice: st.isBlockDevice(),
+    isSymlink: st.isSymbolicLink(),
+  });
+}
+
+/** How `options` makes a refusal: its `reject`, or an {@linkcode InvalidArtifactError}. */
+function rejecter(options: RegularFileOptions): (message: string) => OmmxError {
+  return options.reject ?? ((m: string) => new InvalidArtifactError(m));
 }
 
 let flagsPromise: Promise<number> | undefined;
@@ -119,7 +125,7 @@ export async function checkRegularFile(
   options: RegularFileOptions,
 ): Promise<{ target: string; size: number }> {
   const fs: Fs = await import("node:fs/promises");
-  const reject = options.reject ?? ((m: string) => new InvalidArtifactError(m));
+  const reject = rejecter(options);
   const what = options.what;
   let target = path;
   let st: Stats;
@@ -175,7 +181,7 @@ export async function openRegularFile(
   options: RegularFileOptions,
 ): Promise<{ handle: FileHandle; size: number }> {
   const fs: Fs = await import("node:fs/promises");
-  const reject = options.reject ?? ((m: string) => new InvalidArtifactError(m));
+  const reject = rejecter(options);
   const what = options.what;
   const { target } = await checkRegularFile(path, options);
   let handle: FileHandle;
@@ -245,7 +251,7 @@ function checkSize(path: string, options: RegularFileOptions, size: number): voi
 export async function openPortFile(path: string, options: RegularFileOptions): Promise<PortFile> {
   const fast = options.root === undefined ? await denoRegularFile(path) : undefined;
   if (fast !== undefined && "kind" in fast) {
-    const reject = options.reject ?? ((m: string) => new InvalidArtifactError(m));
+    const reject = rejecter(options);
     throw reject(`${options.what} (${path}) is ${fast.kind}, not a regular file`);
   }
   if (fast !== undefined) {
@@ -380,7 +386,7 @@ export function readRegularFileSync(
   path: string,
   options: RegularFileOptions,
 ): Uint8Array {
-  const reject = options.reject ?? ((m: string) => new InvalidArtifactError(m));
+  const reject = rejecter(options);
   const what = options.what;
   let target = path;
   let st = fs.lstatSync(path);
