@@ -22,6 +22,7 @@
  */
 import type { Experiment } from "../../mod.ts";
 import { summarizeExperiment } from "../summary.ts";
+import { toBase64 } from "../json.ts";
 import { attachmentKey, type CompareBoot, type ExperimentBoot } from "./boot.ts";
 import { buildRunDetail, type ExperimentView, experimentViewOf, type RunDetail } from "./model.ts";
 
@@ -34,17 +35,6 @@ export const REPORT_LIMITS = {
   /** All embedded attachments together. */
   attachments: 2 << 20,
 } as const;
-
-function base64(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    let chunk = "";
-    const end = Math.min(bytes.length, i + 0x8000);
-    for (let j = i; j < end; j++) chunk += String.fromCharCode(bytes[j]!);
-    out += chunk;
-  }
-  return btoa(out);
-}
 
 /**
  * The boot data of an Experiment report.
@@ -96,7 +86,7 @@ export async function experimentReport(
       if (bytes.length > limits.attachment || embedded + bytes.length > limits.attachments) {
         continue;
       }
-      files[attachmentKey(runId, name)] = base64(bytes);
+      files[attachmentKey(runId, name)] = toBase64(bytes);
       embedded += bytes.length;
     }
   }
