@@ -15,10 +15,24 @@
  * reference: a tag takes at most 5 bytes (the reference accepts redundant
  * longer encodings; see `docs/format-notes.md`).
  *
+ * {@linkcode readSolutionSummary} walks the same bytes by the same wire rules
+ * without building the message, for the summary a listing shows: it vouches
+ * only for payloads that pass every check of the full read, and leaves the
+ * rest (and every error message) to it.
+ *
  * @module
  */
 
-import { DecodeError } from "../../core/errors.ts";
+import { DecodeError, OmmxError } from "../../core/errors.ts";
+import {
+  equalityFromNumber,
+  kindFromNumber,
+  optimalityFromNumber,
+  relaxationFromNumber,
+  senseFromNumber,
+} from "./_conversions.ts";
+import type { SolutionSummary } from "./_solution_summary.ts";
+import { checkAnnotations, checkAtol, labelFromMessage } from "./_wire_common.ts";
 import type { ModelingLabel } from "./gen/ommx/v2/common_pb.ts";
 import type {
   ConstraintContext,
@@ -927,4 +941,336 @@ export function readSolutionMessage(bytes: Uint8Array): Solution {
     }
   }
   return m;
+}
+
+// ---------- the summary walk ----------
+
+/**
+ * Thrown inside {@linkcode readSolutionSummary} where the walk does not vouch for the payload
+ * (the full read then decides, with its own error).
+ */
+const UNSURE = new DecodeError("not vouched for by the summary walk");
+
+/** A bound read only to check its wire (the values are not kept). */
+const SCRATCH_BOUND: Bound = { $typeName: "ommx.v1.Bound", lower: 0, upper: 0 };
+
+/** What the walk keeps of a Solution besides the summary fields: keys, labels and sidecars. */
+interface Walked {
+  variableKeys: number[];
+  labels: Record<string, ModelingLabel> | undefined;
+  constraintKeys: number[];
+  removedReasons: Record<string, RemovedReason> | undefined;
+  contexts: Record<string, ConstraintContext> | undefined;
+}
+
+/** A repeated `uint64` field, packed or not, whose values must all be at most 2^53-1 (`safe`). */
+function walkSafeIds(r: Reader, wt: number, field: string): void {
+  if (wt === VARINT) {
+    if (typeof r.varint() !== "number") throw UNSURE;
+    return;
+  }
+  r.expect(wt, LEN, field);
+  const outer = r.enter();
+  while (r.pos < r.end) if (typeof r.varint() !== "number") throw UNSURE;
+  r.leave(outer);
+}
+
+/**
+ * One `map<uint64, EvaluatedDecisionVariable>` entry, as {@linkcode readU64Entry} with
+ * {@linkcode readDecisionVariable} (a value given twice merged): it must have a bound and a
+ * known kind. Returns its key.
+ */
+function walkVariableEntry(r: Reader): number {
+  const outer = r.enter();
+  let key: number | bigint = 0;
+  let kind = 0;
+  let bound = false;
+  while (r.pos < r.end) {
+    const t = r.tag();
+    const wt = t & 7;
+    if (t >>> 3 === 1) {
+      r.expect(wt, VARINT, "map key");
+      key = r.varint();
+    } else if (t >>> 3 === 2) {
+      r.expect(wt, LEN, "map value");
+      const o = r.enter();
+      while (r.pos < r.end) {
+        const u = r.tag();
+        const uw = u & 7;
+        switch (u >>> 3) {
+          case 1:
+            r.expect(uw, VARINT, "EvaluatedDecisionVariable.kind");
+            kind = r.i32();
+            break;
+          case 2:
+            r.expect(uw, LEN, "EvaluatedDecisionVariable.bound");
+            readBound(r, SCRATCH_BOUND);
+            bound = true;
+            break;
+          case 3:
+            r.expect(uw, I64, "EvaluatedDecisionVariable.value");
+            r.double();
+            break;
+          default:
+            r.skip(uw, u >>> 3);
+        }
+      }
+      r.leave(o);
+    } else r.skip(wt, t >>> 3);
+  }
+  r.leave(outer);
+  if (!bound || typeof key !== "number") throw UNSURE;
+  kindFromNumber(kind);
+  return key;
+}
+
+/**
+ * One `map<uint64, EvaluatedRegularConstraint>` entry, as {@linkcode readU64Entry} with
+ * {@linkcode readRegular}: a known equality, used ids within 2^53-1. Returns its key.
+ */
+function walkRegularEntry(r: Reader): number {
+  const outer = r.enter();
+  let key: number | bigint = 0;
+  let equality = 0;
+  while (r.pos < r.end) {
+    const t = r.tag();
+    const wt = t & 7;
+    if (t >>> 3 === 1) {
+      r.expect(wt, VARINT, "map key");
+      key = r.varint();
+    } else if (t >>> 3 === 2) {
+      r.expect(wt, LEN, "map value");
+      const o = r.enter();
+      while (r.pos < r.end) {
+        const u = r.tag();
+        const uw = u & 7;
+        switch (u >>> 3) {
+          case 1:
+            r.expect(uw, VARINT, "EvaluatedRegularConstraint.equality");
+            equality = r.i32();
+            break;
+          case 2:
+            r.expect(uw, I64, "EvaluatedRegularConstraint.evaluated_value");
+            r.double();
+            break;
+          case 3:
+            r.expect(uw, VARINT, "EvaluatedRegularConstraint.feasible");
+            r.bool();
+            break;
+          case 4:
+            walkSafeIds(r, uw, "used_decision_variable_ids");
+            break;
+          case 5:
+            r.expect(uw, I64, "EvaluatedRegularConstraint.dual_variable");
+            r.double();
+            break;
+          default:
+            r.skip(uw, u >>> 3);
+        }
+      }
+      r.leave(o);
+    } else r.skip(wt, t >>> 3);
+  }
+  r.leave(outer);
+  if (typeof key !== "number") throw UNSURE;
+  equalityFromNumber(equality);
+  return key;
+}
+
+/** The decision-variable table: entries walked, labels read (rare) to check afterwards. */
+function walkVariables(r: Reader, w: Walked): void {
+  const outer = r.enter();
+  while (r.pos < r.end) {
+    const t = r.tag();
+    const wt = t & 7;
+    if (t >>> 3 === 1) {
+      r.expect(wt, LEN, "entries");
+      w.variableKeys.push(walkVariableEntry(r));
+    } else if (t >>> 3 === 2) {
+      r.expect(wt, LEN, "labels");
+      readU64Entry(r, w.labels ??= {}, newLabel, readLabel);
+    } else r.skip(wt, t >>> 3);
+  }
+  r.leave(outer);
+}
+
+/** The regular constraints: entries walked, sidecars read (rare) to check afterwards. */
+function walkRegular(r: Reader, w: Walked): void {
+  const outer = r.enter();
+  while (r.pos < r.end) {
+    const t = r.tag();
+    const wt = t & 7;
+    switch (t >>> 3) {
+      case 1:
+        r.expect(wt, LEN, "entries");
+        w.constraintKeys.push(walkRegularEntry(r));
+        break;
+      case 2:
+        r.expect(wt, LEN, "removed_reasons");
+        readU64Entry(r, w.removedReasons ??= {}, newRemovedReason, readRemovedReason);
+        break;
+      case 3:
+        r.expect(wt, LEN, "contexts");
+        readU64Entry(r, w.contexts ??= {}, newContext, readContext);
+        break;
+      default:
+        r.skip(wt, t >>> 3);
+    }
+  }
+  r.leave(outer);
+}
+
+/**
+ * A table or collection the walk vouches for only when empty (named functions, indicator,
+ * one-hot and SOS1 constraints): any of its `fields` present is {@linkcode UNSURE}.
+ */
+function walkEmpty(r: Reader, fields: number): void {
+  const outer = r.enter();
+  while (r.pos < r.end) {
+    const t = r.tag();
+    if (t >>> 3 <= fields) throw UNSURE;
+    r.skip(t & 7, t >>> 3);
+  }
+  r.leave(outer);
+}
+
+/** Every key of `record` is one of `keys`. */
+function keysAmong(record: Record<string, unknown> | undefined, keys: number[]): void {
+  if (record === undefined) return;
+  const known = new Set(keys.map(String));
+  for (const k of Object.keys(record)) if (!known.has(k)) throw UNSURE;
+}
+
+/**
+ * The summary of `ommx.v2.Solution` bytes, read without building the message, when the bytes
+ * certainly pass every check the full read (`readSolutionMessage` and `Solution.decode`'s
+ * v2 checks) makes: the same wire rules, annotations, decision variables present with a bound
+ * and a known kind, a finite objective, the tolerance, required features, labels and
+ * sidecars naming existing ids, equalities, ids within 2^53-1, the sense. It vouches for
+ * decision variables, regular constraints (labels, sidecars included), metadata and
+ * annotations; a payload with named functions or special constraints, or one that fails a
+ * check, gives `undefined`, and the caller reads it whole (for the value or the exact error).
+ *
+ * @param bytes The payload.
+ * @returns The summary, or `undefined` when the full read must decide.
+ */
+export function readSolutionSummary(bytes: Uint8Array): SolutionSummary | undefined {
+  try {
+    return walkSolution(bytes);
+  } catch (e) {
+    if (e instanceof OmmxError) return undefined;
+    throw e;
+  }
+}
+
+function walkSolution(bytes: Uint8Array): SolutionSummary {
+  const r = new Reader(bytes);
+  const w: Walked = {
+    variableKeys: [],
+    labels: undefined,
+    constraintKeys: [],
+    removedReasons: undefined,
+    contexts: undefined,
+  };
+  let objective = 0;
+  let feasible = false;
+  let optimality = 0;
+  let relaxation = 0;
+  let sense = 0;
+  let variables = false;
+  let atol: number | undefined;
+  while (r.pos < r.end) {
+    const t = r.tag();
+    const wt = t & 7;
+    switch (t >>> 3) {
+      case 1:
+        // Only FEATURE_OUTPUT_OBJECTIVE (4) goes with empty special collections.
+        if (wt === VARINT) {
+          if (r.i32() !== 4) throw UNSURE;
+        } else {
+          r.expect(wt, LEN, "Solution.required_features");
+          const o = r.enter();
+          while (r.pos < r.end) if (r.i32() !== 4) throw UNSURE;
+          r.leave(o);
+        }
+        break;
+      case 2:
+        r.expect(wt, I64, "Solution.objective");
+        objective = r.double();
+        break;
+      case 3:
+        r.expect(wt, LEN, "Solution.decision_variables");
+        walkVariables(r, w);
+        variables = true;
+        break;
+      case 4:
+        r.expect(wt, LEN, "Solution.evaluated_regular_constraints");
+        walkRegular(r, w);
+        break;
+      case 5:
+        r.expect(wt, VARINT, "Solution.feasible");
+        feasible = r.bool();
+        break;
+      case 6:
+        r.expect(wt, VARINT, "Solution.optimality");
+        optimality = r.i32();
+        break;
+      case 7:
+        r.expect(wt, VARINT, "Solution.relaxation");
+        relaxation = r.i32();
+        break;
+      case 8:
+        r.expect(wt, VARINT, "Solution.feasible_relaxed");
+        r.bool();
+        break;
+      case 9:
+        r.expect(wt, VARINT, "Solution.sense");
+        sense = r.i32();
+        break;
+      case 10:
+        r.expect(wt, LEN, "Solution.evaluated_named_functions");
+        walkEmpty(r, 2);
+        break;
+      case 11:
+        r.expect(wt, LEN, "Solution.metadata");
+        readMetadata(r, { $typeName: "ommx.v1.ProcessMetadata" });
+        break;
+      case 12: {
+        r.expect(wt, LEN, "Solution.annotations");
+        const annotation: Record<string, string> = {};
+        readStringEntry(r, annotation);
+        checkAnnotations(annotation, "");
+        break;
+      }
+      case 13:
+      case 14:
+      case 15:
+        r.expect(wt, LEN, "Solution special constraints");
+        walkEmpty(r, 3);
+        break;
+      case 16:
+        r.expect(wt, I64, "Solution.feasibility_atol");
+        atol = r.double();
+        break;
+      default:
+        r.skip(wt, t >>> 3);
+    }
+  }
+  if (!variables || !Number.isFinite(objective)) throw UNSURE;
+  if (atol !== undefined) checkAtol(atol, "");
+  keysAmong(w.labels, w.variableKeys);
+  for (const k in w.labels) labelFromMessage(w.labels[k]);
+  keysAmong(w.removedReasons, w.constraintKeys);
+  keysAmong(w.contexts, w.constraintKeys);
+  for (const k in w.contexts) {
+    const label = w.contexts[k]!.label;
+    if (label) labelFromMessage(label);
+  }
+  return {
+    objective,
+    feasible,
+    optimality: optimalityFromNumber(optimality),
+    relaxation: relaxationFromNumber(relaxation),
+    sense: senseFromNumber(sense, "unspecified-ok"),
+  };
 }

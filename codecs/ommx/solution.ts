@@ -43,7 +43,7 @@ import {
   V1ResultFields,
 } from "./_wire_common.ts";
 import { WireReader } from "./_wire.ts";
-import { readSolutionMessage } from "./_solution_wire.ts";
+import { readSolutionMessage, readSolutionSummary } from "./_solution_wire.ts";
 import { type SolutionSummary, summaryFields } from "./_solution_summary.ts";
 import { resultKind } from "./_layer.ts";
 import { type ResultData, ResultPayload } from "./result.ts";
@@ -600,6 +600,10 @@ export class Solution extends ResultPayload<SolutionData> {
    */
   static decodeSummary(bytes: Uint8Array, version: OmmxVersion): SolutionSummary {
     if (version === "v1") return summaryFields(Solution.decode(bytes, version));
+    // The walk vouches for most payloads without building the message; the full read
+    // decides the rest (and gives every refusal its error).
+    const walked = readSolutionSummary(bytes);
+    if (walked !== undefined) return walked;
     const what = `application/org.ommx.${version}.solution`;
     return wrap(what, () => readV2Summary(bytes, what));
   }

@@ -9,6 +9,7 @@ import fc from "npm:fast-check@4.11.0";
 import { create, toBinary } from "npm:@bufbuild/protobuf@2.17.0";
 import { SolutionSchema } from "./gen/ommx/v2/solution_pb.ts";
 import { Solution } from "./solution.ts";
+import { readSolutionSummary } from "./_solution_wire.ts";
 import { corpusArchives, solutionLayers } from "./_tar_scan_test_util.ts";
 import { mulberry32 } from "../../core/_random_test_util.ts";
 
@@ -42,10 +43,28 @@ const full = (bytes: Uint8Array, version: "v1" | "v2" = "v2") =>
 const summary = (bytes: Uint8Array, version: "v1" | "v2" = "v2") =>
   outcome(() => ({ ...Solution.decodeSummary(bytes, version) }));
 
+/** How many payloads the summary walk vouched for (`readSolutionSummary` not undefined). */
+let walked = 0;
+
 function assertSameOutcome(bytes: Uint8Array, note = "", version: "v1" | "v2" = "v2"): Outcome {
   const expected = full(bytes, version);
   assert.deepStrictEqual(summary(bytes, version), expected, note);
+  if (version === "v2") {
+    // The walk alone: it vouches only for payloads the full read accepts, with its values.
+    const w = readSolutionSummary(bytes);
+    if (w !== undefined) {
+      walked++;
+      assert.deepStrictEqual({ ok: { ...w } }, expected, `walk: ${note}`);
+    }
+  }
   return expected;
+}
+
+/** The payloads `f` gives to the walk that it vouches for. */
+function walkedIn(f: () => void): number {
+  const before = walked;
+  f();
+  return walked - before;
 }
 
 // ---------- the corpus ----------
@@ -56,11 +75,15 @@ const CORPUS = corpusArchives().flatMap((path) =>
 
 Deno.test("Solution.decodeSummary: every Solution of the corpus gives the decoded Solution's fields", () => {
   let v2 = 0;
-  for (const { version, bytes, path } of CORPUS) {
-    const o = assertSameOutcome(bytes, path, version);
-    assert.ok("ok" in o, `${path}: a corpus Solution is refused: ${JSON.stringify(o)}`);
-    if (version === "v2") v2++;
-  }
+  const n = walkedIn(() => {
+    for (const { version, bytes, path } of CORPUS) {
+      const o = assertSameOutcome(bytes, path, version);
+      assert.ok("ok" in o, `${path}: a corpus Solution is refused: ${JSON.stringify(o)}`);
+      if (version === "v2") v2++;
+    }
+  });
+  // The corpus holds neither named functions nor special constraints in its Solutions.
+  assert.equal(n, v2, "the walk vouches for every v2 Solution of the corpus");
   // many-solves.ommx alone holds 30 HiGHS solutions.
   assert.ok(v2 >= 30, `only ${v2} v2 Solutions found`);
 });
@@ -69,18 +92,21 @@ Deno.test("Solution.decodeSummary: byte flips and truncations of corpus Solution
   const rand = mulberry32(0x13);
   const v2 = CORPUS.filter((c) => c.version === "v2");
   let refused = 0;
-  for (let i = 0; i < 3000; i++) {
-    const { bytes } = v2[Math.floor(rand() * v2.length)]!;
-    const b = bytes.slice();
-    if (rand() < 0.2) {
-      assertSameOutcome(b.subarray(0, Math.floor(rand() * b.length)), `truncation ${i}`);
-      continue;
+  const n = walkedIn(() => {
+    for (let i = 0; i < 3000; i++) {
+      const { bytes } = v2[Math.floor(rand() * v2.length)]!;
+      const b = bytes.slice();
+      if (rand() < 0.2) {
+        assertSameOutcome(b.subarray(0, Math.floor(rand() * b.length)), `truncation ${i}`);
+        continue;
+      }
+      for (let k = 1 + Math.floor(rand() * 3); k > 0; k--) {
+        b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
+      }
+      if ("error" in assertSameOutcome(b, `flip ${i}`)) refused++;
     }
-    for (let k = 1 + Math.floor(rand() * 3); k > 0; k--) {
-      b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
-    }
-    if ("error" in assertSameOutcome(b, `flip ${i}`)) refused++;
-  }
+  });
+  assert.ok(n > 300, `the walk vouched for only ${n} mutated payloads`);
   assert.ok(refused > 100, `only ${refused} mutated payloads refused`);
 });
 
@@ -225,17 +251,20 @@ const encode = (init: object) =>
 Deno.test("Solution.decodeSummary: random messages are refused with decode's error or read alike", () => {
   const messages = new Map<string, number>();
   let accepted = 0;
-  fc.assert(
-    fc.property(solutionInit, (init) => {
-      const o = assertSameOutcome(encode(init));
-      if ("ok" in o) accepted++;
-      else {
-        const key = o.error.message.replace(/[0-9]+/g, "N");
-        messages.set(key, (messages.get(key) ?? 0) + 1);
-      }
-    }),
-    { numRuns: 3000, seed: 1313 },
+  const n = walkedIn(() =>
+    fc.assert(
+      fc.property(solutionInit, (init) => {
+        const o = assertSameOutcome(encode(init));
+        if ("ok" in o) accepted++;
+        else {
+          const key = o.error.message.replace(/[0-9]+/g, "N");
+          messages.set(key, (messages.get(key) ?? 0) + 1);
+        }
+      }),
+      { numRuns: 3000, seed: 1313 },
+    )
   );
+  assert.ok(n > 50, `the walk vouched for only ${n} random messages`);
   // The generator reaches the checks of the v2 reader (not only the first one).
   assert.ok(
     accepted > 100,
@@ -244,6 +273,52 @@ Deno.test("Solution.decodeSummary: random messages are refused with decode's err
     }`,
   );
   assert.ok(messages.size >= 8, `only ${messages.size} distinct refusals: ${[...messages.keys()]}`);
+});
+
+/**
+ * Messages of the kind the walk reads itself (decision variables, regular constraints with
+ * labels and sidecars, metadata, annotations): no named functions, no special constraints.
+ */
+const walkableInit = fc.tuple(solutionInit, fc.constantFrom([], [], [4], [0], [1])).map(
+  ([m, requiredFeatures]) => {
+    const out: Record<string, unknown> = { ...m, requiredFeatures };
+    for (
+      const key of [
+        "evaluatedNamedFunctions",
+        "evaluatedIndicatorConstraints",
+        "evaluatedOneHotConstraints",
+        "evaluatedSos1Constraints",
+      ]
+    ) delete out[key];
+    return out;
+  },
+);
+
+Deno.test("readSolutionSummary: random walkable messages, their flips and truncations: vouched for only as decode reads them", () => {
+  let accepted = 0;
+  let mutated = 0;
+  const n = walkedIn(() =>
+    fc.assert(
+      fc.property(
+        walkableInit,
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { maxLength: 3 }),
+        fc.option(fc.nat(), { nil: undefined }),
+        (init, flips, cut) => {
+          const bytes = encode(init);
+          if ("ok" in assertSameOutcome(bytes)) accepted++;
+          if (bytes.length === 0) return;
+          const b = bytes.slice(0, cut === undefined ? bytes.length : cut % bytes.length);
+          for (const [at, v] of flips) if (b.length > 0) b[at % b.length] = v;
+          assertSameOutcome(b, `mutation of ${bytes.length} bytes`);
+          mutated++;
+        },
+      ),
+      { numRuns: 3000, seed: 1314 },
+    )
+  );
+  assert.ok(accepted > 1000, `only ${accepted} walkable messages accepted`);
+  // Nearly every accepted message, and many mutations, are read by the walk alone.
+  assert.ok(n > accepted, `the walk vouched for ${n} payloads of ${accepted} + ${mutated}`);
 });
 
 // ---------- one refusal per check ----------
@@ -313,6 +388,7 @@ Deno.test("Solution.decodeSummary: each check of the v2 reader refuses with deco
   for (const [name, init] of Object.entries(CASES)) {
     const o = assertSameOutcome(encode(init), name);
     assert.ok("error" in o, `${name}: accepted`);
+    assert.equal(readSolutionSummary(encode(init)), undefined, `${name}: vouched for by the walk`);
   }
   assert.ok("ok" in assertSameOutcome(encode(base)), "the base message is valid");
 });
