@@ -954,8 +954,9 @@ function readV2Head(bytes: Uint8Array, what: string) {
 
 /**
  * {@linkcode readV2}'s checks, in its order and with its errors, without building the
- * variables, constraints and named functions: what `Solution.decodeSummary` reads. Keep the
- * two in step (`solution_summary_test.ts` compares them on valid and refused payloads).
+ * variables, constraints and named functions: what `Solution.decodeSummary` reads when
+ * `readSolutionSummary`'s walk does not vouch for the payload. Keep the three in step
+ * (`solution_summary_test.ts` compares them on valid and refused payloads).
  */
 function readV2Summary(bytes: Uint8Array, what: string): SolutionSummary {
   const { m, dvs: dvTable, reg, ind, oh, sos } = readV2Head(bytes, what);
