@@ -32,7 +32,7 @@ import {
   senseFromNumber,
 } from "./_conversions.ts";
 import type { SolutionSummary } from "./_solution_summary.ts";
-import { checkAnnotations, checkAtol, labelFromMessage } from "./_wire_common.ts";
+import { checkAnnotations, checkAtol, checkFeatures, labelFromMessage } from "./_wire_common.ts";
 import type { ModelingLabel } from "./gen/ommx/v2/common_pb.ts";
 import type {
   ConstraintContext,
@@ -954,37 +954,47 @@ const UNSURE = new DecodeError("not vouched for by the summary walk");
 /** A bound read only to check its wire (the values are not kept). */
 const SCRATCH_BOUND: Bound = { $typeName: "ommx.v1.Bound", lower: 0, upper: 0 };
 
-/** What the walk keeps of a Solution besides the summary fields: keys, labels and sidecars. */
-interface Walked {
-  variableKeys: number[];
-  labels: Record<string, ModelingLabel> | undefined;
-  constraintKeys: number[];
-  removedReasons: Record<string, RemovedReason> | undefined;
-  contexts: Record<string, ConstraintContext> | undefined;
+/**
+ * What one map entry's value gave, as the full reader merges a value given twice in one entry:
+ * reset for each entry by {@linkcode walkEntry}, set by the value walkers.
+ */
+const entry = { kind: 0, bound: false, equality: 0 };
+
+/** What the walk keeps of a table or collection: its keys, and its labels or sidecars (rare). */
+interface Keyed {
+  keys: number[];
+  labels?: Record<string, ModelingLabel>;
+  removedReasons?: Record<string, RemovedReason>;
+  contexts?: Record<string, ConstraintContext>;
 }
 
-/** A repeated `uint64` field, packed or not, whose values must all be at most 2^53-1 (`safe`). */
+const keyed = (): Keyed => ({ keys: [] });
+
+/** A varint that must be at most 2^53-1 (what `safe` accepts of a `uint64`). */
+function safeVarint(r: Reader): void {
+  if (typeof r.varint() !== "number") throw UNSURE;
+}
+
+/** A repeated `uint64` field, packed or not, whose values must all be at most 2^53-1. */
 function walkSafeIds(r: Reader, wt: number, field: string): void {
-  if (wt === VARINT) {
-    if (typeof r.varint() !== "number") throw UNSURE;
-    return;
-  }
+  if (wt === VARINT) return safeVarint(r);
   r.expect(wt, LEN, field);
   const outer = r.enter();
-  while (r.pos < r.end) if (typeof r.varint() !== "number") throw UNSURE;
+  while (r.pos < r.end) safeVarint(r);
   r.leave(outer);
 }
 
 /**
- * One `map<uint64, EvaluatedDecisionVariable>` entry, as {@linkcode readU64Entry} with
- * {@linkcode readDecisionVariable} (a value given twice merged): it must have a bound and a
- * known kind. Returns its key.
+ * One `map<uint64, M>` entry, as {@linkcode readU64Entry}: `value` walks each occurrence of the
+ * value (its state in {@linkcode entry}, reset here). Returns the key (one above 2^53-1 is
+ * {@linkcode UNSURE}).
  */
-function walkVariableEntry(r: Reader): number {
+function walkEntry(r: Reader, value: (r: Reader) => void): number {
   const outer = r.enter();
   let key: number | bigint = 0;
-  let kind = 0;
-  let bound = false;
+  entry.kind = 0;
+  entry.bound = false;
+  entry.equality = 0;
   while (r.pos < r.end) {
     const t = r.tag();
     const wt = t & 7;
@@ -994,108 +1004,198 @@ function walkVariableEntry(r: Reader): number {
     } else if (t >>> 3 === 2) {
       r.expect(wt, LEN, "map value");
       const o = r.enter();
-      while (r.pos < r.end) {
-        const u = r.tag();
-        const uw = u & 7;
-        switch (u >>> 3) {
-          case 1:
-            r.expect(uw, VARINT, "EvaluatedDecisionVariable.kind");
-            kind = r.i32();
-            break;
-          case 2:
-            r.expect(uw, LEN, "EvaluatedDecisionVariable.bound");
-            readBound(r, SCRATCH_BOUND);
-            bound = true;
-            break;
-          case 3:
-            r.expect(uw, I64, "EvaluatedDecisionVariable.value");
-            r.double();
-            break;
-          default:
-            r.skip(uw, u >>> 3);
-        }
-      }
-      r.leave(o);
-    } else r.skip(wt, t >>> 3);
-  }
-  r.leave(outer);
-  if (!bound || typeof key !== "number") throw UNSURE;
-  kindFromNumber(kind);
-  return key;
-}
-
-/**
- * One `map<uint64, EvaluatedRegularConstraint>` entry, as {@linkcode readU64Entry} with
- * {@linkcode readRegular}: a known equality, used ids within 2^53-1. Returns its key.
- */
-function walkRegularEntry(r: Reader): number {
-  const outer = r.enter();
-  let key: number | bigint = 0;
-  let equality = 0;
-  while (r.pos < r.end) {
-    const t = r.tag();
-    const wt = t & 7;
-    if (t >>> 3 === 1) {
-      r.expect(wt, VARINT, "map key");
-      key = r.varint();
-    } else if (t >>> 3 === 2) {
-      r.expect(wt, LEN, "map value");
-      const o = r.enter();
-      while (r.pos < r.end) {
-        const u = r.tag();
-        const uw = u & 7;
-        switch (u >>> 3) {
-          case 1:
-            r.expect(uw, VARINT, "EvaluatedRegularConstraint.equality");
-            equality = r.i32();
-            break;
-          case 2:
-            r.expect(uw, I64, "EvaluatedRegularConstraint.evaluated_value");
-            r.double();
-            break;
-          case 3:
-            r.expect(uw, VARINT, "EvaluatedRegularConstraint.feasible");
-            r.bool();
-            break;
-          case 4:
-            walkSafeIds(r, uw, "used_decision_variable_ids");
-            break;
-          case 5:
-            r.expect(uw, I64, "EvaluatedRegularConstraint.dual_variable");
-            r.double();
-            break;
-          default:
-            r.skip(uw, u >>> 3);
-        }
-      }
+      value(r);
       r.leave(o);
     } else r.skip(wt, t >>> 3);
   }
   r.leave(outer);
   if (typeof key !== "number") throw UNSURE;
-  equalityFromNumber(equality);
   return key;
 }
 
-/** The decision-variable table: entries walked, labels read (rare) to check afterwards. */
-function walkVariables(r: Reader, w: Walked): void {
+/** An `EvaluatedDecisionVariable`'s fields, as {@linkcode readDecisionVariable}. */
+function walkVariable(r: Reader): void {
+  while (r.pos < r.end) {
+    const t = r.tag();
+    const wt = t & 7;
+    switch (t >>> 3) {
+      case 1:
+        r.expect(wt, VARINT, "EvaluatedDecisionVariable.kind");
+        entry.kind = r.i32();
+        break;
+      case 2:
+        r.expect(wt, LEN, "EvaluatedDecisionVariable.bound");
+        readBound(r, SCRATCH_BOUND);
+        entry.bound = true;
+        break;
+      case 3:
+        r.expect(wt, I64, "EvaluatedDecisionVariable.value");
+        r.double();
+        break;
+      default:
+        r.skip(wt, t >>> 3);
+    }
+  }
+}
+
+/** An `EvaluatedRegularConstraint`'s fields, as {@linkcode readRegular}. */
+function walkRegular(r: Reader): void {
+  while (r.pos < r.end) {
+    const t = r.tag();
+    const wt = t & 7;
+    switch (t >>> 3) {
+      case 1:
+        r.expect(wt, VARINT, "EvaluatedRegularConstraint.equality");
+        entry.equality = r.i32();
+        break;
+      case 2:
+        r.expect(wt, I64, "EvaluatedRegularConstraint.evaluated_value");
+        r.double();
+        break;
+      case 3:
+        r.expect(wt, VARINT, "EvaluatedRegularConstraint.feasible");
+        r.bool();
+        break;
+      case 4:
+        walkSafeIds(r, wt, "used_decision_variable_ids");
+        break;
+      case 5:
+        r.expect(wt, I64, "EvaluatedRegularConstraint.dual_variable");
+        r.double();
+        break;
+      default:
+        r.skip(wt, t >>> 3);
+    }
+  }
+}
+
+/** An `EvaluatedIndicatorConstraint`'s fields, as {@linkcode readIndicator}. */
+function walkIndicator(r: Reader): void {
+  while (r.pos < r.end) {
+    const t = r.tag();
+    const wt = t & 7;
+    switch (t >>> 3) {
+      case 1:
+        r.expect(wt, VARINT, "EvaluatedIndicatorConstraint.indicator_variable");
+        safeVarint(r);
+        break;
+      case 2:
+        r.expect(wt, VARINT, "EvaluatedIndicatorConstraint.equality");
+        entry.equality = r.i32();
+        break;
+      case 3:
+        r.expect(wt, I64, "EvaluatedIndicatorConstraint.evaluated_value");
+        r.double();
+        break;
+      case 4:
+        r.expect(wt, VARINT, "EvaluatedIndicatorConstraint.feasible");
+        r.bool();
+        break;
+      case 5:
+        r.expect(wt, VARINT, "EvaluatedIndicatorConstraint.indicator_active");
+        r.bool();
+        break;
+      case 6:
+        walkSafeIds(r, wt, "used_decision_variable_ids");
+        break;
+      default:
+        r.skip(wt, t >>> 3);
+    }
+  }
+}
+
+/** A one-hot or SOS1 row's fields, as {@linkcode readSetRow}. */
+function walkSetRow(r: Reader): void {
+  while (r.pos < r.end) {
+    const t = r.tag();
+    const wt = t & 7;
+    switch (t >>> 3) {
+      case 1:
+        walkSafeIds(r, wt, "variables");
+        break;
+      case 2:
+        r.expect(wt, VARINT, "feasible");
+        r.bool();
+        break;
+      case 3:
+        r.expect(wt, VARINT, "active_variable");
+        safeVarint(r);
+        break;
+      case 4:
+        walkSafeIds(r, wt, "used_decision_variable_ids");
+        break;
+      default:
+        r.skip(wt, t >>> 3);
+    }
+  }
+}
+
+/** An `EvaluatedNamedFunction`'s fields, as {@linkcode readNamedFunction}. */
+function walkNamedFunction(r: Reader): void {
+  while (r.pos < r.end) {
+    const t = r.tag();
+    const wt = t & 7;
+    switch (t >>> 3) {
+      case 1:
+        r.expect(wt, I64, "EvaluatedNamedFunction.evaluated_value");
+        r.double();
+        break;
+      case 2:
+        walkSafeIds(r, wt, "used_decision_variable_ids");
+        break;
+      default:
+        r.skip(wt, t >>> 3);
+    }
+  }
+}
+
+/** A constraint entry's value with an equality: it must be known (`equalityFromNumber`). */
+function withEquality(value: (r: Reader) => void): (r: Reader) => number {
+  return (r) => {
+    const key = walkEntry(r, value);
+    equalityFromNumber(entry.equality);
+    return key;
+  };
+}
+
+const regularEntry = withEquality(walkRegular);
+const indicatorEntry = withEquality(walkIndicator);
+const setRowEntry = (r: Reader) => walkEntry(r, walkSetRow);
+const namedFunctionEntry = (r: Reader) => walkEntry(r, walkNamedFunction);
+
+/** A decision-variable entry: it must have a bound and a known kind. */
+function variableEntry(r: Reader): number {
+  const key = walkEntry(r, walkVariable);
+  if (!entry.bound) throw UNSURE;
+  kindFromNumber(entry.kind);
+  return key;
+}
+
+/**
+ * A `{ entries = 1; labels = 2 }` table (decision variables, named functions), as
+ * {@linkcode readTable}: entries walked, labels read to check afterwards.
+ */
+function walkTable(r: Reader, into: Keyed, entryOf: (r: Reader) => number): void {
   const outer = r.enter();
   while (r.pos < r.end) {
     const t = r.tag();
     const wt = t & 7;
     if (t >>> 3 === 1) {
       r.expect(wt, LEN, "entries");
-      w.variableKeys.push(walkVariableEntry(r));
+      into.keys.push(entryOf(r));
     } else if (t >>> 3 === 2) {
       r.expect(wt, LEN, "labels");
-      readU64Entry(r, w.labels ??= {}, newLabel, readLabel);
+      readU64Entry(r, into.labels ??= {}, newLabel, readLabel);
     } else r.skip(wt, t >>> 3);
   }
   r.leave(outer);
 }
 
-/** The regular constraints: entries walked, sidecars read (rare) to check afterwards. */
-function walkRegular(r: Reader, w: Walked): void {
+/**
+ * A constraint collection, as {@linkcode readCollection}: entries walked, sidecars read to check
+ * afterwards.
+ */
+function walkCollection(r: Reader, into: Keyed, entryOf: (r: Reader) => number): void {
   const outer = r.enter();
   while (r.pos < r.end) {
     const t = r.tag();
@@ -1103,33 +1203,19 @@ function walkRegular(r: Reader, w: Walked): void {
     switch (t >>> 3) {
       case 1:
         r.expect(wt, LEN, "entries");
-        w.constraintKeys.push(walkRegularEntry(r));
+        into.keys.push(entryOf(r));
         break;
       case 2:
         r.expect(wt, LEN, "removed_reasons");
-        readU64Entry(r, w.removedReasons ??= {}, newRemovedReason, readRemovedReason);
+        readU64Entry(r, into.removedReasons ??= {}, newRemovedReason, readRemovedReason);
         break;
       case 3:
         r.expect(wt, LEN, "contexts");
-        readU64Entry(r, w.contexts ??= {}, newContext, readContext);
+        readU64Entry(r, into.contexts ??= {}, newContext, readContext);
         break;
       default:
         r.skip(wt, t >>> 3);
     }
-  }
-  r.leave(outer);
-}
-
-/**
- * A table or collection the walk vouches for only when empty (named functions, indicator,
- * one-hot and SOS1 constraints): any of its `fields` present is {@linkcode UNSURE}.
- */
-function walkEmpty(r: Reader, fields: number): void {
-  const outer = r.enter();
-  while (r.pos < r.end) {
-    const t = r.tag();
-    if (t >>> 3 <= fields) throw UNSURE;
-    r.skip(t & 7, t >>> 3);
   }
   r.leave(outer);
 }
@@ -1141,15 +1227,27 @@ function keysAmong(record: Record<string, unknown> | undefined, keys: number[]):
   for (const k of Object.keys(record)) if (!known.has(k)) throw UNSURE;
 }
 
+/** Labels and sidecars name existing keys, and their labels' subscripts are safe. */
+function checkKeyed(c: Keyed): void {
+  keysAmong(c.labels, c.keys);
+  for (const k in c.labels) labelFromMessage(c.labels[k]);
+  keysAmong(c.removedReasons, c.keys);
+  keysAmong(c.contexts, c.keys);
+  for (const k in c.contexts) {
+    const label = c.contexts[k]!.label;
+    if (label) labelFromMessage(label);
+  }
+}
+
 /**
  * The summary of `ommx.v2.Solution` bytes, read without building the message, when the bytes
  * certainly pass every check the full read (`readSolutionMessage` and `Solution.decode`'s
  * v2 checks) makes: the same wire rules, annotations, decision variables present with a bound
- * and a known kind, a finite objective, the tolerance, required features, labels and
- * sidecars naming existing ids, equalities, ids within 2^53-1, the sense. It vouches for
- * decision variables, regular constraints (labels, sidecars included), metadata and
- * annotations; a payload with named functions or special constraints, or one that fails a
- * check, gives `undefined`, and the caller reads it whole (for the value or the exact error).
+ * and a known kind, a finite objective, the tolerance, required features, labels and sidecars
+ * naming existing ids (every label checked, where the full read checks a named function's only
+ * when the function exists), equalities, ids within 2^53-1, the sense. A payload that fails a
+ * check, or has a map key above 2^53-1, gives `undefined`, and the caller reads it whole (for
+ * the value or the exact error).
  *
  * @param bytes The payload.
  * @returns The summary, or `undefined` when the full read must decide.
@@ -1165,32 +1263,30 @@ export function readSolutionSummary(bytes: Uint8Array): SolutionSummary | undefi
 
 function walkSolution(bytes: Uint8Array): SolutionSummary {
   const r = new Reader(bytes);
-  const w: Walked = {
-    variableKeys: [],
-    labels: undefined,
-    constraintKeys: [],
-    removedReasons: undefined,
-    contexts: undefined,
-  };
+  const variables = keyed();
+  const regular = keyed();
+  const indicator = keyed();
+  const oneHot = keyed();
+  const sos1 = keyed();
+  const named = keyed();
+  const features: number[] = [];
   let objective = 0;
   let feasible = false;
   let optimality = 0;
   let relaxation = 0;
   let sense = 0;
-  let variables = false;
+  let hasVariables = false;
   let atol: number | undefined;
   while (r.pos < r.end) {
     const t = r.tag();
     const wt = t & 7;
     switch (t >>> 3) {
       case 1:
-        // Only FEATURE_OUTPUT_OBJECTIVE (4) goes with empty special collections.
-        if (wt === VARINT) {
-          if (r.i32() !== 4) throw UNSURE;
-        } else {
+        if (wt === VARINT) features.push(r.i32());
+        else {
           r.expect(wt, LEN, "Solution.required_features");
           const o = r.enter();
-          while (r.pos < r.end) if (r.i32() !== 4) throw UNSURE;
+          while (r.pos < r.end) features.push(r.i32());
           r.leave(o);
         }
         break;
@@ -1200,12 +1296,12 @@ function walkSolution(bytes: Uint8Array): SolutionSummary {
         break;
       case 3:
         r.expect(wt, LEN, "Solution.decision_variables");
-        walkVariables(r, w);
-        variables = true;
+        walkTable(r, variables, variableEntry);
+        hasVariables = true;
         break;
       case 4:
         r.expect(wt, LEN, "Solution.evaluated_regular_constraints");
-        walkRegular(r, w);
+        walkCollection(r, regular, regularEntry);
         break;
       case 5:
         r.expect(wt, VARINT, "Solution.feasible");
@@ -1229,7 +1325,7 @@ function walkSolution(bytes: Uint8Array): SolutionSummary {
         break;
       case 10:
         r.expect(wt, LEN, "Solution.evaluated_named_functions");
-        walkEmpty(r, 2);
+        walkTable(r, named, namedFunctionEntry);
         break;
       case 11:
         r.expect(wt, LEN, "Solution.metadata");
@@ -1243,10 +1339,16 @@ function walkSolution(bytes: Uint8Array): SolutionSummary {
         break;
       }
       case 13:
+        r.expect(wt, LEN, "Solution.evaluated_indicator_constraints");
+        walkCollection(r, indicator, indicatorEntry);
+        break;
       case 14:
+        r.expect(wt, LEN, "Solution.evaluated_one_hot_constraints");
+        walkCollection(r, oneHot, setRowEntry);
+        break;
       case 15:
-        r.expect(wt, LEN, "Solution special constraints");
-        walkEmpty(r, 3);
+        r.expect(wt, LEN, "Solution.evaluated_sos1_constraints");
+        walkCollection(r, sos1, setRowEntry);
         break;
       case 16:
         r.expect(wt, I64, "Solution.feasibility_atol");
@@ -1256,16 +1358,20 @@ function walkSolution(bytes: Uint8Array): SolutionSummary {
         r.skip(wt, t >>> 3);
     }
   }
-  if (!variables || !Number.isFinite(objective)) throw UNSURE;
+  if (!hasVariables || !Number.isFinite(objective)) throw UNSURE;
   if (atol !== undefined) checkAtol(atol, "");
-  keysAmong(w.labels, w.variableKeys);
-  for (const k in w.labels) labelFromMessage(w.labels[k]);
-  keysAmong(w.removedReasons, w.constraintKeys);
-  keysAmong(w.contexts, w.constraintKeys);
-  for (const k in w.contexts) {
-    const label = w.contexts[k]!.label;
-    if (label) labelFromMessage(label);
+  if (
+    features.length > 0 || indicator.keys.length > 0 || oneHot.keys.length > 0 ||
+    sos1.keys.length > 0
+  ) {
+    checkFeatures(features, {
+      indicator: indicator.keys.length > 0,
+      "one-hot": oneHot.keys.length > 0,
+      sos1: sos1.keys.length > 0,
+    }, "");
   }
+  for (const c of [variables, regular, indicator, oneHot, sos1]) checkKeyed(c);
+  for (const k in named.labels) labelFromMessage(named.labels[k]);
   return {
     objective,
     feasible,

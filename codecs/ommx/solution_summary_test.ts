@@ -264,7 +264,9 @@ Deno.test("Solution.decodeSummary: random messages are refused with decode's err
       { numRuns: 3000, seed: 1313 },
     )
   );
-  assert.ok(n > 50, `the walk vouched for only ${n} random messages`);
+  // Nearly every accepted message is read by the walk alone (not those with a key above 2^53-1,
+  // or a label of a named function that does not exist with an unsafe subscript).
+  assert.ok(n > accepted * 0.9, `the walk vouched for ${n} of ${accepted} accepted messages`);
   // The generator reaches the checks of the v2 reader (not only the first one).
   assert.ok(
     accepted > 100,
@@ -275,32 +277,13 @@ Deno.test("Solution.decodeSummary: random messages are refused with decode's err
   assert.ok(messages.size >= 8, `only ${messages.size} distinct refusals: ${[...messages.keys()]}`);
 });
 
-/**
- * Messages of the kind the walk reads itself (decision variables, regular constraints with
- * labels and sidecars, metadata, annotations): no named functions, no special constraints.
- */
-const walkableInit = fc.tuple(solutionInit, fc.constantFrom([], [], [4], [0], [1])).map(
-  ([m, requiredFeatures]) => {
-    const out: Record<string, unknown> = { ...m, requiredFeatures };
-    for (
-      const key of [
-        "evaluatedNamedFunctions",
-        "evaluatedIndicatorConstraints",
-        "evaluatedOneHotConstraints",
-        "evaluatedSos1Constraints",
-      ]
-    ) delete out[key];
-    return out;
-  },
-);
-
-Deno.test("readSolutionSummary: random walkable messages, their flips and truncations: vouched for only as decode reads them", () => {
+Deno.test("readSolutionSummary: random messages, their flips and truncations: vouched for only as decode reads them", () => {
   let accepted = 0;
   let mutated = 0;
   const n = walkedIn(() =>
     fc.assert(
       fc.property(
-        walkableInit,
+        solutionInit,
         fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { maxLength: 3 }),
         fc.option(fc.nat(), { nil: undefined }),
         (init, flips, cut) => {
@@ -316,7 +299,7 @@ Deno.test("readSolutionSummary: random walkable messages, their flips and trunca
       { numRuns: 3000, seed: 1314 },
     )
   );
-  assert.ok(accepted > 1000, `only ${accepted} walkable messages accepted`);
+  assert.ok(accepted > 1000, `only ${accepted} random messages accepted`);
   // Nearly every accepted message, and many mutations, are read by the walk alone.
   assert.ok(n > accepted, `the walk vouched for ${n} payloads of ${accepted} + ${mutated}`);
 });
