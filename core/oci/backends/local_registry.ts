@@ -264,23 +264,31 @@ interface TempFile {
 }
 
 interface DenoBlobFiles {
-  open(
+  openSync(
     path: string,
     options: { write: true; createNew: true },
-  ): Promise<{
-    write(p: Uint8Array): Promise<number>;
+  ): {
+    writeSync(p: Uint8Array): number;
     sync(): Promise<void>;
     close(): void;
-  }>;
-  link(from: string, to: string): Promise<void>;
-  remove(path: string): Promise<void>;
+  };
+  linkSync(from: string, to: string): void;
+  removeSync(path: string): void;
 }
 
-/** Deno's own file API (fewer layers than `node:fs/promises`: ~4× less per small file), if any. */
+/**
+ * Deno's own file API, if any. A small blob's file is created, written,
+ * linked and its temporary name removed by synchronous calls (each a few
+ * tens of µs on a local disk); only the fsync, which waits for the disk, goes
+ * to the runtime's thread pool. An awaited call costs the main thread as much
+ * as the syscall itself and, 16 at a time, keeps ~30 pool threads busy: at
+ * 1,000 runs the synchronous calls halve the CPU of the file protocol
+ * (BENCHMARKS.md, branch i13y).
+ */
 function denoBlobFiles(): DenoBlobFiles | undefined {
   const deno = (globalThis as { Deno?: Partial<DenoBlobFiles> }).Deno;
-  return typeof deno?.open === "function" && typeof deno.link === "function" &&
-      typeof deno.remove === "function"
+  return typeof deno?.openSync === "function" && typeof deno.linkSync === "function" &&
+      typeof deno.removeSync === "function"
     ? deno as DenoBlobFiles
     : undefined;
 }
@@ -289,12 +297,17 @@ function denoBlobFiles(): DenoBlobFiles | undefined {
 async function openTemp(fs: Fs, path: string): Promise<TempFile> {
   const deno = denoBlobFiles();
   if (deno !== undefined) {
-    const file = await deno.open(path, { write: true, createNew: true });
+    const file = deno.openSync(path, { write: true, createNew: true });
     let closed = false;
     return {
-      async write(chunk) {
-        let off = 0;
-        while (off < chunk.length) off += await file.write(chunk.subarray(off));
+      write(chunk) {
+        try {
+          let off = 0;
+          while (off < chunk.length) off += file.writeSync(chunk.subarray(off));
+          return Promise.resolve();
+        } catch (e) {
+          return Promise.reject(e);
+        }
       },
       sync: () => file.sync(),
       close() {
@@ -315,16 +328,22 @@ async function openTemp(fs: Fs, path: string): Promise<TempFile> {
 }
 
 /** Hard-link `from` as `to`; fails (`EEXIST`) when `to` exists. */
-function linkFile(fs: Fs, from: string, to: string): Promise<void> {
+async function linkFile(fs: Fs, from: string, to: string): Promise<void> {
   const deno = denoBlobFiles();
-  return deno !== undefined ? deno.link(from, to) : fs.link(from, to);
+  if (deno !== undefined) deno.linkSync(from, to);
+  else await fs.link(from, to);
 }
 
 /** Remove a file, ignoring failures (a leftover temporary file is the GC's). */
 async function removeFile(fs: Fs, path: string): Promise<void> {
   const deno = denoBlobFiles();
-  if (deno !== undefined) await deno.remove(path).catch(() => {});
-  else await fs.rm(path, { force: true }).catch(() => {});
+  if (deno === undefined) {
+    await fs.rm(path, { force: true }).catch(() => {});
+    return;
+  }
+  try {
+    deno.removeSync(path);
+  } catch { /* left for the GC */ }
 }
 
 /** A pushed blob waiting to be moved into place under the blob lock. */
