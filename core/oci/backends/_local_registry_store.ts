@@ -201,11 +201,20 @@ export function rfc3339Utc(date: Date): string {
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
+/** Random bytes for {@linkcode tempBlobName}, refilled once used up (one call per 64 names). */
+const nameBytes = new Uint8Array(6 * 64);
+let nameBytesUsed = nameBytes.length;
+
 /** A temporary blob file name like the SDK's: `.blob-` + 6 random alphanumerics + `.tmp`. */
 export function tempBlobName(): string {
-  const b = new Uint8Array(6);
-  crypto.getRandomValues(b);
-  return `.blob-${Array.from(b, (x) => ALNUM[x % ALNUM.length]).join("")}.tmp`;
+  if (nameBytesUsed === nameBytes.length) {
+    crypto.getRandomValues(nameBytes);
+    nameBytesUsed = 0;
+  }
+  const i = nameBytesUsed;
+  nameBytesUsed += 6;
+  const at = (k: number) => ALNUM[nameBytes[i + k]! % ALNUM.length];
+  return `.blob-${at(0)}${at(1)}${at(2)}${at(3)}${at(4)}${at(5)}.tmp`;
 }
 
 interface LockableFile {

@@ -16,7 +16,7 @@ import type { Descriptor } from "../descriptor.ts";
 import { digestOf } from "../digest.ts";
 import { parseManifest } from "../manifest.ts";
 import { type LocalRegistryTarget, openLocalRegistry } from "./local_registry.ts";
-import { rfc3339Utc } from "./_local_registry_store.ts";
+import { rfc3339Utc, tempBlobName } from "./_local_registry_store.ts";
 import { referencePython } from "../../_tools_test_util.ts";
 
 const enc = new TextEncoder();
@@ -111,6 +111,13 @@ Deno.test("rfc3339Utc: the SDK's updated_at shape (UTC, +00:00, fraction only wh
     "2026-08-18T04:43:28.123+00:00",
   );
   assert.equal(rfc3339Utc(new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 0))), "2026-01-02T03:04:05+00:00");
+});
+
+Deno.test("tempBlobName: the SDK's .blob-XXXXXX.tmp shape, random across refills of its byte pool", () => {
+  const names = Array.from({ length: 300 }, () => tempBlobName());
+  for (const name of names) assert.match(name, /^\.blob-[A-Za-z0-9]{6}\.tmp$/);
+  // 300 names span five refills of the 64-name pool; 62^6 names make a repeat all but impossible.
+  assert.equal(new Set(names).size, names.length);
 });
 
 Deno.test("openLocalRegistry: create makes the SDK's schema v2 in WAL; create needs writable", async () => {
