@@ -34,6 +34,8 @@ export class PushQueue implements Pusher {
   readonly #inner: Pusher;
   readonly #limit: number;
   readonly #inFlight = new Map<string, Promise<void>>();
+  /** Pushes waiting for a free slot: each finished push wakes the first. */
+  readonly #waiting: (() => void)[] = [];
   #failed = false;
   #failure: unknown = undefined;
   /**
@@ -90,19 +92,23 @@ export class PushQueue implements Pusher {
     const key = expected.digest;
     if (this.#inFlight.has(key)) return; // the same blob is already on its way
     const bytes = content.slice();
-    while (this.#inFlight.size >= this.#limit) await Promise.race(this.#inFlight.values());
+    while (this.#inFlight.size >= this.#limit) {
+      await new Promise<void>((wake) => this.#waiting.push(wake));
+    }
     this.#rethrow();
     if (this.#inFlight.has(key)) return;
-    const done = this.#inner.push(expected, bytes).then(
-      () => {},
-      (error) => {
-        if (!this.#failed) {
-          this.#failed = true;
-          this.#failure = error;
-        }
-      },
-    ).finally(() => {
+    // One promise a push, its slot freed and one waiter woken when it settles
+    // (a race over every push in flight allocated a reaction on each of them).
+    const settle = () => {
       this.#inFlight.delete(key);
+      this.#waiting.shift()?.();
+    };
+    const done = this.#inner.push(expected, bytes).then(settle, (error) => {
+      if (!this.#failed) {
+        this.#failed = true;
+        this.#failure = error;
+      }
+      settle();
     });
     this.#inFlight.set(key, done);
   }
