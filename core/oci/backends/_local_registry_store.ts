@@ -224,17 +224,22 @@ interface LockableFile {
 }
 
 interface DenoFiles {
-  open(
+  openSync(
     path: string,
     options: { read: boolean; write: boolean; create: boolean; truncate: boolean },
-  ): Promise<LockableFile>;
+  ): LockableFile;
+  lstatSync(path: string): { isFile: boolean };
 }
 
 function denoFiles(): DenoFiles | undefined {
-  const deno = (globalThis as { Deno?: { open?: unknown; FsFile?: { prototype?: unknown } } })
-    .Deno;
+  const deno = (globalThis as {
+    Deno?: { openSync?: unknown; lstatSync?: unknown; FsFile?: { prototype?: unknown } };
+  }).Deno;
   const proto = deno?.FsFile?.prototype as { lock?: unknown } | undefined;
-  if (typeof deno?.open !== "function" || typeof proto?.lock !== "function") return undefined;
+  if (
+    typeof deno?.openSync !== "function" || typeof deno.lstatSync !== "function" ||
+    typeof proto?.lock !== "function"
+  ) return undefined;
   return deno as unknown as DenoFiles;
 }
 
@@ -254,17 +259,21 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promi
       "writing the OMMX local registry needs file locks (Deno.FsFile.lock); this runtime has none",
     );
   }
-  const fs = await import("node:fs/promises");
-  const st = await fs.lstat(path).catch((e) => {
-    if ((e as { code?: unknown }).code === "ENOENT") return undefined;
-    throw ioError(e, "lock", path);
-  });
-  if (st !== undefined && !st.isFile()) {
+  // The check and the open are synchronous (a few µs each on a local disk;
+  // the writer takes this lock once per round of blob moves); only waiting
+  // for the lock itself is awaited.
+  let isFile: boolean | undefined;
+  try {
+    isFile = files.lstatSync(path).isFile;
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== "ENOENT") throw ioError(e, "lock", path);
+  }
+  if (isFile === false) {
     throw new InvalidArtifactError(`${path}: the lock file is not a regular file`);
   }
   let file: LockableFile;
   try {
-    file = await files.open(path, { read: true, write: true, create: true, truncate: false });
+    file = files.openSync(path, { read: true, write: true, create: true, truncate: false });
   } catch (e) {
     throw ioError(e, "lock", path);
   }
