@@ -7,7 +7,9 @@
 #   JOBS="cli verify" bash bench/compare_python.sh   # only some sections (open decode cli import
 #                                                    # verify zstd writer logfile; default all)
 #   JOBS="writer logfile" WRITER_RUNS="1000 5000" ...  # the writer: runs into a Local Registry, and a
-#                                                    # 500 MB logFile (WRITER_SAMPLES, default 5)
+#                                                    # 500 MB logFile (WRITER_SAMPLES, default 5;
+#                                                    # WRITER_SETTLE: seconds the disk rests after
+#                                                    # the roots are removed, default 10)
 #   CLI_RUNS="1000 5000" BIG_SAMPLES=1 ...           # archive sizes of the cli section; samples at
 #                                                    # 20,000 runs (default 3)
 #   CLI_CMDS="runs" CLI_IMPLS="python-tmpfs ts" ...  # commands and implementations of the cli section
@@ -201,7 +203,19 @@ writer_sample() {
     ts) run=(deno run -A bench/writer_ts.ts "$job" "$arg" "$root") ;;
   esac
   echo "{\"job\":\"$job\",\"impl\":\"$impl\",\"arg\":\"$arg\",\"uptime\":\"$(uptime | sed 's/.*load average: //')\",$(timed "${run[@]}")}" >>"$OUT"
-  rm -rf "$root"
+  ROOTS+=("$root")
+}
+# The roots are removed only between rows, and then the disk is left to settle: the root file
+# system is mounted with `discard`, and for ~5 s after a removal of thousands of blobs every
+# journal commit carries the discards of the freed blocks, so the next sample's fsyncs took 2-3x
+# as long (BENCHMARKS.md, branch i13y). Removing each root right after its sample made every
+# sample pay for the one before it.
+ROOTS=()
+settle_roots() {
+  [ "${#ROOTS[@]}" -eq 0 ] || rm -rf "${ROOTS[@]}"
+  ROOTS=()
+  sync
+  sleep "${WRITER_SETTLE:-10}"
 }
 if want writer; then
   for n in $WRITER_RUNS; do
@@ -209,6 +223,7 @@ if want writer; then
       writer_sample python writer "$n"
       writer_sample ts writer "$n"
     done
+    settle_roots
   done
 fi
 if want logfile; then
@@ -217,6 +232,7 @@ if want logfile; then
     writer_sample python logfile "$DATA/logfile_500m.bin"
     cat "$DATA/logfile_500m.bin" >/dev/null
     writer_sample ts logfile "$DATA/logfile_500m.bin"
+    settle_roots
   done
 fi
 fi
