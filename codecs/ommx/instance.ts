@@ -64,7 +64,7 @@ import {
   withParameterValues,
 } from "./_transform.ts";
 import { asHuboFormat, asQuboFormat, prepareFor, type QuboConversionOptions } from "./_qubo.ts";
-import { readMps, type SaveMpsOptions, writeMps } from "./_mps.ts";
+import type { SaveMpsOptions } from "./_mps.ts";
 import { constraintFeasible, DEFAULT_FEASIBILITY_ATOL } from "./_feasibility.ts";
 import { byIdOrThrow } from "./_analysis.ts";
 
@@ -736,6 +736,7 @@ export class Instance extends ProblemPayload<InstanceData> {
     const bytes = typeof pathOrBytes === "string" || pathOrBytes instanceof URL
       ? await readFileBytes(pathOrBytes)
       : pathOrBytes;
+    const { readMps } = await mpsCodec();
     return new Instance(await readMps(bytes));
   }
 
@@ -760,6 +761,7 @@ export class Instance extends ProblemPayload<InstanceData> {
    * @returns The MPS file, gzip-compressed unless `compress: false`.
    */
   async toMpsBytes(options: SaveMpsOptions = {}): Promise<Uint8Array> {
+    const { writeMps } = await mpsCodec();
     return await writeMps(this.toData(), options);
   }
 
@@ -1051,4 +1053,9 @@ export class ParametricInstance extends ProblemPayload<ParametricInstanceData> {
   parametersDf(options: DfOptions = {}): Table {
     return parametersDf(this.parameters, options);
   }
+}
+
+/** The MPS reader and writer, loaded on first use: importing the package does not load them. */
+async function mpsCodec(): Promise<typeof import("./_mps.ts")> {
+  return await import("./_mps.ts");
 }

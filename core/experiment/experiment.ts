@@ -49,9 +49,9 @@ import {
   type ForkExperimentOptions,
   restoreExperimentBuilder,
 } from "./write/experiment_builder.ts";
-import {
-  type LocalRegistrySession,
-  openLocalRegistrySession,
+import type {
+  LocalRegistrySession,
+  OpenLocalRegistrySessionOptions,
 } from "./write/local_registry_session.ts";
 import type { AutosavePolicy } from "./write/autosave_policy.ts";
 import type {
@@ -208,9 +208,7 @@ export class Experiment implements AsyncDisposable {
     imageName?: string | null,
     options: CreateInLocalRegistryOptions = {},
   ): Promise<Experiment> {
-    const session = await openLocalRegistrySession(
-      options.root === undefined ? {} : { root: options.root },
-    );
+    const session = await openSession(options.root === undefined ? {} : { root: options.root });
     return Experiment.#unsealedIn(session, imageName, options);
   }
 
@@ -229,7 +227,7 @@ export class Experiment implements AsyncDisposable {
     imageName?: string | null,
     options: Omit<CreateInLocalRegistryOptions, "root"> = {},
   ): Promise<Experiment> {
-    const session = await openLocalRegistrySession({ temporary: true });
+    const session = await openSession({ temporary: true });
     return Experiment.#unsealedIn(session, imageName, options);
   }
 
@@ -309,9 +307,7 @@ export class Experiment implements AsyncDisposable {
    * @throws {RegistryError} When pulling fails.
    */
   static async load(imageName: string, options: LocalRegistryOptions = {}): Promise<Experiment> {
-    const session = await openLocalRegistrySession(
-      options.root === undefined ? {} : { root: options.root },
-    );
+    const session = await openSession(options.root === undefined ? {} : { root: options.root });
     let descriptor: Descriptor;
     try {
       descriptor = await session.resolve(imageName) ?? await session.pull(imageName);
@@ -343,7 +339,7 @@ export class Experiment implements AsyncDisposable {
     const imported = await importArchive(String(path), root);
     const name = imported.imageName!;
     await imported.close();
-    const session = await openLocalRegistrySession(root);
+    const session = await openSession(root);
     let descriptor: Descriptor | null;
     try {
       descriptor = await session.resolve(name);
@@ -373,9 +369,7 @@ export class Experiment implements AsyncDisposable {
     imageName: string,
     options: CreateInLocalRegistryOptions = {},
   ): Promise<Experiment> {
-    const session = await openLocalRegistrySession(
-      options.root === undefined ? {} : { root: options.root },
-    );
+    const session = await openSession(options.root === undefined ? {} : { root: options.root });
     try {
       const builder = await restoreExperimentBuilder(session, imageName, {
         codecs: codecsOf(options),
@@ -1287,4 +1281,15 @@ export async function openExperiment(
     if (sealed.storage !== source) await sealed.close().catch(() => {});
     throw e;
   }
+}
+
+/**
+ * Open a Local Registry session. Its module (the checkpoint index, the blob bookkeeping) loads on
+ * first use, not when the package is imported (`tests/import_cost_test.ts`).
+ */
+async function openSession(
+  options: OpenLocalRegistrySessionOptions,
+): Promise<LocalRegistrySession> {
+  const { openLocalRegistrySession } = await import("./write/local_registry_session.ts");
+  return await openLocalRegistrySession(options);
 }

@@ -10,17 +10,14 @@ import { denoIsDirectory } from "../../_file_port.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import { type ImageManifest, MAX_MANIFEST_SIZE, parseManifest } from "../../oci/manifest.ts";
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
-import { openArchive, openArchiveFile } from "../../oci/backends/archive.ts";
-import { openLayoutDir } from "../../oci/backends/layout_dir.ts";
 import type {
   OpenRemoteRegistryOptions,
   RemoteTarget,
 } from "../../oci/backends/remote_registry.ts";
-import { openLocalRegistry } from "../../oci/backends/local_registry.ts";
 import type { HttpSourceOptions } from "../../oci/random_access_http.ts";
 import { envCredentials } from "../../oci/backends/registry_env_credentials.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
-import { defaultCodecs } from "../../../codecs/mod.ts";
+import { defaultCodecs } from "../../../codecs/default_codecs.ts";
 import { loadSealedExperiment, type SealedExperiment } from "./sealed_experiment.ts";
 import { type Artifact, loadArtifact } from "./artifact.ts";
 
@@ -61,6 +58,14 @@ export type ArtifactSource =
   | LocalRegistrySource
   | UrlSource;
 
+/**
+ * The archive backend, loaded on first use: importing the package does not
+ * load the tar index (`tests/import_cost_test.ts`).
+ */
+async function archiveBackend(): Promise<typeof import("../../oci/backends/archive.ts")> {
+  return await import("../../oci/backends/archive.ts");
+}
+
 /** Read-ahead of tar headers over HTTP: small, as every read is a request. */
 const HTTP_READ_AHEAD = 64 * 1024;
 
@@ -76,6 +81,7 @@ async function openUrlSource(source: UrlSource): Promise<ReadOnlyTarget> {
   // Loaded on first use: the HTTP client is not part of importing the package.
   const { openHttpSource } = await import("../../oci/random_access_http.ts");
   const http = await openHttpSource(href, options);
+  const { openArchive } = await archiveBackend();
   return await openArchive(http, { location: href, readAheadBytes: HTTP_READ_AHEAD });
 }
 
@@ -139,15 +145,20 @@ export async function openSource(source: ArtifactSource): Promise<ReadOnlyTarget
     return await openUrlSource(source);
   }
   if (typeof source === "object" && source !== null && "localRegistry" in source) {
+    const { openLocalRegistry } = await import("../../oci/backends/local_registry.ts");
     return await openLocalRegistry({
       imageName: source.localRegistry,
       ...(source.root === undefined ? {} : { root: source.root }),
     });
   }
-  if (source instanceof Uint8Array) return await openArchive(source, { location: "bytes" });
+  if (source instanceof Uint8Array) {
+    return await (await archiveBackend()).openArchive(source, { location: "bytes" });
+  }
   if (source instanceof Blob) {
     const name = (source as { name?: unknown }).name;
-    return await openArchive(source, { location: typeof name === "string" ? name : "blob" });
+    return await (await archiveBackend()).openArchive(source, {
+      location: typeof name === "string" ? name : "blob",
+    });
   }
   let path: string;
   if (source instanceof URL) {
@@ -166,7 +177,11 @@ export async function openSource(source: ArtifactSource): Promise<ReadOnlyTarget
   }
   // Deno's own stat when it answers (no node:fs loaded); node:fs for the error text.
   const isDirectory = await denoIsDirectory(path) ?? await nodeIsDirectory(path);
-  return isDirectory ? await openLayoutDir(path) : await openArchiveFile(path);
+  if (isDirectory) {
+    const { openLayoutDir } = await import("../../oci/backends/layout_dir.ts");
+    return await openLayoutDir(path);
+  }
+  return await (await archiveBackend()).openArchiveFile(path);
 }
 
 async function nodeIsDirectory(path: string): Promise<boolean> {

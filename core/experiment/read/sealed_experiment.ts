@@ -10,7 +10,6 @@ import type { Descriptor } from "../../oci/descriptor.ts";
 import { ANNOTATION_REF_NAME } from "../../oci/media_types.ts";
 import type { ImageManifest } from "../../oci/manifest.ts";
 import { existsEach, type ReadOnlyTarget } from "../../oci/storage.ts";
-import { verifyBlobs } from "../../oci/_parallel_verify.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import {
   ARTIFACT_TYPE_EXPERIMENT,
@@ -232,6 +231,8 @@ export class SealedExperiment extends AttachmentHolder implements AsyncDisposabl
    * @returns Blob and byte counts.
    */
   async verify(onProgress?: VerifyProgress): Promise<{ blobs: number; bytes: number }> {
+    // Loaded on first use: the parallel hashing is not part of importing the package.
+    const { verifyBlobs } = await import("../../oci/_parallel_verify.ts");
     return await verifyBlobs(
       this.#ctx.target,
       [this.#manifest.config, ...this.#manifest.layers],

@@ -13,7 +13,6 @@ import type { ImageManifest } from "../../oci/manifest.ts";
 import { canonicalJson } from "../../oci/canonical_json.ts";
 import { ANNOTATION_REF_NAME, MEDIA_TYPE_IMAGE_MANIFEST } from "../../oci/media_types.ts";
 import type { Target } from "../../oci/storage.ts";
-import { LocalRegistryTarget } from "../../oci/backends/local_registry.ts";
 import {
   ARTIFACT_TYPE_EXPERIMENT,
   MEDIA_TYPE_EXPERIMENT_CONFIG,
@@ -417,6 +416,8 @@ export async function tagAssembled(
   assembled: AssembledExperiment,
   reference: string,
 ): Promise<boolean> {
+  // The backend module loads on first use (a Local Registry target means it is loaded already).
+  const { LocalRegistryTarget } = await import("../../oci/backends/local_registry.ts");
   if (target instanceof LocalRegistryTarget) {
     await target.tag(assembled.manifestDescriptor, reference, {
       bytes: assembled.manifestBytes,

@@ -33,7 +33,7 @@ import { encodeManifest, type ImageManifest } from "../../oci/manifest.ts";
 import { ANNOTATION_REF_NAME, MEDIA_TYPE_IMAGE_MANIFEST } from "../../oci/media_types.ts";
 import { canonicalizeReference } from "../../oci/reference.ts";
 import type { Target } from "../../oci/storage.ts";
-import { type LocalRegistryTarget, openLocalRegistry } from "../../oci/backends/local_registry.ts";
+import type { LocalRegistryTarget } from "../../oci/backends/local_registry.ts";
 import { anonymousLocalName } from "../../oci/backends/_local_registry_names.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import { defaultCodecs } from "../../../codecs/default_codecs.ts";
@@ -197,6 +197,7 @@ export class ArtifactDraft implements AsyncDisposable {
 
   async #openStore(): Promise<Target> {
     if (this.#store !== undefined) return this.#store;
+    const { openLocalRegistry } = await import("../../oci/backends/local_registry.ts");
     const registry = await openLocalRegistry({
       writable: true,
       create: true,

@@ -36,7 +36,6 @@ import { parseManifest } from "../../oci/manifest.ts";
 import { ANNOTATION_REF_NAME } from "../../oci/media_types.ts";
 import { canonicalizeReference } from "../../oci/reference.ts";
 import type { Target } from "../../oci/storage.ts";
-import { openLocalRegistry } from "../../oci/backends/local_registry.ts";
 import { anonymousLocalName } from "../../oci/backends/_local_registry_names.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import { defaultCodecs } from "../../../codecs/default_codecs.ts";
@@ -148,6 +147,7 @@ export async function importArchive(
       // The SDK validates an Experiment before publishing it (every status is accepted).
       await loadSealedExperiment(source, descriptor, manifest, { codecs, allowDraft: true });
     }
+    const { openLocalRegistry } = await import("../../oci/backends/local_registry.ts");
     const registry = await openLocalRegistry({
       writable: true,
       create: true,

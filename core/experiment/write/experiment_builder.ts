@@ -19,7 +19,7 @@ import { canonicalizeReference } from "../../oci/reference.ts";
 import type { Pusher, ReadOnlyTarget, Target } from "../../oci/storage.ts";
 import { MemoryTarget } from "../../oci/backends/memory.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
-import { defaultCodecs } from "../../../codecs/mod.ts";
+import { defaultCodecs } from "../../../codecs/default_codecs.ts";
 import { buildRunParameterTable } from "../../../codecs/msgpack/run_parameter_table.ts";
 import { MEDIA_TYPE_TRACE } from "../../../codecs/media_types.ts";
 import {

@@ -10,7 +10,6 @@ import { copyImage, type CopyImageOptions } from "../../oci/copy.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import { parseReference } from "../../oci/reference.ts";
 import type { Target } from "../../oci/storage.ts";
-import { openLocalRegistry } from "../../oci/backends/local_registry.ts";
 import type { StoredExperiment } from "./save.ts";
 import { type LocalRegistrySource, openRegistrySource, type RegistrySource } from "../read/open.ts";
 
@@ -59,6 +58,7 @@ export async function pushExperiment(
   let target: Target;
   let reference: string;
   if ("localRegistry" in destination && typeof destination.localRegistry === "string") {
+    const { openLocalRegistry } = await import("../../oci/backends/local_registry.ts");
     const local = await openLocalRegistry({
       writable: true,
       create: true,

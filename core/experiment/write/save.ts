@@ -21,8 +21,7 @@ import {
   MEDIA_TYPE_IMAGE_MANIFEST,
 } from "../../oci/media_types.ts";
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
-import { openLayoutDir } from "../../oci/backends/layout_dir.ts";
-import { type TarWriteEntry, TarWriter } from "../../oci/tar/writer.ts";
+import type { TarWriteEntry } from "../../oci/tar/writer.ts";
 import { concatBytes } from "../../_bytes.ts";
 
 /** Options of {@linkcode saveExperiment}. */
@@ -110,6 +109,8 @@ export async function writeExperimentArchive(
 ): Promise<void> {
   const { target, descriptor } = resolveSource(source);
   const { entries, index } = await members(target, descriptor);
+  // Loaded on first use: the tar writer is not part of importing the package.
+  const { TarWriter } = await import("../../oci/tar/writer.ts");
   const tar = new TarWriter({ write });
   for (const e of entries) {
     // Streams are created eagerly above; consume them in order.
@@ -196,6 +197,8 @@ export async function saveExperiment(
  */
 export async function saveExperimentLayout(source: SaveSource, dir: string): Promise<string> {
   const { target, descriptor } = resolveSource(source);
+  // Loaded on first use: the layout backend is not part of importing the package.
+  const { openLayoutDir } = await import("../../oci/backends/layout_dir.ts");
   const layout = await openLayoutDir(dir, { create: true });
   try {
     const { manifest } = parseManifest(await target.fetch(descriptor));

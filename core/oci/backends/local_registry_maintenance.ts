@@ -29,13 +29,7 @@
 import { InvalidArgumentError } from "../../errors.ts";
 import { isDigest } from "../digest.ts";
 import { parseReference } from "../reference.ts";
-import {
-  defaultLocalRegistryRoot,
-  LOCAL_REGISTRY_INDEX_FILE,
-  type LocalRegistryEntry,
-  type LocalRegistryTarget,
-  openLocalRegistry,
-} from "./local_registry.ts";
+import type { LocalRegistryEntry, LocalRegistryTarget } from "./local_registry.ts";
 import type {
   GcBlobRecord,
   GcInvalidRecord,
@@ -164,7 +158,7 @@ export interface PruneAnonymousReport {
  * @returns The root directory (not created).
  */
 export async function getLocalRegistryRoot(): Promise<string> {
-  return await defaultLocalRegistryRoot();
+  return await (await localRegistryBackend()).defaultLocalRegistryRoot();
 }
 
 /**
@@ -179,6 +173,8 @@ export async function openExistingLocalRegistry(
   root: string | undefined,
   writable: boolean,
 ): Promise<{ registry: LocalRegistryTarget | null; root: string }> {
+  const { defaultLocalRegistryRoot, LOCAL_REGISTRY_INDEX_FILE, openLocalRegistry } =
+    await localRegistryBackend();
   const dir = (root ?? await defaultLocalRegistryRoot()).replace(/\/+$/, "") || "/";
   const fs = await import("node:fs/promises");
   try {
@@ -428,4 +424,12 @@ export async function restoreImage(
   } finally {
     await registry.close();
   }
+}
+
+/**
+ * The Local Registry backend, loaded on first use: importing the package does not load it
+ * (`tests/import_cost_test.ts`).
+ */
+async function localRegistryBackend(): Promise<typeof import("./local_registry.ts")> {
+  return await import("./local_registry.ts");
 }
