@@ -11,7 +11,6 @@ import {
   InvalidArtifactError,
   MediaTypeMismatchError,
 } from "../../errors.ts";
-import { writeAll, writeFileAtomic } from "../../_atomic_file.ts";
 import { ioError } from "../../_io_error.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import type { AttachmentCodec } from "../../../codecs/codec.ts";
@@ -248,6 +247,7 @@ export class AttachmentNamespace {
       }
       target = nodePath.join(base, file);
     }
+    const { writeAll, writeFileAtomic } = await import("../../_atomic_file.ts");
     await writeFileAtomic(target, async (handle) => {
       const reader = this.#stream(info, name).getReader();
       try {

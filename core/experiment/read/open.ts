@@ -6,7 +6,6 @@
  * @module
  */
 import { InvalidArgumentError, InvalidArtifactError } from "../../errors.ts";
-import { denoIsDirectory } from "../../_file_port.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import { type ImageManifest, MAX_MANIFEST_SIZE, parseManifest } from "../../oci/manifest.ts";
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
@@ -15,7 +14,6 @@ import type {
   RemoteTarget,
 } from "../../oci/backends/remote_registry.ts";
 import type { HttpSourceOptions } from "../../oci/random_access_http.ts";
-import { envCredentials } from "../../oci/backends/registry_env_credentials.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 import { defaultCodecs } from "../../../codecs/default_codecs.ts";
 import { loadSealedExperiment, type SealedExperiment } from "./sealed_experiment.ts";
@@ -122,7 +120,10 @@ function isTarget(source: unknown): source is ReadOnlyTarget {
 export async function openRegistrySource(source: RegistrySource): Promise<RemoteTarget> {
   const { registry, ...options } = source;
   const serverSide = typeof (globalThis as { process?: unknown }).process === "object";
-  if (options.credentials === undefined && serverSide) options.credentials = envCredentials();
+  if (options.credentials === undefined && serverSide) {
+    const { envCredentials } = await import("../../oci/backends/registry_env_credentials.ts");
+    options.credentials = envCredentials();
+  }
   // Loaded on first use: the registry client is not part of importing the package.
   const { openRemoteRegistry } = await import("../../oci/backends/remote_registry.ts");
   return await openRemoteRegistry(registry, options);
@@ -176,6 +177,7 @@ export async function openSource(source: ArtifactSource): Promise<ReadOnlyTarget
     throw new InvalidArgumentError(`Unsupported source ${Object.prototype.toString.call(source)}`);
   }
   // Deno's own stat when it answers (no node:fs loaded); node:fs for the error text.
+  const { denoIsDirectory } = await import("../../_file_port.ts");
   const isDirectory = await denoIsDirectory(path) ?? await nodeIsDirectory(path);
   if (isDirectory) {
     const { openLayoutDir } = await import("../../oci/backends/layout_dir.ts");

@@ -31,7 +31,6 @@
  */
 import { InvalidArgumentError, UnsupportedError } from "../../errors.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
-import { copyImage } from "../../oci/copy.ts";
 import { parseManifest } from "../../oci/manifest.ts";
 import { ANNOTATION_REF_NAME } from "../../oci/media_types.ts";
 import { canonicalizeReference } from "../../oci/reference.ts";
@@ -158,6 +157,7 @@ export async function importArchive(
       const imageName = named !== undefined
         ? canonicalizeReference(named)
         : anonymousLocalName((await registry.registryId({ create: true }))!, "anonymous");
+      const { copyImage } = await import("../../oci/copy.ts");
       const bare = await copyImage(source, registry, imageName, { manifest: descriptor });
       return await loadArtifact(
         registry,

@@ -6,7 +6,7 @@
  * @module
  */
 import { InvalidArgumentError } from "../../errors.ts";
-import { copyImage, type CopyImageOptions } from "../../oci/copy.ts";
+import type { CopyImageOptions } from "../../oci/copy.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import { parseReference } from "../../oci/reference.ts";
 import type { Target } from "../../oci/storage.ts";
@@ -55,6 +55,8 @@ export async function pushExperiment(
     manifest: experiment.manifestDescriptor,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
+  // Loaded on first use: the copy is not part of importing the package.
+  const { copyImage } = await import("../../oci/copy.ts");
   let target: Target;
   let reference: string;
   if ("localRegistry" in destination && typeof destination.localRegistry === "string") {

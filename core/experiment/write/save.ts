@@ -10,7 +10,6 @@
  * @module
  */
 import { InvalidArgumentError } from "../../errors.ts";
-import { writeAll, writeFileAtomic } from "../../_atomic_file.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import { encodeImageIndex } from "../../oci/image_index.ts";
 import { blobPath, encodeOciLayout, OCI_INDEX_FILE, OCI_LAYOUT_FILE } from "../../oci/layout.ts";
@@ -180,6 +179,8 @@ export async function saveExperiment(
   options: SaveOptions = {},
 ): Promise<string> {
   const resolved = resolveSource(source);
+  // Loaded on first use: file writing is not part of importing the package.
+  const { writeAll, writeFileAtomic } = await import("../../_atomic_file.ts");
   return await writeFileAtomic(
     String(path),
     (handle) => writeExperimentArchive(resolved, (chunk) => writeAll(handle, chunk)),
