@@ -28,51 +28,44 @@ import { type Command, denoIo, type Io } from "./command.ts";
 import { messageLine } from "./safe_text.ts";
 
 export type { Io };
-import { inspect } from "./commands/inspect.ts";
-import { runs } from "./commands/runs.ts";
-import { params } from "./commands/params.ts";
-import { solves } from "./commands/solves.ts";
-import { get } from "./commands/get.ts";
-import { verify } from "./commands/verify.ts";
-import { push } from "./commands/push.ts";
-import { restore } from "./commands/restore.ts";
-import { diff } from "./commands/diff.ts";
-import { serve } from "./commands/serve.ts";
-import { report } from "./commands/report.ts";
-import { ls } from "./commands/ls.ts";
-import { rm } from "./commands/rm.ts";
-import { restoreRef } from "./commands/restore_ref.ts";
-import { gc } from "./commands/gc.ts";
-import { prune } from "./commands/prune.ts";
-import { importCommand } from "./commands/import.ts";
-import { rename } from "./commands/rename.ts";
 
-const COMMANDS: readonly Command[] = [
-  inspect,
-  runs,
-  params,
-  solves,
-  get,
-  verify,
-  diff,
-  push,
-  restore,
-  serve,
-  report,
+/**
+ * The commands in help order, each loaded on first use: a process loads the one command it runs
+ * (every module Deno loads costs start-up time; `--help` loads them all).
+ * `tests/cli/cli_test.ts` checks that every name in the help runs its command.
+ */
+const COMMANDS: ReadonlyMap<string, () => Promise<Command>> = new Map([
+  ["inspect", async () => (await import("./commands/inspect.ts")).inspect],
+  ["runs", async () => (await import("./commands/runs.ts")).runs],
+  ["params", async () => (await import("./commands/params.ts")).params],
+  ["solves", async () => (await import("./commands/solves.ts")).solves],
+  ["get", async () => (await import("./commands/get.ts")).get],
+  ["verify", async () => (await import("./commands/verify.ts")).verify],
+  ["diff", async () => (await import("./commands/diff.ts")).diff],
+  ["push", async () => (await import("./commands/push.ts")).push],
+  ["restore", async () => (await import("./commands/restore.ts")).restore],
+  ["serve", async () => (await import("./commands/serve.ts")).serve],
+  ["report", async () => (await import("./commands/report.ts")).report],
   // the OMMX Local Registry as a catalogue
-  ls,
-  rm,
-  restoreRef,
-  gc,
-  prune,
-  importCommand,
-  rename,
-];
+  ["ls", async () => (await import("./commands/ls.ts")).ls],
+  ["rm", async () => (await import("./commands/rm.ts")).rm],
+  ["restore-ref", async () => (await import("./commands/restore_ref.ts")).restoreRef],
+  ["gc", async () => (await import("./commands/gc.ts")).gc],
+  ["prune", async () => (await import("./commands/prune.ts")).prune],
+  ["import", async () => (await import("./commands/import.ts")).importCommand],
+  ["rename", async () => (await import("./commands/rename.ts")).rename],
+]);
+
+/** Every command, loaded, in help order. */
+async function allCommands(): Promise<Command[]> {
+  return await Promise.all([...COMMANDS.values()].map((load) => load()));
+}
 
 const USAGE = "usage: ommx-ts <command> <source> [options]   (ommx-ts --help for commands)";
 
-function helpText(): string {
-  const w = COMMANDS.reduce((m, c) => Math.max(m, c.name.length), 0);
+async function helpText(): Promise<string> {
+  const commands = await allCommands();
+  const w = commands.reduce((m, c) => Math.max(m, c.name.length), 0);
   return [
     "ommx-ts — look at OMMX Experiments",
     "",
@@ -81,7 +74,7 @@ function helpText(): string {
     "            oci://<registry>/<repository>:<tag> (remote registry), local:<image name> (Local Registry)",
     "",
     "commands:",
-    ...COMMANDS.map((c) =>
+    ...commands.map((c) =>
       `  ${c.name.padEnd(w)}  ${c.summary}\n  ${" ".repeat(w)}  ${c.spec.usage}`
     ),
     "",
@@ -148,10 +141,10 @@ export async function main(argv: readonly string[], io: Io = denoIo): Promise<nu
     return 2;
   }
   if (name === "--help" || name === "-h" || name === "help") {
-    await io.out(helpText());
+    await io.out(await helpText());
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = await COMMANDS.get(name)?.();
   if (command === undefined) {
     await io.err(`error: unknown command ${JSON.stringify(name)}\n${USAGE}\n`);
     return 2;

@@ -11,6 +11,8 @@
  *   environment, parallel verify, the MPS codec, and the `codecs/mod.ts` barrel (which would
  *   bring zstd along) — `LAZY` below. Every module Deno loads costs start-up time (BENCHMARKS.md,
  *   issue 13, fifth session).
+ * - The CLI (`cli/main.ts`) loads the module of the command it runs only: no `cli/commands/`
+ *   module is in its static runtime graph, and each is a dynamic import.
  * - protobuf-es is off the runtime path: neither `npm:@bufbuild/protobuf` nor any generated
  *   `*_pb.ts` is reachable from `mod.ts` or `cli/main.ts` by a non-type import; the library
  *   encodes and decodes with the static codecs (`*_static.ts`, `codecs/_gen_static.ts`).
@@ -108,6 +110,18 @@ Deno.test("import cost: mod.ts loads the backends, writers and clients only asyn
     if (path !== "codecs/mod.ts" && path !== "core/oci/_http.ts") {
       assert.ok(dynamic.has(url), `${path} is not loaded by a dynamic import() any more`);
     }
+  }
+});
+
+Deno.test("import cost: the CLI loads only the command it runs", async () => {
+  const graph = await staticRuntimeGraph(new URL("cli/main.ts", ROOT));
+  const commands = [...graph].filter((u) => u.startsWith(new URL("cli/commands/", ROOT).href));
+  assert.deepEqual(commands, [], "cli/main.ts loads command modules at import");
+  const dynamic = await dynamicTargets(new URL("cli/main.ts", ROOT));
+  for await (const e of Deno.readDir(new URL("cli/commands/", ROOT))) {
+    if (!e.name.endsWith(".ts") || e.name.startsWith("_")) continue;
+    const url = new URL(`cli/commands/${e.name}`, ROOT).href;
+    assert.ok(dynamic.has(url), `cli/commands/${e.name} is not loaded by a dynamic import()`);
   }
 });
 

@@ -383,6 +383,39 @@ Deno.test("the demo archive: 8 runs, each with a best objective", async () => {
   assert.deepEqual(out.columns.map((c: Any) => c.name), ["capacity", "presolve", "time_limit"]);
 });
 
+Deno.test("--help lists every command, and each name runs its own command (loaded on first use)", async () => {
+  const { main } = await import("../../cli/main.ts");
+  const capture = () => {
+    const io = {
+      text: "",
+      out(t: string) {
+        io.text += t;
+        return Promise.resolve();
+      },
+      outBytes: () => Promise.resolve(),
+      err(t: string) {
+        io.text += t;
+        return Promise.resolve();
+      },
+      errIsTerminal: false,
+    };
+    return io;
+  };
+  const help = capture();
+  assert.equal(await main(["--help"], help), 0);
+  const names = [...help.text.matchAll(/^ {2}(\S+) {2,}\S.*\n {4,}ommx-ts (\S+) /gm)].map((m) => {
+    assert.equal(m[1], m[2], `the help line of ${m[1]} shows the usage of ${m[2]}`);
+    return m[1]!;
+  });
+  assert.equal(names.length, 18, help.text);
+  assert.equal(new Set(names).size, names.length, `a command listed twice: ${names}`);
+  for (const name of names) {
+    const io = capture();
+    assert.equal(await main([name, "--help"], io), 0, `${name}: ${io.text}`);
+    assert.ok(io.text.startsWith(`usage: ommx-ts ${name} `), `${name}: ${io.text}`);
+  }
+});
+
 Deno.test("bad arguments: exit code 2 with the usage line", async () => {
   const cases: [string[], RegExp][] = [
     [[], /^error: missing command\nusage: ommx-ts <command>/],

@@ -1,0 +1,1 @@
+if (Deno.args[0] === "x") await import("../mod.ts");
