@@ -6,11 +6,12 @@
  *   (`deno info --json`, following runtime imports only) and is still loaded by a dynamic
  *   `import()` (a string literal, so `deno bundle` and JSR see it): the remote registry client
  *   and the HTTP range reader (when a `registry` or `url` source is opened), the storage backends
- *   (archive, layout directory, Local Registry), the Local Registry session, the tar writer, the
- *   image copy, atomic file writing, the file-type probe, the registry credentials from the
- *   environment, parallel verify, the MPS codec, and the `codecs/mod.ts` barrel (which would
- *   bring zstd along) — `LAZY` below. Every module Deno loads costs start-up time (BENCHMARKS.md,
- *   issue 13, fifth session).
+ *   (archive, layout directory, Local Registry), the Local Registry session, the archive layout
+ *   and tar writer, the fork's inheritance, the draft view's overlay, the image copy, atomic file
+ *   writing, the file-type probe, the registry credentials from the environment, parallel
+ *   verify, the MPS codec, and the `codecs/mod.ts` barrel (which would bring zstd along) —
+ *   `LAZY` below. Every module Deno loads costs start-up time (BENCHMARKS.md, issue 13, fifth
+ *   session).
  * - The CLI (`cli/main.ts`) loads the module of the command it runs only: no `cli/commands/`
  *   module is in its static runtime graph, and each is a dynamic import.
  * - protobuf-es is off the runtime path: neither `npm:@bufbuild/protobuf` nor any generated
@@ -74,6 +75,10 @@ const LAZY = [
   "core/_file_port.ts",
   "core/oci/backends/registry_env_credentials.ts",
   "core/oci/_parallel_verify.ts",
+  "core/oci/layout.ts",
+  "core/oci/image_index.ts",
+  "core/experiment/write/_inherit.ts",
+  "core/experiment/write/_overlay_target.ts",
   "codecs/ommx/_mps.ts",
   "codecs/mod.ts",
 ];

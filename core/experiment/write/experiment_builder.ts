@@ -44,7 +44,6 @@ import {
 } from "./attachment_writer.ts";
 import { type AttachmentEntry, type LayerDescriptor, stageBytes } from "./_staging.ts";
 import { PushQueue } from "./_push_queue.ts";
-import { inheritState } from "./_inherit.ts";
 import { type Run, startRun } from "./run.ts";
 import type { RunState } from "./_run_state.ts";
 import type { TraceSettings } from "./_run_trace.ts";
@@ -70,7 +69,6 @@ import { anonymousLocalName } from "../../oci/backends/_local_registry_names.ts"
 import type { AutosavePolicy } from "./autosave_policy.ts";
 import { AutosaveSchedule } from "./_autosave_schedule.ts";
 import type { LocalRegistrySession } from "./local_registry_session.ts";
-import { OverlayTarget } from "./_overlay_target.ts";
 
 /** Options of creating an Experiment (`createExperiment`, `createExperimentBuilder`). */
 export interface CreateExperimentOptions {
@@ -533,6 +531,8 @@ export class ExperimentBuilder extends AttachmentWriter {
         this.#input("draft", null, this.#internal.imageName),
         this.#assembly,
       );
+      // Loaded on first use: a draft view is not part of importing the package.
+      const { OverlayTarget } = await import("./_overlay_target.ts");
       const overlay = new OverlayTarget(this.#internal.store);
       await storeAssembled(overlay, assembled);
       return await loadSealedExperiment(overlay, assembled.manifestDescriptor, assembled.manifest, {
@@ -810,6 +810,8 @@ async function childOf(
   const store = storeOf(options);
   let inherited;
   try {
+    // Loaded on first use: a fork or restore is not part of importing the package.
+    const { inheritState } = await import("./_inherit.ts");
     inherited = await inheritState(exp.config, exp.layers, target, store);
   } finally {
     if (owned) await target.close().catch(() => {});

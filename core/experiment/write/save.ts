@@ -11,8 +11,6 @@
  */
 import { InvalidArgumentError } from "../../errors.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
-import { encodeImageIndex } from "../../oci/image_index.ts";
-import { blobPath, encodeOciLayout, OCI_INDEX_FILE, OCI_LAYOUT_FILE } from "../../oci/layout.ts";
 import { parseManifest } from "../../oci/manifest.ts";
 import {
   ANNOTATION_REF_NAME,
@@ -67,7 +65,12 @@ function resolveSource(source: SaveSource): { target: ReadOnlyTarget; descriptor
 async function members(
   target: ReadOnlyTarget,
   descriptor: Descriptor,
-): Promise<{ entries: TarWriteEntry[]; index: Uint8Array }> {
+): Promise<TarWriteEntry[]> {
+  // Loaded on first use: the archive layout is not part of importing the package.
+  const { blobPath, encodeOciLayout, OCI_INDEX_FILE, OCI_LAYOUT_FILE } = await import(
+    "../../oci/layout.ts"
+  );
+  const { encodeImageIndex } = await import("../../oci/image_index.ts");
   const manifestBytes = await target.fetch(descriptor);
   const { manifest } = parseManifest(manifestBytes);
   const name = descriptor.annotations?.[ANNOTATION_REF_NAME];
@@ -90,7 +93,8 @@ async function members(
     mediaType: MEDIA_TYPE_IMAGE_INDEX,
     manifests: [indexDescriptor],
   });
-  return { entries, index };
+  entries.push({ name: OCI_INDEX_FILE, size: index.length, body: index });
+  return entries;
 }
 
 /**
@@ -107,7 +111,7 @@ export async function writeExperimentArchive(
   write: (chunk: Uint8Array) => void | Promise<void>,
 ): Promise<void> {
   const { target, descriptor } = resolveSource(source);
-  const { entries, index } = await members(target, descriptor);
+  const entries = await members(target, descriptor);
   // Loaded on first use: the tar writer is not part of importing the package.
   const { TarWriter } = await import("../../oci/tar/writer.ts");
   const tar = new TarWriter({ write });
@@ -115,7 +119,6 @@ export async function writeExperimentArchive(
     // Streams are created eagerly above; consume them in order.
     await tar.add(e);
   }
-  await tar.add({ name: OCI_INDEX_FILE, size: index.length, body: index });
   await tar.close();
 }
 
