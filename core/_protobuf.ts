@@ -1,5 +1,5 @@
 /**
- * The runtime of the static protobuf codecs (`codecs/*\/gen/**\/*_static.ts`,
+ * The runtime of the static protobuf codecs (`codecs/*\/gen/**\/package_static.ts`,
  * written by `codecs/_gen_static.ts`): a binary reader and writer that behave
  * byte for byte and error for error like protobuf-es 2.17.0's
  * `BinaryReader`/`BinaryWriter` (the subset of scalar types the OMMX and OTLP
@@ -54,7 +54,7 @@ export interface ReadContext {
 
 /**
  * One generated message type: how to create, encode and decode it. The
- * generated `*_static.ts` modules export one per message, under the name
+ * generated `package_static.ts` modules export one per message, under the name
  * protobuf-es gives its schema (`FooSchema`).
  *
  * @typeParam T The message type (protobuf-es's generated type).

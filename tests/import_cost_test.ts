@@ -16,7 +16,8 @@
  *   module is in its static runtime graph, and each is a dynamic import.
  * - protobuf-es is off the runtime path: neither `npm:@bufbuild/protobuf` nor any generated
  *   `*_pb.ts` is reachable from `mod.ts` or `cli/main.ts` by a non-type import; the library
- *   encodes and decodes with the static codecs (`*_static.ts`, `codecs/_gen_static.ts`).
+ *   encodes and decodes with the static codecs (`package_static.ts`, one per protobuf package,
+ *   `codecs/_gen_static.ts`).
  * - No protobuf descriptor of the generated modules (`codecs/*\/gen/`) is built by importing
  *   `mod.ts`: a fresh process imports it and every generated module and finds every exported
  *   `file_*` / `*Schema` stand-in without own properties (`core/_lazy_object.ts`, applied by
@@ -134,7 +135,7 @@ Deno.test("import cost: protobuf-es and the *_pb.ts modules are not runtime impo
   for (const entry of ["mod.ts", "cli/main.ts"]) {
     const graph = await staticRuntimeGraph(new URL(entry, ROOT));
     assert.ok(
-      graph.has(new URL("codecs/ommx/gen/ommx/v2/instance_static.ts", ROOT).href),
+      graph.has(new URL("codecs/ommx/gen/ommx/v2/package_static.ts", ROOT).href),
       `${entry}: the static codecs are loaded`,
     );
     const offending = [...graph].filter((u) => /@bufbuild\/protobuf|_pb\.ts$/.test(u));

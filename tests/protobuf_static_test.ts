@@ -1,7 +1,8 @@
 /**
- * The static protobuf codecs (`codecs/*\/gen/**\/*_static.ts`, written by
- * `codecs/_gen_static.ts` on the wire runtime `core/_protobuf.ts`) behave as
- * protobuf-es, the oracle, for every generated message type:
+ * The static protobuf codecs (`codecs/*\/gen/**\/package_static.ts`, one per
+ * protobuf package, written by `codecs/_gen_static.ts` on the wire runtime
+ * `core/_protobuf.ts`) behave as protobuf-es, the oracle, for every generated
+ * message type:
  *
  * - `create(init)` gives the object protobuf-es's `create` gives;
  * - for random messages, static `toBinary` equals protobuf-es's byte for byte,
@@ -51,7 +52,11 @@ async function pairs(): Promise<{ messages: Pair[]; enums: [string, object, obje
   const enums: [string, object, object][] = [];
   for (const file of files.sort((a, b) => a.href.localeCompare(b.href))) {
     const fast = await import(file.href) as Record<string, unknown>;
-    const pb = await import(file.href.replace(/_static\.ts$/, "_pb.ts")) as Record<string, unknown>;
+    // One static module per package: the exports of every protobuf-es module of its directory.
+    const pb: Record<string, unknown> = {};
+    for await (const e of Deno.readDir(new URL("./", file))) {
+      if (e.name.endsWith("_pb.ts")) Object.assign(pb, await import(new URL(e.name, file).href));
+    }
     for (const [name, value] of Object.entries(fast)) {
       if (name.endsWith("Schema")) {
         messages.push({

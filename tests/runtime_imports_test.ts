@@ -188,7 +188,7 @@ Deno.test("runtime imports: `deno task demo` on an empty Deno cache downloads on
     assert.match(dec.decode(out.stdout), /knapsack-sweep/);
     const downloaded = cachedPackages(denoDir);
     console.log(`empty-cache demo downloaded: ${downloaded.join(", ")}`);
-    // The payload codecs are static (`*_static.ts`): protobuf-es is named by the library only in
+    // The payload codecs are static (`package_static.ts`): protobuf-es is named by the library only in
     // types and in the generated `*_pb.ts`, which nothing at run time imports.
     assert.ok(
       !downloaded.includes("@bufbuild/protobuf"),

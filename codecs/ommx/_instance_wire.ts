@@ -8,21 +8,23 @@
 import { create, type MessageShape, toBinary } from "../../core/_protobuf.ts";
 import { DecodeError, OmmxError, UnsupportedError } from "../../core/errors.ts";
 import { Function } from "./function.ts";
-import { ParametersSchema } from "./gen/ommx/v1/instance_static.ts";
-import { ParameterSchema as V1ParameterSchema } from "./gen/ommx/v1/parametric_instance_static.ts";
+import {
+  ParameterSchema as V1ParameterSchema,
+  ParametersSchema,
+} from "./gen/ommx/v1/package_static.ts";
 import {
   ConstraintContextSchema,
+  DecisionVariableTableSchema,
   IndicatorConstraintCollectionSchema,
+  InstanceSchema as V2InstanceSchema,
+  NamedFunctionTableSchema,
   OneHotConstraintCollectionSchema,
+  OutputObjectiveSchema,
+  ParameterTableSchema,
+  ParametricInstanceSchema as V2ParametricInstanceSchema,
   RegularConstraintCollectionSchema,
   Sos1ConstraintCollectionSchema,
-} from "./gen/ommx/v2/constraint_static.ts";
-import { DecisionVariableTableSchema } from "./gen/ommx/v2/decision_variable_static.ts";
-import { InstanceSchema as V2InstanceSchema } from "./gen/ommx/v2/instance_static.ts";
-import { NamedFunctionTableSchema } from "./gen/ommx/v2/named_function_static.ts";
-import { OutputObjectiveSchema } from "./gen/ommx/v2/output_objective_static.ts";
-import { ParameterTableSchema } from "./gen/ommx/v2/parameter_static.ts";
-import { ParametricInstanceSchema as V2ParametricInstanceSchema } from "./gen/ommx/v2/parametric_instance_static.ts";
+} from "./gen/ommx/v2/package_static.ts";
 import type {
   Constraint,
   ConstraintBase,

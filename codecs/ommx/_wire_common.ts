@@ -14,18 +14,24 @@ import {
 } from "../../core/_protobuf.ts";
 import type { Function } from "./function.ts";
 import type { Function as FunctionMessage } from "./gen/ommx/v1/function_pb.ts";
-import { FunctionSchema } from "./gen/ommx/v1/function_static.ts";
-import { LinearSchema } from "./gen/ommx/v1/linear_static.ts";
-import { MonomialSchema, PolynomialSchema } from "./gen/ommx/v1/polynomial_static.ts";
-import { QuadraticSchema } from "./gen/ommx/v1/quadratic_static.ts";
+import {
+  FunctionSchema,
+  Instance_DescriptionSchema,
+  LinearSchema,
+  MonomialSchema,
+  PolynomialSchema,
+  ProcessMetadataSchema,
+  QuadraticSchema,
+} from "./gen/ommx/v1/package_static.ts";
 import { DecodeError, UnsupportedError } from "../../core/errors.ts";
 import type { Instance_Description } from "./gen/ommx/v1/instance_pb.ts";
-import { Instance_DescriptionSchema } from "./gen/ommx/v1/instance_static.ts";
-import { ProcessMetadataSchema } from "./gen/ommx/v1/solution_static.ts";
 import type { ModelingLabel } from "./gen/ommx/v2/common_pb.ts";
-import { ModelingLabelSchema } from "./gen/ommx/v2/common_static.ts";
+import {
+  ConstraintContextSchema,
+  ModelingLabelSchema,
+  RemovedReasonSchema,
+} from "./gen/ommx/v2/package_static.ts";
 import type { RemovedReason as RemovedReasonMessage } from "./gen/ommx/v2/constraint_pb.ts";
-import { ConstraintContextSchema, RemovedReasonSchema } from "./gen/ommx/v2/constraint_static.ts";
 import type { Provenance } from "./instance_data.ts";
 import type { InstanceDescription, Label, ProcessMetadata, RemovedReason } from "./types.ts";
 import { WIRE_I64, WIRE_VARINT, WireReader } from "./_wire.ts";
@@ -151,7 +157,7 @@ export function readU64MsgEntry<T>(r: WireReader, readValue: (r: WireReader) => 
 }
 
 /**
- * Decode a small sub-message with its generated static codec (`*_static.ts`).
+ * Decode a small sub-message with its generated static codec (`package_static.ts`).
  *
  * @param r Reader at the sub-message's length prefix.
  * @param schema Generated schema.

@@ -16,9 +16,11 @@ import { problemKind } from "./_layer.ts";
 import { fromBinary, toBinary } from "../../core/_protobuf.ts";
 import { InvalidArgumentError, UnknownIdError } from "../../core/errors.ts";
 import { type ConstraintSpec, Function, type FunctionLike, type Monomial } from "./function.ts";
-import { InstanceSchema as V1InstanceSchema } from "./gen/ommx/v1/instance_static.ts";
-import { ParametricInstanceSchema as V1ParametricInstanceSchema } from "./gen/ommx/v1/parametric_instance_static.ts";
-import { ParametricInstanceSchema as V2ParametricInstanceSchema } from "./gen/ommx/v2/parametric_instance_static.ts";
+import {
+  InstanceSchema as V1InstanceSchema,
+  ParametricInstanceSchema as V1ParametricInstanceSchema,
+} from "./gen/ommx/v1/package_static.ts";
+import { ParametricInstanceSchema as V2ParametricInstanceSchema } from "./gen/ommx/v2/package_static.ts";
 import type {
   Constraint,
   DecisionVariable,

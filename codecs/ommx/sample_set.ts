@@ -20,14 +20,14 @@ import type { SampledValues as SampledValuesMessage } from "./gen/ommx/v1/sample
 import {
   SampledValuesSchema,
   SampleSetSchema as V1SampleSetSchema,
-} from "./gen/ommx/v1/sample_set_static.ts";
+} from "./gen/ommx/v1/package_static.ts";
 import {
   SampledIndicatorConstraintCollectionSchema,
   SampledOneHotConstraintCollectionSchema,
   SampledSos1ConstraintCollectionSchema,
-} from "./gen/ommx/v2/constraint_static.ts";
+  SampleSetSchema as V2SampleSetSchema,
+} from "./gen/ommx/v2/package_static.ts";
 import type { SampleSet as V2SampleSet } from "./gen/ommx/v2/sample_set_pb.ts";
-import { SampleSetSchema as V2SampleSetSchema } from "./gen/ommx/v2/sample_set_static.ts";
 import type { ConstraintBase, DecisionVariable } from "./instance_data.ts";
 import { readV1DecisionVariable, wrap } from "./_instance_wire.ts";
 import type { OmmxVersion } from "./types.ts";

@@ -12,11 +12,13 @@ import {
   InvalidArgumentError,
   NotFoundError,
 } from "../../core/errors.ts";
-import { EvaluatedConstraintSchema } from "./gen/ommx/v1/constraint_static.ts";
-import { EvaluatedNamedFunctionSchema } from "./gen/ommx/v1/named_function_static.ts";
-import { SolutionSchema as V1SolutionSchema } from "./gen/ommx/v1/solution_static.ts";
+import {
+  EvaluatedConstraintSchema,
+  EvaluatedNamedFunctionSchema,
+  SolutionSchema as V1SolutionSchema,
+} from "./gen/ommx/v1/package_static.ts";
 import type { Solution as V2Solution } from "./gen/ommx/v2/solution_pb.ts";
-import { SolutionSchema as V2SolutionSchema } from "./gen/ommx/v2/solution_static.ts";
+import { SolutionSchema as V2SolutionSchema } from "./gen/ommx/v2/package_static.ts";
 import type { ConstraintBase, DecisionVariable } from "./instance_data.ts";
 import { readV1DecisionVariable, wrap } from "./_instance_wire.ts";
 import type { OmmxVersion } from "./types.ts";

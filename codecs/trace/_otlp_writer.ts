@@ -7,19 +7,19 @@
  * @module
  */
 import { create, toBinary } from "../../core/_protobuf.ts";
-import { ExportTraceServiceRequestSchema } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_static.ts";
+import { ExportTraceServiceRequestSchema } from "./gen/opentelemetry/proto/collector/trace/v1/package_static.ts";
 import type { AnyValue, KeyValue } from "./gen/opentelemetry/proto/common/v1/common_pb.ts";
 import {
   AnyValueSchema,
   KeyValueSchema,
-} from "./gen/opentelemetry/proto/common/v1/common_static.ts";
+} from "./gen/opentelemetry/proto/common/v1/package_static.ts";
 import {
   Span_EventSchema,
   Span_SpanKind,
   SpanSchema,
   Status_StatusCode,
   StatusSchema,
-} from "./gen/opentelemetry/proto/trace/v1/trace_static.ts";
+} from "./gen/opentelemetry/proto/trace/v1/package_static.ts";
 
 /** An attribute: a string, or an integer (`bigint`, OTLP `intValue`). */
 export type SpanAttribute = readonly [key: string, value: string | bigint];

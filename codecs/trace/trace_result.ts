@@ -11,13 +11,13 @@ import { DecodeError, InvalidArgumentError } from "../../core/errors.ts";
 import { PyFloat } from "../py_float.ts";
 import { stringifyPythonJson } from "../json/stringify.ts";
 import type { ExportTraceServiceRequest } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
-import { ExportTraceServiceRequestSchema } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_static.ts";
+import { ExportTraceServiceRequestSchema } from "./gen/opentelemetry/proto/collector/trace/v1/package_static.ts";
 import type { AnyValue, KeyValue } from "./gen/opentelemetry/proto/common/v1/common_pb.ts";
 import type { Span } from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
 import {
   Span_SpanKind,
   Status_StatusCode,
-} from "./gen/opentelemetry/proto/trace/v1/trace_static.ts";
+} from "./gen/opentelemetry/proto/trace/v1/package_static.ts";
 import { pyFixed, pyRepr, type PyValue, reprBytes } from "../_py_repr.ts";
 import { escapeHtml, headingHtml, type HtmlCell, jupyterBundle, tableHtml } from "../_display.ts";
 

@@ -2,7 +2,7 @@
 // Static codecs with protobuf-es's behaviour; no protobuf-es at run time.
 // deno-lint-ignore-file
 
-import type * as pb from "./trace_service_pb.ts";
+import type * as pb0 from "./trace_service_pb.ts";
 import {
   type BinaryReader,
   type BinaryWriter,
@@ -20,13 +20,13 @@ import {
   writeMessage,
   writeUnknown,
 } from "../../../../../../../../core/_protobuf.ts";
-import * as $0 from "../../../trace/v1/trace_static.ts";
+import * as $0 from "../../../trace/v1/package_static.ts";
 
 const ExportTraceServiceRequest$ = "opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest";
 /** Message `opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest`: create, encode and decode as protobuf-es. */
-export const ExportTraceServiceRequestSchema: MessageSchema<pb.ExportTraceServiceRequest> = {
+export const ExportTraceServiceRequestSchema: MessageSchema<pb0.ExportTraceServiceRequest> = {
   typeName: ExportTraceServiceRequest$,
-  create(init?: any): pb.ExportTraceServiceRequest {
+  create(init?: any): pb0.ExportTraceServiceRequest {
     const m: any = { $typeName: ExportTraceServiceRequest$ };
     let v: any;
     v = init?.resourceSpans;

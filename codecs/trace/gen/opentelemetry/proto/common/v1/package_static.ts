@@ -2,7 +2,7 @@
 // Static codecs with protobuf-es's behaviour; no protobuf-es at run time.
 // deno-lint-ignore-file
 
-import type * as pb from "./common_pb.ts";
+import type * as pb0 from "./common_pb.ts";
 import {
   type BinaryReader,
   type BinaryWriter,
@@ -23,9 +23,9 @@ import {
 
 const AnyValue$ = "opentelemetry.proto.common.v1.AnyValue";
 /** Message `opentelemetry.proto.common.v1.AnyValue`: create, encode and decode as protobuf-es. */
-export const AnyValueSchema: MessageSchema<pb.AnyValue> = {
+export const AnyValueSchema: MessageSchema<pb0.AnyValue> = {
   typeName: AnyValue$,
-  create(init?: any): pb.AnyValue {
+  create(init?: any): pb0.AnyValue {
     const m: any = { $typeName: AnyValue$ };
     let v: any;
     v = init?.value;
@@ -145,9 +145,9 @@ export const AnyValueSchema: MessageSchema<pb.AnyValue> = {
 
 const ArrayValue$ = "opentelemetry.proto.common.v1.ArrayValue";
 /** Message `opentelemetry.proto.common.v1.ArrayValue`: create, encode and decode as protobuf-es. */
-export const ArrayValueSchema: MessageSchema<pb.ArrayValue> = {
+export const ArrayValueSchema: MessageSchema<pb0.ArrayValue> = {
   typeName: ArrayValue$,
-  create(init?: any): pb.ArrayValue {
+  create(init?: any): pb0.ArrayValue {
     const m: any = { $typeName: ArrayValue$ };
     let v: any;
     v = init?.values;
@@ -182,9 +182,9 @@ export const ArrayValueSchema: MessageSchema<pb.ArrayValue> = {
 
 const KeyValueList$ = "opentelemetry.proto.common.v1.KeyValueList";
 /** Message `opentelemetry.proto.common.v1.KeyValueList`: create, encode and decode as protobuf-es. */
-export const KeyValueListSchema: MessageSchema<pb.KeyValueList> = {
+export const KeyValueListSchema: MessageSchema<pb0.KeyValueList> = {
   typeName: KeyValueList$,
-  create(init?: any): pb.KeyValueList {
+  create(init?: any): pb0.KeyValueList {
     const m: any = { $typeName: KeyValueList$ };
     let v: any;
     v = init?.values;
@@ -219,9 +219,9 @@ export const KeyValueListSchema: MessageSchema<pb.KeyValueList> = {
 
 const KeyValue$ = "opentelemetry.proto.common.v1.KeyValue";
 /** Message `opentelemetry.proto.common.v1.KeyValue`: create, encode and decode as protobuf-es. */
-export const KeyValueSchema: MessageSchema<pb.KeyValue> = {
+export const KeyValueSchema: MessageSchema<pb0.KeyValue> = {
   typeName: KeyValue$,
-  create(init?: any): pb.KeyValue {
+  create(init?: any): pb0.KeyValue {
     const m: any = { $typeName: KeyValue$ };
     let v: any;
     v = init?.key;
@@ -279,9 +279,9 @@ export const KeyValueSchema: MessageSchema<pb.KeyValue> = {
 
 const InstrumentationScope$ = "opentelemetry.proto.common.v1.InstrumentationScope";
 /** Message `opentelemetry.proto.common.v1.InstrumentationScope`: create, encode and decode as protobuf-es. */
-export const InstrumentationScopeSchema: MessageSchema<pb.InstrumentationScope> = {
+export const InstrumentationScopeSchema: MessageSchema<pb0.InstrumentationScope> = {
   typeName: InstrumentationScope$,
-  create(init?: any): pb.InstrumentationScope {
+  create(init?: any): pb0.InstrumentationScope {
     const m: any = { $typeName: InstrumentationScope$ };
     let v: any;
     v = init?.name;

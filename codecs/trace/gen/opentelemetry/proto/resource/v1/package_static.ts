@@ -2,7 +2,7 @@
 // Static codecs with protobuf-es's behaviour; no protobuf-es at run time.
 // deno-lint-ignore-file
 
-import type * as pb from "./resource_pb.ts";
+import type * as pb0 from "./resource_pb.ts";
 import {
   type BinaryReader,
   type BinaryWriter,
@@ -20,13 +20,13 @@ import {
   writeMessage,
   writeUnknown,
 } from "../../../../../../../core/_protobuf.ts";
-import * as $0 from "../../common/v1/common_static.ts";
+import * as $0 from "../../common/v1/package_static.ts";
 
 const Resource$ = "opentelemetry.proto.resource.v1.Resource";
 /** Message `opentelemetry.proto.resource.v1.Resource`: create, encode and decode as protobuf-es. */
-export const ResourceSchema: MessageSchema<pb.Resource> = {
+export const ResourceSchema: MessageSchema<pb0.Resource> = {
   typeName: Resource$,
-  create(init?: any): pb.Resource {
+  create(init?: any): pb0.Resource {
     const m: any = { $typeName: Resource$ };
     let v: any;
     v = init?.attributes;

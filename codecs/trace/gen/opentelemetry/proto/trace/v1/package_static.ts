@@ -2,7 +2,7 @@
 // Static codecs with protobuf-es's behaviour; no protobuf-es at run time.
 // deno-lint-ignore-file
 
-import type * as pb from "./trace_pb.ts";
+import type * as pb0 from "./trace_pb.ts";
 import {
   type BinaryReader,
   type BinaryWriter,
@@ -20,35 +20,35 @@ import {
   writeMessage,
   writeUnknown,
 } from "../../../../../../../core/_protobuf.ts";
-import * as $0 from "../../resource/v1/resource_static.ts";
-import * as $1 from "../../common/v1/common_static.ts";
+import * as $0 from "../../resource/v1/package_static.ts";
+import * as $1 from "../../common/v1/package_static.ts";
 
 /** The values of enum `opentelemetry.proto.trace.v1.Span.SpanKind` (as protobuf-es's `Span_SpanKind`). */
 export const Span_SpanKind = {
-  UNSPECIFIED: 0 as pb.Span_SpanKind.UNSPECIFIED,
-  INTERNAL: 1 as pb.Span_SpanKind.INTERNAL,
-  SERVER: 2 as pb.Span_SpanKind.SERVER,
-  CLIENT: 3 as pb.Span_SpanKind.CLIENT,
-  PRODUCER: 4 as pb.Span_SpanKind.PRODUCER,
-  CONSUMER: 5 as pb.Span_SpanKind.CONSUMER,
+  UNSPECIFIED: 0 as pb0.Span_SpanKind.UNSPECIFIED,
+  INTERNAL: 1 as pb0.Span_SpanKind.INTERNAL,
+  SERVER: 2 as pb0.Span_SpanKind.SERVER,
+  CLIENT: 3 as pb0.Span_SpanKind.CLIENT,
+  PRODUCER: 4 as pb0.Span_SpanKind.PRODUCER,
+  CONSUMER: 5 as pb0.Span_SpanKind.CONSUMER,
 } as const;
 /** Enum `opentelemetry.proto.trace.v1.Span.SpanKind`. */
-export type Span_SpanKind = pb.Span_SpanKind;
+export type Span_SpanKind = pb0.Span_SpanKind;
 
 /** The values of enum `opentelemetry.proto.trace.v1.Status.StatusCode` (as protobuf-es's `Status_StatusCode`). */
 export const Status_StatusCode = {
-  UNSET: 0 as pb.Status_StatusCode.UNSET,
-  OK: 1 as pb.Status_StatusCode.OK,
-  ERROR: 2 as pb.Status_StatusCode.ERROR,
+  UNSET: 0 as pb0.Status_StatusCode.UNSET,
+  OK: 1 as pb0.Status_StatusCode.OK,
+  ERROR: 2 as pb0.Status_StatusCode.ERROR,
 } as const;
 /** Enum `opentelemetry.proto.trace.v1.Status.StatusCode`. */
-export type Status_StatusCode = pb.Status_StatusCode;
+export type Status_StatusCode = pb0.Status_StatusCode;
 
 const ResourceSpans$ = "opentelemetry.proto.trace.v1.ResourceSpans";
 /** Message `opentelemetry.proto.trace.v1.ResourceSpans`: create, encode and decode as protobuf-es. */
-export const ResourceSpansSchema: MessageSchema<pb.ResourceSpans> = {
+export const ResourceSpansSchema: MessageSchema<pb0.ResourceSpans> = {
   typeName: ResourceSpans$,
-  create(init?: any): pb.ResourceSpans {
+  create(init?: any): pb0.ResourceSpans {
     const m: any = { $typeName: ResourceSpans$ };
     let v: any;
     v = init?.resource;
@@ -116,9 +116,9 @@ export const ResourceSpansSchema: MessageSchema<pb.ResourceSpans> = {
 
 const ScopeSpans$ = "opentelemetry.proto.trace.v1.ScopeSpans";
 /** Message `opentelemetry.proto.trace.v1.ScopeSpans`: create, encode and decode as protobuf-es. */
-export const ScopeSpansSchema: MessageSchema<pb.ScopeSpans> = {
+export const ScopeSpansSchema: MessageSchema<pb0.ScopeSpans> = {
   typeName: ScopeSpans$,
-  create(init?: any): pb.ScopeSpans {
+  create(init?: any): pb0.ScopeSpans {
     const m: any = { $typeName: ScopeSpans$ };
     let v: any;
     v = init?.scope;
@@ -186,9 +186,9 @@ export const ScopeSpansSchema: MessageSchema<pb.ScopeSpans> = {
 
 const Span$ = "opentelemetry.proto.trace.v1.Span";
 /** Message `opentelemetry.proto.trace.v1.Span`: create, encode and decode as protobuf-es. */
-export const SpanSchema: MessageSchema<pb.Span> = {
+export const SpanSchema: MessageSchema<pb0.Span> = {
   typeName: Span$,
-  create(init?: any): pb.Span {
+  create(init?: any): pb0.Span {
     const m: any = { $typeName: Span$ };
     let v: any;
     v = init?.traceId;
@@ -430,9 +430,9 @@ export const SpanSchema: MessageSchema<pb.Span> = {
 
 const Span_Event$ = "opentelemetry.proto.trace.v1.Span.Event";
 /** Message `opentelemetry.proto.trace.v1.Span.Event`: create, encode and decode as protobuf-es. */
-export const Span_EventSchema: MessageSchema<pb.Span_Event> = {
+export const Span_EventSchema: MessageSchema<pb0.Span_Event> = {
   typeName: Span_Event$,
-  create(init?: any): pb.Span_Event {
+  create(init?: any): pb0.Span_Event {
     const m: any = { $typeName: Span_Event$ };
     let v: any;
     v = init?.timeUnixNano;
@@ -515,9 +515,9 @@ export const Span_EventSchema: MessageSchema<pb.Span_Event> = {
 
 const Span_Link$ = "opentelemetry.proto.trace.v1.Span.Link";
 /** Message `opentelemetry.proto.trace.v1.Span.Link`: create, encode and decode as protobuf-es. */
-export const Span_LinkSchema: MessageSchema<pb.Span_Link> = {
+export const Span_LinkSchema: MessageSchema<pb0.Span_Link> = {
   typeName: Span_Link$,
-  create(init?: any): pb.Span_Link {
+  create(init?: any): pb0.Span_Link {
     const m: any = { $typeName: Span_Link$ };
     let v: any;
     v = init?.traceId;
@@ -628,9 +628,9 @@ export const Span_LinkSchema: MessageSchema<pb.Span_Link> = {
 
 const Status$ = "opentelemetry.proto.trace.v1.Status";
 /** Message `opentelemetry.proto.trace.v1.Status`: create, encode and decode as protobuf-es. */
-export const StatusSchema: MessageSchema<pb.Status> = {
+export const StatusSchema: MessageSchema<pb0.Status> = {
   typeName: Status$,
-  create(init?: any): pb.Status {
+  create(init?: any): pb0.Status {
     const m: any = { $typeName: Status$ };
     let v: any;
     v = init?.message;
