@@ -1,1 +1,0 @@
-if (Deno.args[0] === "x") await import("../mod.ts");
