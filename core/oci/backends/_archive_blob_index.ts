@@ -14,10 +14,12 @@
 const HEX = 64;
 const latin1 = new TextDecoder("latin1");
 
-/** Value of a lowercase hex digit's char code, or -1. */
-function hexValue(c: number): number {
-  return c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
-}
+/**
+ * Value of a lowercase hex digit by its char code (below 256), or -1: a table
+ * read rather than a call, as the index is built by code that is still cold.
+ */
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let d = 0; d < 16; d++) HEX_VALUE["0123456789abcdef".charCodeAt(d)] = d;
 
 /** Blobs of an archive, in member order; lookups by `sha256:<hex>` digest. */
 export class ArchiveBlobIndex {
@@ -52,12 +54,18 @@ export class ArchiveBlobIndex {
     // Copied to the next free place while checked; kept only if new.
     const hex = this.#hex;
     const at = n * HEX;
+    // The first 8 digits give the slot hash; the rest are only checked.
     let h = 0;
-    for (let i = 0; i < HEX; i++) {
-      const c = bytes[start + i] as number;
-      const d = hexValue(c);
-      if (d < 0) return false;
-      if (i < 8) h = (h << 4) | d;
+    for (let i = 0; i < 8; i++) {
+      const c = bytes[start + i]!;
+      const d = HEX_VALUE[c]!;
+      if (!(d >= 0)) return false; // also past the end of `bytes` (undefined)
+      h = (h << 4) | d;
+      hex[at + i] = c;
+    }
+    for (let i = 8; i < HEX; i++) {
+      const c = bytes[start + i]!;
+      if (!(HEX_VALUE[c]! >= 0)) return false;
       hex[at + i] = c;
     }
     const mask = this.#slots.length - 1;
@@ -104,7 +112,8 @@ export class ArchiveBlobIndex {
     }
     let h = 0;
     for (let i = 0; i < 8; i++) {
-      const d = hexValue(digest.charCodeAt(7 + i));
+      const c = digest.charCodeAt(7 + i);
+      const d = c < 256 ? HEX_VALUE[c]! : -1;
       if (d < 0) return undefined;
       h = (h << 4) | d;
     }
@@ -145,7 +154,7 @@ export class ArchiveBlobIndex {
     const hex = this.#hex;
     for (let n = 0; n < this.#count; n++) {
       let h = 0;
-      for (let i = 0; i < 8; i++) h = (h << 4) | hexValue(hex[n * HEX + i] as number);
+      for (let i = 0; i < 8; i++) h = (h << 4) | HEX_VALUE[hex[n * HEX + i]!]!;
       let s = h & mask;
       while (slots[s] !== 0) s = (s + 1) & mask;
       slots[s] = n + 1;

@@ -69,3 +69,28 @@ Deno.test("ArchiveBlobIndex: same answers as a Map of digests, first member wins
 function pick<T>(next: () => number, xs: T[]): T {
   return xs[Math.floor(next() * xs.length)]!;
 }
+
+Deno.test("ArchiveBlobIndex: a non-hex digit anywhere, or too few bytes, is refused; lookups need hex", () => {
+  const index = new ArchiveBlobIndex();
+  const hex = "0123456789abcdef".repeat(4);
+  for (let at = 0; at < 64; at++) {
+    for (const bad of ["A", "g", "/", ":", "`", "\0"]) {
+      assert.equal(
+        index.addHex(enc.encode(hex.slice(0, at) + bad + hex.slice(at + 1)), 0, 1, 1),
+        false,
+      );
+    }
+  }
+  // The bytes end before the 64th digit.
+  for (const n of [0, 1, 8, 9, 63]) {
+    assert.equal(index.addHex(enc.encode(hex.slice(0, n)), 0, 1, 1), false);
+  }
+  assert.equal(index.addHex(enc.encode(`..${hex}`), 3, 1, 1), false);
+  assert.equal(index.size, 0);
+  assert.equal(index.addHex(enc.encode(hex), 0, 7, 9), true);
+  assert.equal(index.get(`sha256:${hex}`), 0);
+  // A char code above 255 whose low byte is a hex digit ("\u0130": 0x30 is "0") is no digit.
+  for (const at of [0, 7, 8, 63]) {
+    assert.equal(index.get(`sha256:${hex.slice(0, at)}\u0130${hex.slice(at + 1)}`), undefined);
+  }
+});
