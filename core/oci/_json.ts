@@ -1,13 +1,12 @@
 // Private helpers for parsing JSON documents from bytes.
 import { InvalidArtifactError } from "../errors.ts";
-
-const decoder = new TextDecoder("utf-8", { fatal: true });
+import { decodeUtf8Fatal } from "../_utf8.ts";
 
 /** Parse UTF-8 JSON bytes; any failure is an InvalidArtifactError naming `what`. */
 export function parseJsonBytes(bytes: Uint8Array, what: string): unknown {
   let text: string;
   try {
-    text = decoder.decode(bytes);
+    text = decodeUtf8Fatal(bytes);
   } catch (cause) {
     throw new InvalidArtifactError(`${what}: not valid UTF-8`, { cause });
   }

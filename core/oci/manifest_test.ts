@@ -73,6 +73,16 @@ Deno.test("manifest: invalid manifests are InvalidArtifactError", () => {
   ];
   for (const text of bad) assert.throws(() => parseManifest(enc.encode(text)), isInvalid, text);
   assert.throws(() => parseManifest(new Uint8Array([0xff, 0xfe])), isInvalid);
+  // An invalid byte inside a string (which a lenient decoder would make U+FFFD) is refused;
+  // a real U+FFFD is text.
+  const withMark = `{"schemaVersion":2,"config":${cfg},"layers":[],"artifactType":"a\ufffdb"}`;
+  assert.equal(parseManifest(enc.encode(withMark)).manifest.artifactType, "a\ufffdb");
+  const invalid = enc.encode(withMark.replace("a\ufffdb", "a_b"));
+  invalid[invalid.indexOf(0x5f)] = 0xff;
+  assert.throws(() => parseManifest(invalid), {
+    code: "INVALID_ARTIFACT",
+    message: "manifest: not valid UTF-8",
+  });
 });
 
 Deno.test("manifest: layers checked as parseDescriptor checks them, the message naming the layer", async () => {

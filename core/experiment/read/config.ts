@@ -9,6 +9,7 @@ import { InvalidArtifactError, UnsupportedError } from "../../errors.ts";
 import { sortByCodePoint } from "../../_code_points.ts";
 import { hasNoKeys } from "../../_no_keys.ts";
 import { StringPool } from "../../_string_pool.ts";
+import { decodeUtf8Fatal } from "../../_utf8.ts";
 
 /** Lifecycle status of a sealed Experiment. */
 export type ExperimentStatus = "draft" | "finished" | "failed" | "interrupted";
@@ -176,9 +177,9 @@ function attachmentTable(v: Json, path: string): AttachmentTable {
   if (!isObject(v)) fail(path, "expected an attachment table object");
   const entriesRaw = v.entries;
   if (!isObject(entriesRaw)) fail(`${path}.entries`, "expected an object");
+  // Most runs have no attachments: the shared empty table (no key array a run).
+  if (hasNoKeys(entriesRaw) && isEmptyTableField(v.filenames)) return EMPTY_ATTACHMENT_TABLE;
   const names = Object.keys(entriesRaw);
-  // Most runs have no attachments: the shared empty table.
-  if (names.length === 0 && isEmptyTableField(v.filenames)) return EMPTY_ATTACHMENT_TABLE;
   const entries = new Map<string, number>();
   for (const name of sortByCodePoint(names)) {
     entries.set(name, u64(entriesRaw[name], `${path}.entries[${JSON.stringify(name)}]`));
@@ -312,7 +313,7 @@ function runRecord(v: Json, path: string, pool: StringPool): RunRecord {
 export function parseExperimentConfig(bytes: Uint8Array): ExperimentConfig {
   let doc: Json;
   try {
-    doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    doc = JSON.parse(decodeUtf8Fatal(bytes));
   } catch (cause) {
     throw new InvalidArtifactError(
       `Failed to decode Experiment config: not valid UTF-8 JSON (${(cause as Error).message})`,

@@ -94,6 +94,28 @@ Deno.test("config: invalid JSON is a typed error", () => {
   assert.throws(() => parseExperimentConfig(new Uint8Array([0xff])), { code: "INVALID_ARTIFACT" });
 });
 
+Deno.test("config: invalid UTF-8 anywhere is refused with the fatal decoder's message; a real U+FFFD is text", () => {
+  const text = JSON.stringify({ ...base(), reason: null, requested_image_name: "x\ufffdy" });
+  assert.equal(
+    parseExperimentConfig(new TextEncoder().encode(text)).requestedImageName,
+    "x\ufffdy",
+  );
+  // An invalid byte inside a string would decode leniently to U+FFFD: it must fail.
+  const bytes = new TextEncoder().encode(text.replace("x\ufffdy", "x_y"));
+  bytes[bytes.indexOf(0x5f)] = 0xff;
+  let message = "";
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  assert.notEqual(message, "");
+  assert.throws(() => parseExperimentConfig(bytes), {
+    code: "INVALID_ARTIFACT",
+    message: `Failed to decode Experiment config: not valid UTF-8 JSON (${message})`,
+  });
+});
+
 Deno.test("config: names sort by code point, not UTF-16 unit", () => {
   // U+FF5E (BMP, above surrogates) sorts before U+1F600 (astral) by code point.
   assert.deepEqual(sortByCodePoint(["\u{1F600}", "\uFF5E", "a"]), ["a", "\uFF5E", "\u{1F600}"]);
