@@ -80,13 +80,21 @@ export function runParametersView(
   table: RunParameterTable,
   runIds: readonly number[],
 ): RunParametersTable {
-  const known = new Set(runIds);
+  // One empty cell record a run id, ascending: rows and the lookup share them (frozen once filled).
+  const cells = new Map<number, Record<string, ParameterValue>>();
+  const rows: { runId: number; values: Record<string, ParameterValue> }[] = [];
+  for (const runId of [...runIds].sort((a, b) => a - b)) {
+    if (cells.has(runId)) continue;
+    const values: Record<string, ParameterValue> = {};
+    cells.set(runId, values);
+    rows.push({ runId, values });
+  }
   // Column order of the reference: the first run (ascending id) holding a cell, then the name.
   const ordered: { column: ParameterColumn; firstRun: number }[] = [];
   for (const [name, column] of table.columns) {
     let firstRun = Infinity;
     for (const runId of column.values.keys()) {
-      if (!known.has(runId)) {
+      if (!cells.has(runId)) {
         throw new InvalidArtifactError(
           `Run-parameter table references Run ${runId}, but Experiment config does not contain it`,
         );
@@ -101,17 +109,13 @@ export function runParametersView(
       : compareCodePoints(a.column.name, b.column.name)
   );
   const columns = ordered.map((o) => o.column);
-  const cells = new Map<number, Record<string, ParameterValue>>();
-  for (const id of [...runIds].sort((a, b) => a - b)) cells.set(id, {});
   for (const { name } of columns) {
-    for (const [runId, value] of table.columns.get(name)!.values) {
+    // `forEach`, not `for…of` entries: no [key, value] pair a cell while this code is cold.
+    table.columns.get(name)!.values.forEach((value, runId) => {
       cells.get(runId)![name] = value as ParameterValue;
-    }
+    });
   }
-  const rows = [...cells.entries()].map(([runId, values]) => ({
-    runId,
-    values: Object.freeze(values),
-  }));
+  for (const row of rows) Object.freeze(row.values);
   return { columns, rows };
 }
 
