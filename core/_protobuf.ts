@@ -165,10 +165,21 @@ export function fromBinary<T extends Message>(schema: MessageSchema<T>, bytes: U
  * @returns The bytes.
  */
 export function toBinary<T extends Message>(schema: MessageSchema<T>, message: T): Uint8Array {
-  const writer = new BinaryWriter();
+  // The writer of the last call is reused (its buffer grown once, not per
+  // call: ~1 KiB of garbage less per small message); taken out while in use,
+  // so a nested call gets a new one, and not kept when encoding threw or its
+  // buffer grew past SPARE_WRITER_MAX.
+  const writer = spareWriter ?? new BinaryWriter();
+  spareWriter = undefined;
   schema.encode(message, writer);
-  return writer.finish();
+  const bytes = writer.finish();
+  if (writer.capacity <= SPARE_WRITER_MAX) spareWriter = writer;
+  return bytes;
 }
+
+/** The largest buffer {@linkcode toBinary} keeps for the next call. */
+const SPARE_WRITER_MAX = 64 * 1024;
+let spareWriter: BinaryWriter | undefined;
 
 /**
  * Convert the init value of a message field (protobuf-es's `create`): a plain
@@ -407,8 +418,13 @@ export class BinaryWriter {
   finish(): Uint8Array {
     const out = this.#buf.slice(0, this.#pos);
     this.#pos = 0;
-    this.#stack = [];
+    this.#stack.length = 0;
     return out;
+  }
+
+  /** The size of the buffer, grown so far. */
+  get capacity(): number {
+    return this.#buf.length;
   }
 
   /** @returns This writer, with a length prefix reserved. */

@@ -10,7 +10,9 @@
  * - for random and mutated bytes both refuse (the same error class and
  *   message) or both accept with deep-equal messages, which encode back to the
  *   same bytes (unknown fields kept and written back);
- * - the enums carry protobuf-es's values.
+ * - the enums carry protobuf-es's values;
+ * - `toBinary`'s reused writer: each result stays its own, a failed encode
+ *   leaves nothing for the next.
  *
  * @module
  */
@@ -298,4 +300,48 @@ Deno.test("static protobuf: bad field values fail to encode as in protobuf-es", 
     }
   }
   assert.ok(compared > 500, `only ${compared} cases`);
+});
+
+Deno.test("static protobuf: toBinary's reused writer — each call's bytes its own, a failed encode leaves nothing behind", () => {
+  // toBinary keeps the writer of its last call for the next one: interleave messages of every
+  // type, large and small, and encodes that throw half-way, and compare each result with
+  // protobuf-es's after the later calls.
+  const pairsByName = messages.filter((m) => m.pb.fields.length > 0);
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.tuple(
+          fc.constantFrom(...pairsByName),
+          fc.boolean(),
+          fc.integer({ min: 0, max: 2 ** 16 }),
+        ),
+        { minLength: 2, maxLength: 12 },
+      ),
+      (steps) => {
+        const done: [Uint8Array, Uint8Array][] = [];
+        for (const [{ pb, fast }, fail, big] of steps) {
+          const m = pbCreate(pb) as unknown as Record<string, unknown>;
+          if (fail) {
+            // A bad scalar, refused after the fields before it were written.
+            const f = pb.fields.findLast((f) => !f.oneof && f.fieldKind === "scalar");
+            if (f === undefined) continue;
+            const bad = BAD_VALUES.find((v) => {
+              m[f.localName] = v;
+              return "error" in outcome(() => pbToBinary(pb, m as never));
+            });
+            if (bad === undefined) continue;
+            assert.ok("error" in outcome(() => toBinary(fast, m as never)));
+            continue;
+          }
+          const s = pb.fields.find((f) => !f.oneof && f.fieldKind === "scalar" && f.scalar === 9);
+          if (s !== undefined) m[s.localName] = "x".repeat(big);
+          const got = toBinary(fast, m as never);
+          done.push([got, got.slice()]);
+          assert.deepEqual(got, pbToBinary(pb, m as never));
+        }
+        for (const [got, copy] of done) assert.deepEqual(got, copy, "changed by a later call");
+      },
+    ),
+    { numRuns: 200 },
+  );
 });
