@@ -165,13 +165,23 @@ export function fromBinary<T extends Message>(schema: MessageSchema<T>, bytes: U
  * @returns The bytes.
  */
 export function toBinary<T extends Message>(schema: MessageSchema<T>, message: T): Uint8Array {
-  // The writer of the last call is reused (its buffer grown once, not per
-  // call: ~1 KiB of garbage less per small message); taken out while in use,
-  // so a nested call gets a new one, and not kept when encoding threw or its
-  // buffer grew past SPARE_WRITER_MAX.
+  return encodeWith((writer) => schema.encode(message, writer));
+}
+
+/**
+ * Write bytes with a {@linkcode BinaryWriter} and return them. The writer of
+ * the last call is reused (its buffer grown once, not per call: ~1 KiB of
+ * garbage less per small message); it is taken out while in use, so a
+ * nested call gets a new one, and not kept when `write` threw or its buffer
+ * grew past 64 KiB.
+ *
+ * @param write Writes the bytes.
+ * @returns The bytes written (a copy).
+ */
+export function encodeWith(write: (writer: BinaryWriter) => void): Uint8Array {
   const writer = spareWriter ?? new BinaryWriter();
   spareWriter = undefined;
-  schema.encode(message, writer);
+  write(writer);
   const bytes = writer.finish();
   if (writer.capacity <= SPARE_WRITER_MAX) spareWriter = writer;
   return bytes;

@@ -1,6 +1,7 @@
 /**
  * Hand-written readers for `ommx.v1`/`ommx.v2` `Instance` and
- * `ParametricInstance`, plus the v2 encoder (via the generated messages).
+ * `ParametricInstance`, plus the v2 encoder (via the generated messages; the
+ * usual instance is written directly by `_instance_wire_writer.ts`).
  *
  * @module
  */
@@ -70,6 +71,7 @@ import {
   V1_LABEL_FIELDS,
 } from "./_wire_common.ts";
 import { WIRE_LEN, WireReader } from "./_wire.ts";
+import { writeUsualInstance } from "./_instance_wire_writer.ts";
 import {
   applyContexts,
   type ConstraintSidecars,
@@ -737,7 +739,7 @@ export function instanceToV2Message(
  * @returns The bytes.
  */
 export function encodeInstanceData(d: InstanceData): Uint8Array {
-  return toBinary(V2InstanceSchema, instanceToV2Message(d));
+  return writeUsualInstance(d) ?? toBinary(V2InstanceSchema, instanceToV2Message(d));
 }
 
 /**
