@@ -46,6 +46,7 @@ import {
 } from "./_wire_common.ts";
 import { WireReader } from "./_wire.ts";
 import { readSolutionMessage, readSolutionSummary } from "./_solution_wire.ts";
+import { writeUsualSolution } from "./_solution_wire_writer.ts";
 import { type SolutionSummary, summaryFields } from "./_solution_summary.ts";
 import { resultKind } from "./_layer.ts";
 import { type ResultData, ResultPayload } from "./result.ts";
@@ -157,7 +158,7 @@ export type { SolutionSummary };
 const SOLUTION = resultKind<SolutionData, Solution>("org.ommx.v1.solution", {
   v1Message: (bytes) => fromBinary(V1SolutionSchema, bytes),
   v2Message: (data) => solutionToV2Message(data),
-  encode: (data) => toBinary(V2SolutionSchema, solutionToV2Message(data)),
+  encode: (data) => encodeV2Solution(data),
   create: (data, source) => new Solution(data, source),
 });
 
@@ -1122,6 +1123,22 @@ function readV2(bytes: Uint8Array, what: string): SolutionData {
 }
 
 /**
+ * Encode solution data as `ommx.v2.Solution` bytes (see {@linkcode Solution.toBytes}): checked
+ * and derived first, then the usual solution written directly (`_solution_wire_writer.ts`),
+ * anything else through the message.
+ *
+ * @param d The data.
+ * @returns The bytes.
+ * @throws {EncodeError} when the reference would refuse the message.
+ */
+function encodeV2Solution(d: SolutionData): Uint8Array {
+  const atol = d.feasibilityAtol ?? DEFAULT_FEASIBILITY_ATOL;
+  const derived = checkedForV2(d, atol);
+  return writeUsualSolution(d, derived.constraints, derived.feasibleRelaxed, atol) ??
+    toBinary(V2SolutionSchema, solutionToV2Message(d, atol, derived));
+}
+
+/**
  * Build the `ommx.v2.Solution` message for solution data, with the derived fields the reference
  * re-checks computed from the values (see {@linkcode Solution.toBytes}).
  *
@@ -1129,9 +1146,11 @@ function readV2(bytes: Uint8Array, what: string): SolutionData {
  * @returns The message.
  * @throws {EncodeError} when the reference would refuse the message.
  */
-function solutionToV2Message(d: SolutionData): V2Solution {
-  const atol = d.feasibilityAtol ?? DEFAULT_FEASIBILITY_ATOL;
-  const derived = checkedForV2(d, atol);
+function solutionToV2Message(
+  d: SolutionData,
+  atol = d.feasibilityAtol ?? DEFAULT_FEASIBILITY_ATOL,
+  derived = checkedForV2(d, atol),
+): V2Solution {
   const { reg, ind, oh, sos, requiredFeatures } = byKind(derived.constraints);
   const setRow = (c: EvaluatedConstraint) => ({
     variables: bigIds(c.variables),
