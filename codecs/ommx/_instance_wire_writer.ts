@@ -17,35 +17,9 @@ import { type BinaryWriter, encodeWith, writeMessage } from "../../core/_protobu
 import type { Function } from "./function.ts";
 import { FunctionSchema } from "./gen/ommx/v1/package_static.ts";
 import type { InstanceData } from "./instance_data.ts";
-import { equalityToNumber, kindToNumber, senseToNumber } from "./_conversions.ts";
+import { equalityToNumber, senseToNumber } from "./_conversions.ts";
 import { functionToMessage, hasLabel } from "./_wire_common.ts";
-
-const UINT32_MAX = 0xffffffff;
-
-/** Whether ids (of rows sorted by id) are strictly ascending safe unsigned integers. */
-function idsAscending(rows: readonly { id: number }[]): boolean {
-  let last = -1;
-  for (let i = 0; i < rows.length; i++) {
-    const id = rows[i]!.id;
-    if (!Number.isSafeInteger(id) || id <= last) return false;
-    last = id;
-  }
-  return true;
-}
-
-/** Rows sorted by id (the array itself when already sorted, as usual). */
-function byId<T extends { id: number }>(rows: readonly T[]): readonly T[] {
-  for (let i = 1; i < rows.length; i++) {
-    if (rows[i - 1]!.id > rows[i]!.id) return [...rows].sort((a, b) => a.id - b.id);
-  }
-  return rows;
-}
-
-/** A `uint64` varint of a safe unsigned integer. */
-function writeId(w: BinaryWriter, id: number): void {
-  if (id <= UINT32_MAX) w.uint32(id);
-  else w.uint64(BigInt(id));
-}
+import { sortedById, writeId, writeKindAndBound } from "./_wire_writer_common.ts";
 
 /** Whether a function's linear ids are safe unsigned integers (the message path refuses others). */
 function writableIds(f: Function): boolean {
@@ -98,9 +72,9 @@ export function writeUsualInstance(d: InstanceData): Uint8Array | undefined {
     d.indicatorConstraints.length > 0 || d.oneHotConstraints.length > 0 ||
     d.sos1Constraints.length > 0 || d.decisionVariableDependency.size > 0
   ) return undefined;
-  const variables = byId(d.decisionVariables);
-  const constraints = byId(d.constraints);
-  if (!idsAscending(variables) || !idsAscending(constraints)) return undefined;
+  const variables = sortedById(d.decisionVariables);
+  const constraints = sortedById(d.constraints);
+  if (variables === undefined || constraints === undefined) return undefined;
   for (const v of variables) {
     if (v.substitutedValue !== undefined || hasLabel(v)) return undefined;
   }
@@ -116,12 +90,7 @@ export function writeUsualInstance(d: InstanceData): Uint8Array | undefined {
       w.tag(1, 2).fork();
       writeId(w.tag(1, 0), v.id);
       w.tag(2, 2).fork();
-      const kind = kindToNumber(v.kind);
-      if (kind !== 0) w.tag(1, 0).int32(kind);
-      w.tag(2, 2).fork();
-      if (!Object.is(v.bound.lower, 0)) w.tag(1, 1).double(v.bound.lower);
-      if (!Object.is(v.bound.upper, 0)) w.tag(2, 1).double(v.bound.upper);
-      w.join();
+      writeKindAndBound(w, v);
       w.join();
       w.join();
     }

@@ -11,19 +11,17 @@
  *
  * @module
  */
-import { type BinaryWriter, encodeWith } from "../../core/_protobuf.ts";
+import { encodeWith } from "../../core/_protobuf.ts";
 import type { DecisionVariable } from "./instance_data.ts";
 import type { Equality, Label, Optimality, Relaxation, Sense } from "./types.ts";
 import {
   equalityToNumber,
-  kindToNumber,
   optimalityToNumber,
   relaxationToNumber,
   senseToNumber,
 } from "./_conversions.ts";
 import { hasLabel } from "./_wire_common.ts";
-
-const UINT32_MAX = 0xffffffff;
+import { isId, sortedById, writeId, writeKindAndBound } from "./_wire_writer_common.ts";
 
 /** The solution data the writer reads (a structural part of `SolutionData`). */
 export interface UsualSolution {
@@ -69,33 +67,6 @@ export interface UsualConstraint extends Label {
   readonly removedReason?: unknown;
 }
 
-/** Whether a value is a safe unsigned integer (an ID the message path writes). */
-function isId(x: number): boolean {
-  return Number.isSafeInteger(x) && x >= 0;
-}
-
-/** Rows sorted by id, or `undefined` when two share an id or one is no safe unsigned integer. */
-function sortedById<T extends { id: number }>(rows: readonly T[]): readonly T[] | undefined {
-  let sorted = rows;
-  for (let i = 1; i < rows.length; i++) {
-    if (rows[i - 1]!.id > rows[i]!.id) {
-      sorted = [...rows].sort((a, b) => a.id - b.id);
-      break;
-    }
-  }
-  for (let i = 0; i < sorted.length; i++) {
-    const id = sorted[i]!.id;
-    if (!isId(id) || (i > 0 && id === sorted[i - 1]!.id)) return undefined;
-  }
-  return sorted;
-}
-
-/** A `uint64` varint of a safe unsigned integer. */
-function writeId(w: BinaryWriter, id: number): void {
-  if (id <= UINT32_MAX) w.uint32(id);
-  else w.uint64(BigInt(id));
-}
-
 /**
  * The `ommx.v2.Solution` bytes, written directly, when the solution is of the
  * usual kind (see the module documentation). The caller has checked the data
@@ -130,12 +101,7 @@ export function writeUsualSolution(
       w.tag(1, 2).fork();
       writeId(w.tag(1, 0), v.id);
       w.tag(2, 2).fork();
-      const kind = kindToNumber(v.kind);
-      if (kind !== 0) w.tag(1, 0).int32(kind);
-      w.tag(2, 2).fork();
-      if (!Object.is(v.bound.lower, 0)) w.tag(1, 1).double(v.bound.lower);
-      if (!Object.is(v.bound.upper, 0)) w.tag(2, 1).double(v.bound.upper);
-      w.join();
+      writeKindAndBound(w, v);
       const value = d.state.get(v.id) ?? v.value;
       if (!Object.is(value, 0)) w.tag(3, 1).double(value);
       w.join();
