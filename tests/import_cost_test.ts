@@ -37,8 +37,12 @@ interface InfoModule {
   dependencies?: { code?: { specifier: string }; isDynamic?: boolean }[];
 }
 
-/** The modules `import("mod.ts")` evaluates: static runtime imports only (no types, no dynamic). */
-async function staticRuntimeGraph(entry: URL): Promise<Set<string>> {
+/**
+ * An entry's module graph from one `deno info --json`: the modules importing it
+ * evaluates (static runtime imports only: no types, no dynamic imports), and every
+ * module a dynamic `import()` anywhere in the graph names with a string literal.
+ */
+async function moduleGraph(entry: URL): Promise<{ statics: Set<string>; dynamic: Set<string> }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["info", "--json", fileURLToPath(entry)],
     cwd: fileURLToPath(ROOT),
@@ -48,17 +52,23 @@ async function staticRuntimeGraph(entry: URL): Promise<Set<string>> {
   assert.equal(out.code, 0, dec.decode(out.stderr));
   const info = JSON.parse(dec.decode(out.stdout)) as { modules: InfoModule[] };
   const byUrl = new Map(info.modules.map((m) => [m.specifier, m]));
-  const seen = new Set<string>();
+  const statics = new Set<string>();
   const stack = [entry.href];
   while (stack.length > 0) {
     const url = stack.pop()!;
-    if (seen.has(url)) continue;
-    seen.add(url);
+    if (statics.has(url)) continue;
+    statics.add(url);
     for (const dep of byUrl.get(url)?.dependencies ?? []) {
       if (!dep.isDynamic && dep.code) stack.push(dep.code.specifier);
     }
   }
-  return seen;
+  const dynamic = new Set<string>();
+  for (const m of info.modules) {
+    for (const dep of m.dependencies ?? []) {
+      if (dep.isDynamic && dep.code) dynamic.add(dep.code.specifier);
+    }
+  }
+  return { statics, dynamic };
 }
 
 /** Modules that load on first use: not in the static runtime graph of `mod.ts`. */
@@ -84,32 +94,12 @@ const LAZY = [
   "codecs/mod.ts",
 ];
 
-/** Every module a dynamic `import()` of ours names (with a string literal). */
-async function dynamicTargets(entry: URL): Promise<Set<string>> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", fileURLToPath(entry)],
-    cwd: fileURLToPath(ROOT),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(out.code, 0, dec.decode(out.stderr));
-  const info = JSON.parse(dec.decode(out.stdout)) as { modules: InfoModule[] };
-  const targets = new Set<string>();
-  for (const m of info.modules) {
-    for (const dep of m.dependencies ?? []) {
-      if (dep.isDynamic && dep.code) targets.add(dep.code.specifier);
-    }
-  }
-  return targets;
-}
-
 Deno.test("import cost: mod.ts loads the backends, writers and clients only async functions need on first use", async () => {
   const entry = new URL("mod.ts", ROOT);
-  const graph = await staticRuntimeGraph(entry);
+  const { statics: graph, dynamic } = await moduleGraph(entry);
   const own = [...graph].filter((u) => u.startsWith(ROOT.href));
   assert.ok(own.length > 100, `only ${own.length} modules of ours found`);
   assert.ok(graph.has(new URL("core/experiment/read/open.ts", ROOT).href), "open.ts is loaded");
-  const dynamic = await dynamicTargets(entry);
   for (const path of LAZY) {
     const url = new URL(path, ROOT).href;
     assert.ok(!graph.has(url), `${path} is loaded by importing mod.ts`);
@@ -120,10 +110,9 @@ Deno.test("import cost: mod.ts loads the backends, writers and clients only asyn
 });
 
 Deno.test("import cost: the CLI loads only the command it runs", async () => {
-  const graph = await staticRuntimeGraph(new URL("cli/main.ts", ROOT));
+  const { statics: graph, dynamic } = await moduleGraph(new URL("cli/main.ts", ROOT));
   const commands = [...graph].filter((u) => u.startsWith(new URL("cli/commands/", ROOT).href));
   assert.deepEqual(commands, [], "cli/main.ts loads command modules at import");
-  const dynamic = await dynamicTargets(new URL("cli/main.ts", ROOT));
   for await (const e of Deno.readDir(new URL("cli/commands/", ROOT))) {
     if (!e.name.endsWith(".ts") || e.name.startsWith("_")) continue;
     const url = new URL(`cli/commands/${e.name}`, ROOT).href;
@@ -133,7 +122,7 @@ Deno.test("import cost: the CLI loads only the command it runs", async () => {
 
 Deno.test("import cost: protobuf-es and the *_pb.ts modules are not runtime imports of mod.ts or the CLI", async () => {
   for (const entry of ["mod.ts", "cli/main.ts"]) {
-    const graph = await staticRuntimeGraph(new URL(entry, ROOT));
+    const { statics: graph } = await moduleGraph(new URL(entry, ROOT));
     assert.ok(
       graph.has(new URL("codecs/ommx/gen/ommx/v2/package_static.ts", ROOT).href),
       `${entry}: the static codecs are loaded`,
