@@ -9,7 +9,7 @@
  */
 import { DigestMismatchError, InvalidDigestError, SizeMismatchError } from "../errors.ts";
 import { hasNodeBuiltins } from "../_runtime.ts";
-import { concatBytes } from "../_bytes.ts";
+import { BufferingHasher, isDeno, webCryptoHex } from "./_web_hash.ts";
 
 /** The only digest algorithm supported: `sha256`. */
 export const SHA256_ALGORITHM = "sha256";
@@ -165,25 +165,6 @@ function loadNodeCrypto(): Promise<NodeCryptoLike | null> {
 const WEB_HASHES = 32;
 let webHashesLeft = WEB_HASHES;
 
-function isDeno(): boolean {
-  return (globalThis as { Deno?: unknown }).Deno !== undefined &&
-    typeof globalThis.crypto?.subtle?.digest === "function";
-}
-
-function toHex(buffer: ArrayBuffer): string {
-  const bytes = new Uint8Array(buffer);
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
-}
-
-async function webCryptoHex(bytes: Uint8Array): Promise<string> {
-  const view = bytes.buffer instanceof ArrayBuffer
-    ? bytes as Uint8Array<ArrayBuffer>
-    : bytes.slice();
-  return toHex(await globalThis.crypto.subtle.digest("SHA-256", view));
-}
-
 class NodeHasher implements Hasher {
   #hash: NodeHash;
   constructor(hash: NodeHash) {
@@ -197,29 +178,6 @@ class NodeHasher implements Hasher {
   }
   digestHex(): Promise<string> {
     return Promise.resolve(this.#hash.digest("hex"));
-  }
-}
-
-/** Browser fallback: keeps the chunks and hashes them at the end. */
-class BufferingHasher implements Hasher {
-  #chunks: Uint8Array[] = [];
-  #length = 0;
-  update(chunk: Uint8Array): void {
-    // Copy: callers may reuse their buffers.
-    this.#chunks.push(chunk.slice());
-    this.#length += chunk.length;
-  }
-  copy(): Hasher {
-    // The chunks are private copies and never mutated: share them.
-    const other = new BufferingHasher();
-    other.#chunks = [...this.#chunks];
-    other.#length = this.#length;
-    return other;
-  }
-  digestHex(): Promise<string> {
-    const all = concatBytes(this.#chunks);
-    this.#chunks = [];
-    return webCryptoHex(all);
   }
 }
 

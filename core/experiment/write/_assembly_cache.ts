@@ -19,7 +19,8 @@
  */
 import { equalBytes } from "../../_bytes.ts";
 import { ByteChunks } from "../../_byte_chunks.ts";
-import { createHasher, type Hasher } from "../../oci/digest.ts";
+import type { Hasher } from "../../oci/digest.ts";
+import { createPayloadHasher } from "../../oci/_payload_hash.ts";
 import { canonicalJson, compareCodePoints } from "../../oci/canonical_json.ts";
 import { RunParameterTableWriter } from "../../../codecs/msgpack/_run_parameter_table_writer.ts";
 import { buildRunParameterTable } from "../../../codecs/msgpack/run_parameter_table.ts";
@@ -248,7 +249,7 @@ export class AssemblyCache {
   async configHex(head: Uint8Array, tail: Uint8Array): Promise<string> {
     let hash = this.#hash;
     if (hash === undefined || !equalBytes(hash.head, head)) {
-      const hasher = await createHasher();
+      const hasher = await createPayloadHasher();
       hasher.update(head);
       hash = this.#hash = { head: head.slice(), hasher, upTo: 0 };
     }

@@ -8,7 +8,7 @@
  */
 import { EncodeError } from "../../errors.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
-import { digestOf } from "../../oci/digest.ts";
+import { payloadDigestOf } from "../../oci/_payload_hash.ts";
 import type { ImageManifest } from "../../oci/manifest.ts";
 import { canonicalJson } from "../../oci/canonical_json.ts";
 import { ANNOTATION_REF_NAME, MEDIA_TYPE_IMAGE_MANIFEST } from "../../oci/media_types.ts";
@@ -228,7 +228,7 @@ async function assemble(
   const tableBytes = cache.tableBytes();
   const tableLayer: LayerDescriptor = {
     mediaType: MEDIA_TYPE_RUN_PARAMETERS,
-    digest: await digestOf(tableBytes),
+    digest: await payloadDigestOf(tableBytes),
     size: tableBytes.length,
     annotations: {},
   };
@@ -304,7 +304,7 @@ async function assemble(
   const manifestBytes = joinPieces(parts);
   const manifestDescriptor: Descriptor = {
     mediaType: MEDIA_TYPE_IMAGE_MANIFEST,
-    digest: await digestOf(manifestBytes),
+    digest: await payloadDigestOf(manifestBytes),
     size: manifestBytes.length,
   };
   return {

@@ -7,7 +7,7 @@
  */
 import { InvalidArgumentError } from "../../errors.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
-import { createHasher } from "../../oci/digest.ts";
+import { payloadDigestOf } from "../../oci/_payload_hash.ts";
 import type { Pusher } from "../../oci/storage.ts";
 
 /** A layer descriptor as the writer keeps it: `annotations` always present. */
@@ -51,11 +51,9 @@ export async function stageBytes(
   bytes: Uint8Array,
   annotations: Readonly<Record<string, string>> = {},
 ): Promise<LayerDescriptor> {
-  const h = await createHasher();
-  h.update(bytes);
   const descriptor: LayerDescriptor = {
     mediaType,
-    digest: `sha256:${await h.digestHex()}`,
+    digest: await payloadDigestOf(bytes),
     size: bytes.length,
     annotations: { ...annotations },
   };

@@ -28,7 +28,7 @@
  */
 import { InvalidArgumentError, InvalidStateError } from "../../errors.ts";
 import { type Descriptor, EMPTY_JSON_DESCRIPTOR } from "../../oci/descriptor.ts";
-import { digestOf } from "../../oci/digest.ts";
+import { payloadDigestOf } from "../../oci/_payload_hash.ts";
 import { encodeManifest, type ImageManifest } from "../../oci/manifest.ts";
 import { ANNOTATION_REF_NAME, MEDIA_TYPE_IMAGE_MANIFEST } from "../../oci/media_types.ts";
 import { canonicalizeReference } from "../../oci/reference.ts";
@@ -423,7 +423,7 @@ export class ArtifactDraft implements AsyncDisposable {
       const bytes = encodeManifest(manifest as ImageManifest);
       const bare: Descriptor = {
         mediaType: MEDIA_TYPE_IMAGE_MANIFEST,
-        digest: await digestOf(bytes),
+        digest: await payloadDigestOf(bytes),
         size: bytes.length,
       };
       await store.push(bare, bytes);

@@ -28,6 +28,7 @@ import {
 } from "../../errors.ts";
 import { type Descriptor, parseDescriptor } from "../descriptor.ts";
 import { createHasher, createVerifier, isDigest, verifyBytes } from "../digest.ts";
+import { verifyPayload } from "../_payload_hash.ts";
 import { copyHashing } from "./_copy_hashing.ts";
 import { type ImageManifest, MAX_MANIFEST_SIZE, parseManifest } from "../manifest.ts";
 import { encodeOciLayout, parseOciLayout } from "../layout.ts";
@@ -746,7 +747,7 @@ export class LocalRegistryTarget implements Target, FilePusher {
       throw ioError(e, "create the directory", dir);
     }
     if (content instanceof Uint8Array) {
-      await verifyBytes(content, d);
+      await verifyPayload(content, d);
       // A new blob is written without looking first (the move into place
       // refuses to replace one that appeared meanwhile); one this target
       // already stored is confirmed instead of written again.
