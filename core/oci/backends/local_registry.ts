@@ -43,6 +43,7 @@ import type { DigestedBlob, FetchOptions, FilePusher, Target } from "../storage.
 import { LayoutDirTarget } from "./layout_dir.ts";
 import { readRegularFile } from "../_regular_file.ts";
 import { ioError } from "../../_io_error.ts";
+import { lazyNodeFs } from "../../_lazy_node_fs.ts";
 import { EXISTS_CONCURRENCY, mapBounded } from "../../_each_bounded.ts";
 import { writeAll } from "../../_atomic_file.ts";
 import { localRegistryRootOverride } from "./local_registry_root.ts";
@@ -356,6 +357,75 @@ interface PendingPlacement {
   reject(error: unknown): void;
 }
 
+/** The calls {@linkcode denoIndexPresent} and {@linkcode makeDirectory} take from Deno. */
+interface DenoDirs {
+  lstat(path: string): Promise<{ isFile: boolean }>;
+  mkdir(path: string, options: { recursive: true }): Promise<void>;
+}
+
+/**
+ * Deno's own calls, if any: the ordinary open of a Local Registry (its index
+ * a regular file or missing, the blob directory made) needs no `node:fs`,
+ * whose load brings Node's compatibility layer (~10 MiB).
+ */
+function denoDirs(): DenoDirs | undefined {
+  const deno = (globalThis as { Deno?: Partial<DenoDirs> }).Deno;
+  return typeof deno?.lstat === "function" && typeof deno.mkdir === "function"
+    ? deno as DenoDirs
+    : undefined;
+}
+
+/**
+ * Whether the index exists, by Deno's `lstat`: `true` for a regular file,
+ * `false` when missing, `undefined` for anything else (a link, another kind,
+ * another error, no Deno), which {@linkcode indexPresent} then decides.
+ */
+async function denoIndexPresent(indexPath: string): Promise<boolean | undefined> {
+  const deno = denoDirs();
+  if (deno === undefined) return undefined;
+  try {
+    return (await deno.lstat(indexPath)).isFile ? true : undefined;
+  } catch (e) {
+    return isNotFound(e) ? false : undefined;
+  }
+}
+
+/**
+ * Whether the index exists (`false` when missing); a link is followed only
+ * within the root.
+ *
+ * @throws {InvalidArgumentError} For a link out of the root or an index that is not a file.
+ * @throws {IoError} For any other failure.
+ */
+async function indexPresent(fs: Fs, root: string, indexPath: string): Promise<boolean> {
+  try {
+    let st = await fs.lstat(indexPath);
+    if (st.isSymbolicLink()) {
+      const nodePath = await import("node:path");
+      const real = await fs.realpath(indexPath);
+      const rel = nodePath.relative(await fs.realpath(root), real);
+      if (rel.startsWith("..") || nodePath.isAbsolute(rel)) {
+        throw new InvalidArgumentError(`${indexPath} is a symbolic link out of ${root}`);
+      }
+      st = await fs.stat(real);
+    }
+    if (!st.isFile()) throw new InvalidArgumentError(`${indexPath} is not a file`);
+    return true;
+  } catch (e) {
+    if (!isNotFound(e)) throw ioError(e, "open", indexPath);
+    return false;
+  }
+}
+
+/** `mkdir -p` by Deno's call; on any failure (or without Deno) by `node:fs`, which gives the error. */
+async function makeDirectory(fs: Fs, dir: string): Promise<void> {
+  try {
+    const deno = denoDirs();
+    if (deno !== undefined) return await deno.mkdir(dir, { recursive: true });
+  } catch { /* node:fs decides, with its error */ }
+  await fs.mkdir(dir, { recursive: true });
+}
+
 function isNotFound(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: unknown }).code === "ENOENT";
 }
@@ -631,7 +701,7 @@ export class LocalRegistryTarget implements Target, FilePusher {
 
   async #blobDir(dir: string): Promise<void> {
     if (this.#blobDirReady) return;
-    await this.#fs.mkdir(dir, { recursive: true });
+    await makeDirectory(this.#fs, dir);
     this.#blobDirReady = true;
   }
 
@@ -1426,29 +1496,13 @@ export async function openLocalRegistry(
     );
   }
   const root = (options.root ?? await defaultLocalRegistryRoot()).replace(/\/+$/, "") || "/";
-  const fs = await import("node:fs/promises");
+  const fs = lazyNodeFs();
   const indexPath = `${root}/${LOCAL_REGISTRY_INDEX_FILE}`;
-  let creating = false;
-  try {
-    let st = await fs.lstat(indexPath);
-    if (st.isSymbolicLink()) {
-      const nodePath = await import("node:path");
-      const real = await fs.realpath(indexPath);
-      const rel = nodePath.relative(await fs.realpath(root), real);
-      if (rel.startsWith("..") || nodePath.isAbsolute(rel)) {
-        throw new InvalidArgumentError(`${indexPath} is a symbolic link out of ${root}`);
-      }
-      st = await fs.stat(real);
-    }
-    if (!st.isFile()) throw new InvalidArgumentError(`${indexPath} is not a file`);
-  } catch (e) {
-    if (!isNotFound(e)) throw ioError(e, "open", indexPath);
-    if (options.create !== true) {
-      throw new InvalidArgumentError(
-        `no OMMX local registry at ${root} (no ${LOCAL_REGISTRY_INDEX_FILE})`,
-      );
-    }
-    creating = true;
+  const creating = !(await denoIndexPresent(indexPath) ?? await indexPresent(fs, root, indexPath));
+  if (creating && options.create !== true) {
+    throw new InvalidArgumentError(
+      `no OMMX local registry at ${root} (no ${LOCAL_REGISTRY_INDEX_FILE})`,
+    );
   }
   let sqliteModule: Sqlite;
   try {
@@ -1458,7 +1512,7 @@ export async function openLocalRegistry(
       "reading the OMMX local registry needs node:sqlite (Deno 2.2+, Node 22.5+)",
     );
   }
-  if (creating) await fs.mkdir(`${root}/blobs`, { recursive: true });
+  if (creating) await makeDirectory(fs, `${root}/blobs`);
   let db: Database;
   try {
     db = new sqliteModule.DatabaseSync(indexPath, { readOnly: !writable });
