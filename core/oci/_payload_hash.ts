@@ -1,12 +1,15 @@
 /**
  * Internal: hashing the payloads a writer holds in memory (the blobs it
  * encodes, the configs and manifests it builds, their checks on push).
- * Under Deno they go through WebCrypto, never `node:crypto`: loading that
- * loads Node's compatibility layer, and a process that writes an Experiment
- * into the Local Registry needs nothing else from it (1,000 runs: peak RSS
- * −19 MiB, BENCHMARKS.md, branch i13n). Streams of unknown length (a file
- * logged as an attachment) keep {@linkcode createHasher}: WebCrypto hashes
- * whole payloads only. Elsewhere these are the functions of `digest.ts`.
+ * Under Deno they never go through `node:crypto`: loading that loads Node's
+ * compatibility layer, and a process that writes an Experiment into the
+ * Local Registry needs nothing else from it (1,000 runs: peak RSS −16 to
+ * −20 MiB, BENCHMARKS.md, branch i13n). Payloads up to 64 KiB are hashed by
+ * the synchronous {@linkcode Sha256} (WebCrypto's `digest` costs a round
+ * trip to a pool thread, ~40 µs a call), larger ones by WebCrypto. Streams
+ * of unknown length (a file logged as an attachment) keep
+ * {@linkcode createHasher}: `node:crypto` hashes them several times faster.
+ * Elsewhere these are the functions of `digest.ts`.
  *
  * @module
  */
@@ -18,7 +21,28 @@ import {
   sha256Hex,
   verifyBytes,
 } from "./digest.ts";
-import { BufferingHasher, isDeno, webCryptoHex } from "./_web_hash.ts";
+import { isDeno, webCryptoHex } from "./_web_hash.ts";
+import { Sha256 } from "./_sha256.ts";
+
+/** Above this, one WebCrypto call costs less than hashing in JavaScript. */
+const SMALL_PAYLOAD = 64 * 1024;
+
+/** {@linkcode Sha256} as a {@linkcode Hasher}. */
+class JsHasher implements Hasher {
+  #hash: Sha256;
+  constructor(hash: Sha256) {
+    this.#hash = hash;
+  }
+  update(chunk: Uint8Array): void {
+    this.#hash.update(chunk);
+  }
+  copy(): Hasher {
+    return new JsHasher(this.#hash.copy());
+  }
+  digestHex(): Promise<string> {
+    return Promise.resolve(this.#hash.digestHex());
+  }
+}
 
 /**
  * SHA-256 of an in-memory payload as 64 lowercase hex characters.
@@ -38,7 +62,11 @@ import { BufferingHasher, isDeno, webCryptoHex } from "./_web_hash.ts";
  * @returns The hex digest.
  */
 export function payloadSha256Hex(bytes: Uint8Array): Promise<string> {
-  return isDeno() ? webCryptoHex(bytes) : sha256Hex(bytes);
+  if (!isDeno()) return sha256Hex(bytes);
+  if (bytes.length > SMALL_PAYLOAD) return webCryptoHex(bytes);
+  const hash = new Sha256();
+  hash.update(bytes);
+  return Promise.resolve(hash.digestHex());
 }
 
 /**
@@ -90,7 +118,7 @@ export async function verifyPayload(bytes: Uint8Array, expected: ExpectedContent
 
 /**
  * An incremental hasher for a payload built in memory piece by piece (under
- * Deno it keeps the pieces and hashes them at the end).
+ * Deno the synchronous {@linkcode Sha256}).
  *
  * @example
  * ```ts
@@ -107,5 +135,5 @@ export async function verifyPayload(bytes: Uint8Array, expected: ExpectedContent
  * @returns A fresh hasher.
  */
 export async function createPayloadHasher(): Promise<Hasher> {
-  return isDeno() ? new BufferingHasher() : await createHasher();
+  return isDeno() ? new JsHasher(new Sha256()) : await createHasher();
 }

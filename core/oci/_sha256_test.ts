@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { Sha256 } from "./_sha256.ts";
+
+Deno.test("Sha256: node:crypto's digest for every length 0-300 and random splits of longer inputs", () => {
+  let x = 12345;
+  const next = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+  const random = (n: number) => Uint8Array.from({ length: n }, () => next() & 0xff);
+  const lengths = [...Array(301).keys(), 1000, 4095, 4096, 4097, 65_536, 200_003];
+  for (const n of lengths) {
+    const bytes = random(n);
+    const expected = createHash("sha256").update(bytes).digest("hex");
+    const whole = new Sha256();
+    whole.update(bytes);
+    assert.equal(whole.digestHex(), expected, `length ${n}`);
+    const pieces = new Sha256();
+    let at = 0;
+    while (at < n) {
+      const step = Math.min(n - at, next() % 150);
+      pieces.update(bytes.subarray(at, at + step));
+      at += step;
+    }
+    const copy = pieces.copy();
+    assert.equal(pieces.digestHex(), expected, `length ${n} in pieces`);
+    copy.update(new Uint8Array([7]));
+    const more = createHash("sha256").update(bytes).update(new Uint8Array([7])).digest("hex");
+    assert.equal(copy.digestHex(), more, `copy of length ${n}`);
+  }
+});
