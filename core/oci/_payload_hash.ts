@@ -3,8 +3,8 @@
  * encodes, the configs and manifests it builds, their checks on push).
  * Under Deno they never go through `node:crypto`: loading that loads Node's
  * compatibility layer, and a process that writes an Experiment into the
- * Local Registry needs nothing else from it (1,000 runs: peak RSS −16 to
- * −20 MiB, BENCHMARKS.md, branch i13n). Payloads up to 64 KiB are hashed by
+ * Local Registry needs nothing else from it (1,000 runs: peak RSS −6 to
+ * −9 MiB, BENCHMARKS.md, branch i13n). Payloads up to 64 KiB are hashed by
  * the synchronous {@linkcode Sha256} (WebCrypto's `digest` costs a round
  * trip to a pool thread, ~40 µs a call), larger ones by WebCrypto. Streams
  * of unknown length (a file logged as an attachment) keep

@@ -3,7 +3,7 @@
  * incremental. Under Deno the writer hashes the small payloads it builds
  * with it: `node:crypto` would load Node's compatibility layer (~10 MiB of
  * resident memory) and WebCrypto's `digest` is a round trip to a pool thread
- * per call (~40 µs for 2 KB, against ~10 µs here; BENCHMARKS.md, branch i13n).
+ * per call (~40 µs for 2 KB, against ~12 µs here; BENCHMARKS.md, branch i13n).
  *
  * @module
  */
