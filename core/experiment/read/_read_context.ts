@@ -7,6 +7,7 @@
 import { LimitExceededError } from "../../errors.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
+import { fetchViewOf } from "../../oci/_fetch_view.ts";
 import type { CodecRegistry } from "../../../codecs/registry.ts";
 
 /**
@@ -37,6 +38,9 @@ export interface ReadContext {
  * @param ctx The artifact context.
  * @param descriptor The blob.
  * @param what What it is, for the message.
+ * @param transient Whether the caller only reads the bytes and keeps no reference to them
+ * (nor changes them): then a target that can may return a view into a buffer shared with
+ * other blobs (`core/oci/_fetch_view.ts`) — the same checks, errors and bytes, no copy.
  * @returns The verified bytes.
  * @throws {LimitExceededError} When the blob is larger than `maxDecompressedBytes`.
  */
@@ -44,11 +48,13 @@ export async function fetchPayload(
   ctx: ReadContext,
   descriptor: Descriptor,
   what: string,
+  transient = false,
 ): Promise<Uint8Array> {
   if (descriptor.size > ctx.maxDecompressedBytes) {
     throw new LimitExceededError(
       `${what} (${descriptor.digest}) is ${descriptor.size} bytes, more than the limit of ${ctx.maxDecompressedBytes} bytes held in memory (maxDecompressedBytes)`,
     );
   }
-  return await ctx.target.fetch(descriptor);
+  const view = transient ? fetchViewOf(ctx.target) : undefined;
+  return await (view === undefined ? ctx.target.fetch(descriptor) : view(descriptor));
 }

@@ -165,7 +165,8 @@ export abstract class ProcessView<Output> {
    * and errors as `getOutput` either way.
    *
    * @param codec The built-in codec `fast` stands for.
-   * @param fast Its summary decoder (refusing what the codec refuses, with its errors).
+   * @param fast Its summary decoder (refusing what the codec refuses, with its errors); it
+   * must keep no reference to the bytes it is given (they may be a view, see `fetchPayload`).
    * @param pick The summary of a decoded output.
    * @returns The summary, or `null` unless finished.
    */
@@ -182,7 +183,8 @@ export abstract class ProcessView<Output> {
     ) {
       return pick((await this.getOutput())!);
     }
-    return fast(await fetchPayload(this.#ctx, d, `${this.#what} output`));
+    // `fast` keeps nothing of the bytes (a summary is a few fields): no copy of them needed.
+    return fast(await fetchPayload(this.#ctx, d, `${this.#what} output`, true));
   }
 
   /**

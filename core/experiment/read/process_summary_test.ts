@@ -126,3 +126,62 @@ Deno.test("Solve.getOutputSummary: bad payloads and limits fail with getOutput's
   assert.match(String(error), /more than the limit of 12 bytes/);
   await assert.rejects(big.getOutputSummary(), (e) => (e as Error).message === error!.message);
 });
+
+Deno.test("Solve.getOutputSummary: over an archive (payloads served as views of the read-ahead window), getOutput's values and errors", async () => {
+  const { buildTar } = await import("../../oci/tar/writer.ts");
+  const { openArchive } = await import("../../oci/backends/archive.ts");
+  const outputs = [0, 1, 0, 1].map((v) => Solution.evaluate(instance, new Map([[1, v]])));
+  const count = outputs.length;
+  const config = experimentConfig({
+    runs: [{
+      run_id: 0,
+      attachments: { entries: {} },
+      solves: outputs.map((_, i) => ({
+        solve_id: i,
+        status: "finished",
+        input: 0,
+        output: i + 1,
+        adapter: "a",
+      })),
+    }],
+  }, count + 1);
+  const layers: TestLayer[] = [
+    { mediaType: MEDIA_TYPE_V2_INSTANCE, bytes: instance.toBytes() },
+    ...outputs.map((s) => ({ mediaType: MEDIA_TYPE_V2_SOLUTION, bytes: s.toBytes() })),
+    PARAMS_LAYER,
+  ];
+  const { target: memory, descriptor, manifest } = await memoryArtifact({ config, layers });
+  for (const corrupt of [undefined, 2]) {
+    const entries = [];
+    for (const d of [manifest.config, ...manifest.layers]) {
+      let body = await memory.fetch(d);
+      if (d === manifest.layers[corrupt ?? -1]) body = body.map((b, j) => j === 3 ? b ^ 1 : b);
+      entries.push({ name: `blobs/sha256/${d.digest.slice(7)}`, size: body.length, body });
+    }
+    const index = new TextEncoder().encode('{"schemaVersion":2,"manifests":[]}');
+    entries.push({ name: "index.json", size: index.length, body: index });
+    const tar = await buildTar(entries);
+    const source = {
+      size: tar.length,
+      ownsReads: true,
+      read: (offset: number, length: number) => Promise.resolve(tar.slice(offset, offset + length)),
+    };
+    const target = await openArchive(source);
+    const exp = await loadSealedExperiment(target, descriptor, manifest, { codecs: defaultCodecs });
+    for (const solve of exp.runById(0).solves) {
+      const expected = await fields(solve).then((v) => v, (e) => e as Error);
+      if (expected instanceof Error) {
+        // The corrupted blob (its twin, solve 3, has the same digest and so the same member).
+        assert.equal(solve.outputDescriptor?.digest, manifest.layers[corrupt!]!.digest);
+        await assert.rejects(solve.getOutputSummary(), (e) => {
+          assert.equal((e as Error).constructor, expected.constructor);
+          assert.equal((e as Error).message, expected.message);
+          return true;
+        });
+      } else {
+        assert.deepEqual({ ...(await solve.getOutputSummary()) }, expected);
+      }
+    }
+    await target.close();
+  }
+});

@@ -30,6 +30,7 @@ import type { FetchOptions, ReadOnlyTarget } from "../storage.ts";
 import type { TarIndexOptions } from "../tar/reader.ts";
 import { walkTar } from "../tar/_walk.ts";
 import { BLOB_PATH_HEX_START, hasBlobPathShape } from "../_blob_path_bytes.ts";
+import { registerFetchView } from "../_fetch_view.ts";
 import { ArchiveBlobIndex } from "./_archive_blob_index.ts";
 import { resolveInIndex } from "./_resolve.ts";
 
@@ -104,6 +105,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
     this.#blobs = init.blobs;
     this.#chunkSize = init.chunkSize;
     this.#filePath = init.filePath;
+    registerFetchView(this, (descriptor) => this.#fetch(descriptor, true));
   }
 
   /**
@@ -197,33 +199,49 @@ export class ArchiveTarget implements ReadOnlyTarget {
    * @throws {SizeMismatchError} When the member's size differs.
    * @throws {DigestMismatchError} When the bytes do not hash to the digest.
    */
-  async fetch(descriptor: Descriptor, options?: FetchOptions): Promise<Uint8Array> {
+  fetch(descriptor: Descriptor, options?: FetchOptions): Promise<Uint8Array> {
+    return this.#fetch(descriptor, false, options);
+  }
+
+  /**
+   * {@linkcode ArchiveTarget.fetch}; with `view`, a small blob served from the
+   * read-ahead window is a view into it rather than a copy (the fetch
+   * registered by `registerFetchView`, for callers that keep no reference).
+   */
+  async #fetch(
+    descriptor: Descriptor,
+    view: boolean,
+    options?: FetchOptions,
+  ): Promise<Uint8Array> {
     options?.signal?.throwIfAborted();
     const n = this.#member(descriptor);
     const offset = this.#blobs.offsets[n]!;
     const size = descriptor.size;
     const bytes = size <= READ_AHEAD_BLOB_MAX && this.#source.ownsReads
-      ? await this.#readAhead(offset, size)
+      ? await this.#readAhead(offset, size, view)
       : await this.#source.read(offset, size);
     await verifyBytes(bytes, descriptor);
     return bytes;
   }
 
   /**
-   * Read a small member's bytes (a fresh copy): from the current window when
-   * it holds them; through a new window when the member starts at or shortly
-   * after the previous small fetch's end (front-to-back reading); else alone.
-   * When a window read fails (a file that shrank), the member is read alone,
-   * so the error is the one its own read gives.
+   * Read a small member's bytes (a fresh copy, or with `view` a view into the
+   * window): from the current window when it holds them; through a new window
+   * when the member starts at or shortly after the previous small fetch's end
+   * (front-to-back reading); else alone. When a window read fails (a file that
+   * shrank), the member is read alone, so the error is the one its own read gives.
    */
-  async #readAhead(start: number, size: number): Promise<Uint8Array> {
+  async #readAhead(start: number, size: number, view: boolean): Promise<Uint8Array> {
     const end = start + size;
     const lastEnd = this.#lastEnd;
     this.#lastEnd = end;
     const w = this.#window;
     if (w !== undefined && start >= w.start && end <= w.end) {
       try {
-        return (await w.bytes).slice(start - w.start, end - w.start);
+        const bytes = await w.bytes;
+        return view
+          ? bytes.subarray(start - w.start, end - w.start)
+          : bytes.slice(start - w.start, end - w.start);
       } catch {
         return await this.#source.read(start, size);
       }
@@ -240,7 +258,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
     this.#window = window;
     try {
       const bytes = await window.bytes;
-      return bytes.subarray(0, size).slice();
+      return view ? bytes.subarray(0, size) : bytes.subarray(0, size).slice();
     } catch {
       if (this.#window === window) this.#window = undefined;
       return await this.#source.read(start, size);

@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
-import { CorruptArchiveError, DigestMismatchError } from "../../errors.ts";
+import {
+  BlobNotFoundError,
+  CorruptArchiveError,
+  DigestMismatchError,
+  SizeMismatchError,
+} from "../../errors.ts";
 import type { Descriptor } from "../descriptor.ts";
 import { digestOf } from "../digest.ts";
 import type { RandomAccessSource } from "../random_access.ts";
 import { buildTar, type TarWriteEntry } from "../tar/writer.ts";
+import { fetchViewOf } from "../_fetch_view.ts";
 import { openArchive, openArchiveFile } from "./archive.ts";
 
 /** A run of small blobs (and one large one in the middle) stored next to each other. */
@@ -120,4 +126,41 @@ Deno.test("archive read-ahead: a file truncated after opening gives CORRUPT_ARCH
   } finally {
     await Deno.remove(path);
   }
+});
+
+Deno.test("archive read-ahead: the registered fetch of a view gives the same bytes and errors, as views of one window", async () => {
+  const { tar, blobs } = await build({ corrupt: 7 });
+  const src = countingSource(tar);
+  const target = await openArchive(src);
+  const fetchView = fetchViewOf(target)!;
+  assert.equal(typeof fetchView, "function");
+  const before = src.reads;
+  const got: Uint8Array[] = [];
+  for (let i = 0; i < blobs.length; i++) {
+    const b = blobs[i]!;
+    if (i === 7) {
+      await assert.rejects(fetchView(b.desc), (e: unknown) => {
+        assert.ok(is(DigestMismatchError, "DIGEST_MISMATCH")(e), String(e));
+        assert.equal((e as DigestMismatchError).expected, b.desc.digest);
+        return true;
+      });
+      continue;
+    }
+    got[i] = await fetchView(b.desc);
+    assert.deepEqual(got[i], b.bytes, `blob ${i}`);
+  }
+  assert.ok(src.reads - before <= 6, `${src.reads - before} reads for 40 blobs`);
+  // Views of one window (no copy a blob), unlike `fetch`, whose results are copies.
+  assert.equal(got[3]!.buffer, got[4]!.buffer);
+  assert.ok(got[3]!.buffer.byteLength > got[3]!.length);
+  const copy = await target.fetch(blobs[3]!.desc);
+  assert.equal(copy.buffer.byteLength, copy.length);
+  // Missing and wrong-size blobs are refused as by `fetch`.
+  const missing = { ...blobs[0]!.desc, digest: `sha256:${"0".repeat(64)}` };
+  await assert.rejects(fetchView(missing), is(BlobNotFoundError, "BLOB_NOT_FOUND"));
+  await assert.rejects(
+    fetchView({ ...blobs[2]!.desc, size: blobs[2]!.desc.size + 1 }),
+    is(SizeMismatchError, "SIZE_MISMATCH"),
+  );
+  await target.close();
 });

@@ -1,0 +1,44 @@
+/**
+ * Internal: targets that can hand out a fetched blob as a view into a larger
+ * buffer they read. The archive serves the many small payloads of a
+ * many-run archive from one read-ahead window and cuts each out as its own
+ * copy, so that a caller keeping a payload keeps no 256 KiB window alive;
+ * a caller that only looks at the bytes and drops them (a listing's
+ * summary of a Solve's output) pays for that copy (~1 µs a payload) for
+ * nothing. A target registers here a fetch with the same checks, errors
+ * and verified bytes as its `fetch`, returned as a view. Kept off the
+ * public `Fetcher` interface.
+ *
+ * @module
+ */
+import type { Descriptor } from "./descriptor.ts";
+import type { Fetcher } from "./storage.ts";
+
+/**
+ * {@linkcode Fetcher.fetch} of a whole blob whose verified bytes may be a
+ * view into a buffer shared with other blobs: the caller must neither
+ * change them nor keep a reference to them past its own use.
+ */
+export type FetchView = (descriptor: Descriptor) => Promise<Uint8Array>;
+
+const views = new WeakMap<Fetcher, FetchView>();
+
+/**
+ * Register `target`'s fetch of a view.
+ *
+ * @param target The target.
+ * @param fetchView Its fetch of a view.
+ */
+export function registerFetchView(target: Fetcher, fetchView: FetchView): void {
+  views.set(target, fetchView);
+}
+
+/**
+ * The fetch of a view `target` registered, if any.
+ *
+ * @param target The target.
+ * @returns Its fetch of a view, or `undefined` (then use `fetch`).
+ */
+export function fetchViewOf(target: Fetcher): FetchView | undefined {
+  return views.get(target);
+}
