@@ -86,22 +86,8 @@ function unchangedIfSafe(value: unknown): unknown {
 }
 
 function writtenAsIs(value: unknown): boolean {
-  return value !== null && typeof value === "object" ? objectAsIs(value) : primitiveAsIs(value);
-}
-
-/** {@linkcode writtenAsIs} of a value that is not a non-null object. */
-function primitiveAsIs(value: unknown): boolean {
-  switch (typeof value) {
-    case "number":
-      return Number.isFinite(value);
-    case "string":
-    case "boolean":
-    case "undefined":
-    case "object": // null
-      return true;
-    default:
-      return false; // bigint; functions and symbols: left to the copy
-  }
+  // A value that is not an object is returned by `jsonSafe` itself when it is safe.
+  return value !== null && typeof value === "object" && objectAsIs(value);
 }
 
 /**
@@ -112,8 +98,8 @@ function primitiveAsIs(value: unknown): boolean {
  * costs more than its check.
  */
 function objectAsIs(value: object): boolean {
-  if ("toJSON" in value) return false;
   const proto = Object.getPrototypeOf(value);
+  if ("toJSON" in value) return false;
   let keys: string[] | undefined;
   if (proto !== Array.prototype) {
     if (proto !== Object.prototype && proto !== null) return false;
