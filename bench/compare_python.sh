@@ -226,14 +226,19 @@ if want writer; then
     settle_roots
   done
 fi
+# Each 500 MB sample starts on a settled disk (the virtual disk is still flushing the previous
+# sample's half gigabyte for seconds after its fsync returned: a sample right after the other
+# side's took up to 5x as long), and the side that goes first alternates.
 if want logfile; then
   for i in $(seq "$WRITER_SAMPLES"); do
-    cat "$DATA/logfile_500m.bin" >/dev/null
-    writer_sample python logfile "$DATA/logfile_500m.bin"
-    cat "$DATA/logfile_500m.bin" >/dev/null
-    writer_sample ts logfile "$DATA/logfile_500m.bin"
-    settle_roots
+    if ((i % 2)); then order=(python ts); else order=(ts python); fi
+    for impl in "${order[@]}"; do
+      settle_roots
+      cat "$DATA/logfile_500m.bin" >/dev/null
+      writer_sample "$impl" logfile "$DATA/logfile_500m.bin"
+    done
   done
+  settle_roots
 fi
 fi
 echo "{\"job\":\"load\",\"when\":\"end\",\"uptime\":\"$(uptime)\"}" >>"$OUT"
