@@ -19,7 +19,7 @@ import { FunctionSchema } from "./gen/ommx/v1/package_static.ts";
 import type { InstanceData } from "./instance_data.ts";
 import { equalityToNumber, senseToNumber } from "./_conversions.ts";
 import { functionToMessage, hasLabel } from "./_wire_common.ts";
-import { sortedById, writeId, writeKindAndBound } from "./_wire_writer_common.ts";
+import { sortedById, writeId, writeKindAndBound, writeStringMap } from "./_wire_writer_common.ts";
 
 /** Whether a function's linear ids are safe unsigned integers (the message path refuses others). */
 function writableIds(f: Function): boolean {
@@ -110,12 +110,6 @@ export function writeUsualInstance(d: InstanceData): Uint8Array | undefined {
     w.join();
     const sense = senseToNumber(d.sense);
     if (sense !== 0) w.tag(6, 0).int32(sense);
-    const annotations = d.annotations;
-    for (const k of Object.keys(annotations)) {
-      w.tag(13, 2).fork();
-      w.tag(1, 2).string(k);
-      w.tag(2, 2).string(annotations[k]!);
-      w.join();
-    }
+    writeStringMap(w, 13, d.annotations);
   });
 }

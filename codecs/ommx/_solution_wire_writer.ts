@@ -21,7 +21,13 @@ import {
   senseToNumber,
 } from "./_conversions.ts";
 import { hasLabel } from "./_wire_common.ts";
-import { isId, sortedById, writeId, writeKindAndBound } from "./_wire_writer_common.ts";
+import {
+  isId,
+  sortedById,
+  writeId,
+  writeKindAndBound,
+  writeStringMap,
+} from "./_wire_writer_common.ts";
 
 /** The solution data the writer reads (a structural part of `SolutionData`). */
 export interface UsualSolution {
@@ -136,13 +142,7 @@ export function writeUsualSolution(
     w.tag(8, 0).bool(feasibleRelaxed);
     const sense = senseToNumber(d.sense);
     if (sense !== 0) w.tag(9, 0).int32(sense);
-    const annotations = d.annotations;
-    for (const k of Object.keys(annotations)) {
-      w.tag(12, 2).fork();
-      w.tag(1, 2).string(k);
-      w.tag(2, 2).string(annotations[k]!);
-      w.join();
-    }
+    writeStringMap(w, 12, d.annotations);
     w.tag(16, 1).double(atol);
   });
 }

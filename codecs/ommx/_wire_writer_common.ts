@@ -69,3 +69,24 @@ export function writeKindAndBound(w: BinaryWriter, v: DecisionVariable): void {
   if (!Object.is(v.bound.upper, 0)) w.tag(2, 1).double(v.bound.upper);
   w.join();
 }
+
+/**
+ * Write a `map<string, string>` field: one entry message a key, in the
+ * record's key order (as protobuf-es writes it).
+ *
+ * @param w The writer.
+ * @param no The field number.
+ * @param map The entries.
+ */
+export function writeStringMap(
+  w: BinaryWriter,
+  no: number,
+  map: Readonly<Record<string, string>>,
+): void {
+  for (const k of Object.keys(map)) {
+    w.tag(no, 2).fork();
+    w.tag(1, 2).string(k);
+    w.tag(2, 2).string(map[k]!);
+    w.join();
+  }
+}
