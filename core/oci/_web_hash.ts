@@ -59,8 +59,8 @@ export async function webCryptoHex(bytes: Uint8Array): Promise<string> {
 
 /**
  * A hasher over WebCrypto, which hashes only whole payloads: it keeps the
- * chunks and hashes them at the end (the browser's hasher, and the writer's
- * for payloads it holds in memory anyway).
+ * chunks and hashes them at the end (`createHasher`'s where there is no
+ * `node:crypto`, e.g. a browser).
  *
  * @example
  * ```ts
@@ -77,7 +77,6 @@ export async function webCryptoHex(bytes: Uint8Array): Promise<string> {
  */
 export class BufferingHasher {
   #chunks: Uint8Array[] = [];
-  #length = 0;
   /**
    * Feed bytes (copied: callers may reuse their buffers).
    *
@@ -85,7 +84,6 @@ export class BufferingHasher {
    */
   update(chunk: Uint8Array): void {
     this.#chunks.push(chunk.slice());
-    this.#length += chunk.length;
   }
   /**
    * An independent hasher in the same state.
@@ -96,7 +94,6 @@ export class BufferingHasher {
     // The chunks are private copies and never mutated: share them.
     const other = new BufferingHasher();
     other.#chunks = [...this.#chunks];
-    other.#length = this.#length;
     return other;
   }
   /**
