@@ -9,8 +9,9 @@
  *   (archive, layout directory, Local Registry), the Local Registry session, the archive layout
  *   and tar writer, the fork's inheritance, the draft view's overlay, the image copy, atomic file
  *   writing, the file-type probe, the registry credentials from the environment, parallel
- *   verify, the MPS codec, and the `codecs/mod.ts` barrel (which would bring zstd along) —
- *   `LAZY` below. Every module Deno loads costs start-up time (BENCHMARKS.md, issue 13, fifth
+ *   verify, the MPS codec, the `codecs/mod.ts` barrel, the Local Registry catalogue
+ *   and checkpoint listing's pass, the remote listing, and the registry maintenance
+ *   functions — `LAZY` below. Every module Deno loads costs start-up time (BENCHMARKS.md, issue 13, fifth
  *   session).
  * - The CLI (`cli/main.ts`) loads the module of the command it runs only: no `cli/commands/`
  *   module is in its static runtime graph, and each is a dynamic import.
@@ -92,6 +93,9 @@ const LAZY = [
   "core/experiment/write/_overlay_target.ts",
   "codecs/ommx/_mps.ts",
   "codecs/mod.ts",
+  "core/experiment/read/_catalogue_impl.ts",
+  "core/experiment/read/_remote_catalogue_impl.ts",
+  "core/oci/backends/_local_registry_maintenance_impl.ts",
 ];
 
 Deno.test("import cost: mod.ts loads the backends, writers and clients only async functions need on first use", async () => {

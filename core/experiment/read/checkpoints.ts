@@ -8,16 +8,12 @@
 import { InvalidArgumentError, InvalidArtifactError, OmmxError } from "../../errors.ts";
 import { sha256Hex } from "../../oci/digest.ts";
 import { canonicalizeReference } from "../../oci/reference.ts";
-import { openExistingLocalRegistry } from "../../oci/backends/local_registry_maintenance.ts";
 import { localRepositoryKey } from "../../oci/backends/_local_registry_names.ts";
 import { reprStr } from "../../../codecs/_py_repr.ts";
 import { compareCodePoints } from "../../_code_points.ts";
-import {
-  catalogueExperiments,
-  type ExperimentRef,
-  formatRegistryListWarning,
-  type ListExperimentsOptions,
-} from "./catalogue.ts";
+import type { ExperimentRef } from "./_experiment_ref.ts";
+import type { ListExperimentsOptions } from "./_catalogue_impl.ts";
+import { formatRegistryListWarning } from "./_registry_list_warning.ts";
 
 /** The checkpoint statuses (`finished` Experiments are never checkpoints). */
 export type CheckpointStatus = "draft" | "failed" | "interrupted";
@@ -205,6 +201,11 @@ export async function listExperimentCheckpoints(
   options: ListExperimentCheckpointsOptions = {},
 ): Promise<ExperimentCheckpointRef[]> {
   const statuses = checkStatuses(options.statuses);
+  // The registry and the catalogue pass load on first use (`tests/import_cost_test.ts`).
+  const { openExistingLocalRegistry } = await import(
+    "../../oci/backends/_local_registry_maintenance_impl.ts"
+  );
+  const { catalogueExperiments } = await import("./_catalogue_impl.ts");
   const { registry } = await openExistingLocalRegistry(options.root, false);
   if (registry === null) return [];
   try {
