@@ -10,8 +10,9 @@
  *   and tar writer, the fork's inheritance, the draft view's overlay, the image copy, atomic file
  *   writing, the file-type probe, the registry credentials from the environment, parallel
  *   verify, the MPS codec, the `codecs/mod.ts` barrel, the Local Registry catalogue
- *   and checkpoint listing's pass, the remote listing, and the registry maintenance
- *   functions — `LAZY` below. Every module Deno loads costs start-up time (BENCHMARKS.md, issue 13, fifth
+ *   and checkpoint listing's pass, the remote listing, the registry maintenance functions,
+ *   and the zstd decoder and encoder (`zstd.ts` keeps the storage-format rules) — `LAZY`
+ *   below. Every module Deno loads costs start-up time (BENCHMARKS.md, issue 13, fifth
  *   session).
  * - The CLI (`cli/main.ts`) loads the module of the command it runs only: no `cli/commands/`
  *   module is in its static runtime graph, and each is a dynamic import.
@@ -96,6 +97,7 @@ const LAZY = [
   "core/experiment/read/_catalogue_impl.ts",
   "core/experiment/read/_remote_catalogue_impl.ts",
   "core/oci/backends/_local_registry_maintenance_impl.ts",
+  "codecs/_zstd_frames.ts",
 ];
 
 Deno.test("import cost: mod.ts loads the backends, writers and clients only async functions need on first use", async () => {
