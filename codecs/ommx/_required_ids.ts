@@ -1,9 +1,11 @@
 /**
- * The IDs a linear or quadratic function uses, found without building its canonical polynomial
- * when no monomial occurs twice (then no coefficients can cancel, and every term with a non-zero
- * coefficient keeps its IDs): a bitmap over the IDs, far cheaper than a `Map` for the 10^5–10^6
- * terms of a QUBO objective. `Function.requiredIds()` uses it and falls back to the canonical
- * polynomial otherwise.
+ * The IDs and the canonical terms of a linear or quadratic function, found without building its
+ * canonical polynomial when no monomial occurs twice (then no coefficients can cancel, and every
+ * term with a non-zero coefficient keeps its IDs): a bitmap over the IDs, far cheaper than a `Map`
+ * for the 10^5–10^6 terms of a QUBO objective. `Function.requiredIds()` and
+ * `Function.forEachTerm()` use them and fall back to the canonical polynomial otherwise (which
+ * `forEachTerm` would otherwise build and keep for as long as the function lives: ~1 KiB for a
+ * knapsack row, kept by every Instance evaluated once).
  *
  * Internal: not part of the published API.
  *
@@ -24,6 +26,51 @@ export interface TermArrays {
   readonly quadraticValues: readonly number[];
   /** Higher-degree monomials. */
   readonly monomials: readonly unknown[];
+}
+
+/** The term arrays and the constant term of a function. */
+export interface TermArraysWithConstant extends TermArrays {
+  /** Constant term. */
+  readonly constant: number;
+}
+
+/**
+ * Visit the canonical terms in the order the canonical polynomial holds them (quadratic terms
+ * with their IDs ascending, then linear terms, each in the given order, then the constant;
+ * zero coefficients skipped), so that sums over the visits are the same numbers — or do nothing
+ * and return `false` when the function has monomials, a linear or quadratic monomial occurs more
+ * than once, or a coefficient is not finite (the polynomial then merges the terms or throws).
+ *
+ * @param f The term arrays and constant.
+ * @param visit Called with fresh term IDs and the coefficient.
+ * @returns Whether the terms were visited.
+ */
+export function forEachTermWithoutMerging(
+  f: TermArraysWithConstant,
+  visit: (ids: readonly number[], coefficient: number) => void,
+): boolean {
+  if (f.monomials.length > 0 || !Number.isFinite(f.constant)) return false;
+  const lin = f.linearIds;
+  const lc = f.linearCoefficients;
+  const rows = f.quadraticRows;
+  const cols = f.quadraticColumns;
+  const vals = f.quadraticValues;
+  for (let i = 0; i < lc.length; i++) if (!Number.isFinite(lc[i]!)) return false;
+  for (let k = 0; k < vals.length; k++) if (!Number.isFinite(vals[k]!)) return false;
+  if (hasDuplicates(f)) return false;
+  for (let k = 0; k < rows.length; k++) {
+    const v = vals[k]!;
+    if (v === 0) continue;
+    const r = rows[k]!;
+    const c = cols[k]!;
+    visit(r <= c ? [r, c] : [c, r], v);
+  }
+  for (let i = 0; i < lin.length; i++) {
+    const v = lc[i]!;
+    if (v !== 0) visit([lin[i]!], v);
+  }
+  if (f.constant !== 0) visit([], f.constant);
+  return true;
 }
 
 /**

@@ -12,7 +12,7 @@ import type { Bound, Equality, Label, StateLike } from "./types.ts";
 import { stateGet } from "./_conversions.ts";
 import { WIRE_I64, WIRE_LEN, WireReader } from "./_wire.ts";
 import { Polynomial } from "./_polynomial.ts";
-import { requiredIdsWithoutMerging } from "./_required_ids.ts";
+import { forEachTermWithoutMerging, requiredIdsWithoutMerging } from "./_required_ids.ts";
 
 /** Which member of the `ommx.v1.Function` oneof a function uses. */
 export type FunctionKind = "constant" | "linear" | "quadratic" | "polynomial";
@@ -554,6 +554,7 @@ export class Function {
    * @param visit Called with the term's IDs (ascending; do not modify) and coefficient.
    */
   forEachTerm(visit: (ids: readonly number[], coefficient: number) => void): void {
+    if (this.#poly === undefined && forEachTermWithoutMerging(this, visit)) return;
     for (const t of this.#polynomial().terms.values()) visit(t.ids, t.coefficient);
   }
 
