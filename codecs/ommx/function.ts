@@ -88,7 +88,8 @@ export class Function {
   readonly monomials: readonly Monomial[];
   #poly: Polynomial | undefined;
   #flatTerms: FlatTerms | undefined;
-  #required: Float64Array | undefined;
+  /** `requiredIds()`, cached: a plain array (copied by `slice`, far cheaper than a typed array's). */
+  #required: readonly number[] | undefined;
 
   /**
    * Low-level constructor; prefer the static builders.
@@ -628,14 +629,15 @@ export class Function {
     if (this.#required === undefined) {
       const fast = this.#poly === undefined ? requiredIdsWithoutMerging(this) : undefined;
       if (fast !== undefined) {
-        this.#required = Float64Array.from(fast);
+        // A copy of exactly its length (`fast` grew by push and has room to spare).
+        this.#required = fast.slice();
       } else {
         const s = new Set<number>();
         for (const t of this.#polynomial().terms.values()) for (const id of t.ids) s.add(id);
-        this.#required = Float64Array.from(s).sort();
+        this.#required = [...s].sort((a, b) => a - b);
       }
     }
-    return Array.from(this.#required);
+    return this.#required.slice();
   }
 
   /**
