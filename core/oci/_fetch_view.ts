@@ -17,9 +17,12 @@ import type { Fetcher } from "./storage.ts";
 /**
  * {@linkcode Fetcher.fetch} of a whole blob whose verified bytes may be a
  * view into a buffer shared with other blobs: the caller must neither
- * change them nor keep a reference to them past its own use.
+ * change them nor keep a reference to them past its own use. `position`,
+ * when known, is the blob's place in the list the target's `existsAll` was
+ * last given (a manifest layer's number): a target may find the blob by it
+ * when the digest there is the same, with the same checks and errors.
  */
-export type FetchView = (descriptor: Descriptor) => Promise<Uint8Array>;
+export type FetchView = (descriptor: Descriptor, position?: number) => Promise<Uint8Array>;
 
 const views = new WeakMap<Fetcher, FetchView>();
 

@@ -41,6 +41,8 @@ export interface ReadContext {
  * @param transient Whether the caller only reads the bytes and keeps no reference to them
  * (nor changes them): then a target that can may return a view into a buffer shared with
  * other blobs (`core/oci/_fetch_view.ts`) — the same checks, errors and bytes, no copy.
+ * @param layer The blob's number in `ctx.layers`, if known: passed to such a view fetch, which
+ * may then skip a lookup the layers' existence check already made.
  * @returns The verified bytes.
  * @throws {LimitExceededError} When the blob is larger than `maxDecompressedBytes`.
  */
@@ -49,6 +51,7 @@ export async function fetchPayload(
   descriptor: Descriptor,
   what: string,
   transient = false,
+  layer?: number,
 ): Promise<Uint8Array> {
   if (descriptor.size > ctx.maxDecompressedBytes) {
     throw new LimitExceededError(
@@ -56,5 +59,5 @@ export async function fetchPayload(
     );
   }
   const view = transient ? fetchViewOf(ctx.target) : undefined;
-  return await (view === undefined ? ctx.target.fetch(descriptor) : view(descriptor));
+  return await (view === undefined ? ctx.target.fetch(descriptor) : view(descriptor, layer));
 }

@@ -184,7 +184,9 @@ export abstract class ProcessView<Output> {
       return pick((await this.getOutput())!);
     }
     // `fast` keeps nothing of the bytes (a summary is a few fields): no copy of them needed.
-    return fast(await fetchPayload(this.#ctx, d, `${this.#what} output`, true));
+    return fast(
+      await fetchPayload(this.#ctx, d, `${this.#what} output`, true, this.#record.output),
+    );
   }
 
   /**

@@ -51,9 +51,14 @@ interface ReadWindow {
 }
 
 /**
- * The blob members of an archive, compactly: digest → member number, and the
- * members' data offsets and sizes in two number arrays (no object per member).
+ * What the last {@linkcode ArchiveTarget.existsAll} found: the digests it was
+ * given, by position, and each one's member number (-1: absent or another size).
  */
+interface CheckedBlobs {
+  readonly digests: readonly string[];
+  readonly members: Int32Array;
+}
+
 /** Options for {@linkcode openArchive}. */
 export interface OpenArchiveOptions extends TarIndexOptions {
   /** Name used in messages (default: `archive`). */
@@ -81,6 +86,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
   #window: ReadWindow | undefined;
   /** End of the last small fetch's member, or -1. */
   #lastEnd = -1;
+  #checked: CheckedBlobs | undefined;
 
   /**
    * Use {@linkcode openArchive} instead.
@@ -105,7 +111,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
     this.#blobs = init.blobs;
     this.#chunkSize = init.chunkSize;
     this.#filePath = init.filePath;
-    registerFetchView(this, (descriptor) => this.#fetch(descriptor, true));
+    registerFetchView(this, (descriptor, position) => this.#fetch(descriptor, true, position));
   }
 
   /**
@@ -150,9 +156,19 @@ export class ArchiveTarget implements ReadOnlyTarget {
     }
   }
 
-  /** The blob's member number, checked against the descriptor's size. */
-  #member(descriptor: Descriptor): number {
-    const n = this.#blobs.get(descriptor.digest);
+  /**
+   * The blob's member number, checked against the descriptor's size: the
+   * number {@linkcode ArchiveTarget.existsAll} found at `position` when it was
+   * given the same digest there (a string compare, no index lookup), else
+   * looked up.
+   */
+  #member(descriptor: Descriptor, position?: number): number {
+    const checked = this.#checked;
+    const found = position !== undefined && checked !== undefined &&
+        checked.digests[position] === descriptor.digest
+      ? checked.members[position]!
+      : -1;
+    const n = found >= 0 ? found : this.#blobs.get(descriptor.digest);
     if (n === undefined) throw new BlobNotFoundError(descriptor.digest, this.location);
     const size = this.#blobs.sizes[n]!;
     if (size !== descriptor.size) {
@@ -161,10 +177,10 @@ export class ArchiveTarget implements ReadOnlyTarget {
     return n;
   }
 
-  /** Whether the blob is present with the descriptor's size. */
-  #has(descriptor: Descriptor): boolean {
+  /** The blob's member number when present with the descriptor's size, else -1. */
+  #present(descriptor: Descriptor): number {
     const n = this.#blobs.get(descriptor.digest);
-    return n !== undefined && this.#blobs.sizes[n] === descriptor.size;
+    return n !== undefined && this.#blobs.sizes[n] === descriptor.size ? n : -1;
   }
 
   /**
@@ -174,19 +190,33 @@ export class ArchiveTarget implements ReadOnlyTarget {
    * @returns `true` when present with a matching size.
    */
   exists(descriptor: Descriptor): Promise<boolean> {
-    return Promise.resolve(this.#has(descriptor));
+    return Promise.resolve(this.#present(descriptor) >= 0);
   }
 
   /**
-   * {@linkcode ArchiveTarget.exists} for many blobs, answered from the tar index.
+   * {@linkcode ArchiveTarget.exists} for many blobs, answered from the tar
+   * index. The member numbers found are kept (until the next call), so that a
+   * fetch told a blob's position in this list (the view fetch of
+   * `core/oci/_fetch_view.ts`, by a manifest layer's number) finds its member
+   * without a second lookup.
    *
    * @param descriptors The blobs' descriptors.
    * @returns One answer per descriptor, in order.
    */
   existsAll(descriptors: readonly Descriptor[]): Promise<boolean[]> {
-    return Promise.resolve(
-      descriptors.map((d) => this.#has(d)),
-    );
+    const count = descriptors.length;
+    const digests = new Array<string>(count);
+    const members = new Int32Array(count);
+    const out = new Array<boolean>(count);
+    for (let i = 0; i < count; i++) {
+      const d = descriptors[i]!;
+      const n = this.#present(d);
+      digests[i] = d.digest;
+      members[i] = n;
+      out[i] = n >= 0;
+    }
+    this.#checked = { digests, members };
+    return Promise.resolve(out);
   }
 
   /**
@@ -200,21 +230,23 @@ export class ArchiveTarget implements ReadOnlyTarget {
    * @throws {DigestMismatchError} When the bytes do not hash to the digest.
    */
   fetch(descriptor: Descriptor, options?: FetchOptions): Promise<Uint8Array> {
-    return this.#fetch(descriptor, false, options);
+    return this.#fetch(descriptor, false, undefined, options);
   }
 
   /**
    * {@linkcode ArchiveTarget.fetch}; with `view`, a small blob served from the
    * read-ahead window is a view into it rather than a copy (the fetch
-   * registered by `registerFetchView`, for callers that keep no reference).
+   * registered by `registerFetchView`, for callers that keep no reference);
+   * `position` as for {@linkcode ArchiveTarget.existsAll}.
    */
   async #fetch(
     descriptor: Descriptor,
     view: boolean,
+    position?: number,
     options?: FetchOptions,
   ): Promise<Uint8Array> {
     options?.signal?.throwIfAborted();
-    const n = this.#member(descriptor);
+    const n = this.#member(descriptor, position);
     const offset = this.#blobs.offsets[n]!;
     const size = descriptor.size;
     const bytes = size <= READ_AHEAD_BLOB_MAX && this.#source.ownsReads

@@ -11,6 +11,7 @@ import type { RandomAccessSource } from "../random_access.ts";
 import { buildTar, type TarWriteEntry } from "../tar/writer.ts";
 import { fetchViewOf } from "../_fetch_view.ts";
 import { openArchive, openArchiveFile } from "./archive.ts";
+import { countBlobIndexLookups as countLookups } from "./_archive_blob_index_test_util.ts";
 
 /** A run of small blobs (and one large one in the middle) stored next to each other. */
 async function build(opts: { corrupt?: number } = {}) {
@@ -161,6 +162,55 @@ Deno.test("archive read-ahead: the registered fetch of a view gives the same byt
   await assert.rejects(
     fetchView({ ...blobs[2]!.desc, size: blobs[2]!.desc.size + 1 }),
     is(SizeMismatchError, "SIZE_MISMATCH"),
+  );
+  await target.close();
+});
+
+Deno.test("archive: a view fetch told a blob's position in the existence check's list uses the member found there, with every check", async () => {
+  const { tar, blobs } = await build({ corrupt: 7 });
+  const target = await openArchive(countingSource(tar));
+  const fetchView = fetchViewOf(target)!;
+  const missing = { ...blobs[0]!.desc, digest: `sha256:${"0".repeat(64)}` };
+  const descs = [...blobs.map((b) => b.desc), missing];
+  const present = await target.existsAll(descs);
+  assert.deepEqual(present, descs.map((_, i) => i < blobs.length));
+  // By position: the same bytes and errors, and no second lookup.
+  const lookups = await countLookups(async () => {
+    for (let i = 0; i < blobs.length; i++) {
+      const b = blobs[i]!;
+      if (i === 7) {
+        await assert.rejects(fetchView(b.desc, i), is(DigestMismatchError, "DIGEST_MISMATCH"));
+      } else {
+        assert.deepEqual(await fetchView(b.desc, i), b.bytes, `blob ${i}`);
+      }
+    }
+    await assert.rejects(fetchView(missing, blobs.length), is(BlobNotFoundError, "BLOB_NOT_FOUND"));
+  });
+  // Only the missing blob, absent at the check, is looked up again.
+  assert.equal(lookups, 1);
+  // A position holding another digest, or none, is looked up: still the blob's own bytes.
+  assert.equal(
+    await countLookups(async () => {
+      assert.deepEqual(await fetchView(blobs[2]!.desc, 3), blobs[2]!.bytes);
+      assert.deepEqual(await fetchView(blobs[2]!.desc, descs.length + 5), blobs[2]!.bytes);
+      assert.deepEqual(await fetchView(blobs[2]!.desc, -1), blobs[2]!.bytes);
+      assert.deepEqual(await fetchView(blobs[2]!.desc), blobs[2]!.bytes);
+    }),
+    4,
+  );
+  // The descriptor's size is still checked against the member's.
+  await assert.rejects(
+    fetchView({ ...blobs[2]!.desc, size: blobs[2]!.desc.size + 1 }, 2),
+    is(SizeMismatchError, "SIZE_MISMATCH"),
+  );
+  // A later check replaces the list: positions refer to it.
+  await target.existsAll([blobs[5]!.desc]);
+  assert.equal(
+    await countLookups(async () => {
+      assert.deepEqual(await fetchView(blobs[5]!.desc, 0), blobs[5]!.bytes);
+      assert.deepEqual(await fetchView(blobs[4]!.desc, 4), blobs[4]!.bytes);
+    }),
+    1,
   );
   await target.close();
 });
