@@ -204,17 +204,10 @@ export class ArchiveTarget implements ReadOnlyTarget {
    * @returns One answer per descriptor, in order.
    */
   existsAll(descriptors: readonly Descriptor[]): Promise<boolean[]> {
-    const count = descriptors.length;
-    const digests = new Array<string>(count);
-    const members = new Int32Array(count);
-    const out = new Array<boolean>(count);
-    for (let i = 0; i < count; i++) {
-      const d = descriptors[i]!;
-      const n = this.#present(d);
-      digests[i] = d.digest;
-      members[i] = n;
-      out[i] = n >= 0;
-    }
+    // Two `map`s rather than one loop filling three arrays: cheaper in a cold open.
+    const members = new Int32Array(descriptors.length);
+    const out = descriptors.map((d, i) => (members[i] = this.#present(d)) >= 0);
+    const digests = descriptors.map((d) => d.digest);
     this.#checked = { digests, members };
     return Promise.resolve(out);
   }
