@@ -10,7 +10,7 @@
  * changed between the check and the open); the caller then takes its
  * `node:fs` path, which gives the same result as before for the same input,
  * including the very same error (code and message). Node and Bun never take
- * these paths.
+ * these paths, nor Deno when `denoFsSettings` (`_deno_fs.ts`) turns them off.
  *
  * One difference remains: Deno's `open` takes no `O_NONBLOCK`/`O_NOFOLLOW`,
  * so the fast path is only used for a path the user named (links followed
@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { type DenoFs, denoFs, type DenoFsFile } from "./_deno_fs.ts";
 
 /** What {@linkcode denoRegularFile} learnt from `lstat` when the path is not a regular file. */
 export interface NotRegularFile {
@@ -59,52 +60,6 @@ export interface PortFile {
    * @returns Nothing.
    */
   close(): Promise<void>;
-}
-
-interface DenoFileInfo {
-  isFile: boolean;
-  isDirectory: boolean;
-  isSymlink: boolean;
-  isFifo?: boolean | null;
-  isSocket?: boolean | null;
-  isCharDevice?: boolean | null;
-  isBlockDevice?: boolean | null;
-  size: number;
-  dev: number;
-  ino: number | null;
-}
-
-interface DenoFsFile {
-  stat(): Promise<DenoFileInfo>;
-  seekSync(offset: number, whence: number): number;
-  readSync(buffer: Uint8Array): number | null;
-  seek(offset: number, whence: number): Promise<number>;
-  read(buffer: Uint8Array): Promise<number | null>;
-  close(): void;
-}
-
-interface DenoFs {
-  lstat(path: string): Promise<DenoFileInfo>;
-  stat(path: string): Promise<DenoFileInfo>;
-  realPath(path: string): Promise<string>;
-  open(path: string, options: { read: true }): Promise<DenoFsFile>;
-  SeekMode: { Start: number };
-}
-
-/**
- * Whether the fast paths are taken under Deno (default `true`). Tests turn it
- * off to run the `node:fs` paths on the same cases and compare.
- */
-export const filePortSettings: { enabled: boolean } = { enabled: true };
-
-/** Deno's file API, or `undefined` outside Deno (or when turned off). */
-function denoFs(): DenoFs | undefined {
-  if (!filePortSettings.enabled) return undefined;
-  const deno = (globalThis as { Deno?: Partial<DenoFs> }).Deno;
-  return typeof deno?.open === "function" && typeof deno.lstat === "function" &&
-      deno.SeekMode !== undefined
-    ? deno as DenoFs
-    : undefined;
 }
 
 /**

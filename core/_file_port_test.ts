@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { filePortSettings } from "./_file_port.ts";
+import { denoFsSettings } from "./_deno_fs.ts";
 import { findOnPath } from "./_tools_test_util.ts";
 import { openFileSource } from "./oci/random_access_file.ts";
 import { openSource } from "./experiment/read/open.ts";
@@ -21,11 +21,11 @@ async function outcome(f: () => Promise<unknown>): Promise<unknown> {
 /** The outcome with Deno's file API, then through node:fs; both must match. */
 async function both(what: string, f: () => Promise<unknown>): Promise<unknown> {
   const deno = await outcome(f);
-  filePortSettings.enabled = false;
+  denoFsSettings.enabled = false;
   try {
     assert.deepEqual(await outcome(f), deno, what);
   } finally {
-    filePortSettings.enabled = true;
+    denoFsSettings.enabled = true;
   }
   return deno;
 }

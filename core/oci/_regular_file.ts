@@ -14,6 +14,7 @@ import { InvalidArtifactError, type OmmxError, SizeMismatchError } from "../erro
 import { ioError } from "../_io_error.ts";
 import type { FileHandle } from "../_atomic_file.ts";
 import { denoRegularFile, fileKind, type PortFile } from "../_file_port.ts";
+import { denoFs } from "../_deno_fs.ts";
 
 type Fs = typeof import("node:fs/promises");
 type Stats = Awaited<ReturnType<Fs["lstat"]>>;
@@ -72,10 +73,6 @@ async function inside(root: string, real: string): Promise<boolean> {
   return rel === "" || (!rel.startsWith("..") && !nodePath.isAbsolute(rel));
 }
 
-interface DenoLstat {
-  lstatSync(path: string): { isFile: boolean; size: number };
-}
-
 /**
  * The size of a plain regular file (not a link) by one synchronous `lstat`,
  * where the runtime has a cheap one (Deno's: ~4 µs, against ~50 µs for an
@@ -101,8 +98,8 @@ interface DenoLstat {
  * @returns Its size, `null` (missing) or `undefined` (ask the full check).
  */
 export function quickRegularFileSize(path: string): number | null | undefined {
-  const deno = (globalThis as { Deno?: Partial<DenoLstat> }).Deno;
-  if (typeof deno?.lstatSync !== "function") return undefined;
+  const deno = denoFs();
+  if (deno === undefined) return undefined;
   try {
     const st = deno.lstatSync(path);
     return st.isFile ? st.size : undefined;

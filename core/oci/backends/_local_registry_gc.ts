@@ -22,6 +22,7 @@ import { InvalidArtifactError } from "../../errors.ts";
 import { isDigest, verifyBytes } from "../digest.ts";
 import { parseManifest } from "../manifest.ts";
 import { BLOB_LOCK_FILE, type Database, withFileLock } from "./_local_registry_store.ts";
+import { denoFs } from "../../_deno_fs.ts";
 
 type Fs = typeof import("node:fs/promises");
 
@@ -128,10 +129,8 @@ interface FileStat {
 
 /** A synchronous stat: `Deno.statSync` where present (fastest), else `node:fs` `statSync`; `undefined` for a missing file. */
 async function statSyncFunction(): Promise<(path: string) => FileStat | undefined> {
-  const deno = (globalThis as {
-    Deno?: { statSync?: (p: string) => { isFile: boolean; size: number; mtime: Date | null } };
-  }).Deno;
-  if (typeof deno?.statSync === "function") {
+  const deno = denoFs();
+  if (deno !== undefined) {
     const statSync = deno.statSync;
     return (path) => {
       try {
@@ -170,10 +169,8 @@ async function readFileSyncFunction(): Promise<
 
 /** A directory's entry names: `Deno.readDirSync` where present (node:fs `readdir` sorts and re-checks names, slowly). */
 async function readNames(fs: Fs, dir: string): Promise<string[]> {
-  const deno =
-    (globalThis as { Deno?: { readDirSync?: (p: string) => Iterable<{ name: string }> } })
-      .Deno;
-  if (typeof deno?.readDirSync === "function") {
+  const deno = denoFs();
+  if (deno !== undefined) {
     return Array.from(deno.readDirSync(dir), (e) => e.name);
   }
   return await fs.readdir(dir);

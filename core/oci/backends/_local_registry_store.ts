@@ -13,6 +13,7 @@
 //   `<root>/.gc-exclusion.lock`, the lock the SDK's deleting GC also holds.
 import { DatabaseError, InvalidArtifactError, OmmxError, UnsupportedError } from "../../errors.ts";
 import { ioError } from "../../_io_error.ts";
+import { denoFs, type DenoFsFile } from "../../_deno_fs.ts";
 
 type Sqlite = typeof import("node:sqlite");
 /** A `node:sqlite` connection. */
@@ -217,35 +218,9 @@ export function tempBlobName(): string {
   return `.blob-${at(0)}${at(1)}${at(2)}${at(3)}${at(4)}${at(5)}.tmp`;
 }
 
-interface LockableFile {
-  lock(exclusive?: boolean): Promise<void>;
-  tryLockSync?(exclusive?: boolean): boolean;
-  close(): void;
-}
-
-interface DenoFiles {
-  openSync(
-    path: string,
-    options: { read: boolean; write: boolean; create: boolean; truncate: boolean },
-  ): LockableFile;
-  lstatSync(path: string): { isFile: boolean };
-}
-
-function denoFiles(): DenoFiles | undefined {
-  const deno = (globalThis as {
-    Deno?: { openSync?: unknown; lstatSync?: unknown; FsFile?: { prototype?: unknown } };
-  }).Deno;
-  const proto = deno?.FsFile?.prototype as { lock?: unknown } | undefined;
-  if (
-    typeof deno?.openSync !== "function" || typeof deno.lstatSync !== "function" ||
-    typeof proto?.lock !== "function"
-  ) return undefined;
-  return deno as unknown as DenoFiles;
-}
-
 /** Whether this runtime can take the SDK's advisory file locks (`flock`). */
 export function canLockFiles(): boolean {
-  return denoFiles() !== undefined;
+  return denoFs(false) !== undefined;
 }
 
 /**
@@ -253,7 +228,8 @@ export function canLockFiles(): boolean {
  * while `fn` runs. The file is created when absent and never truncated.
  */
 export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
-  const files = denoFiles();
+  // No node:fs path: the switch of the fast paths leaves the locks on.
+  const files = denoFs(false);
   if (!files) {
     throw new UnsupportedError(
       "writing the OMMX local registry needs file locks (Deno.FsFile.lock); this runtime has none",
@@ -271,7 +247,7 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promi
   if (isFile === false) {
     throw new InvalidArtifactError(`${path}: the lock file is not a regular file`);
   }
-  let file: LockableFile;
+  let file: DenoFsFile;
   try {
     file = files.openSync(path, { read: true, write: true, create: true, truncate: false });
   } catch (e) {

@@ -43,6 +43,7 @@ import type { DigestedBlob, FetchOptions, FilePusher, Target } from "../storage.
 import { LayoutDirTarget } from "./layout_dir.ts";
 import { readRegularFile } from "../_regular_file.ts";
 import { ioError } from "../../_io_error.ts";
+import { denoFs, type DenoFsFile } from "../../_deno_fs.ts";
 import { lazyNodeFs } from "../../_lazy_node_fs.ts";
 import { EXISTS_CONCURRENCY, mapBounded } from "../../_each_bounded.ts";
 import { writeAll } from "../../_atomic_file.ts";
@@ -241,23 +242,6 @@ export async function defaultLocalRegistryRoot(): Promise<string> {
 type Sqlite = typeof import("node:sqlite");
 type Fs = typeof import("node:fs/promises");
 
-/** A file as `pushFile` uses it (Deno's `FsFile`). */
-interface CopyFile {
-  read(p: Uint8Array): Promise<number | null>;
-  writeSync(p: Uint8Array): number;
-  sync(): Promise<void>;
-  syncData(): Promise<void>;
-  close(): void;
-}
-
-/** The file API `pushFile` copies with (Deno's). */
-interface DenoCopyFiles {
-  open(
-    path: string,
-    options: { read: true } | { write: true; createNew: true } | { write: true },
-  ): Promise<CopyFile>;
-}
-
 /** A temporary blob file being written. */
 interface TempFile {
   write(chunk: Uint8Array): Promise<void>;
@@ -265,39 +249,18 @@ interface TempFile {
   close(): Promise<void>;
 }
 
-interface DenoBlobFiles {
-  openSync(
-    path: string,
-    options: { write: true; createNew: true },
-  ): {
-    writeSync(p: Uint8Array): number;
-    sync(): Promise<void>;
-    close(): void;
-  };
-  linkSync(from: string, to: string): void;
-  removeSync(path: string): void;
-}
-
 /**
- * Deno's own file API, if any. A small blob's file is created, written,
- * linked and its temporary name removed by synchronous calls (each a few
- * tens of µs on a local disk); only the fsync, which waits for the disk, goes
- * to the runtime's thread pool. An awaited call costs a hand-off to a pool
- * thread and back on top of the syscall (3,000 small files created, written,
- * linked and removed: 0.39 s of CPU awaited, 0.17 s synchronous), and 16 at a
- * time kept ~30 pool threads alive (BENCHMARKS.md, branch i13y).
+ * Create `path` (it must not exist) for writing. Under Deno a small blob's
+ * file is created, written, linked ({@linkcode linkFile}) and its temporary
+ * name removed ({@linkcode removeFile}) by Deno's synchronous calls (each a
+ * few tens of µs on a local disk); only the fsync, which waits for the disk,
+ * goes to the runtime's thread pool. An awaited call costs a hand-off to a
+ * pool thread and back on top of the syscall (3,000 small files created,
+ * written, linked and removed: 0.39 s of CPU awaited, 0.17 s synchronous),
+ * and 16 at a time kept ~30 pool threads alive (BENCHMARKS.md, branch i13y).
  */
-function denoBlobFiles(): DenoBlobFiles | undefined {
-  const deno = (globalThis as { Deno?: Partial<DenoBlobFiles> }).Deno;
-  return typeof deno?.openSync === "function" && typeof deno.linkSync === "function" &&
-      typeof deno.removeSync === "function"
-    ? deno as DenoBlobFiles
-    : undefined;
-}
-
-/** Create `path` (it must not exist) for writing. */
 async function openTemp(fs: Fs, path: string): Promise<TempFile> {
-  const deno = denoBlobFiles();
+  const deno = denoFs();
   if (deno !== undefined) {
     const file = deno.openSync(path, { write: true, createNew: true });
     let closed = false;
@@ -331,14 +294,14 @@ async function openTemp(fs: Fs, path: string): Promise<TempFile> {
 
 /** Hard-link `from` as `to`; fails (`EEXIST`) when `to` exists. */
 async function linkFile(fs: Fs, from: string, to: string): Promise<void> {
-  const deno = denoBlobFiles();
+  const deno = denoFs();
   if (deno !== undefined) deno.linkSync(from, to);
   else await fs.link(from, to);
 }
 
 /** Remove a file, ignoring failures (a leftover temporary file is the GC's). */
 async function removeFile(fs: Fs, path: string): Promise<void> {
-  const deno = denoBlobFiles();
+  const deno = denoFs();
   if (deno === undefined) {
     await fs.rm(path, { force: true }).catch(() => {});
     return;
@@ -357,31 +320,16 @@ interface PendingPlacement {
   reject(error: unknown): void;
 }
 
-/** The calls {@linkcode denoIndexPresent} and {@linkcode makeDirectory} take from Deno. */
-interface DenoDirs {
-  lstat(path: string): Promise<{ isFile: boolean }>;
-  mkdir(path: string, options: { recursive: true }): Promise<void>;
-}
-
-/**
- * Deno's own calls, if any: the ordinary open of a Local Registry (its index
- * a regular file or missing, the blob directory made) needs no `node:fs`,
- * whose load brings Node's compatibility layer (~10 MiB).
- */
-function denoDirs(): DenoDirs | undefined {
-  const deno = (globalThis as { Deno?: Partial<DenoDirs> }).Deno;
-  return typeof deno?.lstat === "function" && typeof deno.mkdir === "function"
-    ? deno as DenoDirs
-    : undefined;
-}
-
 /**
  * Whether the index exists, by Deno's `lstat`: `true` for a regular file,
  * `false` when missing, `undefined` for anything else (a link, another kind,
- * another error, no Deno), which {@linkcode indexPresent} then decides.
+ * another error, no Deno), which {@linkcode indexPresent} then decides. The
+ * ordinary open of a Local Registry (its index a regular file or missing,
+ * the blob directory made by {@linkcode makeDirectory}) needs no `node:fs`,
+ * whose load brings Node's compatibility layer (~10 MiB).
  */
 async function denoIndexPresent(indexPath: string): Promise<boolean | undefined> {
-  const deno = denoDirs();
+  const deno = denoFs();
   if (deno === undefined) return undefined;
   try {
     return (await deno.lstat(indexPath)).isFile ? true : undefined;
@@ -420,7 +368,7 @@ async function indexPresent(fs: Fs, root: string, indexPath: string): Promise<bo
 /** `mkdir -p` by Deno's call; on any failure (or without Deno) by `node:fs`, which gives the error. */
 async function makeDirectory(fs: Fs, dir: string): Promise<void> {
   try {
-    const deno = denoDirs();
+    const deno = denoFs();
     if (deno !== undefined) return await deno.mkdir(dir, { recursive: true });
   } catch { /* node:fs decides, with its error */ }
   await fs.mkdir(dir, { recursive: true });
@@ -885,16 +833,17 @@ export class LocalRegistryTarget implements Target, FilePusher {
     } catch (e) {
       throw ioError(e, "create the directory", dir);
     }
-    const deno = (globalThis as { Deno?: DenoCopyFiles }).Deno!;
-    let src: CopyFile;
+    // Writable only where the runtime has file locks, that is under Deno.
+    const deno = denoFs(false)!;
+    let src: DenoFsFile;
     try {
       src = await deno.open(path, { read: true });
     } catch (e) {
       throw ioError(e, "read", path);
     }
     const tmp = `${dir}/${tempBlobName()}`;
-    let out: CopyFile | undefined;
-    let flusher: CopyFile | undefined;
+    let out: DenoFsFile | undefined;
+    let flusher: DenoFsFile | undefined;
     let placed = false;
     try {
       try {
