@@ -23,26 +23,10 @@ import {
 } from "./digest.ts";
 import { isDeno, webCryptoHex } from "./_web_hash.ts";
 import { Sha256 } from "./_sha256.ts";
+import { SyncHasher } from "./_sync_hasher.ts";
 
 /** Above this, one WebCrypto call costs less than hashing in JavaScript. */
 const SMALL_PAYLOAD = 64 * 1024;
-
-/** {@linkcode Sha256} as a {@linkcode Hasher}. */
-class JsHasher implements Hasher {
-  #hash: Sha256;
-  constructor(hash: Sha256) {
-    this.#hash = hash;
-  }
-  update(chunk: Uint8Array): void {
-    this.#hash.update(chunk);
-  }
-  copy(): Hasher {
-    return new JsHasher(this.#hash.copy());
-  }
-  digestHex(): Promise<string> {
-    return Promise.resolve(this.#hash.digestHex());
-  }
-}
 
 /**
  * SHA-256 of an in-memory payload as 64 lowercase hex characters.
@@ -66,7 +50,7 @@ export function payloadSha256Hex(bytes: Uint8Array): Promise<string> {
   if (bytes.length > SMALL_PAYLOAD) return webCryptoHex(bytes);
   const hash = new Sha256();
   hash.update(bytes);
-  return Promise.resolve(hash.digestHex());
+  return Promise.resolve(hash.digest("hex"));
 }
 
 /**
@@ -135,5 +119,5 @@ export async function verifyPayload(bytes: Uint8Array, expected: ExpectedContent
  * @returns A fresh hasher.
  */
 export async function createPayloadHasher(): Promise<Hasher> {
-  return isDeno() ? new JsHasher(new Sha256()) : await createHasher();
+  return isDeno() ? new SyncHasher(new Sha256()) : await createHasher();
 }

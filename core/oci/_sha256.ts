@@ -143,8 +143,8 @@ function blocks(h: Int32Array, data: Uint8Array, offset: number, n: number): voi
  * h.update(new TextEncoder().encode("a"));
  * const c = h.copy();
  * h.update(new TextEncoder().encode("bc"));
- * assert.equal(h.digestHex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
- * assert.equal(c.digestHex(), "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb");
+ * assert.equal(h.digest("hex"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+ * assert.equal(c.digest("hex"), "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb");
  * ```
  */
 export class Sha256 {
@@ -194,11 +194,13 @@ export class Sha256 {
   }
 
   /**
-   * Finish and return the 64-char lowercase hex digest. Call once.
+   * Finish and return the 64-char lowercase hex digest. Call once. (Node's
+   * `Hash.digest` shape, so that `_sync_hasher.ts` wraps both alike.)
    *
+   * @param _encoding `hex`, the only one.
    * @returns The hex digest.
    */
-  digestHex(): string {
+  digest(_encoding: "hex"): string {
     const bits = this.#length * 8;
     const tail = new Uint8Array(this.#buffered < 56 ? 64 : 128);
     tail.set(this.#buffer.subarray(0, this.#buffered));

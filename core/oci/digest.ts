@@ -10,6 +10,7 @@
 import { DigestMismatchError, InvalidDigestError, SizeMismatchError } from "../errors.ts";
 import { hasNodeBuiltins } from "../_runtime.ts";
 import { BufferingHasher, isDeno, webCryptoHex } from "./_web_hash.ts";
+import { type HashEngine, SyncHasher } from "./_sync_hasher.ts";
 
 /** The only digest algorithm supported: `sha256`. */
 export const SHA256_ALGORITHM = "sha256";
@@ -130,10 +131,10 @@ export interface Hasher {
   digestHex(): Promise<string>;
 }
 
-interface NodeHash {
+/** Node's `Hash`: a {@linkcode HashEngine} whose `update` returns itself. */
+interface NodeHash extends HashEngine {
   update(data: Uint8Array): NodeHash;
   copy(): NodeHash;
-  digest(encoding: "hex"): string;
 }
 interface NodeCryptoLike {
   createHash(algorithm: string): NodeHash;
@@ -165,22 +166,6 @@ function loadNodeCrypto(): Promise<NodeCryptoLike | null> {
 const WEB_HASHES = 32;
 let webHashesLeft = WEB_HASHES;
 
-class NodeHasher implements Hasher {
-  #hash: NodeHash;
-  constructor(hash: NodeHash) {
-    this.#hash = hash;
-  }
-  update(chunk: Uint8Array): void {
-    this.#hash.update(chunk);
-  }
-  copy(): Hasher {
-    return new NodeHasher(this.#hash.copy());
-  }
-  digestHex(): Promise<string> {
-    return Promise.resolve(this.#hash.digest("hex"));
-  }
-}
-
 /**
  * Create an incremental SHA-256 hasher: native `node:crypto` when available,
  * otherwise a WebCrypto-backed hasher that buffers until {@linkcode Hasher.digestHex}.
@@ -200,7 +185,7 @@ class NodeHasher implements Hasher {
  */
 export async function createHasher(): Promise<Hasher> {
   const node = await loadNodeCrypto();
-  return node ? new NodeHasher(node.createHash("sha256")) : new BufferingHasher();
+  return node ? new SyncHasher(node.createHash("sha256")) : new BufferingHasher();
 }
 
 /**
