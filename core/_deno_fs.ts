@@ -114,7 +114,8 @@ export interface DenoFs {
  */
 export const denoFsSettings: { enabled: boolean } = { enabled: true };
 
-const FUNCTIONS = [
+/** The functions of {@linkcode DenoFs}, each checked by {@linkcode denoFs}. */
+export const DENO_FS_CALLS = [
   "open",
   "openSync",
   "lstat",
@@ -134,7 +135,7 @@ let probed: DenoFs | null | undefined;
 function probe(): DenoFs | null {
   const deno = (globalThis as { Deno?: Record<string, unknown> }).Deno;
   if (deno === undefined) return null;
-  for (const name of FUNCTIONS) if (typeof deno[name] !== "function") return null;
+  for (const name of DENO_FS_CALLS) if (typeof deno[name] !== "function") return null;
   const fsFile = deno.FsFile as { prototype?: { lock?: unknown } } | undefined;
   if (typeof fsFile?.prototype?.lock !== "function") return null;
   if (typeof (deno.SeekMode as { Start?: unknown } | undefined)?.Start !== "number") return null;

@@ -1,22 +1,9 @@
 import assert from "node:assert/strict";
 import { denoFsSettings } from "./_deno_fs.ts";
+import { outcome } from "./_outcome_test_util.ts";
 import { findOnPath } from "./_tools_test_util.ts";
 import { openFileSource } from "./oci/random_access_file.ts";
 import { openSource } from "./experiment/read/open.ts";
-
-/** What a call gave: the bytes it read, or the error's class, code and message. */
-async function outcome(f: () => Promise<unknown>): Promise<unknown> {
-  try {
-    return { value: await f() };
-  } catch (e) {
-    return {
-      name: (e as Error).name,
-      code: (e as { code?: unknown }).code,
-      osCode: (e as { osCode?: unknown }).osCode,
-      message: (e as Error).message,
-    };
-  }
-}
 
 /** The outcome with Deno's file API, then through node:fs; both must match. */
 async function both(what: string, f: () => Promise<unknown>): Promise<unknown> {

@@ -7,26 +7,12 @@
  * `pushFile`'s copy, which have no `node:fs` path, stay on Deno).
  */
 import assert from "node:assert/strict";
-import { denoFsSettings } from "../../_deno_fs.ts";
+import { DENO_FS_CALLS, denoFsSettings } from "../../_deno_fs.ts";
+import { outcome } from "../../_outcome_test_util.ts";
 import { digestOf } from "../digest.ts";
 import { openLocalRegistry } from "./local_registry.ts";
 import { gc, removeImage } from "./local_registry_maintenance.ts";
 import { ArtifactDraft } from "../../experiment/write/artifact_draft.ts";
-
-/** Deno's calls the fast paths make; each call is recorded with its path. */
-const SPIED = [
-  "open",
-  "openSync",
-  "lstat",
-  "lstatSync",
-  "stat",
-  "statSync",
-  "realPath",
-  "mkdir",
-  "linkSync",
-  "removeSync",
-  "readDirSync",
-] as const;
 
 /**
  * Run `fn` with the library's calls of Deno's functions recorded as `name
@@ -34,9 +20,9 @@ const SPIED = [
  */
 async function recording<T>(root: string, fn: () => Promise<T>): Promise<[T, string[]]> {
   const deno = Deno as unknown as Record<string, (...args: unknown[]) => unknown>;
-  const saved = SPIED.map((name) => deno[name]!);
+  const saved = DENO_FS_CALLS.map((name) => deno[name]!);
   const calls: string[] = [];
-  SPIED.forEach((name, i) => {
+  DENO_FS_CALLS.forEach((name, i) => {
     const original = saved[i]!;
     deno[name] = function (this: unknown, ...args: unknown[]) {
       // Only the library's own calls: the test's and node:fs's (Deno's node:fs calls them too) are not.
@@ -50,26 +36,13 @@ async function recording<T>(root: string, fn: () => Promise<T>): Promise<[T, str
   try {
     return [await fn(), calls];
   } finally {
-    SPIED.forEach((name, i) => deno[name] = saved[i]!);
-  }
-}
-
-/** What a call gave: its value, or the error's class, code and message. */
-async function outcome(root: string, f: () => Promise<unknown>): Promise<unknown> {
-  try {
-    return { value: await f() };
-  } catch (e) {
-    return {
-      name: (e as Error).name,
-      code: (e as { code?: unknown }).code,
-      message: (e as Error).message.replaceAll(root, "<root>"),
-    };
+    DENO_FS_CALLS.forEach((name, i) => deno[name] = saved[i]!);
   }
 }
 
 const text = (s: string) => new TextEncoder().encode(s);
 
-/** Write, read and collect garbage in a fresh registry; everything that came out, root-free. */
+/** Write, read and collect garbage in a fresh registry; everything that came out, as JSON with the root replaced by `<root>`. */
 async function scenario(root: string): Promise<unknown[]> {
   const out: unknown[] = [];
   const file = `${root}-attachment`;
@@ -80,15 +53,12 @@ async function scenario(root: string): Promise<unknown[]> {
     try {
       const blob = text("a blob");
       const d = { mediaType: "application/octet-stream", digest: await digestOf(blob), size: 6 };
-      out.push(await outcome(root, () => registry.push(d, blob)));
-      out.push(await outcome(root, () => registry.push(d, blob)));
+      out.push(await outcome(() => registry.push(d, blob)));
+      out.push(await outcome(() => registry.push(d, blob)));
       out.push(
-        await outcome(
-          root,
-          () => registry.push({ ...d, digest: `sha256:${"0".repeat(64)}` }, blob),
-        ),
+        await outcome(() => registry.push({ ...d, digest: `sha256:${"0".repeat(64)}` }, blob)),
       );
-      out.push(await outcome(root, () => registry.pushFile(file)));
+      out.push(await outcome(() => registry.pushFile(file)));
     } finally {
       await registry.close();
     }
@@ -106,17 +76,14 @@ async function scenario(root: string): Promise<unknown[]> {
       out.push(manifest);
       out.push(new TextDecoder().decode(await reader.fetch(manifest)));
       const missing = { ...manifest, digest: `sha256:${"1".repeat(64)}` };
-      out.push(await outcome(root, () => reader.exists(missing)));
-      out.push(await outcome(root, () => reader.fetch(missing)));
+      out.push(await outcome(() => reader.exists(missing)));
+      out.push(await outcome(() => reader.fetch(missing)));
       await Deno.mkdir(`${root}/blobs/sha256/${"2".repeat(64)}`);
       out.push(
-        await outcome(
-          root,
-          () => reader.fetch({ ...manifest, digest: `sha256:${"2".repeat(64)}` }),
-        ),
+        await outcome(() => reader.fetch({ ...manifest, digest: `sha256:${"2".repeat(64)}` })),
       );
       out.push(
-        await outcome(root, async () => (await reader.listReferences()).map((e) => e.imageName)),
+        await outcome(async () => (await reader.listReferences()).map((e) => e.imageName)),
       );
     } finally {
       await reader.close();
@@ -128,11 +95,10 @@ async function scenario(root: string): Promise<unknown[]> {
       if (entry.isFile) await Deno.utime(`${root}/blobs/sha256/${entry.name}`, old, old);
     }
     for (const options of [{ gracePeriod: "1h" }, { gracePeriod: "1h", delete: true }]) {
-      const report = await outcome(root, () => gc({ root, ...options })) as { value?: object };
-      out.push(JSON.parse(JSON.stringify(report).replaceAll(root, "<root>")));
+      out.push(await outcome(() => gc({ root, ...options })));
     }
     out.push([...Deno.readDirSync(`${root}/blobs/sha256`)].map((e) => e.name).sort());
-    return out;
+    return JSON.parse(JSON.stringify(out).replaceAll(root, "<root>"));
   } finally {
     await Deno.remove(file);
   }
@@ -141,8 +107,7 @@ async function scenario(root: string): Promise<unknown[]> {
 /** Whether a call with the switch off is one that has no `node:fs` path. */
 function withoutFallback(call: string): boolean {
   const [name, path] = call.split(" ") as [string, string];
-  const lock = path.endsWith("/blobs/.lock") || path.endsWith(".lock");
-  return (lock && (name === "openSync" || name === "lstatSync")) ||
+  return (path.endsWith(".lock") && (name === "openSync" || name === "lstatSync")) ||
     (name === "open" && (path.endsWith("-attachment") || path.endsWith(".tmp")));
 }
 
@@ -157,7 +122,7 @@ Deno.test("local registry: Deno's fast paths and node:fs give the same write, re
     } finally {
       denoFsSettings.enabled = true;
     }
-    assert.deepEqual(JSON.parse(JSON.stringify(slow)), JSON.parse(JSON.stringify(fast)));
+    assert.deepEqual(slow, fast);
     // The scenario reaches every switchable fast path with the switch on …
     for (
       const name of [
