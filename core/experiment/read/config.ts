@@ -85,21 +85,46 @@ function isObject(v: Json): v is Record<string, Json> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function fail(path: string, what: string): never {
-  throw new InvalidArtifactError(`Failed to decode Experiment config: ${path}: ${what}`);
+/**
+ * Where the reader is inside `$.runs`: the run's index, the record list (`solves` or
+ * `samplings`) and the record's index. The parse is synchronous, so one cursor serves
+ * every parse; a message's path is built from it only when a check fails (no path
+ * strings a run or record on the way).
+ */
+const cursor = { run: 0, list: "", record: 0 };
+
+/** A key path: the text, or one of the functions below that build it from {@linkcode cursor}. */
+type Path = string | (() => string);
+
+/** `$.runs[run]`. */
+const RUN: Path = () => `$.runs[${cursor.run}]`;
+/** `$.runs[run].attachments`. */
+const RUN_ATTACHMENTS: Path = () => `${RUN()}.attachments`;
+/** `$.runs[run].<list>`. */
+const RUN_LIST: Path = () => `${RUN()}.${cursor.list}`;
+/** `$.runs[run].<list>[record]`. */
+const RECORD: Path = () => `${RUN_LIST()}[${cursor.record}]`;
+
+/** The text of `path`. */
+function text(path: Path): string {
+  return typeof path === "string" ? path : path();
+}
+
+function fail(path: Path, what: string): never {
+  throw new InvalidArtifactError(`Failed to decode Experiment config: ${text(path)}: ${what}`);
 }
 
 /** {@linkcode u64} of `obj[key]`, the path `${path}.${key}` built only for a message. */
-function u64At(obj: Record<string, Json>, key: string, path: string): number {
+function u64At(obj: Record<string, Json>, key: string, path: Path): number {
   const v = obj[key];
   if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return v;
-  return u64(v, `${path}.${key}`);
+  return u64(v, `${text(path)}.${key}`);
 }
 
 /** {@linkcode str} of `obj[key]`, the path `${path}.${key}` built only for a message. */
-function strAt(obj: Record<string, Json>, key: string, path: string): string {
+function strAt(obj: Record<string, Json>, key: string, path: Path): string {
   const v = obj[key];
-  return typeof v === "string" ? v : str(v, `${path}.${key}`);
+  return typeof v === "string" ? v : str(v, `${text(path)}.${key}`);
 }
 
 function u64(v: Json, path: string): number {
@@ -122,23 +147,23 @@ function str(v: Json, path: string): string {
 /** The `status` value `raw` (`statusDefault` when absent or null), checked against `allowed`. */
 function statusOf(
   raw: Json,
-  path: string,
+  path: Path,
   allowed: readonly string[],
   kind: string,
   statusDefault?: string,
 ): string {
   const value = raw ?? statusDefault;
-  if (value === undefined) fail(`${path}.status`, "missing");
-  const status = typeof value === "string" ? value : str(value, `${path}.status`);
+  if (value === undefined) fail(`${text(path)}.status`, "missing");
+  const status = typeof value === "string" ? value : str(value, `${text(path)}.status`);
   const i = allowed.indexOf(status);
-  if (i < 0) fail(`${path}.status`, `unknown ${kind} status ${status}`);
+  if (i < 0) fail(`${text(path)}.status`, `unknown ${kind} status ${status}`);
   // The constant, not the parsed copy: one string for every record.
   return allowed[i]!;
 }
 
 function lifecycle(
   obj: Record<string, Json>,
-  path: string,
+  path: Path,
   allowed: readonly string[],
   kind: string,
   statusDefault?: string,
@@ -147,12 +172,12 @@ function lifecycle(
   const outcome = obj.outcome;
   if (outcome === undefined || outcome === null) return { status, reason: null };
   if (status === "draft" || status === "finished") {
-    fail(`${path}.outcome`, `${kind} status ${status} cannot have a lifecycle outcome`);
+    fail(`${text(path)}.outcome`, `${kind} status ${status} cannot have a lifecycle outcome`);
   }
-  if (!isObject(outcome)) fail(`${path}.outcome`, "expected an object");
+  if (!isObject(outcome)) fail(`${text(path)}.outcome`, "expected an object");
   const reason = outcome.reason;
   if (reason === undefined || reason === null) return { status, reason: null };
-  return { status, reason: str(reason, `${path}.outcome.reason`) };
+  return { status, reason: str(reason, `${text(path)}.outcome.reason`) };
 }
 
 /**
@@ -173,12 +198,13 @@ function isEmptyTableField(v: Json): boolean {
   return isObject(v) && hasNoKeys(v);
 }
 
-function attachmentTable(v: Json, path: string): AttachmentTable {
-  if (!isObject(v)) fail(path, "expected an attachment table object");
+function attachmentTable(v: Json, where: Path): AttachmentTable {
+  if (!isObject(v)) fail(where, "expected an attachment table object");
   const entriesRaw = v.entries;
-  if (!isObject(entriesRaw)) fail(`${path}.entries`, "expected an object");
+  if (!isObject(entriesRaw)) fail(`${text(where)}.entries`, "expected an object");
   // Most runs have no attachments: the shared empty table (no key array a run).
   if (hasNoKeys(entriesRaw) && isEmptyTableField(v.filenames)) return EMPTY_ATTACHMENT_TABLE;
+  const path = text(where);
   const names = Object.keys(entriesRaw);
   const entries = new Map<string, number>();
   for (const name of sortByCodePoint(names)) {
@@ -206,7 +232,7 @@ function attachmentTable(v: Json, path: string): AttachmentTable {
 
 function processRecord(
   v: Json,
-  path: string,
+  path: Path,
   idKey: string,
   kind: string,
   pool: StringPool,
@@ -240,9 +266,10 @@ function processRecord(
   return record;
 }
 
+/** The run's record list `list` (at `$.runs[cursor.run].<list>`). */
 function records(
   v: Json,
-  path: string,
+  list: "solves" | "samplings",
   idKey: string,
   kind: string,
   runId: number,
@@ -250,8 +277,13 @@ function records(
 ): readonly ProcessRecord[] {
   if (v === undefined || v === null) return NO_RECORDS;
   if (Array.isArray(v) && v.length === 0) return NO_RECORDS;
+  cursor.list = list;
+  const path = RUN_LIST;
   if (!Array.isArray(v)) fail(path, "expected an array");
-  const out = v.map((item, i) => processRecord(item, `${path}[${i}]`, idKey, kind, pool));
+  const out = v.map((item, i) => {
+    cursor.record = i;
+    return processRecord(item, RECORD, idKey, kind, pool);
+  });
   // A set of ids only when there are two records or more to compare.
   const seen = out.length > 1 ? new Set<number>() : undefined;
   for (const r of out) {
@@ -267,7 +299,9 @@ function records(
   return out.sort((a, b) => a.id - b.id);
 }
 
-function runRecord(v: Json, path: string, pool: StringPool): RunRecord {
+/** The run record at `$.runs[cursor.run]`. */
+function runRecord(v: Json, pool: StringPool): RunRecord {
+  const path = RUN;
   if (!isObject(v)) fail(path, "expected an object");
   const runId = u64At(v, "run_id", path);
   const { status, reason } = lifecycle(v, path, RUN_STATUSES, "Run", "finished");
@@ -283,9 +317,9 @@ function runRecord(v: Json, path: string, pool: StringPool): RunRecord {
     runId,
     status: status as RunStatus,
     reason,
-    attachments: attachmentTable(v.attachments, `${path}.attachments`),
-    solves: records(v.solves, `${path}.solves`, "solve_id", "Solve", runId, pool),
-    samplings: records(v.samplings, `${path}.samplings`, "sampling_id", "Sampling", runId, pool),
+    attachments: attachmentTable(v.attachments, RUN_ATTACHMENTS),
+    solves: records(v.solves, "solves", "solve_id", "Solve", runId, pool),
+    samplings: records(v.samplings, "samplings", "sampling_id", "Sampling", runId, pool),
   };
   if (v.trace !== undefined && v.trace !== null) run.trace = u64At(v, "trace", path);
   return run;
@@ -328,7 +362,10 @@ export function parseExperimentConfig(bytes: Uint8Array): ExperimentConfig {
     : str(rin, "$.requested_image_name");
   if (!Array.isArray(doc.runs)) fail("$.runs", "expected an array");
   const pool = new StringPool();
-  const runs = doc.runs.map((r, i) => runRecord(r, `$.runs[${i}]`, pool));
+  const runs = doc.runs.map((r, i) => {
+    cursor.run = i;
+    return runRecord(r, pool);
+  });
   const seen = new Set<number>();
   for (const r of runs) {
     if (seen.has(r.runId)) fail("$.runs", `Experiment config contains duplicate Run ${r.runId}`);

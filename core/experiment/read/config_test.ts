@@ -171,6 +171,55 @@ Deno.test("config: a bad record field's message names its key path", () => {
   assert.throws(() => parseExperimentConfig(enc(big)), { code: "UNSUPPORTED" });
 });
 
+Deno.test("config: a message's key path names the run and record it is in, not one read before", () => {
+  // The paths are built from where the reader is only when a check fails: earlier runs
+  // with records in both lists must not leave their place in a later run's message.
+  const earlier = [
+    run({ solves: [solve(), solve({ solve_id: 1 })], samplings: [{ ...solve(), sampling_id: 0 }] }),
+    run({ run_id: 1, samplings: [{ ...solve(), solve_id: undefined, sampling_id: 3 }] }),
+  ];
+  const cases: [unknown, string][] = [
+    [run({ run_id: 2, solves: [solve({ input: "x" })] }), "$.runs[2].solves[0].input:"],
+    [run({ run_id: 2, solves: {} }), "$.runs[2].solves: expected an array"],
+    [run({ run_id: 2, attachments: { entries: [] } }), "$.runs[2].attachments.entries:"],
+    [run({ run_id: 2, attachments: 1 }), "$.runs[2].attachments: expected an attachment"],
+    [
+      run({ run_id: 2, attachments: { entries: { b: 0, a: -1 } } }),
+      '$.runs[2].attachments.entries["a"]:',
+    ],
+    [run({ run_id: 2, status: "draft" }), "$.runs[2].status: unknown Run status draft"],
+    [
+      run({ run_id: 2, status: "failed", outcome: { reason: 1 } }),
+      "$.runs[2].outcome.reason: expected a string",
+    ],
+    [7, "$.runs[2]: expected an object"],
+    [
+      run({ run_id: 2, samplings: [{ ...solve(), sampling_id: 0, adapter: null }] }),
+      "$.runs[2].samplings[0].adapter:",
+    ],
+    [
+      run({ run_id: 2, solves: [solve(), solve({ status: "failed" })] }),
+      "$.runs[2].solves: Run 2 contains duplicate Solve 0",
+    ],
+  ];
+  for (const [bad, message] of cases) {
+    const doc = { ...base(), runs: [...earlier, bad] };
+    assert.throws(() => parseExperimentConfig(enc(doc)), (e: unknown) => {
+      assert.equal((e as { code?: string }).code, "INVALID_ARTIFACT", String(e));
+      assert.ok(
+        (e as Error).message.startsWith(`Failed to decode Experiment config: ${message}`),
+        (e as Error).message,
+      );
+      return true;
+    });
+  }
+  // After runs, the experiment's own table keeps its own path.
+  rejects(
+    { ...base(), runs: earlier, attachments: { entries: 1 } },
+    /: \$\.attachments\.entries: /,
+  );
+});
+
 Deno.test("config: runs without attachments or records share one empty table and list", () => {
   const c = parseExperimentConfig(enc({
     ...base(),
