@@ -81,20 +81,27 @@ export function runParametersView(
   runIds: readonly number[],
 ): RunParametersTable {
   // One empty cell record a run id, ascending: rows and the lookup share them (frozen once filled).
-  const cells = new Map<number, Record<string, ParameterValue>>();
   const rows: { runId: number; values: Record<string, ParameterValue> }[] = [];
+  const byIndex: Record<string, ParameterValue>[] = [];
+  let map: Map<number, Record<string, ParameterValue>> | undefined;
   for (const runId of [...runIds].sort((a, b) => a - b)) {
-    if (cells.has(runId)) continue;
+    if (rows.length > 0 && rows[rows.length - 1]!.runId === runId) continue;
     const values: Record<string, ParameterValue> = {};
-    cells.set(runId, values);
     rows.push({ runId, values });
+    byIndex.push(values);
+    // The ids 0, 1, …, n−1 (what writers produce): a run's cells are `byIndex[runId]`, no `Map`.
+    if (map === undefined && runId !== rows.length - 1) {
+      map = new Map(rows.map((r) => [r.runId, r.values]));
+    } else map?.set(runId, values);
   }
+  // `undefined` for an id of no run (an array index that is absent, or not an index at all).
+  const cells = (runId: number) => map === undefined ? byIndex[runId] : map.get(runId);
   // Column order of the reference: the first run (ascending id) holding a cell, then the name.
   const ordered: { column: ParameterColumn; firstRun: number }[] = [];
   for (const [name, column] of table.columns) {
     let firstRun = Infinity;
     for (const runId of column.values.keys()) {
-      if (!cells.has(runId)) {
+      if (cells(runId) === undefined) {
         throw new InvalidArtifactError(
           `Run-parameter table references Run ${runId}, but Experiment config does not contain it`,
         );
@@ -112,7 +119,7 @@ export function runParametersView(
   for (const { name } of columns) {
     // `forEach`, not `for…of` entries: no [key, value] pair a cell while this code is cold.
     table.columns.get(name)!.values.forEach((value, runId) => {
-      cells.get(runId)![name] = value as ParameterValue;
+      cells(runId)![name] = value as ParameterValue;
     });
   }
   for (const row of rows) Object.freeze(row.values);
