@@ -37,13 +37,19 @@ export interface StagingContext {
 }
 
 /**
+ * The annotations of every staged layer that has none: one frozen object, so a
+ * closed run's descriptors (kept until the commit) do not each keep an empty one.
+ */
+const NO_ANNOTATIONS: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
  * Store bytes as a layer blob.
  *
  * @param store The blob store.
  * @param mediaType The stored media type.
  * @param bytes The stored bytes.
  * @param annotations The layer annotations.
- * @returns The layer descriptor.
+ * @returns The layer descriptor (its annotations a copy, or one shared frozen object when empty).
  */
 export async function stageBytes(
   store: Pusher,
@@ -55,7 +61,7 @@ export async function stageBytes(
     mediaType,
     digest: await payloadDigestOf(bytes),
     size: bytes.length,
-    annotations: { ...annotations },
+    annotations: Object.keys(annotations).length === 0 ? NO_ANNOTATIONS : { ...annotations },
   };
   await store.push(descriptor, bytes);
   return descriptor;

@@ -30,7 +30,7 @@ import {
 import {
   loadSealedRun,
   nothingToRead,
-  type SealedRun,
+  SealedRun,
   sealedRunWithoutRead,
 } from "../read/sealed_run.ts";
 import { type ArtifactSource, openSource } from "../read/open.ts";
@@ -164,8 +164,11 @@ export class ExperimentBuilder extends AttachmentWriter {
   readonly #annotations = new Map<string, string>();
   readonly #closedRuns: RunState[] = [];
   readonly #openRuns = new Set<number>();
-  /** Closed runs' views, or how to build one on first use (runs with nothing to read). */
-  readonly #views = new Map<number, SealedRun | (() => SealedRun | undefined)>();
+  /**
+   * Closed runs' views, or the closed run's state a view is built from on first use (runs
+   * with nothing to read: the state is kept anyway, so this keeps nothing more per run).
+   */
+  readonly #views = new Map<number, SealedRun | RunState>();
   #sealed: "open" | "committing" | "sealed" = "open";
   readonly #traceStaging: Promise<void>[] = [];
   #traceError: unknown = undefined;
@@ -275,11 +278,11 @@ export class ExperimentBuilder extends AttachmentWriter {
   get closedRuns(): readonly SealedRun[] {
     const views: SealedRun[] = [];
     for (const [runId, entry] of this.#views) {
-      if (typeof entry !== "function") {
+      if (entry instanceof SealedRun) {
         views.push(entry);
         continue;
       }
-      const view = entry();
+      const view = this.#viewWithoutRead(entry);
       if (view === undefined) {
         this.#views.delete(runId);
       } else {
@@ -385,18 +388,26 @@ export class ExperimentBuilder extends AttachmentWriter {
     if (nothingToRead(state)) {
       // Nothing to read: the view is built from this state when first asked for
       // (`closedRuns`); a writer that never asks keeps no view objects per run.
-      this.#views.set(runId, () => {
-        try {
-          const { ctx, record, cells } = this.#viewInputs(state);
-          return sealedRunWithoutRead(ctx, record, cells);
-        } catch {
-          return undefined; // as a failed load: no view
-        }
-      });
+      this.#views.set(runId, state);
       return;
     }
     const { ctx, record, cells } = this.#viewInputs(state);
     this.#views.set(runId, await loadSealedRun(ctx, record, cells));
+  }
+
+  /**
+   * The view of a closed run with nothing to read, built from its state.
+   *
+   * @param state The closed run.
+   * @returns The view, or `undefined` when it cannot be built (as a failed load: no view).
+   */
+  #viewWithoutRead(state: RunState): SealedRun | undefined {
+    try {
+      const { ctx, record, cells } = this.#viewInputs(state);
+      return sealedRunWithoutRead(ctx, record, cells);
+    } catch {
+      return undefined;
+    }
   }
 
   /** What a closed run's view is loaded from: its own layers, record and parameter cells. */
