@@ -107,6 +107,20 @@ function toInt64(value: number | bigint, where: string): number | bigint {
 }
 
 /**
+ * Whether a run's parameters are a map: a `Map`, or another `ReadonlyMap` (an object
+ * with an `entries` method that is not a plain object — a plain object is a record,
+ * whatever its keys).
+ */
+function isMapLike(
+  params: RunParameters["params"],
+): params is ReadonlyMap<string, RunParameterInput> {
+  if (params instanceof Map) return true;
+  const proto: unknown = Object.getPrototypeOf(params);
+  return proto !== Object.prototype && proto !== null &&
+    typeof (params as { entries?: unknown }).entries === "function";
+}
+
+/**
  * Build the table from the parameters each run logged, with the type
  * unification of the reference commit: an `int64` column meeting a
  * `float64` value becomes `float64` (ints converted to doubles); any other
@@ -139,7 +153,7 @@ export function buildRunParameterTable(runs: Iterable<RunParameters>): RunParame
     const runId = checkRunId(run.runId, "buildRunParameterTable");
     if (seen.has(runId)) throw new InvalidArgumentError(`Run ${runId} appears twice`);
     seen.add(runId);
-    const entries = run.params instanceof Map
+    const entries = isMapLike(run.params)
       ? [...run.params.entries()]
       : Object.entries(run.params as Record<string, RunParameterInput>);
     for (const [name, value] of entries) {

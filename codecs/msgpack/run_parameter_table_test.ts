@@ -341,3 +341,37 @@ Deno.test("runParameterTableCodec", async () => {
     DecodeError,
   );
 });
+
+Deno.test("buildRunParameterTable: any ReadonlyMap is a map; a plain object is a record, whatever its keys", () => {
+  const source = new Map<string, number>([["seed", 7], ["size", 2.5]]);
+  // A ReadonlyMap that is not a Map (the writer keeps small flat ones).
+  const readonly: ReadonlyMap<string, number> = {
+    get size() {
+      return source.size;
+    },
+    get: (k) => source.get(k),
+    has: (k) => source.has(k),
+    forEach: (f) => source.forEach(f),
+    entries: () => source.entries(),
+    keys: () => source.keys(),
+    values: () => source.values(),
+    [Symbol.iterator]: () => source.entries(),
+  };
+  Object.setPrototypeOf(readonly, { kind: "not a plain object" });
+  const expected = encodeRunParameterTable(buildRunParameterTable([{ runId: 3, params: source }]));
+  assert.deepEqual(
+    encodeRunParameterTable(buildRunParameterTable([{ runId: 3, params: readonly }])),
+    expected,
+  );
+  // Plain objects stay records, an `entries` key included (and a function there is still bad input).
+  const table = buildRunParameterTable([{ runId: 0, params: { entries: 1, get: 2 } }]);
+  assert.deepEqual([...table.columns.keys()], ["entries", "get"]);
+  assert.throws(
+    () =>
+      buildRunParameterTable([{
+        runId: 0,
+        params: { entries: () => [] } as unknown as Record<string, number>,
+      }]),
+    /parameter "entries"/,
+  );
+});

@@ -30,6 +30,7 @@ import type {
 import { type OpenSolve, startOpenSolve } from "./open_solve.ts";
 import { adapterOptionsText } from "./_adapter_options.ts";
 import type { ProcessState, RunState } from "./_run_state.ts";
+import { smallMapOf } from "./_small_map.ts";
 import { formatReason, isInterruption } from "./_reason.ts";
 import { type OpenSpan, RunTraceRecorder, type TraceSettings } from "./_run_trace.ts";
 import { instanceAnnotations, resultAnnotations } from "./_layer_annotations.ts";
@@ -706,11 +707,11 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
         runId: this.runId,
         status,
         reason,
-        attachments: new Map(attachmentEntries(this)),
+        attachments: smallMapOf(attachmentEntries(this)),
         ...(this.#trace === undefined ? {} : { trace: this.#trace }),
         solves: [...this.#solves].sort((a, b) => a.id - b.id),
         samplings: [...this.#samplings].sort((a, b) => a.id - b.id),
-        parameters: new Map(this.#parameters),
+        parameters: smallMapOf(this.#parameters),
       }, trace);
     };
     if (this.#openSolves.size === 0) return close();

@@ -1,0 +1,119 @@
+/**
+ * A small read-only map kept as one flat array (key, value, key, value, …): what a
+ * closed run keeps of its attachments and parameters until the commit. A `Map` of two
+ * entries takes ~200 bytes of heap (its hash table ~170), this ~110; lookups scan the
+ * array, so maps of more than {@link SMALL_MAP_LIMIT} entries stay `Map`s.
+ *
+ * @module
+ */
+
+/** The most entries kept flat; a larger map is copied into a `Map`. */
+export const SMALL_MAP_LIMIT = 8;
+
+/** A read-only map over a flat array of keys and values, in insertion order. */
+class SmallMap<K, V> implements ReadonlyMap<K, V> {
+  readonly #flat: unknown[];
+
+  constructor(flat: unknown[]) {
+    this.#flat = flat;
+  }
+
+  /** The number of entries. */
+  get size(): number {
+    return this.#flat.length >> 1;
+  }
+
+  #indexOf(key: K): number {
+    const flat = this.#flat;
+    for (let i = 0; i < flat.length; i += 2) {
+      const k = flat[i];
+      if (k === key || (k !== k && key !== key)) return i; // SameValueZero, as `Map`
+    }
+    return -1;
+  }
+
+  /**
+   * The value of a key.
+   *
+   * @param key The key.
+   * @returns Its value, or `undefined`.
+   */
+  get(key: K): V | undefined {
+    const i = this.#indexOf(key);
+    return i < 0 ? undefined : this.#flat[i + 1] as V;
+  }
+
+  /**
+   * Whether a key is present.
+   *
+   * @param key The key.
+   * @returns `true` when present.
+   */
+  has(key: K): boolean {
+    return this.#indexOf(key) >= 0;
+  }
+
+  /**
+   * Call `callback` for every entry, in insertion order (as `Map.prototype.forEach`).
+   *
+   * @param callback Called with the value, the key and this map.
+   * @param thisArg `this` of the calls.
+   */
+  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    const flat = this.#flat;
+    for (let i = 0; i < flat.length; i += 2) {
+      callback.call(thisArg, flat[i + 1] as V, flat[i] as K, this);
+    }
+  }
+
+  /** @returns The entries, in insertion order. */
+  entries(): MapIterator<[K, V]> {
+    const flat = this.#flat;
+    const out: [K, V][] = [];
+    for (let i = 0; i < flat.length; i += 2) out.push([flat[i] as K, flat[i + 1] as V]);
+    return out.values();
+  }
+
+  /** @returns The keys, in insertion order. */
+  keys(): MapIterator<K> {
+    return (this.#flat.filter((_, i) => (i & 1) === 0) as K[]).values();
+  }
+
+  /** @returns The values, in insertion order. */
+  values(): MapIterator<V> {
+    return (this.#flat.filter((_, i) => (i & 1) === 1) as V[]).values();
+  }
+
+  /** @returns The entries, in insertion order. */
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+}
+
+/**
+ * A read-only copy of a map's entries: flat when it has at most {@link SMALL_MAP_LIMIT},
+ * a `Map` otherwise.
+ *
+ * @param map The map copied (its keys are distinct).
+ * @returns The copy, in the same order.
+ *
+ * @example
+ * ```ts
+ * import { smallMapOf } from "./_small_map.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const m = smallMapOf(new Map([["seed", 1], ["solver", 2]]));
+ * assert.equal(m.get("solver"), 2);
+ * assert.deepEqual([...m], [["seed", 1], ["solver", 2]]);
+ * ```
+ */
+export function smallMapOf<K, V>(map: ReadonlyMap<K, V>): ReadonlyMap<K, V> {
+  if (map.size > SMALL_MAP_LIMIT) return new Map(map);
+  const flat: unknown[] = new Array(map.size * 2);
+  let i = 0;
+  for (const [k, v] of map) {
+    flat[i++] = k;
+    flat[i++] = v;
+  }
+  return new SmallMap<K, V>(flat);
+}
