@@ -158,18 +158,23 @@ Deno.test("config: a bad record field's message names its key path", () => {
   ];
   for (const [bad, message] of cases) {
     const doc = { ...base(), runs: [run(), { ...bad, run_id: bad.run_id ?? 1 }] };
-    assert.throws(() => parseExperimentConfig(enc(doc)), (e: unknown) => {
-      assert.equal((e as { code?: string }).code, "INVALID_ARTIFACT", String(e));
-      assert.ok(
-        (e as Error).message.startsWith(`Failed to decode Experiment config: ${message}`),
-        (e as Error).message,
-      );
-      return true;
-    });
+    assertConfigRefused(doc, message);
   }
   const big = { ...base(), runs: [run({ run_id: 2 ** 53 })] };
   assert.throws(() => parseExperimentConfig(enc(big)), { code: "UNSUPPORTED" });
 });
+
+/** Assert that `doc` is refused as INVALID_ARTIFACT with a message starting with `message`. */
+function assertConfigRefused(doc: unknown, message: string): void {
+  assert.throws(() => parseExperimentConfig(enc(doc)), (e: unknown) => {
+    assert.equal((e as { code?: string }).code, "INVALID_ARTIFACT", String(e));
+    assert.ok(
+      (e as Error).message.startsWith(`Failed to decode Experiment config: ${message}`),
+      (e as Error).message,
+    );
+    return true;
+  });
+}
 
 Deno.test("config: a message's key path names the run and record it is in, not one read before", () => {
   // The paths are built from where the reader is only when a check fails: earlier runs
@@ -204,14 +209,7 @@ Deno.test("config: a message's key path names the run and record it is in, not o
   ];
   for (const [bad, message] of cases) {
     const doc = { ...base(), runs: [...earlier, bad] };
-    assert.throws(() => parseExperimentConfig(enc(doc)), (e: unknown) => {
-      assert.equal((e as { code?: string }).code, "INVALID_ARTIFACT", String(e));
-      assert.ok(
-        (e as Error).message.startsWith(`Failed to decode Experiment config: ${message}`),
-        (e as Error).message,
-      );
-      return true;
-    });
+    assertConfigRefused(doc, message);
   }
   // After runs, the experiment's own table keeps its own path.
   rejects(
