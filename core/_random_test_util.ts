@@ -31,3 +31,26 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * `n` seeded pseudo-random bytes (from {@linkcode mulberry32}).
+ *
+ * @example
+ * ```ts
+ * import { randomBytes } from "./_random_test_util.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(randomBytes(16, 3), randomBytes(16, 3));
+ * assert.notDeepEqual(randomBytes(16, 3), randomBytes(16, 4));
+ * ```
+ *
+ * @param n How many bytes.
+ * @param seed Any integer; only its low 32 bits count.
+ * @returns A new array of `n` bytes.
+ */
+export function randomBytes(n: number, seed: number): Uint8Array {
+  const next = mulberry32(seed);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.floor(next() * 256);
+  return out;
+}

@@ -6,19 +6,7 @@ import {
   payloadSha256Hex,
   verifyPayload,
 } from "./_payload_hash.ts";
-
-/** A deterministic pseudo-random byte array of `n` bytes. */
-function bytesOf(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+import { randomBytes } from "../_random_test_util.ts";
 
 /** SHA-256 by the incremental hasher (node:crypto under Deno; `sha256Hex` starts on WebCrypto). */
 async function nodeHex(bytes: Uint8Array): Promise<string> {
@@ -31,9 +19,9 @@ const SIZES = [0, 1, 55, 56, 63, 64, 65, 1000, 4096, 65_537, 300_000];
 
 Deno.test("payload hashes: the same digests as node:crypto's, also for views into a larger buffer", async () => {
   for (const [i, n] of SIZES.entries()) {
-    const bytes = bytesOf(n, i + 1);
+    const bytes = randomBytes(n, i + 1);
     assert.equal(await payloadSha256Hex(bytes), await nodeHex(bytes), `size ${n}`);
-    const wide = bytesOf(n + 7, i + 100);
+    const wide = randomBytes(n + 7, i + 100);
     const view = wide.subarray(3, 3 + n);
     assert.equal(await payloadSha256Hex(view), await nodeHex(view.slice()), `view of ${n}`);
     assert.equal(await payloadDigestOf(view), `sha256:${await nodeHex(view.slice())}`);
@@ -42,7 +30,7 @@ Deno.test("payload hashes: the same digests as node:crypto's, also for views int
 
 Deno.test("payload hasher: pieces and copies give node:crypto's digests", async () => {
   for (const [i, n] of SIZES.entries()) {
-    const bytes = bytesOf(n, i + 7);
+    const bytes = randomBytes(n, i + 7);
     const cut = Math.floor(n / 3);
     const ours = await createPayloadHasher();
     const theirs = await createHasher();
@@ -62,9 +50,9 @@ Deno.test("payload hasher: pieces and copies give node:crypto's digests", async 
 });
 
 Deno.test("verifyPayload: the same outcome and error as verifyBytes", async () => {
-  const bytes = bytesOf(5000, 3);
+  const bytes = randomBytes(5000, 3);
   const digest = await payloadDigestOf(bytes);
-  const other = bytesOf(5000, 4);
+  const other = randomBytes(5000, 4);
   const cases = [
     { bytes, expected: { digest, size: 5000 } },
     { bytes, expected: { digest, size: 4999 } },

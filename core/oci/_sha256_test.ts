@@ -1,19 +1,13 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { Sha256 } from "./_sha256.ts";
+import { mulberry32, randomBytes } from "../_random_test_util.ts";
 
 Deno.test("Sha256: node:crypto's digest for every length 0-300 and random splits of longer inputs", () => {
-  let x = 12345;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-  const random = (n: number) => Uint8Array.from({ length: n }, () => next() & 0xff);
+  const next = mulberry32(12345);
   const lengths = [...Array(301).keys(), 1000, 4095, 4096, 4097, 65_536, 200_003];
   for (const n of lengths) {
-    const bytes = random(n);
+    const bytes = randomBytes(n, n + 1);
     const expected = createHash("sha256").update(bytes).digest("hex");
     const whole = new Sha256();
     whole.update(bytes);
@@ -21,7 +15,7 @@ Deno.test("Sha256: node:crypto's digest for every length 0-300 and random splits
     const pieces = new Sha256();
     let at = 0;
     while (at < n) {
-      const step = Math.min(n - at, next() % 150);
+      const step = Math.min(n - at, Math.floor(next() * 150));
       pieces.update(bytes.subarray(at, at + step));
       at += step;
     }
