@@ -18,6 +18,7 @@ import {
   UnsupportedError,
 } from "../core/errors.ts";
 import { concatBytes } from "../core/_bytes.ts";
+import { randomBytes } from "../core/_random_test_util.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const IMPLS: ZstdImplementation[] = ["js", "node"];
@@ -34,18 +35,6 @@ function rawFrame(data: Uint8Array, declared = data.length): Uint8Array {
   return cat(MAGIC, [0x20, declared], [bh & 0xff, (bh >> 8) & 0xff, bh >> 16], data);
 }
 
-function pseudoRandom(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = 0x12345678;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
 function native(): boolean {
   return typeof (zlib as { zstdCompressSync?: unknown }).zstdCompressSync === "function";
 }
@@ -60,7 +49,7 @@ Deno.test("decompressZstd: round trips with both decoders", async () => {
     new Uint8Array(0),
     enc("x"),
     enc("hello ".repeat(10_000)),
-    pseudoRandom(300_000),
+    randomBytes(300_000, 0x12345678),
   ];
   for (const impl of IMPLS) {
     for (const s of samples) {
@@ -279,7 +268,7 @@ function repeatBytes(frame: Uint8Array, times: number): Uint8Array {
 }
 
 Deno.test("decompressZstd: declared sizes decode straight into the result; undeclared ones in two passes", async () => {
-  const data = pseudoRandom(700_000);
+  const data = randomBytes(700_000, 0x12345678);
   for (const impl of IMPLS) {
     if (impl === "node" && !native()) continue;
     // every frame declares its size: one pass into an exact buffer
@@ -341,7 +330,7 @@ Deno.test("decompressZstd: the size error wins over any later decode error", asy
 });
 
 Deno.test("decompressZstdStream: round trip, limit, corrupt and truncated input", async () => {
-  const data = pseudoRandom(500_000);
+  const data = randomBytes(500_000, 0x12345678);
   const framed = cat(
     rawFrameDeclared(data.subarray(0, 1000)),
     rawFrameDeclared(data.subarray(1000)),
@@ -419,7 +408,7 @@ Deno.test("decompressZstd: undeclared sizes decode into one growing buffer, exac
   // to the output, one byte below it, and concatenated frames.
   const sizes = [0, 1, 65_535, 65_536, 65_537, 3 * MiB + 7];
   for (const size of sizes) {
-    for (const data of [new Uint8Array(size), pseudoRandom(size)]) {
+    for (const data of [new Uint8Array(size), randomBytes(size, 0x12345678)]) {
       const packed = await compressZstd(data);
       assert.equal(packed[4]! & 0xe0, 0, "the test frame declares no content size");
       const twice = cat(packed, packed);
