@@ -27,21 +27,12 @@ import {
   listExperimentCheckpoints,
 } from "../../mod.ts";
 import { runPythonJson } from "./_python_test_util.ts";
+import { type ExperimentReport, experimentReport } from "./_experiment_report_test_util.ts";
 import { referencePython } from "../../core/_tools_test_util.ts";
 
 const found = referencePython("the checkpoint interop tests (tests/interop/checkpoints_test.ts)");
 const python = found ?? "";
 const here = new URL(".", import.meta.url);
-
-interface Report {
-  image_name: string;
-  status: string | null;
-  reason: string | null;
-  runs: { run_id: number; status: string; attachments: Record<string, unknown>; trace: boolean }[];
-  i: Record<string, number>;
-  annotations: Record<string, string>;
-  attachments: Record<string, unknown>;
-}
 
 function py<T>(root: string, ...args: string[]): Promise<T> {
   return runPythonJson<T>(python, "checkpoints.py", args, { OMMX_LOCAL_REGISTRY_ROOT: root });
@@ -55,30 +46,6 @@ async function withRoot(fn: (root: string) => Promise<void>): Promise<void> {
   } finally {
     await Deno.remove(root, { recursive: true });
   }
-}
-
-async function report(exp: Experiment): Promise<Report> {
-  const runs = [];
-  for (const run of exp.runs) {
-    const attachments: Record<string, unknown> = {};
-    for (const n of run.attachmentNames) attachments[n] = await run.getJson(n);
-    runs.push({ run_id: run.runId, status: run.status, attachments, trace: run.hasTrace });
-  }
-  const i: Record<string, number> = {};
-  for (const row of exp.runParameters().rows) {
-    if (row.values.i !== undefined) i[String(row.runId)] = Number(row.values.i);
-  }
-  const attachments: Record<string, unknown> = {};
-  for (const n of exp.attachmentNames) attachments[n] = await exp.getJson(n);
-  return {
-    image_name: exp.imageName!,
-    status: exp.status,
-    reason: exp.lifecycleReason,
-    runs,
-    i,
-    annotations: { ...exp.annotations },
-    attachments,
-  };
 }
 
 /** The listing-cache rows of `manifestDigest`: [artifact_manifests, experiment_configs]. */
@@ -189,7 +156,9 @@ Deno.test({
       assert.equal(ours[0]!.status, "draft");
       assert.equal(ours[0]!.run_count, 3);
 
-      const restored = await py<{ before: Report; after: Report; repr: string }>(
+      const restored = await py<
+        { before: ExperimentReport; after: ExperimentReport; repr: string }
+      >(
         root,
         "restore",
         name,
@@ -200,7 +169,7 @@ Deno.test({
       assert.equal(restored.before.runs.every((r) => r.trace), true);
       assert.equal(restored.repr, `Experiment(image_name='${name}', state='sealed', open_runs=0)`);
       await using committed = await Experiment.load(name, { root });
-      assert.deepEqual(await report(committed), restored.after);
+      assert.deepEqual(await experimentReport(committed), restored.after);
       assert.equal(committed.subject?.digest, ours[0]!.manifest_digest);
       assert.deepEqual(await listExperimentCheckpoints(null, { root }), []);
       assert.deepEqual(await py(root, "list"), []);
@@ -234,9 +203,9 @@ Deno.test({
       await oneRun(exp, 3);
       await exp.commit();
       assert.equal(exp.subject?.digest, ours[0]!.manifest_digest);
-      const mine = await report(exp);
+      const mine = await experimentReport(exp);
       await exp.close();
-      assert.deepEqual(await py<Report>(root, "load", name), mine);
+      assert.deepEqual(await py<ExperimentReport>(root, "load", name), mine);
       assert.deepEqual(Object.keys(mine.i), ["0", "1", "2", "3"]);
       assert.deepEqual(await py(root, "list"), []);
     });
@@ -266,7 +235,12 @@ Deno.test({
         "failed",
       );
       assert.deepEqual(listed.map((c) => [c.requested_image_name, c.status]), [[tsName, "failed"]]);
-      const restored = await py<{ before: Report; after: Report }>(root, "restore", tsName, "1");
+      const restored = await py<{ before: ExperimentReport; after: ExperimentReport }>(
+        root,
+        "restore",
+        tsName,
+        "1",
+      );
       assert.deepEqual(restored.after.runs.map((r) => r.run_id), [0, 1]);
 
       const pyName = "example.com/interop/py-failed:v1";
@@ -277,7 +251,7 @@ Deno.test({
       await using back = await Experiment.restoreFromCheckpoint(pyName, { root });
       assert.deepEqual(back.runs.map((r) => r.runId), [0, 1]);
       await back.commit();
-      assert.deepEqual((await py<Report>(root, "load", pyName)).runs.length, 2);
+      assert.deepEqual((await py<ExperimentReport>(root, "load", pyName)).runs.length, 2);
     });
   },
 });
@@ -305,7 +279,12 @@ Deno.test({
       assert.deepEqual(await cacheRows(root, killedCheckpoint.manifestDigest), [0, 0]);
       const listedByPython = await py<Record<string, unknown>[]>(root, "list");
       assert.deepEqual(listedByPython, [fields(killedCheckpoint)]);
-      const py1 = await py<{ before: Report; after: Report }>(root, "restore", tsName, "2");
+      const py1 = await py<{ before: ExperimentReport; after: ExperimentReport }>(
+        root,
+        "restore",
+        tsName,
+        "2",
+      );
       const kept = py1.before.runs.length;
       assert.ok(kept >= lastTs + 1, `${kept} runs restored, ${lastTs + 1} reported closed`);
       assert.deepEqual(py1.before.runs.map((r) => r.run_id), [...Array(kept).keys()]);
@@ -340,7 +319,7 @@ Deno.test({
       await oneRun(exp, n);
       await exp.commit();
       await exp.close();
-      const loaded = await py<Report>(root, "load", pyName);
+      const loaded = await py<ExperimentReport>(root, "load", pyName);
       assert.equal(loaded.runs.length, n + 1);
       assert.deepEqual(loaded.attachments, { dataset: { writer: "python" } });
     });
@@ -409,7 +388,12 @@ Deno.test({
       assert.deepEqual(await py(root, "list", "draft"), theirs);
       await exp.close();
 
-      const restored = await py<{ before: Report; after: Report }>(root, "restore", name, "2");
+      const restored = await py<{ before: ExperimentReport; after: ExperimentReport }>(
+        root,
+        "restore",
+        name,
+        "2",
+      );
       assert.deepEqual(restored.before.runs.map((r) => r.run_id), [...Array(45).keys()]);
       assert.deepEqual(
         restored.before.runs.map((r) => r.attachments.r),
@@ -418,8 +402,8 @@ Deno.test({
       assert.deepEqual(restored.before.attachments, { dataset: { writer: "deno" } });
       assert.equal(restored.after.runs.length, 47);
       await using committed = await Experiment.load(name, { root });
-      assert.deepEqual(await report(committed), restored.after);
-      assert.deepEqual(await py<Report>(root, "load", name), restored.after);
+      assert.deepEqual(await experimentReport(committed), restored.after);
+      assert.deepEqual(await py<ExperimentReport>(root, "load", name), restored.after);
       assert.equal(committed.subject?.digest, cp.manifestDigest);
       assert.deepEqual(await listExperimentCheckpoints(null, { root }), []);
       assert.deepEqual(await py(root, "list"), []);
@@ -441,7 +425,7 @@ Deno.test({
       // the commit writes the rows as the reference's publication does
       assert.deepEqual(await cacheRows(root, digest!), [1, 1]);
       await exp.close();
-      assert.equal((await py<Report>(root, "load", name)).runs.length, 5);
+      assert.equal((await py<ExperimentReport>(root, "load", name)).runs.length, 5);
       assert.deepEqual(await py(root, "list"), []);
     });
   },

@@ -15,6 +15,7 @@
 import assert from "node:assert/strict";
 import { Experiment } from "../../mod.ts";
 import { runPythonJson } from "./_python_test_util.ts";
+import { type ExperimentReport, experimentReport } from "./_experiment_report_test_util.ts";
 import { referencePython } from "../../core/_tools_test_util.ts";
 import { startRegistryServer } from "../../core/oci/backends/_registry_server_test_util.ts";
 
@@ -24,14 +25,7 @@ const found = referencePython(
 const python = found ?? "";
 const ignore = found === undefined;
 
-interface Full {
-  image_name: string;
-  status: string | null;
-  runs: { run_id: number; status: string; attachments: Record<string, unknown>; trace: boolean }[];
-  i: Record<string, number>;
-  attachments: Record<string, unknown>;
-  annotations: Record<string, string>;
-  reason: string | null;
+interface Full extends ExperimentReport {
   manifest_digest: string;
   subject: string | null;
 }
@@ -41,26 +35,8 @@ function py<T>(root: string, ...args: string[]): Promise<T> {
 }
 
 async function full(exp: Experiment): Promise<Full> {
-  const runs = [];
-  for (const run of exp.runs) {
-    const attachments: Record<string, unknown> = {};
-    for (const n of run.attachmentNames) attachments[n] = await run.getJson(n);
-    runs.push({ run_id: run.runId, status: run.status, attachments, trace: run.hasTrace });
-  }
-  const i: Record<string, number> = {};
-  for (const row of exp.runParameters().rows) {
-    if (row.values.i !== undefined) i[String(row.runId)] = Number(row.values.i);
-  }
-  const attachments: Record<string, unknown> = {};
-  for (const n of exp.attachmentNames) attachments[n] = await exp.getJson(n);
   return {
-    image_name: exp.imageName!,
-    status: exp.status,
-    reason: exp.lifecycleReason,
-    runs,
-    i,
-    annotations: { ...exp.annotations },
-    attachments,
+    ...await experimentReport(exp),
     manifest_digest: exp.manifestDigest,
     subject: exp.subject?.digest ?? null,
   };
