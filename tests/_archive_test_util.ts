@@ -48,19 +48,8 @@ export interface TestArchiveOptions {
   annotations?: Record<string, string>;
 }
 
-/** The run-parameter table with no columns (10 bytes). */
-export const EMPTY_PARAMS: Uint8Array = new Uint8Array([
-  0x81,
-  0xa7,
-  0x63,
-  0x6f,
-  0x6c,
-  0x75,
-  0x6d,
-  0x6e,
-  0x73,
-  0x80,
-]);
+/** The run-parameter table with no columns (10 bytes; the read tests' own constant). */
+export { EMPTY_PARAMS } from "../core/experiment/read/_read_test_util.ts";
 
 /** Build the archive bytes; returns them with the manifest and its descriptor. */
 export async function buildTestArchive(
