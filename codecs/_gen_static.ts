@@ -2,12 +2,15 @@
  * Generate the static protobuf codecs: for every protobuf package under
  * `codecs/ommx/gen` and `codecs/trace/gen` (a directory of protobuf-es `*_pb.ts`
  * output), one `package_static.ts` beside them with, per message, a `MessageSchema`
- * of `core/_protobuf.ts` (`create`, `encode`, `decode`) and, per enum, a plain
- * object of its values — one module per package, not per file, as every module
- * costs start-up time to load (BENCHMARKS.md, issue 13, fifth session). The code is
- * written from protobuf-es's reflection of the schemas at generation time, so
- * at run time nothing loads protobuf-es: the static modules import only
- * `core/_protobuf.ts` (the wire runtime) and, as types, the `*_pb.ts` files.
+ * of `core/_protobuf.ts` (`create`, `encode`, `decode`) built by `table` of
+ * `core/_protobuf_table.ts` from one row per field, and, per enum, a plain object
+ * of its values — one module per package, not per file, as every module costs
+ * start-up time to load (BENCHMARKS.md, issue 13, fifth session), and data rather
+ * than a function per message, as every byte does (seventh session: 285 KB of
+ * unrolled code became 41 KB of tables). The rows are written from protobuf-es's
+ * reflection of the schemas at generation time, so at run time nothing loads
+ * protobuf-es: the static modules import only `core/_protobuf_table.ts` (the
+ * table interpreter on the wire runtime) and, as types, the `*_pb.ts` files.
  *
  * Run by `codecs/gen.sh` after `buf generate`:
  * `deno run --allow-read --allow-write codecs/_gen_static.ts`.
@@ -15,13 +18,7 @@
  * @module
  */
 
-import type {
-  DescEnum,
-  DescField,
-  DescFile,
-  DescMessage,
-  DescOneof,
-} from "npm:@bufbuild/protobuf@2.17.0";
+import type { DescEnum, DescField, DescFile, DescMessage } from "npm:@bufbuild/protobuf@2.17.0";
 
 /** protobuf-es's `ScalarType` numbers. */
 const S = {
@@ -45,44 +42,43 @@ const IMPLICIT = 2;
 
 const root = new URL("../", import.meta.url);
 const runtime = new URL("core/_protobuf.ts", root);
+const tableRuntime = new URL("core/_protobuf_table.ts", root);
 
-/** Per scalar type: reader call, writer method, wire type, zero value. */
-function scalarInfo(t: number): { read: string; write: string; wire: number; zero: string } {
-  switch (t) {
-    case S.DOUBLE:
-      return { read: "double()", write: "double", wire: 1, zero: "0" };
-    case S.INT64:
-      return { read: "int64()", write: "int64", wire: 0, zero: "0n" };
-    case S.UINT64:
-      return { read: "uint64()", write: "uint64", wire: 0, zero: "0n" };
-    case S.INT32:
-      return { read: "int32()", write: "int32", wire: 0, zero: "0" };
-    case S.FIXED64:
-      return { read: "fixed64()", write: "fixed64", wire: 1, zero: "0n" };
-    case S.FIXED32:
-      return { read: "fixed32()", write: "fixed32", wire: 5, zero: "0" };
-    case S.BOOL:
-      return { read: "bool()", write: "bool", wire: 0, zero: "false" };
-    case S.STRING:
-      return { read: "string(false)", write: "string", wire: 2, zero: '""' };
-    case S.BYTES:
-      return { read: "bytes()", write: "bytes", wire: 2, zero: "new Uint8Array(0)" };
-    case S.UINT32:
-      return { read: "uint32()", write: "uint32", wire: 0, zero: "0" };
-    default:
-      throw new Error(`scalar type ${t} is not supported by core/_protobuf.ts; add it there`);
+/** The scalar types `core/_protobuf_table.ts` reads and writes. */
+const SCALARS: ReadonlySet<number> = new Set([
+  S.DOUBLE,
+  S.INT64,
+  S.UINT64,
+  S.INT32,
+  S.FIXED64,
+  S.FIXED32,
+  S.BOOL,
+  S.STRING,
+  S.BYTES,
+  S.UINT32,
+]);
+/** The table's type of a message field and of an open enum field (descriptor's type numbers). */
+const MESSAGE = 11;
+const ENUM = 14;
+/** The table's field modes (`core/_protobuf_table.ts`). */
+const MODE = { IMPLICIT: 0, EXPLICIT: 1, LIST: 2, PACKED: 3, MAP: 4, ONEOF: 5 } as const;
+
+/** A scalar type the table runtime supports (strings with UTF-8 validation only). */
+function scalar(f: DescField, t: number): number {
+  if (!SCALARS.has(t)) {
+    throw new Error(`scalar type ${t} is not supported by core/_protobuf_table.ts; add it there`);
   }
+  if (t === S.STRING && !f.utf8Validation) {
+    throw new Error(`strings without UTF-8 validation are not supported (${f})`);
+  }
+  return t;
 }
 
-/** The scalar reader expression for a field (strings honour UTF-8 validation). */
-function readExpr(t: number, utf8: boolean): string {
-  const info = scalarInfo(t);
-  return t === S.STRING ? `r.string(${utf8})` : `r.${info.read}`;
-}
-
-/** Whether writing a field calls a scalar writer (whose errors protobuf-es prefixes with the field). */
-function fieldCanThrow(f: DescField): boolean {
-  return f.fieldKind !== "message" && !(f.fieldKind === "list" && f.listKind === "message");
+/** An enum the table runtime supports: open, its first value 0 (as every proto3 enum). */
+function enumType(f: DescField, e: DescEnum): number {
+  if (!e.open) throw new Error(`closed enums are not supported (${f})`);
+  if (e.values[0]!.number !== 0) throw new Error(`enum ${e.typeName}: first value is not 0`);
+  return ENUM;
 }
 
 interface FileOut {
@@ -105,7 +101,6 @@ class PackageGen {
   readonly #names: Map<string, string>;
   readonly #out: string;
   readonly #imports = new Map<string, string>(); // static module path -> alias
-  #wrap = false;
 
   /**
    * @param files The `.proto` files of one package (one directory), in path order.
@@ -151,29 +146,16 @@ class PackageGen {
       `// @generated by codecs/_gen_static.ts from ${
         this.#files.map((f) => f.proto.name).join(", ")
       }. DO NOT EDIT.`,
-      `// Static codecs with protobuf-es's behaviour; no protobuf-es at run time.`,
+      `// Static codecs with protobuf-es's behaviour; no protobuf-es at run time. Each message is a`,
+      `// table of field rows, [number, localName, type, mode, message?, aux?, protoName?], read by`,
+      `// core/_protobuf_table.ts (FieldRow there says what the numbers mean).`,
       `// deno-lint-ignore-file`,
       ``,
       ...this.#files.map((f, i) =>
         `import type * as pb${i} from "./${pbPath(f).split("/").at(-1)!}";`
       ),
-      `import {`,
-      `  type BinaryReader,`,
-      `  type BinaryWriter,`,
-      `  enterMessage,`,
-      `  checkType,`,
-      `  fieldWriteError,`,
-      `  initMessage,`,
-      `  type MessageSchema,`,
-      `  type ReadContext,`,
-      `  readMessage,`,
-      `  readUnknown,`,
-      `  setOwn,`,
-      `  skipField,`,
-      `  uint64Key,`,
-      `  writeMessage,`,
-      `  writeUnknown,`,
-      `} from "${relative(this.#out, runtime.pathname)}";`,
+      `import type { MessageSchema } from "${relative(this.#out, runtime.pathname)}";`,
+      `import { table } from "${relative(this.#out, tableRuntime.pathname)}";`,
     ];
     for (const [path, alias] of this.#imports) {
       head.push(`import * as ${alias} from "${relative(this.#out, path)}";`);
@@ -200,333 +182,90 @@ class PackageGen {
 
   #message(m: DescMessage): string {
     const name = this.#names.get(m.typeName)!;
-    const type = this.#typeRef(m);
-    const t = `${name}$`;
-    const sorted = sortedFields(m);
-    // One try/catch per message gives scalar write errors protobuf-es's field prefix: `f` names
-    // the field being written ("" while a child message writes, whose errors pass unchanged).
-    this.#wrap = sorted.some((f) => fieldCanThrow(f));
-    const body = sorted.flatMap((f) => this.#encodeField(f));
+    // `create` fills the fields in declaration order, a oneof at its first member: the rows
+    // keep that order, so each oneof's members must be declared together.
+    const order = m.fields.map((f) => f.oneof ?? f).filter((x, i, a) => a.indexOf(x) === i);
+    if (order.length !== m.members.length || order.some((x, i) => x !== m.members[i])) {
+      throw new Error(`${m.typeName}: a oneof's members are not declared together`);
+    }
     return [
-      `const ${t} = ${JSON.stringify(m.typeName)};`,
       `/** Message \`${m.typeName}\`: create, encode and decode as protobuf-es. */`,
-      `export const ${name}Schema: MessageSchema<${type}> = {`,
-      `  typeName: ${t},`,
-      `  create(init?: any): ${type} {`,
-      `    const m: any = { $typeName: ${t} };`,
-      `    let v: any;`,
-      ...m.members.flatMap((member) =>
-        member.kind === "oneof" ? this.#createOneof(member) : this.#createField(member)
-      ).map((l) => `    ${l}`),
-      `    return m;`,
-      `  },`,
-      `  encode(m: any, w: BinaryWriter): void {`,
-      ...(sorted.length > 0 ? [`    checkType(m, ${t}, ${JSON.stringify(sorted[0]!.name)});`] : []),
-      ...(this.#wrap
-        ? [
-          `    let f = "";`,
-          `    try {`,
-          ...body.map((l) => `      ${l}`),
-          `    } catch (e) {`,
-          `      throw f === "" ? e : fieldWriteError(${t}, f, e);`,
-          `    }`,
-        ]
-        : body.map((l) => `    ${l}`)),
-      `    writeUnknown(w, m.$unknown);`,
-      `  },`,
-      `  decode(m: any, r: BinaryReader, ctx: ReadContext, len: number): void {`,
-      `    enterMessage(ctx, ${t});`,
-      `    const end = r.pos + len;`,
-      `    const unknown = m.$unknown ?? [];`,
-      `    while (r.pos < end) {`,
-      `      switch (r.tag()) {`,
-      ...m.fields.flatMap((f) => [
-        `        case ${f.number}: {`,
-        ...this.#decodeField(f).map((l) => `          ${l}`),
-        `          break;`,
-        `        }`,
-      ]),
-      `        default:`,
-      `          readUnknown(r, ctx, unknown);`,
-      `      }`,
-      `    }`,
-      `    if (unknown.length > 0) m.$unknown = unknown;`,
-      `    ctx.depth--;`,
-      `  },`,
-      `};`,
+      `export const ${name}Schema: MessageSchema<${this.#typeRef(m)}> = table(${
+        JSON.stringify(m.typeName)
+      }, () => [`,
+      ...m.fields.map((f) => `  ${this.#row(f)},`),
+      `]);`,
       ``,
     ].join("\n");
   }
 
-  #createField(f: DescField): string[] {
-    const n = f.localName;
-    const get = `v = init?.${n};`;
+  /** The table row of a field (`FieldRow` of `core/_protobuf_table.ts`). */
+  #row(f: DescField): string {
+    if (f.fieldKind === "message" && f.delimitedEncoding) {
+      throw new Error(`groups are not supported (${f})`);
+    }
+    let type: number;
+    let mode: number;
+    let message: DescMessage | undefined;
+    let aux: number | string = 0;
     switch (f.fieldKind) {
-      case "message":
-        return [get, `if (v != null) m.${n} = initMessage(${this.#schemaRef(f.message)}, v);`];
-      case "list": {
-        if (f.listKind === "message") {
-          const s = this.#schemaRef(f.message);
-          return [
-            get,
-            `m.${n} = Array.isArray(v) ? v.map((x: unknown) => initMessage(${s}, x)) : (v ?? []);`,
-          ];
-        }
-        if (f.listKind === "scalar" && f.scalar === S.BYTES) {
-          return [get, `m.${n} = Array.isArray(v) ? v.map(toU8Arr) : (v ?? []);`];
-        }
-        return [get, `m.${n} = v ?? [];`];
-      }
-      case "map": {
-        if (f.mapKind === "message") {
-          const s = this.#schemaRef(f.message);
-          return [
-            get,
-            `if (v === null || typeof v !== "object" || Array.isArray(v)) m.${n} = v ?? {};`,
-            `else {`,
-            `  const c = {};`,
-            `  for (const k of Object.keys(v)) setOwn(c, k, initMessage(${s}, v[k]));`,
-            `  m.${n} = c;`,
-            `}`,
-          ];
-        }
-        if (f.mapKind === "scalar" && f.scalar === S.BYTES) {
-          throw new Error(`map<_, bytes> is not supported (${f})`);
-        }
-        return [get, `m.${n} = v ?? {};`];
-      }
+      case "scalar":
       case "enum":
-      case "scalar": {
-        const zero = f.fieldKind === "enum"
-          ? String(f.enum.values[0]!.number)
-          : scalarInfo(f.scalar).zero;
-        const isBytes = f.fieldKind === "scalar" && f.scalar === S.BYTES;
-        const val = isBytes ? "toU8Arr(v)" : "v";
-        if (f.presence === IMPLICIT) return [get, `m.${n} = v != null ? ${val} : ${zero};`];
-        return [get, `if (v != null) m.${n} = ${val};`];
-      }
-    }
-  }
-
-  #createOneof(o: DescOneof): string[] {
-    const n = o.localName;
-    return [
-      `v = init?.${n};`,
-      `switch (v?.case) {`,
-      ...o.fields.flatMap((f) => {
-        const value = f.fieldKind === "message"
-          ? `initMessage(${this.#schemaRef(f.message)}, v.value)`
-          : f.fieldKind === "scalar" && f.scalar === S.BYTES
-          ? "toU8Arr(v.value)"
-          : "v.value";
-        return [
-          `  case ${JSON.stringify(f.localName)}:`,
-          `    m.${n} = { case: ${JSON.stringify(f.localName)}, value: ${value} };`,
-          `    break;`,
-        ];
-      }),
-      `  default:`,
-      `    m.${n} = { case: undefined };`,
-      `}`,
-    ];
-  }
-
-  /** Write scalar `v` of type `t` (no tag); `f` names the field for a writer error. */
-  #writeScalar(f: DescField, t: number, v: string): string[] {
-    return [`f = ${JSON.stringify(f.name)};`, `w.${scalarInfo(t).write}(${v});`];
-  }
-
-  /** Encode child message `v` as field `no` (its errors pass unchanged). */
-  #writeChild(no: number, s: string, v: string): string[] {
-    return [...(this.#wrap ? [`f = "";`] : []), `writeMessage(w, ${no}, ${s}, ${v});`];
-  }
-
-  #writeValue(f: DescField, v: string): string[] {
-    if (f.fieldKind === "message") {
-      return this.#writeChild(f.number, this.#schemaRef(f.message), v);
-    }
-    const t = f.fieldKind === "enum" ? S.INT32 : (f as { scalar: number }).scalar;
-    return [`w.tag(${f.number}, ${scalarInfo(t).wire});`, ...this.#writeScalar(f, t, v)];
-  }
-
-  #encodeField(f: DescField): string[] {
-    const n = f.localName;
-    switch (f.fieldKind) {
       case "message":
-      case "scalar":
-      case "enum": {
+        type = f.fieldKind === "message"
+          ? MESSAGE
+          : f.fieldKind === "enum"
+          ? enumType(f, f.enum)
+          : scalar(f, f.scalar);
+        message = f.fieldKind === "message" ? f.message : undefined;
         if (f.oneof) {
-          return [
-            `if (m.${f.oneof.localName}.case === ${JSON.stringify(n)}) {`,
-            ...this.#writeValue(f, `m.${f.oneof.localName}.value`).map((l) => `  ${l}`),
-            `}`,
-          ];
+          mode = MODE.ONEOF;
+          aux = f.oneof.localName;
+        } else mode = f.presence === IMPLICIT ? MODE.IMPLICIT : MODE.EXPLICIT;
+        if (f.fieldKind === "message" && mode === MODE.IMPLICIT) {
+          throw new Error(`message fields have explicit presence (${f})`);
         }
-        let cond: string;
-        if (f.presence !== IMPLICIT) {
-          cond = `v !== undefined && Object.hasOwn(m, ${JSON.stringify(n)})`;
-        } else if (f.fieldKind === "enum") {
-          cond = `v !== ${f.enum.values[0]!.number}`;
-        } else {
-          switch ((f as { scalar: number }).scalar) {
-            case S.BOOL:
-              cond = `v !== false`;
-              break;
-            case S.STRING:
-              cond = `v !== ""`;
-              break;
-            case S.BYTES:
-              cond = `!(v instanceof Uint8Array) || v.byteLength > 0`;
-              break;
-            case S.DOUBLE:
-            case S.FLOAT:
-              cond = `!Object.is(v, 0)`;
-              break;
-            default:
-              cond = `v != 0`;
-          }
-        }
-        return [
-          `{`,
-          `  const v = m.${n};`,
-          `  if (${cond}) {`,
-          ...this.#writeValue(f, "v").map((l) => `    ${l}`),
-          `  }`,
-          `}`,
-        ];
-      }
-      case "list": {
-        if (f.listKind === "message") {
-          const s = this.#schemaRef(f.message);
-          return [
-            `for (const x of m.${n}) {`,
-            ...this.#writeChild(f.number, s, "x").map((l) => `  ${l}`),
-            `}`,
-          ];
-        }
-        const t = f.listKind === "enum" ? S.INT32 : f.scalar;
-        if (f.packed) {
-          return [
-            `if (m.${n}.length > 0) {`,
-            `  w.tag(${f.number}, 2).fork();`,
-            `  for (const x of m.${n}) {`,
-            ...this.#writeScalar(f, t, "x").map((l) => `    ${l}`),
-            `  }`,
-            `  w.join();`,
-            `}`,
-          ];
-        }
-        return [
-          `for (const x of m.${n}) {`,
-          `  w.tag(${f.number}, ${scalarInfo(t).wire});`,
-          ...this.#writeScalar(f, t, "x").map((l) => `  ${l}`),
-          `}`,
-        ];
-      }
-      case "map": {
-        const key = f.mapKey === S.STRING ? "k" : f.mapKey === S.UINT64 ? "uint64Key(k)" : (() => {
+        break;
+      case "list":
+        type = f.listKind === "message"
+          ? MESSAGE
+          : f.listKind === "enum"
+          ? enumType(f, f.enum)
+          : scalar(f, f.scalar);
+        message = f.listKind === "message" ? f.message : undefined;
+        mode = f.packed && type !== MESSAGE && type !== S.STRING && type !== S.BYTES
+          ? MODE.PACKED
+          : MODE.LIST;
+        break;
+      case "map":
+        type = f.mapKind === "message"
+          ? MESSAGE
+          : f.mapKind === "enum"
+          ? enumType(f, f.enum)
+          : scalar(f, f.scalar);
+        if (type === S.BYTES) throw new Error(`map<_, bytes> is not supported (${f})`);
+        if (f.mapKey !== S.STRING && f.mapKey !== S.UINT64) {
           throw new Error(`map key type ${f.mapKey} is not supported (${f})`);
-        })();
-        const lines = [
-          `{`,
-          `  const rec = m.${n};`,
-          `  for (const k of Object.keys(rec)) {`,
-          `    w.tag(${f.number}, 2).fork();`,
-          `    w.tag(1, ${scalarInfo(f.mapKey).wire});`,
-          ...this.#writeScalar(f, f.mapKey, key).map((l) => `    ${l}`),
-        ];
-        const value = f.mapKind === "message"
-          ? this.#writeChild(2, this.#schemaRef(f.message), "rec[k]")
-          : [
-            `w.tag(2, ${scalarInfo(f.mapKind === "enum" ? S.INT32 : f.scalar).wire});`,
-            ...this.#writeScalar(f, f.mapKind === "enum" ? S.INT32 : f.scalar, "rec[k]"),
-          ];
-        for (const l of value) lines.push(`    ${l}`);
-        lines.push(`    w.join();`, `  }`, `}`);
-        return lines;
-      }
+        }
+        message = f.mapKind === "message" ? f.message : undefined;
+        mode = MODE.MAP;
+        aux = f.mapKey;
+        break;
     }
+    const row: string[] = [
+      String(f.number),
+      JSON.stringify(f.localName),
+      String(type),
+      String(mode),
+    ];
+    const tail = [
+      message === undefined ? "0" : this.#schemaRef(message),
+      JSON.stringify(aux),
+      f.name === f.localName ? "" : JSON.stringify(f.name),
+    ];
+    while (tail.length > 0 && ["0", '""', ""].includes(tail.at(-1)!)) tail.pop();
+    return `[${[...row, ...tail].join(", ")}]`;
   }
-
-  #decodeField(f: DescField): string[] {
-    const n = f.localName;
-    switch (f.fieldKind) {
-      case "scalar":
-      case "enum": {
-        const read = f.fieldKind === "enum" ? "r.int32()" : readExpr(f.scalar, f.utf8Validation);
-        if (f.fieldKind === "enum" && !f.enum.open) {
-          throw new Error(`closed enums are not supported (${f})`);
-        }
-        if (f.oneof) {
-          return [`m.${f.oneof.localName} = { case: ${JSON.stringify(n)}, value: ${read} };`];
-        }
-        return [`m.${n} = ${read};`];
-      }
-      case "message": {
-        const s = this.#schemaRef(f.message);
-        if (f.delimitedEncoding) throw new Error(`groups are not supported (${f})`);
-        if (f.oneof) {
-          const o = f.oneof.localName;
-          const c = JSON.stringify(n);
-          return [
-            `const o = m.${o};`,
-            `m.${o} = { case: ${c}, value: readMessage(${s}, o.case === ${c} ? o.value : undefined, r, ctx) };`,
-          ];
-        }
-        return [`m.${n} = readMessage(${s}, m.${n}, r, ctx);`];
-      }
-      case "list": {
-        if (f.listKind === "message") {
-          const s = this.#schemaRef(f.message);
-          return [`m.${n}.push(readMessage(${s}, undefined, r, ctx));`];
-        }
-        const t = f.listKind === "enum" ? S.INT32 : f.scalar;
-        const read = readExpr(t, f.utf8Validation);
-        if (t === S.STRING || t === S.BYTES) return [`m.${n}.push(${read});`];
-        return [
-          `const items = m.${n};`,
-          `if (r.wireType === 2) {`,
-          `  const e = r.uint32() + r.pos;`,
-          `  while (r.pos < e) items.push(${read});`,
-          `} else items.push(${read});`,
-        ];
-      }
-      case "map": {
-        const keyRead = readExpr(f.mapKey, f.utf8Validation);
-        const keyZero = scalarInfo(f.mapKey).zero;
-        let valRead: string[];
-        let valZero: string;
-        if (f.mapKind === "message") {
-          const s = this.#schemaRef(f.message);
-          valRead = [`val = readMessage(${s}, val, r, ctx);`];
-          valZero = `${s}.create()`;
-        } else if (f.mapKind === "enum") {
-          valRead = [`val = r.int32();`];
-          valZero = String(f.enum.values[0]!.number);
-        } else {
-          valRead = [`val = ${readExpr(f.scalar, f.utf8Validation)};`];
-          valZero = scalarInfo(f.scalar).zero;
-        }
-        return [
-          `let key: any;`,
-          `let val: any;`,
-          `const e = r.uint32() + r.pos;`,
-          `while (r.pos < e) {`,
-          `  const no = r.tag();`,
-          `  if (no === 1) key = ${keyRead};`,
-          `  else if (no === 2) {`,
-          ...valRead.map((l) => `    ${l}`),
-          `  } else skipField(r, ctx);`,
-          `}`,
-          `setOwn(m.${n}, key === undefined ? ${keyZero} : key, val === undefined ? ${valZero} : val);`,
-        ];
-      }
-    }
-  }
-}
-
-function sortedFields(m: DescMessage): DescField[] {
-  return m.fields.concat().sort((a, b) => a.number - b.number);
 }
 
 function allMessages(file: DescFile): DescMessage[] {
@@ -607,12 +346,5 @@ for (const module of ["ommx", "trace"]) {
     outputs.push({ path: out, code: new PackageGen(files, names, out).generate() });
   }
 }
-for (const { path, code } of outputs) {
-  const needsToU8 = code.includes("toU8Arr(");
-  const full = needsToU8
-    ? code +
-      `\nfunction toU8Arr(value: any): any {\n  return Array.isArray(value) ? new Uint8Array(value) : value;\n}\n`
-    : code;
-  await Deno.writeTextFile(path, full);
-}
+for (const { path, code } of outputs) await Deno.writeTextFile(path, code);
 console.log(`static codecs: ${outputs.length} files`);

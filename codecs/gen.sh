@@ -27,8 +27,9 @@ find ommx/gen trace/gen -name '*_pb.ts' | while read -r file; do
   ' "$file"
 done
 # Static codecs: from the schemas just generated, one `package_static.ts` per protobuf package
-# beside its `*_pb.ts` files (create, encode, decode with protobuf-es's behaviour, on
-# core/_protobuf.ts; one module per package, as every module costs start-up time), so the library
+# beside its `*_pb.ts` files (create, encode, decode with protobuf-es's behaviour: a table of field
+# rows per message, read by core/_protobuf_table.ts on core/_protobuf.ts; one module per package, as
+# every module costs start-up time), so the library
 # runs without protobuf-es. tests/protobuf_static_test.ts checks them against protobuf-es.
 deno run --allow-read --allow-write "$root/codecs/_gen_static.ts"
 echo "generated: codecs/ommx/gen codecs/trace/gen"
