@@ -18,7 +18,15 @@ import type * as pb10 from "./quadratic_pb.ts";
 import type * as pb11 from "./sample_set_pb.ts";
 import type * as pb12 from "./solution_pb.ts";
 import type * as pb13 from "./sos1_pb.ts";
-import type { MessageSchema } from "../../../../../core/_protobuf.ts";
+import {
+  type BinaryWriter,
+  checkType,
+  fieldWriteError,
+  uint64Key,
+  writeMessage,
+  writeUnknown,
+  type MessageSchema,
+} from "../../../../../core/_protobuf.ts";
 import { table } from "../../../../../core/_protobuf_table.ts";
 
 /** Message `ommx.v1.ConstraintHints`: create, encode and decode as protobuf-es. */
@@ -251,7 +259,31 @@ export const SampledValuesSchema: MessageSchema<pb11.SampledValues> = table("omm
 export const SampledValues_SampledValuesEntrySchema: MessageSchema<pb11.SampledValues_SampledValuesEntry> = table("ommx.v1.SampledValues.SampledValuesEntry", () => [
   [1, "value", 1, 0],
   [2, "ids", 4, 3],
-]);
+], (m: any, w: BinaryWriter): void => {
+  checkType(m, "ommx.v1.SampledValues.SampledValuesEntry", "value");
+  let f = "";
+  try {
+    {
+      const v = m.value;
+      if (!Object.is(v, 0)) {
+        w.tag(1, 1);
+        f = "value";
+        w.double(v);
+      }
+    }
+    if (m.ids.length > 0) {
+      w.tag(2, 2).fork();
+      for (const x of m.ids) {
+        f = "ids";
+        w.uint64(x);
+      }
+      w.join();
+    }
+  } catch (e) {
+    throw f === "" ? e : fieldWriteError("ommx.v1.SampledValues.SampledValuesEntry", f, e);
+  }
+  writeUnknown(w, m.$unknown);
+});
 
 /** Message `ommx.v1.SampledDecisionVariable`: create, encode and decode as protobuf-es. */
 export const SampledDecisionVariableSchema: MessageSchema<pb11.SampledDecisionVariable> = table("ommx.v1.SampledDecisionVariable", () => [
