@@ -85,6 +85,8 @@ try {
 const cases: [string, () => unknown][] = [
   ["fromBinary v2.SampleSet", () => pb.fromBinary(v2.SampleSetSchema, sampleSetBytes)],
   ["toBinary v2.SampleSet", () => pb.toBinary(v2.SampleSetSchema, sampleSetMessage)],
+  ["SampleSet.decode v2", () => ommx.SampleSet.decode(sampleSetBytes, "v2")],
+  ["Solution.decode v2", () => ommx.Solution.decode(solutionBytes, "v2")],
   ["fromBinary v2.Solution", () => pb.fromBinary(v2.SolutionSchema, solutionBytes)],
   ["toBinary v2.Solution", () => pb.toBinary(v2.SolutionSchema, solutionMessage)],
   [
@@ -102,6 +104,7 @@ if (v1InstanceBytes !== undefined) {
   const m = pb.fromBinary(v1.InstanceSchema, b);
   cases.push(["fromBinary v1.Instance (labs079)", () => pb.fromBinary(v1.InstanceSchema, b)]);
   cases.push(["toBinary v1.Instance (labs079)", () => pb.toBinary(v1.InstanceSchema, m)]);
+  cases.push(["Instance.decode v1 (labs079)", () => ommx.Instance.decode(b, "v1")]);
 }
 
 const out: Record<string, number> = {};
