@@ -13,7 +13,9 @@
  * table interpreter on the wire runtime) and, as types, the `*_pb.ts` files.
  *
  * Run by `codecs/gen.sh` after `buf generate`:
- * `deno run --allow-read --allow-write codecs/_gen_static.ts`.
+ * `deno run --allow-read --allow-write codecs/_gen_static.ts`. With `--check` it
+ * writes nothing and fails when a `package_static.ts` differs from what it would
+ * write (`tests/protobuf_static_test.ts` runs it: the files stay generated).
  *
  * @module
  */
@@ -354,5 +356,18 @@ for (const module of ["ommx", "trace"]) {
     outputs.push({ path: out, code: new PackageGen(files, names, out).generate() });
   }
 }
-for (const { path, code } of outputs) await Deno.writeTextFile(path, code);
-console.log(`static codecs: ${outputs.length} files`);
+if (Deno.args.includes("--check")) {
+  const stale: string[] = [];
+  for (const { path, code } of outputs) {
+    const current = await Deno.readTextFile(path).catch(() => undefined);
+    if (current !== code) stale.push(path);
+  }
+  if (stale.length > 0) {
+    console.error(`stale static codecs (run codecs/_gen_static.ts): ${stale.join(", ")}`);
+    Deno.exit(1);
+  }
+  console.log(`static codecs: ${outputs.length} files up to date`);
+} else {
+  for (const { path, code } of outputs) await Deno.writeTextFile(path, code);
+  console.log(`static codecs: ${outputs.length} files`);
+}

@@ -218,6 +218,18 @@ function mutations(valid: Uint8Array): fc.Arbitrary<Uint8Array> {
   );
 }
 
+Deno.test("static protobuf: the package_static.ts files are what codecs/_gen_static.ts writes", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "codecs/_gen_static.ts", "--check"],
+    cwd: new URL(".", ROOT).pathname,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, text);
+  assert.match(text, /files up to date/);
+});
+
 Deno.test("static protobuf: every generated message type has a static codec", () => {
   assert.ok(messages.length >= 90, `only ${messages.length} message types found`);
   for (const { name, pb, fast } of messages) {
