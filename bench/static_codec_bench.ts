@@ -96,6 +96,7 @@ const cases: [string, () => unknown][] = [
         .toBytes(),
   ],
   ["Instance.toBytes", () => new ommx.Instance(instanceData).toBytes()],
+  ["Solution.toBytes", () => solution.toBytes()],
 ];
 const sampleSetMessage = pb.fromBinary(v2.SampleSetSchema, sampleSetBytes);
 const solutionMessage = pb.fromBinary(v2.SolutionSchema, solutionBytes);
