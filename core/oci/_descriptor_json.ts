@@ -13,6 +13,7 @@ import { InvalidArtifactError } from "../errors.ts";
 import { isDigest } from "./digest.ts";
 import { isObject } from "./_json.ts";
 import type { StringPool } from "../_string_pool.ts";
+import type { IndexedLayerDigest } from "./_indexed_digests.ts";
 
 /** What `checkDescriptor` returns (the `Descriptor` of `descriptor.ts`, which imports this file). */
 interface CheckedDescriptor {
@@ -84,6 +85,8 @@ export function checkAnnotations(
  * @param index Its index in `where`, or `undefined` when `where` names it alone.
  * @param owned Whether `value` is the caller's own fresh JSON (its annotations are then kept).
  * @param pool Where the media type is shared with the other descriptors of one parse, if given.
+ * @param indexed With `index`: the target's check that the digest is one it indexed (then
+ * well-formed, not checked again here); a digest it does not know is checked as without it.
  * @returns A fresh descriptor object.
  * @throws {InvalidArtifactError} When a field is missing or malformed.
  */
@@ -93,6 +96,7 @@ export function checkDescriptor(
   index: number | undefined,
   owned: boolean,
   pool?: StringPool,
+  indexed?: IndexedLayerDigest,
 ): CheckedDescriptor {
   if (!isObject(value)) {
     throw new InvalidArtifactError(`${at(where, index)}: must be an object`);
@@ -101,7 +105,9 @@ export function checkDescriptor(
   if (typeof mediaType !== "string") {
     throw new InvalidArtifactError(`${at(where, index)}.mediaType: must be a string`);
   }
-  if (!isDigest(digest)) {
+  if (
+    !((indexed !== undefined && index !== undefined && indexed(digest, index)) || isDigest(digest))
+  ) {
     throw new InvalidArtifactError(
       `${at(where, index)}.digest: invalid digest ${
         JSON.stringify(digest)

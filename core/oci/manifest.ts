@@ -3,13 +3,9 @@
  *
  * @module
  */
-import { InvalidArtifactError } from "../errors.ts";
 import { canonicalJsonBytes } from "./canonical_json.ts";
 import type { Descriptor } from "./descriptor.ts";
-import { checkAnnotations, checkDescriptor } from "./_descriptor_json.ts";
-import { StringPool } from "../_string_pool.ts";
-import { MEDIA_TYPE_ARTIFACT_MANIFEST, MEDIA_TYPE_IMAGE_MANIFEST } from "./media_types.ts";
-import { isObject, parseJsonBytes } from "./_json.ts";
+import { checkManifestBytes } from "./_manifest_parse.ts";
 
 /**
  * The largest manifest read: 64 MiB. The OCI distribution specification
@@ -55,12 +51,6 @@ export interface ParsedManifest {
   readonly bytes: Uint8Array;
 }
 
-/** The checked layers, their media types shared through one pool (a few types, thousands of layers). */
-function layersOf(layers: readonly unknown[]): Descriptor[] {
-  const pool = new StringPool();
-  return layers.map((l, i) => checkDescriptor(l, "manifest.layers", i, true, pool));
-}
-
 /**
  * Parse and validate image manifest bytes. Any key order and whitespace is
  * accepted; unknown keys are ignored. The deprecated artifact manifest media
@@ -84,55 +74,7 @@ function layersOf(layers: readonly unknown[]): Descriptor[] {
  * @throws {InvalidArtifactError} When the JSON is not a valid image manifest.
  */
 export function parseManifest(bytes: Uint8Array): ParsedManifest {
-  const json = parseJsonBytes(bytes, "manifest");
-  if (!isObject(json)) throw new InvalidArtifactError("manifest: must be a JSON object");
-  const { schemaVersion, mediaType, artifactType, config, layers, subject, annotations } = json;
-  if (schemaVersion !== 2) {
-    throw new InvalidArtifactError(
-      `manifest: schemaVersion must be 2, got ${JSON.stringify(schemaVersion)}`,
-    );
-  }
-  if (mediaType !== undefined) {
-    if (mediaType === MEDIA_TYPE_ARTIFACT_MANIFEST) {
-      throw new InvalidArtifactError(
-        `manifest: the deprecated OCI artifact manifest (${MEDIA_TYPE_ARTIFACT_MANIFEST}) is not supported`,
-      );
-    }
-    if (mediaType !== MEDIA_TYPE_IMAGE_MANIFEST) {
-      throw new InvalidArtifactError(
-        `manifest: mediaType must be ${MEDIA_TYPE_IMAGE_MANIFEST}, got ${
-          JSON.stringify(mediaType)
-        }`,
-      );
-    }
-  }
-  if (artifactType !== undefined && typeof artifactType !== "string") {
-    throw new InvalidArtifactError("manifest.artifactType: must be a string");
-  }
-  if (config === undefined) throw new InvalidArtifactError("manifest: missing config");
-  if (!Array.isArray(layers)) throw new InvalidArtifactError("manifest.layers: must be an array");
-  const manifest: {
-    -readonly [K in keyof ImageManifest]: ImageManifest[K];
-  } = {
-    schemaVersion: 2,
-    config: checkDescriptor(config, "manifest.config", undefined, true),
-    layers: layersOf(layers),
-  };
-  if (mediaType !== undefined) manifest.mediaType = mediaType as string;
-  if (artifactType !== undefined) manifest.artifactType = artifactType;
-  if (subject !== undefined) {
-    manifest.subject = checkDescriptor(subject, "manifest.subject", undefined, true);
-  }
-  if (annotations !== undefined) {
-    manifest.annotations = checkAnnotations(
-      annotations,
-      "manifest.annotations",
-      undefined,
-      "",
-      true,
-    );
-  }
-  return { manifest, bytes };
+  return { manifest: checkManifestBytes(bytes), bytes };
 }
 
 /**

@@ -7,7 +7,9 @@
  */
 import { InvalidArgumentError, InvalidArtifactError } from "../../errors.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
-import { type ImageManifest, MAX_MANIFEST_SIZE, parseManifest } from "../../oci/manifest.ts";
+import { type ImageManifest, MAX_MANIFEST_SIZE } from "../../oci/manifest.ts";
+import { checkManifestBytes } from "../../oci/_manifest_parse.ts";
+import { indexedLayerDigestOf } from "../../oci/_indexed_digests.ts";
 import type { ReadOnlyTarget } from "../../oci/storage.ts";
 import type {
   OpenRemoteRegistryOptions,
@@ -206,7 +208,10 @@ async function loadManifest(
       `${target.location}: manifest ${descriptor.digest} is ${descriptor.size} bytes, more than the limit of ${MAX_MANIFEST_SIZE}`,
     );
   }
-  const { manifest } = parseManifest(await target.fetch(descriptor));
+  // The target's own check of layer digests, when it has one (the archive: its tar index),
+  // spares the reader a check of each; the existence check then reuses what it found.
+  const bytes = await target.fetch(descriptor);
+  const manifest = checkManifestBytes(bytes, indexedLayerDigestOf(target));
   return { descriptor, manifest };
 }
 

@@ -31,6 +31,7 @@ import type { TarIndexOptions } from "../tar/reader.ts";
 import { walkTar } from "../tar/_walk.ts";
 import { BLOB_PATH_HEX_START, hasBlobPathShape } from "../_blob_path_bytes.ts";
 import { registerFetchView } from "../_fetch_view.ts";
+import { registerIndexedLayerDigest } from "../_indexed_digests.ts";
 import { ArchiveBlobIndex } from "./_archive_blob_index.ts";
 import { resolveInIndex } from "./_resolve.ts";
 
@@ -87,6 +88,12 @@ export class ArchiveTarget implements ReadOnlyTarget {
   /** End of the last small fetch's member, or -1. */
   #lastEnd = -1;
   #checked: CheckedBlobs | undefined;
+  /**
+   * What the check of layer digests registered with `registerIndexedLayerDigest`
+   * found, by layer position (the members as plain numbers: the list grows as
+   * the layers are checked).
+   */
+  #layers: { digests: unknown[]; members: number[] } | undefined;
 
   /**
    * Use {@linkcode openArchive} instead.
@@ -112,6 +119,21 @@ export class ArchiveTarget implements ReadOnlyTarget {
     this.#chunkSize = init.chunkSize;
     this.#filePath = init.filePath;
     registerFetchView(this, (descriptor, position) => this.#fetch(descriptor, true, position));
+    registerIndexedLayerDigest(this, (digest, position) => this.#indexedLayer(digest, position));
+  }
+
+  /**
+   * Whether `digest` (of the manifest layer at `position`) is a digest the
+   * tar index holds: its 64 digits were checked as lowercase hex when indexed,
+   * so it is well-formed. The member found (or -1) is kept by position for
+   * {@linkcode ArchiveTarget.existsAll}; position 0 starts a new list.
+   */
+  #indexedLayer(digest: unknown, position: number): digest is string {
+    const n = this.#blobs.get(digest as string) ?? -1;
+    if (position === 0 || this.#layers === undefined) this.#layers = { digests: [], members: [] };
+    this.#layers.digests[position] = digest;
+    this.#layers.members[position] = n;
+    return n >= 0;
   }
 
   /**
@@ -177,10 +199,18 @@ export class ArchiveTarget implements ReadOnlyTarget {
     return n;
   }
 
-  /** The blob's member number when present with the descriptor's size, else -1. */
-  #present(descriptor: Descriptor): number {
-    const n = this.#blobs.get(descriptor.digest);
-    return n !== undefined && this.#blobs.sizes[n] === descriptor.size ? n : -1;
+  /**
+   * The blob's member number when present with the descriptor's size, else -1:
+   * with `position`, the member the check of layer digests found for the same
+   * digest at that position (no index lookup), else looked up.
+   */
+  #present(descriptor: Descriptor, position?: number): number {
+    const layers = this.#layers;
+    const n = position !== undefined && layers !== undefined &&
+        layers.digests[position] === descriptor.digest
+      ? layers.members[position]!
+      : this.#blobs.get(descriptor.digest) ?? -1;
+    return n >= 0 && this.#blobs.sizes[n] === descriptor.size ? n : -1;
   }
 
   /**
@@ -198,7 +228,10 @@ export class ArchiveTarget implements ReadOnlyTarget {
    * index. The member numbers found are kept (until the next call), so that a
    * fetch told a blob's position in this list (the view fetch of
    * `core/oci/_fetch_view.ts`, by a manifest layer's number) finds its member
-   * without a second lookup.
+   * without a second lookup. A descriptor whose digest the check of layer
+   * digests (`registerIndexedLayerDigest`) was given at the same position is
+   * answered from what it found, without a lookup either (once: this call
+   * drops it).
    *
    * @param descriptors The blobs' descriptors.
    * @returns One answer per descriptor, in order.
@@ -206,9 +239,10 @@ export class ArchiveTarget implements ReadOnlyTarget {
   existsAll(descriptors: readonly Descriptor[]): Promise<boolean[]> {
     // Two `map`s rather than one loop filling three arrays: cheaper in a cold open.
     const members = new Int32Array(descriptors.length);
-    const out = descriptors.map((d, i) => (members[i] = this.#present(d)) >= 0);
+    const out = descriptors.map((d, i) => (members[i] = this.#present(d, i)) >= 0);
     const digests = descriptors.map((d) => d.digest);
     this.#checked = { digests, members };
+    this.#layers = undefined; // what this call keeps in `#checked` instead
     return Promise.resolve(out);
   }
 
