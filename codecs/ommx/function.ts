@@ -43,6 +43,12 @@ export interface ConstraintSpec extends Label {
   equality: Equality;
 }
 
+/**
+ * The fewest linear and quadratic terms for which `Function.requiredIds()` keeps its answer: a
+ * smaller function's IDs are found again at each call.
+ */
+const REQUIRED_IDS_CACHE_MIN_TERMS = 64;
+
 /** Canonical terms flattened for evaluation (the constant apart). */
 interface FlatTerms {
   constant: number;
@@ -88,7 +94,11 @@ export class Function {
   readonly monomials: readonly Monomial[];
   #poly: Polynomial | undefined;
   #flatTerms: FlatTerms | undefined;
-  /** `requiredIds()`, cached: a plain array (copied by `slice`, far cheaper than a typed array's). */
+  /**
+   * `requiredIds()`, cached for a function of at least `REQUIRED_IDS_CACHE_MIN_TERMS` linear and
+   * quadratic terms or with a canonical polynomial: a plain array (copied by `slice`, far cheaper than a
+   * typed array's).
+   */
   #required: readonly number[] | undefined;
 
   /**
@@ -629,6 +639,12 @@ export class Function {
     if (this.#required === undefined) {
       const fast = this.#poly === undefined ? requiredIdsWithoutMerging(this) : undefined;
       if (fast !== undefined) {
+        // A small function's IDs are found again at each call (well under a microsecond): a
+        // cached array stayed on every evaluated Instance's two functions (~190 bytes an
+        // Instance, kept by a writer's caller for as long as it keeps the Instance).
+        if (this.linearIds.length + this.quadraticRows.length < REQUIRED_IDS_CACHE_MIN_TERMS) {
+          return fast;
+        }
         // A copy of exactly its length (`fast` grew by push and has room to spare).
         this.#required = fast.slice();
       } else {
