@@ -168,3 +168,29 @@ Deno.test("Function.evaluate / partialEvaluate / almostEqual / evaluateBound", (
   assert.deepEqual(xy.evaluateBound({ 1: b(0, 0) }), b(0, 0));
   assert.deepEqual(Function.constant(5).evaluateBound({}), b(5, 5));
 });
+
+Deno.test("Function: the term arrays a form leaves empty are one frozen array shared by all functions", () => {
+  const f = Function.linear([[1, 2]], 3);
+  const g = Function.constant(4);
+  const p = Function.polynomial([{ ids: [1, 2, 3], coefficient: 1 }]);
+  const empties = [
+    f.quadraticRows,
+    f.quadraticColumns,
+    f.quadraticValues,
+    f.monomials,
+    g.linearIds,
+    g.linearCoefficients,
+    g.monomials,
+    p.linearIds,
+    p.quadraticValues,
+  ];
+  for (const a of empties) {
+    assert.equal(a, f.quadraticRows);
+    assert.equal(a.length, 0);
+    assert.ok(Object.isFrozen(a));
+  }
+  // Nothing done with a function writes into them.
+  const h = f.add(g).mul(Function.linear([[2, 1]]));
+  assert.deepEqual(h.quadraticTerms, [[1, 2, 2]]);
+  assert.deepEqual([f.quadraticRows.length, g.linearIds.length, f.monomials.length], [0, 0, 0]);
+});
