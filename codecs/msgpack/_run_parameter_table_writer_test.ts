@@ -92,6 +92,27 @@ Deno.test("RunParameterTableWriter: an int64 column widened by a float narrows b
   assert.equal(w.runCount, 0);
 });
 
+Deno.test("RunParameterTableWriter: cut, append and cut again keep each cell's own type (parallel arrays)", () => {
+  // Every cut drops a cell's id, value and type together: a type left behind would be counted
+  // as the next cell's (an int64 column staying float64 after its last float is cut).
+  const w = new RunParameterTableWriter();
+  const first = { runId: 0, params: { x: 1 } };
+  w.append(first);
+  for (const x of [2.5, 3, 4.5, 5, 6.5]) {
+    const runs = [first, { runId: 1, params: { x } }, { runId: 2, params: { x: 7 } }];
+    w.append(runs[1]!);
+    w.append(runs[2]!);
+    assert.deepEqual(w.encode(), rebuild(runs));
+    w.truncate(1);
+    assert.deepEqual(w.encode(), rebuild([first]));
+  }
+  assert.throws(() => w.append({ runId: 1, params: { x: "s" } }), (e: Error) => {
+    assert.deepEqual(e, rebuild([first, { runId: 1, params: { x: "s" } }]));
+    return true;
+  });
+  assert.equal(w.runCount, 1);
+});
+
 Deno.test("RunParameterTableWriter: run ids must ascend; the state stays as it was", () => {
   const w = new RunParameterTableWriter();
   w.append({ runId: 3, params: { x: 1 } });
