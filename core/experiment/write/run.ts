@@ -29,7 +29,7 @@ import type {
 } from "./adapter.ts";
 import { type OpenSolve, startOpenSolve } from "./open_solve.ts";
 import { adapterOptionsText } from "./_adapter_options.ts";
-import type { ProcessState, RunState } from "./_run_state.ts";
+import { type ProcessState, type RunState, sortedProcesses } from "./_run_state.ts";
 import { smallMapOf } from "./_small_map.ts";
 import { formatReason, isInterruption } from "./_reason.ts";
 import { type OpenSpan, RunTraceRecorder, type TraceSettings } from "./_run_trace.ts";
@@ -709,8 +709,8 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
         reason,
         attachments: smallMapOf(attachmentEntries(this)),
         ...(this.#trace === undefined ? {} : { trace: this.#trace }),
-        solves: [...this.#solves].sort((a, b) => a.id - b.id),
-        samplings: [...this.#samplings].sort((a, b) => a.id - b.id),
+        solves: sortedProcesses(this.#solves),
+        samplings: sortedProcesses(this.#samplings),
         parameters: smallMapOf(this.#parameters),
       }, trace);
     };
