@@ -63,14 +63,15 @@ export function layerJson(layer: LayerDescriptor): string {
   },"size":${JSON.stringify(size)}}`;
 }
 
-/** What the cache holds per run, in ascending run id. */
-interface Entry {
-  readonly run: RunState;
-  /** Ends (exclusive) in the flat layer list, the config buffer and the manifest buffer. */
-  readonly layerEnd: number;
-  readonly configEnd: number;
-  readonly manifestEnd: number;
-}
+/**
+ * What the cache holds per run, in ascending run id: the run, and its ends (exclusive) in the
+ * flat layer list, the config buffer and the manifest buffer — three numbers a run in one flat
+ * array (`ENDS` apiece), not an object a run (kept for as long as the Experiment is recorded).
+ */
+const ENDS = 3;
+const LAYER_END = 0;
+const CONFIG_END = 1;
+const MANIFEST_END = 2;
 
 /** The config hash state: the head it began with, and how much of the runs buffer it took in. */
 interface ConfigHash {
@@ -86,7 +87,9 @@ interface ConfigHash {
 export class AssemblyCache {
   /** Layers before the first run's (the Experiment attachments) when the entries were made. */
   #base = 0;
-  readonly #entries: Entry[] = [];
+  readonly #runs: RunState[] = [];
+  /** `ENDS` numbers a run of `#runs`: its layer, config and manifest ends. */
+  readonly #ends: number[] = [];
   readonly #layers: LayerDescriptor[] = [];
   /** The config's `runs` array content: each run's text, comma-separated. */
   readonly #config = new ByteChunks();
@@ -131,9 +134,9 @@ export class AssemblyCache {
   sync(base: number, runs: readonly RunState[], encode: RunEncoder): void {
     let keep = 0;
     if (base === this.#base) {
-      const n = Math.min(runs.length, this.#entries.length);
+      const n = Math.min(runs.length, this.#runs.length);
       if (runs === this.#synced) keep = Math.min(this.#verified, n);
-      while (keep < n && this.#entries[keep]!.run === runs[keep]) keep++;
+      while (keep < n && this.#runs[keep] === runs[keep]) keep++;
     }
     this.#synced = undefined;
     this.#cut(keep);
@@ -149,7 +152,7 @@ export class AssemblyCache {
       }
       const first = this.#layers.length;
       const text = encode(run, (d) => base + this.#layers.push(d) - 1);
-      if (this.#entries.length > 0) this.#config.append(COMMA);
+      if (this.#runs.length > 0) this.#config.append(COMMA);
       this.#config.appendText(text);
       // The run's layers as one text, encoded once (not cached per descriptor: a Run's layers
       // are written here once, and 15,000 small cached arrays at 5,000 runs stayed alive).
@@ -159,15 +162,11 @@ export class AssemblyCache {
         layersText += layerJson(this.#layers[j]!);
       }
       if (layersText.length > 0) this.#manifest.appendText(layersText);
-      this.#entries.push({
-        run,
-        layerEnd: this.#layers.length,
-        configEnd: this.#config.length,
-        manifestEnd: this.#manifest.length,
-      });
+      this.#runs.push(run);
+      this.#ends.push(this.#layers.length, this.#config.length, this.#manifest.length);
     }
     this.#synced = runs;
-    this.#verified = this.#entries.length;
+    this.#verified = this.#runs.length;
   }
 
   /**
@@ -182,12 +181,13 @@ export class AssemblyCache {
   }
 
   #cut(keep: number): void {
-    if (keep >= this.#entries.length) return;
-    const last = this.#entries[keep - 1];
-    this.#entries.length = keep;
-    this.#layers.length = last?.layerEnd ?? 0;
-    this.#config.truncate(last?.configEnd ?? 0);
-    this.#manifest.truncate(last?.manifestEnd ?? 0);
+    if (keep >= this.#runs.length) return;
+    const last = (keep - 1) * ENDS; // the last kept run's ends (none when keep is 0)
+    this.#runs.length = keep;
+    this.#ends.length = keep * ENDS;
+    this.#layers.length = keep > 0 ? this.#ends[last + LAYER_END]! : 0;
+    this.#config.truncate(keep > 0 ? this.#ends[last + CONFIG_END]! : 0);
+    this.#manifest.truncate(keep > 0 ? this.#ends[last + MANIFEST_END]! : 0);
     this.#table.truncate(keep);
     if (this.#hash !== undefined && this.#hash.upTo > this.#config.length) this.#hash = undefined;
   }
