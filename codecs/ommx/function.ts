@@ -51,6 +51,14 @@ export interface ConstraintSpec extends Label {
 const NO_TERMS: readonly never[] = Object.freeze([]);
 
 /**
+ * A term array built by `push`, as the function keeps it: an exact-length copy (a pushed array
+ * keeps room to spare: ~150 bytes for a handful of terms against ~60), or the shared empty one.
+ */
+function exactTerms(a: number[]): readonly number[] {
+  return a.length === 0 ? NO_TERMS : a.slice();
+}
+
+/**
  * The fewest linear and quadratic terms for which `Function.requiredIds()` keeps its answer: a
  * smaller function's IDs are found again at each call.
  */
@@ -189,7 +197,7 @@ export class Function {
       ids.push(id);
       cs.push(c);
     }
-    return new Function("linear", constant, ids, cs);
+    return new Function("linear", constant, exactTerms(ids), exactTerms(cs));
   }
 
   /**
@@ -229,9 +237,9 @@ export class Function {
       constant,
       lin.linearIds,
       lin.linearCoefficients,
-      rows,
-      cols,
-      vals,
+      exactTerms(rows),
+      exactTerms(cols),
+      exactTerms(vals),
     );
   }
 
