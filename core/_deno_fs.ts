@@ -38,6 +38,8 @@ export interface DenoFileInfo {
   ino: number | null;
   /** The last modification (`null` where unknown). */
   mtime: Date | null;
+  /** The permission bits and file type (`null` where the OS has none). */
+  mode?: number | null;
 }
 
 /** Deno's `FsFile`, the methods the callers use. */
@@ -102,8 +104,14 @@ export interface DenoFs {
   linkSync(from: string, to: string): void;
   /** Remove a file, synchronously. */
   removeSync(path: string): void;
+  /** Copy a file's contents (and permissions) over `to`, by the kernel where it can. */
+  copyFile(from: string, to: string): Promise<void>;
+  /** Set a file's permission bits. */
+  chmod(path: string, mode: number): Promise<void>;
   /** A directory's entries, synchronously. */
   readDirSync(path: string): Iterable<{ name: string }>;
+  /** The platform (`build.os`: `linux`, `darwin`, `windows`, …). */
+  build: { os: string };
   /** The `whence` values of `seek`. */
   SeekMode: { Start: number };
 }
@@ -126,6 +134,8 @@ export const DENO_FS_CALLS = [
   "mkdir",
   "linkSync",
   "removeSync",
+  "copyFile",
+  "chmod",
   "readDirSync",
 ] as const;
 

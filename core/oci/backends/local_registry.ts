@@ -21,15 +21,17 @@ import {
   InvalidArgumentError,
   InvalidArtifactError,
   InvalidStateError,
+  IoError,
   OmmxError,
   ReferenceConflictError,
   SizeMismatchError,
   UnsupportedError,
 } from "../../errors.ts";
 import { type Descriptor, parseDescriptor } from "../descriptor.ts";
-import { createHasher, createVerifier, isDigest, verifyBytes } from "../digest.ts";
+import { createHasher, createVerifier, type Hasher, isDigest, verifyBytes } from "../digest.ts";
 import { verifyPayload } from "../_payload_hash.ts";
 import { copyHashing } from "./_copy_hashing.ts";
+import { hashGrowingCopy } from "./_hash_growing_copy.ts";
 import { type ImageManifest, MAX_MANIFEST_SIZE, parseManifest } from "../manifest.ts";
 import { encodeOciLayout, parseOciLayout } from "../layout.ts";
 import {
@@ -43,7 +45,7 @@ import type { DigestedBlob, FetchOptions, FilePusher, Target } from "../storage.
 import { LayoutDirTarget } from "./layout_dir.ts";
 import { readRegularFile } from "../_regular_file.ts";
 import { ioError } from "../../_io_error.ts";
-import { denoFs, type DenoFsFile } from "../../_deno_fs.ts";
+import { type DenoFs, denoFs, type DenoFsFile } from "../../_deno_fs.ts";
 import { lazyNodeFs } from "../../_lazy_node_fs.ts";
 import { EXISTS_CONCURRENCY, mapBounded } from "../../_each_bounded.ts";
 import { writeAll } from "../../_atomic_file.ts";
@@ -809,16 +811,22 @@ export class LocalRegistryTarget implements Target, FilePusher {
   }
 
   /**
-   * Store a file's bytes, reading and hashing them once: they are copied to a
-   * temporary file in `blobs/sha256/` while hashed, which is fsynced and
-   * moved into place under the digest found, as
-   * {@linkcode LocalRegistryTarget.push} does. The copy is a pipeline
+   * Store a file's bytes, hashing them once: they are copied to a temporary
+   * file in `blobs/sha256/`, which is fsynced and moved into place under the
+   * digest found, as {@linkcode LocalRegistryTarget.push} does.
+   *
+   * A regular file is copied by the kernel (`Deno.copyFile`, in the
+   * runtime's thread pool) while this thread hashes the staged copy as it
+   * grows (`_hash_growing_copy.ts`; on Linux, elsewhere once it is complete):
+   * the digest is of the bytes stored, also when the file changes meanwhile,
+   * and the fsync starts as soon as the copy ends. The staged copy gets the
+   * permissions a new blob has (the kernel copy gives it the source's). When
+   * the kernel copy or the hash of the staged copy fails, or the file is not a
+   * regular one, the copy is made again by the pipeline
    * (`_copy_hashing.ts`): the next 8 MiB are read in the runtime's thread
    * pool while this thread hashes and writes the current ones (64 KiB
-   * writes), two buffers whatever the size, and the data written is flushed
-   * every 64 MiB on the way, so the final fsync before the move waits for the
-   * last part only. The copy holds
-   * exactly the bytes hashed, also when the file changes meanwhile.
+   * writes), two buffers whatever the size, the data flushed every 64 MiB on
+   * the way; its failures are the errors thrown.
    *
    * @param path The file.
    * @returns The digest and size stored under.
@@ -841,41 +849,118 @@ export class LocalRegistryTarget implements Target, FilePusher {
     } catch (e) {
       throw ioError(e, "read", path);
     }
+    try {
+      const regular = await src.stat().then((st) => st.isFile, () => false);
+      const byKernel = regular
+        ? await this.#stageFile(dir, (tmp, out) => this.#copyByKernel(deno, path, tmp, out))
+        : undefined;
+      return byKernel ??
+        (await this.#stageFile(dir, async (tmp, out) => {
+          // A second handle for the flushes on the way, so that they never queue behind the writes.
+          let flusher: DenoFsFile | undefined;
+          try {
+            try {
+              flusher = await deno.open(tmp, { write: true });
+            } catch (e) {
+              throw ioError(e, "write", tmp);
+            }
+            const hasher = await createHasher();
+            const syncer = flusher;
+            const size = await copyHashing(src, out, hasher, {
+              sourcePath: path,
+              sinkPath: tmp,
+              syncData: () => syncer.syncData(),
+            });
+            await out.sync().catch((e) => {
+              throw ioError(e, "write", tmp);
+            });
+            return { hasher, size };
+          } finally {
+            flusher?.close();
+          }
+        }))!;
+    } finally {
+      src.close();
+    }
+  }
+
+  /**
+   * Copy `path` into the new temporary file `tmp` by the kernel, hashing the
+   * staged copy; fsync it and give it a new blob's permissions. `undefined`
+   * when the copy or its hash failed (the caller copies again by the
+   * pipeline); a failed fsync or `chmod` throws.
+   */
+  async #copyByKernel(
+    deno: DenoFs,
+    path: string,
+    tmp: string,
+    out: DenoFsFile,
+  ): Promise<{ hasher: Hasher; size: number } | undefined> {
+    const mode = (await out.stat().catch((e) => {
+      throw ioError(e, "write", tmp);
+    })).mode;
+    const hasher = await createHasher();
+    const copying = deno.copyFile(path, tmp);
+    // The fsync starts when the copy ends, while the hash catches up.
+    const synced = copying.then(() =>
+      out.sync().catch((e) => {
+        throw ioError(e, "write", tmp);
+      })
+    );
+    synced.catch(() => {}); // awaited below
+    let size: number;
+    try {
+      size = await hashGrowingCopy(copying, out, hasher, { follow: deno.build.os === "linux" });
+    } catch {
+      await synced.catch(() => {}); // nothing may still use the copy
+      return undefined;
+    }
+    try {
+      await synced;
+    } catch (e) {
+      if (e instanceof IoError) throw e; // the fsync's, not the copy's
+      return undefined;
+    }
+    if (mode != null) {
+      await deno.chmod(tmp, mode & 0o7777).catch((e) => {
+        throw ioError(e, "write", tmp);
+      });
+    }
+    return { hasher, size };
+  }
+
+  /**
+   * Create a temporary file in `dir`, fill, hash and fsync it by `fill`, and
+   * move it into place under the digest found. `undefined` when `fill` gives
+   * up; the temporary file is removed unless placed.
+   */
+  async #stageFile(
+    dir: string,
+    fill: (tmp: string, out: DenoFsFile) => Promise<{ hasher: Hasher; size: number } | undefined>,
+  ): Promise<DigestedBlob | undefined> {
+    const deno = denoFs(false)!;
     const tmp = `${dir}/${tempBlobName()}`;
     let out: DenoFsFile | undefined;
-    let flusher: DenoFsFile | undefined;
     let placed = false;
     try {
       try {
-        out = await deno.open(tmp, { write: true, createNew: true });
-        // A second handle for the flushes on the way, so that they never queue behind the writes.
-        flusher = await deno.open(tmp, { write: true });
+        out = await deno.open(tmp, { read: true, write: true, createNew: true });
       } catch (e) {
         throw ioError(e, "write", tmp);
       }
-      const hasher = await createHasher();
-      const syncer = flusher;
-      const size = await copyHashing(src, out, hasher, {
-        sourcePath: path,
-        sinkPath: tmp,
-        syncData: () => syncer.syncData(),
-      });
-      await out.sync().catch((e) => {
-        throw ioError(e, "write", tmp);
-      });
+      const filled = await fill(tmp, out);
+      if (filled === undefined) return undefined;
       out.close();
       out = undefined;
-      const digest = `sha256:${await hasher.digestHex()}`;
+      const digest = `sha256:${await filled.hasher.digestHex()}`;
       const final = `${dir}/${digest.slice("sha256:".length)}`;
-      const d = { mediaType: "application/octet-stream", digest, size };
+      const d = { mediaType: "application/octet-stream", digest, size: filled.size };
       this.#placedHere.delete(digest);
       placed = await this.#place(tmp, final, d);
       this.#placedHere.add(digest);
-      return { digest, size };
+      return { digest, size: filled.size };
     } finally {
-      src.close();
       out?.close();
-      flusher?.close();
       if (!placed) await removeFile(this.#fs, tmp);
     }
   }

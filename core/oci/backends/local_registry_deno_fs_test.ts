@@ -4,7 +4,8 @@
  * check) against their `node:fs` paths: one write / read / gc scenario run
  * with the switch on and off must give the same results, and with the switch
  * off no fast-path call of Deno's may be made (only the file locks and
- * `pushFile`'s copy, which have no `node:fs` path, stay on Deno).
+ * `pushFile`'s copy — the kernel copy, its hash and `chmod` — which have no
+ * `node:fs` path, stay on Deno).
  */
 import assert from "node:assert/strict";
 import { DENO_FS_CALLS, denoFsSettings } from "../../_deno_fs.ts";
@@ -108,7 +109,9 @@ async function scenario(root: string): Promise<unknown[]> {
 function withoutFallback(call: string): boolean {
   const [name, path] = call.split(" ") as [string, string];
   return (path.endsWith(".lock") && (name === "openSync" || name === "lstatSync")) ||
-    (name === "open" && (path.endsWith("-attachment") || path.endsWith(".tmp")));
+    (name === "open" && (path.endsWith("-attachment") || path.endsWith(".tmp"))) ||
+    (name === "copyFile" && path.endsWith("-attachment")) ||
+    (name === "chmod" && path.endsWith(".tmp"));
 }
 
 Deno.test("local registry: Deno's fast paths and node:fs give the same write, read and gc results", async () => {

@@ -571,7 +571,21 @@ Deno.test("LocalRegistryTarget.push: concurrent pushes share the blob lock; each
   });
 });
 
-Deno.test("LocalRegistryTarget.pushFile: a file shrinking during the copy is stored as read — the blob holds exactly the bytes hashed", async () => {
+/** Run `fn` with `Deno.copyFile` replaced by `copy` (restored after). */
+async function withCopyFile<T>(
+  copy: (from: string | URL, to: string | URL) => Promise<void>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const original = Deno.copyFile;
+  Deno.copyFile = copy;
+  try {
+    return await fn();
+  } finally {
+    Deno.copyFile = original;
+  }
+}
+
+Deno.test("LocalRegistryTarget.pushFile: a file shrinking during the kernel copy is stored as copied — the digest is the staged copy's, hashed as it grows", async () => {
   await withRegistry(async (root) => {
     await using registry = await openLocalRegistry({ root, writable: true, create: true });
     const dir = await Deno.makeTempDir({ prefix: "ommx-lr-file-" });
@@ -579,6 +593,48 @@ Deno.test("LocalRegistryTarget.pushFile: a file shrinking during the copy is sto
     const bytes = new Uint8Array(40 << 20);
     for (let i = 0; i < bytes.length; i += 512) bytes[i] = (i / 512) & 0xff;
     await Deno.writeFile(path, bytes);
+    // A slow kernel copy: 9 MiB, the source cut to 10 MiB, a pause, the rest (1 MiB).
+    let copies = 0;
+    const slowCopy = async (from: string | URL, to: string | URL) => {
+      copies++;
+      const out = await Deno.open(to, { write: true, truncate: true });
+      try {
+        const first = (await Deno.readFile(from)).subarray(0, 9 << 20);
+        await out.write(first);
+        await Deno.truncate(String(from), 10 << 20);
+        await new Promise((r) => setTimeout(r, 30));
+        await out.write((await Deno.readFile(from)).subarray(9 << 20));
+      } finally {
+        out.close();
+      }
+    };
+    try {
+      const got = await withCopyFile(slowCopy, () => registry.pushFile(path));
+      assert.equal(copies, 1);
+      assert.equal(got.size, 10 << 20);
+      const stored = await Deno.readFile(`${root}/blobs/sha256/${got.digest.slice(7)}`);
+      assert.deepEqual(stored, bytes.subarray(0, 10 << 20));
+      assert.equal(got.digest, (await blob("application/octet-stream", stored)).digest);
+      assert.ok((await blobDir(root)).every((n) => !n.startsWith(".blob-")));
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("LocalRegistryTarget.pushFile: when the kernel copy fails, the pipeline copies again — a file shrinking during it is stored as read", async () => {
+  await withRegistry(async (root) => {
+    await using registry = await openLocalRegistry({ root, writable: true, create: true });
+    const dir = await Deno.makeTempDir({ prefix: "ommx-lr-file-" });
+    const path = `${dir}/shrinking.bin`;
+    const bytes = new Uint8Array(40 << 20);
+    for (let i = 0; i < bytes.length; i += 512) bytes[i] = (i / 512) & 0xff;
+    await Deno.writeFile(path, bytes);
+    // The kernel copy writes 1 MiB and fails.
+    const failingCopy = async (_from: string | URL, to: string | URL) => {
+      await Deno.writeFile(to, bytes.subarray(0, 1 << 20));
+      throw Object.assign(new Error("copy failed"), { code: "EIO" });
+    };
     // The source cut to 10 MiB once its first read returned (the next reads already run).
     const open = Deno.open;
     Deno.open = async (p: string | URL, options?: Deno.OpenOptions) => {
@@ -597,7 +653,7 @@ Deno.test("LocalRegistryTarget.pushFile: a file shrinking during the copy is sto
       return f;
     };
     try {
-      const got = await registry.pushFile(path);
+      const got = await withCopyFile(failingCopy, () => registry.pushFile(path));
       assert.equal(got.size, 10 << 20); // 8 MiB read before the cut, the 2 MiB left after it
       const stored = await Deno.readFile(`${root}/blobs/sha256/${got.digest.slice(7)}`);
       assert.equal(stored.length, got.size);
@@ -606,6 +662,89 @@ Deno.test("LocalRegistryTarget.pushFile: a file shrinking during the copy is sto
       assert.ok((await blobDir(root)).every((n) => !n.startsWith(".blob-")));
     } finally {
       Deno.open = open;
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("LocalRegistryTarget.pushFile: failures keep their errors — the pipeline's write after a failed kernel copy, the kernel copy's fsync", async () => {
+  await withRegistry(async (root) => {
+    await using registry = await openLocalRegistry({ root, writable: true, create: true });
+    const dir = await Deno.makeTempDir({ prefix: "ommx-lr-file-" });
+    const path = `${dir}/file.bin`;
+    await Deno.writeFile(path, new Uint8Array(3 << 20).fill(7));
+    const open = Deno.open;
+    let temps = 0;
+    const failing = (what: "writeSync" | "sync", code: string) => {
+      Deno.open = async (p: string | URL, options?: Deno.OpenOptions) => {
+        const f = await open(p, options);
+        if (!options?.createNew) return f;
+        temps++;
+        const error = Object.assign(new Error(`${what} failed`), { code });
+        // As Deno's: a write throws, a sync rejects.
+        if (what === "sync") f.sync = () => Promise.reject(error);
+        else {
+          f.writeSync = () => {
+            throw error;
+          };
+        }
+        return f;
+      };
+    };
+    try {
+      // The disk full: the kernel copy fails, and so does the pipeline's write, as before.
+      failing("writeSync", "ENOSPC");
+      await assert.rejects(
+        withCopyFile(
+          () => Promise.reject(Object.assign(new Error("full"), { code: "ENOSPC" })),
+          () => registry.pushFile(path),
+        ),
+        (e: Error & { code?: string }) => {
+          assert.equal(e.code, "IO");
+          assert.match(
+            e.message,
+            /^cannot write .*\/blobs\/sha256\/\.blob-.*\.tmp: no space left on device \(ENOSPC\)$/,
+          );
+          return true;
+        },
+      );
+      assert.equal(temps, 2); // the kernel copy's, then the pipeline's
+      // The kernel copy's fsync fails: thrown as the pipeline's would be, without copying again.
+      temps = 0;
+      Deno.open = open;
+      failing("sync", "EIO");
+      await assert.rejects(registry.pushFile(path), (e: Error & { code?: string }) => {
+        assert.equal(e.code, "IO");
+        assert.match(e.message, /^cannot write .*\.tmp: input\/output error \(EIO\)$/);
+        return true;
+      });
+      assert.equal(temps, 1);
+      assert.deepEqual(await blobDir(root), []);
+    } finally {
+      Deno.open = open;
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("LocalRegistryTarget.pushFile: the blob gets a new blob's permissions, not the source's", async () => {
+  if (Deno.build.os === "windows") return;
+  await withRegistry(async (root) => {
+    await using registry = await openLocalRegistry({ root, writable: true, create: true });
+    const dir = await Deno.makeTempDir({ prefix: "ommx-lr-file-" });
+    try {
+      const bytes = enc.encode("an executable attachment");
+      await Deno.writeFile(`${dir}/run.sh`, bytes, { mode: 0o700 });
+      await Deno.chmod(`${dir}/run.sh`, 0o700);
+      const got = await registry.pushFile(`${dir}/run.sh`);
+      const other = enc.encode("pushed as bytes");
+      const od = await blob("application/octet-stream", other);
+      await registry.push(od, other);
+      const mode = async (digest: string) =>
+        (await Deno.stat(`${root}/blobs/sha256/${digest.slice(7)}`)).mode! & 0o7777;
+      assert.equal(await mode(got.digest), await mode(od.digest));
+      assert.notEqual(await mode(got.digest), 0o700);
+    } finally {
       await Deno.remove(dir, { recursive: true });
     }
   });
