@@ -2,7 +2,8 @@
  * Internal: read a source chunk by chunk into two buffers, the read of the
  * next chunk already issued while the caller processes the current one — the
  * reader of {@linkcode hashRange} (`_hash_range.ts`, `verify`'s lanes) and of
- * `copyHashing` (`backends/_copy_hashing.ts`, `LocalRegistryTarget.pushFile`).
+ * `copyHashing` (`backends/_copy_hashing.ts`) and `hashGrowingCopy`
+ * (`backends/_hash_growing_copy.ts`), `LocalRegistryTarget.pushFile`'s.
  * In Deno both `node:fs/promises` `read` and `Deno.FsFile.read` copy the
  * bytes in the runtime's thread pool (hashing 512 MiB this way, the process
  * spends ~80–110 ms more CPU than the calling thread), so with a second core

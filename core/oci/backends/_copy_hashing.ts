@@ -1,6 +1,7 @@
 /**
- * Internal: copy one open file into another while hashing it, the body of
- * `LocalRegistryTarget.pushFile`. The source is read by `readAhead`
+ * Internal: copy one open file into another while hashing it, the pipeline
+ * of `LocalRegistryTarget.pushFile` where the kernel copy
+ * (`_hash_growing_copy.ts`) fails or the source is not a regular file. The source is read by `readAhead`
  * (`../_read_ahead.ts`): the next chunk (8 MiB) is read in the runtime's
  * thread pool while this thread hashes the current one and writes it, so
  * reading costs little time on this thread (before, read, hash and write ran

@@ -852,33 +852,14 @@ export class LocalRegistryTarget implements Target, FilePusher {
     try {
       const regular = await src.stat().then((st) => st.isFile, () => false);
       const byKernel = regular
-        ? await this.#stageFile(dir, (tmp, out) => this.#copyByKernel(deno, path, tmp, out))
+        ? await this.#stageFile(deno, dir, (tmp, out) => this.#copyByKernel(deno, path, tmp, out))
         : undefined;
       return byKernel ??
-        (await this.#stageFile(dir, async (tmp, out) => {
-          // A second handle for the flushes on the way, so that they never queue behind the writes.
-          let flusher: DenoFsFile | undefined;
-          try {
-            try {
-              flusher = await deno.open(tmp, { write: true });
-            } catch (e) {
-              throw ioError(e, "write", tmp);
-            }
-            const hasher = await createHasher();
-            const syncer = flusher;
-            const size = await copyHashing(src, out, hasher, {
-              sourcePath: path,
-              sinkPath: tmp,
-              syncData: () => syncer.syncData(),
-            });
-            await out.sync().catch((e) => {
-              throw ioError(e, "write", tmp);
-            });
-            return { hasher, size };
-          } finally {
-            flusher?.close();
-          }
-        }))!;
+        (await this.#stageFile(
+          deno,
+          dir,
+          (tmp, out) => this.#copyByPipeline(deno, src, path, tmp, out),
+        ))!;
     } finally {
       src.close();
     }
@@ -886,9 +867,9 @@ export class LocalRegistryTarget implements Target, FilePusher {
 
   /**
    * Copy `path` into the new temporary file `tmp` by the kernel, hashing the
-   * staged copy; fsync it and give it a new blob's permissions. `undefined`
+   * staged copy; give it a new blob's permissions and fsync it. `undefined`
    * when the copy or its hash failed (the caller copies again by the
-   * pipeline); a failed fsync or `chmod` throws.
+   * pipeline); a failed `chmod` or fsync throws.
    */
   async #copyByKernel(
     deno: DenoFs,
@@ -901,12 +882,15 @@ export class LocalRegistryTarget implements Target, FilePusher {
     })).mode;
     const hasher = await createHasher();
     const copying = deno.copyFile(path, tmp);
-    // The fsync starts when the copy ends, while the hash catches up.
-    const synced = copying.then(() =>
-      out.sync().catch((e) => {
+    // When the copy ends, while the hash catches up: the mode back, then the fsync (of both).
+    const synced = copying.then(async () => {
+      try {
+        if (mode != null) await deno.chmod(tmp, mode & 0o7777);
+        await out.sync();
+      } catch (e) {
         throw ioError(e, "write", tmp);
-      })
-    );
+      }
+    });
     synced.catch(() => {}); // awaited below
     let size: number;
     try {
@@ -918,15 +902,45 @@ export class LocalRegistryTarget implements Target, FilePusher {
     try {
       await synced;
     } catch (e) {
-      if (e instanceof IoError) throw e; // the fsync's, not the copy's
+      if (e instanceof IoError) throw e; // the chmod's or fsync's, not the copy's
       return undefined;
     }
-    if (mode != null) {
-      await deno.chmod(tmp, mode & 0o7777).catch((e) => {
+    return { hasher, size };
+  }
+
+  /**
+   * Copy `src` into the new temporary file `tmp` by the pipeline
+   * (`_copy_hashing.ts`), hashing it, and fsync it.
+   */
+  async #copyByPipeline(
+    deno: DenoFs,
+    src: DenoFsFile,
+    path: string,
+    tmp: string,
+    out: DenoFsFile,
+  ): Promise<{ hasher: Hasher; size: number }> {
+    // A second handle for the flushes on the way, so that they never queue behind the writes.
+    let flusher: DenoFsFile | undefined;
+    try {
+      try {
+        flusher = await deno.open(tmp, { write: true });
+      } catch (e) {
+        throw ioError(e, "write", tmp);
+      }
+      const hasher = await createHasher();
+      const syncer = flusher;
+      const size = await copyHashing(src, out, hasher, {
+        sourcePath: path,
+        sinkPath: tmp,
+        syncData: () => syncer.syncData(),
+      });
+      await out.sync().catch((e) => {
         throw ioError(e, "write", tmp);
       });
+      return { hasher, size };
+    } finally {
+      flusher?.close();
     }
-    return { hasher, size };
   }
 
   /**
@@ -935,10 +949,10 @@ export class LocalRegistryTarget implements Target, FilePusher {
    * up; the temporary file is removed unless placed.
    */
   async #stageFile(
+    deno: DenoFs,
     dir: string,
     fill: (tmp: string, out: DenoFsFile) => Promise<{ hasher: Hasher; size: number } | undefined>,
   ): Promise<DigestedBlob | undefined> {
-    const deno = denoFs(false)!;
     const tmp = `${dir}/${tempBlobName()}`;
     let out: DenoFsFile | undefined;
     let placed = false;
