@@ -11,6 +11,19 @@
 /** The most entries kept flat; a larger map is copied into a `Map`. */
 export const SMALL_MAP_LIMIT = 8;
 
+/**
+ * Where `key` is in a flat key/value array (SameValueZero, as `Map`), or -1. A function, not a
+ * private method: a class with a private method gives each instance a brand slot (8 bytes a
+ * map, two maps a closed run).
+ */
+function indexOfKey(flat: readonly unknown[], key: unknown): number {
+  for (let i = 0; i < flat.length; i += 2) {
+    const k = flat[i];
+    if (k === key || (k !== k && key !== key)) return i;
+  }
+  return -1;
+}
+
 /** A read-only map over a flat array of keys and values, in insertion order. */
 class SmallMap<K, V> implements ReadonlyMap<K, V> {
   readonly #flat: unknown[];
@@ -24,15 +37,6 @@ class SmallMap<K, V> implements ReadonlyMap<K, V> {
     return this.#flat.length >> 1;
   }
 
-  #indexOf(key: K): number {
-    const flat = this.#flat;
-    for (let i = 0; i < flat.length; i += 2) {
-      const k = flat[i];
-      if (k === key || (k !== k && key !== key)) return i; // SameValueZero, as `Map`
-    }
-    return -1;
-  }
-
   /**
    * The value of a key.
    *
@@ -40,7 +44,7 @@ class SmallMap<K, V> implements ReadonlyMap<K, V> {
    * @returns Its value, or `undefined`.
    */
   get(key: K): V | undefined {
-    const i = this.#indexOf(key);
+    const i = indexOfKey(this.#flat, key);
     return i < 0 ? undefined : this.#flat[i + 1] as V;
   }
 
@@ -51,7 +55,7 @@ class SmallMap<K, V> implements ReadonlyMap<K, V> {
    * @returns `true` when present.
    */
   has(key: K): boolean {
-    return this.#indexOf(key) >= 0;
+    return indexOfKey(this.#flat, key) >= 0;
   }
 
   /**

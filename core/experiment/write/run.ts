@@ -29,7 +29,7 @@ import type {
 } from "./adapter.ts";
 import { type OpenSolve, startOpenSolve } from "./open_solve.ts";
 import { adapterOptionsText } from "./_adapter_options.ts";
-import { type ProcessState, type RunState, sortedProcesses } from "./_run_state.ts";
+import { type ProcessState, processState, type RunState, sortedProcesses } from "./_run_state.ts";
 import { smallMapOf } from "./_small_map.ts";
 import { formatReason, isInterruption } from "./_reason.ts";
 import { type OpenSpan, RunTraceRecorder, type TraceSettings } from "./_run_trace.ts";
@@ -287,37 +287,23 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
         base.input.toBytes(),
         instanceAnnotations(base.input),
       );
-    const rec: {
-      id: number;
-      status: RunStatus;
-      input: LayerDescriptor;
-      output?: LayerDescriptor;
-      adapter: string;
-      adapterOptions: string;
-      diagnostics?: LayerDescriptor;
-    } = { id, status, input, adapter: base.adapter, adapterOptions: options };
-    if (output !== undefined) {
-      rec.output = kind === "solve"
-        ? await stageBytes(
-          store,
-          MEDIA_TYPE_V2_SOLUTION,
-          output.toBytes(),
-          resultAnnotations(output, "solution"),
-        )
-        : await stageBytes(
-          store,
-          MEDIA_TYPE_V2_SAMPLE_SET,
-          output.toBytes(),
-          resultAnnotations(output, "sample-set"),
-        );
-    }
-    if (base.diagnostics !== undefined && base.diagnostics.length > 0) {
-      rec.diagnostics = await stageBytes(
+    const outputLayer = output === undefined ? undefined : kind === "solve"
+      ? await stageBytes(
         store,
-        MEDIA_TYPE_DIAGNOSTICS,
-        encodeDiagnostics([...base.diagnostics]),
+        MEDIA_TYPE_V2_SOLUTION,
+        output.toBytes(),
+        resultAnnotations(output, "solution"),
+      )
+      : await stageBytes(
+        store,
+        MEDIA_TYPE_V2_SAMPLE_SET,
+        output.toBytes(),
+        resultAnnotations(output, "sample-set"),
       );
-    }
+    const diagnostics = base.diagnostics !== undefined && base.diagnostics.length > 0
+      ? await stageBytes(store, MEDIA_TYPE_DIAGNOSTICS, encodeDiagnostics([...base.diagnostics]))
+      : undefined;
+    const rec = processState(id, status, input, base.adapter, options, outputLayer, diagnostics);
     (kind === "solve" ? this.#solves : this.#samplings).push(rec);
   }
 

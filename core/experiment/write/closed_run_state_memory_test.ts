@@ -1,0 +1,67 @@
+// What a closed run keeps until the commit, object by object: a Solve / Sampling record built
+// in one literal (no out-of-object property store: 72 bytes with an output layer against
+// ~150 when `output` was added after the literal), and a `SmallMap` without a private
+// method's brand slot (32 bytes an object, not 40). Checked in a child Deno with
+// `--expose-gc` by `heapUsed` after a full GC, plus the records' keys and order.
+import assert from "node:assert/strict";
+import { runHeapChild } from "../../_heap_child_test_util.ts";
+import { processState } from "./_run_state.ts";
+import type { LayerDescriptor } from "./_staging.ts";
+
+const CHILD = `
+import { processState } from ${JSON.stringify(new URL("./_run_state.ts", import.meta.url).href)};
+import { smallMapOf } from ${JSON.stringify(new URL("./_small_map.ts", import.meta.url).href)};
+
+function perObject(make) {
+  globalThis.gc();
+  const before = Deno.memoryUsage().heapUsed;
+  const kept = Array.from({ length: 5000 }, (_, i) => make(i));
+  globalThis.gc();
+  return (Deno.memoryUsage().heapUsed - before) / kept.length - 8; // less the slot in \`kept\`
+}
+const layer = { mediaType: "m", digest: "sha256:" + "0".repeat(64), size: 1, annotations: {} };
+const record = perObject((i) => processState(i, "finished", layer, "a", "{}", layer, undefined));
+const source = new Map([["seed", 1], ["solver", "s"]]);
+const map = perObject(() => smallMapOf(source));
+console.log(JSON.stringify({
+  // 24 bytes of header and 6 fields of 8 (~74 measured; ~106 with output added after).
+  record: record < 90 ? "small" : record,
+  // The map object 32, its array 32, its elements 16 + 4 × 8 (~116 measured; ~124 with the brand).
+  map: map < 120 ? "small" : map,
+}));
+`;
+
+Deno.test("closed run: records and small maps keep no spare slots", async () => {
+  const result = await runHeapChild("ommx-closed-run-state-", CHILD);
+  assert.deepEqual(result, { record: "small", map: "small" });
+});
+
+Deno.test("processState: exactly the keys given, in the record's order", () => {
+  const layer = (n: number): LayerDescriptor => ({
+    mediaType: "m",
+    digest: `sha256:${String(n).repeat(64)}`,
+    size: n,
+    annotations: {},
+  });
+  const [input, output, diagnostics] = [layer(1), layer(2), layer(3)];
+  const base = ["id", "status", "input", "adapter", "adapterOptions"];
+  const cases = [
+    [undefined, undefined, base],
+    [output, undefined, [...base, "output"]],
+    [undefined, diagnostics, [...base, "diagnostics"]],
+    [output, diagnostics, [...base, "output", "diagnostics"]],
+  ] as const;
+  for (const [out, diag, keys] of cases) {
+    const rec = processState(7, "failed", input, "solver.X", '{"a":1}', out, diag);
+    assert.deepEqual(Object.keys(rec), keys);
+    assert.deepEqual(rec, {
+      id: 7,
+      status: "failed",
+      input,
+      adapter: "solver.X",
+      adapterOptions: '{"a":1}',
+      ...(out === undefined ? {} : { output: out }),
+      ...(diag === undefined ? {} : { diagnostics: diag }),
+    });
+  }
+});
