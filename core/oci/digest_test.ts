@@ -136,3 +136,32 @@ Deno.test("digest: one-shot hashes agree with node:crypto, through WebCrypto fir
     assert.equal(await sha256Hex(bytes), createHash("sha256").update(bytes).digest("hex"));
   }
 });
+
+Deno.test("digest: verifyBytes once node:crypto is loaded gives the same answers and errors as before", async () => {
+  const { webCryptoHex } = await import("./_web_hash.ts");
+  await createHasher(); // loads node:crypto: verifyBytes and sha256Hex then hash without awaits
+  for (const n of [0, 1, 55, 64, 1000]) {
+    const bytes = new Uint8Array(n).map((_, i) => i * 13 + n);
+    const digest = `sha256:${await webCryptoHex(bytes)}`;
+    assert.equal(await sha256Hex(bytes), digest.slice(7));
+    assert.equal(await digestOf(bytes), digest);
+    await verifyBytes(bytes, { digest, size: n });
+    await assert.rejects(verifyBytes(bytes, { digest, size: n + 1 }), (e: unknown) => {
+      assert.ok(is(SizeMismatchError, "SIZE_MISMATCH")(e), String(e));
+      return true;
+    });
+    if (n === 0) continue;
+    const changed = bytes.map((b, i) => i === n >> 1 ? b ^ 1 : b);
+    const actual = `sha256:${await webCryptoHex(changed)}`;
+    await assert.rejects(verifyBytes(changed, { digest, size: n }), (e: unknown) => {
+      assert.ok(is(DigestMismatchError, "DIGEST_MISMATCH")(e), String(e));
+      assert.equal((e as DigestMismatchError).expected, digest);
+      assert.equal((e as DigestMismatchError).actual, actual);
+      assert.equal(
+        (e as Error).message,
+        `Digest mismatch: expected ${digest}, content hashes to ${actual}`,
+      );
+      return true;
+    });
+  }
+});

@@ -49,6 +49,8 @@ interface ReadWindow {
   readonly start: number;
   readonly end: number;
   readonly bytes: Promise<Uint8Array>;
+  /** The window's bytes once its read has succeeded. */
+  read?: Uint8Array;
 }
 
 /**
@@ -277,10 +279,25 @@ export class ArchiveTarget implements ReadOnlyTarget {
     const offset = this.#blobs.offsets[n]!;
     const size = descriptor.size;
     const bytes = size <= READ_AHEAD_BLOB_MAX && this.#source.ownsReads
-      ? await this.#readAhead(offset, size, view)
+      ? this.#fromReadWindow(offset, size, view) ?? await this.#readAhead(offset, size, view)
       : await this.#source.read(offset, size);
     await verifyBytes(bytes, descriptor);
     return bytes;
+  }
+
+  /**
+   * {@linkcode ArchiveTarget.#readAhead} without an await when the current
+   * window has been read and holds the member: the same bytes (a copy, or with
+   * `view` a view); `undefined` (and nothing changed) otherwise.
+   */
+  #fromReadWindow(start: number, size: number, view: boolean): Uint8Array | undefined {
+    const w = this.#window;
+    const end = start + size;
+    if (w?.read === undefined || start < w.start || end > w.end) return undefined;
+    this.#lastEnd = end;
+    return view
+      ? w.read.subarray(start - w.start, end - w.start)
+      : w.read.slice(start - w.start, end - w.start);
   }
 
   /**
@@ -317,6 +334,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
     this.#window = window;
     try {
       const bytes = await window.bytes;
+      window.read = bytes;
       return view ? bytes.subarray(0, size) : bytes.subarray(0, size).slice();
     } catch {
       if (this.#window === window) this.#window = undefined;

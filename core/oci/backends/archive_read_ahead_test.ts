@@ -14,10 +14,10 @@ import { openArchive, openArchiveFile } from "./archive.ts";
 import { countBlobIndexLookups as countLookups } from "./_archive_blob_index_test_util.ts";
 
 /** A run of small blobs (and one large one in the middle) stored next to each other. */
-async function build(opts: { corrupt?: number } = {}) {
+async function build(opts: { corrupt?: number; count?: number } = {}) {
   const blobs: { desc: Descriptor; bytes: Uint8Array }[] = [];
   const entries: TarWriteEntry[] = [];
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < (opts.count ?? 40); i++) {
     const size = i === 20 ? 100_000 : 1 + (i * 97) % 1500;
     const bytes = new Uint8Array(size).map((_, j) => (i * 31 + j * 7) % 256);
     const desc = { mediaType: "application/octet-stream", digest: await digestOf(bytes), size };
@@ -213,4 +213,58 @@ Deno.test("archive: a view fetch told a blob's position in the existence check's
     1,
   );
   await target.close();
+});
+
+Deno.test("archive read-ahead: blobs served from a window already read, as copies and views alternately, and after a large blob read alone", async () => {
+  const { tar, blobs } = await build();
+  const src = countingSource(tar);
+  const target = await openArchive(src);
+  const fetchView = fetchViewOf(target)!;
+  const before = src.reads;
+  // The first blob is read alone, then one window (the rest of this small archive) holds the
+  // next ones; each later one comes from that window's bytes without a read.
+  const views: Uint8Array[] = [];
+  for (let i = 0; i < 20; i++) {
+    const b = blobs[i]!;
+    const got = i % 2 === 0 ? await fetchView(b.desc) : await target.fetch(b.desc);
+    assert.deepEqual(got, b.bytes, `blob ${i}`);
+    if (i % 2 === 0 && i > 1) views.push(got);
+    else if (i > 1) assert.equal(got.buffer.byteLength, got.length, `blob ${i} is its own copy`);
+  }
+  assert.equal(src.reads - before, 2);
+  assert.ok(views.every((v) => v.buffer === views[0]!.buffer), "views of one window");
+  // The large blob 20 is read alone; the ones after it come from the window again.
+  for (let i = 20; i < 40; i++) {
+    assert.deepEqual(await target.fetch(blobs[i]!.desc), blobs[i]!.bytes, `blob ${i}`);
+  }
+  assert.equal(src.reads - before, 3);
+  // Going back to a blob inside the window reads nothing either.
+  assert.deepEqual(await target.fetch(blobs[5]!.desc), blobs[5]!.bytes);
+  assert.equal(src.reads - before, 3);
+  await target.close();
+  // 1,200 blobs (~1 MB): a blob served from the window counts as the last small fetch, so a
+  // blob further on that starts within a window's length of it opens the next window.
+  const many = await build({ count: 1200 });
+  const starts: number[] = [];
+  let at = 0;
+  for (const b of many.blobs) {
+    starts.push(at + 512);
+    at += 512 + Math.ceil(b.desc.size / 512) * 512;
+  }
+  const endOf = (i: number) => starts[i]! + many.blobs[i]!.desc.size;
+  const window = 256 * 1024; // READ_AHEAD_SIZE
+  const k = starts.findLastIndex((_, i) => i > 20 && endOf(i) <= starts[21]! + window);
+  const m = starts.findIndex((s) => s > endOf(21) + window);
+  assert.ok(
+    k > 21 && m > k && starts[m]! - endOf(k) <= window && starts[m + 1]! < starts[m]! + window,
+  );
+  const manySrc = countingSource(many.tar);
+  const manyTarget = await openArchive(manySrc);
+  const manyBefore = manySrc.reads;
+  for (const i of [0, 21, k, m, m + 1]) {
+    assert.deepEqual(await manyTarget.fetch(many.blobs[i]!.desc), many.blobs[i]!.bytes);
+  }
+  // 0 alone, 21 a window that holds k, m the next window that holds m + 1.
+  assert.equal(manySrc.reads - manyBefore, 3);
+  await manyTarget.close();
 });
