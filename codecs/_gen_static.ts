@@ -7,7 +7,9 @@
  * of its values — one module per package, not per file, as every module costs
  * start-up time to load (BENCHMARKS.md, issue 13, fifth session), and data rather
  * than a function per message, as every byte does (seventh session: 285 KB of
- * unrolled code became 41 KB of tables). The rows are written from protobuf-es's
+ * unrolled code became 41 KB of tables), plus one object literal per message for
+ * its empty value (`codecs/_gen_static_create.ts`: one V8 allocation site per
+ * message, which decoding a large message needs). The rows are written from protobuf-es's
  * reflection of the schemas at generation time, so at run time nothing loads
  * protobuf-es: the static modules import only `core/_protobuf_table.ts` (the
  * table interpreter on the wire runtime) and, as types, the `*_pb.ts` files.
@@ -21,6 +23,7 @@
  */
 
 import type { DescEnum, DescField, DescFile, DescMessage } from "npm:@bufbuild/protobuf@2.17.0";
+import { emptyMessage } from "./_gen_static_create.ts";
 import { ENCODE_IMPORTS, HOT_ENCODE, unrolledEncode } from "./_gen_static_encode.ts";
 
 /** protobuf-es's `ScalarType` numbers. */
@@ -200,7 +203,7 @@ class PackageGen {
       `/** Message \`${m.typeName}\`: create, encode and decode as protobuf-es. */`,
       `export const ${name}Schema: MessageSchema<${this.#typeRef(m)}> = table(${
         JSON.stringify(m.typeName)
-      }, () => [`,
+      }, ${emptyMessage(m)}, () => [`,
       ...m.fields.map((f) => `  ${this.#row(f)},`),
       ...(HOT_ENCODE.has(m.typeName)
         ? [`], ${unrolledEncode(m, (d) => this.#schemaRef(d)).join("\n")});`]

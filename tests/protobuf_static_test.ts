@@ -249,7 +249,18 @@ Deno.test("static protobuf: the enums carry protobuf-es's values", () => {
 
 for (const { name, pb, fast } of messages) {
   Deno.test(`static protobuf: ${name} create/encode/decode as protobuf-es`, () => {
-    assert.deepEqual(create(fast), pbCreate(pb), "empty create");
+    // An empty message is the generated literal (not the table): same value, key order and
+    // fresh lists, maps and oneofs each call, as protobuf-es's and the interpreter's.
+    const empty = create(fast) as unknown as Record<string, unknown>;
+    assert.deepEqual(empty, pbCreate(pb), "empty create");
+    assert.deepEqual(keyOrder(empty), keyOrder(pbCreate(pb)), "empty create: key order");
+    const viaTable = create(fast, {} as never);
+    assert.deepEqual(viaTable, empty, "create({})");
+    assert.deepEqual(keyOrder(viaTable), keyOrder(empty), "create({}): key order");
+    const again = create(fast) as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(empty)) {
+      if (typeof v === "object") assert.notStrictEqual(again[k], v, `empty create: ${k} shared`);
+    }
     fc.assert(
       fc.property(messageInit(pb, 3), (init) => {
         const expected = pbCreate(pb, init);

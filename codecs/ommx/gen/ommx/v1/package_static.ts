@@ -30,7 +30,7 @@ import {
 import { table } from "../../../../../core/_protobuf_table.ts";
 
 /** Message `ommx.v1.ConstraintHints`: create, encode and decode as protobuf-es. */
-export const ConstraintHintsSchema: MessageSchema<pb0.ConstraintHints> = table("ommx.v1.ConstraintHints", () => [
+export const ConstraintHintsSchema: MessageSchema<pb0.ConstraintHints> = table("ommx.v1.ConstraintHints", () => ({ $typeName: "ommx.v1.ConstraintHints", oneHotConstraints: [], sos1Constraints: [] }), () => [
   [2, "oneHotConstraints", 11, 2, OneHotSchema, 0, "one_hot_constraints"],
   [3, "sos1Constraints", 11, 2, SOS1Schema, 0, "sos1_constraints"],
 ]);
@@ -45,7 +45,7 @@ export const Equality = {
 export type Equality = pb1.Equality;
 
 /** Message `ommx.v1.Constraint`: create, encode and decode as protobuf-es. */
-export const ConstraintSchema: MessageSchema<pb1.Constraint> = table("ommx.v1.Constraint", () => [
+export const ConstraintSchema: MessageSchema<pb1.Constraint> = table("ommx.v1.Constraint", () => ({ $typeName: "ommx.v1.Constraint", id: 0n, equality: 0, subscripts: [], parameters: {} }), () => [
   [1, "id", 4, 0],
   [2, "equality", 14, 0],
   [3, "function", 11, 1, FunctionSchema],
@@ -56,7 +56,7 @@ export const ConstraintSchema: MessageSchema<pb1.Constraint> = table("ommx.v1.Co
 ]);
 
 /** Message `ommx.v1.EvaluatedConstraint`: create, encode and decode as protobuf-es. */
-export const EvaluatedConstraintSchema: MessageSchema<pb1.EvaluatedConstraint> = table("ommx.v1.EvaluatedConstraint", () => [
+export const EvaluatedConstraintSchema: MessageSchema<pb1.EvaluatedConstraint> = table("ommx.v1.EvaluatedConstraint", () => ({ $typeName: "ommx.v1.EvaluatedConstraint", id: 0n, equality: 0, evaluatedValue: 0, usedDecisionVariableIds: [], subscripts: [], parameters: {}, removedReasonParameters: {} }), () => [
   [1, "id", 4, 0],
   [2, "equality", 14, 0],
   [3, "evaluatedValue", 1, 0, 0, 0, "evaluated_value"],
@@ -71,7 +71,7 @@ export const EvaluatedConstraintSchema: MessageSchema<pb1.EvaluatedConstraint> =
 ]);
 
 /** Message `ommx.v1.RemovedConstraint`: create, encode and decode as protobuf-es. */
-export const RemovedConstraintSchema: MessageSchema<pb1.RemovedConstraint> = table("ommx.v1.RemovedConstraint", () => [
+export const RemovedConstraintSchema: MessageSchema<pb1.RemovedConstraint> = table("ommx.v1.RemovedConstraint", () => ({ $typeName: "ommx.v1.RemovedConstraint", removedReason: "", removedReasonParameters: {} }), () => [
   [1, "constraint", 11, 1, ConstraintSchema],
   [2, "removedReason", 9, 0, 0, 0, "removed_reason"],
   [3, "removedReasonParameters", 9, 4, 0, 9, "removed_reason_parameters"],
@@ -90,13 +90,13 @@ export const DecisionVariable_Kind = {
 export type DecisionVariable_Kind = pb2.DecisionVariable_Kind;
 
 /** Message `ommx.v1.Bound`: create, encode and decode as protobuf-es. */
-export const BoundSchema: MessageSchema<pb2.Bound> = table("ommx.v1.Bound", () => [
+export const BoundSchema: MessageSchema<pb2.Bound> = table("ommx.v1.Bound", () => ({ $typeName: "ommx.v1.Bound", lower: 0, upper: 0 }), () => [
   [1, "lower", 1, 0],
   [2, "upper", 1, 0],
 ]);
 
 /** Message `ommx.v1.DecisionVariable`: create, encode and decode as protobuf-es. */
-export const DecisionVariableSchema: MessageSchema<pb2.DecisionVariable> = table("ommx.v1.DecisionVariable", () => [
+export const DecisionVariableSchema: MessageSchema<pb2.DecisionVariable> = table("ommx.v1.DecisionVariable", () => ({ $typeName: "ommx.v1.DecisionVariable", id: 0n, kind: 0, subscripts: [], parameters: {} }), () => [
   [1, "id", 4, 0],
   [2, "kind", 14, 0],
   [3, "bound", 11, 1, BoundSchema],
@@ -108,7 +108,7 @@ export const DecisionVariableSchema: MessageSchema<pb2.DecisionVariable> = table
 ]);
 
 /** Message `ommx.v1.Function`: create, encode and decode as protobuf-es. */
-export const FunctionSchema: MessageSchema<pb3.Function> = table("ommx.v1.Function", () => [
+export const FunctionSchema: MessageSchema<pb3.Function> = table("ommx.v1.Function", () => ({ $typeName: "ommx.v1.Function", function: { case: undefined } }), () => [
   [1, "constant", 1, 5, 0, "function"],
   [2, "linear", 11, 5, LinearSchema, "function"],
   [3, "quadratic", 11, 5, QuadraticSchema, "function"],
@@ -125,12 +125,12 @@ export const Instance_Sense = {
 export type Instance_Sense = pb4.Instance_Sense;
 
 /** Message `ommx.v1.Parameters`: create, encode and decode as protobuf-es. */
-export const ParametersSchema: MessageSchema<pb4.Parameters> = table("ommx.v1.Parameters", () => [
+export const ParametersSchema: MessageSchema<pb4.Parameters> = table("ommx.v1.Parameters", () => ({ $typeName: "ommx.v1.Parameters", entries: {} }), () => [
   [1, "entries", 1, 4, 0, 4],
 ]);
 
 /** Message `ommx.v1.Instance`: create, encode and decode as protobuf-es. */
-export const InstanceSchema: MessageSchema<pb4.Instance> = table("ommx.v1.Instance", () => [
+export const InstanceSchema: MessageSchema<pb4.Instance> = table("ommx.v1.Instance", () => ({ $typeName: "ommx.v1.Instance", decisionVariables: [], constraints: [], sense: 0, removedConstraints: [], decisionVariableDependency: {}, namedFunctions: [], annotations: {}, formatVersion: 0 }), () => [
   [1, "description", 11, 1, Instance_DescriptionSchema],
   [2, "decisionVariables", 11, 2, DecisionVariableSchema, 0, "decision_variables"],
   [3, "objective", 11, 1, FunctionSchema],
@@ -146,7 +146,7 @@ export const InstanceSchema: MessageSchema<pb4.Instance> = table("ommx.v1.Instan
 ]);
 
 /** Message `ommx.v1.Instance.Description`: create, encode and decode as protobuf-es. */
-export const Instance_DescriptionSchema: MessageSchema<pb4.Instance_Description> = table("ommx.v1.Instance.Description", () => [
+export const Instance_DescriptionSchema: MessageSchema<pb4.Instance_Description> = table("ommx.v1.Instance.Description", () => ({ $typeName: "ommx.v1.Instance.Description", authors: [] }), () => [
   [1, "name", 9, 1],
   [2, "description", 9, 1],
   [3, "authors", 9, 2],
@@ -157,19 +157,19 @@ export const Instance_DescriptionSchema: MessageSchema<pb4.Instance_Description>
 ]);
 
 /** Message `ommx.v1.Linear`: create, encode and decode as protobuf-es. */
-export const LinearSchema: MessageSchema<pb5.Linear> = table("ommx.v1.Linear", () => [
+export const LinearSchema: MessageSchema<pb5.Linear> = table("ommx.v1.Linear", () => ({ $typeName: "ommx.v1.Linear", terms: [], constant: 0 }), () => [
   [1, "terms", 11, 2, Linear_TermSchema],
   [2, "constant", 1, 0],
 ]);
 
 /** Message `ommx.v1.Linear.Term`: create, encode and decode as protobuf-es. */
-export const Linear_TermSchema: MessageSchema<pb5.Linear_Term> = table("ommx.v1.Linear.Term", () => [
+export const Linear_TermSchema: MessageSchema<pb5.Linear_Term> = table("ommx.v1.Linear.Term", () => ({ $typeName: "ommx.v1.Linear.Term", id: 0n, coefficient: 0 }), () => [
   [1, "id", 4, 0],
   [2, "coefficient", 1, 0],
 ]);
 
 /** Message `ommx.v1.NamedFunction`: create, encode and decode as protobuf-es. */
-export const NamedFunctionSchema: MessageSchema<pb6.NamedFunction> = table("ommx.v1.NamedFunction", () => [
+export const NamedFunctionSchema: MessageSchema<pb6.NamedFunction> = table("ommx.v1.NamedFunction", () => ({ $typeName: "ommx.v1.NamedFunction", id: 0n, subscripts: [], parameters: {} }), () => [
   [1, "id", 4, 0],
   [2, "function", 11, 1, FunctionSchema],
   [3, "subscripts", 3, 3],
@@ -179,7 +179,7 @@ export const NamedFunctionSchema: MessageSchema<pb6.NamedFunction> = table("ommx
 ]);
 
 /** Message `ommx.v1.EvaluatedNamedFunction`: create, encode and decode as protobuf-es. */
-export const EvaluatedNamedFunctionSchema: MessageSchema<pb6.EvaluatedNamedFunction> = table("ommx.v1.EvaluatedNamedFunction", () => [
+export const EvaluatedNamedFunctionSchema: MessageSchema<pb6.EvaluatedNamedFunction> = table("ommx.v1.EvaluatedNamedFunction", () => ({ $typeName: "ommx.v1.EvaluatedNamedFunction", id: 0n, evaluatedValue: 0, usedDecisionVariableIds: [], subscripts: [], parameters: {} }), () => [
   [1, "id", 4, 0],
   [2, "evaluatedValue", 1, 0, 0, 0, "evaluated_value"],
   [3, "usedDecisionVariableIds", 4, 3, 0, 0, "used_decision_variable_ids"],
@@ -190,13 +190,13 @@ export const EvaluatedNamedFunctionSchema: MessageSchema<pb6.EvaluatedNamedFunct
 ]);
 
 /** Message `ommx.v1.OneHot`: create, encode and decode as protobuf-es. */
-export const OneHotSchema: MessageSchema<pb7.OneHot> = table("ommx.v1.OneHot", () => [
+export const OneHotSchema: MessageSchema<pb7.OneHot> = table("ommx.v1.OneHot", () => ({ $typeName: "ommx.v1.OneHot", constraintId: 0n, decisionVariables: [] }), () => [
   [1, "constraintId", 4, 0, 0, 0, "constraint_id"],
   [2, "decisionVariables", 4, 3, 0, 0, "decision_variables"],
 ]);
 
 /** Message `ommx.v1.Parameter`: create, encode and decode as protobuf-es. */
-export const ParameterSchema: MessageSchema<pb8.Parameter> = table("ommx.v1.Parameter", () => [
+export const ParameterSchema: MessageSchema<pb8.Parameter> = table("ommx.v1.Parameter", () => ({ $typeName: "ommx.v1.Parameter", id: 0n, subscripts: [], parameters: {} }), () => [
   [1, "id", 4, 0],
   [2, "name", 9, 1],
   [3, "subscripts", 3, 3],
@@ -205,7 +205,7 @@ export const ParameterSchema: MessageSchema<pb8.Parameter> = table("ommx.v1.Para
 ]);
 
 /** Message `ommx.v1.ParametricInstance`: create, encode and decode as protobuf-es. */
-export const ParametricInstanceSchema: MessageSchema<pb8.ParametricInstance> = table("ommx.v1.ParametricInstance", () => [
+export const ParametricInstanceSchema: MessageSchema<pb8.ParametricInstance> = table("ommx.v1.ParametricInstance", () => ({ $typeName: "ommx.v1.ParametricInstance", decisionVariables: [], parameters: [], constraints: [], sense: 0, removedConstraints: [], decisionVariableDependency: {}, namedFunctions: [], annotations: {}, formatVersion: 0 }), () => [
   [1, "description", 11, 1, Instance_DescriptionSchema],
   [2, "decisionVariables", 11, 2, DecisionVariableSchema, 0, "decision_variables"],
   [3, "parameters", 11, 2, ParameterSchema],
@@ -221,18 +221,18 @@ export const ParametricInstanceSchema: MessageSchema<pb8.ParametricInstance> = t
 ]);
 
 /** Message `ommx.v1.Monomial`: create, encode and decode as protobuf-es. */
-export const MonomialSchema: MessageSchema<pb9.Monomial> = table("ommx.v1.Monomial", () => [
+export const MonomialSchema: MessageSchema<pb9.Monomial> = table("ommx.v1.Monomial", () => ({ $typeName: "ommx.v1.Monomial", ids: [], coefficient: 0 }), () => [
   [1, "ids", 4, 3],
   [2, "coefficient", 1, 0],
 ]);
 
 /** Message `ommx.v1.Polynomial`: create, encode and decode as protobuf-es. */
-export const PolynomialSchema: MessageSchema<pb9.Polynomial> = table("ommx.v1.Polynomial", () => [
+export const PolynomialSchema: MessageSchema<pb9.Polynomial> = table("ommx.v1.Polynomial", () => ({ $typeName: "ommx.v1.Polynomial", terms: [] }), () => [
   [1, "terms", 11, 2, MonomialSchema],
 ]);
 
 /** Message `ommx.v1.Quadratic`: create, encode and decode as protobuf-es. */
-export const QuadraticSchema: MessageSchema<pb10.Quadratic> = table("ommx.v1.Quadratic", () => [
+export const QuadraticSchema: MessageSchema<pb10.Quadratic> = table("ommx.v1.Quadratic", () => ({ $typeName: "ommx.v1.Quadratic", rows: [], columns: [], values: [] }), () => [
   [1, "rows", 4, 3],
   [2, "columns", 4, 3],
   [3, "values", 1, 3],
@@ -240,23 +240,23 @@ export const QuadraticSchema: MessageSchema<pb10.Quadratic> = table("ommx.v1.Qua
 ]);
 
 /** Message `ommx.v1.Samples`: create, encode and decode as protobuf-es. */
-export const SamplesSchema: MessageSchema<pb11.Samples> = table("ommx.v1.Samples", () => [
+export const SamplesSchema: MessageSchema<pb11.Samples> = table("ommx.v1.Samples", () => ({ $typeName: "ommx.v1.Samples", entries: [] }), () => [
   [1, "entries", 11, 2, Samples_SamplesEntrySchema],
 ]);
 
 /** Message `ommx.v1.Samples.SamplesEntry`: create, encode and decode as protobuf-es. */
-export const Samples_SamplesEntrySchema: MessageSchema<pb11.Samples_SamplesEntry> = table("ommx.v1.Samples.SamplesEntry", () => [
+export const Samples_SamplesEntrySchema: MessageSchema<pb11.Samples_SamplesEntry> = table("ommx.v1.Samples.SamplesEntry", () => ({ $typeName: "ommx.v1.Samples.SamplesEntry", ids: [] }), () => [
   [1, "state", 11, 1, StateSchema],
   [2, "ids", 4, 3],
 ]);
 
 /** Message `ommx.v1.SampledValues`: create, encode and decode as protobuf-es. */
-export const SampledValuesSchema: MessageSchema<pb11.SampledValues> = table("ommx.v1.SampledValues", () => [
+export const SampledValuesSchema: MessageSchema<pb11.SampledValues> = table("ommx.v1.SampledValues", () => ({ $typeName: "ommx.v1.SampledValues", entries: [] }), () => [
   [1, "entries", 11, 2, SampledValues_SampledValuesEntrySchema],
 ]);
 
 /** Message `ommx.v1.SampledValues.SampledValuesEntry`: create, encode and decode as protobuf-es. */
-export const SampledValues_SampledValuesEntrySchema: MessageSchema<pb11.SampledValues_SampledValuesEntry> = table("ommx.v1.SampledValues.SampledValuesEntry", () => [
+export const SampledValues_SampledValuesEntrySchema: MessageSchema<pb11.SampledValues_SampledValuesEntry> = table("ommx.v1.SampledValues.SampledValuesEntry", () => ({ $typeName: "ommx.v1.SampledValues.SampledValuesEntry", value: 0, ids: [] }), () => [
   [1, "value", 1, 0],
   [2, "ids", 4, 3],
 ], (m: any, w: BinaryWriter): void => {
@@ -286,13 +286,13 @@ export const SampledValues_SampledValuesEntrySchema: MessageSchema<pb11.SampledV
 });
 
 /** Message `ommx.v1.SampledDecisionVariable`: create, encode and decode as protobuf-es. */
-export const SampledDecisionVariableSchema: MessageSchema<pb11.SampledDecisionVariable> = table("ommx.v1.SampledDecisionVariable", () => [
+export const SampledDecisionVariableSchema: MessageSchema<pb11.SampledDecisionVariable> = table("ommx.v1.SampledDecisionVariable", () => ({ $typeName: "ommx.v1.SampledDecisionVariable" }), () => [
   [1, "decisionVariable", 11, 1, DecisionVariableSchema, 0, "decision_variable"],
   [2, "samples", 11, 1, SampledValuesSchema],
 ]);
 
 /** Message `ommx.v1.SampledConstraint`: create, encode and decode as protobuf-es. */
-export const SampledConstraintSchema: MessageSchema<pb11.SampledConstraint> = table("ommx.v1.SampledConstraint", () => [
+export const SampledConstraintSchema: MessageSchema<pb11.SampledConstraint> = table("ommx.v1.SampledConstraint", () => ({ $typeName: "ommx.v1.SampledConstraint", id: 0n, equality: 0, subscripts: [], parameters: {}, removedReasonParameters: {}, usedDecisionVariableIds: [], feasible: {} }), () => [
   [1, "id", 4, 0],
   [2, "equality", 14, 0],
   [3, "name", 9, 1],
@@ -307,7 +307,7 @@ export const SampledConstraintSchema: MessageSchema<pb11.SampledConstraint> = ta
 ]);
 
 /** Message `ommx.v1.SampledNamedFunction`: create, encode and decode as protobuf-es. */
-export const SampledNamedFunctionSchema: MessageSchema<pb11.SampledNamedFunction> = table("ommx.v1.SampledNamedFunction", () => [
+export const SampledNamedFunctionSchema: MessageSchema<pb11.SampledNamedFunction> = table("ommx.v1.SampledNamedFunction", () => ({ $typeName: "ommx.v1.SampledNamedFunction", id: 0n, subscripts: [], parameters: {}, usedDecisionVariableIds: [] }), () => [
   [1, "id", 4, 0],
   [2, "name", 9, 1],
   [3, "subscripts", 3, 3],
@@ -318,7 +318,7 @@ export const SampledNamedFunctionSchema: MessageSchema<pb11.SampledNamedFunction
 ]);
 
 /** Message `ommx.v1.SampleSet`: create, encode and decode as protobuf-es. */
-export const SampleSetSchema: MessageSchema<pb11.SampleSet> = table("ommx.v1.SampleSet", () => [
+export const SampleSetSchema: MessageSchema<pb11.SampleSet> = table("ommx.v1.SampleSet", () => ({ $typeName: "ommx.v1.SampleSet", decisionVariables: [], constraints: [], namedFunctions: [], feasible: {}, feasibleUnrelaxed: {}, feasibleRelaxed: {}, sense: 0, annotations: {}, formatVersion: 0 }), () => [
   [1, "objectives", 11, 1, SampledValuesSchema],
   [2, "decisionVariables", 11, 2, SampledDecisionVariableSchema, 0, "decision_variables"],
   [3, "constraints", 11, 2, SampledConstraintSchema],
@@ -350,12 +350,12 @@ export const Relaxation = {
 export type Relaxation = pb12.Relaxation;
 
 /** Message `ommx.v1.State`: create, encode and decode as protobuf-es. */
-export const StateSchema: MessageSchema<pb12.State> = table("ommx.v1.State", () => [
+export const StateSchema: MessageSchema<pb12.State> = table("ommx.v1.State", () => ({ $typeName: "ommx.v1.State", entries: {} }), () => [
   [1, "entries", 1, 4, 0, 4],
 ]);
 
 /** Message `ommx.v1.ProcessMetadata`: create, encode and decode as protobuf-es. */
-export const ProcessMetadataSchema: MessageSchema<pb12.ProcessMetadata> = table("ommx.v1.ProcessMetadata", () => [
+export const ProcessMetadataSchema: MessageSchema<pb12.ProcessMetadata> = table("ommx.v1.ProcessMetadata", () => ({ $typeName: "ommx.v1.ProcessMetadata" }), () => [
   [1, "instance", 9, 1],
   [2, "solver", 9, 1],
   [3, "parameters", 9, 1],
@@ -364,7 +364,7 @@ export const ProcessMetadataSchema: MessageSchema<pb12.ProcessMetadata> = table(
 ]);
 
 /** Message `ommx.v1.Solution`: create, encode and decode as protobuf-es. */
-export const SolutionSchema: MessageSchema<pb12.Solution> = table("ommx.v1.Solution", () => [
+export const SolutionSchema: MessageSchema<pb12.Solution> = table("ommx.v1.Solution", () => ({ $typeName: "ommx.v1.Solution", objective: 0, decisionVariables: [], evaluatedConstraints: [], evaluatedNamedFunctions: [], feasible: false, feasibleUnrelaxed: false, optimality: 0, relaxation: 0, sense: 0, annotations: {}, formatVersion: 0 }), () => [
   [1, "state", 11, 1, StateSchema],
   [2, "objective", 1, 0],
   [3, "decisionVariables", 11, 2, DecisionVariableSchema, 0, "decision_variables"],
@@ -382,15 +382,15 @@ export const SolutionSchema: MessageSchema<pb12.Solution> = table("ommx.v1.Solut
 ]);
 
 /** Message `ommx.v1.Infeasible`: create, encode and decode as protobuf-es. */
-export const InfeasibleSchema: MessageSchema<pb12.Infeasible> = table("ommx.v1.Infeasible", () => [
+export const InfeasibleSchema: MessageSchema<pb12.Infeasible> = table("ommx.v1.Infeasible", () => ({ $typeName: "ommx.v1.Infeasible" }), () => [
 ]);
 
 /** Message `ommx.v1.Unbounded`: create, encode and decode as protobuf-es. */
-export const UnboundedSchema: MessageSchema<pb12.Unbounded> = table("ommx.v1.Unbounded", () => [
+export const UnboundedSchema: MessageSchema<pb12.Unbounded> = table("ommx.v1.Unbounded", () => ({ $typeName: "ommx.v1.Unbounded" }), () => [
 ]);
 
 /** Message `ommx.v1.Result`: create, encode and decode as protobuf-es. */
-export const ResultSchema: MessageSchema<pb12.Result> = table("ommx.v1.Result", () => [
+export const ResultSchema: MessageSchema<pb12.Result> = table("ommx.v1.Result", () => ({ $typeName: "ommx.v1.Result", result: { case: undefined } }), () => [
   [1, "error", 9, 5, 0, "result"],
   [2, "solution", 11, 5, SolutionSchema, "result"],
   [3, "infeasible", 11, 5, InfeasibleSchema, "result"],
@@ -398,7 +398,7 @@ export const ResultSchema: MessageSchema<pb12.Result> = table("ommx.v1.Result", 
 ]);
 
 /** Message `ommx.v1.SOS1`: create, encode and decode as protobuf-es. */
-export const SOS1Schema: MessageSchema<pb13.SOS1> = table("ommx.v1.SOS1", () => [
+export const SOS1Schema: MessageSchema<pb13.SOS1> = table("ommx.v1.SOS1", () => ({ $typeName: "ommx.v1.SOS1", binaryConstraintId: 0n, bigMConstraintIds: [], decisionVariables: [] }), () => [
   [1, "binaryConstraintId", 4, 0, 0, 0, "binary_constraint_id"],
   [2, "bigMConstraintIds", 4, 3, 0, 0, "big_m_constraint_ids"],
   [3, "decisionVariables", 4, 3, 0, 0, "decision_variables"],

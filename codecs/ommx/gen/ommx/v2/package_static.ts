@@ -30,7 +30,7 @@ export const Feature = {
 export type Feature = pb0.Feature;
 
 /** Message `ommx.v2.ModelingLabel`: create, encode and decode as protobuf-es. */
-export const ModelingLabelSchema: MessageSchema<pb0.ModelingLabel> = table("ommx.v2.ModelingLabel", () => [
+export const ModelingLabelSchema: MessageSchema<pb0.ModelingLabel> = table("ommx.v2.ModelingLabel", () => ({ $typeName: "ommx.v2.ModelingLabel", subscripts: [], parameters: {} }), () => [
   [1, "name", 9, 1],
   [2, "subscripts", 3, 3],
   [3, "parameters", 9, 4, 0, 9],
@@ -38,49 +38,49 @@ export const ModelingLabelSchema: MessageSchema<pb0.ModelingLabel> = table("ommx
 ]);
 
 /** Message `ommx.v2.Provenance`: create, encode and decode as protobuf-es. */
-export const ProvenanceSchema: MessageSchema<pb1.Provenance> = table("ommx.v2.Provenance", () => [
+export const ProvenanceSchema: MessageSchema<pb1.Provenance> = table("ommx.v2.Provenance", () => ({ $typeName: "ommx.v2.Provenance", source: { case: undefined } }), () => [
   [1, "indicatorConstraintId", 4, 5, 0, "source", "indicator_constraint_id"],
   [2, "oneHotConstraintId", 4, 5, 0, "source", "one_hot_constraint_id"],
   [3, "sos1ConstraintId", 4, 5, 0, "source", "sos1_constraint_id"],
 ]);
 
 /** Message `ommx.v2.ConstraintContext`: create, encode and decode as protobuf-es. */
-export const ConstraintContextSchema: MessageSchema<pb1.ConstraintContext> = table("ommx.v2.ConstraintContext", () => [
+export const ConstraintContextSchema: MessageSchema<pb1.ConstraintContext> = table("ommx.v2.ConstraintContext", () => ({ $typeName: "ommx.v2.ConstraintContext", provenance: [] }), () => [
   [1, "label", 11, 1, ModelingLabelSchema],
   [2, "provenance", 11, 2, ProvenanceSchema],
 ]);
 
 /** Message `ommx.v2.RemovedReason`: create, encode and decode as protobuf-es. */
-export const RemovedReasonSchema: MessageSchema<pb1.RemovedReason> = table("ommx.v2.RemovedReason", () => [
+export const RemovedReasonSchema: MessageSchema<pb1.RemovedReason> = table("ommx.v2.RemovedReason", () => ({ $typeName: "ommx.v2.RemovedReason", reason: "", parameters: {} }), () => [
   [1, "reason", 9, 0],
   [2, "parameters", 9, 4, 0, 9],
 ]);
 
 /** Message `ommx.v2.RegularConstraint`: create, encode and decode as protobuf-es. */
-export const RegularConstraintSchema: MessageSchema<pb1.RegularConstraint> = table("ommx.v2.RegularConstraint", () => [
+export const RegularConstraintSchema: MessageSchema<pb1.RegularConstraint> = table("ommx.v2.RegularConstraint", () => ({ $typeName: "ommx.v2.RegularConstraint", equality: 0 }), () => [
   [1, "equality", 14, 0],
   [2, "function", 11, 1, $0.FunctionSchema],
 ]);
 
 /** Message `ommx.v2.IndicatorConstraint`: create, encode and decode as protobuf-es. */
-export const IndicatorConstraintSchema: MessageSchema<pb1.IndicatorConstraint> = table("ommx.v2.IndicatorConstraint", () => [
+export const IndicatorConstraintSchema: MessageSchema<pb1.IndicatorConstraint> = table("ommx.v2.IndicatorConstraint", () => ({ $typeName: "ommx.v2.IndicatorConstraint", indicatorVariable: 0n, equality: 0 }), () => [
   [1, "indicatorVariable", 4, 0, 0, 0, "indicator_variable"],
   [2, "equality", 14, 0],
   [3, "function", 11, 1, $0.FunctionSchema],
 ]);
 
 /** Message `ommx.v2.OneHotConstraint`: create, encode and decode as protobuf-es. */
-export const OneHotConstraintSchema: MessageSchema<pb1.OneHotConstraint> = table("ommx.v2.OneHotConstraint", () => [
+export const OneHotConstraintSchema: MessageSchema<pb1.OneHotConstraint> = table("ommx.v2.OneHotConstraint", () => ({ $typeName: "ommx.v2.OneHotConstraint", variables: [] }), () => [
   [1, "variables", 4, 3],
 ]);
 
 /** Message `ommx.v2.Sos1Constraint`: create, encode and decode as protobuf-es. */
-export const Sos1ConstraintSchema: MessageSchema<pb1.Sos1Constraint> = table("ommx.v2.Sos1Constraint", () => [
+export const Sos1ConstraintSchema: MessageSchema<pb1.Sos1Constraint> = table("ommx.v2.Sos1Constraint", () => ({ $typeName: "ommx.v2.Sos1Constraint", variables: [] }), () => [
   [1, "variables", 4, 3],
 ]);
 
 /** Message `ommx.v2.RegularConstraintCollection`: create, encode and decode as protobuf-es. */
-export const RegularConstraintCollectionSchema: MessageSchema<pb1.RegularConstraintCollection> = table("ommx.v2.RegularConstraintCollection", () => [
+export const RegularConstraintCollectionSchema: MessageSchema<pb1.RegularConstraintCollection> = table("ommx.v2.RegularConstraintCollection", () => ({ $typeName: "ommx.v2.RegularConstraintCollection", active: {}, removed: {}, removedReasons: {}, contexts: {} }), () => [
   [1, "active", 11, 4, RegularConstraintSchema, 4],
   [2, "removed", 11, 4, RegularConstraintSchema, 4],
   [3, "removedReasons", 11, 4, RemovedReasonSchema, 4, "removed_reasons"],
@@ -88,7 +88,7 @@ export const RegularConstraintCollectionSchema: MessageSchema<pb1.RegularConstra
 ]);
 
 /** Message `ommx.v2.IndicatorConstraintCollection`: create, encode and decode as protobuf-es. */
-export const IndicatorConstraintCollectionSchema: MessageSchema<pb1.IndicatorConstraintCollection> = table("ommx.v2.IndicatorConstraintCollection", () => [
+export const IndicatorConstraintCollectionSchema: MessageSchema<pb1.IndicatorConstraintCollection> = table("ommx.v2.IndicatorConstraintCollection", () => ({ $typeName: "ommx.v2.IndicatorConstraintCollection", active: {}, removed: {}, removedReasons: {}, contexts: {} }), () => [
   [1, "active", 11, 4, IndicatorConstraintSchema, 4],
   [2, "removed", 11, 4, IndicatorConstraintSchema, 4],
   [3, "removedReasons", 11, 4, RemovedReasonSchema, 4, "removed_reasons"],
@@ -96,7 +96,7 @@ export const IndicatorConstraintCollectionSchema: MessageSchema<pb1.IndicatorCon
 ]);
 
 /** Message `ommx.v2.OneHotConstraintCollection`: create, encode and decode as protobuf-es. */
-export const OneHotConstraintCollectionSchema: MessageSchema<pb1.OneHotConstraintCollection> = table("ommx.v2.OneHotConstraintCollection", () => [
+export const OneHotConstraintCollectionSchema: MessageSchema<pb1.OneHotConstraintCollection> = table("ommx.v2.OneHotConstraintCollection", () => ({ $typeName: "ommx.v2.OneHotConstraintCollection", active: {}, removed: {}, removedReasons: {}, contexts: {} }), () => [
   [1, "active", 11, 4, OneHotConstraintSchema, 4],
   [2, "removed", 11, 4, OneHotConstraintSchema, 4],
   [3, "removedReasons", 11, 4, RemovedReasonSchema, 4, "removed_reasons"],
@@ -104,7 +104,7 @@ export const OneHotConstraintCollectionSchema: MessageSchema<pb1.OneHotConstrain
 ]);
 
 /** Message `ommx.v2.Sos1ConstraintCollection`: create, encode and decode as protobuf-es. */
-export const Sos1ConstraintCollectionSchema: MessageSchema<pb1.Sos1ConstraintCollection> = table("ommx.v2.Sos1ConstraintCollection", () => [
+export const Sos1ConstraintCollectionSchema: MessageSchema<pb1.Sos1ConstraintCollection> = table("ommx.v2.Sos1ConstraintCollection", () => ({ $typeName: "ommx.v2.Sos1ConstraintCollection", active: {}, removed: {}, removedReasons: {}, contexts: {} }), () => [
   [1, "active", 11, 4, Sos1ConstraintSchema, 4],
   [2, "removed", 11, 4, Sos1ConstraintSchema, 4],
   [3, "removedReasons", 11, 4, RemovedReasonSchema, 4, "removed_reasons"],
@@ -112,7 +112,7 @@ export const Sos1ConstraintCollectionSchema: MessageSchema<pb1.Sos1ConstraintCol
 ]);
 
 /** Message `ommx.v2.EvaluatedRegularConstraint`: create, encode and decode as protobuf-es. */
-export const EvaluatedRegularConstraintSchema: MessageSchema<pb1.EvaluatedRegularConstraint> = table("ommx.v2.EvaluatedRegularConstraint", () => [
+export const EvaluatedRegularConstraintSchema: MessageSchema<pb1.EvaluatedRegularConstraint> = table("ommx.v2.EvaluatedRegularConstraint", () => ({ $typeName: "ommx.v2.EvaluatedRegularConstraint", equality: 0, evaluatedValue: 0, feasible: false, usedDecisionVariableIds: [] }), () => [
   [1, "equality", 14, 0],
   [2, "evaluatedValue", 1, 0, 0, 0, "evaluated_value"],
   [3, "feasible", 8, 0],
@@ -121,7 +121,7 @@ export const EvaluatedRegularConstraintSchema: MessageSchema<pb1.EvaluatedRegula
 ]);
 
 /** Message `ommx.v2.EvaluatedIndicatorConstraint`: create, encode and decode as protobuf-es. */
-export const EvaluatedIndicatorConstraintSchema: MessageSchema<pb1.EvaluatedIndicatorConstraint> = table("ommx.v2.EvaluatedIndicatorConstraint", () => [
+export const EvaluatedIndicatorConstraintSchema: MessageSchema<pb1.EvaluatedIndicatorConstraint> = table("ommx.v2.EvaluatedIndicatorConstraint", () => ({ $typeName: "ommx.v2.EvaluatedIndicatorConstraint", indicatorVariable: 0n, equality: 0, evaluatedValue: 0, feasible: false, indicatorActive: false, usedDecisionVariableIds: [] }), () => [
   [1, "indicatorVariable", 4, 0, 0, 0, "indicator_variable"],
   [2, "equality", 14, 0],
   [3, "evaluatedValue", 1, 0, 0, 0, "evaluated_value"],
@@ -131,7 +131,7 @@ export const EvaluatedIndicatorConstraintSchema: MessageSchema<pb1.EvaluatedIndi
 ]);
 
 /** Message `ommx.v2.EvaluatedOneHotConstraint`: create, encode and decode as protobuf-es. */
-export const EvaluatedOneHotConstraintSchema: MessageSchema<pb1.EvaluatedOneHotConstraint> = table("ommx.v2.EvaluatedOneHotConstraint", () => [
+export const EvaluatedOneHotConstraintSchema: MessageSchema<pb1.EvaluatedOneHotConstraint> = table("ommx.v2.EvaluatedOneHotConstraint", () => ({ $typeName: "ommx.v2.EvaluatedOneHotConstraint", variables: [], feasible: false, usedDecisionVariableIds: [] }), () => [
   [1, "variables", 4, 3],
   [2, "feasible", 8, 0],
   [3, "activeVariable", 4, 1, 0, 0, "active_variable"],
@@ -139,7 +139,7 @@ export const EvaluatedOneHotConstraintSchema: MessageSchema<pb1.EvaluatedOneHotC
 ]);
 
 /** Message `ommx.v2.EvaluatedSos1Constraint`: create, encode and decode as protobuf-es. */
-export const EvaluatedSos1ConstraintSchema: MessageSchema<pb1.EvaluatedSos1Constraint> = table("ommx.v2.EvaluatedSos1Constraint", () => [
+export const EvaluatedSos1ConstraintSchema: MessageSchema<pb1.EvaluatedSos1Constraint> = table("ommx.v2.EvaluatedSos1Constraint", () => ({ $typeName: "ommx.v2.EvaluatedSos1Constraint", variables: [], feasible: false, usedDecisionVariableIds: [] }), () => [
   [1, "variables", 4, 3],
   [2, "feasible", 8, 0],
   [3, "activeVariable", 4, 1, 0, 0, "active_variable"],
@@ -147,40 +147,40 @@ export const EvaluatedSos1ConstraintSchema: MessageSchema<pb1.EvaluatedSos1Const
 ]);
 
 /** Message `ommx.v2.EvaluatedRegularConstraintCollection`: create, encode and decode as protobuf-es. */
-export const EvaluatedRegularConstraintCollectionSchema: MessageSchema<pb1.EvaluatedRegularConstraintCollection> = table("ommx.v2.EvaluatedRegularConstraintCollection", () => [
+export const EvaluatedRegularConstraintCollectionSchema: MessageSchema<pb1.EvaluatedRegularConstraintCollection> = table("ommx.v2.EvaluatedRegularConstraintCollection", () => ({ $typeName: "ommx.v2.EvaluatedRegularConstraintCollection", entries: {}, removedReasons: {}, contexts: {} }), () => [
   [1, "entries", 11, 4, EvaluatedRegularConstraintSchema, 4],
   [2, "removedReasons", 11, 4, RemovedReasonSchema, 4, "removed_reasons"],
   [3, "contexts", 11, 4, ConstraintContextSchema, 4],
 ]);
 
 /** Message `ommx.v2.EvaluatedIndicatorConstraintCollection`: create, encode and decode as protobuf-es. */
-export const EvaluatedIndicatorConstraintCollectionSchema: MessageSchema<pb1.EvaluatedIndicatorConstraintCollection> = table("ommx.v2.EvaluatedIndicatorConstraintCollection", () => [
+export const EvaluatedIndicatorConstraintCollectionSchema: MessageSchema<pb1.EvaluatedIndicatorConstraintCollection> = table("ommx.v2.EvaluatedIndicatorConstraintCollection", () => ({ $typeName: "ommx.v2.EvaluatedIndicatorConstraintCollection", entries: {}, removedReasons: {}, contexts: {} }), () => [
   [1, "entries", 11, 4, EvaluatedIndicatorConstraintSchema, 4],
   [2, "removedReasons", 11, 4, RemovedReasonSchema, 4, "removed_reasons"],
   [3, "contexts", 11, 4, ConstraintContextSchema, 4],
 ]);
 
 /** Message `ommx.v2.EvaluatedOneHotConstraintCollection`: create, encode and decode as protobuf-es. */
-export const EvaluatedOneHotConstraintCollectionSchema: MessageSchema<pb1.EvaluatedOneHotConstraintCollection> = table("ommx.v2.EvaluatedOneHotConstraintCollection", () => [
+export const EvaluatedOneHotConstraintCollectionSchema: MessageSchema<pb1.EvaluatedOneHotConstraintCollection> = table("ommx.v2.EvaluatedOneHotConstraintCollection", () => ({ $typeName: "ommx.v2.EvaluatedOneHotConstraintCollection", entries: {}, removedReasons: {}, contexts: {} }), () => [
   [1, "entries", 11, 4, EvaluatedOneHotConstraintSchema, 4],
   [2, "removedReasons", 11, 4, RemovedReasonSchema, 4, "removed_reasons"],
   [3, "contexts", 11, 4, ConstraintContextSchema, 4],
 ]);
 
 /** Message `ommx.v2.EvaluatedSos1ConstraintCollection`: create, encode and decode as protobuf-es. */
-export const EvaluatedSos1ConstraintCollectionSchema: MessageSchema<pb1.EvaluatedSos1ConstraintCollection> = table("ommx.v2.EvaluatedSos1ConstraintCollection", () => [
+export const EvaluatedSos1ConstraintCollectionSchema: MessageSchema<pb1.EvaluatedSos1ConstraintCollection> = table("ommx.v2.EvaluatedSos1ConstraintCollection", () => ({ $typeName: "ommx.v2.EvaluatedSos1ConstraintCollection", entries: {}, removedReasons: {}, contexts: {} }), () => [
   [1, "entries", 11, 4, EvaluatedSos1ConstraintSchema, 4],
   [2, "removedReasons", 11, 4, RemovedReasonSchema, 4, "removed_reasons"],
   [3, "contexts", 11, 4, ConstraintContextSchema, 4],
 ]);
 
 /** Message `ommx.v2.SampledActiveVariable`: create, encode and decode as protobuf-es. */
-export const SampledActiveVariableSchema: MessageSchema<pb1.SampledActiveVariable> = table("ommx.v2.SampledActiveVariable", () => [
+export const SampledActiveVariableSchema: MessageSchema<pb1.SampledActiveVariable> = table("ommx.v2.SampledActiveVariable", () => ({ $typeName: "ommx.v2.SampledActiveVariable" }), () => [
   [1, "variableId", 4, 1, 0, 0, "variable_id"],
 ]);
 
 /** Message `ommx.v2.SampledRegularConstraint`: create, encode and decode as protobuf-es. */
-export const SampledRegularConstraintSchema: MessageSchema<pb1.SampledRegularConstraint> = table("ommx.v2.SampledRegularConstraint", () => [
+export const SampledRegularConstraintSchema: MessageSchema<pb1.SampledRegularConstraint> = table("ommx.v2.SampledRegularConstraint", () => ({ $typeName: "ommx.v2.SampledRegularConstraint", equality: 0, feasible: {}, usedDecisionVariableIds: [] }), () => [
   [1, "equality", 14, 0],
   [2, "evaluatedValues", 11, 1, $0.SampledValuesSchema, 0, "evaluated_values"],
   [3, "feasible", 8, 4, 0, 4],
@@ -189,7 +189,7 @@ export const SampledRegularConstraintSchema: MessageSchema<pb1.SampledRegularCon
 ]);
 
 /** Message `ommx.v2.SampledIndicatorConstraint`: create, encode and decode as protobuf-es. */
-export const SampledIndicatorConstraintSchema: MessageSchema<pb1.SampledIndicatorConstraint> = table("ommx.v2.SampledIndicatorConstraint", () => [
+export const SampledIndicatorConstraintSchema: MessageSchema<pb1.SampledIndicatorConstraint> = table("ommx.v2.SampledIndicatorConstraint", () => ({ $typeName: "ommx.v2.SampledIndicatorConstraint", indicatorVariable: 0n, equality: 0, feasible: {}, indicatorActive: {}, usedDecisionVariableIds: [] }), () => [
   [1, "indicatorVariable", 4, 0, 0, 0, "indicator_variable"],
   [2, "equality", 14, 0],
   [3, "evaluatedValues", 11, 1, $0.SampledValuesSchema, 0, "evaluated_values"],
@@ -199,7 +199,7 @@ export const SampledIndicatorConstraintSchema: MessageSchema<pb1.SampledIndicato
 ]);
 
 /** Message `ommx.v2.SampledOneHotConstraint`: create, encode and decode as protobuf-es. */
-export const SampledOneHotConstraintSchema: MessageSchema<pb1.SampledOneHotConstraint> = table("ommx.v2.SampledOneHotConstraint", () => [
+export const SampledOneHotConstraintSchema: MessageSchema<pb1.SampledOneHotConstraint> = table("ommx.v2.SampledOneHotConstraint", () => ({ $typeName: "ommx.v2.SampledOneHotConstraint", variables: [], feasible: {}, activeVariable: {}, usedDecisionVariableIds: [] }), () => [
   [1, "variables", 4, 3],
   [2, "feasible", 8, 4, 0, 4],
   [3, "activeVariable", 11, 4, SampledActiveVariableSchema, 4, "active_variable"],
@@ -207,7 +207,7 @@ export const SampledOneHotConstraintSchema: MessageSchema<pb1.SampledOneHotConst
 ]);
 
 /** Message `ommx.v2.SampledSos1Constraint`: create, encode and decode as protobuf-es. */
-export const SampledSos1ConstraintSchema: MessageSchema<pb1.SampledSos1Constraint> = table("ommx.v2.SampledSos1Constraint", () => [
+export const SampledSos1ConstraintSchema: MessageSchema<pb1.SampledSos1Constraint> = table("ommx.v2.SampledSos1Constraint", () => ({ $typeName: "ommx.v2.SampledSos1Constraint", variables: [], feasible: {}, activeVariable: {}, usedDecisionVariableIds: [] }), () => [
   [1, "variables", 4, 3],
   [2, "feasible", 8, 4, 0, 4],
   [3, "activeVariable", 11, 4, SampledActiveVariableSchema, 4, "active_variable"],
@@ -215,74 +215,74 @@ export const SampledSos1ConstraintSchema: MessageSchema<pb1.SampledSos1Constrain
 ]);
 
 /** Message `ommx.v2.SampledRegularConstraintCollection`: create, encode and decode as protobuf-es. */
-export const SampledRegularConstraintCollectionSchema: MessageSchema<pb1.SampledRegularConstraintCollection> = table("ommx.v2.SampledRegularConstraintCollection", () => [
+export const SampledRegularConstraintCollectionSchema: MessageSchema<pb1.SampledRegularConstraintCollection> = table("ommx.v2.SampledRegularConstraintCollection", () => ({ $typeName: "ommx.v2.SampledRegularConstraintCollection", entries: {}, removedReasons: {}, contexts: {} }), () => [
   [1, "entries", 11, 4, SampledRegularConstraintSchema, 4],
   [2, "removedReasons", 11, 4, RemovedReasonSchema, 4, "removed_reasons"],
   [3, "contexts", 11, 4, ConstraintContextSchema, 4],
 ]);
 
 /** Message `ommx.v2.SampledIndicatorConstraintCollection`: create, encode and decode as protobuf-es. */
-export const SampledIndicatorConstraintCollectionSchema: MessageSchema<pb1.SampledIndicatorConstraintCollection> = table("ommx.v2.SampledIndicatorConstraintCollection", () => [
+export const SampledIndicatorConstraintCollectionSchema: MessageSchema<pb1.SampledIndicatorConstraintCollection> = table("ommx.v2.SampledIndicatorConstraintCollection", () => ({ $typeName: "ommx.v2.SampledIndicatorConstraintCollection", entries: {}, removedReasons: {}, contexts: {} }), () => [
   [1, "entries", 11, 4, SampledIndicatorConstraintSchema, 4],
   [2, "removedReasons", 11, 4, RemovedReasonSchema, 4, "removed_reasons"],
   [3, "contexts", 11, 4, ConstraintContextSchema, 4],
 ]);
 
 /** Message `ommx.v2.SampledOneHotConstraintCollection`: create, encode and decode as protobuf-es. */
-export const SampledOneHotConstraintCollectionSchema: MessageSchema<pb1.SampledOneHotConstraintCollection> = table("ommx.v2.SampledOneHotConstraintCollection", () => [
+export const SampledOneHotConstraintCollectionSchema: MessageSchema<pb1.SampledOneHotConstraintCollection> = table("ommx.v2.SampledOneHotConstraintCollection", () => ({ $typeName: "ommx.v2.SampledOneHotConstraintCollection", entries: {}, removedReasons: {}, contexts: {} }), () => [
   [1, "entries", 11, 4, SampledOneHotConstraintSchema, 4],
   [2, "removedReasons", 11, 4, RemovedReasonSchema, 4, "removed_reasons"],
   [3, "contexts", 11, 4, ConstraintContextSchema, 4],
 ]);
 
 /** Message `ommx.v2.SampledSos1ConstraintCollection`: create, encode and decode as protobuf-es. */
-export const SampledSos1ConstraintCollectionSchema: MessageSchema<pb1.SampledSos1ConstraintCollection> = table("ommx.v2.SampledSos1ConstraintCollection", () => [
+export const SampledSos1ConstraintCollectionSchema: MessageSchema<pb1.SampledSos1ConstraintCollection> = table("ommx.v2.SampledSos1ConstraintCollection", () => ({ $typeName: "ommx.v2.SampledSos1ConstraintCollection", entries: {}, removedReasons: {}, contexts: {} }), () => [
   [1, "entries", 11, 4, SampledSos1ConstraintSchema, 4],
   [2, "removedReasons", 11, 4, RemovedReasonSchema, 4, "removed_reasons"],
   [3, "contexts", 11, 4, ConstraintContextSchema, 4],
 ]);
 
 /** Message `ommx.v2.DecisionVariable`: create, encode and decode as protobuf-es. */
-export const DecisionVariableSchema: MessageSchema<pb2.DecisionVariable> = table("ommx.v2.DecisionVariable", () => [
+export const DecisionVariableSchema: MessageSchema<pb2.DecisionVariable> = table("ommx.v2.DecisionVariable", () => ({ $typeName: "ommx.v2.DecisionVariable", kind: 0 }), () => [
   [1, "kind", 14, 0],
   [2, "bound", 11, 1, $0.BoundSchema],
 ]);
 
 /** Message `ommx.v2.EvaluatedDecisionVariable`: create, encode and decode as protobuf-es. */
-export const EvaluatedDecisionVariableSchema: MessageSchema<pb2.EvaluatedDecisionVariable> = table("ommx.v2.EvaluatedDecisionVariable", () => [
+export const EvaluatedDecisionVariableSchema: MessageSchema<pb2.EvaluatedDecisionVariable> = table("ommx.v2.EvaluatedDecisionVariable", () => ({ $typeName: "ommx.v2.EvaluatedDecisionVariable", kind: 0, value: 0 }), () => [
   [1, "kind", 14, 0],
   [2, "bound", 11, 1, $0.BoundSchema],
   [3, "value", 1, 0],
 ]);
 
 /** Message `ommx.v2.SampledDecisionVariable`: create, encode and decode as protobuf-es. */
-export const SampledDecisionVariableSchema: MessageSchema<pb2.SampledDecisionVariable> = table("ommx.v2.SampledDecisionVariable", () => [
+export const SampledDecisionVariableSchema: MessageSchema<pb2.SampledDecisionVariable> = table("ommx.v2.SampledDecisionVariable", () => ({ $typeName: "ommx.v2.SampledDecisionVariable", kind: 0 }), () => [
   [1, "kind", 14, 0],
   [2, "bound", 11, 1, $0.BoundSchema],
   [3, "samples", 11, 1, $0.SampledValuesSchema],
 ]);
 
 /** Message `ommx.v2.DecisionVariableTable`: create, encode and decode as protobuf-es. */
-export const DecisionVariableTableSchema: MessageSchema<pb2.DecisionVariableTable> = table("ommx.v2.DecisionVariableTable", () => [
+export const DecisionVariableTableSchema: MessageSchema<pb2.DecisionVariableTable> = table("ommx.v2.DecisionVariableTable", () => ({ $typeName: "ommx.v2.DecisionVariableTable", entries: {}, labels: {}, fixedValues: {} }), () => [
   [1, "entries", 11, 4, DecisionVariableSchema, 4],
   [2, "labels", 11, 4, ModelingLabelSchema, 4],
   [3, "fixedValues", 1, 4, 0, 4, "fixed_values"],
 ]);
 
 /** Message `ommx.v2.EvaluatedDecisionVariableTable`: create, encode and decode as protobuf-es. */
-export const EvaluatedDecisionVariableTableSchema: MessageSchema<pb2.EvaluatedDecisionVariableTable> = table("ommx.v2.EvaluatedDecisionVariableTable", () => [
+export const EvaluatedDecisionVariableTableSchema: MessageSchema<pb2.EvaluatedDecisionVariableTable> = table("ommx.v2.EvaluatedDecisionVariableTable", () => ({ $typeName: "ommx.v2.EvaluatedDecisionVariableTable", entries: {}, labels: {} }), () => [
   [1, "entries", 11, 4, EvaluatedDecisionVariableSchema, 4],
   [2, "labels", 11, 4, ModelingLabelSchema, 4],
 ]);
 
 /** Message `ommx.v2.SampledDecisionVariableTable`: create, encode and decode as protobuf-es. */
-export const SampledDecisionVariableTableSchema: MessageSchema<pb2.SampledDecisionVariableTable> = table("ommx.v2.SampledDecisionVariableTable", () => [
+export const SampledDecisionVariableTableSchema: MessageSchema<pb2.SampledDecisionVariableTable> = table("ommx.v2.SampledDecisionVariableTable", () => ({ $typeName: "ommx.v2.SampledDecisionVariableTable", entries: {}, labels: {} }), () => [
   [1, "entries", 11, 4, SampledDecisionVariableSchema, 4],
   [2, "labels", 11, 4, ModelingLabelSchema, 4],
 ]);
 
 /** Message `ommx.v2.Instance`: create, encode and decode as protobuf-es. */
-export const InstanceSchema: MessageSchema<pb3.Instance> = table("ommx.v2.Instance", () => [
+export const InstanceSchema: MessageSchema<pb3.Instance> = table("ommx.v2.Instance", () => ({ $typeName: "ommx.v2.Instance", requiredFeatures: [], sense: 0, decisionVariableDependency: {}, annotations: {} }), () => [
   [1, "requiredFeatures", 14, 3, 0, 0, "required_features"],
   [2, "description", 11, 1, $0.Instance_DescriptionSchema],
   [3, "decisionVariables", 11, 1, DecisionVariableTableSchema, 0, "decision_variables"],
@@ -300,55 +300,55 @@ export const InstanceSchema: MessageSchema<pb3.Instance> = table("ommx.v2.Instan
 ]);
 
 /** Message `ommx.v2.NamedFunction`: create, encode and decode as protobuf-es. */
-export const NamedFunctionSchema: MessageSchema<pb4.NamedFunction> = table("ommx.v2.NamedFunction", () => [
+export const NamedFunctionSchema: MessageSchema<pb4.NamedFunction> = table("ommx.v2.NamedFunction", () => ({ $typeName: "ommx.v2.NamedFunction" }), () => [
   [1, "function", 11, 1, $0.FunctionSchema],
 ]);
 
 /** Message `ommx.v2.EvaluatedNamedFunction`: create, encode and decode as protobuf-es. */
-export const EvaluatedNamedFunctionSchema: MessageSchema<pb4.EvaluatedNamedFunction> = table("ommx.v2.EvaluatedNamedFunction", () => [
+export const EvaluatedNamedFunctionSchema: MessageSchema<pb4.EvaluatedNamedFunction> = table("ommx.v2.EvaluatedNamedFunction", () => ({ $typeName: "ommx.v2.EvaluatedNamedFunction", evaluatedValue: 0, usedDecisionVariableIds: [] }), () => [
   [1, "evaluatedValue", 1, 0, 0, 0, "evaluated_value"],
   [2, "usedDecisionVariableIds", 4, 3, 0, 0, "used_decision_variable_ids"],
 ]);
 
 /** Message `ommx.v2.SampledNamedFunction`: create, encode and decode as protobuf-es. */
-export const SampledNamedFunctionSchema: MessageSchema<pb4.SampledNamedFunction> = table("ommx.v2.SampledNamedFunction", () => [
+export const SampledNamedFunctionSchema: MessageSchema<pb4.SampledNamedFunction> = table("ommx.v2.SampledNamedFunction", () => ({ $typeName: "ommx.v2.SampledNamedFunction", usedDecisionVariableIds: [] }), () => [
   [1, "evaluatedValues", 11, 1, $0.SampledValuesSchema, 0, "evaluated_values"],
   [2, "usedDecisionVariableIds", 4, 3, 0, 0, "used_decision_variable_ids"],
 ]);
 
 /** Message `ommx.v2.NamedFunctionTable`: create, encode and decode as protobuf-es. */
-export const NamedFunctionTableSchema: MessageSchema<pb4.NamedFunctionTable> = table("ommx.v2.NamedFunctionTable", () => [
+export const NamedFunctionTableSchema: MessageSchema<pb4.NamedFunctionTable> = table("ommx.v2.NamedFunctionTable", () => ({ $typeName: "ommx.v2.NamedFunctionTable", entries: {}, labels: {} }), () => [
   [1, "entries", 11, 4, NamedFunctionSchema, 4],
   [2, "labels", 11, 4, ModelingLabelSchema, 4],
 ]);
 
 /** Message `ommx.v2.EvaluatedNamedFunctionTable`: create, encode and decode as protobuf-es. */
-export const EvaluatedNamedFunctionTableSchema: MessageSchema<pb4.EvaluatedNamedFunctionTable> = table("ommx.v2.EvaluatedNamedFunctionTable", () => [
+export const EvaluatedNamedFunctionTableSchema: MessageSchema<pb4.EvaluatedNamedFunctionTable> = table("ommx.v2.EvaluatedNamedFunctionTable", () => ({ $typeName: "ommx.v2.EvaluatedNamedFunctionTable", entries: {}, labels: {} }), () => [
   [1, "entries", 11, 4, EvaluatedNamedFunctionSchema, 4],
   [2, "labels", 11, 4, ModelingLabelSchema, 4],
 ]);
 
 /** Message `ommx.v2.SampledNamedFunctionTable`: create, encode and decode as protobuf-es. */
-export const SampledNamedFunctionTableSchema: MessageSchema<pb4.SampledNamedFunctionTable> = table("ommx.v2.SampledNamedFunctionTable", () => [
+export const SampledNamedFunctionTableSchema: MessageSchema<pb4.SampledNamedFunctionTable> = table("ommx.v2.SampledNamedFunctionTable", () => ({ $typeName: "ommx.v2.SampledNamedFunctionTable", entries: {}, labels: {} }), () => [
   [1, "entries", 11, 4, SampledNamedFunctionSchema, 4],
   [2, "labels", 11, 4, ModelingLabelSchema, 4],
 ]);
 
 /** Message `ommx.v2.OutputObjective`: create, encode and decode as protobuf-es. */
-export const OutputObjectiveSchema: MessageSchema<pb5.OutputObjective> = table("ommx.v2.OutputObjective", () => [
+export const OutputObjectiveSchema: MessageSchema<pb5.OutputObjective> = table("ommx.v2.OutputObjective", () => ({ $typeName: "ommx.v2.OutputObjective", sense: 0, preservesOptimality: false }), () => [
   [1, "sense", 14, 0],
   [2, "function", 11, 1, $0.FunctionSchema],
   [3, "preservesOptimality", 8, 0, 0, 0, "preserves_optimality"],
 ]);
 
 /** Message `ommx.v2.ParameterTable`: create, encode and decode as protobuf-es. */
-export const ParameterTableSchema: MessageSchema<pb6.ParameterTable> = table("ommx.v2.ParameterTable", () => [
+export const ParameterTableSchema: MessageSchema<pb6.ParameterTable> = table("ommx.v2.ParameterTable", () => ({ $typeName: "ommx.v2.ParameterTable", ids: [], labels: {} }), () => [
   [1, "ids", 4, 3],
   [2, "labels", 11, 4, ModelingLabelSchema, 4],
 ]);
 
 /** Message `ommx.v2.ParametricInstance`: create, encode and decode as protobuf-es. */
-export const ParametricInstanceSchema: MessageSchema<pb7.ParametricInstance> = table("ommx.v2.ParametricInstance", () => [
+export const ParametricInstanceSchema: MessageSchema<pb7.ParametricInstance> = table("ommx.v2.ParametricInstance", () => ({ $typeName: "ommx.v2.ParametricInstance", requiredFeatures: [], sense: 0, decisionVariableDependency: {}, annotations: {} }), () => [
   [1, "requiredFeatures", 14, 3, 0, 0, "required_features"],
   [2, "description", 11, 1, $0.Instance_DescriptionSchema],
   [3, "decisionVariables", 11, 1, DecisionVariableTableSchema, 0, "decision_variables"],
@@ -366,7 +366,7 @@ export const ParametricInstanceSchema: MessageSchema<pb7.ParametricInstance> = t
 ]);
 
 /** Message `ommx.v2.SampleSet`: create, encode and decode as protobuf-es. */
-export const SampleSetSchema: MessageSchema<pb8.SampleSet> = table("ommx.v2.SampleSet", () => [
+export const SampleSetSchema: MessageSchema<pb8.SampleSet> = table("ommx.v2.SampleSet", () => ({ $typeName: "ommx.v2.SampleSet", requiredFeatures: [], feasible: {}, sense: 0, feasibleRelaxed: {}, annotations: {} }), () => [
   [1, "requiredFeatures", 14, 3, 0, 0, "required_features"],
   [2, "objectives", 11, 1, $0.SampledValuesSchema],
   [3, "decisionVariables", 11, 1, SampledDecisionVariableTableSchema, 0, "decision_variables"],
@@ -384,7 +384,7 @@ export const SampleSetSchema: MessageSchema<pb8.SampleSet> = table("ommx.v2.Samp
 ]);
 
 /** Message `ommx.v2.Solution`: create, encode and decode as protobuf-es. */
-export const SolutionSchema: MessageSchema<pb9.Solution> = table("ommx.v2.Solution", () => [
+export const SolutionSchema: MessageSchema<pb9.Solution> = table("ommx.v2.Solution", () => ({ $typeName: "ommx.v2.Solution", requiredFeatures: [], objective: 0, feasible: false, optimality: 0, relaxation: 0, sense: 0, annotations: {} }), () => [
   [1, "requiredFeatures", 14, 3, 0, 0, "required_features"],
   [2, "objective", 1, 0],
   [3, "decisionVariables", 11, 1, EvaluatedDecisionVariableTableSchema, 0, "decision_variables"],

@@ -9,7 +9,7 @@ import type { MessageSchema } from "../../../../../../../core/_protobuf.ts";
 import { table } from "../../../../../../../core/_protobuf_table.ts";
 
 /** Message `opentelemetry.proto.common.v1.AnyValue`: create, encode and decode as protobuf-es. */
-export const AnyValueSchema: MessageSchema<pb0.AnyValue> = table("opentelemetry.proto.common.v1.AnyValue", () => [
+export const AnyValueSchema: MessageSchema<pb0.AnyValue> = table("opentelemetry.proto.common.v1.AnyValue", () => ({ $typeName: "opentelemetry.proto.common.v1.AnyValue", value: { case: undefined } }), () => [
   [1, "stringValue", 9, 5, 0, "value", "string_value"],
   [2, "boolValue", 8, 5, 0, "value", "bool_value"],
   [3, "intValue", 3, 5, 0, "value", "int_value"],
@@ -20,23 +20,23 @@ export const AnyValueSchema: MessageSchema<pb0.AnyValue> = table("opentelemetry.
 ]);
 
 /** Message `opentelemetry.proto.common.v1.ArrayValue`: create, encode and decode as protobuf-es. */
-export const ArrayValueSchema: MessageSchema<pb0.ArrayValue> = table("opentelemetry.proto.common.v1.ArrayValue", () => [
+export const ArrayValueSchema: MessageSchema<pb0.ArrayValue> = table("opentelemetry.proto.common.v1.ArrayValue", () => ({ $typeName: "opentelemetry.proto.common.v1.ArrayValue", values: [] }), () => [
   [1, "values", 11, 2, AnyValueSchema],
 ]);
 
 /** Message `opentelemetry.proto.common.v1.KeyValueList`: create, encode and decode as protobuf-es. */
-export const KeyValueListSchema: MessageSchema<pb0.KeyValueList> = table("opentelemetry.proto.common.v1.KeyValueList", () => [
+export const KeyValueListSchema: MessageSchema<pb0.KeyValueList> = table("opentelemetry.proto.common.v1.KeyValueList", () => ({ $typeName: "opentelemetry.proto.common.v1.KeyValueList", values: [] }), () => [
   [1, "values", 11, 2, KeyValueSchema],
 ]);
 
 /** Message `opentelemetry.proto.common.v1.KeyValue`: create, encode and decode as protobuf-es. */
-export const KeyValueSchema: MessageSchema<pb0.KeyValue> = table("opentelemetry.proto.common.v1.KeyValue", () => [
+export const KeyValueSchema: MessageSchema<pb0.KeyValue> = table("opentelemetry.proto.common.v1.KeyValue", () => ({ $typeName: "opentelemetry.proto.common.v1.KeyValue", key: "" }), () => [
   [1, "key", 9, 0],
   [2, "value", 11, 1, AnyValueSchema],
 ]);
 
 /** Message `opentelemetry.proto.common.v1.InstrumentationScope`: create, encode and decode as protobuf-es. */
-export const InstrumentationScopeSchema: MessageSchema<pb0.InstrumentationScope> = table("opentelemetry.proto.common.v1.InstrumentationScope", () => [
+export const InstrumentationScopeSchema: MessageSchema<pb0.InstrumentationScope> = table("opentelemetry.proto.common.v1.InstrumentationScope", () => ({ $typeName: "opentelemetry.proto.common.v1.InstrumentationScope", name: "", version: "", attributes: [], droppedAttributesCount: 0 }), () => [
   [1, "name", 9, 0],
   [2, "version", 9, 0],
   [3, "attributes", 11, 2, KeyValueSchema],

@@ -10,7 +10,7 @@ import { table } from "../../../../../../../core/_protobuf_table.ts";
 import * as $0 from "../../common/v1/package_static.ts";
 
 /** Message `opentelemetry.proto.resource.v1.Resource`: create, encode and decode as protobuf-es. */
-export const ResourceSchema: MessageSchema<pb0.Resource> = table("opentelemetry.proto.resource.v1.Resource", () => [
+export const ResourceSchema: MessageSchema<pb0.Resource> = table("opentelemetry.proto.resource.v1.Resource", () => ({ $typeName: "opentelemetry.proto.resource.v1.Resource", attributes: [], droppedAttributesCount: 0 }), () => [
   [1, "attributes", 11, 2, $0.KeyValueSchema],
   [2, "droppedAttributesCount", 13, 0, 0, 0, "dropped_attributes_count"],
 ]);

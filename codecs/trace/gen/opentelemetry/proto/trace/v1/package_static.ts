@@ -32,21 +32,21 @@ export const Status_StatusCode = {
 export type Status_StatusCode = pb0.Status_StatusCode;
 
 /** Message `opentelemetry.proto.trace.v1.ResourceSpans`: create, encode and decode as protobuf-es. */
-export const ResourceSpansSchema: MessageSchema<pb0.ResourceSpans> = table("opentelemetry.proto.trace.v1.ResourceSpans", () => [
+export const ResourceSpansSchema: MessageSchema<pb0.ResourceSpans> = table("opentelemetry.proto.trace.v1.ResourceSpans", () => ({ $typeName: "opentelemetry.proto.trace.v1.ResourceSpans", scopeSpans: [], schemaUrl: "" }), () => [
   [1, "resource", 11, 1, $0.ResourceSchema],
   [2, "scopeSpans", 11, 2, ScopeSpansSchema, 0, "scope_spans"],
   [3, "schemaUrl", 9, 0, 0, 0, "schema_url"],
 ]);
 
 /** Message `opentelemetry.proto.trace.v1.ScopeSpans`: create, encode and decode as protobuf-es. */
-export const ScopeSpansSchema: MessageSchema<pb0.ScopeSpans> = table("opentelemetry.proto.trace.v1.ScopeSpans", () => [
+export const ScopeSpansSchema: MessageSchema<pb0.ScopeSpans> = table("opentelemetry.proto.trace.v1.ScopeSpans", () => ({ $typeName: "opentelemetry.proto.trace.v1.ScopeSpans", spans: [], schemaUrl: "" }), () => [
   [1, "scope", 11, 1, $1.InstrumentationScopeSchema],
   [2, "spans", 11, 2, SpanSchema],
   [3, "schemaUrl", 9, 0, 0, 0, "schema_url"],
 ]);
 
 /** Message `opentelemetry.proto.trace.v1.Span`: create, encode and decode as protobuf-es. */
-export const SpanSchema: MessageSchema<pb0.Span> = table("opentelemetry.proto.trace.v1.Span", () => [
+export const SpanSchema: MessageSchema<pb0.Span> = table("opentelemetry.proto.trace.v1.Span", () => ({ $typeName: "opentelemetry.proto.trace.v1.Span", traceId: new Uint8Array(0), spanId: new Uint8Array(0), traceState: "", parentSpanId: new Uint8Array(0), flags: 0, name: "", kind: 0, startTimeUnixNano: 0n, endTimeUnixNano: 0n, attributes: [], droppedAttributesCount: 0, events: [], droppedEventsCount: 0, links: [], droppedLinksCount: 0 }), () => [
   [1, "traceId", 12, 0, 0, 0, "trace_id"],
   [2, "spanId", 12, 0, 0, 0, "span_id"],
   [3, "traceState", 9, 0, 0, 0, "trace_state"],
@@ -66,7 +66,7 @@ export const SpanSchema: MessageSchema<pb0.Span> = table("opentelemetry.proto.tr
 ]);
 
 /** Message `opentelemetry.proto.trace.v1.Span.Event`: create, encode and decode as protobuf-es. */
-export const Span_EventSchema: MessageSchema<pb0.Span_Event> = table("opentelemetry.proto.trace.v1.Span.Event", () => [
+export const Span_EventSchema: MessageSchema<pb0.Span_Event> = table("opentelemetry.proto.trace.v1.Span.Event", () => ({ $typeName: "opentelemetry.proto.trace.v1.Span.Event", timeUnixNano: 0n, name: "", attributes: [], droppedAttributesCount: 0 }), () => [
   [1, "timeUnixNano", 6, 0, 0, 0, "time_unix_nano"],
   [2, "name", 9, 0],
   [3, "attributes", 11, 2, $1.KeyValueSchema],
@@ -74,7 +74,7 @@ export const Span_EventSchema: MessageSchema<pb0.Span_Event> = table("openteleme
 ]);
 
 /** Message `opentelemetry.proto.trace.v1.Span.Link`: create, encode and decode as protobuf-es. */
-export const Span_LinkSchema: MessageSchema<pb0.Span_Link> = table("opentelemetry.proto.trace.v1.Span.Link", () => [
+export const Span_LinkSchema: MessageSchema<pb0.Span_Link> = table("opentelemetry.proto.trace.v1.Span.Link", () => ({ $typeName: "opentelemetry.proto.trace.v1.Span.Link", traceId: new Uint8Array(0), spanId: new Uint8Array(0), traceState: "", attributes: [], droppedAttributesCount: 0, flags: 0 }), () => [
   [1, "traceId", 12, 0, 0, 0, "trace_id"],
   [2, "spanId", 12, 0, 0, 0, "span_id"],
   [3, "traceState", 9, 0, 0, 0, "trace_state"],
@@ -84,7 +84,7 @@ export const Span_LinkSchema: MessageSchema<pb0.Span_Link> = table("opentelemetr
 ]);
 
 /** Message `opentelemetry.proto.trace.v1.Status`: create, encode and decode as protobuf-es. */
-export const StatusSchema: MessageSchema<pb0.Status> = table("opentelemetry.proto.trace.v1.Status", () => [
+export const StatusSchema: MessageSchema<pb0.Status> = table("opentelemetry.proto.trace.v1.Status", () => ({ $typeName: "opentelemetry.proto.trace.v1.Status", message: "", code: 0 }), () => [
   [2, "message", 9, 0],
   [3, "code", 14, 0],
 ]);

@@ -10,6 +10,6 @@ import { table } from "../../../../../../../../core/_protobuf_table.ts";
 import * as $0 from "../../../trace/v1/package_static.ts";
 
 /** Message `opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest`: create, encode and decode as protobuf-es. */
-export const ExportTraceServiceRequestSchema: MessageSchema<pb0.ExportTraceServiceRequest> = table("opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest", () => [
+export const ExportTraceServiceRequestSchema: MessageSchema<pb0.ExportTraceServiceRequest> = table("opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest", () => ({ $typeName: "opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest", resourceSpans: [] }), () => [
   [1, "resourceSpans", 11, 2, $0.ResourceSpansSchema, 0, "resource_spans"],
 ]);
