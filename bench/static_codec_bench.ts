@@ -7,7 +7,8 @@
  * checkout whose modules are timed (default: this one), CASE a part of the case
  * names to run (default: all). Prints one JSON line: per case,
  * the median milliseconds of one call over 15 timed rounds (after 5 warm-up
- * rounds). The v1 Instance case reads `.cache/bench/labs079.instance.v1.pb`
+ * rounds). The v1 Solution cases decode a Solution of 5,000 evaluated
+ * constraints built here; the v1 Instance case reads `.cache/bench/labs079.instance.v1.pb`
  * (skipped when absent).
  *
  * @module
@@ -73,6 +74,32 @@ const solution = ommx.Solution.evaluate(
 );
 const solutionBytes: Uint8Array = solution.toBytes();
 
+// A v1 Solution of 2,000 variables, 5,000 evaluated constraints and 500 evaluated named
+// functions (its rows are decoded by the generic decode of each row message).
+const V1_VARS = 2_000;
+const v1Row = (id: number) => ({
+  id: BigInt(id),
+  evaluatedValue: -(id % 7),
+  usedDecisionVariableIds: Array.from({ length: 5 }, (_, k) => BigInt((id * 5 + k) % V1_VARS)),
+});
+const v1SolutionBytes: Uint8Array = pb.toBinary(
+  v1.SolutionSchema,
+  v1.SolutionSchema.create({
+    state: { entries: Object.fromEntries(Array.from({ length: V1_VARS }, (_, j) => [j, j % 2])) },
+    objective: 12.5,
+    decisionVariables: Array.from({ length: V1_VARS }, (_, id) => ({
+      id: BigInt(id),
+      kind: 1,
+      bound: { lower: 0, upper: 1 },
+    })),
+    evaluatedConstraints: Array.from({ length: 5_000 }, (_, id) => ({ ...v1Row(id), equality: 2 })),
+    evaluatedNamedFunctions: Array.from({ length: 500 }, (_, id) => v1Row(id)),
+    feasible: true,
+    feasibleRelaxed: true,
+    feasibleUnrelaxed: true,
+  }),
+);
+
 let v1InstanceBytes: Uint8Array | undefined;
 try {
   v1InstanceBytes = await Deno.readFile(
@@ -97,6 +124,8 @@ const cases: [string, () => unknown][] = [
   ],
   ["Instance.toBytes", () => new ommx.Instance(instanceData).toBytes()],
   ["Solution.toBytes", () => solution.toBytes()],
+  ["Solution.decode v1", () => ommx.Solution.decode(v1SolutionBytes, "v1")],
+  ["fromBinary v1.Solution", () => pb.fromBinary(v1.SolutionSchema, v1SolutionBytes)],
 ];
 const sampleSetMessage = pb.fromBinary(v2.SampleSetSchema, sampleSetBytes);
 const solutionMessage = pb.fromBinary(v2.SolutionSchema, solutionBytes);
