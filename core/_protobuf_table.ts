@@ -123,6 +123,8 @@ interface Table {
  *   schemas defined later or in modules that import this one).
  * @param encode The message's own encoder, for a message on a hot path where
  *   interpreting the rows is measurably slower (the generator writes it out).
+ * @param decode The message's own decoder, likewise (a message a large payload
+ *   holds by the thousand).
  * @returns The message's schema.
  */
 export function table<T extends Message>(
@@ -130,6 +132,7 @@ export function table<T extends Message>(
   empty: () => T,
   rows: () => readonly FieldRow[],
   encode?: (message: T, writer: BinaryWriter) => void,
+  decode?: (message: T, reader: BinaryReader, ctx: ReadContext, length: number) => void,
 ): MessageSchema<T> {
   let t: Table | undefined;
   const get = (): Table => t ??= build(typeName, rows());
@@ -138,8 +141,9 @@ export function table<T extends Message>(
     create: (init?: unknown): T => init == null ? empty() : createMessage(t ?? get(), init) as T,
     encode: encode ??
       ((message: T, writer: BinaryWriter): void => encodeMessage(t ?? get(), message, writer)),
-    decode: (message: T, reader: BinaryReader, ctx: ReadContext, length: number): void =>
-      decodeMessage(t ?? get(), message, reader, ctx, length),
+    decode: decode ??
+      ((message: T, reader: BinaryReader, ctx: ReadContext, length: number): void =>
+        decodeMessage(t ?? get(), message, reader, ctx, length)),
   };
 }
 

@@ -19,9 +19,16 @@ import type * as pb11 from "./sample_set_pb.ts";
 import type * as pb12 from "./solution_pb.ts";
 import type * as pb13 from "./sos1_pb.ts";
 import {
+  type BinaryReader,
   type BinaryWriter,
   checkType,
+  enterMessage,
   fieldWriteError,
+  type ReadContext,
+  readMessage,
+  readUnknown,
+  setOwn,
+  skipField,
   uint64Key,
   writeMessage,
   writeUnknown,
@@ -68,7 +75,89 @@ export const EvaluatedConstraintSchema: MessageSchema<pb1.EvaluatedConstraint> =
   [8, "dualVariable", 1, 1, 0, 0, "dual_variable"],
   [10, "removedReason", 9, 1, 0, 0, "removed_reason"],
   [11, "removedReasonParameters", 9, 4, 0, 9, "removed_reason_parameters"],
-]);
+], undefined, (m: any, r: BinaryReader, ctx: ReadContext, len: number): void => {
+  enterMessage(ctx, "ommx.v1.EvaluatedConstraint");
+  const end = r.pos + len;
+  const unknown = m.$unknown ?? [];
+  while (r.pos < end) {
+    switch (r.tag()) {
+      case 1: {
+        m.id = r.uint64();
+        break;
+      }
+      case 2: {
+        m.equality = r.int32();
+        break;
+      }
+      case 3: {
+        m.evaluatedValue = r.double();
+        break;
+      }
+      case 4: {
+        const items = m.usedDecisionVariableIds;
+        if (r.wireType === 2) {
+          const e = r.uint32() + r.pos;
+          while (r.pos < e) items.push(r.uint64());
+        } else items.push(r.uint64());
+        break;
+      }
+      case 9: {
+        const items = m.subscripts;
+        if (r.wireType === 2) {
+          const e = r.uint32() + r.pos;
+          while (r.pos < e) items.push(r.int64());
+        } else items.push(r.int64());
+        break;
+      }
+      case 5: {
+        let key: any;
+        let val: any;
+        const e = r.uint32() + r.pos;
+        while (r.pos < e) {
+          const no = r.tag();
+          if (no === 1) key = r.string(true);
+          else if (no === 2) val = r.string(true);
+          else skipField(r, ctx);
+        }
+        setOwn(m.parameters, key === undefined ? "" : key, val === undefined ? "" : val);
+        break;
+      }
+      case 6: {
+        m.name = r.string(true);
+        break;
+      }
+      case 7: {
+        m.description = r.string(true);
+        break;
+      }
+      case 8: {
+        m.dualVariable = r.double();
+        break;
+      }
+      case 10: {
+        m.removedReason = r.string(true);
+        break;
+      }
+      case 11: {
+        let key: any;
+        let val: any;
+        const e = r.uint32() + r.pos;
+        while (r.pos < e) {
+          const no = r.tag();
+          if (no === 1) key = r.string(true);
+          else if (no === 2) val = r.string(true);
+          else skipField(r, ctx);
+        }
+        setOwn(m.removedReasonParameters, key === undefined ? "" : key, val === undefined ? "" : val);
+        break;
+      }
+      default:
+        readUnknown(r, ctx, unknown);
+    }
+  }
+  if (unknown.length > 0) m.$unknown = unknown;
+  ctx.depth--;
+});
 
 /** Message `ommx.v1.RemovedConstraint`: create, encode and decode as protobuf-es. */
 export const RemovedConstraintSchema: MessageSchema<pb1.RemovedConstraint> = table("ommx.v1.RemovedConstraint", () => ({ $typeName: "ommx.v1.RemovedConstraint", removedReason: "", removedReasonParameters: {} }), () => [
@@ -93,7 +182,27 @@ export type DecisionVariable_Kind = pb2.DecisionVariable_Kind;
 export const BoundSchema: MessageSchema<pb2.Bound> = table("ommx.v1.Bound", () => ({ $typeName: "ommx.v1.Bound", lower: 0, upper: 0 }), () => [
   [1, "lower", 1, 0],
   [2, "upper", 1, 0],
-]);
+], undefined, (m: any, r: BinaryReader, ctx: ReadContext, len: number): void => {
+  enterMessage(ctx, "ommx.v1.Bound");
+  const end = r.pos + len;
+  const unknown = m.$unknown ?? [];
+  while (r.pos < end) {
+    switch (r.tag()) {
+      case 1: {
+        m.lower = r.double();
+        break;
+      }
+      case 2: {
+        m.upper = r.double();
+        break;
+      }
+      default:
+        readUnknown(r, ctx, unknown);
+    }
+  }
+  if (unknown.length > 0) m.$unknown = unknown;
+  ctx.depth--;
+});
 
 /** Message `ommx.v1.DecisionVariable`: create, encode and decode as protobuf-es. */
 export const DecisionVariableSchema: MessageSchema<pb2.DecisionVariable> = table("ommx.v1.DecisionVariable", () => ({ $typeName: "ommx.v1.DecisionVariable", id: 0n, kind: 0, subscripts: [], parameters: {} }), () => [
@@ -105,7 +214,64 @@ export const DecisionVariableSchema: MessageSchema<pb2.DecisionVariable> = table
   [6, "parameters", 9, 4, 0, 9],
   [7, "description", 9, 1],
   [8, "substitutedValue", 1, 1, 0, 0, "substituted_value"],
-]);
+], undefined, (m: any, r: BinaryReader, ctx: ReadContext, len: number): void => {
+  enterMessage(ctx, "ommx.v1.DecisionVariable");
+  const end = r.pos + len;
+  const unknown = m.$unknown ?? [];
+  while (r.pos < end) {
+    switch (r.tag()) {
+      case 1: {
+        m.id = r.uint64();
+        break;
+      }
+      case 2: {
+        m.kind = r.int32();
+        break;
+      }
+      case 3: {
+        m.bound = readMessage(BoundSchema, m.bound, r, ctx);
+        break;
+      }
+      case 4: {
+        m.name = r.string(true);
+        break;
+      }
+      case 5: {
+        const items = m.subscripts;
+        if (r.wireType === 2) {
+          const e = r.uint32() + r.pos;
+          while (r.pos < e) items.push(r.int64());
+        } else items.push(r.int64());
+        break;
+      }
+      case 6: {
+        let key: any;
+        let val: any;
+        const e = r.uint32() + r.pos;
+        while (r.pos < e) {
+          const no = r.tag();
+          if (no === 1) key = r.string(true);
+          else if (no === 2) val = r.string(true);
+          else skipField(r, ctx);
+        }
+        setOwn(m.parameters, key === undefined ? "" : key, val === undefined ? "" : val);
+        break;
+      }
+      case 7: {
+        m.description = r.string(true);
+        break;
+      }
+      case 8: {
+        m.substitutedValue = r.double();
+        break;
+      }
+      default:
+        readUnknown(r, ctx, unknown);
+    }
+  }
+  if (unknown.length > 0) m.$unknown = unknown;
+  ctx.depth--;
+});
 
 /** Message `ommx.v1.Function`: create, encode and decode as protobuf-es. */
 export const FunctionSchema: MessageSchema<pb3.Function> = table("ommx.v1.Function", () => ({ $typeName: "ommx.v1.Function", function: { case: undefined } }), () => [
@@ -166,7 +332,27 @@ export const LinearSchema: MessageSchema<pb5.Linear> = table("ommx.v1.Linear", (
 export const Linear_TermSchema: MessageSchema<pb5.Linear_Term> = table("ommx.v1.Linear.Term", () => ({ $typeName: "ommx.v1.Linear.Term", id: 0n, coefficient: 0 }), () => [
   [1, "id", 4, 0],
   [2, "coefficient", 1, 0],
-]);
+], undefined, (m: any, r: BinaryReader, ctx: ReadContext, len: number): void => {
+  enterMessage(ctx, "ommx.v1.Linear.Term");
+  const end = r.pos + len;
+  const unknown = m.$unknown ?? [];
+  while (r.pos < end) {
+    switch (r.tag()) {
+      case 1: {
+        m.id = r.uint64();
+        break;
+      }
+      case 2: {
+        m.coefficient = r.double();
+        break;
+      }
+      default:
+        readUnknown(r, ctx, unknown);
+    }
+  }
+  if (unknown.length > 0) m.$unknown = unknown;
+  ctx.depth--;
+});
 
 /** Message `ommx.v1.NamedFunction`: create, encode and decode as protobuf-es. */
 export const NamedFunctionSchema: MessageSchema<pb6.NamedFunction> = table("ommx.v1.NamedFunction", () => ({ $typeName: "ommx.v1.NamedFunction", id: 0n, subscripts: [], parameters: {} }), () => [
@@ -187,7 +373,64 @@ export const EvaluatedNamedFunctionSchema: MessageSchema<pb6.EvaluatedNamedFunct
   [5, "parameters", 9, 4, 0, 9],
   [6, "name", 9, 1],
   [7, "description", 9, 1],
-]);
+], undefined, (m: any, r: BinaryReader, ctx: ReadContext, len: number): void => {
+  enterMessage(ctx, "ommx.v1.EvaluatedNamedFunction");
+  const end = r.pos + len;
+  const unknown = m.$unknown ?? [];
+  while (r.pos < end) {
+    switch (r.tag()) {
+      case 1: {
+        m.id = r.uint64();
+        break;
+      }
+      case 2: {
+        m.evaluatedValue = r.double();
+        break;
+      }
+      case 3: {
+        const items = m.usedDecisionVariableIds;
+        if (r.wireType === 2) {
+          const e = r.uint32() + r.pos;
+          while (r.pos < e) items.push(r.uint64());
+        } else items.push(r.uint64());
+        break;
+      }
+      case 4: {
+        const items = m.subscripts;
+        if (r.wireType === 2) {
+          const e = r.uint32() + r.pos;
+          while (r.pos < e) items.push(r.int64());
+        } else items.push(r.int64());
+        break;
+      }
+      case 5: {
+        let key: any;
+        let val: any;
+        const e = r.uint32() + r.pos;
+        while (r.pos < e) {
+          const no = r.tag();
+          if (no === 1) key = r.string(true);
+          else if (no === 2) val = r.string(true);
+          else skipField(r, ctx);
+        }
+        setOwn(m.parameters, key === undefined ? "" : key, val === undefined ? "" : val);
+        break;
+      }
+      case 6: {
+        m.name = r.string(true);
+        break;
+      }
+      case 7: {
+        m.description = r.string(true);
+        break;
+      }
+      default:
+        readUnknown(r, ctx, unknown);
+    }
+  }
+  if (unknown.length > 0) m.$unknown = unknown;
+  ctx.depth--;
+});
 
 /** Message `ommx.v1.OneHot`: create, encode and decode as protobuf-es. */
 export const OneHotSchema: MessageSchema<pb7.OneHot> = table("ommx.v1.OneHot", () => ({ $typeName: "ommx.v1.OneHot", constraintId: 0n, decisionVariables: [] }), () => [
@@ -283,6 +526,30 @@ export const SampledValues_SampledValuesEntrySchema: MessageSchema<pb11.SampledV
     throw f === "" ? e : fieldWriteError("ommx.v1.SampledValues.SampledValuesEntry", f, e);
   }
   writeUnknown(w, m.$unknown);
+}, (m: any, r: BinaryReader, ctx: ReadContext, len: number): void => {
+  enterMessage(ctx, "ommx.v1.SampledValues.SampledValuesEntry");
+  const end = r.pos + len;
+  const unknown = m.$unknown ?? [];
+  while (r.pos < end) {
+    switch (r.tag()) {
+      case 1: {
+        m.value = r.double();
+        break;
+      }
+      case 2: {
+        const items = m.ids;
+        if (r.wireType === 2) {
+          const e = r.uint32() + r.pos;
+          while (r.pos < e) items.push(r.uint64());
+        } else items.push(r.uint64());
+        break;
+      }
+      default:
+        readUnknown(r, ctx, unknown);
+    }
+  }
+  if (unknown.length > 0) m.$unknown = unknown;
+  ctx.depth--;
 });
 
 /** Message `ommx.v1.SampledDecisionVariable`: create, encode and decode as protobuf-es. */
