@@ -6,7 +6,7 @@
  */
 import { AssertionError } from "node:assert";
 
-/** Prepended to every child script: `dir` (a scratch directory) and `countObjects`. */
+/** Prepended to every child script: `dir` (a scratch directory), `countObjects` and `heapPerItem`. */
 const PRELUDE = `
 import v8 from "node:v8";
 const dir = Deno.args[0];
@@ -24,11 +24,22 @@ function countObjects(label, name) {
   }
   return found;
 }
+/**
+ * Heap bytes kept per item by \`n\` items \`make(i)\` builds, measured after a full GC before
+ * and after (less the item's slot in the array holding them); also the first item.
+ */
+function heapPerItem(make, n = 5000) {
+  globalThis.gc();
+  const before = Deno.memoryUsage().heapUsed;
+  const items = Array.from({ length: n }, (_, i) => make(i));
+  globalThis.gc();
+  return { bytes: (Deno.memoryUsage().heapUsed - before) / items.length - 8, first: items[0] };
+}
 `;
 
 /**
- * Run `body` (a module's source; it may use `dir`, `countObjects(label, name)` and
- * `globalThis.gc()`) in a child Deno and return the JSON it printed on stdout.
+ * Run `body` (a module's source; it may use `dir`, `countObjects(label, name)`,
+ * `heapPerItem(make, n)` and `globalThis.gc()`) in a child Deno and return the JSON it printed on stdout.
  *
  * @param prefix The scratch directory's name prefix.
  * @param body The child's source after the prelude.

@@ -10,17 +10,9 @@ import { Instance } from "./instance.ts";
 const CHILD = `
 import { Function } from ${JSON.stringify(new URL("./function.ts", import.meta.url).href)};
 
-function perFunction(make) {
-  globalThis.gc();
-  const before = Deno.memoryUsage().heapUsed;
-  const fs = Array.from({ length: 5000 }, (_, i) => make(i));
-  globalThis.gc();
-  const bytes = (Deno.memoryUsage().heapUsed - before) / fs.length;
-  return { bytes, first: fs[0] };
-}
 const six = (i) => Array.from({ length: 6 }, (_, j) => [i + j, j + 0.5]);
-const linear = perFunction((i) => Function.linear(six(i)));
-const quadratic = perFunction((i) => Function.quadratic(six(i).map(([a, b]) => [a, a + 1, b])));
+const linear = heapPerItem((i) => Function.linear(six(i)));
+const quadratic = heapPerItem((i) => Function.quadratic(six(i).map(([a, b]) => [a, a + 1, b])));
 console.log(JSON.stringify({
   // A Function object is ~120 bytes, its array objects 32 each, 6 numbers 64 bytes of elements.
   linearSmall: linear.bytes < 400,
