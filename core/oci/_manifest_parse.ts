@@ -8,29 +8,27 @@
  * @module
  */
 import { InvalidArtifactError } from "../errors.ts";
+import type { Descriptor } from "./descriptor.ts";
 import { checkAnnotations, checkDescriptor } from "./_descriptor_json.ts";
 import type { IndexedLayerDigest } from "./_indexed_digests.ts";
 import { StringPool } from "../_string_pool.ts";
 import { MEDIA_TYPE_ARTIFACT_MANIFEST, MEDIA_TYPE_IMAGE_MANIFEST } from "./media_types.ts";
 import { isObject, parseJsonBytes } from "./_json.ts";
 
-/** A descriptor as `checkDescriptor` returns it (the `Descriptor` of `descriptor.ts`). */
-type CheckedDescriptor = ReturnType<typeof checkDescriptor>;
-
-/** What {@linkcode checkManifestBytes} returns (the `ImageManifest` of `manifest.ts`, which imports this file). */
-export interface CheckedManifest {
+/** An OCI image manifest (schema version 2). */
+export interface ImageManifest {
   /** Always `2`. */
   readonly schemaVersion: 2;
-  /** The image manifest media type, when present. */
+  /** Optional; when present it is the image manifest media type. */
   readonly mediaType?: string;
-  /** The artifact type, when present. */
+  /** The artifact type (OMMX artifacts always set it). */
   readonly artifactType?: string;
   /** The config descriptor. */
-  readonly config: CheckedDescriptor;
+  readonly config: Descriptor;
   /** Ordered layer descriptors. */
-  readonly layers: readonly CheckedDescriptor[];
+  readonly layers: readonly Descriptor[];
   /** The manifest this one refers to. */
-  readonly subject?: CheckedDescriptor;
+  readonly subject?: Descriptor;
   /** Manifest annotations. */
   readonly annotations?: Readonly<Record<string, string>>;
 }
@@ -39,7 +37,7 @@ export interface CheckedManifest {
 function layersOf(
   layers: readonly unknown[],
   indexed: IndexedLayerDigest | undefined,
-): CheckedDescriptor[] {
+): Descriptor[] {
   const pool = new StringPool();
   return layers.map((l, i) => checkDescriptor(l, "manifest.layers", i, true, pool, indexed));
 }
@@ -56,7 +54,7 @@ function layersOf(
 export function checkManifestBytes(
   bytes: Uint8Array,
   indexed?: IndexedLayerDigest,
-): CheckedManifest {
+): ImageManifest {
   const json = parseJsonBytes(bytes, "manifest");
   if (!isObject(json)) throw new InvalidArtifactError("manifest: must be a JSON object");
   const { schemaVersion, mediaType, artifactType, config, layers, subject, annotations } = json;
@@ -85,7 +83,7 @@ export function checkManifestBytes(
   if (config === undefined) throw new InvalidArtifactError("manifest: missing config");
   if (!Array.isArray(layers)) throw new InvalidArtifactError("manifest.layers: must be an array");
   const manifest: {
-    -readonly [K in keyof CheckedManifest]: CheckedManifest[K];
+    -readonly [K in keyof ImageManifest]: ImageManifest[K];
   } = {
     schemaVersion: 2,
     config: checkDescriptor(config, "manifest.config", undefined, true),

@@ -4,8 +4,7 @@
  * @module
  */
 import { canonicalJsonBytes } from "./canonical_json.ts";
-import type { Descriptor } from "./descriptor.ts";
-import { checkManifestBytes } from "./_manifest_parse.ts";
+import { checkManifestBytes, type ImageManifest } from "./_manifest_parse.ts";
 
 /**
  * The largest manifest read: 64 MiB. The OCI distribution specification
@@ -25,23 +24,7 @@ import { checkManifestBytes } from "./_manifest_parse.ts";
  */
 export const MAX_MANIFEST_SIZE: number = 64 << 20;
 
-/** An OCI image manifest (schema version 2). */
-export interface ImageManifest {
-  /** Always `2`. */
-  readonly schemaVersion: 2;
-  /** Optional; when present it is the image manifest media type. */
-  readonly mediaType?: string;
-  /** The artifact type (OMMX artifacts always set it). */
-  readonly artifactType?: string;
-  /** The config descriptor. */
-  readonly config: Descriptor;
-  /** Ordered layer descriptors. */
-  readonly layers: readonly Descriptor[];
-  /** The manifest this one refers to. */
-  readonly subject?: Descriptor;
-  /** Manifest annotations. */
-  readonly annotations?: Readonly<Record<string, string>>;
-}
+export type { ImageManifest } from "./_manifest_parse.ts";
 
 /** A parsed manifest together with the exact bytes it was parsed from. */
 export interface ParsedManifest {
