@@ -53,6 +53,11 @@ interface ReadWindow {
   read?: Uint8Array;
 }
 
+/** Bytes `from`..`to` of a read window: a view into it, or a fresh copy. */
+function windowPart(bytes: Uint8Array, from: number, to: number, view: boolean): Uint8Array {
+  return view ? bytes.subarray(from, to) : bytes.slice(from, to);
+}
+
 /**
  * What the last {@linkcode ArchiveTarget.existsAll} found: the digests it was
  * given, by position, and each one's member number (-1: absent or another size).
@@ -295,9 +300,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
     const end = start + size;
     if (w?.read === undefined || start < w.start || end > w.end) return undefined;
     this.#lastEnd = end;
-    return view
-      ? w.read.subarray(start - w.start, end - w.start)
-      : w.read.slice(start - w.start, end - w.start);
+    return windowPart(w.read, start - w.start, end - w.start, view);
   }
 
   /**
@@ -314,10 +317,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
     const w = this.#window;
     if (w !== undefined && start >= w.start && end <= w.end) {
       try {
-        const bytes = await w.bytes;
-        return view
-          ? bytes.subarray(start - w.start, end - w.start)
-          : bytes.slice(start - w.start, end - w.start);
+        return windowPart(await w.bytes, start - w.start, end - w.start, view);
       } catch {
         return await this.#source.read(start, size);
       }
@@ -335,7 +335,7 @@ export class ArchiveTarget implements ReadOnlyTarget {
     try {
       const bytes = await window.bytes;
       window.read = bytes;
-      return view ? bytes.subarray(0, size) : bytes.subarray(0, size).slice();
+      return windowPart(bytes, 0, size, view);
     } catch {
       if (this.#window === window) this.#window = undefined;
       return await this.#source.read(start, size);
