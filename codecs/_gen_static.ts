@@ -23,7 +23,7 @@
  */
 
 import type { DescEnum, DescField, DescFile, DescMessage } from "npm:@bufbuild/protobuf@2.17.0";
-import { emptyMessage } from "./_gen_static_create.ts";
+import { emptyMessage, IMPLICIT } from "./_gen_static_create.ts";
 import { DECODE_IMPORTS, HOT_DECODE, unrolledDecode } from "./_gen_static_decode.ts";
 import { ENCODE_IMPORTS, HOT_ENCODE, unrolledEncode } from "./_gen_static_encode.ts";
 
@@ -45,7 +45,6 @@ const S = {
   SINT32: 17,
   SINT64: 18,
 } as const;
-const IMPLICIT = 2;
 
 const root = new URL("../", import.meta.url);
 const runtime = new URL("core/_protobuf.ts", root);

@@ -16,10 +16,16 @@
 
 import type { DescField, DescMessage } from "npm:@bufbuild/protobuf@2.17.0";
 
-const IMPLICIT = 2;
+/** protobuf-es's `FieldPresence.IMPLICIT` (a field written only when it is not its zero value). */
+export const IMPLICIT = 2;
 
-/** The zero value of an implicit-presence scalar (protobuf-es `ScalarType` number). */
-function scalarZero(type: number): string {
+/**
+ * The zero value of a scalar, as source text (protobuf-es `ScalarType` number).
+ *
+ * @param type The scalar type.
+ * @returns The expression.
+ */
+export function scalarZero(type: number): string {
   switch (type) {
     case 3: // int64
     case 4: // uint64

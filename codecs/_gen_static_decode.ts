@@ -10,6 +10,7 @@
  */
 
 import type { DescField, DescMessage } from "npm:@bufbuild/protobuf@2.17.0";
+import { scalarZero } from "./_gen_static_create.ts";
 
 /**
  * The messages whose decoder is written out, each held by the thousand in a
@@ -36,21 +37,21 @@ export const DECODE_IMPORTS: readonly string[] = [
   "skipField",
 ];
 
-/** Reader call and zero value per scalar type, as `readScalar` and `zero` of the interpreter. */
-const READERS: Record<number, [string, string]> = {
-  1: ["r.double()", "0"],
-  3: ["r.int64()", "0n"],
-  4: ["r.uint64()", "0n"],
-  5: ["r.int32()", "0"],
-  6: ["r.fixed64()", "0n"],
-  7: ["r.fixed32()", "0"],
-  8: ["r.bool()", "false"],
-  9: ["r.string(true)", '""'],
-  12: ["r.bytes()", "new Uint8Array(0)"],
-  13: ["r.uint32()", "0"],
+/** Reader call per scalar type, as `readScalar` of the interpreter. */
+const READERS: Record<number, string> = {
+  1: "r.double()",
+  3: "r.int64()",
+  4: "r.uint64()",
+  5: "r.int32()",
+  6: "r.fixed64()",
+  7: "r.fixed32()",
+  8: "r.bool()",
+  9: "r.string(true)",
+  12: "r.bytes()",
+  13: "r.uint32()",
 };
 
-function reader(t: number): [string, string] {
+function reader(t: number): string {
   const r = READERS[t];
   if (r === undefined) throw new Error(`scalar type ${t} is not supported by core/_protobuf.ts`);
   return r;
@@ -69,7 +70,7 @@ export function unrolledDecode(m: DescMessage, schemaRef: (d: DescMessage) => st
     switch (f.fieldKind) {
       case "scalar":
       case "enum": {
-        const read = f.fieldKind === "enum" ? "r.int32()" : reader(f.scalar)[0];
+        const read = f.fieldKind === "enum" ? "r.int32()" : reader(f.scalar);
         if (f.oneof) {
           return [`m.${f.oneof.localName} = { case: ${JSON.stringify(n)}, value: ${read} };`];
         }
@@ -92,7 +93,7 @@ export function unrolledDecode(m: DescMessage, schemaRef: (d: DescMessage) => st
           return [`m.${n}.push(readMessage(${schemaRef(f.message)}, undefined, r, ctx));`];
         }
         const t = f.listKind === "enum" ? 5 : f.scalar;
-        const read = reader(t)[0];
+        const read = reader(t);
         if (t === 9 || t === 12) return [`m.${n}.push(${read});`];
         return [
           `const items = m.${n};`,
@@ -103,7 +104,8 @@ export function unrolledDecode(m: DescMessage, schemaRef: (d: DescMessage) => st
         ];
       }
       case "map": {
-        const [keyRead, keyZero] = reader(f.mapKey);
+        const keyRead = reader(f.mapKey);
+        const keyZero = scalarZero(f.mapKey);
         let valRead: string;
         let valZero: string;
         if (f.mapKind === "message") {
@@ -112,8 +114,8 @@ export function unrolledDecode(m: DescMessage, schemaRef: (d: DescMessage) => st
           valZero = `${s}.create()`;
         } else {
           const t = f.mapKind === "enum" ? 5 : f.scalar;
-          valRead = `val = ${reader(t)[0]};`;
-          valZero = reader(t)[1];
+          valRead = `val = ${reader(t)};`;
+          valZero = scalarZero(t);
         }
         return [
           `let key: any;`,

@@ -9,6 +9,7 @@
  */
 
 import type { DescField, DescMessage } from "npm:@bufbuild/protobuf@2.17.0";
+import { IMPLICIT } from "./_gen_static_create.ts";
 
 /**
  * The messages whose encoder is written out: `v1.SampledValues.SampledValuesEntry` is
@@ -28,7 +29,6 @@ export const ENCODE_IMPORTS: readonly string[] = [
   "writeUnknown",
 ];
 
-const IMPLICIT = 2;
 const S = { DOUBLE: 1, FLOAT: 2, INT32: 5, BOOL: 8, STRING: 9, BYTES: 12, UINT64: 4 } as const;
 
 /** Writer method and wire type per scalar type (`BinaryWriter` of `core/_protobuf.ts`). */
