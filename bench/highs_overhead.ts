@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { type AdapterContext, Instance } from "../mod.ts";
+import { type AdapterContext, Instance } from "@ommx-ts/experiment";
 import { type HighsTerminationReport, OMMXHighsAdapter } from "../adapters/highs/mod.ts";
 
 const [file, iterations] = Deno.args;

@@ -16,7 +16,7 @@
  */
 import { dirname } from "node:path";
 import { OMMXHighsAdapter } from "../adapters/highs/mod.ts";
-import { createExperiment, DecisionVariable, Function, Instance } from "../mod.ts";
+import { createExperiment, DecisionVariable, Function, Instance } from "@ommx-ts/experiment";
 
 /** The items: profit and weight. */
 export const ITEMS: readonly { readonly profit: number; readonly weight: number }[] = [

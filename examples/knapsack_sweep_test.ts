@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { openExperiment } from "../mod.ts";
+import { openExperiment } from "@ommx-ts/experiment";
 import { HighsDiagnosticsAnalyzer } from "../adapters/highs/mod.ts";
 import { CAPACITIES, ITEMS } from "./knapsack_sweep.ts";
 

@@ -22,7 +22,7 @@ const rules: ArchitectureRules = JSON.parse(
   await Deno.readTextFile(`${ROOT}docs/architecture.json`),
 );
 
-const SOURCE_DIRS = ["core", "codecs", "cli", "adapters", "tests", "bench", "examples"];
+const SOURCE_DIRS = ["core", "codecs", "cli", "adapters", "tests", "bench", "examples", "bundle"];
 
 async function sourceFiles(root: string, dirs: string[]): Promise<string[]> {
   const out: string[] = [];
@@ -56,6 +56,17 @@ Deno.test("architecture: every import of the package follows docs/architecture.j
   assert.deepEqual(findings.unassigned, [], "every file belongs to a room");
   assert.deepEqual(findings.violations, [], "imports across arrows the table does not allow");
   assert.deepEqual(findings.cycles, [], "import cycles");
+});
+
+Deno.test("architecture: no library room may import the generated entry (bundle/)", () => {
+  const library = ["base", "oci", "storage", "core-entry", "codecs", "generated", "read", "write"];
+  for (const room of [...library, "model", "root", "cli", "unit-tests"]) {
+    const allowed = rules.allow[room];
+    assert.ok(allowed !== undefined, room);
+    assert.ok(!allowed.some((r) => r.replace(/[!*]$/, "") === "bundle"), `${room} imports bundle/`);
+  }
+  assert.equal(roomOf(rules, "bundle/mod.js"), "bundle");
+  assert.equal(roomOf(rules, "bundle/_ommx_ts.js"), "bundle");
 });
 
 Deno.test("architecture: docs/architecture.md mirrors the allowed-arrow table of architecture.json", async () => {

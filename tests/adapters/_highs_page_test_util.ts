@@ -14,7 +14,7 @@ import {
   Function,
   Instance,
   openExperiment,
-} from "../../mod.ts";
+} from "@ommx-ts/experiment";
 
 const profit = [10, 13, 18, 32, 7, 15];
 const weight = [11, 15, 20, 35, 10, 33];

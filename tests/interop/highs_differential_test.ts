@@ -33,7 +33,7 @@ import {
   type SealedRun,
   type Solution,
   UnboundedDetected,
-} from "../../mod.ts";
+} from "@ommx-ts/experiment";
 import { OMMXHighsAdapter } from "../../adapters/highs/mod.ts";
 import { referencePython } from "../../core/_tools_test_util.ts";
 import { runPythonJson, sha } from "./_python_test_util.ts";

@@ -20,7 +20,7 @@ import {
   InfeasibleDetected,
   Instance,
   saveExperiment,
-} from "../../mod.ts";
+} from "@ommx-ts/experiment";
 import {
   diagnosticRecord,
   HIGHS_PROGRESS_SNAPSHOT_KEYS,

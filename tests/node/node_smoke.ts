@@ -1,7 +1,8 @@
 /**
  * Runtime smoke check of the public API, written to run unchanged in Deno
  * and, bundled by `deno bundle --platform node`, in Node.js (see
- * `node_test.ts`). It imports the library only through `../../mod.ts` and
+ * `node_test.ts`). It imports the library only through its package entry
+ * (`@ommx-ts/experiment`, the one the HiGHS adapter imports too) and
  * uses nothing runtime-specific but `node:` built-ins and Web globals.
  *
  * {@linkcode summarize} reads every archive of the reference corpus (every
@@ -32,7 +33,7 @@ import {
   type SealedRun,
   Solution,
   TraceResult,
-} from "../../mod.ts";
+} from "@ommx-ts/experiment";
 import { OMMXHighsAdapter } from "../../adapters/highs/mod.ts";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
