@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { Function, Instance } from "../mod.ts";
+import { Function, Instance } from "@ommx-ts/experiment";
 
 /**
  * A 0-1 knapsack: item `i` (decision variable `i`) has `profits[i]` and `weights[i]`.

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { Experiment, type Instance, Solution } from "../mod.ts";
+import { Experiment, type Instance, Solution } from "@ommx-ts/experiment";
 import { knapsack } from "./_knapsack.ts";
 
 const n = Number(Deno.args[0]);

@@ -19,12 +19,13 @@
 # (c) decode of the 4 MB QOBLIB instance and of two 10^6-entry SampleSets; (d) the CLI commands
 # `runs --json`, `inspect --json`, `params --csv` (source and bundled) against the Python script
 # doing the same (bench/cli_py.py), whole processes, wall time and peak RSS, at 1,000 / 5,000 /
-# 20,000 runs; (e) the start-up cost of importing mod.ts; (f) verify() of a multi-blob and a
-# single-blob archive against one SHA-256 stream's limit, with peak RSS; (g) zstd decode and JSON
-# parse of a 20 MB JSON attachment; (h) the writer: N runs (parameters, a JSON attachment, one
-# Solve of a distinct knapsack) into a fresh Local Registry on disk, autosave off, then commit
-# (bench/writer_py.py, bench/writer_ts.ts), and one 500 MB logFile + commit; whole processes,
-# wall time and peak RSS.
+# 20,000 runs; (e) the start-up cost of importing the package entry (the generated bundle) and of
+# mod.ts (the source graph); (f) verify() of a multi-blob and a single-blob archive against one
+# SHA-256 stream's limit, with peak RSS; (g) zstd decode and JSON parse of a 20 MB JSON attachment;
+# (h) the writer: N runs (parameters, a JSON attachment, one Solve of a distinct knapsack) into a
+# fresh Local Registry on disk, autosave off, then commit (bench/writer_py.py, bench/writer_ts.ts:
+# the package entry, as a user's script imports it), and one 500 MB logFile + commit; whole
+# processes, wall time and peak RSS.
 # Python and TS samples are interleaved so that load from other processes hits both alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -161,10 +162,11 @@ done
 fi
 
 if want import; then
-# ---- (e) start-up: bare Deno vs importing mod.ts -----------------------------------------------
+# ---- (e) start-up: bare Deno vs importing the package entry (the bundle) vs mod.ts ---------------
 echo "(e) import cost" >&2
 for i in $(seq $((SAMPLES * 2))); do
   echo "{\"job\":\"startup\",\"impl\":\"bare\",$(timed deno run -A bench/_empty.ts)}" >>"$OUT"
+  echo "{\"job\":\"startup\",\"impl\":\"entry\",$(timed deno run -A bench/_import_entry.ts)}" >>"$OUT"
   echo "{\"job\":\"startup\",\"impl\":\"mod\",$(timed deno run -A bench/_import_mod.ts)}" >>"$OUT"
   ts import >>"$OUT"
 done

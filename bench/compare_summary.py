@@ -88,6 +88,10 @@ if pick("startup"):
     imp = [r["ms"][0] for r in pick("import", "ts")]
     print(f"(e) start-up: bare deno {med(bare):.0f} ms [{rng(bare)}], importing mod.ts {med(mod):.0f} ms [{rng(mod)}]:"
           f" +{med(mod)-med(bare):.0f} ms (in-process import {med(imp):.0f} ms) (target <= 15 ms) {met(med(mod)-med(bare) <= 15)}")
+    entry = [r["wall_ms"] for r in pick("startup", "entry")]
+    if entry:
+        print(f"    importing the package entry (bundle/mod.js) {med(entry):.0f} ms [{rng(entry)}]:"
+              f" +{med(entry)-med(bare):.0f} ms (target <= 15 ms) {met(med(entry)-med(bare) <= 15)}")
 if pick("hash-limit"):
     h = pick("hash-limit")[0]
     limit = h["bytes"] / 1e9 / (med(h["ms"]) / 1e3)

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { openExperiment } from "../mod.ts";
+import { openExperiment } from "@ommx-ts/experiment";
 
 const DIR = new URL("../.cache/bench/", import.meta.url);
 const MANY = new URL("many_runs.ommx", DIR);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { openExperiment } from "../mod.ts";
+import { openExperiment } from "@ommx-ts/experiment";
 
 const path = Deno.args[0];
 if (path !== undefined) {

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { AutosavePolicy, Experiment, type Instance, Solution } from "../mod.ts";
+import { AutosavePolicy, Experiment, type Instance, Solution } from "@ommx-ts/experiment";
 import { knapsack } from "./_knapsack.ts";
 
 const [job, arg, root] = Deno.args as [string, string, string];
