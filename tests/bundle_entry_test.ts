@@ -9,8 +9,9 @@
  *   results: open `examples/demo.ommx`, list runs and solves, decode an
  *   Instance, record an Experiment into an archive (same bytes) and into a
  *   temporary Local Registry, verify with the hash worker beside the bundle
- *   (a planted `Worker` records the module it starts), and a zstd frame
- *   decoded by the npm package the bundle carries, loaded on first use;
+ *   (a planted `Worker` records the module it starts), and a zstd frame;
+ * - npm packages are inside the bundle (`fzstd`, loaded on first use where
+ *   `node:zlib` has no zstd): it imports nothing but `node:` built-ins;
  * - the build's own rules: entries exporting different values under one
  *   name fail it, and `deno.json` must point at the shims.
  *
