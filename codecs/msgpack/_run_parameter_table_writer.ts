@@ -90,11 +90,23 @@ function reencode(column: Column): void {
  * ```
  */
 export class RunParameterTableWriter {
-  /** The runs appended: their ids and their parameters (kept for the errors of a full build). */
+  /** The ids of the runs appended. */
   readonly #runIds: number[] = [];
+  /** Their parameters, kept for the errors of a full build (unless `#appended` lists them). */
   readonly #params: RunParameters["params"][] = [];
+  readonly #appended: (() => readonly RunParameters[]) | undefined;
   readonly #columns = new Map<string, Column>();
   #names: string[] | undefined = [];
+
+  /**
+   * @param appended How to list the runs appended so far (not cut off), in order, when an
+   * error needs a full build's message: a caller that keeps the runs anyway spares the writer
+   * a reference to each run's parameters (a closed run's parameter map, built when read, was
+   * kept ~110 bytes a run). Without it the writer keeps them itself.
+   */
+  constructor(appended?: () => readonly RunParameters[]) {
+    this.#appended = appended;
+  }
 
   /** How many runs were appended (and not cut off). */
   get runCount(): number {
@@ -118,16 +130,15 @@ export class RunParameterTableWriter {
       // The error a full build of these runs gives (which column, which run
       // is named first depends on the order a full build checks in).
       if (error instanceof InvalidArgumentError) {
-        buildRunParameterTable([
-          ...this.#runIds.map((runId, i) => ({ runId, params: this.#params[i]! })),
-          run,
-        ]);
+        const earlier = this.#appended?.() ??
+          this.#runIds.map((runId, i) => ({ runId, params: this.#params[i]! }));
+        buildRunParameterTable([...earlier, run]);
       }
       throw error;
     }
     const runId = run.runId;
     this.#runIds.push(runId);
-    this.#params.push(run.params);
+    if (this.#appended === undefined) this.#params.push(run.params);
     for (const [name, value, type] of added) {
       let column = this.#columns.get(name);
       if (column === undefined) {
@@ -196,7 +207,8 @@ export class RunParameterTableWriter {
   truncate(runCount: number): void {
     if (runCount >= this.#runIds.length) return;
     const cut = this.#runIds[Math.max(0, runCount)]!;
-    this.#runIds.length = this.#params.length = Math.max(0, runCount);
+    this.#runIds.length = Math.max(0, runCount);
+    if (this.#params.length > this.#runIds.length) this.#params.length = this.#runIds.length;
     for (const [name, column] of this.#columns) {
       let n = column.runIds.length;
       while (n > 0 && column.runIds[n - 1]! >= cut) {

@@ -38,40 +38,49 @@ const step = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("truncate" as const), keep: fc.nat(12) }) },
 );
 
+// Both ways of knowing the earlier runs' parameters for an error: kept by the writer, or listed
+// by the caller (as the assembly cache does, from the runs it keeps).
 Deno.test("RunParameterTableWriter: equals a full rebuild after every step, errors included", () => {
   fc.assert(
-    fc.property(fc.array(step, { maxLength: 30 }), fc.integer({ min: 1, max: 3 }), (steps, gap) => {
-      const writer = new RunParameterTableWriter();
-      const runs: RunParameters[] = [];
-      let nextId = 0;
-      for (const s of steps) {
-        if (s.kind === "truncate") {
-          writer.truncate(s.keep);
-          runs.length = Math.min(runs.length, s.keep);
-          nextId = runs.length === 0 ? 0 : runs[runs.length - 1]!.runId + gap;
-        } else {
-          const run = { runId: nextId, params: s.params };
-          const expected = rebuild([...runs, run]);
-          let error: unknown;
-          try {
-            writer.append(run);
-          } catch (e) {
-            error = e;
-          }
-          if (expected instanceof Error) {
-            // A run a full build refuses is refused with the same error; nothing changes.
-            assert.ok(error instanceof InvalidArgumentError, String(error));
-            assert.equal((error as Error).message, expected.message);
+    fc.property(
+      fc.array(step, { maxLength: 30 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.boolean(),
+      (steps, gap, listed) => {
+        const runs: RunParameters[] = [];
+        const writer = listed
+          ? new RunParameterTableWriter(() => runs)
+          : new RunParameterTableWriter();
+        let nextId = 0;
+        for (const s of steps) {
+          if (s.kind === "truncate") {
+            writer.truncate(s.keep);
+            runs.length = Math.min(runs.length, s.keep);
+            nextId = runs.length === 0 ? 0 : runs[runs.length - 1]!.runId + gap;
           } else {
-            assert.equal(error, undefined);
-            runs.push(run);
-            nextId += gap;
+            const run = { runId: nextId, params: s.params };
+            const expected = rebuild([...runs, run]);
+            let error: unknown;
+            try {
+              writer.append(run);
+            } catch (e) {
+              error = e;
+            }
+            if (expected instanceof Error) {
+              // A run a full build refuses is refused with the same error; nothing changes.
+              assert.ok(error instanceof InvalidArgumentError, String(error));
+              assert.equal((error as Error).message, expected.message);
+            } else {
+              assert.equal(error, undefined);
+              runs.push(run);
+              nextId += gap;
+            }
           }
+          assert.equal(writer.runCount, runs.length);
+          assert.deepEqual(writer.encode(), rebuild(runs));
         }
-        assert.equal(writer.runCount, runs.length);
-        assert.deepEqual(writer.encode(), rebuild(runs));
-      }
-    }),
+      },
+    ),
     { numRuns: 300 },
   );
 });

@@ -95,7 +95,10 @@ export class AssemblyCache {
   readonly #config = new ByteChunks();
   /** The manifest's text of the runs' layers, comma-separated. */
   readonly #manifest = new ByteChunks();
-  readonly #table = new RunParameterTableWriter();
+  /** The runs' parameter table; an error's full build reads the parameters from `#runs`. */
+  readonly #table = new RunParameterTableWriter(() =>
+    this.#runs.map((r) => ({ runId: r.runId, params: r.parameters }))
+  );
   readonly #layerTexts = new WeakMap<LayerDescriptor, Uint8Array>();
   #hash: ConfigHash | undefined;
   #queue: Promise<unknown> = Promise.resolve();

@@ -37,7 +37,7 @@ export interface RunState {
   /** Run attachments. */
   readonly attachments: ReadonlyMap<string, AttachmentEntry>;
   /** Trace layer. */
-  readonly trace?: LayerDescriptor;
+  readonly trace?: LayerDescriptor | undefined;
   /** Solves, ascending id. */
   readonly solves: readonly ProcessState[];
   /** Samplings, ascending id. */

@@ -1,9 +1,8 @@
 /**
- * A small read-only map kept as one flat array (key, value, key, value, …): what a
- * closed run keeps of its attachments and parameters until the commit. A `Map` of one
- * or two entries takes ~200–270 bytes of heap (its hash table 170–235), this ~120
- * (measured: a closed run of the writer bench keeps 284 bytes less with two of them);
- * lookups scan the array, so maps of more than {@link SMALL_MAP_LIMIT} entries stay `Map`s.
+ * A small read-only map over one flat array (key, value, key, value, …): how a closed
+ * run's attachments and parameters are read back from its cells (`_closed_run.ts`). A `Map`
+ * of one or two entries takes ~200–270 bytes of heap (its hash table 170–235), this ~120;
+ * lookups scan the array, so maps of more than {@link SMALL_MAP_LIMIT} entries are `Map`s.
  *
  * @module
  */
@@ -96,29 +95,26 @@ class SmallMap<K, V> implements ReadonlyMap<K, V> {
 }
 
 /**
- * A read-only copy of a map's entries: flat when it has at most {@link SMALL_MAP_LIMIT},
- * a `Map` otherwise.
+ * A read-only map over a flat array of distinct keys and their values (key, value, key, …),
+ * taken as it is when it has at most {@link SMALL_MAP_LIMIT} entries, copied into a `Map`
+ * otherwise.
  *
- * @param map The map copied (its keys are distinct).
- * @returns The copy, in the same order.
+ * @param flat Keys and values, alternating (not changed afterwards).
+ * @returns The map, in the array's order.
  *
  * @example
  * ```ts
- * import { smallMapOf } from "./_small_map.ts";
+ * import { smallMapOfFlat } from "./_small_map.ts";
  * import assert from "node:assert/strict";
  *
- * const m = smallMapOf(new Map([["seed", 1], ["solver", 2]]));
- * assert.equal(m.get("solver"), 2);
- * assert.deepEqual([...m], [["seed", 1], ["solver", 2]]);
+ * const m = smallMapOfFlat(["seed", 1, "solver", 2]);
+ * assert.equal(m.get("seed"), 1);
+ * assert.deepEqual([...m.keys()], ["seed", "solver"]);
  * ```
  */
-export function smallMapOf<K, V>(map: ReadonlyMap<K, V>): ReadonlyMap<K, V> {
-  if (map.size > SMALL_MAP_LIMIT) return new Map(map);
-  const flat: unknown[] = new Array(map.size * 2);
-  let i = 0;
-  for (const [k, v] of map) {
-    flat[i++] = k;
-    flat[i++] = v;
-  }
-  return new SmallMap<K, V>(flat);
+export function smallMapOfFlat<K, V>(flat: unknown[]): ReadonlyMap<K, V> {
+  if (flat.length <= SMALL_MAP_LIMIT * 2) return new SmallMap<K, V>(flat);
+  const map = new Map<K, V>();
+  for (let i = 0; i < flat.length; i += 2) map.set(flat[i] as K, flat[i + 1] as V);
+  return map;
 }

@@ -46,6 +46,7 @@ import { type AttachmentEntry, type LayerDescriptor, stageBytes } from "./_stagi
 import { PushQueue } from "./_push_queue.ts";
 import { type Run, startRun } from "./run.ts";
 import type { RunState } from "./_run_state.ts";
+import { withTrace } from "./_closed_run.ts";
 import type { TraceSettings } from "./_run_trace.ts";
 import {
   highResolutionClock,
@@ -432,7 +433,7 @@ export class ExperimentBuilder extends AttachmentWriter {
     const staged = stageBytes(this.#staging, MEDIA_TYPE_TRACE, bytes).then((trace) => {
       const i = this.#closedRuns.lastIndexOf(state); // the run just closed: near the end
       if (i >= 0) {
-        this.#closedRuns[i] = { ...state, trace };
+        this.#closedRuns[i] = withTrace(state, trace);
         this.#assembly.replaced(i);
       }
     }, (error) => {

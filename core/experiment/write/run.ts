@@ -29,8 +29,8 @@ import type {
 } from "./adapter.ts";
 import { type OpenSolve, startOpenSolve } from "./open_solve.ts";
 import { adapterOptionsText } from "./_adapter_options.ts";
-import { type ProcessState, processState, type RunState, sortedProcesses } from "./_run_state.ts";
-import { smallMapOf } from "./_small_map.ts";
+import { type ProcessState, processState, type RunState } from "./_run_state.ts";
+import { closedRun } from "./_closed_run.ts";
 import { formatReason, isInterruption } from "./_reason.ts";
 import { type OpenSpan, RunTraceRecorder, type TraceSettings } from "./_run_trace.ts";
 import { instanceAnnotations, resultAnnotations } from "./_layer_annotations.ts";
@@ -689,16 +689,19 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
         : this.#recorder.finish(
           status === "finished" ? null : { message: reason ?? "", error: cause },
         );
-      return this.#owner.closeRun({
-        runId: this.runId,
-        status,
-        reason,
-        attachments: smallMapOf(attachmentEntries(this)),
-        ...(this.#trace === undefined ? {} : { trace: this.#trace }),
-        solves: sortedProcesses(this.#solves),
-        samplings: sortedProcesses(this.#samplings),
-        parameters: smallMapOf(this.#parameters),
-      }, trace);
+      return this.#owner.closeRun(
+        closedRun({
+          runId: this.runId,
+          status,
+          reason,
+          attachments: attachmentEntries(this),
+          trace: this.#trace,
+          solves: this.#solves,
+          samplings: this.#samplings,
+          parameters: this.#parameters,
+        }),
+        trace,
+      );
     };
     if (this.#openSolves.size === 0) return close();
     // Solves left open by a failing run are recorded first, with its status and cause.
