@@ -5,7 +5,7 @@
  * compatibility layer, and a process that writes an Experiment into the
  * Local Registry needs nothing else from it (1,000 runs: peak RSS −6 to
  * −9 MiB, BENCHMARKS.md, branch i13n). Payloads up to 64 KiB are hashed by
- * the synchronous {@linkcode Sha256} (WebCrypto's `digest` costs a round
+ * the synchronous {@linkcode sha256HexOf} (WebCrypto's `digest` costs a round
  * trip to a pool thread, ~40 µs a call), larger ones by WebCrypto. Streams
  * of unknown length (a file logged as an attachment) keep
  * {@linkcode createHasher}: `node:crypto` hashes them several times faster.
@@ -22,7 +22,7 @@ import {
   verifyBytes,
 } from "./digest.ts";
 import { isDeno, webCryptoHex } from "./_web_hash.ts";
-import { Sha256 } from "./_sha256.ts";
+import { Sha256, sha256HexOf } from "./_sha256.ts";
 import { SyncHasher } from "./_sync_hasher.ts";
 
 /** Above this, one WebCrypto call costs less than hashing in JavaScript. */
@@ -48,9 +48,7 @@ const SMALL_PAYLOAD = 64 * 1024;
 export function payloadSha256Hex(bytes: Uint8Array): Promise<string> {
   if (!isDeno()) return sha256Hex(bytes);
   if (bytes.length > SMALL_PAYLOAD) return webCryptoHex(bytes);
-  const hash = new Sha256();
-  hash.update(bytes);
-  return Promise.resolve(hash.digest("hex"));
+  return Promise.resolve(sha256HexOf(bytes));
 }
 
 /**

@@ -75,7 +75,7 @@ const K = new Int32Array([
   0xc67178f2,
 ]);
 
-const INITIAL = [
+const INITIAL = new Int32Array([
   0x6a09e667,
   0xbb67ae85,
   0x3c6ef372,
@@ -84,10 +84,48 @@ const INITIAL = [
   0x9b05688c,
   0x1f83d9ab,
   0x5be0cd19,
-];
+]);
 
 /** The message schedule, shared: hashing is synchronous and never re-entered. */
 const W = new Int32Array(64);
+
+/** The padded last block(s) of a message, shared like {@linkcode W}. */
+const TAIL = new Uint8Array(128);
+
+/** The hash words of {@linkcode sha256HexOf}, shared like {@linkcode W}. */
+const ONE_SHOT = new Int32Array(8);
+
+/** Two lowercase hex digits per byte value. */
+const HEX = Array.from({ length: 256 }, (_, i) => (i < 16 ? "0" : "") + i.toString(16));
+
+/**
+ * Pad the last `n` bytes (fewer than 64, `src` from `from`) of a
+ * `length`-byte message, compress them into `h` and return the digest as
+ * hex. Nothing is allocated but the string.
+ */
+function finish(h: Int32Array, src: Uint8Array, from: number, n: number, length: number): string {
+  const end = n < 56 ? 64 : 128;
+  for (let i = 0; i < n; i++) TAIL[i] = src[from + i]!;
+  TAIL[n] = 0x80;
+  TAIL.fill(0, n + 1, end - 8);
+  const hi = Math.floor(length / 0x2000_0000); // the bit length's upper 32 bits
+  const lo = (length << 3) >>> 0;
+  TAIL[end - 8] = hi >>> 24;
+  TAIL[end - 7] = hi >>> 16;
+  TAIL[end - 6] = hi >>> 8;
+  TAIL[end - 5] = hi;
+  TAIL[end - 4] = lo >>> 24;
+  TAIL[end - 3] = lo >>> 16;
+  TAIL[end - 2] = lo >>> 8;
+  TAIL[end - 1] = lo;
+  blocks(h, TAIL, 0, end >>> 6);
+  let out = "";
+  for (let i = 0; i < 8; i++) {
+    const w = h[i]!;
+    out += HEX[w >>> 24]! + HEX[(w >>> 16) & 0xff]! + HEX[(w >>> 8) & 0xff]! + HEX[w & 0xff]!;
+  }
+  return out;
+}
 
 /** Compress the 64-byte blocks of `data` from `offset` (`n` blocks) into `h`. */
 function blocks(h: Int32Array, data: Uint8Array, offset: number, n: number): void {
@@ -201,16 +239,34 @@ export class Sha256 {
    * @returns The hex digest.
    */
   digest(_encoding: "hex"): string {
-    const bits = this.#length * 8;
-    const tail = new Uint8Array(this.#buffered < 56 ? 64 : 128);
-    tail.set(this.#buffer.subarray(0, this.#buffered));
-    tail[this.#buffered] = 0x80;
-    const view = new DataView(tail.buffer);
-    view.setUint32(tail.length - 8, Math.floor(bits / 0x1_0000_0000));
-    view.setUint32(tail.length - 4, bits >>> 0);
-    blocks(this.#h, tail, 0, tail.length / 64);
-    let out = "";
-    for (const word of this.#h) out += (word >>> 0).toString(16).padStart(8, "0");
-    return out;
+    return finish(this.#h, this.#buffer, 0, this.#buffered, this.#length);
   }
+}
+
+/**
+ * The SHA-256 of a whole message as 64 lowercase hex characters, in one
+ * call: what `new Sha256()`, `update` and `digest` give, without the
+ * hasher's state and buffers (the writer hashes thousands of payloads of a
+ * few hundred bytes, where those cost as much as the compression).
+ *
+ * @example
+ * ```ts
+ * import { sha256HexOf } from "./_sha256.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(
+ *   sha256HexOf(new TextEncoder().encode("abc")),
+ *   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+ * );
+ * ```
+ *
+ * @param data The message.
+ * @returns The hex digest.
+ */
+export function sha256HexOf(data: Uint8Array): string {
+  ONE_SHOT.set(INITIAL);
+  const whole = Math.floor(data.length / 64);
+  if (whole > 0) blocks(ONE_SHOT, data, 0, whole);
+  const from = whole * 64;
+  return finish(ONE_SHOT, data, from, data.length - from, data.length);
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { Sha256 } from "./_sha256.ts";
+import { Sha256, sha256HexOf } from "./_sha256.ts";
 import { mulberry32, randomBytes } from "../_random_test_util.ts";
 
 Deno.test("Sha256: node:crypto's digest for every length 0-300 and random splits of longer inputs", () => {
@@ -24,5 +24,21 @@ Deno.test("Sha256: node:crypto's digest for every length 0-300 and random splits
     copy.update(new Uint8Array([7]));
     const more = createHash("sha256").update(bytes).update(new Uint8Array([7])).digest("hex");
     assert.equal(copy.digest("hex"), more, `copy of length ${n}`);
+  }
+});
+
+Deno.test("sha256HexOf: node:crypto's digest for every length 0-300, longer inputs and views at an offset", () => {
+  const lengths = [...Array(301).keys(), 1000, 4095, 4096, 4097, 65_536, 200_003];
+  for (const n of lengths) {
+    const bytes = randomBytes(n, 7 * n + 3);
+    const expected = createHash("sha256").update(bytes).digest("hex");
+    assert.equal(sha256HexOf(bytes), expected, `length ${n}`);
+    // A view into a larger buffer, between two one-shot and incremental hashes of others.
+    const padded = new Uint8Array(n + 11);
+    padded.set(bytes, 5);
+    const other = new Sha256();
+    other.update(padded);
+    assert.equal(sha256HexOf(padded.subarray(5, 5 + n)), expected, `view of length ${n}`);
+    assert.equal(other.digest("hex"), createHash("sha256").update(padded).digest("hex"));
   }
 });
