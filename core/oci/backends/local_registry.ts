@@ -313,6 +313,21 @@ async function removeFile(fs: Fs, path: string): Promise<void> {
   } catch { /* left for the GC */ }
 }
 
+/**
+ * Whether a failed hard link says "not this way" rather than failing the
+ * push: the name exists (`EEXIST`), or the file system has no hard links.
+ */
+function isLinkRefusal(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return code === "EEXIST" || code === "EPERM" || code === "ENOTSUP" || code === "EOPNOTSUPP" ||
+    code === "ENOSYS";
+}
+
+/** A placement's failure as the push throws it. */
+function placementError(e: unknown, item: PendingPlacement): unknown {
+  return e instanceof OmmxError ? e : ioError(e, "write", item.final);
+}
+
 /** A pushed blob waiting to be moved into place under the blob lock. */
 interface PendingPlacement {
   tmp: string;
@@ -675,11 +690,22 @@ export class LocalRegistryTarget implements Target, FilePusher {
         const batch = this.#placing.splice(0);
         try {
           await withFileLock(lock, async () => {
-            await Promise.all(batch.map(async (item) => {
+            // The usual move (a new blob linked under Deno) settles here and
+            // now; the others go the awaited way, all under this one lock.
+            const rest: PendingPlacement[] = [];
+            for (const item of batch) {
+              try {
+                if (this.#linkNow(item)) item.resolve(true);
+                else rest.push(item);
+              } catch (e) {
+                item.reject(placementError(e, item));
+              }
+            }
+            await Promise.all(rest.map(async (item) => {
               try {
                 item.resolve(await this.#moveIntoPlace(item));
               } catch (e) {
-                item.reject(e instanceof OmmxError ? e : ioError(e, "write", item.final));
+                item.reject(placementError(e, item));
               }
             }));
           });
@@ -690,6 +716,30 @@ export class LocalRegistryTarget implements Target, FilePusher {
     } finally {
       this.#placer = undefined;
     }
+  }
+
+  /**
+   * The usual case of `#moveIntoPlace` done synchronously, without a
+   * promise an item: under Deno, where hard links work, the temporary file
+   * linked under its digest and its temporary name removed. `false` when
+   * that is not what happened (no Deno, the name exists, links unsupported):
+   * nothing was changed and the caller moves it the awaited way. Called with
+   * the blob lock held.
+   */
+  #linkNow(item: PendingPlacement): boolean {
+    const deno = denoFs();
+    if (deno === undefined || !this.#canLink) return false;
+    try {
+      deno.linkSync(item.tmp, item.final);
+    } catch (e) {
+      if (!isLinkRefusal(e)) throw e;
+      if ((e as { code?: unknown }).code !== "EEXIST") this.#canLink = false;
+      return false;
+    }
+    try {
+      deno.removeSync(item.tmp);
+    } catch { /* left for the GC */ }
+    return true;
   }
 
   /**
@@ -710,15 +760,8 @@ export class LocalRegistryTarget implements Target, FilePusher {
         await removeFile(fs, item.tmp);
         return true;
       } catch (e) {
-        const code = (e as { code?: unknown }).code;
-        if (code !== "EEXIST") {
-          if (
-            code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS"
-          ) {
-            throw e;
-          }
-          this.#canLink = false;
-        }
+        if (!isLinkRefusal(e)) throw e;
+        if ((e as { code?: unknown }).code !== "EEXIST") this.#canLink = false;
       }
     }
     if (await this.#blobs.exists(item.d)) {
@@ -782,10 +825,7 @@ export class LocalRegistryTarget implements Target, FilePusher {
           return;
         }
       }
-      await this.#writeTemp(dir, async (write) => {
-        await write(content);
-        return d;
-      });
+      await this.#writeTemp(dir, { bytes: content, d });
       this.#pushedBytes.set(content, d.digest);
       return;
     }
@@ -980,14 +1020,15 @@ export class LocalRegistryTarget implements Target, FilePusher {
   }
 
   /**
-   * Write a temporary blob file through `fill`, fsync it, check its size and
-   * move it into place (or drop it when the blob appeared meanwhile).
+   * Write a temporary blob file (verified bytes and their descriptor, or
+   * through `fill`), fsync it, check its size and move it into place (or
+   * drop it when the blob appeared meanwhile).
    */
   async #writeTemp(
     dir: string,
-    fill: (
-      write: (chunk: Uint8Array) => Promise<void>,
-    ) => Promise<Descriptor>,
+    fill:
+      | { bytes: Uint8Array; d: Descriptor }
+      | ((write: (chunk: Uint8Array) => Promise<void>) => Promise<Descriptor>),
   ): Promise<void> {
     const fs = this.#fs;
     const tmp = `${dir}/${tempBlobName()}`;
@@ -1008,14 +1049,21 @@ export class LocalRegistryTarget implements Target, FilePusher {
     let placed = false;
     try {
       let written = 0;
-      const d = await fill(async (chunk) => {
+      const write = async (chunk: Uint8Array) => {
         try {
           await handle!.write(chunk);
         } catch (e) {
           throw ioError(e, "write", tmp);
         }
         written += chunk.length;
-      });
+      };
+      let d: Descriptor;
+      if (typeof fill === "function") {
+        d = await fill(write);
+      } else {
+        await write(fill.bytes);
+        d = fill.d;
+      }
       const final = `${dir}/${d.digest.slice("sha256:".length)}`;
       await handle.sync().catch((e) => {
         throw ioError(e, "write", tmp);

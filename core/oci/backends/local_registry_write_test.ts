@@ -571,6 +571,42 @@ Deno.test("LocalRegistryTarget.push: concurrent pushes share the blob lock; each
   });
 });
 
+Deno.test("LocalRegistryTarget.push: where hard links are refused, blobs are checked and renamed into place; links are tried once", async () => {
+  await withRegistry(async (root) => {
+    await using registry = await openLocalRegistry({ root, writable: true, create: true });
+    const blobs = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const bytes = enc.encode(`no links ${i} `.repeat(i + 1));
+        return { d: await blob("application/octet-stream", bytes), bytes };
+      }),
+    );
+    // One of them present already (placed by another process, long ago).
+    const present = blobs[3]!;
+    const presentPath = `${root}/blobs/sha256/${present.d.digest.slice(7)}`;
+    await Deno.mkdir(`${root}/blobs/sha256`, { recursive: true });
+    await Deno.writeFile(presentPath, present.bytes);
+    const old = new Date(Date.now() - 3 * 24 * 3600 * 1000);
+    await Deno.utime(presentPath, old, old);
+    const deno = Deno as unknown as Record<string, unknown>;
+    const linkSync = Deno.linkSync;
+    let links = 0;
+    deno.linkSync = () => {
+      links++;
+      throw Object.assign(new Error("Operation not permitted"), { code: "EPERM" });
+    };
+    try {
+      await Promise.all(blobs.map(({ d, bytes }) => registry.push(d, bytes)));
+    } finally {
+      deno.linkSync = linkSync;
+    }
+    assert.equal(links, 1, "the first refusal turns links off");
+    assert.deepEqual(await blobDir(root), blobs.map(({ d }) => d.digest.slice(7)).sort());
+    for (const { d, bytes } of blobs) assert.deepEqual(await registry.fetch(d), bytes);
+    const st = await Deno.stat(presentPath);
+    assert.ok(st.mtime!.getTime() > Date.now() - 60_000, "mtime refreshed");
+  });
+});
+
 /** Run `fn` with `Deno.copyFile` replaced by `copy` (restored after). */
 async function withCopyFile<T>(
   copy: (from: string | URL, to: string | URL) => Promise<void>,
