@@ -9,6 +9,11 @@
  * and verified bytes as its `fetch`, returned as a view. Kept off the
  * public `Fetcher` interface.
  *
+ * A target may also register a {@linkcode FetchReady}: the same fetch of a
+ * view, answered without an await when the blob's bytes are already in
+ * memory and can be verified at once, so a caller reading thousands of them
+ * makes no promise a blob.
+ *
  * @module
  */
 import type { Descriptor } from "./descriptor.ts";
@@ -24,16 +29,32 @@ import type { Fetcher } from "./storage.ts";
  */
 export type FetchView = (descriptor: Descriptor, position?: number) => Promise<Uint8Array>;
 
+/**
+ * {@linkcode FetchView} without an await: the verified bytes (a view, as
+ * there) when they are in memory and can be verified now, `undefined` when
+ * they are not (then the caller uses the `FetchView`, which does the same
+ * checks again). Throws the errors the `FetchView` would reject with, in the
+ * same order, for the checks it makes.
+ */
+export type FetchReady = (descriptor: Descriptor, position?: number) => Uint8Array | undefined;
+
 const views = new WeakMap<Fetcher, FetchView>();
+const ready = new WeakMap<Fetcher, FetchReady>();
 
 /**
- * Register `target`'s fetch of a view.
+ * Register `target`'s fetch of a view, and its fetch of a view already in memory.
  *
  * @param target The target.
  * @param fetchView Its fetch of a view.
+ * @param fetchReady Its fetch of a view without an await, if it has one.
  */
-export function registerFetchView(target: Fetcher, fetchView: FetchView): void {
+export function registerFetchView(
+  target: Fetcher,
+  fetchView: FetchView,
+  fetchReady?: FetchReady,
+): void {
   views.set(target, fetchView);
+  if (fetchReady !== undefined) ready.set(target, fetchReady);
 }
 
 /**
@@ -44,4 +65,14 @@ export function registerFetchView(target: Fetcher, fetchView: FetchView): void {
  */
 export function fetchViewOf(target: Fetcher): FetchView | undefined {
   return views.get(target);
+}
+
+/**
+ * The fetch of a view already in memory `target` registered, if any.
+ *
+ * @param target The target.
+ * @returns Its {@linkcode FetchReady}, or `undefined`.
+ */
+export function fetchReadyOf(target: Fetcher): FetchReady | undefined {
+  return ready.get(target);
 }

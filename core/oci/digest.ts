@@ -11,6 +11,7 @@ import { DigestMismatchError, InvalidDigestError, SizeMismatchError } from "../e
 import { hasNodeBuiltins } from "../_runtime.ts";
 import { BufferingHasher, isDeno, webCryptoHex } from "./_web_hash.ts";
 import { type HashEngine, SyncHasher } from "./_sync_hasher.ts";
+import { registerSha256HexNow, verifyBytesNow } from "./_verify_now.ts";
 
 /** The only digest algorithm supported: `sha256`. */
 export const SHA256_ALGORITHM = "sha256";
@@ -152,6 +153,7 @@ function loadNodeCrypto(): Promise<NodeCryptoLike | null> {
       const mod = (await import("node:crypto")) as unknown as NodeCryptoLike;
       if (typeof mod.createHash !== "function") return null;
       loadedNodeCrypto = mod;
+      registerSha256HexNow((bytes) => loadedSha256Hex(mod, bytes));
       return mod;
     } catch {
       return null;
@@ -264,14 +266,10 @@ export async function digestOf(bytes: Uint8Array): Promise<string> {
  * @throws {DigestMismatchError} When the hash differs.
  */
 export async function verifyBytes(bytes: Uint8Array, expected: ExpectedContent): Promise<void> {
-  if (bytes.length !== expected.size) {
-    throw new SizeMismatchError(expected.digest, expected.size, bytes.length);
-  }
-  // Once node:crypto is loaded, hashed without the two async calls of `digestOf`
-  // (a read of thousands of small blobs pays for each await).
-  const actual = loadedNodeCrypto !== undefined
-    ? `sha256:${loadedSha256Hex(loadedNodeCrypto, bytes)}`
-    : await digestOf(bytes);
+  // Once node:crypto is loaded, checked without an await (a read of thousands of
+  // small blobs pays for each); before, the size here and the digest by `digestOf`.
+  if (verifyBytesNow(bytes, expected)) return;
+  const actual = await digestOf(bytes);
   if (actual !== expected.digest) throw new DigestMismatchError(expected.digest, actual);
 }
 

@@ -22,7 +22,7 @@ import { summaryFields } from "../../../codecs/ommx/_solution_summary.ts";
 import { ommxV1SolutionCodec, ommxV2SolutionCodec } from "../../../codecs/ommx/codecs.ts";
 import type { AttachmentCodec } from "../../../codecs/codec.ts";
 import type { ProcessRecord, RunStatus } from "./config.ts";
-import { fetchPayload, type ReadContext } from "./_read_context.ts";
+import { fetchPayload, fetchPayloadNow, type ReadContext } from "./_read_context.ts";
 import { layerAt } from "./_attachments.ts";
 import { decodeTyped } from "./_typed.ts";
 import { reprStr } from "../../../codecs/_py_repr.ts";
@@ -184,8 +184,12 @@ export abstract class ProcessView<Output> {
       return pick((await this.getOutput())!);
     }
     // `fast` keeps nothing of the bytes (a summary is a few fields): no copy of them needed.
+    // Bytes the target holds already are read without an await (a listing of thousands).
+    const what = `${this.#what} output`;
+    const layer = this.#record.output;
     return fast(
-      await fetchPayload(this.#ctx, d, `${this.#what} output`, true, this.#record.output),
+      fetchPayloadNow(this.#ctx, d, what, layer) ??
+        await fetchPayload(this.#ctx, d, what, true, layer),
     );
   }
 

@@ -20,6 +20,7 @@ import {
   TINY_INSTANCE,
 } from "./_read_test_util.ts";
 import type { Solve } from "./process.ts";
+import { createHasher } from "../../oci/digest.ts";
 import { countBlobIndexLookups } from "../../oci/backends/_archive_blob_index_test_util.ts";
 
 const instance = TINY_INSTANCE;
@@ -188,6 +189,23 @@ Deno.test("Solve.getOutputSummary: over an archive (payloads served as views of 
         assert.equal(lookups, 0);
         assert.deepEqual({ ...(got[0] as object) }, expected);
       }
+    }
+    if (corrupt === undefined) {
+      // The window holding the outputs is read now (and node:crypto loaded, so it can be
+      // served without an await); a context with a lower limit still refuses them before
+      // anything is served, with getOutput's message.
+      await createHasher();
+      const limited = await loadSealedExperiment(target, descriptor, manifest, {
+        codecs: defaultCodecs,
+        maxDecompressedBytes: 12,
+      });
+      const solve = limited.runById(0).solves[1]!;
+      const error = await solve.getOutput().then(() => null, (e) => e as Error);
+      assert.match(String(error), /more than the limit of 12 bytes/);
+      await assert.rejects(
+        solve.getOutputSummary(),
+        (e) => (e as Error).message === error!.message,
+      );
     }
     await target.close();
   }

@@ -16,6 +16,7 @@
 import { BlobNotFoundError, InvalidArtifactError, SizeMismatchError } from "../../errors.ts";
 import type { Descriptor } from "../descriptor.ts";
 import { verifiedStream, verifyBytes } from "../digest.ts";
+import { verifyBytesNow } from "../_verify_now.ts";
 import { type ImageIndex, parseImageIndex } from "../image_index.ts";
 import {
   digestFromBlobPath,
@@ -125,7 +126,11 @@ export class ArchiveTarget implements ReadOnlyTarget {
     this.#blobs = init.blobs;
     this.#chunkSize = init.chunkSize;
     this.#filePath = init.filePath;
-    registerFetchView(this, (descriptor, position) => this.#fetch(descriptor, true, position));
+    registerFetchView(
+      this,
+      (descriptor, position) => this.#fetch(descriptor, true, position),
+      (descriptor, position) => this.#fetchReady(descriptor, position),
+    );
     registerIndexedLayerDigest(this, (digest, position) => this.#indexedLayer(digest, position));
   }
 
@@ -288,6 +293,24 @@ export class ArchiveTarget implements ReadOnlyTarget {
       : await this.#source.read(offset, size);
     await verifyBytes(bytes, descriptor);
     return bytes;
+  }
+
+  /**
+   * {@linkcode ArchiveTarget.#fetch} of a view without an await: a small
+   * member inside the read-ahead window already read, verified synchronously
+   * (`verifyBytesNow`); `undefined` when the window does not hold it or the
+   * digest needs an await (then `#fetch` serves it, with the same bookkeeping).
+   * The member's checks throw as `#fetch`'s do, in the same order.
+   */
+  #fetchReady(descriptor: Descriptor, position?: number): Uint8Array | undefined {
+    const size = descriptor.size;
+    if (size > READ_AHEAD_BLOB_MAX || !this.#source.ownsReads) return undefined;
+    const bytes = this.#fromReadWindow(
+      this.#blobs.offsets[this.#member(descriptor, position)]!,
+      size,
+      true,
+    );
+    return bytes !== undefined && verifyBytesNow(bytes, descriptor) ? bytes : undefined;
   }
 
   /**

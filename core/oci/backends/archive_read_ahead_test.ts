@@ -6,10 +6,10 @@ import {
   SizeMismatchError,
 } from "../../errors.ts";
 import type { Descriptor } from "../descriptor.ts";
-import { digestOf } from "../digest.ts";
+import { createHasher, digestOf } from "../digest.ts";
 import type { RandomAccessSource } from "../random_access.ts";
 import { buildTar, type TarWriteEntry } from "../tar/writer.ts";
-import { fetchViewOf } from "../_fetch_view.ts";
+import { fetchReadyOf, fetchViewOf } from "../_fetch_view.ts";
 import { openArchive, openArchiveFile } from "./archive.ts";
 import { countBlobIndexLookups as countLookups } from "./_archive_blob_index_test_util.ts";
 
@@ -267,4 +267,51 @@ Deno.test("archive read-ahead: blobs served from a window already read, as copie
   // 0 alone, 21 a window that holds k, m the next window that holds m + 1.
   assert.equal(manySrc.reads - manyBefore, 3);
   await manyTarget.close();
+});
+
+Deno.test("archive read-ahead: the fetch of a view without an await serves blobs of a window already read, with the same bytes and errors", async () => {
+  const { tar, blobs } = await build({ corrupt: 7 });
+  const src = countingSource(tar);
+  const target = await openArchive(src);
+  const ready = fetchReadyOf(target)!;
+  const fetchView = fetchViewOf(target)!;
+  await createHasher(); // node:crypto loaded: the digest can be checked at once
+  // No window read yet: nothing served, nothing read.
+  const before = src.reads;
+  assert.equal(ready(blobs[1]!.desc), undefined);
+  assert.equal(src.reads, before);
+  // Blob 0 alone, then blob 1 opens a window (to before the large blob 20).
+  assert.deepEqual(await fetchView(blobs[0]!.desc), blobs[0]!.bytes);
+  assert.deepEqual(await fetchView(blobs[1]!.desc), blobs[1]!.bytes);
+  const reads = src.reads;
+  const got: Uint8Array[] = [];
+  for (let i = 2; i < 20; i++) {
+    const b = blobs[i]!;
+    if (i === 7) {
+      assert.throws(() => ready(b.desc), (e: unknown) => {
+        assert.ok(is(DigestMismatchError, "DIGEST_MISMATCH")(e), String(e));
+        assert.equal((e as DigestMismatchError).expected, b.desc.digest);
+        return true;
+      });
+      continue;
+    }
+    const bytes = ready(b.desc);
+    assert.ok(bytes !== undefined, `blob ${i} served from the window`);
+    assert.deepEqual(bytes, b.bytes, `blob ${i}`);
+    got[i] = bytes;
+  }
+  assert.equal(src.reads, reads, "no read for blobs in the window");
+  assert.equal(got[3]!.buffer, got[4]!.buffer, "views of one window");
+  // Missing and wrong-size blobs throw as the awaited fetch rejects.
+  const missing = { ...blobs[2]!.desc, digest: `sha256:${"0".repeat(64)}` };
+  assert.throws(() => ready(missing), is(BlobNotFoundError, "BLOB_NOT_FOUND"));
+  assert.throws(
+    () => ready({ ...blobs[2]!.desc, size: blobs[2]!.desc.size + 1 }),
+    is(SizeMismatchError, "SIZE_MISMATCH"),
+  );
+  // The large blob (above the read-ahead size) is not served; the awaited fetch reads it.
+  assert.equal(ready(blobs[20]!.desc), undefined);
+  assert.equal(src.reads, reads);
+  assert.deepEqual(await fetchView(blobs[20]!.desc), blobs[20]!.bytes);
+  await target.close();
 });
