@@ -151,9 +151,18 @@ function isFlat(value: Record<string, unknown>): boolean {
  * A text parsed before into a flat object is answered with a fresh copy of that object.
  */
 function adapterOptionsOf(process: Solve | Sampling): Record<string, unknown> {
+  const known = FLAT_OPTIONS.get(process.adapterOptionsJson);
+  return known !== undefined ? { ...known } : parseAdapterOptions(process);
+}
+
+/** {@linkcode adapterOptionsOf}'s checks alone: throws what it throws, builds no copy. */
+function checkAdapterOptions(process: Solve | Sampling): void {
+  if (!FLAT_OPTIONS.has(process.adapterOptionsJson)) parseAdapterOptions(process);
+}
+
+/** {@linkcode adapterOptionsOf} of a text not known yet: parsed, checked, kept when flat. */
+function parseAdapterOptions(process: Solve | Sampling): Record<string, unknown> {
   const text = process.adapterOptionsJson;
-  const known = FLAT_OPTIONS.get(text);
-  if (known !== undefined) return { ...known };
   let value: unknown;
   try {
     value = parsePythonJson(text, { preserveFloats: true });
@@ -248,7 +257,51 @@ export async function summarizeProcess(
  * @returns The summaries.
  */
 export function summarizeProcesses(run: SealedRun): Promise<ProcessSummary[]> {
-  return Promise.all([...run.solves, ...run.samplings].map((p) => summarizeProcess(p, run)));
+  const { solves, samplings } = run;
+  const out: Promise<ProcessSummary>[] = new Array(solves.length + samplings.length);
+  let i = 0;
+  for (const p of solves) out[i++] = summarizeProcess(p, run);
+  for (const p of samplings) out[i++] = summarizeProcess(p, run);
+  return Promise.all(out);
+}
+
+/**
+ * What the best-objective rule (the module doc) reads of a record's
+ * {@linkcode ProcessSummary}: a run's summary needs no more.
+ */
+export type BestCandidate = Pick<
+  ProcessSummary,
+  "kind" | "id" | "status" | "objective" | "feasible" | "relaxation" | "sense"
+>;
+
+/**
+ * {@linkcode summarizeProcesses} as far as {@linkcode summarizeRun} reads it:
+ * the same reads, checks and errors in the same order, and the same values of
+ * the {@linkcode BestCandidate} fields; a Solve's other fields (options,
+ * diagnostics, reason) are checked, not built. Samplings are summarised whole.
+ */
+function bestCandidates(run: SealedRun): Promise<BestCandidate[]> {
+  const { solves, samplings } = run;
+  const out: Promise<BestCandidate>[] = new Array(solves.length + samplings.length);
+  let i = 0;
+  for (const p of solves) out[i++] = solveCandidate(p);
+  for (const p of samplings) out[i++] = summarizeProcess(p, run);
+  return Promise.all(out);
+}
+
+/** A Solve's {@linkcode BestCandidate}: {@linkcode summarizeProcess}'s checks and values. */
+async function solveCandidate(solve: Solve): Promise<BestCandidate> {
+  checkAdapterOptions(solve);
+  const s = await solve.getOutputSummary();
+  return {
+    kind: "solve",
+    id: solve.solveId,
+    status: solve.status,
+    objective: s === null ? null : s.objective,
+    feasible: s === null ? null : s.feasible,
+    relaxation: s === null ? null : s.relaxation,
+    sense: s === null ? null : s.sense ?? (await solve.getInput()).sense,
+  };
 }
 
 /**
@@ -273,7 +326,7 @@ export function summarizeRuns(
   return mapBounded(
     runs,
     concurrency,
-    async (run) => summarizeRun(run, await summarizeProcesses(run)),
+    async (run) => summarizeRun(run, await bestCandidates(run)),
   );
 }
 
@@ -335,7 +388,7 @@ export async function mapBounded<T, R>(
  * assert.equal(countsForBest({ ...solve, feasible: false } as ProcessSummary), false);
  * ```
  */
-export function countsForBest(p: ProcessSummary): boolean {
+export function countsForBest(p: BestCandidate): boolean {
   return p.status === "finished" && p.objective !== null && !Number.isNaN(p.objective) &&
     p.feasible === true && p.relaxation !== "lp-relaxed";
 }
@@ -344,10 +397,11 @@ export function countsForBest(p: ProcessSummary): boolean {
  * Summarise a run: counts, and its best objective (the rule is in the module doc).
  *
  * @param run The run.
- * @param processes Its process summaries (from {@linkcode summarizeProcesses}).
+ * @param processes Its process summaries (from {@linkcode summarizeProcesses}), or as much
+ * of them as the rule reads.
  * @returns The summary.
  */
-export function summarizeRun(run: SealedRun, processes: readonly ProcessSummary[]): RunSummary {
+export function summarizeRun(run: SealedRun, processes: readonly BestCandidate[]): RunSummary {
   const best = bestRecord(processes);
   return {
     runId: run.runId,
@@ -381,11 +435,16 @@ export function summarizeRun(run: SealedRun, processes: readonly ProcessSummary[
  * assert.equal(bestRecord([]), null);
  * ```
  */
-export function bestRecord(processes: readonly ProcessSummary[]): ProcessSummary | null {
-  let best: ProcessSummary | null = null;
-  const eligible = processes.filter(countsForBest);
-  const sense = eligible[0]?.sense ?? null;
-  for (const p of eligible) {
+export function bestRecord<P extends BestCandidate>(processes: readonly P[]): P | null {
+  let best: P | null = null;
+  let first = true;
+  let sense: SenseName | null = null; // the first eligible record's
+  for (const p of processes) {
+    if (!countsForBest(p)) continue;
+    if (first) {
+      first = false;
+      sense = p.sense ?? null;
+    }
     if (p.sense !== sense) continue;
     if (best === null || better(best.objective!, p.objective!, sense)) best = p;
   }
