@@ -960,15 +960,43 @@ const SCRATCH_BOUND: Bound = { $typeName: "ommx.v1.Bound", lower: 0, upper: 0 };
  */
 const entry = { kind: 0, bound: false, equality: 0 };
 
-/** What the walk keeps of a table or collection: its keys, and its labels or sidecars (rare). */
+/**
+ * What the walk keeps of a table or collection: its keys (the first `n` of `keys`), and its
+ * labels or sidecars (rare).
+ */
 interface Keyed {
+  n: number;
   keys: number[];
-  labels?: Record<string, ModelingLabel>;
-  removedReasons?: Record<string, RemovedReason>;
-  contexts?: Record<string, ConstraintContext>;
+  labels: Record<string, ModelingLabel> | undefined;
+  removedReasons: Record<string, RemovedReason> | undefined;
+  contexts: Record<string, ConstraintContext> | undefined;
 }
 
-const keyed = (): Keyed => ({ keys: [] });
+/** Key arrays longer than this are dropped after a walk rather than kept for the next. */
+const KEPT_KEYS_MAX = 4096;
+
+/**
+ * The walk's six tables and collections, reused from walk to walk (a listing walks thousands of
+ * small Solutions; the walk is synchronous and never re-entered), emptied by {@linkcode keyed}.
+ */
+const KEYED: readonly Keyed[] = Array.from({ length: 6 }, () => ({
+  n: 0,
+  keys: [],
+  labels: undefined,
+  removedReasons: undefined,
+  contexts: undefined,
+}));
+
+/** `KEYED[i]`, emptied for a new walk. */
+function keyed(i: number): Keyed {
+  const c = KEYED[i]!;
+  c.n = 0;
+  if (c.keys.length > KEPT_KEYS_MAX) c.keys = [];
+  c.labels = undefined;
+  c.removedReasons = undefined;
+  c.contexts = undefined;
+  return c;
+}
 
 /** A varint that must be at most 2^53-1 (what `safe` accepts of a `uint64`). */
 function safeVarint(r: Reader): void {
@@ -1182,7 +1210,7 @@ function walkTable(r: Reader, into: Keyed, entryOf: (r: Reader) => number): void
     const wt = t & 7;
     if (t >>> 3 === 1) {
       r.expect(wt, LEN, "entries");
-      into.keys.push(entryOf(r));
+      into.keys[into.n++] = entryOf(r);
     } else if (t >>> 3 === 2) {
       r.expect(wt, LEN, "labels");
       readU64Entry(r, into.labels ??= {}, newLabel, readLabel);
@@ -1203,7 +1231,7 @@ function walkCollection(r: Reader, into: Keyed, entryOf: (r: Reader) => number):
     switch (t >>> 3) {
       case 1:
         r.expect(wt, LEN, "entries");
-        into.keys.push(entryOf(r));
+        into.keys[into.n++] = entryOf(r);
         break;
       case 2:
         r.expect(wt, LEN, "removed_reasons");
@@ -1220,19 +1248,19 @@ function walkCollection(r: Reader, into: Keyed, entryOf: (r: Reader) => number):
   r.leave(outer);
 }
 
-/** Every key of `record` is one of `keys`. */
-function keysAmong(record: Record<string, unknown> | undefined, keys: number[]): void {
+/** Every key of `record` is one of the keys of `c`. */
+function keysAmong(record: Record<string, unknown> | undefined, c: Keyed): void {
   if (record === undefined) return;
-  const known = new Set(keys.map(String));
+  const known = new Set(c.keys.slice(0, c.n).map(String));
   for (const k of Object.keys(record)) if (!known.has(k)) throw UNSURE;
 }
 
 /** Labels and sidecars name existing keys, and their labels' subscripts are safe. */
 function checkKeyed(c: Keyed): void {
-  keysAmong(c.labels, c.keys);
+  keysAmong(c.labels, c);
   for (const k in c.labels) labelFromMessage(c.labels[k]);
-  keysAmong(c.removedReasons, c.keys);
-  keysAmong(c.contexts, c.keys);
+  keysAmong(c.removedReasons, c);
+  keysAmong(c.contexts, c);
   for (const k in c.contexts) {
     const label = c.contexts[k]!.label;
     if (label) labelFromMessage(label);
@@ -1263,12 +1291,12 @@ export function readSolutionSummary(bytes: Uint8Array): SolutionSummary | undefi
 
 function walkSolution(bytes: Uint8Array): SolutionSummary {
   const r = new Reader(bytes);
-  const variables = keyed();
-  const regular = keyed();
-  const indicator = keyed();
-  const oneHot = keyed();
-  const sos1 = keyed();
-  const named = keyed();
+  const variables = keyed(0);
+  const regular = keyed(1);
+  const indicator = keyed(2);
+  const oneHot = keyed(3);
+  const sos1 = keyed(4);
+  const named = keyed(5);
   const features: number[] = [];
   let objective = 0;
   let feasible = false;
@@ -1361,16 +1389,19 @@ function walkSolution(bytes: Uint8Array): SolutionSummary {
   if (!hasVariables || !Number.isFinite(objective)) throw UNSURE;
   if (atol !== undefined) checkAtol(atol, "");
   if (
-    features.length > 0 || indicator.keys.length > 0 || oneHot.keys.length > 0 ||
-    sos1.keys.length > 0
+    features.length > 0 || indicator.n > 0 || oneHot.n > 0 || sos1.n > 0
   ) {
     checkFeatures(features, {
-      indicator: indicator.keys.length > 0,
-      "one-hot": oneHot.keys.length > 0,
-      sos1: sos1.keys.length > 0,
+      indicator: indicator.n > 0,
+      "one-hot": oneHot.n > 0,
+      sos1: sos1.n > 0,
     }, "");
   }
-  for (const c of [variables, regular, indicator, oneHot, sos1]) checkKeyed(c);
+  checkKeyed(variables);
+  checkKeyed(regular);
+  checkKeyed(indicator);
+  checkKeyed(oneHot);
+  checkKeyed(sos1);
   for (const k in named.labels) labelFromMessage(named.labels[k]);
   return {
     objective,

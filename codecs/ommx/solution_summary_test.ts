@@ -377,3 +377,43 @@ Deno.test("Solution.decodeSummary: each check of the v2 reader refuses with deco
   }
   assert.ok("ok" in assertSameOutcome(encode(base)), "the base message is valid");
 });
+
+Deno.test("readSolutionSummary: a walk keeps nothing of the previous one (its tables are reused)", () => {
+  const entries = (ids: number[]) => Object.fromEntries(ids.map((id) => [id, dv(id)]));
+  const labelled = {
+    ...base,
+    decisionVariables: { entries: entries([1, 2]), labels: { 2: { name: "x" } } },
+    evaluatedRegularConstraints: {
+      entries: { 7: { equality: 1 } },
+      removedReasons: { 7: { reason: "r" } },
+    },
+  };
+  const labelForMissing = {
+    ...base,
+    decisionVariables: { entries: entries([1]), labels: { 2: { name: "x" } } },
+  };
+  const sidecarForMissing = {
+    ...base,
+    evaluatedRegularConstraints: { entries: {}, removedReasons: { 7: { reason: "r" } } },
+  };
+  // A Solution with more variables than the reused key lists keep, then small ones.
+  const many = {
+    ...base,
+    decisionVariables: { entries: entries(Array.from({ length: 5000 }, (_, i) => i)) },
+  };
+  const order = [
+    labelled,
+    labelForMissing,
+    labelled,
+    sidecarForMissing,
+    many,
+    labelForMissing,
+    base,
+  ];
+  for (const [i, init] of order.entries()) {
+    const o = assertSameOutcome(encode(init), `message ${i}`);
+    const vouched = readSolutionSummary(encode(init)) !== undefined;
+    assert.equal(vouched, init === labelled || init === many || init === base, `message ${i}`);
+    assert.equal("ok" in o, vouched, `message ${i}`);
+  }
+});
