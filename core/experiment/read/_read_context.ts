@@ -53,7 +53,11 @@ export async function fetchPayload(
   transient = false,
   layer?: number,
 ): Promise<Uint8Array> {
-  checkPayloadSize(ctx, descriptor, what);
+  if (descriptor.size > ctx.maxDecompressedBytes) {
+    throw new LimitExceededError(
+      `${what} (${descriptor.digest}) is ${descriptor.size} bytes, more than the limit of ${ctx.maxDecompressedBytes} bytes held in memory (maxDecompressedBytes)`,
+    );
+  }
   const view = transient ? fetchViewOf(ctx.target) : undefined;
   return await (view === undefined ? ctx.target.fetch(descriptor) : view(descriptor, layer));
 }
@@ -61,31 +65,20 @@ export async function fetchPayload(
 /**
  * {@linkcode fetchPayload} of a transient payload (see its `transient`) without an
  * await, when the target holds the verified bytes in memory already (a blob inside an
- * archive's read-ahead window): the same size limit first, then the target's checks,
- * with the same errors. `undefined` when it cannot answer now: then call `fetchPayload`.
+ * archive's read-ahead window), with the target's checks and errors. `undefined` when it
+ * cannot answer now — and for a blob over the context's size limit, whose refusal (with
+ * its message) is `fetchPayload`'s: then call `fetchPayload`.
  *
  * @param ctx The artifact context.
  * @param descriptor The blob.
- * @param what What it is, for the message.
  * @param layer The blob's number in `ctx.layers`, if known (as for `fetchPayload`).
  * @returns The verified bytes (possibly a view: keep no reference), or `undefined`.
- * @throws {LimitExceededError} When the blob is larger than `maxDecompressedBytes`.
  */
 export function fetchPayloadNow(
   ctx: ReadContext,
   descriptor: Descriptor,
-  what: string,
   layer?: number,
 ): Uint8Array | undefined {
-  checkPayloadSize(ctx, descriptor, what);
+  if (descriptor.size > ctx.maxDecompressedBytes) return undefined;
   return fetchReadyOf(ctx.target)?.(descriptor, layer);
-}
-
-/** Refuse a payload larger than the context's cap, before it is read. */
-function checkPayloadSize(ctx: ReadContext, descriptor: Descriptor, what: string): void {
-  if (descriptor.size > ctx.maxDecompressedBytes) {
-    throw new LimitExceededError(
-      `${what} (${descriptor.digest}) is ${descriptor.size} bytes, more than the limit of ${ctx.maxDecompressedBytes} bytes held in memory (maxDecompressedBytes)`,
-    );
-  }
 }

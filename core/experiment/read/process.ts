@@ -185,11 +185,10 @@ export abstract class ProcessView<Output> {
     }
     // `fast` keeps nothing of the bytes (a summary is a few fields): no copy of them needed.
     // Bytes the target holds already are read without an await (a listing of thousands).
-    const what = `${this.#what} output`;
     const layer = this.#record.output;
     return fast(
-      fetchPayloadNow(this.#ctx, d, what, layer) ??
-        await fetchPayload(this.#ctx, d, what, true, layer),
+      fetchPayloadNow(this.#ctx, d, layer) ??
+        await fetchPayload(this.#ctx, d, `${this.#what} output`, true, layer),
     );
   }
 
@@ -315,6 +314,11 @@ function checkLayers(ctx: ReadContext, runId: number, record: ProcessRecord, kin
 let constructSolve: (loaded: LoadedProcess) => Solve;
 let constructSampling: (loaded: LoadedProcess) => Sampling;
 
+/** `Solution.decodeSummary` of a v1 payload. */
+const v1Summary = (bytes: Uint8Array) => Solution.decodeSummary(bytes, "v1");
+/** `Solution.decodeSummary` of a v2 payload. */
+const v2Summary = (bytes: Uint8Array) => Solution.decodeSummary(bytes, "v2");
+
 /** One Solve record: an Instance given to a solver adapter, and its Solution. */
 export class Solve extends ProcessView<Solution> {
   private constructor(loaded: LoadedProcess) {
@@ -342,12 +346,9 @@ export class Solve extends ProcessView<Solution> {
    * @returns The summary, or `null`.
    */
   getOutputSummary(): Promise<SolutionSummary | null> {
-    const version = this.outputDescriptor?.mediaType === MEDIA_TYPE_V1_SOLUTION ? "v1" : "v2";
-    return this.outputSummary(
-      version === "v1" ? ommxV1SolutionCodec : ommxV2SolutionCodec,
-      (bytes) => Solution.decodeSummary(bytes, version),
-      summaryFields,
-    );
+    return this.outputDescriptor?.mediaType === MEDIA_TYPE_V1_SOLUTION
+      ? this.outputSummary(ommxV1SolutionCodec, v1Summary, summaryFields)
+      : this.outputSummary(ommxV2SolutionCodec, v2Summary, summaryFields);
   }
 }
 
