@@ -50,7 +50,11 @@ export function verifyBytesNow(
     throw new SizeMismatchError(expected.digest, expected.size, bytes.length);
   }
   if (sha256HexNow === undefined) return false;
-  const actual = `sha256:${sha256HexNow(bytes)}`;
-  if (actual !== expected.digest) throw new DigestMismatchError(expected.digest, actual);
+  const hex = sha256HexNow(bytes);
+  const digest = expected.digest;
+  // `digest === "sha256:" + hex`, without building that string for every blob.
+  if (digest.length !== 71 || !digest.startsWith("sha256:") || !digest.endsWith(hex)) {
+    throw new DigestMismatchError(digest, `sha256:${hex}`);
+  }
   return true;
 }

@@ -72,3 +72,31 @@ Deno.test("verifyBytesNow: false (nothing hashed) while no hash is registered; a
   }
   assert.equal(verifyBytesNow(bytes, expected), true);
 });
+
+Deno.test("verifyBytesNow: digests that differ from the actual one only in their prefix or length are refused", async () => {
+  await createHasher();
+  const bytes = new TextEncoder().encode("x");
+  const hex = (await digestOf(bytes)).slice(7);
+  for (
+    const digest of [
+      `sha512:${hex}`,
+      `SHA256:${hex}`,
+      `sha256:${hex.toUpperCase()}`,
+      `sha256:${hex}0`,
+      `sha256:0${hex}`,
+      `sha256:${hex.slice(1)}`,
+      `sha256::${hex}`,
+      `xsha256:${hex}`,
+      hex,
+      ` ${hex}`.padStart(71, "sha256:"),
+    ]
+  ) {
+    assert.throws(() => verifyBytesNow(bytes, { digest, size: 1 }), (e) => {
+      assert.ok(e instanceof DigestMismatchError, digest);
+      assert.equal(e.expected, digest);
+      assert.equal(e.actual, `sha256:${hex}`);
+      return true;
+    });
+  }
+  assert.equal(verifyBytesNow(bytes, { digest: `sha256:${hex}`, size: 1 }), true);
+});

@@ -102,7 +102,7 @@ export class AttachmentNamespace {
 
   /** Attachment names in ascending code-point order. */
   get names(): string[] {
-    return [...this.#infos.keys()];
+    return this.#infos.size === 0 ? [] : [...this.#infos.keys()];
   }
 
   /**

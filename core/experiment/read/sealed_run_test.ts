@@ -36,6 +36,14 @@ Deno.test("SealedRun: id, status, reason, parameters and attachments of each clo
   assert.deepEqual(ok.parameters, { seed: 7 });
   assert.ok(Object.isFrozen(ok.parameters));
   assert.deepEqual(ok.attachmentNames, ["notes", "raw"]);
+  // Each call gives a fresh array, with attachments or without: changing one changes no other.
+  ok.attachmentNames.push("x");
+  assert.deepEqual(ok.attachmentNames, ["notes", "raw"]);
+  const none: string[] = failed.attachmentNames;
+  assert.equal(none.length, 0);
+  none.push("x");
+  assert.deepEqual(failed.attachmentNames, []);
+  assert.notEqual(failed.attachmentNames, failed.attachmentNames);
   assert.equal(ok.attachmentMediaType("notes"), MEDIA_TYPE_JSON);
   assert.deepEqual(await ok.getJson("notes"), { ok: true });
   assert.deepEqual(await ok.getBlob("raw"), new Uint8Array([1, 2, 3]));
