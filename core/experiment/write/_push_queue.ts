@@ -17,8 +17,15 @@ import {
   type Pusher,
 } from "../../oci/storage.ts";
 
-/** The most blob pushes one queue keeps in flight. */
-export const PUSH_QUEUE_LIMIT = 16;
+/**
+ * The most blob pushes one queue keeps in flight. Each push in flight waits
+ * on a blocking file operation, which Deno runs on a thread of its own (a
+ * thread stack and a `malloc` arena each, kept for the process's life), and
+ * keeps its bytes and promises young: 8 keeps the disk as busy as 16 did
+ * with half the threads (BENCHMARKS.md, issue 13, eighth session, branch
+ * i13wk).
+ */
+export const PUSH_QUEUE_LIMIT = 8;
 
 /** Byte blobs up to this size are queued (copied); larger ones and streams are pushed in turn. */
 export const PUSH_QUEUE_MAX_BYTES = 4 << 20;
