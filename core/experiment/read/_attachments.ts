@@ -58,7 +58,8 @@ const NO_INFOS: ReadonlyMap<string, AttachmentInfo> = new Map();
 /** One attachment namespace (the Experiment's or one Run's). */
 export class AttachmentNamespace {
   readonly #ctx: ReadContext;
-  readonly #where: string;
+  /** `experiment`, or the run id of `run N` (the text is built only for a message). */
+  readonly #owner: string | number;
   readonly #infos: ReadonlyMap<string, AttachmentInfo>;
 
   /**
@@ -66,15 +67,16 @@ export class AttachmentNamespace {
    *
    * @param ctx The artifact context.
    * @param table The config's attachment table.
-   * @param where `experiment` or `run N`, for messages.
+   * @param owner `experiment`, or a run id for the namespace of `run N` (messages name it so).
    */
-  constructor(ctx: ReadContext, table: AttachmentTable, where: string) {
+  constructor(ctx: ReadContext, table: AttachmentTable, owner: string | number) {
     this.#ctx = ctx;
-    this.#where = where;
+    this.#owner = owner;
     if (table.entries.size === 0) {
       this.#infos = NO_INFOS;
       return;
     }
+    const where = this.#where;
     const infos = new Map<string, AttachmentInfo>();
     for (const [name, index] of table.entries) {
       const what = `${where} attachment \`${name}\``;
@@ -274,6 +276,11 @@ export class AttachmentNamespace {
       maxOutputBytes: this.#ctx.maxDecompressedBytes,
       subject: this.#label(name),
     });
+  }
+
+  /** `experiment` or `run N`, for messages. */
+  get #where(): string {
+    return typeof this.#owner === "number" ? `run ${this.#owner}` : this.#owner;
   }
 
   #label(name: string): string {

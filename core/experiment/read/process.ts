@@ -47,24 +47,37 @@ export abstract class ProcessView<Output> {
   readonly #record: ProcessRecord;
   readonly #input: Descriptor;
   readonly #output: Descriptor | null;
-  readonly #diagnostics: unknown[];
+  /** The decoded diagnostics; `undefined` until first asked for when none are stored. */
+  #diagnostics: unknown[] | undefined;
   readonly #kind: ProcessKind;
   /** The Run this record belongs to. */
   readonly runId: number;
 
   /**
-   * Views are built by the read room's loaders, never directly.
+   * Views are built by the read room's loaders, never directly (with the
+   * record's layers checked by {@linkcode checkProcess}).
    *
-   * @param loaded The validated record, its layers and the artifact context.
+   * @param ctx The artifact context.
+   * @param runId The owning run.
+   * @param record The validated record.
+   * @param kind Solve or Sampling.
+   * @param diagnostics The decoded diagnostics, or `undefined` when none are stored.
    */
-  protected constructor(loaded: LoadedProcess) {
-    this.#ctx = loaded.ctx;
-    this.runId = loaded.runId;
-    this.#record = loaded.record;
-    this.#input = loaded.input;
-    this.#output = loaded.output;
-    this.#diagnostics = loaded.diagnostics;
-    this.#kind = loaded.kind;
+  protected constructor(
+    ctx: ReadContext,
+    runId: number,
+    record: ProcessRecord,
+    kind: ProcessKind,
+    diagnostics: unknown[] | undefined,
+  ) {
+    this.#ctx = ctx;
+    this.runId = runId;
+    this.#record = record;
+    // Checked present by `checkProcess`.
+    this.#input = ctx.layers[record.input]!;
+    this.#output = record.output === undefined ? null : ctx.layers[record.output]!;
+    this.#diagnostics = diagnostics;
+    this.#kind = kind;
   }
 
   /** The record id (`solve_id` or `sampling_id`), unique within its Run. */
@@ -122,7 +135,8 @@ export abstract class ProcessView<Output> {
    * @returns The diagnostics list.
    */
   getDiagnostics(): unknown[] {
-    return this.#diagnostics;
+    // Built on first use (most records store none): the same array every call.
+    return this.#diagnostics ??= [];
   }
 
   /**
@@ -214,17 +228,6 @@ export abstract class ProcessView<Output> {
   }
 }
 
-/** What a view needs after validation. */
-interface LoadedProcess {
-  readonly ctx: ReadContext;
-  readonly runId: number;
-  readonly record: ProcessRecord;
-  readonly input: Descriptor;
-  readonly output: Descriptor | null;
-  readonly diagnostics: unknown[];
-  readonly kind: ProcessKind;
-}
-
 /** What differs between Solves and Samplings. */
 interface ProcessKind {
   label: "Solve" | "Sampling";
@@ -247,38 +250,39 @@ const SAMPLING: ProcessKind = {
   outputTypes: [MEDIA_TYPE_V1_SAMPLE_SET, MEDIA_TYPE_V2_SAMPLE_SET],
 };
 
-async function loadProcess(
+/**
+ * A record's diagnostics layer checked, read and decoded, or `undefined` when it
+ * stores none ({@linkcode checkProcess} has checked its other layers).
+ */
+async function loadDiagnostics(
   ctx: ReadContext,
   runId: number,
   record: ProcessRecord,
   kind: ProcessKind,
-): Promise<LoadedProcess> {
-  const loaded = processOf(ctx, runId, record, kind);
-  if (record.diagnostics === undefined) return loaded;
+): Promise<unknown[] | undefined> {
+  if (record.diagnostics === undefined) return undefined;
   const what = `Run ${runId} ${kind.label} ${record.id}`;
   const d = layerAt(ctx, record.diagnostics, `${what} diagnostics`);
   checkMediaType(d, [MEDIA_TYPE_DIAGNOSTICS], `${what} diagnostics`);
-  let diagnostics: unknown[];
   try {
-    diagnostics = decodeDiagnostics(await fetchPayload(ctx, d, `${what} diagnostics`));
+    return decodeDiagnostics(await fetchPayload(ctx, d, `${what} diagnostics`));
   } catch (cause) {
     throw new InvalidArtifactError(
       `Invalid ${what} diagnostics: ${(cause as Error).message}`,
       { cause },
     );
   }
-  return { ...loaded, diagnostics };
 }
 
 const INPUT_TYPES: readonly string[] = [MEDIA_TYPE_V1_INSTANCE, MEDIA_TYPE_V2_INSTANCE];
 
-/** The checks that need no read: input and output layers (diagnostics left empty). */
-function processOf(
+/** The checks that need no read: input and output layers (the diagnostics are not looked at). */
+function checkProcess(
   ctx: ReadContext,
   runId: number,
   record: ProcessRecord,
   kind: ProcessKind,
-): LoadedProcess {
+): void {
   // Layers in range with accepted media types (every record of a valid artifact) pass
   // without the messages' texts; anything else is checked below, with them.
   const input = ctx.layers[record.input];
@@ -289,18 +293,9 @@ function processOf(
   ) {
     checkLayers(ctx, runId, record, kind);
   }
-  return {
-    ctx,
-    runId,
-    record,
-    input: input as Descriptor,
-    output: output as Descriptor | null,
-    diagnostics: [],
-    kind,
-  };
 }
 
-/** {@linkcode processOf}'s checks with their messages: throws on the first that fails. */
+/** {@linkcode checkProcess}'s checks with their messages: throws on the first that fails. */
 function checkLayers(ctx: ReadContext, runId: number, record: ProcessRecord, kind: ProcessKind) {
   const what = `Run ${runId} ${kind.label} ${record.id}`;
   const input = layerAt(ctx, record.input, `${what} input`);
@@ -311,8 +306,17 @@ function checkLayers(ctx: ReadContext, runId: number, record: ProcessRecord, kin
   }
 }
 
-let constructSolve: (loaded: LoadedProcess) => Solve;
-let constructSampling: (loaded: LoadedProcess) => Sampling;
+/** Builds a view (the private constructor's door for this file's loaders). */
+type ConstructProcess<V> = (
+  ctx: ReadContext,
+  runId: number,
+  record: ProcessRecord,
+  kind: ProcessKind,
+  diagnostics: unknown[] | undefined,
+) => V;
+
+let constructSolve: ConstructProcess<Solve>;
+let constructSampling: ConstructProcess<Sampling>;
 
 /** `Solution.decodeSummary` of a v1 payload. */
 const v1Summary = (bytes: Uint8Array) => Solution.decodeSummary(bytes, "v1");
@@ -321,12 +325,19 @@ const v2Summary = (bytes: Uint8Array) => Solution.decodeSummary(bytes, "v2");
 
 /** One Solve record: an Instance given to a solver adapter, and its Solution. */
 export class Solve extends ProcessView<Solution> {
-  private constructor(loaded: LoadedProcess) {
-    super(loaded);
+  private constructor(
+    ctx: ReadContext,
+    runId: number,
+    record: ProcessRecord,
+    kind: ProcessKind,
+    diagnostics: unknown[] | undefined,
+  ) {
+    super(ctx, runId, record, kind, diagnostics);
   }
 
   static {
-    constructSolve = (loaded) => new Solve(loaded);
+    constructSolve = (ctx, runId, record, kind, diagnostics) =>
+      new Solve(ctx, runId, record, kind, diagnostics);
   }
 
   /** The solve id, unique within its Run. */
@@ -354,12 +365,19 @@ export class Solve extends ProcessView<Solution> {
 
 /** One Sampling record: an Instance given to a sampler adapter, and its SampleSet. */
 export class Sampling extends ProcessView<SampleSet> {
-  private constructor(loaded: LoadedProcess) {
-    super(loaded);
+  private constructor(
+    ctx: ReadContext,
+    runId: number,
+    record: ProcessRecord,
+    kind: ProcessKind,
+    diagnostics: unknown[] | undefined,
+  ) {
+    super(ctx, runId, record, kind, diagnostics);
   }
 
   static {
-    constructSampling = (loaded) => new Sampling(loaded);
+    constructSampling = (ctx, runId, record, kind, diagnostics) =>
+      new Sampling(ctx, runId, record, kind, diagnostics);
   }
 
   /** The sampling id, unique within its Run. */
@@ -382,7 +400,9 @@ export async function loadSolve(
   runId: number,
   record: ProcessRecord,
 ): Promise<Solve> {
-  return constructSolve(await loadProcess(ctx, runId, record, SOLVE));
+  checkProcess(ctx, runId, record, SOLVE);
+  const diagnostics = await loadDiagnostics(ctx, runId, record, SOLVE);
+  return constructSolve(ctx, runId, record, SOLVE, diagnostics);
 }
 
 /**
@@ -399,7 +419,9 @@ export async function loadSampling(
   runId: number,
   record: ProcessRecord,
 ): Promise<Sampling> {
-  return constructSampling(await loadProcess(ctx, runId, record, SAMPLING));
+  checkProcess(ctx, runId, record, SAMPLING);
+  const diagnostics = await loadDiagnostics(ctx, runId, record, SAMPLING);
+  return constructSampling(ctx, runId, record, SAMPLING, diagnostics);
 }
 
 /**
@@ -419,7 +441,8 @@ export function solveWithoutRead(
   record: ProcessRecord,
 ): Solve | undefined {
   if (record.diagnostics !== undefined) return undefined;
-  return constructSolve(processOf(ctx, runId, record, SOLVE));
+  checkProcess(ctx, runId, record, SOLVE);
+  return constructSolve(ctx, runId, record, SOLVE, undefined);
 }
 
 /**
@@ -438,5 +461,6 @@ export function samplingWithoutRead(
   record: ProcessRecord,
 ): Sampling | undefined {
   if (record.diagnostics !== undefined) return undefined;
-  return constructSampling(processOf(ctx, runId, record, SAMPLING));
+  checkProcess(ctx, runId, record, SAMPLING);
+  return constructSampling(ctx, runId, record, SAMPLING, undefined);
 }

@@ -93,6 +93,12 @@ Deno.test("Solve and Sampling: records, their layers and decoded payloads", asyn
   assert.equal(broken.outputDescriptor, null);
   assert.equal(await broken.getOutput(), null);
   assert.deepEqual(broken.getDiagnostics(), []);
+  // Without stored diagnostics: the same array every call, each record its own.
+  assert.equal(broken.getDiagnostics(), broken.getDiagnostics());
+  broken.getDiagnostics().push("mine");
+  assert.deepEqual(broken.getDiagnostics(), ["mine"]);
+  assert.notEqual(broken.getDiagnostics(), sampled.getDiagnostics());
+  assert.deepEqual(sampled.getDiagnostics(), []);
   assert.deepEqual(broken.adapterOptions, {});
 
   assert.equal(sampled.samplingId, 0);

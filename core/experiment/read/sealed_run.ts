@@ -23,18 +23,15 @@ import type { ParameterValue } from "./run_parameters.ts";
 import { reprStr } from "../../../codecs/_py_repr.ts";
 import { sealedRunDisplay } from "./_display.ts";
 
-/** Everything a loaded run view holds (built by {@linkcode loadSealedRun}). */
-interface LoadedRun {
-  readonly ctx: ReadContext;
-  readonly record: RunRecord;
-  readonly attachments: AttachmentNamespace;
-  readonly trace: Descriptor | null;
-  readonly solves: readonly Solve[];
-  readonly samplings: readonly Sampling[];
-  readonly parameters: Readonly<Record<string, ParameterValue>>;
-}
-
-let construct: (loaded: LoadedRun) => SealedRun;
+let construct: (
+  ctx: ReadContext,
+  record: RunRecord,
+  attachments: AttachmentNamespace,
+  trace: Descriptor | null,
+  solves: readonly Solve[],
+  samplings: readonly Sampling[],
+  parameters: Readonly<Record<string, ParameterValue>>,
+) => SealedRun;
 
 /** The frozen empty list every run without Samplings (or Solves) shares. */
 const NONE: readonly never[] = Object.freeze([]);
@@ -53,18 +50,27 @@ export class SealedRun extends AttachmentHolder {
   readonly #samplings: readonly Sampling[];
   readonly #parameters: Readonly<Record<string, ParameterValue>>;
 
-  private constructor(loaded: LoadedRun) {
-    super(loaded.attachments);
-    this.#ctx = loaded.ctx;
-    this.#record = loaded.record;
-    this.#trace = loaded.trace;
-    this.#solves = Object.freeze(loaded.solves);
-    this.#samplings = Object.freeze(loaded.samplings);
-    this.#parameters = Object.freeze(loaded.parameters);
+  private constructor(
+    ctx: ReadContext,
+    record: RunRecord,
+    attachments: AttachmentNamespace,
+    trace: Descriptor | null,
+    solves: readonly Solve[],
+    samplings: readonly Sampling[],
+    parameters: Readonly<Record<string, ParameterValue>>,
+  ) {
+    super(attachments);
+    this.#ctx = ctx;
+    this.#record = record;
+    this.#trace = trace;
+    this.#solves = Object.freeze(solves);
+    this.#samplings = Object.freeze(samplings);
+    this.#parameters = Object.freeze(parameters);
   }
 
   static {
-    construct = (loaded) => new SealedRun(loaded);
+    construct = (ctx, record, attachments, trace, solves, samplings, parameters) =>
+      new SealedRun(ctx, record, attachments, trace, solves, samplings, parameters);
   }
 
   /** Integer identifier of this run within its Experiment. */
@@ -161,12 +167,13 @@ export async function loadSealedRun(
   record: RunRecord,
   parameters: Readonly<Record<string, ParameterValue>>,
 ): Promise<SealedRun> {
-  const { attachments, trace } = runParts(ctx, record);
+  const attachments = runAttachments(ctx, record);
+  const trace = runTrace(ctx, record);
   const solves = await Promise.all(record.solves.map((s) => loadSolve(ctx, record.runId, s)));
   const samplings = await Promise.all(
     record.samplings.map((s) => loadSampling(ctx, record.runId, s)),
   );
-  return construct({ ctx, record, attachments, trace, solves, samplings, parameters });
+  return construct(ctx, record, attachments, trace, solves, samplings, parameters);
 }
 
 /** A run's Solves and Samplings, as far as {@linkcode nothingToRead} looks at them. */
@@ -207,30 +214,29 @@ export function sealedRunWithoutRead(
   parameters: Readonly<Record<string, ParameterValue>>,
 ): SealedRun | undefined {
   if (!nothingToRead(record)) return undefined;
-  const { attachments, trace } = runParts(ctx, record);
+  const attachments = runAttachments(ctx, record);
+  const trace = runTrace(ctx, record);
   const solves = mapOrNone(record.solves, (s) => solveWithoutRead(ctx, record.runId, s)!);
   const samplings = mapOrNone(
     record.samplings,
     (s) => samplingWithoutRead(ctx, record.runId, s)!,
   );
-  return construct({ ctx, record, attachments, trace, solves, samplings, parameters });
+  return construct(ctx, record, attachments, trace, solves, samplings, parameters);
 }
 
-/** A run's attachments and trace layer, checked. */
-function runParts(
-  ctx: ReadContext,
-  record: RunRecord,
-): { attachments: AttachmentNamespace; trace: Descriptor | null } {
-  const where = `run ${record.runId}`;
-  const attachments = new AttachmentNamespace(ctx, record.attachments, where);
-  let trace: Descriptor | null = null;
-  if (record.trace !== undefined) {
-    trace = layerAt(ctx, record.trace, `Run ${record.runId} trace`);
-    if (trace.mediaType !== MEDIA_TYPE_TRACE) {
-      throw new InvalidArtifactError(
-        `Invalid Run ${record.runId} trace: media type is ${trace.mediaType}, expected ${MEDIA_TYPE_TRACE}`,
-      );
-    }
+/** A run's attachment namespace, checked (its "run N" text built only for a message). */
+function runAttachments(ctx: ReadContext, record: RunRecord): AttachmentNamespace {
+  return new AttachmentNamespace(ctx, record.attachments, record.runId);
+}
+
+/** A run's trace layer, checked (after its attachments), or `null` when none is stored. */
+function runTrace(ctx: ReadContext, record: RunRecord): Descriptor | null {
+  if (record.trace === undefined) return null;
+  const trace = layerAt(ctx, record.trace, `Run ${record.runId} trace`);
+  if (trace.mediaType !== MEDIA_TYPE_TRACE) {
+    throw new InvalidArtifactError(
+      `Invalid Run ${record.runId} trace: media type is ${trace.mediaType}, expected ${MEDIA_TYPE_TRACE}`,
+    );
   }
-  return { attachments, trace };
+  return trace;
 }

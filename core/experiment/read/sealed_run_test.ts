@@ -55,6 +55,18 @@ Deno.test("SealedRun: id, status, reason, parameters and attachments of each clo
     assert.equal(e.message, 'Attachment "nope" not found in run 0');
     return true;
   });
+  // A run without attachments names itself the same way; the Experiment's namespace as `experiment`.
+  assert.throws(
+    () => failed.attachmentInfo("nope"),
+    (e) =>
+      e instanceof AttachmentNotFoundError && e.message === 'Attachment "nope" not found in run 1',
+  );
+  assert.throws(
+    () => exp.attachmentInfo("nope"),
+    (e) =>
+      e instanceof AttachmentNotFoundError &&
+      e.message === 'Attachment "nope" not found in experiment',
+  );
 
   assert.equal(failed.status, "failed");
   assert.equal(failed.lifecycleReason, "RangeError: out of range");
@@ -95,6 +107,11 @@ Deno.test("loadSealedRun: a bad trace layer or attachment index is an InvalidArt
     [{ trace: 9 }, /Run 3 trace LayerRef 9: LayerRef 9 is out of bounds for 2 manifest layer/],
     [
       { attachments: { entries: { a: 5 } } },
+      /run 3 attachment `a` LayerRef 5: LayerRef 5 is out of bounds/,
+    ],
+    // Both wrong: the attachments are checked first.
+    [
+      { trace: 9, attachments: { entries: { a: 5 } } },
       /run 3 attachment `a` LayerRef 5: LayerRef 5 is out of bounds/,
     ],
   ];
