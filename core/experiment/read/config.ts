@@ -161,23 +161,25 @@ function statusOf(
   return allowed[i]!;
 }
 
-function lifecycle(
+/**
+ * The lifecycle reason of `obj` (`null` when it has no outcome or no reason), checked
+ * against its `status` (from {@linkcode statusOf}, which is checked first).
+ */
+function reasonOf(
   obj: Record<string, Json>,
   path: Path,
-  allowed: readonly string[],
+  status: string,
   kind: string,
-  statusDefault?: string,
-): { status: string; reason: string | null } {
-  const status = statusOf(obj.status, path, allowed, kind, statusDefault);
+): string | null {
   const outcome = obj.outcome;
-  if (outcome === undefined || outcome === null) return { status, reason: null };
+  if (outcome === undefined || outcome === null) return null;
   if (status === "draft" || status === "finished") {
     fail(`${text(path)}.outcome`, `${kind} status ${status} cannot have a lifecycle outcome`);
   }
   if (!isObject(outcome)) fail(`${text(path)}.outcome`, "expected an object");
   const reason = outcome.reason;
-  if (reason === undefined || reason === null) return { status, reason: null };
-  return { status, reason: str(reason, `${text(path)}.outcome.reason`) };
+  if (reason === undefined || reason === null) return null;
+  return str(reason, `${text(path)}.outcome.reason`);
 }
 
 /**
@@ -280,14 +282,21 @@ function records(
   cursor.list = list;
   const path = RUN_LIST;
   if (!Array.isArray(v)) fail(path, "expected an array");
-  const out = v.map((item, i) => {
+  // A loop, not `map`: no closure (nor its context) a run.
+  const n = v.length;
+  const out: ProcessRecord[] = new Array(n);
+  for (let i = 0; i < n; i++) {
     cursor.record = i;
-    return processRecord(item, RECORD, idKey, kind, pool);
-  });
-  // A set of ids only when there are two records or more to compare.
-  const seen = out.length > 1 ? new Set<number>() : undefined;
-  for (const r of out) {
-    if (seen?.has(r.id)) fail(path, `Run ${runId} contains duplicate ${kind} ${r.id}`);
+    out[i] = processRecord(v[i], RECORD, idKey, kind, pool);
+  }
+  // The ids of a few records are compared in place; a set of them only for a long list.
+  const seen = n > SMALL_LIST ? new Set<number>() : undefined;
+  let ascending = true;
+  for (let i = 0; i < n; i++) {
+    const r = out[i]!;
+    if (seen === undefined ? hasIdBefore(out, i) : seen.has(r.id)) {
+      fail(path, `Run ${runId} contains duplicate ${kind} ${r.id}`);
+    }
     seen?.add(r.id);
     if (r.status === "finished" && r.output === undefined) {
       fail(path, `Run ${runId} ${kind} ${r.id} is finished but has no output`);
@@ -295,8 +304,26 @@ function records(
     if (r.status !== "finished" && r.output !== undefined) {
       fail(path, `Run ${runId} ${kind} ${r.id} has status ${r.status} but has an output`);
     }
+    if (i > 0 && r.id < out[i - 1]!.id) ascending = false;
   }
-  return out.sort((a, b) => a.id - b.id);
+  // Ids unique and already ascending (as the writers store them): the sort would change
+  // nothing, so it is not made (no work array a run).
+  return ascending ? out : out.sort(byRecordId);
+}
+
+/** Record lists up to this long are checked for duplicate ids without a set. */
+const SMALL_LIST = 8;
+
+/** Whether a record before `i` in `out` has the id of `out[i]`. */
+function hasIdBefore(out: readonly ProcessRecord[], i: number): boolean {
+  const id = out[i]!.id;
+  for (let j = 0; j < i; j++) if (out[j]!.id === id) return true;
+  return false;
+}
+
+/** Ascending record id. */
+function byRecordId(a: ProcessRecord, b: ProcessRecord): number {
+  return a.id - b.id;
 }
 
 /** The run record at `$.runs[cursor.run]`. */
@@ -304,7 +331,8 @@ function runRecord(v: Json, pool: StringPool): RunRecord {
   const path = RUN;
   if (!isObject(v)) fail(path, "expected an object");
   const runId = u64At(v, "run_id", path);
-  const { status, reason } = lifecycle(v, path, RUN_STATUSES, "Run", "finished");
+  const status = statusOf(v.status, path, RUN_STATUSES, "Run", "finished");
+  const reason = reasonOf(v, path, status, "Run");
   const run: {
     runId: number;
     status: RunStatus;
@@ -355,7 +383,8 @@ export function parseExperimentConfig(bytes: Uint8Array): ExperimentConfig {
     );
   }
   if (!isObject(doc)) fail("$", "expected an object");
-  const { status, reason } = lifecycle(doc, "$", EXPERIMENT_STATUSES, "Experiment");
+  const status = statusOf(doc.status, "$", EXPERIMENT_STATUSES, "Experiment");
+  const reason = reasonOf(doc, "$", status, "Experiment");
   const rin = doc.requested_image_name;
   const requestedImageName = rin === undefined || rin === null
     ? null

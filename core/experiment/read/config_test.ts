@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "npm:fast-check@4.11.0";
 import { encodeExperimentConfig, parseExperimentConfig } from "./config.ts";
 import { sortByCodePoint } from "../../_code_points.ts";
 import { openArchiveFile } from "../../oci/backends/archive.ts";
@@ -72,6 +73,63 @@ Deno.test("config: record rules", () => {
   );
   rejects({ ...base(), run_parameters: -1 }, /run_parameters: expected a non-negative integer/);
   rejects({ ...base(), runs: "nope" }, /\$\.runs: expected an array/);
+});
+
+Deno.test("config: record lists of any length and order — the first error, or the records by ascending id", () => {
+  // The rules as written: each record in stored order is checked for an id seen before, then
+  // its output against its status; a valid list is sorted by id (stably).
+  const model = (items: { id: number; status: string; output: boolean }[]) => {
+    const seen = new Set<number>();
+    for (const r of items) {
+      if (seen.has(r.id)) return `$.runs[0].solves: Run 0 contains duplicate Solve ${r.id}`;
+      seen.add(r.id);
+      if (r.status === "finished" && !r.output) {
+        return `$.runs[0].solves: Run 0 Solve ${r.id} is finished but has no output`;
+      }
+      if (r.status !== "finished" && r.output) {
+        return `$.runs[0].solves: Run 0 Solve ${r.id} has status ${r.status} but has an output`;
+      }
+    }
+    return [...items].sort((a, b) => a.id - b.id).map((r) => [r.id, r.status]);
+  };
+  const item = fc.record({
+    id: fc.integer({ min: 0, max: 14 }),
+    status: fc.constantFrom("finished", "finished", "finished", "failed"),
+    output: fc.boolean(),
+  });
+  fc.assert(
+    fc.property(fc.array(item, { maxLength: 14 }), (items) => {
+      const doc = {
+        ...base(),
+        runs: [run({
+          solves: items.map((r) =>
+            solve({ solve_id: r.id, status: r.status, output: r.output ? 1 : undefined })
+          ),
+        })],
+      };
+      let got: unknown;
+      try {
+        got = parseExperimentConfig(enc(doc)).runs[0]!.solves.map((r) => [r.id, r.status]);
+      } catch (e) {
+        got = (e as Error).message.replace("Failed to decode Experiment config: ", "");
+      }
+      assert.deepEqual(got, model(items));
+    }),
+    { numRuns: 400 },
+  );
+  // Duplicates far apart, in a short list and in a long one.
+  const ids = (list: number[]) => ({
+    ...base(),
+    runs: [run({ solves: list.map((id) => solve({ solve_id: id })) })],
+  });
+  rejects(ids([3, 1, 2, 3]), /duplicate Solve 3/);
+  rejects(ids([9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 9]), /duplicate Solve 9/);
+  assert.deepEqual(
+    parseExperimentConfig(enc(ids([11, 0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 9]))).runs[0]!.solves.map((
+      r,
+    ) => r.id),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+  );
 });
 
 Deno.test("config: attachment filename table is validated", () => {
