@@ -395,12 +395,20 @@ export function parseExperimentConfig(bytes: Uint8Array): ExperimentConfig {
     cursor.run = i;
     return runRecord(r, pool);
   });
-  const seen = new Set<number>();
-  for (const r of runs) {
-    if (seen.has(r.runId)) fail("$.runs", `Experiment config contains duplicate Run ${r.runId}`);
-    seen.add(r.runId);
+  // Strictly ascending ids (as writers store them) are unique and sorted already: no set of
+  // them, no sort. Otherwise the first duplicate in stored order is the error, as before.
+  let ascending = true;
+  for (let i = 1; i < runs.length && ascending; i++) {
+    if (runs[i]!.runId <= runs[i - 1]!.runId) ascending = false;
   }
-  runs.sort((a, b) => a.runId - b.runId);
+  if (!ascending) {
+    const seen = new Set<number>();
+    for (const r of runs) {
+      if (seen.has(r.runId)) fail("$.runs", `Experiment config contains duplicate Run ${r.runId}`);
+      seen.add(r.runId);
+    }
+    runs.sort((a, b) => a.runId - b.runId);
+  }
   return {
     status: status as ExperimentStatus,
     reason,

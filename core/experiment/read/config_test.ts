@@ -58,6 +58,17 @@ Deno.test("config: lifecycle rules", () => {
 
 Deno.test("config: record rules", () => {
   rejects({ ...base(), runs: [run(), run()] }, /duplicate Run 0/);
+  const runIds = (ids: number[]) => ({ ...base(), runs: ids.map((run_id) => run({ run_id })) });
+  rejects(runIds([0, 3, 1, 2, 3]), /\$\.runs: Experiment config contains duplicate Run 3$/);
+  rejects(runIds([0, 1, 2, 2]), /duplicate Run 2$/);
+  assert.deepEqual(
+    parseExperimentConfig(enc(runIds([3, 0, 2, 1]))).runs.map((r) => r.runId),
+    [0, 1, 2, 3],
+  );
+  assert.deepEqual(
+    parseExperimentConfig(enc(runIds([0, 1, 5]))).runs.map((r) => r.runId),
+    [0, 1, 5],
+  );
   rejects({ ...base(), runs: [run({ solves: [solve(), solve()] })] }, /duplicate Solve 0/);
   rejects(
     { ...base(), runs: [run({ solves: [solve({ output: undefined })] })] },
