@@ -84,7 +84,11 @@ export function runParametersView(
   const rows: { runId: number; values: Record<string, ParameterValue> }[] = [];
   const byIndex: Record<string, ParameterValue>[] = [];
   let map: Map<number, Record<string, ParameterValue>> | undefined;
-  for (const runId of [...runIds].sort((a, b) => a - b)) {
+  // Index loops and `forEach`, not `for…of`: no iterator result a run or cell while this code
+  // is cold.
+  const sorted = [...runIds].sort((a, b) => a - b);
+  for (let i = 0; i < sorted.length; i++) {
+    const runId = sorted[i]!;
     if (rows.length > 0 && rows[rows.length - 1]!.runId === runId) continue;
     const values: Record<string, ParameterValue> = {};
     rows.push({ runId, values });
@@ -100,13 +104,16 @@ export function runParametersView(
   const ordered: { column: ParameterColumn; firstRun: number }[] = [];
   for (const [name, column] of table.columns) {
     let firstRun = Infinity;
-    for (const runId of column.values.keys()) {
-      if (cells(runId) === undefined) {
-        throw new InvalidArtifactError(
-          `Run-parameter table references Run ${runId}, but Experiment config does not contain it`,
-        );
-      }
-      if (runId < firstRun) firstRun = runId;
+    let unknown: number | undefined;
+    column.values.forEach((_, runId) => {
+      if (unknown !== undefined) return;
+      if (cells(runId) === undefined) unknown = runId;
+      else if (runId < firstRun) firstRun = runId;
+    });
+    if (unknown !== undefined) {
+      throw new InvalidArtifactError(
+        `Run-parameter table references Run ${unknown}, but Experiment config does not contain it`,
+      );
     }
     ordered.push({ column: { name, type: column.type }, firstRun });
   }

@@ -33,6 +33,17 @@ Deno.test("runParametersView: ids 0..n−1 and ids with gaps give the same rows 
   }
 });
 
+Deno.test("runParametersView: of several cells of missing runs, the first of the first column is named", () => {
+  const t = table([
+    ["a", { type: "bool", values: new Map([[0, true], [9, true], [8, false]]) }],
+    ["b", { type: "bool", values: new Map([[7, true]]) }],
+  ]);
+  assert.throws(
+    () => runParametersView(t, [0, 1]),
+    /^InvalidArtifactError: Run-parameter table references Run 9, but/,
+  );
+});
+
 Deno.test("runParametersView: a cell of a run the config lacks is refused, ids dense or not", () => {
   for (const runIds of [[0, 1, 2], [0, 1, 3], [5, 6, 7], []]) {
     for (const missing of [-1, 0.5, 4, 2 ** 32, 2 ** 53 - 1]) {
