@@ -14,6 +14,7 @@
  */
 import { AlreadyExistsError } from "./errors.ts";
 import { ioError } from "./_io_error.ts";
+import { randomHex } from "./_hex.ts";
 
 type Fs = typeof import("node:fs/promises");
 /** An open `node:fs/promises` file. */
@@ -34,12 +35,6 @@ function currentPid(): number {
   return typeof d === "number" ? d : 0;
 }
 
-function randomHex(): string {
-  const b = new Uint8Array(8);
-  crypto.getRandomValues(b);
-  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-}
-
 /**
  * A fresh temporary file name for a directory: `.ommx-ts-tmp-<pid>-<16 hex>`.
  *
@@ -54,7 +49,7 @@ function randomHex(): string {
  * @returns The name (no directory).
  */
 export function tempFileName(): string {
-  return `${TEMP_PREFIX}${currentPid()}-${randomHex()}`;
+  return `${TEMP_PREFIX}${currentPid()}-${randomHex(8)}`;
 }
 
 /** `true` alive, `false` gone, `undefined` unknown (no permission, no API). */

@@ -7,6 +7,7 @@
  */
 
 import { create, fromBinary, toBinary } from "../../core/_protobuf.ts";
+import { hexOf } from "../../core/_hex.ts";
 import { DecodeError, InvalidArgumentError } from "../../core/errors.ts";
 import { PyFloat } from "../py_float.ts";
 import { stringifyPythonJson } from "../json/stringify.ts";
@@ -105,14 +106,6 @@ const KINDS: Record<number, SpanKind> = {
   [Span_SpanKind.PRODUCER]: "producer",
   [Span_SpanKind.CONSUMER]: "consumer",
 };
-
-const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
-
-function toHex(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i++) s += HEX_BYTES[bytes[i]!]!;
-  return s;
-}
 
 function narrowInt(v: bigint): number | bigint {
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
@@ -302,9 +295,9 @@ export class TraceResult {
           for (const span of ss.spans) {
             const flat: TraceSpan = {
               name: span.name,
-              traceId: toHex(span.traceId),
-              spanId: toHex(span.spanId),
-              parentSpanId: span.parentSpanId.length > 0 ? toHex(span.parentSpanId) : null,
+              traceId: hexOf(span.traceId),
+              spanId: hexOf(span.spanId),
+              parentSpanId: span.parentSpanId.length > 0 ? hexOf(span.parentSpanId) : null,
               kind: KINDS[span.kind] ?? "unspecified",
               startTimeUnixNano: span.startTimeUnixNano,
               endTimeUnixNano: span.endTimeUnixNano,

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { HEX_BYTE } from "../_hex.ts";
 
 const K = new Int32Array([
   0x428a2f98,
@@ -95,9 +96,6 @@ const TAIL = new Uint8Array(128);
 /** The hash words of {@linkcode sha256HexOf}, shared like {@linkcode W}. */
 const ONE_SHOT = new Int32Array(8);
 
-/** Two lowercase hex digits per byte value. */
-const HEX = Array.from({ length: 256 }, (_, i) => (i < 16 ? "0" : "") + i.toString(16));
-
 /**
  * Pad the last `n` bytes (fewer than 64, `src` from `from`) of a
  * `length`-byte message, compress them into `h` and return the digest as
@@ -122,7 +120,8 @@ function finish(h: Int32Array, src: Uint8Array, from: number, n: number, length:
   let out = "";
   for (let i = 0; i < 8; i++) {
     const w = h[i]!;
-    out += HEX[w >>> 24]! + HEX[(w >>> 16) & 0xff]! + HEX[(w >>> 8) & 0xff]! + HEX[w & 0xff]!;
+    out += HEX_BYTE[w >>> 24]! + HEX_BYTE[(w >>> 16) & 0xff]! + HEX_BYTE[(w >>> 8) & 0xff]! +
+      HEX_BYTE[w & 0xff]!;
   }
   return out;
 }

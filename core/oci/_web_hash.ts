@@ -7,6 +7,7 @@
  * @module
  */
 import { concatBytes } from "../_bytes.ts";
+import { hexOf } from "../_hex.ts";
 
 /**
  * Whether the runtime is Deno with WebCrypto's digest.
@@ -24,13 +25,6 @@ import { concatBytes } from "../_bytes.ts";
 export function isDeno(): boolean {
   return (globalThis as { Deno?: unknown }).Deno !== undefined &&
     typeof globalThis.crypto?.subtle?.digest === "function";
-}
-
-function toHex(buffer: ArrayBuffer): string {
-  const bytes = new Uint8Array(buffer);
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
 }
 
 /**
@@ -54,7 +48,7 @@ export async function webCryptoHex(bytes: Uint8Array): Promise<string> {
   const view = bytes.buffer instanceof ArrayBuffer
     ? bytes as Uint8Array<ArrayBuffer>
     : bytes.slice();
-  return toHex(await globalThis.crypto.subtle.digest("SHA-256", view));
+  return hexOf(new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", view)));
 }
 
 /**

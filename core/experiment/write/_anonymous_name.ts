@@ -9,16 +9,11 @@
  * @module
  */
 import { InvalidArgumentError } from "../../errors.ts";
+import { randomHex } from "../../_hex.ts";
 import { sha256Hex } from "../../oci/digest.ts";
 import { anonymousLocalName } from "../../oci/backends/_local_registry_names.ts";
 
 const ID8_RE = /^[0-9a-f]{8}$/;
-
-function randomHex(bytes: number): string {
-  const b = new Uint8Array(bytes);
-  crypto.getRandomValues(b);
-  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-}
 
 let processId: string | undefined;
 

@@ -8,6 +8,7 @@
 // (`…/experiment` for anonymous Experiments) with a tag
 // `YYYYMMDDTHHMMSS-<12 lowercase hex>`; durations `<digits>[s|m|h|d]`.
 import { InvalidArgumentError } from "../../errors.ts";
+import { randomHex } from "../../_hex.ts";
 
 const HEX8 = /^[0-9a-f]{8}$/;
 const ANONYMOUS_TAG = /^[0-9]{8}T[0-9]{6}-[0-9a-f]{12}$/;
@@ -48,12 +49,6 @@ export function newRegistryId(): string {
   return crypto.randomUUID().replaceAll("-", "");
 }
 
-function randomNonce(): string {
-  const b = new Uint8Array(6);
-  crypto.getRandomValues(b);
-  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-}
-
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, "0");
 }
@@ -67,7 +62,7 @@ export function anonymousLocalName(
   registryId: string,
   repository: string,
   now: Date = new Date(),
-  nonce: string = randomNonce(),
+  nonce: string = randomHex(6),
 ): string {
   if (!/^[0-9a-f]{12}$/.test(nonce)) {
     throw new InvalidArgumentError(
