@@ -257,11 +257,23 @@ export async function summarizeProcess(
  * @returns The summaries.
  */
 export function summarizeProcesses(run: SealedRun): Promise<ProcessSummary[]> {
+  return mapProcesses(run, summarizeProcess, summarizeProcess);
+}
+
+/**
+ * `solve` of each Solve and `sampling` of each Sampling of `run`, solves first, all
+ * started before any is awaited (module functions taking the run: no closure a run).
+ */
+function mapProcesses<T>(
+  run: SealedRun,
+  solve: (p: Solve, run: SealedRun) => Promise<T>,
+  sampling: (p: Sampling, run: SealedRun) => Promise<T>,
+): Promise<T[]> {
   const { solves, samplings } = run;
-  const out: Promise<ProcessSummary>[] = new Array(solves.length + samplings.length);
+  const out: Promise<T>[] = new Array(solves.length + samplings.length);
   let i = 0;
-  for (const p of solves) out[i++] = summarizeProcess(p, run);
-  for (const p of samplings) out[i++] = summarizeProcess(p, run);
+  for (const p of solves) out[i++] = solve(p, run);
+  for (const p of samplings) out[i++] = sampling(p, run);
   return Promise.all(out);
 }
 
@@ -281,12 +293,7 @@ export type BestCandidate = Pick<
  * diagnostics, reason) are checked, not built. Samplings are summarised whole.
  */
 function bestCandidates(run: SealedRun): Promise<BestCandidate[]> {
-  const { solves, samplings } = run;
-  const out: Promise<BestCandidate>[] = new Array(solves.length + samplings.length);
-  let i = 0;
-  for (const p of solves) out[i++] = solveCandidate(p);
-  for (const p of samplings) out[i++] = summarizeProcess(p, run);
-  return Promise.all(out);
+  return mapProcesses<BestCandidate>(run, solveCandidate, summarizeProcess);
 }
 
 /** A Solve's {@linkcode BestCandidate}: {@linkcode summarizeProcess}'s checks and values. */
