@@ -13,6 +13,7 @@
 import { InvalidArgumentError } from "../../core/errors.ts";
 import { ByteBuffer } from "../../core/_bytes.ts";
 import { compareCodePoints } from "../../core/_code_points.ts";
+import { NumberList } from "../../core/_number_list.ts";
 import { MsgpackWriter } from "./_wire.ts";
 import {
   buildRunParameterTable,
@@ -23,22 +24,29 @@ import {
 /** A cell's value as logged, normalised by type. */
 type CellValue = boolean | number | bigint | string;
 
+/** The column types by code (a cell's own type is kept as its index here). */
+const TYPES: readonly RunParameterType[] = ["bool", "string", "int64", "float64"];
+const FLOAT64 = TYPES.indexOf("float64");
+
 /**
  * A column: its unified type, its cells (ascending run id) and their encoding under that type.
- * The cells are kept as parallel arrays (run id, value, the type of the value alone), not one
- * object a cell: the table is kept for as long as an Experiment is recorded, and a cell object
- * and its slot cost ~56 bytes against ~24.
+ * The cells are kept as parallel lists (run id, value, the code of the value's own type), not
+ * one object a cell: the table is kept for as long as an Experiment is recorded, and a cell
+ * object and its slot cost ~56 bytes against ~24. The numbers are in {@linkcode NumberList}s,
+ * outside V8's heap: a growing array's backing stores survived scavenges, which made V8 grow
+ * its young generation.
  */
 interface Column {
   type: RunParameterType;
-  readonly runIds: number[];
+  readonly runIds: NumberList;
   readonly values: CellValue[];
-  readonly types: RunParameterType[];
+  /** Each cell's own type, as its index in `TYPES`. */
+  readonly types: NumberList;
   /** How many cells hold a `float64` value (an `int64` column with one becomes `float64`). */
   floats: number;
   readonly bytes: ByteBuffer;
   /** The end offset in `bytes` of each cell. */
-  readonly ends: number[];
+  readonly ends: NumberList;
 }
 
 function encodeCell(out: ByteBuffer, type: RunParameterType, runId: number, v: CellValue): void {
@@ -63,9 +71,9 @@ function encodeCell(out: ByteBuffer, type: RunParameterType, runId: number, v: C
 
 function reencode(column: Column): void {
   column.bytes.truncate(0);
-  column.ends.length = 0;
+  column.ends.truncate(0);
   for (let i = 0; i < column.runIds.length; i++) {
-    encodeCell(column.bytes, column.type, column.runIds[i]!, column.values[i]!);
+    encodeCell(column.bytes, column.type, column.runIds.at(i)!, column.values[i]!);
     column.ends.push(column.bytes.length);
   }
 }
@@ -91,7 +99,7 @@ function reencode(column: Column): void {
  */
 export class RunParameterTableWriter {
   /** The ids of the runs appended. */
-  readonly #runIds: number[] = [];
+  readonly #runIds = new NumberList();
   /** Their parameters, kept for the errors of a full build (unless `#appended` lists them). */
   readonly #params: RunParameters["params"][] = [];
   readonly #appended: (() => readonly RunParameters[]) | undefined;
@@ -131,7 +139,7 @@ export class RunParameterTableWriter {
       // is named first depends on the order a full build checks in).
       if (error instanceof InvalidArgumentError) {
         const earlier = this.#appended?.() ??
-          this.#runIds.map((runId, i) => ({ runId, params: this.#params[i]! }));
+          this.#params.map((params, i) => ({ runId: this.#runIds.at(i)!, params }));
         buildRunParameterTable([...earlier, run]);
       }
       throw error;
@@ -144,19 +152,19 @@ export class RunParameterTableWriter {
       if (column === undefined) {
         column = {
           type,
-          runIds: [],
+          runIds: new NumberList(),
           values: [],
-          types: [],
+          types: new NumberList(),
           floats: 0,
           bytes: new ByteBuffer(64),
-          ends: [],
+          ends: new NumberList(),
         };
         this.#columns.set(name, column);
         this.#names = undefined;
       }
       column.runIds.push(runId);
       column.values.push(value);
-      column.types.push(type);
+      column.types.push(TYPES.indexOf(type));
       if (type === "float64") column.floats++;
       if (column.type === "int64" && type === "float64") {
         column.type = "float64";
@@ -170,7 +178,7 @@ export class RunParameterTableWriter {
 
   /** The run's cells, checked against the columns; throws without changing anything. */
   #check(run: RunParameters): [string, CellValue, RunParameterType][] {
-    const last = this.#runIds.at(-1);
+    const last = this.#runIds.last();
     // Validation and normalisation of the run's own cells, as a full build does.
     const own = buildRunParameterTable([run]);
     if (last !== undefined && !(run.runId > last)) {
@@ -183,14 +191,15 @@ export class RunParameterTableWriter {
       const value = col.values.get(run.runId)!;
       const existing = this.#columns.get(name);
       if (existing !== undefined && !compatible(existing.type, col.type)) {
-        const first = existing.types[0]!;
-        let at = existing.types.findIndex((t) => t !== first);
-        if (at < 0) at = existing.types.length;
-        const otherType = existing.types[at] ?? col.type;
-        const otherRun = existing.runIds[at] ?? run.runId;
+        const first = existing.types.at(0)!;
+        let at = 1;
+        while (at < existing.types.length && existing.types.at(at) === first) at++;
+        const other = existing.types.at(at);
+        const otherType = other === undefined ? col.type : TYPES[other]!;
+        const otherRun = existing.runIds.at(at) ?? run.runId;
         throw new InvalidArgumentError(
-          `Run parameter ${JSON.stringify(name)} has incompatible types: ${first} in run ${
-            existing.runIds[0]
+          `Run parameter ${JSON.stringify(name)} has incompatible types: ${TYPES[first]} in run ${
+            existing.runIds.at(0)
           }, ${otherType} in run ${otherRun}`,
         );
       }
@@ -206,13 +215,13 @@ export class RunParameterTableWriter {
    */
   truncate(runCount: number): void {
     if (runCount >= this.#runIds.length) return;
-    const cut = this.#runIds[Math.max(0, runCount)]!;
-    this.#runIds.length = Math.max(0, runCount);
+    const cut = this.#runIds.at(Math.max(0, runCount))!;
+    this.#runIds.truncate(runCount);
     if (this.#params.length > this.#runIds.length) this.#params.length = this.#runIds.length;
     for (const [name, column] of this.#columns) {
       let n = column.runIds.length;
-      while (n > 0 && column.runIds[n - 1]! >= cut) {
-        if (column.types[n - 1] === "float64") column.floats--;
+      while (n > 0 && column.runIds.at(n - 1)! >= cut) {
+        if (column.types.at(n - 1) === FLOAT64) column.floats--;
         n--;
       }
       if (n === column.runIds.length) continue;
@@ -221,9 +230,11 @@ export class RunParameterTableWriter {
         this.#names = undefined;
         continue;
       }
-      column.runIds.length = column.values.length = column.types.length = n;
-      column.ends.length = n;
-      column.bytes.truncate(column.ends[n - 1]!);
+      column.runIds.truncate(n);
+      column.values.length = n;
+      column.types.truncate(n);
+      column.ends.truncate(n);
+      column.bytes.truncate(column.ends.at(n - 1)!);
       if (column.type === "float64" && column.floats === 0) {
         // Its only float cells are gone: the column is int64 again.
         column.type = "int64";

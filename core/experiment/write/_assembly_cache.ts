@@ -19,6 +19,7 @@
  */
 import { equalBytes } from "../../_bytes.ts";
 import { ByteChunks } from "../../_byte_chunks.ts";
+import { NumberList } from "../../_number_list.ts";
 import type { Hasher } from "../../oci/digest.ts";
 import { createPayloadHasher } from "../../oci/_payload_hash.ts";
 import { canonicalJson, compareCodePoints } from "../../oci/canonical_json.ts";
@@ -66,7 +67,8 @@ export function layerJson(layer: LayerDescriptor): string {
 /**
  * What the cache holds per run, in ascending run id: the run, and its ends (exclusive) in the
  * flat layer list, the config buffer and the manifest buffer — three numbers a run in one flat
- * array (`ENDS` apiece), not an object a run (kept for as long as the Experiment is recorded).
+ * list (`ENDS` apiece), not an object a run (kept for as long as the Experiment is recorded),
+ * outside V8's heap ({@linkcode NumberList}).
  */
 const ENDS = 3;
 const LAYER_END = 0;
@@ -89,7 +91,7 @@ export class AssemblyCache {
   #base = 0;
   readonly #runs: RunState[] = [];
   /** `ENDS` numbers a run of `#runs`: its layer, config and manifest ends. */
-  readonly #ends: number[] = [];
+  readonly #ends = new NumberList();
   readonly #layers: LayerDescriptor[] = [];
   /** The config's `runs` array content: each run's text, comma-separated. */
   readonly #config = new ByteChunks();
@@ -166,7 +168,9 @@ export class AssemblyCache {
       }
       if (layersText.length > 0) this.#manifest.appendText(layersText);
       this.#runs.push(run);
-      this.#ends.push(this.#layers.length, this.#config.length, this.#manifest.length);
+      this.#ends.push(this.#layers.length);
+      this.#ends.push(this.#config.length);
+      this.#ends.push(this.#manifest.length);
     }
     this.#synced = runs;
     this.#verified = this.#runs.length;
@@ -187,10 +191,10 @@ export class AssemblyCache {
     if (keep >= this.#runs.length) return;
     const last = (keep - 1) * ENDS; // the last kept run's ends (none when keep is 0)
     this.#runs.length = keep;
-    this.#ends.length = keep * ENDS;
-    this.#layers.length = keep > 0 ? this.#ends[last + LAYER_END]! : 0;
-    this.#config.truncate(keep > 0 ? this.#ends[last + CONFIG_END]! : 0);
-    this.#manifest.truncate(keep > 0 ? this.#ends[last + MANIFEST_END]! : 0);
+    this.#ends.truncate(keep * ENDS);
+    this.#layers.length = keep > 0 ? this.#ends.at(last + LAYER_END)! : 0;
+    this.#config.truncate(keep > 0 ? this.#ends.at(last + CONFIG_END)! : 0);
+    this.#manifest.truncate(keep > 0 ? this.#ends.at(last + MANIFEST_END)! : 0);
     this.#table.truncate(keep);
     if (this.#hash !== undefined && this.#hash.upTo > this.#config.length) this.#hash = undefined;
   }
