@@ -19,13 +19,15 @@ import {
 
 /**
  * The most blob pushes one queue keeps in flight. Each push in flight waits
- * on a blocking file operation, which Deno runs on a thread of its own (a
- * thread stack and a `malloc` arena each, kept for the process's life), and
- * keeps its bytes and promises young: 8 keeps the disk as busy as 16 did
- * with half the threads (BENCHMARKS.md, issue 13, eighth session, branch
- * i13wk).
+ * on a blocking file operation (its fsync), which Deno runs on a thread of
+ * its own (~0.1 MiB of RSS each). On a quiet disk the fsyncs are the
+ * writer's pace: concurrent ones share the device's cache flushes, and with 8
+ * in flight the 1,000-run loop waited for a free slot ~500 times (~150 ms of
+ * its ~0.6 s), with 16 ~230 times (~100 ms). 16 is the balance of that and
+ * the threads' memory (BENCHMARKS.md, issue 13, ninth session, branch i13wt;
+ * 8 in the eighth session, i13wk, was measured while file creation was slow).
  */
-export const PUSH_QUEUE_LIMIT = 8;
+export const PUSH_QUEUE_LIMIT = 16;
 
 /** Byte blobs up to this size are queued (copied); larger ones and streams are pushed in turn. */
 export const PUSH_QUEUE_MAX_BYTES = 4 << 20;
