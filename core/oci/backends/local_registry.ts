@@ -244,6 +244,9 @@ export async function defaultLocalRegistryRoot(): Promise<string> {
 type Sqlite = typeof import("node:sqlite");
 type Fs = typeof import("node:fs/promises");
 
+/** How a temporary blob file is opened under Deno: created, never an existing file. */
+const CREATE_NEW = { write: true, createNew: true } as const;
+
 /** A temporary blob file being written. */
 interface TempFile {
   write(chunk: Uint8Array): Promise<void>;
@@ -264,7 +267,7 @@ interface TempFile {
 async function openTemp(fs: Fs, path: string): Promise<TempFile> {
   const deno = denoFs();
   if (deno !== undefined) {
-    const file = deno.openSync(path, { write: true, createNew: true });
+    const file = deno.openSync(path, CREATE_NEW);
     let closed = false;
     return {
       write(chunk) {
@@ -1020,6 +1023,70 @@ export class LocalRegistryTarget implements Target, FilePusher {
   }
 
   /**
+   * After creating the temporary file `tmp` failed with `error`: when the
+   * blob directory `dir` went away (removed by hand), create it again and
+   * `open` once more; otherwise throw the failure as the write's I/O error.
+   */
+  async #retryTemp<T>(
+    dir: string,
+    tmp: string,
+    error: unknown,
+    open: () => T | Promise<T>,
+  ): Promise<T> {
+    if (!isNotFound(error)) throw ioError(error, "write", tmp);
+    this.#blobDirReady = false;
+    await this.#blobDir(dir).catch((e) => {
+      throw ioError(e, "create the directory", dir);
+    });
+    try {
+      return await open();
+    } catch (e) {
+      throw ioError(e, "write", tmp);
+    }
+  }
+
+  /**
+   * `#writeTemp` for verified bytes under Deno: the temporary file created
+   * and written by synchronous calls and fsynced (the one call that goes to
+   * the thread pool), then placed. One async frame and the fsync's and the
+   * placement's promises a blob, instead of a file object with three
+   * closures and a promise a step: what each push in flight keeps alive
+   * while it waits on its fsync (BENCHMARKS.md, issue 13, branch i13wt).
+   */
+  async #writeBytes(deno: DenoFs, dir: string, bytes: Uint8Array, d: Descriptor): Promise<void> {
+    const tmp = `${dir}/${tempBlobName()}`;
+    let file: DenoFsFile | undefined;
+    try {
+      file = deno.openSync(tmp, CREATE_NEW);
+    } catch (e) {
+      file = await this.#retryTemp(dir, tmp, e, () => deno.openSync(tmp, CREATE_NEW));
+    }
+    let placed = false;
+    try {
+      try {
+        let off = 0;
+        while (off < bytes.length) off += file.writeSync(bytes.subarray(off));
+        await file.sync();
+      } catch (e) {
+        throw ioError(e, "write", tmp);
+      }
+      file.close();
+      file = undefined;
+      if (bytes.length !== d.size) throw new SizeMismatchError(d.digest, d.size, bytes.length);
+      this.#placedHere.delete(d.digest);
+      placed = await this.#place(tmp, `${dir}/${d.digest.slice("sha256:".length)}`, d);
+      this.#placedHere.add(d.digest);
+    } finally {
+      if (file !== undefined) {
+        try {
+          file.close();
+        } catch { /* closed */ }
+      }
+      if (!placed) await removeFile(this.#fs, tmp);
+    }
+  }
+
+  /**
    * Write a temporary blob file (verified bytes and their descriptor, or
    * through `fill`), fsync it, check its size and move it into place (or
    * drop it when the blob appeared meanwhile).
@@ -1030,21 +1097,18 @@ export class LocalRegistryTarget implements Target, FilePusher {
       | { bytes: Uint8Array; d: Descriptor }
       | ((write: (chunk: Uint8Array) => Promise<void>) => Promise<Descriptor>),
   ): Promise<void> {
+    if (typeof fill !== "function") {
+      const deno = denoFs();
+      if (deno !== undefined) return await this.#writeBytes(deno, dir, fill.bytes, fill.d);
+    }
     const fs = this.#fs;
     const tmp = `${dir}/${tempBlobName()}`;
+    const open = () => openTemp(fs, tmp);
     let handle: TempFile | undefined;
     try {
-      handle = await openTemp(fs, tmp);
+      handle = await open();
     } catch (e) {
-      if (!isNotFound(e)) throw ioError(e, "write", tmp);
-      // The blob directory went away (removed by hand): create it again.
-      this.#blobDirReady = false;
-      await this.#blobDir(dir).catch((e) => {
-        throw ioError(e, "create the directory", dir);
-      });
-      handle = await openTemp(fs, tmp).catch((e) => {
-        throw ioError(e, "write", tmp);
-      });
+      handle = await this.#retryTemp(dir, tmp, e, open);
     }
     let placed = false;
     try {

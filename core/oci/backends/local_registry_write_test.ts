@@ -8,6 +8,7 @@ import {
   DigestMismatchError,
   InvalidArgumentError,
   InvalidStateError,
+  IoError,
   ReferenceConflictError,
   SizeMismatchError,
   UnsupportedError,
@@ -258,6 +259,32 @@ Deno.test("LocalRegistryTarget.push: verified, atomic, no temporary file left, e
     await Deno.writeFile(path, bad);
     await assert.rejects(registry.push(da, a), DigestMismatchError);
     assert.deepEqual(await Deno.readFile(path), bad);
+  });
+});
+
+Deno.test("LocalRegistryTarget.push: a blob directory removed by hand is created again, for bytes and for streams; a failed create is an I/O error", async () => {
+  await withRegistry(async (root) => {
+    await using registry = await openLocalRegistry({ root, writable: true, create: true });
+    const a = enc.encode("before the directory went away");
+    await registry.push(await blob("application/octet-stream", a), a);
+    for (const asStream of [false, true]) {
+      await Deno.remove(`${root}/blobs/sha256`, { recursive: true });
+      const b = enc.encode(`after it went away (stream: ${asStream})`);
+      const db_ = await blob("application/octet-stream", b);
+      await registry.push(db_, asStream ? stream(b) : b);
+      assert.deepEqual(await Deno.readFile(`${root}/blobs/sha256/${db_.digest.slice(7)}`), b);
+      assert.ok((await blobDir(root)).every((n) => !n.startsWith(".blob-")));
+    }
+    // Where the directory cannot be created again (a file in its place), the
+    // push fails with the write's I/O error and leaves nothing behind.
+    await Deno.remove(`${root}/blobs/sha256`, { recursive: true });
+    await Deno.writeTextFile(`${root}/blobs/sha256`, "not a directory");
+    const c = enc.encode("nowhere to go");
+    await assert.rejects(registry.push(await blob("application/octet-stream", c), c), (e) => {
+      assert.ok(e instanceof IoError);
+      return true;
+    });
+    assert.equal(await Deno.readTextFile(`${root}/blobs/sha256`), "not a directory");
   });
 });
 
