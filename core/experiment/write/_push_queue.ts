@@ -19,15 +19,16 @@ import {
 
 /**
  * The most blob pushes one queue keeps in flight. Each push in flight waits
- * on a blocking file operation (its fsync), which Deno runs on a thread of
- * its own (~0.1 MiB of RSS each). On a quiet disk the fsyncs are the
- * writer's pace: concurrent ones share the device's cache flushes, and with 8
- * in flight the 1,000-run loop waited for a free slot ~500 times (~150 ms of
- * its ~0.6 s), with 16 ~230 times (~100 ms). 16 is the balance of that and
- * the threads' memory (BENCHMARKS.md, issue 13, ninth session, branch i13wt;
- * 8 in the eighth session, i13wk, was measured while file creation was slow).
+ * on a blocking file operation, which Deno runs on a thread of its own (a
+ * thread stack and a `malloc` arena each, kept for the process's life), and
+ * keeps its bytes and promises young: 8 has half the threads of 16
+ * (BENCHMARKS.md, issue 13, eighth session, branch i13wk). On a quiet disk
+ * 16 waits less for a free slot (~100 instead of ~150 ms at 1,000 runs,
+ * 5-20 % of the write) but costs ~1 MiB of peak RSS at 1,000 runs and tips
+ * the 5,000-run new space into its larger size more often: 8 stays while
+ * the peak RSS is the open target (ninth session, branch i13wt).
  */
-export const PUSH_QUEUE_LIMIT = 16;
+export const PUSH_QUEUE_LIMIT = 8;
 
 /** Byte blobs up to this size are queued (copied); larger ones and streams are pushed in turn. */
 export const PUSH_QUEUE_MAX_BYTES = 4 << 20;
