@@ -196,7 +196,7 @@ fi
 if want writer || want logfile; then
 # ---- (h) writer: runs into a Local Registry, and a 500 MB logFile ----------------------------
 echo "(h) writer" >&2
-# One sample in a fresh registry root on the same disk as the data (not tmpfs), removed after.
+# One sample in a fresh registry root on the same disk as the data (not tmpfs), removed later.
 writer_sample() {
   local impl=$1 job=$2 arg=$3 root run
   root=$(mktemp -d -p "$DATA" writer-root.XXXXXX)
@@ -205,20 +205,28 @@ writer_sample() {
     ts) run=(deno run -A bench/writer_ts.ts "$job" "$arg" "$root") ;;
   esac
   echo "{\"job\":\"$job\",\"impl\":\"$impl\",\"arg\":\"$arg\",\"uptime\":\"$(uptime | sed 's/.*load average: //')\",$(timed "${run[@]}")}" >>"$OUT"
-  ROOTS+=("$root")
+  if [ "$job" = writer ]; then WRITER_ROOTS+=("$root"); else ROOTS+=("$root"); fi
 }
-# The roots are removed only between rows, and then the disk is left to settle: the root file
-# system is mounted with `discard`, and for ~5 s after a removal of thousands of blobs every
-# journal commit carries the discards of the freed blocks, so the next sample's fsyncs took 2-3x
-# as long (BENCHMARKS.md, branch i13y). Removing each root right after its sample made every
-# sample pay for the one before it.
+# The writer's roots are kept until the end of the script, and only the disk is left to settle
+# between rows (`sync`, WRITER_SETTLE seconds). This ext4 has no journal, and for 60-360 s after
+# thousands of files are deleted every new file's inode search walks past the freed inodes, on the
+# creating thread's CPU: a 1,000-run write right after the removal of a row's roots took 2.4-3.4 s
+# instead of 1.2-1.3 s (Python) and 1.5 instead of 0.65 s (ommx-ts), so every row after the first
+# measured the removal before it (BENCHMARKS.md, ninth session, branch i13wt). A 500 MB logFile
+# root holds a handful of files: those are removed before each logFile sample, as before.
 ROOTS=()
+WRITER_ROOTS=()
 settle_roots() {
   [ "${#ROOTS[@]}" -eq 0 ] || rm -rf "${ROOTS[@]}"
   ROOTS=()
   sync
   sleep "${WRITER_SETTLE:-10}"
 }
+remove_writer_roots() {
+  [ "${#WRITER_ROOTS[@]}" -eq 0 ] || rm -rf "${WRITER_ROOTS[@]}"
+  WRITER_ROOTS=()
+}
+trap remove_writer_roots EXIT
 if want writer; then
   for n in $WRITER_RUNS; do
     for i in $(seq "$WRITER_SAMPLES"); do
