@@ -69,6 +69,7 @@ import { asHuboFormat, asQuboFormat, prepareFor, type QuboConversionOptions } fr
 import type { SaveMpsOptions } from "./_mps.ts";
 import { constraintFeasible, DEFAULT_FEASIBILITY_ATOL } from "./_feasibility.ts";
 import { byIdOrThrow } from "./_analysis.ts";
+import { sharedBound, sharedLabels } from "./_shared_rows.ts";
 
 export type { InstanceStats, QuboConversionOptions, SaveMpsOptions };
 
@@ -250,10 +251,7 @@ function entriesOf<T>(
 }
 
 function labelOf(l: Partial<Label>): Label {
-  const out: Label = {
-    subscripts: [...(l.subscripts ?? [])],
-    parameters: { ...(l.parameters ?? {}) },
-  };
+  const out: Label = sharedLabels(l.subscripts, l.parameters);
   if (l.name !== undefined) out.name = l.name;
   if (l.description !== undefined) out.description = l.description;
   return out;
@@ -819,7 +817,7 @@ function problemFromComponents(
       ...labelOf(v),
       id: v.id,
       kind: v.kind,
-      bound: { lower: v.bound.lower, upper: v.bound.upper },
+      bound: sharedBound({ lower: v.bound.lower, upper: v.bound.upper }),
     };
     if (v.substitutedValue !== undefined) out.substitutedValue = v.substitutedValue;
     return out;

@@ -9,6 +9,7 @@
 
 import type { OmmxMessage, OmmxVersion } from "./types.ts";
 import { type PayloadKind, type Source, sourceOf } from "./_layer.ts";
+import { EMPTY_PARAMETERS } from "./_shared_rows.ts";
 
 /**
  * The base of the OMMX root payload classes. Build or decode one of
@@ -39,7 +40,10 @@ export abstract class ProtobufPayload<Data> {
     this.#kind = kind;
     this.version = source?.version ?? "v2";
     this.#bytes = source?.bytes;
-    this.extensionAnnotations = { ...(annotations ?? {}) };
+    // No annotations (the common case): the shared frozen empty record, not one of its own.
+    this.extensionAnnotations = annotations === undefined || Object.keys(annotations).length === 0
+      ? EMPTY_PARAMETERS
+      : { ...annotations };
   }
 
   /**

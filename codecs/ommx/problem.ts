@@ -24,6 +24,7 @@ import type { DfOptions, InstanceConstraintsDfOptions, Table } from "./table.ts"
 import { problemConstraintsDf, problemNamedFunctionsDf } from "./_tables.ts";
 import { problemDisplay } from "./_payload_display.ts";
 import { byIdOrThrow } from "./_analysis.ts";
+import { compactLabelled, compactVariable, EMPTY_DEPENDENCY } from "./_shared_rows.ts";
 
 /**
  * The collections a problem leaves empty: one frozen empty array shared by all problems instead
@@ -84,8 +85,16 @@ export abstract class ProblemPayload<Data extends ProblemData> extends ProtobufP
     this.description = data.description;
     this.sense = data.sense ?? "minimize";
     this.objective = data.objective;
-    this.decisionVariables = [...(data.decisionVariables ?? [])].sort((a, b) => a.id - b.id);
-    const cons = data.constraints ?? NONE;
+    // Built from data (not decoded): rows with empty labels or a `[0, 1]` bound keep the shared
+    // frozen ones (`_shared_rows.ts`; ~1 KB less a small knapsack). `map` copies like the spread did.
+    const built = source === undefined;
+    const vars: readonly DecisionVariable[] = data.decisionVariables ?? NONE;
+    this.decisionVariables = (built ? vars.map((v) => compactVariable(v)) : [...vars]).sort((
+      a,
+      b,
+    ) => a.id - b.id);
+    const given: readonly Constraint[] = data.constraints ?? NONE;
+    const cons = built ? given.map((c) => compactLabelled(c)) : given;
     if (cons.some((c) => c.removedReason)) {
       this.constraints = cons.filter((c) => !c.removedReason);
       this.removedConstraints = cons.filter((c) => c.removedReason);
@@ -98,7 +107,10 @@ export abstract class ProblemPayload<Data extends ProblemData> extends ProtobufP
     this.oneHotConstraints = data.oneHotConstraints ?? NONE;
     this.sos1Constraints = data.sos1Constraints ?? NONE;
     this.namedFunctions = data.namedFunctions ?? NONE;
-    this.decisionVariableDependency = data.decisionVariableDependency ?? new Map();
+    const deps = data.decisionVariableDependency;
+    this.decisionVariableDependency = deps === undefined || deps.size === 0
+      ? EMPTY_DEPENDENCY
+      : deps;
     this.outputObjective = data.outputObjective;
   }
 

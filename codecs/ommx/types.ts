@@ -40,7 +40,15 @@ export interface Bound {
   upper: number;
 }
 
-/** Human-facing label of a row (name, subscripts, parameters, description). */
+/**
+ * Human-facing label of a row (name, subscripts, parameters, description).
+ *
+ * The rows an `Instance` (or `ParametricInstance`) holds are its own data, not copies: where they
+ * are empty, `subscripts` and `parameters` are one shared frozen array / object (and a `[0, 1]`
+ * bound one shared frozen bound), so changing them in place throws a `TypeError`. Python's
+ * `subscripts` / `parameters` hand out fresh lists and dicts; copy (`[...v.subscripts]`) before
+ * changing, and build a new Instance for changed rows.
+ */
 export interface Label {
   /** Name, e.g. `x` for `x[1,2]`. */
   name?: string;
