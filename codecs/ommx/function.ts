@@ -13,6 +13,7 @@ import { stateGet } from "./_conversions.ts";
 import { WIRE_I64, WIRE_LEN, WireReader } from "./_wire.ts";
 import { Polynomial } from "./_polynomial.ts";
 import { forEachTermWithoutMerging, requiredIdsWithoutMerging } from "./_required_ids.ts";
+import { sharedIdentityIds } from "./_identity_ids.ts";
 
 /** Which member of the `ommx.v1.Function` oneof a function uses. */
 export type FunctionKind = "constant" | "linear" | "quadratic" | "polynomial";
@@ -197,7 +198,12 @@ export class Function {
       ids.push(id);
       cs.push(c);
     }
-    return new Function("linear", constant, exactTerms(ids), exactTerms(cs));
+    return new Function(
+      "linear",
+      constant,
+      sharedIdentityIds(ids) ?? exactTerms(ids),
+      exactTerms(cs),
+    );
   }
 
   /**
