@@ -5,8 +5,9 @@
  * apiece and an attachment entry apiece — took ~480 bytes a run of the writer bench's shape
  * (alive at the next scavenge, so copied once and promoted once); this form takes ~270. The
  * maps, entries and records are rebuilt, equal, each time they are read (the commit reads a
- * run once or twice). Short string parameter values are shared between runs
- * ({@linkcode StringPool}): a value such as a solver's name logged by every run is kept once.
+ * run once or twice). Short string parameter values and adapter options are shared between
+ * runs ({@linkcode StringPool}): a value such as a solver's name logged by every run, or an
+ * adapter's `"{}"` options text (a fresh string a Solve), is kept once.
  *
  * @module
  */
@@ -31,8 +32,16 @@ const PROCESS = 7;
 
 /** The longest string parameter value shared between runs. */
 const POOLED_LENGTH = 64;
-/** String parameter values, shared between the closed runs of every builder of the process. */
+/**
+ * String parameter values and Solve / Sampling adapter options (`"{}"` for most), shared
+ * between the closed runs of every builder of the process.
+ */
 const values = new StringPool();
+
+/** A short string shared with equal ones of earlier closed runs (a longer one as it is). */
+function pooled(value: string): string {
+  return value.length <= POOLED_LENGTH ? values.intern(value) : value;
+}
 
 /** A closed run kept as its scalars and one flat array of cells (see the module doc). */
 class ClosedRun implements RunState {
@@ -128,7 +137,7 @@ function putProcesses(cells: unknown[], at: number, list: readonly ProcessState[
     cells[at++] = p.status;
     cells[at++] = p.input;
     cells[at++] = p.adapter;
-    cells[at++] = p.adapterOptions;
+    cells[at++] = pooled(p.adapterOptions);
     cells[at++] = p.output;
     cells[at++] = p.diagnostics;
   }
@@ -198,9 +207,7 @@ export function closedRun(run: ClosedRunInput): RunState {
   }
   for (const [name, value] of parameters) {
     cells[at++] = name;
-    cells[at++] = typeof value === "string" && value.length <= POOLED_LENGTH
-      ? values.intern(value)
-      : value;
+    cells[at++] = typeof value === "string" ? pooled(value) : value;
   }
   putProcesses(cells, putProcesses(cells, at, solves), samplings);
   return new ClosedRun(run.runId, run.status, run.reason, run.trace, cells);
