@@ -1,0 +1,91 @@
+/**
+ * Build the fast-start CLI (`deno task bundle`): `cli/main.ts` bundled into
+ * one module, `dist/ommx-ts.js`, with the `verify` hash worker beside it
+ * (`dist/_hash_worker.js`), both minified by `deno bundle`.
+ *
+ * Then the module initialisers the CLI runs are made to compile eagerly
+ * (`_eager_init.ts`): the bundle is run once with `--help` (which loads
+ * every command) under V8's `--log-function-events`, and each initialiser V8
+ * compiled lazily is rewritten as a parenthesised function expression, so
+ * that Deno's code cache holds its bytecode and later starts skip compiling
+ * it (BENCHMARKS.md, issue 13, "tenth session, branch i13ci"). The rewritten
+ * bundle must print the same help text; a bundle without the expected
+ * initialiser shape is written as `deno bundle` wrote it, with a warning.
+ *
+ * ```sh
+ * deno task bundle      # = deno run -A bundle/build_cli.ts
+ * ```
+ *
+ * @module
+ */
+import { eagerInitialisers, lazyCompiledSpans } from "./_eager_init.ts";
+
+const ROOT = new URL("../", import.meta.url);
+/** The CLI bundle. */
+export const CLI_BUNDLE = "dist/ommx-ts.js";
+/** The hash worker beside it. */
+export const CLI_WORKER = "dist/_hash_worker.js";
+
+async function deno(args: string[], stdout: "piped" | "null" = "null"): Promise<string> {
+  const result = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT.pathname,
+    stdout,
+    stderr: "piped",
+  }).output();
+  if (!result.success) {
+    throw new Error(`deno ${args.join(" ")} failed:\n${new TextDecoder().decode(result.stderr)}`);
+  }
+  return stdout === "piped" ? new TextDecoder().decode(result.stdout) : "";
+}
+
+/** `deno bundle --minify` of one module into `output`. */
+async function bundle(input: string, output: string): Promise<void> {
+  await deno(["bundle", "--quiet", "--minify", "--platform", "deno", "-o", output, input]);
+}
+
+/** The CLI's help text from `bundle`, with V8's function events logged to `log` when given. */
+async function helpText(bundlePath: string, log?: string): Promise<string> {
+  const v8 = log === undefined ? [] : [
+    "--no-code-cache",
+    `--v8-flags=--log-function-events,--logfile=${log},--no-logfile-per-isolate`,
+  ];
+  return await deno(["run", "-A", ...v8, bundlePath, "--help"], "piped");
+}
+
+/**
+ * Bundle the CLI and its worker into `dist/`, initialisers compiled eagerly.
+ *
+ * @returns How many initialisers were rewritten (0: the bundle as `deno bundle` wrote it).
+ */
+export async function buildCli(): Promise<number> {
+  await bundle("cli/main.ts", CLI_BUNDLE);
+  await bundle("core/oci/_hash_worker.ts", CLI_WORKER);
+  const path = new URL(CLI_BUNDLE, ROOT);
+  const log = await Deno.makeTempFile({ suffix: ".log" });
+  try {
+    const help = await helpText(CLI_BUNDLE, log);
+    const code = await Deno.readTextFile(path);
+    const eager = eagerInitialisers(
+      code,
+      lazyCompiledSpans(await Deno.readTextFile(log), path.href),
+    );
+    if (eager.count === 0) {
+      console.error(`warning: ${CLI_BUNDLE}: no module initialiser to compile eagerly found`);
+      return 0;
+    }
+    await Deno.writeTextFile(path, eager.code);
+    if (await helpText(CLI_BUNDLE) !== help) {
+      await Deno.writeTextFile(path, code);
+      throw new Error(`${CLI_BUNDLE}: the rewritten bundle prints another help text`);
+    }
+    return eager.count;
+  } finally {
+    await Deno.remove(log);
+  }
+}
+
+if (import.meta.main) {
+  const count = await buildCli();
+  console.error(`wrote ${CLI_BUNDLE} (${count} initialisers compiled eagerly), ${CLI_WORKER}`);
+}
