@@ -140,3 +140,59 @@ export function eagerInitialisers(
   parts.push(code.slice(last));
   return { code: parts.join(""), count: (parts.length - 1) / 4 };
 }
+
+/** What {@linkcode eagerBundle} found. */
+export interface EagerBundle {
+  /** The bundle's text, its initialisers rewritten. */
+  code: string;
+  /** How many initialisers were rewritten. */
+  count: number;
+  /** What the logged run printed on stdout. */
+  stdout: string;
+}
+
+/**
+ * Run a bundle once under V8's `--log-function-events` (`deno run -A
+ * --no-code-cache`) and rewrite the module initialisers that run compiled
+ * lazily ({@linkcode eagerInitialisers}). The file itself is not changed.
+ *
+ * @param path The bundle's path (absolute, or relative to `cwd`).
+ * @param args Its arguments for the logged run.
+ * @param cwd The working directory of the run.
+ * @returns The rewritten text, the count, the run's stdout.
+ * @throws {Error} When the run fails.
+ */
+export async function eagerBundle(
+  path: string,
+  args: readonly string[],
+  cwd: string,
+): Promise<EagerBundle> {
+  const log = await Deno.makeTempFile({ suffix: ".log" });
+  try {
+    const result = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--no-code-cache",
+        `--v8-flags=--log-function-events,--logfile=${log},--no-logfile-per-isolate`,
+        path,
+        ...args,
+      ],
+      cwd,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!result.success) {
+      throw new Error(`deno run ${path} failed:\n${new TextDecoder().decode(result.stderr)}`);
+    }
+    const url = new URL(path, new URL(`file://${cwd.endsWith("/") ? cwd : cwd + "/"}`));
+    const code = await Deno.readTextFile(url);
+    const eager = eagerInitialisers(
+      code,
+      lazyCompiledSpans(await Deno.readTextFile(log), url.href),
+    );
+    return { ...eager, stdout: new TextDecoder().decode(result.stdout) };
+  } finally {
+    await Deno.remove(log);
+  }
+}

@@ -12,7 +12,9 @@
  *   build fails when two entries export different values under one name);
  * - `bundle/_ommx_ts.js`: `_entry.ts` bundled by `deno bundle` (npm packages
  *   and the modules loaded on first use inside it, `node:` built-ins left as
- *   imports), so every entry shares one copy of every class;
+ *   imports), so every entry shares one copy of every class; the module
+ *   initialisers that run at import are then rewritten to compile eagerly
+ *   (`_eager_init.ts`), so that V8's code cache holds them;
  * - `bundle/_hash_worker.js`: the hash worker of `verify`, bundled beside it
  *   (`core/oci/_parallel_verify.ts` loads `_hash_worker.js` next to a `.js`
  *   module);
@@ -29,6 +31,8 @@
  *
  * @module
  */
+
+import { eagerBundle } from "./_eager_init.ts";
 
 /** One public entry point: its `deno.json` subpath, its source module, its generated shim. */
 export interface EntryPoint {
@@ -135,9 +139,11 @@ export function shimText(entry: EntryPoint, names: readonly string[]): string {
  * output names files by their paths in the package, not this machine's).
  *
  * @param input The module, relative to the package root.
+ * @param eager Compile the module initialisers that run at import eagerly, so that V8's code
+ * cache holds them (`_eager_init.ts`; BENCHMARKS.md, tenth session, i13ci).
  * @returns The bundled text.
  */
-export async function bundle(input: string): Promise<string> {
+export async function bundle(input: string, eager = false): Promise<string> {
   const out = await Deno.makeTempFile({ suffix: ".js" });
   try {
     const args = ["bundle", "--quiet", "--platform", "deno", "--format", "esm", "--keep-names"];
@@ -151,7 +157,8 @@ export async function bundle(input: string): Promise<string> {
     if (!success) {
       throw new Error(`deno bundle ${input} failed:\n${new TextDecoder().decode(stderr)}`);
     }
-    return GENERATED + await Deno.readTextFile(out);
+    return GENERATED +
+      (eager ? (await eagerBundle(out, [], ROOT.pathname)).code : await Deno.readTextFile(out));
   } finally {
     await Deno.remove(out);
   }
@@ -168,7 +175,7 @@ export async function buildAll(write: boolean): Promise<Map<string, string>> {
   const names = await entryNames();
   const files = new Map<string, string>([[BUNDLE_ENTRY, bundleEntryText(names)]]);
   if (write) await Deno.writeTextFile(new URL(BUNDLE_ENTRY, ROOT), files.get(BUNDLE_ENTRY)!);
-  files.set(BUNDLE, await bundle(BUNDLE_ENTRY));
+  files.set(BUNDLE, await bundle(BUNDLE_ENTRY, true));
   files.set(HASH_WORKER, await bundle("core/oci/_hash_worker.ts"));
   ENTRY_POINTS.forEach((e, i) => files.set(e.shim, shimText(e, names[i]!)));
   return files;

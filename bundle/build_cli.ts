@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { eagerInitialisers, lazyCompiledSpans } from "./_eager_init.ts";
+import { eagerBundle } from "./_eager_init.ts";
 
 const ROOT = new URL("../", import.meta.url);
 /** The CLI bundle. */
@@ -44,15 +44,6 @@ async function bundle(input: string, output: string): Promise<void> {
   await deno(["bundle", "--quiet", "--minify", "--platform", "deno", "-o", output, input]);
 }
 
-/** The CLI's help text from `bundle`, with V8's function events logged to `log` when given. */
-async function helpText(bundlePath: string, log?: string): Promise<string> {
-  const v8 = log === undefined ? [] : [
-    "--no-code-cache",
-    `--v8-flags=--log-function-events,--logfile=${log},--no-logfile-per-isolate`,
-  ];
-  return await deno(["run", "-A", ...v8, bundlePath, "--help"], "piped");
-}
-
 /**
  * Bundle the CLI and its worker into `dist/`, initialisers compiled eagerly.
  *
@@ -61,28 +52,19 @@ async function helpText(bundlePath: string, log?: string): Promise<string> {
 export async function buildCli(): Promise<number> {
   await bundle("cli/main.ts", CLI_BUNDLE);
   await bundle("core/oci/_hash_worker.ts", CLI_WORKER);
-  const path = new URL(CLI_BUNDLE, ROOT);
-  const log = await Deno.makeTempFile({ suffix: ".log" });
-  try {
-    const help = await helpText(CLI_BUNDLE, log);
-    const code = await Deno.readTextFile(path);
-    const eager = eagerInitialisers(
-      code,
-      lazyCompiledSpans(await Deno.readTextFile(log), path.href),
-    );
-    if (eager.count === 0) {
-      console.error(`warning: ${CLI_BUNDLE}: no module initialiser to compile eagerly found`);
-      return 0;
-    }
-    await Deno.writeTextFile(path, eager.code);
-    if (await helpText(CLI_BUNDLE) !== help) {
-      await Deno.writeTextFile(path, code);
-      throw new Error(`${CLI_BUNDLE}: the rewritten bundle prints another help text`);
-    }
-    return eager.count;
-  } finally {
-    await Deno.remove(log);
+  const eager = await eagerBundle(CLI_BUNDLE, ["--help"], ROOT.pathname);
+  if (eager.count === 0) {
+    console.error(`warning: ${CLI_BUNDLE}: no module initialiser to compile eagerly found`);
+    return 0;
   }
+  const path = new URL(CLI_BUNDLE, ROOT);
+  const code = await Deno.readTextFile(path);
+  await Deno.writeTextFile(path, eager.code);
+  if (await deno(["run", "-A", CLI_BUNDLE, "--help"], "piped") !== eager.stdout) {
+    await Deno.writeTextFile(path, code);
+    throw new Error(`${CLI_BUNDLE}: the rewritten bundle prints another help text`);
+  }
+  return eager.count;
 }
 
 if (import.meta.main) {
