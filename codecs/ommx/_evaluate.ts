@@ -57,7 +57,7 @@ import {
 } from "./_feasibility.ts";
 
 /** A function compiled over the dense variable index. */
-interface Compiled {
+export interface Compiled {
   constant: number;
   /** Column of each variable occurrence, term by term. */
   cols: Int32Array;
@@ -68,7 +68,86 @@ interface Compiled {
   required: number[];
 }
 
+/** Above this many linear terms a function is compiled term by term ({@linkcode compile}). */
+const LINEAR_FAST_MAX_TERMS = 32;
+
+/**
+ * A linear function with a few distinct IDs and finite coefficients (the usual row) compiled
+ * straight from its arrays: the same terms in the same order, constant and required IDs as
+ * {@linkcode compileTerms} gives, without its three passes over the function (two visits and
+ * `requiredIds`, each with its duplicate check, a term array each visit).
+ *
+ * @param f The function.
+ * @param index Variable ID → column.
+ * @param what For the error message.
+ * @returns The compiled function, or `undefined` for any other function.
+ * @throws {UnknownIdError} for an ID `index` does not hold.
+ */
+export function compileLinear(
+  f: Function,
+  index: ReadonlyMap<number, number>,
+  what: string,
+): Compiled | undefined {
+  const lin = f.linearIds;
+  const lc = f.linearCoefficients;
+  const n = lin.length;
+  if (
+    n > LINEAR_FAST_MAX_TERMS || f.quadraticRows.length > 0 || f.monomials.length > 0 ||
+    !Number.isFinite(f.constant)
+  ) return undefined;
+  let terms = 0;
+  for (let i = 0; i < n; i++) {
+    const c = lc[i]!;
+    if (!Number.isFinite(c)) return undefined;
+    const id = lin[i]!;
+    for (let j = 0; j < i; j++) if (lin[j] === id) return undefined;
+    if (c !== 0) terms++;
+  }
+  const cols = new Int32Array(terms);
+  const offsets = new Int32Array(terms + 1);
+  const coefficients = new Float64Array(terms);
+  const required = new Array<number>(terms);
+  let unknown: number[] | undefined;
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    const c = lc[i]!;
+    if (c === 0) continue;
+    const id = lin[i]!;
+    const col = index.get(id);
+    if (col === undefined) (unknown ??= []).push(id);
+    cols[t] = col ?? 0;
+    coefficients[t] = c;
+    offsets[++t] = t;
+    // Insertion into the ascending required IDs (distinct, at most LINEAR_FAST_MAX_TERMS).
+    let k = t - 1;
+    while (k > 0 && required[k - 1]! > id) {
+      required[k] = required[k - 1]!;
+      k--;
+    }
+    required[k] = id;
+  }
+  if (unknown !== undefined) throw new UnknownIdError("decision variable", unknown, what);
+  return { constant: f.constant !== 0 ? f.constant : 0, cols, offsets, coefficients, required };
+}
+
 function compile(f: Function, index: ReadonlyMap<number, number>, what: string): Compiled {
+  return compileLinear(f, index, what) ?? compileTerms(f, index, what);
+}
+
+/**
+ * Any function compiled term by term, from its canonical terms.
+ *
+ * @param f The function.
+ * @param index Variable ID → column.
+ * @param what For the error message.
+ * @returns The compiled function.
+ * @throws {UnknownIdError} for an ID `index` does not hold.
+ */
+export function compileTerms(
+  f: Function,
+  index: ReadonlyMap<number, number>,
+  what: string,
+): Compiled {
   let constant = 0;
   let n = 0;
   let occurrences = 0;
@@ -228,14 +307,20 @@ export class Evaluator {
 
   constructor(p: ProblemData) {
     this.variables = [...p.decisionVariables].sort((a, b) => a.id - b.id);
-    this.ids = this.variables.map((v) => v.id);
-    this.index = new Map(this.ids.map((id, i) => [id, i]));
-    const n = this.ids.length;
-    const index = this.index;
+    const n = this.variables.length;
+    const ids: number[] = this.ids = [];
+    const index = this.index = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const id = this.variables[i]!.id;
+      ids.push(id);
+      index.set(id, i);
+    }
     const reported = p.outputObjective ?? { function: p.objective, sense: p.sense };
     this.objective = compile(reported.function, index, "the objective");
     this.sense = reported.sense;
-    const used = new Set<number>(p.objective.requiredIds());
+    const used = new Set<number>(
+      reported.function === p.objective ? this.objective.required : p.objective.requiredIds(),
+    );
     this.regular = p.constraints.map((c) => {
       const f = compile(c.function, index, `regular constraint ${c.id}`);
       if (!c.removedReason) { for (const id of f.required) used.add(id); }
@@ -283,7 +368,9 @@ export class Evaluator {
     if (unknownUsed.length > 0) {
       throw new UnknownIdError("decision variable", unknownUsed, "the objective");
     }
-    this.usedCols = Int32Array.from([...used].sort((a, b) => a - b), (id) => index.get(id)!);
+    const usedIds = [...used].sort((a, b) => a - b);
+    this.usedCols = new Int32Array(usedIds.length);
+    for (let i = 0; i < usedIds.length; i++) this.usedCols[i] = index.get(usedIds[i]!)!;
 
     this.roles = new Array<Role>(n).fill(Role.Irrelevant);
     this.fixed = new Float64Array(n);
@@ -293,7 +380,15 @@ export class Evaluator {
       if (c === undefined) throw new UnknownIdError("decision variable", [id], "the dependencies");
       this.roles[c] = Role.Dependent;
     }
-    this.variables.forEach((v, i) => {
+    const kinds = this.#kinds = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = this.variables[i]!;
+      const kind = v.kind;
+      kinds[i] = kind === "binary"
+        ? KIND_BINARY
+        : kind === "integer" || kind === "semi-integer"
+        ? KIND_INTEGRAL
+        : KIND_REAL;
       if (v.substitutedValue !== undefined) {
         if (!Number.isFinite(v.substitutedValue)) {
           throw new InvalidArgumentError(
@@ -303,32 +398,25 @@ export class Evaluator {
         this.roles[i] = Role.Fixed;
         this.fixed[i] = v.substitutedValue;
       }
-      this.defaults[i] = v.kind === "semi-continuous" || v.kind === "semi-integer"
+      this.defaults[i] = kind === "semi-continuous" || kind === "semi-integer"
         ? 0
         : nearestToZero(v.bound);
-    });
+    }
     for (const c of this.usedCols) this.roles[c] = Role.Used;
     this.#given = new Int32Array(n);
     this.#raw = new Float64Array(n);
-    this.#kinds = Uint8Array.from(
-      this.variables,
-      (v) =>
-        v.kind === "binary"
-          ? KIND_BINARY
-          : v.kind === "integer" || v.kind === "semi-integer"
-          ? KIND_INTEGRAL
-          : KIND_REAL,
-    );
-    const maxId = n === 0 ? -1 : this.ids[n - 1]!;
+    const maxId = n === 0 ? -1 : ids[n - 1]!;
     if (maxId < 4 * n + 1024) {
-      this.#dense = new Int32Array(maxId + 1).fill(-1);
-      this.ids.forEach((id, c) => (this.#dense![id] = c));
+      const dense = this.#dense = new Int32Array(maxId + 1).fill(-1);
+      for (let c = 0; c < n; c++) dense[ids[c]!] = c;
     }
-    this.dependencies = dependencyOrder(p.decisionVariableDependency).map(([id, f]) => ({
-      id,
-      col: index.get(id)!,
-      f: compile(f, index, `the dependency of decision variable ${id}`),
-    }));
+    this.dependencies = p.decisionVariableDependency.size === 0
+      ? []
+      : dependencyOrder(p.decisionVariableDependency).map(([id, f]) => ({
+        id,
+        col: index.get(id)!,
+        f: compile(f, index, `the dependency of decision variable ${id}`),
+      }));
   }
 
   /**
