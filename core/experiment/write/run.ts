@@ -267,15 +267,16 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
     }
   }
 
+  /** Stage a process's layers and keep its record; `options` is the checked adapter-options text. */
   async #record(
     kind: Kind,
     id: number,
     status: RunStatus,
     base: ProcessRecordInput,
+    options: string,
     inputLayer: LayerDescriptor | undefined,
     output: ResultLike | undefined,
   ): Promise<void> {
-    const options = adapterOptionsText(base.adapterOptions);
     if (typeof base.adapter !== "string" || base.adapter === "") {
       throw new InvalidArgumentError("adapter must be a non-empty string");
     }
@@ -367,7 +368,7 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
     if (status === "finished" && (output === undefined || typeof output.toBytes !== "function")) {
       throw new InvalidArgumentError(`A finished ${kind} needs an output`);
     }
-    adapterOptionsText(record.adapterOptions);
+    const options = adapterOptionsText(record.adapterOptions);
     let timing: [bigint, bigint] | undefined;
     if (record.startedAt !== undefined || record.endedAt !== undefined) {
       if (record.startedAt === undefined || record.endedAt === undefined) {
@@ -385,7 +386,7 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
     }
     const id = this.#allocate(kind);
     return await this.#track(async () => {
-      await this.#record(kind, id, status, record, undefined, output);
+      await this.#record(kind, id, status, record, options, undefined, output);
       return id;
     });
   }
@@ -426,7 +427,7 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
       } catch (error) {
         span?.end(error);
         const status = isInterruption(error) ? "interrupted" : "failed";
-        await this.#record(kind, id, status, base, input, undefined);
+        await this.#record(kind, id, status, base, optionsText, input, undefined);
         throw error;
       }
       if (result === null || typeof result !== "object" || typeof result.toBytes !== "function") {
@@ -436,11 +437,11 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
           }`,
         );
         span?.end(error);
-        await this.#record(kind, id, "failed", base, input, undefined);
+        await this.#record(kind, id, "failed", base, optionsText, input, undefined);
         throw error;
       }
       span?.end();
-      await this.#record(kind, id, "finished", base, input, result);
+      await this.#record(kind, id, "finished", base, optionsText, input, result);
       return result;
     });
   }
@@ -612,6 +613,7 @@ export class Run extends AttachmentWriter implements AsyncDisposable {
             adapterOptions: optionsText,
             diagnostics: [...diagnostics],
           },
+          adapterOptionsText(optionsText),
           undefined,
           output,
         );
