@@ -68,7 +68,29 @@ export function payloadSha256Hex(bytes: Uint8Array): Promise<string> {
  * @returns The digest string.
  */
 export async function payloadDigestOf(bytes: Uint8Array): Promise<string> {
-  return `sha256:${await payloadSha256Hex(bytes)}`;
+  return payloadDigestNow(bytes) ?? `sha256:${await payloadSha256Hex(bytes)}`;
+}
+
+/**
+ * The OCI digest of an in-memory payload when it is hashed synchronously (under Deno, up to 64
+ * KiB: {@linkcode sha256HexOf}), else `undefined` ({@linkcode payloadDigestOf} then): a writer's
+ * small blob gets its digest without an awaited promise.
+ *
+ * @example
+ * ```ts
+ * import { payloadDigestNow, payloadDigestOf } from "./_payload_hash.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = new Uint8Array([1, 2, 3]);
+ * const now = payloadDigestNow(bytes);
+ * assert.ok(now === undefined || now === await payloadDigestOf(bytes));
+ * ```
+ *
+ * @param bytes The content.
+ * @returns The digest string, or `undefined`.
+ */
+export function payloadDigestNow(bytes: Uint8Array): string | undefined {
+  return bytes.length <= SMALL_PAYLOAD && isDeno() ? `sha256:${sha256HexOf(bytes)}` : undefined;
 }
 
 /**
@@ -92,10 +114,19 @@ export async function payloadDigestOf(bytes: Uint8Array): Promise<string> {
  * @throws {SizeMismatchError} When the length differs (checked first, before hashing).
  * @throws {DigestMismatchError} When the hash differs.
  */
-export async function verifyPayload(bytes: Uint8Array, expected: ExpectedContent): Promise<void> {
-  if (!isDeno() || bytes.length !== expected.size) return await verifyBytes(bytes, expected);
-  const actual = await payloadDigestOf(bytes);
-  if (actual !== expected.digest) throw new DigestMismatchError(expected.digest, actual);
+export function verifyPayload(bytes: Uint8Array, expected: ExpectedContent): Promise<void> {
+  if (!isDeno() || bytes.length !== expected.size) return verifyBytes(bytes, expected);
+  // A small payload is checked at once: a settled promise, not an async function's awaits.
+  const now = payloadDigestNow(bytes);
+  if (now === undefined) return verifyDigest(payloadDigestOf(bytes), expected.digest);
+  return now === expected.digest
+    ? Promise.resolve()
+    : Promise.reject(new DigestMismatchError(expected.digest, now));
+}
+
+async function verifyDigest(actual: Promise<string>, expected: string): Promise<void> {
+  const digest = await actual;
+  if (digest !== expected) throw new DigestMismatchError(expected, digest);
 }
 
 /**

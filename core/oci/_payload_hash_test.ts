@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createHasher, verifyBytes } from "./digest.ts";
 import {
   createPayloadHasher,
+  payloadDigestNow,
   payloadDigestOf,
   payloadSha256Hex,
   verifyPayload,
@@ -49,20 +50,34 @@ Deno.test("payload hasher: pieces and copies give node:crypto's digests", async 
   }
 });
 
-Deno.test("verifyPayload: the same outcome and error as verifyBytes", async () => {
-  const bytes = randomBytes(5000, 3);
-  const digest = await payloadDigestOf(bytes);
-  const other = randomBytes(5000, 4);
-  const cases = [
-    { bytes, expected: { digest, size: 5000 } },
-    { bytes, expected: { digest, size: 4999 } },
-    { bytes: other, expected: { digest, size: 5000 } },
-  ];
-  for (const { bytes, expected } of cases) {
-    const ours = await verifyPayload(bytes, expected).then(() => undefined, (e) => e);
-    const theirs = await verifyBytes(bytes, expected).then(() => undefined, (e) => e);
-    assert.equal(ours?.constructor, theirs?.constructor);
-    assert.equal(ours?.code, theirs?.code);
-    assert.equal(ours?.message, theirs?.message);
+Deno.test("payloadDigestNow: node:crypto's digest up to 64 KiB, none above", async () => {
+  for (const [i, n] of [...SIZES, 65_536].entries()) {
+    const view = randomBytes(n + 5, i + 200).subarray(2, 2 + n);
+    const now = payloadDigestNow(view);
+    if (n > 65_536) assert.equal(now, undefined, `size ${n}`);
+    else assert.equal(now, `sha256:${await nodeHex(view.slice())}`, `size ${n}`);
+  }
+});
+
+Deno.test("verifyPayload: the same outcome and error as verifyBytes, small and large, as a rejection", async () => {
+  for (const n of [5000, 70_000]) {
+    const bytes = randomBytes(n, 3);
+    const digest = await payloadDigestOf(bytes);
+    const other = randomBytes(n, 4);
+    const cases = [
+      { bytes, expected: { digest, size: n } },
+      { bytes, expected: { digest, size: n - 1 } },
+      { bytes: other, expected: { digest, size: n } },
+    ];
+    for (const { bytes, expected } of cases) {
+      // Never a synchronous throw: the caller awaits a promise either way.
+      const pending = verifyPayload(bytes, expected);
+      assert.ok(pending instanceof Promise);
+      const ours = await pending.then(() => undefined, (e) => e);
+      const theirs = await verifyBytes(bytes, expected).then(() => undefined, (e) => e);
+      assert.equal(ours?.constructor, theirs?.constructor);
+      assert.equal(ours?.code, theirs?.code);
+      assert.equal(ours?.message, theirs?.message);
+    }
   }
 });

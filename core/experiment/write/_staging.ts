@@ -7,7 +7,7 @@
  */
 import { InvalidArgumentError } from "../../errors.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
-import { payloadDigestOf } from "../../oci/_payload_hash.ts";
+import { payloadDigestNow, payloadDigestOf } from "../../oci/_payload_hash.ts";
 import type { Pusher } from "../../oci/storage.ts";
 
 /** A layer descriptor as the writer keeps it: `annotations` always present. */
@@ -59,7 +59,7 @@ export async function stageBytes(
 ): Promise<LayerDescriptor> {
   const descriptor: LayerDescriptor = {
     mediaType,
-    digest: await payloadDigestOf(bytes),
+    digest: payloadDigestNow(bytes) ?? await payloadDigestOf(bytes),
     size: bytes.length,
     annotations: Object.keys(annotations).length === 0 ? NO_ANNOTATIONS : { ...annotations },
   };
