@@ -54,6 +54,7 @@ import {
   constraintLabel,
   oneHotStage,
   sos1Stage,
+  variableValueValid,
 } from "./_feasibility.ts";
 
 /** A function compiled over the dense variable index. */
@@ -61,7 +62,7 @@ export interface Compiled {
   constant: number;
   /** Column of each variable occurrence, term by term. */
   cols: Int32Array;
-  /** Start of each term in `cols` (length = terms + 1). */
+  /** Start of each term in `cols` (at least terms + 1 entries; a linear row's are shared). */
   offsets: Int32Array;
   coefficients: Float64Array;
   /** Required IDs, ascending. */
@@ -70,6 +71,13 @@ export interface Compiled {
 
 /** Above this many linear terms a function is compiled term by term ({@linkcode compile}). */
 const LINEAR_FAST_MAX_TERMS = 32;
+
+/**
+ * A linear row's term starts (term `t` is column `t` of `cols`), shared by every row
+ * {@linkcode compileLinear} compiles: a typed array costs ~0.5 µs to allocate, as much as
+ * compiling the row. Never written after this.
+ */
+const LINEAR_OFFSETS = Int32Array.from({ length: LINEAR_FAST_MAX_TERMS + 1 }, (_, t) => t);
 
 /**
  * A linear function with a few distinct IDs and finite coefficients (the usual row) compiled
@@ -104,7 +112,6 @@ export function compileLinear(
     if (c !== 0) terms++;
   }
   const cols = new Int32Array(terms);
-  const offsets = new Int32Array(terms + 1);
   const coefficients = new Float64Array(terms);
   const required = new Array<number>(terms);
   let unknown: number[] | undefined;
@@ -116,8 +123,7 @@ export function compileLinear(
     const col = index.get(id);
     if (col === undefined) (unknown ??= []).push(id);
     cols[t] = col ?? 0;
-    coefficients[t] = c;
-    offsets[++t] = t;
+    coefficients[t++] = c;
     // Insertion into the ascending required IDs (distinct, at most LINEAR_FAST_MAX_TERMS).
     let k = t - 1;
     while (k > 0 && required[k - 1]! > id) {
@@ -127,7 +133,13 @@ export function compileLinear(
     required[k] = id;
   }
   if (unknown !== undefined) throw new UnknownIdError("decision variable", unknown, what);
-  return { constant: f.constant !== 0 ? f.constant : 0, cols, offsets, coefficients, required };
+  return {
+    constant: f.constant !== 0 ? f.constant : 0,
+    cols,
+    offsets: LINEAR_OFFSETS,
+    coefficients,
+    required,
+  };
 }
 
 function compile(f: Function, index: ReadonlyMap<number, number>, what: string): Compiled {
@@ -280,8 +292,12 @@ export class Evaluator {
   readonly index: Map<number, number>;
   readonly variables: DecisionVariable[];
   readonly roles: Role[];
-  readonly fixed: Float64Array;
-  readonly defaults: Float64Array;
+  /**
+   * Per column, the value populating gives a variable it does not take from the state: a fixed
+   * variable's fixed value, else the value a missing irrelevant one gets (a fixed variable's
+   * default is never read: one array, not two).
+   */
+  readonly fill: Float64Array;
   /** Dependent variables in evaluation order: column and compiled function. */
   readonly dependencies: { col: number; id: number; f: Compiled }[];
   readonly objective: Compiled;
@@ -294,6 +310,7 @@ export class Evaluator {
   /** Columns of used variables (objective and active constraints). */
   readonly usedCols: Int32Array;
   #stamp = 0;
+  #checkedOnce = false;
   #given: Int32Array;
   #raw: Float64Array;
   #dense: Int32Array | undefined;
@@ -373,8 +390,7 @@ export class Evaluator {
     for (let i = 0; i < usedIds.length; i++) this.usedCols[i] = index.get(usedIds[i]!)!;
 
     this.roles = new Array<Role>(n).fill(Role.Irrelevant);
-    this.fixed = new Float64Array(n);
-    this.defaults = new Float64Array(n);
+    const fill = this.fill = new Float64Array(n);
     for (const [id, _] of p.decisionVariableDependency) {
       const c = index.get(id);
       if (c === undefined) throw new UnknownIdError("decision variable", [id], "the dependencies");
@@ -396,11 +412,12 @@ export class Evaluator {
           );
         }
         this.roles[i] = Role.Fixed;
-        this.fixed[i] = v.substitutedValue;
+        fill[i] = v.substitutedValue;
+      } else {
+        fill[i] = kind === "semi-continuous" || kind === "semi-integer"
+          ? 0
+          : nearestToZero(v.bound);
       }
-      this.defaults[i] = kind === "semi-continuous" || kind === "semi-integer"
-        ? 0
-        : nearestToZero(v.bound);
     }
     for (const c of this.usedCols) this.roles[c] = Role.Used;
     this.#given = new Int32Array(n);
@@ -473,7 +490,7 @@ export class Evaluator {
       }
       const role = roles[c]!;
       if (role === Role.Fixed) {
-        const fixed = this.fixed[c]!;
+        const fixed = this.fill[c]!;
         if (isGiven && !(Math.abs(x - fixed) <= atol)) {
           throw new InvalidArgumentError(
             `${where}: decision variable ${
@@ -493,7 +510,7 @@ export class Evaluator {
             row[c] = Math.abs(x - r) <= atol ? r : x;
           } else row[c] = x;
         }
-      } else row[c] = this.defaults[c]!;
+      } else row[c] = this.fill[c]!;
     }
     for (const d of this.dependencies) {
       const value = run(d.f, row);
@@ -538,6 +555,17 @@ export class Evaluator {
 
   /** Whether every variable value of `row` satisfies its kind and bound (as `variableValueValid`). */
   variablesValid(row: Float64Array, atol: number): boolean {
+    if (!this.#checkedOnce && this.#checksFor?.atol !== atol) {
+      // The first check (all of a single `evaluate`) goes variable by variable: the tables
+      // below cost four typed arrays, worth it only for the samples after it.
+      this.#checkedOnce = true;
+      const variables = this.variables;
+      for (let c = 0; c < row.length; c++) {
+        const v = variables[c]!;
+        if (!variableValueValid(v.kind, v.bound, row[c]!, atol)) return false;
+      }
+      return true;
+    }
     const { lo, hi, integral, ok } = this.#checks(atol);
     for (let c = 0; c < row.length; c++) {
       const x = row[c]!;
