@@ -60,7 +60,7 @@ import {
 /** A function compiled over the dense variable index. */
 export interface Compiled {
   constant: number;
-  /** Column of each variable occurrence, term by term. */
+  /** Column of each variable occurrence, term by term (a linear row's may be longer). */
   cols: Int32Array;
   /** Start of each term in `cols` (at least terms + 1 entries; a linear row's are shared). */
   offsets: Int32Array;
@@ -73,9 +73,10 @@ export interface Compiled {
 const LINEAR_FAST_MAX_TERMS = 32;
 
 /**
- * A linear row's term starts (term `t` is column `t` of `cols`), shared by every row
- * {@linkcode compileLinear} compiles: a typed array costs ~0.5 µs to allocate, as much as
- * compiling the row. Never written after this.
+ * `0, 1, …, LINEAR_FAST_MAX_TERMS`: a linear row's term starts (term `t` is entry `t` of
+ * `cols`), shared by every row {@linkcode compileLinear} compiles, and the `cols` of a row whose
+ * `t`-th term is column `t` (the usual row over variables `0…n − 1`): a typed array costs
+ * ~0.5 µs to allocate, as much as compiling the row. Never written after this.
  */
 const LINEAR_OFFSETS = Int32Array.from({ length: LINEAR_FAST_MAX_TERMS + 1 }, (_, t) => t);
 
@@ -111,7 +112,8 @@ export function compileLinear(
     for (let j = 0; j < i; j++) if (lin[j] === id) return undefined;
     if (c !== 0) terms++;
   }
-  const cols = new Int32Array(terms);
+  // `cols` stays the shared identity while each term's column is its index.
+  let cols: Int32Array = LINEAR_OFFSETS;
   const coefficients = new Float64Array(terms);
   const required = new Array<number>(terms);
   let unknown: number[] | undefined;
@@ -122,7 +124,10 @@ export function compileLinear(
     const id = lin[i]!;
     const col = index.get(id);
     if (col === undefined) (unknown ??= []).push(id);
-    cols[t] = col ?? 0;
+    if (col !== t) {
+      if (cols === LINEAR_OFFSETS) cols = LINEAR_OFFSETS.slice(0, terms);
+      cols[t] = col ?? 0;
+    }
     coefficients[t++] = c;
     // Insertion into the ascending required IDs (distinct, at most LINEAR_FAST_MAX_TERMS).
     let k = t - 1;
