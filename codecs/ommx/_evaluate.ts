@@ -64,7 +64,8 @@ export interface Compiled {
   cols: Int32Array;
   /** Start of each term in `cols` (at least terms + 1 entries; a linear row's are shared). */
   offsets: Int32Array;
-  coefficients: Float64Array;
+  /** Coefficient of each term (a linear row's may be its function's own list; never written). */
+  coefficients: ArrayLike<number>;
   /** Required IDs, ascending. */
   required: number[];
 }
@@ -114,7 +115,8 @@ export function compileLinear(
   }
   // `cols` stays the shared identity while each term's column is its index.
   let cols: Int32Array = LINEAR_OFFSETS;
-  const coefficients = new Float64Array(terms);
+  // Without zero coefficients the function's own list is the coefficients, term by term.
+  const own = terms === n ? undefined : new Float64Array(terms);
   const required = new Array<number>(terms);
   let unknown: number[] | undefined;
   let t = 0;
@@ -128,7 +130,8 @@ export function compileLinear(
       if (cols === LINEAR_OFFSETS) cols = LINEAR_OFFSETS.slice(0, terms);
       cols[t] = col ?? 0;
     }
-    coefficients[t++] = c;
+    if (own !== undefined) own[t] = c;
+    t++;
     // Insertion into the ascending required IDs (distinct, at most LINEAR_FAST_MAX_TERMS).
     let k = t - 1;
     while (k > 0 && required[k - 1]! > id) {
@@ -142,7 +145,7 @@ export function compileLinear(
     constant: f.constant !== 0 ? f.constant : 0,
     cols,
     offsets: LINEAR_OFFSETS,
-    coefficients,
+    coefficients: own ?? lc,
     required,
   };
 }
@@ -260,6 +263,21 @@ export function canonicalValue(kind: Kind, v: number, atol: number): number {
     return Math.abs(v - r) <= atol ? r : v;
   }
   return v;
+}
+
+/**
+ * ID → column as a dense table when the IDs (ascending) are not too sparse, else `undefined`.
+ *
+ * @param ids The variable IDs, ascending.
+ * @returns The table (`-1` for no variable), or `undefined`.
+ */
+function denseColumns(ids: readonly number[]): Int32Array | undefined {
+  const n = ids.length;
+  const maxId = n === 0 ? -1 : ids[n - 1]!;
+  if (!(maxId < 4 * n + 1024)) return undefined;
+  const dense = new Int32Array(maxId + 1).fill(-1);
+  for (let c = 0; c < n; c++) dense[ids[c]!] = c;
+  return dense;
 }
 
 function nearestToZero(b: Bound): number {
@@ -427,11 +445,6 @@ export class Evaluator {
     for (const c of this.usedCols) this.roles[c] = Role.Used;
     this.#given = new Int32Array(n);
     this.#raw = new Float64Array(n);
-    const maxId = n === 0 ? -1 : ids[n - 1]!;
-    if (maxId < 4 * n + 1024) {
-      const dense = this.#dense = new Int32Array(maxId + 1).fill(-1);
-      for (let c = 0; c < n; c++) dense[ids[c]!] = c;
-    }
     this.dependencies = p.decisionVariableDependency.size === 0
       ? []
       : dependencyOrder(p.decisionVariableDependency).map(([id, f]) => ({
@@ -455,6 +468,8 @@ export class Evaluator {
   populate(state: StateLike, atol: number, where: string, row: Float64Array): void {
     const n = this.ids.length;
     const stamp = ++this.#stamp;
+    // A single evaluation looks its IDs up in `index`; from the second state on, a dense table.
+    if (stamp === 2) this.#dense = denseColumns(this.ids);
     const given = this.#given;
     const raw = this.#raw;
     const dense = this.#dense;

@@ -15,7 +15,7 @@ function outcome(compile: () => Compiled | undefined): unknown {
       constant: Object.is(c.constant, -0) ? "-0" : c.constant,
       cols: [...c.cols.subarray(0, c.offsets[c.coefficients.length])],
       offsets: [...c.offsets.subarray(0, c.coefficients.length + 1)],
-      coefficients: [...c.coefficients].map((v) => Object.is(v, -0) ? "-0" : v),
+      coefficients: Array.from(c.coefficients, (v) => Object.is(v, -0) ? "-0" : v),
       required: [...c.required],
     };
   } catch (e) {
@@ -135,7 +135,15 @@ Deno.test("Evaluator.populate: fixed variables take their fixed value, missing i
     v(4, "continuous", -9, -4),
     v(5, "binary", 0, 1, 1),
   ]));
-  const row = new Float64Array(6);
-  ev.populate(new Map([[5, 1]]), 1e-6, "the state", row);
-  assert.deepEqual([...row], [2, 3, 0, 0, -4, 1]);
+  // The first state is looked up by the ID map, later ones by the dense table: the same rows
+  // and the same refusals.
+  for (let k = 0; k < 3; k++) {
+    const row = new Float64Array(6);
+    ev.populate(k === 1 ? { 5: 1 } : new Map([[5, 1]]), 1e-6, "the state", row);
+    assert.deepEqual([...row], [2, 3, 0, 0, -4, 1]);
+    assert.throws(
+      () => ev.populate(new Map([[5, 1], [9, 1], [6, 0]]), 1e-6, "the state", row),
+      /decision variable.*9.*6|decision variable.*6.*9/,
+    );
+  }
 });
