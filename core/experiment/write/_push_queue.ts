@@ -26,7 +26,10 @@ import {
  * 16 waits less for a free slot (~100 instead of ~150 ms at 1,000 runs,
  * 5-20 % of the write) but costs ~1 MiB of peak RSS at 1,000 runs and tips
  * the 5,000-run new space into its larger size more often: 8 stays while
- * the peak RSS is the open target (ninth session, branch i13wt).
+ * the peak RSS is the open target (ninth session, branch i13wt). Since a
+ * Local Registry push waiting on its fsync keeps one small frame (~1.3 KB),
+ * the writer's main thread is busy all but ~20-40 ms of a 1,000-run write
+ * with 8 in flight, and 16 was no faster (tenth session, branch i13wf).
  */
 export const PUSH_QUEUE_LIMIT = 8;
 

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import { digestOf } from "../../oci/digest.ts";
 import { canPushFiles, type Pusher } from "../../oci/storage.ts";
+import { IoError } from "../../errors.ts";
+import { openLocalRegistry } from "../../oci/backends/local_registry.ts";
 import { PUSH_QUEUE_LIMIT, PUSH_QUEUE_MAX_BYTES, PushQueue } from "./_push_queue.ts";
 
 const enc = new TextEncoder();
@@ -89,6 +91,36 @@ Deno.test("PushQueue: a failed push is re-thrown by the next push and by every d
   await assert.rejects(q.push(await desc(b), b), /disk full/);
   await assert.rejects(q.drain(), /disk full/);
   await q.settle(); // giving up ignores it
+});
+
+Deno.test("PushQueue over a Local Registry: a failed fsync is re-thrown by the next push and the drain; nothing is left behind", async () => {
+  const root = await Deno.makeTempDir({ prefix: "ommx-push-queue-fsync-" });
+  const sync = Deno.FsFile.prototype.sync;
+  try {
+    const registry = await openLocalRegistry({ root, writable: true, create: true });
+    const q = new PushQueue(registry);
+    const ok = enc.encode("stored");
+    await q.push(await desc(ok), ok);
+    await q.drain();
+    Deno.FsFile.prototype.sync = () =>
+      Promise.reject(Object.assign(new Error("the disk went away"), { code: "EIO" }));
+    const bad = enc.encode("not stored");
+    await q.push(await desc(bad), bad); // queued: no error yet
+    await q.settle();
+    Deno.FsFile.prototype.sync = sync;
+    const next = enc.encode("next");
+    await assert.rejects(
+      q.push(await desc(next), next),
+      (e) => e instanceof IoError && e.osCode === "EIO",
+    );
+    await assert.rejects(q.drain(), IoError);
+    // The stored blob only: the failed one's temporary file was removed, the next one never written.
+    const names = [...Deno.readDirSync(`${root}/blobs/sha256`)].map((e) => e.name);
+    assert.deepEqual(names, [(await desc(ok)).digest.slice("sha256:".length)]);
+  } finally {
+    Deno.FsFile.prototype.sync = sync;
+    await Deno.remove(root, { recursive: true });
+  }
 });
 
 Deno.test("PushQueue: streams and large blobs are pushed in turn; pushFile only when the store has it", async () => {

@@ -667,9 +667,14 @@ export class LocalRegistryTarget implements Target, FilePusher {
     }
   }
 
+  /** Create the blob directory `dir` once; a failure is the push's I/O error. */
   async #blobDir(dir: string): Promise<void> {
     if (this.#blobDirReady) return;
-    await makeDirectory(this.#fs, dir);
+    try {
+      await makeDirectory(this.#fs, dir);
+    } catch (e) {
+      throw ioError(e, "create the directory", dir);
+    }
     this.#blobDirReady = true;
   }
 
@@ -792,7 +797,90 @@ export class LocalRegistryTarget implements Target, FilePusher {
    * @throws {DigestMismatchError} When the content's digest differs, or a present blob was altered.
    * @throws {UnsupportedError} When the runtime cannot take file locks.
    */
-  async push(
+  push(
+    expected: Descriptor,
+    content: Uint8Array | ReadableStream<Uint8Array>,
+  ): Promise<void> {
+    const deno = content instanceof Uint8Array ? denoFs() : undefined;
+    return deno === undefined
+      ? this.#pushContent(expected, content)
+      : this.#pushBytes(deno, expected, content as Uint8Array);
+  }
+
+  /**
+   * `push` of bytes under Deno, in one async frame: verified, written to a
+   * temporary file by synchronous calls, fsynced (the one call that goes to
+   * the thread pool), then placed. While the blob waits on its fsync, this
+   * frame, Deno's `sync` and the op's promise are all it keeps alive, and
+   * not its bytes: ~1.3 KB of the JS heap a blob in flight, against ~2.7 KB
+   * for the three frames before (BENCHMARKS.md, issue 13, branch i13wf).
+   */
+  async #pushBytes(deno: DenoFs, expected: Descriptor, content: Uint8Array): Promise<void> {
+    this.#requireWritable("push");
+    const d = parseDescriptor(expected, "push descriptor");
+    const dir = `${this.root}/blobs/sha256`;
+    await this.#blobDir(dir);
+    await verifyPayload(content, d);
+    if (await this.#keptHere(d, dir, content)) return;
+    const tmp = `${dir}/${tempBlobName()}`;
+    let file: DenoFsFile | undefined;
+    try {
+      file = deno.openSync(tmp, CREATE_NEW);
+    } catch (e) {
+      file = await this.#retryTemp(dir, tmp, e, () => deno.openSync(tmp, CREATE_NEW));
+    }
+    let placed = false;
+    try {
+      try {
+        let off = 0;
+        while (off < content.length) off += file.writeSync(content.subarray(off));
+      } catch (e) {
+        throw ioError(e, "write", tmp);
+      }
+      if (content.length !== d.size) throw new SizeMismatchError(d.digest, d.size, content.length);
+      this.#pushedBytes.set(content, d.digest); // counts once placed (`#pushedHere`)
+      content = undefined!; // the bytes are not kept while the fsync runs
+      try {
+        await file.sync();
+      } catch (e) {
+        throw ioError(e, "write", tmp);
+      }
+      file.close();
+      file = undefined;
+      this.#placedHere.delete(d.digest);
+      placed = await this.#place(tmp, `${dir}/${d.digest.slice("sha256:".length)}`, d);
+      this.#placedHere.add(d.digest);
+    } finally {
+      if (file !== undefined) {
+        try {
+          file.close();
+        } catch { /* closed */ }
+      }
+      if (!placed) await removeFile(this.#fs, tmp);
+    }
+  }
+
+  /**
+   * Whether `content` (verified bytes for `d`) need not be written: this
+   * target stored the blob before and it is still there, confirmed (re-hashed,
+   * mtime refreshed) under the blob lock. A new blob is written without
+   * looking first (the move into place refuses to replace one that appeared
+   * meanwhile).
+   */
+  async #keptHere(d: Descriptor, dir: string, content: Uint8Array): Promise<boolean> {
+    if (!this.#placedHere.has(d.digest) || !(await this.#blobs.exists(d))) return false;
+    const final = `${dir}/${d.digest.slice("sha256:".length)}`;
+    const kept = await withFileLock(`${this.root}/${BLOB_LOCK_FILE}`, async () => {
+      if (!(await this.#blobs.exists(d))) return false;
+      await this.#confirmExisting(d, final);
+      return true;
+    });
+    if (kept) this.#pushedBytes.set(content, d.digest);
+    return kept;
+  }
+
+  /** `push` of a stream, or of bytes outside Deno. */
+  async #pushContent(
     expected: Descriptor,
     content: Uint8Array | ReadableStream<Uint8Array>,
   ): Promise<void> {
@@ -804,30 +892,15 @@ export class LocalRegistryTarget implements Target, FilePusher {
     }
     const d = parseDescriptor(expected, "push descriptor");
     const dir = `${this.root}/blobs/sha256`;
-    const final = `${dir}/${d.digest.slice("sha256:".length)}`;
-    const lock = `${this.root}/${BLOB_LOCK_FILE}`;
     try {
       await this.#blobDir(dir);
     } catch (e) {
       if (content instanceof ReadableStream) await content.cancel().catch(() => {});
-      throw ioError(e, "create the directory", dir);
+      throw e;
     }
     if (content instanceof Uint8Array) {
       await verifyPayload(content, d);
-      // A new blob is written without looking first (the move into place
-      // refuses to replace one that appeared meanwhile); one this target
-      // already stored is confirmed instead of written again.
-      if (this.#placedHere.has(d.digest) && await this.#blobs.exists(d)) {
-        const kept = await withFileLock(lock, async () => {
-          if (!(await this.#blobs.exists(d))) return false;
-          await this.#confirmExisting(d, final);
-          return true;
-        });
-        if (kept) {
-          this.#pushedBytes.set(content, d.digest);
-          return;
-        }
-      }
+      if (await this.#keptHere(d, dir, content)) return;
       await this.#writeTemp(dir, { bytes: content, d });
       this.#pushedBytes.set(content, d.digest);
       return;
@@ -879,11 +952,7 @@ export class LocalRegistryTarget implements Target, FilePusher {
   async pushFile(path: string): Promise<DigestedBlob> {
     this.#requireWritable("push");
     const dir = `${this.root}/blobs/sha256`;
-    try {
-      await this.#blobDir(dir);
-    } catch (e) {
-      throw ioError(e, "create the directory", dir);
-    }
+    await this.#blobDir(dir);
     // Writable only where the runtime has file locks, that is under Deno.
     const deno = denoFs(false)!;
     let src: DenoFsFile;
@@ -1035,9 +1104,7 @@ export class LocalRegistryTarget implements Target, FilePusher {
   ): Promise<T> {
     if (!isNotFound(error)) throw ioError(error, "write", tmp);
     this.#blobDirReady = false;
-    await this.#blobDir(dir).catch((e) => {
-      throw ioError(e, "create the directory", dir);
-    });
+    await this.#blobDir(dir);
     try {
       return await open();
     } catch (e) {
@@ -1046,50 +1113,10 @@ export class LocalRegistryTarget implements Target, FilePusher {
   }
 
   /**
-   * `#writeTemp` for verified bytes under Deno: the temporary file created
-   * and written by synchronous calls and fsynced (the one call that goes to
-   * the thread pool), then placed. One async frame and the fsync's and the
-   * placement's promises a blob, instead of a file object with three
-   * closures and a promise a step: what each push in flight keeps alive
-   * while it waits on its fsync (BENCHMARKS.md, issue 13, branch i13wt).
-   */
-  async #writeBytes(deno: DenoFs, dir: string, bytes: Uint8Array, d: Descriptor): Promise<void> {
-    const tmp = `${dir}/${tempBlobName()}`;
-    let file: DenoFsFile | undefined;
-    try {
-      file = deno.openSync(tmp, CREATE_NEW);
-    } catch (e) {
-      file = await this.#retryTemp(dir, tmp, e, () => deno.openSync(tmp, CREATE_NEW));
-    }
-    let placed = false;
-    try {
-      try {
-        let off = 0;
-        while (off < bytes.length) off += file.writeSync(bytes.subarray(off));
-        await file.sync();
-      } catch (e) {
-        throw ioError(e, "write", tmp);
-      }
-      file.close();
-      file = undefined;
-      if (bytes.length !== d.size) throw new SizeMismatchError(d.digest, d.size, bytes.length);
-      this.#placedHere.delete(d.digest);
-      placed = await this.#place(tmp, `${dir}/${d.digest.slice("sha256:".length)}`, d);
-      this.#placedHere.add(d.digest);
-    } finally {
-      if (file !== undefined) {
-        try {
-          file.close();
-        } catch { /* closed */ }
-      }
-      if (!placed) await removeFile(this.#fs, tmp);
-    }
-  }
-
-  /**
-   * Write a temporary blob file (verified bytes and their descriptor, or
-   * through `fill`), fsync it, check its size and move it into place (or
-   * drop it when the blob appeared meanwhile).
+   * Write a temporary blob file (a stream through `fill`, or verified bytes
+   * and their descriptor outside Deno; see {@linkcode #pushBytes}), fsync
+   * it, check its size and move it into place (or drop it when the blob
+   * appeared meanwhile).
    */
   async #writeTemp(
     dir: string,
@@ -1097,10 +1124,6 @@ export class LocalRegistryTarget implements Target, FilePusher {
       | { bytes: Uint8Array; d: Descriptor }
       | ((write: (chunk: Uint8Array) => Promise<void>) => Promise<Descriptor>),
   ): Promise<void> {
-    if (typeof fill !== "function") {
-      const deno = denoFs();
-      if (deno !== undefined) return await this.#writeBytes(deno, dir, fill.bytes, fill.d);
-    }
     const fs = this.#fs;
     const tmp = `${dir}/${tempBlobName()}`;
     const open = () => openTemp(fs, tmp);
