@@ -13,7 +13,8 @@
  * initialiser shape is written as `deno bundle` wrote it, with a warning.
  *
  * ```sh
- * deno task bundle      # = deno run -A bundle/build_cli.ts
+ * deno task bundle                        # = deno run -A bundle/build_cli.ts
+ * deno run -A bundle/build_cli.ts OUT_DIR # the same two files into OUT_DIR
  * ```
  *
  * @module
@@ -21,10 +22,12 @@
 import { eagerBundle } from "./_eager_init.ts";
 
 const ROOT = new URL("../", import.meta.url);
-/** The CLI bundle. */
-export const CLI_BUNDLE = "dist/ommx-ts.js";
-/** The hash worker beside it. */
-export const CLI_WORKER = "dist/_hash_worker.js";
+/** The default output directory, relative to the repository root. */
+export const CLI_DIR = "dist";
+/** The CLI bundle's file name. */
+export const CLI_BUNDLE = "ommx-ts.js";
+/** The hash worker's file name, beside it. */
+export const CLI_WORKER = "_hash_worker.js";
 
 async function deno(args: string[], stdout: "piped" | "null" = "null"): Promise<string> {
   const result = await new Deno.Command(Deno.execPath(), {
@@ -45,29 +48,34 @@ async function bundle(input: string, output: string): Promise<void> {
 }
 
 /**
- * Bundle the CLI and its worker into `dist/`, initialisers compiled eagerly.
+ * Bundle the CLI and its worker into `outDir`, initialisers compiled eagerly.
  *
+ * @param outDir The output directory: absolute, or relative to the repository root.
  * @returns How many initialisers were rewritten (0: the bundle as `deno bundle` wrote it).
  */
-export async function buildCli(): Promise<number> {
-  await bundle("cli/main.ts", CLI_BUNDLE);
-  await bundle("core/oci/_hash_worker.ts", CLI_WORKER);
-  const eager = await eagerBundle(CLI_BUNDLE, ["--help"], ROOT.pathname);
+export async function buildCli(outDir: string = CLI_DIR): Promise<number> {
+  const cliBundle = `${outDir}/${CLI_BUNDLE}`;
+  await bundle("cli/main.ts", cliBundle);
+  await bundle("core/oci/_hash_worker.ts", `${outDir}/${CLI_WORKER}`);
+  const eager = await eagerBundle(cliBundle, ["--help"], ROOT.pathname);
   if (eager.count === 0) {
-    console.error(`warning: ${CLI_BUNDLE}: no module initialiser to compile eagerly found`);
+    console.error(`warning: ${cliBundle}: no module initialiser to compile eagerly found`);
     return 0;
   }
-  const path = new URL(CLI_BUNDLE, ROOT);
+  const path = new URL(cliBundle, ROOT);
   const code = await Deno.readTextFile(path);
   await Deno.writeTextFile(path, eager.code);
-  if (await deno(["run", "-A", CLI_BUNDLE, "--help"], "piped") !== eager.stdout) {
+  if (await deno(["run", "-A", cliBundle, "--help"], "piped") !== eager.stdout) {
     await Deno.writeTextFile(path, code);
-    throw new Error(`${CLI_BUNDLE}: the rewritten bundle prints another help text`);
+    throw new Error(`${cliBundle}: the rewritten bundle prints another help text`);
   }
   return eager.count;
 }
 
 if (import.meta.main) {
-  const count = await buildCli();
-  console.error(`wrote ${CLI_BUNDLE} (${count} initialisers compiled eagerly), ${CLI_WORKER}`);
+  const outDir = Deno.args[0] ?? CLI_DIR;
+  const count = await buildCli(outDir);
+  console.error(
+    `wrote ${outDir}/${CLI_BUNDLE} (${count} initialisers compiled eagerly), ${outDir}/${CLI_WORKER}`,
+  );
 }
