@@ -15,6 +15,8 @@ import { ByteBuffer } from "../../core/_bytes.ts";
 import { compareCodePoints } from "../../core/_code_points.ts";
 import { NumberList } from "../../core/_number_list.ts";
 import { MsgpackWriter } from "./_wire.ts";
+import { PyFloat } from "../py_float.ts";
+import { cellType, int64Of, parameterEntries } from "./_run_parameter_cells.ts";
 import {
   buildRunParameterTable,
   type RunParameters,
@@ -27,6 +29,10 @@ type CellValue = boolean | number | bigint | string;
 /** The column types by code (a cell's own type is kept as its index here). */
 const TYPES: readonly RunParameterType[] = ["bool", "string", "int64", "float64"];
 const FLOAT64 = TYPES.indexOf("float64");
+/** A cell's entries in the list a run's check returns: name, value, type. */
+const CELL = 3;
+/** Runs with more parameters are checked by their one-run table (the names' check is quadratic). */
+const MAX_OWN_CELLS = 32;
 
 /**
  * A column: its unified type, its cells (ascending run id) and their encoding under that type.
@@ -49,8 +55,12 @@ interface Column {
   readonly ends: NumberList;
 }
 
+/** The writer of every cell: a cell is copied out of it at once, so one is reused. */
+const cellWriter = new MsgpackWriter();
+
 function encodeCell(out: ByteBuffer, type: RunParameterType, runId: number, v: CellValue): void {
-  const w = new MsgpackWriter();
+  const w = cellWriter;
+  w.reset();
   w.int(runId);
   switch (type) {
     case "bool":
@@ -66,7 +76,7 @@ function encodeCell(out: ByteBuffer, type: RunParameterType, runId: number, v: C
       w.float64(typeof v === "bigint" ? Number(v) : v as number);
       break;
   }
-  out.append(w.finish());
+  out.append(w.view());
 }
 
 function reencode(column: Column): void {
@@ -131,9 +141,9 @@ export class RunParameterTableWriter {
    * allows (the messages of `buildRunParameterTable`).
    */
   append(run: RunParameters): void {
-    let added: [string, CellValue, RunParameterType][];
+    let added: unknown[];
     try {
-      added = this.#check(run);
+      added = this.#ownCells(run) ?? this.#check(run);
     } catch (error) {
       // The error a full build of these runs gives (which column, which run
       // is named first depends on the order a full build checks in).
@@ -147,7 +157,10 @@ export class RunParameterTableWriter {
     const runId = run.runId;
     this.#runIds.push(runId);
     if (this.#appended === undefined) this.#params.push(run.params);
-    for (const [name, value, type] of added) {
+    for (let i = 0; i < added.length; i += CELL) {
+      const name = added[i] as string;
+      const value = added[i + 1] as CellValue;
+      const type = added[i + 2] as RunParameterType;
       let column = this.#columns.get(name);
       if (column === undefined) {
         column = {
@@ -176,8 +189,39 @@ export class RunParameterTableWriter {
     }
   }
 
-  /** The run's cells, checked against the columns; throws without changing anything. */
-  #check(run: RunParameters): [string, CellValue, RunParameterType][] {
+  /**
+   * The usual run's cells (name, value, type; {@linkcode CELL} a cell) without building its
+   * one-run table: an id above the last run's, at most {@linkcode MAX_OWN_CELLS} parameters of
+   * distinct string names, values of a supported type that fit, each compatible with its
+   * column. Anything else is `undefined`, and {@linkcode RunParameterTableWriter.#check} then
+   * checks the run by the one-run build, with its errors; the cells are those it gives.
+   */
+  #ownCells(run: RunParameters): unknown[] | undefined {
+    const runId = run.runId;
+    const last = this.#runIds.last();
+    if (typeof runId !== "number" || !Number.isSafeInteger(runId) || runId < 0) return undefined;
+    if (last !== undefined && !(runId > last)) return undefined;
+    const entries = parameterEntries(run.params);
+    if (entries.length > MAX_OWN_CELLS) return undefined;
+    const added: unknown[] = [];
+    for (const [name, raw] of entries) {
+      if (typeof name !== "string") return undefined;
+      for (let i = 0; i < added.length; i += CELL) if (added[i] === name) return undefined;
+      const type = cellType(raw);
+      let value: CellValue | undefined;
+      if (type === "float64") value = raw instanceof PyFloat ? raw.value : raw as number;
+      else if (type === "int64") value = int64Of(raw as number | bigint);
+      else value = raw as CellValue | undefined;
+      if (type === undefined || value === undefined) return undefined;
+      const existing = this.#columns.get(name);
+      if (existing !== undefined && !compatible(existing.type, type)) return undefined;
+      added.push(name, value, type);
+    }
+    return added;
+  }
+
+  /** The run's cells by its one-run table, checked against the columns; throws without changing anything. */
+  #check(run: RunParameters): unknown[] {
     const last = this.#runIds.last();
     // Validation and normalisation of the run's own cells, as a full build does.
     const own = buildRunParameterTable([run]);
@@ -186,7 +230,7 @@ export class RunParameterTableWriter {
         `Run ${run.runId} appended after run ${last} (run ids must ascend)`,
       );
     }
-    const added: [string, CellValue, RunParameterType][] = [];
+    const added: unknown[] = [];
     for (const [name, col] of own.columns) {
       const value = col.values.get(run.runId)!;
       const existing = this.#columns.get(name);
@@ -203,7 +247,7 @@ export class RunParameterTableWriter {
           }, ${otherType} in run ${otherRun}`,
         );
       }
-      added.push([name, value, col.type]);
+      added.push(name, value, col.type);
     }
     return added;
   }

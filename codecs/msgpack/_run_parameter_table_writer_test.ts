@@ -31,7 +31,50 @@ const value: fc.Arbitrary<RunParameterInput> = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.constantFrom(2n ** 64n, 2 ** 70), // int64 overflow
 );
-const params = fc.dictionary(name, value, { maxKeys: 4 }).map((d) => new Map(Object.entries(d)));
+/** A `ReadonlyMap` that is not a `Map` and may list a name twice (as no `Map` can). */
+class MapLike implements ReadonlyMap<string, RunParameterInput> {
+  readonly #entries: [string, RunParameterInput][];
+  readonly #map: Map<string, RunParameterInput>;
+  constructor(entries: [string, RunParameterInput][]) {
+    this.#entries = entries;
+    this.#map = new Map(entries);
+  }
+  get size(): number {
+    return this.#entries.length;
+  }
+  get(k: string): RunParameterInput | undefined {
+    return this.#map.get(k);
+  }
+  has(k: string): boolean {
+    return this.#map.has(k);
+  }
+  forEach(f: (v: RunParameterInput, k: string, m: ReadonlyMap<string, RunParameterInput>) => void) {
+    this.#map.forEach(f);
+  }
+  entries(): MapIterator<[string, RunParameterInput]> {
+    return this.#entries.values();
+  }
+  keys(): MapIterator<string> {
+    return this.#entries.map(([k]) => k).values();
+  }
+  values(): MapIterator<RunParameterInput> {
+    return this.#entries.map(([, v]) => v).values();
+  }
+  [Symbol.iterator](): MapIterator<[string, RunParameterInput]> {
+    return this.entries();
+  }
+}
+const mapLike = (entries: [string, RunParameterInput][]) => new MapLike(entries);
+
+// Every form of a run's parameters: a Map, a plain record, a record without prototype, and a
+// map-like that may repeat a name (the per-run fast path leaves it to the one-run build).
+const dict = fc.dictionary(name, value, { maxKeys: 4 });
+const params = fc.oneof(
+  dict.map((d) => new Map(Object.entries(d))),
+  dict,
+  dict.map((d) => Object.assign(Object.create(null), d) as Record<string, RunParameterInput>),
+  fc.array(fc.tuple(name, value), { maxLength: 4 }).map(mapLike),
+);
 // A sequence of steps: append the next run (ids ascending with gaps), or cut back.
 const step = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant("append" as const), params }) },
@@ -130,4 +173,36 @@ Deno.test("RunParameterTableWriter: run ids must ascend; the state stays as it w
   assert.throws(() => w.append({ runId: -1, params: {} }), InvalidArgumentError);
   assert.throws(() => w.append({ runId: 4, params: { x: "s" } }), /incompatible types/);
   assert.deepEqual(w.encode(), rebuild([{ runId: 3, params: { x: 1 } }]));
+});
+
+Deno.test("RunParameterTableWriter: many parameters, repeated names and bad ids as a rebuild has them", () => {
+  // More parameters than the per-run fast path takes, a name listed twice by a map-like (the
+  // later value wins, as in a full build), values of every type and an overflow.
+  const many = Object.fromEntries(
+    Array.from({ length: 40 }, (_, i) => [`p${i}`, i % 3 ? i : i + 0.5]),
+  );
+  const runs: RunParameters[] = [
+    { runId: 0, params: many },
+    { runId: 1, params: mapLike([["p1", 1], ["p1", 2.5], ["s", "x"]]) },
+    { runId: 2, params: { p2: 2n ** 60n, b: true, f: pyFloat(3), n: -0 } },
+  ];
+  const w = new RunParameterTableWriter();
+  for (const r of runs) w.append(r);
+  assert.deepEqual(w.encode(), rebuild(runs));
+  for (
+    const bad of [
+      { runId: 3, params: mapLike([["s", "y"], ["s", 1]]) },
+      { runId: 3, params: { p2: 2n ** 63n } },
+      { runId: 3, params: { s: 1 } },
+      { runId: 3, params: { x: null as unknown as RunParameterInput } },
+      { runId: 2.5, params: {} },
+      { runId: 2, params: { s: 1 } },
+    ]
+  ) {
+    assert.throws(() => w.append(bad), (e: Error) => {
+      assert.deepEqual(e, rebuild([...runs, bad]));
+      return true;
+    });
+  }
+  assert.deepEqual(w.encode(), rebuild(runs));
 });

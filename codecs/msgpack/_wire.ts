@@ -414,4 +414,14 @@ export class MsgpackWriter {
   finish(): Uint8Array {
     return this.#buf.slice(0, this.#len);
   }
+
+  /** The bytes written so far, as a view of the buffer: valid until the next write or `reset`. */
+  view(): Uint8Array {
+    return this.#buf.subarray(0, this.#len);
+  }
+
+  /** Start again at length 0, keeping the buffer (a writer reused for many small values). */
+  reset(): void {
+    this.#len = 0;
+  }
 }

@@ -26,7 +26,8 @@ import {
   InvalidArgumentError,
   UnsupportedError,
 } from "../../core/errors.ts";
-import { isFloat, PyFloat } from "../py_float.ts";
+import { PyFloat } from "../py_float.ts";
+import { cellType, int64Of, parameterEntries } from "./_run_parameter_cells.ts";
 import { describeNode, type MsgpackNode, MsgpackReader, MsgpackWriter } from "./_wire.ts";
 import { compareCodePoints } from "../../core/_code_points.ts";
 import { readRunParameterTableFast } from "./_run_parameter_fast.ts";
@@ -77,47 +78,23 @@ function checkRunId(runId: unknown, where: string): number {
 // build
 
 function classify(value: unknown): RunParameterType {
-  switch (typeof value) {
-    case "boolean":
-      return "bool";
-    case "string":
-      return "string";
-    case "bigint":
-      return "int64";
-    case "number":
-      return isFloat(value) ? "float64" : "int64";
-    default:
-      if (value instanceof PyFloat) return "float64";
-      throw new InvalidArgumentError(
-        `Run parameter values must be boolean, number, bigint, string or PyFloat, got ${
-          value === null ? "null" : typeof value
-        }`,
-      );
-  }
+  const type = cellType(value);
+  if (type !== undefined) return type;
+  throw new InvalidArgumentError(
+    `Run parameter values must be boolean, number, bigint, string or PyFloat, got ${
+      value === null ? "null" : typeof value
+    }`,
+  );
 }
 
 function toInt64(value: number | bigint, where: string): number | bigint {
-  const big = typeof value === "bigint" ? value : BigInt(value);
-  if (big < I64_MIN || big > I64_MAX) {
+  const cell = int64Of(value);
+  if (cell === undefined) {
     throw new InvalidArgumentError(
       `${where}: integer ${value} does not fit int64 (wrap it with pyFloat() to store a float)`,
     );
   }
-  return Number.isSafeInteger(Number(big)) && BigInt(Number(big)) === big ? Number(big) : big;
-}
-
-/**
- * Whether a run's parameters are a map: a `Map`, or another `ReadonlyMap` (an object
- * with an `entries` method that is not a plain object — a plain object is a record,
- * whatever its keys).
- */
-function isMapLike(
-  params: RunParameters["params"],
-): params is ReadonlyMap<string, RunParameterInput> {
-  if (params instanceof Map) return true;
-  const proto: unknown = Object.getPrototypeOf(params);
-  return proto !== Object.prototype && proto !== null &&
-    typeof (params as { entries?: unknown }).entries === "function";
+  return cell;
 }
 
 /**
@@ -153,9 +130,7 @@ export function buildRunParameterTable(runs: Iterable<RunParameters>): RunParame
     const runId = checkRunId(run.runId, "buildRunParameterTable");
     if (seen.has(runId)) throw new InvalidArgumentError(`Run ${runId} appears twice`);
     seen.add(runId);
-    const entries = isMapLike(run.params)
-      ? [...run.params.entries()]
-      : Object.entries(run.params as Record<string, RunParameterInput>);
+    const entries = parameterEntries(run.params) as [unknown, RunParameterInput][];
     for (const [name, value] of entries) {
       if (typeof name !== "string") {
         throw new InvalidArgumentError(`Run ${runId}: parameter names must be strings`);
