@@ -372,7 +372,7 @@ export class ExperimentBuilder extends AttachmentWriter {
           });
       }
       if (this.#sealed === "open" && this.#internal.session !== undefined) {
-        if (this.#schedule.begin(monotonicMs(), this.#closedRuns.length)) {
+        if (this.#schedule.begin(monotonicMs, this.#closedRuns.length)) {
           await this.#autosave();
         }
       }
