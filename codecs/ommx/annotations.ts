@@ -223,7 +223,7 @@ export function instanceAnnotationView(
   }
   out[`${namespace}.variables`] = String(numVariables);
   out[`${namespace}.constraints`] = String(numConstraints);
-  return { ...out, ...extensions };
+  return withExtensions(out, extensions);
 }
 
 /**
@@ -245,5 +245,16 @@ export function metadataAnnotationView(
     const v = metadata?.[k];
     if (v !== undefined) out[`${namespace}.${k}`] = v;
   }
-  return { ...out, ...extensions };
+  return withExtensions(out, extensions);
+}
+
+/**
+ * `{ ...view, ...extensions }`: the view itself (a fresh object) when there is nothing to
+ * spread — the usual payload has no extension annotations, and every logged one asks.
+ */
+function withExtensions(
+  view: Record<string, string>,
+  extensions: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return Reflect.ownKeys(extensions).length === 0 ? view : { ...view, ...extensions };
 }

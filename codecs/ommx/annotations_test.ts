@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mergeAnnotations } from "./annotations.ts";
+import { instanceAnnotationView, mergeAnnotations, metadataAnnotationView } from "./annotations.ts";
 import { Function } from "./function.ts";
 import { Instance } from "./instance.ts";
 import { ParametricInstance } from "./instance.ts";
@@ -87,4 +87,34 @@ Deno.test("mergeAnnotations: namespaces are per kind; nothing to merge leaves fi
     ).metadata,
     undefined,
   );
+});
+
+Deno.test("annotation views: projection keys first, extensions after (an extension key overrides in place)", () => {
+  const ns = "org.ommx.v1.instance";
+  const bare = instanceAnnotationView(ns, { name: "t" }, 3, 1, {});
+  assert.deepEqual(Object.entries(bare), [
+    [`${ns}.title`, "t"],
+    [`${ns}.variables`, "3"],
+    [`${ns}.constraints`, "1"],
+  ]);
+  const extended = instanceAnnotationView(ns, undefined, 3, 1, {
+    "org.x": "y",
+    [`${ns}.variables`]: "9",
+  });
+  assert.deepEqual(Object.entries(extended), [
+    [`${ns}.variables`, "9"],
+    [`${ns}.constraints`, "1"],
+    ["org.x", "y"],
+  ]);
+  const ms = "org.ommx.v1.solution";
+  assert.deepEqual(Object.entries(metadataAnnotationView(ms, { solver: "s" }, {})), [
+    [`${ms}.solver`, "s"],
+  ]);
+  assert.deepEqual(
+    Object.entries(metadataAnnotationView(ms, { solver: "s" }, { "org.x": "y" })),
+    [[`${ms}.solver`, "s"], ["org.x", "y"]],
+  );
+  // Each call gives an object of its own.
+  const empty = {};
+  assert.notEqual(metadataAnnotationView(ms, undefined, empty), empty);
 });

@@ -32,6 +32,13 @@ import { compactLabelled, compactVariable, EMPTY_DEPENDENCY } from "./_shared_ro
  */
 const NONE: readonly never[] = Object.freeze([]);
 
+/** How many constraints of a list are active (no `removedReason`), counted without a copy. */
+function activeCount(constraints: readonly { removedReason?: unknown }[]): number {
+  let n = 0;
+  for (let i = 0; i < constraints.length; i++) if (!constraints[i]!.removedReason) n++;
+  return n;
+}
+
 /**
  * The base of `Instance` and `ParametricInstance`: an optimisation problem
  * (whose functions may mention parameters in a `ParametricInstance`).
@@ -121,10 +128,8 @@ export abstract class ProblemPayload<Data extends ProblemData> extends ProtobufP
 
   /** Number of active constraints of all kinds (regular + indicator + one-hot + SOS1). */
   get numConstraints(): number {
-    const active = (cs: readonly { removedReason?: unknown }[]) =>
-      cs.filter((c) => !c.removedReason).length;
-    return this.constraints.length + active(this.indicatorConstraints) +
-      active(this.oneHotConstraints) + active(this.sos1Constraints);
+    return this.constraints.length + activeCount(this.indicatorConstraints) +
+      activeCount(this.oneHotConstraints) + activeCount(this.sos1Constraints);
   }
 
   /**

@@ -17,7 +17,8 @@ const RESERVED = "org.ommx.v1.";
 
 function extensions(a: Readonly<Record<string, string>> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(a ?? {})) if (!k.startsWith(RESERVED)) out[k] = v;
+  if (a === undefined || a === null) return out;
+  for (const k of Object.keys(a)) if (!k.startsWith(RESERVED)) out[k] = a[k]!;
   return out;
 }
 
