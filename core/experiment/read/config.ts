@@ -419,18 +419,36 @@ export function parseExperimentConfig(bytes: Uint8Array): ExperimentConfig {
   };
 }
 
+/** A map's keys in code point order (one key or none: as they are, no array). */
+function sortedKeys(map: ReadonlyMap<string, unknown>): Iterable<string> {
+  return map.size <= 1 ? map.keys() : sortByCodePoint(map.keys());
+}
+
 function encodeTable(t: AttachmentTable): string {
-  const entries = sortByCodePoint(t.entries.keys())
-    .map((k) => `${JSON.stringify(k)}:${t.entries.get(k)}`)
-    .join(",");
-  let out = `{"entries":{${entries}}`;
+  let out = `{"entries":{`;
+  let first = true;
+  for (const k of sortedKeys(t.entries)) {
+    out += `${first ? "" : ","}${JSON.stringify(k)}:${t.entries.get(k)}`;
+    first = false;
+  }
+  out += "}";
   if (t.filenames.size > 0) {
-    const fns = sortByCodePoint(t.filenames.keys())
-      .map((k) => `${JSON.stringify(k)}:${JSON.stringify(t.filenames.get(k))}`)
-      .join(",");
-    out += `,"filenames":{${fns}}`;
+    out += `,"filenames":{`;
+    first = true;
+    for (const k of sortedKeys(t.filenames)) {
+      out += `${first ? "" : ","}${JSON.stringify(k)}:${JSON.stringify(t.filenames.get(k))}`;
+      first = false;
+    }
+    out += "}";
   }
   return out + "}";
+}
+
+/** Process records as the config lists them: ascending by id, comma-separated. */
+function encodeRecords(records: readonly ProcessRecord[], idKey: string): string {
+  if (records.length === 0) return "";
+  if (records.length === 1) return encodeRecord(records[0]!, idKey);
+  return [...records].sort((a, b) => a.id - b.id).map((r) => encodeRecord(r, idKey)).join(",");
 }
 
 function encodeLifecycle(status: string, reason: string | null): string {
@@ -461,13 +479,8 @@ export function encodeRunRecord(run: RunRecord): string {
   let r = `{"run_id":${run.runId},${encodeLifecycle(run.status, run.reason)}`;
   r += `,"attachments":${encodeTable(run.attachments)}`;
   if (run.trace !== undefined) r += `,"trace":${run.trace}`;
-  r += `,"solves":[${
-    [...run.solves].sort((a, b) => a.id - b.id).map((s) => encodeRecord(s, "solve_id")).join(",")
-  }]`;
-  r += `,"samplings":[${
-    [...run.samplings].sort((a, b) => a.id - b.id).map((s) => encodeRecord(s, "sampling_id"))
-      .join(",")
-  }]`;
+  r += `,"solves":[${encodeRecords(run.solves, "solve_id")}]`;
+  r += `,"samplings":[${encodeRecords(run.samplings, "sampling_id")}]`;
   return r + "}";
 }
 

@@ -97,7 +97,8 @@ export function attachmentTable(
 ): AttachmentTable {
   const e = new Map<string, number>();
   const f = new Map<string, string>();
-  for (const name of sortByCodePoint(entries.keys())) {
+  // One name (a run's usual table) needs no sorted copy of the names.
+  for (const name of entries.size <= 1 ? entries.keys() : sortByCodePoint(entries.keys())) {
     const entry = entries.get(name)!;
     e.set(name, add(entry.descriptor));
     if (entry.filename !== undefined) f.set(name, entry.filename);
@@ -109,7 +110,7 @@ function processRecords(
   list: readonly ProcessState[],
   add: (d: LayerDescriptor) => number,
 ): ProcessRecord[] {
-  return [...list].sort((a, b) => a.id - b.id).map((p) => {
+  return (list.length <= 1 ? list : [...list].sort((a, b) => a.id - b.id)).map((p) => {
     const r: {
       id: number;
       status: ProcessState["status"];
@@ -145,15 +146,12 @@ export function runRecord(run: RunState, add: (d: LayerDescriptor) => number): R
   const trace = run.trace === undefined ? undefined : add(run.trace);
   const solves = processRecords(run.solves, add);
   const samplings = processRecords(run.samplings, add);
-  return {
-    runId: run.runId,
-    status: run.status,
-    reason: run.status === "finished" ? null : run.reason,
-    attachments,
-    ...(trace === undefined ? {} : { trace }),
-    solves,
-    samplings,
-  };
+  const runId = run.runId;
+  const status = run.status;
+  const reason = status === "finished" ? null : run.reason;
+  return trace === undefined
+    ? { runId, status, reason, attachments, solves, samplings }
+    : { runId, status, reason, attachments, trace, solves, samplings };
 }
 
 /** A closed run's config record text (its layers appended in the commit's order). */

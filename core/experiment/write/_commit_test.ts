@@ -3,8 +3,10 @@ import { MemoryTarget } from "../../oci/backends/memory.ts";
 import { openArchiveFile } from "../../oci/backends/archive.ts";
 import { encodeManifest, parseManifest } from "../../oci/manifest.ts";
 import { ANNOTATION_REF_NAME } from "../../oci/media_types.ts";
-import { parseExperimentConfig } from "../read/config.ts";
-import { assembleExperiment, commitExperiment, newAssemblyCache } from "./_commit.ts";
+import { encodeRunRecord, parseExperimentConfig } from "../read/config.ts";
+import { assembleExperiment, commitExperiment, newAssemblyCache, runRecord } from "./_commit.ts";
+import type { AttachmentEntry, LayerDescriptor } from "./_staging.ts";
+import type { ProcessState, RunState } from "./_run_state.ts";
 import { inheritState } from "./_inherit.ts";
 import { experimentArchiveBytes } from "./save.ts";
 
@@ -118,4 +120,83 @@ Deno.test("assembleExperiment: with an assembly cache, the bytes of a fresh asse
   base.attachments.set("dataset", { descriptor: layer(99) });
   await same(base);
   await same({ ...base, annotations: {}, subject: undefined });
+});
+
+Deno.test("runRecord: names in code point order, records by id, layers in the commit's order", () => {
+  const layer = (n: number): LayerDescriptor => ({
+    mediaType: "application/json",
+    digest: `sha256:${String(n).padStart(64, "0")}`,
+    size: n,
+    annotations: {},
+  });
+  const solve = (id: number, output?: number): ProcessState => ({
+    id,
+    status: output === undefined ? "failed" : "finished",
+    input: layer(100 + id),
+    ...(output === undefined ? {} : { output: layer(output) }),
+    adapter: "a",
+    adapterOptions: "{}",
+  });
+  const names = ["b", "\u{1F600}", "\uFFFD", "a"]; // U+1F600 sorts after U+FFFD by code point
+  for (const count of [0, 1, 2, 4]) {
+    const attachments = new Map(
+      names.slice(0, count).map((name, i): [string, AttachmentEntry] => [
+        name,
+        i % 2 === 0 ? { descriptor: layer(i) } : { descriptor: layer(i), filename: `${name}.txt` },
+      ]),
+    );
+    for (const solves of [[], [solve(3, 7)], [solve(5), solve(2, 9), solve(4, 8)]]) {
+      const run: RunState = {
+        runId: 1,
+        status: "finished",
+        reason: null,
+        attachments,
+        solves,
+        samplings: [solve(1, 6)],
+        parameters: new Map(),
+      };
+      const layers: LayerDescriptor[] = [];
+      const record = runRecord(run, (d) => layers.push(d) - 1);
+      const sorted = ["a", "b", "\uFFFD", "\u{1F600}"].filter((n) => attachments.has(n));
+      assert.deepEqual([...record.attachments.entries.keys()], sorted);
+      assert.deepEqual(
+        [...record.attachments.filenames],
+        sorted.filter((n) => attachments.get(n)!.filename !== undefined).map((n) => [
+          n,
+          attachments.get(n)!.filename,
+        ]),
+      );
+      const bySolve = [...solves].sort((x, y) => x.id - y.id);
+      assert.deepEqual(
+        layers,
+        [
+          ...sorted.map((n) => attachments.get(n)!.descriptor),
+          ...[...bySolve, ...run.samplings].flatMap((p) =>
+            p.output === undefined ? [p.input] : [p.input, p.output]
+          ),
+        ],
+      );
+      const text = encodeRunRecord(record);
+      const doc = JSON.parse(text);
+      assert.deepEqual(Object.keys(doc.attachments.entries), sorted);
+      assert.deepEqual(
+        doc.solves.map((s: { solve_id: number }) => s.solve_id),
+        bySolve.map((s) => s.id),
+      );
+      assert.equal(text.includes(`"filenames"`), count > 1);
+      // A record whose lists are out of order is written by ascending id all the same.
+      assert.equal(
+        encodeRunRecord({ ...record, solves: [...record.solves].reverse() }),
+        text,
+      );
+      // The text parses back to the same record.
+      const back = parseExperimentConfig(
+        new TextEncoder().encode(
+          `{"status":"finished","attachments":{"entries":{}},"runs":[${text}],"run_parameters":0}`,
+        ),
+      ).runs[0]!;
+      assert.deepEqual([...back.attachments.entries], [...record.attachments.entries]);
+      assert.deepEqual(back.solves, record.solves);
+    }
+  }
 });
