@@ -34,6 +34,24 @@ export type RunEncoder = (run: RunState, add: (d: LayerDescriptor) => number) =>
 const COMMA = Uint8Array.of(0x2c);
 const encoder = new TextEncoder();
 
+/** The most media types and annotation keys {@linkcode quoted} keeps. */
+const QUOTED_LIMIT = 256;
+const quotedTexts = new Map<string, string>();
+
+/**
+ * `JSON.stringify` of a media type or an annotation key: a writer's layers use a handful of
+ * them, so their texts are kept (up to {@linkcode QUOTED_LIMIT}) instead of written again for
+ * every layer.
+ */
+function quoted(s: string): string {
+  let text = quotedTexts.get(s);
+  if (text === undefined) {
+    text = JSON.stringify(s);
+    if (quotedTexts.size < QUOTED_LIMIT) quotedTexts.set(s, text);
+  }
+  return text;
+}
+
 /**
  * A layer descriptor's canonical JSON text, as the manifest holds it
  * (`canonicalJson` of its four fields). The usual descriptor (string
@@ -57,11 +75,11 @@ export function layerJson(layer: LayerDescriptor): string {
     const value: unknown = annotations[key];
     if (typeof value !== "string") return canonicalJson({ annotations, digest, mediaType, size });
     if (members.length > 0) members += ",";
-    members += `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+    members += `${quoted(key)}:${JSON.stringify(value)}`;
   }
   return `{"annotations":{${members}},"digest":${JSON.stringify(digest)},"mediaType":${
-    JSON.stringify(mediaType)
-  },"size":${JSON.stringify(size)}}`;
+    quoted(mediaType)
+  },"size":${String(size)}}`;
 }
 
 /**
