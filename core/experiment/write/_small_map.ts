@@ -23,6 +23,13 @@ function indexOfKey(flat: readonly unknown[], key: unknown): number {
   return -1;
 }
 
+/** The keys (`from` 0) or the values (`from` 1) of a flat array, by a loop (no callback a cell). */
+function everyOther(flat: readonly unknown[], from: number): unknown[] {
+  const out = new Array<unknown>(flat.length >> 1);
+  for (let i = from, j = 0; i < flat.length; i += 2, j++) out[j] = flat[i];
+  return out;
+}
+
 /** A read-only map over a flat array of keys and values, in insertion order. */
 class SmallMap<K, V> implements ReadonlyMap<K, V> {
   readonly #flat: unknown[];
@@ -73,19 +80,19 @@ class SmallMap<K, V> implements ReadonlyMap<K, V> {
   /** @returns The entries, in insertion order. */
   entries(): MapIterator<[K, V]> {
     const flat = this.#flat;
-    const out: [K, V][] = [];
-    for (let i = 0; i < flat.length; i += 2) out.push([flat[i] as K, flat[i + 1] as V]);
+    const out = new Array<[K, V]>(flat.length >> 1);
+    for (let i = 0, j = 0; i < flat.length; i += 2, j++) out[j] = [flat[i] as K, flat[i + 1] as V];
     return out.values();
   }
 
   /** @returns The keys, in insertion order. */
   keys(): MapIterator<K> {
-    return (this.#flat.filter((_, i) => (i & 1) === 0) as K[]).values();
+    return (everyOther(this.#flat, 0) as K[]).values();
   }
 
   /** @returns The values, in insertion order. */
   values(): MapIterator<V> {
-    return (this.#flat.filter((_, i) => (i & 1) === 1) as V[]).values();
+    return (everyOther(this.#flat, 1) as V[]).values();
   }
 
   /** @returns The entries, in insertion order. */
