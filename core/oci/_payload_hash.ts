@@ -124,6 +124,89 @@ export function verifyPayload(bytes: Uint8Array, expected: ExpectedContent): Pro
     : Promise.reject(new DigestMismatchError(expected.digest, now));
 }
 
+/**
+ * The private copies {@linkcode hashedCopy} made and hashed, with their
+ * digests: module-private, so nothing else can vouch for an array, and weak,
+ * so a copy is not kept.
+ */
+const vouched = new WeakMap<Uint8Array, string>();
+
+/** A private copy of a payload and its digest ({@linkcode hashedCopy}). */
+export interface HashedCopy {
+  /** The copy: a fresh plain `Uint8Array` nobody else holds. */
+  readonly bytes: Uint8Array;
+  /** The OCI digest of exactly these bytes. */
+  readonly digest: string;
+}
+
+/**
+ * A private copy of a small payload, hashed synchronously (under Deno, up to
+ * 64 KiB, as {@linkcode payloadDigestNow}), else `undefined`. The copy is
+ * made first and the hash is of the copy, so no caller's code (a subclass's
+ * `slice` or `length`, a getter) stands between the bytes hashed and the
+ * bytes stored: the copy is vouched for, and its one
+ * {@linkcode verifyVouchedPayload} only checks the size. Whoever receives
+ * it must not copy it again (the writer's push queue takes it as is).
+ *
+ * @example
+ * ```ts
+ * import { hashedCopy, payloadDigestOf } from "./_payload_hash.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = new Uint8Array([1, 2, 3]);
+ * const copy = hashedCopy(bytes);
+ * if (copy !== undefined) {
+ *   assert.notEqual(copy.bytes, bytes);
+ *   assert.equal(copy.digest, await payloadDigestOf(bytes));
+ * }
+ * ```
+ *
+ * @param bytes The payload (not kept).
+ * @returns The copy and its digest, or `undefined`.
+ */
+export function hashedCopy(bytes: Uint8Array): HashedCopy | undefined {
+  if (!isDeno() || !(bytes instanceof Uint8Array) || bytes.length > SMALL_PAYLOAD) return undefined;
+  const copy = new Uint8Array(bytes); // a plain copy of the internal bytes, no species or getters
+  const digest = `sha256:${sha256HexOf(copy)}`;
+  vouched.set(copy, digest);
+  return { bytes: copy, digest };
+}
+
+/**
+ * {@linkcode verifyPayload}, except that an array vouched for under the
+ * expected digest (a {@linkcode hashedCopy}) is not hashed again: only its
+ * size is checked (the same `SizeMismatchError`). A vouch serves one check; a
+ * different digest, or any array not vouched for, is hashed as before (a wrong
+ * digest: `DigestMismatchError`).
+ *
+ * @example
+ * ```ts
+ * import { hashedCopy, payloadDigestOf, verifyVouchedPayload } from "./_payload_hash.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = new Uint8Array([1, 2, 3]);
+ * const digest = await payloadDigestOf(bytes);
+ * const copy = hashedCopy(bytes);
+ * if (copy !== undefined) await verifyVouchedPayload(copy.bytes, { digest, size: 3 });
+ * await verifyVouchedPayload(bytes, { digest, size: 3 });
+ * await assert.rejects(verifyVouchedPayload(new Uint8Array([1, 2, 4]), { digest, size: 3 }));
+ * ```
+ *
+ * @param bytes The content.
+ * @param expected The digest and size it must have.
+ * @returns Nothing; resolves when the content matches.
+ * @throws {SizeMismatchError} When the length differs.
+ * @throws {DigestMismatchError} When the hash differs (never for a vouched array).
+ */
+export function verifyVouchedPayload(bytes: Uint8Array, expected: ExpectedContent): Promise<void> {
+  const digest = vouched.get(bytes);
+  if (digest === undefined) return verifyPayload(bytes, expected);
+  vouched.delete(bytes);
+  return digest === expected.digest && bytes.length === expected.size
+    ? Promise.resolve()
+    : verifyPayload(bytes, expected);
+}
+
 async function verifyDigest(actual: Promise<string>, expected: string): Promise<void> {
   const digest = await actual;
   if (digest !== expected) throw new DigestMismatchError(expected, digest);

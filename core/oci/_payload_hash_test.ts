@@ -2,11 +2,14 @@ import assert from "node:assert/strict";
 import { createHasher, verifyBytes } from "./digest.ts";
 import {
   createPayloadHasher,
+  hashedCopy,
   payloadDigestNow,
   payloadDigestOf,
   payloadSha256Hex,
   verifyPayload,
+  verifyVouchedPayload,
 } from "./_payload_hash.ts";
+import { DigestMismatchError, SizeMismatchError } from "../errors.ts";
 import { randomBytes } from "../_random_test_util.ts";
 
 /** SHA-256 by the incremental hasher (node:crypto under Deno; `sha256Hex` starts on WebCrypto). */
@@ -15,6 +18,8 @@ async function nodeHex(bytes: Uint8Array): Promise<string> {
   h.update(bytes);
   return await h.digestHex();
 }
+
+const enc = new TextEncoder();
 
 const SIZES = [0, 1, 55, 56, 63, 64, 65, 1000, 4096, 65_537, 300_000];
 
@@ -80,4 +85,42 @@ Deno.test("verifyPayload: the same outcome and error as verifyBytes, small and l
       assert.equal(ours?.message, theirs?.message);
     }
   }
+});
+
+Deno.test("hashedCopy: a private copy, hashed; its one verification checks the size, not the hash", async () => {
+  const bytes = enc.encode("a payload");
+  const digest = await payloadDigestOf(bytes);
+  const copy = hashedCopy(bytes);
+  assert.ok(copy !== undefined); // under Deno, a small payload
+  assert.notEqual(copy.bytes, bytes);
+  assert.equal(copy.digest, digest);
+  bytes.fill(0); // the caller's buffer changes nothing in the copy
+  assert.deepEqual(copy.bytes, enc.encode("a payload"));
+  // Vouched for: not re-hashed (changed behind the vouch, it still passes, once).
+  copy.bytes[0] = 0x41;
+  await verifyVouchedPayload(copy.bytes, { digest, size: copy.bytes.length });
+  await assert.rejects(
+    verifyVouchedPayload(copy.bytes, { digest, size: copy.bytes.length }),
+    DigestMismatchError,
+  );
+  // The size is still checked, and a digest other than the vouched one is hashed.
+  const a = hashedCopy(enc.encode("abc"))!;
+  await assert.rejects(
+    verifyVouchedPayload(a.bytes, { digest: a.digest, size: 4 }),
+    SizeMismatchError,
+  );
+  const b = hashedCopy(enc.encode("abc"))!;
+  await assert.rejects(verifyVouchedPayload(b.bytes, { digest, size: 3 }), DigestMismatchError);
+  // Arrays not made by hashedCopy are hashed as before.
+  await assert.rejects(
+    verifyVouchedPayload(enc.encode("abd"), { digest: a.digest, size: 3 }),
+    DigestMismatchError,
+  );
+  await verifyVouchedPayload(enc.encode("abc"), { digest: a.digest, size: 3 });
+});
+
+Deno.test("hashedCopy: none for a large payload or for what is not a Uint8Array", () => {
+  assert.equal(hashedCopy(new Uint8Array(64 * 1024 + 1)), undefined);
+  assert.ok(hashedCopy(new Uint8Array(64 * 1024)) !== undefined);
+  assert.equal(hashedCopy([1, 2, 3] as unknown as Uint8Array), undefined);
 });

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import { digestOf } from "../../oci/digest.ts";
 import { canPushFiles, type Pusher } from "../../oci/storage.ts";
-import { IoError } from "../../errors.ts";
+import { DigestMismatchError, IoError } from "../../errors.ts";
+import { hashedCopy } from "../../oci/_payload_hash.ts";
+import { stageBytes } from "./_staging.ts";
 import { openLocalRegistry } from "../../oci/backends/local_registry.ts";
 import { PUSH_QUEUE_LIMIT, PUSH_QUEUE_MAX_BYTES, PushQueue } from "./_push_queue.ts";
 
@@ -147,4 +149,45 @@ Deno.test("PushQueue: streams and large blobs are pushed in turn; pushFile only 
   } as Pusher);
   assert.equal(canPushFiles(withFiles), true);
   assert.deepEqual(await withFiles.pushFile!("x"), { digest: "sha256:x", size: 1 });
+});
+
+Deno.test("PushQueue.pushHashed: the hashed copy is pushed as is (not copied again); push still copies", async () => {
+  const g = gatedStore();
+  const seen: Uint8Array[] = [];
+  const inner: Pusher = {
+    push(d, content) {
+      seen.push(content as Uint8Array);
+      return g.store.push(d, content);
+    },
+  };
+  const q = new PushQueue(inner);
+  const copy = hashedCopy(enc.encode("hashed"))!;
+  await q.pushHashed(await desc(copy.bytes), copy);
+  const user = enc.encode("user bytes");
+  await q.push(await desc(user), user);
+  const draining = q.drain();
+  g.release();
+  await draining;
+  assert.equal(seen[0], copy.bytes);
+  assert.notEqual(seen[1], user);
+});
+
+Deno.test("stageBytes through a PushQueue into a Local Registry: the same blobs; a wrong digest by a push is still refused", async () => {
+  const root = await Deno.makeTempDir({ prefix: "ommx-push-queue-hashed-" });
+  try {
+    const registry = await openLocalRegistry({ root, writable: true, create: true });
+    const q = new PushQueue(registry);
+    const bytes = enc.encode("a staged payload");
+    const d = await stageBytes(q, "application/octet-stream", bytes);
+    bytes.fill(0); // the caller's buffer, changed after the push: the original is stored
+    await q.drain();
+    assert.deepEqual(d, { ...(await desc(enc.encode("a staged payload"))), annotations: {} });
+    assert.deepEqual(await registry.fetch(d), enc.encode("a staged payload"));
+    // An ordinary push with a wrong digest: refused by the store, as before.
+    const other = enc.encode("other");
+    await q.push({ ...(await desc(other)), digest: d.digest }, other);
+    await assert.rejects(q.drain(), DigestMismatchError);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });

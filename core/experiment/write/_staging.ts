@@ -7,8 +7,9 @@
  */
 import { InvalidArgumentError } from "../../errors.ts";
 import type { Descriptor } from "../../oci/descriptor.ts";
-import { payloadDigestNow, payloadDigestOf } from "../../oci/_payload_hash.ts";
+import { hashedCopy, payloadDigestNow, payloadDigestOf } from "../../oci/_payload_hash.ts";
 import type { Pusher } from "../../oci/storage.ts";
+import { PushQueue } from "./_push_queue.ts";
 
 /** A layer descriptor as the writer keeps it: `annotations` always present. */
 export interface LayerDescriptor extends Descriptor {
@@ -57,13 +58,17 @@ export async function stageBytes(
   bytes: Uint8Array,
   annotations: Readonly<Record<string, string>> = {},
 ): Promise<LayerDescriptor> {
+  // Into the push queue a small payload goes as a hashed private copy: hashed once, copied once.
+  const copy = store instanceof PushQueue ? hashedCopy(bytes) : undefined;
   const descriptor: LayerDescriptor = {
     mediaType,
-    digest: payloadDigestNow(bytes) ?? await payloadDigestOf(bytes),
-    size: bytes.length,
+    digest: copy?.digest ?? payloadDigestNow(bytes) ?? await payloadDigestOf(bytes),
+    size: copy?.bytes.length ?? bytes.length,
     annotations: Object.keys(annotations).length === 0 ? NO_ANNOTATIONS : { ...annotations },
   };
-  await store.push(descriptor, bytes);
+  await (copy !== undefined
+    ? (store as PushQueue).pushHashed(descriptor, copy)
+    : store.push(descriptor, bytes));
   return descriptor;
 }
 
