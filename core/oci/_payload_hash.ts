@@ -9,7 +9,9 @@
  * trip to a pool thread, ~40 µs a call), larger ones by WebCrypto. Streams
  * of unknown length (a file logged as an attachment) keep
  * {@linkcode createHasher}: `node:crypto` hashes them several times faster.
- * Elsewhere these are the functions of `digest.ts`.
+ * Elsewhere these are the functions of `digest.ts`. A payload the writer
+ * queues is hashed once: {@linkcode hashedCopy} copies and hashes it, and the
+ * push checks only that copy's size ({@linkcode verifyVouchedPayload}).
  *
  * @module
  */

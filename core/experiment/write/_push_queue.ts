@@ -100,7 +100,7 @@ export class PushQueue implements Pusher {
    * {@linkcode PushQueue.push} of a payload's {@linkcode hashedCopy}: already
    * a private copy, so the queue does not copy it again, and vouched for, so
    * a Local Registry stores it without hashing it a second time (1,000 runs:
-   * ~7-9 ms; BENCHMARKS.md, issue 13, branch i13wh). Only arrays made by
+   * ~5 ms of hashing, CPU −4 to −9 ms; BENCHMARKS.md, issue 13, branch i13wh). Only arrays made by
    * `hashedCopy` are vouched for: anything else passed here is verified as
    * before. Internal: the queue is not reachable from the public API.
    *

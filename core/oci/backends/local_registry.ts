@@ -808,7 +808,8 @@ export class LocalRegistryTarget implements Target, FilePusher {
   }
 
   /**
-   * `push` of bytes under Deno, in one async frame: verified, written to a
+   * `push` of bytes under Deno, in one async frame: verified (a writer's
+   * `hashedCopy` by its size only, it was hashed as it was made), written to a
    * temporary file by synchronous calls, fsynced (the one call that goes to
    * the thread pool), then placed. While the blob waits on its fsync, this
    * frame, Deno's `sync` and the op's promise are all it keeps alive, and
