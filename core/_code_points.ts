@@ -57,3 +57,23 @@ export function compareCodePoints(a: string, b: string): number {
 export function sortByCodePoint(names: Iterable<string>): string[] {
   return [...names].sort(compareCodePoints);
 }
+
+/**
+ * A map's keys in code point order, as {@linkcode sortByCodePoint} sorts them; a map of one
+ * key or none gives its own key iterator, without a sorted copy (the usual run's tables).
+ *
+ * @example
+ * ```ts
+ * import { keysByCodePoint } from "./_code_points.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual([...keysByCodePoint(new Map([["b", 1], ["a", 2]]))], ["a", "b"]);
+ * assert.deepEqual([...keysByCodePoint(new Map([["b", 1]]))], ["b"]);
+ * ```
+ *
+ * @param map The map.
+ * @returns Its keys, in code point order.
+ */
+export function keysByCodePoint(map: ReadonlyMap<string, unknown>): Iterable<string> {
+  return map.size <= 1 ? map.keys() : sortByCodePoint(map.keys());
+}

@@ -6,7 +6,7 @@
  * @module
  */
 import { InvalidArtifactError, UnsupportedError } from "../../errors.ts";
-import { sortByCodePoint } from "../../_code_points.ts";
+import { keysByCodePoint, sortByCodePoint } from "../../_code_points.ts";
 import { hasNoKeys } from "../../_no_keys.ts";
 import { StringPool } from "../../_string_pool.ts";
 import { decodeUtf8Fatal } from "../../_utf8.ts";
@@ -419,36 +419,38 @@ export function parseExperimentConfig(bytes: Uint8Array): ExperimentConfig {
   };
 }
 
-/** A map's keys in code point order (one key or none: as they are, no array). */
-function sortedKeys(map: ReadonlyMap<string, unknown>): Iterable<string> {
-  return map.size <= 1 ? map.keys() : sortByCodePoint(map.keys());
-}
-
-function encodeTable(t: AttachmentTable): string {
-  let out = `{"entries":{`;
-  let first = true;
-  for (const k of sortedKeys(t.entries)) {
-    out += `${first ? "" : ","}${JSON.stringify(k)}:${t.entries.get(k)}`;
-    first = false;
-  }
-  out += "}";
-  if (t.filenames.size > 0) {
-    out += `,"filenames":{`;
-    first = true;
-    for (const k of sortedKeys(t.filenames)) {
-      out += `${first ? "" : ","}${JSON.stringify(k)}:${JSON.stringify(t.filenames.get(k))}`;
-      first = false;
-    }
-    out += "}";
+/** A JSON object of a map's entries, keys in code point order, each value as `value` writes it. */
+function encodeObject<V>(map: ReadonlyMap<string, V>, value: (v: V) => string): string {
+  let out = "{";
+  for (const k of keysByCodePoint(map)) {
+    if (out.length > 1) out += ",";
+    out += `${JSON.stringify(k)}:${value(map.get(k)!)}`;
   }
   return out + "}";
 }
 
+function encodeTable(t: AttachmentTable): string {
+  let out = `{"entries":${encodeObject(t.entries, String)}`;
+  if (t.filenames.size > 0) {
+    out += `,"filenames":${encodeObject(t.filenames, (f) => JSON.stringify(f))}`;
+  }
+  return out + "}";
+}
+
+/**
+ * Records in ascending id order, as the config lists them: a list of one or none as it is,
+ * without a sorted copy (the usual run's one Solve).
+ *
+ * @param records The records (not changed).
+ * @returns The records by id.
+ */
+export function inIdOrder<R extends { readonly id: number }>(records: readonly R[]): readonly R[] {
+  return records.length <= 1 ? records : [...records].sort((a, b) => a.id - b.id);
+}
+
 /** Process records as the config lists them: ascending by id, comma-separated. */
 function encodeRecords(records: readonly ProcessRecord[], idKey: string): string {
-  if (records.length === 0) return "";
-  if (records.length === 1) return encodeRecord(records[0]!, idKey);
-  return [...records].sort((a, b) => a.id - b.id).map((r) => encodeRecord(r, idKey)).join(",");
+  return inIdOrder(records).map((r) => encodeRecord(r, idKey)).join(",");
 }
 
 function encodeLifecycle(status: string, reason: string | null): string {

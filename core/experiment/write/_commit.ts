@@ -24,10 +24,11 @@ import {
   encodeRunRecord,
   type ExperimentConfig,
   type ExperimentStatus,
+  inIdOrder,
   type ProcessRecord,
   type RunRecord,
 } from "../read/config.ts";
-import { sortByCodePoint } from "../../_code_points.ts";
+import { keysByCodePoint } from "../../_code_points.ts";
 import { equalBytes } from "../../_bytes.ts";
 import type { ByteChunks } from "../../_byte_chunks.ts";
 import { AssemblyCache, type RunEncoder } from "./_assembly_cache.ts";
@@ -97,8 +98,7 @@ export function attachmentTable(
 ): AttachmentTable {
   const e = new Map<string, number>();
   const f = new Map<string, string>();
-  // One name (a run's usual table) needs no sorted copy of the names.
-  for (const name of entries.size <= 1 ? entries.keys() : sortByCodePoint(entries.keys())) {
+  for (const name of keysByCodePoint(entries)) {
     const entry = entries.get(name)!;
     e.set(name, add(entry.descriptor));
     if (entry.filename !== undefined) f.set(name, entry.filename);
@@ -110,7 +110,7 @@ function processRecords(
   list: readonly ProcessState[],
   add: (d: LayerDescriptor) => number,
 ): ProcessRecord[] {
-  return (list.length <= 1 ? list : [...list].sort((a, b) => a.id - b.id)).map((p) => {
+  return inIdOrder(list).map((p) => {
     const r: {
       id: number;
       status: ProcessState["status"];
